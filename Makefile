@@ -1,0 +1,145 @@
+# cascade - one non-recursive GNU Makefile.
+#
+#   make                  build ./build/cascade
+#   make check            everything a change must pass (README's test command)
+#   make check-unit       unit tests only (no database)
+#   make SANITIZE=address,undefined check
+#   make install PREFIX=/usr DESTDIR=/tmp/pkg
+#
+# Dependencies come from pkg-config: libpq, yaml-0.1, cunit (tests only).
+
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= $(PREFIX)/etc
+DOCDIR ?= $(DATADIR)/doc/cascade
+INSTALL ?= install
+
+WERROR ?= -Werror
+WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wold-style-definition -Wvla -Wwrite-strings \
+	-Wpointer-arith -Wundef -Wcast-align -Wnull-dereference \
+	-Wimplicit-fallthrough $(WERROR)
+
+ifneq ($(SANITIZE),)
+O ?= build-san
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+O ?= build
+SAN_FLAGS =
+endif
+
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq yaml-0.1)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1)
+CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
+CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
+
+CASCADE_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	$(WARN) -MMD -MP -Isrc -I$(O) $(DEP_CFLAGS) $(SAN_FLAGS)
+ALL_CFLAGS = $(CASCADE_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+BIN = $(O)/cascade
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ := $(patsubst src/%.c,$(O)/%.o,$(LIB_SRC)) $(O)/schema-sql.o
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_OBJ := $(patsubst tests/unit/%.c,$(O)/tests/%.o,$(UNIT_SRC)) \
+	$(O)/tests/unit-main.o
+UNIT_BIN = $(O)/unit-tests
+SQL := $(sort $(wildcard sql/[0-9][0-9][0-9][0-9]-*.sql))
+MAN := $(wildcard docs/*.[1-8])
+
+all: $(BIN)
+
+$(O)/.dir:
+	@mkdir -p $(O)/tests
+	@touch $@
+
+$(O)/version-gen.h: VERSION $(O)/.dir
+	@v=$$(git describe --tags --dirty 2>/dev/null | sed 's/^v//'); \
+	[ -n "$$v" ] || v=$$(cat VERSION); \
+	printf '#define CASCADE_VERSION "%s"\n' "$$v" > $@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(O)/schema-sql.c: $(SQL) scripts/embed-sql.sh $(O)/.dir
+	sh scripts/embed-sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
+
+$(O)/%.o: src/%.c $(O)/version-gen.h | $(O)/.dir
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/schema-sql.o: $(O)/schema-sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BIN): $(O)/main.o $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(O)/tests/unit-suites.h: $(UNIT_SRC) $(O)/.dir
+	@for f in $(UNIT_SRC); do \
+		n=$$(basename $$f .c | sed 's/^test-//; s/-/_/g'); \
+		echo "SUITE($$n)"; done > $@.tmp; \
+	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(O)/tests/%.o: tests/unit/%.c $(O)/tests/unit-suites.h | $(O)/.dir
+	$(CC) $(ALL_CFLAGS) $(CUNIT_CFLAGS) -Itests/unit -I$(O)/tests -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(DEP_LIBS)
+
+check: check-unit check-layering check-man check-integration
+
+check-unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+check-layering:
+	sh scripts/check-layering.sh
+
+check-man:
+	@if command -v mandoc >/dev/null 2>&1; then \
+		mandoc -Tlint -W warning $(MAN) && echo "man pages: ok"; \
+	else echo "mandoc not installed: man page lint skipped"; fi
+
+check-integration: $(BIN)
+	CASCADE=$(abspath $(BIN)) sh tests/integration/run.sh $(T)
+
+install: $(BIN)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(DOCDIR)/examples
+	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/cascade
+	ln -sf cascade $(DESTDIR)$(BINDIR)/ProcessQueue
+	for f in $(MAN); do s=$${f##*.}; \
+		$(INSTALL) -m 0644 $$f $(DESTDIR)$(MANDIR)/man$$s/; done
+	$(INSTALL) -m 0644 config/*.yaml scripts/crontab.example \
+		scripts/cascade-processqueue.service \
+		scripts/cascade-processqueue.timer $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 0755 scripts/cascade-flag.sh \
+		$(DESTDIR)$(BINDIR)/cascade-flag
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cascade $(DESTDIR)$(BINDIR)/ProcessQueue \
+		$(DESTDIR)$(BINDIR)/cascade-flag
+	for f in $(MAN); do s=$${f##*.}; \
+		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+demo: $(BIN)
+	CASCADE=$(abspath $(BIN)) sh scripts/demo.sh
+
+clean:
+	rm -rf build build-san
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c
+
+format-check:
+	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
+
+.PHONY: all check check-unit check-layering check-man check-integration \
+	install uninstall demo clean format format-check
+
+-include $(LIB_OBJ:.o=.d) $(O)/main.d $(UNIT_OBJ:.o=.d)

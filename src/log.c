@@ -1,0 +1,230 @@
+/*
+ * log.c - diagnostics to stderr and an optional log file.
+ *
+ * Owns the log level, the log file descriptor and the line prefix.  Each
+ * line is formatted into one buffer and written with a single write(2), so
+ * lines from concurrent processes appending to the same file do not
+ * interleave.
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char *prog = "cascade";
+static enum log_level cur_level = LOG_LEVEL_WARNING;
+static int file_fd = -1;
+static long long cur_run;
+static char *cur_ctx;
+
+static const char *const level_names[] = {"ERROR", "WARNING", "INFO", "DEBUG"};
+
+void
+log_init(const char *progname)
+{
+	prog = progname;
+}
+
+void
+log_set_level(enum log_level level)
+{
+	cur_level = level;
+}
+
+enum log_level
+log_get_level(void)
+{
+	return cur_level;
+}
+
+int
+log_parse_level(const char *s, enum log_level *out)
+{
+	static const char *const names[] = {"error", "warning", "info", "debug"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+log_open_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return error("could not open log file \"%s\": %s", path,
+			     strerror(errno));
+	log_close_file();
+	file_fd = fd;
+	return 0;
+}
+
+void
+log_close_file(void)
+{
+	if (file_fd >= 0)
+		close(file_fd);
+	file_fd = -1;
+}
+
+void
+log_set_run(long long run_id)
+{
+	cur_run = run_id;
+}
+
+void
+log_set_context(const char *ctx)
+{
+	free(cur_ctx);
+	cur_ctx = ctx ? xstrdup(ctx) : NULL;
+}
+
+static void
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return; /* nowhere left to report it */
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+emit(const char *label, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int saved = errno;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strbuf_addf(&sb, "%s %s[%ld] ", ts, prog, (long)getpid());
+	if (cur_run)
+		strbuf_addf(&sb, "run=%lld ", cur_run);
+	if (cur_ctx)
+		strbuf_addf(&sb, "%s ", cur_ctx);
+	strbuf_addf(&sb, "%s: ", label);
+	strbuf_vaddf(&sb, fmt, ap);
+	strbuf_rtrim(&sb);
+	strbuf_addch(&sb, '\n');
+	fflush(stderr);
+	write_all(STDERR_FILENO, sb.buf, sb.len);
+	if (file_fd >= 0)
+		write_all(file_fd, sb.buf, sb.len);
+	strbuf_release(&sb);
+	errno = saved;
+}
+
+static enum log_level last_level = LOG_LEVEL_ERROR;
+
+void
+log_vmsg(enum log_level level, const char *fmt, va_list ap)
+{
+	last_level = level;
+	if (level > cur_level)
+		return;
+	emit(level_names[level], fmt, ap);
+}
+
+#define DEFINE_LOGGER(name, level)                                           \
+	void name(const char *fmt, ...)                                      \
+	{                                                                    \
+		va_list ap;                                                  \
+		va_start(ap, fmt);                                           \
+		log_vmsg(level, fmt, ap);                                    \
+		va_end(ap);                                                  \
+	}
+
+DEFINE_LOGGER(log_error, LOG_LEVEL_ERROR)
+DEFINE_LOGGER(log_warning, LOG_LEVEL_WARNING)
+DEFINE_LOGGER(log_info, LOG_LEVEL_INFO)
+DEFINE_LOGGER(log_debug_impl, LOG_LEVEL_DEBUG)
+
+static void
+continuation(const char *label, const char *fmt, va_list ap)
+{
+	/* a detail belongs to the message before it: same visibility */
+	if (last_level > cur_level)
+		return;
+	emit(label, fmt, ap);
+}
+
+void
+log_detail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	continuation("DETAIL", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	continuation("HINT", fmt, ap);
+	va_end(ap);
+}
+
+int
+error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_LEVEL_ERROR, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+die(int exit_code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_LEVEL_ERROR, fmt, ap);
+	va_end(ap);
+	exit(exit_code);
+}
+
+void
+bug_fl(const char *file, int line, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	strbuf_addf(&sb, "BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	log_error("%s", sb.buf);
+	strbuf_release(&sb);
+	abort();
+}

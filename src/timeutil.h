@@ -1,0 +1,57 @@
+/*
+ * timeutil.h - UTC calendar arithmetic, parsing and formatting.
+ *
+ * Pure; no time zones, no locale, no libc time functions.  A date is a
+ * count of days since 1970-01-01 (negative before); a timestamp is a
+ * count of microseconds since 1970-01-01T00:00:00Z.  Valid years are
+ * 1..9999.
+ */
+#ifndef CASCADE_TIMEUTIL_H
+#define CASCADE_TIMEUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat.h"
+
+#define USEC_PER_SEC INT64_C(1000000)
+#define USEC_PER_DAY (INT64_C(86400) * USEC_PER_SEC)
+/* DATE_STRLEN: room for "YYYY-MM-DD" (sized for any int, to be safe). */
+#define DATE_STRLEN 40
+/* TIMESTAMP_STRLEN: room for "YYYY-MM-DDTHH:MM:SS.ffffffZ" and more. */
+#define TIMESTAMP_STRLEN 80
+
+bool timeutil_valid_ymd(int y, int m, int d);
+/* timeutil_days_from_ymd: the caller has checked timeutil_valid_ymd. */
+int32_t timeutil_days_from_ymd(int y, int m, int d);
+void timeutil_ymd_from_days(int32_t days, int *y, int *m, int *d);
+/* timeutil_day_of_year: 1..366. */
+int timeutil_day_of_year(int32_t days);
+/* timeutil_weekday: 0 = Monday .. 6 = Sunday (ISO). */
+int timeutil_weekday(int32_t days);
+int timeutil_days_in_month(int y, int m);
+
+/*
+ * timeutil_parse_date: exactly "YYYY-MM-DD" in the first len bytes of s.
+ * Returns 0 or -1 (nothing reported).
+ */
+int timeutil_parse_date(const char *s, size_t len, int32_t *days)
+	CASCADE_MUSTCHECK;
+/*
+ * timeutil_parse_timestamp: "YYYY-MM-DD[ T]HH:MM:SS[.f{1,6}][Z|+00|+00:00]"
+ * or a bare date (midnight).  Returns 0 or -1 (nothing reported).
+ */
+int timeutil_parse_timestamp(const char *s, size_t len, int64_t *usec)
+	CASCADE_MUSTCHECK;
+/* timeutil_format_date: "YYYY-MM-DD" into buf (DATE_STRLEN); returns buf. */
+char *timeutil_format_date(int32_t days, char *buf);
+/*
+ * timeutil_format_timestamp: "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" into buf
+ * (TIMESTAMP_STRLEN); the fraction only when non-zero.  Returns buf.
+ */
+char *timeutil_format_timestamp(int64_t usec, char *buf);
+/* timeutil_date_of: the UTC day containing usec (floor). */
+int32_t timeutil_date_of(int64_t usec);
+
+#endif
