@@ -54,9 +54,22 @@ int fnformat_compile(const char *tmpl, const struct fnformat_names *names,
 	CASCADE_MUSTCHECK;
 void fnformat_free(struct fnformat *f);
 
-/* fnformat_has_version/has_date: the template contains that field. */
+/*
+ * fnformat_has_version: the template contains {VERSION}.
+ * fnformat_has_date: the template's date fields determine a day (a year
+ * from {Y}, {y} or {DATE}, plus month and day or {j}), so every match
+ * yields a date.  A template with only {m}, or only {Y}, has no date.
+ */
 bool fnformat_has_version(const struct fnformat *f);
 bool fnformat_has_date(const struct fnformat *f);
+/*
+ * fnformat_is_complete: every field of the template can be both matched
+ * and formatted: no name field was unknown at compile time, and any date
+ * fields determine a day.  For such a template, fnformat_format() of the
+ * result of fnformat_match() gives back the name matched, except that
+ * leading zeros in {VERSION} components are dropped.
+ */
+bool fnformat_is_complete(const struct fnformat *f);
 
 /* What a match extracted.  keywords is "k=v k2=v2" in template order. */
 struct fnformat_match {
@@ -77,6 +90,20 @@ void fnformat_match_release(struct fnformat_match *m);
  * Returns 1 and fills *m on a match, 0 when the name does not match (or
  * the date fields in it are inconsistent or impossible, e.g. 2023-02-30,
  * or {Y} and {DATE} disagree).  Never reports anything.
+ *
+ * Matching rules: {y} 00-68 is 2000-2068 and 69-99 is 1969-1999 (POSIX
+ * strptime), unless {Y} or {DATE} also gives the year, which {y} must
+ * then agree with.  Years are 0001-9999.  {VERSION} components are 1-5
+ * digits, at most 32767.  Free-text fields ({??} and names unknown at
+ * compile time) match any bytes except '/' and NUL.  A field that appears
+ * twice must match the same value both times.  Variable-width fields are
+ * greedy (longest first) when a name can be split more than one way.
+ * keywords holds one "key=value" per keyword field, at its first
+ * appearance, in template order, the key being the field name without
+ * braces ("nnn=001 ??=a b"); values are the text matched.  A search
+ * needing more than about a million steps (only reachable with
+ * pathological templates) is abandoned as a non-match.
+ * On 0, m holds no date, time, version or keywords.
  */
 int fnformat_match(const struct fnformat *f, const char *name, size_t len,
 		   struct fnformat_match *m);
@@ -92,7 +119,11 @@ struct fnformat_values {
 
 /*
  * fnformat_format: append the formatted template to out.  Returns 0, or -1
- * with a message in err (a field the values do not supply).
+ * with a message in err (a field the values do not supply, a name field
+ * that was unknown at compile time, or a keyword value that the field
+ * would not match) and out unchanged.  Keyword values are looked up by
+ * field name in v->keywords; a {??}-style value is taken as exactly 2-4
+ * bytes, so it may contain spaces.
  */
 int fnformat_format(const struct fnformat *f, const struct fnformat_values *v,
 		    struct strbuf *out, struct strbuf *err) CASCADE_MUSTCHECK;

@@ -31,6 +31,7 @@ enum schema_status {
 	SCHEMA_EMPTY = 1,   /* no cascade schema at all */
 	SCHEMA_OLDER = 2,   /* needs "cascade init" */
 	SCHEMA_NEWER = 3,   /* made by a newer cascade: refuse */
+	SCHEMA_FOREIGN = 4, /* tables that cascade did not make: refuse */
 };
 
 /*

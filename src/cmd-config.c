@@ -1,0 +1,267 @@
+/*
+ * cmd-config.c - "cascade config check|apply|export".
+ *
+ * check validates a mission file without a database.  apply makes the
+ * database match the file in one transaction, under the processing flag
+ * (held for that transaction only, so it cannot interleave with a
+ * running ProcessQueue), prints one line per change and records the run;
+ * with --dry-run it prints the same lines and rolls back.  export writes
+ * the database's configuration as a mission file that applies cleanly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "store.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static const struct cmd_help help_config = {
+	"config", "check, apply or export a mission configuration",
+	"check|apply|export [OPTION]... [FILE]", "cascade-config", 1, -1,
+};
+static const struct cmd_help help_check = {
+	"config check", "validate a mission file without a database",
+	"[OPTION]... FILE", "cascade-config", 1, 1,
+};
+static const struct cmd_help help_apply = {
+	"config apply", "make the database match a mission file",
+	"[--dry-run] [OPTION]... FILE", "cascade-config", 1, 1,
+};
+static const struct cmd_help help_export = {
+	"config export", "write the database's configuration as YAML",
+	"[-o FILE] [OPTION]...", "cascade-config", 0, 0,
+};
+
+static size_t
+count_codes(const struct config *cfg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->n_processes; i++)
+		n += cfg->processes[i].n_codes;
+	return n;
+}
+
+static int
+config_check(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct config *cfg = NULL;
+	int i = opt_parse(ctx, &help_check, opts, argc, argv);
+
+	if (ctx_setup(ctx, 0))
+		return EXIT_USAGE;
+	if (config_load_file(argv[i], &cfg))
+		return EXIT_USAGE;
+	printf("%s: ok: mission %s, %zu satellites, %zu instruments, "
+	       "%zu products, %zu processes, %zu codes\n",
+	       argv[i], cfg->mission.name, cfg->n_satellites,
+	       cfg->n_instruments, cfg->n_products, cfg->n_processes,
+	       count_codes(cfg));
+	config_free(cfg);
+	return EXIT_OK;
+}
+
+static int
+config_apply(struct ctx *ctx, int argc, char **argv)
+{
+	bool dry_run = false;
+	const struct opt opts[] = {
+		{OPT_BOOL, 'n', "dry-run", &dry_run, NULL,
+		 "show what would change; change nothing"},
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct store_apply_report rep = STORE_APPLY_REPORT_INIT;
+	struct lock_holder holder = LOCK_HOLDER_INIT;
+	struct config *cfg = NULL;
+	struct ctx_mission m = {0};
+	struct strbuf summary = STRBUF_INIT;
+	bool found;
+	const char *file;
+	int i, rc;
+
+	i = opt_parse(ctx, &help_apply, opts, argc, argv);
+	file = argv[i];
+	if (config_load_file(file, &cfg))
+		return EXIT_USAGE;
+	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
+		goto out;
+	rc = EXIT_DB;
+	if (db_begin(ctx->db))
+		goto out;
+	if (store_mission_get(ctx->db, &m, &found))
+		goto out;
+	switch (lock_take_xact(ctx->db, found ? m.id : 0, &holder)) {
+	case LOCK_ACQUIRED:
+		break;
+	case LOCK_HELD: {
+		struct strbuf d = STRBUF_INIT;
+
+		lock_holder_describe(&holder, &d);
+		log_error("processing flag is held by %s", d.buf);
+		log_hint("Apply the configuration when that run has ended.");
+		strbuf_release(&d);
+		rc = EXIT_LOCKED;
+		goto out;
+	}
+	default:
+		goto out;
+	}
+	if (store_config_apply(ctx->db, cfg, &rep)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	strbuf_addf(&summary, "%d added, %d changed, %d removed", rep.added,
+		    rep.changed, rep.removed);
+	if (rep.kept)
+		strbuf_addf(&summary, ", %d kept", rep.kept);
+	fputs(rep.lines.buf, stdout);
+	if (dry_run) {
+		db_rollback(ctx->db);
+		if (rep.lines.len)
+			printf("dry run: would apply %s: %s\n", file,
+			       summary.buf);
+		else
+			printf("no changes: the database matches %s\n", file);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (!rep.lines.len) {
+		db_rollback(ctx->db);
+		printf("no changes: the database matches %s\n", file);
+		rc = EXIT_OK;
+		goto out;
+	}
+	store_mission_release(&m);
+	if (store_mission_get(ctx->db, &m, &found) || !found)
+		goto out;
+	{
+		struct strbuf comment = STRBUF_INIT;
+
+		strbuf_addf(&comment, "applied %s: %s", file, summary.buf);
+		rc = lock_record_run(ctx->db, m.id, "config apply", "ok",
+				     comment.buf);
+		strbuf_release(&comment);
+	}
+	if (rc || db_commit(ctx->db)) {
+		rc = EXIT_DB;
+		goto out;
+	}
+	printf("applied %s: %s\n", file, summary.buf);
+	rc = EXIT_OK;
+out:
+	if (ctx->db)
+		db_rollback(ctx->db);
+	store_mission_release(&m);
+	lock_holder_release(&holder);
+	store_apply_report_release(&rep);
+	strbuf_release(&summary);
+	config_free(cfg);
+	return ctx_finish(ctx, rc, NULL, NULL);
+}
+
+static int
+config_export(struct ctx *ctx, int argc, char **argv)
+{
+	const char *output = NULL;
+	const struct opt opts[] = {
+		{OPT_STRING, 'o', "output", &output, "FILE",
+		 "write to FILE (atomically) instead of standard output"},
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct config *cfg = NULL;
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *out = stdout;
+	int rc;
+
+	opt_parse(ctx, &help_export, opts, argc, argv);
+	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
+		return ctx_finish(ctx, rc, NULL, NULL);
+	rc = EXIT_DB;
+	if (store_config_load(ctx->db, &cfg))
+		goto out;
+	if (!cfg) {
+		log_error("database \"%s\" has no mission to export",
+			  db_dbname(ctx->db));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = EXIT_INTERNAL;
+	if (output) {
+		strbuf_addf(&tmp, "%s.tmp%ld", output, (long)getpid());
+		out = fopen(tmp.buf, "w");
+		if (!out) {
+			log_error("could not create file \"%s\": %s", tmp.buf,
+				  strerror(errno));
+			goto out;
+		}
+	}
+	if (config_write_yaml(cfg, out))
+		goto out;
+	if (output) {
+		FILE *f = out;
+
+		out = stdout;
+		if (fflush(f) || fsync(fileno(f)) || fclose(f)) {
+			log_error("could not write file \"%s\": %s", tmp.buf,
+				  strerror(errno));
+			goto out;
+		}
+		if (rename(tmp.buf, output)) {
+			log_error("could not rename file \"%s\" to \"%s\": %s",
+				  tmp.buf, output, strerror(errno));
+			goto out;
+		}
+		strbuf_reset(&tmp);
+	}
+	rc = EXIT_OK;
+out:
+	if (out != stdout)
+		fclose(out);
+	if (tmp.len)
+		unlink(tmp.buf);
+	strbuf_release(&tmp);
+	config_free(cfg);
+	return ctx_finish(ctx, rc, NULL, NULL);
+}
+
+int
+cmd_config(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct ctx *, int, char **);
+	} subs[] = {
+		{"check", config_check},
+		{"apply", config_apply},
+		{"export", config_export},
+	};
+
+	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(subs); i++) {
+		if (!strcmp(argv[1], subs[i].name)) {
+			static char name[32];
+
+			snprintf(name, sizeof(name), "config %s", subs[i].name);
+			ctx->cmd = name;
+			return subs[i].fn(ctx, argc - 1, argv + 1);
+		}
+	}
+	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+		usage_error(&help_config, "unknown subcommand \"%s\"", argv[1]);
+	{
+		static const struct opt opts[] = {
+			{OPT_END, 0, NULL, NULL, NULL, NULL},
+		};
+		opt_parse(ctx, &help_config, opts, argc, argv);
+	}
+	return EXIT_USAGE;
+}

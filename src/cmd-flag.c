@@ -1,0 +1,148 @@
+/*
+ * cmd-flag.c - "cascade flag show|clear": the processing flag for people.
+ *
+ * show prints who holds the flag and whether that holder is alive; clear
+ * removes a stale flag, recording the reason in the run's comment as
+ * dbprocessing's clearProcessingFlag did ("Overridden:<reason>:<ver>").
+ * A flag whose holder's session is alive is only cleared with --force,
+ * which also ends that session so the holder stops.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "banned.h"
+
+static const struct cmd_help help_flag = {
+	"flag", "show or clear the processing flag", "show | clear [OPTION]...",
+	"cascade-flag", 1, 1,
+};
+static const struct cmd_help help_show = {
+	"flag show", "show who holds the processing flag", "[OPTION]...",
+	"cascade-flag", 0, 0,
+};
+static const struct cmd_help help_clear = {
+	"flag clear", "clear a stale processing flag",
+	"--reason=TEXT [--force] [OPTION]...", "cascade-flag", 0, 0,
+};
+
+static void
+print_holder(const struct lock_holder *h)
+{
+	printf("held by:      pid %d on host %s\n", h->pid,
+	       h->hostname ? h->hostname : "?");
+	printf("run:          %lld (%s)\n", (long long)h->logging_id,
+	       h->command ? h->command : "?");
+	printf("user:         %s\n", h->user ? h->user : "?");
+	printf("since:        %s UTC\n", h->started ? h->started : "?");
+	if (h->lease_until)
+		printf("lease until:  %s UTC\n", h->lease_until);
+	printf("session:      %s", h->session_alive ? "alive" : "gone");
+	if (h->session_alive)
+		printf(" (backend pid %d)", h->backend_pid);
+	printf("\n");
+	if (h->same_host)
+		printf("process:      %s\n",
+		       h->process_alive ? "alive" : "dead");
+	else
+		printf("process:      on another host (not checked)\n");
+	printf("state:        %s\n",
+	       h->session_alive ? "active"
+	       : (h->same_host && !h->process_alive)
+		       ? "stale (will be recovered by the next run)"
+		       : "stale (recovered when the lease ends, or clear it)");
+}
+
+static int
+flag_show(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct lock_holder h = LOCK_HOLDER_INIT;
+	bool held;
+	int rc;
+
+	opt_parse(ctx, &help_show, opts, argc, argv);
+	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+		return ctx_finish(ctx, rc, NULL, NULL);
+	if (lock_show(ctx->db, ctx->mission.id, &held, &h))
+		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+	printf("mission:      %s\n", ctx->mission.name);
+	if (!held)
+		printf("flag:         not set\n");
+	else
+		print_holder(&h);
+	lock_holder_release(&h);
+	return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+}
+
+static int
+flag_clear(struct ctx *ctx, int argc, char **argv)
+{
+	const char *reason = NULL;
+	bool force = false;
+	const struct opt opts[] = {
+		{OPT_STRING, 'r', "reason", &reason, "TEXT",
+		 "why the flag is cleared (recorded; required)"},
+		{OPT_BOOL, 'f', "force", &force, NULL,
+		 "clear even if the holder's session is alive, and end it"},
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct lock_holder h = LOCK_HOLDER_INIT;
+	struct strbuf d = STRBUF_INIT;
+	int rc;
+
+	opt_parse(ctx, &help_clear, opts, argc, argv);
+	if (!reason || !*reason)
+		usage_error(&help_clear, "a reason is required (--reason=TEXT)");
+	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+		return ctx_finish(ctx, rc, NULL, NULL);
+	rc = lock_clear(ctx->db, ctx->mission.id, reason, force, &h);
+	lock_holder_describe(&h, &d);
+	switch (rc) {
+	case LOCK_CLEARED:
+		printf("cleared the processing flag held by %s\n", d.buf);
+		rc = EXIT_OK;
+		break;
+	case LOCK_NOT_SET:
+		printf("the processing flag is not set\n");
+		rc = EXIT_OK;
+		break;
+	case LOCK_HOLDER_LIVE:
+		log_error("the processing flag is held by a live controller: "
+			  "%s",
+			  d.buf);
+		log_hint("Wait for it to finish, or use --force to stop it.");
+		rc = EXIT_LOCKED;
+		break;
+	default:
+		rc = EXIT_DB;
+	}
+	strbuf_release(&d);
+	lock_holder_release(&h);
+	return ctx_finish(ctx, rc, NULL, NULL);
+}
+
+int
+cmd_flag(struct ctx *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "show")) {
+		ctx->cmd = "flag show";
+		return flag_show(ctx, argc - 1, argv + 1);
+	}
+	if (argc >= 2 && !strcmp(argv[1], "clear")) {
+		ctx->cmd = "flag clear";
+		return flag_clear(ctx, argc - 1, argv + 1);
+	}
+	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+		usage_error(&help_flag, "unknown subcommand \"%s\"", argv[1]);
+	{
+		static const struct opt opts[] = {
+			{OPT_END, 0, NULL, NULL, NULL, NULL},
+		};
+		opt_parse(ctx, &help_flag, opts, argc, argv);
+	}
+	return EXIT_USAGE;
+}

@@ -1,0 +1,123 @@
+/*
+ * cmd.h - the command layer: dispatch table, option tables, run context.
+ *
+ * Each subcommand lives in its own cmd-<name>.c, exports one
+ * "int cmd_<name>(struct ctx *, int argc, char **argv)" and does three
+ * things: parse its options from one table (opt_parse, which also
+ * generates --help), call ctx_setup() with the flags saying what it needs
+ * (database, current schema, the mission, the processing flag), and call
+ * the modules that do the work, mapping their result to an exit status.
+ * Only cmd-*.c and status.c write to stdout.
+ */
+#ifndef CASCADE_CMD_H
+#define CASCADE_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compat.h"
+#include "lock.h"
+
+struct config;
+struct db;
+
+/* Exit statuses: stable, documented in cascade(1). */
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,  /* some work failed (a build, a reject) */
+	EXIT_USAGE = 2,   /* usage or configuration error */
+	EXIT_LOCKED = 3,  /* the processing flag is held by a live controller */
+	EXIT_DB = 4,      /* database unreachable or connection lost */
+	EXIT_SCHEMA = 5,  /* schema missing, older or newer than this binary */
+	EXIT_INTERNAL = 6,/* an unexpected internal or system error */
+};
+
+enum ctx_flags {
+	CTX_DB = 1 << 0,      /* connect */
+	CTX_SCHEMA = 1 << 1,  /* the schema must be current (implies DB) */
+	CTX_MISSION = 1 << 2, /* load the mission row (implies SCHEMA) */
+	CTX_FLAG = 1 << 3,    /* take the processing flag (implies MISSION) */
+};
+
+/* The mission row, as the commands need it.  Strings owned by ctx. */
+struct ctx_mission {
+	int id;
+	char *name;
+	char *rootdir;
+	char *incoming_dir;
+	char *codedir;
+	char *inspectordir;
+	char *errordir;
+};
+
+struct ctx {
+	const char *cmd;      /* "process-queue", "config apply", ... */
+	const char *conninfo; /* -m/--mission, or NULL for PG* */
+	const char *log_file; /* --log-file */
+	int verbosity;        /* -v count minus -q count */
+	bool have_mission;
+	struct ctx_mission mission;
+	struct db *db;
+	struct lock_flag flag;
+	int flag_lease_s;
+};
+
+/*
+ * ctx_setup: do what flags ask (in order: log file, connect, schema check,
+ * mission, flag).  Returns EXIT_OK, or the exit status to return with the
+ * problem already reported (EXIT_LOCKED with the holder named).
+ */
+int ctx_setup(struct ctx *ctx, unsigned flags) CASCADE_MUSTCHECK;
+/*
+ * ctx_finish: release the flag if held, recording status and counts for
+ * the exit status rc; close the database.  Returns rc, or EXIT_DB if the
+ * run could not be recorded.
+ */
+int ctx_finish(struct ctx *ctx, int rc, const char *comment,
+	       const struct lock_counts *counts);
+
+/* Option tables: one per command; they drive getopt_long and --help. */
+enum opt_type {
+	OPT_END = 0,
+	OPT_BOOL,   /* bool *; no argument */
+	OPT_STRING, /* const char **; argument */
+	OPT_INT,    /* int *; argument, decimal */
+	OPT_GROUP,  /* a heading in --help */
+};
+
+struct opt {
+	enum opt_type type;
+	int short_name; /* 0 if none */
+	const char *long_name;
+	void *value;
+	const char *argname;
+	const char *help;
+};
+
+struct cmd_help {
+	const char *name;        /* "config apply" */
+	const char *summary;     /* one line */
+	const char *usage;       /* after "cascade NAME ": "[OPTION]... FILE" */
+	const char *man;         /* "cascade-config" */
+	int min_args, max_args;  /* operands; max -1 = unlimited */
+};
+
+/*
+ * opt_parse: parse argv (argv[0] is the command name) with opts plus the
+ * common options (-m, -v, -q, --log-file, -h).  --help prints help to
+ * stdout and exits 0; a usage error prints the complaint and a pointer to
+ * --help on stderr and exits 2.  Returns the index of the first operand.
+ */
+int opt_parse(struct ctx *ctx, const struct cmd_help *help,
+	      const struct opt *opts, int argc, char **argv);
+/* usage_error: report a usage problem found after parsing and exit 2. */
+CASCADE_NORETURN void usage_error(const struct cmd_help *help,
+				  const char *fmt, ...) CASCADE_PRINTF(2, 3);
+
+/* The commands. */
+int cmd_init(struct ctx *ctx, int argc, char **argv);
+int cmd_config(struct ctx *ctx, int argc, char **argv);
+int cmd_flag(struct ctx *ctx, int argc, char **argv);
+int cmd_process_queue(struct ctx *ctx, int argc, char **argv);
+
+#endif

@@ -1,0 +1,598 @@
+/*
+ * db.c - libpq: connection, session setup, execution, results, COPY.
+ *
+ * The only file that includes libpq-fe.h.  See db.h for the contract.
+ * Parameters are always sent with PQexecParams/PQexecPrepared in text
+ * format; SQL text is always a compile-time constant of the caller.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "log.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define MIN_SERVER_VERSION 120000
+
+struct db {
+	PGconn *conn;
+	struct db_error err;
+	struct strbuf copybuf;
+	bool copy_first_field;
+};
+
+struct db_res {
+	PGresult *res;
+};
+
+static PGcancel *volatile cancel_handle;
+
+static void
+error_clear(struct db_error *e)
+{
+	free(e->message);
+	free(e->detail);
+	free(e->hint);
+	memset(e, 0, sizeof(*e));
+}
+
+static char *
+dup_field(const PGresult *res, int code)
+{
+	const char *v = res ? PQresultErrorField(res, code) : NULL;
+	return v ? xstrdup(v) : NULL;
+}
+
+static int
+classify(const char *sqlstate, bool conn_bad)
+{
+	if (conn_bad)
+		return DB_ERR_CONN;
+	if (!strcmp(sqlstate, "23505"))
+		return DB_ERR_UNIQUE;
+	if (!strcmp(sqlstate, "40001") || !strcmp(sqlstate, "40P01"))
+		return DB_ERR_RETRY;
+	if (!strcmp(sqlstate, "55P03"))
+		return DB_ERR_LOCK;
+	if (!strncmp(sqlstate, "23", 2))
+		return DB_ERR_CHECK;
+	if (!strncmp(sqlstate, "08", 2) || !strcmp(sqlstate, "57P01") ||
+	    !strcmp(sqlstate, "57P02") || !strcmp(sqlstate, "57P03"))
+		return DB_ERR_CONN;
+	return DB_ERR;
+}
+
+/* capture the error of res (or of the connection) into db->err */
+static int
+capture(struct db *db, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	bool conn_bad = PQstatus(db->conn) != CONNECTION_OK;
+	struct strbuf msg = STRBUF_INIT;
+
+	error_clear(&db->err);
+	snprintf(db->err.sqlstate, sizeof(db->err.sqlstate), "%s",
+		 state ? state : "");
+	db->err.message = dup_field(res, PG_DIAG_MESSAGE_PRIMARY);
+	if (!db->err.message) {
+		strbuf_addstr(&msg, PQerrorMessage(db->conn));
+		strbuf_rtrim(&msg);
+		db->err.message = strbuf_detach(&msg, NULL);
+	}
+	db->err.detail = dup_field(res, PG_DIAG_MESSAGE_DETAIL);
+	db->err.hint = dup_field(res, PG_DIAG_MESSAGE_HINT);
+	return classify(db->err.sqlstate, conn_bad);
+}
+
+void
+db_report(const struct db *db, const char *context)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		log_error("lost connection to the database%s%s: %s",
+			  context ? " while " : "", context ? context : "",
+			  db->err.message ? db->err.message : "");
+	else
+		log_error("%s%s%s", context ? context : "",
+			  context ? ": " : "",
+			  db->err.message ? db->err.message : "unknown error");
+	if (db->err.detail)
+		log_detail("%s", db->err.detail);
+	if (db->err.hint)
+		log_hint("%s", db->err.hint);
+}
+
+static void
+notice_processor(void *arg, const char *message)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)arg;
+	strbuf_addstr(&sb, message);
+	strbuf_rtrim(&sb);
+	log_info("server: %s", sb.buf);
+	strbuf_release(&sb);
+}
+
+int
+db_connect(const char *conninfo, const char *appname, struct db **out)
+{
+	const char *keys[] = {"dbname", "fallback_application_name",
+			      "client_encoding", NULL};
+	const char *vals[] = {conninfo && *conninfo ? conninfo : NULL, appname,
+			      "UTF8", NULL};
+	struct db *db = xcalloc(1, sizeof(*db));
+	int rc;
+
+	*out = NULL;
+	strbuf_init(&db->copybuf, 0);
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addstr(&msg, db->conn ? PQerrorMessage(db->conn)
+					     : "out of memory");
+		strbuf_rtrim(&msg);
+		log_error("could not connect to the database: %s", msg.buf);
+		log_hint("Give the database with -m/--mission (a name, "
+			 "conninfo or URI) or the PG* environment variables.");
+		strbuf_release(&msg);
+		db_close(db);
+		return DB_ERR_CONN;
+	}
+	PQsetNoticeProcessor(db->conn, notice_processor, NULL);
+	if (PQserverVersion(db->conn) < MIN_SERVER_VERSION) {
+		log_error("server version %d is too old: cascade needs "
+			  "PostgreSQL 12 or later",
+			  PQserverVersion(db->conn));
+		db_close(db);
+		return DB_ERR_CONN;
+	}
+	/*
+	 * Session setup, as pg_rewind does: never depend on the server's
+	 * defaults.  search_path is exactly "public": pg_catalog, when not
+	 * listed, is searched before it, so no object in public can shadow a
+	 * built-in, and public is where the schema is created.  UTC so that
+	 * timestamp columns hold UTC as in dbprocessing.
+	 */
+	rc = db_exec(db, "SELECT pg_catalog.set_config('search_path', "
+			 "'public', false), "
+			 "pg_catalog.set_config('TimeZone', 'UTC', false), "
+			 "pg_catalog.set_config('lock_timeout', '30s', false), "
+			 "pg_catalog.set_config("
+			 "'idle_in_transaction_session_timeout', '10min', false)");
+	if (rc) {
+		db_close(db);
+		return DB_ERR_CONN;
+	}
+	*out = db;
+	return DB_OK;
+}
+
+void
+db_close(struct db *db)
+{
+	if (!db)
+		return;
+	if (cancel_handle && db->conn) {
+		PGcancel *c = cancel_handle;
+
+		cancel_handle = NULL;
+		PQfreeCancel(c);
+	}
+	if (db->conn)
+		PQfinish(db->conn);
+	error_clear(&db->err);
+	strbuf_release(&db->copybuf);
+	free(db);
+}
+
+const char *
+db_dbname(const struct db *db)
+{
+	return PQdb(db->conn);
+}
+
+const char *
+db_host(const struct db *db)
+{
+	const char *h = PQhost(db->conn);
+	return h ? h : "";
+}
+
+const char *
+db_user(const struct db *db)
+{
+	return PQuser(db->conn);
+}
+
+int
+db_backend_pid(const struct db *db)
+{
+	return PQbackendPID(db->conn);
+}
+
+int
+db_query(struct db *db, const char *sql, int nparams,
+	 const char *const *params, unsigned flags, struct db_res **out)
+{
+	PGresult *res;
+	ExecStatusType st;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (log_get_level() >= LOG_LEVEL_DEBUG) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (int i = 0; i < nparams; i++)
+			strbuf_addf(&sb, "%s$%d=%s", i ? " " : "", i + 1,
+				    params[i] ? params[i] : "NULL");
+		if (flags & DB_PREPARED)
+			log_debug("statement %s %s", sql, sb.buf);
+		else
+			log_debug("query with %d parameters %s", nparams, sb.buf);
+		strbuf_release(&sb);
+	}
+	if (flags & DB_PREPARED)
+		res = PQexecPrepared(db->conn, sql, nparams, params, NULL, NULL,
+				     0);
+	else
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL,
+				   NULL, 0);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		if (out) {
+			*out = xmalloc(sizeof(**out));
+			(*out)->res = res;
+		} else {
+			PQclear(res);
+		}
+		return DB_OK;
+	}
+	rc = capture(db, res);
+	PQclear(res);
+	if (!(flags & DB_QUIET))
+		db_report(db, NULL);
+	return rc;
+}
+
+int
+db_exec(struct db *db, const char *sql)
+{
+	return db_query(db, sql, 0, NULL, 0, NULL);
+}
+
+int
+db_exec_script(struct db *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = DB_OK;
+
+	if (!res || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+		     PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		rc = capture(db, res);
+		db_report(db, NULL);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+db_prepare(struct db *db, const char *name, const char *sql, int nparams)
+{
+	PGresult *res = PQprepare(db->conn, name, sql, nparams, NULL);
+	int rc = DB_OK;
+
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = capture(db, res);
+		db_report(db, NULL);
+		log_detail("While preparing statement \"%s\".", name);
+	}
+	PQclear(res);
+	return rc;
+}
+
+bool
+db_in_transaction(const struct db *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(db->conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
+int
+db_begin(struct db *db)
+{
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE &&
+	    PQstatus(db->conn) == CONNECTION_OK)
+		BUG("db_begin inside a transaction");
+	return db_exec(db, "BEGIN");
+}
+
+int
+db_commit(struct db *db)
+{
+	if (PQstatus(db->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(db->conn) != PQTRANS_INTRANS)
+		BUG("db_commit outside a healthy transaction");
+	return db_exec(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	PGresult *res;
+
+	if (PQstatus(db->conn) != CONNECTION_OK ||
+	    PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return;
+	res = PQexec(db->conn, "ROLLBACK");
+	PQclear(res);
+}
+
+const struct db_error *
+db_last_error(const struct db *db)
+{
+	return &db->err;
+}
+
+/* COPY */
+
+int
+db_copy_begin(struct db *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	int rc = DB_OK;
+
+	if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = capture(db, res);
+		db_report(db, NULL);
+	}
+	PQclear(res);
+	strbuf_reset(&db->copybuf);
+	db->copy_first_field = true;
+	return rc;
+}
+
+static void
+copy_sep(struct db *db)
+{
+	if (!db->copy_first_field)
+		strbuf_addch(&db->copybuf, '\t');
+	db->copy_first_field = false;
+}
+
+void
+db_copy_field(struct db *db, const char *value)
+{
+	copy_sep(db);
+	for (const char *p = value; *p; p++) {
+		switch (*p) {
+		case '\\':
+			strbuf_addstr(&db->copybuf, "\\\\");
+			break;
+		case '\t':
+			strbuf_addstr(&db->copybuf, "\\t");
+			break;
+		case '\n':
+			strbuf_addstr(&db->copybuf, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(&db->copybuf, "\\r");
+			break;
+		default:
+			strbuf_addch(&db->copybuf, *p);
+		}
+	}
+}
+
+void
+db_copy_null(struct db *db)
+{
+	copy_sep(db);
+	strbuf_addstr(&db->copybuf, "\\N");
+}
+
+static int
+copy_flush(struct db *db)
+{
+	if (PQputCopyData(db->conn, db->copybuf.buf, (int)db->copybuf.len) !=
+	    1) {
+		capture(db, NULL);
+		db_report(db, "sending COPY data");
+		return DB_ERR_CONN;
+	}
+	strbuf_reset(&db->copybuf);
+	return DB_OK;
+}
+
+int
+db_copy_end_row(struct db *db)
+{
+	strbuf_addch(&db->copybuf, '\n');
+	db->copy_first_field = true;
+	if (db->copybuf.len >= 65536)
+		return copy_flush(db);
+	return DB_OK;
+}
+
+int
+db_copy_end(struct db *db)
+{
+	PGresult *res;
+	int rc = DB_OK;
+
+	if (db->copybuf.len && copy_flush(db))
+		rc = DB_ERR_CONN;
+	if (PQputCopyEnd(db->conn, rc ? "aborted by client" : NULL) != 1) {
+		capture(db, NULL);
+		db_report(db, "ending COPY");
+		return DB_ERR_CONN;
+	}
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == DB_OK) {
+			rc = capture(db, res);
+			db_report(db, NULL);
+		}
+		PQclear(res);
+	}
+	return rc;
+}
+
+/* results */
+
+int
+db_res_nrows(const struct db_res *res)
+{
+	return PQntuples(res->res);
+}
+
+int
+db_res_ncols(const struct db_res *res)
+{
+	return PQnfields(res->res);
+}
+
+bool
+db_res_isnull(const struct db_res *res, int row, int col)
+{
+	return PQgetisnull(res->res, row, col);
+}
+
+const char *
+db_res_get(const struct db_res *res, int row, int col)
+{
+	if (row < 0 || row >= PQntuples(res->res) || col < 0 ||
+	    col >= PQnfields(res->res))
+		BUG("result access out of range: row %d col %d", row, col);
+	if (PQgetisnull(res->res, row, col))
+		return NULL;
+	return PQgetvalue(res->res, row, col);
+}
+
+static const char *
+need_value(const struct db_res *res, int row, int col)
+{
+	const char *v = db_res_get(res, row, col);
+
+	if (!v)
+		log_error("unexpected NULL in column \"%s\" of a query result",
+			  PQfname(res->res, col));
+	return v;
+}
+
+int
+db_res_int64(const struct db_res *res, int row, int col, int64_t *out)
+{
+	const char *v = need_value(res, row, col);
+	char *end;
+	long long n;
+
+	if (!v)
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || end == v || *end)
+		return error("invalid integer \"%s\" in column \"%s\"", v,
+			     PQfname(res->res, col));
+	*out = n;
+	return 0;
+}
+
+int
+db_res_int(const struct db_res *res, int row, int col, int *out)
+{
+	int64_t n;
+
+	if (db_res_int64(res, row, col, &n))
+		return -1;
+	if (n < INT_MIN || n > INT_MAX)
+		return error("integer %lld out of range in column \"%s\"",
+			     (long long)n, PQfname(res->res, col));
+	*out = (int)n;
+	return 0;
+}
+
+int
+db_res_bool(const struct db_res *res, int row, int col, bool *out)
+{
+	const char *v = need_value(res, row, col);
+
+	if (!v)
+		return -1;
+	if (!strcmp(v, "t"))
+		*out = true;
+	else if (!strcmp(v, "f"))
+		*out = false;
+	else
+		return error("invalid boolean \"%s\" in column \"%s\"", v,
+			     PQfname(res->res, col));
+	return 0;
+}
+
+int
+db_res_double(const struct db_res *res, int row, int col, double *out)
+{
+	const char *v = need_value(res, row, col);
+	char *end;
+
+	if (!v)
+		return -1;
+	errno = 0;
+	*out = strtod(v, &end);
+	if (errno || end == v || *end)
+		return error("invalid number \"%s\" in column \"%s\"", v,
+			     PQfname(res->res, col));
+	return 0;
+}
+
+int
+db_res_check_shape(const struct db_res *res, int nrows, int ncols,
+		   const char *what)
+{
+	if (PQnfields(res->res) != ncols ||
+	    (nrows >= 0 && PQntuples(res->res) != nrows))
+		return error("unexpected result shape for %s: %d rows and %d "
+			     "columns, expected %d and %d",
+			     what, PQntuples(res->res), PQnfields(res->res),
+			     nrows, ncols);
+	return 0;
+}
+
+void
+db_res_free(struct db_res *res)
+{
+	if (!res)
+		return;
+	PQclear(res->res);
+	free(res);
+}
+
+void
+db_cancel_prepare(struct db *db)
+{
+	PGcancel *old = cancel_handle;
+
+	cancel_handle = NULL;
+	if (old)
+		PQfreeCancel(old);
+	cancel_handle = PQgetCancel(db->conn);
+}
+
+void
+db_cancel_request(void)
+{
+	char errbuf[256];
+	PGcancel *c = cancel_handle;
+
+	if (c)
+		(void)PQcancel(c, errbuf, sizeof(errbuf));
+}

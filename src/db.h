@@ -1,0 +1,158 @@
+/*
+ * db.h - the database connection: the only module that includes libpq-fe.h.
+ *
+ * Owns connecting (libpq's own conninfo/URI, PG* environment, service
+ * file and .pgpass: never a password of ours), session setup (search
+ * path, UTC, timeouts), statement execution with parameters only,
+ * prepared statements, transactions, COPY, SQLSTATE classification and
+ * error reporting.  Results are handed out as struct db_res, read through
+ * strict accessors, so no PGresult ever leaves this file.
+ *
+ * It does not know any table: SQL text lives in the store-*, schema and
+ * lock modules that own the tables.
+ *
+ * Every function that fails reports the error once (log.h), unless the
+ * caller passed DB_QUIET, in which case db_last_error() has it.
+ */
+#ifndef CASCADE_DB_H
+#define CASCADE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat.h"
+
+struct db;
+struct db_res;
+
+/* Negative results of db functions, for callers that must tell them apart. */
+enum db_status {
+	DB_OK = 0,
+	DB_ERR = -1,        /* any other error */
+	DB_ERR_UNIQUE = -2, /* 23505: a unique constraint rejected the row */
+	DB_ERR_RETRY = -3,  /* 40001/40P01: serialization failure, deadlock */
+	DB_ERR_CONN = -4,   /* the connection is gone: abort the run */
+	DB_ERR_LOCK = -5,   /* 55P03: lock_timeout expired */
+	DB_ERR_CHECK = -6,  /* 23xxx other than 23505: constraint violated */
+};
+
+enum db_flags {
+	DB_QUIET = 1 << 0,    /* do not report errors: caller inspects them */
+	DB_PREPARED = 1 << 1, /* the text is a statement name (db_prepare) */
+};
+
+struct db_error {
+	char sqlstate[6];
+	char *message; /* primary message, or NULL */
+	char *detail;
+	char *hint;
+};
+
+/*
+ * db_connect: connect with conninfo (a database name, "key=value ..." or
+ * a postgresql:// URI; NULL or "" uses the PG* environment), naming the
+ * session application_name (e.g. "cascade-init"), then set it up: search
+ * path public (pg_catalog implicitly first), time zone UTC, client encoding UTF8,
+ * lock_timeout and idle_in_transaction_session_timeout.  Refuses servers
+ * older than PostgreSQL 12.  Returns DB_OK and *out (free with
+ * db_close), or DB_ERR_CONN with the error reported (never including a
+ * password).
+ */
+int db_connect(const char *conninfo, const char *appname, struct db **out)
+	CASCADE_MUSTCHECK;
+void db_close(struct db *db);
+
+/* db_dbname/db_host/db_user: borrowed, valid until db_close. */
+const char *db_dbname(const struct db *db);
+const char *db_host(const struct db *db);
+const char *db_user(const struct db *db);
+/* db_backend_pid: the server process serving this session. */
+int db_backend_pid(const struct db *db);
+
+/*
+ * db_query: run sql (or the prepared statement named sql, with
+ * DB_PREPARED) with nparams text parameters (NULL pointer = SQL NULL).
+ * With out, the result is stored there (caller frees with db_res_free)
+ * for statements returning rows; without, the result is discarded.
+ * Returns DB_OK or a negative enum db_status.
+ */
+int db_query(struct db *db, const char *sql, int nparams,
+	     const char *const *params, unsigned flags, struct db_res **out)
+	CASCADE_MUSTCHECK;
+/* db_exec: db_query with no parameters and no result. */
+int db_exec(struct db *db, const char *sql) CASCADE_MUSTCHECK;
+/*
+ * db_exec_script: run a script of several statements (simple protocol,
+ * no parameters: migrations only).  Reports errors.
+ */
+int db_exec_script(struct db *db, const char *sql) CASCADE_MUSTCHECK;
+
+/*
+ * db_prepare: prepare sql under name on this connection (once per
+ * connection; hot paths only).
+ */
+int db_prepare(struct db *db, const char *name, const char *sql, int nparams)
+	CASCADE_MUSTCHECK;
+
+/*
+ * Transactions.  db_begin asserts the session is idle, db_commit that a
+ * transaction is open (a violated assumption is a BUG).  db_rollback is
+ * safe to call at any time, also after an error or a lost connection.
+ */
+int db_begin(struct db *db) CASCADE_MUSTCHECK;
+int db_commit(struct db *db) CASCADE_MUSTCHECK;
+void db_rollback(struct db *db);
+bool db_in_transaction(const struct db *db);
+
+/* db_last_error: the last failure on db (borrowed, valid until the next call). */
+const struct db_error *db_last_error(const struct db *db);
+/* db_report: report db's last error now (for a DB_QUIET caller). */
+void db_report(const struct db *db, const char *context);
+
+/*
+ * COPY FROM STDIN: db_copy_begin(db, "COPY t (a, b) FROM STDIN"), then
+ * rows built with db_copy_field()/db_copy_null()/db_copy_end_row(), then
+ * db_copy_end().  Fields are escaped here (text format).  On failure the
+ * COPY is aborted and the error reported.
+ */
+int db_copy_begin(struct db *db, const char *sql) CASCADE_MUSTCHECK;
+void db_copy_field(struct db *db, const char *value);
+void db_copy_null(struct db *db);
+int db_copy_end_row(struct db *db) CASCADE_MUSTCHECK;
+int db_copy_end(struct db *db) CASCADE_MUSTCHECK;
+
+/* Results: rows and columns are 0-based; values are text. */
+int db_res_nrows(const struct db_res *res);
+int db_res_ncols(const struct db_res *res);
+/* db_res_get: the value (borrowed until db_res_free), or NULL if SQL NULL. */
+const char *db_res_get(const struct db_res *res, int row, int col);
+bool db_res_isnull(const struct db_res *res, int row, int col);
+/*
+ * db_res_int64/db_res_int/db_res_bool/db_res_double: strict conversions.
+ * Return 0, or -1 with the error reported if the value is NULL or not of
+ * that type (a shape error in our own SQL: report and fail, never guess).
+ */
+int db_res_int64(const struct db_res *res, int row, int col, int64_t *out)
+	CASCADE_MUSTCHECK;
+int db_res_int(const struct db_res *res, int row, int col, int *out)
+	CASCADE_MUSTCHECK;
+int db_res_bool(const struct db_res *res, int row, int col, bool *out)
+	CASCADE_MUSTCHECK;
+int db_res_double(const struct db_res *res, int row, int col, double *out)
+	CASCADE_MUSTCHECK;
+/* db_res_check_shape: exactly ncols columns and, if nrows >= 0, that many rows. */
+int db_res_check_shape(const struct db_res *res, int nrows, int ncols,
+		       const char *what) CASCADE_MUSTCHECK;
+void db_res_free(struct db_res *res);
+
+/*
+ * db_cancel_prepare/db_cancel_request: db_cancel_request may be called
+ * from a signal handler (libpq documents PQcancel as safe there): it asks
+ * the server to cancel the statement running on the db last passed to
+ * db_cancel_prepare.
+ */
+void db_cancel_prepare(struct db *db);
+void db_cancel_request(void);
+
+#endif

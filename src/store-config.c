@@ -1,0 +1,1415 @@
+/*
+ * store-config.c - the configuration tables: mission, satellite,
+ * instrument, instrumentproductlink, product, inspector, process,
+ * productprocesslink and code.
+ *
+ * Reads them back as a struct config (for "config export" and as the
+ * "before" side of "config apply"), and applies a config by comparing it
+ * with that struct in C and issuing one parameterized statement per
+ * difference, inside the caller's transaction.  Configuration tables are
+ * small (tens to hundreds of rows), so clarity wins over set-based tricks
+ * here; the hot paths live elsewhere.
+ *
+ * It does not touch data tables (file, links, queue, builds) except to
+ * ask whether a product, process or code still has data depending on it.
+ */
+#include "store.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "timeutil.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* -- small helpers for text parameters ---------------------------------- */
+
+struct params {
+	const char *v[24];
+	char buf[24][48];
+	int n;
+};
+
+static void
+p_init(struct params *p)
+{
+	p->n = 0;
+}
+
+static void
+p_str(struct params *p, const char *s)
+{
+	p->v[p->n++] = s;
+}
+
+static void
+p_int(struct params *p, long long x)
+{
+	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%lld", x);
+	p->v[p->n] = p->buf[p->n];
+	p->n++;
+}
+
+static void
+p_double(struct params *p, double x)
+{
+	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%.17g", x);
+	p->v[p->n] = p->buf[p->n];
+	p->n++;
+}
+
+static void
+p_bool(struct params *p, bool b)
+{
+	p->v[p->n++] = b ? "t" : "f";
+}
+
+static void
+p_date(struct params *p, int32_t days)
+{
+	timeutil_format_date(days, p->buf[p->n]);
+	p->v[p->n] = p->buf[p->n];
+	p->n++;
+}
+
+static int
+run(struct db *db, const char *sql, struct params *p)
+{
+	return db_query(db, sql, p->n, p->v, 0, NULL);
+}
+
+/* run a query returning one integer (id or count) */
+static int
+run_int(struct db *db, const char *sql, struct params *p, int64_t *out)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, sql, p->n, p->v, 0, &res);
+
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, 1, 1, "single value") ||
+	    db_res_int64(res, 0, 0, out))
+		rc = -1;
+	db_res_free(res);
+	return rc;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static bool
+str_eq(const char *a, const char *b)
+{
+	if (!a || !*a)
+		return !b || !*b;
+	return b && !strcmp(a, b);
+}
+
+/* -- mission ------------------------------------------------------------ */
+
+void
+store_mission_release(struct ctx_mission *m)
+{
+	free(m->name);
+	free(m->rootdir);
+	free(m->incoming_dir);
+	free(m->codedir);
+	free(m->inspectordir);
+	free(m->errordir);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+store_mission_get(struct db *db, struct ctx_mission *m, bool *found)
+{
+	struct db_res *res = NULL;
+	int rc;
+
+	*found = false;
+	rc = db_query(db,
+		      "SELECT mission_id, mission_name, rootdir, incoming_dir, "
+		      "coalesce(codedir, rootdir), "
+		      "coalesce(inspectordir, codedir, rootdir), "
+		      "coalesce(errordir, rootdir || '/errors') "
+		      "FROM public.mission ORDER BY mission_id",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 7, "mission")) {
+		rc = -1;
+		goto out;
+	}
+	if (db_res_nrows(res) > 1) {
+		rc = error("database holds %d missions; cascade keeps one "
+			   "mission per database",
+			   db_res_nrows(res));
+		goto out;
+	}
+	if (db_res_nrows(res) == 0)
+		goto out;
+	if (db_res_int(res, 0, 0, &m->id)) {
+		rc = -1;
+		goto out;
+	}
+	m->name = xstrdup(db_res_get(res, 0, 1));
+	m->rootdir = xstrdup(db_res_get(res, 0, 2));
+	m->incoming_dir = xstrdup(db_res_get(res, 0, 3));
+	m->codedir = xstrdup(db_res_get(res, 0, 4));
+	m->inspectordir = xstrdup(db_res_get(res, 0, 5));
+	m->errordir = xstrdup(db_res_get(res, 0, 6));
+	*found = true;
+out:
+	db_res_free(res);
+	return rc;
+}
+
+/* -- load --------------------------------------------------------------- */
+
+static int
+parse_version3(const struct db_res *res, int row, int col, struct version *v)
+{
+	if (db_res_int(res, row, col, &v->interface) ||
+	    db_res_int(res, row, col + 1, &v->quality) ||
+	    db_res_int(res, row, col + 2, &v->revision))
+		return -1;
+	return 0;
+}
+
+static int
+parse_date(const struct db_res *res, int row, int col, int32_t *out)
+{
+	const char *v = db_res_get(res, row, col);
+
+	if (!v || timeutil_parse_date(v, strlen(v), out))
+		return error("invalid date \"%s\" in the database",
+			     v ? v : "NULL");
+	return 0;
+}
+
+static int
+load_mission(struct db *db, struct config *cfg, bool *found)
+{
+	struct db_res *res = NULL;
+	int rc;
+
+	*found = false;
+	rc = db_query(db,
+		      "SELECT mission_name, rootdir, incoming_dir, "
+		      "coalesce(codedir, rootdir), "
+		      "coalesce(inspectordir, codedir, rootdir), "
+		      "coalesce(errordir, rootdir || '/errors') "
+		      "FROM public.mission ORDER BY mission_id LIMIT 1",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 6, "mission")) {
+		db_res_free(res);
+		return -1;
+	}
+	if (db_res_nrows(res) == 1) {
+		cfg->mission.name = xstrdup(db_res_get(res, 0, 0));
+		cfg->mission.rootdir = xstrdup(db_res_get(res, 0, 1));
+		cfg->mission.incoming_dir = xstrdup(db_res_get(res, 0, 2));
+		cfg->mission.codedir = xstrdup(db_res_get(res, 0, 3));
+		cfg->mission.inspectordir = xstrdup(db_res_get(res, 0, 4));
+		cfg->mission.errordir = xstrdup(db_res_get(res, 0, 5));
+		*found = true;
+	}
+	db_res_free(res);
+	return 0;
+}
+
+static int
+load_satellites(struct db *db, struct config *cfg)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db,
+			  "SELECT satellite_name FROM public.satellite "
+			  "ORDER BY satellite_id",
+			  0, NULL, 0, &res);
+
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 1, "satellites")) {
+		db_res_free(res);
+		return -1;
+	}
+	cfg->n_satellites = (size_t)db_res_nrows(res);
+	cfg->satellites = xcalloc(cfg->n_satellites + 1,
+				  sizeof(*cfg->satellites));
+	for (size_t i = 0; i < cfg->n_satellites; i++)
+		cfg->satellites[i].name = xstrdup(db_res_get(res, (int)i, 0));
+	db_res_free(res);
+
+	rc = db_query(db,
+		      "SELECT s.satellite_name, i.instrument_name "
+		      "FROM public.instrument i JOIN public.satellite s "
+		      "USING (satellite_id) ORDER BY i.instrument_id",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 2, "instruments")) {
+		db_res_free(res);
+		return -1;
+	}
+	cfg->n_instruments = (size_t)db_res_nrows(res);
+	cfg->instruments = xcalloc(cfg->n_instruments + 1,
+				   sizeof(*cfg->instruments));
+	for (size_t i = 0; i < cfg->n_instruments; i++) {
+		cfg->instruments[i].satellite =
+			xstrdup(db_res_get(res, (int)i, 0));
+		cfg->instruments[i].name = xstrdup(db_res_get(res, (int)i, 1));
+	}
+	db_res_free(res);
+	return 0;
+}
+
+#define PRODUCT_COLS 15
+
+static int
+load_products(struct db *db, struct config *cfg)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(
+		db,
+		"SELECT p.product_name, s.satellite_name, i.instrument_name, "
+		"p.level, p.format, p.relative_path, p.product_description, "
+		"ins.kind, "
+		"CASE WHEN ins.kind = 'exec' THEN ins.relative_path || '/' || "
+		"ins.filename END, "
+		"ins.arguments, nullif(ins.description, ''), "
+		"coalesce(ins.interface_version, 1), "
+		"coalesce(ins.quality_version, 0), "
+		"coalesce(ins.revision_version, 0), "
+		"coalesce(ins.output_interface_version, 1) "
+		"FROM public.product p "
+		"JOIN public.instrument i USING (instrument_id) "
+		"JOIN public.satellite s USING (satellite_id) "
+		"LEFT JOIN public.inspector ins ON ins.product = p.product_id "
+		"ORDER BY p.product_id",
+		0, NULL, 0, &res);
+
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, PRODUCT_COLS, "products")) {
+		db_res_free(res);
+		return -1;
+	}
+	cfg->n_products = (size_t)db_res_nrows(res);
+	cfg->products = xcalloc(cfg->n_products + 1, sizeof(*cfg->products));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		struct config_product *p = &cfg->products[r];
+
+		p->name = xstrdup(db_res_get(res, r, 0));
+		p->satellite = xstrdup(db_res_get(res, r, 1));
+		p->instrument = xstrdup(db_res_get(res, r, 2));
+		if (db_res_double(res, r, 3, &p->level))
+			rc = -1;
+		p->format = xstrdup(db_res_get(res, r, 4));
+		p->relative_path = xstrdup(db_res_get(res, r, 5));
+		p->description = dup_or_null(db_res_get(res, r, 6));
+		p->inspector.executable = dup_or_null(db_res_get(res, r, 8));
+		p->inspector.arguments = dup_or_null(db_res_get(res, r, 9));
+		p->inspector.description = dup_or_null(db_res_get(res, r, 10));
+		if (parse_version3(res, r, 11, &p->inspector.version) ||
+		    db_res_int(res, r, 14,
+			       &p->inspector.output_interface_version))
+			rc = -1;
+		p->inspector.timeout_s = 30;
+		p->inspector.active = true;
+	}
+	db_res_free(res);
+	if (rc)
+		return rc;
+
+	/* inspector timeout and active flag, separately for clarity */
+	rc = db_query(db,
+		      "SELECT p.product_name, ins.timeout_s, ins.active_code "
+		      "FROM public.inspector ins JOIN public.product p "
+		      "ON p.product_id = ins.product",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 3, "inspectors")) {
+		db_res_free(res);
+		return -1;
+	}
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		const char *name = db_res_get(res, r, 0);
+
+		for (size_t i = 0; i < cfg->n_products; i++) {
+			struct config_product *p = &cfg->products[i];
+
+			if (strcmp(p->name, name))
+				continue;
+			if (db_res_int(res, r, 1, &p->inspector.timeout_s) ||
+			    db_res_bool(res, r, 2, &p->inspector.active))
+				rc = -1;
+		}
+	}
+	db_res_free(res);
+	return rc;
+}
+
+static struct config_process *
+find_process_mut(struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_processes; i++)
+		if (!strcmp(cfg->processes[i].name, name))
+			return &cfg->processes[i];
+	return NULL;
+}
+
+#define CODE_COLS 18
+
+static int
+load_processes(struct db *db, struct config *cfg)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db,
+			  "SELECT pr.process_name, op.product_name, "
+			  "pr.output_timebase, pr.extra_params "
+			  "FROM public.process pr LEFT JOIN public.product op "
+			  "ON op.product_id = pr.output_product "
+			  "ORDER BY pr.process_id",
+			  0, NULL, 0, &res);
+
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 4, "processes")) {
+		db_res_free(res);
+		return -1;
+	}
+	cfg->n_processes = (size_t)db_res_nrows(res);
+	cfg->processes = xcalloc(cfg->n_processes + 1,
+				 sizeof(*cfg->processes));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		struct config_process *p = &cfg->processes[r];
+		const char *tb = db_res_get(res, r, 2);
+
+		p->name = xstrdup(db_res_get(res, r, 0));
+		p->output_product = dup_or_null(db_res_get(res, r, 1));
+		if (!tb || config_timebase_parse(tb, &p->timebase))
+			rc = error("process \"%s\" has an unknown timebase "
+				   "\"%s\" in the database",
+				   p->name, tb ? tb : "NULL");
+		p->extra_params = dup_or_null(db_res_get(res, r, 3));
+	}
+	db_res_free(res);
+	if (rc)
+		return rc;
+
+	rc = db_query(db,
+		      "SELECT pr.process_name, p.product_name, l.optional, "
+		      "l.yesterday, l.tomorrow "
+		      "FROM public.productprocesslink l "
+		      "JOIN public.process pr USING (process_id) "
+		      "JOIN public.product p "
+		      "ON p.product_id = l.input_product_id "
+		      "ORDER BY pr.process_id, p.product_name",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 5, "process inputs")) {
+		db_res_free(res);
+		return -1;
+	}
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		struct config_process *p =
+			find_process_mut(cfg, db_res_get(res, r, 0));
+		struct config_input *in;
+
+		if (!p)
+			continue;
+		p->inputs = xrealloc(p->inputs,
+				     (p->n_inputs + 1) * sizeof(*p->inputs));
+		in = &p->inputs[p->n_inputs++];
+		memset(in, 0, sizeof(*in));
+		in->product = xstrdup(db_res_get(res, r, 1));
+		if (db_res_bool(res, r, 2, &in->optional) ||
+		    db_res_int(res, r, 3, &in->yesterday) ||
+		    db_res_int(res, r, 4, &in->tomorrow))
+			rc = -1;
+	}
+	db_res_free(res);
+	if (rc)
+		return rc;
+
+	rc = db_query(db,
+		      "SELECT pr.process_name, c.filename, c.relative_path, "
+		      "c.interface_version, c.quality_version, "
+		      "c.revision_version, c.output_interface_version, "
+		      "c.code_start_date, c.code_stop_date, "
+		      "nullif(c.code_description, ''), c.date_written, "
+		      "c.arguments, c.active_code, c.timeout_s, "
+		      "coalesce(c.cpu, 1), coalesce(c.ram, 1), c.code_id, "
+		      "c.newest_version "
+		      "FROM public.code c JOIN public.process pr "
+		      "USING (process_id) "
+		      "ORDER BY pr.process_id, c.interface_version, "
+		      "c.quality_version, c.revision_version",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, CODE_COLS, "codes")) {
+		db_res_free(res);
+		return -1;
+	}
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		struct config_process *p =
+			find_process_mut(cfg, db_res_get(res, r, 0));
+		struct config_code *c;
+
+		if (!p)
+			continue;
+		p->codes = xrealloc(p->codes,
+				    (p->n_codes + 1) * sizeof(*p->codes));
+		c = &p->codes[p->n_codes++];
+		memset(c, 0, sizeof(*c));
+		c->filename = xstrdup(db_res_get(res, r, 1));
+		c->relative_path = xstrdup(db_res_get(res, r, 2));
+		c->description = dup_or_null(db_res_get(res, r, 9));
+		c->arguments = dup_or_null(db_res_get(res, r, 11));
+		if (parse_version3(res, r, 3, &c->version) ||
+		    db_res_int(res, r, 6, &c->output_interface_version) ||
+		    parse_date(res, r, 7, &c->start_date) ||
+		    parse_date(res, r, 8, &c->stop_date) ||
+		    parse_date(res, r, 10, &c->date_written) ||
+		    db_res_bool(res, r, 12, &c->active) ||
+		    db_res_int(res, r, 13, &c->timeout_s) ||
+		    db_res_int(res, r, 14, &c->cpu) ||
+		    db_res_double(res, r, 15, &c->ram))
+			rc = -1;
+	}
+	db_res_free(res);
+	return rc;
+}
+
+#define RUN_COLUMNS                                                          \
+	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
+	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file"
+
+static int
+load_run(struct db *db, struct config *cfg)
+{
+	struct config_run *run = &cfg->run;
+	struct db_res *res = NULL;
+	int rc;
+
+	config_run_defaults(run);
+	rc = db_query(db,
+		      "SELECT " RUN_COLUMNS " FROM public.mission "
+		      "ORDER BY mission_id LIMIT 1",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, 1, 10, "run settings") ||
+	    db_res_int(res, 0, 0, &run->slots) ||
+	    db_res_int(res, 0, 1, &run->batch_size) ||
+	    db_res_int(res, 0, 2, &run->code_timeout_s) ||
+	    db_res_int(res, 0, 3, &run->kill_grace_s) ||
+	    db_res_int(res, 0, 4, &run->max_attempts) ||
+	    db_res_int(res, 0, 5, &run->bad_after) ||
+	    db_res_int(res, 0, 6, &run->bad_within_s) ||
+	    db_res_int(res, 0, 7, &run->flag_lease_s) ||
+	    db_res_bool(res, 0, 8, &run->refuse_changed_code))
+		rc = -1;
+	else
+		run->log_file = dup_or_null(db_res_get(res, 0, 9));
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_config_load(struct db *db, struct config **out)
+{
+	struct config *cfg = xcalloc(1, sizeof(*cfg));
+	bool found;
+
+	*out = NULL;
+	if (load_mission(db, cfg, &found))
+		goto fail;
+	if (!found) {
+		config_free(cfg);
+		return 0;
+	}
+	if (load_satellites(db, cfg) || load_products(db, cfg) ||
+	    load_processes(db, cfg) || load_run(db, cfg))
+		goto fail;
+	*out = cfg;
+	return 0;
+fail:
+	config_free(cfg);
+	return -1;
+}
+
+/* -- apply -------------------------------------------------------------- */
+
+void
+store_apply_report_release(struct store_apply_report *r)
+{
+	strbuf_release(&r->lines);
+	r->added = r->changed = r->removed = r->kept = 0;
+}
+
+CASCADE_PRINTF(3, 4)
+static void
+report(struct store_apply_report *r, char kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	switch (kind) {
+	case '+':
+		r->added++;
+		break;
+	case '~':
+		r->changed++;
+		break;
+	case '-':
+		r->removed++;
+		break;
+	default:
+		r->kept++;
+	}
+	strbuf_addf(&r->lines, "%c ", kind);
+	va_start(ap, fmt);
+	strbuf_vaddf(&r->lines, fmt, ap);
+	va_end(ap);
+	strbuf_addch(&r->lines, '\n');
+}
+
+/* describe a field change "name a -> b" into sb */
+static void
+diff_str(struct strbuf *sb, const char *field, const char *a, const char *b)
+{
+	if (str_eq(a, b))
+		return;
+	strbuf_addf(sb, "%s%s \"%s\" -> \"%s\"", sb->len ? ", " : "", field,
+		    a ? a : "", b ? b : "");
+}
+
+static void
+diff_num(struct strbuf *sb, const char *field, double a, double b)
+{
+	if (a == b)
+		return;
+	strbuf_addf(sb, "%s%s %g -> %g", sb->len ? ", " : "", field, a, b);
+}
+
+static void
+diff_bool(struct strbuf *sb, const char *field, bool a, bool b)
+{
+	if (a == b)
+		return;
+	strbuf_addf(sb, "%s%s %s -> %s", sb->len ? ", " : "", field,
+		    a ? "true" : "false", b ? "true" : "false");
+}
+
+static void
+diff_date(struct strbuf *sb, const char *field, int32_t a, int32_t b)
+{
+	char da[DATE_STRLEN], dbuf[DATE_STRLEN];
+
+	if (a == b)
+		return;
+	strbuf_addf(sb, "%s%s %s -> %s", sb->len ? ", " : "", field,
+		    timeutil_format_date(a, da), timeutil_format_date(b, dbuf));
+}
+
+static void
+diff_version(struct strbuf *sb, const char *field, const struct version *a,
+	     const struct version *b)
+{
+	char va[VERSION_STRLEN], vb[VERSION_STRLEN];
+
+	if (!version_cmp(a, b))
+		return;
+	strbuf_addf(sb, "%s%s %s -> %s", sb->len ? ", " : "", field,
+		    version_format(a, va), version_format(b, vb));
+}
+
+static int
+apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
+	      struct store_apply_report *r)
+{
+	const struct config_mission *m = &cfg->mission;
+	struct params p;
+	struct strbuf d = STRBUF_INIT;
+	int rc = 0;
+
+	if (cur && strcmp(cur->mission.name, m->name))
+		return error("database holds mission \"%s\", the file describes "
+			     "\"%s\"; cascade keeps one mission per database",
+			     cur->mission.name, m->name);
+	p_init(&p);
+	p_str(&p, m->name);
+	p_str(&p, m->rootdir);
+	p_str(&p, m->incoming_dir);
+	p_str(&p, m->codedir);
+	p_str(&p, m->inspectordir);
+	p_str(&p, m->errordir);
+	p_int(&p, cfg->run.slots);
+	p_int(&p, cfg->run.batch_size);
+	p_int(&p, cfg->run.code_timeout_s);
+	p_int(&p, cfg->run.kill_grace_s);
+	p_int(&p, cfg->run.max_attempts);
+	p_int(&p, cfg->run.bad_after);
+	p_int(&p, cfg->run.bad_within_s);
+	p_int(&p, cfg->run.flag_lease_s);
+	p_bool(&p, cfg->run.refuse_changed_code);
+	p_str(&p, cfg->run.log_file);
+	if (!cur) {
+		rc = run(db,
+			 "INSERT INTO public.mission (mission_name, rootdir, "
+			 "incoming_dir, codedir, inspectordir, errordir, "
+			 RUN_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, "
+			 "$7::int, $8::int, $9::int, $10::int, $11::int, "
+			 "$12::int, $13::int, $14::int, $15::bool, $16)",
+			 &p);
+		if (!rc)
+			report(r, '+', "mission %s", m->name);
+		return rc;
+	}
+	diff_str(&d, "rootdir", cur->mission.rootdir, m->rootdir);
+	diff_str(&d, "incoming_dir", cur->mission.incoming_dir,
+		 m->incoming_dir);
+	diff_str(&d, "codedir", cur->mission.codedir, m->codedir);
+	diff_str(&d, "inspectordir", cur->mission.inspectordir,
+		 m->inspectordir);
+	diff_str(&d, "errordir", cur->mission.errordir, m->errordir);
+	diff_num(&d, "run.slots", cur->run.slots, cfg->run.slots);
+	diff_num(&d, "run.batch_size", cur->run.batch_size,
+		 cfg->run.batch_size);
+	diff_num(&d, "run.code_timeout", cur->run.code_timeout_s,
+		 cfg->run.code_timeout_s);
+	diff_num(&d, "run.kill_grace", cur->run.kill_grace_s,
+		 cfg->run.kill_grace_s);
+	diff_num(&d, "run.max_attempts", cur->run.max_attempts,
+		 cfg->run.max_attempts);
+	diff_num(&d, "run.bad_after", cur->run.bad_after, cfg->run.bad_after);
+	diff_num(&d, "run.bad_within", cur->run.bad_within_s,
+		 cfg->run.bad_within_s);
+	diff_num(&d, "run.flag_lease", cur->run.flag_lease_s,
+		 cfg->run.flag_lease_s);
+	diff_bool(&d, "run.refuse_changed_code", cur->run.refuse_changed_code,
+		  cfg->run.refuse_changed_code);
+	diff_str(&d, "run.log_file", cur->run.log_file, cfg->run.log_file);
+	if (d.len) {
+		rc = run(db,
+			 "UPDATE public.mission SET rootdir = $2, "
+			 "incoming_dir = $3, codedir = $4, inspectordir = $5, "
+			 "errordir = $6, slots = $7::int, batch_size = $8::int, "
+			 "code_timeout_s = $9::int, kill_grace_s = $10::int, "
+			 "max_attempts = $11::int, bad_after = $12::int, "
+			 "bad_within_s = $13::int, flag_lease_s = $14::int, "
+			 "refuse_changed_code = $15::bool, log_file = $16 "
+			 "WHERE mission_name = $1",
+			 &p);
+		if (!rc)
+			report(r, '~', "mission %s: %s", m->name, d.buf);
+	}
+	strbuf_release(&d);
+	return rc;
+}
+
+static bool
+cur_has_satellite(const struct config *cur, const char *name)
+{
+	for (size_t i = 0; cur && i < cur->n_satellites; i++)
+		if (!strcmp(cur->satellites[i].name, name))
+			return true;
+	return false;
+}
+
+static bool
+has_instrument(const struct config *c, const char *sat, const char *name)
+{
+	for (size_t i = 0; c && i < c->n_instruments; i++)
+		if (!strcmp(c->instruments[i].satellite, sat) &&
+		    !strcmp(c->instruments[i].name, name))
+			return true;
+	return false;
+}
+
+static int
+apply_satellites(struct db *db, const struct config *cur,
+		 const struct config *cfg, struct store_apply_report *r)
+{
+	struct params p;
+
+	for (size_t i = 0; i < cfg->n_satellites; i++) {
+		const char *name = cfg->satellites[i].name;
+
+		if (cur_has_satellite(cur, name))
+			continue;
+		p_init(&p);
+		p_str(&p, name);
+		p_str(&p, cfg->mission.name);
+		if (run(db,
+			"INSERT INTO public.satellite (satellite_name, "
+			"mission_id) SELECT $1, mission_id FROM public.mission "
+			"WHERE mission_name = $2",
+			&p))
+			return -1;
+		report(r, '+', "satellite %s", name);
+	}
+	for (size_t i = 0; i < cfg->n_instruments; i++) {
+		const struct config_instrument *in = &cfg->instruments[i];
+
+		if (has_instrument(cur, in->satellite, in->name))
+			continue;
+		p_init(&p);
+		p_str(&p, in->name);
+		p_str(&p, in->satellite);
+		if (run(db,
+			"INSERT INTO public.instrument (instrument_name, "
+			"satellite_id) SELECT $1, satellite_id FROM "
+			"public.satellite WHERE satellite_name = $2",
+			&p))
+			return -1;
+		report(r, '+', "instrument %s/%s", in->satellite, in->name);
+	}
+	return 0;
+}
+
+/* inspector row values: kind, filename, relative_path from executable */
+static void
+inspector_params(struct params *p, const struct config_product *prod,
+		 char **dir_out, const char **base_out)
+{
+	const struct config_inspector *ins = &prod->inspector;
+	const char *slash = ins->executable ? strrchr(ins->executable, '/')
+					    : NULL;
+
+	*dir_out = NULL;
+	*base_out = "";
+	p_str(p, prod->name);
+	p_str(p, ins->executable ? "exec" : "template");
+	if (ins->executable) {
+		*dir_out = slash ? xstrndup(ins->executable,
+					    (size_t)(slash - ins->executable))
+				 : xstrdup(".");
+		*base_out = slash ? slash + 1 : ins->executable;
+	}
+	p_str(p, *base_out);
+	p_str(p, *dir_out ? *dir_out : "");
+	p_str(p, ins->description ? ins->description : "");
+	p_int(p, ins->version.interface);
+	p_int(p, ins->version.quality);
+	p_int(p, ins->version.revision);
+	p_int(p, ins->output_interface_version);
+	p_bool(p, ins->active);
+	p_str(p, ins->arguments);
+	p_int(p, ins->timeout_s);
+}
+
+static int
+product_file_count(struct db *db, const char *product, int64_t *n)
+{
+	struct params p;
+
+	p_init(&p);
+	p_str(&p, product);
+	return run_int(db,
+		       "SELECT count(*) FROM public.file f JOIN public.product "
+		       "p USING (product_id) WHERE p.product_name = $1",
+		       &p, n);
+}
+
+static int
+apply_products(struct db *db, const struct config *cur,
+	       const struct config *cfg, struct store_apply_report *r)
+{
+	for (size_t i = 0; i < cfg->n_products; i++) {
+		const struct config_product *np = &cfg->products[i];
+		const struct config_product *op =
+			cur ? config_find_product(cur, np->name) : NULL;
+		struct strbuf d = STRBUF_INIT;
+		struct params p;
+		char *dir = NULL;
+		const char *base;
+		int rc = 0;
+
+		p_init(&p);
+		p_str(&p, np->name);
+		p_str(&p, np->satellite);
+		p_str(&p, np->instrument);
+		p_double(&p, np->level);
+		p_str(&p, np->format);
+		p_str(&p, np->relative_path);
+		p_str(&p, np->description);
+		if (!op) {
+			rc = run(db,
+				 "WITH i AS (SELECT i.instrument_id FROM "
+				 "public.instrument i JOIN public.satellite s "
+				 "USING (satellite_id) WHERE s.satellite_name "
+				 "= $2 AND i.instrument_name = $3), "
+				 "p AS (INSERT INTO public.product "
+				 "(product_name, instrument_id, level, format, "
+				 "relative_path, product_description) SELECT "
+				 "$1, instrument_id, $4::float8, $5, $6, $7 "
+				 "FROM i RETURNING product_id, instrument_id) "
+				 "INSERT INTO public.instrumentproductlink "
+				 "(instrument_id, product_id) SELECT "
+				 "instrument_id, product_id FROM p",
+				 &p);
+			if (!rc)
+				report(r, '+', "product %s", np->name);
+		} else {
+			struct strbuf where = STRBUF_INIT;
+
+			strbuf_addf(&where, "%s/%s", op->satellite,
+				    op->instrument);
+			{
+				struct strbuf nw = STRBUF_INIT;
+
+				strbuf_addf(&nw, "%s/%s", np->satellite,
+					    np->instrument);
+				diff_str(&d, "instrument", where.buf, nw.buf);
+				strbuf_release(&nw);
+			}
+			strbuf_release(&where);
+			diff_num(&d, "level", op->level, np->level);
+			diff_str(&d, "format", op->format, np->format);
+			diff_str(&d, "relative_path", op->relative_path,
+				 np->relative_path);
+			diff_str(&d, "description", op->description,
+				 np->description);
+			if (!str_eq(op->relative_path, np->relative_path) ||
+			    !str_eq(op->format, np->format)) {
+				int64_t n;
+
+				if (product_file_count(db, np->name, &n))
+					return -1;
+				if (n > 0) {
+					strbuf_release(&d);
+					return error(
+						"product \"%s\" has %lld files: "
+						"its format and relative_path "
+						"cannot change",
+						np->name, (long long)n);
+				}
+			}
+			if (d.len) {
+				rc = run(db,
+					 "WITH i AS (SELECT i.instrument_id FROM "
+					 "public.instrument i JOIN "
+					 "public.satellite s USING "
+					 "(satellite_id) WHERE s.satellite_name "
+					 "= $2 AND i.instrument_name = $3), "
+					 "u AS (UPDATE public.product SET "
+					 "instrument_id = (SELECT instrument_id "
+					 "FROM i), level = $4::float8, format = "
+					 "$5, relative_path = $6, "
+					 "product_description = $7 WHERE "
+					 "product_name = $1 RETURNING "
+					 "product_id, instrument_id) "
+					 "UPDATE public.instrumentproductlink l "
+					 "SET instrument_id = u.instrument_id "
+					 "FROM u WHERE l.product_id = "
+					 "u.product_id",
+					 &p);
+				if (!rc)
+					report(r, '~', "product %s: %s",
+					       np->name, d.buf);
+			}
+		}
+		strbuf_release(&d);
+		if (rc)
+			return rc;
+
+		/* its inspector */
+		p_init(&p);
+		inspector_params(&p, np, &dir, &base);
+		if (op) {
+			const struct config_inspector *a = &op->inspector,
+						      *b = &np->inspector;
+
+			diff_str(&d, "executable", a->executable,
+				 b->executable);
+			diff_str(&d, "arguments", a->arguments, b->arguments);
+			diff_str(&d, "description", a->description,
+				 b->description);
+			diff_version(&d, "version", &a->version, &b->version);
+			diff_num(&d, "output_interface_version",
+				 a->output_interface_version,
+				 b->output_interface_version);
+			diff_num(&d, "timeout", a->timeout_s, b->timeout_s);
+			diff_bool(&d, "active", a->active, b->active);
+		}
+		if (!op || d.len) {
+			rc = run(db,
+				 "INSERT INTO public.inspector (product, kind, "
+				 "filename, relative_path, description, "
+				 "interface_version, quality_version, "
+				 "revision_version, output_interface_version, "
+				 "active_code, newest_version, arguments, "
+				 "timeout_s) SELECT product_id, $2, $3, $4, $5, "
+				 "$6::int2, $7::int2, $8::int2, $9::int2, "
+				 "$10::bool, true, $11, $12::int FROM "
+				 "public.product WHERE product_name = $1 "
+				 "ON CONFLICT (product) DO UPDATE SET "
+				 "kind = EXCLUDED.kind, filename = "
+				 "EXCLUDED.filename, relative_path = "
+				 "EXCLUDED.relative_path, description = "
+				 "EXCLUDED.description, interface_version = "
+				 "EXCLUDED.interface_version, quality_version "
+				 "= EXCLUDED.quality_version, revision_version "
+				 "= EXCLUDED.revision_version, "
+				 "output_interface_version = "
+				 "EXCLUDED.output_interface_version, "
+				 "active_code = EXCLUDED.active_code, "
+				 "arguments = EXCLUDED.arguments, timeout_s = "
+				 "EXCLUDED.timeout_s",
+				 &p);
+			if (!rc && op)
+				report(r, '~', "inspector of %s: %s", np->name,
+				       d.buf);
+		}
+		free(dir);
+		strbuf_release(&d);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static const struct config_input *
+find_input(const struct config_process *p, const char *product)
+{
+	for (size_t i = 0; p && i < p->n_inputs; i++)
+		if (!strcmp(p->inputs[i].product, product))
+			return &p->inputs[i];
+	return NULL;
+}
+
+static const struct config_code *
+find_code(const struct config_process *p, const struct version *v)
+{
+	for (size_t i = 0; p && i < p->n_codes; i++)
+		if (!version_cmp(&p->codes[i].version, v))
+			return &p->codes[i];
+	return NULL;
+}
+
+static void
+code_params(struct params *p, const char *process, const struct config_code *c)
+{
+	p_init(p);
+	p_str(p, process);
+	p_int(p, c->version.interface);
+	p_int(p, c->version.quality);
+	p_int(p, c->version.revision);
+	p_str(p, c->filename);
+	p_str(p, c->relative_path);
+	p_date(p, c->start_date);
+	p_date(p, c->stop_date);
+	p_str(p, c->description ? c->description : "");
+	p_int(p, c->output_interface_version);
+	p_bool(p, c->active);
+	p_date(p, c->date_written);
+	p_str(p, c->arguments);
+	p_double(p, c->ram);
+	p_int(p, c->cpu);
+	p_int(p, c->timeout_s);
+}
+
+static int
+apply_codes(struct db *db, const struct config_process *op,
+	    const struct config_process *np, struct store_apply_report *r)
+{
+	struct params p;
+	char vbuf[VERSION_STRLEN];
+
+	for (size_t i = 0; i < np->n_codes; i++) {
+		const struct config_code *c = &np->codes[i];
+		const struct config_code *o = find_code(op, &c->version);
+		struct strbuf d = STRBUF_INIT;
+		int rc = 0;
+
+		if (o) {
+			diff_str(&d, "filename", o->filename, c->filename);
+			diff_str(&d, "relative_path", o->relative_path,
+				 c->relative_path);
+			diff_date(&d, "start_date", o->start_date,
+				  c->start_date);
+			diff_date(&d, "stop_date", o->stop_date, c->stop_date);
+			diff_str(&d, "description", o->description,
+				 c->description);
+			diff_num(&d, "output_interface_version",
+				 o->output_interface_version,
+				 c->output_interface_version);
+			diff_bool(&d, "active", o->active, c->active);
+			diff_date(&d, "date_written", o->date_written,
+				  c->date_written);
+			diff_str(&d, "arguments", o->arguments, c->arguments);
+			diff_num(&d, "ram", o->ram, c->ram);
+			diff_num(&d, "cpu", o->cpu, c->cpu);
+			diff_num(&d, "timeout", o->timeout_s, c->timeout_s);
+			if (!d.len) {
+				strbuf_release(&d);
+				continue;
+			}
+		}
+		code_params(&p, np->name, c);
+		rc = run(db,
+			 "INSERT INTO public.code (process_id, "
+			 "interface_version, quality_version, "
+			 "revision_version, filename, relative_path, "
+			 "code_start_date, code_stop_date, code_description, "
+			 "output_interface_version, active_code, "
+			 "newest_version, date_written, arguments, ram, cpu, "
+			 "timeout_s) SELECT process_id, $2::int2, $3::int2, "
+			 "$4::int2, $5, $6, $7::date, $8::date, $9, $10::int2, "
+			 "$11::bool, $11::bool, $12::date, $13, $14::float8, "
+			 "$15::int2, $16::int FROM public.process WHERE "
+			 "process_name = $1 "
+			 "ON CONFLICT (process_id, interface_version, "
+			 "quality_version, revision_version) DO UPDATE SET "
+			 "filename = EXCLUDED.filename, relative_path = "
+			 "EXCLUDED.relative_path, code_start_date = "
+			 "EXCLUDED.code_start_date, code_stop_date = "
+			 "EXCLUDED.code_stop_date, code_description = "
+			 "EXCLUDED.code_description, output_interface_version "
+			 "= EXCLUDED.output_interface_version, active_code = "
+			 "EXCLUDED.active_code, newest_version = "
+			 "EXCLUDED.newest_version, date_written = "
+			 "EXCLUDED.date_written, arguments = "
+			 "EXCLUDED.arguments, ram = EXCLUDED.ram, cpu = "
+			 "EXCLUDED.cpu, timeout_s = EXCLUDED.timeout_s",
+			 &p);
+		if (!rc) {
+			if (o)
+				report(r, '~', "code %s %s: %s", np->name,
+				       version_format(&c->version, vbuf), d.buf);
+			else
+				report(r, '+', "code %s %s", np->name,
+				       version_format(&c->version, vbuf));
+		}
+		strbuf_release(&d);
+		if (rc)
+			return rc;
+	}
+	/* codes that left the file: deactivated, never deleted (provenance) */
+	for (size_t i = 0; op && i < op->n_codes; i++) {
+		const struct config_code *o = &op->codes[i];
+
+		if (find_code(np, &o->version) || !o->active)
+			continue;
+		p_init(&p);
+		p_str(&p, np->name);
+		p_int(&p, o->version.interface);
+		p_int(&p, o->version.quality);
+		p_int(&p, o->version.revision);
+		if (run(db,
+			"UPDATE public.code c SET active_code = false, "
+			"newest_version = false FROM public.process pr WHERE "
+			"pr.process_id = c.process_id AND pr.process_name = $1 "
+			"AND c.interface_version = $2::int2 AND "
+			"c.quality_version = $3::int2 AND c.revision_version = "
+			"$4::int2",
+			&p))
+			return -1;
+		report(r, '-', "code %s %s (not in the file: deactivated)",
+		       np->name, version_format(&o->version, vbuf));
+	}
+	return 0;
+}
+
+static void
+describe_input(struct strbuf *sb, const struct config_input *in)
+{
+	strbuf_addf(sb, "%s, yesterday %d, tomorrow %d",
+		    in->optional ? "optional" : "required", in->yesterday,
+		    in->tomorrow);
+}
+
+static int
+apply_inputs(struct db *db, const struct config_process *op,
+	     const struct config_process *np, struct store_apply_report *r)
+{
+	struct params p;
+
+	for (size_t i = 0; i < np->n_inputs; i++) {
+		const struct config_input *in = &np->inputs[i];
+		const struct config_input *o = find_input(op, in->product);
+		struct strbuf d = STRBUF_INIT;
+
+		if (o && o->optional == in->optional &&
+		    o->yesterday == in->yesterday && o->tomorrow == in->tomorrow)
+			continue;
+		p_init(&p);
+		p_str(&p, np->name);
+		p_str(&p, in->product);
+		p_bool(&p, in->optional);
+		p_int(&p, in->yesterday);
+		p_int(&p, in->tomorrow);
+		if (run(db,
+			"INSERT INTO public.productprocesslink (process_id, "
+			"input_product_id, optional, yesterday, tomorrow) "
+			"SELECT pr.process_id, p.product_id, $3::bool, "
+			"$4::int, $5::int FROM public.process pr, "
+			"public.product p WHERE pr.process_name = $1 AND "
+			"p.product_name = $2 ON CONFLICT (process_id, "
+			"input_product_id) DO UPDATE SET optional = "
+			"EXCLUDED.optional, yesterday = EXCLUDED.yesterday, "
+			"tomorrow = EXCLUDED.tomorrow",
+			&p))
+			return -1;
+		if (o) {
+			strbuf_addstr(&d, "(");
+			describe_input(&d, o);
+			strbuf_addstr(&d, ") -> (");
+			describe_input(&d, in);
+			strbuf_addstr(&d, ")");
+			report(r, '~', "input %s <- %s: %s", np->name,
+			       in->product, d.buf);
+		} else {
+			describe_input(&d, in);
+			report(r, '+', "input %s <- %s (%s)", np->name,
+			       in->product, d.buf);
+		}
+		strbuf_release(&d);
+	}
+	for (size_t i = 0; op && i < op->n_inputs; i++) {
+		const struct config_input *o = &op->inputs[i];
+
+		if (find_input(np, o->product))
+			continue;
+		p_init(&p);
+		p_str(&p, np->name);
+		p_str(&p, o->product);
+		if (run(db,
+			"DELETE FROM public.productprocesslink l USING "
+			"public.process pr, public.product p WHERE "
+			"l.process_id = pr.process_id AND l.input_product_id "
+			"= p.product_id AND pr.process_name = $1 AND "
+			"p.product_name = $2",
+			&p))
+			return -1;
+		report(r, '-', "input %s <- %s", np->name, o->product);
+	}
+	return 0;
+}
+
+static int
+apply_processes(struct db *db, const struct config *cur,
+		const struct config *cfg, struct store_apply_report *r)
+{
+	for (size_t i = 0; i < cfg->n_processes; i++) {
+		const struct config_process *np = &cfg->processes[i];
+		const struct config_process *op =
+			cur ? config_find_process(cur, np->name) : NULL;
+		struct strbuf d = STRBUF_INIT;
+		struct params p;
+		int rc = 0;
+
+		p_init(&p);
+		p_str(&p, np->name);
+		p_str(&p, np->output_product);
+		p_str(&p, config_timebase_name(np->timebase));
+		p_str(&p, np->extra_params);
+		if (op) {
+			diff_str(&d, "output_product", op->output_product,
+				 np->output_product);
+			diff_str(&d, "output_timebase",
+				 config_timebase_name(op->timebase),
+				 config_timebase_name(np->timebase));
+			diff_str(&d, "extra_params", op->extra_params,
+				 np->extra_params);
+		}
+		if (!op || d.len) {
+			rc = run(db,
+				 "INSERT INTO public.process (process_name, "
+				 "output_product, output_timebase, "
+				 "extra_params) VALUES ($1, (SELECT product_id "
+				 "FROM public.product WHERE product_name = $2), "
+				 "$3, $4) ON CONFLICT (process_name) DO UPDATE "
+				 "SET output_product = EXCLUDED.output_product, "
+				 "output_timebase = EXCLUDED.output_timebase, "
+				 "extra_params = EXCLUDED.extra_params",
+				 &p);
+			if (!rc && op)
+				report(r, '~', "process %s: %s", np->name,
+				       d.buf);
+			else if (!rc)
+				report(r, '+', "process %s", np->name);
+		}
+		strbuf_release(&d);
+		if (rc || apply_inputs(db, op, np, r) ||
+		    apply_codes(db, op, np, r))
+			return -1;
+	}
+	return 0;
+}
+
+/* remove what left the file, unless data depends on it */
+static int
+apply_removals(struct db *db, const struct config *cur,
+	       const struct config *cfg, struct store_apply_report *r)
+{
+	struct params p;
+	int64_t n;
+
+	for (size_t i = 0; cur && i < cur->n_processes; i++) {
+		const char *name = cur->processes[i].name;
+
+		if (config_find_process(cfg, name))
+			continue;
+		p_init(&p);
+		p_str(&p, name);
+		if (run_int(db,
+			    "SELECT (SELECT count(*) FROM public.build b JOIN "
+			    "public.process pr USING (process_id) WHERE "
+			    "pr.process_name = $1) + (SELECT count(*) FROM "
+			    "public.filecodelink l JOIN public.code c ON "
+			    "c.code_id = l.source_code JOIN public.process pr "
+			    "USING (process_id) WHERE pr.process_name = $1)",
+			    &p, &n))
+			return -1;
+		if (n > 0) {
+			if (run(db,
+				"UPDATE public.code c SET active_code = false, "
+				"newest_version = false FROM public.process pr "
+				"WHERE pr.process_id = c.process_id AND "
+				"pr.process_name = $1",
+				&p))
+				return -1;
+			report(r, '=', "process %s: not in the file, kept "
+				       "(it has builds or files); its codes "
+				       "are deactivated",
+			       name);
+			continue;
+		}
+		if (run(db,
+			"WITH pr AS (SELECT process_id FROM public.process "
+			"WHERE process_name = $1), "
+			"l AS (DELETE FROM public.productprocesslink WHERE "
+			"process_id IN (SELECT process_id FROM pr)), "
+			"c AS (DELETE FROM public.code WHERE process_id IN "
+			"(SELECT process_id FROM pr)) "
+			"SELECT 1",
+			&p) ||
+		    run(db, "DELETE FROM public.process WHERE process_name = $1",
+			&p))
+			return -1;
+		report(r, '-', "process %s", name);
+	}
+	for (size_t i = 0; cur && i < cur->n_products; i++) {
+		const char *name = cur->products[i].name;
+
+		if (config_find_product(cfg, name))
+			continue;
+		p_init(&p);
+		p_str(&p, name);
+		if (run_int(db,
+			    "SELECT (SELECT count(*) FROM public.file f JOIN "
+			    "public.product p USING (product_id) WHERE "
+			    "p.product_name = $1) + (SELECT count(*) FROM "
+			    "public.process pr JOIN public.product p ON "
+			    "p.product_id = pr.output_product WHERE "
+			    "p.product_name = $1) + (SELECT count(*) FROM "
+			    "public.productprocesslink l JOIN public.product p "
+			    "ON p.product_id = l.input_product_id WHERE "
+			    "p.product_name = $1)",
+			    &p, &n))
+			return -1;
+		if (n > 0) {
+			report(r, '=', "product %s: not in the file, kept (it "
+				       "has files or a process uses it)",
+			       name);
+			continue;
+		}
+		if (run(db,
+			"DELETE FROM public.product WHERE product_name = $1",
+			&p))
+			return -1;
+		report(r, '-', "product %s", name);
+	}
+	for (size_t i = 0; cur && i < cur->n_instruments; i++) {
+		const struct config_instrument *in = &cur->instruments[i];
+
+		if (has_instrument(cfg, in->satellite, in->name))
+			continue;
+		p_init(&p);
+		p_str(&p, in->satellite);
+		p_str(&p, in->name);
+		if (run_int(db,
+			    "SELECT count(*) FROM public.product p JOIN "
+			    "public.instrument i USING (instrument_id) JOIN "
+			    "public.satellite s USING (satellite_id) WHERE "
+			    "s.satellite_name = $1 AND i.instrument_name = $2",
+			    &p, &n))
+			return -1;
+		if (n > 0) {
+			report(r, '=', "instrument %s/%s: not in the file, "
+				       "kept (it has products)",
+			       in->satellite, in->name);
+			continue;
+		}
+		if (run(db,
+			"DELETE FROM public.instrument i USING "
+			"public.satellite s WHERE s.satellite_id = "
+			"i.satellite_id AND s.satellite_name = $1 AND "
+			"i.instrument_name = $2",
+			&p))
+			return -1;
+		report(r, '-', "instrument %s/%s", in->satellite, in->name);
+	}
+	for (size_t i = 0; cur && i < cur->n_satellites; i++) {
+		const char *name = cur->satellites[i].name;
+
+		if (cur_has_satellite(cfg, name))
+			continue;
+		p_init(&p);
+		p_str(&p, name);
+		if (run_int(db,
+			    "SELECT count(*) FROM public.instrument i JOIN "
+			    "public.satellite s USING (satellite_id) WHERE "
+			    "s.satellite_name = $1",
+			    &p, &n))
+			return -1;
+		if (n > 0) {
+			report(r, '=', "satellite %s: not in the file, kept "
+				       "(it has instruments)",
+			       name);
+			continue;
+		}
+		if (run(db,
+			"DELETE FROM public.satellite WHERE satellite_name = $1",
+			&p))
+			return -1;
+		report(r, '-', "satellite %s", name);
+	}
+	return 0;
+}
+
+int
+store_config_apply(struct db *db, const struct config *cfg,
+		   struct store_apply_report *r)
+{
+	struct config *cur = NULL;
+	int rc = -1;
+
+	if (store_config_load(db, &cur))
+		return -1;
+	if (apply_mission(db, cur, cfg, r) || apply_satellites(db, cur, cfg, r) ||
+	    apply_products(db, cur, cfg, r) ||
+	    apply_processes(db, cur, cfg, r) ||
+	    apply_removals(db, cur, cfg, r))
+		goto out;
+	rc = 0;
+out:
+	config_free(cur);
+	return rc;
+}

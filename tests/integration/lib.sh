@@ -1,0 +1,103 @@
+# lib.sh - helpers for the integration tests (bash).
+#
+# A test script sources this file, calls t_begin NAME, makes assertions,
+# and ends with t_end.  Each assertion prints "ok N - what" or
+# "not ok N - what" (TAP style) with the evidence; t_end exits non-zero
+# if any failed.  Every test gets its own database (t_NAME) and its own
+# temporary directory $T, both removed at the end.
+
+set -u
+: "${CASCADE:?}"
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+FIX=$SRC/tests/fixtures
+_n=0
+_bad=0
+
+t_begin() {
+	T_NAME=$1
+	DB=t_$1
+	T=$(mktemp -d "${TMPDIR:-/tmp}/cascade-t.XXXXXX")
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
+	psql -X -q -d postgres -c "CREATE DATABASE $DB TEMPLATE template0" >/dev/null || {
+		echo "not ok - could not create database $DB"; exit 1; }
+	export PGDATABASE=$DB
+	trap t_cleanup EXIT
+}
+
+t_cleanup() {
+	# stop anything a test left behind, then drop its database
+	jobs -p | xargs -r kill -9 2>/dev/null
+	wait 2>/dev/null
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
+	rm -rf "$T"
+}
+
+t_end() {
+	echo "# $T_NAME: $_n assertions, $_bad failed"
+	[ "$_bad" -eq 0 ]
+}
+
+pass() { _n=$((_n + 1)); echo "ok $_n - $1"; }
+fail() { _n=$((_n + 1)); _bad=$((_bad + 1)); echo "not ok $_n - $1"; shift; for l in "$@"; do printf '#   %s\n' "$l"; done; }
+
+# run CMD...: run a command, keeping its status, stdout and stderr in
+# $rc, $out and $err (files $T/out, $T/err)
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+# expect_rc CODE WHAT CMD...: run CMD and check its exit status
+expect_rc() {
+	local want=$1 what=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then
+		pass "$what"
+	else
+		fail "$what" "command: $*" "exit status $rc, expected $want" "stdout: $out" "stderr: $err"
+	fi
+}
+
+# contains WHAT HAYSTACK NEEDLE: substring check
+contains() {
+	case "$2" in
+	*"$3"*) pass "$1" ;;
+	*) fail "$1" "expected to find: $3" "in: $2" ;;
+	esac
+}
+
+not_contains() {
+	case "$2" in
+	*"$3"*) fail "$1" "expected not to find: $3" "in: $2" ;;
+	*) pass "$1" ;;
+	esac
+}
+
+# equals WHAT GOT WANT
+equals() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got:  $2" "want: $3"; fi
+}
+
+# sql QUERY: one query, unaligned, tuples only
+sql() {
+	psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# cascade ARGS: the binary against this test's database
+cascade() {
+	"$CASCADE" "$@" -m "$DB"
+}
+
+# pause_fifo NAME: make a FIFO for fault points that pause
+make_fifo() {
+	rm -f "$1"
+	mkfifo "$1"
+}
+
+# demo_config DIR: write a small mission file rooted at DIR to stdout
+demo_config() {
+	sed "s|@ROOT@|$1|g" "$FIX/config/small.yaml"
+}
