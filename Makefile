@@ -130,6 +130,17 @@ uninstall:
 demo: $(BIN)
 	CASCADE=$(abspath $(BIN)) sh scripts/demo.sh
 
+demo-stop:
+	@for d in /var/tmp/cascade-demo-pg demo/pg; do \
+		[ -f $$d/data/PG_VERSION ] || continue; \
+		b=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
+		if [ "$$(id -u)" -eq 0 ]; then runuser -u postgres -- $$b/pg_ctl -D $$d/data stop -m fast; \
+		else $$b/pg_ctl -D $$d/data stop -m fast; fi; done; true
+
+demo-clean: demo-stop
+	rm -rf demo
+	[ "$$(id -u)" -ne 0 ] || rm -rf /var/tmp/cascade-demo-pg
+
 clean:
 	rm -rf build build-san
 
@@ -140,6 +151,6 @@ format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
 
 .PHONY: all check check-unit check-layering check-man check-integration \
-	install uninstall demo clean format format-check
+	install uninstall demo demo-stop demo-clean clean format format-check
 
 -include $(LIB_OBJ:.o=.d) $(O)/main.d $(UNIT_OBJ:.o=.d)

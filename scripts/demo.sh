@@ -1,0 +1,83 @@
+#!/bin/sh
+# demo.sh - the README's main command: set up and run cascade on an
+# embedded default.
+#
+# Starts (or reuses) a private PostgreSQL cluster in demo/pg, creates the
+# schema, applies the demo mission (config/demo.yaml), delivers sample
+# files into its incoming directory and runs ProcessQueue.  Everything
+# lives under demo/ in the source tree; "make demo-stop" stops the
+# cluster and "make demo-clean" removes it all.
+#
+# Needs: CASCADE (the binary), PostgreSQL server binaries (Debian package
+# postgresql).  As root, the cluster runs as the "postgres" user.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${CASCADE:=$top/build/cascade}"
+demo=$top/demo
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$pgbin" ] || { echo "demo: PostgreSQL server binaries not found (install the postgresql package, e.g. scripts/install-deps.sh)" >&2; exit 2; }
+port=${CASCADE_DEMO_PORT:-54329}
+
+# the cluster lives outside the source tree when we must hand it to the
+# postgres user (it cannot enter a root-owned home directory)
+if [ "$(id -u)" -eq 0 ]; then
+	pgdir=/var/tmp/cascade-demo-pg
+	as_pg() { runuser -u postgres -- "$@"; }
+	pguser=postgres
+else
+	pgdir=$demo/pg
+	as_pg() { "$@"; }
+	pguser=$(id -un)
+fi
+mkdir -p "$demo" "$pgdir"
+[ "$(id -u)" -eq 0 ] && chown postgres: "$pgdir"
+export PGHOST=$pgdir PGPORT=$port PGUSER=$pguser PGDATABASE=cascade_demo
+unset PGPASSWORD PGSERVICE
+
+if [ ! -f "$pgdir/data/PG_VERSION" ]; then
+	echo "demo: creating a private PostgreSQL cluster in $pgdir/data"
+	as_pg "$pgbin/initdb" -D "$pgdir/data" -U "$pguser" --auth=trust -E UTF8 --locale=C.UTF-8 >"$pgdir/initdb.log" 2>&1 ||
+		{ cat "$pgdir/initdb.log" >&2; exit 1; }
+fi
+if ! as_pg "$pgbin/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1; then
+	echo "demo: starting it on socket $pgdir, port $port"
+	as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w \
+		-o "-k $pgdir -p $port -c listen_addresses=''" start >/dev/null
+fi
+psql -X -q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'cascade_demo'" -At | grep -q 1 ||
+	psql -X -q -d postgres -c "CREATE DATABASE cascade_demo" >/dev/null
+
+"$CASCADE" init
+"$CASCADE" config apply "$top/config/demo.yaml"
+
+# deliver sample data: a week of raw L0 files (real text data files)
+incoming=$demo/data/incoming
+mkdir -p "$incoming"
+n=0
+for d in 01 02 03 04 05 06 07; do
+	f=demo-a_mag_l0_202403${d}_v1.0.0.txt
+	if [ -z "$(find "$demo/data" -name "$f" 2>/dev/null)" ]; then
+		i=0
+		{
+			echo "# demo-a magnetometer L0, 2024-03-$d, counts per minute"
+			while [ $i -lt 1440 ]; do
+				echo "2024-03-${d}T$(printf '%02d:%02d' $((i / 60)) $((i % 60))):00Z $(( (i * 7 + ${d#0} * 13) % 1000 ))"
+				i=$((i + 60))
+			done
+		} > "$incoming/.$f.part"
+		mv "$incoming/.$f.part" "$incoming/$f"
+		n=$((n + 1))
+	fi
+done
+echo "demo: delivered $n sample files into $incoming"
+
+rc=0
+"$CASCADE" process-queue -v || rc=$?
+echo
+echo "demo: ProcessQueue exited with status $rc"
+echo "demo: runs recorded:"
+psql -X -P pager=off -c "SELECT logging_id AS run, command, status, exit_status, processing_start_time AS started, processing_end_time AS ended, comment FROM logging ORDER BY logging_id"
+echo "demo: the archive is in $demo/data; inspect the database with:"
+echo "  PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER psql cascade_demo"
+echo "demo: stop the cluster with \"make demo-stop\""
+exit $rc
