@@ -90,7 +90,13 @@ $(O)/tests/%.o: tests/unit/%.c $(O)/tests/unit-suites.h | $(O)/.dir
 $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(DEP_LIBS)
 
-check: check-unit check-layering check-man check-integration
+# check and demo first make sure the Debian packages are there (a no-op
+# when they are; needs root only to install what is missing)
+deps:
+	@sh scripts/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory check-unit check-layering check-man check-integration
 
 check-unit: $(UNIT_BIN)
 	$(UNIT_BIN)
@@ -127,7 +133,8 @@ uninstall:
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 	rm -rf $(DESTDIR)$(DOCDIR)
 
-demo: $(BIN)
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
 	CASCADE=$(abspath $(BIN)) sh scripts/demo.sh
 
 demo-stop:
@@ -150,7 +157,7 @@ format:
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
 
-.PHONY: all check check-unit check-layering check-man check-integration \
+.PHONY: all deps check check-unit check-layering check-man check-integration \
 	install uninstall demo demo-stop demo-clean clean format format-check
 
 -include $(LIB_OBJ:.o=.d) $(O)/main.d $(UNIT_OBJ:.o=.d)
