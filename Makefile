@@ -26,6 +26,15 @@ WARN = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wpointer-arith -Wundef -Wcast-align -Wnull-dereference \
 	-Wimplicit-fallthrough $(WERROR)
 
+# V=1 shows the full compiler command lines
+ifeq ($(V),1)
+Q =
+QCC =
+else
+Q = @
+QCC = @echo "  CC      $@";
+endif
+
 ifneq ($(SANITIZE),)
 O ?= build-san
 SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -67,16 +76,16 @@ $(O)/version-gen.h: VERSION $(O)/.dir
 	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(O)/schema-sql.c: $(SQL) scripts/embed-sql.sh $(O)/.dir
-	sh scripts/embed-sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
+	$(Q)sh scripts/embed-sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
 $(O)/%.o: src/%.c $(O)/version-gen.h | $(O)/.dir
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/schema-sql.o: $(O)/schema-sql.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BIN): $(O)/main.o $(LIB_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(QCC)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(O)/tests/unit-suites.h: $(UNIT_SRC) $(O)/.dir
 	@for f in $(UNIT_SRC); do \
@@ -85,10 +94,10 @@ $(O)/tests/unit-suites.h: $(UNIT_SRC) $(O)/.dir
 	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(O)/tests/%.o: tests/unit/%.c $(O)/tests/unit-suites.h | $(O)/.dir
-	$(CC) $(ALL_CFLAGS) $(CUNIT_CFLAGS) -Itests/unit -I$(O)/tests -c -o $@ $<
+	$(QCC)$(CC) $(ALL_CFLAGS) $(CUNIT_CFLAGS) -Itests/unit -I$(O)/tests -c -o $@ $<
 
 $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(DEP_LIBS)
+	$(QCC)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(DEP_LIBS)
 
 # check and demo first make sure the Debian packages are there (a no-op
 # when they are; needs root only to install what is missing)

@@ -94,8 +94,9 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 		struct lock_holder holder = LOCK_HOLDER_INIT;
 
 		rc = lock_acquire(ctx->db, ctx->mission.id, ctx->cmd,
-				  ctx->flag_lease_s > 0 ? ctx->flag_lease_s
-							: 3600,
+				  ctx->mission.flag_lease_s > 0
+					  ? ctx->mission.flag_lease_s
+					  : 3600,
 				  &ctx->flag, &holder);
 		if (rc == LOCK_HELD) {
 			struct strbuf d = STRBUF_INIT;

@@ -31,6 +31,7 @@ cmd_process_queue(struct ctx *ctx, int argc, char **argv)
 	const char *only = NULL, *glob = NULL, *log_level = NULL;
 	bool report = false, echo = false;
 	int num_proc = 0;
+	struct lock_counts counts = {0};
 	const struct opt opts[] = {
 		{OPT_BOOL, 'i', "ingest", &ingest, NULL,
 		 "ingest the files in the incoming directory"},
@@ -74,11 +75,17 @@ cmd_process_queue(struct ctx *ctx, int argc, char **argv)
 	if (!ingest && !process)
 		ingest = process = true;
 
-	rc = ctx_setup(ctx, CTX_FLAG);
+	rc = ctx_setup(ctx, dryrun ? CTX_MISSION : CTX_FLAG);
 	if (rc)
 		return ctx_finish(ctx, rc, NULL, NULL);
 	fault_point("flag-taken");
 	log_info("run %lld started", (long long)ctx->flag.logging_id);
-	rc = ctx_finish(ctx, EXIT_OK, "Nominal Exit", NULL);
-	return rc;
+	if (ingest)
+		rc = cmd_do_ingest(ctx, glob, dryrun, &counts);
+	if (rc != EXIT_OK && rc != EXIT_FAILED)
+		return ctx_finish(ctx, rc, "Abnormal exit", &counts);
+	(void)process;
+	return ctx_finish(ctx, rc, rc == EXIT_OK ? "Nominal Exit"
+						 : "Finished with failures",
+			  &counts);
 }

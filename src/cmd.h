@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "lock.h"
+#include "store.h"
 
 struct config;
 struct db;
@@ -39,16 +40,6 @@ enum ctx_flags {
 	CTX_FLAG = 1 << 3,    /* take the processing flag (implies MISSION) */
 };
 
-/* The mission row, as the commands need it.  Strings owned by ctx. */
-struct ctx_mission {
-	int id;
-	char *name;
-	char *rootdir;
-	char *incoming_dir;
-	char *codedir;
-	char *inspectordir;
-	char *errordir;
-};
 
 struct ctx {
 	const char *cmd;      /* "process-queue", "config apply", ... */
@@ -56,10 +47,9 @@ struct ctx {
 	const char *log_file; /* --log-file */
 	int verbosity;        /* -v count minus -q count */
 	bool have_mission;
-	struct ctx_mission mission;
+	struct store_mission mission;
 	struct db *db;
 	struct lock_flag flag;
-	int flag_lease_s;
 };
 
 /*
@@ -119,5 +109,15 @@ int cmd_init(struct ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_flag(struct ctx *ctx, int argc, char **argv);
 int cmd_process_queue(struct ctx *ctx, int argc, char **argv);
+int cmd_ingest(struct ctx *ctx, int argc, char **argv);
+int cmd_inspect(struct ctx *ctx, int argc, char **argv);
+
+/*
+ * cmd_do_ingest: the ingest phase shared by "ingest" and "process-queue
+ * -i" (flag held, mission loaded): run it, print the summary line, add
+ * to *lc.  Returns an exit status.
+ */
+int cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
+		  struct lock_counts *lc);
 
 #endif

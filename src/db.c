@@ -596,3 +596,34 @@ db_cancel_request(void)
 	if (c)
 		(void)PQcancel(c, errbuf, sizeof(errbuf));
 }
+
+void
+db_array_begin(struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_addch(sb, '{');
+}
+
+void
+db_array_add(struct strbuf *sb, const char *value)
+{
+	if (sb->len > 1)
+		strbuf_addch(sb, ',');
+	if (!value) {
+		strbuf_addstr(sb, "NULL");
+		return;
+	}
+	strbuf_addch(sb, '"');
+	for (const char *p = value; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *p);
+	}
+	strbuf_addch(sb, '"');
+}
+
+void
+db_array_end(struct strbuf *sb)
+{
+	strbuf_addch(sb, '}');
+}

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "strbuf.h"
 
 struct db;
 struct db_res;
@@ -145,6 +146,15 @@ int db_res_double(const struct db_res *res, int row, int col, double *out)
 int db_res_check_shape(const struct db_res *res, int nrows, int ncols,
 		       const char *what) CASCADE_MUSTCHECK;
 void db_res_free(struct db_res *res);
+
+/*
+ * Array parameters: build a text-format array literal for "= ANY($1)" and
+ * unnest(): db_array_begin(sb), db_array_add(sb, value or NULL) per
+ * element, db_array_end(sb).  Elements are quoted and escaped here.
+ */
+void db_array_begin(struct strbuf *sb);
+void db_array_add(struct strbuf *sb, const char *value);
+void db_array_end(struct strbuf *sb);
 
 /*
  * db_cancel_prepare/db_cancel_request: db_cancel_request may be called

@@ -31,6 +31,10 @@ static const struct cmd_entry commands[] = {
 	 "check, apply or export a mission configuration"},
 	{"process-queue", cmd_process_queue,
 	 "the cron entry: take the flag, ingest and process (ProcessQueue)"},
+	{"ingest", cmd_ingest,
+	 "take incoming files into the archive (ProcessQueue -i)"},
+	{"inspect", cmd_inspect,
+	 "show how files would be identified; change nothing"},
 	{"flag", cmd_flag, "show or clear the processing flag"},
 };
 

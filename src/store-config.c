@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -118,7 +117,7 @@ str_eq(const char *a, const char *b)
 /* -- mission ------------------------------------------------------------ */
 
 void
-store_mission_release(struct ctx_mission *m)
+store_mission_release(struct store_mission *m)
 {
 	free(m->name);
 	free(m->rootdir);
@@ -130,7 +129,7 @@ store_mission_release(struct ctx_mission *m)
 }
 
 int
-store_mission_get(struct db *db, struct ctx_mission *m, bool *found)
+store_mission_get(struct db *db, struct store_mission *m, bool *found)
 {
 	struct db_res *res = NULL;
 	int rc;
@@ -140,12 +139,13 @@ store_mission_get(struct db *db, struct ctx_mission *m, bool *found)
 		      "SELECT mission_id, mission_name, rootdir, incoming_dir, "
 		      "coalesce(codedir, rootdir), "
 		      "coalesce(inspectordir, codedir, rootdir), "
-		      "coalesce(errordir, rootdir || '/errors') "
+		      "coalesce(errordir, rootdir || '/errors'), "
+		      "batch_size, flag_lease_s, slots "
 		      "FROM public.mission ORDER BY mission_id",
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 7, "mission")) {
+	if (db_res_check_shape(res, -1, 10, "mission")) {
 		rc = -1;
 		goto out;
 	}
@@ -157,7 +157,10 @@ store_mission_get(struct db *db, struct ctx_mission *m, bool *found)
 	}
 	if (db_res_nrows(res) == 0)
 		goto out;
-	if (db_res_int(res, 0, 0, &m->id)) {
+	if (db_res_int(res, 0, 0, &m->id) ||
+	    db_res_int(res, 0, 7, &m->batch_size) ||
+	    db_res_int(res, 0, 8, &m->flag_lease_s) ||
+	    db_res_int(res, 0, 9, &m->slots)) {
 		rc = -1;
 		goto out;
 	}

@@ -10,6 +10,7 @@
 #define CASCADE_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "compat.h"
@@ -17,16 +18,30 @@
 
 struct config;
 struct db;
-struct ctx_mission;
+
+/* The mission row, as the commands need it.  Strings owned. */
+struct store_mission {
+	int id;
+	char *name;
+	char *rootdir;
+	char *incoming_dir;
+	char *codedir;
+	char *inspectordir;
+	char *errordir;
+	int batch_size;
+	int flag_lease_s;
+	int slots;
+};
+
 
 /*
  * store_mission_get: the database's mission (cascade keeps one per
  * database).  *found false when there is none; more than one is an error.
  * Strings in *m are the caller's (free with store_mission_release).
  */
-int store_mission_get(struct db *db, struct ctx_mission *m, bool *found)
+int store_mission_get(struct db *db, struct store_mission *m, bool *found)
 	CASCADE_MUSTCHECK;
-void store_mission_release(struct ctx_mission *m);
+void store_mission_release(struct store_mission *m);
 
 /*
  * store_config_load: read the whole mission configuration back from the
@@ -57,5 +72,97 @@ void store_apply_report_release(struct store_apply_report *r);
  */
 int store_config_apply(struct db *db, const struct config *cfg,
 		       struct store_apply_report *report) CASCADE_MUSTCHECK;
+
+
+/* -- ingest (store-ingest.c) ------------------------------------------- */
+
+/* A product as ingest needs it.  Strings owned. */
+struct store_product {
+	int id;
+	char *name;
+	char *satellite;
+	char *instrument;
+	double level;
+	char *format;
+	char *relative_path;
+	char *inspector;      /* absolute path of an external inspector or NULL */
+	char *inspector_args;
+	int inspector_timeout_s;
+};
+
+/* store_products_load: all products with active identification. */
+int store_products_load(struct db *db, struct store_product **out, size_t *n)
+	CASCADE_MUSTCHECK;
+void store_products_free(struct store_product *p, size_t n);
+
+/* An ingest intent: written before files move, removed when recorded. */
+struct store_journal_entry {
+	int64_t id;
+	char *source;
+	char *target;
+	char *sha1;
+};
+void store_journal_free(struct store_journal_entry *e, size_t n);
+
+/*
+ * store_journal_add: insert n intents (one statement) and commit-ready;
+ * ids[i] receives each new journal_id.  The caller commits.
+ */
+int store_journal_add(struct db *db, int64_t run_id,
+		      const struct store_journal_entry *e, size_t n,
+		      int64_t *ids) CASCADE_MUSTCHECK;
+int store_journal_list(struct db *db, struct store_journal_entry **out,
+		       size_t *n) CASCADE_MUSTCHECK;
+int store_journal_delete(struct db *db, const int64_t *ids, size_t n)
+	CASCADE_MUSTCHECK;
+
+/*
+ * store_files_by_name: for each of n names, whether a file row has it:
+ * sha1[i] gets its shasum (caller frees; "" when NULL) or stays NULL when
+ * the name is not archived.  One query.
+ */
+int store_files_by_name(struct db *db, const char *const *names, size_t n,
+			char **sha1) CASCADE_MUSTCHECK;
+
+/* A new file row, with its unixtime row and queue entry. */
+struct store_new_file {
+	int product_id;
+	double level;
+	const char *filename;
+	int32_t date;
+	int64_t start_usec, stop_usec;
+	int iv, qv, rv;
+	int64_t mtime_usec;
+	const char *sha1;
+	const char *sha256;
+	int64_t size;
+	const char *keywords; /* "" for none */
+};
+
+/*
+ * store_files_tuple_taken: for each of n new files, whether a file row
+ * already has its product, date and version: other[i] gets that file's
+ * name (caller frees) or stays NULL.  One query.
+ */
+int store_files_tuple_taken(struct db *db, const struct store_new_file *f,
+			    size_t n, char **other) CASCADE_MUSTCHECK;
+
+/*
+ * store_files_insert: insert n files, their unixtime rows and queue
+ * entries (one statement), inside the caller's transaction.
+ */
+int store_files_insert(struct db *db, int64_t run_id,
+		       const struct store_new_file *f, size_t n)
+	CASCADE_MUSTCHECK;
+
+/* A rejected incoming file, kept for people in the failure table. */
+struct store_reject {
+	const char *filename;
+	const char *kind;   /* no-product, ambiguous, inspector, ... */
+	const char *reason;
+};
+int store_rejects_insert(struct db *db, int64_t run_id,
+			 const struct store_reject *r, size_t n)
+	CASCADE_MUSTCHECK;
 
 #endif

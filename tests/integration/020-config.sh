@@ -38,7 +38,7 @@ contains "apply adds the input" "$out" "+ input mag_l0_to_l1 <- mag_l0 (required
 contains "apply adds the code" "$out" "+ code mag_l0_to_l1 1.0.0"
 contains "apply summarises" "$out" "applied $T/small.yaml:"
 equals "rows: products with inspectors and links" \
-	"$(sql "SELECT count(*) FROM product JOIN inspector ON inspector.product = product_id JOIN instrumentproductlink USING (product_id)")" 2
+	"$(sql "SELECT count(*) FROM product JOIN inspector ON inspector.product = product_id JOIN instrumentproductlink USING (product_id)")" 3
 equals "rows: the code is active and newest" \
 	"$(sql "SELECT active_code, newest_version, code_start_date, code_stop_date FROM code")" "t|t|2020-01-01|9999-12-31"
 equals "rows: the input window" "$(sql "SELECT optional, yesterday, tomorrow FROM productprocesslink")" "f|1|1"

@@ -1,0 +1,161 @@
+/*
+ * fsutil.c - no-overwrite placement of files, directory creation and
+ * directory fsync.
+ */
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+int
+fsutil_mkdir_p(const char *dir)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_addstr(&sb, dir);
+	for (size_t i = 1; i <= sb.len; i++) {
+		if (i < sb.len && sb.buf[i] != '/')
+			continue;
+		sb.buf[i] = '\0';
+		if (mkdir(sb.buf, 0755) != 0 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		if (i < sb.len)
+			sb.buf[i] = '/';
+	}
+	if (!rc) {
+		struct stat st;
+
+		if (stat(dir, &st) != 0)
+			rc = -1;
+		else if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			rc = -1;
+		}
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
+int
+fsutil_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+void
+fsutil_dirname(const char *path, struct strbuf *sb)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		strbuf_addch(sb, '.');
+	else if (slash == path)
+		strbuf_addch(sb, '/');
+	else
+		strbuf_add(sb, path, (size_t)(slash - path));
+}
+
+void
+fsutil_tmpname(const char *target, struct strbuf *sb)
+{
+	const char *slash = strrchr(target, '/');
+
+	if (slash)
+		strbuf_add(sb, target, (size_t)(slash - target + 1));
+	strbuf_addf(sb, ".cascade-tmp.%s", slash ? slash + 1 : target);
+}
+
+static int
+copy_fd(int in, int out)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf)), w = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		while (w < n) {
+			ssize_t k = write(out, buf + w, (size_t)(n - w));
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return -1;
+			w += k;
+		}
+	}
+}
+
+static int
+copy_then_link(const char *source, const char *target)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int in = -1, out = -1, rc = -1, saved = 0;
+	struct stat st;
+
+	fsutil_tmpname(target, &tmp);
+	in = open(source, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st) != 0)
+		goto out;
+	unlink(tmp.buf); /* a left-over of a killed run */
+	out = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		   st.st_mode & 0777);
+	if (out < 0)
+		goto out;
+	if (copy_fd(in, out) || fsync(out) != 0)
+		goto out;
+	if (close(out) != 0) {
+		out = -1;
+		goto out;
+	}
+	out = -1;
+	if (link(tmp.buf, target) != 0)
+		goto out;
+	rc = 0;
+out:
+	saved = errno;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	unlink(tmp.buf);
+	strbuf_release(&tmp);
+	errno = saved;
+	return rc;
+}
+
+int
+fsutil_place(const char *source, const char *target, bool follow_copy)
+{
+	if (!follow_copy) {
+		if (link(source, target) == 0)
+			return 0;
+		if (errno != EXDEV)
+			return -1;
+	}
+	return copy_then_link(source, target);
+}

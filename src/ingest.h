@@ -1,0 +1,73 @@
+/*
+ * ingest.h - take incoming files into the archive, exactly once.
+ *
+ * For each batch of files in the mission's incoming directory (dot-files,
+ * directories and names not matching the glob are left alone): identify,
+ * checksum (SHA-1 as dbprocessing's shasum, SHA-256 beside it), decide
+ * (archive, duplicate or reject), then
+ *
+ *   1. journal: one transaction records every intended move
+ *      (ingest_journal: source, target, sha1);
+ *   2. place: hard-link each file to its archive (or error-directory)
+ *      path, never replacing anything (link(2) fails on an existing name;
+ *      across file systems: copy to a temporary name, fsync, link);
+ *      fsync the target directories;
+ *   3. record: one transaction inserts the file, unixtime and queue rows
+ *      (or failure rows for rejects) and deletes the journal rows;
+ *   4. remove the incoming names; fsync the incoming directory.
+ *
+ * A run killed anywhere leaves either nothing, or journal rows whose
+ * moves ingest_recover() undoes (the incoming name is kept until step 3
+ * committed), or committed rows whose incoming names are left-over links
+ * to the archived file, which the next scan recognises and removes.  So
+ * every file ends archived with one row and one queue entry, or still in
+ * incoming, or in the error directory with a recorded reason.
+ *
+ * ingest does not take the processing flag; its caller holds it.
+ */
+#ifndef CASCADE_INGEST_H
+#define CASCADE_INGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compat.h"
+
+struct db;
+struct store_mission;
+
+struct ingest_options {
+	const char *glob;   /* NULL: "*" */
+	int batch_size;     /* files per transaction */
+	int64_t run_id;     /* logging_id of this run */
+	bool dry_run;       /* identify and report only */
+	/* called after each batch, may be NULL */
+	void (*progress)(void *arg, long done, bool final);
+	void *progress_arg;
+};
+
+struct ingest_counts {
+	long ingested;
+	long duplicates;
+	long rejected;
+	long recovered; /* moves of a killed run undone, or left-overs removed */
+	long seen;
+};
+
+/*
+ * ingest_recover: undo the moves of a run killed between journaling and
+ * recording (see above).  Returns 0, or a negative db_status (reported).
+ */
+int ingest_recover(struct db *db, struct ingest_counts *counts)
+	CASCADE_MUSTCHECK;
+
+/*
+ * ingest_run: recover, then ingest everything in m's incoming directory.
+ * Returns 0 (rejects are counted, not errors), or a negative db_status
+ * for an infrastructure failure (reported): the caller ends the run.
+ */
+int ingest_run(struct db *db, const struct store_mission *m,
+	       const struct ingest_options *opt, struct ingest_counts *counts)
+	CASCADE_MUSTCHECK;
+
+#endif
