@@ -129,7 +129,7 @@ install: $(BIN)
 	ln -sf cascade $(DESTDIR)$(BINDIR)/ProcessQueue
 	for f in $(MAN); do s=$${f##*.}; \
 		$(INSTALL) -m 0644 $$f $(DESTDIR)$(MANDIR)/man$$s/; done
-	$(INSTALL) -m 0644 config/*.yaml scripts/crontab.example \
+	$(INSTALL) -m 0644 config/*.yaml config/*.example scripts/crontab.example \
 		scripts/cascade-processqueue.service \
 		scripts/cascade-processqueue.timer $(DESTDIR)$(DOCDIR)/examples/
 	$(INSTALL) -m 0755 scripts/cascade-flag.sh \

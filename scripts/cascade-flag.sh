@@ -11,18 +11,26 @@
 # holder's database session is alive (the session's advisory lock is
 # held), because that controller is still running.
 set -eu
-PSQL="psql -X -v ON_ERROR_STOP=1"
+DBARG=
 if [ "${1:-}" = "-d" ]; then
-	PSQL="$PSQL -d $2"
+	DBARG=$2
 	shift 2
 fi
+# psqlx ARGS: psql with our settings and the -d argument kept whole
+psqlx() {
+	if [ -n "$DBARG" ]; then
+		psql -X -v ON_ERROR_STOP=1 -d "$DBARG" "$@"
+	else
+		psql -X -v ON_ERROR_STOP=1 "$@"
+	fi
+}
 usage() {
 	echo "usage: cascade-flag.sh [-d CONNINFO] show | clear REASON" >&2
 	exit 2
 }
 case "${1:-}" in
 show)
-	out=$($PSQL -A -t -F ' ' -c "
+	out=$(psqlx -A -t -F ' ' -c "
 		SELECT 'run ' || l.logging_id || ': pid ' || l.pid || ' on host ' || l.hostname
 		       || ' (user ' || l.\"user\" || ', command ' || l.command
 		       || ') since ' || l.processing_start_time || ' UTC; session '
@@ -41,7 +49,7 @@ clear)
 	[ $# -eq 2 ] && [ -n "$2" ] || usage
 	# one transaction: serialise with cascade (advisory lock 3), refuse a
 	# live holder (try the flag's own lock 2), then clear
-	$PSQL -q -A -t -v reason="$2" <<'SQL'
+	psqlx -q -A -t -v reason="$2" <<'SQL'
 BEGIN;
 SELECT pg_advisory_xact_lock(1667330915, 3) IS NULL AS dummy \gset
 SELECT pg_try_advisory_xact_lock(1667330915, 2) AS free \gset

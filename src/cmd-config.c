@@ -83,9 +83,9 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	struct store_apply_report rep = STORE_APPLY_REPORT_INIT;
 	struct lock_holder holder = LOCK_HOLDER_INIT;
 	struct config *cfg = NULL;
-	struct ctx_mission m = {0};
+	struct store_mission m = {0};
 	struct strbuf summary = STRBUF_INIT;
-	bool found;
+	bool found, changed;
 	const char *file;
 	int i, rc;
 
@@ -116,8 +116,8 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	default:
 		goto out;
 	}
-	if (store_config_apply(ctx->db, cfg, &rep)) {
-		rc = EXIT_USAGE;
+	if ((rc = store_config_apply(ctx->db, cfg, &rep))) {
+		rc = rc == DB_ERR_CONN ? EXIT_DB : EXIT_USAGE;
 		goto out;
 	}
 	strbuf_addf(&summary, "%d added, %d changed, %d removed", rep.added,
@@ -125,9 +125,10 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	if (rep.kept)
 		strbuf_addf(&summary, ", %d kept", rep.kept);
 	fputs(rep.lines.buf, stdout);
+	changed = rep.added + rep.changed + rep.removed > 0;
 	if (dry_run) {
 		db_rollback(ctx->db);
-		if (rep.lines.len)
+		if (changed)
 			printf("dry run: would apply %s: %s\n", file,
 			       summary.buf);
 		else
@@ -135,7 +136,7 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (!rep.lines.len) {
+	if (!changed) {
 		db_rollback(ctx->db);
 		printf("no changes: the database matches %s\n", file);
 		rc = EXIT_OK;

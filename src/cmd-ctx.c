@@ -105,10 +105,12 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 			log_warning("processing flag of mission \"%s\" is held "
 				    "by %s%s",
 				    ctx->mission.name, d.buf,
-				    holder.session_alive
-					    ? ""
-					    : "; its process is alive but its "
-					      "database session is gone");
+				    holder.session_alive ? ""
+				    : holder.same_host
+					    ? "; its process is alive but its "
+					      "database session is gone"
+					    : "; its database session is gone, "
+					      "its lease has not ended");
 			strbuf_release(&d);
 			lock_holder_release(&holder);
 			return EXIT_LOCKED;

@@ -95,7 +95,9 @@ schema_check(struct db *db, enum schema_status *status, int *version)
 static int
 lock_and_read(struct db *db, int *version)
 {
-	if (db_exec(db, "SELECT pg_catalog.pg_advisory_xact_lock("
+	/* another init may take long: wait for it however long it takes */
+	if (db_exec(db, "SET LOCAL lock_timeout = 0") ||
+	    db_exec(db, "SELECT pg_catalog.pg_advisory_xact_lock("
 			LOCK_CLASS ", " LOCK_SCHEMA ")"))
 		return -1;
 	if (db_exec(db, "CREATE TABLE IF NOT EXISTS public.cascade_schema_version ("
