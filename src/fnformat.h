@@ -100,7 +100,7 @@ void fnformat_match_release(struct fnformat_match *m);
  * greedy (longest first) when a name can be split more than one way.
  * keywords holds one "key=value" per keyword field, at its first
  * appearance, in template order, the key being the field name without
- * braces ("nnn=001 ??=a b"); values are the text matched.  A search
+ * braces ("nnn=001 APID=3f"); values are the text matched.  A search
  * needing more than about a million steps (only reachable with
  * pathological templates) is abandoned as a non-match.
  * On 0, m holds no date, time, version or keywords.

@@ -1,0 +1,365 @@
+/*
+ * spawn.h - run external programs: start, wait with deadlines, kill.
+ *
+ * This module owns every fork, exec, wait and kill in cascade.  It starts
+ * a program without a shell in a process group of its own, with all
+ * signals at their defaults and unblocked, no descriptors but 0-2, stdin
+ * from /dev/null, stdout and stderr sent to files the caller opened, an
+ * environment built from ours plus a delta, and a timeout after which the
+ * whole group gets SIGTERM and, after a grace period, SIGKILL.  Waiting is
+ * event-driven: poll() on pidfds, never sleeps (where pidfd_open() is
+ * missing, as under valgrind 3.19, a SIGCHLD handler writing to a
+ * self-pipe stands in).  When a child exits, anything
+ * it left running in its process group is killed, so no grandchild keeps
+ * running or keeps files open.  Results (exit code or signal, wall time,
+ * rusage) are reported as they are.
+ *
+ * It deliberately does not decide what a result means (the runner does),
+ * does not open log files (the caller passes descriptors), does not install
+ * signal handlers (the caller passes a self-pipe to spawn_pool_wait()), and
+ * does not look at the database.  Processes that leave their process group
+ * (setsid, setpgid) escape the group kill; cgroups would be needed for that.
+ *
+ * Calling sequence for one child:
+ *
+ *   struct spawn_child c = SPAWN_CHILD_INIT;
+ *
+ *   strvec_push(&c.args, "/opt/codes/l1-to-l2");
+ *   strvec_push(&c.args, "--date=20240101");
+ *   strvec_push(&c.env_delta, "TZ=UTC");
+ *   strvec_push(&c.env_delta, "PYTHONPATH");
+ *   c.dir = "/data/work/job-42";
+ *   c.out_fd = log_fd;
+ *   c.timeout_ms = 600000;
+ *   if (spawn_run(&c) < 0)
+ *           ... could not start or could not wait: already reported ...
+ *   else if (c.timed_out || spawn_exit_status(&c) != 0)
+ *           ... the code failed: see spawn_describe() ...
+ *   spawn_child_release(&c);
+ *
+ * (args.v[0] is the program; env_delta sets TZ and unsets PYTHONPATH;
+ * log_fd receives both stdout and stderr.)
+ *
+ * Calling sequence for many children in parallel slots:
+ *
+ *   struct spawn_pool pool = SPAWN_POOL_INIT;
+ *
+ *   spawn_pool_init(&pool, 4);
+ *   pool.wake_fd = sigpipe_read_end;
+ *   for (each ready job)
+ *           spawn_pool_add(&pool, &job->child);
+ *   while ((r = spawn_pool_wait(&pool, -1, &done)) != SPAWN_POOL_EMPTY) {
+ *           if (r == SPAWN_POOL_DONE)
+ *                   ... look at done (done->data is yours) ...
+ *           else if (r == SPAWN_POOL_WAKE)
+ *                   ... read wake_fd; on SIGTERM: spawn_kill_all(&pool) ...
+ *           else if (r < 0)
+ *                   break;  (already reported)
+ *   }
+ *   spawn_pool_release(&pool);
+ *
+ * (wake_fd is optional.  Instead of queueing, a caller that wants to
+ * decide itself when each child starts checks spawn_pool_has_room() and
+ * calls spawn_pool_start().)
+ *
+ * Deadlines (timeout, grace period) are acted upon only inside
+ * spawn_wait(), spawn_pool_wait(), spawn_run_capture() and
+ * spawn_kill_all(): between calls nothing is signalled, and an overdue
+ * deadline fires at the next call.
+ *
+ * Requirements on the rest of the process: SIGCHLD must not be set to
+ * SIG_IGN, nobody else may reap children (no waitpid(-1) anywhere) or,
+ * for the fallback above, handle SIGCHLD.  Nothing here is
+ * async-signal-safe or thread-safe.
+ */
+#ifndef CASCADE_SPAWN_H
+#define CASCADE_SPAWN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "compat.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+/* err_fd value: stderr goes wherever stdout goes (the default). */
+#define SPAWN_FD_OUT (-2)
+
+/* Default time between SIGTERM and SIGKILL after a timeout. */
+#define SPAWN_DEFAULT_GRACE_MS 5000
+
+/* Default output limit for spawn_run_capture(). */
+#define SPAWN_CAPTURE_MAX ((size_t)64 * 1024)
+
+/* Life of a child; read-only for callers. */
+enum spawn_state {
+	SPAWN_STATE_NEW = 0,	 /* not started (or released) */
+	SPAWN_STATE_QUEUED,	 /* in a pool, waiting for free slots */
+	SPAWN_STATE_RUNNING,	 /* started, not yet reaped */
+	SPAWN_STATE_TERMINATING, /* SIGTERM sent, grace period running */
+	SPAWN_STATE_KILLED,	 /* SIGKILL sent, not yet reaped */
+	SPAWN_STATE_DONE,	 /* reaped: the results below are valid */
+	SPAWN_STATE_FAILED,	 /* could not be started (start_failed) */
+};
+
+struct spawn_child {
+	/*
+	 * Set by the caller before starting.  The strvecs are owned by the
+	 * child and freed by spawn_child_release(); dir and the descriptors
+	 * are borrowed and must stay valid until the child has started.
+	 */
+
+	/*
+	 * argv; args.v[0] is the program.  With a '/', it is used as is (a
+	 * relative path is taken relative to our working directory, not to
+	 * dir); without one, it is looked up in the PATH of the child's
+	 * environment (after env_delta; "/usr/bin:/bin" if unset; empty
+	 * entries are skipped).  It must be a regular, executable file.
+	 */
+	struct strvec args;
+	/*
+	 * Changes to our environment: "VAR=value" sets, a bare "VAR" unsets;
+	 * later entries win.  PWD is not adjusted to dir.
+	 */
+	struct strvec env_delta;
+	/* Working directory of the child; NULL: ours. */
+	const char *dir;
+	/*
+	 * Where stdout goes: -1 for /dev/null, else a descriptor (typically
+	 * a log file opened with O_CLOEXEC; the flag is cleared in the
+	 * child only).  Ignored by spawn_run_capture().
+	 */
+	int out_fd;
+	/* Where stderr goes: SPAWN_FD_OUT (default), -1 or a descriptor. */
+	int err_fd;
+	/* Milliseconds from start until SIGTERM to the group; 0: none. */
+	int timeout_ms;
+	/* Milliseconds between that SIGTERM and SIGKILL; 0: at once. */
+	int kill_grace_ms;
+	/*
+	 * Slots this child takes in a pool (>= 1); a child heavier than the
+	 * whole pool is counted as the whole pool, so it runs alone.
+	 */
+	unsigned weight;
+	/* The caller's own pointer, never touched here. */
+	void *data;
+
+	/* Results: valid in state DONE (pid and start_failed earlier). */
+
+	/* Process id once forked (also the process group id); else 0. */
+	pid_t pid;
+	/* Exit status if it exited normally, else -1. */
+	int exit_code;
+	/* The signal that ended it, else 0. */
+	int term_signal;
+	/* It dumped core. */
+	bool core_dumped;
+	/* Its timeout expired and we signalled it. */
+	bool timed_out;
+	/* spawn_terminate() or spawn_kill_all() stopped it. */
+	bool terminated;
+	/* It never ran; the reason has been reported, see exec_errno. */
+	bool start_failed;
+	/*
+	 * errno of the failed check, chdir or execve when start_failed
+	 * (0 if the failure had no errno, such as fork limits).
+	 */
+	int exec_errno;
+	/*
+	 * Processes found alive in its group once it had exited, which we
+	 * then killed with SIGKILL and waited for (grandchildren left
+	 * behind).  After a timeout this may count some that were already
+	 * dying of the SIGTERM.
+	 */
+	unsigned leftovers;
+	/* Wall time from fork to reaping, in microseconds. */
+	int64_t wall_us;
+	/* Its resource usage from wait4(): CPU times, ru_maxrss in KiB. */
+	struct rusage rusage;
+
+	/* Private to spawn.c. */
+	enum spawn_state state;
+	int pidfd;
+	bool in_pool;
+	int64_t start_ns;
+	int64_t deadline_ns; /* next timer, CLOCK_MONOTONIC; -1 none */
+};
+
+#define SPAWN_CHILD_INIT                                                     \
+	{                                                                    \
+		.args = STRVEC_INIT, .env_delta = STRVEC_INIT, .out_fd = -1, \
+		.err_fd = SPAWN_FD_OUT,                                      \
+		.kill_grace_ms = SPAWN_DEFAULT_GRACE_MS, .weight = 1,        \
+		.exit_code = -1, .pidfd = -1, .deadline_ns = -1,             \
+	}
+
+/* spawn_child_init: the same as SPAWN_CHILD_INIT. */
+void spawn_child_init(struct spawn_child *c);
+
+/*
+ * spawn_child_release: free args and env_delta and reset c to
+ * SPAWN_CHILD_INIT, dropping the results.  A child still running (not in
+ * a pool) is killed with SIGKILL and reaped first.  Accepts a zeroed or
+ * SPAWN_CHILD_INIT child.  It is a bug to release a child that is in a
+ * pool.
+ */
+void spawn_child_release(struct spawn_child *c);
+
+/*
+ * spawn_start: start c (state NEW, DONE or FAILED; earlier results are
+ * cleared).  Returns 0 once the program has been executed: the exec
+ * succeeded and c is RUNNING.  Returns -1 with the error reported
+ * (`could not execute "x": ...`, `could not change directory to
+ * "d": ...`), start_failed and exec_errno set and nothing left to reap,
+ * if it could not be run.  Must be followed by spawn_wait() or
+ * spawn_child_release().
+ */
+int spawn_start(struct spawn_child *c) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_wait: wait until the running child c has exited, enforcing its
+ * timeout, kill whatever it left in its process group, reap it and fill
+ * in the results.  Returns 0 whatever the child's fate (look at the
+ * results), -1 with the error reported if waiting itself failed: if
+ * poll() failed, c is still running (spawn_child_release() kills it); if
+ * wait4() failed, c is DONE with an unknown status (exit_code -1,
+ * term_signal 0).  Not for children in a pool.
+ */
+int spawn_wait(struct spawn_child *c) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_run: spawn_start() then spawn_wait(); returns -1 if either
+ * failed (already reported), else 0 with the results filled in.
+ */
+int spawn_run(struct spawn_child *c) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_terminate: start stopping a running child now: SIGTERM (and
+ * SIGCONT) to its group, SIGKILL after kill_grace_ms; sets terminated.
+ * Does not wait: the child is reaped by spawn_wait() or by the pool.
+ * No-op if c is not running or is already being stopped.
+ */
+void spawn_terminate(struct spawn_child *c);
+
+/*
+ * spawn_run_capture: run c, appending its stdout to out, with at most
+ * max bytes (0: SPAWN_CAPTURE_MAX).  stderr goes to c->err_fd: with the
+ * default SPAWN_FD_OUT it is captured as well; set -1 for /dev/null.
+ * c->out_fd is ignored; the timeout applies.  Returns 0 once the child
+ * has been reaped (look at the results: exit code, signal, timed_out),
+ * -1 with the error reported if it could not be started or waited for,
+ * or if the output exceeded max bytes (the group is then killed and
+ * reaped).  On -1, out is restored to its length on entry.
+ */
+int spawn_run_capture(struct spawn_child *c, struct strbuf *out, size_t max)
+	CASCADE_MUSTCHECK;
+
+/*
+ * spawn_exit_status: the shell's view of a finished child: its exit
+ * code, or 128 + the signal that ended it; -1 if it never ran or has
+ * not been reaped.
+ */
+int spawn_exit_status(const struct spawn_child *c);
+
+/*
+ * spawn_describe: append to sb how c ended, for messages, for example
+ * "exited with status 3", "was terminated by signal 11 (Segmentation
+ * fault)" or "was terminated by signal 15 (Terminated) after timing out
+ * (600000 ms)", with "; 1 leftover process(es) in its group were killed"
+ * appended when that happened.
+ */
+void spawn_describe(const struct spawn_child *c, struct strbuf *sb);
+
+/*
+ * A pool runs children in parallel within a capacity counted in slots.
+ * The pool keeps pointers to the children it is given; they stay the
+ * caller's, and must neither move nor be changed nor released until
+ * spawn_pool_wait() has returned them (or spawn_kill_all() has run).
+ */
+struct spawn_pool {
+	/* Slots in total and slots taken by running children. */
+	unsigned capacity;
+	unsigned used;
+	/*
+	 * A descriptor the caller wants watched as well (a signal
+	 * self-pipe, say); -1 for none.  Set it directly; not owned.
+	 */
+	int wake_fd;
+
+	/* Private to spawn.c. */
+	struct spawn_child **running;
+	size_t nr_running, alloc_running;
+	struct spawn_child **queue; /* FIFO, started in order */
+	size_t nr_queue, alloc_queue;
+	struct pollfd *pfd;
+	size_t alloc_pfd;
+};
+
+#define SPAWN_POOL_INIT {.wake_fd = -1}
+
+/* What spawn_pool_wait() found; errors are -1. */
+enum spawn_pool_event {
+	SPAWN_POOL_EMPTY = 0,	/* nothing running and nothing queued */
+	SPAWN_POOL_DONE = 1,	/* *done is a finished child */
+	SPAWN_POOL_TIMEOUT = 2, /* timeout_ms passed first */
+	SPAWN_POOL_WAKE = 3,	/* wake_fd is readable */
+};
+
+/* spawn_pool_init: an empty pool of capacity slots (>= 1). */
+void spawn_pool_init(struct spawn_pool *pool, unsigned capacity);
+
+/*
+ * spawn_pool_release: free the pool's memory.  Children still running
+ * are stopped as by spawn_kill_all() first.  Accepts a zeroed or
+ * SPAWN_POOL_INIT pool.
+ */
+void spawn_pool_release(struct spawn_pool *pool);
+
+/* spawn_pool_has_room: whether a child of that weight could start now. */
+bool spawn_pool_has_room(const struct spawn_pool *pool, unsigned weight);
+
+/*
+ * spawn_pool_start: start c now in the pool; the caller has checked
+ * spawn_pool_has_room() (a bug otherwise).  Returns 0 if it runs; -1
+ * with the error reported and c FAILED (not in the pool) if it could not
+ * be started.
+ */
+int spawn_pool_start(struct spawn_pool *pool, struct spawn_child *c)
+	CASCADE_MUSTCHECK;
+
+/*
+ * spawn_pool_add: queue c; spawn_pool_wait() starts queued children in
+ * order as slots become free.  One that cannot be started is returned by
+ * spawn_pool_wait() as done, with start_failed set.
+ */
+void spawn_pool_add(struct spawn_pool *pool, struct spawn_child *c);
+
+/*
+ * spawn_pool_wait: start what fits from the queue, then wait until a
+ * child finishes, wake_fd becomes readable or timeout_ms passes (-1:
+ * no limit, 0: just look), enforcing every child's timeout meanwhile.
+ * A finished child is reaped and removed from the pool, its slots freed,
+ * and returned in *done with SPAWN_POOL_DONE (one per call; finished
+ * children are returned before wake_fd is reported).  If reaping it
+ * failed, that is reported and it still comes back, DONE with an unknown
+ * status (exit_code -1, term_signal 0).  Otherwise *done is set to NULL.
+ * wake_fd is only watched, never read.  Returns a spawn_pool_event, or
+ * -1 with the error reported if poll() failed (nothing changed).
+ */
+int spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
+		    struct spawn_child **done) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_kill_all: for our own shutdown: drop the queue (those children
+ * go back to state NEW, never started), send every running group
+ * SIGTERM, SIGKILL after each child's grace period, and reap them all;
+ * they get terminated set and are no longer in the pool.  Returns 0, or
+ * -1 with the error reported if waiting failed (the children are then
+ * SIGKILLed and reaped regardless).
+ */
+int spawn_kill_all(struct spawn_pool *pool);
+
+#endif
