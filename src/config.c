@@ -894,7 +894,8 @@ bad:
 	switch (k->type) {
 	case KT_STR:
 	case KT_PATH:
-		strbuf_addstr(&what, k->type == KT_PATH ? "a path" : "a string");
+		strbuf_addstr(&what,
+			      k->type == KT_PATH ? "a path" : "a string");
 		break;
 	case KT_NAME:
 		strbuf_addstr(&what, "a name");
@@ -920,7 +921,8 @@ bad:
 					     : "a number");
 		break;
 	case KT_BOOL:
-		strbuf_addstr(&what, "a boolean (true/false, yes/no or on/off)");
+		strbuf_addstr(&what,
+			      "a boolean (true/false, yes/no or on/off)");
 		break;
 	case KT_DATE:
 		strbuf_addstr(&what, "a date YYYY-MM-DD");
@@ -1208,7 +1210,8 @@ static const struct ctable inspector_table =
 static const struct ckey product_keys[] = {
 	K("name", KT_NAME, struct config_product, name, KEY_REQUIRED, NULL, 0,
 	  0),
-	K("satellite", KT_NAME, struct config_product, satellite, 0, NULL, 0, 0),
+	K("satellite", KT_NAME, struct config_product, satellite, 0, NULL, 0,
+	  0),
 	K("instrument", KT_NAME, struct config_product, instrument,
 	  KEY_REQUIRED, NULL, 0, 0),
 	K("level", KT_DOUBLE, struct config_product, level, KEY_REQUIRED, NULL,
@@ -1219,7 +1222,8 @@ static const struct ckey product_keys[] = {
 	  KEY_REQUIRED | KEY_NONEMPTY, NULL, 0, 0),
 	K("description", KT_STR, struct config_product, description, 0, NULL,
 	  0, 0),
-	KMAP("inspector", struct config_product, inspector, 0, &inspector_table),
+	KMAP("inspector", struct config_product, inspector, 0,
+	     &inspector_table),
 };
 static const struct ctable product_table =
 	TABLE("product", product_keys, struct config_product);
@@ -1228,7 +1232,7 @@ static const struct ckey input_keys[] = {
 	K("product", KT_NAME, struct config_input, product, KEY_REQUIRED, NULL,
 	  0, 0),
 	K("optional", KT_BOOL, struct config_input, optional, 0, "false", 0, 0),
-	/* the range is config_validate()'s to check, for database configs too */
+	/* config_validate() checks the range, for database configs too */
 	K("yesterday", KT_INT, struct config_input, yesterday, 0, "0", INT_MIN,
 	  INT_MAX),
 	K("tomorrow", KT_INT, struct config_input, tomorrow, 0, "0", INT_MIN,
@@ -1327,8 +1331,9 @@ static const struct ctable root_table = {"the top-level mapping", root_keys,
 static void
 seq_instruments(struct loader *ld, const struct ynode *seq, void *base)
 {
-	static const struct ckey name_key = K(
-		"instrument", KT_NAME, struct config_instrument, name, 0, NULL, 0, 0);
+	static const struct ckey name_key =
+		K("instrument", KT_NAME, struct config_instrument, name, 0,
+		  NULL, 0, 0);
 	const struct config_satellite *sat = base;
 	struct config *cfg = ld->cfg;
 
@@ -1972,7 +1977,8 @@ check_codes(const struct config_process *proc, int *nerr)
 			report(nerr, &v[i]->mark,
 			       "process \"%s\": active codes %s and %s overlap "
 			       "on %s",
-			       nn(proc->name), version_format(&cover->version, b1),
+			       nn(proc->name),
+			       version_format(&cover->version, b1),
 			       version_format(&v[i]->version, b2),
 			       timeutil_format_date(v[i]->start_date, d));
 		if (!cover || v[i]->stop_date > cover->stop_date)
@@ -2081,7 +2087,8 @@ check_cycles(const struct config *cfg, int *nerr, const struct nameidx *prods)
 		if (o != SIZE_MAX)
 			graph_add_edge(&g, np + i, o);
 		for (size_t j = 0; j < p->n_inputs; j++) {
-			size_t in = nameidx_get(prods, p->inputs[j].product, NULL);
+			size_t in =
+				nameidx_get(prods, p->inputs[j].product, NULL);
 
 			if (in != SIZE_MAX)
 				graph_add_edge(&g, in, np + i);
@@ -2144,7 +2151,8 @@ const struct config_product *
 config_find_product(const struct config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n_products; i++)
-		if (cfg->products[i].name && !strcmp(cfg->products[i].name, name))
+		if (cfg->products[i].name &&
+		    !strcmp(cfg->products[i].name, name))
 			return &cfg->products[i];
 	return NULL;
 }
@@ -2579,8 +2587,8 @@ config_write_yaml(const struct config *cfg, FILE *out)
 
 	if (w.failed) {
 		if (w.bad_text)
-			error("could not write configuration: value \"%.60s\" is "
-			      "not valid UTF-8",
+			error("could not write configuration: value "
+			      "\"%.60s\" is not valid UTF-8",
 			      w.bad_text);
 		else if (w.e.error == YAML_WRITER_ERROR)
 			error("could not write configuration: %s",

@@ -1189,6 +1189,8 @@ fnformat_format(const struct fnformat *f, const struct fnformat_values *v,
 			strbuf_addf(out, "%03d", doy);
 			break;
 		case EK_MONTHNAME:
+			if (mon < 1 || mon > 12)
+				BUG("fnformat_format: {b} without a date");
 			strbuf_addstr(out, month_abbr[mon - 1]);
 			break;
 		case EK_DATE:

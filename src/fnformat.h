@@ -93,8 +93,9 @@ void fnformat_match_release(struct fnformat_match *m);
  *
  * Matching rules: {y} 00-68 is 2000-2068 and 69-99 is 1969-1999 (POSIX
  * strptime), unless {Y} or {DATE} also gives the year, which {y} must
- * then agree with.  Years are 0001-9999.  {VERSION} components are 1-5
- * digits, at most 32767.  Free-text fields ({??} and names unknown at
+ * then agree with.  Years are 0001-9999; {b} is case-sensitive.
+ * {VERSION} components are 1-5 digits (leading zeros allowed), at most
+ * 32767.  Free-text fields ({??} and names unknown at
  * compile time) match any bytes except '/' and NUL.  A field that appears
  * twice must match the same value both times.  Variable-width fields are
  * greedy (longest first) when a name can be split more than one way.
@@ -103,7 +104,10 @@ void fnformat_match_release(struct fnformat_match *m);
  * braces ("nnn=001 APID=3f"); values are the text matched.  A search
  * needing more than about a million steps (only reachable with
  * pathological templates) is abandoned as a non-match.
- * On 0, m holds no date, time, version or keywords.
+ * On 0, m holds no date, time, version or keywords.  f is only read, so
+ * any number of matches may use one f at once; no memory is allocated
+ * except for m->keywords (and a scratch memo for very long templates and
+ * names).
  */
 int fnformat_match(const struct fnformat *f, const char *name, size_t len,
 		   struct fnformat_match *m);

@@ -2,6 +2,8 @@
  * fsutil.c - no-overwrite placement of files, directory creation and
  * directory fsync.
  */
+/* syncfs(2) is a GNU extension */
+#define _GNU_SOURCE
 #include "fsutil.h"
 
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "strvec.h"
 #include "banned.h"
 
 int
@@ -55,6 +58,25 @@ fsutil_fsync_dir(const char *dir)
 	if (fd < 0)
 		return -1;
 	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+fsutil_sync_dirs(const struct strvec *dirs)
+{
+	int fd, rc, saved;
+
+	if (dirs->nr == 0)
+		return 0;
+	if (dirs->nr == 1)
+		return fsutil_fsync_dir(dirs->v[0]);
+	fd = open(dirs->v[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = syncfs(fd);
 	saved = errno;
 	close(fd);
 	errno = saved;

@@ -19,6 +19,14 @@ int fsutil_mkdir_p(const char *dir) CASCADE_MUSTCHECK;
 /* fsutil_fsync_dir: make dir's entries durable; 0 or -1/errno. */
 int fsutil_fsync_dir(const char *dir) CASCADE_MUSTCHECK;
 /*
+ * fsutil_sync_dirs: make the entries of every directory in dirs durable:
+ * one fsync for a single directory, else one syncfs of the file system
+ * of the first (a single journal commit instead of one per directory).
+ * 0, or -1/errno.
+ */
+struct strvec;
+int fsutil_sync_dirs(const struct strvec *dirs) CASCADE_MUSTCHECK;
+/*
  * fsutil_place: make target a name of source's content, never replacing
  * an existing target (-1 with EEXIST).  A regular file on the same file
  * system is hard-linked; a symlink's target, or a file on another file

@@ -45,6 +45,7 @@ struct item {
 	char *src;
 	enum item_action action;
 	bool copy;             /* symlink: copy the content, not the link */
+	unsigned char dtype;   /* from readdir: DT_UNKNOWN if not known */
 	struct stat st;
 	char sha1[SHA1_HEX_LEN];
 	char sha256[SHA256_HEX_LEN];
@@ -238,12 +239,22 @@ prepare_item(struct ingest_state *s, struct item *it)
 	struct stat lst;
 	int fd;
 
-	if (lstat(it->src, &lst) != 0) {
+	if (it->dtype == DT_REG) {
+		it->copy = false;
+	} else if (it->dtype == DT_LNK) {
+		it->copy = true;
+	} else {
+		if (lstat(it->src, &lst) != 0) {
+			it->action = ITEM_SKIP; /* vanished since the scan */
+			return;
+		}
+		it->copy = S_ISLNK(lst.st_mode);
+	}
+	fd = open(it->src, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT && !it->copy) {
 		it->action = ITEM_SKIP; /* vanished since the scan */
 		return;
 	}
-	it->copy = S_ISLNK(lst.st_mode);
-	fd = open(it->src, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		reject(it, "unreadable", "could not open \"%s\": %s", it->src,
 		       strerror(errno));
@@ -457,7 +468,14 @@ journal(struct ingest_state *s, struct item *items, size_t n)
 				    : items[i].sha1;
 		k++;
 	}
+	/*
+	 * The intents need not survive a power loss: a link made but not
+	 * journaled is an archive file without a row whose content equals
+	 * the incoming file, which decide() adopts.  So no WAL flush here.
+	 */
 	rc = db_begin(s->db);
+	if (!rc)
+		rc = db_exec(s->db, "SET LOCAL synchronous_commit = off");
 	if (!rc)
 		rc = store_journal_add(s->db, s->opt->run_id, e, k, ids);
 	if (!rc)
@@ -515,10 +533,14 @@ place(struct ingest_state *s, struct item *items, size_t n)
 		}
 		fault_point("ingest-placed");
 	}
-	for (size_t i = 0; !rc && i < dirs.nr; i++)
-		if (fsutil_fsync_dir(dirs.v[i]))
-			rc = error("could not fsync directory \"%s\": %s",
-				   dirs.v[i], strerror(errno));
+	/*
+	 * The new names must be durable before the rows that point at them
+	 * commit.  Archive directories of one mission share a file system,
+	 * so this is one syncfs per batch, not an fsync per directory.
+	 */
+	if (!rc && fsutil_sync_dirs(&dirs))
+		rc = error("could not sync the archive directories (\"%s\"): %s",
+			   dirs.v[0], strerror(errno));
 	strvec_clear(&dirs);
 	return rc;
 }
@@ -581,11 +603,14 @@ record(struct ingest_state *s, struct item *items, size_t n)
 	return rc;
 }
 
+/*
+ * Remove the incoming names.  Their removal need not be durable: a name
+ * that comes back after a power loss is a link to an archived file, which
+ * the next scan recognises as a left-over and removes.
+ */
 static int
 finish(struct ingest_state *s, struct item *items, size_t n)
 {
-	bool removed = false;
-
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 
@@ -620,12 +645,8 @@ finish(struct ingest_state *s, struct item *items, size_t n)
 		if (unlink(it->src) != 0 && errno != ENOENT)
 			return error("could not remove \"%s\" from incoming: %s",
 				     it->src, strerror(errno));
-		removed = true;
 		fault_point("ingest-unlinked");
 	}
-	if (removed && fsutil_fsync_dir(s->m->incoming_dir))
-		return error("could not fsync directory \"%s\": %s",
-			     s->m->incoming_dir, strerror(errno));
 	return 0;
 }
 
@@ -721,10 +742,13 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 				continue;
 			strbuf_addf(&path, "%s/%s", s->m->incoming_dir,
 				    de->d_name);
-			if (lstat(path.buf, &st) != 0 || S_ISDIR(st.st_mode)) {
+			if (de->d_type == DT_DIR ||
+			    (de->d_type == DT_UNKNOWN &&
+			     (lstat(path.buf, &st) != 0 || S_ISDIR(st.st_mode)))) {
 				strbuf_release(&path);
 				continue;
 			}
+			items[n].dtype = de->d_type;
 			items[n].name = xstrdup(de->d_name);
 			items[n].src = strbuf_detach(&path, NULL);
 			strbuf_init(&items[n].reason, 0);

@@ -144,7 +144,7 @@ void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	last_level = level;
-	if (level > cur_level)
+	if ((int)level > (int)cur_level)
 		return;
 	emit(level_names[level], fmt, ap);
 }
@@ -167,7 +167,7 @@ static void
 continuation(const char *label, const char *fmt, va_list ap)
 {
 	/* a detail belongs to the message before it: same visibility */
-	if (last_level > cur_level)
+	if ((int)last_level > (int)cur_level)
 		return;
 	emit(label, fmt, ap);
 }

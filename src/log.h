@@ -26,6 +26,7 @@
 #include "compat.h"
 
 enum log_level {
+	LOG_LEVEL_SILENT = -1, /* nothing at all (unit tests) */
 	LOG_LEVEL_ERROR = 0,
 	LOG_LEVEL_WARNING = 1,
 	LOG_LEVEL_INFO = 2,

@@ -7,8 +7,9 @@
  * must produce.  Messages are captured by pointing stderr at a temporary
  * file while the loader runs.  The files in tests/fixtures/config/ (one
  * bad config per error kind, for the integration tests) are checked here
- * too (the bad-*.yaml ones), and so is config/cascade.yaml.example.  Paths are relative to the
- * repository root, where "make check-unit" runs the binary.
+ * too (the bad-*.yaml ones), and so is config/cascade.yaml.example.
+ * Paths are relative to the repository root, where "make check-unit" runs
+ * the binary.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -155,7 +156,8 @@ slurp(const char *path)
 	"    format: \"" name "_{Y}{m}{d}_v{VERSION}.dat\"\n"                \
 	"    relative_path: \"" name "/{Y}\"\n"
 #define PRODUCTS_OK                                                          \
-	"products:\n" PRODUCT("mag_l0", "mag", "0") PRODUCT("mag_l1", "mag", "1")
+	"products:\n" PRODUCT("mag_l0", "mag", "0")                          \
+		PRODUCT("mag_l1", "mag", "1")
 #define CODE(version, start)                                                 \
 	"      - filename: l1.sh\n"                                          \
 	"        version: " version "\n"                                     \
@@ -256,7 +258,8 @@ static const struct bad_case bad_cases[] = {
 	 "expected a mapping at the top level, got a list"},
 	{"top level is a scalar", RAW("hello\n"),
 	 "expected a mapping at the top level, got \"hello\""},
-	{"two documents", RAW("a: 1\n---\nb: 2\n"), "exactly one YAML document"},
+	{"two documents", RAW("a: 1\n---\nb: 2\n"),
+	 "exactly one YAML document"},
 	{"alias", RAW("mission: &m\n  name: demo\nrun: *m\n"),
 	 "YAML aliases (\"*m\") are not supported"},
 	{"tag", M("mission:\n  name: !!str demo\n  rootdir: /x\n"),
@@ -269,7 +272,8 @@ static const struct bad_case bad_cases[] = {
 	 RAW("a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
 	     "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n"),
 	 "nesting deeper than"},
-	{"complex key", RAW("? [a]\n: b\n"), "mapping keys must be plain strings"},
+	{"complex key", RAW("? [a]\n: b\n"),
+	 "mapping keys must be plain strings"},
 	/* keys */
 	{"unknown key", M(MISSION("  nmae: x\n")),
 	 "unknown key \"nmae\" in mission"},
@@ -287,7 +291,8 @@ static const struct bad_case bad_cases[] = {
 	 "mission: expected a mapping, got a list"},
 	{"list expected", S("satellites: sat-a\n"),
 	 "satellites: expected a list, got \"sat-a\""},
-	{"empty satellites", S("satellites: []\n"), "expected a non-empty list"},
+	{"empty satellites", S("satellites: []\n"),
+	 "expected a non-empty list"},
 	{"string expected",
 	 M("mission:\n  name: {a: b}\n  rootdir: /x\n"),
 	 "mission.name: expected a name, got a mapping"},
@@ -353,7 +358,8 @@ static const struct bad_case bad_cases[] = {
 	 "expected a duration"},
 	{"bad timebase",
 	 P("processes:\n  - name: p\n    output_product: mag_l1\n"
-	   "    output_timebase: ORBIT\n    codes:\n" CODE("1.0.0", "2020-01-01")),
+	   "    output_timebase: ORBIT\n    codes:\n"
+	   CODE("1.0.0", "2020-01-01")),
 	 "expected one of FILE, DAILY, WEEKLY, MONTHLY, YEARLY or RUN, got "
 	 "\"ORBIT\""},
 	{"bad level", QW("    level: high\n    format: \"a_v{VERSION}\"\n"
@@ -417,7 +423,8 @@ static const struct bad_case bad_cases[] = {
 	 "\"p2\""},
 	{"RUN with an output",
 	 P("processes:\n  - name: r\n    output_product: mag_l1\n"
-	   "    output_timebase: run\n    codes:\n" CODE("1.0.0", "2020-01-01")),
+	   "    output_timebase: run\n    codes:\n"
+	   CODE("1.0.0", "2020-01-01")),
 	 "process \"r\": output_product is not allowed with output_timebase "
 	 "RUN"},
 	{"no output without RUN",
@@ -432,7 +439,8 @@ static const struct bad_case bad_cases[] = {
 	 "product \"mag_l0\": invalid format \"mag_{BOGUS}_v{VERSION}\": "
 	 "unknown field"},
 	{"absolute relative_path", QF("a_v{VERSION}", "/abs/{Y}"),
-	 "relative_path \"/abs/{Y}\" must be relative to the mission's rootdir"},
+	 "relative_path \"/abs/{Y}\" must be relative to the mission's "
+	 "rootdir"},
 	{"relative_path with ..", QF("a_v{VERSION}", "a/../../b"),
 	 "must not contain a \"..\" component"},
 	{"relative_path does not compile", QF("a_v{VERSION}", "a/{Q}"),
@@ -447,14 +455,17 @@ static const struct bad_case bad_cases[] = {
 	 "process \"l0_to_l1\": code 1.0.0: stop_date 2019-12-31 is before "
 	 "start_date"},
 	{"overlapping active codes",
-	 PW("    codes:\n" CODE("1.0.0", "2020-01-01")
-			   "        stop_date: 2020-12-31\n" CODE("1.1.0",
-								  "2020-06-01")),
+	 PW("    codes:\n"
+	    CODE("1.0.0", "2020-01-01")
+	    "        stop_date: 2020-12-31\n"
+	    CODE("1.1.0", "2020-06-01")),
 	 "process \"l0_to_l1\": active codes 1.0.0 and 1.1.0 overlap on "
 	 "2020-06-01"},
 	{"duplicate code version",
-	 PW("    codes:\n" CODE("1.0.0", "2020-01-01")
-			   "        active: false\n" CODE("1.0.0", "2021-01-01")),
+	 PW("    codes:\n"
+	    CODE("1.0.0", "2020-01-01")
+	    "        active: false\n"
+	    CODE("1.0.0", "2021-01-01")),
 	 "process \"l0_to_l1\": code version 1.0.0 is listed more than once"},
 	{"no codes", PW("    codes: []\n"),
 	 "process \"l0_to_l1\" has no codes"},
@@ -540,8 +551,9 @@ test_all_errors_reported(void)
 		strstr(msgs.buf, "t.yaml:4:3: mission: unknown key \"bogus\""));
 	CU_ASSERT_PTR_NOT_NULL(
 		strstr(msgs.buf, "t.yaml:11:12: products[0].level: expected"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf, "t.yaml:9:5: product \"mag_l0\": "
-						"format \"x_{Y}{m}{d}.dat\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf,
+				      "t.yaml:9:5: product \"mag_l0\": "
+				      "format \"x_{Y}{m}{d}.dat\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf, "t.yaml:15:5: process \"p\": "
 						"output_product is required"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
@@ -662,8 +674,9 @@ test_full_values(void)
 	const struct config_process *pr;
 	const struct config_code *c;
 
-	CU_ASSERT_EQUAL_FATAL(
-		load(full_yaml, strlen(full_yaml), "/etc/demo", &cfg, &msgs), 0);
+	CU_ASSERT_EQUAL_FATAL(load(full_yaml, strlen(full_yaml), "/etc/demo",
+				   &cfg, &msgs),
+			      0);
 	CU_ASSERT_EQUAL(msgs.len, 0);
 	CU_ASSERT_STRING_EQUAL(cfg->path, "t.yaml");
 	CU_ASSERT_STRING_EQUAL(cfg->mission.name, "demo");
@@ -958,13 +971,14 @@ test_codes_ok(void)
 	struct strbuf sb = STRBUF_INIT;
 	struct parts parts = {
 		NULL, NULL, NULL, NULL,
-		PROC_WITH("    codes:\n" CODE("1.0.0", "2020-01-01")
-				  "        stop_date: 2020-05-31\n" CODE(
-					  "1.1.0", "2020-06-01")
-					  "        stop_date: 2020-06-01\n" CODE(
-						  "2.0.0", "2020-01-01")
-						  "        active: false\n"
-						  CODE("3.0.0", "2020-06-02")),
+		PROC_WITH("    codes:\n"
+			  CODE("1.0.0", "2020-01-01")
+			  "        stop_date: 2020-05-31\n"
+			  CODE("1.1.0", "2020-06-01")
+			  "        stop_date: 2020-06-01\n"
+			  CODE("2.0.0", "2020-01-01")
+			  "        active: false\n"
+			  CODE("3.0.0", "2020-06-02")),
 		NULL};
 	struct config *cfg = NULL;
 	struct strbuf msgs = STRBUF_INIT;
@@ -1063,7 +1077,8 @@ test_timebase(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		CU_ASSERT_STRING_EQUAL(
-			config_timebase_name((enum config_timebase)i), names[i]);
+			config_timebase_name((enum config_timebase)i),
+			names[i]);
 		CU_ASSERT_EQUAL(config_timebase_parse(names[i], &tb), 0);
 		CU_ASSERT_EQUAL(tb, (enum config_timebase)i);
 	}
@@ -1099,7 +1114,8 @@ assert_equal(const struct config *a, const struct config *b)
 	for (size_t i = 0; i < a->n_instruments; i++) {
 		CU_ASSERT(streq(a->instruments[i].satellite,
 				b->instruments[i].satellite));
-		CU_ASSERT(streq(a->instruments[i].name, b->instruments[i].name));
+		CU_ASSERT(streq(a->instruments[i].name,
+				b->instruments[i].name));
 	}
 	CU_ASSERT_EQUAL_FATAL(a->n_products, b->n_products);
 	for (size_t i = 0; i < a->n_products; i++) {
@@ -1115,7 +1131,8 @@ assert_equal(const struct config *a, const struct config *b)
 		CU_ASSERT(streq(x->description, y->description));
 		CU_ASSERT(streq(x->inspector.executable,
 				y->inspector.executable));
-		CU_ASSERT(streq(x->inspector.arguments, y->inspector.arguments));
+		CU_ASSERT(streq(x->inspector.arguments,
+				y->inspector.arguments));
 		CU_ASSERT(streq(x->inspector.description,
 				y->inspector.description));
 		CU_ASSERT_EQUAL(version_cmp(&x->inspector.version,
@@ -1387,18 +1404,20 @@ test_example_file(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	{
 		static const char *const keys[] = {
-			"mission", "name", "rootdir", "incoming_dir", "codedir",
-			"inspectordir", "errordir", "satellites", "instruments",
-			"products", "satellite", "instrument", "level", "format",
-			"relative_path", "description", "inspector", "executable",
-			"arguments", "version", "output_interface_version",
-			"timeout", "active", "processes", "output_product",
-			"output_timebase", "extra_params", "inputs", "product",
-			"optional", "yesterday", "tomorrow", "codes", "filename",
-			"start_date", "stop_date", "date_written", "cpu", "ram",
-			"run", "slots", "batch_size", "code_timeout",
-			"kill_grace", "max_attempts", "bad_after", "bad_within",
-			"flag_lease", "refuse_changed_code", "log_file",
+			"mission", "name", "rootdir", "incoming_dir",
+			"codedir", "inspectordir", "errordir", "satellites",
+			"instruments", "products", "satellite", "instrument",
+			"level", "format", "relative_path", "description",
+			"inspector", "executable", "arguments", "version",
+			"output_interface_version", "timeout", "active",
+			"processes", "output_product", "output_timebase",
+			"extra_params", "inputs", "product", "optional",
+			"yesterday", "tomorrow", "codes", "filename",
+			"start_date", "stop_date", "date_written", "cpu",
+			"ram", "run", "slots", "batch_size", "code_timeout",
+			"kill_grace", "max_attempts", "bad_after",
+			"bad_within", "flag_lease", "refuse_changed_code",
+			"log_file",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -1410,7 +1429,8 @@ test_example_file(void)
 
 				if (!strncmp(s, "- ", 2))
 					s += 2;
-				if (!strncmp(s, keys[i], klen) && s[klen] == ':')
+				if (!strncmp(s, keys[i], klen) &&
+				    s[klen] == ':')
 					found = true;
 				l = strchr(l, '\n');
 				if (l)
@@ -1532,7 +1552,8 @@ test_hostile(void)
 		"processes: [{inputs: [null, [], {}, {product: []}], codes: "
 		"[{}, [], 5]}]\n",
 		"run: {slots: 1e999, batch_size: -99999999999999999999, "
-		"code_timeout: 99999999999999999999h, kill_grace: 9223372036854775807}\n",
+		"code_timeout: 99999999999999999999h, "
+		"kill_grace: 9223372036854775807}\n",
 		"mission: {name: x, rootdir: \"\\x00\"}\n",
 		"\"\\0\": 1\n",
 		"{[a]: b, {c: d}: e}\n",
@@ -1572,12 +1593,14 @@ test_large(void)
 		strbuf_reset(&sb);
 		strbuf_addstr(&sb, MISSION_OK "satellites:\n");
 		for (int i = 0; i < N; i++)
-			strbuf_addf(&sb, "  - {name: s%d, instruments: [i%d]}\n",
-				    i, i);
+			strbuf_addf(&sb,
+				    "  - {name: s%d, instruments: [i%d]}\n", i,
+				    i);
 		strbuf_addstr(&sb, "products:\n");
 		for (int i = 0; i < N; i++)
 			strbuf_addf(&sb,
-				    "  - {name: p%d, instrument: i%d, level: 0, "
+				    "  - {name: p%d, instrument: i%d, "
+				    "level: 0, "
 				    "format: \"p%d_v{VERSION}\", "
 				    "relative_path: p}\n",
 				    i, i, i);

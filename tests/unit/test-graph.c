@@ -176,8 +176,9 @@ test_random(void)
 		} else {
 			CU_ASSERT(clen >= 1);
 			for (size_t k = 0; cycle && k < clen; k++) {
-				CU_ASSERT(graph_has_edge(&g, cycle[k],
-							 cycle[(k + 1) % clen]));
+				size_t next = cycle[(k + 1) % clen];
+
+				CU_ASSERT(graph_has_edge(&g, cycle[k], next));
 				CU_ASSERT(cycle[k] >= cycle[0]);
 			}
 		}
