@@ -105,10 +105,35 @@ deps:
 	@sh scripts/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-layering check-man check-integration
+	@$(MAKE) --no-print-directory check-unit check-fuzz-replay check-layering check-man check-integration
 
 check-unit: $(UNIT_BIN)
 	$(UNIT_BIN)
+
+# every fuzz target's corpus (seeds and past crashes) replayed as a test
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+
+$(O)/fuzz-replay-%: tests/fuzz/replay.c tests/fuzz/fuzz-%.c $(LIB_OBJ)
+	$(QCC)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz-$*.c $(LIB_OBJ) $(DEP_LIBS)
+
+check-fuzz-replay: $(patsubst %,$(O)/fuzz-replay-%,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		$(O)/fuzz-replay-$$t tests/fuzz/corpus/$$t || exit 1; done; \
+		echo "fuzz corpus replay: ok ($(FUZZ_TARGETS))"
+
+# libFuzzer builds (clang and libclang-rt-14-dev): make fuzz FUZZ_TIME=60
+FUZZ_TIME ?= 60
+fuzz: $(patsubst %,$(O)/fuzz-%,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do mkdir -p $(O)/corpus-$$t; \
+		$(O)/fuzz-$$t -max_total_time=$(FUZZ_TIME) $(O)/corpus-$$t \
+		tests/fuzz/corpus/$$t || exit 1; done
+
+$(O)/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) | $(O)/.dir
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 \
+		-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(O) \
+		$(DEP_CFLAGS) -o $@ $< $(filter-out src/main.c,$(LIB_SRC)) \
+		$(O)/schema-sql.c $(DEP_LIBS)
 
 check-layering:
 	sh scripts/check-layering.sh
@@ -166,7 +191,7 @@ format:
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
 
-.PHONY: all deps check check-unit check-layering check-man check-integration \
+.PHONY: all deps check check-unit check-fuzz-replay fuzz check-layering check-man check-integration \
 	install uninstall demo demo-stop demo-clean clean format format-check
 
 -include $(LIB_OBJ:.o=.d) $(O)/main.d $(UNIT_OBJ:.o=.d)

@@ -1855,6 +1855,13 @@ check_template(const struct config *cfg, const struct config_product *p,
 			       "product \"%s\": format \"%s\" does not "
 			       "contain {VERSION}",
 			       nn(p->name), p->format);
+		else if (!p->inspector.executable && !fnformat_has_date(f))
+			report(nerr, &p->mark,
+			       "product \"%s\": format \"%s\" gives no date: "
+			       "the built-in matcher needs {Y}{m}{d}, {Y}{j}, "
+			       "{DATE} or {datetime} (or name an inspector "
+			       "executable)",
+			       nn(p->name), p->format);
 		fnformat_free(f);
 		f = NULL;
 		strbuf_reset(&err);
