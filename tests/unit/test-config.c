@@ -1601,7 +1601,7 @@ test_large(void)
 			strbuf_addf(&sb,
 				    "  - {name: p%d, instrument: i%d, "
 				    "level: 0, "
-				    "format: \"p%d_v{VERSION}\", "
+				    "format: \"p%d_{DATE}_v{VERSION}\", "
 				    "relative_path: p}\n",
 				    i, i, i);
 		strbuf_addstr(&sb, "processes:\n");
