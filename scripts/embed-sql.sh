@@ -12,8 +12,9 @@ for f in "$@"; do
 	num=$(echo "$base" | sed 's/-.*//; s/^0*//')
 	name=$(echo "$base" | sed 's/^[0-9]*-//')
 	printf '\t{%s, "%s",\n' "$num" "$name"
-	# C string literal: escape backslash and quote, one line a literal
-	sed 's/\\/\\\\/g; s/"/\\"/g; s/^/\t "/; s/$/\\n"/' "$f"
+	# C string literal: escape backslash, quote and '?' (no trigraphs),
+	# one line a literal
+	sed 's/\\/\\\\/g; s/"/\\"/g; s/?/\\?/g; s/^/\t "/; s/$/\\n"/' "$f"
 	printf '\t},\n'
 done
 echo '};'

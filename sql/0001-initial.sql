@@ -304,6 +304,8 @@ CREATE TABLE batch (
     first_key       text,
     last_key        text,
     attempts        integer NOT NULL DEFAULT 0,   -- controller starts on this batch
+    done_at_attempt integer NOT NULL DEFAULT 0,   -- done_count when the last attempt began
+    attempt_logging_id bigint,                    -- the run of the last attempt
     summary         text,
     created_at      timestamptz NOT NULL DEFAULT now(),
     started_at      timestamptz,
@@ -328,9 +330,15 @@ CREATE TABLE build (
     version_bump    smallint CHECK (version_bump IS NULL OR version_bump BETWEEN 0 AND 2),
     cache_key       text,                   -- hash of code + inputs: unchanged means skip
     argv            text[],
+    -- queued -> running -> recording (code finished, outcome committed,
+    -- output not yet archived) -> succeeded; or failed / timed_out /
+    -- killed (retried while attempts remain), bad (quick repeated
+    -- failures: left for a person), cancelled
     status          varchar(10) NOT NULL DEFAULT 'queued'
-        CHECK (status IN ('queued', 'starting', 'running', 'succeeded', 'failed',
-                          'timed_out', 'killed', 'bad', 'skipped', 'cancelled')),
+        CHECK (status IN ('queued', 'running', 'recording', 'succeeded', 'failed',
+                          'timed_out', 'killed', 'bad', 'cancelled')),
+    work_dir        text,
+    quick_failures  integer NOT NULL DEFAULT 0 CHECK (quick_failures >= 0),
     attempt         integer NOT NULL DEFAULT 0 CHECK (attempt >= 0),
     exit_code       integer,
     term_signal     integer,
@@ -347,7 +355,7 @@ CREATE TABLE build (
     CHECK (ended_at IS NULL OR started_at IS NULL OR started_at <= ended_at)
 );
 CREATE INDEX build_process_key ON build (process_id, output_key);
-CREATE INDEX build_open ON build (status) WHERE status IN ('queued', 'starting', 'running');
+CREATE INDEX build_open ON build (status) WHERE status IN ('queued', 'running', 'recording');
 CREATE INDEX build_batch ON build (batch_id);
 CREATE INDEX build_output ON build (output_file_id);
 

@@ -88,7 +88,7 @@ cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
 		       dt, dt > 0 ? (double)c.seen / dt : 0.0);
 	if (rc)
 		return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
-	return c.rejected ? EXIT_FAILED : EXIT_OK;
+	return c.rejected || c.stuck ? EXIT_FAILED : EXIT_OK;
 }
 
 int

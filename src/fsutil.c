@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "strvec.h"
+#include "xalloc.h"
 #include "banned.h"
 
 int
@@ -67,18 +68,38 @@ fsutil_fsync_dir(const char *dir)
 int
 fsutil_sync_dirs(const struct strvec *dirs)
 {
-	int fd, rc, saved;
+	dev_t *devs = NULL;
+	size_t ndev = 0;
+	int rc = 0, saved = 0;
 
-	if (dirs->nr == 0)
-		return 0;
 	if (dirs->nr == 1)
 		return fsutil_fsync_dir(dirs->v[0]);
-	fd = open(dirs->v[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	rc = syncfs(fd);
+	/* one syncfs per file system the directories are on */
+	devs = xcalloc(dirs->nr + 1, sizeof(*devs));
+	for (size_t i = 0; !rc && i < dirs->nr; i++) {
+		struct stat st;
+		bool seen = false;
+		int fd;
+
+		if (stat(dirs->v[i], &st) != 0) {
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < ndev; k++)
+			seen |= devs[k] == st.st_dev;
+		if (seen)
+			continue;
+		devs[ndev++] = st.st_dev;
+		fd = open(dirs->v[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || syncfs(fd) != 0)
+			rc = -1;
+		saved = errno;
+		if (fd >= 0)
+			close(fd);
+		errno = saved;
+	}
 	saved = errno;
-	close(fd);
+	free(devs);
 	errno = saved;
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fnformat.h"
 #include "log.h"
@@ -226,6 +227,8 @@ run_inspector(const struct identify_set *set,
 	child.timeout_ms = (p->inspector_timeout_s > 0 ? p->inspector_timeout_s
 						       : 30) * 1000;
 	child.kill_grace_ms = 1000;
+	/* its diagnostics are not its answer: shown with -v, else dropped */
+	child.err_fd = log_get_level() >= LOG_LEVEL_INFO ? STDERR_FILENO : -1;
 	if (spawn_run_capture(&child, &out, 65536) < 0) {
 		strbuf_addf(reason, "inspector \"%s\" of product \"%s\" could "
 				    "not be run",

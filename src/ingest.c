@@ -382,6 +382,8 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 		if (lstat(it->target, &st) == 0) {
 			/* a file with no row: an orphan in the archive */
 			if (has_sha1(it->target, it->sha1)) {
+				if (s->opt->dry_run)
+					continue;
 				log_warning("\"%s\" was already in the archive "
 					    "without a database row: adopting "
 					    "it",
@@ -527,6 +529,9 @@ place(struct ingest_state *s, struct item *items, size_t n)
 			/* disk full, permissions: leave it in incoming */
 			log_error("could not place \"%s\" at \"%s\": %s",
 				  it->src, it->target, strerror(errno));
+			log_detail("It stays in incoming and is not retried "
+				   "in this run.");
+			s->counts->stuck++;
 			it->action = ITEM_SKIP;
 			strvec_push(&s->stuck, it->name);
 			continue;

@@ -14,7 +14,7 @@
  *      fsync the target directories;
  *   3. record: one transaction inserts the file, unixtime and queue rows
  *      (or failure rows for rejects) and deletes the journal rows;
- *   4. remove the incoming names; fsync the incoming directory.
+ *   4. remove the incoming names (no fsync needed: see finish()).
  *
  * A run killed anywhere leaves either nothing, or journal rows whose
  * moves ingest_recover() undoes (the incoming name is kept until step 3
@@ -51,6 +51,7 @@ struct ingest_counts {
 	long duplicates;
 	long rejected;
 	long recovered; /* moves of a killed run undone, or left-overs removed */
+	long stuck;     /* could not be placed (disk full...): left in incoming */
 	long seen;
 };
 

@@ -1,0 +1,547 @@
+/*
+ * store-run.c - SQL of the build state machine (see store-run.h).
+ */
+#include "store-run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int
+get_date(const struct db_res *res, int r, int c, int32_t *out)
+{
+	const char *v = db_res_get(res, r, c);
+
+	if (!v || timeutil_parse_date(v, strlen(v), out))
+		return error("invalid date \"%s\" in a query result",
+			     v ? v : "NULL");
+	return 0;
+}
+
+static int
+get_version(const struct db_res *res, int r, int c, struct version *v)
+{
+	if (db_res_int(res, r, c, &v->interface) ||
+	    db_res_int(res, r, c + 1, &v->quality) ||
+	    db_res_int(res, r, c + 2, &v->revision))
+		return -1;
+	return 0;
+}
+
+static int
+parse_ids(const char *s, int64_t **out, size_t *n)
+{
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!s || *s != '{')
+		return error("invalid id array in a query result");
+	for (s++; *s && *s != '}';) {
+		char *end;
+		long long v = strtoll(s, &end, 10);
+
+		if (end == s)
+			return error("invalid id array in a query result");
+		ALLOC_GROW(*out, *n + 1, alloc);
+		(*out)[(*n)++] = v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+void
+store_sr_builds_free(struct sr_build *b, size_t n)
+{
+	for (size_t i = 0; b && i < n; i++) {
+		free(b[i].process_name);
+		free(b[i].extra_params);
+		free(b[i].output_key);
+		free(b[i].output_filename);
+		free(b[i].code_filename);
+		free(b[i].code_relpath);
+		free(b[i].code_args);
+		free(b[i].code_sha256);
+		free(b[i].work_dir);
+		free(b[i].inputs);
+	}
+	free(b);
+}
+
+#define READY_COLS 27
+
+int
+store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
+{
+	char lim[16];
+	const char *params[1] = {lim};
+	struct db_res *res = NULL;
+	struct sr_build *b;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(lim, sizeof(lim), "%d", limit);
+	rc = db_query(
+		db,
+		"SELECT b.build_id, coalesce(b.batch_id, 0), b.status, "
+		"b.attempt, b.quick_failures, b.process_id, pr.process_name, "
+		"pr.output_timebase, pr.extra_params, "
+		"coalesce(pr.output_product, 0), b.output_key, b.utc_file_date, "
+		"b.output_filename, "
+		"split_part(b.output_version, '.', 1)::int, "
+		"split_part(b.output_version, '.', 2)::int, "
+		"split_part(b.output_version, '.', 3)::int, "
+		"c.code_id, c.filename, c.relative_path, c.interface_version, "
+		"c.quality_version, c.revision_version, c.arguments, "
+		"c.timeout_s, coalesce(c.cpu, 1), c.sha256, b.work_dir, "
+		"b.input_file_ids "
+		"FROM public.build b JOIN public.process pr USING (process_id) "
+		"JOIN public.code c ON c.code_id = b.code_id "
+		"LEFT JOIN public.product op ON op.product_id = "
+		"pr.output_product "
+		"WHERE b.status IN ('queued', 'recording') "
+		"ORDER BY b.status = 'recording' DESC, "
+		"coalesce(op.level, 1e9), b.build_id LIMIT $1::int",
+		1, params, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, READY_COLS + 1, "ready builds")) {
+		db_res_free(res);
+		return -1;
+	}
+	b = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*b));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		struct sr_build *x = &b[r];
+
+		snprintf(x->status, sizeof(x->status), "%s",
+			 db_res_get(res, r, 2));
+		x->process_name = xstrdup(db_res_get(res, r, 6));
+		snprintf(x->timebase, sizeof(x->timebase), "%s",
+			 db_res_get(res, r, 7));
+		x->extra_params = dup_or_null(db_res_get(res, r, 8));
+		x->output_key = xstrdup(db_res_get(res, r, 10));
+		x->output_filename = dup_or_null(db_res_get(res, r, 12));
+		x->code_filename = xstrdup(db_res_get(res, r, 17));
+		x->code_relpath = xstrdup(db_res_get(res, r, 18));
+		x->code_args = dup_or_null(db_res_get(res, r, 22));
+		x->code_sha256 = dup_or_null(db_res_get(res, r, 25));
+		x->work_dir = dup_or_null(db_res_get(res, r, 26));
+		if (db_res_int64(res, r, 0, &x->id) ||
+		    db_res_int64(res, r, 1, &x->batch_id) ||
+		    db_res_int(res, r, 3, &x->attempt) ||
+		    db_res_int(res, r, 4, &x->quick_failures) ||
+		    db_res_int(res, r, 5, &x->process_id) ||
+		    db_res_int(res, r, 9, &x->output_product) ||
+		    get_date(res, r, 11, &x->date) ||
+		    get_version(res, r, 13, &x->out_version) ||
+		    db_res_int(res, r, 16, &x->code_id) ||
+		    get_version(res, r, 19, &x->code_version) ||
+		    db_res_int(res, r, 23, &x->timeout_s) ||
+		    db_res_int(res, r, 24, &x->cpu) ||
+		    parse_ids(db_res_get(res, r, 27), &x->inputs,
+			      &x->n_inputs))
+			rc = -1;
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = b;
+	db_res_free(res);
+	return rc;
+}
+
+void
+store_sr_files_free(struct sr_file *f, size_t n)
+{
+	for (size_t i = 0; f && i < n; i++) {
+		free(f[i].filename);
+		free(f[i].keywords);
+	}
+	free(f);
+}
+
+static void
+id_array(struct strbuf *sb, const int64_t *v, size_t n)
+{
+	char buf[32];
+
+	db_array_begin(sb);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
+		db_array_add(sb, buf);
+	}
+	db_array_end(sb);
+}
+
+int
+store_files_get(struct db *db, const int64_t *ids, size_t n,
+		struct sr_file **out, size_t *nout)
+{
+	struct strbuf arr = STRBUF_INIT;
+	const char *params[1];
+	struct db_res *res = NULL;
+	struct sr_file *f;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	id_array(&arr, ids, n);
+	params[0] = arr.buf;
+	rc = db_query(db,
+		      "SELECT file_id, product_id, filename, utc_file_date, "
+		      "interface_version, quality_version, revision_version, "
+		      "coalesce(process_keywords, '') FROM public.file "
+		      "WHERE file_id = ANY($1::bigint[])",
+		      1, params, 0, &res);
+	strbuf_release(&arr);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 8, "files")) {
+		db_res_free(res);
+		return -1;
+	}
+	f = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*f));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		f[r].filename = xstrdup(db_res_get(res, r, 2));
+		f[r].keywords = xstrdup(db_res_get(res, r, 7));
+		if (db_res_int64(res, r, 0, &f[r].id) ||
+		    db_res_int(res, r, 1, &f[r].product_id) ||
+		    get_date(res, r, 3, &f[r].date) ||
+		    get_version(res, r, 4, &f[r].version))
+			rc = -1;
+	}
+	*nout = (size_t)db_res_nrows(res);
+	*out = f;
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
+		  const char *host, const struct strvec *argv,
+		  const char *log_path, const char *work_dir)
+{
+	char bid[32], run[32], pidbuf[16];
+	struct strbuf args = STRBUF_INIT;
+	const char *params[7];
+	struct db_res *res = NULL;
+	int rc;
+	int64_t n = 0;
+
+	snprintf(bid, sizeof(bid), "%lld", (long long)id);
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+	db_array_begin(&args);
+	for (size_t i = 0; i < argv->nr; i++)
+		db_array_add(&args, argv->v[i]);
+	db_array_end(&args);
+	params[0] = bid;
+	params[1] = run;
+	params[2] = pidbuf;
+	params[3] = host;
+	params[4] = args.buf;
+	params[5] = log_path;
+	params[6] = work_dir;
+	rc = db_query(
+		db,
+		"WITH b AS (UPDATE public.build SET status = 'running', "
+		"attempt = attempt + 1, started_at = now(), ended_at = NULL, "
+		"pid = $3::int, hostname = $4, argv = $5::text[], log_path = "
+		"$6, work_dir = $7, logging_id = $2::bigint, exit_code = NULL, "
+		"term_signal = NULL, reason = NULL WHERE build_id = "
+		"$1::bigint AND status = 'queued' RETURNING batch_id), "
+		"u AS (UPDATE public.batch SET state = 'running', started_at = "
+		"coalesce(started_at, now()), pid = $3::int, hostname = $4, "
+		"attempts = attempts + CASE WHEN attempt_logging_id IS "
+		"DISTINCT FROM $2::bigint THEN 1 ELSE 0 END, done_at_attempt = "
+		"CASE WHEN attempt_logging_id IS DISTINCT FROM $2::bigint THEN "
+		"done_count ELSE done_at_attempt END, attempt_logging_id = "
+		"$2::bigint WHERE batch_id = (SELECT batch_id FROM b)) "
+		"SELECT count(*) FROM b",
+		7, params, 0, &res);
+	strbuf_release(&args);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, 1, 1, "build start") ||
+	    db_res_int64(res, 0, 0, &n))
+		rc = -1;
+	else if (n != 1)
+		rc = error("build %lld is no longer queued", (long long)id);
+	db_res_free(res);
+	return rc;
+}
+
+static void
+outcome_params(const struct sr_outcome *o, char buf[6][32])
+{
+	snprintf(buf[0], 32, "%d", o->exit_code);
+	snprintf(buf[1], 32, "%d", o->term_signal);
+	snprintf(buf[2], 32, "%.6f", o->cpu_user_s);
+	snprintf(buf[3], 32, "%.6f", o->cpu_sys_s);
+	snprintf(buf[4], 32, "%ld", o->max_rss_kb);
+	snprintf(buf[5], 32, "%.6f", o->wall_s);
+}
+
+int
+store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
+{
+	char bid[32], ob[6][32];
+	const char *params[6];
+
+	snprintf(bid, sizeof(bid), "%lld", (long long)id);
+	outcome_params(o, ob);
+	params[0] = bid;
+	for (int i = 0; i < 5; i++)
+		params[1 + i] = ob[i];
+	return db_query(db,
+			"UPDATE public.build SET status = 'recording', "
+			"exit_code = $2::int, term_signal = nullif($3::int, 0), "
+			"cpu_user_s = $4::float8, cpu_sys_s = $5::float8, "
+			"max_rss_kb = $6::bigint, ended_at = now() "
+			"WHERE build_id = $1::bigint AND status = 'running'",
+			6, params, 0, NULL);
+}
+
+/* the batch bookkeeping when a build reaches a final state */
+#define BATCH_DONE                                                           \
+	"UPDATE public.batch SET done_count = done_count + 1, state = CASE "  \
+	"WHEN done_count + 1 >= size THEN 'done' ELSE state END, ended_at = " \
+	"CASE WHEN done_count + 1 >= size THEN now() ELSE ended_at END, "     \
+	"summary = CASE WHEN done_count + 1 >= size THEN (SELECT "            \
+	"count(*) FILTER (WHERE x.status = 'succeeded') || ' succeeded, ' || " \
+	"count(*) FILTER (WHERE x.status IN ('failed', 'timed_out', "          \
+	"'killed', 'bad')) || ' failed' FROM public.build x WHERE "           \
+	"x.batch_id = batch.batch_id) ELSE summary END "
+
+int
+store_build_failed(struct db *db, int64_t id, int64_t run_id,
+		   const char *status, bool retry, bool bad, bool quick,
+		   const char *kind, const char *reason,
+		   const char *stderr_tail, const struct sr_outcome *o)
+{
+	char bid[32], run[32], ob[6][32];
+	const char *params[14];
+
+	snprintf(bid, sizeof(bid), "%lld", (long long)id);
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	outcome_params(o, ob);
+	params[0] = bid;
+	params[1] = run;
+	params[2] = status;
+	params[3] = retry ? "t" : "f";
+	params[4] = bad ? "t" : "f";
+	params[5] = quick ? "t" : "f";
+	params[6] = kind;
+	params[7] = reason;
+	params[8] = stderr_tail;
+	params[9] = ob[0];
+	params[10] = ob[1];
+	params[11] = ob[2];
+	params[12] = ob[3];
+	params[13] = ob[4];
+	return db_query(
+		db,
+		"WITH b AS (UPDATE public.build SET status = CASE WHEN "
+		"$5::bool THEN 'bad' WHEN $4::bool THEN 'queued' ELSE $3 END, "
+		"exit_code = nullif($10::int, -1), term_signal = "
+		"nullif($11::int, 0), reason = $8, ended_at = now(), "
+		"cpu_user_s = $12::float8, cpu_sys_s = $13::float8, "
+		"max_rss_kb = $14::bigint, quick_failures = CASE WHEN "
+		"$6::bool THEN quick_failures + 1 ELSE 0 END "
+		"WHERE build_id = $1::bigint RETURNING build_id, batch_id, "
+		"status), "
+		"f AS (INSERT INTO public.failure (logging_id, build_id, "
+		"batch_id, kind, reason, stderr_tail) SELECT $2::bigint, "
+		"build_id, batch_id, $7, $8, $9 FROM b WHERE b.status <> "
+		"'queued') " BATCH_DONE
+		"WHERE batch_id = (SELECT batch_id FROM b WHERE b.status <> "
+		"'queued')",
+		14, params, 0, NULL);
+}
+
+int
+store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
+		      const struct sr_output *out)
+{
+	char bid[32], run[32], pidb[16], lvl[32], d[DATE_STRLEN],
+		t0[TIMESTAMP_STRLEN], t1[TIMESTAMP_STRLEN],
+		tm[TIMESTAMP_STRLEN], iv[8], qv[8], rv[8], size[32];
+	const char *params[18];
+	struct db_res *res = NULL;
+	int64_t n = 0;
+	int rc;
+
+	snprintf(bid, sizeof(bid), "%lld", (long long)id);
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	params[0] = bid;
+	params[1] = run;
+	if (!out) {
+		rc = db_query(db,
+			      "WITH b AS (UPDATE public.build SET status = "
+			      "'succeeded' WHERE build_id = $1::bigint AND "
+			      "status = 'recording' RETURNING batch_id) "
+			      BATCH_DONE "WHERE batch_id = (SELECT batch_id "
+			      "FROM b) AND $2::bigint IS NOT NULL",
+			      2, params, 0, NULL);
+		return rc;
+	}
+	snprintf(pidb, sizeof(pidb), "%d", out->product_id);
+	snprintf(lvl, sizeof(lvl), "%.17g", out->level);
+	snprintf(iv, sizeof(iv), "%d", out->version.interface);
+	snprintf(qv, sizeof(qv), "%d", out->version.quality);
+	snprintf(rv, sizeof(rv), "%d", out->version.revision);
+	snprintf(size, sizeof(size), "%lld", (long long)out->size);
+	params[2] = out->filename;
+	params[3] = pidb;
+	params[4] = lvl;
+	params[5] = timeutil_format_date(out->date, d);
+	params[6] = timeutil_format_timestamp(out->start_usec, t0);
+	params[7] = timeutil_format_timestamp(out->stop_usec, t1);
+	params[8] = iv;
+	params[9] = qv;
+	params[10] = rv;
+	params[11] = timeutil_format_timestamp(out->mtime_usec, tm);
+	params[12] = out->sha1;
+	params[13] = out->sha256;
+	params[14] = size;
+	params[15] = out->keywords && *out->keywords ? out->keywords : NULL;
+	params[16] = out->provenance;
+	rc = db_query(
+		db,
+		"WITH f AS (INSERT INTO public.file (filename, product_id, "
+		"data_level, utc_file_date, utc_start_time, utc_stop_time, "
+		"interface_version, quality_version, revision_version, "
+		"file_create_date, shasum, sha256, size_bytes, "
+		"process_keywords, verbose_provenance, exists_on_disk, "
+		"logging_id) VALUES ($3, $4::int, $5::float8, $6::date, "
+		"$7::timestamp, $8::timestamp, $9::int2, $10::int2, $11::int2, "
+		"$12::timestamp, $13, $14, $15::bigint, $16, $17, true, "
+		"$2::bigint) RETURNING file_id, utc_start_time, utc_stop_time), "
+		"ut AS (INSERT INTO public.unixtime (file_id, unix_start, "
+		"unix_stop) SELECT file_id, floor(extract(epoch FROM "
+		"utc_start_time))::bigint, floor(extract(epoch FROM "
+		"utc_stop_time))::bigint FROM f), "
+		"q AS (INSERT INTO public.processqueue (file_id, logging_id, "
+		"reason) SELECT file_id, $2::bigint, 'made by build ' || $1 "
+		"FROM f), "
+		"bl AS (SELECT input_file_ids, code_id FROM public.build WHERE "
+		"build_id = $1::bigint), "
+		"ffl AS (INSERT INTO public.filefilelink (source_file, "
+		"resulting_file) SELECT DISTINCT s, f.file_id FROM bl, f, "
+		"unnest(bl.input_file_ids) AS s), "
+		"fcl AS (INSERT INTO public.filecodelink (resulting_file, "
+		"source_code) SELECT f.file_id, bl.code_id FROM bl, f), "
+		"b AS (UPDATE public.build SET status = 'succeeded', "
+		"output_file_id = (SELECT file_id FROM f) WHERE build_id = "
+		"$1::bigint AND status = 'recording' RETURNING batch_id), "
+		"u AS (" BATCH_DONE "WHERE batch_id = (SELECT batch_id FROM b)) "
+		"SELECT count(*) FROM b",
+		17, params, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, 1, 1, "build success") ||
+	    db_res_int64(res, 0, 0, &n))
+		rc = -1;
+	else if (n != 1)
+		rc = error("build %lld was not recording", (long long)id);
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_code_register(struct db *db, int code_id, const char *sha256)
+{
+	char id[16];
+	const char *params[2] = {id, sha256};
+
+	snprintf(id, sizeof(id), "%d", code_id);
+	return db_query(db,
+			"UPDATE public.code SET sha256 = $2 WHERE code_id = "
+			"$1::int AND sha256 IS NULL",
+			2, params, 0, NULL);
+}
+
+int
+store_recover_builds(struct db *db, int64_t run_id, int bad_after,
+		     struct strvec *dirs, long *reset, long *poisoned)
+{
+	char run[32], ba[16];
+	const char *params[2] = {run, ba};
+	struct db_res *res = NULL;
+	int rc;
+
+	*reset = *poisoned = 0;
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	snprintf(ba, sizeof(ba), "%d", bad_after);
+	rc = db_query(
+		db,
+		"WITH bad AS (UPDATE public.batch SET state = 'bad', ended_at "
+		"= now(), summary = 'the controller died ' || attempts || "
+		"' times while running it, without progress' WHERE state = "
+		"'running' AND attempts >= $2::int AND done_count = "
+		"done_at_attempt RETURNING batch_id, summary), "
+		"c AS (UPDATE public.build SET status = 'cancelled', ended_at "
+		"= now(), reason = 'its batch was marked bad' WHERE batch_id "
+		"IN (SELECT batch_id FROM bad) AND status IN ('queued', "
+		"'running') RETURNING build_id), "
+		"f AS (INSERT INTO public.failure (logging_id, batch_id, kind, "
+		"reason) SELECT $1::bigint, batch_id, 'poison-batch', summary "
+		"FROM bad) SELECT count(*) FROM bad",
+		2, params, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, 1, 1, "poisoned batches") ||
+	    db_res_int64(res, 0, 0, poisoned))
+		rc = -1;
+	db_res_free(res);
+	if (rc)
+		return rc;
+	rc = db_query(db,
+		      "UPDATE public.build SET status = 'queued', pid = NULL "
+		      "WHERE status = 'running' RETURNING coalesce(work_dir, "
+		      "'')",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		const char *d = db_res_get(res, r, 0);
+
+		if (d && *d)
+			strvec_push(dirs, d);
+	}
+	*reset = db_res_nrows(res);
+	db_res_free(res);
+	return 0;
+}
+
+int
+store_interrupt_builds(struct db *db, int64_t run_id)
+{
+	char run[32];
+	const char *params[1] = {run};
+
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	if (db_query(db,
+		     "UPDATE public.build SET status = 'queued', pid = NULL, "
+		     "attempt = greatest(attempt - 1, 0) WHERE status = "
+		     "'running' AND logging_id = $1::bigint",
+		     1, params, 0, NULL))
+		return -1;
+	return db_query(db,
+			"UPDATE public.batch SET state = 'planned', attempts = "
+			"greatest(attempts - 1, 0) WHERE state = 'running' AND "
+			"attempt_logging_id = $1::bigint",
+			1, params, 0, NULL);
+}

@@ -1,0 +1,158 @@
+/*
+ * store-run.h - the build state machine in the database:
+ * queued -> running -> recording -> succeeded, or failed / timed_out /
+ * killed (retried while attempts remain) / bad, and the batch counters.
+ *
+ * Each transition is one short transaction, never held open while a
+ * code runs.  "recording" is committed as soon as a code has finished
+ * successfully, before its output is archived, so a controller killed
+ * while archiving completes the recording next time instead of running
+ * the code again.
+ */
+#ifndef CASCADE_STORE_RUN_H
+#define CASCADE_STORE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat.h"
+#include "strvec.h"
+#include "version.h"
+
+struct db;
+
+/* A build ready to start (or to finish recording), with what it needs. */
+struct sr_build {
+	int64_t id;
+	int64_t batch_id;
+	char status[12];
+	int attempt;
+	int quick_failures;
+	int process_id;
+	char *process_name;
+	char timebase[8];
+	char *extra_params;
+	int output_product;  /* 0 for RUN */
+	char *output_key;
+	int32_t date;
+	char *output_filename;
+	struct version out_version;
+	int code_id;
+	char *code_filename;
+	char *code_relpath;
+	struct version code_version;
+	char *code_args;
+	int timeout_s;
+	int cpu;
+	char *code_sha256;   /* NULL: not registered yet */
+	char *work_dir;      /* recording: where the output waits */
+	int64_t *inputs;
+	size_t n_inputs;
+};
+
+/* An input file of a build: where it is and what it is. */
+struct sr_file {
+	int64_t id;
+	int product_id;
+	char *filename;
+	int32_t date;
+	struct version version;
+	char *keywords;
+};
+
+/*
+ * store_builds_ready: up to limit builds with status queued or recording
+ * (recording first), ordered by the level of their output product and id,
+ * with their code and process.  Caller frees with store_sr_builds_free.
+ */
+int store_builds_ready(struct db *db, int limit, struct sr_build **out,
+		       size_t *n) CASCADE_MUSTCHECK;
+void store_sr_builds_free(struct sr_build *b, size_t n);
+
+/* store_files_get: the files with these ids (any order; caller frees). */
+int store_files_get(struct db *db, const int64_t *ids, size_t n,
+		    struct sr_file **out, size_t *nout) CASCADE_MUSTCHECK;
+void store_sr_files_free(struct sr_file *f, size_t n);
+
+/*
+ * store_build_start: queued -> running: attempt+1, started_at, pid,
+ * host, argv, log path, work dir; marks the batch running (counting a
+ * controller attempt the first time this run touches it).
+ */
+int store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
+		      const char *host, const struct strvec *argv,
+		      const char *log_path, const char *work_dir)
+	CASCADE_MUSTCHECK;
+
+/* Resource use and exit of one attempt. */
+struct sr_outcome {
+	int exit_code;      /* -1 if killed by a signal */
+	int term_signal;
+	double wall_s;
+	double cpu_user_s, cpu_sys_s;
+	long max_rss_kb;
+};
+
+/* store_build_recording: running -> recording (the code succeeded). */
+int store_build_recording(struct db *db, int64_t id,
+			  const struct sr_outcome *o) CASCADE_MUSTCHECK;
+
+/*
+ * store_build_failed: record a failed attempt.  status is the final
+ * state of this attempt (failed, timed_out, killed); when retry, the build
+ * goes back to queued instead; when bad, to bad.  A failure row (kind,
+ * reason, stderr tail) is written for final states.  Updates the batch.
+ */
+int store_build_failed(struct db *db, int64_t id, int64_t run_id,
+		       const char *status, bool retry, bool bad,
+		       bool quick, const char *kind, const char *reason,
+		       const char *stderr_tail, const struct sr_outcome *o)
+	CASCADE_MUSTCHECK;
+
+/* The output file of a successful build. */
+struct sr_output {
+	int product_id;
+	double level;
+	const char *filename;
+	int32_t date;
+	int64_t start_usec, stop_usec;
+	struct version version;
+	int64_t mtime_usec;
+	const char *sha1, *sha256;
+	int64_t size;
+	const char *keywords;
+	const char *provenance; /* the command line */
+};
+
+/*
+ * store_build_succeeded: recording -> succeeded, in one transaction with
+ * (unless out is NULL: RUN) the file row, its unixtime row, its queue
+ * entry (for its children), its filefilelink rows (one per input) and
+ * its filecodelink row; updates the batch.
+ */
+int store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
+			  const struct sr_output *out) CASCADE_MUSTCHECK;
+
+/* store_code_register: record a code's SHA-256 on first use. */
+int store_code_register(struct db *db, int code_id, const char *sha256)
+	CASCADE_MUSTCHECK;
+
+/*
+ * store_recover_builds: after a controller died (we hold the flag now):
+ * builds left running go back to queued (their work dirs returned in
+ * *dirs for removal); batches left running that made no progress in
+ * their last bad_after attempts are marked bad and their open builds
+ * cancelled with a failure row.  *reset and *poisoned count them.
+ */
+int store_recover_builds(struct db *db, int64_t run_id, int bad_after,
+			 struct strvec *dirs, long *reset, long *poisoned)
+	CASCADE_MUSTCHECK;
+
+/*
+ * store_interrupt_builds: builds this run left running (stopped by a
+ * signal) go back to queued, without counting an attempt.
+ */
+int store_interrupt_builds(struct db *db, int64_t run_id) CASCADE_MUSTCHECK;
+
+#endif
