@@ -84,7 +84,23 @@ cmd_process_queue(struct ctx *ctx, int argc, char **argv)
 		rc = cmd_do_ingest(ctx, glob, dryrun, &counts);
 	if (rc != EXIT_OK && rc != EXIT_FAILED)
 		return ctx_finish(ctx, rc, "Abnormal exit", &counts);
-	(void)process;
+	if (process) {
+		struct process_request req = PROCESS_REQUEST_INIT;
+		int prc;
+
+		req.num_proc = num_proc;
+		req.only = only;
+		req.skip_run = skip_run;
+		req.dryrun = dryrun;
+		prc = cmd_do_process(ctx, &req, &counts);
+		if (prc != EXIT_OK && prc != EXIT_FAILED)
+			return ctx_finish(ctx, prc,
+					  prc >= 128 ? "Interrupted"
+						     : "Abnormal exit",
+					  &counts);
+		if (prc == EXIT_FAILED)
+			rc = EXIT_FAILED;
+	}
 	return ctx_finish(ctx, rc, rc == EXIT_OK ? "Nominal Exit"
 						 : "Finished with failures",
 			  &counts);

@@ -108,8 +108,77 @@ CASCADE_NORETURN void usage_error(const struct cmd_help *help,
 int cmd_init(struct ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_flag(struct ctx *ctx, int argc, char **argv);
+/* operators' views: cmd-status.c, cmd-history.c, cmd-failures.c, cmd-stats.c */
+int cmd_status(struct ctx *ctx, int argc, char **argv);
+int cmd_runs(struct ctx *ctx, int argc, char **argv);
+int cmd_builds(struct ctx *ctx, int argc, char **argv);
+int cmd_show(struct ctx *ctx, int argc, char **argv);
+int cmd_failures(struct ctx *ctx, int argc, char **argv);
+int cmd_stats(struct ctx *ctx, int argc, char **argv);
+/*
+ * Option helpers of the operators' views (cmd-history.c); each exits 2
+ * with a usage message on a bad value.
+ * cmd_parse_time: "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS[Z]" (UTC) given to
+ * --opt as ISO text in buf (TIMESTAMP_STRLEN bytes), returned; with end,
+ * a bare date means the end of that day (NULL for 9999-12-31: no bound).
+ * cmd_check_period: from must come before to (either may be NULL).
+ * cmd_parse_list: comma-separated values of --opt, each one of allowed
+ * (NULL-terminated), pushed to out.
+ * cmd_parse_id: a positive integer id of a what ("build", "failure").
+ * cmd_check_limit: --limit must be 0 or more.
+ */
+extern const char *const cmd_run_statuses[];
+extern const char *const cmd_build_states[];
+const char *cmd_parse_time(const struct cmd_help *help, const char *opt,
+			   const char *value, bool end, char *buf);
+void cmd_check_period(const struct cmd_help *help, const char *from,
+		      const char *to);
+struct strvec;
+void cmd_parse_list(const struct cmd_help *help, const char *opt,
+		    const char *value, const char *const *allowed,
+		    struct strvec *out);
+int64_t cmd_parse_id(const struct cmd_help *help, const char *what,
+		     const char *value);
+void cmd_check_limit(const struct cmd_help *help, int limit);
+/* operators' tools: cmd-queue.c, cmd-check.c, cmd-purge.c, cmd-graph.c */
+int cmd_queue(struct ctx *ctx, int argc, char **argv);
+int cmd_check(struct ctx *ctx, int argc, char **argv);
+int cmd_purge(struct ctx *ctx, int argc, char **argv);
+int cmd_prune(struct ctx *ctx, int argc, char **argv);
+int cmd_move_product(struct ctx *ctx, int argc, char **argv);
+int cmd_graph(struct ctx *ctx, int argc, char **argv);
 int cmd_process_queue(struct ctx *ctx, int argc, char **argv);
 int cmd_ingest(struct ctx *ctx, int argc, char **argv);
+int cmd_process(struct ctx *ctx, int argc, char **argv);
+int cmd_run_process(struct ctx *ctx, int argc, char **argv);
+int cmd_reprocess(struct ctx *ctx, int argc, char **argv);
+
+/* What a processing run is asked to do (process, run-process, -p). */
+struct process_request {
+	int num_proc;          /* 0: run.slots, else CPUs */
+	const char *only;      /* -o: process names or ids */
+	bool skip_run;         /* -s */
+	bool dryrun;           /* -d */
+	int sample;            /* --sample N */
+	const char *scratch_dir;
+	int process_id;        /* run-process: this process only */
+	int32_t from, to;      /* run-process: its date range */
+	int version_bump;      /* run-process --force: -1 none */
+};
+#define PROCESS_REQUEST_INIT {0, NULL, false, false, 0, NULL, 0, 0, 0, -1}
+
+/*
+ * cmd_do_process: the processing phase shared by process, run-process
+ * and process-queue -p (flag held unless dry run or sample): plan and run
+ * until nothing is left, print the summary line, add to *lc.  Returns an
+ * exit status.
+ */
+int cmd_do_process(struct ctx *ctx, const struct process_request *req,
+		   struct lock_counts *lc);
+/* process_request_check: usage checks; makes the --sample scratch dir. */
+int process_request_check(const struct cmd_help *help,
+			  struct process_request *r);
+void process_request_release(struct process_request *r);
 int cmd_inspect(struct ctx *ctx, int argc, char **argv);
 
 /*

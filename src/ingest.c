@@ -592,6 +592,8 @@ record(struct ingest_state *s, struct item *items, size_t n)
 	}
 	rc = db_begin(s->db);
 	if (!rc)
+		rc = db_exec(s->db, "SET LOCAL synchronous_commit = on");
+	if (!rc)
 		rc = store_files_insert(s->db, s->opt->run_id, nf, nnf);
 	if (!rc)
 		rc = store_rejects_insert(s->db, s->opt->run_id, rj, nrj);

@@ -35,6 +35,12 @@ static const struct cmd_entry commands[] = {
 	 "take incoming files into the archive (ProcessQueue -i)"},
 	{"inspect", cmd_inspect,
 	 "show how files would be identified; change nothing"},
+	{"process", cmd_process,
+	 "build the derived products of queued files (ProcessQueue -p)"},
+	{"run-process", cmd_run_process,
+	 "build one process for a date range, whatever the queue holds"},
+	{"reprocess", cmd_reprocess,
+	 "queue files so that their derived products are rebuilt"},
 	{"flag", cmd_flag, "show or clear the processing flag"},
 };
 

@@ -284,12 +284,14 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 					have = true;
 			runnable &= have;
 		}
-		if (!runnable || sp.n == 0 || !st[i].code_id) {
+		if (!runnable || (sp.n == 0 && proc->n_links > 0) ||
+		    !st[i].code_id) {
 			cnt->unrunnable++;
 			continue;
 		}
 		/* a neighbour's data alone never creates an output */
-		if (!has_own && !st[i].out_id && !st[i].n_last_inputs) {
+		if (proc->n_links > 0 && !has_own && !st[i].out_id &&
+		    !st[i].n_last_inputs) {
 			cnt->unrunnable++;
 			continue;
 		}
@@ -413,7 +415,7 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	int rc;
 
 	*batch_id = 0;
-	if ((rc = db_begin(p->db)))
+	if (!opt->in_transaction && (rc = db_begin(p->db)))
 		return rc;
 	rc = store_queue_claim(p->db, opt->batch_size > 0 ? opt->batch_size
 							  : 500,
@@ -427,16 +429,78 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 		goto out;
 	if ((rc = store_batch_create(p->db, opt->run_id, b, nb, batch_id)) ||
 	    (rc = store_queue_delete(p->db, files, nf)) ||
-	    (rc = db_commit(p->db)))
+	    (!opt->in_transaction && (rc = db_commit(p->db))))
 		goto out;
 	log_info("planned batch %lld: %zu queue entries, %zu builds",
 		 (long long)*batch_id, nf, nb);
 out:
 	if (rc)
 		*batch_id = 0;
-	db_rollback(p->db);
+	if (!opt->in_transaction)
+		db_rollback(p->db);
 	store_candidates_free(c, nc);
 	builds_free(b, nb);
 	free(files);
+	return rc;
+}
+
+int
+planner_plan_range(struct planner *p, const struct plan_options *opt,
+		   int process_id, int32_t from, int32_t to, int version_bump,
+		   struct plan_counts *cnt)
+{
+	const struct sb_process *proc = find_process(p, process_id);
+	struct sb_candidate *c = NULL;
+	struct sb_build *b = NULL;
+	size_t nc = 0, nb = 0;
+	int64_t batch_id = 0;
+	int rc;
+
+	if (!proc)
+		return error("no process with id %d", process_id);
+	if (to < from)
+		return 0;
+	c = xcalloc((size_t)(to - from) + 2, sizeof(*c));
+	for (int32_t d = from; d <= to; d++) {
+		int y, m, dd;
+		int32_t ks = d, ke = d;
+
+		timeutil_ymd_from_days(d, &y, &m, &dd);
+		if (!strcmp(proc->timebase, "WEEKLY")) {
+			ks = d - timeutil_weekday(d);
+			ke = ks + 6;
+		} else if (!strcmp(proc->timebase, "MONTHLY")) {
+			ks = timeutil_days_from_ymd(y, m, 1);
+			ke = ks + timeutil_days_in_month(y, m) - 1;
+		} else if (!strcmp(proc->timebase, "YEARLY")) {
+			ks = timeutil_days_from_ymd(y, 1, 1);
+			ke = timeutil_days_from_ymd(y + 1, 1, 1) - 1;
+		}
+		if (nc && c[nc - 1].key_start == ks)
+			continue;
+		c[nc].process_id = process_id;
+		snprintf(c[nc].timebase, sizeof(c[nc].timebase), "%s",
+			 proc->timebase);
+		c[nc].output_product = proc->output_product;
+		c[nc].key_start = ks;
+		c[nc].key_end = ke;
+		c[nc].keywords = xstrdup("");
+		c[nc].version_bump = version_bump;
+		c[nc].own = true;
+		nc++;
+	}
+	if (!opt->in_transaction && (rc = db_begin(p->db)))
+		goto out;
+	if ((rc = plan_candidates(p, c, nc, &b, &nb, cnt)) ||
+	    (rc = store_batch_create(p->db, opt->run_id, b, nb, &batch_id)) ||
+	    (!opt->in_transaction && (rc = db_commit(p->db))))
+		goto out;
+	log_info("planned batch %lld: %zu builds of process \"%s\"",
+		 (long long)batch_id, nb, proc->name);
+out:
+	if (!opt->in_transaction)
+		db_rollback(p->db);
+	store_candidates_free(c, nc);
+	builds_free(b, nb);
 	return rc;
 }

@@ -38,6 +38,7 @@ struct plan_options {
 	int64_t run_id;
 	const char *only; /* comma-separated process names or ids, or NULL */
 	bool skip_run;    /* -s: skip RUN-timebase processes */
+	bool in_transaction; /* the caller holds a transaction (dry runs) */
 };
 
 struct plan_counts {
@@ -67,6 +68,18 @@ void planner_free(struct planner *p);
  */
 int planner_plan_batch(struct planner *p, const struct plan_options *opt,
 		       int64_t *batch_id, struct plan_counts *counts)
+	CASCADE_MUSTCHECK;
+
+/*
+ * planner_plan_range: plan builds of one process for every key from
+ * "from" to "to" (days since 1970), whatever the queue holds: the way to
+ * run processes without inputs, and to rebuild a date range on demand
+ * (like dbprocessing's DBRunner).  version_bump as in the queue (-1
+ * none).  One transaction unless opt->in_transaction.
+ */
+int planner_plan_range(struct planner *p, const struct plan_options *opt,
+		       int process_id, int32_t from, int32_t to,
+		       int version_bump, struct plan_counts *counts)
 	CASCADE_MUSTCHECK;
 
 #endif

@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -448,6 +449,14 @@ child_exec(const char *path, const struct spawn_child *c,
 
 	if (setpgid(0, 0) < 0)
 		child_fail(notify, STAGE_SETUP);
+	/*
+	 * If we are killed (kill -9 of the controller), the child goes too:
+	 * nobody would record its result, and the next run starts it again.
+	 * The check after it closes the race with a parent that died before
+	 * prctl.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != c->parent)
+		child_fail(notify, STAGE_SETUP);
 
 	/* ignored signals survive exec; all signals are blocked here */
 	memset(&sa, 0, sizeof(sa));
@@ -595,6 +604,7 @@ start_child(struct spawn_child *c, int out_fd, int err_fd)
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	c->start_ns = now_ns();
+	c->parent = getpid();
 	pid = fork();
 	if (!pid)
 		child_exec(path.buf, c, &env, null_fd, out, err, notify[1]);
@@ -816,8 +826,9 @@ wait_pidfds(struct pollfd *fds, size_t nr, int64_t deadline)
 }
 
 /*
- * The leader of group pgid has exited but is not reaped, so pgid cannot
- * be reused: find the group's live members, SIGKILL the group, and wait
+ * The leader of group pgid has exited and some member of the group is
+ * still there, so pgid cannot be reused: find the group's live members,
+ * SIGKILL the group, and wait
  * for those members to be gone, so that none keeps running or keeps a
  * file open after we return.  Returns how many there were.
  */
@@ -888,10 +899,18 @@ reap(struct spawn_child *c)
 	int status = 0, ret = 0;
 	pid_t r;
 
-	c->leftovers = kill_leftovers(c->pid);
 	do
 		r = wait4(c->pid, &status, 0, &c->rusage);
 	while (r < 0 && errno == EINTR);
+	/*
+	 * With the leader reaped, its pid stays allocated as long as any
+	 * process is still in its group, so it cannot name another group:
+	 * kill(-pgid, 0) failing with ESRCH means nothing was left, without
+	 * the /proc scan that kill_leftovers() needs to wait for them.
+	 */
+	c->leftovers = 0;
+	if (kill(-c->pid, 0) == 0)
+		c->leftovers = kill_leftovers(c->pid);
 	c->wall_us = (now_ns() - c->start_ns) / 1000;
 	close_fd(&c->pidfd);
 	c->state = SPAWN_STATE_DONE;

@@ -146,6 +146,8 @@ struct spawn_child {
 	unsigned weight;
 	/* The caller's own pointer, never touched here. */
 	void *data;
+	/* Private: our pid at fork, for the child's parent-death check. */
+	pid_t parent;
 
 	/* Results: valid in state DONE (pid and start_failed earlier). */
 

@@ -219,7 +219,8 @@ static const char claim_sql[] =
 	"    WHEN 'MONTHLY' THEN (ks + interval '1 month')::date - 1 "
 	"    WHEN 'YEARLY' THEN (ks + interval '1 year')::date - 1 "
 	"    ELSE ks END AS ke, "
-	"  kw, coalesce(max(version_bump), -1), bool_or(own) "
+	"  kw, coalesce(max(version_bump) FILTER (WHERE own), -1), "
+	"  bool_or(own) "
 	"FROM keyed GROUP BY process_id, tb, op, ks, kw "
 	"ORDER BY process_id, ks, kw";
 
@@ -709,7 +710,8 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 	rc = db_query(
 		db,
 		"WITH bt AS (INSERT INTO public.batch (logging_id, kind, state, "
-		"size, first_key, last_key) SELECT $1::bigint, 'process', "
+		"size, first_key, last_key) SELECT nullif($1::bigint, 0), "
+		"'process', "
 		"CASE WHEN $11::int = 0 THEN 'done' ELSE 'planned' END, $11::int, (SELECT min(k) FROM unnest($4::text[]) "
 		"k), (SELECT max(k) FROM unnest($4::text[]) k) "
 		"RETURNING batch_id), "
@@ -717,7 +719,7 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"process_id, code_id, output_key, utc_file_date, "
 		"input_file_ids, output_filename, output_version, "
 		"version_bump, cache_key, status) SELECT bt.batch_id, "
-		"$1::bigint, u.pid, nullif(u.code, 0), u.okey, u.d, "
+		"nullif($1::bigint, 0), u.pid, nullif(u.code, 0), u.okey, u.d, "
 		"u.inputs::bigint[], u.fname, u.ver, u.bump, u.cache, 'queued' "
 		"FROM bt, unnest($2::int[], $3::int[], $4::text[], $5::date[], "
 		"$6::text[], $7::text[], $8::text[], $9::int2[], $10::text[]) "

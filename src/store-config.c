@@ -24,6 +24,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "store-queue.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -1098,6 +1099,33 @@ apply_codes(struct db *db, const struct config_process *op,
 			else
 				report(r, '+', "code %s %s", np->name,
 				       version_format(&c->version, vbuf));
+		}
+		/*
+		 * A code that is new and active, or whose dates or activity
+		 * changed, makes outputs stale: queue the process's inputs
+		 * within its dates, so the next run rebuilds exactly those.
+		 */
+		if (!rc && c->active &&
+		    (!o || !o->active || o->start_date != c->start_date ||
+		     o->stop_date != c->stop_date)) {
+			struct strbuf spec = STRBUF_INIT;
+			struct store_requeue rq = {0};
+			long queued = 0;
+
+			strbuf_addf(&spec, "%s:%s", np->name,
+				    version_format(&c->version, vbuf));
+			rq.code = spec.buf;
+			rq.version_bump = -1;
+			rq.reason = "new code";
+			rc = store_requeue(db, &rq, 0, &queued);
+			if (rc == 1)
+				rc = 0; /* a process without inputs */
+			if (!rc && queued)
+				strbuf_addf(&r->lines,
+					    "  queued %ld input files of %s "
+					    "for reprocessing\n",
+					    queued, np->name);
+			strbuf_release(&spec);
 		}
 		strbuf_release(&d);
 		if (rc)

@@ -259,16 +259,16 @@ store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
 		"WITH b AS (UPDATE public.build SET status = 'running', "
 		"attempt = attempt + 1, started_at = now(), ended_at = NULL, "
 		"pid = $3::int, hostname = $4, argv = $5::text[], log_path = "
-		"$6, work_dir = $7, logging_id = $2::bigint, exit_code = NULL, "
+		"$6, work_dir = $7, logging_id = nullif($2::bigint, 0), "
+		"exit_code = NULL, "
 		"term_signal = NULL, reason = NULL WHERE build_id = "
 		"$1::bigint AND status = 'queued' RETURNING batch_id), "
 		"u AS (UPDATE public.batch SET state = 'running', started_at = "
 		"coalesce(started_at, now()), pid = $3::int, hostname = $4, "
-		"attempts = attempts + CASE WHEN attempt_logging_id IS "
-		"DISTINCT FROM $2::bigint THEN 1 ELSE 0 END, done_at_attempt = "
-		"CASE WHEN attempt_logging_id IS DISTINCT FROM $2::bigint THEN "
-		"done_count ELSE done_at_attempt END, attempt_logging_id = "
-		"$2::bigint WHERE batch_id = (SELECT batch_id FROM b)) "
+		"attempts = attempts + 1, done_at_attempt = done_count, "
+		"attempt_logging_id = nullif($2::bigint, 0) WHERE batch_id = (SELECT "
+		"batch_id FROM b) AND (attempt_logging_id IS DISTINCT FROM "
+		"nullif($2::bigint, 0) OR state <> 'running')) "
 		"SELECT count(*) FROM b",
 		7, params, 0, &res);
 	strbuf_release(&args);
@@ -363,7 +363,7 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 		"WHERE build_id = $1::bigint RETURNING build_id, batch_id, "
 		"status), "
 		"f AS (INSERT INTO public.failure (logging_id, build_id, "
-		"batch_id, kind, reason, stderr_tail) SELECT $2::bigint, "
+		"batch_id, kind, reason, stderr_tail) SELECT nullif($2::bigint, 0), "
 		"build_id, batch_id, $7, $8, $9 FROM b WHERE b.status <> "
 		"'queued') " BATCH_DONE
 		"WHERE batch_id = (SELECT batch_id FROM b WHERE b.status <> "
@@ -428,13 +428,13 @@ store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
 		"logging_id) VALUES ($3, $4::int, $5::float8, $6::date, "
 		"$7::timestamp, $8::timestamp, $9::int2, $10::int2, $11::int2, "
 		"$12::timestamp, $13, $14, $15::bigint, $16, $17, true, "
-		"$2::bigint) RETURNING file_id, utc_start_time, utc_stop_time), "
+		"nullif($2::bigint, 0)) RETURNING file_id, utc_start_time, utc_stop_time), "
 		"ut AS (INSERT INTO public.unixtime (file_id, unix_start, "
 		"unix_stop) SELECT file_id, floor(extract(epoch FROM "
 		"utc_start_time))::bigint, floor(extract(epoch FROM "
 		"utc_stop_time))::bigint FROM f), "
 		"q AS (INSERT INTO public.processqueue (file_id, logging_id, "
-		"reason) SELECT file_id, $2::bigint, 'made by build ' || $1 "
+		"reason) SELECT file_id, nullif($2::bigint, 0), 'made by build ' || $1 "
 		"FROM f), "
 		"bl AS (SELECT input_file_ids, code_id FROM public.build WHERE "
 		"build_id = $1::bigint), "
@@ -456,6 +456,25 @@ store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
 		rc = -1;
 	else if (n != 1)
 		rc = error("build %lld was not recording", (long long)id);
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_file_recorded(struct db *db, const char *filename, bool *recorded)
+{
+	const char *params[1] = {filename};
+	struct db_res *res = NULL;
+	int rc = db_query(db,
+			  "SELECT EXISTS (SELECT 1 FROM public.file WHERE "
+			  "filename = $1)",
+			  1, params, 0, &res);
+
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, 1, 1, "file name") ||
+	    db_res_bool(res, 0, 0, recorded))
+		rc = -1;
 	db_res_free(res);
 	return rc;
 }

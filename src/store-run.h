@@ -134,6 +134,10 @@ struct sr_output {
 int store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
 			  const struct sr_output *out) CASCADE_MUSTCHECK;
 
+/* store_file_recorded: whether a file row has this name. */
+int store_file_recorded(struct db *db, const char *filename, bool *recorded)
+	CASCADE_MUSTCHECK;
+
 /* store_code_register: record a code's SHA-256 on first use. */
 int store_code_register(struct db *db, int code_id, const char *sha256)
 	CASCADE_MUSTCHECK;

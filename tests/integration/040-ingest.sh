@@ -15,7 +15,6 @@ expect_rc 0 "ingest with an empty incoming directory" cascade ingest
 equals "quiet when there was nothing (stdout)" "$out" ""
 equals "quiet when there was nothing (stderr)" "$err" ""
 
-deliver() { printf '%s\n' "$2" > "$IN/.$1.part" && mv "$IN/.$1.part" "$IN/$1"; }
 deliver small_mag_l0_20240101_v1.0.0.dat "day one"
 deliver small_mag_l0_20240102_v1.0.0.dat "day two"
 deliver small_mag_l0_20240101_v1.1.0.dat "day one, reprocessed"

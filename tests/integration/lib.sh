@@ -101,3 +101,20 @@ make_fifo() {
 demo_config() {
 	sed "s|@ROOT@|$1|g" "$FIX/config/small.yaml"
 }
+
+# pipeline_setup: the processing tests' mission in $T, its codes copied
+# to $T/codes; sets IN (incoming) and ARC (archive root)
+pipeline_setup() {
+	mkdir -p "$T/codes"
+	cp "$FIX"/pcodes/*.sh "$T/codes/"
+	sed -e "s|@ROOT@|$T|g; s|@FIX@|$FIX|g" "$FIX/config/pipeline.yaml" > "$T/pipeline.yaml"
+	"$CASCADE" init -m "$DB" >/dev/null &&
+		"$CASCADE" config apply "$T/pipeline.yaml" -m "$DB" >/dev/null ||
+		{ echo "not ok - pipeline setup failed"; exit 1; }
+	IN=$T/data/incoming
+	ARC=$T/data
+	mkdir -p "$IN"
+}
+
+# deliver NAME CONTENT: an atomic delivery into incoming
+deliver() { printf '%s\n' "$2" > "$IN/.$1.part" && mv "$IN/.$1.part" "$IN/$1"; }

@@ -1,0 +1,1245 @@
+/*
+ * runner.c - planned builds -> running codes -> archived outputs (see
+ * runner.h for the state machine).
+ *
+ * Owns the command line of a code (dbprocessing's layout), work and log
+ * directories, the code checksum check, output verification and the
+ * order of archive link, sync and commit.  Processes are spawn.c's; SQL
+ * is store-run.c's.
+ */
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "fault.h"
+#include "fnformat.h"
+#include "fsutil.h"
+#include "log.h"
+#include "sha.h"
+#include "spawn.h"
+#include "store-run.h"
+#include "store.h"
+#include "sysinfo.h"
+#include "timeutil.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define FETCH 256
+#define TAIL_BYTES 2000
+
+struct code_check {
+	int code_id;
+	int ok; /* 1 ok, 0 refused */
+	char reason[512];
+};
+
+struct runner {
+	struct db *db;
+	const struct store_mission *m;
+	struct runner_options opt;
+	struct store_product *products;
+	size_t n_products;
+	struct fnformat **dirfmt;
+	struct code_check *codes;
+	size_t n_codes, alloc_codes;
+	struct strbuf host;
+	long seen; /* builds considered, for sample mode */
+	/* outputs linked into the archive, awaiting one sync and commit */
+	struct pending *pending;
+	size_t n_pending, alloc_pending;
+	/*
+	 * Work directories are reused (emptied, not removed): creating and
+	 * removing a directory per build costs more than the build itself
+	 * on ext4.  free_dirs holds the empty ones; next_dir names new ones.
+	 */
+	struct strvec free_dirs;
+	int next_dir;
+	bool logs_made;
+	/* the input files of the fetched builds, sorted by id */
+	struct sr_file *files;
+	size_t n_files;
+};
+
+struct pending {
+	int64_t build_id;
+	struct sr_output out;
+	char *filename, *keywords, *provenance, *work_dir, *dir;
+	char sha1[SHA1_HEX_LEN], sha256[SHA256_HEX_LEN];
+	bool run; /* RUN: no output */
+	const char *process_name;
+};
+
+#define FLUSH_AT 64
+
+static void pending_release(struct pending *p);
+
+struct job {
+	struct sr_build *b;
+	struct job *next_active; /* runner_run's list of running jobs */
+	struct spawn_child child;
+	int log_fd;
+	char *log_path;
+	char *work_dir;
+	char *provenance;
+	char *keywords;
+	bool keep_dir; /* its output waits there for flush() */
+};
+
+int
+runner_new(struct db *db, const struct store_mission *m,
+	   const struct runner_options *opt, struct runner **out)
+{
+	struct runner *r = xcalloc(1, sizeof(*r));
+
+	*out = NULL;
+	r->db = db;
+	r->m = m;
+	r->opt = *opt;
+	/*
+	 * The intermediate states (running, recording) are committed without
+	 * waiting for the WAL flush: they only get lost if the database
+	 * server itself crashes, and then the build runs again.  flush()
+	 * commits the outcome synchronously.
+	 */
+	if (db_exec(db, "SET synchronous_commit = off")) {
+		free(r);
+		return -1;
+	}
+	strbuf_init(&r->host, 0);
+	strvec_init(&r->free_dirs);
+	sysinfo_hostname(&r->host);
+	if (store_products_load(db, &r->products, &r->n_products)) {
+		runner_free(r);
+		return -1;
+	}
+	r->dirfmt = xcalloc(r->n_products + 1, sizeof(*r->dirfmt));
+	for (size_t i = 0; i < r->n_products; i++) {
+		const struct store_product *p = &r->products[i];
+		struct fnformat_names names = {m->name, p->satellite,
+					       p->instrument, p->name};
+		struct strbuf err = STRBUF_INIT;
+
+		if (fnformat_compile(p->relative_path, &names, &r->dirfmt[i],
+				     &err)) {
+			error("invalid relative_path \"%s\" of product \"%s\": "
+			      "%s",
+			      p->relative_path, p->name, err.buf);
+			strbuf_release(&err);
+			runner_free(r);
+			return -1;
+		}
+		strbuf_release(&err);
+	}
+	*out = r;
+	return 0;
+}
+
+void
+runner_free(struct runner *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; r->dirfmt && i < r->n_products; i++)
+		fnformat_free(r->dirfmt[i]);
+	free(r->dirfmt);
+	store_products_free(r->products, r->n_products);
+	free(r->codes);
+	for (size_t i = 0; i < r->n_pending; i++)
+		pending_release(&r->pending[i]);
+	free(r->pending);
+	strvec_clear(&r->free_dirs);
+	store_sr_files_free(r->files, r->n_files);
+	strbuf_release(&r->host);
+	free(r);
+}
+
+static size_t
+product_index(const struct runner *r, int id)
+{
+	for (size_t i = 0; i < r->n_products; i++)
+		if (r->products[i].id == id)
+			return i;
+	return (size_t)-1;
+}
+
+/* rootdir/<relative_path with date, version, keywords>/<name> */
+static int
+archive_path(const struct runner *r, int product_id, int32_t date,
+	     const struct version *v, const char *kw, const char *name,
+	     struct strbuf *out)
+{
+	size_t pi = product_index(r, product_id);
+	struct fnformat_values fv = {true, date, 0, v, kw};
+	struct strbuf err = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_addf(out, "%s/", r->m->rootdir);
+	if (pi == (size_t)-1 || fnformat_format(r->dirfmt[pi], &fv, out, &err))
+		rc = error("cannot place a file of product %d: %s", product_id,
+			   err.buf);
+	else
+		strbuf_addf(out, "/%s", name);
+	strbuf_release(&err);
+	return rc;
+}
+
+/* {DATE} {ROOTDIR} {CODEDIR} {CODEVERSION}, as dbprocessing substitutes */
+static void
+subst(const struct runner *r, const char *in, const struct sr_build *b,
+      const char *codedir, struct strbuf *out)
+{
+	char cv[VERSION_STRLEN];
+
+	version_format(&b->code_version, cv);
+	while (*in) {
+		if (!strncmp(in, "{DATE}", 6)) {
+			int y, m, d;
+
+			timeutil_ymd_from_days(b->date, &y, &m, &d);
+			strbuf_addf(out, "%04d%02d%02d", y, m, d);
+			in += 6;
+		} else if (!strncmp(in, "{ROOTDIR}", 9)) {
+			strbuf_addstr(out, r->m->rootdir);
+			in += 9;
+		} else if (!strncmp(in, "{CODEDIR}", 9)) {
+			strbuf_addstr(out, codedir ? codedir : "");
+			in += 9;
+		} else if (!strncmp(in, "{CODEVERSION}", 13)) {
+			strbuf_addstr(out, cv);
+			in += 13;
+		} else {
+			strbuf_addch(out, *in++);
+		}
+	}
+}
+
+static void
+code_path(const struct runner *r, const struct sr_build *b, struct strbuf *out)
+{
+	struct strbuf rel = STRBUF_INIT;
+
+	strbuf_addf(&rel, "%s/%s/%s", r->m->codedir, b->code_relpath,
+		    b->code_filename);
+	subst(r, rel.buf, b, NULL, out);
+	strbuf_release(&rel);
+}
+
+/*
+ * check_code: the code file is there, executable, and unchanged since it
+ * was registered (its SHA-256; registered now if it never was).  Returns
+ * 1 ok, 0 refused (reason filled), -1 database error.  Cached per run.
+ */
+static int
+check_code(struct runner *r, const struct sr_build *b, const char *path,
+	   const char **reason)
+{
+	struct code_check *cc = NULL;
+	char h1[SHA1_HEX_LEN], h2[SHA256_HEX_LEN];
+	int64_t size;
+	int fd;
+
+	for (size_t i = 0; i < r->n_codes; i++)
+		if (r->codes[i].code_id == b->code_id)
+			cc = &r->codes[i];
+	if (cc) {
+		*reason = cc->reason;
+		return cc->ok;
+	}
+	ALLOC_GROW(r->codes, r->n_codes + 1, r->alloc_codes);
+	cc = &r->codes[r->n_codes++];
+	memset(cc, 0, sizeof(*cc));
+	cc->code_id = b->code_id;
+	*reason = cc->reason;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || access(path, X_OK) != 0) {
+		snprintf(cc->reason, sizeof(cc->reason),
+			 "code \"%s\" cannot be run: %s", path,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (sha_fd(fd, h1, h2, &size)) {
+		snprintf(cc->reason, sizeof(cc->reason),
+			 "could not read code \"%s\": %s", path,
+			 strerror(errno));
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	if (!b->code_sha256) {
+		if (store_code_register(r->db, b->code_id, h2))
+			return -1;
+		log_info("registered the SHA-256 of code \"%s\" (%s) on first "
+			 "use",
+			 path, h2);
+	} else if (strcmp(b->code_sha256, h2) &&
+		   r->opt.refuse_changed_code) {
+		char cv[VERSION_STRLEN];
+
+		snprintf(cc->reason, sizeof(cc->reason),
+			 "code \"%s\" (version %s) changed on disk since it "
+			 "was registered (SHA-256 %.12s..., now %.12s...): "
+			 "give the new code a new version in the mission file",
+			 path, version_format(&b->code_version, cv),
+			 b->code_sha256, h2);
+		return 0;
+	}
+	cc->ok = 1;
+	return 1;
+}
+
+static void
+remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct strbuf p = STRBUF_INIT;
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		strbuf_addf(&p, "%s/%s", dir, de->d_name);
+		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(p.buf);
+		else
+			unlink(p.buf);
+		strbuf_release(&p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* remove what is in dir, keep dir itself */
+static void
+empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct strbuf p = STRBUF_INIT;
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		strbuf_addf(&p, "%s/%s", dir, de->d_name);
+		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(p.buf);
+		else
+			unlink(p.buf);
+		strbuf_release(&p);
+	}
+	closedir(d);
+}
+
+/* an empty work directory for a build (reused, or made) */
+static char *
+take_dir(struct runner *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (r->free_dirs.nr) {
+		char *d = xstrdup(r->free_dirs.v[r->free_dirs.nr - 1]);
+
+		strvec_pop(&r->free_dirs);
+		return d;
+	}
+	strbuf_addf(&sb, "%s/.cascade/work/%ld-%d", r->m->rootdir,
+		    (long)getpid(), r->next_dir++);
+	if (fsutil_mkdir_p(sb.buf)) {
+		error("could not create directory \"%s\": %s", sb.buf,
+		      strerror(errno));
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* a build is done with its work directory: empty it for the next */
+static void
+give_dir(struct runner *r, const char *dir)
+{
+	if (!dir || r->opt.scratch_dir)
+		return;
+	empty_dir(dir);
+	strvec_push(&r->free_dirs, dir);
+}
+
+int
+runner_recover(struct runner *r, struct runner_counts *counts)
+{
+	struct strvec dirs = STRVEC_INIT;
+	long reset = 0, poisoned = 0;
+	int rc;
+
+	rc = store_recover_builds(r->db, r->opt.run_id,
+				  r->opt.bad_after > 0 ? r->opt.bad_after : 3,
+				  &dirs, &reset, &poisoned);
+	for (size_t i = 0; !rc && i < dirs.nr; i++)
+		remove_tree(dirs.v[i]);
+
+	if (reset)
+		log_warning("%ld builds of an interrupted run will run again",
+			    reset);
+	if (poisoned)
+		log_error("%ld batches were marked bad: the controller died "
+			  "repeatedly while running them",
+			  poisoned);
+	counts->recovered += reset;
+	strvec_clear(&dirs);
+	return rc;
+}
+
+static int
+cmp_file_id(const void *a, const void *b)
+{
+	int64_t x = ((const struct sr_file *)a)->id,
+		y = ((const struct sr_file *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* load the input files of builds b[0..n) in one query */
+static int
+prefetch_inputs(struct runner *r, const struct sr_build *b, size_t n)
+{
+	int64_t *ids = NULL;
+	size_t nids = 0, alloc = 0;
+	int rc;
+
+	store_sr_files_free(r->files, r->n_files);
+	r->files = NULL;
+	r->n_files = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < b[i].n_inputs; k++) {
+			ALLOC_GROW(ids, nids + 1, alloc);
+			ids[nids++] = b[i].inputs[k];
+		}
+	if (!nids)
+		return 0;
+	rc = store_files_get(r->db, ids, nids, &r->files, &r->n_files);
+	free(ids);
+	if (!rc)
+		qsort(r->files, r->n_files, sizeof(*r->files), cmp_file_id);
+	return rc;
+}
+
+/* the build's input paths, ordered by product then date; keywords */
+static int
+input_paths(struct runner *r, const struct sr_build *b, struct strvec *paths,
+	    char **keywords)
+{
+	const struct sr_file **f = xcalloc(b->n_inputs + 1, sizeof(*f));
+	size_t n = 0;
+	int rc = 0;
+
+	*keywords = NULL;
+	for (size_t i = 0; i < b->n_inputs; i++) {
+		struct sr_file key;
+		const struct sr_file *hit;
+
+		key.id = b->inputs[i];
+		hit = bsearch(&key, r->files, r->n_files, sizeof(*r->files),
+			      cmp_file_id);
+		if (!hit) {
+			free(f);
+			return error("input file %lld of build %lld is not in "
+				     "the database",
+				     (long long)b->inputs[i], (long long)b->id);
+		}
+		f[n++] = hit;
+	}
+	/* insertion sort by product then date: input sets are small */
+	for (size_t i = 1; i < n; i++) {
+		const struct sr_file *t = f[i];
+		size_t k = i;
+
+		while (k > 0 && (f[k - 1]->product_id > t->product_id ||
+				 (f[k - 1]->product_id == t->product_id &&
+				  f[k - 1]->date > t->date))) {
+			f[k] = f[k - 1];
+			k--;
+		}
+		f[k] = t;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct strbuf p = STRBUF_INIT;
+
+		if (!*keywords && f[i]->keywords[0])
+			*keywords = xstrdup(f[i]->keywords);
+		if (archive_path(r, f[i]->product_id, f[i]->date,
+				 &f[i]->version, f[i]->keywords, f[i]->filename,
+				 &p))
+			rc = -1;
+		else
+			strvec_push(paths, p.buf);
+		strbuf_release(&p);
+	}
+	free(f);
+	return rc;
+}
+
+/*
+ * The command line, as dbprocessing builds it: code path, extra_params
+ * split on '|', code arguments split on white space, input paths, output
+ * path (none for RUN).
+ */
+static int
+build_argv(struct runner *r, const struct sr_build *b, const char *work_dir,
+	   struct strvec *argv, char **keywords)
+{
+	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
+	struct strvec parts = STRVEC_INIT;
+	int rc;
+
+	code_path(r, b, &path);
+	fsutil_dirname(path.buf, &dir);
+	strvec_push(argv, path.buf);
+	if (b->extra_params) {
+		struct strvec ep = STRVEC_INIT;
+
+		strvec_split(&ep, b->extra_params, "|");
+		for (size_t i = 0; i < ep.nr; i++) {
+			struct strbuf s = STRBUF_INIT;
+
+			subst(r, ep.v[i], b, dir.buf, &s);
+			strvec_push_nodup(argv, strbuf_detach(&s, NULL));
+		}
+		strvec_clear(&ep);
+	}
+	if (b->code_args) {
+		strvec_split(&parts, b->code_args, " \t\n");
+		for (size_t i = 0; i < parts.nr; i++) {
+			struct strbuf s = STRBUF_INIT;
+
+			subst(r, parts.v[i], b, dir.buf, &s);
+			strvec_push_nodup(argv, strbuf_detach(&s, NULL));
+		}
+	}
+	rc = input_paths(r, b, argv, keywords);
+	if (!rc && b->output_product)
+		strvec_pushf(argv, "%s/%s", work_dir, b->output_filename);
+	strvec_clear(&parts);
+	strbuf_release(&path);
+	strbuf_release(&dir);
+	return rc;
+}
+
+static void
+job_free(struct runner *r, struct job *j)
+{
+	if (!j)
+		return;
+	spawn_child_release(&j->child);
+	if (j->work_dir && !j->keep_dir)
+		give_dir(r, j->work_dir);
+	if (j->log_fd >= 0)
+		close(j->log_fd);
+	free(j->log_path);
+	free(j->work_dir);
+	free(j->provenance);
+	free(j->keywords);
+	free(j);
+}
+
+static void
+join_argv(const struct strvec *argv, struct strbuf *sb)
+{
+	for (size_t i = 0; i < argv->nr; i++)
+		strbuf_addf(sb, "%s%s", i ? " " : "", argv->v[i]);
+}
+
+static void
+log_tail(const char *path, struct strbuf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t end;
+	char buf[TAIL_BYTES];
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	end = lseek(fd, 0, SEEK_END);
+	if (end > TAIL_BYTES)
+		lseek(fd, end - TAIL_BYTES, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, sizeof(buf));
+	if (n > 0)
+		strbuf_add(out, buf, (size_t)n);
+	close(fd);
+}
+
+static bool
+is_quick(const struct runner *r, double wall_s)
+{
+	return wall_s < (r->opt.bad_within_s > 0 ? r->opt.bad_within_s : 60);
+}
+
+/* record a failed attempt: retried, failed for good, or bad */
+static int
+fail_build(struct runner *r, const struct sr_build *b, const char *status,
+	   const char *kind, const char *reason, const char *log_path,
+	   const struct sr_outcome *o, bool final, struct runner_counts *cnt)
+{
+	struct strbuf tail = STRBUF_INIT;
+	int attempts = b->attempt + 1;
+	bool quick = is_quick(r, o->wall_s);
+	int bad_after = r->opt.bad_after > 0 ? r->opt.bad_after : 3;
+	int max = r->opt.max_attempts > 0 ? r->opt.max_attempts : 3;
+	bool bad = !final && quick && b->quick_failures + 1 >= bad_after;
+	bool retry = !final && !bad && attempts < max;
+	int rc;
+
+	if (log_path)
+		log_tail(log_path, &tail);
+	rc = store_build_failed(r->db, b->id, r->opt.run_id, status, retry,
+				bad, quick, kind, reason,
+				tail.len ? tail.buf : NULL, o);
+	strbuf_release(&tail);
+	if (rc)
+		return rc;
+	if (retry) {
+		cnt->retried++;
+		log_warning("build %lld (%s %s) failed, attempt %d of %d: %s",
+			    (long long)b->id, b->process_name, b->output_key,
+			    attempts, max, reason);
+	} else if (bad) {
+		cnt->bad++;
+		log_error("build %lld (%s %s) marked bad: it failed %d times "
+			  "within %d s each: %s",
+			  (long long)b->id, b->process_name, b->output_key,
+			  b->quick_failures + 1,
+			  r->opt.bad_within_s > 0 ? r->opt.bad_within_s : 60,
+			  reason);
+		log_hint("See \"cascade failures\"; retry it with \"cascade "
+			 "failures retry\" once the cause is fixed.");
+	} else {
+		cnt->failed++;
+		log_error("build %lld (%s %s) failed: %s", (long long)b->id,
+			  b->process_name, b->output_key, reason);
+	}
+	return 0;
+}
+
+static void
+pending_release(struct pending *p)
+{
+	free(p->filename);
+	free(p->keywords);
+	free(p->provenance);
+	free(p->work_dir);
+	free(p->dir);
+}
+
+/*
+ * flush: make the archive names of the pending outputs durable (one sync
+ * per file system) and record them all in one transaction (synchronous,
+ * whatever the session does), then remove their work directories.
+ */
+static int
+flush(struct runner *r, struct runner_counts *cnt)
+{
+	struct strvec dirs = STRVEC_INIT;
+	bool own_tx;
+	int rc = 0;
+
+	if (!r->n_pending)
+		return 0;
+	for (size_t i = 0; i < r->n_pending; i++) {
+		bool seen = false;
+
+		if (r->pending[i].run)
+			continue;
+		for (size_t k = 0; k < dirs.nr; k++)
+			seen |= !strcmp(dirs.v[k], r->pending[i].dir);
+		if (!seen)
+			strvec_push(&dirs, r->pending[i].dir);
+	}
+	if (fsutil_sync_dirs(&dirs)) {
+		rc = error("could not sync the archive directories (\"%s\"): "
+			   "%s",
+			   dirs.v[0], strerror(errno));
+		goto out;
+	}
+	/* a sample runs inside the caller's transaction, rolled back later */
+	own_tx = !db_in_transaction(r->db);
+	if (own_tx && ((rc = db_begin(r->db)) ||
+		       (rc = db_exec(r->db, "SET LOCAL synchronous_commit = "
+					    "on"))))
+		goto out;
+	for (size_t i = 0; !rc && i < r->n_pending; i++) {
+		struct pending *p = &r->pending[i];
+
+		/* pointers into the entry itself: the array may have moved */
+		p->out.sha1 = p->sha1;
+		p->out.sha256 = p->sha256;
+		rc = store_build_succeeded(r->db, p->build_id, r->opt.run_id,
+					   p->run ? NULL : &p->out);
+	}
+	if (!rc && own_tx)
+		rc = db_commit(r->db);
+	if (own_tx)
+		db_rollback(r->db);
+	if (rc)
+		goto out;
+	fault_point("build-recorded");
+	for (size_t i = 0; i < r->n_pending; i++) {
+		struct pending *p = &r->pending[i];
+
+		cnt->succeeded++;
+		log_info("build %lld (%s) made \"%s\"", (long long)p->build_id,
+			 p->process_name, p->run ? "(RUN)" : p->filename);
+		/* a dead run's work directory, kept until now */
+		if (p->work_dir)
+			remove_tree(p->work_dir);
+	}
+out:
+	for (size_t i = 0; i < r->n_pending; i++)
+		pending_release(&r->pending[i]);
+	r->n_pending = 0;
+	strvec_clear(&dirs);
+	return rc;
+}
+
+/*
+ * archive a recording build's output: link it into the archive (never
+ * replacing a recorded file) and queue it for flush(); RUN builds have
+ * nothing to link.
+ */
+static int
+record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
+	      bool recovered_dir, const char *provenance, const char *keywords,
+	      struct runner_counts *cnt)
+{
+	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, dir = STRBUF_INIT;
+	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
+	size_t pi = product_index(r, b->output_product);
+	struct pending *p;
+	struct stat st;
+	int fd = -1, rc = 0;
+	int64_t size;
+
+	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);
+	p = &r->pending[r->n_pending];
+	memset(p, 0, sizeof(*p));
+	p->build_id = b->id;
+	p->process_name = b->process_name;
+	if (!b->output_product) {
+		p->run = true;
+		r->n_pending++;
+		goto out;
+	}
+	if (r->opt.scratch_dir)
+		strbuf_addf(&dst, "%s/%s", r->opt.scratch_dir,
+			    b->output_filename);
+	else if (archive_path(r, b->output_product, b->date, &b->out_version,
+			      keywords, b->output_filename, &dst)) {
+		rc = -1;
+		goto out;
+	}
+	strbuf_addf(&src, "%s/%s", work_dir, b->output_filename);
+	fd = open(src.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT && !r->opt.scratch_dir) {
+		/*
+		 * Recovering a recording a killed run left: its work directory
+		 * may be gone, its output already linked into the archive and
+		 * not recorded.  Then that is the output.
+		 */
+		bool recorded = true;
+
+		if ((rc = store_file_recorded(r->db, b->output_filename,
+					      &recorded)))
+			goto out;
+		if (!recorded) {
+			strbuf_reset(&src);
+			strbuf_add(&src, dst.buf, dst.len);
+			fd = open(src.buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		}
+	}
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    sha_fd(fd, p->sha1, p->sha256, &size)) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addf(&why, "its output \"%s\" is gone from \"%s\"",
+			    b->output_filename, work_dir);
+		rc = fail_build(r, b, "failed", "no-output", why.buf, NULL,
+				&none, false, cnt);
+		strbuf_release(&why);
+		goto out;
+	}
+	fsutil_dirname(dst.buf, &dir);
+	if (fsutil_mkdir_p(dir.buf)) {
+		rc = error("could not create directory \"%s\": %s", dir.buf,
+			   strerror(errno));
+		goto out;
+	}
+	if (link(src.buf, dst.buf) != 0) {
+		struct stat t;
+		bool recorded = false;
+
+		if (errno == EEXIST && stat(dst.buf, &t) == 0 &&
+		    t.st_ino == st.st_ino && t.st_dev == st.st_dev)
+			goto linked; /* a crash after linking: ours */
+		if (errno == EEXIST &&
+		    (rc = store_file_recorded(r->db, b->output_filename,
+					      &recorded)))
+			goto out;
+		if (errno == EEXIST && !recorded && unlink(dst.buf) == 0 &&
+		    link(src.buf, dst.buf) == 0) {
+			log_warning("replaced \"%s\", left in the archive "
+				    "without a database row by an interrupted "
+				    "run",
+				    dst.buf);
+			goto linked;
+		}
+		{
+			struct strbuf why = STRBUF_INIT;
+
+			strbuf_addf(&why, "could not archive \"%s\" as "
+					  "\"%s\": %s",
+				    src.buf, dst.buf,
+				    recorded ? "that file is already recorded"
+					     : strerror(errno));
+			rc = fail_build(r, b, "failed", "archive", why.buf,
+					NULL, &none, true, cnt);
+			strbuf_release(&why);
+			goto out;
+		}
+	}
+linked:
+	fault_point("build-linked");
+	p->filename = xstrdup(b->output_filename);
+	p->keywords = xstrdup(keywords ? keywords : "");
+	p->provenance = xstrdup(provenance ? provenance : "");
+	p->work_dir = recovered_dir ? xstrdup(work_dir) : NULL;
+	p->dir = strbuf_detach(&dir, NULL);
+	p->out.product_id = b->output_product;
+	p->out.level = pi != (size_t)-1 ? r->products[pi].level : 0;
+	p->out.filename = p->filename;
+	p->out.date = b->date;
+	p->out.start_usec = b->date * USEC_PER_DAY;
+	{
+		int32_t end = b->date;
+		int y, m, d;
+
+		timeutil_ymd_from_days(b->date, &y, &m, &d);
+		if (!strcmp(b->timebase, "WEEKLY"))
+			end = b->date + 6;
+		else if (!strcmp(b->timebase, "MONTHLY"))
+			end = b->date + timeutil_days_in_month(y, m) - 1;
+		else if (!strcmp(b->timebase, "YEARLY"))
+			end = timeutil_days_from_ymd(y + 1, 1, 1) - 1;
+		p->out.stop_usec = (end + 1) * USEC_PER_DAY - 1;
+	}
+	p->out.version = b->out_version;
+	p->out.mtime_usec = (int64_t)st.st_mtim.tv_sec * USEC_PER_SEC +
+			    st.st_mtim.tv_nsec / 1000;
+	p->out.size = size;
+	p->out.keywords = p->keywords;
+	p->out.provenance = p->provenance;
+	r->n_pending++;
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&src);
+	strbuf_release(&dst);
+	strbuf_release(&dir);
+	if (!rc && r->n_pending >= FLUSH_AT)
+		rc = flush(r, cnt);
+	return rc;
+}
+
+static void
+outcome_of(const struct spawn_child *c, struct sr_outcome *o)
+{
+	o->exit_code = c->exit_code;
+	o->term_signal = c->term_signal;
+	o->wall_s = (double)c->wall_us / 1e6;
+	o->cpu_user_s = (double)c->rusage.ru_utime.tv_sec +
+			(double)c->rusage.ru_utime.tv_usec / 1e6;
+	o->cpu_sys_s = (double)c->rusage.ru_stime.tv_sec +
+		       (double)c->rusage.ru_stime.tv_usec / 1e6;
+	o->max_rss_kb = c->rusage.ru_maxrss;
+}
+
+/* a code finished: decide and record */
+static int
+finished(struct runner *r, struct job *j, struct runner_counts *cnt)
+{
+	const struct sr_build *b = j->b;
+	struct spawn_child *c = &j->child;
+	struct sr_outcome o;
+	struct strbuf why = STRBUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	outcome_of(c, &o);
+	if (c->terminated) {
+		strbuf_release(&why);
+		return 0; /* stopped by us: store_interrupt_builds queues it */
+	}
+	if (c->timed_out || c->term_signal || c->exit_code != 0) {
+		const char *status = c->timed_out ? "timed_out" : "failed";
+		const char *kind = c->timed_out	    ? "timeout"
+				   : c->term_signal ? "signal"
+						    : "exit";
+
+		spawn_describe(c, &why);
+		rc = fail_build(r, b, status, kind, why.buf, j->log_path, &o,
+				false, cnt);
+		strbuf_release(&why);
+		return rc;
+	}
+	if (b->output_product) {
+		struct strbuf out = STRBUF_INIT;
+
+		strbuf_addf(&out, "%s/%s", j->work_dir, b->output_filename);
+		if (lstat(out.buf, &st) != 0 || !S_ISREG(st.st_mode)) {
+			/* what did it write instead? */
+			DIR *d = opendir(j->work_dir);
+			struct dirent *de;
+			int nother = 0;
+
+			strbuf_addf(&why, "exited 0 but did not write \"%s\"",
+				    b->output_filename);
+			while (d && (de = readdir(d))) {
+				if (de->d_name[0] == '.')
+					continue;
+				strbuf_addf(&why, "%s \"%s\"",
+					    nother++ ? "," : "; it wrote",
+					    de->d_name);
+			}
+			if (d)
+				closedir(d);
+			rc = fail_build(r, b, "failed",
+					nother ? "wrong-output" : "no-output",
+					why.buf, j->log_path, &o, false, cnt);
+			strbuf_release(&out);
+			strbuf_release(&why);
+			return rc;
+		}
+		strbuf_release(&out);
+	}
+	strbuf_release(&why);
+	if ((rc = store_build_recording(r->db, b->id, &o)))
+		return rc;
+	fault_point("build-recording");
+	return record_output(r, b, j->work_dir, false, j->provenance,
+			     j->keywords, cnt);
+}
+
+/* prepare and start one build; 1 started, 0 not (recorded), <0 error */
+static int
+start_build(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
+	    struct job **out, struct runner_counts *cnt)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
+	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
+	const char *reason = NULL;
+	char *kw = NULL;
+	int rc, ok;
+
+	*out = NULL;
+	j->b = b;
+	j->log_fd = -1;
+	spawn_child_init(&j->child);
+	code_path(r, b, &path);
+	ok = check_code(r, b, path.buf, &reason);
+	if (ok < 0) {
+		rc = -1;
+		goto fail;
+	}
+	if (!ok) {
+		rc = fail_build(r, b, "failed", "code", reason, NULL, &none,
+				true, cnt);
+		goto fail;
+	}
+	j->work_dir = take_dir(r);
+	if (!j->work_dir) {
+		rc = -1;
+		goto fail;
+	}
+	strbuf_addf(&dir, "%s/.cascade/logs", r->m->rootdir);
+	if (!r->logs_made) {
+		if (fsutil_mkdir_p(dir.buf)) {
+			rc = error("could not create directory \"%s\": %s",
+				   dir.buf, strerror(errno));
+			goto fail;
+		}
+		r->logs_made = true;
+	}
+	strbuf_addf(&dir, "/build-%lld.%d.log", (long long)b->id,
+		    b->attempt + 1);
+	j->log_path = strbuf_detach(&dir, NULL);
+	j->log_fd = open(j->log_path,
+			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (j->log_fd < 0) {
+		rc = error("could not create log \"%s\": %s", j->log_path,
+			   strerror(errno));
+		goto fail;
+	}
+	if ((rc = build_argv(r, b, j->work_dir, &j->child.args, &kw)))
+		goto fail;
+	j->keywords = kw ? kw : xstrdup("");
+	{
+		struct strbuf p = STRBUF_INIT;
+
+		join_argv(&j->child.args, &p);
+		j->provenance = strbuf_detach(&p, NULL);
+		dprintf(j->log_fd, "# cascade build %lld attempt %d on %s\n# %s\n",
+			(long long)b->id, b->attempt + 1, r->host.buf,
+			j->provenance);
+	}
+	strvec_pushf(&j->child.env_delta, "CASCADE_BUILD_ID=%lld",
+		     (long long)b->id);
+	strvec_pushf(&j->child.env_delta, "CASCADE_PROCESS=%s",
+		     b->process_name);
+	j->child.dir = j->work_dir;
+	j->child.out_fd = j->log_fd;
+	j->child.timeout_ms = (b->timeout_s > 0 ? b->timeout_s
+						: r->opt.code_timeout_s > 0
+							  ? r->opt.code_timeout_s
+							  : 3600) *
+			      1000;
+	j->child.kill_grace_ms = r->opt.kill_grace_s * 1000;
+	j->child.weight = b->cpu > 0 ? (unsigned)b->cpu : 1;
+	j->child.data = j;
+	if (spawn_pool_start(pool, &j->child)) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addf(&why, "could not start: %s",
+			    j->child.exec_errno ? strerror(j->child.exec_errno)
+						: "see the log");
+		rc = fail_build(r, b, "failed", "exec", why.buf, NULL, &none,
+				true, cnt);
+		strbuf_release(&why);
+		goto fail;
+	}
+	if ((rc = store_build_start(r->db, b->id, r->opt.run_id,
+				    (int)j->child.pid, r->host.buf,
+				    &j->child.args, j->log_path,
+				    j->work_dir))) {
+		/* the child runs but we cannot say so: stop it */
+		spawn_terminate(&j->child);
+		goto fail;
+	}
+	cnt->started++;
+	fault_point("build-started");
+	*out = j;
+	strbuf_release(&path);
+	return 1;
+fail:
+	strbuf_release(&path);
+	strbuf_release(&dir);
+	job_free(r, j);
+	return rc < 0 ? rc : 0;
+}
+
+static void
+unlink_job(struct job **active, struct job *j)
+{
+	for (struct job **p = active; *p; p = &(*p)->next_active)
+		if (*p == j) {
+			*p = j->next_active;
+			return;
+		}
+}
+
+static int
+drain(struct runner *r, struct spawn_pool *pool, bool block,
+      struct runner_counts *cnt, bool *stopped, struct job **active)
+{
+	for (;;) {
+		struct spawn_child *done = NULL;
+		int ev = spawn_pool_wait(pool, block ? -1 : 0, &done);
+
+		if (ev < 0)
+			return -1;
+		if (ev == SPAWN_POOL_DONE) {
+			struct job *j = done->data;
+			int rc = finished(r, j, cnt);
+
+			unlink_job(active, j);
+			job_free(r, j);
+			if (rc)
+				return rc;
+			return 0;
+		}
+		if (ev == SPAWN_POOL_WAKE) {
+			char buf[64];
+
+			while (read(r->opt.wake_fd, buf, sizeof(buf)) > 0)
+				;
+			if (r->opt.report && *r->opt.report) {
+				*r->opt.report = 0;
+				log_warning("running %u of %u slots; %ld builds "
+					    "started, %ld succeeded, %ld failed",
+					    pool->used, pool->capacity,
+					    cnt->started, cnt->succeeded,
+					    cnt->failed);
+			}
+			if (r->opt.stop && *r->opt.stop) {
+				*stopped = true;
+				return 0;
+			}
+			continue;
+		}
+		return 0; /* empty or timeout */
+	}
+}
+
+int
+runner_run(struct runner *r, struct runner_counts *cnt)
+{
+	struct spawn_pool pool = SPAWN_POOL_INIT;
+	struct sr_build *b = NULL;
+	struct job *active = NULL;
+	size_t nb = 0, next = 0;
+	bool stopped = false, fetched = false;
+	int rc = 0;
+
+	spawn_pool_init(&pool, r->opt.slots > 0 ? (unsigned)r->opt.slots : 1);
+	pool.wake_fd = r->opt.wake_fd;
+	for (;;) {
+		if (r->opt.stop && *r->opt.stop) {
+			stopped = true;
+			break;
+		}
+		if (next == nb && pool.used == 0) {
+			/* children of these outputs are planned next round */
+			if ((rc = flush(r, cnt)))
+				break;
+			store_sr_builds_free(b, nb);
+			b = NULL;
+			nb = next = 0;
+			/* a sample looks at the planned builds once */
+			if (fetched && r->opt.sample_every > 0)
+				break;
+			if ((rc = store_builds_ready(r->db, FETCH, &b, &nb)) ||
+			    (rc = prefetch_inputs(r, b, nb)))
+				break;
+			fetched = true;
+			if (nb == 0)
+				break;
+		}
+		/* finish recordings a killed run left, before anything else */
+		while (next < nb && !strcmp(b[next].status, "recording")) {
+			const char *wd = b[next].work_dir ? b[next].work_dir
+							  : "";
+			struct strbuf prov = STRBUF_INIT;
+
+			log_warning("finishing the recording of build %lld "
+				    "(%s %s), interrupted earlier",
+				    (long long)b[next].id,
+				    b[next].process_name, b[next].output_key);
+			strbuf_addstr(&prov, "(recovered)");
+			rc = record_output(r, &b[next], wd, true, prov.buf, "",
+					   cnt);
+			strbuf_release(&prov);
+			next++;
+			if (rc)
+				goto out;
+		}
+		while (next < nb &&
+		       spawn_pool_has_room(&pool, b[next].cpu > 0
+							  ? (unsigned)b[next].cpu
+							  : 1)) {
+			struct job *j = NULL;
+			struct sr_build *x = &b[next++];
+
+			r->seen++;
+			if (r->opt.sample_every > 1 &&
+			    (r->seen - 1) % r->opt.sample_every != 0)
+				continue;
+			rc = start_build(r, &pool, x, &j, cnt);
+			if (rc < 0)
+				goto out;
+			rc = 0;
+			if (j) {
+				j->next_active = active;
+				active = j;
+			}
+		}
+		if (pool.used == 0)
+			continue;
+		if ((rc = drain(r, &pool, true, cnt, &stopped, &active)) ||
+		    stopped)
+			break;
+	}
+out:
+	if (!rc) {
+		int frc = flush(r, cnt);
+
+		if (frc)
+			rc = frc;
+	} else {
+		for (size_t i = 0; i < r->n_pending; i++)
+			pending_release(&r->pending[i]);
+		r->n_pending = 0;
+	}
+	if (stopped || rc) {
+		/* stop what runs; its builds go back to the queue */
+		if (pool.used)
+			(void)spawn_kill_all(&pool);
+		if (store_interrupt_builds(r->db, r->opt.run_id) && !rc)
+			rc = -1;
+	}
+	spawn_pool_release(&pool);
+	while (active) {
+		struct job *j = active;
+
+		active = j->next_active;
+		job_free(r, j);
+	}
+	store_sr_builds_free(b, nb);
+	if (rc)
+		return rc;
+	return stopped ? 1 : 0;
+}
+
+int
+runner_describe_ready(struct runner *r, struct strbuf *sb)
+{
+	struct sr_build *b = NULL;
+	size_t nb = 0;
+	int rc = store_builds_ready(r->db, 1000000, &b, &nb);
+
+	if (!rc)
+		rc = prefetch_inputs(r, b, nb);
+	for (size_t i = 0; !rc && i < nb; i++) {
+		struct strvec argv = STRVEC_INIT;
+		char *kw = NULL;
+		char v[VERSION_STRLEN];
+
+		rc = build_argv(r, &b[i], "<workdir>", &argv, &kw);
+		strbuf_addf(sb, "%s %s -> %s (version %s)\n  ",
+			    b[i].process_name, b[i].output_key,
+			    b[i].output_filename ? b[i].output_filename
+						 : "(RUN: no output)",
+			    version_format(&b[i].out_version, v));
+		join_argv(&argv, sb);
+		strbuf_addch(sb, '\n');
+		strvec_clear(&argv);
+		free(kw);
+	}
+	store_sr_builds_free(b, nb);
+	return rc;
+}

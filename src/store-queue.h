@@ -1,0 +1,48 @@
+/*
+ * store-queue.h - putting files on the processing queue on purpose
+ * (reprocess, new code versions), run settings, process lookup.
+ */
+#ifndef CASCADE_STORE_QUEUE_H
+#define CASCADE_STORE_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compat.h"
+
+struct db;
+
+/* The run settings of the mission row (config "run:"). */
+struct store_run_settings {
+	int code_timeout_s, kill_grace_s, max_attempts, bad_after,
+		bad_within_s;
+	bool refuse_changed_code;
+};
+int store_run_settings_get(struct db *db, struct store_run_settings *out)
+	CASCADE_MUSTCHECK;
+
+/* store_process_id: a process by name or id; *id 0 if there is none. */
+int store_process_id(struct db *db, const char *name, int *id)
+	CASCADE_MUSTCHECK;
+
+/* What to queue: exactly one selector; dates optional (YYYY-MM-DD). */
+struct store_requeue {
+	const char *product;    /* name or id */
+	const char *instrument; /* name or id */
+	const char *code;       /* "PROCESS" or "PROCESS:I.Q.R": its inputs */
+	bool all;
+	const char *from, *to;
+	int version_bump;       /* -1 none, else 0..2 */
+	const char *reason;     /* recorded on the queue entry, or NULL */
+};
+
+/*
+ * store_requeue: queue the newest on-disk files selected (a file already
+ * queued gets the forced bump, which dbprocessing failed to do).  Returns
+ * 0 with *queued set, 1 when the selector names nothing (reported), or a
+ * negative db_status (reported).
+ */
+int store_requeue(struct db *db, const struct store_requeue *rq,
+		  int64_t run_id, long *queued) CASCADE_MUSTCHECK;
+
+#endif

@@ -1,0 +1,122 @@
+# 050-process: daily and per-file chains, windows and neighbours,
+# optional inputs, new input and code versions, forced bumps, the no-op
+# run, RUN steps, midnight-spanning files, dry runs and samples.
+. "$(dirname "$0")/lib.sh"
+t_begin process
+pipeline_setup
+export CASCADE_TEST_RUNLOG=$T/runlog
+
+ver() { # ver PRODUCT DATE: newest version of that product's file of that date
+	sql "SELECT interface_version || '.' || quality_version || '.' || revision_version FROM newest_file JOIN product USING (product_id) WHERE product_name = '$1' AND utc_file_date = '$2'"
+}
+nbuilds() { sql "SELECT count(*) FROM build"; }
+
+for d in 01 02 03 04 05; do deliver "pl_raw_202401${d}_v1.0.0.dat" "raw $d"; done
+expect_rc 0 "ProcessQueue ingests and processes" "$CASCADE" process-queue -m "$DB"
+contains "summary line" "$out" "process: 15 builds succeeded, 0 failed"
+for d in 01 02 03 04 05; do
+	equals "l1 of 2024-01-$d is 1.0.0" "$(ver l1 2024-01-$d)" "1.0.0"
+	equals "l2 of 2024-01-$d is 1.0.0" "$(ver l2 2024-01-$d)" "1.0.0"
+done
+[ -f "$ARC/l1/2024/pl_l1_20240103_v1.0.0.dat" ] && pass "l1 archived under its relative path" || fail "l1 archived under its relative path"
+equals "l1 of 03 was made from raw 02, 03 and 04 (its window)" \
+	"$(sql "SELECT string_agg(s.filename, ' ' ORDER BY s.filename) FROM file r JOIN filefilelink l ON l.resulting_file = r.file_id JOIN file s ON s.file_id = l.source_file WHERE r.filename = 'pl_l1_20240103_v1.0.0.dat'")" \
+	"pl_raw_20240102_v1.0.0.dat pl_raw_20240103_v1.0.0.dat pl_raw_20240104_v1.0.0.dat"
+equals "l1 of 01 has no day before: raw 01 and 02" \
+	"$(sql "SELECT count(*) FROM file r JOIN filefilelink l ON l.resulting_file = r.file_id WHERE r.filename = 'pl_l1_20240101_v1.0.0.dat'")" 2
+equals "every output has its code link" "$(sql "SELECT count(*) FROM file f JOIN filecodelink c ON c.resulting_file = f.file_id")" 10
+equals "the output content: date and inputs in date order" \
+	"$(head -4 "$ARC/l1/2024/pl_l1_20240103_v1.0.0.dat" | tr '\n' ' ')" "date 20240103 input pl_raw_20240102_v1.0.0.dat raw 02 input pl_raw_20240103_v1.0.0.dat "
+equals "argv as dbprocessing builds it" \
+	"$(sql "SELECT array_length(argv, 1), argv[2], argv[3], argv[4] LIKE '%/raw/2024/pl_raw_20240102_v1.0.0.dat', argv[7] LIKE '%/pl_l1_20240103_v1.0.0.dat' FROM build b JOIN process USING (process_id) WHERE process_name = 'l1' AND output_key = '2024-01-03'")" \
+	"7|--date|20240103|t|t"
+equals "build rows carry timings, CPU, RSS, host, log" \
+	"$(sql "SELECT count(*) FROM build WHERE status = 'succeeded' AND started_at <= ended_at AND cpu_user_s IS NOT NULL AND max_rss_kb > 0 AND hostname IS NOT NULL AND log_path IS NOT NULL AND exit_code = 0")" 15
+equals "RUN builds record no file but their inputs" \
+	"$(sql "SELECT count(*), bool_and(output_file_id IS NULL), sum(array_length(input_file_ids, 1)) FROM build JOIN process USING (process_id) WHERE process_name = 'summary'")" "5|t|5"
+equals "the RUN code saw the l2 files" "$(grep -c '^run pl_l2_' "$T/runlog")" 5
+equals "queue empty" "$(sql "SELECT count(*) FROM processqueue")" 0
+equals "run record" "$(sql "SELECT status, builds_ok, builds_failed FROM logging WHERE command = 'process-queue' ORDER BY logging_id DESC LIMIT 1")" "ok|15|0"
+
+# nothing new: a second run runs no code and says nothing
+n0=$(nbuilds)
+expect_rc 0 "second run with nothing new" "$CASCADE" process-queue -m "$DB"
+equals "it printed nothing" "$out$err" ""
+equals "it ran no code" "$(nbuilds)" "$n0"
+
+# a new input version: its day and the neighbours that see it are rebuilt
+deliver pl_raw_20240103_v1.1.0.dat "raw 03, better"
+expect_rc 0 "a new version of raw 03" "$CASCADE" process-queue -m "$DB"
+for d in 02 03 04; do equals "l1 of $d bumped to 1.1.0 (window)" "$(ver l1 2024-01-$d)" "1.1.0"; done
+for d in 01 05; do equals "l1 of $d untouched" "$(ver l1 2024-01-$d)" "1.0.0"; done
+for d in 02 03 04; do equals "l2 of $d follows to 1.1.0" "$(ver l2 2024-01-$d)" "1.1.0"; done
+[ -f "$ARC/l1/2024/pl_l1_20240103_v1.0.0.dat" ] && pass "the old version stays archived" || fail "the old version stays archived"
+equals "l1 03 1.1.0 uses raw 03 1.1.0" \
+	"$(sql "SELECT count(*) FROM file r JOIN filefilelink l ON l.resulting_file = r.file_id JOIN file s ON s.file_id = l.source_file WHERE r.filename = 'pl_l1_20240103_v1.1.0.dat' AND s.filename = 'pl_raw_20240103_v1.1.0.dat'")" 1
+deliver pl_raw_20240103_v1.1.1.dat "raw 03, revised"
+expect_rc 0 "a revision of raw 03" "$CASCADE" process-queue -m "$DB"
+equals "a revision bumps the revision" "$(ver l1 2024-01-03)" "1.1.1"
+
+# a neighbour's data alone makes no output for a day with no input
+deliver pl_raw_20240107_v1.0.0.dat "raw 07"
+expect_rc 0 "raw 07 (no 06, no 08)" "$CASCADE" process-queue -m "$DB"
+equals "l1 of 07 made" "$(ver l1 2024-01-07)" "1.0.0"
+equals "no l1 of 06 or 08 from neighbours alone" "$(sql "SELECT count(*) FROM file WHERE filename LIKE 'pl_l1_2024010[68]%'")" 0
+
+# an optional input appears: an input added bumps quality
+deliver pl_aux_20240105_v1.0.0.dat "aux 05"
+expect_rc 0 "optional aux for 05" "$CASCADE" process-queue -m "$DB"
+equals "l1 05 rebuilt with a quality bump" "$(ver l1 2024-01-05)" "1.1.0"
+contains "l1 05 used the aux file" "$(cat "$ARC"/l1/2024/pl_l1_20240105_v1.1.0.dat)" "aux 05"
+
+# a forced bump from the queue
+expect_rc 0 "reprocess raw 01 with --force 2" cascade reprocess --product raw --from 2024-01-01 --to 2024-01-01 --force 2
+contains "reprocess says what it queued" "$out" "1 files queued"
+expect_rc 0 "process the forced bump" cascade process
+equals "l1 of 01 bumped in revision" "$(ver l1 2024-01-01)" "1.0.1"
+equals "the neighbour l1 of 02 was re-evaluated, not forced" "$(ver l1 2024-01-02)" "1.1.1"
+expect_rc 2 "reprocess of an unknown product" cascade reprocess --product nosuch
+contains "unknown product named" "$err" 'product "nosuch" names no product'
+
+# a file spanning midnight affects two days
+printf 'SPAN 2024-01-01 1.0.0 2024-01-01T20:00:00Z 2024-01-02T04:00:00Z\n' > "$IN/pl_span_20240101_v1.0.0.dat"
+expect_rc 0 "a midnight-spanning file" "$CASCADE" process-queue -m "$DB"
+equals "it made outputs for both days" "$(sql "SELECT count(*) FROM file WHERE filename IN ('pl_spanl1_20240101_v1.0.0.dat', 'pl_spanl1_20240102_v1.0.0.dat')")" 2
+
+# a new code version applied through the config: its outputs are rebuilt
+sed 's/version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01, arguments: "--date {DATE}"}/version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01, arguments: "--date {DATE}", active: false}\n      - {filename: concat.sh, relative_path: ., version: 1.0.1, output_interface_version: 1, start_date: 2000-01-01, arguments: "--date {DATE}"}/' "$T/pipeline.yaml" > "$T/newcode.yaml"
+expect_rc 0 "apply a new l1 code version" cascade config apply "$T/newcode.yaml"
+contains "apply queues the reprocessing" "$out" "queued 7 input files of l1 for reprocessing"
+expect_rc 0 "process after the new code" cascade process
+equals "l1 of 02 rebuilt: code revision bumps the revision" "$(ver l1 2024-01-02)" "1.1.2"
+equals "l1 of 07 rebuilt" "$(ver l1 2024-01-07)" "1.0.1"
+equals "new outputs link the new code" "$(sql "SELECT c.revision_version FROM file f JOIN filecodelink l ON l.resulting_file = f.file_id JOIN code c ON c.code_id = l.source_code WHERE f.filename = 'pl_l1_20240107_v1.0.1.dat'")" 1
+
+# a code changed on disk without a version bump is refused
+echo "# edited in place" >> "$T/codes/concat.sh"
+expect_rc 0 "reprocess raw 07" cascade reprocess --product raw --from 2024-01-07 --to 2024-01-07 --force 2
+expect_rc 1 "the changed code is refused" cascade process
+contains "the refusal says why" "$err" "changed on disk since it was registered"
+equals "recorded as a code failure" "$(sql "SELECT kind FROM failure WHERE build_id IS NOT NULL ORDER BY failure_id DESC LIMIT 1")" "code"
+
+# dry run and sample change nothing
+deliver pl_raw_20240109_v1.0.0.dat "raw 09"
+expect_rc 0 "ingest raw 09" cascade ingest
+cp "$FIX/pcodes/concat.sh" "$T/codes/concat.sh"
+n0=$(nbuilds)
+expect_rc 0 "process --dry-run" cascade process --dry-run
+contains "the dry run lists the build" "$out" "l1 2024-01-09 -> pl_l1_20240109_v1.0.0.dat"
+contains "with its command line" "$out" "concat.sh --date 20240109"
+equals "the dry run planned nothing for real" "$(nbuilds) $(sql "SELECT count(*) FROM processqueue")" "$n0 1"
+expect_rc 0 "process --sample 1" cascade process --sample 1 --scratch "$T/scratch"
+[ -f "$T/scratch/pl_l1_20240109_v1.0.0.dat" ] && pass "the sample output is in the scratch directory" || fail "the sample output is in the scratch directory" "$(ls "$T/scratch" 2>&1)"
+equals "the sample recorded nothing" "$(nbuilds) $(sql "SELECT count(*) FROM processqueue")" "$n0 1"
+[ ! -e "$ARC/l1/2024/pl_l1_20240109_v1.0.0.dat" ] && pass "the sample archived nothing" || fail "the sample archived nothing"
+
+# run-process: a date range on demand
+expect_rc 0 "run-process l1 for two days, forced" cascade run-process l1 --from 2024-01-01 --to 2024-01-02 --force 2
+equals "l1 of 01 rebuilt by run-process" "$(ver l1 2024-01-01)" "1.0.3"
+expect_rc 2 "run-process of an unknown process" cascade run-process nosuch --from 2024-01-01
+expect_rc 2 "run-process with a bad date" cascade run-process l1 --from 2024-13-01
+equals "no flag left" "$(sql "SELECT count(*) FROM logging WHERE currently_processing")" 0
+t_end
