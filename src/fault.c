@@ -42,12 +42,14 @@ load(void)
 		memcpy(p->name, env, nlen);
 		p->name[nlen] = '\0';
 		p->nth = 1;
-		if (*rest == ':') {
-			p->pause = !strncmp(rest + 1, "pause", 5);
-			rest += 1 + strcspn(rest + 1, "@,");
+		/* ":ACTION" and "@N", in either order */
+		while (*rest == ':' || *rest == '@') {
+			if (*rest == ':')
+				p->pause = !strncmp(rest + 1, "pause", 5);
+			else
+				p->nth = strtol(rest + 1, NULL, 10);
+			rest += 1 + strcspn(rest + 1, ":@,");
 		}
-		if (*rest == '@')
-			p->nth = strtol(rest + 1, NULL, 10);
 		n_points++;
 		env += len;
 		if (*env == ',')

@@ -4,7 +4,8 @@
  * A fault point is a named place in the code where a test can make the
  * process die or stop, set through the environment:
  *
- *   CASCADE_FAULT="NAME[:ACTION][@N][,...]"
+ *   CASCADE_FAULT="NAME[:ACTION][@N][,...]"   (":ACTION" and "@N" in
+ *                                               either order)
  *
  * ACTION is "kill" (default: SIGKILL ourselves, as a crash would) or
  * "pause" (open the FIFO named by CASCADE_FAULT_FIFO for reading and wait

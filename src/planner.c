@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "fault.h"
 #include "fnformat.h"
 #include "log.h"
 #include "sha.h"
@@ -431,6 +432,7 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	    (rc = store_queue_delete(p->db, files, nf)) ||
 	    (!opt->in_transaction && (rc = db_commit(p->db))))
 		goto out;
+	fault_point("plan-committed");
 	log_info("planned batch %lld: %zu queue entries, %zu builds",
 		 (long long)*batch_id, nf, nb);
 out:

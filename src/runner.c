@@ -388,8 +388,12 @@ runner_recover(struct runner *r, struct runner_counts *counts)
 	long reset = 0, poisoned = 0;
 	int rc;
 
+	/*
+	 * A batch is poison when controllers died on it at least three times
+	 * in a row (and at least bad_after times) without finishing a build.
+	 */
 	rc = store_recover_builds(r->db, r->opt.run_id,
-				  r->opt.bad_after > 0 ? r->opt.bad_after : 3,
+				  r->opt.bad_after > 3 ? r->opt.bad_after : 3,
 				  &dirs, &reset, &poisoned);
 	for (size_t i = 0; !rc && i < dirs.nr; i++)
 		remove_tree(dirs.v[i]);
@@ -1156,6 +1160,10 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			strbuf_release(&prov);
 			next++;
 			if (rc)
+				goto out;
+			/* commit what a dead run left before anything new */
+			if ((next == nb || strcmp(b[next].status, "recording")) &&
+			    (rc = flush(r, cnt)))
 				goto out;
 		}
 		while (next < nb &&

@@ -1,0 +1,47 @@
+# 051-process-failures: codes that fail, crash by signal, hang past their
+# timeout, write no output, write the wrong file, or leave a grandchild
+# running; retries, bad builds, and that one failure stops nothing else.
+. "$(dirname "$0")/lib.sh"
+t_begin process_failures
+pipeline_setup
+export CASCADE_TEST_GRANDCHILD=$T/grandchild.pid
+
+deliver pl_bad_20240201_v1.0.0.dat "poison"
+deliver pl_raw_20240201_v1.0.0.dat "raw"
+expect_rc 1 "a run with failing codes exits 1" "$CASCADE" process-queue -m "$DB"
+contains "the summary counts them" "$out" "bad"
+st() { sql "SELECT status FROM build JOIN process USING (process_id) WHERE process_name = '$1' ORDER BY build_id DESC LIMIT 1"; }
+equals "the healthy chain still ran (l1)" "$(st l1)" "succeeded"
+equals "the healthy chain still ran (l2)" "$(st l2)" "succeeded"
+equals "grandchild leaver succeeded" "$(st p_gc)" "succeeded"
+gc=$(cat "$T/grandchild.pid")
+if [ -n "$gc" ] && kill -0 "$gc" 2>/dev/null && ! grep -q '^State:.*Z' /proc/$gc/status 2>/dev/null; then
+	fail "the grandchild was killed" "pid $gc still running"
+else
+	pass "the grandchild was killed"
+fi
+for p in p_fail p_crash p_hang p_noout p_wrong; do
+	equals "$p: marked bad after 2 quick failures" "$(st $p)" "bad"
+	equals "$p: tried twice" "$(sql "SELECT attempt FROM build JOIN process USING (process_id) WHERE process_name = '$p'")" 2
+done
+kind() { sql "SELECT f.kind FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = '$1'"; }
+equals "exit status recorded" "$(kind p_fail)|$(sql "SELECT exit_code FROM build JOIN process USING (process_id) WHERE process_name = 'p_fail'")" "exit|3"
+contains "stderr tail kept for people" "$(sql "SELECT stderr_tail FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = 'p_fail'")" "no coefficients for this day"
+equals "signal recorded" "$(kind p_crash)|$(sql "SELECT term_signal FROM build JOIN process USING (process_id) WHERE process_name = 'p_crash'")" "signal|11"
+equals "timeout recorded" "$(kind p_hang)" "timeout"
+contains "timeout reason" "$(sql "SELECT reason FROM build JOIN process USING (process_id) WHERE process_name = 'p_hang'")" "timing out"
+equals "missing output recorded" "$(kind p_noout)" "no-output"
+equals "wrong output recorded" "$(kind p_wrong)" "wrong-output"
+contains "wrong output named" "$(sql "SELECT reason FROM build JOIN process USING (process_id) WHERE process_name = 'p_wrong'")" "not_what_you_asked_for.dat"
+equals "no output file row for any failure" "$(sql "SELECT count(*) FROM file WHERE filename LIKE 'pl_o%' AND filename NOT LIKE 'pl_ogc%'")" 0
+equals "nothing failed left in the archive" "$(find "$ARC/o" -type f 2>/dev/null | grep -vc ogc)" 0
+[ -f "$(sql "SELECT log_path FROM build JOIN process USING (process_id) WHERE process_name = 'p_hang'")" ] && pass "the log of a failure is kept" || fail "the log of a failure is kept"
+equals "run record says failed" "$(sql "SELECT status, exit_status FROM logging WHERE command = 'process-queue' ORDER BY logging_id DESC LIMIT 1")" "failed|1"
+
+# bad builds are left for a person: the next run does not retry them
+expect_rc 0 "the next run leaves bad builds alone" "$CASCADE" process-queue -m "$DB"
+equals "no new attempts" "$(sql "SELECT sum(attempt) FROM build JOIN process USING (process_id) WHERE process_name LIKE 'p_%' AND process_name <> 'p_gc'")" 10
+expect_rc 0 "reprocessing the poison input" cascade reprocess --product bad_in --force 2
+expect_rc 0 "a bad key is not planned again" cascade process
+equals "still no new attempts" "$(sql "SELECT count(*) FROM build JOIN process USING (process_id) WHERE process_name = 'p_fail'")" 1
+t_end
