@@ -159,10 +159,12 @@ install: $(BIN)
 		scripts/cascade-processqueue.timer $(DESTDIR)$(DOCDIR)/examples/
 	$(INSTALL) -m 0755 scripts/cascade-flag.sh \
 		$(DESTDIR)$(BINDIR)/cascade-flag
+	$(INSTALL) -m 0755 scripts/cascade-queue.sh \
+		$(DESTDIR)$(BINDIR)/cascade-queue
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cascade $(DESTDIR)$(BINDIR)/ProcessQueue \
-		$(DESTDIR)$(BINDIR)/cascade-flag
+		$(DESTDIR)$(BINDIR)/cascade-flag $(DESTDIR)$(BINDIR)/cascade-queue
 	for f in $(MAN); do s=$${f##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 	rm -rf $(DESTDIR)$(DOCDIR)

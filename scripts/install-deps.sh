@@ -6,8 +6,10 @@
 #
 # Needs root (apt-get).  Debian 12 (bookworm) or later.
 set -eu
+# python3: the integration tests read --json output with its json module
+# (python3-minimal does not have it)
 PACKAGES="gcc make pkg-config libc6-dev libpq-dev libyaml-dev libcunit1-dev
-postgresql postgresql-common postgresql-client mandoc"
+postgresql postgresql-common postgresql-client mandoc graphviz python3"
 
 missing=
 for p in $PACKAGES; do

@@ -428,6 +428,7 @@ cmd_reprocess(struct ctx *ctx, int argc, char **argv)
 	rq.product = product;
 	rq.instrument = instrument;
 	rq.code = code;
+	rq.all = all;
 	rq.from = from;
 	rq.to = to;
 	rq.version_bump = force;

@@ -42,6 +42,23 @@ static const struct cmd_entry commands[] = {
 	{"reprocess", cmd_reprocess,
 	 "queue files so that their derived products are rebuilt"},
 	{"flag", cmd_flag, "show or clear the processing flag"},
+	{"status", cmd_status,
+	 "show the flag, queue, runs, builds, batches and failures"},
+	{"runs", cmd_runs, "list runs, filtered (--since, --command, ...)"},
+	{"builds", cmd_builds,
+	 "list builds, filtered (--process, --state, ...)"},
+	{"show", cmd_show, "show everything about one build (show build ID)"},
+	{"failures", cmd_failures,
+	 "list, show, resolve or retry failures awaiting a person"},
+	{"stats", cmd_stats, "per-process build statistics over a period"},
+	{"queue", cmd_queue, "list or flush the processing queue"},
+	{"check", cmd_check,
+	 "compare the archive on disk with the database; --repair"},
+	{"purge", cmd_purge, "delete files from the database and the archive"},
+	{"prune", cmd_prune, "delete superseded versions older than a cutoff"},
+	{"move-product", cmd_move_product,
+	 "move a product's files to a new relative_path"},
+	{"graph", cmd_graph, "print the product/process graph as Graphviz DOT"},
 };
 
 /* make sure fds 0-2 are open, so no file we open becomes stdout */

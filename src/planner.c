@@ -30,6 +30,7 @@ struct planner {
 	struct fnformat **formats; /* output name template per product */
 	struct sb_process *processes;
 	size_t n_processes;
+	int64_t last_seq; /* filtered runs walk the queue, leaving it */
 };
 
 int
@@ -420,7 +421,8 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 		return rc;
 	rc = store_queue_claim(p->db, opt->batch_size > 0 ? opt->batch_size
 							  : 500,
-			       opt->only, opt->skip_run, &c, &nc, &files, &nf,
+			       opt->only, opt->skip_run, p->last_seq,
+			       &p->last_seq, &c, &nc, &files, &nf,
 			       &not_newest);
 	if (rc || nf == 0)
 		goto out;
@@ -428,8 +430,15 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	cnt->not_newest += not_newest;
 	if ((rc = plan_candidates(p, c, nc, &b, &nb, cnt)))
 		goto out;
+	/*
+	 * Entries are done with, unless -o/-s kept some of their processes
+	 * from running: then they stay queued for a later full run (which
+	 * finds the processes that did run up to date), and this run walks
+	 * past them by seq instead.
+	 */
 	if ((rc = store_batch_create(p->db, opt->run_id, b, nb, batch_id)) ||
-	    (rc = store_queue_delete(p->db, files, nf)) ||
+	    (!opt->only && !opt->skip_run &&
+	     (rc = store_queue_delete(p->db, files, nf))) ||
 	    (!opt->in_transaction && (rc = db_commit(p->db))))
 		goto out;
 	fault_point("plan-committed");

@@ -179,7 +179,8 @@ store_candidates_free(struct sb_candidate *c, size_t n)
  */
 static const char claim_sql[] =
 	"WITH q AS (SELECT file_id, version_bump FROM public.processqueue "
-	"  ORDER BY seq LIMIT $1::int FOR UPDATE SKIP LOCKED), "
+	"  WHERE seq > $4::bigint ORDER BY seq LIMIT $1::int "
+	"  FOR UPDATE SKIP LOCKED), "
 	"qf AS (SELECT q.file_id, q.version_bump, f.product_id, "
 	"  f.utc_file_date AS d, "
 	"  coalesce(f.utc_start_time::date, f.utc_file_date) AS d0, "
@@ -219,18 +220,19 @@ static const char claim_sql[] =
 	"    WHEN 'MONTHLY' THEN (ks + interval '1 month')::date - 1 "
 	"    WHEN 'YEARLY' THEN (ks + interval '1 year')::date - 1 "
 	"    ELSE ks END AS ke, "
-	"  kw, coalesce(max(version_bump) FILTER (WHERE own), -1), "
+	"  kw, coalesce(min(version_bump) FILTER (WHERE own), -1), "
 	"  bool_or(own) "
 	"FROM keyed GROUP BY process_id, tb, op, ks, kw "
 	"ORDER BY process_id, ks, kw";
 
 int
 store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
+		  int64_t after_seq, int64_t *max_seq,
 		  struct sb_candidate **cands, size_t *ncands, int64_t **files,
 		  size_t *nfiles, long *not_newest)
 {
-	char lim[16];
-	const char *params[3];
+	char lim[16], after[32];
+	const char *params[4], *first[2];
 	struct db_res *res = NULL;
 	struct sb_candidate *c = NULL;
 	int rc;
@@ -241,9 +243,13 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 	*nfiles = 0;
 	*not_newest = 0;
 	snprintf(lim, sizeof(lim), "%d", limit);
+	snprintf(after, sizeof(after), "%lld", (long long)after_seq);
 	params[0] = lim;
 	params[1] = only;
 	params[2] = skip_run ? "t" : "f";
+	params[3] = after;
+	first[0] = lim;
+	first[1] = after;
 
 	/* the claimed entries themselves (locks them for this transaction) */
 	rc = db_query(db,
@@ -253,14 +259,14 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 		      "g.exists_on_disk AND (g.interface_version, "
 		      "g.quality_version, g.revision_version) > "
 		      "(f.interface_version, f.quality_version, "
-		      "f.revision_version)) FROM (SELECT file_id, seq FROM "
-		      "public.processqueue ORDER BY seq LIMIT $1::int FOR "
-		      "UPDATE SKIP LOCKED) q JOIN public.file f USING "
-		      "(file_id) ORDER BY q.seq",
-		      1, params, 0, &res);
+		      "f.revision_version)), q.seq FROM (SELECT file_id, seq "
+		      "FROM public.processqueue WHERE seq > $2::bigint ORDER BY "
+		      "seq LIMIT $1::int FOR UPDATE SKIP LOCKED) q JOIN "
+		      "public.file f USING (file_id) ORDER BY q.seq",
+		      2, first, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 2, "claimed queue")) {
+	if (db_res_check_shape(res, -1, 3, "claimed queue")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -269,7 +275,8 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 		bool newest;
 
 		if (db_res_int64(res, r, 0, &(*files)[r]) ||
-		    db_res_bool(res, r, 1, &newest))
+		    db_res_bool(res, r, 1, &newest) ||
+		    db_res_int64(res, r, 2, max_seq))
 			rc = -1;
 		else if (!newest)
 			(*not_newest)++;
@@ -279,7 +286,7 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 	if (rc || *nfiles == 0)
 		return rc;
 
-	rc = db_query(db, claim_sql, 3, params, 0, &res);
+	rc = db_query(db, claim_sql, 4, params, 0, &res);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, -1, 8, "candidates")) {

@@ -55,17 +55,18 @@ int store_processes_load(struct db *db, struct sb_process **out, size_t *n)
 void store_processes_free(struct sb_process *p, size_t n);
 
 /*
- * store_queue_claim: lock and read up to limit queue entries (FIFO, SKIP
- * LOCKED), returning the (process, key) candidates they affect and the
+ * store_queue_claim: lock and read up to limit queue entries after
+ * after_seq (FIFO, SKIP LOCKED; *max_seq gets the last one's seq), returning the (process, key) candidates they affect and the
  * claimed file ids (*files, *nfiles; caller frees) and how many of them
  * were not the newest version of their product and date (*not_newest).
  * Inside the caller's transaction; the caller deletes the claimed entries
  * with store_queue_delete when the plan is stored.
  */
 int store_queue_claim(struct db *db, int limit, const char *only,
-		      bool skip_run, struct sb_candidate **cands,
-		      size_t *ncands, int64_t **files, size_t *nfiles,
-		      long *not_newest) CASCADE_MUSTCHECK;
+		      bool skip_run, int64_t after_seq, int64_t *max_seq,
+		      struct sb_candidate **cands, size_t *ncands,
+		      int64_t **files, size_t *nfiles, long *not_newest)
+	CASCADE_MUSTCHECK;
 void store_candidates_free(struct sb_candidate *c, size_t n);
 int store_queue_delete(struct db *db, const int64_t *files, size_t n)
 	CASCADE_MUSTCHECK;

@@ -118,5 +118,17 @@ expect_rc 0 "run-process l1 for two days, forced" cascade run-process l1 --from 
 equals "l1 of 01 rebuilt by run-process" "$(ver l1 2024-01-01)" "1.0.3"
 expect_rc 2 "run-process of an unknown process" cascade run-process nosuch --from 2024-01-01
 expect_rc 2 "run-process with a bad date" cascade run-process l1 --from 2024-13-01
+# -o/--only and -s/--skip-run, dbprocessing's options
+deliver pl_raw_20240111_v1.0.0.dat "raw 11"
+expect_rc 0 "ProcessQueue -o l1" "$CASCADE" process-queue -o l1 -m "$DB"
+equals "-o: l1 of 11 made" "$(ver l1 2024-01-11)" "1.0.0"
+equals "-o: its l2 waits in the queue" "$(sql "SELECT count(*) FROM processqueue q JOIN file USING (file_id) WHERE filename = 'pl_l1_20240111_v1.0.0.dat'")" 1
+runs_before=$(grep -c . "$T/runlog")
+expect_rc 0 "ProcessQueue -s skips RUN processes" "$CASCADE" process-queue -s -m "$DB"
+equals "-s: l2 of 11 made" "$(ver l2 2024-01-11)" "1.0.0"
+equals "-s: the RUN step did not run" "$(grep -c . "$T/runlog")" "$runs_before"
+expect_rc 0 "a full run afterwards" "$CASCADE" process-queue -m "$DB"
+equals "the RUN step ran for the entries -s left queued" "$(grep -c 'run pl_l2_20240111' "$T/runlog")" 1
+equals "the queue is empty again" "$(sql "SELECT count(*) FROM processqueue")" 0
 equals "no flag left" "$(sql "SELECT count(*) FROM logging WHERE currently_processing")" 0
 t_end

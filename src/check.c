@@ -1,0 +1,853 @@
+/*
+ * check.c - consistency checks and repairs of the archive (see check.h).
+ *
+ * Owns the order of the checks and of the repairs' disk effects: a row
+ * is only marked "on disk" after its file was found with its recorded
+ * checksum, a file is only taken out of the archive once it has another
+ * name (in incoming, or at its recorded path), and a name is only
+ * removed when another name of the same file is kept.  The SQL is
+ * store-admin.c's, paths are archive.c's.
+ */
+#include "check.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "db.h"
+#include "fsutil.h"
+#include "ingest.h"
+#include "log.h"
+#include "store-admin.h"
+#include "store.h"
+#include "strvec.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* archive files looked up per query */
+#define DISK_BATCH 500
+
+static const char *const kind_names[CHECK_N_KINDS] = {
+	[CHECK_MISSING] = "missing",
+	[CHECK_CHECKSUM] = "checksum",
+	[CHECK_UNREADABLE] = "unreadable",
+	[CHECK_REAPPEARED] = "reappeared",
+	[CHECK_UNRECORDED] = "unrecorded",
+	[CHECK_MISPLACED] = "misplaced",
+	[CHECK_INGEST] = "ingest",
+	[CHECK_MOVE] = "move",
+	[CHECK_ORPHAN_LINK] = "orphan-link",
+	[CHECK_STALE] = "stale",
+	[CHECK_GAP] = "gap",
+	[CHECK_DUPLICATE] = "duplicate",
+	[CHECK_PATH] = "path",
+};
+
+const char *
+check_kind_name(enum check_kind kind)
+{
+	if (kind < 0 || kind >= CHECK_N_KINDS)
+		BUG("check kind %d", (int)kind);
+	return kind_names[kind];
+}
+
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct state {
+	struct db *db;
+	const struct store_mission *m;
+	const struct check_options *o;
+	struct check_counts *c;
+	struct archive *arch;
+	struct store_admin_product *products;
+	size_t n_products;
+	struct strvec journal_targets; /* excluded from "unrecorded" */
+	struct dir_id excl[4];         /* incoming, errors, codes, inspectors */
+	size_t n_excl;
+};
+
+CASCADE_PRINTF(6, 7)
+static void
+report(struct state *s, enum check_kind kind, const char *subject,
+       enum check_outcome outcome, const char *action, const char *fmt, ...)
+{
+	struct check_finding f;
+	struct strbuf detail = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&detail, fmt, ap);
+	va_end(ap);
+	if (!s->o->repair) {
+		outcome = CHECK_FOUND;
+		action = NULL;
+	}
+	f.kind = kind;
+	f.subject = subject;
+	f.detail = detail.buf;
+	f.outcome = outcome;
+	f.action = action;
+	s->c->found[kind]++;
+	s->c->findings++;
+	if (outcome == CHECK_REPAIRED)
+		s->c->repaired++;
+	else if (outcome == CHECK_LEFT)
+		s->c->left++;
+	if (s->o->report)
+		s->o->report(s->o->arg, &f);
+	strbuf_release(&detail);
+}
+
+/*
+ * load_archive: the mission's products as an archive; with override_id,
+ * that product's relative_path is taken to be override_rel.
+ */
+static int
+load_archive(struct db *db, const struct store_mission *m, int override_id,
+	     const char *override_rel, struct store_admin_product **products,
+	     size_t *n, struct archive **out)
+{
+	struct archive_product *ap;
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_admin_products(db, products, n)))
+		return rc;
+	ap = xcalloc(*n + 1, sizeof(*ap));
+	for (size_t i = 0; i < *n; i++) {
+		const struct store_admin_product *p = &(*products)[i];
+
+		ap[i].id = p->id;
+		ap[i].name = p->name;
+		ap[i].satellite = p->satellite;
+		ap[i].instrument = p->instrument;
+		ap[i].relative_path = override_id && p->id == override_id
+					      ? override_rel
+					      : p->relative_path;
+	}
+	rc = archive_new(m->name, m->rootdir, ap, *n, out);
+	free(ap);
+	return rc;
+}
+
+static void
+to_archive_file(const struct store_admin_file *f, struct archive_file *af)
+{
+	af->product_id = f->product_id;
+	af->filename = f->filename;
+	af->has_date = f->has_date;
+	af->date = f->date;
+	af->start_usec = f->start_usec;
+	af->version.interface = f->iv;
+	af->version.quality = f->qv;
+	af->version.revision = f->rv;
+	af->keywords = f->keywords;
+}
+
+static int
+file_path(const struct archive *a, const struct store_admin_file *f,
+	  struct strbuf *path, struct strbuf *err)
+{
+	struct archive_file af;
+
+	to_archive_file(f, &af);
+	strbuf_reset(path);
+	strbuf_reset(err);
+	return archive_path(a, &af, path, err);
+}
+
+/* -- interrupted ingests and moves ---------------------------------------- */
+
+static int
+check_journal(struct state *s)
+{
+	struct store_journal_entry *e = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_journal_list(s->db, &e, &n)) || n == 0)
+		goto out;
+	if (s->o->repair) {
+		struct ingest_counts ic = {0};
+
+		if ((rc = ingest_recover(s->db, &ic)))
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!s->o->repair)
+			strvec_push(&s->journal_targets, e[i].target);
+		report(s, CHECK_INGEST, e[i].source, CHECK_REPAIRED,
+		       "rolled back: the file is in incoming for the next "
+		       "ingest",
+		       "an ingest was killed while moving it to \"%s\"",
+		       e[i].target);
+	}
+out:
+	store_journal_free(e, n);
+	return rc;
+}
+
+static int
+check_moves(struct state *s)
+{
+	struct store_admin_move *mv = NULL;
+	size_t n = 0;
+	long moves = 0, removed = 0;
+	int rc;
+
+	if ((rc = store_admin_moves_pending(s->db, s->o->product_id, &mv, &n)) ||
+	    n == 0)
+		goto out;
+	if (s->o->repair &&
+	    (rc = check_finish_moves(s->db, s->m, s->o->product_id, 0, &moves,
+				     &removed)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (mv[i].committed)
+			report(s, CHECK_MOVE, mv[i].product, CHECK_REPAIRED,
+			       "completed: the old names were removed",
+			       "a move from \"%s\" to \"%s\" was killed after "
+			       "its commit: the files still have their old "
+			       "names too",
+			       mv[i].old_relative_path,
+			       mv[i].new_relative_path);
+		else
+			report(s, CHECK_MOVE, mv[i].product, CHECK_REPAIRED,
+			       "undone: the new names were removed",
+			       "a move from \"%s\" to \"%s\" was killed before "
+			       "its commit: files may have a second name in "
+			       "the new directory",
+			       mv[i].old_relative_path,
+			       mv[i].new_relative_path);
+	}
+out:
+	store_admin_moves_free(mv, n);
+	return rc;
+}
+
+/* -- the archive on disk ---------------------------------------------------- */
+
+static bool
+excluded(const struct state *s, const struct stat *st)
+{
+	for (size_t i = 0; i < s->n_excl; i++)
+		if (s->excl[i].dev == st->st_dev && s->excl[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
+static void
+exclude_dirs(struct state *s)
+{
+	const char *dirs[] = {s->m->incoming_dir, s->m->errordir,
+			      s->m->codedir, s->m->inspectordir};
+	struct stat root, st;
+	bool have_root = stat(s->m->rootdir, &root) == 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (!dirs[i] || stat(dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		/* codedir defaults to rootdir: never exclude the archive */
+		if (have_root && st.st_dev == root.st_dev &&
+		    st.st_ino == root.st_ino)
+			continue;
+		s->excl[s->n_excl].dev = st.st_dev;
+		s->excl[s->n_excl].ino = st.st_ino;
+		s->n_excl++;
+	}
+}
+
+static bool
+journaled(const struct state *s, const char *path)
+{
+	for (size_t i = 0; i < s->journal_targets.nr; i++)
+		if (!strcmp(s->journal_targets.v[i], path))
+			return true;
+	return false;
+}
+
+/* an archive file no row names: into incoming, for the next ingest */
+static void
+unrecorded(struct state *s, const char *path, const char *name)
+{
+	struct strbuf target = STRBUF_INIT, why = STRBUF_INIT;
+	struct stat st;
+
+	if (journaled(s, path))
+		return;
+	if (!s->o->repair) {
+		report(s, CHECK_UNRECORDED, path, CHECK_FOUND, NULL,
+		       "no file row is named \"%s\"", name);
+		return;
+	}
+	strbuf_addf(&target, "%s/%s", s->m->incoming_dir, name);
+	if (fsutil_mkdir_p(s->m->incoming_dir)) {
+		strbuf_addf(&why, "could not create \"%s\": %s",
+			    s->m->incoming_dir, strerror(errno));
+	} else if (lstat(target.buf, &st) == 0) {
+		strbuf_addf(&why, "incoming already has a file named \"%s\"",
+			    name);
+	} else if (fsutil_place(path, target.buf, false)) {
+		strbuf_addf(&why, "could not link it to \"%s\": %s", target.buf,
+			    strerror(errno));
+	} else if (fsutil_fsync_dir(s->m->incoming_dir) || unlink(path)) {
+		/* two names now: ingest adopts the archive one if identical */
+		strbuf_addf(&why, "it is in incoming, but could not be "
+				  "removed from the archive: %s",
+			    strerror(errno));
+	}
+	if (why.len) {
+		report(s, CHECK_UNRECORDED, path, CHECK_LEFT, why.buf,
+		       "no file row is named \"%s\"", name);
+	} else {
+		strbuf_addf(&why, "moved to \"%s\" for the next ingest",
+			    target.buf);
+		report(s, CHECK_UNRECORDED, path, CHECK_REPAIRED, why.buf,
+		       "no file row is named \"%s\"", name);
+	}
+	strbuf_release(&target);
+	strbuf_release(&why);
+}
+
+/* a file whose name has a row, found at another path than the row's */
+static void
+misplaced(struct state *s, const char *path, const struct store_admin_file *f,
+	  const char *expected)
+{
+	struct strbuf why = STRBUF_INIT;
+	enum check_outcome out = CHECK_LEFT;
+	struct stat st;
+	bool readable;
+
+	if (archive_same_file(path, expected)) {
+		if (s->o->repair && unlink(path) == 0) {
+			out = CHECK_REPAIRED;
+			strbuf_addstr(&why, "removed this extra name");
+		} else {
+			strbuf_addf(&why, "could not remove it: %s",
+				    strerror(errno));
+		}
+		report(s, CHECK_MISPLACED, path, out, why.buf,
+		       "another name of \"%s\"", expected);
+	} else if (lstat(expected, &st) != 0 && errno == ENOENT &&
+		   (!f->sha1 || archive_sha1_matches(path, f->sha1, &readable))) {
+		if (!s->o->repair) {
+			/* reported below */
+		} else if (archive_link(path, expected, f->sha1) < 0) {
+			strbuf_addf(&why, "could not link it to \"%s\": %s",
+				    expected, strerror(errno));
+		} else if (unlink(path) != 0) {
+			strbuf_addf(&why, "it is at \"%s\" too, but could not "
+					  "be removed here: %s",
+				    expected, strerror(errno));
+		} else {
+			out = CHECK_REPAIRED;
+			strbuf_addf(&why, "moved to \"%s\"", expected);
+		}
+		report(s, CHECK_MISPLACED, path, out, why.buf,
+		       "file \"%s\" belongs at \"%s\", where nothing is",
+		       f->filename, expected);
+	} else {
+		report(s, CHECK_MISPLACED, path, CHECK_LEFT,
+		       "a different file: compare them and remove one",
+		       "file \"%s\" is recorded at \"%s\"", f->filename,
+		       expected);
+	}
+	strbuf_release(&why);
+}
+
+struct disk_batch {
+	struct strvec paths;
+	struct strvec names;
+};
+
+static int
+flush_batch(struct state *s, struct disk_batch *b)
+{
+	struct store_admin_file *f = NULL;
+	struct strbuf expected = STRBUF_INIT, err = STRBUF_INIT;
+	int rc;
+
+	if (!b->names.nr)
+		return 0;
+	f = xcalloc(b->names.nr + 1, sizeof(*f));
+	rc = store_admin_files_by_name(s->db, b->names.v, b->names.nr, f);
+	for (size_t i = 0; !rc && i < b->names.nr; i++) {
+		s->c->disk_files++;
+		if (!f[i].id) {
+			unrecorded(s, b->paths.v[i], b->names.v[i]);
+			continue;
+		}
+		/* a row whose path cannot be computed is the row pass's */
+		if (file_path(s->arch, &f[i], &expected, &err) ||
+		    !strcmp(expected.buf, b->paths.v[i]))
+			continue;
+		misplaced(s, b->paths.v[i], &f[i], expected.buf);
+	}
+	store_admin_files_free(f, b->names.nr);
+	strbuf_release(&expected);
+	strbuf_release(&err);
+	strvec_clear(&b->paths);
+	strvec_clear(&b->names);
+	return rc;
+}
+
+/* walk root (iteratively) for files no row names at that path */
+static int
+walk(struct state *s, const char *root, struct disk_batch *b)
+{
+	struct strvec todo = STRVEC_INIT;
+	int rc = 0;
+
+	strvec_push(&todo, root);
+	while (!rc && todo.nr) {
+		char *dir = xstrdup(todo.v[todo.nr - 1]);
+		DIR *d;
+		struct dirent *de;
+
+		strvec_pop(&todo);
+		d = opendir(dir);
+		if (!d) {
+			if (errno != ENOENT)
+				report(s, CHECK_UNREADABLE, dir, CHECK_LEFT,
+				       "check its permissions",
+				       "could not open directory: %s",
+				       strerror(errno));
+			free(dir);
+			continue;
+		}
+		while (!rc) {
+			struct strbuf path = STRBUF_INIT;
+			struct stat st;
+			unsigned char type;
+
+			errno = 0;
+			de = readdir(d);
+			if (!de) {
+				if (errno)
+					report(s, CHECK_UNREADABLE, dir,
+					       CHECK_LEFT,
+					       "check the file system",
+					       "could not read directory: %s",
+					       strerror(errno));
+				break;
+			}
+			/*
+			 * dot-files: copies in progress, temporary names of
+			 * moves, and ".cascade" directories
+			 */
+			if (de->d_name[0] == '.')
+				continue;
+			strbuf_addf(&path, "%s/%s", dir, de->d_name);
+			type = de->d_type;
+			if (type == DT_UNKNOWN || type == DT_DIR) {
+				if (lstat(path.buf, &st) != 0) {
+					strbuf_release(&path);
+					continue;
+				}
+				type = S_ISDIR(st.st_mode)   ? DT_DIR
+				       : S_ISREG(st.st_mode) ? DT_REG
+				       : S_ISLNK(st.st_mode) ? DT_LNK
+							     : DT_UNKNOWN;
+			}
+			if (type == DT_DIR) {
+				if (!excluded(s, &st))
+					strvec_push(&todo, path.buf);
+			} else if (type == DT_REG || type == DT_LNK) {
+				strvec_push(&b->paths, path.buf);
+				strvec_push(&b->names, de->d_name);
+				if (b->names.nr >= DISK_BATCH)
+					rc = flush_batch(s, b);
+			}
+			strbuf_release(&path);
+		}
+		closedir(d);
+		free(dir);
+	}
+	strvec_clear(&todo);
+	return rc;
+}
+
+static int
+check_disk(struct state *s)
+{
+	struct strvec roots = STRVEC_INIT;
+	struct disk_batch b = {STRVEC_INIT, STRVEC_INIT};
+	int rc = 0;
+
+	exclude_dirs(s);
+	archive_roots(s->arch, s->o->product_id, &roots);
+	for (size_t i = 0; !rc && i < roots.nr; i++)
+		rc = walk(s, roots.v[i], &b);
+	if (!rc)
+		rc = flush_batch(s, &b);
+	strvec_clear(&b.paths);
+	strvec_clear(&b.names);
+	strvec_clear(&roots);
+	return rc;
+}
+
+/* -- the rows ------------------------------------------------------------- */
+
+static int
+check_rows_of(struct state *s, const struct store_admin_product *p)
+{
+	struct store_admin_file *f = NULL;
+	size_t n = 0;
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	int64_t *gone = NULL, *back = NULL;
+	size_t ngone = 0, nback = 0;
+	struct strvec gone_names = STRVEC_INIT, gone_paths = STRVEC_INIT;
+	struct strvec back_names = STRVEC_INIT, back_paths = STRVEC_INIT;
+	int rc;
+
+	if ((rc = store_admin_files_of_product(s->db, p->id, &f, &n)))
+		return rc;
+	gone = xcalloc(n + 1, sizeof(*gone));
+	back = xcalloc(n + 1, sizeof(*back));
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		bool readable;
+
+		s->c->files++;
+		if (file_path(s->arch, &f[i], &path, &err)) {
+			report(s, CHECK_PATH, f[i].filename, CHECK_LEFT,
+			       "correct the row or the product's "
+			       "relative_path",
+			       "no archive path: %s", err.buf);
+			continue;
+		}
+		if (!f[i].on_disk) {
+			if (lstat(path.buf, &st) != 0)
+				continue;
+			if (s->o->repair && f[i].sha1 &&
+			    !archive_sha1_matches(path.buf, f[i].sha1,
+						  &readable)) {
+				report(s, CHECK_REAPPEARED, f[i].filename,
+				       CHECK_LEFT,
+				       readable ? "its content differs from "
+						  "the row's SHA-1"
+						: "it cannot be read",
+				       "the row says it is not on disk; it is "
+				       "at \"%s\"",
+				       path.buf);
+				continue;
+			}
+			back[nback++] = f[i].id;
+			strvec_push(&back_names, f[i].filename);
+			strvec_push(&back_paths, path.buf);
+			continue;
+		}
+		if (stat(path.buf, &st) != 0) {
+			if (errno == ENOENT) {
+				gone[ngone++] = f[i].id;
+				strvec_push(&gone_names, f[i].filename);
+				strvec_push(&gone_paths, path.buf);
+			} else {
+				report(s, CHECK_UNREADABLE, f[i].filename,
+				       CHECK_LEFT, "check its permissions",
+				       "could not stat \"%s\": %s", path.buf,
+				       strerror(errno));
+			}
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			report(s, CHECK_UNREADABLE, f[i].filename, CHECK_LEFT,
+			       "put the file back in its place",
+			       "\"%s\" is not a regular file", path.buf);
+			continue;
+		}
+		if (!s->o->verify_checksums || !f[i].sha1)
+			continue;
+		s->c->checksummed++;
+		if (archive_sha1_matches(path.buf, f[i].sha1, &readable))
+			continue;
+		if (!readable)
+			report(s, CHECK_UNREADABLE, f[i].filename, CHECK_LEFT,
+			       "check its permissions and the disk",
+			       "could not read \"%s\": %s", path.buf,
+			       strerror(errno));
+		else
+			report(s, CHECK_CHECKSUM, f[i].filename, CHECK_LEFT,
+			       "restore it from a copy, or purge it and "
+			       "deliver it again",
+			       "the SHA-1 of \"%s\" is not the recorded %s",
+			       path.buf, f[i].sha1);
+	}
+	if (s->o->repair && ngone &&
+	    (rc = store_admin_set_on_disk(s->db, gone, ngone, false)))
+		goto out;
+	for (size_t i = 0; i < ngone; i++)
+		report(s, CHECK_MISSING, gone_names.v[i], CHECK_REPAIRED,
+		       "exists_on_disk set to false",
+		       "no file at \"%s\"", gone_paths.v[i]);
+	if (s->o->repair && nback &&
+	    (rc = store_admin_set_on_disk(s->db, back, nback, true)))
+		goto out;
+	for (size_t i = 0; i < nback; i++)
+		report(s, CHECK_REAPPEARED, back_names.v[i], CHECK_REPAIRED,
+		       "exists_on_disk set to true",
+		       "the row says it is not on disk; it is at \"%s\"",
+		       back_paths.v[i]);
+out:
+	store_admin_files_free(f, n);
+	free(gone);
+	free(back);
+	strvec_clear(&gone_names);
+	strvec_clear(&gone_paths);
+	strvec_clear(&back_names);
+	strvec_clear(&back_paths);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return rc;
+}
+
+static int
+check_rows(struct state *s)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < s->n_products; i++)
+		if (!s->o->product_id || s->products[i].id == s->o->product_id)
+			rc = check_rows_of(s, &s->products[i]);
+	return rc;
+}
+
+/* -- what SQL sees -------------------------------------------------------- */
+
+static int
+check_orphans(struct state *s)
+{
+	struct store_admin_finding *f = NULL;
+	size_t n = 0;
+	int64_t deleted = 0;
+	int rc;
+
+	if ((rc = store_admin_orphan_links(s->db, s->o->product_id, &f, &n)) ||
+	    n == 0)
+		goto out;
+	if (s->o->repair &&
+	    (rc = store_admin_orphan_links_delete(s->db, s->o->product_id,
+						  &deleted)))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		report(s, CHECK_ORPHAN_LINK, f[i].subject, CHECK_REPAIRED,
+		       "deleted", "%s", f[i].detail);
+out:
+	store_admin_findings_free(f, n);
+	return rc;
+}
+
+static int
+check_stale(struct state *s)
+{
+	struct store_admin_finding *f = NULL;
+	size_t n = 0;
+	int64_t last = 0, queued = 0, parents = 0;
+	struct strbuf action = STRBUF_INIT, reason = STRBUF_INIT;
+	int rc;
+
+	if ((rc = store_admin_stale(s->db, s->o->product_id, &f, &n)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		enum check_outcome out = CHECK_REPAIRED;
+
+		/* one output may be stale for several reasons: queue once */
+		if (s->o->repair && f[i].id != last) {
+			strbuf_reset(&reason);
+			strbuf_addf(&reason, "check --repair: stale output %s",
+				    f[i].subject);
+			rc = store_admin_queue_parents(s->db, &f[i].id, 1,
+						       s->o->run_id, reason.buf,
+						       &queued, &parents);
+			if (rc)
+				goto out;
+			last = f[i].id;
+			strbuf_reset(&action);
+			if (!parents)
+				strbuf_addstr(&action,
+					      "no input of it is on disk to "
+					      "queue");
+			else if (!queued)
+				strbuf_addstr(&action,
+					      "its inputs were already queued");
+			else
+				strbuf_addf(&action,
+					    "queued %lld input%s: the next "
+					    "ProcessQueue -p rebuilds it",
+					    (long long)queued,
+					    queued == 1 ? "" : "s");
+		}
+		if (!parents)
+			out = CHECK_LEFT;
+		report(s, CHECK_STALE, f[i].subject, out, action.buf, "%s",
+		       f[i].detail);
+	}
+out:
+	store_admin_findings_free(f, n);
+	strbuf_release(&action);
+	strbuf_release(&reason);
+	return rc;
+}
+
+static int
+check_sql_only(struct state *s, enum check_kind kind,
+	       int (*fn)(struct db *, int, struct store_admin_finding **,
+			 size_t *),
+	       const char *advice)
+{
+	struct store_admin_finding *f = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = fn(s->db, s->o->product_id, &f, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		report(s, kind, f[i].subject, CHECK_LEFT, advice, "%s",
+		       f[i].detail);
+	store_admin_findings_free(f, n);
+	return 0;
+}
+
+int
+check_run(struct db *db, const struct store_mission *m,
+	  const struct check_options *o, struct check_counts *c)
+{
+	struct state s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.m = m;
+	s.o = o;
+	s.c = c;
+	strvec_init(&s.journal_targets);
+	if ((rc = load_archive(db, m, 0, NULL, &s.products, &s.n_products,
+			       &s.arch)))
+		goto out;
+	/*
+	 * Interrupted work first, so the archive is whole; then the disk
+	 * (which may put a misplaced file back where its row says), then
+	 * the rows (which may mark files missing), then what SQL sees
+	 * (which sees the rows as repaired).
+	 */
+	if ((rc = check_journal(&s)) || (rc = check_moves(&s)) ||
+	    (rc = check_disk(&s)) || (rc = check_rows(&s)) ||
+	    (rc = check_orphans(&s)) || (rc = check_stale(&s)))
+		goto out;
+	if ((rc = check_sql_only(&s, CHECK_GAP, store_admin_gaps,
+				 "deliver the missing files, or accept the "
+				 "gap")))
+		goto out;
+	rc = check_sql_only(&s, CHECK_DUPLICATE, store_admin_duplicates,
+			    "purge all but one of them");
+out:
+	archive_free(s.arch);
+	store_admin_products_free(s.products, s.n_products);
+	strvec_clear(&s.journal_targets);
+	return rc;
+}
+
+/* -- finishing moves ------------------------------------------------------ */
+
+/*
+ * Finish (committed: remove the old names) or undo (linking: remove the
+ * new names) one move.  A name is only removed when the name kept is the
+ * same file, or both have the recorded SHA-1.
+ */
+static int
+finish_move(struct db *db, const struct store_mission *m,
+	    const struct store_admin_move *mv, long *removed)
+{
+	const char *drop_rel = mv->committed ? mv->old_relative_path
+					     : mv->new_relative_path;
+	const char *keep_rel = mv->committed ? mv->new_relative_path
+					     : mv->old_relative_path;
+	struct store_admin_product *p_drop = NULL, *p_keep = NULL;
+	size_t n_drop = 0, n_keep = 0, nf = 0;
+	struct archive *a_drop = NULL, *a_keep = NULL;
+	struct store_admin_file *f = NULL;
+	struct strbuf dp = STRBUF_INIT, kp = STRBUF_INIT, err = STRBUF_INIT;
+	struct strvec dirs = STRVEC_INIT;
+	int rc;
+
+	if ((rc = load_archive(db, m, mv->product_id, drop_rel, &p_drop,
+			       &n_drop, &a_drop)) ||
+	    (rc = load_archive(db, m, mv->product_id, keep_rel, &p_keep,
+			       &n_keep, &a_keep)) ||
+	    (rc = store_admin_files_of_product(db, mv->product_id, &f, &nf)))
+		goto out;
+	for (size_t i = 0; i < nf; i++) {
+		struct stat st;
+		bool r1, r2;
+
+		if (file_path(a_drop, &f[i], &dp, &err) ||
+		    file_path(a_keep, &f[i], &kp, &err) ||
+		    !strcmp(dp.buf, kp.buf) || lstat(dp.buf, &st) != 0)
+			continue;
+		if (!archive_same_file(dp.buf, kp.buf) &&
+		    !(f[i].sha1 && archive_sha1_matches(kp.buf, f[i].sha1, &r1) &&
+		      archive_sha1_matches(dp.buf, f[i].sha1, &r2))) {
+			log_warning("left \"%s\": it is not the file at \"%s\"",
+				    dp.buf, kp.buf);
+			continue;
+		}
+		if (unlink(dp.buf) != 0) {
+			rc = error("could not remove \"%s\": %s", dp.buf,
+				   strerror(errno));
+			goto out;
+		}
+		(*removed)++;
+		strbuf_reset(&err);
+		fsutil_dirname(dp.buf, &err);
+		if (!dirs.nr || strcmp(dirs.v[dirs.nr - 1], err.buf))
+			strvec_push(&dirs, err.buf);
+	}
+	/* directories left empty go too (best effort; rmdir keeps others) */
+	for (size_t i = 0; i < dirs.nr; i++)
+		if (strcmp(dirs.v[i], m->rootdir))
+			(void)rmdir(dirs.v[i]);
+	rc = store_admin_move_end(db, mv->id, mv->committed);
+out:
+	archive_free(a_drop);
+	archive_free(a_keep);
+	store_admin_products_free(p_drop, n_drop);
+	store_admin_products_free(p_keep, n_keep);
+	store_admin_files_free(f, nf);
+	strbuf_release(&dp);
+	strbuf_release(&kp);
+	strbuf_release(&err);
+	strvec_clear(&dirs);
+	return rc;
+}
+
+int
+check_finish_moves(struct db *db, const struct store_mission *m,
+		   int product_id, int64_t keep_id, long *moves, long *removed)
+{
+	struct store_admin_move *mv = NULL;
+	size_t n = 0;
+	int rc;
+
+	*moves = *removed = 0;
+	if ((rc = store_admin_moves_pending(db, product_id, &mv, &n)))
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (mv[i].id == keep_id)
+			continue;
+		rc = finish_move(db, m, &mv[i], removed);
+		if (!rc)
+			(*moves)++;
+	}
+	store_admin_moves_free(mv, n);
+	return rc;
+}

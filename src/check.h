@@ -1,0 +1,130 @@
+/*
+ * check.h - consistency of the archive and the database ("cascade check").
+ *
+ * check_run compares the file rows with the archive on disk and looks
+ * for the damage SQL can see:
+ *
+ *   missing        a row says the file is on disk; nothing is at its path
+ *   checksum       the file's SHA-1 differs from file.shasum (with
+ *                  verify_checksums)
+ *   unreadable     the file is there but cannot be read or is not a file
+ *   reappeared     a row says the file is not on disk; it is there
+ *   unrecorded     a file in a product directory that no row names
+ *   misplaced      a file whose name a row has, at another path
+ *   ingest         an ingest was killed between moving files and
+ *                  recording them (ingest_journal rows)
+ *   move           a move-product was killed (product_move rows
+ *                  'linking' or 'committed')
+ *   orphan-link    queue entries and links of files not on disk
+ *   stale          a newest output made from a superseded input or with
+ *                  a superseded or inactive code
+ *   gap            days with no file between a product's first and last
+ *   duplicate      several files with one product, date and version
+ *   path           a row whose archive path cannot be computed
+ *
+ * With repair (the caller holds the processing flag), what is safely
+ * fixable is fixed as it is found, and later checks see the result:
+ * missing -> exists_on_disk false; reappeared with the recorded SHA-1 ->
+ * exists_on_disk true; unrecorded -> moved to the incoming directory so
+ * that the next ingest records it (never deleted); misplaced, when it is
+ * another name of the recorded file -> that extra name removed, when
+ * nothing is at the recorded path and the content matches -> moved
+ * there; ingest -> rolled back (ingest_recover); move -> finished if it
+ * had committed, else undone (check_finish_moves); orphan-link ->
+ * rows deleted; stale -> the newest versions of the output's inputs
+ * queued, so that the next "ProcessQueue -p" rebuilds it.  checksum,
+ * unreadable, gap, duplicate, path and misplaced copies are left for a
+ * person, and said so.
+ *
+ * Findings are handed to a callback as they are made; nothing here writes
+ * to stdout.
+ */
+#ifndef CASCADE_CHECK_H
+#define CASCADE_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compat.h"
+
+struct db;
+struct store_mission;
+
+enum check_kind {
+	CHECK_MISSING,
+	CHECK_CHECKSUM,
+	CHECK_UNREADABLE,
+	CHECK_REAPPEARED,
+	CHECK_UNRECORDED,
+	CHECK_MISPLACED,
+	CHECK_INGEST,
+	CHECK_MOVE,
+	CHECK_ORPHAN_LINK,
+	CHECK_STALE,
+	CHECK_GAP,
+	CHECK_DUPLICATE,
+	CHECK_PATH,
+	CHECK_N_KINDS
+};
+
+/* check_kind_name: "missing", "checksum", ... as listed above. */
+const char *check_kind_name(enum check_kind kind);
+
+enum check_outcome {
+	CHECK_FOUND,    /* not repairing */
+	CHECK_REPAIRED, /* action says what was done */
+	CHECK_LEFT,     /* action says why it was left */
+};
+
+/* One finding.  All strings borrowed for the length of the callback. */
+struct check_finding {
+	enum check_kind kind;
+	const char *subject; /* a file name, path or product name */
+	const char *detail;
+	enum check_outcome outcome;
+	const char *action; /* NULL with CHECK_FOUND */
+};
+
+struct check_options {
+	int product_id;        /* 0: every product */
+	bool verify_checksums; /* read every file and compare its SHA-1 */
+	bool repair;           /* the caller holds the processing flag */
+	int64_t run_id;        /* the caller's run (queue entries name it) */
+	void (*report)(void *arg, const struct check_finding *f);
+	void *arg;
+};
+
+struct check_counts {
+	long found[CHECK_N_KINDS];
+	long findings;
+	long repaired;
+	long left;
+	long files;       /* rows looked at */
+	long disk_files;  /* archive files looked at */
+	long checksummed; /* files whose SHA-1 was compared */
+};
+
+/*
+ * check_run: run every check on mission m (one product with
+ * o->product_id), reporting each finding through o->report and counting
+ * it in *c.  Returns 0 (findings are not errors), or a negative
+ * db_status or -1 for a failure that stopped the check (reported).
+ */
+int check_run(struct db *db, const struct store_mission *m,
+	      const struct check_options *o, struct check_counts *c)
+	CASCADE_MUSTCHECK;
+
+/*
+ * check_finish_moves: settle the unfinished product moves of product_id
+ * (0: all) except keep_id (0: none): a move killed after its commit is
+ * finished (the old names removed), one killed before it is undone (the
+ * new names removed).  A name is removed only when the name kept is the
+ * same file (or both have the recorded SHA-1).  *moves gets the number
+ * of moves settled, *removed the names removed.  Needs the processing
+ * flag.  Returns 0 or negative (reported).
+ */
+int check_finish_moves(struct db *db, const struct store_mission *m,
+		       int product_id, int64_t keep_id, long *moves,
+		       long *removed) CASCADE_MUSTCHECK;
+
+#endif

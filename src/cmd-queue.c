@@ -1,0 +1,184 @@
+/*
+ * cmd-queue.c - "cascade queue list|flush": the processing queue.
+ *
+ * list prints the queue in the order ProcessQueue works it, with file
+ * names, products, versions, when and why each file was queued (or, with
+ * --count, only how many there are, like dbprocessing's
+ * printProcessQueue -c; the exit status stays 0).  flush empties it (or
+ * one product's part of it) under the processing flag, like
+ * flushProcessQueue.py, and records the run.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "log.h"
+#include "store-admin.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static const struct cmd_help help_queue = {
+	"queue", "list or flush the processing queue",
+	"list|flush [OPTION]...", "cascade-queue", 1, -1,
+};
+static const struct cmd_help help_list = {
+	"queue list", "list the processing queue",
+	"[--product=NAME] [--count] [OPTION]...", "cascade-queue", 0, 0,
+};
+static const struct cmd_help help_flush = {
+	"queue flush", "empty the processing queue",
+	"[--product=NAME] [--dry-run] [OPTION]...", "cascade-queue", 0, 0,
+};
+
+/* product NAME -> id; 0 when name is NULL.  Returns an exit status. */
+static int
+product_filter(struct ctx *ctx, const char *name, int *id)
+{
+	bool found;
+
+	*id = 0;
+	if (!name)
+		return EXIT_OK;
+	if (store_admin_product_id(ctx->db, name, id, &found))
+		return EXIT_DB;
+	if (!found) {
+		log_error("no product named \"%s\"", name);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* a name for a terminal: control characters shown as '?' */
+static const char *
+shown(const char *s, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	for (; *s; s++)
+		strbuf_addch(sb, (unsigned char)*s < 0x20 || *s == 0x7f ? '?'
+									: *s);
+	return sb->buf;
+}
+
+static int
+queue_list(struct ctx *ctx, int argc, char **argv)
+{
+	const char *product = NULL;
+	bool count = false;
+	const struct opt opts[] = {
+		{OPT_STRING, 'p', "product", &product, "NAME",
+		 "only files of product NAME"},
+		{OPT_BOOL, 'c', "count", &count, NULL,
+		 "print only the number of entries"},
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct store_admin_queue_entry *e = NULL;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	size_t n = 0;
+	int pid, rc, wp = 7, wf = 4;
+
+	opt_parse(ctx, &help_list, opts, argc, argv);
+	if ((rc = ctx_setup(ctx, CTX_MISSION)) ||
+	    (rc = product_filter(ctx, product, &pid)))
+		return ctx_finish(ctx, rc, NULL, NULL);
+	if (count) {
+		int64_t k;
+
+		if (store_admin_queue_count(ctx->db, pid, &k))
+			return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+		printf("%lld\n", (long long)k);
+		return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+	}
+	if (store_admin_queue_list(ctx->db, pid, &e, &n))
+		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+	if (!n) {
+		printf("the queue is empty\n");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int lp = (int)strlen(e[i].product), lf = (int)strlen(e[i].filename);
+
+		wp = lp > wp ? lp : wp;
+		wf = lf > wf ? lf : wf;
+	}
+	printf("%-6s %-19s %-*s %-10s %-9s %-*s %s\n", "seq", "queued (UTC)", wp,
+	       "product", "date", "version", wf, "file", "reason");
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf ver = STRBUF_INIT;
+
+		strbuf_addstr(&ver, e[i].version);
+		if (*e[i].bump)
+			strbuf_addf(&ver, "+%s", e[i].bump);
+		printf("%-6lld %-19s %-*s %-10s %-9s %-*s %s\n",
+		       (long long)e[i].seq, e[i].queued_at, wp,
+		       shown(e[i].product, &a), e[i].date, ver.buf, wf,
+		       shown(e[i].filename, &b), e[i].reason);
+		strbuf_release(&ver);
+	}
+	printf("%zu entr%s\n", n, n == 1 ? "y" : "ies");
+out:
+	strbuf_release(&a);
+	strbuf_release(&b);
+	store_admin_queue_free(e, n);
+	return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+}
+
+static int
+queue_flush(struct ctx *ctx, int argc, char **argv)
+{
+	const char *product = NULL;
+	bool dry_run = false;
+	const struct opt opts[] = {
+		{OPT_STRING, 'p', "product", &product, "NAME",
+		 "only files of product NAME"},
+		{OPT_BOOL, 'n', "dry-run", &dry_run, NULL,
+		 "say how many entries would go; change nothing"},
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct strbuf comment = STRBUF_INIT;
+	int64_t k = 0;
+	int pid, rc;
+
+	opt_parse(ctx, &help_flush, opts, argc, argv);
+	if ((rc = ctx_setup(ctx, dry_run ? CTX_MISSION : CTX_FLAG)) ||
+	    (rc = product_filter(ctx, product, &pid)))
+		return ctx_finish(ctx, rc, NULL, NULL);
+	if (dry_run) {
+		if (store_admin_queue_count(ctx->db, pid, &k))
+			return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+		printf("dry run: would flush %lld queue entr%s\n", (long long)k,
+		       k == 1 ? "y" : "ies");
+		return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+	}
+	if (store_admin_queue_flush(ctx->db, pid, &k))
+		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+	strbuf_addf(&comment, "flushed %lld queue entr%s%s%s", (long long)k,
+		    k == 1 ? "y" : "ies", product ? " of product " : "",
+		    product ? product : "");
+	printf("%s\n", comment.buf);
+	rc = ctx_finish(ctx, EXIT_OK, comment.buf, NULL);
+	strbuf_release(&comment);
+	return rc;
+}
+
+int
+cmd_queue(struct ctx *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "list")) {
+		ctx->cmd = "queue list";
+		return queue_list(ctx, argc - 1, argv + 1);
+	}
+	if (argc >= 2 && !strcmp(argv[1], "flush")) {
+		ctx->cmd = "queue flush";
+		return queue_flush(ctx, argc - 1, argv + 1);
+	}
+	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+		usage_error(&help_queue, "unknown subcommand \"%s\"", argv[1]);
+	{
+		static const struct opt opts[] = {
+			{OPT_END, 0, NULL, NULL, NULL, NULL},
+		};
+		opt_parse(ctx, &help_queue, opts, argc, argv);
+	}
+	return EXIT_USAGE;
+}
