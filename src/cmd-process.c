@@ -124,6 +124,7 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 	double t0 = now_s(), dt;
 	bool in_tx = req->dryrun || req->sample > 0;
 	int rc = EXIT_OK, r;
+	int64_t batch_id = 0;
 
 	if (store_run_settings_get(ctx->db, &rs))
 		return EXIT_DB;
@@ -155,7 +156,6 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 		goto out;
 	}
 	for (;;) {
-		int64_t batch_id;
 		long planned_before = pc.planned, started_before =
 						   rcnt.started;
 
@@ -168,7 +168,8 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 			}
 		}
 		do {
-			if (stop_signal)
+			/* run-process builds its range only: the queue waits */
+			if (stop_signal || req->process_id)
 				break;
 			if (planner_plan_batch(pl, &po, &batch_id, &pc)) {
 				rc = EXIT_DB;

@@ -794,7 +794,8 @@ record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 			   strerror(errno));
 		goto out;
 	}
-	if (link(src.buf, dst.buf) != 0) {
+	if (r->opt.scratch_dir ? fsutil_place(src.buf, dst.buf, false) != 0
+			       : link(src.buf, dst.buf) != 0) {
 		struct stat t;
 		bool recorded = false;
 
