@@ -18,6 +18,8 @@
 
 #include "log.h"
 #include "strbuf.h"
+#include "timeutil.h"
+#include "version.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -629,4 +631,70 @@ void
 db_array_end(struct strbuf *sb)
 {
 	strbuf_addch(sb, '}');
+}
+
+void
+db_array_int64(struct strbuf *sb, const int64_t *v, size_t n)
+{
+	char buf[32];
+
+	db_array_begin(sb);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
+		db_array_add(sb, buf);
+	}
+	db_array_end(sb);
+}
+
+int
+db_res_date(const struct db_res *res, int row, int col, int32_t *out)
+{
+	const char *v = need_value(res, row, col);
+
+	if (!v)
+		return -1;
+	if (timeutil_parse_date(v, strlen(v), out))
+		return error("invalid date \"%s\" in column \"%s\"", v,
+			     PQfname(res->res, col));
+	return 0;
+}
+
+int
+db_res_version(const struct db_res *res, int row, int col, struct version *v)
+{
+	if (db_res_int(res, row, col, &v->interface) ||
+	    db_res_int(res, row, col + 1, &v->quality) ||
+	    db_res_int(res, row, col + 2, &v->revision))
+		return -1;
+	return 0;
+}
+
+int
+db_res_int64_array(const struct db_res *res, int row, int col, int64_t **out,
+		   size_t *n)
+{
+	const char *s = need_value(res, row, col);
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!s || *s != '{')
+		return error("invalid array in column \"%s\"",
+			     PQfname(res->res, col));
+	for (s++; *s && *s != '}';) {
+		char *end;
+		long long v = strtoll(s, &end, 10);
+
+		if (end == s) {
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return error("invalid array element in column \"%s\"",
+				     PQfname(res->res, col));
+		}
+		ALLOC_GROW(*out, *n + 1, alloc);
+		(*out)[(*n)++] = v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return 0;
 }

@@ -146,6 +146,18 @@ int db_res_double(const struct db_res *res, int row, int col, double *out)
 int db_res_check_shape(const struct db_res *res, int nrows, int ncols,
 		       const char *what) CASCADE_MUSTCHECK;
 void db_res_free(struct db_res *res);
+/*
+ * db_res_date: a date column as days since 1970; db_res_version: three
+ * integer columns from col on as a version; db_res_int64_array: a bigint[]
+ * column (*out is the caller's).  0, or -1 with the error reported.
+ */
+struct version;
+int db_res_date(const struct db_res *res, int row, int col, int32_t *out)
+	CASCADE_MUSTCHECK;
+int db_res_version(const struct db_res *res, int row, int col,
+		   struct version *v) CASCADE_MUSTCHECK;
+int db_res_int64_array(const struct db_res *res, int row, int col,
+		       int64_t **out, size_t *n) CASCADE_MUSTCHECK;
 
 /*
  * Array parameters: build a text-format array literal for "= ANY($1)" and
@@ -155,6 +167,8 @@ void db_res_free(struct db_res *res);
 void db_array_begin(struct strbuf *sb);
 void db_array_add(struct strbuf *sb, const char *value);
 void db_array_end(struct strbuf *sb);
+/* db_array_int64: the whole array literal of n ids into sb (reset first). */
+void db_array_int64(struct strbuf *sb, const int64_t *v, size_t n);
 
 /*
  * db_cancel_prepare/db_cancel_request: db_cancel_request may be called

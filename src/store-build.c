@@ -14,58 +14,10 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static int
-get_date(const struct db_res *res, int r, int c, int32_t *out)
-{
-	const char *v = db_res_get(res, r, c);
-
-	if (!v || timeutil_parse_date(v, strlen(v), out))
-		return error("invalid date \"%s\" in a query result",
-			     v ? v : "NULL");
-	return 0;
-}
-
-static int
-get_version(const struct db_res *res, int r, int c, struct version *v)
-{
-	if (db_res_int(res, r, c, &v->interface) ||
-	    db_res_int(res, r, c + 1, &v->quality) ||
-	    db_res_int(res, r, c + 2, &v->revision))
-		return -1;
-	return 0;
-}
-
 static char *
 dup_or_empty(const char *s)
 {
 	return xstrdup(s ? s : "");
-}
-
-/* parse "{1,2,3}" (a bigint[] in text form) */
-static int
-parse_id_array(const char *s, int64_t **out, size_t *n)
-{
-	size_t alloc = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (!s || *s != '{')
-		return error("invalid array \"%s\" in a query result",
-			     s ? s : "NULL");
-	s++;
-	while (*s && *s != '}') {
-		char *end;
-		long long v = strtoll(s, &end, 10);
-
-		if (end == s)
-			return error("invalid array element in a query result");
-		ALLOC_GROW(*out, *n + 1, alloc);
-		(*out)[(*n)++] = v;
-		s = end;
-		if (*s == ',')
-			s++;
-	}
-	return 0;
 }
 
 void
@@ -300,8 +252,8 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 		c[r].keywords = dup_or_empty(db_res_get(res, r, 5));
 		if (db_res_int(res, r, 0, &c[r].process_id) ||
 		    db_res_int(res, r, 2, &c[r].output_product) ||
-		    get_date(res, r, 3, &c[r].key_start) ||
-		    get_date(res, r, 4, &c[r].key_end) ||
+		    db_res_date(res, r, 3, &c[r].key_start) ||
+		    db_res_date(res, r, 4, &c[r].key_end) ||
 		    db_res_int(res, r, 6, &c[r].version_bump) ||
 		    db_res_bool(res, r, 7, &c[r].own))
 			rc = -1;
@@ -310,19 +262,6 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 	*cands = c;
 	db_res_free(res);
 	return rc;
-}
-
-static void
-id_array(struct strbuf *sb, const int64_t *v, size_t n)
-{
-	char buf[32];
-
-	db_array_begin(sb);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
-		db_array_add(sb, buf);
-	}
-	db_array_end(sb);
 }
 
 int
@@ -334,7 +273,7 @@ store_queue_delete(struct db *db, const int64_t *files, size_t n)
 
 	if (n == 0)
 		return 0;
-	id_array(&arr, files, n);
+	db_array_int64(&arr, files, n);
 	params[0] = arr.buf;
 	rc = db_query(db,
 		      "DELETE FROM public.processqueue "
@@ -481,8 +420,8 @@ store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 		    db_res_int(res, r, 1, &in[r].product_id) ||
 		    db_res_bool(res, r, 2, &in[r].optional) ||
 		    db_res_int64(res, r, 3, &in[r].file_id) ||
-		    get_date(res, r, 5, &in[r].date) ||
-		    get_version(res, r, 6, &in[r].version) ||
+		    db_res_date(res, r, 5, &in[r].date) ||
+		    db_res_version(res, r, 6, &in[r].version) ||
 		    db_res_bool(res, r, 9, &in[r].own))
 			rc = -1;
 		in[r].cand = (size_t)idx - 1;
@@ -584,18 +523,18 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 
 		memset(s, 0, sizeof(*s));
 		if (db_res_int(res, r, 1, &s->code_id) ||
-		    get_version(res, r, 2, &s->code_version) ||
+		    db_res_version(res, r, 2, &s->code_version) ||
 		    db_res_int(res, r, 5, &s->code_oiv) ||
 		    db_res_int64(res, r, 6, &s->out_id) ||
-		    get_version(res, r, 7, &s->out_version) ||
+		    db_res_version(res, r, 7, &s->out_version) ||
 		    db_res_int(res, r, 10, &s->out_code_id) ||
-		    get_version(res, r, 11, &s->out_code_version) ||
+		    db_res_version(res, r, 11, &s->out_code_version) ||
 		    db_res_bool(res, r, 14, &s->open) ||
 		    db_res_bool(res, r, 15, &s->bad) ||
 		    db_res_int(res, r, 17, &s->last_code_id))
 			rc = -1;
 		if (!db_res_isnull(res, r, 16) &&
-		    parse_id_array(db_res_get(res, r, 16), &s->last_inputs,
+		    db_res_int64_array(res, r, 16, &s->last_inputs,
 				   &s->n_last_inputs))
 			rc = -1;
 	}
@@ -636,8 +575,8 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 		if (db_res_int64(res, r, 0, &p[r].result) ||
 		    db_res_int64(res, r, 1, &p[r].file_id) ||
 		    db_res_int(res, r, 2, &p[r].product_id) ||
-		    get_date(res, r, 3, &p[r].date) ||
-		    get_version(res, r, 4, &p[r].version))
+		    db_res_date(res, r, 3, &p[r].date) ||
+		    db_res_version(res, r, 4, &p[r].version))
 			rc = -1;
 	}
 	*nparents = (size_t)db_res_nrows(res);

@@ -187,19 +187,6 @@ store_journal_list(struct db *db, struct store_journal_entry **out, size_t *n)
 	return rc;
 }
 
-static void
-int64_array(struct strbuf *sb, const int64_t *v, size_t n)
-{
-	char buf[32];
-
-	db_array_begin(sb);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
-		db_array_add(sb, buf);
-	}
-	db_array_end(sb);
-}
-
 int
 store_journal_delete(struct db *db, const int64_t *ids, size_t n)
 {
@@ -209,7 +196,7 @@ store_journal_delete(struct db *db, const int64_t *ids, size_t n)
 
 	if (n == 0)
 		return 0;
-	int64_array(&arr, ids, n);
+	db_array_int64(&arr, ids, n);
 	params[0] = arr.buf;
 	rc = db_query(db,
 		      "DELETE FROM public.ingest_journal "

@@ -20,49 +20,6 @@ dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-static int
-get_date(const struct db_res *res, int r, int c, int32_t *out)
-{
-	const char *v = db_res_get(res, r, c);
-
-	if (!v || timeutil_parse_date(v, strlen(v), out))
-		return error("invalid date \"%s\" in a query result",
-			     v ? v : "NULL");
-	return 0;
-}
-
-static int
-get_version(const struct db_res *res, int r, int c, struct version *v)
-{
-	if (db_res_int(res, r, c, &v->interface) ||
-	    db_res_int(res, r, c + 1, &v->quality) ||
-	    db_res_int(res, r, c + 2, &v->revision))
-		return -1;
-	return 0;
-}
-
-static int
-parse_ids(const char *s, int64_t **out, size_t *n)
-{
-	size_t alloc = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (!s || *s != '{')
-		return error("invalid id array in a query result");
-	for (s++; *s && *s != '}';) {
-		char *end;
-		long long v = strtoll(s, &end, 10);
-
-		if (end == s)
-			return error("invalid id array in a query result");
-		ALLOC_GROW(*out, *n + 1, alloc);
-		(*out)[(*n)++] = v;
-		s = *end == ',' ? end + 1 : end;
-	}
-	return 0;
-}
-
 void
 store_sr_builds_free(struct sr_build *b, size_t n)
 {
@@ -146,13 +103,13 @@ store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
 		    db_res_int(res, r, 4, &x->quick_failures) ||
 		    db_res_int(res, r, 5, &x->process_id) ||
 		    db_res_int(res, r, 9, &x->output_product) ||
-		    get_date(res, r, 11, &x->date) ||
-		    get_version(res, r, 13, &x->out_version) ||
+		    db_res_date(res, r, 11, &x->date) ||
+		    db_res_version(res, r, 13, &x->out_version) ||
 		    db_res_int(res, r, 16, &x->code_id) ||
-		    get_version(res, r, 19, &x->code_version) ||
+		    db_res_version(res, r, 19, &x->code_version) ||
 		    db_res_int(res, r, 23, &x->timeout_s) ||
 		    db_res_int(res, r, 24, &x->cpu) ||
-		    parse_ids(db_res_get(res, r, 27), &x->inputs,
+		    db_res_int64_array(res, r, 27, &x->inputs,
 			      &x->n_inputs))
 			rc = -1;
 	}
@@ -172,19 +129,6 @@ store_sr_files_free(struct sr_file *f, size_t n)
 	free(f);
 }
 
-static void
-id_array(struct strbuf *sb, const int64_t *v, size_t n)
-{
-	char buf[32];
-
-	db_array_begin(sb);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
-		db_array_add(sb, buf);
-	}
-	db_array_end(sb);
-}
-
 int
 store_files_get(struct db *db, const int64_t *ids, size_t n,
 		struct sr_file **out, size_t *nout)
@@ -197,7 +141,7 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 
 	*out = NULL;
 	*nout = 0;
-	id_array(&arr, ids, n);
+	db_array_int64(&arr, ids, n);
 	params[0] = arr.buf;
 	rc = db_query(db,
 		      "SELECT file_id, product_id, filename, utc_file_date, "
@@ -218,8 +162,8 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 		f[r].keywords = xstrdup(db_res_get(res, r, 7));
 		if (db_res_int64(res, r, 0, &f[r].id) ||
 		    db_res_int(res, r, 1, &f[r].product_id) ||
-		    get_date(res, r, 3, &f[r].date) ||
-		    get_version(res, r, 4, &f[r].version))
+		    db_res_date(res, r, 3, &f[r].date) ||
+		    db_res_version(res, r, 4, &f[r].version))
 			rc = -1;
 	}
 	*nout = (size_t)db_res_nrows(res);
