@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -102,6 +103,37 @@ fsutil_sync_dirs(const struct strvec *dirs)
 	free(devs);
 	errno = saved;
 	return rc;
+}
+
+void
+fsutil_empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct strbuf p = STRBUF_INIT;
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		strbuf_addf(&p, "%s/%s", dir, de->d_name);
+		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
+			fsutil_remove_tree(p.buf);
+		else
+			unlink(p.buf);
+		strbuf_release(&p);
+	}
+	closedir(d);
+}
+
+void
+fsutil_remove_tree(const char *dir)
+{
+	fsutil_empty_dir(dir);
+	rmdir(dir);
 }
 
 void

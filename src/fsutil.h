@@ -35,6 +35,13 @@ int fsutil_sync_dirs(const struct strvec *dirs) CASCADE_MUSTCHECK;
  */
 int fsutil_place(const char *source, const char *target, bool follow_copy)
 	CASCADE_MUSTCHECK;
+/*
+ * fsutil_empty_dir: remove everything inside dir, keep dir itself;
+ * fsutil_remove_tree: remove dir and everything inside it.  Best effort:
+ * what cannot be removed stays (nothing reported).
+ */
+void fsutil_empty_dir(const char *dir);
+void fsutil_remove_tree(const char *dir);
 /* fsutil_dirname: the directory part of path into sb ("." if none). */
 void fsutil_dirname(const char *path, struct strbuf *sb);
 /* fsutil_tmpname: the temporary name fsutil_place uses for target. */

@@ -298,56 +298,6 @@ check_code(struct runner *r, const struct sr_build *b, const char *path,
 	return 1;
 }
 
-static void
-remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		struct strbuf p = STRBUF_INIT;
-		struct stat st;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		strbuf_addf(&p, "%s/%s", dir, de->d_name);
-		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
-			remove_tree(p.buf);
-		else
-			unlink(p.buf);
-		strbuf_release(&p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-/* remove what is in dir, keep dir itself */
-static void
-empty_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		struct strbuf p = STRBUF_INIT;
-		struct stat st;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		strbuf_addf(&p, "%s/%s", dir, de->d_name);
-		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode))
-			remove_tree(p.buf);
-		else
-			unlink(p.buf);
-		strbuf_release(&p);
-	}
-	closedir(d);
-}
-
 /* an empty work directory for a build (reused, or made) */
 static char *
 take_dir(struct runner *r)
@@ -377,7 +327,7 @@ give_dir(struct runner *r, const char *dir)
 {
 	if (!dir || r->opt.scratch_dir)
 		return;
-	empty_dir(dir);
+	fsutil_empty_dir(dir);
 	strvec_push(&r->free_dirs, dir);
 }
 
@@ -396,7 +346,7 @@ runner_recover(struct runner *r, struct runner_counts *counts)
 				  r->opt.bad_after > 3 ? r->opt.bad_after : 3,
 				  &dirs, &reset, &poisoned);
 	for (size_t i = 0; !rc && i < dirs.nr; i++)
-		remove_tree(dirs.v[i]);
+		fsutil_remove_tree(dirs.v[i]);
 
 	if (reset)
 		log_warning("%ld builds of an interrupted run will run again",
@@ -712,7 +662,7 @@ flush(struct runner *r, struct runner_counts *cnt)
 			 p->process_name, p->run ? "(RUN)" : p->filename);
 		/* a dead run's work directory, kept until now */
 		if (p->work_dir)
-			remove_tree(p->work_dir);
+			fsutil_remove_tree(p->work_dir);
 	}
 out:
 	for (size_t i = 0; i < r->n_pending; i++)

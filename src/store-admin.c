@@ -33,19 +33,6 @@ dup_or_empty(const char *s)
 	return xstrdup(s ? s : "");
 }
 
-static void
-int64_array(struct strbuf *sb, const int64_t *v, size_t n)
-{
-	char buf[32];
-
-	db_array_begin(sb);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
-		db_array_add(sb, buf);
-	}
-	db_array_end(sb);
-}
-
 /* read a one-column bigint result into a new array */
 static int
 read_ids(struct db_res *res, int64_t **out, size_t *n)
@@ -316,7 +303,7 @@ store_admin_files_by_id(struct db *db, const int64_t *ids, size_t n,
 
 	*out = NULL;
 	*nout = 0;
-	int64_array(&arr, ids, n);
+	db_array_int64(&arr, ids, n);
 	params[0] = arr.buf;
 	rc = db_query(db,
 		      "SELECT " FILE_COLS " FROM public.file f "
@@ -339,7 +326,7 @@ store_admin_set_on_disk(struct db *db, const int64_t *ids, size_t n,
 
 	if (n == 0)
 		return 0;
-	int64_array(&arr, ids, n);
+	db_array_int64(&arr, ids, n);
 	params[0] = arr.buf;
 	params[1] = on_disk ? "true" : "false";
 	rc = db_query(db,
@@ -535,7 +522,7 @@ store_admin_queue_parents(struct db *db, const int64_t *outputs, size_t n,
 	*queued = *parents = 0;
 	if (n == 0)
 		return 0;
-	int64_array(&arr, outputs, n);
+	db_array_int64(&arr, outputs, n);
 	snprintf(run, sizeof(run), "%lld", (long long)run_id);
 	params[0] = arr.buf;
 	params[1] = run_id > 0 ? run : NULL;
@@ -662,7 +649,7 @@ store_admin_resolve(struct db *db, const char *const *args, size_t n,
 	db_res_free(res);
 	res = NULL;
 	if (nv) {
-		int64_array(&idarr, v, nv);
+		db_array_int64(&idarr, v, nv);
 		params[0] = idarr.buf;
 		rc = db_query(db,
 			      "SELECT file_id FROM public.file "
@@ -693,7 +680,7 @@ store_admin_descendants(struct db *db, const int64_t *ids, size_t n,
 
 	*all = NULL;
 	*nall = 0;
-	int64_array(&arr, ids, n);
+	db_array_int64(&arr, ids, n);
 	params[0] = arr.buf;
 	rc = db_query(db,
 		      "WITH RECURSIVE d(file_id) AS ("
@@ -719,7 +706,7 @@ store_admin_children_outside(struct db *db, const int64_t *ids, size_t n,
 	const char *params[1];
 	int rc;
 
-	int64_array(&arr, ids, n);
+	db_array_int64(&arr, ids, n);
 	params[0] = arr.buf;
 	rc = db_query(db,
 		      "SELECT s.filename || ' -> ' || r.filename "
@@ -795,7 +782,7 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 	*deleted = 0;
 	if (n == 0)
 		return 0;
-	int64_array(&arr, ids, n);
+	db_array_int64(&arr, ids, n);
 	params[0] = arr.buf;
 	/*
 	 * Links first, in their own statement: source_file is RESTRICT,

@@ -109,14 +109,7 @@ text_array(const struct strvec *sv, struct strbuf *sb)
 static const char *
 id_array(const int64_t *ids, size_t n, struct strbuf *sb)
 {
-	db_array_begin(sb);
-	for (size_t i = 0; i < n; i++) {
-		char b[32];
-
-		fmt_i64(b, sizeof(b), ids[i]);
-		db_array_add(sb, b);
-	}
-	db_array_end(sb);
+	db_array_int64(sb, ids, n);
 	return sb->buf;
 }
 
