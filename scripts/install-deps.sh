@@ -7,9 +7,11 @@
 # Needs root (apt-get).  Debian 12 (bookworm) or later.
 set -eu
 # python3: the integration tests read --json output with its json module
-# (python3-minimal does not have it)
+# (python3-minimal does not have it); chromium: the test of "cascade
+# report" checks the page as a browser renders it
 PACKAGES="gcc make pkg-config libc6-dev libpq-dev libyaml-dev libcunit1-dev
-postgresql postgresql-common postgresql-client mandoc graphviz python3"
+postgresql postgresql-common postgresql-client mandoc graphviz python3
+chromium"
 
 missing=
 for p in $PACKAGES; do

@@ -147,6 +147,8 @@ int cmd_purge(struct ctx *ctx, int argc, char **argv);
 int cmd_prune(struct ctx *ctx, int argc, char **argv);
 int cmd_move_product(struct ctx *ctx, int argc, char **argv);
 int cmd_graph(struct ctx *ctx, int argc, char **argv);
+/* cmd-report.c: the static HTML report */
+int cmd_report(struct ctx *ctx, int argc, char **argv);
 int cmd_process_queue(struct ctx *ctx, int argc, char **argv);
 int cmd_ingest(struct ctx *ctx, int argc, char **argv);
 int cmd_process(struct ctx *ctx, int argc, char **argv);

@@ -59,6 +59,8 @@ static const struct cmd_entry commands[] = {
 	{"move-product", cmd_move_product,
 	 "move a product's files to a new relative_path"},
 	{"graph", cmd_graph, "print the product/process graph as Graphviz DOT"},
+	{"report", cmd_report,
+	 "write a static HTML report: status, graph, coverage, failures"},
 };
 
 /* make sure fds 0-2 are open, so no file we open becomes stdout */
