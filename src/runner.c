@@ -638,14 +638,21 @@ flush(struct runner *r, struct runner_counts *cnt)
 		       (rc = db_exec(r->db, "SET LOCAL synchronous_commit = "
 					    "on"))))
 		goto out;
-	for (size_t i = 0; !rc && i < r->n_pending; i++) {
-		struct pending *p = &r->pending[i];
+	if (!rc) {
+		struct sr_success *s = xcalloc(r->n_pending, sizeof(*s));
 
-		/* pointers into the entry itself: the array may have moved */
-		p->out.sha1 = p->sha1;
-		p->out.sha256 = p->sha256;
-		rc = store_build_succeeded(r->db, p->build_id, r->opt.run_id,
-					   p->run ? NULL : &p->out);
+		for (size_t i = 0; i < r->n_pending; i++) {
+			struct pending *p = &r->pending[i];
+
+			/* pointers into the entry: the array may have moved */
+			p->out.sha1 = p->sha1;
+			p->out.sha256 = p->sha256;
+			s[i].build_id = p->build_id;
+			s[i].out = p->run ? NULL : &p->out;
+		}
+		rc = store_builds_succeeded(r->db, r->opt.run_id, s,
+					    r->n_pending);
+		free(s);
 	}
 	if (!rc && own_tx)
 		rc = db_commit(r->db);
@@ -834,9 +841,15 @@ outcome_of(const struct spawn_child *c, struct sr_outcome *o)
 	o->max_rss_kb = c->rusage.ru_maxrss;
 }
 
-/* a code finished: decide and record */
+/*
+ * a code finished: decide, and record the decision: a failure is
+ * recorded in full; a success is marked "recording" (from here on a
+ * killed run archives the output instead of running the code again) and
+ * *archive is set: the caller then archives its output (record_output).
+ */
 static int
-finished(struct runner *r, struct job *j, struct runner_counts *cnt)
+finished(struct runner *r, struct job *j, struct runner_counts *cnt,
+	 bool *archive)
 {
 	const struct sr_build *b = j->b;
 	struct spawn_child *c = &j->child;
@@ -845,6 +858,7 @@ finished(struct runner *r, struct job *j, struct runner_counts *cnt)
 	struct stat st;
 	int rc = 0;
 
+	*archive = false;
 	outcome_of(c, &o);
 	if (c->terminated) {
 		strbuf_release(&why);
@@ -896,8 +910,8 @@ finished(struct runner *r, struct job *j, struct runner_counts *cnt)
 	if ((rc = store_build_recording(r->db, b->id, &o)))
 		return rc;
 	fault_point("build-recording");
-	return record_output(r, b, j->work_dir, false, j->provenance,
-			     j->keywords, cnt);
+	*archive = true;
+	return 0;
 }
 
 /* prepare and start one build; 1 started, 0 not (recorded), <0 error */
@@ -1018,24 +1032,23 @@ unlink_job(struct job **active, struct job *j)
 		}
 }
 
+/*
+ * wait for the pool: a finished child is handed back in *done (not yet
+ * recorded: the caller first refills the slot, then records it); a
+ * SIGUSR1 is answered here; a stop request sets *stopped.
+ */
 static int
 drain(struct runner *r, struct spawn_pool *pool, bool block,
-      struct runner_counts *cnt, bool *stopped, struct job **active)
+      struct runner_counts *cnt, bool *stopped, struct job **done)
 {
 	for (;;) {
-		struct spawn_child *done = NULL;
-		int ev = spawn_pool_wait(pool, block ? -1 : 0, &done);
+		struct spawn_child *c = NULL;
+		int ev = spawn_pool_wait(pool, block ? -1 : 0, &c);
 
 		if (ev < 0)
 			return -1;
 		if (ev == SPAWN_POOL_DONE) {
-			struct job *j = done->data;
-			int rc = finished(r, j, cnt);
-
-			unlink_job(active, j);
-			job_free(r, j);
-			if (rc)
-				return rc;
+			*done = c->data;
 			return 0;
 		}
 		if (ev == SPAWN_POOL_WAKE) {
@@ -1061,6 +1074,35 @@ drain(struct runner *r, struct spawn_pool *pool, bool block,
 	}
 }
 
+/* start the next builds of b while the pool has room for them */
+static int
+fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
+	   size_t nb, size_t *next, struct job **active,
+	   struct runner_counts *cnt)
+{
+	while (*next < nb &&
+	       spawn_pool_has_room(pool, b[*next].cpu > 0
+						 ? (unsigned)b[*next].cpu
+						 : 1)) {
+		struct job *j = NULL;
+		struct sr_build *x = &b[(*next)++];
+		int rc;
+
+		r->seen++;
+		if (r->opt.sample_every > 1 &&
+		    (r->seen - 1) % r->opt.sample_every != 0)
+			continue;
+		rc = start_build(r, pool, x, &j, cnt);
+		if (rc < 0)
+			return rc;
+		if (j) {
+			j->next_active = *active;
+			*active = j;
+		}
+	}
+	return 0;
+}
+
 int
 runner_run(struct runner *r, struct runner_counts *cnt)
 {
@@ -1074,6 +1116,8 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	spawn_pool_init(&pool, r->opt.slots > 0 ? (unsigned)r->opt.slots : 1);
 	pool.wake_fd = r->opt.wake_fd;
 	for (;;) {
+		struct job *done = NULL;
+
 		if (r->opt.stop && *r->opt.stop) {
 			stopped = true;
 			break;
@@ -1117,31 +1161,39 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			    (rc = flush(r, cnt)))
 				goto out;
 		}
-		while (next < nb &&
-		       spawn_pool_has_room(&pool, b[next].cpu > 0
-							  ? (unsigned)b[next].cpu
-							  : 1)) {
-			struct job *j = NULL;
-			struct sr_build *x = &b[next++];
-
-			r->seen++;
-			if (r->opt.sample_every > 1 &&
-			    (r->seen - 1) % r->opt.sample_every != 0)
-				continue;
-			rc = start_build(r, &pool, x, &j, cnt);
-			if (rc < 0)
-				goto out;
-			rc = 0;
-			if (j) {
-				j->next_active = active;
-				active = j;
-			}
-		}
+		if ((rc = fill_slots(r, &pool, b, nb, &next, &active, cnt)))
+			goto out;
 		if (pool.used == 0)
 			continue;
-		if ((rc = drain(r, &pool, true, cnt, &stopped, &active)) ||
+		if ((rc = drain(r, &pool, true, cnt, &stopped, &done)) ||
 		    stopped)
 			break;
+		if (done) {
+			bool archive = false;
+
+			rc = finished(r, done, cnt, &archive);
+			/*
+			 * Refill its slot before archiving its output, so
+			 * that a code runs meanwhile.
+			 */
+			if (!rc && archive) {
+				int frc = 0;
+
+				if (!(r->opt.stop && *r->opt.stop))
+					frc = fill_slots(r, &pool, b, nb,
+							 &next, &active, cnt);
+				rc = record_output(r, done->b, done->work_dir,
+						   false, done->provenance,
+						   done->keywords, cnt);
+				if (frc)
+					rc = frc;
+			}
+			unlink_job(&active, done);
+			job_free(r, done);
+			done = NULL;
+			if (rc)
+				break;
+		}
 	}
 out:
 	if (!rc) {

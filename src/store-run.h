@@ -125,14 +125,23 @@ struct sr_output {
 	const char *provenance; /* the command line */
 };
 
+/* A build that succeeded, for store_builds_succeeded. */
+struct sr_success {
+	int64_t build_id;
+	const struct sr_output *out; /* NULL: a RUN build (no file) */
+};
+
 /*
- * store_build_succeeded: recording -> succeeded, in one transaction with
- * (unless out is NULL: RUN) the file row, its unixtime row, its queue
- * entry (for its children), its filefilelink rows (one per input) and
- * its filecodelink row; updates the batch.
+ * store_builds_succeeded: n builds recording -> succeeded, in one
+ * statement (the caller's transaction) with, for each that made a file:
+ * the file row, its unixtime row, its queue entry (for its children),
+ * its filefilelink rows (one per input) and its filecodelink row; and
+ * the bookkeeping of their batches.  An error if any of them was not
+ * recording.
  */
-int store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
-			  const struct sr_output *out) CASCADE_MUSTCHECK;
+int store_builds_succeeded(struct db *db, int64_t run_id,
+			   const struct sr_success *s, size_t n)
+	CASCADE_MUSTCHECK;
 
 /* store_file_recorded: whether a file row has this name. */
 int store_file_recorded(struct db *db, const char *filename, bool *recorded)

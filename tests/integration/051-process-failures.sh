@@ -24,6 +24,11 @@ for p in p_fail p_crash p_hang p_noout p_wrong; do
 	equals "$p: marked bad after 2 quick failures" "$(st $p)" "bad"
 	equals "$p: tried twice" "$(sql "SELECT attempt FROM build JOIN process USING (process_id) WHERE process_name = '$p'")" 2
 done
+equals "batches with failed builds: done, their summary counts the failures" \
+	"$(sql "SELECT count(*) FROM batch a WHERE state = 'done' AND done_count = size AND summary = (SELECT count(*) FILTER (WHERE status = 'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE status <> 'succeeded') || ' failed' FROM build WHERE batch_id = a.batch_id)")" \
+	"$(sql "SELECT count(*) FROM batch")"
+equals "and some summary does count a failure" \
+	"$(sql "SELECT count(*) > 0 FROM batch WHERE summary NOT LIKE '%, 0 failed'")" t
 kind() { sql "SELECT f.kind FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = '$1'"; }
 equals "exit status recorded" "$(kind p_fail)|$(sql "SELECT exit_code FROM build JOIN process USING (process_id) WHERE process_name = 'p_fail'")" "exit|3"
 contains "stderr tail kept for people" "$(sql "SELECT stderr_tail FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = 'p_fail'")" "no coefficients for this day"
