@@ -19,9 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive.h"
+#include "catalog.h"
 #include "db.h"
 #include "fault.h"
-#include "fnformat.h"
+#include "identify.h"
 #include "fsutil.h"
 #include "log.h"
 #include "sha.h"
@@ -46,9 +48,7 @@ struct runner {
 	struct db *db;
 	const struct store_mission *m;
 	struct runner_options opt;
-	struct store_product *products;
-	size_t n_products;
-	struct fnformat **dirfmt;
+	struct catalog cat;
 	struct code_check *codes;
 	size_t n_codes, alloc_codes;
 	struct strbuf host;
@@ -117,27 +117,9 @@ runner_new(struct db *db, const struct store_mission *m,
 	strbuf_init(&r->host, 0);
 	strvec_init(&r->free_dirs);
 	sysinfo_hostname(&r->host);
-	if (store_products_load(db, &r->products, &r->n_products)) {
+	if (catalog_load(db, m, &r->cat)) {
 		runner_free(r);
 		return -1;
-	}
-	r->dirfmt = xcalloc(r->n_products + 1, sizeof(*r->dirfmt));
-	for (size_t i = 0; i < r->n_products; i++) {
-		const struct store_product *p = &r->products[i];
-		struct fnformat_names names = {m->name, p->satellite,
-					       p->instrument, p->name};
-		struct strbuf err = STRBUF_INIT;
-
-		if (fnformat_compile(p->relative_path, &names, &r->dirfmt[i],
-				     &err)) {
-			error("invalid relative_path \"%s\" of product \"%s\": "
-			      "%s",
-			      p->relative_path, p->name, err.buf);
-			strbuf_release(&err);
-			runner_free(r);
-			return -1;
-		}
-		strbuf_release(&err);
 	}
 	*out = r;
 	return 0;
@@ -148,10 +130,7 @@ runner_free(struct runner *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; r->dirfmt && i < r->n_products; i++)
-		fnformat_free(r->dirfmt[i]);
-	free(r->dirfmt);
-	store_products_free(r->products, r->n_products);
+	catalog_release(&r->cat);
 	free(r->codes);
 	for (size_t i = 0; i < r->n_pending; i++)
 		pending_release(&r->pending[i]);
@@ -162,32 +141,20 @@ runner_free(struct runner *r)
 	free(r);
 }
 
-static size_t
-product_index(const struct runner *r, int id)
-{
-	for (size_t i = 0; i < r->n_products; i++)
-		if (r->products[i].id == id)
-			return i;
-	return (size_t)-1;
-}
-
-/* rootdir/<relative_path with date, version, keywords>/<name> */
+/* rootdir/<relative_path with date, time, version, keywords>/<name> */
 static int
-archive_path(const struct runner *r, int product_id, int32_t date,
-	     const struct version *v, const char *kw, const char *name,
-	     struct strbuf *out)
+file_path(const struct runner *r, int product_id, int32_t date,
+	  int64_t start_usec, const struct version *v, const char *kw,
+	  const char *name, struct strbuf *out)
 {
-	size_t pi = product_index(r, product_id);
-	struct fnformat_values fv = {true, date, 0, v, kw};
+	struct archive_file af = {product_id, name, true, date, start_usec,
+				  *v, kw};
 	struct strbuf err = STRBUF_INIT;
 	int rc = 0;
 
-	strbuf_addf(out, "%s/", r->m->rootdir);
-	if (pi == (size_t)-1 || fnformat_format(r->dirfmt[pi], &fv, out, &err))
-		rc = error("cannot place a file of product %d: %s", product_id,
+	if (archive_path(r->cat.archive, &af, out, &err))
+		rc = error("cannot place \"%s\" in the archive: %s", name,
 			   err.buf);
-	else
-		strbuf_addf(out, "/%s", name);
 	strbuf_release(&err);
 	return rc;
 }
@@ -334,20 +301,42 @@ give_dir(struct runner *r, const char *dir)
 int
 runner_recover(struct runner *r, struct runner_counts *counts)
 {
-	struct strvec dirs = STRVEC_INIT;
-	long reset = 0, poisoned = 0;
+	struct sr_left *left = NULL;
+	size_t nleft = 0;
+	long reset = 0, poisoned = 0, orphans = 0;
 	int rc;
 
+	/*
+	 * What the dead controller's codes left behind (grandchildren: the
+	 * codes themselves died with their parent) is stopped before their
+	 * builds are queued again and their work directories removed, so
+	 * that nothing writes there any more.
+	 */
+	if ((rc = store_running_builds(r->db, &left, &nleft)))
+		return rc;
+	for (size_t i = 0; i < nleft; i++) {
+		char marker[64];
+
+		if (left[i].pid <= 0 || strcmp(left[i].hostname, r->host.buf))
+			continue;
+		snprintf(marker, sizeof(marker), "CASCADE_BUILD_ID=%lld",
+			 (long long)left[i].build_id);
+		orphans += spawn_kill_orphans((pid_t)left[i].pid, marker);
+	}
+	if (orphans)
+		log_warning("killed %ld processes left running by the codes "
+			    "of an interrupted run",
+			    orphans);
 	/*
 	 * A batch is poison when controllers died on it at least three times
 	 * in a row (and at least bad_after times) without finishing a build.
 	 */
 	rc = store_recover_builds(r->db, r->opt.run_id,
 				  r->opt.bad_after > 3 ? r->opt.bad_after : 3,
-				  &dirs, &reset, &poisoned);
-	for (size_t i = 0; !rc && i < dirs.nr; i++)
-		fsutil_remove_tree(dirs.v[i]);
-
+				  &reset, &poisoned);
+	for (size_t i = 0; !rc && i < nleft; i++)
+		if (*left[i].work_dir)
+			fsutil_remove_tree(left[i].work_dir);
 	if (reset)
 		log_warning("%ld builds of an interrupted run will run again",
 			    reset);
@@ -356,7 +345,7 @@ runner_recover(struct runner *r, struct runner_counts *counts)
 			  "repeatedly while running them",
 			  poisoned);
 	counts->recovered += reset;
-	strvec_clear(&dirs);
+	store_sr_left_free(left, nleft);
 	return rc;
 }
 
@@ -437,9 +426,9 @@ input_paths(struct runner *r, const struct sr_build *b, struct strvec *paths,
 
 		if (!*keywords && f[i]->keywords[0])
 			*keywords = xstrdup(f[i]->keywords);
-		if (archive_path(r, f[i]->product_id, f[i]->date,
-				 &f[i]->version, f[i]->keywords, f[i]->filename,
-				 &p))
+		if (file_path(r, f[i]->product_id, f[i]->date,
+			      f[i]->start_usec, &f[i]->version,
+			      f[i]->keywords, f[i]->filename, &p))
 			rc = -1;
 		else
 			strvec_push(paths, p.buf);
@@ -691,7 +680,7 @@ record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, dir = STRBUF_INIT;
 	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
-	size_t pi = product_index(r, b->output_product);
+	long pi = catalog_find(&r->cat, b->output_product);
 	struct pending *p;
 	struct stat st;
 	int fd = -1, rc = 0;
@@ -710,8 +699,9 @@ record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 	if (r->opt.scratch_dir)
 		strbuf_addf(&dst, "%s/%s", r->opt.scratch_dir,
 			    b->output_filename);
-	else if (archive_path(r, b->output_product, b->date, &b->out_version,
-			      keywords, b->output_filename, &dst)) {
+	else if (file_path(r, b->output_product, b->date,
+			   b->date * USEC_PER_DAY, &b->out_version, keywords,
+			   b->output_filename, &dst)) {
 		rc = -1;
 		goto out;
 	}
@@ -793,7 +783,7 @@ linked:
 	p->work_dir = recovered_dir ? xstrdup(work_dir) : NULL;
 	p->dir = strbuf_detach(&dir, NULL);
 	p->out.product_id = b->output_product;
-	p->out.level = pi != (size_t)-1 ? r->products[pi].level : 0;
+	p->out.level = pi >= 0 ? r->cat.products[pi].level : 0;
 	p->out.filename = p->filename;
 	p->out.date = b->date;
 	p->out.start_usec = b->date * USEC_PER_DAY;
@@ -839,6 +829,54 @@ outcome_of(const struct spawn_child *c, struct sr_outcome *o)
 	o->cpu_sys_s = (double)c->rusage.ru_stime.tv_sec +
 		       (double)c->rusage.ru_stime.tv_usec / 1e6;
 	o->max_rss_kb = c->rusage.ru_maxrss;
+}
+
+/*
+ * verify_output: whether the file at path, which b's code wrote, is what
+ * b was to make: identified (as ingest would identify it) as exactly
+ * b's output product, with b's date and output version.  If not, why
+ * says so; returns -1 only if identification itself failed (reported).
+ */
+static int
+verify_output(struct runner *r, const struct sr_build *b, const char *path,
+	      struct strbuf *why)
+{
+	struct identify_result id = IDENTIFY_RESULT_INIT;
+	long want = catalog_find(&r->cat, b->output_product);
+	char v1[VERSION_STRLEN], v2[VERSION_STRLEN], d1[DATE_STRLEN],
+		d2[DATE_STRLEN];
+
+	if (want < 0) {
+		identify_result_release(&id);
+		return error("build %lld: unknown output product %d",
+			     (long long)b->id, b->output_product);
+	}
+	if (identify_file(r->cat.ids, path, b->output_filename, &id)) {
+		identify_result_release(&id);
+		return -1;
+	}
+	if (id.kind != IDENTIFY_ONE)
+		strbuf_addf(why,
+			    "its output \"%s\" is not recognised as a file "
+			    "of product \"%s\": %s",
+			    b->output_filename, r->cat.products[want].name,
+			    id.reason.len ? id.reason.buf : "no product claims it");
+	else if ((long)id.product != want ||
+		 version_cmp(&id.version, &b->out_version) != 0 ||
+		 id.date != b->date)
+		strbuf_addf(why,
+			    "its output \"%s\" is a file of product \"%s\" "
+			    "of %s, version %s; expected product \"%s\" of "
+			    "%s, version %s",
+			    b->output_filename,
+			    r->cat.products[id.product].name,
+			    timeutil_format_date(id.date, d1),
+			    version_format(&id.version, v1),
+			    r->cat.products[want].name,
+			    timeutil_format_date(b->date, d2),
+			    version_format(&b->out_version, v2));
+	identify_result_release(&id);
+	return 0;
 }
 
 /*
@@ -904,7 +942,16 @@ finished(struct runner *r, struct job *j, struct runner_counts *cnt,
 			strbuf_release(&why);
 			return rc;
 		}
+		rc = verify_output(r, b, out.buf, &why);
 		strbuf_release(&out);
+		if (rc < 0 || why.len) {
+			if (rc == 0)
+				rc = fail_build(r, b, "failed", "wrong-output",
+						why.buf, j->log_path, &o, false,
+						cnt);
+			strbuf_release(&why);
+			return rc;
+		}
 	}
 	strbuf_release(&why);
 	if ((rc = store_build_recording(r->db, b->id, &o)))

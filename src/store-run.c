@@ -146,13 +146,14 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	rc = db_query(db,
 		      "SELECT file_id, product_id, filename, utc_file_date, "
 		      "interface_version, quality_version, revision_version, "
-		      "coalesce(process_keywords, '') FROM public.file "
-		      "WHERE file_id = ANY($1::bigint[])",
+		      "coalesce(process_keywords, ''), floor(extract(epoch "
+		      "FROM utc_start_time) * 1000000)::bigint FROM "
+		      "public.file WHERE file_id = ANY($1::bigint[])",
 		      1, params, 0, &res);
 	strbuf_release(&arr);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 8, "files")) {
+	if (db_res_check_shape(res, -1, 9, "files")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -163,7 +164,8 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 		if (db_res_int64(res, r, 0, &f[r].id) ||
 		    db_res_int(res, r, 1, &f[r].product_id) ||
 		    db_res_date(res, r, 3, &f[r].date) ||
-		    db_res_version(res, r, 4, &f[r].version))
+		    db_res_version(res, r, 4, &f[r].version) ||
+		    db_res_int64(res, r, 8, &f[r].start_usec))
 			rc = -1;
 	}
 	*nout = (size_t)db_res_nrows(res);
@@ -478,13 +480,58 @@ store_code_register(struct db *db, int code_id, const char *sha256)
 			2, params, 0, NULL);
 }
 
+void
+store_sr_left_free(struct sr_left *l, size_t n)
+{
+	for (size_t i = 0; l && i < n; i++) {
+		free(l[i].hostname);
+		free(l[i].work_dir);
+	}
+	free(l);
+}
+
+int
+store_running_builds(struct db *db, struct sr_left **out, size_t *n)
+{
+	struct db_res *res = NULL;
+	struct sr_left *l;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_query(db,
+		      "SELECT build_id, coalesce(pid, 0), coalesce(hostname, "
+		      "''), coalesce(work_dir, '') FROM public.build WHERE "
+		      "status = 'running' ORDER BY build_id",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 4, "running builds")) {
+		db_res_free(res);
+		return -1;
+	}
+	l = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*l));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		if (db_res_int64(res, r, 0, &l[r].build_id) ||
+		    db_res_int(res, r, 1, &l[r].pid))
+			rc = -1;
+		l[r].hostname = xstrdup(db_res_get(res, r, 2));
+		l[r].work_dir = xstrdup(db_res_get(res, r, 3));
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = l;
+	db_res_free(res);
+	return rc;
+}
+
 int
 store_recover_builds(struct db *db, int64_t run_id, int bad_after,
-		     struct strvec *dirs, long *reset, long *poisoned)
+		     long *reset, long *poisoned)
 {
 	char run[32], ba[16];
 	const char *params[2] = {run, ba};
 	struct db_res *res = NULL;
+	int64_t n = 0;
 	int rc;
 
 	*reset = *poisoned = 0;
@@ -513,22 +560,20 @@ store_recover_builds(struct db *db, int64_t run_id, int bad_after,
 	db_res_free(res);
 	if (rc)
 		return rc;
+	/* the code did not fail: the attempt it was on is given back */
 	rc = db_query(db,
-		      "UPDATE public.build SET status = 'queued', pid = NULL "
-		      "WHERE status = 'running' RETURNING coalesce(work_dir, "
-		      "'')",
+		      "WITH b AS (UPDATE public.build SET status = 'queued', "
+		      "pid = NULL, attempt = greatest(attempt - 1, 0) WHERE "
+		      "status = 'running' RETURNING 1) SELECT count(*) FROM b",
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		const char *d = db_res_get(res, r, 0);
-
-		if (d && *d)
-			strvec_push(dirs, d);
-	}
-	*reset = db_res_nrows(res);
+	if (db_res_check_shape(res, 1, 1, "reset builds") ||
+	    db_res_int64(res, 0, 0, &n))
+		rc = -1;
+	*reset = (long)n;
 	db_res_free(res);
-	return 0;
+	return rc;
 }
 
 int

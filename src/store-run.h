@@ -57,6 +57,7 @@ struct sr_file {
 	int product_id;
 	char *filename;
 	int32_t date;
+	int64_t start_usec; /* utc_start_time */
 	struct version version;
 	char *keywords;
 };
@@ -151,16 +152,32 @@ int store_file_recorded(struct db *db, const char *filename, bool *recorded)
 int store_code_register(struct db *db, int code_id, const char *sha256)
 	CASCADE_MUSTCHECK;
 
+/* A build a dead controller left running. */
+struct sr_left {
+	int64_t build_id;
+	int pid;         /* its code's process (group) id; 0 if unknown */
+	char *hostname;  /* where it ran ("" if unknown) */
+	char *work_dir;  /* "" if none */
+};
+void store_sr_left_free(struct sr_left *l, size_t n);
+
+/*
+ * store_running_builds: the builds in state running (after a controller
+ * died: the ones it left), by id.
+ */
+int store_running_builds(struct db *db, struct sr_left **out, size_t *n)
+	CASCADE_MUSTCHECK;
+
 /*
  * store_recover_builds: after a controller died (we hold the flag now):
- * builds left running go back to queued (their work dirs returned in
- * *dirs for removal); batches left running that made no progress in
- * their last bad_after attempts are marked bad and their open builds
- * cancelled with a failure row.  *reset and *poisoned count them.
+ * batches left running that made no progress in their last bad_after
+ * attempts are marked bad and their open builds cancelled with a
+ * failure row; the other builds left running go back to queued, with
+ * the attempt they were on given back (the code did not fail).  *reset
+ * and *poisoned count them.
  */
 int store_recover_builds(struct db *db, int64_t run_id, int bad_after,
-			 struct strvec *dirs, long *reset, long *poisoned)
-	CASCADE_MUSTCHECK;
+			 long *reset, long *poisoned) CASCADE_MUSTCHECK;
 
 /*
  * store_interrupt_builds: builds this run left running (stopped by a
