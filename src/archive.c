@@ -2,9 +2,8 @@
  * archive.c - archive paths of files, the directories products live in,
  * and no-overwrite moves (see archive.h).
  *
- * Owns the rule "rootdir / formatted relative_path / filename" for the
- * operators' tools.  ingest.c applies the same rule with the same
- * fnformat calls when it files a new file.
+ * Owns the rule "rootdir / formatted relative_path / filename": ingest
+ * files new files by it and the operators' tools find them by it.
  */
 #include "archive.h"
 
@@ -150,7 +149,7 @@ archive_path(const struct archive *a, const struct archive_file *f,
 	}
 	v.has_date = f->has_date;
 	v.date = f->date;
-	/* as ingest: the time of day of the start, counted from the date */
+	/* time-of-day fields: the start, counted from the date */
 	v.time_usec = f->has_date ? f->start_usec - f->date * USEC_PER_DAY
 				  : f->start_usec;
 	v.version = &f->version;

@@ -578,6 +578,22 @@ db_res_int(const struct db_res *res, int row, int col, int *out)
 }
 
 int
+db_res_ordinal(const struct db_res *res, int row, int col, size_t n,
+	       size_t *index)
+{
+	int64_t k;
+
+	if (db_res_int64(res, row, col, &k))
+		return -1;
+	if (k < 1 || (uint64_t)k > n)
+		return error("position %lld out of range 1..%zu in column "
+			     "\"%s\"",
+			     (long long)k, n, PQfname(res->res, col));
+	*index = (size_t)(k - 1);
+	return 0;
+}
+
+int
 db_res_bool(const struct db_res *res, int row, int col, bool *out)
 {
 	const char *v = need_value(res, row, col);
@@ -748,4 +764,198 @@ db_res_int64_array(const struct db_res *res, int row, int col, int64_t **out,
 		s = *end == ',' ? end + 1 : end;
 	}
 	return 0;
+}
+
+/* parameters */
+
+void
+db_params_init(struct db_params *p)
+{
+	struct db_params blank = DB_PARAMS_INIT;
+
+	*p = blank;
+}
+
+void
+db_params_release(struct db_params *p)
+{
+	for (int i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+	for (int k = 0; k < p->ncols; k++)
+		strbuf_release(&p->cols[k]);
+	free(p->cols);
+	db_params_init(p);
+}
+
+/* end the open columns: their literals become their parameters */
+static void
+close_columns(struct db_params *p)
+{
+	int base = p->n - p->ncols;
+
+	if (!p->ncols)
+		return;
+	if (p->col != 0)
+		BUG("db_params: a row of %d columns ended after %d", p->ncols,
+		    p->col);
+	for (int k = 0; k < p->ncols; k++) {
+		db_array_end(&p->cols[k]);
+		p->v[base + k] = strbuf_detach(&p->cols[k], NULL);
+	}
+	free(p->cols);
+	p->cols = NULL;
+	p->ncols = 0;
+}
+
+/* append a parameter; value is taken over (NULL: SQL NULL) */
+static void
+push(struct db_params *p, char *value)
+{
+	close_columns(p);
+	ALLOC_GROW(p->v, (size_t)p->n + 1, p->alloc);
+	p->v[p->n++] = value;
+}
+
+static char *
+fmt_int64(int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return xstrdup(buf);
+}
+
+void
+db_params_text(struct db_params *p, const char *v)
+{
+	push(p, v ? xstrdup(v) : NULL);
+}
+
+void
+db_params_int64(struct db_params *p, int64_t v)
+{
+	push(p, fmt_int64(v));
+}
+
+void
+db_params_bool(struct db_params *p, bool v)
+{
+	push(p, xstrdup(v ? "true" : "false"));
+}
+
+void
+db_params_null(struct db_params *p)
+{
+	push(p, NULL);
+}
+
+void
+db_params_text_array(struct db_params *p, const char *const *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	db_array_begin(&sb);
+	for (size_t i = 0; i < n; i++)
+		db_array_add(&sb, v[i]);
+	db_array_end(&sb);
+	push(p, strbuf_detach(&sb, NULL));
+}
+
+void
+db_params_int64_array(struct db_params *p, const int64_t *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	db_array_int64(&sb, v, n);
+	push(p, strbuf_detach(&sb, NULL));
+}
+
+void
+db_params_columns(struct db_params *p, int ncols)
+{
+	if (ncols <= 0)
+		BUG("db_params_columns: %d columns", ncols);
+	close_columns(p);
+	ALLOC_GROW(p->v, (size_t)p->n + (size_t)ncols, p->alloc);
+	p->cols = xcalloc((size_t)ncols, sizeof(*p->cols));
+	for (int k = 0; k < ncols; k++) {
+		strbuf_init(&p->cols[k], 0);
+		db_array_begin(&p->cols[k]);
+		p->v[p->n++] = NULL;
+	}
+	p->ncols = ncols;
+	p->col = 0;
+}
+
+void
+db_col_text(struct db_params *p, const char *v)
+{
+	if (!p->ncols)
+		BUG("db_col_text without db_params_columns");
+	db_array_add(&p->cols[p->col], v);
+	p->col = (p->col + 1) % p->ncols;
+}
+
+void
+db_col_int64(struct db_params *p, int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	db_col_text(p, buf);
+}
+
+void
+db_col_double(struct db_params *p, double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	db_col_text(p, buf);
+}
+
+void
+db_col_bool(struct db_params *p, bool v)
+{
+	db_col_text(p, v ? "true" : "false");
+}
+
+void
+db_col_date(struct db_params *p, int32_t days)
+{
+	char buf[DATE_STRLEN];
+
+	db_col_text(p, timeutil_format_date(days, buf));
+}
+
+void
+db_col_timestamp(struct db_params *p, int64_t usec)
+{
+	char buf[TIMESTAMP_STRLEN];
+
+	db_col_text(p, timeutil_format_timestamp(usec, buf));
+}
+
+int
+db_params_count(struct db_params *p)
+{
+	close_columns(p);
+	return p->n;
+}
+
+const char *const *
+db_params_values(struct db_params *p)
+{
+	close_columns(p);
+	return (const char *const *)p->v;
+}
+
+int
+db_query_params(struct db *db, const char *sql, struct db_params *p,
+		unsigned flags, struct db_res **out)
+{
+	int n = db_params_count(p);
+
+	return db_query(db, sql, n, db_params_values(p), flags, out);
 }

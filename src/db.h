@@ -149,6 +149,13 @@ int db_res_bool(const struct db_res *res, int row, int col, bool *out)
 	CASCADE_MUSTCHECK;
 int db_res_double(const struct db_res *res, int row, int col, double *out)
 	CASCADE_MUSTCHECK;
+/*
+ * db_res_ordinal: a bigint column holding a 1-based position in a batch
+ * of n (WITH ORDINALITY over an array parameter) as a 0-based index.
+ * 0, or -1 with the error reported if it is not a position in 1..n.
+ */
+int db_res_ordinal(const struct db_res *res, int row, int col, size_t n,
+		   size_t *index) CASCADE_MUSTCHECK;
 /* db_res_check_shape: exactly ncols columns and, if nrows >= 0, that many rows. */
 int db_res_check_shape(const struct db_res *res, int nrows, int ncols,
 		       const char *what) CASCADE_MUSTCHECK;
@@ -167,9 +174,87 @@ int db_res_int64_array(const struct db_res *res, int row, int col,
 		       int64_t **out, size_t *n) CASCADE_MUSTCHECK;
 
 /*
- * Array parameters: build a text-format array literal for "= ANY($1)" and
- * unnest(): db_array_begin(sb), db_array_add(sb, value or NULL) per
- * element, db_array_end(sb).  Elements are quoted and escaped here.
+ * Parameters.  struct db_params collects a statement's parameters $1..$n
+ * in order, as the text libpq sends, so that callers neither format
+ * numbers into buffers nor build array literals by hand:
+ *
+ *   scalars   db_params_text (NULL is SQL NULL), db_params_int64,
+ *             db_params_bool, db_params_null;
+ *   arrays    db_params_text_array, db_params_int64_array: a whole C
+ *             array as one array parameter, for "= ANY($1::bigint[])";
+ *   columns   db_params_columns(p, k) opens the next k parameters as
+ *             arrays filled a row at a time, one db_col_* call per
+ *             column in order, for "unnest($2::text[], $3::int[], ...)":
+ *             a batch of rows as parallel arrays.  The next db_params_*
+ *             call (or the query) closes them; a row left incomplete is
+ *             a BUG.
+ *
+ * Array elements are quoted and escaped here.  The calling sequence:
+ *
+ *	struct db_params p = DB_PARAMS_INIT;
+ *
+ *	db_params_int64(&p, run_id);              ($1)
+ *	db_params_columns(&p, 2);                 ($2 and $3)
+ *	for (size_t i = 0; i < n; i++) {
+ *		db_col_text(&p, r[i].name);
+ *		db_col_int64(&p, r[i].size);
+ *	}
+ *	rc = db_query_params(db, "INSERT INTO t (run, name, size) "
+ *			     "SELECT $1::bigint, a, b FROM "
+ *			     "unnest($2::text[], $3::int8[]) AS u(a, b)",
+ *			     &p, 0, NULL);
+ *	db_params_release(&p);
+ *
+ * The fields are db.c's: read them only through db_params_count and
+ * db_params_values.
+ */
+struct db_params {
+	char **v;            /* the values, NULL for SQL NULL (owned) */
+	int n;
+	size_t alloc;
+	struct strbuf *cols; /* the open columns' array literals */
+	int ncols;           /* how many columns are open (0: none) */
+	int col;             /* the column the next db_col_* fills */
+};
+#define DB_PARAMS_INIT {NULL, 0, 0, NULL, 0, 0}
+
+void db_params_init(struct db_params *p);
+/* db_params_release: free everything; p is empty (DB_PARAMS_INIT) again. */
+void db_params_release(struct db_params *p);
+
+void db_params_text(struct db_params *p, const char *v);
+void db_params_int64(struct db_params *p, int64_t v);
+void db_params_bool(struct db_params *p, bool v);
+void db_params_null(struct db_params *p);
+void db_params_text_array(struct db_params *p, const char *const *v,
+			  size_t n);
+void db_params_int64_array(struct db_params *p, const int64_t *v, size_t n);
+
+void db_params_columns(struct db_params *p, int ncols);
+/* db_col_*: the value of the next column of the current row. */
+void db_col_text(struct db_params *p, const char *v); /* NULL: SQL NULL */
+void db_col_int64(struct db_params *p, int64_t v);
+void db_col_double(struct db_params *p, double v);  /* "%.17g": exact */
+void db_col_bool(struct db_params *p, bool v);
+void db_col_date(struct db_params *p, int32_t days); /* YYYY-MM-DD */
+void db_col_timestamp(struct db_params *p, int64_t usec); /* timeutil's */
+
+/*
+ * db_params_count/db_params_values: the parameters as db_query takes
+ * them (closing open columns).  The values are borrowed from p.
+ */
+int db_params_count(struct db_params *p);
+const char *const *db_params_values(struct db_params *p);
+
+/* db_query_params: db_query with p's parameters.  p stays p's owner's. */
+int db_query_params(struct db *db, const char *sql, struct db_params *p,
+		    unsigned flags, struct db_res **out) CASCADE_MUSTCHECK;
+
+/*
+ * Array literals by hand (what struct db_params is built on): a
+ * text-format array literal for "= ANY($1)" and unnest():
+ * db_array_begin(sb), db_array_add(sb, value or NULL) per element,
+ * db_array_end(sb).  Elements are quoted and escaped here.
  */
 void db_array_begin(struct strbuf *sb);
 void db_array_add(struct strbuf *sb, const char *value);

@@ -4,7 +4,7 @@
  * Owns the order of file system effects and commits that makes ingest
  * crash-safe, the decisions (archive, duplicate, reject and why) and the
  * error directory's naming.  Identification is identify.c's, checksums
- * sha.c's, SQL store-ingest.c's.
+ * sha.c's, archive paths archive.c's, SQL store-ingest.c's.
  */
 #include "ingest.h"
 
@@ -19,9 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive.h"
+#include "catalog.h"
 #include "db.h"
 #include "fault.h"
-#include "fnformat.h"
 #include "fsutil.h"
 #include "identify.h"
 #include "log.h"
@@ -62,11 +63,7 @@ struct ingest_state {
 	const struct store_mission *m;
 	const struct ingest_options *opt;
 	struct ingest_counts *counts;
-	struct store_product *products;
-	size_t n_products;
-	struct identify_product *idp;
-	struct identify_set *ids;
-	struct fnformat **dirfmt; /* relative_path per product */
+	struct catalog cat;       /* products, where their files go, matchers */
 	struct strvec stuck;      /* names that failed to move: not retried */
 };
 
@@ -96,28 +93,13 @@ reject(struct item *it, const char *kind, const char *fmt, ...)
 
 /* -- recovery ----------------------------------------------------------- */
 
-static bool
-same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	return lstat(a, &sa) == 0 && lstat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
+/* path is a regular file (not followed) with SHA-1 sha1 */
 static bool
 has_sha1(const char *path, const char *sha1)
 {
-	char h[SHA1_HEX_LEN];
-	int64_t size;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	bool ok;
+	bool readable;
 
-	if (fd < 0)
-		return false;
-	ok = sha_fd(fd, h, NULL, &size) == 0 && !strcmp(h, sha1);
-	close(fd);
-	return ok;
+	return archive_sha1_matches(path, sha1, &readable);
 }
 
 int
@@ -143,7 +125,7 @@ ingest_recover(struct db *db, struct ingest_counts *counts)
 		unlink(tmp.buf);
 		strbuf_release(&tmp);
 		if (src_exists && tgt_exists &&
-		    (same_file(e[i].source, e[i].target) ||
+		    (archive_same_file(e[i].source, e[i].target) ||
 		     has_sha1(e[i].target, e[i].sha1))) {
 			/* the move was made, not recorded: undo it */
 			if (unlink(e[i].target) != 0) {
@@ -189,46 +171,13 @@ out:
 static int
 state_init(struct ingest_state *s)
 {
-	if (store_products_load(s->db, &s->products, &s->n_products))
-		return -1;
-	s->idp = xcalloc(s->n_products + 1, sizeof(*s->idp));
-	s->dirfmt = xcalloc(s->n_products + 1, sizeof(*s->dirfmt));
-	for (size_t i = 0; i < s->n_products; i++) {
-		const struct store_product *p = &s->products[i];
-		struct fnformat_names names = {s->m->name, p->satellite,
-					       p->instrument, p->name};
-		struct strbuf err = STRBUF_INIT;
-
-		s->idp[i].id = p->id;
-		s->idp[i].name = p->name;
-		s->idp[i].format = p->format;
-		s->idp[i].satellite = p->satellite;
-		s->idp[i].instrument = p->instrument;
-		s->idp[i].inspector = p->inspector;
-		s->idp[i].inspector_args = p->inspector_args;
-		s->idp[i].inspector_timeout_s = p->inspector_timeout_s;
-		if (fnformat_compile(p->relative_path, &names, &s->dirfmt[i],
-				     &err)) {
-			error("invalid relative_path \"%s\" of product \"%s\": "
-			      "%s",
-			      p->relative_path, p->name, err.buf);
-			strbuf_release(&err);
-			return -1;
-		}
-		strbuf_release(&err);
-	}
-	return identify_set_new(s->m->name, s->idp, s->n_products, &s->ids);
+	return catalog_load(s->db, s->m, &s->cat) ? -1 : 0;
 }
 
 static void
 state_release(struct ingest_state *s)
 {
-	identify_set_free(s->ids);
-	for (size_t i = 0; s->dirfmt && i < s->n_products; i++)
-		fnformat_free(s->dirfmt[i]);
-	free(s->dirfmt);
-	free(s->idp);
-	store_products_free(s->products, s->n_products);
+	catalog_release(&s->cat);
 	strvec_clear(&s->stuck);
 }
 
@@ -282,7 +231,7 @@ prepare_item(struct ingest_state *s, struct item *it)
 		return;
 	}
 	close(fd);
-	if (identify_file(s->ids, it->src, it->name, &it->id)) {
+	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
 		reject(it, "internal", "identification failed");
 		return;
 	}
@@ -300,26 +249,21 @@ prepare_item(struct ingest_state *s, struct item *it)
 		return;
 	}
 	{
-		const struct store_product *p = &s->products[it->id.product];
-		struct fnformat_values v = {true, it->id.date,
-					    it->id.start_usec -
-						    it->id.date * USEC_PER_DAY,
-					    &it->id.version,
-					    it->id.keywords.buf};
-		struct strbuf dir = STRBUF_INIT, err = STRBUF_INIT;
+		const struct store_product *p = &s->cat.products[it->id.product];
+		struct archive_file f = {p->id, it->name, true, it->id.date,
+					 it->id.start_usec, it->id.version,
+					 it->id.keywords.buf};
+		struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
 
-		strbuf_addf(&dir, "%s/", s->m->rootdir);
-		if (fnformat_format(s->dirfmt[it->id.product], &v, &dir,
-				    &err)) {
+		if (archive_path(s->cat.archive, &f, &path, &err)) {
 			reject(it, "path", "could not make the directory of "
 					   "product \"%s\": %s",
 			       p->name, err.buf);
 		} else {
-			strbuf_addf(&dir, "/%s", it->name);
-			it->target = strbuf_detach(&dir, NULL);
+			it->target = strbuf_detach(&path, NULL);
 			it->action = ITEM_ARCHIVE;
 		}
-		strbuf_release(&dir);
+		strbuf_release(&path);
 		strbuf_release(&err);
 	}
 }
@@ -340,6 +284,53 @@ error_target(struct ingest_state *s, struct item *it)
 	it->target = strbuf_detach(&sb, NULL);
 }
 
+/*
+ * A run killed after committing a reject's failure row and before
+ * removing its incoming name leaves that name as a second link to the
+ * file in the error directory.  Find such names (more than one link, the
+ * same file as the error_path of a reject of that name) and make them
+ * left-overs, as an archived file's incoming link is: they are removed,
+ * not rejected a second time.
+ */
+static int
+reject_leftovers(struct ingest_state *s, struct item *items, size_t n)
+{
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	size_t *idx = xcalloc(n + 1, sizeof(*idx));
+	struct strvec *paths = xcalloc(n + 1, sizeof(*paths));
+	size_t k = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+
+		if (items[i].action == ITEM_SKIP ||
+		    lstat(items[i].src, &st) != 0 || st.st_nlink < 2)
+			continue;
+		names[k] = items[i].name;
+		idx[k++] = i;
+	}
+	rc = store_rejects_by_name(s->db, names, k, paths);
+	for (size_t j = 0; j < k; j++) {
+		struct item *it = &items[idx[j]];
+
+		for (size_t m = 0; !rc && m < paths[j].nr; m++) {
+			if (!archive_same_file(it->src, paths[j].v[m]))
+				continue;
+			log_info("\"%s\" is a left-over of an interrupted "
+				 "ingest that rejected it to \"%s\": removed",
+				 it->src, paths[j].v[m]);
+			it->action = ITEM_LEFTOVER;
+			break;
+		}
+		strvec_clear(&paths[j]);
+	}
+	free(names);
+	free(idx);
+	free(paths);
+	return rc;
+}
+
 /* compare the batch with the database and the archive on disk */
 static int
 decide(struct ingest_state *s, struct item *items, size_t n)
@@ -354,14 +345,16 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		names[i] = items[i].name;
-	if ((rc = store_files_by_name(s->db, names, n, sha1)))
+	if ((rc = reject_leftovers(s, items, n)) ||
+	    (rc = store_files_by_name(s->db, names, n, sha1)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 
-		if (!sha1[i] || it->action == ITEM_SKIP)
+		if (!sha1[i] || it->action == ITEM_SKIP ||
+		    it->action == ITEM_LEFTOVER)
 			continue;
-		if (it->target && same_file(it->src, it->target)) {
+		if (it->target && archive_same_file(it->src, it->target)) {
 			it->action = ITEM_LEFTOVER;
 		} else if (it->action != ITEM_REJECT &&
 			   !strcmp(sha1[i], it->sha1)) {
@@ -398,7 +391,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 				continue;
 			}
 		}
-		nf[nnf].product_id = s->products[it->id.product].id;
+		nf[nnf].product_id = s->cat.products[it->id.product].id;
 		nf[nnf].date = it->id.date;
 		nf[nnf].iv = it->id.version.interface;
 		nf[nnf].qv = it->id.version.quality;
@@ -414,7 +407,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 			reject(it, "version-taken",
 			       "file \"%s\" already has product \"%s\", date "
 			       "and version %d.%d.%d",
-			       other[k], s->products[it->id.product].name,
+			       other[k], s->cat.products[it->id.product].name,
 			       it->id.version.interface, it->id.version.quality,
 			       it->id.version.revision);
 		/* two names of this batch with one product, date, version */
@@ -567,8 +560,8 @@ record(struct ingest_state *s, struct item *items, size_t n)
 		if (it->action == ITEM_ARCHIVE) {
 			struct store_new_file *f = &nf[nnf++];
 
-			f->product_id = s->products[it->id.product].id;
-			f->level = s->products[it->id.product].level;
+			f->product_id = s->cat.products[it->id.product].id;
+			f->level = s->cat.products[it->id.product].level;
 			f->filename = it->name;
 			f->date = it->id.date;
 			f->start_usec = it->id.start_usec;
@@ -587,6 +580,7 @@ record(struct ingest_state *s, struct item *items, size_t n)
 			rj[nrj].filename = it->name;
 			rj[nrj].kind = it->kind;
 			rj[nrj].reason = it->reason.buf;
+			rj[nrj].error_path = it->target;
 			nrj++;
 		}
 	}
@@ -626,7 +620,7 @@ finish(struct ingest_state *s, struct item *items, size_t n)
 			s->counts->ingested++;
 			log_info("ingested \"%s\" as product \"%s\" version "
 				 "%d.%d.%d",
-				 it->name, s->products[it->id.product].name,
+				 it->name, s->cat.products[it->id.product].name,
 				 it->id.version.interface,
 				 it->id.version.quality,
 				 it->id.version.revision);

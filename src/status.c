@@ -641,6 +641,7 @@ json_failure(struct json_writer *w, const struct ss_failure *f)
 	kv_i64(w, "logging_id", f->logging_id);
 	json_kv_string(w, "output_key", f->output_key);
 	json_kv_string(w, "filename", f->filename);
+	json_kv_string(w, "error_path", f->error_path);
 	json_kv_string(w, "reason", f->reason);
 	json_kv_string(w, "stderr_tail", f->stderr_tail);
 	json_kv_string(w, "occurred_at", f->occurred);
@@ -760,6 +761,11 @@ status_print_failure(const struct ss_failure *f, bool json)
 	failure_subject(f, &subj);
 	field(&sb, "subject:", subj.buf);
 	strbuf_release(&subj);
+	/* an ingest reject: where the file is now (not known before 0003) */
+	if (f->error_path ||
+	    (f->build_id == SS_NULL && f->batch_id == SS_NULL))
+		field(&sb, "error path:",
+		      f->error_path ? f->error_path : "(not recorded)");
 	if (f->logging_id != SS_NULL)
 		field(&sb, "run:", num(f->logging_id, b1, sizeof(b1)));
 	fieldf(&sb, "occurred:", "%s UTC",

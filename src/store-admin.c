@@ -257,38 +257,33 @@ int
 store_admin_files_by_name(struct db *db, const char *const *names, size_t n,
 			  struct store_admin_file *out)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[1];
 	int rc;
 
 	if (n == 0)
 		return 0;
-	db_array_begin(&arr);
-	for (size_t i = 0; i < n; i++)
-		db_array_add(&arr, names[i]);
-	db_array_end(&arr);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "SELECT u.n, " FILE_COLS " FROM unnest($1::text[]) WITH "
-		      "ORDINALITY AS u(name, n) "
-		      "JOIN public.file f ON f.filename = u.name",
-		      1, params, 0, &res);
+	db_params_text_array(&p, names, n);
+	rc = db_query_params(db,
+			     "SELECT u.n, " FILE_COLS " FROM unnest($1::text[]) "
+			     "WITH ORDINALITY AS u(name, n) "
+			     "JOIN public.file f ON f.filename = u.name",
+			     &p, 0, &res);
 	if (!rc && db_res_check_shape(res, -1, FILE_NCOLS + 1, "files by name"))
 		rc = -1;
 	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
-		int64_t k;
+		size_t k;
 
-		if (db_res_int64(res, r, 0, &k) || k < 1 || (size_t)k > n) {
+		if (db_res_ordinal(res, r, 0, n, &k)) {
 			rc = -1;
 			break;
 		}
-		store_admin_file_release(&out[k - 1]);
-		if (read_file(res, r, 1, &out[k - 1]))
+		store_admin_file_release(&out[k]);
+		if (read_file(res, r, 1, &out[k]))
 			rc = -1;
 	}
 	db_res_free(res);
-	strbuf_release(&arr);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -296,23 +291,22 @@ int
 store_admin_files_by_id(struct db *db, const int64_t *ids, size_t n,
 			struct store_admin_file **out, size_t *nout)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[1];
 	int rc;
 
 	*out = NULL;
 	*nout = 0;
-	db_array_int64(&arr, ids, n);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "SELECT " FILE_COLS " FROM public.file f "
-		      "WHERE f.file_id = ANY($1::bigint[]) ORDER BY f.filename",
-		      1, params, 0, &res);
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_params(db,
+			     "SELECT " FILE_COLS " FROM public.file f "
+			     "WHERE f.file_id = ANY($1::bigint[]) "
+			     "ORDER BY f.filename",
+			     &p, 0, &res);
 	if (!rc && read_files(res, out, nout))
 		rc = -1;
 	db_res_free(res);
-	strbuf_release(&arr);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -320,20 +314,18 @@ int
 store_admin_set_on_disk(struct db *db, const int64_t *ids, size_t n,
 			bool on_disk)
 {
-	struct strbuf arr = STRBUF_INIT;
-	const char *params[2];
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	db_array_int64(&arr, ids, n);
-	params[0] = arr.buf;
-	params[1] = on_disk ? "true" : "false";
-	rc = db_query(db,
-		      "UPDATE public.file SET exists_on_disk = $2::boolean "
-		      "WHERE file_id = ANY($1::bigint[])",
-		      2, params, 0, NULL);
-	strbuf_release(&arr);
+	db_params_int64_array(&p, ids, n);
+	db_params_bool(&p, on_disk);
+	rc = db_query_params(db,
+			     "UPDATE public.file SET exists_on_disk = "
+			     "$2::boolean WHERE file_id = ANY($1::bigint[])",
+			     &p, 0, NULL);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -513,21 +505,20 @@ store_admin_queue_parents(struct db *db, const int64_t *outputs, size_t n,
 			  int64_t run_id, const char *reason, int64_t *queued,
 			  int64_t *parents)
 {
-	struct strbuf arr = STRBUF_INIT;
-	char run[32];
-	const char *params[3];
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	int rc;
 
 	*queued = *parents = 0;
 	if (n == 0)
 		return 0;
-	db_array_int64(&arr, outputs, n);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	params[0] = arr.buf;
-	params[1] = run_id > 0 ? run : NULL;
-	params[2] = reason;
-	rc = db_query(
+	db_params_int64_array(&p, outputs, n);
+	if (run_id > 0)
+		db_params_int64(&p, run_id);
+	else
+		db_params_null(&p);
+	db_params_text(&p, reason);
+	rc = db_query_params(
 		db,
 		"WITH p AS (SELECT DISTINCT nw.file_id FROM "
 		"public.filefilelink l "
@@ -541,13 +532,13 @@ store_admin_queue_parents(struct db *db, const int64_t *outputs, size_t n,
 		"FROM p ORDER BY file_id ON CONFLICT (file_id) DO NOTHING "
 		"RETURNING 1) "
 		"SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM p)",
-		3, params, 0, &res);
+		&p, 0, &res);
 	if (!rc && (db_res_check_shape(res, 1, 2, "queued parents") ||
 		    db_res_int64(res, 0, 0, queued) ||
 		    db_res_int64(res, 0, 1, parents)))
 		rc = -1;
 	db_res_free(res);
-	strbuf_release(&arr);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -599,29 +590,25 @@ int
 store_admin_resolve(struct db *db, const char *const *args, size_t n,
 		    int64_t **ids, size_t *nids, struct strvec *unknown)
 {
-	struct strbuf arr = STRBUF_INIT, idarr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[1];
 	int64_t *v = NULL;
 	size_t nv = 0;
 	int rc;
 
 	*ids = NULL;
 	*nids = 0;
-	db_array_begin(&arr);
-	for (size_t i = 0; i < n; i++)
-		db_array_add(&arr, args[i]);
-	db_array_end(&arr);
-	params[0] = arr.buf;
+	db_params_text_array(&p, args, n);
 	/* a name first; an all-digit argument no file is named is an id */
-	rc = db_query(db,
-		      "SELECT u.n, coalesce(byname.file_id, byid.file_id) "
-		      "FROM unnest($1::text[]) WITH ORDINALITY AS u(arg, n) "
-		      "LEFT JOIN public.file byname ON byname.filename = u.arg "
-		      "LEFT JOIN public.file byid ON byid.file_id = CASE WHEN "
-		      "u.arg ~ '^[0-9]{1,18}$' THEN u.arg::bigint END "
-		      "ORDER BY u.n",
-		      1, params, 0, &res);
+	rc = db_query_params(db,
+			     "SELECT u.n, coalesce(byname.file_id, "
+			     "byid.file_id) FROM unnest($1::text[]) WITH "
+			     "ORDINALITY AS u(arg, n) "
+			     "LEFT JOIN public.file byname ON byname.filename = "
+			     "u.arg LEFT JOIN public.file byid ON byid.file_id "
+			     "= CASE WHEN u.arg ~ '^[0-9]{1,18}$' THEN "
+			     "u.arg::bigint END ORDER BY u.n",
+			     &p, 0, &res);
 	if (rc)
 		goto out;
 	if (db_res_check_shape(res, (int)n, 2, "resolved files")) {
@@ -649,12 +636,12 @@ store_admin_resolve(struct db *db, const char *const *args, size_t n,
 	db_res_free(res);
 	res = NULL;
 	if (nv) {
-		db_array_int64(&idarr, v, nv);
-		params[0] = idarr.buf;
-		rc = db_query(db,
-			      "SELECT file_id FROM public.file "
-			      "WHERE file_id = ANY($1::bigint[]) FOR UPDATE",
-			      1, params, 0, NULL);
+		db_params_release(&p);
+		db_params_int64_array(&p, v, nv);
+		rc = db_query_params(db,
+				     "SELECT file_id FROM public.file WHERE "
+				     "file_id = ANY($1::bigint[]) FOR UPDATE",
+				     &p, 0, NULL);
 		if (rc)
 			goto out;
 	}
@@ -664,8 +651,7 @@ store_admin_resolve(struct db *db, const char *const *args, size_t n,
 out:
 	free(v);
 	db_res_free(res);
-	strbuf_release(&arr);
-	strbuf_release(&idarr);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -673,27 +659,25 @@ int
 store_admin_descendants(struct db *db, const int64_t *ids, size_t n,
 			int64_t **all, size_t *nall)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[1];
 	int rc;
 
 	*all = NULL;
 	*nall = 0;
-	db_array_int64(&arr, ids, n);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "WITH RECURSIVE d(file_id) AS ("
-		      "SELECT unnest($1::bigint[]) "
-		      "UNION "
-		      "SELECT l.resulting_file FROM public.filefilelink l "
-		      "JOIN d ON l.source_file = d.file_id) "
-		      "SELECT file_id FROM d ORDER BY file_id",
-		      1, params, 0, &res);
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_params(db,
+			     "WITH RECURSIVE d(file_id) AS ("
+			     "SELECT unnest($1::bigint[]) "
+			     "UNION "
+			     "SELECT l.resulting_file FROM public.filefilelink "
+			     "l JOIN d ON l.source_file = d.file_id) "
+			     "SELECT file_id FROM d ORDER BY file_id",
+			     &p, 0, &res);
 	if (!rc && read_ids(res, all, nall))
 		rc = -1;
 	db_res_free(res);
-	strbuf_release(&arr);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -701,28 +685,27 @@ int
 store_admin_children_outside(struct db *db, const int64_t *ids, size_t n,
 			     struct strvec *lines)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[1];
 	int rc;
 
-	db_array_int64(&arr, ids, n);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "SELECT s.filename || ' -> ' || r.filename "
-		      "FROM public.filefilelink l "
-		      "JOIN public.file s ON s.file_id = l.source_file "
-		      "JOIN public.file r ON r.file_id = l.resulting_file "
-		      "WHERE l.source_file = ANY($1::bigint[]) "
-		      "AND NOT l.resulting_file = ANY($1::bigint[]) "
-		      "ORDER BY 1",
-		      1, params, 0, &res);
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_params(db,
+			     "SELECT s.filename || ' -> ' || r.filename "
+			     "FROM public.filefilelink l "
+			     "JOIN public.file s ON s.file_id = l.source_file "
+			     "JOIN public.file r ON r.file_id = "
+			     "l.resulting_file "
+			     "WHERE l.source_file = ANY($1::bigint[]) "
+			     "AND NOT l.resulting_file = ANY($1::bigint[]) "
+			     "ORDER BY 1",
+			     &p, 0, &res);
 	if (!rc && db_res_check_shape(res, -1, 1, "children"))
 		rc = -1;
 	for (int r = 0; !rc && r < db_res_nrows(res); r++)
 		strvec_push(lines, db_res_get(res, r, 0));
 	db_res_free(res);
-	strbuf_release(&arr);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -774,37 +757,35 @@ int
 store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 			 int64_t *deleted)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[1];
 	int rc;
 
 	*deleted = 0;
 	if (n == 0)
 		return 0;
-	db_array_int64(&arr, ids, n);
-	params[0] = arr.buf;
+	db_params_int64_array(&p, ids, n);
 	/*
 	 * Links first, in their own statement: source_file is RESTRICT,
 	 * checked at the end of the statement that deletes the file.  The
 	 * file's queue entry, unixtime, release and file-code links go
 	 * with it (ON DELETE CASCADE).
 	 */
-	rc = db_query(db,
-		      "DELETE FROM public.filefilelink "
-		      "WHERE source_file = ANY($1::bigint[]) "
-		      "OR resulting_file = ANY($1::bigint[])",
-		      1, params, 0, NULL);
+	rc = db_query_params(db,
+			     "DELETE FROM public.filefilelink "
+			     "WHERE source_file = ANY($1::bigint[]) "
+			     "OR resulting_file = ANY($1::bigint[])",
+			     &p, 0, NULL);
 	if (!rc)
-		rc = db_query(db,
-			      "WITH d AS (DELETE FROM public.file "
-			      "WHERE file_id = ANY($1::bigint[]) RETURNING 1) "
-			      "SELECT count(*) FROM d",
-			      1, params, 0, &res);
+		rc = db_query_params(db,
+				     "WITH d AS (DELETE FROM public.file "
+				     "WHERE file_id = ANY($1::bigint[]) "
+				     "RETURNING 1) SELECT count(*) FROM d",
+				     &p, 0, &res);
 	if (!rc && read_count(res, 0, 1, deleted))
 		rc = -1;
 	db_res_free(res);
-	strbuf_release(&arr);
+	db_params_release(&p);
 	return rc;
 }
 

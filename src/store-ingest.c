@@ -3,8 +3,8 @@
  * (for new files), ingest_journal and failure (for rejects).
  *
  * Every function works on a whole batch with one statement, passing the
- * batch as array parameters (unnest, = ANY), so ingest costs a handful of
- * queries per batch, not per file.
+ * batch as array parameters (struct db_params: unnest, = ANY), so ingest
+ * costs a handful of queries per batch, not per file.
  */
 #include "store.h"
 
@@ -14,7 +14,7 @@
 
 #include "db.h"
 #include "log.h"
-#include "timeutil.h"
+#include "strvec.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -106,40 +106,30 @@ int
 store_journal_add(struct db *db, int64_t run_id,
 		  const struct store_journal_entry *e, size_t n, int64_t *ids)
 {
-	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, sha = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	char run[32];
-	const char *params[4];
 	int rc;
 
 	if (n == 0)
 		return 0;
-	db_array_begin(&src);
-	db_array_begin(&dst);
-	db_array_begin(&sha);
+	db_params_int64(&p, run_id);
+	db_params_columns(&p, 3);
 	for (size_t i = 0; i < n; i++) {
-		db_array_add(&src, e[i].source);
-		db_array_add(&dst, e[i].target);
-		db_array_add(&sha, e[i].sha1);
+		db_col_text(&p, e[i].source);
+		db_col_text(&p, e[i].target);
+		db_col_text(&p, e[i].sha1);
 	}
-	db_array_end(&src);
-	db_array_end(&dst);
-	db_array_end(&sha);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	params[0] = run;
-	params[1] = src.buf;
-	params[2] = dst.buf;
-	params[3] = sha.buf;
-	rc = db_query(db,
-		      "WITH ins AS (INSERT INTO public.ingest_journal "
-		      "(logging_id, source_path, target_path, sha1) "
-		      "SELECT $1::bigint, s, t, h FROM unnest($2::text[], "
-		      "$3::text[], $4::text[]) AS u(s, t, h) "
-		      "RETURNING journal_id, source_path) "
-		      "SELECT i.journal_id FROM unnest($2::text[]) WITH "
-		      "ORDINALITY AS u(s, n) JOIN ins i ON i.source_path = u.s "
-		      "ORDER BY u.n",
-		      4, params, 0, &res);
+	rc = db_query_params(db,
+			     "WITH ins AS (INSERT INTO public.ingest_journal "
+			     "(logging_id, source_path, target_path, sha1) "
+			     "SELECT $1::bigint, s, t, h FROM "
+			     "unnest($2::text[], $3::text[], $4::text[]) "
+			     "AS u(s, t, h) "
+			     "RETURNING journal_id, source_path) "
+			     "SELECT i.journal_id FROM unnest($2::text[]) WITH "
+			     "ORDINALITY AS u(s, n) JOIN ins i ON "
+			     "i.source_path = u.s ORDER BY u.n",
+			     &p, 0, &res);
 	if (!rc) {
 		if (db_res_check_shape(res, (int)n, 1, "journal ids"))
 			rc = -1;
@@ -148,9 +138,7 @@ store_journal_add(struct db *db, int64_t run_id,
 				rc = -1;
 	}
 	db_res_free(res);
-	strbuf_release(&src);
-	strbuf_release(&dst);
-	strbuf_release(&sha);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -190,19 +178,17 @@ store_journal_list(struct db *db, struct store_journal_entry **out, size_t *n)
 int
 store_journal_delete(struct db *db, const int64_t *ids, size_t n)
 {
-	struct strbuf arr = STRBUF_INIT;
-	const char *params[1];
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	db_array_int64(&arr, ids, n);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "DELETE FROM public.ingest_journal "
-		      "WHERE journal_id = ANY($1::bigint[])",
-		      1, params, 0, NULL);
-	strbuf_release(&arr);
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_params(db,
+			     "DELETE FROM public.ingest_journal "
+			     "WHERE journal_id = ANY($1::bigint[])",
+			     &p, 0, NULL);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -210,143 +196,79 @@ int
 store_files_by_name(struct db *db, const char *const *names, size_t n,
 		    char **sha1)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[1];
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
 		sha1[i] = NULL;
 	if (n == 0)
 		return 0;
-	db_array_begin(&arr);
-	for (size_t i = 0; i < n; i++)
-		db_array_add(&arr, names[i]);
-	db_array_end(&arr);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "SELECT u.n, coalesce(f.shasum, '') FROM "
-		      "unnest($1::text[]) WITH ORDINALITY AS u(name, n) "
-		      "JOIN public.file f ON f.filename = u.name",
-		      1, params, 0, &res);
+	db_params_text_array(&p, names, n);
+	rc = db_query_params(db,
+			     "SELECT u.n, coalesce(f.shasum, '') FROM "
+			     "unnest($1::text[]) WITH ORDINALITY AS u(name, n) "
+			     "JOIN public.file f ON f.filename = u.name",
+			     &p, 0, &res);
 	if (!rc && db_res_check_shape(res, -1, 2, "files by name"))
 		rc = -1;
 	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
-		int64_t k;
+		size_t k;
 
-		if (db_res_int64(res, r, 0, &k) || k < 1 || (size_t)k > n) {
+		if (db_res_ordinal(res, r, 0, n, &k)) {
 			rc = -1;
 			break;
 		}
-		sha1[k - 1] = xstrdup(db_res_get(res, r, 1));
+		sha1[k] = xstrdup(db_res_get(res, r, 1));
 	}
 	db_res_free(res);
-	strbuf_release(&arr);
+	db_params_release(&p);
 	return rc;
-}
-
-/* the batch as parallel arrays, in the order of f[] */
-struct file_arrays {
-	struct strbuf name, product, level, date, start, stop, iv, qv, rv,
-		ctime, sha1, sha256, size, kw;
-};
-
-static void
-file_arrays_build(struct file_arrays *a, const struct store_new_file *f,
-		  size_t n)
-{
-	struct strbuf *all[] = {&a->name, &a->product, &a->level, &a->date,
-				&a->start, &a->stop, &a->iv, &a->qv, &a->rv,
-				&a->ctime, &a->sha1, &a->sha256, &a->size,
-				&a->kw};
-	char buf[TIMESTAMP_STRLEN];
-
-	for (size_t k = 0; k < ARRAY_SIZE(all); k++) {
-		strbuf_init(all[k], 0);
-		db_array_begin(all[k]);
-	}
-	for (size_t i = 0; i < n; i++) {
-		db_array_add(&a->name, f[i].filename);
-		snprintf(buf, sizeof(buf), "%d", f[i].product_id);
-		db_array_add(&a->product, buf);
-		snprintf(buf, sizeof(buf), "%.17g", f[i].level);
-		db_array_add(&a->level, buf);
-		db_array_add(&a->date, timeutil_format_date(f[i].date, buf));
-		db_array_add(&a->start,
-			     timeutil_format_timestamp(f[i].start_usec, buf));
-		db_array_add(&a->stop,
-			     timeutil_format_timestamp(f[i].stop_usec, buf));
-		snprintf(buf, sizeof(buf), "%d", f[i].iv);
-		db_array_add(&a->iv, buf);
-		snprintf(buf, sizeof(buf), "%d", f[i].qv);
-		db_array_add(&a->qv, buf);
-		snprintf(buf, sizeof(buf), "%d", f[i].rv);
-		db_array_add(&a->rv, buf);
-		db_array_add(&a->ctime,
-			     timeutil_format_timestamp(f[i].mtime_usec, buf));
-		db_array_add(&a->sha1, f[i].sha1);
-		db_array_add(&a->sha256, f[i].sha256);
-		snprintf(buf, sizeof(buf), "%lld", (long long)f[i].size);
-		db_array_add(&a->size, buf);
-		db_array_add(&a->kw, f[i].keywords);
-	}
-	for (size_t k = 0; k < ARRAY_SIZE(all); k++)
-		db_array_end(all[k]);
-}
-
-static void
-file_arrays_release(struct file_arrays *a)
-{
-	struct strbuf *all[] = {&a->name, &a->product, &a->level, &a->date,
-				&a->start, &a->stop, &a->iv, &a->qv, &a->rv,
-				&a->ctime, &a->sha1, &a->sha256, &a->size,
-				&a->kw};
-
-	for (size_t k = 0; k < ARRAY_SIZE(all); k++)
-		strbuf_release(all[k]);
 }
 
 int
 store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 			size_t n, char **other)
 {
-	struct file_arrays a;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[5];
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
 		other[i] = NULL;
 	if (n == 0)
 		return 0;
-	file_arrays_build(&a, f, n);
-	params[0] = a.product.buf;
-	params[1] = a.date.buf;
-	params[2] = a.iv.buf;
-	params[3] = a.qv.buf;
-	params[4] = a.rv.buf;
-	rc = db_query(db,
-		      "SELECT u.n, f.filename FROM unnest($1::int[], "
-		      "$2::date[], $3::int2[], $4::int2[], $5::int2[]) WITH "
-		      "ORDINALITY AS u(p, d, iv, qv, rv, n) "
-		      "JOIN public.file f ON f.product_id = u.p AND "
-		      "coalesce(f.utc_file_date, '-infinity'::date) = u.d AND "
-		      "f.interface_version = u.iv AND f.quality_version = u.qv "
-		      "AND f.revision_version = u.rv",
-		      5, params, 0, &res);
+	db_params_columns(&p, 5);
+	for (size_t i = 0; i < n; i++) {
+		db_col_int64(&p, f[i].product_id);
+		db_col_date(&p, f[i].date);
+		db_col_int64(&p, f[i].iv);
+		db_col_int64(&p, f[i].qv);
+		db_col_int64(&p, f[i].rv);
+	}
+	rc = db_query_params(
+		db,
+		"SELECT u.n, f.filename FROM unnest($1::int[], "
+		"$2::date[], $3::int2[], $4::int2[], $5::int2[]) WITH "
+		"ORDINALITY AS u(p, d, iv, qv, rv, n) "
+		"JOIN public.file f ON f.product_id = u.p AND "
+		"coalesce(f.utc_file_date, '-infinity'::date) = u.d AND "
+		"f.interface_version = u.iv AND f.quality_version = u.qv "
+		"AND f.revision_version = u.rv",
+		&p, 0, &res);
 	if (!rc && db_res_check_shape(res, -1, 2, "file tuples"))
 		rc = -1;
 	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
-		int64_t k;
+		size_t k;
 
-		if (db_res_int64(res, r, 0, &k) || k < 1 || (size_t)k > n) {
+		if (db_res_ordinal(res, r, 0, n, &k)) {
 			rc = -1;
 			break;
 		}
-		other[k - 1] = xstrdup(db_res_get(res, r, 1));
+		other[k] = xstrdup(db_res_get(res, r, 1));
 	}
 	db_res_free(res);
-	file_arrays_release(&a);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -354,31 +276,30 @@ int
 store_files_insert(struct db *db, int64_t run_id,
 		   const struct store_new_file *f, size_t n)
 {
-	struct file_arrays a;
-	char run[32];
-	const char *params[15];
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	file_arrays_build(&a, f, n);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	params[0] = a.name.buf;
-	params[1] = a.product.buf;
-	params[2] = a.level.buf;
-	params[3] = a.date.buf;
-	params[4] = a.start.buf;
-	params[5] = a.stop.buf;
-	params[6] = a.iv.buf;
-	params[7] = a.qv.buf;
-	params[8] = a.rv.buf;
-	params[9] = a.ctime.buf;
-	params[10] = a.sha1.buf;
-	params[11] = a.sha256.buf;
-	params[12] = a.size.buf;
-	params[13] = a.kw.buf;
-	params[14] = run;
-	rc = db_query(
+	db_params_columns(&p, 14);
+	for (size_t i = 0; i < n; i++) {
+		db_col_text(&p, f[i].filename);
+		db_col_int64(&p, f[i].product_id);
+		db_col_double(&p, f[i].level);
+		db_col_date(&p, f[i].date);
+		db_col_timestamp(&p, f[i].start_usec);
+		db_col_timestamp(&p, f[i].stop_usec);
+		db_col_int64(&p, f[i].iv);
+		db_col_int64(&p, f[i].qv);
+		db_col_int64(&p, f[i].rv);
+		db_col_timestamp(&p, f[i].mtime_usec);
+		db_col_text(&p, f[i].sha1);
+		db_col_text(&p, f[i].sha256);
+		db_col_int64(&p, f[i].size);
+		db_col_text(&p, f[i].keywords);
+	}
+	db_params_int64(&p, run_id);
+	rc = db_query_params(
 		db,
 		"WITH u AS (SELECT * FROM unnest($1::text[], $2::int[], "
 		"$3::float8[], $4::date[], $5::timestamp[], $6::timestamp[], "
@@ -402,8 +323,8 @@ store_files_insert(struct db *db, int64_t run_id,
 		"INSERT INTO public.processqueue (file_id, logging_id, reason) "
 		"SELECT file_id, $15::bigint, 'ingested' FROM ins "
 		"ORDER BY file_id",
-		15, params, 0, NULL);
-	file_arrays_release(&a);
+		&p, 0, NULL);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -411,37 +332,65 @@ int
 store_rejects_insert(struct db *db, int64_t run_id,
 		     const struct store_reject *r, size_t n)
 {
-	struct strbuf names = STRBUF_INIT, kinds = STRBUF_INIT,
-		      reasons = STRBUF_INIT;
-	char run[32];
-	const char *params[4];
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	db_array_begin(&names);
-	db_array_begin(&kinds);
-	db_array_begin(&reasons);
+	db_params_int64(&p, run_id);
+	db_params_columns(&p, 4);
 	for (size_t i = 0; i < n; i++) {
-		db_array_add(&names, r[i].filename);
-		db_array_add(&kinds, r[i].kind);
-		db_array_add(&reasons, r[i].reason);
+		db_col_text(&p, r[i].filename);
+		db_col_text(&p, r[i].kind);
+		db_col_text(&p, r[i].reason);
+		db_col_text(&p, r[i].error_path);
 	}
-	db_array_end(&names);
-	db_array_end(&kinds);
-	db_array_end(&reasons);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	params[0] = run;
-	params[1] = names.buf;
-	params[2] = kinds.buf;
-	params[3] = reasons.buf;
-	rc = db_query(db,
-		      "INSERT INTO public.failure (logging_id, filename, kind, "
-		      "reason) SELECT $1::bigint, f, k, r FROM "
-		      "unnest($2::text[], $3::text[], $4::text[]) AS u(f, k, r)",
-		      4, params, 0, NULL);
-	strbuf_release(&names);
-	strbuf_release(&kinds);
-	strbuf_release(&reasons);
+	rc = db_query_params(db,
+			     "INSERT INTO public.failure (logging_id, filename, "
+			     "kind, reason, error_path) "
+			     "SELECT $1::bigint, f, k, r, e FROM "
+			     "unnest($2::text[], $3::text[], $4::text[], "
+			     "$5::text[]) AS u(f, k, r, e)",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc;
+}
+
+int
+store_rejects_by_name(struct db *db, const char *const *names, size_t n,
+		      struct strvec *paths)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		strvec_init(&paths[i]);
+	if (n == 0)
+		return 0;
+	db_params_text_array(&p, names, n);
+	rc = db_query_params(db,
+			     "SELECT u.n, f.error_path FROM unnest($1::text[]) "
+			     "WITH ORDINALITY AS u(name, n) "
+			     "JOIN public.failure f ON f.filename = u.name "
+			     "AND f.error_path IS NOT NULL "
+			     "JOIN public.logging l ON l.logging_id = "
+			     "f.logging_id AND l.status IN ('running', "
+			     "'aborted', 'interrupted') "
+			     "ORDER BY u.n, f.failure_id",
+			     &p, 0, &res);
+	if (!rc && db_res_check_shape(res, -1, 2, "rejects by name"))
+		rc = -1;
+	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
+		size_t k;
+
+		if (db_res_ordinal(res, r, 0, n, &k)) {
+			rc = -1;
+			break;
+		}
+		strvec_push(&paths[k], db_res_get(res, r, 1));
+	}
+	db_res_free(res);
+	db_params_release(&p);
 	return rc;
 }

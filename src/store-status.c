@@ -19,7 +19,6 @@
 
 #include "db.h"
 #include "log.h"
-#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -93,24 +92,24 @@ fmt_i64(char *buf, size_t size, int64_t v)
 	snprintf(buf, size, "%lld", (long long)v);
 }
 
-/* A text[] literal of sv's strings, or NULL (no filter) if sv is empty. */
-static const char *
-text_array(const struct strvec *sv, struct strbuf *sb)
+/* A filter parameter: a text[] of sv's strings, or NULL if sv is empty. */
+static void
+param_texts(struct db_params *p, const struct strvec *sv)
 {
-	if (!sv || sv->nr == 0)
-		return NULL;
-	db_array_begin(sb);
-	for (size_t i = 0; i < sv->nr; i++)
-		db_array_add(sb, sv->v[i]);
-	db_array_end(sb);
-	return sb->buf;
+	if (sv && sv->nr)
+		db_params_text_array(p, sv->v, sv->nr);
+	else
+		db_params_null(p);
 }
 
-static const char *
-id_array(const int64_t *ids, size_t n, struct strbuf *sb)
+/* A filter parameter: v, or NULL (no filter) if v is not positive. */
+static void
+param_positive(struct db_params *p, int64_t v)
 {
-	db_array_int64(sb, ids, n);
-	return sb->buf;
+	if (v > 0)
+		db_params_int64(p, v);
+	else
+		db_params_null(p);
 }
 
 /* -- runs ------------------------------------------------------------- */
@@ -193,35 +192,33 @@ int
 store_runs_list(struct db *db, const struct ss_run_filter *f,
 		struct ss_run **out, size_t *n)
 {
-	struct strbuf st = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	char limit[32];
-	const char *params[6];
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	fmt_i64(limit, sizeof(limit), f->limit);
-	params[0] = f->since;
-	params[1] = f->until;
-	params[2] = f->command;
-	params[3] = text_array(f->statuses, &st);
-	params[4] = f->worked ? "true" : "false";
-	params[5] = f->limit > 0 ? limit : NULL;
-	rc = db_query(db,
-		      "SELECT " RUN_COLS "FROM public.logging l "
-		      "WHERE ($1::timestamptz IS NULL OR "
-		      "l.processing_start_time >= ($1::timestamptz AT TIME "
-		      "ZONE 'UTC')) "
-		      "AND ($2::timestamptz IS NULL OR "
-		      "l.processing_start_time < ($2::timestamptz AT TIME "
-		      "ZONE 'UTC')) "
-		      "AND ($3::text IS NULL OR l.command = $3::text) "
-		      "AND ($4::text[] IS NULL OR l.status = ANY($4::text[])) "
-		      "AND (NOT $5::boolean OR " RUN_WORKED ") "
-		      "ORDER BY l.logging_id DESC LIMIT $6::bigint",
-		      6, params, 0, &res);
-	strbuf_release(&st);
+	db_params_text(&p, f->since);
+	db_params_text(&p, f->until);
+	db_params_text(&p, f->command);
+	param_texts(&p, f->statuses);
+	db_params_bool(&p, f->worked);
+	param_positive(&p, f->limit);
+	rc = db_query_params(db,
+			     "SELECT " RUN_COLS "FROM public.logging l "
+			     "WHERE ($1::timestamptz IS NULL OR "
+			     "l.processing_start_time >= ($1::timestamptz AT "
+			     "TIME ZONE 'UTC')) "
+			     "AND ($2::timestamptz IS NULL OR "
+			     "l.processing_start_time < ($2::timestamptz AT "
+			     "TIME ZONE 'UTC')) "
+			     "AND ($3::text IS NULL OR l.command = $3::text) "
+			     "AND ($4::text[] IS NULL OR "
+			     "l.status = ANY($4::text[])) "
+			     "AND (NOT $5::boolean OR " RUN_WORKED ") "
+			     "ORDER BY l.logging_id DESC LIMIT $6::bigint",
+			     &p, 0, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	rc = read_runs(res, out, n);
@@ -352,33 +349,35 @@ int
 store_builds_list(struct db *db, const struct ss_build_filter *f,
 		  struct ss_build **out, size_t *n)
 {
-	struct strbuf st = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	char limit[32];
-	const char *params[6];
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	fmt_i64(limit, sizeof(limit), f->limit);
-	params[0] = f->process;
-	params[1] = f->product;
-	params[2] = f->from;
-	params[3] = f->to;
-	params[4] = text_array(f->states, &st);
-	params[5] = f->limit > 0 ? limit : NULL;
-	rc = db_query(db,
-		      "SELECT " BUILD_COLS BUILD_FROM
-		      "WHERE ($1::text IS NULL OR p.process_name = $1::text) "
-		      "AND ($2::text IS NULL OR op.product_name = $2::text) "
-		      "AND ($3::timestamptz IS NULL OR coalesce(b.started_at, "
-		      "b.queued_at) >= $3::timestamptz) "
-		      "AND ($4::timestamptz IS NULL OR coalesce(b.started_at, "
-		      "b.queued_at) < $4::timestamptz) "
-		      "AND ($5::text[] IS NULL OR b.status = ANY($5::text[])) "
-		      "ORDER BY b.build_id DESC LIMIT $6::bigint",
-		      6, params, 0, &res);
-	strbuf_release(&st);
+	db_params_text(&p, f->process);
+	db_params_text(&p, f->product);
+	db_params_text(&p, f->from);
+	db_params_text(&p, f->to);
+	param_texts(&p, f->states);
+	param_positive(&p, f->limit);
+	rc = db_query_params(db,
+			     "SELECT " BUILD_COLS BUILD_FROM
+			     "WHERE ($1::text IS NULL OR "
+			     "p.process_name = $1::text) "
+			     "AND ($2::text IS NULL OR "
+			     "op.product_name = $2::text) "
+			     "AND ($3::timestamptz IS NULL OR "
+			     "coalesce(b.started_at, b.queued_at) >= "
+			     "$3::timestamptz) "
+			     "AND ($4::timestamptz IS NULL OR "
+			     "coalesce(b.started_at, b.queued_at) < "
+			     "$4::timestamptz) "
+			     "AND ($5::text[] IS NULL OR "
+			     "b.status = ANY($5::text[])) "
+			     "ORDER BY b.build_id DESC LIMIT $6::bigint",
+			     &p, 0, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	rc = read_builds(res, out, n);
@@ -593,7 +592,7 @@ read_batches(const struct db_res *res, struct ss_batch **out, size_t *n)
 
 /* -- failures --------------------------------------------------------- */
 
-#define FAILURE_NCOLS 15
+#define FAILURE_NCOLS 16
 #define FAILURE_GROUP                                                        \
 	"CASE WHEN f.build_id IS NOT NULL THEN coalesce(p.process_name, "   \
 	"'?') WHEN f.batch_id IS NOT NULL THEN 'batch' ELSE 'ingest' END"
@@ -616,6 +615,7 @@ ss_failures_free(struct ss_failure *f, size_t n)
 		free(f[i].resolved_at);
 		free(f[i].resolved_by);
 		free(f[i].note);
+		free(f[i].error_path);
 	}
 	free(f);
 }
@@ -624,39 +624,43 @@ int
 store_failures_list(struct db *db, const struct ss_failure_filter *f,
 		    struct ss_failure **out, size_t *n)
 {
-	struct strbuf ids = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	struct ss_failure *v = NULL;
-	const char *params[5];
-	char build[32];
 	int nrows, rc;
 
 	*out = NULL;
 	*n = 0;
-	params[0] = f->all ? "true" : "false";
-	params[1] = f->kind;
-	params[2] = f->group;
-	params[3] = f->n_ids ? id_array(f->ids, f->n_ids, &ids) : NULL;
-	fmt_i64(build, sizeof(build), f->build_id);
-	params[4] = f->build_id ? build : NULL;
+	db_params_bool(&p, f->all);
+	db_params_text(&p, f->kind);
+	db_params_text(&p, f->group);
+	if (f->n_ids)
+		db_params_int64_array(&p, f->ids, f->n_ids);
+	else
+		db_params_null(&p);
+	if (f->build_id)
+		db_params_int64(&p, f->build_id);
+	else
+		db_params_null(&p);
 	/* two fixed texts: with and without the row locks */
 #define FAILURES_SQL                                                         \
 	"SELECT f.failure_id, f.logging_id, f.build_id, f.batch_id, "        \
 	FAILURE_GROUP ", b.output_key, f.filename, f.kind, f.reason, "       \
 	"f.stderr_tail, " TS("f.occurred_at") ", f.resolved, "               \
-	TS("f.resolved_at") ", f.resolved_by, f.note " FAILURE_FROM          \
+	TS("f.resolved_at") ", f.resolved_by, f.note, f.error_path "         \
+	FAILURE_FROM                                                         \
 	"WHERE ($1::boolean OR NOT f.resolved) "                             \
 	"AND ($2::text IS NULL OR f.kind = $2::text) "                       \
 	"AND ($3::text IS NULL OR " FAILURE_GROUP " = $3::text) "            \
 	"AND ($4::bigint[] IS NULL OR f.failure_id = ANY($4::bigint[])) "    \
 	"AND ($5::bigint IS NULL OR f.build_id = $5::bigint) "               \
 	"ORDER BY 5, f.kind, f.failure_id"
-	rc = db_query(db,
-		      f->for_update ? FAILURES_SQL " FOR UPDATE OF f"
-				    : FAILURES_SQL,
-		      5, params, 0, &res);
+	rc = db_query_params(db,
+			     f->for_update ? FAILURES_SQL " FOR UPDATE OF f"
+					   : FAILURES_SQL,
+			     &p, 0, &res);
 #undef FAILURES_SQL
-	strbuf_release(&ids);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, -1, FAILURE_NCOLS, "failures")) {
@@ -684,6 +688,7 @@ store_failures_list(struct db *db, const struct ss_failure_filter *f,
 		v[i].resolved_at = rd_str(&rd);
 		v[i].resolved_by = rd_str(&rd);
 		v[i].note = rd_str(&rd);
+		v[i].error_path = rd_str(&rd);
 		if (rd.err)
 			rc = -1;
 	}
@@ -701,23 +706,23 @@ int
 store_failures_resolve(struct db *db, const int64_t *ids, size_t n,
 		       const char *by, const char *note, long *changed)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	const char *params[3];
 	int64_t count = 0;
 	int rc;
 
 	*changed = 0;
-	params[0] = id_array(ids, n, &arr);
-	params[1] = by;
-	params[2] = note;
-	rc = db_query(db,
-		      "WITH u AS (UPDATE public.failure SET resolved = true, "
-		      "resolved_at = now(), resolved_by = $2::text, note = "
-		      "$3::text WHERE failure_id = ANY($1::bigint[]) AND NOT "
-		      "resolved RETURNING 1) SELECT count(*) FROM u",
-		      3, params, 0, &res);
-	strbuf_release(&arr);
+	db_params_int64_array(&p, ids, n);
+	db_params_text(&p, by);
+	db_params_text(&p, note);
+	rc = db_query_params(db,
+			     "WITH u AS (UPDATE public.failure SET resolved = "
+			     "true, resolved_at = now(), resolved_by = "
+			     "$2::text, note = $3::text WHERE failure_id = "
+			     "ANY($1::bigint[]) AND NOT resolved RETURNING 1) "
+			     "SELECT count(*) FROM u",
+			     &p, 0, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, 1, 1, "resolved failures") ||
@@ -732,25 +737,22 @@ int
 store_failures_retry(struct db *db, const int64_t *ids, size_t n,
 		     int64_t run_id, const char *by, struct ss_retry_counts *c)
 {
-	struct strbuf arr = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	char run[32];
-	const char *params[3];
 	int64_t v[4] = {0, 0, 0, 0};
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	fmt_i64(run, sizeof(run), run_id);
-	params[0] = id_array(ids, n, &arr);
-	params[1] = run;
-	params[2] = by;
+	db_params_int64_array(&p, ids, n);
+	db_params_int64(&p, run_id);
+	db_params_text(&p, by);
 	/*
 	 * A batch failure stands for the batch's builds that did not
 	 * succeed (a poisoned batch's open builds were cancelled).  All the
 	 * data-modifying parts see the same snapshot, and touch different
 	 * tables, so their order does not matter.
 	 */
-	rc = db_query(
+	rc = db_query_params(
 		db,
 		"WITH f AS (SELECT failure_id, build_id, batch_id FROM "
 		"public.failure WHERE failure_id = ANY($1::bigint[]) AND NOT "
@@ -780,8 +782,8 @@ store_failures_retry(struct db *db, const int64_t *ids, size_t n,
 		"failure_id IN (SELECT failure_id FROM f) RETURNING 1) "
 		"SELECT (SELECT count(*) FROM r), (SELECT count(*) FROM q), "
 		"(SELECT count(*) FROM c), (SELECT count(*) FROM t)",
-		3, params, 0, &res);
-	strbuf_release(&arr);
+		&p, 0, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, 1, 4, "retried failures"))

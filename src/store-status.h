@@ -153,6 +153,7 @@ struct ss_failure {
 	char *occurred;
 	bool resolved;
 	char *resolved_at, *resolved_by, *note;
+	char *error_path; /* ingest rejects: the file in the error directory */
 };
 void ss_failures_free(struct ss_failure *f, size_t n);
 

@@ -18,6 +18,7 @@
 
 struct config;
 struct db;
+struct strvec;
 
 /* The mission row, as the commands need it.  Strings owned. */
 struct store_mission {
@@ -160,9 +161,21 @@ struct store_reject {
 	const char *filename;
 	const char *kind;   /* no-product, ambiguous, inspector, ... */
 	const char *reason;
+	const char *error_path; /* where it is: ERRORDIR/NAME or NAME.N */
 };
+/* store_rejects_insert: n failure rows (one statement). */
 int store_rejects_insert(struct db *db, int64_t run_id,
 			 const struct store_reject *r, size_t n)
 	CASCADE_MUSTCHECK;
+
+/*
+ * store_rejects_by_name: for each of n names, the error_path of every
+ * reject of that name recorded by a run that did not end normally
+ * (killed or interrupted: the only runs that can leave its incoming name
+ * behind), oldest first, pushed onto paths[i] (initialised here; the
+ * caller clears them).  One query.
+ */
+int store_rejects_by_name(struct db *db, const char *const *names, size_t n,
+			  struct strvec *paths) CASCADE_MUSTCHECK;
 
 #endif

@@ -2,6 +2,7 @@
 # reject reason, duplicates, versions, odd names, symlinks, dot-files.
 . "$(dirname "$0")/lib.sh"
 t_begin ingest
+. "$(dirname "$0")/lib-ops.sh"
 
 demo_config "$T" > "$T/small.yaml"
 expect_rc 0 "init" cascade init
@@ -75,9 +76,52 @@ equals "incoming is empty of rejects" "$(ls "$IN" | tr '\n' ' ')" "subdir "
 equals "all six are in the error directory" "$(ls -A "$ERR" | wc -l)" 6
 [ -L "$ERR/small_mag_l0_20240110_v1.0.0.dat" ] && pass "the dangling symlink was moved as a symlink" || fail "the dangling symlink was moved as a symlink"
 equals "the archived file was not overwritten" "$(sha1sum "$ARC/mag/l0/2024/small_mag_l0_20240101_v1.0.0.dat" | cut -d' ' -f1)" "$sum1"
+
+# each failure row says where its file went: error_path is the file
+# really there, in the error directory, with the content delivered
+equals "every reject records its error_path" "$(sql "SELECT count(*) FROM failure WHERE error_path IS NULL")" 0
+equals "error_path is ERRORDIR/NAME" "$(sql "SELECT count(*) FROM failure WHERE error_path <> '$ERR/' || filename")" 0
+sql "SELECT error_path FROM failure ORDER BY failure_id" > "$T/paths"
+missing=
+while IFS= read -r p; do
+	[ -e "$p" ] || [ -L "$p" ] || missing="$missing $p"
+done < "$T/paths"
+equals "every error_path names a file that is there" "$missing" ""
+# the name-taken, empty and unreadable rejects hold what was delivered
+errpath() { sql "SELECT error_path FROM failure WHERE filename = '$1' ORDER BY failure_id DESC LIMIT 1"; }
+equals "no-product reject: the content delivered" "$(cat "$(errpath unknown_file.dat)")" "nobody's"
+equals "name-taken reject: the content delivered" "$(cat "$(errpath small_mag_l0_20240101_v1.0.0.dat)")" "different content"
+equals "empty reject: still empty" "$(wc -c < "$(errpath small_mag_l0_20240109_v1.0.0.dat)")" 0
+[ -L "$(errpath small_mag_l0_20240110_v1.0.0.dat)" ] && pass "the symlink's error_path is the symlink" || fail "the symlink's error_path is the symlink"
+[ -p "$(errpath small_mag_l0_20240111_v1.0.0.dat)" ] && pass "the FIFO's error_path is the FIFO" || fail "the FIFO's error_path is the FIFO"
+
 deliver unknown_file.dat "nobody's, again"
 expect_rc 1 "a second reject of the same name" cascade ingest
 [ -f "$ERR/unknown_file.dat.1" ] && pass "the error directory never overwrites (.1)" || fail "the error directory never overwrites (.1)" "$(ls -A "$ERR")"
+equals "the second reject's error_path is NAME.1" "$(errpath unknown_file.dat)" "$ERR/unknown_file.dat.1"
+equals "NAME.1 holds the second delivery" "$(cat "$ERR/unknown_file.dat.1")" "nobody's, again"
+equals "the first reject's row and file are unchanged" \
+	"$(sql "SELECT error_path FROM failure WHERE filename = 'unknown_file.dat' ORDER BY failure_id LIMIT 1"):$(cat "$ERR/unknown_file.dat")" \
+	"$ERR/unknown_file.dat:nobody's"
+# NAME, NAME.1 and NAME.2 taken (NAME.2 by a file no row knows): NAME.3
+printf 'put here by hand\n' > "$ERR/unknown_file.dat.2"
+deliver unknown_file.dat "nobody's, a third time"
+expect_rc 1 "a third reject of the same name" cascade ingest
+equals "the third reject's error_path is NAME.3" "$(errpath unknown_file.dat)" "$ERR/unknown_file.dat.3"
+equals "NAME.3 holds the third delivery" "$(cat "$ERR/unknown_file.dat.3")" "nobody's, a third time"
+equals "the file put by hand is kept" "$(cat "$ERR/unknown_file.dat.2")" "put here by hand"
+equals "one row per reject of the name, each its own file" \
+	"$(sql "SELECT string_agg(substr(error_path, length('$ERR/') + 1), ',' ORDER BY failure_id) FROM failure WHERE filename = 'unknown_file.dat'")" \
+	"unknown_file.dat,unknown_file.dat.1,unknown_file.dat.3"
+
+# the operators' views show it
+id3=$(sql "SELECT failure_id FROM failure WHERE error_path = '$ERR/unknown_file.dat.3'")
+expect_rc 0 "failures show of a reject" cascade failures show "$id3"
+contains "show: the error path" "$out" "error path:  $ERR/unknown_file.dat.3"
+expect_rc 0 "failures show --json of a reject" cascade failures show "$id3" --json
+jequals "show json: error_path" error_path "$ERR/unknown_file.dat.3"
+expect_rc 0 "failures --json" cascade failures --json -p ingest
+jequals "failures json: every row has error_path" failures.0.error_path "$(sql "SELECT error_path FROM failure ORDER BY kind, failure_id LIMIT 1")"
 
 # a symlink to a real file: its content is archived, the original kept
 printf 'linked data\n' > "$T/elsewhere.dat"
@@ -142,4 +186,11 @@ equals "the inspector's fields are stored" "$(sql "SELECT p.product_name, utc_fi
 expect_rc 0 "flag released after ingest" sql "SELECT 1"
 equals "no flag left" "$(sql "SELECT count(*) FROM logging WHERE currently_processing")" 0
 equals "journal empty" "$(sql "SELECT count(*) FROM ingest_journal")" 0
+
+# a reject recorded before error_path existed (schema 0002) says so
+old=$(sql "INSERT INTO failure (filename, kind, reason) VALUES ('old.dat', 'no-product', 'before 0003') RETURNING failure_id")
+expect_rc 0 "failures show of an old reject" cascade failures show "$old"
+contains "show: error path not recorded" "$out" "error path:  (not recorded)"
+expect_rc 0 "failures show --json of an old reject" cascade failures show "$old" --json
+jequals "show json: error_path null" error_path null
 t_end

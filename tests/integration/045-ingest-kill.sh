@@ -80,4 +80,55 @@ CASCADE_FAULT=ingest-placed@60:kill "$CASCADE" ingest -m "$DB" >/dev/null 2>&1
 CASCADE_FAULT=ingest-placed@10:kill "$CASCADE" ingest -m "$DB" >/dev/null 2>&1
 expect_rc 0 "a run after two kills" cascade ingest
 check_exact "after two kills"
+
+# rejects: killed at every step, each delivered reject ends in the error
+# directory once, with one failure row whose error_path is that file (the
+# content delivered); none is rejected twice, none is left in incoming
+ERR=$ARC/errors
+mkdir -p "$T/rejects"
+rround=0
+deliver_rejects() {
+	local n=$1 i name
+	rround=$((rround + 1))
+	for i in $(seq 1 "$n"); do
+		name=junk_${rround}_$i.dat
+		printf 'reject round %d file %d\n' "$rround" "$i" > "$T/rejects/$name"
+		cp "$T/rejects/$name" "$IN/.$name"
+		mv "$IN/.$name" "$IN/$name"
+	done
+}
+
+check_rejects() {
+	local what=$1 bad= name path n
+	n=$(ls "$T/rejects" | wc -l)
+	equals "$what: one failure row per reject" "$(sql "SELECT count(*) FROM failure")" "$n"
+	equals "$what: one file in the error directory per reject" "$(find "$ERR" -type f | wc -l)" "$n"
+	equals "$what: incoming is empty" "$(find "$IN" -type f | wc -l)" 0
+	equals "$what: journal is empty" "$(sql "SELECT count(*) FROM ingest_journal")" 0
+	equals "$what: one row per archived file" "$(sql "SELECT count(*) FROM file")" "$(wc -l < "$T/manifest")"
+	sql "SELECT filename || ' ' || coalesce(error_path, '') FROM failure" > "$T/rows"
+	while read -r name path; do
+		cmp -s "$T/rejects/$name" "$path" || bad="$bad $name:$path"
+	done < "$T/rows"
+	equals "$what: every error_path holds its delivery" "$bad" ""
+}
+
+points="ingest-journaled@1 ingest-placed@5 ingest-placed@45 ingest-before-commit@1
+ingest-committed@1 ingest-committed@2 ingest-unlinked@3 ingest-unlinked@45"
+for p in $points; do
+	deliver_round 30
+	deliver_rejects 30
+	CASCADE_FAULT=$p:kill "$CASCADE" ingest -m "$DB" >/dev/null 2>&1
+	equals "rejects: killed at $p (status 137)" "$?" 137
+	run cascade ingest
+	[ "$rc" -le 1 ] && pass "rejects: the next run after $p" || fail "rejects: the next run after $p" "exit status $rc" "$err"
+	check_rejects "rejects after $p"
+done
+deliver_round 30
+deliver_rejects 30
+CASCADE_FAULT=ingest-placed@10:kill "$CASCADE" ingest -m "$DB" >/dev/null 2>&1
+CASCADE_FAULT=ingest-committed@1:kill "$CASCADE" ingest -m "$DB" >/dev/null 2>&1
+run cascade ingest
+[ "$rc" -le 1 ] && pass "rejects: a run after two kills" || fail "rejects: a run after two kills" "exit status $rc" "$err"
+check_rejects "rejects after two kills"
 t_end

@@ -1,0 +1,269 @@
+/*
+ * test-db.c - what db.c builds without a server: array literals
+ * (escaping, NULLs, empty arrays) and struct db_params (scalars, whole
+ * arrays, row-at-a-time columns, their order, release and reuse, and
+ * that an incomplete row or a column without columns is caught).
+ */
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "strbuf.h"
+#include "timeutil.h"
+#include "unit.h"
+
+/* the i-th parameter, "NULL" for SQL NULL (so it can be compared) */
+static const char *
+param(struct db_params *p, int i)
+{
+	const char *v;
+
+	if (i >= db_params_count(p))
+		return "(missing)";
+	v = db_params_values(p)[i];
+	return v ? v : "NULL";
+}
+
+static void
+test_array_literals(void)
+{
+	static const struct {
+		const char *elem[4];
+		size_t n;
+		const char *want;
+	} cases[] = {
+		{{NULL}, 0, "{}"},
+		{{"a"}, 1, "{\"a\"}"},
+		{{"a", "b c"}, 2, "{\"a\",\"b c\"}"},
+		{{"quo\"te", "back\\slash"}, 2,
+		 "{\"quo\\\"te\",\"back\\\\slash\"}"},
+		{{"a", NULL, ""}, 3, "{\"a\",NULL,\"\"}"},
+		{{"{x,y}", "NULL", "line\nbreak", "\xc3\xa9"}, 4,
+		 "{\"{x,y}\",\"NULL\",\"line\nbreak\",\"\xc3\xa9\"}"},
+	};
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		db_array_begin(&sb);
+		for (size_t i = 0; i < cases[c].n; i++)
+			db_array_add(&sb, cases[c].elem[i]);
+		db_array_end(&sb);
+		CU_ASSERT_STRING_EQUAL(sb.buf, cases[c].want);
+		if (strcmp(sb.buf, cases[c].want))
+			fprintf(stderr, "case %zu: got %s\n", c, sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+static void
+test_array_int64(void)
+{
+	const int64_t v[] = {1, -2, INT64_MAX, INT64_MIN};
+	struct strbuf sb = STRBUF_INIT;
+
+	db_array_int64(&sb, v, 0);
+	CU_ASSERT_STRING_EQUAL(sb.buf, "{}");
+	db_array_int64(&sb, v, ARRAY_SIZE(v));
+	CU_ASSERT_STRING_EQUAL(sb.buf, "{\"1\",\"-2\",\"9223372036854775807\","
+				       "\"-9223372036854775808\"}");
+	strbuf_release(&sb);
+}
+
+static void
+test_params_scalars(void)
+{
+	struct db_params p = DB_PARAMS_INIT;
+
+	CU_ASSERT_EQUAL(db_params_count(&p), 0);
+	db_params_text(&p, "it's \"plain\" text");
+	db_params_text(&p, NULL);
+	db_params_int64(&p, INT64_MIN);
+	db_params_int64(&p, 42);
+	db_params_bool(&p, true);
+	db_params_bool(&p, false);
+	db_params_null(&p);
+	CU_ASSERT_EQUAL(db_params_count(&p), 7);
+	/* scalars are sent as they are: no quoting */
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "it's \"plain\" text");
+	CU_ASSERT_PTR_NULL(db_params_values(&p)[1]);
+	CU_ASSERT_STRING_EQUAL(param(&p, 2), "-9223372036854775808");
+	CU_ASSERT_STRING_EQUAL(param(&p, 3), "42");
+	CU_ASSERT_STRING_EQUAL(param(&p, 4), "true");
+	CU_ASSERT_STRING_EQUAL(param(&p, 5), "false");
+	CU_ASSERT_PTR_NULL(db_params_values(&p)[6]);
+	db_params_release(&p);
+	CU_ASSERT_EQUAL(db_params_count(&p), 0);
+	CU_ASSERT_PTR_NULL(db_params_values(&p));
+}
+
+static void
+test_params_arrays(void)
+{
+	const char *names[] = {"a\"b", NULL, "c"};
+	const int64_t ids[] = {7, 8};
+	struct db_params p;
+
+	db_params_init(&p);
+	db_params_text_array(&p, names, ARRAY_SIZE(names));
+	db_params_int64_array(&p, ids, ARRAY_SIZE(ids));
+	db_params_text_array(&p, names, 0);
+	db_params_int64_array(&p, ids, 0);
+	CU_ASSERT_EQUAL(db_params_count(&p), 4);
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "{\"a\\\"b\",NULL,\"c\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 1), "{\"7\",\"8\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 2), "{}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 3), "{}");
+	db_params_release(&p);
+}
+
+static void
+test_params_columns(void)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int32_t d = timeutil_days_from_ymd(2024, 3, 5);
+
+	db_params_int64(&p, 9); /* $1 before the columns */
+	db_params_columns(&p, 6);
+	db_col_text(&p, "x_1.dat");
+	db_col_int64(&p, 3);
+	db_col_double(&p, 0.1);
+	db_col_bool(&p, true);
+	db_col_date(&p, d);
+	db_col_timestamp(&p, d * USEC_PER_DAY + 1);
+	db_col_text(&p, NULL);
+	db_col_int64(&p, -1);
+	db_col_double(&p, 2);
+	db_col_bool(&p, false);
+	db_col_date(&p, 0);
+	db_col_timestamp(&p, 0);
+	db_params_text(&p, "after"); /* closes the columns */
+	CU_ASSERT_EQUAL(db_params_count(&p), 8);
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "9");
+	CU_ASSERT_STRING_EQUAL(param(&p, 1), "{\"x_1.dat\",NULL}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 2), "{\"3\",\"-1\"}");
+	/* doubles round-trip exactly */
+	CU_ASSERT_STRING_EQUAL(param(&p, 3),
+			       "{\"0.10000000000000001\",\"2\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 4), "{\"true\",\"false\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 5), "{\"2024-03-05\",\"1970-01-01\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 6),
+			       "{\"2024-03-05T00:00:00.000001Z\","
+			       "\"1970-01-01T00:00:00Z\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 7), "after");
+	db_params_release(&p);
+}
+
+static void
+test_params_columns_edges(void)
+{
+	struct db_params p = DB_PARAMS_INIT;
+
+	/* no rows: empty arrays; closed by the query-side accessors */
+	db_params_columns(&p, 2);
+	CU_ASSERT_EQUAL(db_params_count(&p), 2);
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "{}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 1), "{}");
+	db_params_release(&p);
+
+	/* two groups in a row, the second closing the first */
+	db_params_columns(&p, 1);
+	db_col_text(&p, "a");
+	db_col_text(&p, "b");
+	db_params_columns(&p, 2);
+	db_col_int64(&p, 1);
+	db_col_int64(&p, 2);
+	CU_ASSERT_EQUAL(db_params_count(&p), 3);
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "{\"a\",\"b\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 1), "{\"1\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 2), "{\"2\"}");
+	db_params_release(&p);
+
+	/* released with columns open, then reused */
+	db_params_columns(&p, 3);
+	db_col_text(&p, "left open");
+	db_params_release(&p);
+	db_params_int64(&p, 5);
+	CU_ASSERT_EQUAL(db_params_count(&p), 1);
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "5");
+	db_params_release(&p);
+
+	/* many rows: the literals grow */
+	db_params_columns(&p, 1);
+	for (int i = 0; i < 1000; i++)
+		db_col_int64(&p, i);
+	CU_ASSERT_EQUAL(db_params_count(&p), 1);
+	CU_ASSERT_EQUAL(strncmp(param(&p, 0), "{\"0\",\"1\",", 9), 0);
+	CU_ASSERT(strstr(param(&p, 0), ",\"999\"}") != NULL);
+	db_params_release(&p);
+}
+
+enum misuse {
+	MISUSE_INCOMPLETE_ROW,
+	MISUSE_COL_WITHOUT_COLUMNS,
+	MISUSE_NO_COLUMNS,
+	MISUSE_N
+};
+
+static void
+misuse(enum misuse m)
+{
+	struct db_params p = DB_PARAMS_INIT;
+
+	switch (m) {
+	case MISUSE_INCOMPLETE_ROW:
+		db_params_columns(&p, 2);
+		db_col_text(&p, "only one");
+		(void)db_params_count(&p);
+		break;
+	case MISUSE_COL_WITHOUT_COLUMNS:
+		db_params_int64(&p, 1);
+		db_col_text(&p, "x");
+		break;
+	case MISUSE_NO_COLUMNS:
+		db_params_columns(&p, 0);
+		break;
+	case MISUSE_N:
+		break;
+	}
+	db_params_release(&p);
+}
+
+static void
+test_misuse_is_a_bug(void)
+{
+	for (int m = 0; m < MISUSE_N; m++) {
+		pid_t pid;
+		int st = 0;
+
+		fflush(NULL);
+		pid = fork();
+		CU_ASSERT_FATAL(pid >= 0);
+		if (pid == 0) {
+			misuse((enum misuse)m);
+			_exit(0);
+		}
+		CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+		CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+		if (!(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT))
+			fprintf(stderr, "misuse %d: status %d\n", m, st);
+	}
+}
+
+void
+suite_db(void)
+{
+	CU_pSuite s = unit_add_suite("db");
+
+	ADD_TEST(s, test_array_literals);
+	ADD_TEST(s, test_array_int64);
+	ADD_TEST(s, test_params_scalars);
+	ADD_TEST(s, test_params_arrays);
+	ADD_TEST(s, test_params_columns);
+	ADD_TEST(s, test_params_columns_edges);
+	ADD_TEST(s, test_misuse_is_a_bug);
+}
