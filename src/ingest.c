@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
@@ -65,6 +66,8 @@ struct ingest_state {
 	struct ingest_counts *counts;
 	struct catalog cat;       /* products, where their files go, matchers */
 	struct strvec stuck;      /* names that failed to move: not retried */
+	long total;               /* files found, for the progress line */
+	struct timespec t0;       /* start, for the rate */
 };
 
 static void
@@ -705,6 +708,56 @@ cmp_items(const void *a, const void *b)
 		      ((const struct item *)b)->name);
 }
 
+static bool
+candidate(struct ingest_state *s, const char *name, const char *glob)
+{
+	/* dot-files are copies in progress (atomic renames) */
+	return name[0] != '.' && fnmatch(glob, name, FNM_PERIOD) == 0 &&
+	       !stuck(s, name);
+}
+
+/* the progress line: files done of those found, rate and ETA */
+static void
+show_progress(struct ingest_state *s, bool now)
+{
+	struct timespec ts;
+	double dt, rate;
+	long done = s->counts->seen, left;
+	char eta[DURATION_STRLEN];
+
+	if (!log_progress_enabled())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	dt = (double)(ts.tv_sec - s->t0.tv_sec) +
+	     (double)(ts.tv_nsec - s->t0.tv_nsec) / 1e9;
+	rate = dt > 0 ? (double)done / dt : 0;
+	left = s->total > done ? s->total - done : 0;
+	log_progress(now, "ingest: %ld of %ld files (%ld%%), %.0f files/s, "
+			  "ETA %s",
+		     done, s->total, s->total ? done * 100 / s->total : 100,
+		     rate,
+		     timeutil_format_duration(rate > 0 ? (double)left / rate
+						       : -1,
+					      eta));
+}
+
+/*
+ * count the files a pass will look at, for the progress line (names
+ * only: cheap next to reading and identifying them)
+ */
+static void
+count_candidates(struct ingest_state *s, DIR *d)
+{
+	const char *glob = s->opt->glob ? s->opt->glob : "*";
+	struct dirent *de;
+
+	s->total = s->counts->seen;
+	rewinddir(d);
+	while ((de = readdir(d)))
+		if (de->d_type != DT_DIR && candidate(s, de->d_name, glob))
+			s->total++;
+}
+
 /*
  * One pass over incoming in batches, without holding all names in
  * memory.  Returns the number of files handled, or -1.
@@ -736,10 +789,7 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 			struct stat st;
 			struct strbuf path = STRBUF_INIT;
 
-			/* dot-files are copies in progress (atomic renames) */
-			if (de->d_name[0] == '.' ||
-			    fnmatch(glob, de->d_name, FNM_PERIOD) != 0 ||
-			    stuck(s, de->d_name))
+			if (!candidate(s, de->d_name, glob))
 				continue;
 			strbuf_addf(&path, "%s/%s", s->m->incoming_dir,
 				    de->d_name);
@@ -768,9 +818,7 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 			memset(items, 0, (size_t)batch * sizeof(*items));
 			s->counts->seen += (long)n;
 			n = 0;
-			if (s->opt->progress)
-				s->opt->progress(s->opt->progress_arg,
-						 s->counts->seen, false);
+			show_progress(s, false);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -815,13 +863,15 @@ ingest_run(struct db *db, const struct store_mission *m,
 	 * Repeat passes until one handles nothing: removing names while
 	 * reading a directory may hide others from the same pass.
 	 */
+	clock_gettime(CLOCK_MONOTONIC, &s.t0);
 	do {
+		if (log_progress_enabled())
+			count_candidates(&s, d);
 		handled = scan_pass(&s, d, batch);
 	} while (handled > 0 && !opt->dry_run);
+	log_progress_end();
 	if (handled < 0)
 		goto out;
-	if (opt->progress)
-		opt->progress(opt->progress_arg, counts->seen, true);
 	rc = 0;
 out:
 	if (d)

@@ -64,9 +64,20 @@ struct runner {
 	struct strvec free_dirs;
 	int next_dir;
 	bool logs_made;
+	/* what is left, per process, for the progress line's ETA */
+	struct eta_proc *eta;
+	size_t n_eta;
 	/* the input files of the fetched builds, sorted by id */
 	struct sr_file *files;
 	size_t n_files;
+};
+
+struct eta_proc {
+	int process_id;
+	long open;	 /* builds not finished yet */
+	double hist_s;	 /* mean run time in recent history; <0: none */
+	double obs_sum;	 /* run times of this run's successes */
+	long obs_n;
 };
 
 struct pending {
@@ -131,6 +142,7 @@ runner_free(struct runner *r)
 	if (!r)
 		return;
 	catalog_release(&r->cat);
+	free(r->eta);
 	free(r->codes);
 	for (size_t i = 0; i < r->n_pending; i++)
 		pending_release(&r->pending[i]);
@@ -1121,6 +1133,106 @@ drain(struct runner *r, struct spawn_pool *pool, bool block,
 	}
 }
 
+/* -- progress ------------------------------------------------------------ */
+
+/* reload the open builds per process (a new round was planned) */
+static void
+eta_refresh(struct runner *r)
+{
+	struct sr_outlook *o = NULL;
+	size_t n = 0;
+	struct eta_proc *e;
+
+	if (!log_progress_enabled() || store_run_outlook(r->db, &o, &n))
+		return; /* no ETA is no reason to stop */
+	/* the processes seen so far stay, for this run's means */
+	e = xcalloc(n + r->n_eta + 1, sizeof(*e));
+	for (size_t k = 0; k < r->n_eta; k++) {
+		e[k] = r->eta[k];
+		e[k].open = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
+		while (k < r->n_eta && e[k].process_id != o[i].process_id)
+			k++;
+		if (k == r->n_eta)
+			k = r->n_eta + i;
+		e[k].process_id = o[i].process_id;
+		e[k].open = o[i].open;
+		e[k].hist_s = o[i].mean_s;
+	}
+	free(r->eta);
+	free(o);
+	r->eta = e;
+	n += r->n_eta;
+	r->n_eta = 0;
+	for (size_t k = 0; k < n; k++)	/* drop the unused places */
+		if (e[k].process_id)
+			e[r->n_eta++] = e[k];
+}
+
+/* a build of process_id finished (ok: succeeded in wall_s seconds) */
+static void
+eta_done(struct runner *r, int process_id, bool ok, double wall_s)
+{
+	for (size_t k = 0; k < r->n_eta; k++)
+		if (r->eta[k].process_id == process_id) {
+			if (r->eta[k].open > 0)
+				r->eta[k].open--;
+			if (ok) {
+				r->eta[k].obs_sum += wall_s;
+				r->eta[k].obs_n++;
+			}
+		}
+}
+
+/*
+ * The progress line: builds done, failed, running and still planned,
+ * and an ETA for the planned ones from each process's mean run time
+ * (its recent history, else what this run has seen of it, else this
+ * run's mean over all processes) spread over the slots.  Builds that
+ * this round's outputs will queue are not known yet.
+ */
+static void
+show_progress(struct runner *r, const struct spawn_pool *pool,
+	      const struct runner_counts *cnt, bool now)
+{
+	double all_sum = 0, left_s = 0;
+	long all_n = 0, open = 0;
+	bool known = true;
+	char eta[DURATION_STRLEN];
+
+	if (!log_progress_enabled())
+		return;
+	for (size_t k = 0; k < r->n_eta; k++) {
+		all_sum += r->eta[k].obs_sum;
+		all_n += r->eta[k].obs_n;
+	}
+	for (size_t k = 0; k < r->n_eta; k++) {
+		const struct eta_proc *e = &r->eta[k];
+		double mean = e->hist_s >= 0 ? e->hist_s
+			      : e->obs_n     ? e->obs_sum / (double)e->obs_n
+			      : all_n	     ? all_sum / (double)all_n
+					     : -1;
+
+		open += e->open;
+		if (e->open && mean < 0)
+			known = false;
+		else if (e->open)
+			left_s += (double)e->open * mean;
+	}
+	log_progress(now,
+		     "process: %ld built, %ld failed, %u running, %ld to go, "
+		     "ETA %s",
+		     cnt->succeeded, cnt->failed + cnt->bad, pool->used, open,
+		     timeutil_format_duration(
+			     known ? left_s / (pool->capacity ? pool->capacity
+							      : 1)
+				   : -1,
+			     eta));
+}
+
 /* start the next builds of b while the pool has room for them */
 static int
 fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
@@ -1185,6 +1297,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			fetched = true;
 			if (nb == 0)
 				break;
+			eta_refresh(r);
 		}
 		/* finish recordings a killed run left, before anything else */
 		while (next < nb && !strcmp(b[next].status, "recording")) {
@@ -1210,6 +1323,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 		}
 		if ((rc = fill_slots(r, &pool, b, nb, &next, &active, cnt)))
 			goto out;
+		show_progress(r, &pool, cnt, false);
 		if (pool.used == 0)
 			continue;
 		if ((rc = drain(r, &pool, true, cnt, &stopped, &done)) ||
@@ -1219,6 +1333,8 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			bool archive = false;
 
 			rc = finished(r, done, cnt, &archive);
+			eta_done(r, done->b->process_id, archive,
+				 (double)done->child.wall_us / 1e6);
 			/*
 			 * Refill its slot before archiving its output, so
 			 * that a code runs meanwhile.
@@ -1260,6 +1376,7 @@ out:
 		if (store_interrupt_builds(r->db, r->opt.run_id) && !rc)
 			rc = -1;
 	}
+	log_progress_end();
 	spawn_pool_release(&pool);
 	while (active) {
 		struct job *j = active;

@@ -480,6 +480,48 @@ store_code_register(struct db *db, int code_id, const char *sha256)
 			2, params, 0, NULL);
 }
 
+int
+store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
+{
+	struct db_res *res = NULL;
+	struct sr_outlook *o;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_query(db,
+		      "SELECT q.process_id, q.n, coalesce(m.mean_s, -1) FROM "
+		      "(SELECT process_id, count(*) AS n FROM public.build "
+		      "WHERE status IN ('queued', 'running', 'recording') "
+		      "GROUP BY process_id) q LEFT JOIN LATERAL (SELECT "
+		      "avg(extract(epoch FROM b.ended_at - b.started_at)) AS "
+		      "mean_s FROM public.build b WHERE b.process_id = "
+		      "q.process_id AND b.status = 'succeeded' AND "
+		      "b.started_at > now() - interval '30 days') m ON true "
+		      "ORDER BY q.process_id",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 3, "run outlook")) {
+		db_res_free(res);
+		return -1;
+	}
+	o = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*o));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		int64_t cnt = 0;
+
+		if (db_res_int(res, r, 0, &o[r].process_id) ||
+		    db_res_int64(res, r, 1, &cnt) ||
+		    db_res_double(res, r, 2, &o[r].mean_s))
+			rc = -1;
+		o[r].open = (long)cnt;
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = o;
+	db_res_free(res);
+	return rc;
+}
+
 void
 store_sr_left_free(struct sr_left *l, size_t n)
 {

@@ -152,6 +152,21 @@ int store_file_recorded(struct db *db, const char *filename, bool *recorded)
 int store_code_register(struct db *db, int code_id, const char *sha256)
 	CASCADE_MUSTCHECK;
 
+/* Open builds of a process and how long its builds take. */
+struct sr_outlook {
+	int process_id;
+	long open;     /* queued, running or recording */
+	double mean_s; /* mean run time of its recent successes; <0: none */
+};
+
+/*
+ * store_run_outlook: per process with open builds, how many and the mean
+ * run time of its builds that succeeded in the last 30 days (for an
+ * ETA).  Caller frees *out.
+ */
+int store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
+	CASCADE_MUSTCHECK;
+
 /* A build a dead controller left running. */
 struct sr_left {
 	int64_t build_id;
