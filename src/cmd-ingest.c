@@ -42,19 +42,6 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-progress(void *arg, long done, bool final)
-{
-	(void)arg;
-	if (final) {
-		if (done)
-			fputc('\n', stderr);
-		return;
-	}
-	fprintf(stderr, "\ringest: %ld files", done);
-	fflush(stderr);
-}
-
 int
 cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
 	      struct lock_counts *lc)
@@ -68,10 +55,6 @@ cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
 	opt.dry_run = dry_run;
 	opt.batch_size = ctx->mission.batch_size;
 	opt.run_id = ctx->flag.logging_id;
-	if (isatty(STDERR_FILENO) && log_get_level() >= LOG_LEVEL_WARNING) {
-		opt.progress = progress;
-		opt.progress_arg = ctx;
-	}
 	rc = ingest_run(ctx->db, &ctx->mission, &opt, &c);
 	dt = now_s() - t0;
 	if (lc) {

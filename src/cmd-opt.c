@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -235,5 +236,18 @@ opt_parse(struct ctx *ctx, const struct cmd_help *help,
 						 : LOG_LEVEL_INFO);
 	else if (ctx->verbosity < 0)
 		log_set_level(LOG_LEVEL_ERROR);
+	/*
+	 * A progress line for people at a terminal; never under cron (no
+	 * terminal), with --quiet, on a dumb terminal or when
+	 * CASCADE_NO_PROGRESS is set.
+	 */
+	{
+		const char *term = getenv("TERM");
+
+		log_progress_enable(isatty(STDERR_FILENO) &&
+				    ctx->verbosity >= 0 &&
+				    !getenv("CASCADE_NO_PROGRESS") &&
+				    !(term && !strcmp(term, "dumb")));
+	}
 	return optind;
 }

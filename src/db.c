@@ -25,11 +25,19 @@
 
 #define MIN_SERVER_VERSION 120000
 
+/* statements prepared by DB_CACHED: text (by address) and name */
+struct db_stmt {
+	const char *sql;
+	char name[24];
+};
+
 struct db {
 	PGconn *conn;
 	struct db_error err;
 	struct strbuf copybuf;
 	bool copy_first_field;
+	struct db_stmt *stmts;
+	size_t n_stmts, alloc_stmts;
 };
 
 struct db_res {
@@ -195,6 +203,7 @@ db_close(struct db *db)
 	}
 	if (db->conn)
 		PQfinish(db->conn);
+	free(db->stmts);
 	error_clear(&db->err);
 	strbuf_release(&db->copybuf);
 	free(db);
@@ -225,6 +234,37 @@ db_backend_pid(const struct db *db)
 	return PQbackendPID(db->conn);
 }
 
+/*
+ * the name of sql prepared on db's connection, preparing it now if this
+ * is its first use; NULL with the error captured if it cannot be
+ * prepared.  Statements are looked up by the address of their text:
+ * DB_CACHED text is a string constant, so the same text is the same
+ * statement for the whole run.
+ */
+static const char *
+cached_statement(struct db *db, const char *sql, int nparams, int *rc)
+{
+	struct db_stmt *st;
+	PGresult *res;
+
+	for (size_t i = 0; i < db->n_stmts; i++)
+		if (db->stmts[i].sql == sql)
+			return db->stmts[i].name;
+	ALLOC_GROW(db->stmts, db->n_stmts + 1, db->alloc_stmts);
+	st = &db->stmts[db->n_stmts];
+	st->sql = sql;
+	snprintf(st->name, sizeof(st->name), "cascade_%zu", db->n_stmts);
+	res = PQprepare(db->conn, st->name, sql, nparams, NULL);
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		*rc = capture(db, res);
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	db->n_stmts++;
+	return st->name;
+}
+
 int
 db_query(struct db *db, const char *sql, int nparams,
 	 const char *const *params, unsigned flags, struct db_res **out)
@@ -235,6 +275,17 @@ db_query(struct db *db, const char *sql, int nparams,
 
 	if (out)
 		*out = NULL;
+	if (flags & DB_CACHED) {
+		const char *name = cached_statement(db, sql, nparams, &rc);
+
+		if (!name) {
+			if (!(flags & DB_QUIET))
+				db_report(db, NULL);
+			return rc;
+		}
+		sql = name;
+		flags |= DB_PREPARED;
+	}
 	if (log_get_level() >= LOG_LEVEL_DEBUG) {
 		struct strbuf sb = STRBUF_INIT;
 

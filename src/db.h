@@ -41,6 +41,13 @@ enum db_status {
 enum db_flags {
 	DB_QUIET = 1 << 0,    /* do not report errors: caller inspects them */
 	DB_PREPARED = 1 << 1, /* the text is a statement name (db_prepare) */
+	/*
+	 * the text is a string constant run often (a hot path): prepare it
+	 * on this connection the first time and run the prepared statement
+	 * from then on.  Only for statements whose plan does not depend on
+	 * the parameter values (the server may switch to a generic plan).
+	 */
+	DB_CACHED = 1 << 2,
 };
 
 struct db_error {

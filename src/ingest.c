@@ -17,9 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
+#include "catalog.h"
 #include "db.h"
 #include "fault.h"
 #include "fsutil.h"
@@ -62,12 +64,10 @@ struct ingest_state {
 	const struct store_mission *m;
 	const struct ingest_options *opt;
 	struct ingest_counts *counts;
-	struct store_product *products;
-	size_t n_products;
-	struct identify_product *idp;
-	struct identify_set *ids;
-	struct archive *archive;  /* where each product's files go */
+	struct catalog cat;       /* products, where their files go, matchers */
 	struct strvec stuck;      /* names that failed to move: not retried */
+	long total;               /* files found, for the progress line */
+	struct timespec t0;       /* start, for the rate */
 };
 
 static void
@@ -174,45 +174,13 @@ out:
 static int
 state_init(struct ingest_state *s)
 {
-	struct archive_product *ap;
-	int rc;
-
-	if (store_products_load(s->db, &s->products, &s->n_products))
-		return -1;
-	s->idp = xcalloc(s->n_products + 1, sizeof(*s->idp));
-	ap = xcalloc(s->n_products + 1, sizeof(*ap));
-	for (size_t i = 0; i < s->n_products; i++) {
-		const struct store_product *p = &s->products[i];
-
-		ap[i].id = p->id;
-		ap[i].name = p->name;
-		ap[i].satellite = p->satellite;
-		ap[i].instrument = p->instrument;
-		ap[i].relative_path = p->relative_path;
-		s->idp[i].id = p->id;
-		s->idp[i].name = p->name;
-		s->idp[i].format = p->format;
-		s->idp[i].satellite = p->satellite;
-		s->idp[i].instrument = p->instrument;
-		s->idp[i].inspector = p->inspector;
-		s->idp[i].inspector_args = p->inspector_args;
-		s->idp[i].inspector_timeout_s = p->inspector_timeout_s;
-	}
-	rc = archive_new(s->m->name, s->m->rootdir, ap, s->n_products,
-			 &s->archive);
-	free(ap);
-	if (rc)
-		return -1;
-	return identify_set_new(s->m->name, s->idp, s->n_products, &s->ids);
+	return catalog_load(s->db, s->m, &s->cat) ? -1 : 0;
 }
 
 static void
 state_release(struct ingest_state *s)
 {
-	identify_set_free(s->ids);
-	archive_free(s->archive);
-	free(s->idp);
-	store_products_free(s->products, s->n_products);
+	catalog_release(&s->cat);
 	strvec_clear(&s->stuck);
 }
 
@@ -266,7 +234,7 @@ prepare_item(struct ingest_state *s, struct item *it)
 		return;
 	}
 	close(fd);
-	if (identify_file(s->ids, it->src, it->name, &it->id)) {
+	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
 		reject(it, "internal", "identification failed");
 		return;
 	}
@@ -284,13 +252,13 @@ prepare_item(struct ingest_state *s, struct item *it)
 		return;
 	}
 	{
-		const struct store_product *p = &s->products[it->id.product];
+		const struct store_product *p = &s->cat.products[it->id.product];
 		struct archive_file f = {p->id, it->name, true, it->id.date,
 					 it->id.start_usec, it->id.version,
 					 it->id.keywords.buf};
 		struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
 
-		if (archive_path(s->archive, &f, &path, &err)) {
+		if (archive_path(s->cat.archive, &f, &path, &err)) {
 			reject(it, "path", "could not make the directory of "
 					   "product \"%s\": %s",
 			       p->name, err.buf);
@@ -426,7 +394,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 				continue;
 			}
 		}
-		nf[nnf].product_id = s->products[it->id.product].id;
+		nf[nnf].product_id = s->cat.products[it->id.product].id;
 		nf[nnf].date = it->id.date;
 		nf[nnf].iv = it->id.version.interface;
 		nf[nnf].qv = it->id.version.quality;
@@ -442,7 +410,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 			reject(it, "version-taken",
 			       "file \"%s\" already has product \"%s\", date "
 			       "and version %d.%d.%d",
-			       other[k], s->products[it->id.product].name,
+			       other[k], s->cat.products[it->id.product].name,
 			       it->id.version.interface, it->id.version.quality,
 			       it->id.version.revision);
 		/* two names of this batch with one product, date, version */
@@ -595,8 +563,8 @@ record(struct ingest_state *s, struct item *items, size_t n)
 		if (it->action == ITEM_ARCHIVE) {
 			struct store_new_file *f = &nf[nnf++];
 
-			f->product_id = s->products[it->id.product].id;
-			f->level = s->products[it->id.product].level;
+			f->product_id = s->cat.products[it->id.product].id;
+			f->level = s->cat.products[it->id.product].level;
 			f->filename = it->name;
 			f->date = it->id.date;
 			f->start_usec = it->id.start_usec;
@@ -655,7 +623,7 @@ finish(struct ingest_state *s, struct item *items, size_t n)
 			s->counts->ingested++;
 			log_info("ingested \"%s\" as product \"%s\" version "
 				 "%d.%d.%d",
-				 it->name, s->products[it->id.product].name,
+				 it->name, s->cat.products[it->id.product].name,
 				 it->id.version.interface,
 				 it->id.version.quality,
 				 it->id.version.revision);
@@ -740,6 +708,56 @@ cmp_items(const void *a, const void *b)
 		      ((const struct item *)b)->name);
 }
 
+static bool
+candidate(struct ingest_state *s, const char *name, const char *glob)
+{
+	/* dot-files are copies in progress (atomic renames) */
+	return name[0] != '.' && fnmatch(glob, name, FNM_PERIOD) == 0 &&
+	       !stuck(s, name);
+}
+
+/* the progress line: files done of those found, rate and ETA */
+static void
+show_progress(struct ingest_state *s, bool now)
+{
+	struct timespec ts;
+	double dt, rate;
+	long done = s->counts->seen, left;
+	char eta[DURATION_STRLEN];
+
+	if (!log_progress_enabled())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	dt = (double)(ts.tv_sec - s->t0.tv_sec) +
+	     (double)(ts.tv_nsec - s->t0.tv_nsec) / 1e9;
+	rate = dt > 0 ? (double)done / dt : 0;
+	left = s->total > done ? s->total - done : 0;
+	log_progress(now, "ingest: %ld of %ld files (%ld%%), %.0f files/s, "
+			  "ETA %s",
+		     done, s->total, s->total ? done * 100 / s->total : 100,
+		     rate,
+		     timeutil_format_duration(rate > 0 ? (double)left / rate
+						       : -1,
+					      eta));
+}
+
+/*
+ * count the files a pass will look at, for the progress line (names
+ * only: cheap next to reading and identifying them)
+ */
+static void
+count_candidates(struct ingest_state *s, DIR *d)
+{
+	const char *glob = s->opt->glob ? s->opt->glob : "*";
+	struct dirent *de;
+
+	s->total = s->counts->seen;
+	rewinddir(d);
+	while ((de = readdir(d)))
+		if (de->d_type != DT_DIR && candidate(s, de->d_name, glob))
+			s->total++;
+}
+
 /*
  * One pass over incoming in batches, without holding all names in
  * memory.  Returns the number of files handled, or -1.
@@ -771,10 +789,7 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 			struct stat st;
 			struct strbuf path = STRBUF_INIT;
 
-			/* dot-files are copies in progress (atomic renames) */
-			if (de->d_name[0] == '.' ||
-			    fnmatch(glob, de->d_name, FNM_PERIOD) != 0 ||
-			    stuck(s, de->d_name))
+			if (!candidate(s, de->d_name, glob))
 				continue;
 			strbuf_addf(&path, "%s/%s", s->m->incoming_dir,
 				    de->d_name);
@@ -803,9 +818,7 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 			memset(items, 0, (size_t)batch * sizeof(*items));
 			s->counts->seen += (long)n;
 			n = 0;
-			if (s->opt->progress)
-				s->opt->progress(s->opt->progress_arg,
-						 s->counts->seen, false);
+			show_progress(s, false);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -850,13 +863,15 @@ ingest_run(struct db *db, const struct store_mission *m,
 	 * Repeat passes until one handles nothing: removing names while
 	 * reading a directory may hide others from the same pass.
 	 */
+	clock_gettime(CLOCK_MONOTONIC, &s.t0);
 	do {
+		if (log_progress_enabled())
+			count_candidates(&s, d);
 		handled = scan_pass(&s, d, batch);
 	} while (handled > 0 && !opt->dry_run);
+	log_progress_end();
 	if (handled < 0)
 		goto out;
-	if (opt->progress)
-		opt->progress(opt->progress_arg, counts->seen, true);
 	rc = 0;
 out:
 	if (d)

@@ -41,9 +41,6 @@ struct ingest_options {
 	int batch_size;     /* files per transaction */
 	int64_t run_id;     /* logging_id of this run */
 	bool dry_run;       /* identify and report only */
-	/* called after each batch, may be NULL */
-	void (*progress)(void *arg, long done, bool final);
-	void *progress_arg;
 };
 
 struct ingest_counts {

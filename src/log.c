@@ -110,6 +110,83 @@ write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/*
+ * The progress line: shown on a terminal only (log_progress_enable),
+ * redrawn in place, taken down before any other line is written to
+ * stderr and put back after it, so diagnostics never land in it.
+ */
+static bool progress_on;
+static struct strbuf progress_text = STRBUF_INIT;
+static bool progress_shown;
+static struct timespec progress_last;
+
+static void
+progress_clear(void)
+{
+	if (progress_shown)
+		write_all(STDERR_FILENO, "\r\033[K", 4);
+}
+
+static void
+progress_draw(void)
+{
+	if (progress_shown && progress_text.len) {
+		write_all(STDERR_FILENO, "\r", 1);
+		write_all(STDERR_FILENO, progress_text.buf, progress_text.len);
+		write_all(STDERR_FILENO, "\033[K", 3);
+	}
+}
+
+void
+log_progress_enable(bool on)
+{
+	progress_on = on;
+}
+
+bool
+log_progress_enabled(void)
+{
+	return progress_on;
+}
+
+void
+log_progress(bool now, const char *fmt, ...)
+{
+	struct timespec ts;
+	va_list ap;
+
+	if (!progress_on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* at most five redraws a second: a terminal is slow */
+	if (!now && progress_shown &&
+	    (ts.tv_sec - progress_last.tv_sec) * 1000000000L +
+			    (ts.tv_nsec - progress_last.tv_nsec) <
+		    200000000L)
+		return;
+	progress_last = ts;
+	strbuf_reset(&progress_text);
+	va_start(ap, fmt);
+	strbuf_vaddf(&progress_text, fmt, ap);
+	va_end(ap);
+	/* one line: a terminal's width is not known here, so keep it short */
+	for (size_t i = 0; i < progress_text.len; i++)
+		if ((unsigned char)progress_text.buf[i] < 0x20)
+			progress_text.buf[i] = ' ';
+	fflush(stderr);
+	progress_shown = true;
+	progress_draw();
+}
+
+void
+log_progress_end(void)
+{
+	fflush(stderr);
+	progress_clear();
+	progress_shown = false;
+	strbuf_reset(&progress_text);
+}
+
 static void
 emit(const char *label, const char *fmt, va_list ap)
 {
@@ -131,7 +208,9 @@ emit(const char *label, const char *fmt, va_list ap)
 	strbuf_rtrim(&sb);
 	strbuf_addch(&sb, '\n');
 	fflush(stderr);
+	progress_clear();
 	write_all(STDERR_FILENO, sb.buf, sb.len);
+	progress_draw();
 	if (file_fd >= 0)
 		write_all(file_fd, sb.buf, sb.len);
 	strbuf_release(&sb);

@@ -53,6 +53,19 @@ void log_set_run(long long run_id);
  */
 void log_set_context(const char *ctx);
 
+/*
+ * The progress line of a long command, for people at a terminal: the
+ * command enables it (stderr is a terminal, not --quiet, not a cron
+ * run); log_progress() then redraws one line on stderr in place, at most
+ * five times a second unless now is set, and log_progress_end() takes it
+ * down.  Other diagnostics take the line down and put it back around
+ * themselves.  Disabled (the default) these do nothing.
+ */
+void log_progress_enable(bool on);
+bool log_progress_enabled(void);
+void log_progress(bool now, const char *fmt, ...) CASCADE_PRINTF(2, 3);
+void log_progress_end(void);
+
 void log_error(const char *fmt, ...) CASCADE_PRINTF(1, 2);
 void log_warning(const char *fmt, ...) CASCADE_PRINTF(1, 2);
 void log_info(const char *fmt, ...) CASCADE_PRINTF(1, 2);

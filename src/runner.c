@@ -19,9 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive.h"
+#include "catalog.h"
 #include "db.h"
 #include "fault.h"
-#include "fnformat.h"
+#include "identify.h"
 #include "fsutil.h"
 #include "log.h"
 #include "sha.h"
@@ -46,9 +48,7 @@ struct runner {
 	struct db *db;
 	const struct store_mission *m;
 	struct runner_options opt;
-	struct store_product *products;
-	size_t n_products;
-	struct fnformat **dirfmt;
+	struct catalog cat;
 	struct code_check *codes;
 	size_t n_codes, alloc_codes;
 	struct strbuf host;
@@ -64,9 +64,20 @@ struct runner {
 	struct strvec free_dirs;
 	int next_dir;
 	bool logs_made;
+	/* what is left, per process, for the progress line's ETA */
+	struct eta_proc *eta;
+	size_t n_eta;
 	/* the input files of the fetched builds, sorted by id */
 	struct sr_file *files;
 	size_t n_files;
+};
+
+struct eta_proc {
+	int process_id;
+	long open;	 /* builds not finished yet */
+	double hist_s;	 /* mean run time in recent history; <0: none */
+	double obs_sum;	 /* run times of this run's successes */
+	long obs_n;
 };
 
 struct pending {
@@ -117,27 +128,9 @@ runner_new(struct db *db, const struct store_mission *m,
 	strbuf_init(&r->host, 0);
 	strvec_init(&r->free_dirs);
 	sysinfo_hostname(&r->host);
-	if (store_products_load(db, &r->products, &r->n_products)) {
+	if (catalog_load(db, m, &r->cat)) {
 		runner_free(r);
 		return -1;
-	}
-	r->dirfmt = xcalloc(r->n_products + 1, sizeof(*r->dirfmt));
-	for (size_t i = 0; i < r->n_products; i++) {
-		const struct store_product *p = &r->products[i];
-		struct fnformat_names names = {m->name, p->satellite,
-					       p->instrument, p->name};
-		struct strbuf err = STRBUF_INIT;
-
-		if (fnformat_compile(p->relative_path, &names, &r->dirfmt[i],
-				     &err)) {
-			error("invalid relative_path \"%s\" of product \"%s\": "
-			      "%s",
-			      p->relative_path, p->name, err.buf);
-			strbuf_release(&err);
-			runner_free(r);
-			return -1;
-		}
-		strbuf_release(&err);
 	}
 	*out = r;
 	return 0;
@@ -148,10 +141,8 @@ runner_free(struct runner *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; r->dirfmt && i < r->n_products; i++)
-		fnformat_free(r->dirfmt[i]);
-	free(r->dirfmt);
-	store_products_free(r->products, r->n_products);
+	catalog_release(&r->cat);
+	free(r->eta);
 	free(r->codes);
 	for (size_t i = 0; i < r->n_pending; i++)
 		pending_release(&r->pending[i]);
@@ -162,32 +153,20 @@ runner_free(struct runner *r)
 	free(r);
 }
 
-static size_t
-product_index(const struct runner *r, int id)
-{
-	for (size_t i = 0; i < r->n_products; i++)
-		if (r->products[i].id == id)
-			return i;
-	return (size_t)-1;
-}
-
-/* rootdir/<relative_path with date, version, keywords>/<name> */
+/* rootdir/<relative_path with date, time, version, keywords>/<name> */
 static int
-archive_path(const struct runner *r, int product_id, int32_t date,
-	     const struct version *v, const char *kw, const char *name,
-	     struct strbuf *out)
+file_path(const struct runner *r, int product_id, int32_t date,
+	  int64_t start_usec, const struct version *v, const char *kw,
+	  const char *name, struct strbuf *out)
 {
-	size_t pi = product_index(r, product_id);
-	struct fnformat_values fv = {true, date, 0, v, kw};
+	struct archive_file af = {product_id, name, true, date, start_usec,
+				  *v, kw};
 	struct strbuf err = STRBUF_INIT;
 	int rc = 0;
 
-	strbuf_addf(out, "%s/", r->m->rootdir);
-	if (pi == (size_t)-1 || fnformat_format(r->dirfmt[pi], &fv, out, &err))
-		rc = error("cannot place a file of product %d: %s", product_id,
+	if (archive_path(r->cat.archive, &af, out, &err))
+		rc = error("cannot place \"%s\" in the archive: %s", name,
 			   err.buf);
-	else
-		strbuf_addf(out, "/%s", name);
 	strbuf_release(&err);
 	return rc;
 }
@@ -334,20 +313,42 @@ give_dir(struct runner *r, const char *dir)
 int
 runner_recover(struct runner *r, struct runner_counts *counts)
 {
-	struct strvec dirs = STRVEC_INIT;
-	long reset = 0, poisoned = 0;
+	struct sr_left *left = NULL;
+	size_t nleft = 0;
+	long reset = 0, poisoned = 0, orphans = 0;
 	int rc;
 
+	/*
+	 * What the dead controller's codes left behind (grandchildren: the
+	 * codes themselves died with their parent) is stopped before their
+	 * builds are queued again and their work directories removed, so
+	 * that nothing writes there any more.
+	 */
+	if ((rc = store_running_builds(r->db, &left, &nleft)))
+		return rc;
+	for (size_t i = 0; i < nleft; i++) {
+		char marker[64];
+
+		if (left[i].pid <= 0 || strcmp(left[i].hostname, r->host.buf))
+			continue;
+		snprintf(marker, sizeof(marker), "CASCADE_BUILD_ID=%lld",
+			 (long long)left[i].build_id);
+		orphans += spawn_kill_orphans((pid_t)left[i].pid, marker);
+	}
+	if (orphans)
+		log_warning("killed %ld processes left running by the codes "
+			    "of an interrupted run",
+			    orphans);
 	/*
 	 * A batch is poison when controllers died on it at least three times
 	 * in a row (and at least bad_after times) without finishing a build.
 	 */
 	rc = store_recover_builds(r->db, r->opt.run_id,
 				  r->opt.bad_after > 3 ? r->opt.bad_after : 3,
-				  &dirs, &reset, &poisoned);
-	for (size_t i = 0; !rc && i < dirs.nr; i++)
-		fsutil_remove_tree(dirs.v[i]);
-
+				  &reset, &poisoned);
+	for (size_t i = 0; !rc && i < nleft; i++)
+		if (*left[i].work_dir)
+			fsutil_remove_tree(left[i].work_dir);
 	if (reset)
 		log_warning("%ld builds of an interrupted run will run again",
 			    reset);
@@ -356,7 +357,7 @@ runner_recover(struct runner *r, struct runner_counts *counts)
 			  "repeatedly while running them",
 			  poisoned);
 	counts->recovered += reset;
-	strvec_clear(&dirs);
+	store_sr_left_free(left, nleft);
 	return rc;
 }
 
@@ -437,9 +438,9 @@ input_paths(struct runner *r, const struct sr_build *b, struct strvec *paths,
 
 		if (!*keywords && f[i]->keywords[0])
 			*keywords = xstrdup(f[i]->keywords);
-		if (archive_path(r, f[i]->product_id, f[i]->date,
-				 &f[i]->version, f[i]->keywords, f[i]->filename,
-				 &p))
+		if (file_path(r, f[i]->product_id, f[i]->date,
+			      f[i]->start_usec, &f[i]->version,
+			      f[i]->keywords, f[i]->filename, &p))
 			rc = -1;
 		else
 			strvec_push(paths, p.buf);
@@ -638,14 +639,21 @@ flush(struct runner *r, struct runner_counts *cnt)
 		       (rc = db_exec(r->db, "SET LOCAL synchronous_commit = "
 					    "on"))))
 		goto out;
-	for (size_t i = 0; !rc && i < r->n_pending; i++) {
-		struct pending *p = &r->pending[i];
+	if (!rc) {
+		struct sr_success *s = xcalloc(r->n_pending, sizeof(*s));
 
-		/* pointers into the entry itself: the array may have moved */
-		p->out.sha1 = p->sha1;
-		p->out.sha256 = p->sha256;
-		rc = store_build_succeeded(r->db, p->build_id, r->opt.run_id,
-					   p->run ? NULL : &p->out);
+		for (size_t i = 0; i < r->n_pending; i++) {
+			struct pending *p = &r->pending[i];
+
+			/* pointers into the entry: the array may have moved */
+			p->out.sha1 = p->sha1;
+			p->out.sha256 = p->sha256;
+			s[i].build_id = p->build_id;
+			s[i].out = p->run ? NULL : &p->out;
+		}
+		rc = store_builds_succeeded(r->db, r->opt.run_id, s,
+					    r->n_pending);
+		free(s);
 	}
 	if (!rc && own_tx)
 		rc = db_commit(r->db);
@@ -684,7 +692,7 @@ record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, dir = STRBUF_INIT;
 	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
-	size_t pi = product_index(r, b->output_product);
+	long pi = catalog_find(&r->cat, b->output_product);
 	struct pending *p;
 	struct stat st;
 	int fd = -1, rc = 0;
@@ -703,8 +711,9 @@ record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 	if (r->opt.scratch_dir)
 		strbuf_addf(&dst, "%s/%s", r->opt.scratch_dir,
 			    b->output_filename);
-	else if (archive_path(r, b->output_product, b->date, &b->out_version,
-			      keywords, b->output_filename, &dst)) {
+	else if (file_path(r, b->output_product, b->date,
+			   b->date * USEC_PER_DAY, &b->out_version, keywords,
+			   b->output_filename, &dst)) {
 		rc = -1;
 		goto out;
 	}
@@ -786,7 +795,7 @@ linked:
 	p->work_dir = recovered_dir ? xstrdup(work_dir) : NULL;
 	p->dir = strbuf_detach(&dir, NULL);
 	p->out.product_id = b->output_product;
-	p->out.level = pi != (size_t)-1 ? r->products[pi].level : 0;
+	p->out.level = pi >= 0 ? r->cat.products[pi].level : 0;
 	p->out.filename = p->filename;
 	p->out.date = b->date;
 	p->out.start_usec = b->date * USEC_PER_DAY;
@@ -834,9 +843,63 @@ outcome_of(const struct spawn_child *c, struct sr_outcome *o)
 	o->max_rss_kb = c->rusage.ru_maxrss;
 }
 
-/* a code finished: decide and record */
+/*
+ * verify_output: whether the file at path, which b's code wrote, is what
+ * b was to make: identified (as ingest would identify it) as exactly
+ * b's output product, with b's date and output version.  If not, why
+ * says so; returns -1 only if identification itself failed (reported).
+ */
 static int
-finished(struct runner *r, struct job *j, struct runner_counts *cnt)
+verify_output(struct runner *r, const struct sr_build *b, const char *path,
+	      struct strbuf *why)
+{
+	struct identify_result id = IDENTIFY_RESULT_INIT;
+	long want = catalog_find(&r->cat, b->output_product);
+	char v1[VERSION_STRLEN], v2[VERSION_STRLEN], d1[DATE_STRLEN],
+		d2[DATE_STRLEN];
+
+	if (want < 0) {
+		identify_result_release(&id);
+		return error("build %lld: unknown output product %d",
+			     (long long)b->id, b->output_product);
+	}
+	if (identify_file(r->cat.ids, path, b->output_filename, &id)) {
+		identify_result_release(&id);
+		return -1;
+	}
+	if (id.kind != IDENTIFY_ONE)
+		strbuf_addf(why,
+			    "its output \"%s\" is not recognised as a file "
+			    "of product \"%s\": %s",
+			    b->output_filename, r->cat.products[want].name,
+			    id.reason.len ? id.reason.buf : "no product claims it");
+	else if ((long)id.product != want ||
+		 version_cmp(&id.version, &b->out_version) != 0 ||
+		 id.date != b->date)
+		strbuf_addf(why,
+			    "its output \"%s\" is a file of product \"%s\" "
+			    "of %s, version %s; expected product \"%s\" of "
+			    "%s, version %s",
+			    b->output_filename,
+			    r->cat.products[id.product].name,
+			    timeutil_format_date(id.date, d1),
+			    version_format(&id.version, v1),
+			    r->cat.products[want].name,
+			    timeutil_format_date(b->date, d2),
+			    version_format(&b->out_version, v2));
+	identify_result_release(&id);
+	return 0;
+}
+
+/*
+ * a code finished: decide, and record the decision: a failure is
+ * recorded in full; a success is marked "recording" (from here on a
+ * killed run archives the output instead of running the code again) and
+ * *archive is set: the caller then archives its output (record_output).
+ */
+static int
+finished(struct runner *r, struct job *j, struct runner_counts *cnt,
+	 bool *archive)
 {
 	const struct sr_build *b = j->b;
 	struct spawn_child *c = &j->child;
@@ -845,6 +908,7 @@ finished(struct runner *r, struct job *j, struct runner_counts *cnt)
 	struct stat st;
 	int rc = 0;
 
+	*archive = false;
 	outcome_of(c, &o);
 	if (c->terminated) {
 		strbuf_release(&why);
@@ -890,14 +954,23 @@ finished(struct runner *r, struct job *j, struct runner_counts *cnt)
 			strbuf_release(&why);
 			return rc;
 		}
+		rc = verify_output(r, b, out.buf, &why);
 		strbuf_release(&out);
+		if (rc < 0 || why.len) {
+			if (rc == 0)
+				rc = fail_build(r, b, "failed", "wrong-output",
+						why.buf, j->log_path, &o, false,
+						cnt);
+			strbuf_release(&why);
+			return rc;
+		}
 	}
 	strbuf_release(&why);
 	if ((rc = store_build_recording(r->db, b->id, &o)))
 		return rc;
 	fault_point("build-recording");
-	return record_output(r, b, j->work_dir, false, j->provenance,
-			     j->keywords, cnt);
+	*archive = true;
+	return 0;
 }
 
 /* prepare and start one build; 1 started, 0 not (recorded), <0 error */
@@ -1018,24 +1091,23 @@ unlink_job(struct job **active, struct job *j)
 		}
 }
 
+/*
+ * wait for the pool: a finished child is handed back in *done (not yet
+ * recorded: the caller first refills the slot, then records it); a
+ * SIGUSR1 is answered here; a stop request sets *stopped.
+ */
 static int
 drain(struct runner *r, struct spawn_pool *pool, bool block,
-      struct runner_counts *cnt, bool *stopped, struct job **active)
+      struct runner_counts *cnt, bool *stopped, struct job **done)
 {
 	for (;;) {
-		struct spawn_child *done = NULL;
-		int ev = spawn_pool_wait(pool, block ? -1 : 0, &done);
+		struct spawn_child *c = NULL;
+		int ev = spawn_pool_wait(pool, block ? -1 : 0, &c);
 
 		if (ev < 0)
 			return -1;
 		if (ev == SPAWN_POOL_DONE) {
-			struct job *j = done->data;
-			int rc = finished(r, j, cnt);
-
-			unlink_job(active, j);
-			job_free(r, j);
-			if (rc)
-				return rc;
+			*done = c->data;
 			return 0;
 		}
 		if (ev == SPAWN_POOL_WAKE) {
@@ -1061,6 +1133,135 @@ drain(struct runner *r, struct spawn_pool *pool, bool block,
 	}
 }
 
+/* -- progress ------------------------------------------------------------ */
+
+/* reload the open builds per process (a new round was planned) */
+static void
+eta_refresh(struct runner *r)
+{
+	struct sr_outlook *o = NULL;
+	size_t n = 0;
+	struct eta_proc *e;
+
+	if (!log_progress_enabled() || store_run_outlook(r->db, &o, &n))
+		return; /* no ETA is no reason to stop */
+	/* the processes seen so far stay, for this run's means */
+	e = xcalloc(n + r->n_eta + 1, sizeof(*e));
+	for (size_t k = 0; k < r->n_eta; k++) {
+		e[k] = r->eta[k];
+		e[k].open = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
+		while (k < r->n_eta && e[k].process_id != o[i].process_id)
+			k++;
+		if (k == r->n_eta)
+			k = r->n_eta + i;
+		e[k].process_id = o[i].process_id;
+		e[k].open = o[i].open;
+		e[k].hist_s = o[i].mean_s;
+	}
+	free(r->eta);
+	free(o);
+	r->eta = e;
+	n += r->n_eta;
+	r->n_eta = 0;
+	for (size_t k = 0; k < n; k++)	/* drop the unused places */
+		if (e[k].process_id)
+			e[r->n_eta++] = e[k];
+}
+
+/* a build of process_id finished (ok: succeeded in wall_s seconds) */
+static void
+eta_done(struct runner *r, int process_id, bool ok, double wall_s)
+{
+	for (size_t k = 0; k < r->n_eta; k++)
+		if (r->eta[k].process_id == process_id) {
+			if (r->eta[k].open > 0)
+				r->eta[k].open--;
+			if (ok) {
+				r->eta[k].obs_sum += wall_s;
+				r->eta[k].obs_n++;
+			}
+		}
+}
+
+/*
+ * The progress line: builds done, failed, running and still planned,
+ * and an ETA for the planned ones from each process's mean run time
+ * (its recent history, else what this run has seen of it, else this
+ * run's mean over all processes) spread over the slots.  Builds that
+ * this round's outputs will queue are not known yet.
+ */
+static void
+show_progress(struct runner *r, const struct spawn_pool *pool,
+	      const struct runner_counts *cnt, bool now)
+{
+	double all_sum = 0, left_s = 0;
+	long all_n = 0, open = 0;
+	bool known = true;
+	char eta[DURATION_STRLEN];
+
+	if (!log_progress_enabled())
+		return;
+	for (size_t k = 0; k < r->n_eta; k++) {
+		all_sum += r->eta[k].obs_sum;
+		all_n += r->eta[k].obs_n;
+	}
+	for (size_t k = 0; k < r->n_eta; k++) {
+		const struct eta_proc *e = &r->eta[k];
+		double mean = e->hist_s >= 0 ? e->hist_s
+			      : e->obs_n     ? e->obs_sum / (double)e->obs_n
+			      : all_n	     ? all_sum / (double)all_n
+					     : -1;
+
+		open += e->open;
+		if (e->open && mean < 0)
+			known = false;
+		else if (e->open)
+			left_s += (double)e->open * mean;
+	}
+	log_progress(now,
+		     "process: %ld built, %ld failed, %u running, %ld to go, "
+		     "ETA %s",
+		     cnt->succeeded, cnt->failed + cnt->bad, pool->used, open,
+		     timeutil_format_duration(
+			     known ? left_s / (pool->capacity ? pool->capacity
+							      : 1)
+				   : -1,
+			     eta));
+}
+
+/* start the next builds of b while the pool has room for them */
+static int
+fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
+	   size_t nb, size_t *next, struct job **active,
+	   struct runner_counts *cnt)
+{
+	while (*next < nb &&
+	       spawn_pool_has_room(pool, b[*next].cpu > 0
+						 ? (unsigned)b[*next].cpu
+						 : 1)) {
+		struct job *j = NULL;
+		struct sr_build *x = &b[(*next)++];
+		int rc;
+
+		r->seen++;
+		if (r->opt.sample_every > 1 &&
+		    (r->seen - 1) % r->opt.sample_every != 0)
+			continue;
+		rc = start_build(r, pool, x, &j, cnt);
+		if (rc < 0)
+			return rc;
+		if (j) {
+			j->next_active = *active;
+			*active = j;
+		}
+	}
+	return 0;
+}
+
 int
 runner_run(struct runner *r, struct runner_counts *cnt)
 {
@@ -1074,6 +1275,8 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	spawn_pool_init(&pool, r->opt.slots > 0 ? (unsigned)r->opt.slots : 1);
 	pool.wake_fd = r->opt.wake_fd;
 	for (;;) {
+		struct job *done = NULL;
+
 		if (r->opt.stop && *r->opt.stop) {
 			stopped = true;
 			break;
@@ -1094,6 +1297,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			fetched = true;
 			if (nb == 0)
 				break;
+			eta_refresh(r);
 		}
 		/* finish recordings a killed run left, before anything else */
 		while (next < nb && !strcmp(b[next].status, "recording")) {
@@ -1117,31 +1321,42 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			    (rc = flush(r, cnt)))
 				goto out;
 		}
-		while (next < nb &&
-		       spawn_pool_has_room(&pool, b[next].cpu > 0
-							  ? (unsigned)b[next].cpu
-							  : 1)) {
-			struct job *j = NULL;
-			struct sr_build *x = &b[next++];
-
-			r->seen++;
-			if (r->opt.sample_every > 1 &&
-			    (r->seen - 1) % r->opt.sample_every != 0)
-				continue;
-			rc = start_build(r, &pool, x, &j, cnt);
-			if (rc < 0)
-				goto out;
-			rc = 0;
-			if (j) {
-				j->next_active = active;
-				active = j;
-			}
-		}
+		if ((rc = fill_slots(r, &pool, b, nb, &next, &active, cnt)))
+			goto out;
+		show_progress(r, &pool, cnt, false);
 		if (pool.used == 0)
 			continue;
-		if ((rc = drain(r, &pool, true, cnt, &stopped, &active)) ||
+		if ((rc = drain(r, &pool, true, cnt, &stopped, &done)) ||
 		    stopped)
 			break;
+		if (done) {
+			bool archive = false;
+
+			rc = finished(r, done, cnt, &archive);
+			eta_done(r, done->b->process_id, archive,
+				 (double)done->child.wall_us / 1e6);
+			/*
+			 * Refill its slot before archiving its output, so
+			 * that a code runs meanwhile.
+			 */
+			if (!rc && archive) {
+				int frc = 0;
+
+				if (!(r->opt.stop && *r->opt.stop))
+					frc = fill_slots(r, &pool, b, nb,
+							 &next, &active, cnt);
+				rc = record_output(r, done->b, done->work_dir,
+						   false, done->provenance,
+						   done->keywords, cnt);
+				if (frc)
+					rc = frc;
+			}
+			unlink_job(&active, done);
+			job_free(r, done);
+			done = NULL;
+			if (rc)
+				break;
+		}
 	}
 out:
 	if (!rc) {
@@ -1161,6 +1376,7 @@ out:
 		if (store_interrupt_builds(r->db, r->opt.run_id) && !rc)
 			rc = -1;
 	}
+	log_progress_end();
 	spawn_pool_release(&pool);
 	while (active) {
 		struct job *j = active;

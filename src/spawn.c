@@ -1393,3 +1393,106 @@ spawn_pool_release(struct spawn_pool *pool)
 	free(pool->pfd);
 	*pool = (struct spawn_pool)SPAWN_POOL_INIT;
 }
+
+/* -- what a dead controller left ----------------------------------------- */
+
+/* the process group of pid from /proc/PID/stat, or -1 */
+static pid_t
+proc_pgrp(const char *pid)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd, pgrp = -1;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* "pid (comm) state ppid pgrp ...": comm may hold anything */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %d", &pgrp) != 1)
+		return -1;
+	return (pid_t)pgrp;
+}
+
+/* whether /proc/PID/environ has the entry marker */
+static bool
+proc_has_env(const char *pid, const char *marker)
+{
+	char path[64];
+	struct strbuf env = STRBUF_INIT;
+	size_t mlen = strlen(marker);
+	bool found = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	for (;;) {
+		char chunk[4096];
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n <= 0 || env.len > 1024 * 1024)
+			break;
+		strbuf_add(&env, chunk, (size_t)n);
+	}
+	{
+		for (size_t i = 0; i < env.len && !found;) {
+			size_t len = strnlen(env.buf + i, env.len - i);
+
+			found = len == mlen && !memcmp(env.buf + i, marker, mlen);
+			i += len + 1;
+		}
+	}
+	close(fd);
+	strbuf_release(&env);
+	return found;
+}
+
+int
+spawn_kill_orphans(pid_t pgid, const char *marker)
+{
+	int killed = 0;
+	bool again = true;
+
+	if (pgid <= 1)
+		return 0;
+	for (int pass = 0; again && pass < 16; pass++) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+
+		again = false;
+		if (!d) {
+			log_warning("could not read /proc: %s", strerror(errno));
+			return killed;
+		}
+		while ((de = readdir(d))) {
+			const char *name = de->d_name;
+			long pid;
+
+			if (name[0] < '1' || name[0] > '9' ||
+			    strspn(name, "0123456789") != strlen(name))
+				continue;
+			pid = strtol(name, NULL, 10);
+			if (pid == (long)getpid() || proc_pgrp(name) != pgid ||
+			    !proc_has_env(name, marker))
+				continue;
+			if (kill((pid_t)pid, SIGKILL) == 0) {
+				killed++;
+				again = true;
+			} else if (errno != ESRCH) {
+				log_warning("could not kill process %ld, left "
+					    "by an earlier run: %s",
+					    pid, strerror(errno));
+			}
+		}
+		closedir(d);
+	}
+	return killed;
+}

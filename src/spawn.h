@@ -364,4 +364,17 @@ int spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
  */
 int spawn_kill_all(struct spawn_pool *pool);
 
+/*
+ * spawn_kill_orphans: SIGKILL what is left of a process group that an
+ * earlier cascade process started and could not stop because it died:
+ * every process on this machine in process group pgid whose environment
+ * holds the entry marker (such as "CASCADE_BUILD_ID=42", which the
+ * runner gives every code), so that a process group id reused by an
+ * unrelated program is left alone.  Scans /proc until a pass finds
+ * nothing more to kill (processes forked meanwhile are caught too).
+ * Returns how many processes were killed; processes of other users that
+ * we may not signal are reported and left.
+ */
+int spawn_kill_orphans(pid_t pgid, const char *marker);
+
 #endif

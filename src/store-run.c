@@ -146,13 +146,14 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	rc = db_query(db,
 		      "SELECT file_id, product_id, filename, utc_file_date, "
 		      "interface_version, quality_version, revision_version, "
-		      "coalesce(process_keywords, '') FROM public.file "
-		      "WHERE file_id = ANY($1::bigint[])",
+		      "coalesce(process_keywords, ''), floor(extract(epoch "
+		      "FROM utc_start_time) * 1000000)::bigint FROM "
+		      "public.file WHERE file_id = ANY($1::bigint[])",
 		      1, params, 0, &res);
 	strbuf_release(&arr);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 8, "files")) {
+	if (db_res_check_shape(res, -1, 9, "files")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -163,7 +164,8 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 		if (db_res_int64(res, r, 0, &f[r].id) ||
 		    db_res_int(res, r, 1, &f[r].product_id) ||
 		    db_res_date(res, r, 3, &f[r].date) ||
-		    db_res_version(res, r, 4, &f[r].version))
+		    db_res_version(res, r, 4, &f[r].version) ||
+		    db_res_int64(res, r, 8, &f[r].start_usec))
 			rc = -1;
 	}
 	*nout = (size_t)db_res_nrows(res);
@@ -214,7 +216,7 @@ store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
 		"batch_id FROM b) AND (attempt_logging_id IS DISTINCT FROM "
 		"nullif($2::bigint, 0) OR state <> 'running')) "
 		"SELECT count(*) FROM b",
-		7, params, 0, &res);
+		7, params, DB_CACHED, &res);
 	strbuf_release(&args);
 	if (rc)
 		return rc;
@@ -255,19 +257,29 @@ store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
 			"cpu_user_s = $4::float8, cpu_sys_s = $5::float8, "
 			"max_rss_kb = $6::bigint, ended_at = now() "
 			"WHERE build_id = $1::bigint AND status = 'running'",
-			6, params, 0, NULL);
+			6, params, DB_CACHED, NULL);
 }
 
-/* the batch bookkeeping when a build reaches a final state */
-#define BATCH_DONE                                                           \
-	"UPDATE public.batch SET done_count = done_count + 1, state = CASE "  \
-	"WHEN done_count + 1 >= size THEN 'done' ELSE state END, ended_at = " \
-	"CASE WHEN done_count + 1 >= size THEN now() ELSE ended_at END, "     \
-	"summary = CASE WHEN done_count + 1 >= size THEN (SELECT "            \
-	"count(*) FILTER (WHERE x.status = 'succeeded') || ' succeeded, ' || " \
-	"count(*) FILTER (WHERE x.status IN ('failed', 'timed_out', "          \
-	"'killed', 'bad')) || ' failed' FROM public.build x WHERE "           \
-	"x.batch_id = batch.batch_id) ELSE summary END "
+/*
+ * The batch bookkeeping when builds reach a final state, as the last CTE
+ * "u" of a statement whose CTE "b" returns (build_id, batch_id, status)
+ * of the builds it moved, with their new status: the batches count them
+ * as done where cond holds; a batch whose last build this was is closed
+ * with its summary, counting the new status of the builds moved here
+ * (the statement's snapshot still has their old one).
+ */
+#define BATCH_DONE(cond)                                                     \
+	"u AS (UPDATE public.batch SET done_count = done_count + c.n, "      \
+	"state = CASE WHEN done_count + c.n >= size THEN 'done' ELSE state " \
+	"END, ended_at = CASE WHEN done_count + c.n >= size THEN now() ELSE " \
+	"ended_at END, summary = CASE WHEN done_count + c.n >= size THEN "    \
+	"(SELECT count(*) FILTER (WHERE coalesce(nb.status, x.status) = "     \
+	"'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE "          \
+	"coalesce(nb.status, x.status) IN ('failed', 'timed_out', 'killed', " \
+	"'bad')) || ' failed' FROM public.build x LEFT JOIN b nb ON "         \
+	"nb.build_id = x.build_id WHERE x.batch_id = batch.batch_id) ELSE "  \
+	"summary END FROM (SELECT batch_id, count(*) AS n FROM b WHERE "     \
+	cond " GROUP BY batch_id) c WHERE batch.batch_id = c.batch_id) "
 
 int
 store_build_failed(struct db *db, int64_t id, int64_t run_id,
@@ -309,97 +321,129 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 		"f AS (INSERT INTO public.failure (logging_id, build_id, "
 		"batch_id, kind, reason, stderr_tail) SELECT nullif($2::bigint, 0), "
 		"build_id, batch_id, $7, $8, $9 FROM b WHERE b.status <> "
-		"'queued') " BATCH_DONE
-		"WHERE batch_id = (SELECT batch_id FROM b WHERE b.status <> "
-		"'queued')",
-		14, params, 0, NULL);
+		"'queued'), " BATCH_DONE("status <> 'queued'")
+		"SELECT count(*) FROM b",
+		14, params, DB_CACHED, NULL);
 }
 
 int
-store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
-		      const struct sr_output *out)
+store_builds_succeeded(struct db *db, int64_t run_id,
+		       const struct sr_success *s, size_t n)
 {
-	char bid[32], run[32], pidb[16], lvl[32], d[DATE_STRLEN],
-		t0[TIMESTAMP_STRLEN], t1[TIMESTAMP_STRLEN],
-		tm[TIMESTAMP_STRLEN], iv[8], qv[8], rv[8], size[32];
-	const char *params[18];
+	/* one array per column of the file rows; NULL file: a RUN build */
+	enum {
+		C_BUILD, C_FILE, C_PRODUCT, C_LEVEL, C_DATE, C_START, C_STOP,
+		C_IV, C_QV, C_RV, C_MTIME, C_SHA1, C_SHA256, C_SIZE, C_KW,
+		C_PROV, NCOL
+	};
+	struct strbuf col[NCOL];
+	const char *params[NCOL + 1];
+	char run[32];
 	struct db_res *res = NULL;
-	int64_t n = 0;
+	int64_t moved = 0;
 	int rc;
 
-	snprintf(bid, sizeof(bid), "%lld", (long long)id);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	params[0] = bid;
-	params[1] = run;
-	if (!out) {
-		rc = db_query(db,
-			      "WITH b AS (UPDATE public.build SET status = "
-			      "'succeeded' WHERE build_id = $1::bigint AND "
-			      "status = 'recording' RETURNING batch_id) "
-			      BATCH_DONE "WHERE batch_id = (SELECT batch_id "
-			      "FROM b) AND $2::bigint IS NOT NULL",
-			      2, params, 0, NULL);
-		return rc;
+	if (!n)
+		return 0;
+	for (int c = 0; c < NCOL; c++) {
+		strbuf_init(&col[c], 0);
+		db_array_begin(&col[c]);
 	}
-	snprintf(pidb, sizeof(pidb), "%d", out->product_id);
-	snprintf(lvl, sizeof(lvl), "%.17g", out->level);
-	snprintf(iv, sizeof(iv), "%d", out->version.interface);
-	snprintf(qv, sizeof(qv), "%d", out->version.quality);
-	snprintf(rv, sizeof(rv), "%d", out->version.revision);
-	snprintf(size, sizeof(size), "%lld", (long long)out->size);
-	params[2] = out->filename;
-	params[3] = pidb;
-	params[4] = lvl;
-	params[5] = timeutil_format_date(out->date, d);
-	params[6] = timeutil_format_timestamp(out->start_usec, t0);
-	params[7] = timeutil_format_timestamp(out->stop_usec, t1);
-	params[8] = iv;
-	params[9] = qv;
-	params[10] = rv;
-	params[11] = timeutil_format_timestamp(out->mtime_usec, tm);
-	params[12] = out->sha1;
-	params[13] = out->sha256;
-	params[14] = size;
-	params[15] = out->keywords && *out->keywords ? out->keywords : NULL;
-	params[16] = out->provenance;
+	for (size_t i = 0; i < n; i++) {
+		const struct sr_output *o = s[i].out;
+		char num[TIMESTAMP_STRLEN + DATE_STRLEN + 32];
+
+		snprintf(num, sizeof(num), "%lld", (long long)s[i].build_id);
+		db_array_add(&col[C_BUILD], num);
+		if (!o) {
+			for (int c = C_FILE; c < NCOL; c++)
+				db_array_add(&col[c], NULL);
+			continue;
+		}
+		db_array_add(&col[C_FILE], o->filename);
+		snprintf(num, sizeof(num), "%d", o->product_id);
+		db_array_add(&col[C_PRODUCT], num);
+		snprintf(num, sizeof(num), "%.17g", o->level);
+		db_array_add(&col[C_LEVEL], num);
+		db_array_add(&col[C_DATE], timeutil_format_date(o->date, num));
+		db_array_add(&col[C_START],
+			     timeutil_format_timestamp(o->start_usec, num));
+		db_array_add(&col[C_STOP],
+			     timeutil_format_timestamp(o->stop_usec, num));
+		snprintf(num, sizeof(num), "%d", o->version.interface);
+		db_array_add(&col[C_IV], num);
+		snprintf(num, sizeof(num), "%d", o->version.quality);
+		db_array_add(&col[C_QV], num);
+		snprintf(num, sizeof(num), "%d", o->version.revision);
+		db_array_add(&col[C_RV], num);
+		db_array_add(&col[C_MTIME],
+			     timeutil_format_timestamp(o->mtime_usec, num));
+		db_array_add(&col[C_SHA1], o->sha1);
+		db_array_add(&col[C_SHA256], o->sha256);
+		snprintf(num, sizeof(num), "%lld", (long long)o->size);
+		db_array_add(&col[C_SIZE], num);
+		db_array_add(&col[C_KW],
+			     o->keywords && *o->keywords ? o->keywords : NULL);
+		db_array_add(&col[C_PROV], o->provenance);
+	}
+	snprintf(run, sizeof(run), "%lld", (long long)run_id);
+	params[0] = run;
+	for (int c = 0; c < NCOL; c++) {
+		db_array_end(&col[c]);
+		params[c + 1] = col[c].buf;
+	}
 	rc = db_query(
 		db,
-		"WITH f AS (INSERT INTO public.file (filename, product_id, "
+		"WITH x AS (SELECT * FROM unnest($2::bigint[], $3::text[], "
+		"$4::int[], $5::float8[], $6::date[], $7::timestamp[], "
+		"$8::timestamp[], $9::int2[], $10::int2[], $11::int2[], "
+		"$12::timestamp[], $13::text[], $14::text[], $15::bigint[], "
+		"$16::text[], $17::text[]) AS x(build_id, filename, product_id, "
+		"level, d, t0, t1, iv, qv, rv, mtime, sha1, sha256, size, kw, "
+		"prov)), "
+		"f AS (INSERT INTO public.file (filename, product_id, "
 		"data_level, utc_file_date, utc_start_time, utc_stop_time, "
 		"interface_version, quality_version, revision_version, "
 		"file_create_date, shasum, sha256, size_bytes, "
 		"process_keywords, verbose_provenance, exists_on_disk, "
-		"logging_id) VALUES ($3, $4::int, $5::float8, $6::date, "
-		"$7::timestamp, $8::timestamp, $9::int2, $10::int2, $11::int2, "
-		"$12::timestamp, $13, $14, $15::bigint, $16, $17, true, "
-		"nullif($2::bigint, 0)) RETURNING file_id, utc_start_time, utc_stop_time), "
+		"logging_id) SELECT filename, product_id, level, d, t0, t1, iv, "
+		"qv, rv, mtime, sha1, sha256, size, kw, prov, true, "
+		"nullif($1::bigint, 0) FROM x WHERE filename IS NOT NULL "
+		"RETURNING file_id, filename, utc_start_time, utc_stop_time), "
+		"fx AS (SELECT x.build_id, f.file_id FROM f JOIN x USING "
+		"(filename)), "
 		"ut AS (INSERT INTO public.unixtime (file_id, unix_start, "
 		"unix_stop) SELECT file_id, floor(extract(epoch FROM "
 		"utc_start_time))::bigint, floor(extract(epoch FROM "
 		"utc_stop_time))::bigint FROM f), "
 		"q AS (INSERT INTO public.processqueue (file_id, logging_id, "
-		"reason) SELECT file_id, nullif($2::bigint, 0), 'made by build ' || $1 "
-		"FROM f), "
-		"bl AS (SELECT input_file_ids, code_id FROM public.build WHERE "
-		"build_id = $1::bigint), "
+		"reason) SELECT file_id, nullif($1::bigint, 0), 'made by build ' "
+		"|| build_id FROM fx), "
+		"bl AS (SELECT fx.file_id, bb.input_file_ids, bb.code_id FROM fx "
+		"JOIN public.build bb USING (build_id)), "
 		"ffl AS (INSERT INTO public.filefilelink (source_file, "
-		"resulting_file) SELECT DISTINCT s, f.file_id FROM bl, f, "
+		"resulting_file) SELECT DISTINCT s, bl.file_id FROM bl, "
 		"unnest(bl.input_file_ids) AS s), "
 		"fcl AS (INSERT INTO public.filecodelink (resulting_file, "
-		"source_code) SELECT f.file_id, bl.code_id FROM bl, f), "
+		"source_code) SELECT file_id, code_id FROM bl), "
 		"b AS (UPDATE public.build SET status = 'succeeded', "
-		"output_file_id = (SELECT file_id FROM f) WHERE build_id = "
-		"$1::bigint AND status = 'recording' RETURNING batch_id), "
-		"u AS (" BATCH_DONE "WHERE batch_id = (SELECT batch_id FROM b)) "
+		"output_file_id = fx.file_id FROM x LEFT JOIN fx USING "
+		"(build_id) WHERE build.build_id = x.build_id AND build.status = "
+		"'recording' RETURNING build.build_id, build.batch_id, "
+		"build.status), "
+		BATCH_DONE("true")
 		"SELECT count(*) FROM b",
-		17, params, 0, &res);
+		NCOL + 1, params, DB_CACHED, &res);
+	for (int c = 0; c < NCOL; c++)
+		strbuf_release(&col[c]);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, 1, 1, "build success") ||
-	    db_res_int64(res, 0, 0, &n))
+	    db_res_int64(res, 0, 0, &moved))
 		rc = -1;
-	else if (n != 1)
-		rc = error("build %lld was not recording", (long long)id);
+	else if (moved != (int64_t)n)
+		rc = error("%lld of %zu builds were no longer recording",
+			   (long long)((int64_t)n - moved), n);
 	db_res_free(res);
 	return rc;
 }
@@ -437,12 +481,99 @@ store_code_register(struct db *db, int code_id, const char *sha256)
 }
 
 int
+store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
+{
+	struct db_res *res = NULL;
+	struct sr_outlook *o;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_query(db,
+		      "SELECT q.process_id, q.n, coalesce(m.mean_s, -1) FROM "
+		      "(SELECT process_id, count(*) AS n FROM public.build "
+		      "WHERE status IN ('queued', 'running', 'recording') "
+		      "GROUP BY process_id) q LEFT JOIN LATERAL (SELECT "
+		      "avg(extract(epoch FROM b.ended_at - b.started_at)) AS "
+		      "mean_s FROM public.build b WHERE b.process_id = "
+		      "q.process_id AND b.status = 'succeeded' AND "
+		      "b.started_at > now() - interval '30 days') m ON true "
+		      "ORDER BY q.process_id",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 3, "run outlook")) {
+		db_res_free(res);
+		return -1;
+	}
+	o = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*o));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		int64_t cnt = 0;
+
+		if (db_res_int(res, r, 0, &o[r].process_id) ||
+		    db_res_int64(res, r, 1, &cnt) ||
+		    db_res_double(res, r, 2, &o[r].mean_s))
+			rc = -1;
+		o[r].open = (long)cnt;
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = o;
+	db_res_free(res);
+	return rc;
+}
+
+void
+store_sr_left_free(struct sr_left *l, size_t n)
+{
+	for (size_t i = 0; l && i < n; i++) {
+		free(l[i].hostname);
+		free(l[i].work_dir);
+	}
+	free(l);
+}
+
+int
+store_running_builds(struct db *db, struct sr_left **out, size_t *n)
+{
+	struct db_res *res = NULL;
+	struct sr_left *l;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_query(db,
+		      "SELECT build_id, coalesce(pid, 0), coalesce(hostname, "
+		      "''), coalesce(work_dir, '') FROM public.build WHERE "
+		      "status = 'running' ORDER BY build_id",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 4, "running builds")) {
+		db_res_free(res);
+		return -1;
+	}
+	l = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*l));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		if (db_res_int64(res, r, 0, &l[r].build_id) ||
+		    db_res_int(res, r, 1, &l[r].pid))
+			rc = -1;
+		l[r].hostname = xstrdup(db_res_get(res, r, 2));
+		l[r].work_dir = xstrdup(db_res_get(res, r, 3));
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = l;
+	db_res_free(res);
+	return rc;
+}
+
+int
 store_recover_builds(struct db *db, int64_t run_id, int bad_after,
-		     struct strvec *dirs, long *reset, long *poisoned)
+		     long *reset, long *poisoned)
 {
 	char run[32], ba[16];
 	const char *params[2] = {run, ba};
 	struct db_res *res = NULL;
+	int64_t n = 0;
 	int rc;
 
 	*reset = *poisoned = 0;
@@ -471,22 +602,20 @@ store_recover_builds(struct db *db, int64_t run_id, int bad_after,
 	db_res_free(res);
 	if (rc)
 		return rc;
+	/* the code did not fail: the attempt it was on is given back */
 	rc = db_query(db,
-		      "UPDATE public.build SET status = 'queued', pid = NULL "
-		      "WHERE status = 'running' RETURNING coalesce(work_dir, "
-		      "'')",
+		      "WITH b AS (UPDATE public.build SET status = 'queued', "
+		      "pid = NULL, attempt = greatest(attempt - 1, 0) WHERE "
+		      "status = 'running' RETURNING 1) SELECT count(*) FROM b",
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		const char *d = db_res_get(res, r, 0);
-
-		if (d && *d)
-			strvec_push(dirs, d);
-	}
-	*reset = db_res_nrows(res);
+	if (db_res_check_shape(res, 1, 1, "reset builds") ||
+	    db_res_int64(res, 0, 0, &n))
+		rc = -1;
+	*reset = (long)n;
 	db_res_free(res);
-	return 0;
+	return rc;
 }
 
 int

@@ -57,6 +57,7 @@ struct sr_file {
 	int product_id;
 	char *filename;
 	int32_t date;
+	int64_t start_usec; /* utc_start_time */
 	struct version version;
 	char *keywords;
 };
@@ -125,14 +126,23 @@ struct sr_output {
 	const char *provenance; /* the command line */
 };
 
+/* A build that succeeded, for store_builds_succeeded. */
+struct sr_success {
+	int64_t build_id;
+	const struct sr_output *out; /* NULL: a RUN build (no file) */
+};
+
 /*
- * store_build_succeeded: recording -> succeeded, in one transaction with
- * (unless out is NULL: RUN) the file row, its unixtime row, its queue
- * entry (for its children), its filefilelink rows (one per input) and
- * its filecodelink row; updates the batch.
+ * store_builds_succeeded: n builds recording -> succeeded, in one
+ * statement (the caller's transaction) with, for each that made a file:
+ * the file row, its unixtime row, its queue entry (for its children),
+ * its filefilelink rows (one per input) and its filecodelink row; and
+ * the bookkeeping of their batches.  An error if any of them was not
+ * recording.
  */
-int store_build_succeeded(struct db *db, int64_t id, int64_t run_id,
-			  const struct sr_output *out) CASCADE_MUSTCHECK;
+int store_builds_succeeded(struct db *db, int64_t run_id,
+			   const struct sr_success *s, size_t n)
+	CASCADE_MUSTCHECK;
 
 /* store_file_recorded: whether a file row has this name. */
 int store_file_recorded(struct db *db, const char *filename, bool *recorded)
@@ -142,16 +152,47 @@ int store_file_recorded(struct db *db, const char *filename, bool *recorded)
 int store_code_register(struct db *db, int code_id, const char *sha256)
 	CASCADE_MUSTCHECK;
 
+/* Open builds of a process and how long its builds take. */
+struct sr_outlook {
+	int process_id;
+	long open;     /* queued, running or recording */
+	double mean_s; /* mean run time of its recent successes; <0: none */
+};
+
+/*
+ * store_run_outlook: per process with open builds, how many and the mean
+ * run time of its builds that succeeded in the last 30 days (for an
+ * ETA).  Caller frees *out.
+ */
+int store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
+	CASCADE_MUSTCHECK;
+
+/* A build a dead controller left running. */
+struct sr_left {
+	int64_t build_id;
+	int pid;         /* its code's process (group) id; 0 if unknown */
+	char *hostname;  /* where it ran ("" if unknown) */
+	char *work_dir;  /* "" if none */
+};
+void store_sr_left_free(struct sr_left *l, size_t n);
+
+/*
+ * store_running_builds: the builds in state running (after a controller
+ * died: the ones it left), by id.
+ */
+int store_running_builds(struct db *db, struct sr_left **out, size_t *n)
+	CASCADE_MUSTCHECK;
+
 /*
  * store_recover_builds: after a controller died (we hold the flag now):
- * builds left running go back to queued (their work dirs returned in
- * *dirs for removal); batches left running that made no progress in
- * their last bad_after attempts are marked bad and their open builds
- * cancelled with a failure row.  *reset and *poisoned count them.
+ * batches left running that made no progress in their last bad_after
+ * attempts are marked bad and their open builds cancelled with a
+ * failure row; the other builds left running go back to queued, with
+ * the attempt they were on given back (the code did not fail).  *reset
+ * and *poisoned count them.
  */
 int store_recover_builds(struct db *db, int64_t run_id, int bad_after,
-			 struct strvec *dirs, long *reset, long *poisoned)
-	CASCADE_MUSTCHECK;
+			 long *reset, long *poisoned) CASCADE_MUSTCHECK;
 
 /*
  * store_interrupt_builds: builds this run left running (stopped by a

@@ -208,3 +208,25 @@ timeutil_format_timestamp(int64_t usec, char *buf)
 			 (int)(secs % 60));
 	return buf;
 }
+
+char *
+timeutil_format_duration(double s, char *buf)
+{
+	long long t;
+
+	if (!(s >= 0) || s > 1e12) {
+		snprintf(buf, DURATION_STRLEN, "?");
+		return buf;
+	}
+	t = (long long)s;
+	if ((double)t < s)
+		t++;
+	if (t < 60)
+		snprintf(buf, DURATION_STRLEN, "%llds", t);
+	else if (t < 3600)
+		snprintf(buf, DURATION_STRLEN, "%lldm%02llds", t / 60, t % 60);
+	else
+		snprintf(buf, DURATION_STRLEN, "%lldh%02lldm", t / 3600,
+			 (t % 3600) / 60);
+	return buf;
+}

@@ -51,6 +51,14 @@ char *timeutil_format_date(int32_t days, char *buf);
  * (TIMESTAMP_STRLEN); the fraction only when non-zero.  Returns buf.
  */
 char *timeutil_format_timestamp(int64_t usec, char *buf);
+
+/* Room for timeutil_format_duration. */
+#define DURATION_STRLEN 24
+/*
+ * timeutil_format_duration: seconds (rounded up) as "42s", "3m05s" or
+ * "2h03m", for a person ("?" if s is negative or not a number).
+ */
+char *timeutil_format_duration(double s, char *buf);
 /* timeutil_date_of: the UTC day containing usec (floor). */
 int32_t timeutil_date_of(int64_t usec);
 

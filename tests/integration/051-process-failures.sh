@@ -20,10 +20,15 @@ if [ -n "$gc" ] && kill -0 "$gc" 2>/dev/null && ! grep -q '^State:.*Z' /proc/$gc
 else
 	pass "the grandchild was killed"
 fi
-for p in p_fail p_crash p_hang p_noout p_wrong; do
+for p in p_fail p_crash p_hang p_noout p_wrong p_content; do
 	equals "$p: marked bad after 2 quick failures" "$(st $p)" "bad"
 	equals "$p: tried twice" "$(sql "SELECT attempt FROM build JOIN process USING (process_id) WHERE process_name = '$p'")" 2
 done
+equals "batches with failed builds: done, their summary counts the failures" \
+	"$(sql "SELECT count(*) FROM batch a WHERE state = 'done' AND done_count = size AND summary = (SELECT count(*) FILTER (WHERE status = 'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE status <> 'succeeded') || ' failed' FROM build WHERE batch_id = a.batch_id)")" \
+	"$(sql "SELECT count(*) FROM batch")"
+equals "and some summary does count a failure" \
+	"$(sql "SELECT count(*) > 0 FROM batch WHERE summary NOT LIKE '%, 0 failed'")" t
 kind() { sql "SELECT f.kind FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = '$1'"; }
 equals "exit status recorded" "$(kind p_fail)|$(sql "SELECT exit_code FROM build JOIN process USING (process_id) WHERE process_name = 'p_fail'")" "exit|3"
 contains "stderr tail kept for people" "$(sql "SELECT stderr_tail FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = 'p_fail'")" "no coefficients for this day"
@@ -33,6 +38,12 @@ contains "timeout reason" "$(sql "SELECT reason FROM build JOIN process USING (p
 equals "missing output recorded" "$(kind p_noout)" "no-output"
 equals "wrong output recorded" "$(kind p_wrong)" "wrong-output"
 contains "wrong output named" "$(sql "SELECT reason FROM build JOIN process USING (process_id) WHERE process_name = 'p_wrong'")" "not_what_you_asked_for.dat"
+equals "an output with the right name but the wrong content is refused" "$(kind p_content)" "wrong-output"
+contains "the reason says what it was and what was expected" \
+	"$(sql "SELECT reason FROM build JOIN process USING (process_id) WHERE process_name = 'p_content'")" \
+	'is a file of product "o_content" of 1999-12-31, version 1.0.0; expected product "o_content" of 2024-02-01, version 1.0.0'
+equals "and nothing of it is archived or recorded" \
+	"$(sql "SELECT count(*) FROM file JOIN product USING (product_id) WHERE product_name = 'o_content'")|$(ls "$ARC/o" 2>/dev/null | grep -c ocontent)" "0|0"
 equals "no output file row for any failure" "$(sql "SELECT count(*) FROM file WHERE filename LIKE 'pl_o%' AND filename NOT LIKE 'pl_ogc%'")" 0
 equals "nothing failed left in the archive" "$(find "$ARC/o" -type f 2>/dev/null | grep -vc ogc)" 0
 [ -f "$(sql "SELECT log_path FROM build JOIN process USING (process_id) WHERE process_name = 'p_hang'")" ] && pass "the log of a failure is kept" || fail "the log of a failure is kept"
@@ -40,7 +51,7 @@ equals "run record says failed" "$(sql "SELECT status, exit_status FROM logging 
 
 # bad builds are left for a person: the next run does not retry them
 expect_rc 0 "the next run leaves bad builds alone" "$CASCADE" process-queue -m "$DB"
-equals "no new attempts" "$(sql "SELECT sum(attempt) FROM build JOIN process USING (process_id) WHERE process_name LIKE 'p_%' AND process_name <> 'p_gc'")" 10
+equals "no new attempts" "$(sql "SELECT sum(attempt) FROM build JOIN process USING (process_id) WHERE process_name LIKE 'p_%' AND process_name <> 'p_gc'")" 12
 expect_rc 0 "reprocessing the poison input" cascade reprocess --product bad_in --force 2
 expect_rc 0 "a bad key is not planned again" cascade process
 equals "still no new attempts" "$(sql "SELECT count(*) FROM build JOIN process USING (process_id) WHERE process_name = 'p_fail'")" 1

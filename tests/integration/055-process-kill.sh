@@ -103,6 +103,31 @@ equals "the batch is bad" "$(psql -X -A -t -d "$SDB" -c "SELECT state FROM batch
 equals "its builds are cancelled, not run" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM build WHERE status = 'cancelled'")" 8
 equals "a failure awaits a person" "$(psql -X -A -t -d "$SDB" -c "SELECT kind FROM failure")" "poison-batch"
 
+# a code leaves a process behind and its controller is killed: the next
+# run kills that process (its process group, marked with the build id)
+# before running the build again, and gives the attempt back
+scenario orphan
+cp "$FIX/pcodes/orphan.sh" "$S/codes/slow.sh"
+make_fifo "$T/orphan.fifo"
+make_fifo "$T/orphan-pause.fifo"
+CASCADE_FAULT=build-started:pause@1 CASCADE_FAULT_FIFO=$T/orphan-pause.fifo \
+	CASCADE_TEST_ORPHAN_FIFO=$T/orphan.fifo "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1 &
+pq=$!
+read -r gc < "$T/orphan.fifo"      # the code has started its process
+exec 3>"$T/orphan-pause.fifo"      # the controller has recorded the start
+kill -KILL $pq
+exec 3>&-
+wait $pq
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+alive "$gc" && pass "the code's background process outlived its controller" || fail "the code's background process outlived its controller"
+equals "its build was on attempt 1" "$(psql -X -A -t -d "$SDB" -c "SELECT attempt FROM build WHERE status = 'running'")" 1
+expect_rc 0 "the next run" "$CASCADE" process-queue -p -m "$SDB"
+contains "it says it killed what was left" "$err" "killed 1 processes left running by the codes of an interrupted run"
+alive "$gc" && fail "the background process is gone" "pid $gc still running" || pass "the background process is gone"
+equals "the build ran again on its first attempt" "$(psql -X -A -t -d "$SDB" -c "SELECT max(attempt) FROM build")" 1
+signature > "$S/sig"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after the orphan: equal to the uninterrupted run" || fail "after the orphan: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+
 # SIGTERM: stop cleanly, record the run as interrupted, resume later
 scenario term
 make_fifo "$T/fifo"
