@@ -1458,7 +1458,8 @@ proc_has_env(const char *pid, const char *marker)
 int
 spawn_kill_orphans(pid_t pgid, const char *marker)
 {
-	int killed = 0;
+	pid_t *seen = NULL; /* signalled already: a dying one is still listed */
+	size_t nseen = 0, alloc = 0;
 	bool again = true;
 
 	if (pgid <= 1)
@@ -1470,7 +1471,7 @@ spawn_kill_orphans(pid_t pgid, const char *marker)
 		again = false;
 		if (!d) {
 			log_warning("could not read /proc: %s", strerror(errno));
-			return killed;
+			break;
 		}
 		while ((de = readdir(d))) {
 			const char *name = de->d_name;
@@ -1479,12 +1480,19 @@ spawn_kill_orphans(pid_t pgid, const char *marker)
 			if (name[0] < '1' || name[0] > '9' ||
 			    strspn(name, "0123456789") != strlen(name))
 				continue;
+			bool old = false;
+
 			pid = strtol(name, NULL, 10);
 			if (pid == (long)getpid() || proc_pgrp(name) != pgid ||
 			    !proc_has_env(name, marker))
 				continue;
+			for (size_t i = 0; i < nseen; i++)
+				old |= seen[i] == (pid_t)pid;
 			if (kill((pid_t)pid, SIGKILL) == 0) {
-				killed++;
+				if (!old) {
+					ALLOC_GROW(seen, nseen + 1, alloc);
+					seen[nseen++] = (pid_t)pid;
+				}
 				again = true;
 			} else if (errno != ESRCH) {
 				log_warning("could not kill process %ld, left "
@@ -1494,5 +1502,6 @@ spawn_kill_orphans(pid_t pgid, const char *marker)
 		}
 		closedir(d);
 	}
-	return killed;
+	free(seen);
+	return (int)nseen;
 }

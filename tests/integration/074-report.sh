@@ -425,7 +425,7 @@ P=$T/www/pipe
 expect_rc 0 "report of the pipeline" cascade report --html "$P" -q
 equals "quiet" "$err" ""
 check_pipeline() {
-	fis "coverage columns" coverage.headers "Date|aux|bad_in|raw|span|l1|o_crash|o_fail|o_gc|o_hang|o_noout|o_wrong|spanl1|l2"
+	fis "coverage columns" coverage.headers "Date|aux|bad_in|raw|span|l1|o_content|o_crash|o_fail|o_gc|o_hang|o_noout|o_wrong|spanl1|l2"
 	fis "coverage: the days with files" coverage.rows 3
 	fis "coverage: back to the oldest" coverage.last 2024-01-01
 	fis "coverage: ends with the newest file" coverage.first 2024-01-03
