@@ -64,6 +64,8 @@ struct runner {
 	struct strvec free_dirs;
 	int next_dir;
 	bool logs_made;
+	/* the next build, prepared while codes run (see prepare_next) */
+	struct job *ready;
 	/* what is left, per process, for the progress line's ETA */
 	struct eta_proc *eta;
 	size_t n_eta;
@@ -973,10 +975,14 @@ finished(struct runner *r, struct job *j, struct runner_counts *cnt,
 	return 0;
 }
 
-/* prepare and start one build; 1 started, 0 not (recorded), <0 error */
+/*
+ * prepare one build up to its start: check its code, take a work
+ * directory, create its log, build its command line.  1 prepared (*out),
+ * 0 not (its failure recorded), <0 error.
+ */
 static int
-start_build(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
-	    struct job **out, struct runner_counts *cnt)
+prepare_build(struct runner *r, struct sr_build *b, struct job **out,
+	      struct runner_counts *cnt)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
@@ -1050,6 +1056,25 @@ start_build(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 	j->child.kill_grace_ms = r->opt.kill_grace_s * 1000;
 	j->child.weight = b->cpu > 0 ? (unsigned)b->cpu : 1;
 	j->child.data = j;
+	*out = j;
+	strbuf_release(&path);
+	return 1;
+fail:
+	strbuf_release(&path);
+	strbuf_release(&dir);
+	job_free(r, j);
+	return rc < 0 ? rc : 0;
+}
+
+/* start a prepared build; 1 started, 0 not (recorded), <0 error */
+static int
+launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
+	     struct runner_counts *cnt)
+{
+	const struct sr_build *b = j->b;
+	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
+	int rc;
+
 	if (spawn_pool_start(pool, &j->child)) {
 		struct strbuf why = STRBUF_INIT;
 
@@ -1059,7 +1084,8 @@ start_build(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 		rc = fail_build(r, b, "failed", "exec", why.buf, NULL, &none,
 				true, cnt);
 		strbuf_release(&why);
-		goto fail;
+		job_free(r, j);
+		return rc < 0 ? rc : 0;
 	}
 	if ((rc = store_build_start(r->db, b->id, r->opt.run_id,
 				    (int)j->child.pid, r->host.buf,
@@ -1067,18 +1093,12 @@ start_build(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 				    j->work_dir))) {
 		/* the child runs but we cannot say so: stop it */
 		spawn_terminate(&j->child);
-		goto fail;
+		job_free(r, j);
+		return rc;
 	}
 	cnt->started++;
 	fault_point("build-started");
-	*out = j;
-	strbuf_release(&path);
 	return 1;
-fail:
-	strbuf_release(&path);
-	strbuf_release(&dir);
-	job_free(r, j);
-	return rc < 0 ? rc : 0;
 }
 
 static void
@@ -1233,17 +1253,16 @@ show_progress(struct runner *r, const struct spawn_pool *pool,
 			     eta));
 }
 
-/* start the next builds of b while the pool has room for them */
+/*
+ * the next build of b to run (not skipped by sampling) prepared into
+ * r->ready, unless one is ready already: done while codes run, so that a
+ * freed slot only waits for the fork
+ */
 static int
-fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
-	   size_t nb, size_t *next, struct job **active,
-	   struct runner_counts *cnt)
+prepare_next(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
+	     struct runner_counts *cnt)
 {
-	while (*next < nb &&
-	       spawn_pool_has_room(pool, b[*next].cpu > 0
-						 ? (unsigned)b[*next].cpu
-						 : 1)) {
-		struct job *j = NULL;
+	while (!r->ready && *next < nb) {
 		struct sr_build *x = &b[(*next)++];
 		int rc;
 
@@ -1251,15 +1270,48 @@ fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 		if (r->opt.sample_every > 1 &&
 		    (r->seen - 1) % r->opt.sample_every != 0)
 			continue;
-		rc = start_build(r, pool, x, &j, cnt);
+		if ((rc = prepare_build(r, x, &r->ready, cnt)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* drop a prepared build that will not run now (its log was never used) */
+static void
+unprepare(struct runner *r)
+{
+	if (r->ready) {
+		if (r->ready->log_path)
+			unlink(r->ready->log_path);
+		job_free(r, r->ready);
+		r->ready = NULL;
+	}
+}
+
+/* start the next builds of b while the pool has room for them */
+static int
+fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
+	   size_t nb, size_t *next, struct job **active,
+	   struct runner_counts *cnt)
+{
+	for (;;) {
+		struct job *j;
+		int rc;
+
+		if ((rc = prepare_next(r, b, nb, next, cnt)))
+			return rc;
+		j = r->ready;
+		if (!j || !spawn_pool_has_room(pool, j->child.weight))
+			return 0;
+		r->ready = NULL;
+		rc = launch_build(r, pool, j, cnt);
 		if (rc < 0)
 			return rc;
-		if (j) {
+		if (rc) {
 			j->next_active = *active;
 			*active = j;
 		}
 	}
-	return 0;
 }
 
 int
@@ -1281,7 +1333,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			stopped = true;
 			break;
 		}
-		if (next == nb && pool.used == 0) {
+		if (next == nb && !r->ready && pool.used == 0) {
 			/* children of these outputs are planned next round */
 			if ((rc = flush(r, cnt)))
 				break;
@@ -1376,6 +1428,7 @@ out:
 		if (store_interrupt_builds(r->db, r->opt.run_id) && !rc)
 			rc = -1;
 	}
+	unprepare(r);
 	log_progress_end();
 	spawn_pool_release(&pool);
 	while (active) {
