@@ -274,6 +274,15 @@ check_code(struct runner *r, const struct sr_build *b, const char *path,
 			 path, version_format(&b->code_version, cv),
 			 b->code_sha256, h2);
 		return 0;
+	} else if (strcmp(b->code_sha256, h2)) {
+		char cv[VERSION_STRLEN];
+
+		log_warning("code \"%s\" (version %s) changed on disk since it "
+			    "was registered (SHA-256 %.12s..., now %.12s...); "
+			    "running it anyway, as run.refuse_changed_code is "
+			    "false: its outputs will not say so",
+			    path, version_format(&b->code_version, cv),
+			    b->code_sha256, h2);
 	}
 	cc->ok = 1;
 	return 1;
@@ -543,10 +552,11 @@ log_tail(const char *path, struct strbuf *out)
 	close(fd);
 }
 
+/* a quick failure counts towards "bad"; run.bad_within 0: none is quick */
 static bool
 is_quick(const struct runner *r, double wall_s)
 {
-	return wall_s < (r->opt.bad_within_s > 0 ? r->opt.bad_within_s : 60);
+	return wall_s < r->opt.bad_within_s;
 }
 
 /* record a failed attempt: retried, failed for good, or bad */
@@ -582,9 +592,7 @@ fail_build(struct runner *r, const struct sr_build *b, const char *status,
 		log_error("build %lld (%s %s) marked bad: it failed %d times "
 			  "within %d s each: %s",
 			  (long long)b->id, b->process_name, b->output_key,
-			  b->quick_failures + 1,
-			  r->opt.bad_within_s > 0 ? r->opt.bad_within_s : 60,
-			  reason);
+			  b->quick_failures + 1, r->opt.bad_within_s, reason);
 		log_hint("See \"cascade failures\"; retry it with \"cascade "
 			 "failures retry\" once the cause is fixed.");
 	} else {

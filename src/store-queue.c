@@ -117,6 +117,38 @@ store_requeue(struct db *db, const struct store_requeue *rq, int64_t run_id,
 	}
 	db_res_free(res);
 	res = NULL;
+	if (version) {
+		/* a version the process does not have would queue nothing */
+		const char *cp[2] = {process, version};
+
+		rc = db_query(db,
+			      "SELECT count(*) FILTER (WHERE c.interface_version "
+			      "|| '.' || c.quality_version || '.' || "
+			      "c.revision_version = $2), coalesce(string_agg("
+			      "c.interface_version || '.' || c.quality_version "
+			      "|| '.' || c.revision_version, ', ' ORDER BY "
+			      "c.interface_version, c.quality_version, "
+			      "c.revision_version), 'none') FROM public.code c "
+			      "JOIN public.process pr USING (process_id) WHERE "
+			      "pr.process_name = $1 OR pr.process_id::text = $1",
+			      2, cp, 0, &res);
+		if (rc)
+			goto out;
+		if (db_res_check_shape(res, 1, 2, "code versions")) {
+			rc = -1;
+			goto out;
+		}
+		if (!strcmp(db_res_get(res, 0, 0), "0")) {
+			error("process \"%s\" has no code version \"%s\"",
+			      process, version);
+			log_detail("Its code versions: %s.",
+				   db_res_get(res, 0, 1));
+			rc = 1;
+			goto out;
+		}
+		db_res_free(res);
+		res = NULL;
+	}
 	params[4] = version;
 	params[5] = rq->from;
 	params[6] = rq->to;

@@ -80,6 +80,19 @@ equals "l1 of 01 bumped in revision" "$(ver l1 2024-01-01)" "1.0.1"
 equals "the neighbour l1 of 02 was re-evaluated, not forced" "$(ver l1 2024-01-02)" "1.1.1"
 expect_rc 2 "reprocess of an unknown product" cascade reprocess --product nosuch
 contains "unknown product named" "$err" 'product "nosuch" names no product'
+# by code: the newest inputs of a process, within a code version's dates
+expect_rc 0 "reprocess by process" cascade reprocess --code l1 --from 2024-01-01 --to 2024-01-03
+contains "it queues the process's inputs in the range" "$out" "3 files queued"
+expect_rc 0 "reprocess by process and code version" cascade reprocess --code l1:1.0.0 --from 2024-01-01 --to 2024-01-03
+contains "a valid version queues the same" "$out" "3 files queued"
+expect_rc 2 "a code version the process does not have" cascade reprocess --code l1:9.9.9
+contains "says which and lists the versions" "$err" 'process "l1" has no code version "9.9.9"'
+contains "with the versions it has" "$err" "Its code versions: 1.0.0"
+expect_rc 2 "an unknown process" cascade reprocess --code nosuch
+contains "says so" "$err" 'process "nosuch" names no product (no such process, or it has no inputs)'
+expect_rc 0 "by instrument" cascade reprocess --instrument ins --from 2024-01-02 --to 2024-01-02
+expect_rc 0 "flush what these queued" cascade queue flush
+equals "the queue is empty" "$(sql "SELECT count(*) FROM processqueue")" 0
 
 # a file spanning midnight affects two days
 printf 'SPAN 2024-01-01 1.0.0 2024-01-01T20:00:00Z 2024-01-02T04:00:00Z\n' > "$IN/pl_span_20240101_v1.0.0.dat"
@@ -134,4 +147,13 @@ expect_rc 0 "a full run afterwards" "$CASCADE" process-queue -m "$DB"
 equals "the RUN step ran for the entries -s left queued" "$(grep -c 'run pl_l2_20240111' "$T/runlog")" 1
 equals "the queue is empty again" "$(sql "SELECT count(*) FROM processqueue")" 0
 equals "no flag left" "$(sql "SELECT count(*) FROM logging WHERE currently_processing")" 0
+# a changed code runs when the mission says run.refuse_changed_code:
+# false, with a warning
+echo "# edited in place again" >> "$T/codes/concat.sh"
+sed 's/^run:$/run:\n  refuse_changed_code: false/' "$T/pipeline.yaml" > "$T/lenient.yaml"
+expect_rc 0 "apply refuse_changed_code: false" cascade config apply "$T/lenient.yaml"
+expect_rc 0 "reprocess raw 07 again" cascade reprocess --product raw --from 2024-01-07 --to 2024-01-07 --force 2
+expect_rc 0 "the changed code runs" cascade process
+contains "with a warning naming the code" "$err" "concat.sh\" (version 1.0.0) changed on disk since it was registered"
+contains "that says why it ran" "$err" "running it anyway, as run.refuse_changed_code is false"
 t_end

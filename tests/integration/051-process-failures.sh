@@ -55,4 +55,14 @@ equals "no new attempts" "$(sql "SELECT sum(attempt) FROM build JOIN process USI
 expect_rc 0 "reprocessing the poison input" cascade reprocess --product bad_in --force 2
 expect_rc 0 "a bad key is not planned again" cascade process
 equals "still no new attempts" "$(sql "SELECT count(*) FROM build JOIN process USING (process_id) WHERE process_name = 'p_fail'")" 1
+
+# run.bad_within: 0: no failure is quick, so none is marked bad; a build
+# is tried max_attempts times and left failed
+sed 's/^run:$/run:\n  bad_within: 0/' "$T/pipeline.yaml" > "$T/nobad.yaml"
+expect_rc 0 "apply bad_within: 0" cascade config apply "$T/nobad.yaml"
+deliver pl_bad_20240202_v1.0.0.dat "poison"
+expect_rc 1 "a run with failures" "$CASCADE" process-queue -m "$DB"
+equals "p_fail of 02: failed, not bad, after 2 attempts" \
+	"$(sql "SELECT status, attempt FROM build JOIN process USING (process_id) WHERE process_name = 'p_fail' AND output_key = '2024-02-02'")" "failed|2"
+equals "no build of 02 is bad" "$(sql "SELECT count(*) FROM build WHERE output_key = '2024-02-02' AND status = 'bad'")" 0
 t_end
