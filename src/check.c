@@ -107,12 +107,8 @@ report(struct state *s, enum check_kind kind, const char *subject,
 	strbuf_release(&detail);
 }
 
-/*
- * load_archive: the mission's products as an archive; with override_id,
- * that product's relative_path is taken to be override_rel.
- */
-static int
-load_archive(struct db *db, const struct store_mission *m, int override_id,
+int
+check_load_archive(struct db *db, const struct store_mission *m, int override_id,
 	     const char *override_rel, struct store_admin_product **products,
 	     size_t *n, struct archive **out)
 {
@@ -731,7 +727,7 @@ check_run(struct db *db, const struct store_mission *m,
 	s.o = o;
 	s.c = c;
 	strvec_init(&s.journal_targets);
-	if ((rc = load_archive(db, m, 0, NULL, &s.products, &s.n_products,
+	if ((rc = check_load_archive(db, m, 0, NULL, &s.products, &s.n_products,
 			       &s.arch)))
 		goto out;
 	/*
@@ -780,9 +776,9 @@ finish_move(struct db *db, const struct store_mission *m,
 	struct strvec dirs = STRVEC_INIT;
 	int rc;
 
-	if ((rc = load_archive(db, m, mv->product_id, drop_rel, &p_drop,
+	if ((rc = check_load_archive(db, m, mv->product_id, drop_rel, &p_drop,
 			       &n_drop, &a_drop)) ||
-	    (rc = load_archive(db, m, mv->product_id, keep_rel, &p_keep,
+	    (rc = check_load_archive(db, m, mv->product_id, keep_rel, &p_keep,
 			       &n_keep, &a_keep)) ||
 	    (rc = store_admin_files_of_product(db, mv->product_id, &f, &nf)))
 		goto out;

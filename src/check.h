@@ -43,6 +43,7 @@
 #define CASCADE_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "compat.h"
@@ -110,6 +111,19 @@ struct check_counts {
  * it in *c.  Returns 0 (findings are not errors), or a negative
  * db_status or -1 for a failure that stopped the check (reported).
  */
+/*
+ * check_load_archive: the mission's products (*products, *n: free with
+ * store_admin_products_free) and their archive rules (*out: free with
+ * archive_free); with override_id, that product's relative_path is
+ * taken to be override_rel (a move in progress).
+ */
+struct archive;
+struct store_admin_product;
+int check_load_archive(struct db *db, const struct store_mission *m,
+		       int override_id, const char *override_rel,
+		       struct store_admin_product **products, size_t *n,
+		       struct archive **out) CASCADE_MUSTCHECK;
+
 int check_run(struct db *db, const struct store_mission *m,
 	      const struct check_options *o, struct check_counts *c)
 	CASCADE_MUSTCHECK;

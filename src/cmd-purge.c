@@ -66,25 +66,10 @@ load_archive(struct ctx *ctx, int override_id, const char *override_rel,
 	     struct archive **out)
 {
 	struct store_admin_product *p = NULL;
-	struct archive_product *ap;
 	size_t n = 0;
-	int rc;
+	int rc = check_load_archive(ctx->db, &ctx->mission, override_id,
+				    override_rel, &p, &n, out);
 
-	*out = NULL;
-	if ((rc = store_admin_products(ctx->db, &p, &n)))
-		return rc;
-	ap = xcalloc(n + 1, sizeof(*ap));
-	for (size_t i = 0; i < n; i++) {
-		ap[i].id = p[i].id;
-		ap[i].name = p[i].name;
-		ap[i].satellite = p[i].satellite;
-		ap[i].instrument = p[i].instrument;
-		ap[i].relative_path = override_id && p[i].id == override_id
-					      ? override_rel
-					      : p[i].relative_path;
-	}
-	rc = archive_new(ctx->mission.name, ctx->mission.rootdir, ap, n, out);
-	free(ap);
 	store_admin_products_free(p, n);
 	return rc;
 }
