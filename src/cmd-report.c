@@ -68,53 +68,6 @@ check_date(const char *opt, const char *s)
 			    s, opt);
 }
 
-static bool
-is_executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	       access(path, X_OK) == 0;
-}
-
-/*
- * Where prog is: itself if it has a '/', else the first executable of
- * that name in PATH ("/usr/bin:/bin" if unset; empty entries skipped,
- * as spawn.c does).  False if there is none.
- */
-static bool
-find_program(const char *prog, struct strbuf *path)
-{
-	const char *dirs = getenv("PATH");
-
-	strbuf_reset(path);
-	if (!*prog)
-		return false;
-	if (strchr(prog, '/')) {
-		strbuf_addstr(path, prog);
-		return is_executable(path->buf);
-	}
-	if (!dirs)
-		dirs = "/usr/bin:/bin";
-	while (*dirs) {
-		size_t len = strcspn(dirs, ":");
-
-		if (len) {
-			strbuf_reset(path);
-			strbuf_add(path, dirs, len);
-			strbuf_addch(path, '/');
-			strbuf_addstr(path, prog);
-			if (is_executable(path->buf))
-				return true;
-		}
-		dirs += len;
-		if (*dirs == ':')
-			dirs++;
-	}
-	strbuf_reset(path);
-	return false;
-}
-
 /* write all of buf to fd; 0 or -1/errno */
 static int
 write_all(int fd, const char *buf, size_t len)
@@ -179,7 +132,7 @@ draw_graph(const char *prog, const char *dir, const struct strbuf *dot_src,
 		      errpath = STRBUF_INIT, out = STRBUF_INIT;
 	int in_fd = -1, err_fd = -1, rc = -1;
 
-	if (!find_program(prog, &path)) {
+	if (!spawn_which(prog, &path)) {
 		if (strchr(prog, '/'))
 			strbuf_addf(why,
 				    "the Graphviz program \"%s\" is not an "

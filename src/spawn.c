@@ -355,6 +355,45 @@ is_executable_file(const char *path)
 	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
 }
 
+/* the first executable file dirs/name of the PATH-like list dirs */
+static bool
+search_path(const char *dirs, const char *name, struct strbuf *path)
+{
+	while (*dirs) {
+		size_t len = strcspn(dirs, ":");
+
+		/* an empty entry would mean ".": never for a controller */
+		if (len) {
+			strbuf_reset(path);
+			strbuf_add(path, dirs, len);
+			strbuf_addch(path, '/');
+			strbuf_addstr(path, name);
+			if (is_executable_file(path->buf))
+				return true;
+		}
+		dirs += len;
+		if (*dirs == ':')
+			dirs++;
+	}
+	strbuf_reset(path);
+	return false;
+}
+
+bool
+spawn_which(const char *name, struct strbuf *path)
+{
+	const char *dirs = getenv("PATH");
+
+	strbuf_reset(path);
+	if (!*name)
+		return false;
+	if (strchr(name, '/')) {
+		strbuf_addstr(path, name);
+		return is_executable_file(path->buf);
+	}
+	return search_path(dirs ? dirs : "/usr/bin:/bin", name, path);
+}
+
 static int
 add_cwd(struct strbuf *sb)
 {
@@ -406,22 +445,8 @@ resolve_program(struct spawn_child *c, const struct strvec *env,
 	for (size_t i = 0; i < env->nr; i++)
 		if (!strncmp(env->v[i], "PATH=", 5))
 			dirs = env->v[i] + 5;
-	while (*dirs) {
-		size_t len = strcspn(dirs, ":");
-
-		/* an empty entry would mean ".": never for a controller */
-		if (len) {
-			strbuf_reset(path);
-			strbuf_add(path, dirs, len);
-			strbuf_addch(path, '/');
-			strbuf_addstr(path, name);
-			if (is_executable_file(path->buf))
-				return 0;
-		}
-		dirs += len;
-		if (*dirs == ':')
-			dirs++;
-	}
+	if (search_path(dirs, name, path))
+		return 0;
 	c->exec_errno = ENOENT;
 	return error("could not find program \"%s\" in PATH", name);
 }

@@ -365,6 +365,15 @@ int spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
 int spawn_kill_all(struct spawn_pool *pool);
 
 /*
+ * spawn_which: where the program name would be found when started with
+ * our own environment: name itself if it has a '/', else the first
+ * executable file of that name in PATH ("/usr/bin:/bin" if unset; empty
+ * entries skipped), as spawn_start looks it up.  False (path empty) if
+ * there is none.
+ */
+bool spawn_which(const char *name, struct strbuf *path);
+
+/*
  * spawn_kill_orphans: SIGKILL what is left of a process group that an
  * earlier cascade process started and could not stop because it died:
  * every process on this machine in process group pgid whose environment
