@@ -10,22 +10,29 @@
 #
 # Needs: CASCADE (the binary), PostgreSQL server binaries (Debian package
 # postgresql).  As root, the cluster runs as the "postgres" user.
+#
+# For tests: CASCADE_DEMO_DIR puts demo/ elsewhere (with a mission file
+# of its own there), CASCADE_DEMO_PGDIR the cluster, CASCADE_DEMO_PORT
+# its socket's port number.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${CASCADE:=$top/build/cascade}"
-demo=$top/demo
+demo=${CASCADE_DEMO_DIR:-$top/demo}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$pgbin" ] || { echo "demo: PostgreSQL server binaries not found (install the postgresql package, e.g. scripts/install-deps.sh)" >&2; exit 2; }
 port=${CASCADE_DEMO_PORT:-54329}
 
 # the cluster lives outside the source tree when we must hand it to the
 # postgres user (it cannot enter a root-owned home directory)
+if [ -n "${CASCADE_DEMO_PGDIR:-}" ]; then
+	pgdir=$CASCADE_DEMO_PGDIR
+fi
 if [ "$(id -u)" -eq 0 ]; then
-	pgdir=/var/tmp/cascade-demo-pg
+	: "${pgdir:=/var/tmp/cascade-demo-pg}"
 	as_pg() { runuser -u postgres -- "$@"; }
 	pguser=postgres
 else
-	pgdir=$demo/pg
+	: "${pgdir:=$demo/pg}"
 	as_pg() { "$@"; }
 	pguser=$(id -un)
 fi
@@ -48,7 +55,15 @@ psql -X -q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'cascade_de
 	psql -X -q -d postgres -c "CREATE DATABASE cascade_demo" >/dev/null
 
 "$CASCADE" init
-"$CASCADE" config apply "$top/config/demo.yaml"
+mission=$top/config/demo.yaml
+if [ "$demo" != "$top/demo" ]; then
+	# the mission file names its directories relative to itself
+	mission=$demo/demo.yaml
+	sed -e "s|^  rootdir: .*|  rootdir: $demo/data|" \
+	    -e "s|^  codedir: .*|  codedir: $top/config/demo-codes|" \
+	    "$top/config/demo.yaml" > "$mission"
+fi
+"$CASCADE" config apply "$mission"
 
 # deliver sample data: a week of raw L0 files (real text data files)
 incoming=$demo/data/incoming
@@ -77,6 +92,10 @@ echo
 echo "demo: ProcessQueue exited with status $rc"
 echo "demo: runs recorded:"
 psql -X -P pager=off -c "SELECT logging_id AS run, command, status, exit_status, processing_start_time AS started, processing_end_time AS ended, comment FROM logging ORDER BY logging_id"
+echo "demo: the state of the mission:"
+"$CASCADE" status || rc=$?
+"$CASCADE" report --html "$demo/report" || rc=$?
+echo "demo: a report page: file://$demo/report/index.html"
 echo "demo: the archive is in $demo/data; inspect the database with:"
 echo "  PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER psql cascade_demo"
 echo "demo: stop the cluster with \"make demo-stop\""
