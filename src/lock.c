@@ -58,12 +58,6 @@ lock_holder_describe(const struct lock_holder *h, struct strbuf *sb)
 	strbuf_addch(sb, ')');
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /*
  * read_holder: the row with currently_processing for mission, if any.
  * Returns 1 if found (h filled, *lease_expired set), 0 if none, -1 on
@@ -104,12 +98,12 @@ read_holder(struct db *db, const char *mission, bool for_update,
 		h->start_ticks = -1;
 	else if (db_res_int64(res, 0, 2, &h->start_ticks))
 		goto out;
-	h->hostname = dup_or_null(db_res_get(res, 0, 3));
-	h->user = dup_or_null(db_res_get(res, 0, 4));
-	h->command = dup_or_null(db_res_get(res, 0, 5));
-	h->boot_id = dup_or_null(db_res_get(res, 0, 6));
-	h->started = dup_or_null(db_res_get(res, 0, 7));
-	h->lease_until = dup_or_null(db_res_get(res, 0, 8));
+	h->hostname = xstrdup_or_null(db_res_get(res, 0, 3));
+	h->user = xstrdup_or_null(db_res_get(res, 0, 4));
+	h->command = xstrdup_or_null(db_res_get(res, 0, 5));
+	h->boot_id = xstrdup_or_null(db_res_get(res, 0, 6));
+	h->started = xstrdup_or_null(db_res_get(res, 0, 7));
+	h->lease_until = xstrdup_or_null(db_res_get(res, 0, 8));
 	sysinfo_hostname(&me);
 	h->same_host = h->hostname && !strcmp(h->hostname, me.buf);
 	if (h->same_host)

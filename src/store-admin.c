@@ -21,18 +21,6 @@
 
 /* -- helpers ------------------------------------------------------------- */
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-static char *
-dup_or_empty(const char *s)
-{
-	return xstrdup(s ? s : "");
-}
-
 /* read a one-column bigint result into a new array */
 static int
 read_ids(struct db_res *res, int64_t **out, size_t *n)
@@ -112,11 +100,11 @@ store_admin_products(struct db *db, struct store_admin_product **out,
 	for (int r = 0; r < nrows; r++) {
 		if (db_res_int(res, r, 0, &p[r].id))
 			rc = -1;
-		p[r].name = dup_or_empty(db_res_get(res, r, 1));
-		p[r].satellite = dup_or_empty(db_res_get(res, r, 2));
-		p[r].instrument = dup_or_empty(db_res_get(res, r, 3));
-		p[r].relative_path = dup_or_empty(db_res_get(res, r, 4));
-		p[r].timebase = dup_or_null(db_res_get(res, r, 5));
+		p[r].name = xstrdup_or_empty(db_res_get(res, r, 1));
+		p[r].satellite = xstrdup_or_empty(db_res_get(res, r, 2));
+		p[r].instrument = xstrdup_or_empty(db_res_get(res, r, 3));
+		p[r].relative_path = xstrdup_or_empty(db_res_get(res, r, 4));
+		p[r].timebase = xstrdup_or_null(db_res_get(res, r, 5));
 	}
 	db_res_free(res);
 	if (rc) {
@@ -203,9 +191,9 @@ read_file(struct db_res *res, int r, int c, struct store_admin_file *f)
 	if (!db_res_isnull(res, r, c + 4) &&
 	    db_res_int64(res, r, c + 4, &f->start_usec))
 		return -1;
-	f->filename = dup_or_empty(db_res_get(res, r, c + 2));
-	f->keywords = dup_or_empty(db_res_get(res, r, c + 8));
-	f->sha1 = dup_or_null(db_res_get(res, r, c + 9));
+	f->filename = xstrdup_or_empty(db_res_get(res, r, c + 2));
+	f->keywords = xstrdup_or_empty(db_res_get(res, r, c + 8));
+	f->sha1 = xstrdup_or_null(db_res_get(res, r, c + 9));
 	return 0;
 }
 
@@ -368,8 +356,8 @@ query_findings(struct db *db, const char *sql, int product_id,
 	nrows = db_res_nrows(res);
 	f = xcalloc((size_t)nrows + 1, sizeof(*f));
 	for (int r = 0; r < nrows; r++) {
-		f[r].subject = dup_or_empty(db_res_get(res, r, 0));
-		f[r].detail = dup_or_empty(db_res_get(res, r, 1));
+		f[r].subject = xstrdup_or_empty(db_res_get(res, r, 0));
+		f[r].detail = xstrdup_or_empty(db_res_get(res, r, 1));
 		if (with_id && db_res_int64(res, r, 2, &f[r].id))
 			rc = -1;
 	}
@@ -896,9 +884,9 @@ store_admin_moves_pending(struct db *db, int product_id,
 		    db_res_int(res, r, 1, &m[r].product_id) ||
 		    db_res_bool(res, r, 5, &m[r].committed))
 			rc = -1;
-		m[r].product = dup_or_empty(db_res_get(res, r, 2));
-		m[r].old_relative_path = dup_or_empty(db_res_get(res, r, 3));
-		m[r].new_relative_path = dup_or_empty(db_res_get(res, r, 4));
+		m[r].product = xstrdup_or_empty(db_res_get(res, r, 2));
+		m[r].old_relative_path = xstrdup_or_empty(db_res_get(res, r, 3));
+		m[r].new_relative_path = xstrdup_or_empty(db_res_get(res, r, 4));
 	}
 	db_res_free(res);
 	if (rc) {
@@ -978,13 +966,13 @@ store_admin_queue_list(struct db *db, int product_id,
 	for (int r = 0; r < nrows; r++) {
 		if (db_res_int64(res, r, 0, &e[r].seq))
 			rc = -1;
-		e[r].filename = dup_or_empty(db_res_get(res, r, 1));
-		e[r].product = dup_or_empty(db_res_get(res, r, 2));
-		e[r].date = dup_or_empty(db_res_get(res, r, 3));
-		e[r].version = dup_or_empty(db_res_get(res, r, 4));
-		e[r].bump = dup_or_empty(db_res_get(res, r, 5));
-		e[r].queued_at = dup_or_empty(db_res_get(res, r, 6));
-		e[r].reason = dup_or_empty(db_res_get(res, r, 7));
+		e[r].filename = xstrdup_or_empty(db_res_get(res, r, 1));
+		e[r].product = xstrdup_or_empty(db_res_get(res, r, 2));
+		e[r].date = xstrdup_or_empty(db_res_get(res, r, 3));
+		e[r].version = xstrdup_or_empty(db_res_get(res, r, 4));
+		e[r].bump = xstrdup_or_empty(db_res_get(res, r, 5));
+		e[r].queued_at = xstrdup_or_empty(db_res_get(res, r, 6));
+		e[r].reason = xstrdup_or_empty(db_res_get(res, r, 7));
 	}
 	db_res_free(res);
 	if (rc) {
@@ -1060,7 +1048,7 @@ read_states(struct db_res *res, struct store_admin_node_state **out,
 		return -1;
 	s = xcalloc((size_t)nrows + 1, sizeof(*s));
 	for (int r = 0; r < nrows; r++) {
-		s[r].name = dup_or_empty(db_res_get(res, r, 0));
+		s[r].name = xstrdup_or_empty(db_res_get(res, r, 0));
 		if (db_res_int64(res, r, 1, &s[r].queued) ||
 		    db_res_int64(res, r, 2, &s[r].failing) ||
 		    db_res_int64(res, r, 3, &s[r].bad) ||

@@ -14,12 +14,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static char *
-dup_or_empty(const char *s)
-{
-	return xstrdup(s ? s : "");
-}
-
 void
 store_output_key(const struct sb_candidate *c, struct strbuf *sb)
 {
@@ -249,7 +243,7 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 	for (int r = 0; r < db_res_nrows(res); r++) {
 		snprintf(c[r].timebase, sizeof(c[r].timebase), "%s",
 			 db_res_get(res, r, 1));
-		c[r].keywords = dup_or_empty(db_res_get(res, r, 5));
+		c[r].keywords = xstrdup_or_empty(db_res_get(res, r, 5));
 		if (db_res_int(res, r, 0, &c[r].process_id) ||
 		    db_res_int(res, r, 2, &c[r].output_product) ||
 		    db_res_date(res, r, 3, &c[r].key_start) ||
@@ -415,7 +409,7 @@ store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 		int64_t idx;
 
 		in[r].filename = xstrdup(db_res_get(res, r, 4));
-		in[r].keywords = dup_or_empty(db_res_get(res, r, 10));
+		in[r].keywords = xstrdup_or_empty(db_res_get(res, r, 10));
 		if (db_res_int64(res, r, 0, &idx) ||
 		    db_res_int(res, r, 1, &in[r].product_id) ||
 		    db_res_bool(res, r, 2, &in[r].optional) ||

@@ -101,12 +101,6 @@ run_int(struct db *db, const char *sql, struct params *p, int64_t *out)
 	return rc;
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 static bool
 str_eq(const char *a, const char *b)
 {
@@ -321,10 +315,10 @@ load_products(struct db *db, struct config *cfg)
 			rc = -1;
 		p->format = xstrdup(db_res_get(res, r, 4));
 		p->relative_path = xstrdup(db_res_get(res, r, 5));
-		p->description = dup_or_null(db_res_get(res, r, 6));
-		p->inspector.executable = dup_or_null(db_res_get(res, r, 8));
-		p->inspector.arguments = dup_or_null(db_res_get(res, r, 9));
-		p->inspector.description = dup_or_null(db_res_get(res, r, 10));
+		p->description = xstrdup_or_null(db_res_get(res, r, 6));
+		p->inspector.executable = xstrdup_or_null(db_res_get(res, r, 8));
+		p->inspector.arguments = xstrdup_or_null(db_res_get(res, r, 9));
+		p->inspector.description = xstrdup_or_null(db_res_get(res, r, 10));
 		if (parse_version3(res, r, 11, &p->inspector.version) ||
 		    db_res_int(res, r, 14,
 			       &p->inspector.output_interface_version))
@@ -402,12 +396,12 @@ load_processes(struct db *db, struct config *cfg)
 		const char *tb = db_res_get(res, r, 2);
 
 		p->name = xstrdup(db_res_get(res, r, 0));
-		p->output_product = dup_or_null(db_res_get(res, r, 1));
+		p->output_product = xstrdup_or_null(db_res_get(res, r, 1));
 		if (!tb || config_timebase_parse(tb, &p->timebase))
 			rc = error("process \"%s\" has an unknown timebase "
 				   "\"%s\" in the database",
 				   p->name, tb ? tb : "NULL");
-		p->extra_params = dup_or_null(db_res_get(res, r, 3));
+		p->extra_params = xstrdup_or_null(db_res_get(res, r, 3));
 	}
 	db_res_free(res);
 	if (rc)
@@ -482,8 +476,8 @@ load_processes(struct db *db, struct config *cfg)
 		memset(c, 0, sizeof(*c));
 		c->filename = xstrdup(db_res_get(res, r, 1));
 		c->relative_path = xstrdup(db_res_get(res, r, 2));
-		c->description = dup_or_null(db_res_get(res, r, 9));
-		c->arguments = dup_or_null(db_res_get(res, r, 11));
+		c->description = xstrdup_or_null(db_res_get(res, r, 9));
+		c->arguments = xstrdup_or_null(db_res_get(res, r, 11));
 		if (parse_version3(res, r, 3, &c->version) ||
 		    db_res_int(res, r, 6, &c->output_interface_version) ||
 		    parse_date(res, r, 7, &c->start_date) ||
@@ -529,7 +523,7 @@ load_run(struct db *db, struct config *cfg)
 	    db_res_bool(res, 0, 8, &run->refuse_changed_code))
 		rc = -1;
 	else
-		run->log_file = dup_or_null(db_res_get(res, 0, 9));
+		run->log_file = xstrdup_or_null(db_res_get(res, 0, 9));
 	db_res_free(res);
 	return rc;
 }

@@ -93,12 +93,6 @@ sr_cell_at(const struct sr_coverage *c, size_t d, size_t p)
 	return &c->cells[d * c->n_products + p];
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* the grid from its rows; 0, or -1 with the error reported */
 static int
 read_grid(const struct db_res *res, struct sr_coverage *c)
@@ -129,9 +123,9 @@ read_grid(const struct db_res *res, struct sr_coverage *c)
 		    db_res_double(res, (int)p, 3, &pr->level) ||
 		    db_res_bool(res, (int)p, 4, &pr->many))
 			return -1;
-		pr->name = dup_or_null(db_res_get(res, (int)p, 2));
-		pr->first = dup_or_null(db_res_get(res, (int)p, 5));
-		pr->last = dup_or_null(db_res_get(res, (int)p, 6));
+		pr->name = xstrdup_or_null(db_res_get(res, (int)p, 2));
+		pr->first = xstrdup_or_null(db_res_get(res, (int)p, 5));
+		pr->last = xstrdup_or_null(db_res_get(res, (int)p, 6));
 		if (!pr->name)
 			return error("coverage: product %lld has no name",
 				     (long long)pr->id);
@@ -155,7 +149,7 @@ read_grid(const struct db_res *res, struct sr_coverage *c)
 			if (id != c->products[p].id || !rd || strcmp(rd, date))
 				return error("coverage: row %d is out of order",
 					     row);
-			cell->version = dup_or_null(db_res_get(res, row, 7));
+			cell->version = xstrdup_or_null(db_res_get(res, row, 7));
 		}
 	}
 	return 0;

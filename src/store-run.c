@@ -14,12 +14,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 void
 store_sr_builds_free(struct sr_build *b, size_t n)
 {
@@ -89,14 +83,14 @@ store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
 		x->process_name = xstrdup(db_res_get(res, r, 6));
 		snprintf(x->timebase, sizeof(x->timebase), "%s",
 			 db_res_get(res, r, 7));
-		x->extra_params = dup_or_null(db_res_get(res, r, 8));
+		x->extra_params = xstrdup_or_null(db_res_get(res, r, 8));
 		x->output_key = xstrdup(db_res_get(res, r, 10));
-		x->output_filename = dup_or_null(db_res_get(res, r, 12));
+		x->output_filename = xstrdup_or_null(db_res_get(res, r, 12));
 		x->code_filename = xstrdup(db_res_get(res, r, 17));
 		x->code_relpath = xstrdup(db_res_get(res, r, 18));
-		x->code_args = dup_or_null(db_res_get(res, r, 22));
-		x->code_sha256 = dup_or_null(db_res_get(res, r, 25));
-		x->work_dir = dup_or_null(db_res_get(res, r, 26));
+		x->code_args = xstrdup_or_null(db_res_get(res, r, 22));
+		x->code_sha256 = xstrdup_or_null(db_res_get(res, r, 25));
+		x->work_dir = xstrdup_or_null(db_res_get(res, r, 26));
 		if (db_res_int64(res, r, 0, &x->id) ||
 		    db_res_int64(res, r, 1, &x->batch_id) ||
 		    db_res_int(res, r, 3, &x->attempt) ||

@@ -113,3 +113,15 @@ xgrow(void *ptr, size_t *alloc, size_t need, size_t elsize)
 	*alloc = n;
 	return xrealloc(ptr, n * elsize);
 }
+
+char *
+xstrdup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+char *
+xstrdup_or_empty(const char *s)
+{
+	return xstrdup(s ? s : "");
+}

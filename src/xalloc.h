@@ -19,6 +19,10 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 /* xstrndup: copy at most n bytes of s, always NUL-terminated. */
 char *xstrndup(const char *s, size_t n);
+/* xstrdup_or_null: a copy of s, or NULL if s is NULL (a SQL NULL). */
+char *xstrdup_or_null(const char *s);
+/* xstrdup_or_empty: a copy of s, or of "" if s is NULL. */
+char *xstrdup_or_empty(const char *s);
 char *xasprintf(const char *fmt, ...) CASCADE_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list ap) CASCADE_PRINTF(1, 0);
 
