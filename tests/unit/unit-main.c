@@ -5,9 +5,12 @@
  * exit status is computed from the failure counts.  Usage: unit-tests
  * [SUITE] to run one suite.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -29,6 +32,28 @@ unit_add_suite(const char *name)
 	if (!s)
 		unit_fail_registry();
 	return s;
+}
+
+int
+unit_aborts(void (*fn)(int arg), int arg)
+{
+	pid_t pid;
+	int st = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return 0;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT)
+		return 1;
+	fprintf(stderr, "expected SIGABRT for case %d: status %d\n", arg, st);
+	return 0;
 }
 
 int

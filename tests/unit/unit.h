@@ -23,6 +23,12 @@
 	} while (0)
 
 CU_pSuite unit_add_suite(const char *name);
+
+/*
+ * unit_aborts: whether fn(arg), run in a child process, dies of SIGABRT
+ * (a BUG() check firing); the status is printed when it does not.
+ */
+int unit_aborts(void (*fn)(int arg), int arg);
 void unit_fail_registry(void);
 
 #endif
