@@ -113,7 +113,12 @@ make_fifo "$T/orphan-pause.fifo"
 CASCADE_FAULT=build-started:pause@1 CASCADE_FAULT_FIFO=$T/orphan-pause.fifo \
 	CASCADE_TEST_ORPHAN_FIFO=$T/orphan.fifo "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1 &
 pq=$!
-read -r gc < "$T/orphan.fifo"      # the code has started its process
+# the code has started its process (a deadline, not a wait: opened
+# read-write so that a controller that dies early cannot hang the test)
+exec 4<>"$T/orphan.fifo"
+read -t 120 -r gc <&4 || gc=
+exec 4<&-
+[ -n "$gc" ] || { fail "the code reported its background process"; t_end; exit 1; }
 exec 3>"$T/orphan-pause.fifo"      # the controller has recorded the start
 kill -KILL $pq
 exec 3>&-
