@@ -157,6 +157,8 @@ install: $(BIN)
 	$(INSTALL) -m 0644 config/*.yaml config/*.example scripts/crontab.example \
 		scripts/cascade-processqueue.service \
 		scripts/cascade-processqueue.timer $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 0644 docs/architecture.md docs/from-dbprocessing.md \
+		$(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0755 scripts/cascade-flag.sh \
 		$(DESTDIR)$(BINDIR)/cascade-flag
 	$(INSTALL) -m 0755 scripts/cascade-queue.sh \
