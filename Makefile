@@ -154,6 +154,11 @@ install: $(BIN)
 	ln -sf cascade $(DESTDIR)$(BINDIR)/ProcessQueue
 	for f in $(MAN); do s=$${f##*.}; \
 		$(INSTALL) -m 0644 $$f $(DESTDIR)$(MANDIR)/man$$s/; done
+	# a page for every command: links for the other names a page has
+	for f in $(MAN); do s=$${f##*.}; b=$${f##*/}; \
+		for n in $$(sed -n '/^\.Sh NAME/,/^\.Nd/s/^\.Nm \(cascade-[a-z-]*\).*/\1/p' $$f); do \
+			[ "$$n.$$s" = "$$b" ] || ln -sf $$b $(DESTDIR)$(MANDIR)/man$$s/$$n.$$s; \
+		done; done
 	$(INSTALL) -m 0644 config/*.yaml config/*.example scripts/crontab.example \
 		scripts/cascade-processqueue.service \
 		scripts/cascade-processqueue.timer $(DESTDIR)$(DOCDIR)/examples/
@@ -168,7 +173,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cascade $(DESTDIR)$(BINDIR)/ProcessQueue \
 		$(DESTDIR)$(BINDIR)/cascade-flag $(DESTDIR)$(BINDIR)/cascade-queue
 	for f in $(MAN); do s=$${f##*.}; \
-		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
+		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
+		for n in $$(sed -n '/^\.Sh NAME/,/^\.Nd/s/^\.Nm \(cascade-[a-z-]*\).*/\1/p' $$f); do \
+			rm -f $(DESTDIR)$(MANDIR)/man$$s/$$n.$$s; \
+		done; done
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 demo: deps
