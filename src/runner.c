@@ -105,6 +105,7 @@ struct job {
 	char *provenance;
 	char *keywords;
 	bool keep_dir; /* its output waits there for flush() */
+	struct sr_outcome outcome; /* of a success, until it is recorded */
 };
 
 int
@@ -701,7 +702,7 @@ record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 	      struct runner_counts *cnt)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, dir = STRBUF_INIT;
-	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
+	struct sr_outcome none = {0, 0, 0, 0, 0, 0, 0};
 	long pi = catalog_find(&r->cat, b->output_product);
 	struct pending *p;
 	struct stat st;
@@ -851,6 +852,13 @@ outcome_of(const struct spawn_child *c, struct sr_outcome *o)
 	o->cpu_sys_s = (double)c->rusage.ru_stime.tv_sec +
 		       (double)c->rusage.ru_stime.tv_usec / 1e6;
 	o->max_rss_kb = c->rusage.ru_maxrss;
+	/* it ended when it was reaped (c->start_ns + wall), near enough now */
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		o->end_mono_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	}
 }
 
 /*
@@ -902,10 +910,10 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 }
 
 /*
- * a code finished: decide, and record the decision: a failure is
- * recorded in full; a success is marked "recording" (from here on a
- * killed run archives the output instead of running the code again) and
- * *archive is set: the caller then archives its output (record_output).
+ * a code finished: decide, and record a failure in full; for a success,
+ * set *archive: the caller then marks it "recording" (record_finished:
+ * from there on a killed run archives the output instead of running the
+ * code again) and archives its output (record_output).
  */
 static int
 finished(struct runner *r, struct job *j, struct runner_counts *cnt,
@@ -976,9 +984,7 @@ finished(struct runner *r, struct job *j, struct runner_counts *cnt,
 		}
 	}
 	strbuf_release(&why);
-	if ((rc = store_build_recording(r->db, b->id, &o)))
-		return rc;
-	fault_point("build-recording");
+	j->outcome = o;
 	*archive = true;
 	return 0;
 }
@@ -994,7 +1000,7 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT;
-	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
+	struct sr_outcome none = {0, 0, 0, 0, 0, 0, 0};
 	const char *reason = NULL;
 	char *kw = NULL;
 	int rc, ok;
@@ -1074,13 +1080,18 @@ fail:
 	return rc < 0 ? rc : 0;
 }
 
-/* start a prepared build; 1 started, 0 not (recorded), <0 error */
+/*
+ * start a prepared build; 1 started, 0 not (recorded), <0 error.  With
+ * *done (a finished code whose success is not recorded yet), its
+ * "recording" is committed with this start, in one round trip, and *done
+ * cleared.
+ */
 static int
 launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
-	     struct runner_counts *cnt)
+	     struct runner_counts *cnt, struct job **done)
 {
 	const struct sr_build *b = j->b;
-	struct sr_outcome none = {0, 0, 0, 0, 0, 0};
+	struct sr_outcome none = {0, 0, 0, 0, 0, 0, 0};
 	int rc;
 
 	if (spawn_pool_start(pool, &j->child)) {
@@ -1097,12 +1108,17 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 	}
 	if ((rc = store_build_start(r->db, b->id, r->opt.run_id,
 				    (int)j->child.pid, r->host.buf,
-				    &j->child.args, j->log_path,
-				    j->work_dir))) {
+				    &j->child.args, j->log_path, j->work_dir,
+				    *done ? (*done)->b->id : 0,
+				    *done ? &(*done)->outcome : NULL))) {
 		/* the child runs but we cannot say so: stop it */
 		spawn_terminate(&j->child);
 		job_free(r, j);
 		return rc;
+	}
+	if (*done) {
+		*done = NULL;
+		fault_point("build-recording");
 	}
 	cnt->started++;
 	fault_point("build-started");
@@ -1296,11 +1312,14 @@ unprepare(struct runner *r)
 	}
 }
 
-/* start the next builds of b while the pool has room for them */
+/*
+ * start the next builds of b while the pool has room for them; *done as
+ * for launch_build (NULL: none)
+ */
 static int
 fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 	   size_t nb, size_t *next, struct job **active,
-	   struct runner_counts *cnt)
+	   struct runner_counts *cnt, struct job **done)
 {
 	for (;;) {
 		struct job *j;
@@ -1312,7 +1331,7 @@ fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 		if (!j || !spawn_pool_has_room(pool, j->child.weight))
 			return 0;
 		r->ready = NULL;
-		rc = launch_build(r, pool, j, cnt);
+		rc = launch_build(r, pool, j, cnt, done);
 		if (rc < 0)
 			return rc;
 		if (rc) {
@@ -1335,7 +1354,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	spawn_pool_init(&pool, r->opt.slots > 0 ? (unsigned)r->opt.slots : 1);
 	pool.wake_fd = r->opt.wake_fd;
 	for (;;) {
-		struct job *done = NULL;
+		struct job *done = NULL, *nodone = NULL;
 
 		if (r->opt.stop && *r->opt.stop) {
 			stopped = true;
@@ -1381,7 +1400,8 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			    (rc = flush(r, cnt)))
 				goto out;
 		}
-		if ((rc = fill_slots(r, &pool, b, nb, &next, &active, cnt)))
+		if ((rc = fill_slots(r, &pool, b, nb, &next, &active, cnt,
+				      &nodone)))
 			goto out;
 		show_progress(r, &pool, cnt, false);
 		if (pool.used == 0)
@@ -1400,14 +1420,33 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			 * that a code runs meanwhile.
 			 */
 			if (!rc && archive) {
+				struct job *rec = done;
 				int frc = 0;
 
+				/*
+				 * Refill its slot first; the next start
+				 * commits its "recording" too.
+				 */
 				if (!(r->opt.stop && *r->opt.stop))
 					frc = fill_slots(r, &pool, b, nb,
-							 &next, &active, cnt);
-				rc = record_output(r, done->b, done->work_dir,
-						   false, done->provenance,
-						   done->keywords, cnt);
+							 &next, &active, cnt,
+							 &rec);
+				if (rec && !frc) {
+					rc = store_build_recording(
+						r->db, done->b->id,
+						&done->outcome);
+					if (!rc) {
+						rec = NULL;
+						fault_point("build-recording");
+					}
+				}
+				/* once it is "recording", archive it */
+				if (!rc && !rec)
+					rc = record_output(r, done->b,
+							   done->work_dir,
+							   false,
+							   done->provenance,
+							   done->keywords, cnt);
 				if (frc)
 					rc = frc;
 			}

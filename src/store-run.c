@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "log.h"
@@ -168,17 +169,73 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	return rc;
 }
 
+/* queued -> running, and the batch's bookkeeping; $1..$7 */
+#define BUILD_START_CTES                                                     \
+	"b AS (UPDATE public.build SET status = 'running', "                 \
+	"attempt = attempt + 1, started_at = now(), ended_at = NULL, "       \
+	"pid = $3::int, hostname = $4, argv = $5::text[], log_path = "       \
+	"$6, work_dir = $7, logging_id = nullif($2::bigint, 0), "           \
+	"exit_code = NULL, "                                                 \
+	"term_signal = NULL, reason = NULL WHERE build_id = "               \
+	"$1::bigint AND status = 'queued' RETURNING batch_id), "            \
+	"u AS (UPDATE public.batch SET state = 'running', started_at = "     \
+	"coalesce(started_at, now()), pid = $3::int, hostname = $4, "        \
+	"attempts = attempts + 1, done_at_attempt = done_count, "            \
+	"attempt_logging_id = nullif($2::bigint, 0) WHERE batch_id = (SELECT " \
+	"batch_id FROM b) AND (attempt_logging_id IS DISTINCT FROM "         \
+	"nullif($2::bigint, 0) OR state <> 'running')) "
+
+/*
+ * when an attempt ended: ago seconds before this statement (the clock,
+ * not the transaction's start, which a sample's long transaction keeps),
+ * and never before it started
+ */
+#define ENDED_AT(ago)                                                        \
+	"greatest(started_at, clock_timestamp() - " ago "::float8 * "        \
+	"interval '1 second')"
+
+/* running -> recording with the outcome, its parameters named */
+#define BUILD_RECORDING(id, ec, sig, cu, cs, rss, ago)                       \
+	"UPDATE public.build SET status = 'recording', exit_code = " ec      \
+	"::int, term_signal = nullif(" sig "::int, 0), cpu_user_s = " cu     \
+	"::float8, cpu_sys_s = " cs "::float8, max_rss_kb = " rss            \
+	"::bigint, ended_at = " ENDED_AT(ago) " WHERE build_id = " id        \
+	"::bigint AND status = 'running'"
+
+static int64_t
+now_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void
+outcome_params(const struct sr_outcome *o, char buf[6][32])
+{
+	snprintf(buf[0], 32, "%d", o->exit_code);
+	snprintf(buf[1], 32, "%d", o->term_signal);
+	snprintf(buf[2], 32, "%.6f", o->cpu_user_s);
+	snprintf(buf[3], 32, "%.6f", o->cpu_sys_s);
+	snprintf(buf[4], 32, "%ld", o->max_rss_kb);
+	snprintf(buf[5], 32, "%.6f",
+		 o->end_mono_ns ? (double)(now_mono_ns() - o->end_mono_ns) / 1e9
+				: 0.0);
+}
+
 int
 store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
 		  const char *host, const struct strvec *argv,
-		  const char *log_path, const char *work_dir)
+		  const char *log_path, const char *work_dir,
+		  int64_t done_id, const struct sr_outcome *done)
 {
-	char bid[32], run[32], pidbuf[16];
+	char bid[32], run[32], pidbuf[16], did[32], ob[6][32];
 	struct strbuf args = STRBUF_INIT;
-	const char *params[7];
+	const char *params[14];
 	struct db_res *res = NULL;
 	int rc;
-	int64_t n = 0;
+	int64_t n = 0, nrec = 1;
 
 	snprintf(bid, sizeof(bid), "%lld", (long long)id);
 	snprintf(run, sizeof(run), "%lld", (long long)run_id);
@@ -194,64 +251,55 @@ store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
 	params[4] = args.buf;
 	params[5] = log_path;
 	params[6] = work_dir;
-	rc = db_query(
-		db,
-		"WITH b AS (UPDATE public.build SET status = 'running', "
-		"attempt = attempt + 1, started_at = now(), ended_at = NULL, "
-		"pid = $3::int, hostname = $4, argv = $5::text[], log_path = "
-		"$6, work_dir = $7, logging_id = nullif($2::bigint, 0), "
-		"exit_code = NULL, "
-		"term_signal = NULL, reason = NULL WHERE build_id = "
-		"$1::bigint AND status = 'queued' RETURNING batch_id), "
-		"u AS (UPDATE public.batch SET state = 'running', started_at = "
-		"coalesce(started_at, now()), pid = $3::int, hostname = $4, "
-		"attempts = attempts + 1, done_at_attempt = done_count, "
-		"attempt_logging_id = nullif($2::bigint, 0) WHERE batch_id = (SELECT "
-		"batch_id FROM b) AND (attempt_logging_id IS DISTINCT FROM "
-		"nullif($2::bigint, 0) OR state <> 'running')) "
-		"SELECT count(*) FROM b",
-		7, params, DB_CACHED, &res);
+	if (done) {
+		snprintf(did, sizeof(did), "%lld", (long long)done_id);
+		outcome_params(done, ob);
+		params[7] = did;
+		for (int i = 0; i < 6; i++)
+			params[8 + i] = ob[i];
+		rc = db_query(db,
+			      "WITH " BUILD_START_CTES ", r AS ("
+			      BUILD_RECORDING("$8", "$9", "$10", "$11", "$12",
+					      "$13", "$14") " RETURNING 1) "
+			      "SELECT (SELECT count(*) FROM b), (SELECT "
+			      "count(*) FROM r)",
+			      14, params, DB_CACHED, &res);
+	} else {
+		rc = db_query(db,
+			      "WITH " BUILD_START_CTES "SELECT count(*), 1 "
+			      "FROM b",
+			      7, params, DB_CACHED, &res);
+	}
 	strbuf_release(&args);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 1, "build start") ||
-	    db_res_int64(res, 0, 0, &n))
+	if (db_res_check_shape(res, 1, 2, "build start") ||
+	    db_res_int64(res, 0, 0, &n) || db_res_int64(res, 0, 1, &nrec))
 		rc = -1;
 	else if (n != 1)
 		rc = error("build %lld is no longer queued", (long long)id);
+	else if (nrec != 1)
+		rc = error("build %lld is no longer running",
+			   (long long)done_id);
 	db_res_free(res);
 	return rc;
-}
-
-static void
-outcome_params(const struct sr_outcome *o, char buf[6][32])
-{
-	snprintf(buf[0], 32, "%d", o->exit_code);
-	snprintf(buf[1], 32, "%d", o->term_signal);
-	snprintf(buf[2], 32, "%.6f", o->cpu_user_s);
-	snprintf(buf[3], 32, "%.6f", o->cpu_sys_s);
-	snprintf(buf[4], 32, "%ld", o->max_rss_kb);
-	snprintf(buf[5], 32, "%.6f", o->wall_s);
 }
 
 int
 store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
 {
 	char bid[32], ob[6][32];
-	const char *params[6];
+	const char *params[7];
 
 	snprintf(bid, sizeof(bid), "%lld", (long long)id);
 	outcome_params(o, ob);
 	params[0] = bid;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		params[1 + i] = ob[i];
 	return db_query(db,
-			"UPDATE public.build SET status = 'recording', "
-			"exit_code = $2::int, term_signal = nullif($3::int, 0), "
-			"cpu_user_s = $4::float8, cpu_sys_s = $5::float8, "
-			"max_rss_kb = $6::bigint, ended_at = now() "
-			"WHERE build_id = $1::bigint AND status = 'running'",
-			6, params, DB_CACHED, NULL);
+			BUILD_RECORDING("$1", "$2", "$3", "$4", "$5", "$6",
+					"$7"),
+			7, params, DB_CACHED, NULL);
 }
 
 /*
@@ -282,7 +330,7 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 		   const char *stderr_tail, const struct sr_outcome *o)
 {
 	char bid[32], run[32], ob[6][32];
-	const char *params[14];
+	const char *params[15];
 
 	snprintf(bid, sizeof(bid), "%lld", (long long)id);
 	snprintf(run, sizeof(run), "%lld", (long long)run_id);
@@ -301,12 +349,13 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 	params[11] = ob[2];
 	params[12] = ob[3];
 	params[13] = ob[4];
+	params[14] = ob[5];
 	return db_query(
 		db,
 		"WITH b AS (UPDATE public.build SET status = CASE WHEN "
 		"$5::bool THEN 'bad' WHEN $4::bool THEN 'queued' ELSE $3 END, "
 		"exit_code = nullif($10::int, -1), term_signal = "
-		"nullif($11::int, 0), reason = $8, ended_at = now(), "
+		"nullif($11::int, 0), reason = $8, ended_at = " ENDED_AT("$15") ", "
 		"cpu_user_s = $12::float8, cpu_sys_s = $13::float8, "
 		"max_rss_kb = $14::bigint, quick_failures = CASE WHEN "
 		"$6::bool THEN quick_failures + 1 ELSE 0 END "
@@ -317,7 +366,7 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 		"build_id, batch_id, $7, $8, $9 FROM b WHERE b.status <> "
 		"'queued'), " BATCH_DONE("status <> 'queued'")
 		"SELECT count(*) FROM b",
-		14, params, DB_CACHED, NULL);
+		15, params, DB_CACHED, NULL);
 }
 
 int

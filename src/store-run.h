@@ -76,16 +76,6 @@ int store_files_get(struct db *db, const int64_t *ids, size_t n,
 		    struct sr_file **out, size_t *nout) CASCADE_MUSTCHECK;
 void store_sr_files_free(struct sr_file *f, size_t n);
 
-/*
- * store_build_start: queued -> running: attempt+1, started_at, pid,
- * host, argv, log path, work dir; marks the batch running (counting a
- * controller attempt the first time this run touches it).
- */
-int store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
-		      const char *host, const struct strvec *argv,
-		      const char *log_path, const char *work_dir)
-	CASCADE_MUSTCHECK;
-
 /* Resource use and exit of one attempt. */
 struct sr_outcome {
 	int exit_code;      /* -1 if killed by a signal */
@@ -93,7 +83,26 @@ struct sr_outcome {
 	double wall_s;
 	double cpu_user_s, cpu_sys_s;
 	long max_rss_kb;
+	/*
+	 * CLOCK_MONOTONIC when it ended (0: now): the row's ended_at is
+	 * that instant, however long the recording waited.
+	 */
+	int64_t end_mono_ns;
 };
+
+/*
+ * store_build_start: queued -> running: attempt+1, started_at, pid,
+ * host, argv, log path, work dir; marks the batch running (counting a
+ * controller attempt the first time this run touches it).  With done,
+ * in the same statement (one round trip) build done_id goes running ->
+ * recording with that outcome, as store_build_recording does: the code
+ * that finished, whose slot this build takes.
+ */
+int store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
+		      const char *host, const struct strvec *argv,
+		      const char *log_path, const char *work_dir,
+		      int64_t done_id, const struct sr_outcome *done)
+	CASCADE_MUSTCHECK;
 
 /* store_build_recording: running -> recording (the code succeeded). */
 int store_build_recording(struct db *db, int64_t id,
