@@ -1082,15 +1082,16 @@ fail:
 
 /*
  * start a prepared build; 1 started, 0 not (recorded), <0 error.  With
- * *done (a finished code whose success is not recorded yet), its
- * "recording" is committed with this start, in one round trip, and *done
- * cleared.
+ * done and *done (a finished code whose success is not recorded yet),
+ * its "recording" is committed with this start, in one round trip, and
+ * *done cleared.
  */
 static int
 launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 	     struct runner_counts *cnt, struct job **done)
 {
 	const struct sr_build *b = j->b;
+	const struct job *rec = done ? *done : NULL;
 	struct sr_outcome none = {0, 0, 0, 0, 0, 0, 0};
 	int rc;
 
@@ -1109,14 +1110,14 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 	if ((rc = store_build_start(r->db, b->id, r->opt.run_id,
 				    (int)j->child.pid, r->host.buf,
 				    &j->child.args, j->log_path, j->work_dir,
-				    *done ? (*done)->b->id : 0,
-				    *done ? &(*done)->outcome : NULL))) {
+				    rec ? rec->b->id : 0,
+				    rec ? &rec->outcome : NULL))) {
 		/* the child runs but we cannot say so: stop it */
 		spawn_terminate(&j->child);
 		job_free(r, j);
 		return rc;
 	}
-	if (*done) {
+	if (rec) {
 		*done = NULL;
 		fault_point("build-recording");
 	}
@@ -1313,8 +1314,8 @@ unprepare(struct runner *r)
 }
 
 /*
- * start the next builds of b while the pool has room for them; *done as
- * for launch_build (NULL: none)
+ * start the next builds of b while the pool has room for them; done as
+ * for launch_build
  */
 static int
 fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
@@ -1354,7 +1355,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	spawn_pool_init(&pool, r->opt.slots > 0 ? (unsigned)r->opt.slots : 1);
 	pool.wake_fd = r->opt.wake_fd;
 	for (;;) {
-		struct job *done = NULL, *nodone = NULL;
+		struct job *done = NULL;
 
 		if (r->opt.stop && *r->opt.stop) {
 			stopped = true;
@@ -1401,7 +1402,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 				goto out;
 		}
 		if ((rc = fill_slots(r, &pool, b, nb, &next, &active, cnt,
-				      &nodone)))
+				      NULL)))
 			goto out;
 		show_progress(r, &pool, cnt, false);
 		if (pool.used == 0)
@@ -1415,17 +1416,14 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			rc = finished(r, done, cnt, &archive);
 			eta_done(r, done->b->process_id, archive,
 				 (double)done->child.wall_us / 1e6);
-			/*
-			 * Refill its slot before archiving its output, so
-			 * that a code runs meanwhile.
-			 */
 			if (!rc && archive) {
 				struct job *rec = done;
 				int frc = 0;
 
 				/*
-				 * Refill its slot first; the next start
-				 * commits its "recording" too.
+				 * Refill its slot first, so that a code runs
+				 * while its output is archived; the next
+				 * start commits its "recording" too.
 				 */
 				if (!(r->opt.stop && *r->opt.stop))
 					frc = fill_slots(r, &pool, b, nb,
