@@ -1136,6 +1136,11 @@ unlink_job(struct job **active, struct job *j)
 		}
 }
 
+static void eta_refresh(struct runner *r, bool force);
+static void progress_text(const struct runner *r,
+			  const struct spawn_pool *pool,
+			  const struct runner_counts *cnt, struct strbuf *out);
+
 /*
  * wait for the pool: a finished child is handed back in *done (not yet
  * recorded: the caller first refills the slot, then records it); a
@@ -1161,12 +1166,16 @@ drain(struct runner *r, struct spawn_pool *pool, bool block,
 			while (read(r->opt.wake_fd, buf, sizeof(buf)) > 0)
 				;
 			if (r->opt.report && *r->opt.report) {
+				struct strbuf sb = STRBUF_INIT;
+
 				*r->opt.report = 0;
+				eta_refresh(r, true);
+				progress_text(r, pool, cnt, &sb);
 				log_warning("running %u of %u slots; %ld builds "
-					    "started, %ld succeeded, %ld failed",
+					    "started; %s",
 					    pool->used, pool->capacity,
-					    cnt->started, cnt->succeeded,
-					    cnt->failed);
+					    cnt->started, sb.buf);
+				strbuf_release(&sb);
 			}
 			if (r->opt.stop && *r->opt.stop) {
 				*stopped = true;
@@ -1180,15 +1189,19 @@ drain(struct runner *r, struct spawn_pool *pool, bool block,
 
 /* -- progress ------------------------------------------------------------ */
 
-/* reload the open builds per process (a new round was planned) */
+/*
+ * reload the open builds per process (a new round was planned, or the
+ * ETA is asked for): only when a progress line is shown, unless forced
+ */
 static void
-eta_refresh(struct runner *r)
+eta_refresh(struct runner *r, bool force)
 {
 	struct sr_outlook *o = NULL;
 	size_t n = 0;
 	struct eta_proc *e;
 
-	if (!log_progress_enabled() || store_run_outlook(r->db, &o, &n))
+	if ((!force && !log_progress_enabled()) ||
+	    store_run_outlook(r->db, &o, &n))
 		return; /* no ETA is no reason to stop */
 	/* the processes seen so far stay, for this run's means */
 	e = xcalloc(n + r->n_eta + 1, sizeof(*e));
@@ -1240,16 +1253,14 @@ eta_done(struct runner *r, int process_id, bool ok, double wall_s)
  * this round's outputs will queue are not known yet.
  */
 static void
-show_progress(struct runner *r, const struct spawn_pool *pool,
-	      const struct runner_counts *cnt, bool now)
+progress_text(const struct runner *r, const struct spawn_pool *pool,
+	      const struct runner_counts *cnt, struct strbuf *out)
 {
 	double all_sum = 0, left_s = 0;
 	long all_n = 0, open = 0;
 	bool known = true;
 	char eta[DURATION_STRLEN];
 
-	if (!log_progress_enabled())
-		return;
 	for (size_t k = 0; k < r->n_eta; k++) {
 		all_sum += r->eta[k].obs_sum;
 		all_n += r->eta[k].obs_n;
@@ -1267,15 +1278,27 @@ show_progress(struct runner *r, const struct spawn_pool *pool,
 		else if (e->open)
 			left_s += (double)e->open * mean;
 	}
-	log_progress(now,
-		     "process: %ld built, %ld failed, %u running, %ld to go, "
-		     "ETA %s",
-		     cnt->succeeded, cnt->failed + cnt->bad, pool->used, open,
-		     timeutil_format_duration(
-			     known ? left_s / (pool->capacity ? pool->capacity
-							      : 1)
-				   : -1,
-			     eta));
+	strbuf_addf(out,
+		    "%ld built, %ld failed, %u running, %ld to go, ETA %s",
+		    cnt->succeeded, cnt->failed + cnt->bad, pool->used, open,
+		    timeutil_format_duration(
+			    known ? left_s / (pool->capacity ? pool->capacity
+							     : 1)
+				  : -1,
+			    eta));
+}
+
+static void
+show_progress(struct runner *r, const struct spawn_pool *pool,
+	      const struct runner_counts *cnt, bool now)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!log_progress_enabled())
+		return;
+	progress_text(r, pool, cnt, &sb);
+	log_progress(now, "process: %s", sb.buf);
+	strbuf_release(&sb);
 }
 
 /*
@@ -1377,7 +1400,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			fetched = true;
 			if (nb == 0)
 				break;
-			eta_refresh(r);
+			eta_refresh(r, false);
 		}
 		/* finish recordings a killed run left, before anything else */
 		while (next < nb && !strcmp(b[next].status, "recording")) {

@@ -55,4 +55,20 @@ not_contains "--quiet on a terminal: no progress" "$(cat "$T/tty3")" "ETA"
 expect_rc 0 "reprocess once more" cascade reprocess --product raw --force 2
 CASCADE_NO_PROGRESS=1 on_tty "$T/tty4" "$CASCADE" process -m "$DB"
 not_contains "CASCADE_NO_PROGRESS on a terminal: no progress" "$(cat "$T/tty4")" "ETA"
+# SIGUSR1 makes a running process log where it is, ETA included, also
+# without a terminal (cron)
+expect_rc 0 "reprocess for the signal" cascade reprocess --product raw --force 2
+make_fifo "$T/usr1.fifo"
+CASCADE_FAULT=build-started:pause@2 CASCADE_FAULT_FIFO=$T/usr1.fifo \
+	"$CASCADE" process -m "$DB" > "$T/usr1.out" 2> "$T/usr1.err" &
+pq=$!
+exec 3>"$T/usr1.fifo"      # it is paused at its second start
+kill -USR1 $pq
+exec 3>&-
+wait $pq
+equals "the run goes on after SIGUSR1" "$?" 0
+usr1=$(cat "$T/usr1.err")
+contains "SIGUSR1: slots and builds started" "$usr1" "of 2 slots; "
+contains "SIGUSR1: counts and the ETA from the history" "$usr1" "to go, ETA "
+not_contains "SIGUSR1: the ETA is known" "$usr1" "ETA ?"
 t_end
