@@ -1529,13 +1529,12 @@ spawn_kill_orphans(pid_t pgid, const char *marker)
 		}
 		while ((de = readdir(d))) {
 			const char *name = de->d_name;
+			bool old = false;
 			long pid;
 
 			if (name[0] < '1' || name[0] > '9' ||
 			    strspn(name, "0123456789") != strlen(name))
 				continue;
-			bool old = false;
-
 			pid = strtol(name, NULL, 10);
 			if (pid == (long)getpid() || proc_pgrp(name) != pgid ||
 			    !proc_has_env(name, marker))
