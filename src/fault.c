@@ -20,7 +20,7 @@ static bool loaded;
 static int n_points;
 static struct point {
 	char name[64];
-	bool pause;
+	enum { ACT_KILL, ACT_PAUSE, ACT_FAIL } action;
 	long nth;
 	long hits;
 } points[MAX_POINTS];
@@ -45,7 +45,11 @@ load(void)
 		/* ":ACTION" and "@N", in either order */
 		while (*rest == ':' || *rest == '@') {
 			if (*rest == ':')
-				p->pause = !strncmp(rest + 1, "pause", 5);
+				p->action = !strncmp(rest + 1, "pause", 5)
+						    ? ACT_PAUSE
+					    : !strncmp(rest + 1, "fail", 4)
+						    ? ACT_FAIL
+						    : ACT_KILL;
 			else
 				p->nth = strtol(rest + 1, NULL, 10);
 			rest += 1 + strcspn(rest + 1, ":@,");
@@ -88,11 +92,29 @@ fault_point(const char *name)
 	for (int i = 0; i < n_points; i++) {
 		struct point *p = &points[i];
 
-		if (strcmp(p->name, name) || ++p->hits != p->nth)
+		if (p->action == ACT_FAIL || strcmp(p->name, name) ||
+		    ++p->hits != p->nth)
 			continue;
-		if (p->pause)
+		if (p->action == ACT_PAUSE)
 			pause_here(name);
 		else
 			raise(SIGKILL);
 	}
+}
+
+bool
+fault_fail(const char *name)
+{
+	if (!loaded)
+		load();
+	for (int i = 0; i < n_points; i++) {
+		struct point *p = &points[i];
+
+		if (p->action != ACT_FAIL || strcmp(p->name, name) ||
+		    ++p->hits != p->nth)
+			continue;
+		errno = EIO;
+		return true;
+	}
+	return false;
 }

@@ -150,6 +150,12 @@ runner_free(struct runner *r)
 	for (size_t i = 0; i < r->n_pending; i++)
 		pending_release(&r->pending[i]);
 	free(r->pending);
+	/* the reused work directories are empty: remove them */
+	for (size_t i = 0; i < r->free_dirs.nr; i++)
+		if (rmdir(r->free_dirs.v[i]) != 0 && errno != ENOENT)
+			log_warning("could not remove work directory \"%s\": "
+				    "%s",
+				    r->free_dirs.v[i], strerror(errno));
 	strvec_clear(&r->free_dirs);
 	store_sr_files_free(r->files, r->n_files);
 	strbuf_release(&r->host);
@@ -322,6 +328,50 @@ give_dir(struct runner *r, const char *dir)
 	strvec_push(&r->free_dirs, dir);
 }
 
+/*
+ * remove the work directories no build needs any more (what killed runs
+ * left): all but those of builds still "recording", whose outputs wait
+ * there.  We hold the processing flag, so no other controller uses them.
+ */
+static int
+sweep_work_dirs(struct runner *r)
+{
+	struct strvec keep = STRVEC_INIT;
+	struct strbuf path = STRBUF_INIT;
+	struct dirent *de;
+	DIR *d;
+	int rc;
+
+	if ((rc = store_recording_dirs(r->db, &keep)))
+		return rc;
+	strbuf_addf(&path, "%s/.cascade/work", r->m->rootdir);
+	d = opendir(path.buf);
+	while (d && (de = readdir(d))) {
+		size_t len = path.len;
+		bool needed = false;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		strbuf_addf(&path, "/%s", de->d_name);
+		/* the same directory, however its path was spelt */
+		for (size_t i = 0; i < keep.nr && !needed; i++) {
+			struct stat a, k;
+
+			needed = lstat(path.buf, &a) == 0 &&
+				 stat(keep.v[i], &k) == 0 &&
+				 a.st_dev == k.st_dev && a.st_ino == k.st_ino;
+		}
+		if (!needed)
+			fsutil_remove_tree(path.buf);
+		strbuf_setlen(&path, len);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&path);
+	strvec_clear(&keep);
+	return 0;
+}
+
 int
 runner_recover(struct runner *r, struct runner_counts *counts)
 {
@@ -361,6 +411,8 @@ runner_recover(struct runner *r, struct runner_counts *counts)
 	for (size_t i = 0; !rc && i < nleft; i++)
 		if (*left[i].work_dir)
 			fsutil_remove_tree(left[i].work_dir);
+	if (!rc)
+		rc = sweep_work_dirs(r);
 	if (reset)
 		log_warning("%ld builds of an interrupted run will run again",
 			    reset);
@@ -759,39 +811,59 @@ record_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 		goto out;
 	}
 	fsutil_dirname(dst.buf, &dir);
-	if (fsutil_mkdir_p(dir.buf)) {
+	if (fault_fail("archive-mkdir") || fsutil_mkdir_p(dir.buf)) {
 		rc = error("could not create directory \"%s\": %s", dir.buf,
 			   strerror(errno));
+		log_detail("Build %lld stays \"recording\"; the next run "
+			   "archives it from \"%s\".",
+			   (long long)b->id, work_dir);
 		goto out;
 	}
 	if (r->opt.scratch_dir ? fsutil_place(src.buf, dst.buf, false) != 0
 			       : link(src.buf, dst.buf) != 0) {
 		struct stat t;
 		bool recorded = false;
+		int e = errno;
 
-		if (errno == EEXIST && stat(dst.buf, &t) == 0 &&
+		if (e == EEXIST && stat(dst.buf, &t) == 0 &&
 		    t.st_ino == st.st_ino && t.st_dev == st.st_dev)
 			goto linked; /* a crash after linking: ours */
-		if (errno == EEXIST &&
+		if (e == EEXIST &&
 		    (rc = store_file_recorded(r->db, b->output_filename,
 					      &recorded)))
 			goto out;
-		if (errno == EEXIST && !recorded && unlink(dst.buf) == 0 &&
-		    link(src.buf, dst.buf) == 0) {
-			log_warning("replaced \"%s\", left in the archive "
-				    "without a database row by an interrupted "
-				    "run",
-				    dst.buf);
-			goto linked;
+		if (e == EEXIST && !recorded) {
+			if (unlink(dst.buf) == 0 &&
+			    link(src.buf, dst.buf) == 0) {
+				log_warning("replaced \"%s\", left in the "
+					    "archive without a database row by "
+					    "an interrupted run",
+					    dst.buf);
+				goto linked;
+			}
+			e = errno;
+		}
+		errno = e;
+		if (!recorded) {
+			/*
+			 * The archive refused it (full, read-only, no
+			 * permission): not the build's fault.  Stop the run;
+			 * the output waits for the next one.
+			 */
+			rc = error("could not archive \"%s\" as \"%s\": %s",
+				   src.buf, dst.buf, strerror(errno));
+			log_detail("Build %lld stays \"recording\"; the next "
+				   "run archives it from \"%s\".",
+				   (long long)b->id, work_dir);
+			goto out;
 		}
 		{
 			struct strbuf why = STRBUF_INIT;
 
 			strbuf_addf(&why, "could not archive \"%s\" as "
-					  "\"%s\": %s",
-				    src.buf, dst.buf,
-				    recorded ? "that file is already recorded"
-					     : strerror(errno));
+					  "\"%s\": that file is already "
+					  "recorded",
+				    src.buf, dst.buf);
 			rc = fail_build(r, b, "failed", "archive", why.buf,
 					NULL, &none, true, cnt);
 			strbuf_release(&why);
@@ -1037,8 +1109,12 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 	strbuf_addf(&dir, "/build-%lld.%d.log", (long long)b->id,
 		    b->attempt + 1);
 	j->log_path = strbuf_detach(&dir, NULL);
-	j->log_fd = open(j->log_path,
-			 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* appended: a run's attempt given back after a kill keeps its log */
+	j->log_fd = fault_fail("log-create")
+			    ? -1
+			    : open(j->log_path,
+				   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+				   0644);
 	if (j->log_fd < 0) {
 		rc = error("could not create log \"%s\": %s", j->log_path,
 			   strerror(errno));
@@ -1081,21 +1157,23 @@ fail:
 }
 
 /*
- * start a prepared build; 1 started, 0 not (recorded), <0 error.  With
+ * start a prepared build, linking it into *active once it runs (even if
+ * recording the start then fails: the caller's exit path stops and
+ * reaps it); 1 started, 0 not (recorded, job freed), <0 error.  With
  * done and *done (a finished code whose success is not recorded yet),
  * its "recording" is committed with this start, in one round trip, and
  * *done cleared.
  */
 static int
 launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
-	     struct runner_counts *cnt, struct job **done)
+	     struct runner_counts *cnt, struct job **done, struct job **active)
 {
 	const struct sr_build *b = j->b;
 	const struct job *rec = done ? *done : NULL;
 	struct sr_outcome none = {0, 0, 0, 0, 0, 0, 0};
 	int rc;
 
-	if (spawn_pool_start(pool, &j->child)) {
+	if (fault_fail("build-launch") || spawn_pool_start(pool, &j->child)) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addf(&why, "could not start: %s",
@@ -1107,6 +1185,9 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 		job_free(r, j);
 		return rc < 0 ? rc : 0;
 	}
+	/* in the pool now: runner_run's exit reaps it, whatever happens */
+	j->next_active = *active;
+	*active = j;
 	if ((rc = store_build_start(r->db, b->id, r->opt.run_id,
 				    (int)j->child.pid, r->host.buf,
 				    &j->child.args, j->log_path, j->work_dir,
@@ -1114,7 +1195,6 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 				    rec ? &rec->outcome : NULL))) {
 		/* the child runs but we cannot say so: stop it */
 		spawn_terminate(&j->child);
-		job_free(r, j);
 		return rc;
 	}
 	if (rec) {
@@ -1355,13 +1435,9 @@ fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 		if (!j || !spawn_pool_has_room(pool, j->child.weight))
 			return 0;
 		r->ready = NULL;
-		rc = launch_build(r, pool, j, cnt, done);
+		rc = launch_build(r, pool, j, cnt, done, active);
 		if (rc < 0)
 			return rc;
-		if (rc) {
-			j->next_active = *active;
-			*active = j;
-		}
 	}
 }
 
@@ -1452,7 +1528,8 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 					frc = fill_slots(r, &pool, b, nb,
 							 &next, &active, cnt,
 							 &rec);
-				if (rec && !frc) {
+				/* whether or not the refill went well */
+				if (rec) {
 					rc = store_build_recording(
 						r->db, done->b->id,
 						&done->outcome);
@@ -1468,6 +1545,13 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 							   false,
 							   done->provenance,
 							   done->keywords, cnt);
+				/*
+				 * Not archived (the archive refused it, or
+				 * the database is gone): its output stays
+				 * in its work directory for the next run.
+				 */
+				if (rc && !rec)
+					done->keep_dir = true;
 				if (frc)
 					rc = frc;
 			}
@@ -1479,16 +1563,19 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 		}
 	}
 out:
-	if (!rc) {
+	/*
+	 * Record the outputs already archived, also after an error (unless
+	 * the database is what failed): they are made.
+	 */
+	if (rc != DB_ERR_CONN) {
 		int frc = flush(r, cnt);
 
-		if (frc)
+		if (frc && !rc)
 			rc = frc;
-	} else {
-		for (size_t i = 0; i < r->n_pending; i++)
-			pending_release(&r->pending[i]);
-		r->n_pending = 0;
 	}
+	for (size_t i = 0; i < r->n_pending; i++)
+		pending_release(&r->pending[i]);
+	r->n_pending = 0;
 	if (stopped || rc) {
 		/* stop what runs; its builds go back to the queue */
 		if (pool.used)

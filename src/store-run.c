@@ -610,6 +610,27 @@ store_running_builds(struct db *db, struct sr_left **out, size_t *n)
 }
 
 int
+store_recording_dirs(struct db *db, struct strvec *dirs)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db,
+			  "SELECT work_dir FROM public.build WHERE status = "
+			  "'recording' AND work_dir IS NOT NULL",
+			  0, NULL, 0, &res);
+
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 1, "recording work directories")) {
+		db_res_free(res);
+		return -1;
+	}
+	for (int r = 0; r < db_res_nrows(res); r++)
+		strvec_push(dirs, db_res_get(res, r, 0));
+	db_res_free(res);
+	return 0;
+}
+
+int
 store_recover_builds(struct db *db, int64_t run_id, int bad_after,
 		     long *reset, long *poisoned)
 {

@@ -193,6 +193,13 @@ int store_running_builds(struct db *db, struct sr_left **out, size_t *n)
 	CASCADE_MUSTCHECK;
 
 /*
+ * store_recording_dirs: the work directories of the builds in state
+ * recording (their outputs wait there), pushed onto dirs.
+ */
+int store_recording_dirs(struct db *db, struct strvec *dirs)
+	CASCADE_MUSTCHECK;
+
+/*
  * store_recover_builds: after a controller died (we hold the flag now):
  * batches left running that made no progress in their last bad_after
  * attempts are marked bad and their open builds cancelled with a
