@@ -229,6 +229,8 @@ run_inspector(const struct identify_set *set,
 	child.kill_grace_ms = 1000;
 	/* its diagnostics are not its answer: shown with -v, else dropped */
 	child.err_fd = log_get_level() >= LOG_LEVEL_INFO ? STDERR_FILENO : -1;
+	if (child.err_fd == STDERR_FILENO)
+		log_progress_end(); /* its lines must not land in ours */
 	if (spawn_run_capture(&child, &out, 65536) < 0) {
 		strbuf_addf(reason, "inspector \"%s\" of product \"%s\" could "
 				    "not be run",

@@ -389,13 +389,20 @@ runner_recover(struct runner *r, struct runner_counts *counts)
 	if ((rc = store_running_builds(r->db, &left, &nleft)))
 		return rc;
 	for (size_t i = 0; i < nleft; i++) {
-		char marker[64];
+		struct strbuf id = STRBUF_INIT, mission = STRBUF_INIT;
+		const char *markers[3];
 
 		if (left[i].pid <= 0 || strcmp(left[i].hostname, r->host.buf))
 			continue;
-		snprintf(marker, sizeof(marker), "CASCADE_BUILD_ID=%lld",
-			 (long long)left[i].build_id);
-		orphans += spawn_kill_orphans((pid_t)left[i].pid, marker);
+		strbuf_addf(&id, "CASCADE_BUILD_ID=%lld",
+			    (long long)left[i].build_id);
+		strbuf_addf(&mission, "CASCADE_MISSION=%s", r->m->name);
+		markers[0] = id.buf;
+		markers[1] = mission.buf;
+		markers[2] = NULL;
+		orphans += spawn_kill_orphans((pid_t)left[i].pid, markers);
+		strbuf_release(&id);
+		strbuf_release(&mission);
 	}
 	if (orphans)
 		log_warning("killed %ld processes left running by the codes "
@@ -1136,6 +1143,7 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 		     (long long)b->id);
 	strvec_pushf(&j->child.env_delta, "CASCADE_PROCESS=%s",
 		     b->process_name);
+	strvec_pushf(&j->child.env_delta, "CASCADE_MISSION=%s", r->m->name);
 	j->child.dir = j->work_dir;
 	j->child.out_fd = j->log_fd;
 	j->child.timeout_ms = (b->timeout_s > 0 ? b->timeout_s

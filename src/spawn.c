@@ -1474,16 +1474,17 @@ proc_pgrp(const char *pid)
 	return (pid_t)pgrp;
 }
 
-/* whether /proc/PID/environ has the entry marker */
+/* whether /proc/PID/environ has every entry of markers */
 static bool
-proc_has_env(const char *pid, const char *marker)
+proc_has_env(const char *pid, const char *const *markers)
 {
 	char path[64];
 	struct strbuf env = STRBUF_INIT;
-	size_t mlen = strlen(marker);
-	bool found = false;
+	size_t found = 0, want = 0;
 	int fd;
 
+	while (markers[want])
+		want++;
 	snprintf(path, sizeof(path), "/proc/%s/environ", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -1496,21 +1497,26 @@ proc_has_env(const char *pid, const char *marker)
 			break;
 		strbuf_add(&env, chunk, (size_t)n);
 	}
-	{
-		for (size_t i = 0; i < env.len && !found;) {
+	close(fd);
+	for (size_t k = 0; k < want; k++) {
+		size_t mlen = strlen(markers[k]);
+
+		for (size_t i = 0; i < env.len;) {
 			size_t len = strnlen(env.buf + i, env.len - i);
 
-			found = len == mlen && !memcmp(env.buf + i, marker, mlen);
+			if (len == mlen && !memcmp(env.buf + i, markers[k], mlen)) {
+				found++;
+				break;
+			}
 			i += len + 1;
 		}
 	}
-	close(fd);
 	strbuf_release(&env);
-	return found;
+	return want && found == want;
 }
 
 int
-spawn_kill_orphans(pid_t pgid, const char *marker)
+spawn_kill_orphans(pid_t pgid, const char *const *markers)
 {
 	pid_t *seen = NULL; /* signalled already: a dying one is still listed */
 	size_t nseen = 0, alloc = 0;
@@ -1537,7 +1543,7 @@ spawn_kill_orphans(pid_t pgid, const char *marker)
 				continue;
 			pid = strtol(name, NULL, 10);
 			if (pid == (long)getpid() || proc_pgrp(name) != pgid ||
-			    !proc_has_env(name, marker))
+			    !proc_has_env(name, markers))
 				continue;
 			for (size_t i = 0; i < nseen; i++)
 				old |= seen[i] == (pid_t)pid;

@@ -377,13 +377,14 @@ bool spawn_which(const char *name, struct strbuf *path);
  * spawn_kill_orphans: SIGKILL what is left of a process group that an
  * earlier cascade process started and could not stop because it died:
  * every process on this machine in process group pgid whose environment
- * holds the entry marker (such as "CASCADE_BUILD_ID=42", which the
- * runner gives every code), so that a process group id reused by an
- * unrelated program is left alone.  Scans /proc until a pass finds
- * nothing more to kill (processes forked meanwhile are caught too).
- * Returns how many processes were killed; processes of other users that
- * we may not signal are reported and left.
+ * holds every entry of markers (a NULL-terminated list, such as
+ * "CASCADE_BUILD_ID=42" and "CASCADE_MISSION=demo", which the runner
+ * gives every code), so that a process group id reused by an unrelated
+ * program is left alone.  Scans /proc until a pass finds nothing more to
+ * kill (processes forked meanwhile are caught too).  Returns how many
+ * processes were killed; processes of other users that we may not
+ * signal are reported and left.
  */
-int spawn_kill_orphans(pid_t pgid, const char *marker);
+int spawn_kill_orphans(pid_t pgid, const char *const *markers);
 
 #endif
