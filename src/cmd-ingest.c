@@ -36,10 +36,7 @@ static const struct cmd_help help_inspect = {
 static double
 now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)timeutil_mono_ns() / 1e9;
 }
 
 int

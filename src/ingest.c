@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
@@ -67,7 +66,7 @@ struct ingest_state {
 	struct catalog cat;       /* products, where their files go, matchers */
 	struct strvec stuck;      /* names that failed to move: not retried */
 	long total;               /* files found, for the progress line */
-	struct timespec t0;       /* start, for the rate */
+	int64_t t0_ns;            /* start (timeutil_mono_ns), for the rate */
 };
 
 static void
@@ -720,16 +719,13 @@ candidate(struct ingest_state *s, const char *name, const char *glob)
 static void
 show_progress(struct ingest_state *s, bool now)
 {
-	struct timespec ts;
 	double dt, rate;
 	long done = s->counts->seen, left;
 	char eta[DURATION_STRLEN];
 
 	if (!log_progress_enabled())
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	dt = (double)(ts.tv_sec - s->t0.tv_sec) +
-	     (double)(ts.tv_nsec - s->t0.tv_nsec) / 1e9;
+	dt = (double)(timeutil_mono_ns() - s->t0_ns) / 1e9;
 	rate = dt > 0 ? (double)done / dt : 0;
 	left = s->total > done ? s->total - done : 0;
 	log_progress(now, "ingest: %ld of %ld files (%ld%%), %.0f files/s, "
@@ -863,7 +859,7 @@ ingest_run(struct db *db, const struct store_mission *m,
 	 * Repeat passes until one handles nothing: removing names while
 	 * reading a directory may hide others from the same pass.
 	 */
-	clock_gettime(CLOCK_MONOTONIC, &s.t0);
+	s.t0_ns = timeutil_mono_ns();
 	do {
 		if (log_progress_enabled())
 			count_candidates(&s, d);

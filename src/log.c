@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -118,7 +119,7 @@ write_all(int fd, const char *buf, size_t len)
 static bool progress_on;
 static struct strbuf progress_text = STRBUF_INIT;
 static bool progress_shown;
-static struct timespec progress_last;
+static int64_t progress_last_ns;
 
 static void
 progress_clear(void)
@@ -152,19 +153,16 @@ log_progress_enabled(void)
 void
 log_progress(bool now, const char *fmt, ...)
 {
-	struct timespec ts;
+	int64_t t;
 	va_list ap;
 
 	if (!progress_on)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t = timeutil_mono_ns();
 	/* at most five redraws a second: a terminal is slow */
-	if (!now && progress_shown &&
-	    (ts.tv_sec - progress_last.tv_sec) * 1000000000L +
-			    (ts.tv_nsec - progress_last.tv_nsec) <
-		    200000000L)
+	if (!now && progress_shown && t - progress_last_ns < 200000000)
 		return;
-	progress_last = ts;
+	progress_last_ns = t;
 	strbuf_reset(&progress_text);
 	va_start(ap, fmt);
 	strbuf_vaddf(&progress_text, fmt, ap);

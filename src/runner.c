@@ -931,13 +931,8 @@ outcome_of(const struct spawn_child *c, struct sr_outcome *o)
 	o->cpu_sys_s = (double)c->rusage.ru_stime.tv_sec +
 		       (double)c->rusage.ru_stime.tv_usec / 1e6;
 	o->max_rss_kb = c->rusage.ru_maxrss;
-	/* it ended when it was reaped (c->start_ns + wall), near enough now */
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		o->end_mono_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	}
+	/* it ended when it was reaped, near enough now */
+	o->end_mono_ns = timeutil_mono_ns();
 }
 
 /*

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -73,11 +74,7 @@ struct child_err {
 static int64_t
 now_ns(void)
 {
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-		BUG("CLOCK_MONOTONIC is not available: %s", strerror(errno));
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return timeutil_mono_ns();
 }
 
 /*

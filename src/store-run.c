@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
 #include "log.h"
@@ -202,15 +201,6 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	"::bigint, ended_at = " ENDED_AT(ago) " WHERE build_id = " id        \
 	"::bigint AND status = 'running'"
 
-static int64_t
-now_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void
 outcome_params(const struct sr_outcome *o, char buf[6][32])
 {
@@ -220,7 +210,7 @@ outcome_params(const struct sr_outcome *o, char buf[6][32])
 	snprintf(buf[3], 32, "%.6f", o->cpu_sys_s);
 	snprintf(buf[4], 32, "%ld", o->max_rss_kb);
 	snprintf(buf[5], 32, "%.6f",
-		 o->end_mono_ns ? (double)(now_mono_ns() - o->end_mono_ns) / 1e9
+		 o->end_mono_ns ? (double)(timeutil_mono_ns() - o->end_mono_ns) / 1e9
 				: 0.0);
 }
 

@@ -8,6 +8,7 @@
 #include "timeutil.h"
 
 #include <stdio.h>
+#include <time.h>
 #include "banned.h"
 
 static bool
@@ -229,4 +230,14 @@ timeutil_format_duration(double s, char *buf)
 		snprintf(buf, DURATION_STRLEN, "%lldh%02lldm", t / 3600,
 			 (t % 3600) / 60);
 	return buf;
+}
+
+int64_t
+timeutil_mono_ns(void)
+{
+	struct timespec ts;
+
+	/* cannot fail on Linux with a valid clock and pointer */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

@@ -52,6 +52,12 @@ char *timeutil_format_date(int32_t days, char *buf);
  */
 char *timeutil_format_timestamp(int64_t usec, char *buf);
 
+/*
+ * timeutil_mono_ns: CLOCK_MONOTONIC now, in nanoseconds: for durations,
+ * rates and deadlines (never a date).
+ */
+int64_t timeutil_mono_ns(void);
+
 /* Room for timeutil_format_duration. */
 #define DURATION_STRLEN 24
 /*
