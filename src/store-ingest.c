@@ -192,25 +192,19 @@ store_journal_delete(struct db *db, const int64_t *ids, size_t n)
 	return rc;
 }
 
-int
-store_files_by_name(struct db *db, const char *const *names, size_t n,
-		    char **sha1)
+/*
+ * run sql, whose rows are (position in the batch, text), and put a copy
+ * of each row's text at its position in out (n places, left as they are
+ * where no row names them)
+ */
+static int
+texts_by_ordinal(struct db *db, const char *sql, struct db_params *p,
+		 size_t n, const char *what, char **out)
 {
-	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	int rc;
+	int rc = db_query_params(db, sql, p, 0, &res);
 
-	for (size_t i = 0; i < n; i++)
-		sha1[i] = NULL;
-	if (n == 0)
-		return 0;
-	db_params_text_array(&p, names, n);
-	rc = db_query_params(db,
-			     "SELECT u.n, coalesce(f.shasum, '') FROM "
-			     "unnest($1::text[]) WITH ORDINALITY AS u(name, n) "
-			     "JOIN public.file f ON f.filename = u.name",
-			     &p, 0, &res);
-	if (!rc && db_res_check_shape(res, -1, 2, "files by name"))
+	if (!rc && db_res_check_shape(res, -1, 2, what))
 		rc = -1;
 	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
 		size_t k;
@@ -219,9 +213,30 @@ store_files_by_name(struct db *db, const char *const *names, size_t n,
 			rc = -1;
 			break;
 		}
-		sha1[k] = xstrdup(db_res_get(res, r, 1));
+		free(out[k]);
+		out[k] = xstrdup(db_res_get(res, r, 1));
 	}
 	db_res_free(res);
+	return rc;
+}
+
+int
+store_files_by_name(struct db *db, const char *const *names, size_t n,
+		    char **sha1)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		sha1[i] = NULL;
+	if (n == 0)
+		return 0;
+	db_params_text_array(&p, names, n);
+	rc = texts_by_ordinal(db,
+			      "SELECT u.n, coalesce(f.shasum, '') FROM "
+			      "unnest($1::text[]) WITH ORDINALITY AS u(name, n) "
+			      "JOIN public.file f ON f.filename = u.name",
+			      &p, n, "files by name", sha1);
 	db_params_release(&p);
 	return rc;
 }
@@ -231,7 +246,6 @@ store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 			size_t n, char **other)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
@@ -246,7 +260,7 @@ store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 		db_col_int64(&p, f[i].qv);
 		db_col_int64(&p, f[i].rv);
 	}
-	rc = db_query_params(
+	rc = texts_by_ordinal(
 		db,
 		"SELECT u.n, f.filename FROM unnest($1::int[], "
 		"$2::date[], $3::int2[], $4::int2[], $5::int2[]) WITH "
@@ -255,19 +269,7 @@ store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 		"coalesce(f.utc_file_date, '-infinity'::date) = u.d AND "
 		"f.interface_version = u.iv AND f.quality_version = u.qv "
 		"AND f.revision_version = u.rv",
-		&p, 0, &res);
-	if (!rc && db_res_check_shape(res, -1, 2, "file tuples"))
-		rc = -1;
-	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
-		size_t k;
-
-		if (db_res_ordinal(res, r, 0, n, &k)) {
-			rc = -1;
-			break;
-		}
-		other[k] = xstrdup(db_res_get(res, r, 1));
-	}
-	db_res_free(res);
+		&p, n, "file tuples", other);
 	db_params_release(&p);
 	return rc;
 }
