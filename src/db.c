@@ -839,6 +839,15 @@ db_params_int64(struct db_params *p, int64_t v)
 }
 
 void
+db_params_double(struct db_params *p, double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	push(p, xstrdup(buf));
+}
+
+void
 db_params_bool(struct db_params *p, bool v)
 {
 	push(p, xstrdup(v ? "true" : "false"));

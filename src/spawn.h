@@ -67,6 +67,10 @@
  * spawn_kill_all(): between calls nothing is signalled, and an overdue
  * deadline fires at the next call.
  *
+ * Supervised children (the runner's codes; see "Supervision" below) run
+ * under a supervisor process that outlives us, so that a program that
+ * ends while we are dead has its result kept for our successor.
+ *
  * Requirements on the rest of the process: SIGCHLD must not be set to
  * SIG_IGN, nobody else may reap children (no waitpid(-1) anywhere) or,
  * for the fallback above, handle SIGCHLD.  Nothing here is
@@ -148,6 +152,18 @@ struct spawn_child {
 	void *data;
 	/* Private: our pid at fork, for the child's parent-death check. */
 	pid_t parent;
+	/*
+	 * Supervision (see below): where the supervisor writes the result
+	 * if nobody takes it; NULL for an unsupervised child.  Borrowed.
+	 */
+	const char *status_path;
+	/*
+	 * Supervised only: the most output (stdout and stderr) kept in
+	 * out_fd; beyond it the first and the last out_limit/2 bytes are
+	 * kept, with a line saying how much was dropped between them.  0:
+	 * no limit.
+	 */
+	int64_t out_limit;
 
 	/* Results: valid in state DONE (pid and start_failed earlier). */
 
@@ -182,10 +198,32 @@ struct spawn_child {
 	/* Its resource usage from wait4(): CPU times, ru_maxrss in KiB. */
 	struct rusage rusage;
 
+	/* Results of supervised children only. */
+
+	/* The supervisor's pid once forked, and its start time in clock
+	 * ticks since boot as the caller records it (spawn never reads it) */
+	pid_t supervisor;
+	int64_t supervisor_start;
+	/* When the program was reaped: microseconds since the epoch. */
+	int64_t ended_at_us;
+	/* Bytes of output it wrote, and of those not kept (out_limit). */
+	int64_t out_bytes;
+	int64_t out_dropped;
+	/* errno of the first failed write to out_fd (ENOSPC, say), or 0. */
+	int out_errno;
+	/* The supervisor died without a result: nothing above is known. */
+	bool lost;
+	/* The last bytes of its output (at most SPAWN_TAIL_MAX). */
+	struct strbuf tail;
+
 	/* Private to spawn.c. */
 	enum spawn_state state;
 	int pidfd;
+	int ctl_fd;	/* supervised: the socket to the supervisor */
 	bool in_pool;
+	bool supervised; /* started by us under a supervisor */
+	bool adopted;	 /* a supervisor a dead predecessor started */
+	bool from_file;	 /* the result was read from status_path */
 	int64_t start_ns;
 	int64_t deadline_ns; /* next timer, CLOCK_MONOTONIC; -1 none */
 };
@@ -195,8 +233,12 @@ struct spawn_child {
 		.args = STRVEC_INIT, .env_delta = STRVEC_INIT, .out_fd = -1, \
 		.err_fd = SPAWN_FD_OUT,                                      \
 		.kill_grace_ms = SPAWN_DEFAULT_GRACE_MS, .weight = 1,        \
-		.exit_code = -1, .pidfd = -1, .deadline_ns = -1,             \
+		.exit_code = -1, .tail = STRBUF_INIT, .pidfd = -1,           \
+		.ctl_fd = -1, .deadline_ns = -1,                             \
 	}
+
+/* The most output kept in spawn_child.tail. */
+#define SPAWN_TAIL_MAX 4096
 
 /* spawn_child_init: the same as SPAWN_CHILD_INIT. */
 void spawn_child_init(struct spawn_child *c);
@@ -204,9 +246,11 @@ void spawn_child_init(struct spawn_child *c);
 /*
  * spawn_child_release: free args and env_delta and reset c to
  * SPAWN_CHILD_INIT, dropping the results.  A child still running (not in
- * a pool) is killed with SIGKILL and reaped first.  Accepts a zeroed or
- * SPAWN_CHILD_INIT child.  It is a bug to release a child that is in a
- * pool.
+ * a pool) is killed with SIGKILL and reaped first, unless it is
+ * supervised: then only our side of its socket is closed, which is how
+ * its supervisor learns that nobody will take its result (see
+ * Supervision).  Accepts a zeroed or SPAWN_CHILD_INIT child.  It is a
+ * bug to release a child that is in a pool.
  */
 void spawn_child_release(struct spawn_child *c);
 
@@ -242,7 +286,9 @@ int spawn_run(struct spawn_child *c) CASCADE_MUSTCHECK;
  * spawn_terminate: start stopping a running child now: SIGTERM (and
  * SIGCONT) to its group, SIGKILL after kill_grace_ms; sets terminated.
  * Does not wait: the child is reaped by spawn_wait() or by the pool.
- * No-op if c is not running or is already being stopped.
+ * No-op if c is not running or is already being stopped.  A supervised
+ * child's supervisor is asked to do the same (an adopted one gets
+ * SIGTERM); its result then says terminated.
  */
 void spawn_terminate(struct spawn_child *c);
 
@@ -360,9 +406,104 @@ int spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
  * SIGTERM, SIGKILL after each child's grace period, and reap them all;
  * they get terminated set and are no longer in the pool.  Returns 0, or
  * -1 with the error reported if waiting failed (the children are then
- * SIGKILLed and reaped regardless).
+ * SIGKILLed and reaped regardless).  Supervised and adopted children are
+ * stopped through their supervisors (spawn_terminate) and come back DONE
+ * with their results; acknowledge them (spawn_ack) once recorded.
  */
 int spawn_kill_all(struct spawn_pool *pool);
+
+/*
+ * Supervision.  A child with status_path set is started by
+ * spawn_pool_start() under a supervisor: a copy of this process made
+ * with fork() (no exec; every descriptor but 0-2, out_fd and its socket
+ * to us closed at once, so it holds neither our database connection nor
+ * our lock) in a process group of its own, without a parent-death
+ * signal.  It does for the program what spawn_wait() would do (timeout,
+ * grace, killing leftovers in the program's group, wait4) and passes the
+ * program's stdout and stderr on to out_fd (see out_limit), keeping the
+ * tail.  The program itself gets a parent-death signal from the
+ * supervisor: if the supervisor is killed, so is the program.
+ *
+ * The steps, over a socket pair:
+ *
+ *   spawn_pool_start(pool, c)  the supervisor is forked and waits; the
+ *                              caller records c->supervisor (so that a
+ *                              successor can find it), then calls
+ *   spawn_go(c)                and the program is started.  A failure to
+ *                              start it comes back as the result below
+ *                              (start_failed, exec_errno).
+ *   spawn_pool_wait()          returns c DONE with the program's result;
+ *                              the supervisor waits, holding it, until
+ *   spawn_ack(c)               the caller has recorded the result.
+ *
+ * If we die or release c before spawn_go(), the supervisor exits without
+ * starting anything.  After spawn_go(), if we die or release c before
+ * spawn_ack(), the supervisor lets the program run to its end as usual,
+ * then writes the result to status_path (a temporary name renamed into
+ * place, not fsynced) and exits.  SIGTERM to the supervisor stops the
+ * program as spawn_terminate() does.  So a successor finds every result:
+ * with spawn_status_read() when the supervisor is gone, or by waiting
+ * for it with spawn_pool_adopt() while it lives.  Only a supervisor
+ * killed with SIGKILL (or a crash of the host) loses a result: then
+ * status_path never appears and the result is "lost".
+ */
+
+/*
+ * spawn_go: let the supervisor of c (spawn_pool_start'ed, not yet told)
+ * start the program.  Returns 0, or -1 with the error reported if the
+ * supervisor cannot be told (it is gone: spawn_pool_wait() returns c as
+ * lost).
+ */
+int spawn_go(struct spawn_child *c) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_ack: the caller has recorded the result of the DONE supervised
+ * or adopted child c: let its supervisor exit without writing
+ * status_path, or remove the status_path it read (spawn_status_read,
+ * spawn_pool_adopt).  Never fails; a supervisor already gone has written
+ * status_path, which is then removed.
+ */
+void spawn_ack(struct spawn_child *c);
+
+/*
+ * spawn_status_read: fill in c's results (DONE, from_file set) from the
+ * file at c->status_path that a supervisor wrote.  Returns 1 if read, 0
+ * if there is no such file, -1 if it is unreadable or malformed
+ * (reported).
+ */
+int spawn_status_read(struct spawn_child *c) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_status_encode / spawn_status_decode: the result record that a
+ * supervisor sends or writes (text: a "cascade-status 1" line,
+ * "key=value" lines, the tail's bytes, an "end" line).  decode fills in
+ * c's results and returns 0, or -1 if buf is not one whole record.
+ */
+void spawn_status_encode(const struct spawn_child *c, struct strbuf *out);
+int spawn_status_decode(const char *buf, size_t len, struct spawn_child *c)
+	CASCADE_MUSTCHECK;
+
+/*
+ * spawn_pool_adopt: wait in pool for a supervisor that a dead
+ * predecessor started: c->supervisor is its pid (the caller has checked
+ * that it is still that process), c->status_path where it will write
+ * the result, c->weight the slots it takes.  Returns 1 if it runs (c is
+ * in the pool; spawn_pool_wait() returns it DONE with the result read
+ * from status_path, or lost), 0 if it is gone already (read status_path
+ * instead), -1 with the error reported.
+ */
+int spawn_pool_adopt(struct spawn_pool *pool, struct spawn_child *c)
+	CASCADE_MUSTCHECK;
+
+/*
+ * spawn_pool_detach: for our own exit on an error: leave the supervised
+ * and adopted children of pool running (their supervisors keep their
+ * results for a successor), and stop (as spawn_kill_all) the others.
+ * The pool is empty afterwards.  Children that are DONE and not acked
+ * are unaffected (release them: their supervisors then write their
+ * results).
+ */
+void spawn_pool_detach(struct spawn_pool *pool);
 
 /*
  * spawn_which: where the program name would be found when started with
@@ -380,7 +521,8 @@ bool spawn_which(const char *name, struct strbuf *path);
  * holds every entry of markers (a NULL-terminated list, such as
  * "CASCADE_BUILD_ID=42" and "CASCADE_MISSION=demo", which the runner
  * gives every code), so that a process group id reused by an unrelated
- * program is left alone.  Scans /proc until a pass finds nothing more to
+ * program is left alone.  pgid 0: in any process group (the markers
+ * alone decide).  Scans /proc until a pass finds nothing more to
  * kill (processes forked meanwhile are caught too).  Returns how many
  * processes were killed; processes of other users that we may not
  * signal are reported and left.
