@@ -134,7 +134,7 @@ int runner_fail_build(struct runner *r, const struct sr_build *b,
 		      const char *tail, const struct sr_outcome *o, bool final,
 		      struct runner_counts *cnt) CASCADE_MUSTCHECK;
 int runner_record_output(struct runner *r, const struct sr_build *b,
-			 const char *work_dir, bool foreign_dir,
+			 const char *work_dir, bool remove_dir,
 			 const char *provenance, const char *keywords,
 			 struct runner_counts *cnt) CASCADE_MUSTCHECK;
 int runner_flush(struct runner *r, struct runner_counts *cnt)

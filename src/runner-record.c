@@ -544,13 +544,14 @@ pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
 /*
  * archive a recording build's output: link it into the archive (never
  * replacing a recorded file) and queue it for runner_flush(); RUN builds
- * have nothing to link.  A foreign (dead run's) work directory is removed
- * once recorded.  RUNNER_ENV if the archive refused it (the build stays
- * recording, its output where it is).
+ * have nothing to link.  With remove_dir (a dead run's directory, which
+ * no other build uses), work_dir is removed once recorded.  RUNNER_ENV
+ * if the archive refused it (the build stays recording, its output where
+ * it is).
  */
 int
 runner_record_output(struct runner *r, const struct sr_build *b,
-		     const char *work_dir, bool foreign_dir,
+		     const char *work_dir, bool remove_dir,
 		     const char *provenance, const char *keywords,
 		     struct runner_counts *cnt)
 {
@@ -615,7 +616,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 	pending_fill(r, &p, b, keywords, provenance, &st, size);
 	p.dir = strbuf_detach(&dir, NULL);
 queue:
-	p.work_dir = foreign_dir && work_dir ? xstrdup(work_dir) : NULL;
+	p.work_dir = remove_dir && work_dir ? xstrdup(work_dir) : NULL;
 	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);
 	r->pending[r->n_pending++] = p;
 out:

@@ -254,8 +254,13 @@ record_left(struct runner *r, struct runner_counts *cnt, long *n)
 		if (strcmp(b->status, "recording"))
 			continue;
 		j = recovered_job(r, b);
+		/*
+		 * Its output may already be in the archive and its work
+		 * directory reused by a build that still runs: sweep()
+		 * removes the directory, if nobody needs it.
+		 */
 		rc = runner_record_output(r, b, b->work_dir ? b->work_dir : "",
-					  true, j->provenance, j->keywords, cnt);
+					  false, j->provenance, j->keywords, cnt);
 		j->keep_dir = true; /* the recording owns it until flushed */
 		runner_job_free(r, j);
 		(*n)++;
@@ -407,6 +412,7 @@ runner_recover(struct runner *r, struct runner_counts *cnt)
 		rc = record_left(r, cnt, &left);
 	if (!rc)
 		rc = runner_flush(r, cnt);
+	fault_point("recover-recorded");
 	if (!rc || rc == RUNNER_ENV) {
 		int src = sweep(r, &f);
 
