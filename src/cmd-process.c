@@ -223,8 +223,9 @@ out:
 		lc->builds_failed += (int)(rcnt.failed + rcnt.bad);
 		lc->builds_skipped += (int)pc.uptodate;
 	}
-	if (!req->dryrun && (rcnt.started || rcnt.failed || rcnt.bad ||
-			     rcnt.recovered))
+	/* after a lost database, what was recorded is not known: no sum */
+	if (!req->dryrun && rc != EXIT_DB &&
+	    (rcnt.started || rcnt.failed || rcnt.bad || rcnt.recovered))
 		printf("process%s: %ld builds succeeded, %ld failed, %ld bad, "
 		       "%ld retried in %.2f s (%.1f builds/s)%s%s\n",
 		       req->sample ? " (sample, nothing recorded)" : "",

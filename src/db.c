@@ -358,6 +358,12 @@ db_prepare(struct db *db, const char *name, const char *sql, int nparams)
 }
 
 bool
+db_connected(const struct db *db)
+{
+	return db && db->conn && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+bool
 db_in_transaction(const struct db *db)
 {
 	PGTransactionStatusType t = PQtransactionStatus(db->conn);

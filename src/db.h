@@ -112,6 +112,8 @@ int db_begin(struct db *db) CASCADE_MUSTCHECK;
 int db_commit(struct db *db) CASCADE_MUSTCHECK;
 void db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
+/* db_connected: whether the connection is (as far as we know) still up */
+bool db_connected(const struct db *db);
 
 /* db_last_error: the last failure on db (borrowed, valid until the next call). */
 const struct db_error *db_last_error(const struct db *db);

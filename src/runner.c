@@ -686,7 +686,7 @@ static int
 prepare_next(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 	     struct runner_counts *cnt)
 {
-	while (!r->ready && *next < nb) {
+	while (!r->ready && *next < nb && !r->env_stop) {
 		struct sr_build *x = &b[(*next)++];
 		int rc;
 
@@ -801,6 +801,10 @@ handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 	} else if (!rc) {
 		spawn_ack(&done->child);
 	}
+	/* unrecorded: its supervisor keeps the result, the next run reads
+	 * it, and may need what the code left in its directory */
+	if (rc < 0)
+		done->keep_dir = true;
 	unlink_job(active, done);
 	runner_job_free(r, done);
 	return rc;
