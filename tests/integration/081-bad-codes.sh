@@ -47,6 +47,7 @@ run:
   log_limit_kb: 64
 EOF
 } > "$T/bad.yaml"
+expect_rc 0 "the schema" cascade init
 expect_rc 0 "the mission applies" cascade config apply "$T/bad.yaml"
 printf 'raw 1\n' > "$IN/b_raw_20240301_v1.0.0.dat"
 export CASCADE_TEST_DAEMON=$T/daemon.pid
@@ -166,7 +167,7 @@ else
 	psql -X -q -d postgres -c "CREATE DATABASE $D TEMPLATE template0" >/dev/null
 	rm -rf "$T/data"
 	mkdir -p "$T/data"
-	if ! mount -t tmpfs -o size=4m tmpfs "$T/data"; then
+	if ! mount -t tmpfs -o size=8m tmpfs "$T/data"; then
 		echo "# skipped: cannot mount a tmpfs here"
 	else
 		mkdir -p "$IN"
@@ -175,7 +176,7 @@ else
 		"$CASCADE" config apply "$T/full.yaml" -m "$D" >/dev/null
 		for d in 01 02 03 04; do printf 'raw %s\n' $d > "$IN/b_raw_202403${d}_v1.0.0.dat"; done
 		expect_rc 0 "full disk: the inputs are ingested" "$CASCADE" ingest -m "$D"
-		head -c $((3 * 1024 * 1024)) /dev/zero > "$T/data/filler" 2>/dev/null
+		head -c $((15 * 512 * 1024)) /dev/zero > "$T/data/filler" 2>/dev/null
 		expect_rc 7 "full disk: the run exits 7" "$CASCADE" process -m "$D"
 		contains "full disk: it says why" "$err" "is full"
 		equals "full disk: nothing is bad or failed" "$(psql -X -A -t -d "$D" -c "SELECT count(*) FROM build WHERE status IN ('bad', 'failed')")|$(psql -X -A -t -d "$D" -c "SELECT count(*) FROM failure")" "0|0"
