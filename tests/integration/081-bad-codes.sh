@@ -89,8 +89,10 @@ contains "and stdin at end of file" "$fdsout" "stdin: eof"
 tail_=$(sql "SELECT stderr_tail FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = 'bigerr' LIMIT 1")
 contains "a failure keeps the end of a long stderr" "$tail_" "error line 100:"
 [ "${#tail_}" -le 2000 ] && pass "and at most 2000 bytes of it (${#tail_})" || fail "and at most 2000 bytes of it" "${#tail_}"
-equals "no supervisor is left running" "$(pgrep -c -f '^cascade-sup' || true)" 0
-ps -eo comm= | grep -q '^cascade-sup' && fail "no cascade-sup process is left" || pass "no cascade-sup process is left"
+# every supervisor ends (pidwait waits on pidfds; it gives up only if
+# one hangs)
+timeout 60 pidwait -x cascade-sup
+equals "no supervisor is left running" "$?" 0
 
 # The database goes away (its session killed) while codes run, and the
 # flag is cleared by force: the controller exits 4, its codes end under
