@@ -141,6 +141,9 @@ FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_O)/obj/%.o,$(LIB_SRC)) \
 fuzz: $(patsubst %,$(FUZZ_O)/fuzz-%,$(FUZZ_TARGETS))
 	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_O) $(FUZZ_TARGETS)
 
+# built by pattern rules only: without this make deletes them after use
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
 $(FUZZ_O)/.dir:
 	@mkdir -p $(FUZZ_O)/obj
 	@touch $@

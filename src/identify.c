@@ -277,7 +277,8 @@ identify_parse_output(const char *text, size_t len,
 				      "utc_start_time");
 		return -1;
 	}
-	strbuf_add(&o->keywords, kw->value, kw->vlen);
+	if (kw->no)
+		strbuf_add(&o->keywords, kw->value, kw->vlen);
 	return 0;
 }
 
