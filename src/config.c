@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -42,8 +43,6 @@
 
 /* Deeper than any mission file needs; bounds every recursion below. */
 #define MAX_DEPTH 32
-/* A mission file is a few hundred lines; refuse to slurp anything huge. */
-#define MAX_FILE_SIZE (16 * 1024 * 1024)
 /* No key table has more keys than this. */
 #define MAX_KEYS 16
 /* The stop_date of a code that has none. */
@@ -1652,6 +1651,20 @@ resolve_satellites(struct loader *ld)
 
 static int validate(const struct config *cfg, int *nerr);
 
+/* report that name is over CONFIG_MAX_FILE_SIZE: size bytes, 0 unknown */
+static void
+too_large(const char *name, uintmax_t size)
+{
+	if (size)
+		error("configuration file \"%s\" is too large: %ju bytes, "
+		      "the limit is %d bytes (16 MiB)",
+		      name, size, CONFIG_MAX_FILE_SIZE);
+	else
+		error("configuration file \"%s\" is too large: more than %d "
+		      "bytes, the limit is %d bytes (16 MiB)",
+		      name, CONFIG_MAX_FILE_SIZE, CONFIG_MAX_FILE_SIZE);
+}
+
 /* load: the common part of config_load_file/string; base is absolute. */
 static int
 load(const char *name, const char *text, size_t len, const char *base,
@@ -1662,6 +1675,11 @@ load(const char *name, const char *text, size_t len, const char *base,
 	struct ynode *root = NULL;
 
 	*out = NULL;
+	if (len > CONFIG_MAX_FILE_SIZE) {
+		too_large(name, len);
+		free(cfg);
+		return -1;
+	}
 	cfg->path = xstrdup(name);
 	memset(&ld, 0, sizeof(ld));
 	ld.file = cfg->path;
@@ -1722,6 +1740,7 @@ config_load_file(const char *path, struct config **out)
 	struct strbuf text = STRBUF_INIT;
 	char *dir = NULL, *base = NULL;
 	const char *slash;
+	struct stat st;
 	FILE *fp;
 	int rc = -1;
 
@@ -1730,16 +1749,21 @@ config_load_file(const char *path, struct config **out)
 	if (!fp)
 		return error("could not open configuration file \"%s\": %s",
 			     path, strerror(errno));
+	/* a regular file's size is known: refuse before reading any */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > CONFIG_MAX_FILE_SIZE) {
+		too_large(path, (uintmax_t)st.st_size);
+		goto out;
+	}
 	for (;;) {
 		size_t n;
 
 		strbuf_grow(&text, 8192);
 		n = fread(text.buf + text.len, 1, 8192, fp);
 		strbuf_setlen(&text, text.len + n);
-		if (text.len > MAX_FILE_SIZE) {
-			error("configuration file \"%s\" is larger than %d "
-			      "bytes",
-			      path, MAX_FILE_SIZE);
+		/* a pipe or a growing file: stop reading at the limit */
+		if (text.len > CONFIG_MAX_FILE_SIZE) {
+			too_large(path, 0);
 			goto out;
 		}
 		if (n < 8192)
@@ -2504,11 +2528,61 @@ write_process(struct writer *w, const struct config_process *p)
 	map_end(w);
 }
 
+/*
+ * The instruments of each satellite, in the order of cfg->instruments,
+ * found in one pass over them (comparing every satellite with every
+ * instrument made 50,000 satellites take seconds to export).  Returns
+ * next (free it): next[n_instruments + i] is the first instrument of
+ * the satellite named as satellites[i], next[j] the one after
+ * instrument j, SIZE_MAX the end.  A satellite named twice (validation
+ * refuses that) has the instruments under both.
+ */
+static size_t *
+instruments_by_satellite(const struct config *cfg)
+{
+	size_t ni = cfg->n_instruments;
+	size_t *next = xcalloc(ni + cfg->n_satellites + 1, sizeof(*next));
+	size_t *last = xcalloc(cfg->n_satellites + 1, sizeof(*last));
+	struct nameidx sats;
+
+	nameidx_init(&sats, cfg->n_satellites);
+	for (size_t i = 0; i < cfg->n_satellites; i++) {
+		next[ni + i] = SIZE_MAX;
+		if (cfg->satellites[i].name)
+			nameidx_put(&sats, cfg->satellites[i].name, NULL, i);
+	}
+	for (size_t j = 0; j < ni; j++) {
+		const struct config_instrument *in = &cfg->instruments[j];
+		size_t k = in->name ? nameidx_get(&sats, in->satellite, NULL)
+				    : SIZE_MAX;
+
+		next[j] = SIZE_MAX;
+		if (k == SIZE_MAX)
+			continue;
+		if (next[ni + k] == SIZE_MAX)
+			next[ni + k] = j;
+		else
+			next[last[k]] = j;
+		last[k] = j;
+	}
+	/* a name given twice: the later ones share the first one's list */
+	for (size_t i = 0; i < cfg->n_satellites; i++) {
+		size_t k = nameidx_get(&sats, cfg->satellites[i].name, NULL);
+
+		if (k != SIZE_MAX && k != i)
+			next[ni + i] = next[ni + k];
+	}
+	nameidx_release(&sats);
+	free(last);
+	return next;
+}
+
 static void
 write_config(struct writer *w, const struct config *cfg)
 {
 	const struct config_mission *m = &cfg->mission;
 	const struct config_run *r = &cfg->run;
+	size_t *next = instruments_by_satellite(cfg);
 
 	str(w, "mission");
 	map_start(w);
@@ -2522,23 +2596,17 @@ write_config(struct writer *w, const struct config *cfg)
 
 	seq_start(w, "satellites", false);
 	for (size_t i = 0; i < cfg->n_satellites; i++) {
-		const char *sat = cfg->satellites[i].name;
-
 		map_start(w);
-		kv_str(w, "name", sat);
+		kv_str(w, "name", cfg->satellites[i].name);
 		seq_start(w, "instruments", true);
-		for (size_t j = 0; sat && j < cfg->n_instruments; j++) {
-			const struct config_instrument *in =
-				&cfg->instruments[j];
-
-			if (in->satellite && in->name &&
-			    !strcmp(in->satellite, sat))
-				str(w, in->name);
-		}
+		for (size_t j = next[cfg->n_instruments + i]; j != SIZE_MAX;
+		     j = next[j])
+			str(w, cfg->instruments[j].name);
 		seq_end(w);
 		map_end(w);
 	}
 	seq_end(w);
+	free(next);
 
 	seq_start(w, "products", false);
 	for (size_t i = 0; i < cfg->n_products; i++)

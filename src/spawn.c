@@ -270,6 +270,7 @@ reset_results(struct spawn_child *c)
 	c->start_failed = false;
 	c->exec_errno = 0;
 	c->leftovers = 0;
+	c->output_overflow = false;
 	c->wall_us = 0;
 	memset(&c->rusage, 0, sizeof(c->rusage));
 	c->ended_at_us = 0;
@@ -1174,10 +1175,14 @@ spawn_run_capture(struct spawn_child *c, struct strbuf *out, size_t max)
 	} else {
 		kill_and_reap(c);
 	}
-	if (rr == READ_TOO_BIG)
-		error("output of \"%s\" exceeds %zu bytes", c->args.v[0], max);
-	else if (rr != READ_ERROR)
+	if (rr == READ_TOO_BIG) {
+		/* a result, not our error: the caller says what it means */
+		c->output_overflow = true;
+		strbuf_setlen(out, base);
 		ret = 0;
+	} else if (rr != READ_ERROR) {
+		ret = 0;
+	}
 
 out:
 	if (ret < 0)
@@ -1232,6 +1237,8 @@ spawn_describe(const struct spawn_child *c, struct strbuf *sb)
 		strbuf_addf(sb, " after timing out (%d ms)", c->timeout_ms);
 	else if (c->terminated)
 		strbuf_addstr(sb, " after being asked to stop");
+	else if (c->output_overflow)
+		strbuf_addstr(sb, " after its output exceeded the limit");
 	if (c->leftovers)
 		strbuf_addf(sb,
 			    "; %u leftover process(es) in its group were "

@@ -193,6 +193,12 @@ struct spawn_child {
 	 * dying of the SIGTERM.
 	 */
 	unsigned leftovers;
+	/*
+	 * spawn_run_capture() only: its output exceeded the limit, so its
+	 * group was killed (unless it had already exited) and the output
+	 * dropped.
+	 */
+	bool output_overflow;
 	/* Wall time from fork to reaping, in microseconds. */
 	int64_t wall_us;
 	/* Its resource usage from wait4(): CPU times, ru_maxrss in KiB. */
@@ -297,10 +303,12 @@ void spawn_terminate(struct spawn_child *c);
  * max bytes (0: SPAWN_CAPTURE_MAX).  stderr goes to c->err_fd: with the
  * default SPAWN_FD_OUT it is captured as well; set -1 for /dev/null.
  * c->out_fd is ignored; the timeout applies.  Returns 0 once the child
- * has been reaped (look at the results: exit code, signal, timed_out),
- * -1 with the error reported if it could not be started or waited for,
- * or if the output exceeded max bytes (the group is then killed and
- * reaped).  On -1, out is restored to its length on entry.
+ * has been reaped (look at the results: output_overflow first, then
+ * exit code, signal, timed_out), or -1 with the error reported if it
+ * could not be started or waited for.  Output over max bytes is a
+ * result, not an error: the group is killed with SIGKILL and reaped,
+ * output_overflow is set and nothing is reported.  On -1 and on
+ * overflow, out is restored to its length on entry.
  */
 int spawn_run_capture(struct spawn_child *c, struct strbuf *out, size_t max)
 	CASCADE_MUSTCHECK;
