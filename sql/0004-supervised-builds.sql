@@ -30,3 +30,10 @@ ALTER TABLE build ADD COLUMN recorded_at timestamptz;
 
 ALTER TABLE mission ADD COLUMN log_limit_kb integer NOT NULL DEFAULT 2048
                         CHECK (log_limit_kb >= 0);
+
+-- the supervisor of a run (logging.supervisor_pid/_start, cleared when it
+-- has nothing left): where a successor finds the codes a dead run left
+ALTER TABLE logging ADD COLUMN supervisor_pid integer,
+                    ADD COLUMN supervisor_start bigint;
+CREATE INDEX logging_supervisor ON logging (hostname)
+    WHERE supervisor_pid IS NOT NULL;

@@ -89,8 +89,15 @@ struct runner {
 	bool dirs_made; /* logs and status directories exist */
 	/* the next build, prepared while codes run (see prepare_next) */
 	struct job *ready;
-	/* builds a dead controller left running under live supervisors */
-	struct job *adopted;
+	/* the slots, for the whole run: its supervisor lives as long */
+	struct spawn_pool pool;
+	/* the jobs in the pool (started, or adopted from a dead run) */
+	struct job *active;
+	/* our supervisor as recorded in our logging row (0: none yet) */
+	pid_t sup_pid;
+	int64_t sup_start;
+	/* children let go while they ran (an error exit) */
+	bool detached;
 	/* what recovery fetched (running and recording builds) */
 	struct sr_build *open;
 	size_t n_open;

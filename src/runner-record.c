@@ -258,6 +258,11 @@ check_output(struct runner *r, struct job *j, const char **kind,
 	*kind = NULL;
 	if (!b->output_product)
 		return 0;
+	if (!j->work_dir) {
+		strbuf_addstr(why, "exited 0, but where it ran is not known");
+		*kind = "no-output";
+		return 0;
+	}
 	strbuf_addf(&out, "%s/%s", j->work_dir, b->output_filename);
 	if (lstat(out.buf, &st) != 0 || !S_ISREG(st.st_mode)) {
 		/* what did it write instead? */

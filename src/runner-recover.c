@@ -2,26 +2,35 @@
  * runner-recover.c - what a dead controller left, taken over at the
  * start of a processing run (we hold the processing flag).
  *
- * A build the dead run left running on this host ran under a supervisor
- * (spawn.h: Supervision) that outlives its controller:
+ * A dead run's codes ran under its supervisor (spawn.h: Supervision),
+ * which outlives it.  Recovery first attaches to every supervisor of a
+ * dead run on this host that is still alive (found by the pid and start
+ * time in the run's logging row, or in its builds' rows) and learns what
+ * each runs and what results it holds; only then does it read the status
+ * files the others wrote before they exited (a supervisor writes one
+ * only while no one is attached, so nothing falls between the two).
+ * Then, for every build the dead run left running on this host:
  *
- *   supervisor alive   adopted: runner_run() waits for it in its pool
- *                      and records its result as its own;
- *   supervisor ended   its result is in the build's status file: it is
+ *   still running      adopted: this run waits for it as for its own and
+ *                      records its result; the code is never stopped or
+ *                      restarted;
+ *   ended              its result (held, or in its status file) is
  *                      recorded now, as if the code had just ended;
- *   supervisor dead    killed by someone (or the host went down) with
- *                      its code: what the code left in the process table
- *                      (grandchildren carrying its CASCADE_BUILD_ID) is
- *                      killed, and the build queued again with the
- *                      attempt it was on given back.
+ *   neither            its supervisor died with it (killed, or the host
+ *                      went down): what the code left in the process
+ *                      table (processes carrying its CASCADE_BUILD_ID and
+ *                      CASCADE_MISSION) is killed, and the build queued
+ *                      again with the attempt it was on given back.
  *
- * A build left running on another host is queued again (we cannot see
- * it there).  Then the poison rule runs (store_recover) before anything
- * is recorded, so that a controller that dies while recording counts
- * too; builds left recording are archived and recorded; work
- * directories and status files that nobody needs any more are removed.
- * Every step is idempotent: a run killed while recovering is recovered
- * by the next.
+ * A build still queued whose next attempt a supervisor runs or ended (the
+ * dead run sent it and died before recording the start) is taken as
+ * started.  A build running on another host is queued again (this host
+ * cannot see it).  Then the poison rule runs (store_recover) before
+ * anything is recorded, so that a controller that dies while recording
+ * counts too; builds left recording are archived and recorded; work
+ * directories and status files that nobody needs are removed.  Every
+ * step is idempotent: a run killed while recovering is recovered by the
+ * next.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,11 +51,16 @@
 
 /* what recovery found, by build id */
 struct found {
-	int64_t *live, *kept, *dead;
-	size_t n_live, n_kept, n_dead;
-	size_t a_live, a_kept, a_dead;
-	struct job *kept_jobs; /* ended: the result read */
+	int64_t *live, *kept, *dead, *started;
+	size_t n_live, n_kept, n_dead, n_started;
+	size_t a_live, a_kept, a_dead, a_started;
+	struct strvec started_dir, started_log; /* where they ran */
+	struct job *kept_jobs; /* ended: the result known */
+	struct job *live_jobs; /* running under an attached supervisor */
+	struct spawn_held *held; /* all that attached supervisors have */
+	size_t n_held, a_held;
 	long orphans;
+	long attached;
 };
 
 static void
@@ -56,9 +70,83 @@ push_id(int64_t **v, size_t *n, size_t *alloc, int64_t id)
 	(*v)[(*n)++] = id;
 }
 
+static bool
+has_id(const int64_t *v, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == id)
+			return true;
+	return false;
+}
+
+/* the build id and attempt of a status path (key), or false */
+static bool
+key_build(const char *key, int64_t *id, int *attempt)
+{
+	const char *base = strrchr(key, '/');
+	long long i;
+
+	return sscanf(base ? base + 1 : key, "build-%lld.%d", &i, attempt) ==
+		       2 &&
+	       (*id = i) > 0;
+}
+
+/* the held entry of key, or NULL */
+static struct spawn_held *
+held_of(struct found *f, const char *key)
+{
+	for (size_t i = 0; i < f->n_held; i++)
+		if (f->held[i].key && !strcmp(f->held[i].key, key))
+			return &f->held[i];
+	return NULL;
+}
+
+/*
+ * Attach to the live supervisors of dead runs on this host: those of
+ * the runs' logging rows, and those the open builds name.
+ */
+static int
+attach_all(struct runner *r, struct found *f)
+{
+	struct sr_supervisor *s = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_supervisors_left(r->db, r->opt.run_id, r->host.buf,
+					 &s, &n)))
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct spawn_held *h = NULL;
+		size_t nh = 0;
+		int ar = 0;
+
+		if (sysinfo_process_liveness((pid_t)s[i].pid, s[i].start,
+					     s[i].boot_id) == SYSINFO_ALIVE)
+			ar = spawn_pool_attach(&r->pool, (pid_t)s[i].pid,
+					       s[i].start, &h, &nh);
+		if (ar < 0) {
+			rc = -1;
+			break;
+		}
+		if (ar == 1)
+			f->attached++;
+		for (size_t k = 0; k < nh; k++) {
+			ALLOC_GROW(f->held, f->n_held + 1, f->a_held);
+			f->held[f->n_held++] = h[k];
+		}
+		free(h);
+		/* gone, or attached now: its row has served */
+		if (ar == 0 && s[i].logging_id &&
+		    (rc = store_run_supervisor(r->db, s[i].logging_id, 0, -1)))
+			break;
+	}
+	store_sr_supervisors_free(s, n);
+	return rc;
+}
+
 /* a job for a build a dead run left, with its command line rebuilt */
 static struct job *
-recovered_job(struct runner *r, struct sr_build *b)
+recovered_job(struct runner *r, struct sr_build *b, int attempt)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
 	struct strvec argv = STRVEC_INIT;
@@ -68,9 +156,10 @@ recovered_job(struct runner *r, struct sr_build *b)
 	j->b = b;
 	j->log_fd = -1;
 	spawn_child_init(&j->child);
-	runner_job_paths(r, b->id, b->attempt, &unused, &j->status_path);
-	free(unused);
-	j->log_path = b->log_path ? xstrdup(b->log_path) : NULL;
+	runner_job_paths(r, b->id, attempt, &unused, &j->status_path);
+	j->log_path = b->log_path ? xstrdup(b->log_path) : unused;
+	if (b->log_path)
+		free(unused);
 	j->work_dir = b->work_dir ? xstrdup(b->work_dir) : NULL;
 	j->foreign_dir = true;
 	if (runner_build_argv(r, b, j->work_dir ? j->work_dir : "", &argv,
@@ -84,8 +173,6 @@ recovered_job(struct runner *r, struct sr_build *b)
 	j->provenance = strbuf_detach(&prov, NULL);
 	j->keywords = kw ? kw : xstrdup("");
 	j->child.status_path = j->status_path;
-	j->child.supervisor = b->supervisor_pid;
-	j->child.supervisor_start = b->supervisor_start;
 	j->child.weight = b->cpu > 0 ? (unsigned)b->cpu : 1;
 	j->child.data = j;
 	strvec_clear(&argv);
@@ -111,32 +198,92 @@ kill_orphans(const struct runner *r, const struct sr_build *b)
 	return n;
 }
 
-/* sort one running build into live, kept or dead */
-static int
-classify(struct runner *r, struct sr_build *b, struct found *f)
+/*
+ * where a build ran that the dead run sent and did not record (its row
+ * does not say): as its supervisor says; a started build is marked so
+ */
+static void
+where_it_ran(struct found *f, struct job *j, bool started)
 {
-	struct job *j;
-	int rr;
+	const char *dir = j->child.ran_dir.buf, *log = j->child.ran_log.buf;
 
-	if (strcmp(b->hostname, r->host.buf)) {
-		push_id(&f->dead, &f->n_dead, &f->a_dead, b->id);
-		return 0;
+	if (!j->work_dir && *dir)
+		j->work_dir = xstrdup(dir);
+	if (!j->b->log_path && *log) {
+		free(j->log_path);
+		j->log_path = xstrdup(log);
 	}
-	j = recovered_job(r, b);
-	if (b->supervisor_pid > 0 &&
-	    sysinfo_process_liveness((pid_t)b->supervisor_pid,
-				     b->supervisor_start,
-				     b->boot_id) == SYSINFO_ALIVE) {
+	if (!started)
+		return;
+	push_id(&f->started, &f->n_started, &f->a_started, j->b->id);
+	strvec_push(&f->started_dir, j->work_dir ? j->work_dir : "");
+	strvec_push(&f->started_log, j->log_path ? j->log_path : "");
+}
+
+/*
+ * a build an attached supervisor has: adopted into the pool (running)
+ * or with its result (ended)
+ */
+static void
+take_held(struct runner *r, struct found *f, struct sr_build *b,
+	  struct spawn_held *h, int attempt, bool started)
+{
+	struct job *j = recovered_job(r, b, attempt);
+	int ar;
+
+	free(h->key);
+	h->key = NULL;
+	ar = spawn_pool_adopt(&r->pool, &j->child);
+	where_it_ran(f, j, started);
+	if (ar == 1) {
 		push_id(&f->live, &f->n_live, &f->a_live, b->id);
-		j->next_active = r->adopted;
-		r->adopted = j;
-		return 0;
-	}
-	rr = spawn_status_read(&j->child);
-	if (rr == 1) {
+		j->next_active = f->live_jobs;
+		f->live_jobs = j;
+	} else {
+		/* ended (2), or not there after all (0: lost) */
+		if (ar == 0)
+			j->child.lost = true, j->child.state = SPAWN_STATE_DONE;
 		push_id(&f->kept, &f->n_kept, &f->a_kept, b->id);
 		j->next_active = f->kept_jobs;
 		f->kept_jobs = j;
+	}
+}
+
+/* sort one open build into live, kept, dead or (queued) started */
+static int
+classify(struct runner *r, struct sr_build *b, struct found *f)
+{
+	bool queued = !strcmp(b->status, "queued");
+	int attempt = queued ? b->attempt + 1 : b->attempt;
+	struct spawn_held *h;
+	struct job *j;
+	char *key = NULL, *log = NULL;
+	int rr;
+
+	if (!queued && strcmp(b->hostname, r->host.buf)) {
+		push_id(&f->dead, &f->n_dead, &f->a_dead, b->id);
+		return 0;
+	}
+	runner_job_paths(r, b->id, attempt, &log, &key);
+	h = held_of(f, key);
+	free(log);
+	free(key);
+	if (h) {
+		take_held(r, f, b, h, attempt, queued);
+		return 0;
+	}
+	j = recovered_job(r, b, attempt);
+	rr = spawn_status_read(&j->child);
+	if (rr == 1) {
+		where_it_ran(f, j, queued);
+		push_id(&f->kept, &f->n_kept, &f->a_kept, b->id);
+		j->next_active = f->kept_jobs;
+		f->kept_jobs = j;
+		return 0;
+	}
+	if (queued) {
+		/* only a status file's id brought it here: not its attempt */
+		runner_job_free(r, j);
 		return 0;
 	}
 	/* no result (or a torn one, reported): the code died with it */
@@ -146,45 +293,50 @@ classify(struct runner *r, struct sr_build *b, struct found *f)
 	return 0;
 }
 
-static struct sr_build *
-find_build(struct sr_build *b, size_t n, int64_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (b[i].id == id)
-			return &b[i];
-	return NULL;
-}
-
 /* drop the jobs of list whose builds are not running in nb any more */
 static void
-repoint(struct runner *r, struct job **list, struct sr_build *nb, size_t n)
+repoint(struct runner *r, struct job **list, struct sr_build *nb, size_t n,
+	bool stop)
 {
 	for (struct job **p = list; *p;) {
 		struct job *j = *p;
-		struct sr_build *x = find_build(nb, n, j->b->id);
+		struct sr_build *x = NULL;
 
+		for (size_t i = 0; i < n && !x; i++)
+			if (nb[i].id == j->b->id)
+				x = &nb[i];
 		if (x && !strcmp(x->status, "running")) {
 			j->b = x;
 			p = &j->next_active;
 			continue;
 		}
+		/*
+		 * Cancelled with a poisoned batch: a result is dropped; a
+		 * code still running is stopped, and waited for as ours
+		 * (its end is not recorded).
+		 */
 		*p = j->next_active;
-		spawn_ack(&j->child); /* a cancelled build's result goes */
+		if (stop) {
+			spawn_terminate(&j->child);
+			j->next_active = r->active;
+			r->active = j;
+			continue;
+		}
+		spawn_ack(&j->child);
 		runner_job_free(r, j);
 	}
 }
 
 /*
  * the builds after store_recover: jobs point into the new array; those
- * no longer running (cancelled with a poisoned batch) are dropped, and
- * their results with them
+ * no longer running (cancelled with a poisoned batch) are dropped
  */
 static int
-refetch(struct runner *r, struct job **kept)
+refetch(struct runner *r, struct found *f)
 {
 	struct sr_build *nb = NULL;
 	size_t n = 0;
-	int rc = store_builds_open(r->db, &nb, &n);
+	int rc = store_builds_open(r->db, NULL, 0, &nb, &n);
 
 	if (rc) {
 		store_sr_builds_free(nb, n);
@@ -193,11 +345,19 @@ refetch(struct runner *r, struct job **kept)
 	/* as when queued: the attempt runner_fail_build counts is this one */
 	for (size_t i = 0; i < n; i++)
 		nb[i].attempt = nb[i].attempt > 0 ? nb[i].attempt - 1 : 0;
-	repoint(r, kept, nb, n);
-	repoint(r, &r->adopted, nb, n);
+	repoint(r, &f->kept_jobs, nb, n, false);
+	repoint(r, &f->live_jobs, nb, n, true);
 	store_sr_builds_free(r->open, r->n_open);
 	r->open = nb;
 	r->n_open = n;
+	/* the live ones are this run's active jobs now */
+	while (f->live_jobs) {
+		struct job *j = f->live_jobs;
+
+		f->live_jobs = j->next_active;
+		j->next_active = r->active;
+		r->active = j;
+	}
 	return 0;
 }
 
@@ -253,7 +413,7 @@ record_left(struct runner *r, struct runner_counts *cnt, long *n)
 
 		if (strcmp(b->status, "recording"))
 			continue;
-		j = recovered_job(r, b);
+		j = recovered_job(r, b, b->attempt + 1);
 		/*
 		 * Its output may already be in the archive and its work
 		 * directory reused by a build that still runs: sweep()
@@ -270,66 +430,73 @@ record_left(struct runner *r, struct runner_counts *cnt, long *n)
 	return rc;
 }
 
-/*
- * remove the work directories and status files no build needs any more:
- * all but those of builds still running (adopted) or recording
- */
-static int
-sweep(struct runner *r, const struct found *f)
+/* remove everything in dir whose path keep() does not want kept */
+static void
+sweep_dir(const char *dir, bool (*keep)(const char *path, void *data),
+	  void *data)
 {
-	struct strvec keep = STRVEC_INIT;
 	struct strbuf path = STRBUF_INIT;
 	struct dirent *de;
-	DIR *d;
-	int rc;
+	DIR *d = opendir(dir);
 
-	if ((rc = store_open_dirs(r->db, &keep)))
-		return rc;
-	strbuf_addf(&path, "%s/.cascade/work", r->m->rootdir);
-	d = opendir(path.buf);
+	strbuf_addstr(&path, dir);
 	while (d && (de = readdir(d))) {
 		size_t len = path.len;
-		bool needed = false;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		strbuf_addf(&path, "/%s", de->d_name);
-		/* the same directory, however its path was spelt */
-		for (size_t i = 0; i < keep.nr && !needed; i++) {
-			struct stat a, k;
-
-			needed = lstat(path.buf, &a) == 0 &&
-				 stat(keep.v[i], &k) == 0 &&
-				 a.st_dev == k.st_dev && a.st_ino == k.st_ino;
-		}
-		if (!needed)
+		if (!keep(path.buf, data))
 			fsutil_remove_tree(path.buf);
 		strbuf_setlen(&path, len);
 	}
 	if (d)
 		closedir(d);
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/.cascade/status", r->m->rootdir);
-	d = opendir(path.buf);
-	while (d && (de = readdir(d))) {
-		size_t len = path.len;
-		long long id = 0;
-		bool live = false;
-
-		if (de->d_name[0] == '.' ||
-		    sscanf(de->d_name, "build-%lld.", &id) != 1)
-			continue;
-		for (size_t i = 0; i < f->n_live && !live; i++)
-			live = f->live[i] == (int64_t)id;
-		strbuf_addf(&path, "/%s", de->d_name);
-		if (!live && unlink(path.buf) < 0 && errno != ENOENT)
-			log_warning("could not remove \"%s\": %s", path.buf,
-				    strerror(errno));
-		strbuf_setlen(&path, len);
-	}
-	if (d)
-		closedir(d);
 	strbuf_release(&path);
+}
+
+/* a work directory a running or recording build needs (however spelt) */
+static bool
+keep_work(const char *path, void *data)
+{
+	const struct strvec *keep = data;
+	struct stat a, k;
+
+	for (size_t i = 0; i < keep->nr; i++)
+		if (lstat(path, &a) == 0 && stat(keep->v[i], &k) == 0 &&
+		    a.st_dev == k.st_dev && a.st_ino == k.st_ino)
+			return true;
+	return false;
+}
+
+/* a status file of a build still running under an attached supervisor */
+static bool
+keep_status(const char *path, void *data)
+{
+	const struct found *f = data;
+	const char *base = strrchr(path, '/');
+	long long id = 0;
+
+	return base && sscanf(base + 1, "build-%lld.", &id) == 1 &&
+	       has_id(f->live, f->n_live, (int64_t)id);
+}
+
+/* remove the work directories and status files nobody needs any more */
+static int
+sweep(struct runner *r, struct found *f)
+{
+	struct strvec keep = STRVEC_INIT;
+	struct strbuf dir = STRBUF_INIT;
+	int rc;
+
+	if ((rc = store_open_dirs(r->db, &keep)))
+		return rc;
+	strbuf_addf(&dir, "%s/.cascade/work", r->m->rootdir);
+	sweep_dir(dir.buf, keep_work, &keep);
+	strbuf_reset(&dir);
+	strbuf_addf(&dir, "%s/.cascade/status", r->m->rootdir);
+	sweep_dir(dir.buf, keep_status, f);
+	strbuf_release(&dir);
 	strvec_clear(&keep);
 	return 0;
 }
@@ -343,9 +510,19 @@ found_release(struct runner *r, struct found *f)
 		f->kept_jobs = j->next_active;
 		runner_job_free(r, j);
 	}
+	while (f->live_jobs) {
+		struct job *j = f->live_jobs;
+
+		f->live_jobs = j->next_active;
+		runner_job_free(r, j);
+	}
+	spawn_held_free(f->held, f->n_held);
+	strvec_clear(&f->started_dir);
+	strvec_clear(&f->started_log);
 	free(f->live);
 	free(f->kept);
 	free(f->dead);
+	free(f->started);
 }
 
 static void
@@ -375,22 +552,86 @@ report(const struct found *f, long requeued, long recorded, long left,
 	}
 }
 
+/* the ids of the builds that attached supervisors have */
+static void
+held_ids(const struct found *f, int64_t **ids, size_t *n)
+{
+	size_t alloc = 0;
+
+	*ids = NULL;
+	*n = 0;
+	for (size_t i = 0; i < f->n_held; i++) {
+		int64_t id;
+		int attempt;
+
+		if (f->held[i].key && key_build(f->held[i].key, &id, &attempt))
+			push_id(ids, n, &alloc, id);
+	}
+}
+
+/* the build ids the status files name (read after attaching) */
+static void
+status_ids(const struct runner *r, int64_t **ids, size_t *n, size_t *alloc)
+{
+	struct strbuf dir = STRBUF_INIT;
+	struct dirent *de;
+	DIR *d;
+
+	strbuf_addf(&dir, "%s/.cascade/status", r->m->rootdir);
+	d = opendir(dir.buf);
+	while (d && (de = readdir(d))) {
+		int64_t id;
+		int attempt;
+
+		if (de->d_name[0] != '.' && key_build(de->d_name, &id, &attempt))
+			push_id(ids, n, alloc, id);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+}
+
+/* find what the dead run left and sort it; drop what is nobody's */
+static int
+find_left(struct runner *r, struct found *f)
+{
+	int64_t *ids;
+	size_t nids, alloc;
+	int rc;
+
+	if ((rc = runner_make_dirs(r)) || (rc = attach_all(r, f)))
+		return rc;
+	/*
+	 * Builds still queued that a supervisor has, or whose result a
+	 * status file holds: a dead run sent them and died before it
+	 * recorded the start.
+	 */
+	held_ids(f, &ids, &nids);
+	alloc = nids;
+	status_ids(r, &ids, &nids, &alloc);
+	rc = store_builds_open(r->db, ids, nids, &r->open, &r->n_open);
+	free(ids);
+	if (!rc)
+		rc = runner_prefetch_inputs(r, r->open, r->n_open);
+	for (size_t i = 0; !rc && i < r->n_open; i++)
+		if (strcmp(r->open[i].status, "recording"))
+			rc = classify(r, &r->open[i], f);
+	for (size_t i = 0; i < f->n_held; i++)
+		if (f->held[i].key) /* a key no build claims */
+			spawn_pool_drop(&r->pool, f->held[i].key);
+	return rc;
+}
+
 int
 runner_recover(struct runner *r, struct runner_counts *cnt)
 {
-	struct found f = {0};
+	struct found f = {.started_dir = STRVEC_INIT,
+			  .started_log = STRVEC_INIT};
 	struct sr_recovery rv = {0};
 	long poisoned = 0, cancelled = 0, requeued = 0, recorded = 0, left = 0;
 	int rc;
 
-	if ((rc = store_builds_open(r->db, &r->open, &r->n_open)) ||
-	    (rc = runner_prefetch_inputs(r, r->open, r->n_open)) ||
-	    (rc = runner_make_dirs(r)))
-		goto out;
-	for (size_t i = 0; !rc && i < r->n_open; i++)
-		if (!strcmp(r->open[i].status, "running"))
-			rc = classify(r, &r->open[i], &f);
-	if (rc)
+	if ((rc = find_left(r, &f)))
 		goto out;
 	rv.run_id = r->opt.run_id;
 	rv.bad_after = r->opt.bad_after > 3 ? r->opt.bad_after : 3;
@@ -400,11 +641,16 @@ runner_recover(struct runner *r, struct runner_counts *cnt)
 	rv.n_kept = f.n_kept;
 	rv.dead = f.dead;
 	rv.n_dead = f.n_dead;
+	rv.started = f.started;
+	rv.n_started = f.n_started;
+	rv.started_dir = f.started_dir.v;
+	rv.started_log = f.started_log.v;
+	rv.host = r->host.buf;
 	if ((rc = store_recover(r->db, &rv, &poisoned, &cancelled,
 				&requeued)))
 		goto out;
 	fault_point("recover-decided");
-	if ((rc = refetch(r, &f.kept_jobs)))
+	if ((rc = refetch(r, &f)))
 		goto out;
 	rc = record_kept(r, f.kept_jobs, cnt, &recorded);
 	f.kept_jobs = NULL;

@@ -58,6 +58,8 @@ runner_new(struct db *db, const struct store_mission *m,
 	strbuf_init(&r->host, 0);
 	strvec_init(&r->free_dirs);
 	sysinfo_hostname(&r->host);
+	spawn_pool_init(&r->pool, opt->slots > 0 ? (unsigned)opt->slots : 1);
+	r->pool.wake_fd = opt->wake_fd;
 	if (catalog_load(db, m, &r->cat)) {
 		runner_free(r);
 		return -1;
@@ -71,14 +73,28 @@ runner_free(struct runner *r)
 {
 	if (!r)
 		return;
-	/* adopted builds not waited for: their supervisors keep results */
-	while (r->adopted) {
-		struct job *j = r->adopted;
+	/*
+	 * Codes still running (an error exit) run on under their
+	 * supervisors, which keep their results for the next run; a
+	 * supervisor with nothing left is no one's any more.
+	 */
+	if (r->active)
+		spawn_pool_detach(&r->pool);
+	while (r->active) {
+		struct job *j = r->active;
 
-		r->adopted = j->next_active;
+		r->active = j->next_active;
+		if (j->child.state != SPAWN_STATE_DONE)
+			r->detached = true;
 		j->keep_dir = true;
 		runner_job_free(r, j);
 	}
+	spawn_pool_release(&r->pool);
+	/* best effort: a row left names a supervisor that is gone */
+	if (r->sup_pid && !r->detached && db_connected(r->db) &&
+	    !db_in_transaction(r->db) &&
+	    store_run_supervisor(r->db, r->opt.run_id, 0, -1))
+		log_debug("the run's supervisor stays named in its row");
 	catalog_release(&r->cat);
 	free(r->eta);
 	free(r->codes);
@@ -502,7 +518,7 @@ child_setup(struct runner *r, struct job *j)
 		     b->process_name);
 	strvec_pushf(&j->child.env_delta, "CASCADE_MISSION=%s", r->m->name);
 	j->child.dir = j->work_dir;
-	j->child.out_fd = j->log_fd;
+	j->child.out_path = j->log_path;
 	j->child.status_path = j->status_path;
 	j->child.out_limit = r->opt.log_limit;
 	j->child.timeout_ms = (b->timeout_s > 0 ? b->timeout_s
@@ -557,6 +573,9 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 	j->provenance = strbuf_detach(&prov, NULL);
 	dprintf(j->log_fd, "# cascade build %lld attempt %d on %s\n# %s\n",
 		(long long)b->id, b->attempt + 1, r->host.buf, j->provenance);
+	/* the supervisor appends the code's output itself */
+	close(j->log_fd);
+	j->log_fd = -1;
 	child_setup(r, j);
 	*out = j;
 	strbuf_release(&path);
@@ -570,13 +589,37 @@ fail:
 }
 
 /*
- * start a prepared build under its supervisor, linking it into *active
- * (even if recording the start then fails: the caller's exit path lets
- * its supervisor go, which then exits without starting anything);
- * 1 started, 0 not (it stays queued: env_stop), <0 error.  With done
- * and *done (a code that ended well, whose success is not recorded
- * yet), its "recording" is committed with this start, in one round
- * trip, its supervisor told, and *done cleared.
+ * our supervisor, recorded in our logging row before anything is started
+ * under it, so that a successor finds it whatever happens next
+ */
+static int
+ensure_supervisor(struct runner *r)
+{
+	pid_t pid;
+	int64_t start = -1;
+	int rc;
+
+	if (spawn_pool_supervisor(&r->pool, &pid))
+		return runner_env_error(r, "could not start a supervisor: %s",
+					strerror(errno));
+	if (pid == r->sup_pid)
+		return 0;
+	if (sysinfo_start_ticks(pid, &start))
+		start = -1;
+	if ((rc = store_run_supervisor(r->db, r->opt.run_id, pid, start)))
+		return rc;
+	r->sup_pid = pid;
+	r->sup_start = start;
+	return 0;
+}
+
+/*
+ * start a prepared build under the supervisor, linking it into the
+ * active jobs (even if recording the start then fails: its supervisor
+ * has it, and the next run finds it there); 1 started, 0 not (it stays
+ * queued: env_stop), <0 error.  With done and *done (a code that ended
+ * well, whose success is not recorded yet), its "recording" is committed
+ * with this start, in one round trip, and *done cleared.
  */
 static int
 launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
@@ -586,10 +629,13 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 	struct job *rec = done ? *done : NULL;
 	struct sr_start st = {.build_id = b->id, .run_id = r->opt.run_id,
 			      .host = r->host.buf, .argv = &j->child.args,
-			      .log_path = j->log_path, .work_dir = j->work_dir,
-			      .supervisor_start = -1};
+			      .log_path = j->log_path, .work_dir = j->work_dir};
 	int rc;
 
+	if ((rc = ensure_supervisor(r))) {
+		runner_job_free(r, j);
+		return rc == RUNNER_ENV ? 0 : rc;
+	}
 	if (fault_fail("build-launch") || spawn_pool_start(pool, &j->child)) {
 		rc = runner_env_error(r, "could not start build %lld (%s %s): "
 					 "%s",
@@ -599,12 +645,14 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 		runner_job_free(r, j);
 		return rc == RUNNER_ENV ? 0 : rc;
 	}
-	/* in the pool now: runner_run's exit lets it go, whatever happens */
+	/* in the pool now: if we die, its supervisor keeps it */
 	j->next_active = *active;
 	*active = j;
+	fault_point("build-sent");
+	if (j->child.supervisor != r->sup_pid && (rc = ensure_supervisor(r)))
+		return rc;
 	st.supervisor_pid = (int)j->child.supervisor;
-	if (sysinfo_start_ticks(j->child.supervisor, &st.supervisor_start))
-		st.supervisor_start = -1;
+	st.supervisor_start = r->sup_start;
 	if ((rc = store_build_start(r->db, &st, rec ? rec->b->id : 0,
 				    rec ? &rec->outcome : NULL)))
 		return rc;
@@ -613,9 +661,6 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 		*done = NULL;
 		fault_point("build-recording");
 	}
-	fault_point("build-recorded-start");
-	if (spawn_go(&j->child) < 0)
-		return 1; /* its supervisor is gone: the pool says "lost" */
 	cnt->started++;
 	fault_point("build-started");
 	return 1;
@@ -810,35 +855,6 @@ handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 	return rc;
 }
 
-/* the builds a dead controller left running, waited for as our own */
-static int
-start_adopted(struct runner *r, struct spawn_pool *pool, struct job **active,
-	      struct runner_counts *cnt)
-{
-	int rc = 0;
-
-	while (r->adopted && !rc) {
-		struct job *j = r->adopted;
-		int ar;
-
-		r->adopted = j->next_active;
-		j->next_active = *active;
-		*active = j;
-		ar = spawn_pool_adopt(pool, &j->child);
-		if (ar < 0) {
-			rc = -1;
-		} else if (ar == 0) {
-			/* ended meanwhile: its result is in its file */
-			if (spawn_status_read(&j->child) != 1)
-				j->child.lost = true;
-			j->child.state = SPAWN_STATE_DONE;
-			rc = handle_done(r, pool, NULL, 0, NULL, active, cnt,
-					 j);
-		}
-	}
-	return rc;
-}
-
 /*
  * a stop was asked for: stop what runs (through the supervisors), record
  * what ended meanwhile as usual, and queue the stopped builds again
@@ -891,16 +907,13 @@ fetch(struct runner *r, struct sr_build **b, size_t *nb, size_t *next)
 int
 runner_run(struct runner *r, struct runner_counts *cnt)
 {
-	struct spawn_pool pool = SPAWN_POOL_INIT;
+	struct spawn_pool *pool = &r->pool;
 	struct sr_build *b = NULL;
-	struct job *active = NULL;
 	size_t nb = 0, next = 0;
 	bool stopped = false, fetched = false;
 	int rc = 0;
 
-	spawn_pool_init(&pool, r->opt.slots > 0 ? (unsigned)r->opt.slots : 1);
-	pool.wake_fd = r->opt.wake_fd;
-	rc = start_adopted(r, &pool, &active, cnt);
+	/* the pool may hold builds adopted from a dead run already */
 	while (!rc) {
 		struct job *done = NULL;
 
@@ -909,10 +922,10 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			break;
 		}
 		/* the file system refused: let what runs end, then stop */
-		if (r->env_stop && !pool.used)
+		if (r->env_stop && !pool->used)
 			break;
 		if (!r->env_stop && next == nb && !r->ready &&
-		    (!fetched || !pool.used)) {
+		    (!fetched || !pool->used)) {
 			/* children of these outputs are planned next round */
 			if ((rc = runner_flush(r, cnt)))
 				break;
@@ -922,24 +935,24 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			if ((rc = fetch(r, &b, &nb, &next)))
 				break;
 			fetched = true;
-			if (nb == 0 && !pool.used)
+			if (nb == 0 && !pool->used)
 				break;
 		}
-		if ((rc = fill_slots(r, &pool, b, nb, &next, &active, cnt,
+		if ((rc = fill_slots(r, pool, b, nb, &next, &r->active, cnt,
 				      NULL)))
 			break;
-		runner_show_progress(r, &pool, cnt);
-		if (pool.used == 0)
+		runner_show_progress(r, pool, cnt);
+		if (pool->used == 0)
 			continue;
-		if ((rc = drain(r, &pool, true, cnt, &stopped, &done)) ||
+		if ((rc = drain(r, pool, true, cnt, &stopped, &done)) ||
 		    stopped)
 			break;
-		if (done && (rc = handle_done(r, &pool, b, nb, &next, &active,
+		if (done && (rc = handle_done(r, pool, b, nb, &next, &r->active,
 					      cnt, done)) == RUNNER_ENV)
 			rc = 0; /* env_stop: start nothing, let the rest end */
 	}
 	if (stopped && rc >= 0 && rc != DB_ERR_CONN)
-		rc = stop_all(r, &pool, &active, cnt);
+		rc = stop_all(r, pool, &r->active, cnt);
 	/*
 	 * Record the outputs already archived, also after an error (unless
 	 * the database is what failed): they are made.
@@ -953,21 +966,20 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	for (size_t i = 0; i < r->n_pending; i++)
 		runner_pending_release(&r->pending[i]);
 	r->n_pending = 0;
-	/*
-	 * On an error, what runs goes on under its supervisor: the next
-	 * run adopts it.  Results not recorded yet are kept by theirs.
-	 */
-	spawn_pool_detach(&pool);
 	unprepare(r);
 	log_progress_end();
-	spawn_pool_release(&pool);
-	while (active) {
-		struct job *j = active;
+	/*
+	 * Stopped: what was stopped is queued again and acknowledged.  On
+	 * an error, what runs goes on under its supervisor (runner_free lets
+	 * it go): the next run adopts it.
+	 */
+	if (stopped) {
+		while (r->active) {
+			struct job *j = r->active;
 
-		active = j->next_active;
-		if (j->child.state != SPAWN_STATE_DONE || rc)
-			j->keep_dir = true; /* still used, or waiting */
-		runner_job_free(r, j);
+			r->active = j->next_active;
+			runner_job_free(r, j);
+		}
 	}
 	store_sr_builds_free(b, nb);
 	if (rc)

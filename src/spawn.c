@@ -26,7 +26,6 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fault.h"
 #include "log.h"
+#include "spawn-int.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -279,6 +278,8 @@ reset_results(struct spawn_child *c)
 	c->out_errno = 0;
 	c->lost = false;
 	strbuf_reset(&c->tail);
+	strbuf_reset(&c->ran_dir);
+	strbuf_reset(&c->ran_log);
 	c->pidfd = -1;
 	c->start_ns = 0;
 	c->deadline_ns = -1;
@@ -786,12 +787,6 @@ child_timer(struct spawn_child *c, int64_t now)
 	}
 }
 
-static void terminate_supervised(struct spawn_child *c);
-static void let_go(struct spawn_child *c);
-static int start_supervised(struct spawn_child *c);
-static bool sup_receive(struct spawn_child *c);
-static void adopted_done(struct spawn_child *c);
-static bool adopted_gone(struct spawn_child *c, int64_t now);
 static void add_running(struct spawn_pool *pool, struct spawn_child *c);
 
 void
@@ -799,8 +794,8 @@ spawn_terminate(struct spawn_child *c)
 {
 	if (c->state != SPAWN_STATE_RUNNING)
 		return;
-	if (c->supervised || c->adopted) {
-		terminate_supervised(c);
+	if (c->sup) {
+		sup_terminate(c);
 		return;
 	}
 	c->terminated = true;
@@ -1054,15 +1049,15 @@ spawn_child_release(struct spawn_child *c)
 {
 	if (c->in_pool)
 		BUG("releasing a child that is in a pool");
-	if (c->supervised)
-		let_go(c);
-	else if (c->adopted)
-		close_fd(&c->pidfd);
+	if (c->sup)
+		sup_release(c);
 	else if (is_running(c))
 		kill_and_reap(c);
 	strvec_clear(&c->args);
 	strvec_clear(&c->env_delta);
 	strbuf_release(&c->tail);
+	strbuf_release(&c->ran_dir);
+	strbuf_release(&c->ran_log);
 	spawn_child_init(c);
 }
 
@@ -1221,7 +1216,7 @@ spawn_describe(const struct spawn_child *c, struct strbuf *sb)
 	}
 	if (c->lost) {
 		strbuf_addf(sb, "ended unseen: its supervisor (process %d) "
-				"died without recording the result",
+				"died without sending the result",
 			    (int)c->supervisor);
 		return;
 	}
@@ -1244,889 +1239,6 @@ spawn_describe(const struct spawn_child *c, struct strbuf *sb)
 			    "; %u leftover process(es) in its group were "
 			    "killed",
 			    c->leftovers);
-}
-
-/* ---- supervision: the result record ---- */
-
-/*
- * The record a supervisor sends us or writes to status_path: text, one
- * "key=value" a line after a header, then the tail's bytes, counted, and
- * an end line, so that a record cut short (a full disk) is never taken
- * for a whole one.
- */
-#define STATUS_HEADER "cascade-status 1\n"
-#define STATUS_END "\nend\n"
-
-static int64_t
-tv_us(const struct timeval *tv)
-{
-	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
-}
-
-void
-spawn_status_encode(const struct spawn_child *c, struct strbuf *out)
-{
-	strbuf_addstr(out, STATUS_HEADER);
-	strbuf_addf(out,
-		    "pid=%d\nexit_code=%d\nterm_signal=%d\ncore_dumped=%d\n"
-		    "timed_out=%d\nterminated=%d\nstart_failed=%d\n"
-		    "exec_errno=%d\nleftovers=%u\nwall_us=%lld\n"
-		    "ended_at_us=%lld\nutime_us=%lld\nstime_us=%lld\n"
-		    "maxrss_kb=%ld\nout_bytes=%lld\nout_dropped=%lld\n"
-		    "out_errno=%d\ntail=%zu\n",
-		    (int)c->pid, c->exit_code, c->term_signal, c->core_dumped,
-		    c->timed_out, c->terminated, c->start_failed, c->exec_errno,
-		    c->leftovers, (long long)c->wall_us,
-		    (long long)c->ended_at_us,
-		    (long long)tv_us(&c->rusage.ru_utime),
-		    (long long)tv_us(&c->rusage.ru_stime),
-		    c->rusage.ru_maxrss, (long long)c->out_bytes,
-		    (long long)c->out_dropped, c->out_errno, c->tail.len);
-	strbuf_add(out, c->tail.buf, c->tail.len);
-	strbuf_addstr(out, STATUS_END);
-}
-
-/* the keys of a record, in order, and the value each must have */
-enum status_key {
-	SK_PID, SK_EXIT, SK_SIGNAL, SK_CORE, SK_TIMED_OUT, SK_TERMINATED,
-	SK_START_FAILED, SK_EXEC_ERRNO, SK_LEFTOVERS, SK_WALL, SK_ENDED,
-	SK_UTIME, SK_STIME, SK_MAXRSS, SK_OUT_BYTES, SK_OUT_DROPPED,
-	SK_OUT_ERRNO, SK_TAIL, SK_COUNT
-};
-
-static const struct {
-	const char *name;
-	int64_t min, max;
-} status_keys[SK_COUNT] = {
-	[SK_PID] = {"pid", 0, INT_MAX},
-	[SK_EXIT] = {"exit_code", -1, 255},
-	[SK_SIGNAL] = {"term_signal", 0, 127},
-	[SK_CORE] = {"core_dumped", 0, 1},
-	[SK_TIMED_OUT] = {"timed_out", 0, 1},
-	[SK_TERMINATED] = {"terminated", 0, 1},
-	[SK_START_FAILED] = {"start_failed", 0, 1},
-	[SK_EXEC_ERRNO] = {"exec_errno", 0, INT_MAX},
-	[SK_LEFTOVERS] = {"leftovers", 0, INT_MAX},
-	[SK_WALL] = {"wall_us", 0, INT64_MAX},
-	[SK_ENDED] = {"ended_at_us", 0, INT64_MAX},
-	[SK_UTIME] = {"utime_us", 0, INT64_MAX},
-	[SK_STIME] = {"stime_us", 0, INT64_MAX},
-	[SK_MAXRSS] = {"maxrss_kb", 0, INT64_MAX},
-	[SK_OUT_BYTES] = {"out_bytes", 0, INT64_MAX},
-	[SK_OUT_DROPPED] = {"out_dropped", 0, INT64_MAX},
-	[SK_OUT_ERRNO] = {"out_errno", 0, INT_MAX},
-	[SK_TAIL] = {"tail", 0, SPAWN_TAIL_MAX},
-};
-
-/* one "name=value\n" line at *p (before end) into *v; advances *p */
-static int
-status_line(const char **p, const char *end, enum status_key k, int64_t *v)
-{
-	size_t n = strlen(status_keys[k].name);
-	const char *q = *p;
-	int64_t x = 0;
-	bool neg = false, digits = false;
-
-	if ((size_t)(end - q) < n + 2 || memcmp(q, status_keys[k].name, n) ||
-	    q[n] != '=')
-		return -1;
-	q += n + 1;
-	if (q < end && *q == '-') {
-		neg = true;
-		q++;
-	}
-	for (; q < end && *q >= '0' && *q <= '9'; q++) {
-		if (x > (INT64_MAX - (*q - '0')) / 10)
-			return -1;
-		x = x * 10 + (*q - '0');
-		digits = true;
-	}
-	if (!digits || q >= end || *q != '\n')
-		return -1;
-	x = neg ? -x : x;
-	if (x < status_keys[k].min || x > status_keys[k].max)
-		return -1;
-	*v = x;
-	*p = q + 1;
-	return 0;
-}
-
-int
-spawn_status_decode(const char *buf, size_t len, struct spawn_child *c)
-{
-	const char *p = buf, *end = buf + len;
-	size_t hl = strlen(STATUS_HEADER), el = strlen(STATUS_END);
-	int64_t v[SK_COUNT];
-
-	if (len < hl + el || memcmp(buf, STATUS_HEADER, hl))
-		return -1;
-	p += hl;
-	for (int k = 0; k < SK_COUNT; k++)
-		if (status_line(&p, end, (enum status_key)k, &v[k]))
-			return -1;
-	if ((size_t)(end - p) != (size_t)v[SK_TAIL] + el ||
-	    memcmp(p + v[SK_TAIL], STATUS_END, el))
-		return -1;
-	c->pid = (pid_t)v[SK_PID];
-	c->exit_code = (int)v[SK_EXIT];
-	c->term_signal = (int)v[SK_SIGNAL];
-	c->core_dumped = v[SK_CORE];
-	c->timed_out = v[SK_TIMED_OUT];
-	c->terminated = v[SK_TERMINATED];
-	c->start_failed = v[SK_START_FAILED];
-	c->exec_errno = (int)v[SK_EXEC_ERRNO];
-	c->leftovers = (unsigned)v[SK_LEFTOVERS];
-	c->wall_us = v[SK_WALL];
-	c->ended_at_us = v[SK_ENDED];
-	c->rusage.ru_utime.tv_sec = (time_t)(v[SK_UTIME] / 1000000);
-	c->rusage.ru_utime.tv_usec = (suseconds_t)(v[SK_UTIME] % 1000000);
-	c->rusage.ru_stime.tv_sec = (time_t)(v[SK_STIME] / 1000000);
-	c->rusage.ru_stime.tv_usec = (suseconds_t)(v[SK_STIME] % 1000000);
-	c->rusage.ru_maxrss = (long)v[SK_MAXRSS];
-	c->out_bytes = v[SK_OUT_BYTES];
-	c->out_dropped = v[SK_OUT_DROPPED];
-	c->out_errno = (int)v[SK_OUT_ERRNO];
-	strbuf_reset(&c->tail);
-	strbuf_add(&c->tail, p, (size_t)v[SK_TAIL]);
-	c->lost = false;
-	c->state = SPAWN_STATE_DONE;
-	return 0;
-}
-
-/* a supervised child whose supervisor died without a result */
-static void
-mark_lost(struct spawn_child *c)
-{
-	c->lost = true;
-	c->exit_code = -1;
-	c->term_signal = 0;
-	c->state = SPAWN_STATE_DONE;
-}
-
-int
-spawn_status_read(struct spawn_child *c)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int fd, ret = 1;
-
-	if (!c->status_path)
-		BUG("spawn_status_read without a status path");
-	fd = open(c->status_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return error("could not open \"%s\": %s", c->status_path,
-			     strerror(errno));
-	}
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(&sb, 8192);
-		n = read(fd, sb.buf + sb.len, 8192);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = error("could not read \"%s\": %s",
-				    c->status_path, strerror(errno));
-			break;
-		}
-		if (!n)
-			break;
-		strbuf_setlen(&sb, sb.len + (size_t)n);
-		if (sb.len > 64 * 1024) {
-			ret = error("\"%s\" is not a result record: too long",
-				    c->status_path);
-			break;
-		}
-	}
-	close(fd);
-	if (ret == 1 && spawn_status_decode(sb.buf, sb.len, c))
-		ret = error("\"%s\" is not a whole result record",
-			    c->status_path);
-	if (ret == 1)
-		c->from_file = true;
-	strbuf_release(&sb);
-	return ret;
-}
-
-/* ---- supervision: the supervisor's side ---- */
-
-/* messages; each one packet of the SOCK_SEQPACKET pair */
-#define MSG_GO 'G'	/* us: start the program */
-#define MSG_TERM 'T'	/* us: stop it */
-#define MSG_ACK 'A'	/* us: the result is recorded, exit */
-#define MSG_STARTED 'S' /* supervisor: started, pid follows */
-#define MSG_RESULT 'R'	/* supervisor: the result record follows */
-
-#define SUP_CHUNK 65536
-
-/* the SIGTERM self-pipe of a supervisor */
-static int sup_term_pipe[2] = {-1, -1};
-
-static void
-sup_on_term(int sig)
-{
-	int saved = errno;
-	ssize_t n = write(sup_term_pipe[1], "", 1);
-
-	(void)sig;
-	(void)n;
-	errno = saved;
-}
-
-struct sup {
-	struct spawn_child *c;
-	int ctl;	/* socket to the controller; -1 once it is gone */
-	int out_rd;	/* the program's output; -1 at EOF */
-	int log;	/* where its output goes */
-	off_t log_base; /* the log's size when the program started */
-	int64_t limit;	/* c->out_limit */
-	bool cut;	/* the log was cut back to limit/2: the ring is kept */
-	char *ring;	/* the last limit/2 bytes of output */
-	size_t ring_size, ring_pos;
-	char tail[SPAWN_TAIL_MAX]; /* the last bytes, for the result */
-	size_t tail_pos;
-};
-
-static ssize_t
-send_msg(int fd, const void *buf, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = send(fd, buf, len, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n;
-}
-
-static void
-ring_put(char *ring, size_t size, size_t *pos, const char *p, size_t n)
-{
-	if (n >= size) {
-		memcpy(ring, p + n - size, size);
-		*pos = 0;
-		return;
-	}
-	while (n) {
-		size_t k = size - *pos < n ? size - *pos : n;
-
-		memcpy(ring + *pos, p, k);
-		*pos = (*pos + k) % size;
-		p += k;
-		n -= k;
-	}
-}
-
-/* n bytes of ring in order, oldest first, into out */
-static void
-ring_get(const char *ring, size_t size, size_t pos, size_t n,
-	 struct strbuf *out)
-{
-	size_t start = (pos + size - n) % size;
-
-	if (start + n <= size) {
-		strbuf_add(out, ring + start, n);
-	} else {
-		strbuf_add(out, ring + start, size - start);
-		strbuf_add(out, ring, n - (size - start));
-	}
-}
-
-static void
-log_write(struct sup *s, const char *p, size_t n)
-{
-	if (s->log < 0 || s->c->out_errno)
-		return;
-	while (n) {
-		ssize_t w = write(s->log, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			s->c->out_errno = errno;
-			return;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* the program wrote n bytes: to the log, within its limit; kept tails */
-static void
-sup_output(struct sup *s, const char *p, size_t n)
-{
-	struct spawn_child *c = s->c;
-
-	ring_put(s->tail, sizeof(s->tail), &s->tail_pos, p, n);
-	c->out_bytes += (int64_t)n;
-	if (!s->limit) {
-		log_write(s, p, n);
-		return;
-	}
-	if (!s->ring && !s->cut) {
-		/* not xmalloc: dying here would run our atexit handlers */
-		s->ring_size = (size_t)(s->limit / 2 > 0 ? s->limit / 2 : 1);
-		s->ring = malloc(s->ring_size);
-		if (!s->ring)
-			s->ring_size = 0; /* then the last half is lost */
-	}
-	if (s->ring)
-		ring_put(s->ring, s->ring_size, &s->ring_pos, p, n);
-	if (s->cut)
-		return;
-	if (c->out_bytes <= s->limit) {
-		log_write(s, p, n);
-		return;
-	}
-	/*
-	 * Over the limit: keep the first half in the log and, from now on,
-	 * only the last half in memory, written when the program ends.
-	 */
-	s->cut = true;
-	if (s->log >= 0 &&
-	    ftruncate(s->log, s->log_base + (off_t)(s->limit / 2)) < 0 &&
-	    !c->out_errno)
-		c->out_errno = errno;
-}
-
-/* the program has ended: the kept last half of a cut log, and the tail */
-static void
-sup_finish_output(struct sup *s)
-{
-	struct spawn_child *c = s->c;
-	size_t nt = c->out_bytes < (int64_t)sizeof(s->tail)
-			    ? (size_t)c->out_bytes
-			    : sizeof(s->tail);
-
-	if (s->cut) {
-		struct strbuf sb = STRBUF_INIT;
-
-		c->out_dropped = c->out_bytes - s->limit / 2 -
-				 (int64_t)s->ring_size;
-		strbuf_addf(&sb,
-			    "\n[cascade: %lld bytes of output dropped here: "
-			    "the log keeps the first %lld and the last %zu "
-			    "bytes of %lld]\n",
-			    (long long)c->out_dropped,
-			    (long long)(s->limit / 2), s->ring_size,
-			    (long long)c->out_bytes);
-		if (s->ring)
-			ring_get(s->ring, s->ring_size, s->ring_pos,
-				 s->ring_size, &sb);
-		log_write(s, sb.buf, sb.len);
-		strbuf_release(&sb);
-	}
-	strbuf_reset(&c->tail);
-	if (nt)
-		ring_get(s->tail, sizeof(s->tail), s->tail_pos, nt, &c->tail);
-}
-
-/* what the program wrote, until EOF (or, once it has ended, EAGAIN) */
-static void
-sup_read_output(struct sup *s, bool ended)
-{
-	char buf[SUP_CHUNK];
-
-	while (s->out_rd >= 0) {
-		ssize_t n = read(s->out_rd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN && !ended)
-			return;
-		if (n > 0) {
-			sup_output(s, buf, (size_t)n);
-			if (!ended)
-				return; /* back to poll: fair to the rest */
-			continue;
-		}
-		/* EOF, or (ended) nothing more now: a process that left the
-		 * group may hold the pipe; its later output is not ours */
-		if (n == 0 || ended)
-			close_fd(&s->out_rd);
-		return;
-	}
-}
-
-static int
-write_status_file(const char *path, const char *p, size_t n)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	int fd, ret = -1;
-
-	strbuf_addf(&tmp, "%s.tmp", path);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	while (fd >= 0 && n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			break;
-		p += w;
-		n -= (size_t)w;
-	}
-	if (fd >= 0 && !n && close(fd) == 0) {
-		fd = -1;
-		fault_point("supervisor-rename");
-		ret = rename(tmp.buf, path);
-	}
-	if (fd >= 0)
-		close(fd);
-	if (ret)
-		unlink(tmp.buf);
-	strbuf_release(&tmp);
-	return ret;
-}
-
-/*
- * hand the result over: to the controller if it is there (and wait for
- * its ack), else to status_path; exit status 0 once it is in one place.
- * A SIGTERM while we wait for the ack writes status_path at once (a
- * SIGKILL may follow), and the ack then removes it again.
- */
-CASCADE_NORETURN static void
-sup_deliver(struct sup *s)
-{
-	struct strbuf rec = STRBUF_INIT;
-	struct timespec ts;
-	bool written = false;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	s->c->ended_at_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-	strbuf_addch(&rec, MSG_RESULT);
-	spawn_status_encode(s->c, &rec);
-	fault_point("supervisor-result");
-	if (s->ctl >= 0 &&
-	    send_msg(s->ctl, rec.buf, rec.len) == (ssize_t)rec.len) {
-		for (;;) {
-			struct pollfd pfd[2] = {
-				{.fd = s->ctl, .events = POLLIN},
-				{.fd = sup_term_pipe[0], .events = POLLIN}};
-			char m;
-			ssize_t n;
-
-			if (poll(pfd, 2, -1) < 0) {
-				if (errno == EINTR)
-					continue;
-				break;
-			}
-			if (pfd[1].revents) {
-				char buf[16];
-
-				while (read(sup_term_pipe[0], buf,
-					    sizeof(buf)) > 0)
-					;
-				written = written ||
-					  !write_status_file(s->c->status_path,
-							     rec.buf + 1,
-							     rec.len - 1);
-			}
-			if (!pfd[0].revents)
-				continue;
-			n = recv(s->ctl, &m, 1, MSG_DONTWAIT);
-			if (n < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n == 1 && m == MSG_ACK) {
-				if (written)
-					unlink(s->c->status_path);
-				_exit(0);
-			}
-			if (n != 1)
-				break; /* the controller is gone, unacked */
-			/* a late MSG_TERM: the program has ended already */
-		}
-	}
-	/* nobody took it: keep it for the controller's successor */
-	if (!written &&
-	    write_status_file(s->c->status_path, rec.buf + 1, rec.len - 1))
-		_exit(1);
-	_exit(0);
-}
-
-/* signals and descriptors of a new supervisor: nothing of ours stays */
-static int
-sup_setup(int ctl, int log)
-{
-	struct sigaction sa;
-	sigset_t none;
-
-	(void)prctl(PR_SET_NAME, "cascade-sup", 0, 0, 0);
-	/* out of our process group: a terminal's signals are not for it */
-	if (setpgid(0, 0) < 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	/* every descriptor but stdio, the socket and the log: our database
-	 * connection above all, which must end when we do */
-	for (int fd = 3; fd < (ctl > log ? ctl : log); fd++)
-		if (fd != ctl && fd != log)
-			close(fd);
-	closefrom((ctl > log ? ctl : log) + 1);
-	chld_pipe[0] = chld_pipe[1] = -1;
-	if (cloexec_pipe(sup_term_pipe) < 0 ||
-	    fcntl(sup_term_pipe[1], F_SETFL, O_NONBLOCK) < 0)
-		return -1;
-	sa.sa_handler = sup_on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	return 0;
-}
-
-/* wait for MSG_GO; false if we are gone or say stop first */
-static bool
-sup_wait_go(int ctl)
-{
-	for (;;) {
-		struct pollfd pfd[2] = {{.fd = ctl, .events = POLLIN},
-					{.fd = sup_term_pipe[0],
-					 .events = POLLIN}};
-		char m;
-		ssize_t n;
-
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		if (pfd[1].revents)
-			return false;
-		n = recv(ctl, &m, 1, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n == 1 && m == MSG_GO;
-	}
-}
-
-/* the program runs: pass its output on, enforce its timer, obey stops */
-static void
-sup_watch(struct sup *s)
-{
-	struct spawn_child *c = s->c;
-
-	for (;;) {
-		struct pollfd pfd[4] = {
-			{.fd = watch_fd(c), .events = POLLIN},
-			{.fd = s->out_rd, .events = POLLIN},
-			{.fd = s->ctl, .events = POLLIN},
-			{.fd = sup_term_pipe[0], .events = POLLIN},
-		};
-		int64_t now;
-		int r;
-
-		drain_sigchld();
-		if (exited_nowait(c))
-			break;
-		now = now_ns();
-		child_timer(c, now);
-		r = poll(pfd, 4, poll_ms(now, c->deadline_ns));
-		if (r < 0 && errno != EINTR)
-			break; /* cannot watch: reap() below waits for it */
-		if (r <= 0)
-			continue;
-		if (pfd[1].revents)
-			sup_read_output(s, false);
-		if (pfd[3].revents) {
-			char buf[16];
-
-			while (read(sup_term_pipe[0], buf, sizeof(buf)) > 0)
-				;
-			spawn_terminate(c);
-		}
-		if (pfd[2].revents) {
-			char m;
-			ssize_t n = recv(s->ctl, &m, 1, MSG_DONTWAIT);
-
-			if (n == 1 && m == MSG_TERM)
-				spawn_terminate(c);
-			else if (n == 0 || (n < 0 && errno != EAGAIN &&
-					     errno != EINTR))
-				close_fd(&s->ctl); /* we are gone: go on */
-		}
-		if (c->pidfd >= 0 && pfd[0].revents)
-			break;
-	}
-	reap(c);
-	sup_read_output(s, true);
-}
-
-/*
- * The supervisor, in the child of fork(): never returns.  c is our copy
- * of the caller's child; ctl its end of the socket.
- */
-CASCADE_NORETURN static void
-supervise(struct spawn_child *c, int ctl)
-{
-	struct sup s = {.c = c, .ctl = ctl, .out_rd = -1, .log = c->out_fd,
-			.limit = c->out_limit};
-	int out[2] = {-1, -1};
-	char msg[32];
-	int n;
-
-	if (sup_setup(ctl, s.log) < 0 || !sup_wait_go(ctl))
-		_exit(0);
-	fault_point("supervisor-go");
-	reset_results(c);
-	s.log_base = s.log >= 0 ? lseek(s.log, 0, SEEK_END) : 0;
-	if (s.log_base < 0)
-		s.log_base = 0;
-	if (cloexec_pipe(out) < 0 ||
-	    fcntl(out[0], F_SETFL, O_NONBLOCK) < 0) {
-		c->start_failed = true;
-		c->exec_errno = errno;
-		close_fd(&out[0]);
-		close_fd(&out[1]);
-		sup_deliver(&s);
-	}
-	c->supervised = false; /* for the program, we are its parent */
-	if (start_child(c, out[1], out[1]) < 0) {
-		close_fd(&out[0]);
-		close_fd(&out[1]);
-		sup_deliver(&s);
-	}
-	close_fd(&out[1]);
-	s.out_rd = out[0];
-	n = snprintf(msg, sizeof(msg), "%c%d", MSG_STARTED, (int)c->pid);
-	if (send_msg(ctl, msg, (size_t)n) < 0)
-		close_fd(&s.ctl);
-	sup_watch(&s);
-	sup_finish_output(&s);
-	sup_deliver(&s);
-}
-
-/* ---- supervision: our side ---- */
-
-/*
- * Supervisors whose children we have let go (acked, released, detached):
- * they are our children, reaped without waiting whenever we start or
- * wait for another; what is left at our exit is init's.
- */
-static pid_t *sup_zombies;
-static size_t nr_sup_zombies, alloc_sup_zombies;
-
-static void
-reap_supervisors(void)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < nr_sup_zombies; i++) {
-		int status;
-		pid_t r;
-
-		do
-			r = waitpid(sup_zombies[i], &status, WNOHANG);
-		while (r < 0 && errno == EINTR);
-		if (r == 0)
-			sup_zombies[k++] = sup_zombies[i];
-	}
-	nr_sup_zombies = k;
-}
-
-/* close our end of c's socket: its supervisor goes on without us */
-static void
-let_go(struct spawn_child *c)
-{
-	if (c->ctl_fd < 0)
-		return;
-	close_fd(&c->ctl_fd);
-	ALLOC_GROW(sup_zombies, nr_sup_zombies + 1, alloc_sup_zombies);
-	sup_zombies[nr_sup_zombies++] = c->supervisor;
-}
-
-/* fork c's supervisor, which waits for spawn_go() */
-static int
-start_supervised(struct spawn_child *c)
-{
-	int sv[2] = {-1, -1};
-	sigset_t all, old;
-	pid_t pid;
-
-	if (c->in_pool)
-		BUG("starting a child that is already in a pool");
-	if (is_running(c))
-		BUG("starting a child that is still running");
-	if (!c->args.nr)
-		BUG("starting a child without a program");
-	reap_supervisors();
-	reset_results(c);
-	c->supervisor = 0;
-	c->adopted = c->from_file = false;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
-	    move_above_stdio(&sv[0]) < 0 || move_above_stdio(&sv[1]) < 0) {
-		c->exec_errno = errno;
-		close_fd(&sv[0]);
-		close_fd(&sv[1]);
-		c->state = SPAWN_STATE_FAILED;
-		c->start_failed = true;
-		return error("could not create a socket pair: %s",
-			     strerror(c->exec_errno));
-	}
-	/* no stdio buffer may be written twice, by us and by the copy */
-	fflush(NULL);
-	/* no handler of ours may run in it before it resets them */
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	c->start_ns = now_ns();
-	pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		supervise(c, sv[1]);
-	}
-	if (pid < 0)
-		c->exec_errno = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	close_fd(&sv[1]);
-	if (pid < 0) {
-		close_fd(&sv[0]);
-		c->state = SPAWN_STATE_FAILED;
-		c->start_failed = true;
-		return error("could not fork to supervise \"%s\": %s",
-			     c->args.v[0], strerror(c->exec_errno));
-	}
-	c->supervisor = pid;
-	c->ctl_fd = sv[0];
-	c->supervised = true;
-	c->state = SPAWN_STATE_RUNNING;
-	c->deadline_ns = -1;
-	return 0;
-}
-
-int
-spawn_go(struct spawn_child *c)
-{
-	char m = MSG_GO;
-
-	if (!c->supervised || c->ctl_fd < 0 || c->state != SPAWN_STATE_RUNNING)
-		BUG("spawn_go on a child that is not waiting to start");
-	if (send_msg(c->ctl_fd, &m, 1) != 1)
-		return error("could not start \"%s\": its supervisor (process "
-			     "%d) is gone: %s",
-			     c->args.v[0], (int)c->supervisor, strerror(errno));
-	return 0;
-}
-
-/* what c's supervisor sent; true once c is DONE (its result, or lost) */
-static bool
-sup_receive(struct spawn_child *c)
-{
-	char buf[SPAWN_TAIL_MAX + 4096];
-
-	for (;;) {
-		ssize_t n = recv(c->ctl_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return false;
-		if (n > 1 && buf[0] == MSG_STARTED) {
-			buf[n] = '\0';
-			c->pid = (pid_t)strtol(buf + 1, NULL, 10);
-			continue;
-		}
-		if (n > 0 && buf[0] == MSG_RESULT &&
-		    !spawn_status_decode(buf + 1, (size_t)n - 1, c))
-			return true;
-		if (n > 0)
-			log_warning("the supervisor (process %d) of \"%s\" "
-				    "sent a malformed message",
-				    (int)c->supervisor, c->args.v[0]);
-		/* gone without a result: killed */
-		mark_lost(c);
-		let_go(c);
-		return true;
-	}
-}
-
-void
-spawn_ack(struct spawn_child *c)
-{
-	if (c->supervised && c->ctl_fd >= 0) {
-		char m = MSG_ACK;
-
-		(void)send_msg(c->ctl_fd, &m, 1);
-		let_go(c);
-	} else if ((c->adopted || c->from_file) && c->status_path &&
-		   unlink(c->status_path) < 0 && errno != ENOENT) {
-		log_warning("could not remove \"%s\": %s", c->status_path,
-			    strerror(errno));
-	}
-}
-
-/* an adopted child's supervisor is gone: its result is in status_path */
-static void
-adopted_done(struct spawn_child *c)
-{
-	close_fd(&c->pidfd);
-	c->deadline_ns = -1;
-	if (spawn_status_read(c) != 1)
-		mark_lost(c);
-}
-
-/* How often an adopted supervisor is looked at without a pidfd. */
-#define ADOPTED_POLL_MS 100
-
-int
-spawn_pool_adopt(struct spawn_pool *pool, struct spawn_child *c)
-{
-	if (!c->status_path || c->supervisor <= 0)
-		BUG("adopting a child without a supervisor or status path");
-	if (c->in_pool || is_running(c))
-		BUG("adopting a child that is already running");
-	if (!spawn_pool_has_room(pool, c->weight) && pool->used)
-		BUG("no room in the spawn pool to adopt a child");
-	reset_results(c);
-	c->supervised = c->from_file = false;
-	c->pidfd = open_pidfd(c->supervisor);
-	if (c->pidfd < 0 && errno == ESRCH)
-		return 0;
-	if (c->pidfd < 0 && !no_pidfd)
-		return error("could not watch process %d: %s",
-			     (int)c->supervisor, strerror(errno));
-	if (c->pidfd < 0 && kill(c->supervisor, 0) < 0)
-		return 0;
-	c->adopted = true;
-	c->state = SPAWN_STATE_RUNNING;
-	c->start_ns = now_ns();
-	c->deadline_ns =
-		c->pidfd < 0 ? now_ns() + ADOPTED_POLL_MS * 1000000LL : -1;
-	add_running(pool, c);
-	return 1;
-}
-
-/* ask the supervisor of c to stop its program; the result will say so */
-static void
-terminate_supervised(struct spawn_child *c)
-{
-	char m = MSG_TERM;
-
-	c->state = SPAWN_STATE_TERMINATING;
-	if (c->supervised && c->ctl_fd >= 0)
-		(void)send_msg(c->ctl_fd, &m, 1);
-	else if (c->adopted && kill(c->supervisor, SIGTERM) < 0 &&
-		 errno != ESRCH)
-		log_warning("could not stop process %d: %s",
-			    (int)c->supervisor, strerror(errno));
-}
-
-/* without a pidfd: whether the adopted c's supervisor is gone */
-static bool
-adopted_gone(struct spawn_child *c, int64_t now)
-{
-	if (c->pidfd >= 0 || c->deadline_ns < 0 || now < c->deadline_ns)
-		return false;
-	c->deadline_ns = now + ADOPTED_POLL_MS * 1000000LL;
-	return kill(c->supervisor, 0) < 0 && errno == ESRCH;
 }
 
 /* ---- the pool ---- */
@@ -2187,7 +1299,7 @@ spawn_pool_start(struct spawn_pool *pool, struct spawn_child *c)
 	if (!spawn_pool_has_room(pool, c->weight))
 		BUG("no room in the spawn pool for a child of weight %u",
 		    c->weight);
-	if (c->status_path ? start_supervised(c) < 0
+	if (c->status_path ? sup_start_child(pool, c) < 0
 			   : start_child(c, c->out_fd, c->err_fd) < 0)
 		return -1;
 	add_running(pool, c);
@@ -2236,65 +1348,51 @@ start_queued(struct spawn_pool *pool)
 #define POLL_WAKE (-2)
 #define POLL_TIMEOUT (-3)
 
-/* What to poll for c: its pidfd, the SIGCHLD pipe, or its socket. */
-static int
-pool_watch_fd(const struct spawn_child *c)
-{
-	if (c->supervised)
-		return c->ctl_fd;
-	if (c->adopted)
-		return c->pidfd;
-	return watch_fd(c);
-}
-
-/* Whether c, whose descriptor poll() found readable, is DONE now. */
-static bool
-pool_ready(struct spawn_child *c)
-{
-	if (c->supervised)
-		return sup_receive(c);
-	return c->pidfd >= 0; /* otherwise: the SIGCHLD pipe, checked */
-}
+/* pool_poll(): supervised children ended (in pool->ended) */
+#define POLL_ENDED (-4)
 
 /*
- * Wait until a running child exits (its index), wake_fd is readable (if
- * watch_wake), or until passes (-1: never); enforce every deadline.
+ * Wait until a running child exits (its index), supervised ones ended
+ * (POLL_ENDED), wake_fd is readable (if watch_wake), or until passes (-1:
+ * never); enforce every deadline.
  */
 static int
 pool_poll(struct spawn_pool *pool, int64_t until, bool watch_wake)
 {
 	for (;;) {
-		size_t nr = pool->nr_running;
+		size_t nr = pool->nr_running, n;
 		int64_t now, next = until;
 		int r;
 
+		if (pool->nr_ended)
+			return POLL_ENDED;
 		drain_sigchld();
-		reap_supervisors();
 		now = now_ns();
 		for (size_t i = 0; i < nr; i++) {
 			struct spawn_child *c = pool->running[i];
 
-			if (c->adopted ? adopted_gone(c, now)
-			    : !c->supervised && exited_nowait(c))
+			if (c->sup)
+				continue;
+			if (exited_nowait(c))
 				return (int)i;
-		}
-		for (size_t i = 0; i < nr; i++) {
-			if (!pool->running[i]->supervised &&
-			    !pool->running[i]->adopted)
-				child_timer(pool->running[i], now);
-			next = earlier(next, pool->running[i]->deadline_ns);
+			child_timer(c, now);
+			next = earlier(next, c->deadline_ns);
 		}
 		ALLOC_GROW(pool->pfd, nr + 1, pool->alloc_pfd);
 		for (size_t i = 0; i < nr; i++) {
-			pool->pfd[i].fd = pool_watch_fd(pool->running[i]);
+			struct spawn_child *c = pool->running[i];
+
+			pool->pfd[i].fd = c->sup ? -1 : watch_fd(c);
 			pool->pfd[i].events = POLLIN;
 			pool->pfd[i].revents = 0;
 		}
 		pool->pfd[nr].fd = watch_wake ? pool->wake_fd : -1;
 		pool->pfd[nr].events = POLLIN;
 		pool->pfd[nr].revents = 0;
+		n = nr + 1;
+		sup_pollfds(pool, &pool->pfd, &n, &pool->alloc_pfd);
 
-		r = poll(pool->pfd, (nfds_t)nr + 1, poll_ms(now, next));
+		r = poll(pool->pfd, (nfds_t)n, poll_ms(now, next));
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -2302,10 +1400,14 @@ pool_poll(struct spawn_pool *pool, int64_t until, bool watch_wake)
 			      strerror(errno));
 			return POLL_ERROR;
 		}
+		/* before sup_events(), which may take children out */
 		for (size_t i = 0; i < nr; i++)
 			if (pool->pfd[i].fd >= 0 && pool->pfd[i].revents &&
-			    pool_ready(pool->running[i]))
+			    pool->running[i]->pidfd >= 0)
 				return (int)i;
+		sup_events(pool, pool->pfd + nr + 1, n - nr - 1);
+		if (pool->nr_ended)
+			return POLL_ENDED;
 		if (pool->pfd[nr].fd >= 0 && pool->pfd[nr].revents)
 			return POLL_WAKE;
 		if (until >= 0 && now_ns() >= until)
@@ -2313,21 +1415,16 @@ pool_poll(struct spawn_pool *pool, int64_t until, bool watch_wake)
 	}
 }
 
-/*
- * c has ended and is out of the pool: reap it, or read an adopted one's
- * result (a supervised one's came with the message that ended it).
- * Returns 0, or -1 if reaping failed (reported; the result is unknown).
- */
-static int
-finish_done(struct spawn_child *c)
+/* the first supervised child that ended (it is DONE, out of the pool) */
+static struct spawn_child *
+pop_ended(struct spawn_pool *pool)
 {
-	if (c->adopted) {
-		adopted_done(c);
-		return 0;
-	}
-	if (c->supervised)
-		return 0;
-	return reap(c);
+	struct spawn_child *c = pool->ended[0];
+
+	memmove(&pool->ended[0], &pool->ended[1],
+		(pool->nr_ended - 1) * sizeof(*pool->ended));
+	pool->nr_ended--;
+	return c;
 }
 
 int
@@ -2341,6 +1438,10 @@ spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
 	int r;
 
 	*done = NULL;
+	if (pool->nr_ended) {
+		*done = pop_ended(pool);
+		return SPAWN_POOL_DONE;
+	}
 	c = start_queued(pool);
 	if (c) {
 		*done = c;
@@ -2356,9 +1457,13 @@ spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
 		return SPAWN_POOL_WAKE;
 	if (r == POLL_TIMEOUT)
 		return SPAWN_POOL_TIMEOUT;
+	if (r == POLL_ENDED) {
+		*done = pop_ended(pool);
+		return SPAWN_POOL_DONE;
+	}
 	c = pool->running[r];
 	remove_running(pool, (size_t)r);
-	finish_done(c); /* an unknown status is reported, and is a result */
+	reap(c); /* an unknown status is reported, and is a result too */
 	*done = c;
 	return SPAWN_POOL_DONE;
 }
@@ -2373,31 +1478,33 @@ spawn_kill_all(struct spawn_pool *pool)
 		pool->queue[i]->state = SPAWN_STATE_NEW;
 	}
 	pool->nr_queue = 0;
+	sup_terminate_all(pool);
 	for (size_t i = 0; i < pool->nr_running; i++) {
+		if (pool->running[i]->sup)
+			continue;
 		spawn_terminate(pool->running[i]);
 		/* also those that were already timing out */
 		pool->running[i]->terminated = true;
 	}
-	while (pool->nr_running) {
+	while (pool->nr_running || pool->nr_ended) {
 		int r = pool_poll(pool, -1, false);
 		struct spawn_child *c;
 
+		if (r == POLL_ENDED) {
+			while (pool->nr_ended)
+				pop_ended(pool); /* DONE: the caller's */
+			continue;
+		}
 		if (r < 0) {
-			/* cannot wait politely: kill them all and reap */
+			/* cannot wait politely: kill ours, let go of the
+			 * supervised (their supervisors keep results) */
 			ret = -1;
-			while (pool->nr_running) {
-				c = pool->running[0];
-				remove_running(pool, 0);
-				if (c->supervised || c->adopted)
-					mark_lost(c); /* its result: a file */
-				else
-					kill_and_reap(c);
-			}
+			spawn_pool_detach(pool);
 			break;
 		}
 		c = pool->running[r];
 		remove_running(pool, (size_t)r);
-		if (finish_done(c) < 0)
+		if (reap(c) < 0)
 			ret = -1;
 	}
 	return ret;
@@ -2411,26 +1518,30 @@ spawn_pool_detach(struct spawn_pool *pool)
 		pool->queue[i]->state = SPAWN_STATE_NEW;
 	}
 	pool->nr_queue = 0;
+	pool->nr_ended = 0; /* DONE: the caller's */
 	for (size_t i = pool->nr_running; i-- > 0;) {
 		struct spawn_child *c = pool->running[i];
 
-		if (!c->supervised && !c->adopted)
+		if (!c->sup)
 			continue;
 		remove_running(pool, i);
-		if (c->supervised)
-			let_go(c);
-		close_fd(&c->pidfd);
-		c->state = SPAWN_STATE_NEW;
+		sup_release(c);
 	}
-	if (pool->nr_running)
-		spawn_kill_all(pool);
+	while (pool->nr_running) {
+		struct spawn_child *c = pool->running[0];
+
+		remove_running(pool, 0);
+		kill_and_reap(c);
+	}
 }
 
 void
 spawn_pool_release(struct spawn_pool *pool)
 {
-	if (pool->nr_running || pool->nr_queue)
+	if (pool->nr_running || pool->nr_queue || pool->nr_ended)
 		spawn_pool_detach(pool);
+	sup_pool_release(pool);
+	free(pool->ended);
 	free(pool->running);
 	free(pool->queue);
 	free(pool->pfd);
@@ -2553,4 +1664,29 @@ spawn_kill_orphans(pid_t pgid, const char *const *markers)
 	}
 	free(seen);
 	return (int)nseen;
+}
+
+/* -- for spawn-sup.c (spawn-int.h) ---------------------------------------- */
+
+int64_t spawn_now_ns(void) { return now_ns(); }
+int spawn_poll_ms(int64_t now, int64_t deadline) { return poll_ms(now, deadline); }
+int64_t spawn_earlier(int64_t a, int64_t b) { return earlier(a, b); }
+void spawn_close_fd(int *fd) { close_fd(fd); }
+int spawn_move_above_stdio(int *fd) { return move_above_stdio(fd); }
+int spawn_cloexec_pipe(int fds[2]) { return cloexec_pipe(fds); }
+bool spawn_is_running(const struct spawn_child *c) { return is_running(c); }
+void spawn_drain_sigchld(void) { drain_sigchld(); }
+bool spawn_exited_nowait(const struct spawn_child *c) { return exited_nowait(c); }
+int spawn_watch_fd(const struct spawn_child *c) { return watch_fd(c); }
+void spawn_reset_results(struct spawn_child *c) { reset_results(c); }
+int spawn_start_child(struct spawn_child *c, int out_fd, int err_fd) { return start_child(c, out_fd, err_fd); }
+void spawn_child_timer(struct spawn_child *c, int64_t now) { child_timer(c, now); }
+int spawn_reap(struct spawn_child *c) { return reap(c); }
+void spawn_add_running(struct spawn_pool *pool, struct spawn_child *c) { add_running(pool, c); }
+void spawn_remove_running(struct spawn_pool *pool, size_t i) { remove_running(pool, i); }
+
+void
+spawn_forget_sigchld(void)
+{
+	chld_pipe[0] = chld_pipe[1] = -1;
 }

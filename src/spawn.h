@@ -89,6 +89,8 @@
 #include "strbuf.h"
 #include "strvec.h"
 
+struct spawn_sup;
+
 /* err_fd value: stderr goes wherever stdout goes (the default). */
 #define SPAWN_FD_OUT (-2)
 
@@ -153,15 +155,17 @@ struct spawn_child {
 	/* Private: our pid at fork, for the child's parent-death check. */
 	pid_t parent;
 	/*
-	 * Supervision (see below): where the supervisor writes the result
-	 * if nobody takes it; NULL for an unsupervised child.  Borrowed.
+	 * Supervision (see below): the child's key, where its supervisor
+	 * writes the result if nobody takes it; NULL for an unsupervised
+	 * child.  Borrowed.
 	 */
 	const char *status_path;
+	/* Supervised only: where stdout and stderr go (appended), or NULL. */
+	const char *out_path;
 	/*
-	 * Supervised only: the most output (stdout and stderr) kept in
-	 * out_fd; beyond it the first and the last out_limit/2 bytes are
-	 * kept, with a line saying how much was dropped between them.  0:
-	 * no limit.
+	 * Supervised only: the most output kept at out_path; beyond it the
+	 * first and the last out_limit/2 bytes are kept, with a line saying
+	 * how much was dropped between them.  0: no limit.
 	 */
 	int64_t out_limit;
 
@@ -206,29 +210,27 @@ struct spawn_child {
 
 	/* Results of supervised children only. */
 
-	/* The supervisor's pid once forked, and its start time in clock
-	 * ticks since boot as the caller records it (spawn never reads it) */
+	/* Its supervisor's pid. */
 	pid_t supervisor;
-	int64_t supervisor_start;
 	/* When the program was reaped: microseconds since the epoch. */
 	int64_t ended_at_us;
 	/* Bytes of output it wrote, and of those not kept (out_limit). */
 	int64_t out_bytes;
 	int64_t out_dropped;
-	/* errno of the first failed write to out_fd (ENOSPC, say), or 0. */
+	/* errno of the first failed write to out_path (ENOSPC, say), or 0. */
 	int out_errno;
 	/* The supervisor died without a result: nothing above is known. */
 	bool lost;
 	/* The last bytes of its output (at most SPAWN_TAIL_MAX). */
 	struct strbuf tail;
+	/* Where it ran and where its output went, as its supervisor says. */
+	struct strbuf ran_dir, ran_log;
 
-	/* Private to spawn.c. */
+	/* Private to spawn.c and spawn-sup.c. */
 	enum spawn_state state;
 	int pidfd;
-	int ctl_fd;	/* supervised: the socket to the supervisor */
 	bool in_pool;
-	bool supervised; /* started by us under a supervisor */
-	bool adopted;	 /* a supervisor a dead predecessor started */
+	struct spawn_sup *sup; /* supervised: its supervisor */
 	bool from_file;	 /* the result was read from status_path */
 	int64_t start_ns;
 	int64_t deadline_ns; /* next timer, CLOCK_MONOTONIC; -1 none */
@@ -239,8 +241,8 @@ struct spawn_child {
 		.args = STRVEC_INIT, .env_delta = STRVEC_INIT, .out_fd = -1, \
 		.err_fd = SPAWN_FD_OUT,                                      \
 		.kill_grace_ms = SPAWN_DEFAULT_GRACE_MS, .weight = 1,        \
-		.exit_code = -1, .tail = STRBUF_INIT, .pidfd = -1,           \
-		.ctl_fd = -1, .deadline_ns = -1,                             \
+		.exit_code = -1, .tail = STRBUF_INIT, .ran_dir = STRBUF_INIT, \
+		.ran_log = STRBUF_INIT, .pidfd = -1, .deadline_ns = -1,      \
 	}
 
 /* The most output kept in spawn_child.tail. */
@@ -345,9 +347,15 @@ struct spawn_pool {
 	 */
 	int wake_fd;
 
-	/* Private to spawn.c. */
+	/* Private to spawn.c and spawn-sup.c. */
 	struct spawn_child **running;
 	size_t nr_running, alloc_running;
+	/* supervised children that ended, not yet returned */
+	struct spawn_child **ended;
+	size_t nr_ended, alloc_ended;
+	/* supervisors: ours first (started on demand), then attached ones */
+	struct spawn_sup **sups;
+	size_t nr_sups, alloc_sups;
 	struct spawn_child **queue; /* FIFO, started in order */
 	size_t nr_queue, alloc_queue;
 	struct pollfd *pfd;
@@ -421,63 +429,53 @@ int spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
 int spawn_kill_all(struct spawn_pool *pool);
 
 /*
- * Supervision.  A child with status_path set is started by
- * spawn_pool_start() under a supervisor: a copy of this process made
- * with fork() (no exec; every descriptor but 0-2, out_fd and its socket
- * to us closed at once, so it holds neither our database connection nor
- * our lock) in a process group of its own, without a parent-death
- * signal.  It does for the program what spawn_wait() would do (timeout,
- * grace, killing leftovers in the program's group, wait4) and passes the
- * program's stdout and stderr on to out_fd (see out_limit), keeping the
- * tail.  The program itself gets a parent-death signal from the
- * supervisor: if the supervisor is killed, so is the program.
+ * Supervision.  The children of a pool that have a status_path (the
+ * runner's codes) run under the pool's supervisor: one process per pool,
+ * a copy of ours made with fork() at the first such start (no exec; it
+ * closes every descriptor but its socket to us at once, so it holds
+ * neither our database connection nor our lock), in a process group of
+ * its own, without a parent-death signal.  It starts each program as
+ * spawn_start() would (the program's parent-death signal is the
+ * supervisor's), enforces its timeout, kills what it leaves in its group,
+ * reaps it, passes its stdout and stderr on to the file at out_path
+ * (opened for appending; see out_limit), keeps the last bytes, and sends
+ * us the result, which spawn_pool_wait() returns.  It holds a result
+ * until we acknowledge it (spawn_ack), which we do once it is recorded.
  *
- * The steps, over a socket pair:
- *
- *   spawn_pool_start(pool, c)  the supervisor is forked and waits; the
- *                              caller records c->supervisor (so that a
- *                              successor can find it), then calls
- *   spawn_go(c)                and the program is started.  A failure to
- *                              start it comes back as the result below
- *                              (start_failed, exec_errno).
- *   spawn_pool_wait()          returns c DONE with the program's result;
- *                              the supervisor waits, holding it, until
- *   spawn_ack(c)               the caller has recorded the result.
- *
- * If we die or release c before spawn_go(), the supervisor exits without
- * starting anything.  After spawn_go(), if we die or release c before
- * spawn_ack(), the supervisor lets the program run to its end as usual,
- * then writes the result to status_path (a temporary name renamed into
- * place, not fsynced) and exits.  SIGTERM to the supervisor stops the
- * program as spawn_terminate() does.  So a successor finds every result:
- * with spawn_status_read() when the supervisor is gone, or by waiting
- * for it with spawn_pool_adopt() while it lives.  Only a supervisor
- * killed with SIGKILL (or a crash of the host) loses a result: then
- * status_path never appears and the result is "lost".
+ * The supervisor outlives us.  While no one is connected to it (we died,
+ * or let it go with children running: spawn_pool_detach), it writes every
+ * result not acknowledged to its child's status_path (a temporary name
+ * renamed into place: whole or absent; not fsynced) and exits once it has
+ * nothing left.  A successor (another process of ours) finds it by the pid
+ * and start time the caller recorded (spawn_pool_supervisor), attaches
+ * to it (spawn_pool_attach), learns what it runs and holds, and takes
+ * over: from then on results go to the successor.  So a program that
+ * ended is never lost or run again, whatever instant we died at; only a
+ * supervisor killed with SIGKILL (its programs die with it) or a crash of
+ * the host loses results.  status_path is the child's key: unique on this
+ * host.
  */
 
 /*
- * spawn_go: let the supervisor of c (spawn_pool_start'ed, not yet told)
- * start the program.  Returns 0, or -1 with the error reported if the
- * supervisor cannot be told (it is gone: spawn_pool_wait() returns c as
- * lost).
+ * spawn_pool_supervisor: the pool's supervisor, started now if it is not
+ * running: its pid into *pid (for the caller to record before the first
+ * supervised start).  0, or -1 with the error reported.
  */
-int spawn_go(struct spawn_child *c) CASCADE_MUSTCHECK;
+int spawn_pool_supervisor(struct spawn_pool *pool, pid_t *pid)
+	CASCADE_MUSTCHECK;
 
 /*
  * spawn_ack: the caller has recorded the result of the DONE supervised
- * or adopted child c: let its supervisor exit without writing
- * status_path, or remove the status_path it read (spawn_status_read,
- * spawn_pool_adopt).  Never fails; a supervisor already gone has written
- * status_path, which is then removed.
+ * child c: its supervisor may forget it (sent with the next message to
+ * it, or when the pool lets it go), or the status_path it was read from
+ * (spawn_status_read) is removed.  Never fails.
  */
 void spawn_ack(struct spawn_child *c);
 
 /*
- * spawn_status_read: fill in c's results (DONE, from_file set) from the
- * file at c->status_path that a supervisor wrote.  Returns 1 if read, 0
- * if there is no such file, -1 if it is unreadable or malformed
- * (reported).
+ * spawn_status_read: fill in c's results (DONE) from the file at
+ * c->status_path that a supervisor wrote.  Returns 1 if read, 0 if there
+ * is no such file, -1 if it is unreadable or malformed (reported).
  */
 int spawn_status_read(struct spawn_child *c) CASCADE_MUSTCHECK;
 
@@ -492,24 +490,49 @@ int spawn_status_decode(const char *buf, size_t len, struct spawn_child *c)
 	CASCADE_MUSTCHECK;
 
 /*
- * spawn_pool_adopt: wait in pool for a supervisor that a dead
- * predecessor started: c->supervisor is its pid (the caller has checked
- * that it is still that process), c->status_path where it will write
- * the result, c->weight the slots it takes.  Returns 1 if it runs (c is
- * in the pool; spawn_pool_wait() returns it DONE with the result read
- * from status_path, or lost), 0 if it is gone already (read status_path
- * instead), -1 with the error reported.
+ * What an attached supervisor has: a child's key, whether it runs, and
+ * where (its directory and log).
+ */
+struct spawn_held {
+	char *key;
+	bool running;
+	char *dir, *log;
+};
+void spawn_held_free(struct spawn_held *h, size_t n);
+
+/*
+ * spawn_pool_attach: take over the supervisor pid (started start_ticks
+ * after boot: the caller has checked it is that process) that a dead
+ * predecessor left: its children still running and its results not yet
+ * acknowledged are listed in *held (free with spawn_held_free); each is
+ * then adopted (spawn_pool_adopt) or dropped (spawn_pool_drop).  Returns
+ * 1, 0 if it is gone (it has written its results to their status paths),
+ * or -1 with the error reported.
+ */
+int spawn_pool_attach(struct spawn_pool *pool, pid_t pid, int64_t start_ticks,
+		      struct spawn_held **held, size_t *n) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_pool_adopt: c (status_path one of the keys attached, weight set)
+ * becomes the pool's: 1 if it still runs (spawn_pool_wait returns it when
+ * it ends), 2 if it had ended (c is DONE with its result, not in the
+ * pool), 0 if no attached supervisor has that key.
  */
 int spawn_pool_adopt(struct spawn_pool *pool, struct spawn_child *c)
 	CASCADE_MUSTCHECK;
 
 /*
- * spawn_pool_detach: for our own exit on an error: leave the supervised
- * and adopted children of pool running (their supervisors keep their
- * results for a successor), and stop (as spawn_kill_all) the others.
- * The pool is empty afterwards.  Children that are DONE and not acked
- * are unaffected (release them: their supervisors then write their
- * results).
+ * spawn_pool_drop: a key attached that the caller does not take: if it
+ * still runs it is stopped, and its result is discarded.
+ */
+void spawn_pool_drop(struct spawn_pool *pool, const char *key);
+
+/*
+ * spawn_pool_detach: for our own exit on an error: let go of the
+ * supervised children of pool (they run on; their supervisors keep
+ * their results for a successor), and stop (as spawn_kill_all) the
+ * others.  The pool is empty afterwards; its supervisors go on while
+ * they have anything.
  */
 void spawn_pool_detach(struct spawn_pool *pool);
 

@@ -138,14 +138,97 @@ store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
 }
 
 int
-store_builds_open(struct db *db, struct sr_build **out, size_t *n)
+store_builds_open(struct db *db, const int64_t *ids, size_t nids,
+		  struct sr_build **out, size_t *n)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	int rc = builds_query(db,
-			      BUILD_SELECT "b.status IN ('running', "
-			      "'recording') ORDER BY b.build_id",
-			      &p, out, n);
+	int rc;
 
+	db_params_int64_array(&p, ids, nids);
+	rc = builds_query(db,
+			  BUILD_SELECT "b.status IN ('running', 'recording') "
+			  "OR (b.status = 'queued' AND b.build_id = "
+			  "ANY($1::bigint[])) ORDER BY b.build_id",
+			  &p, out, n);
+	db_params_release(&p);
+	return rc;
+}
+
+void
+store_sr_supervisors_free(struct sr_supervisor *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i].boot_id);
+	free(s);
+}
+
+int
+store_supervisors_left(struct db *db, int64_t run_id, const char *host,
+		       struct sr_supervisor **out, size_t *n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	struct sr_supervisor *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	db_params_int64(&p, run_id);
+	db_params_text(&p, host);
+	/*
+	 * the runs' rows name their supervisors; a supervisor that
+	 * replaced a dead one may be named only by its builds
+	 */
+	rc = db_query_params(
+		db,
+		"SELECT max(logging_id), pid, start, max(boot_id) FROM ("
+		"SELECT l.logging_id, l.supervisor_pid AS pid, "
+		"coalesce(l.supervisor_start, -1) AS start, l.boot_id FROM "
+		"public.logging l WHERE l.supervisor_pid IS NOT NULL AND "
+		"l.hostname = $2 AND l.logging_id <> $1::bigint "
+		"UNION ALL SELECT 0, b.supervisor_pid, "
+		"coalesce(b.supervisor_start, -1), l.boot_id FROM "
+		"public.build b LEFT JOIN public.logging l USING (logging_id) "
+		"WHERE b.status = 'running' AND b.supervisor_pid IS NOT NULL "
+		"AND b.hostname = $2 AND b.logging_id IS DISTINCT FROM "
+		"$1::bigint) x GROUP BY pid, start ORDER BY pid",
+		&p, 0, &res);
+	db_params_release(&p);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 4, "supervisors left")) {
+		db_res_free(res);
+		return -1;
+	}
+	s = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*s));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		s[r].boot_id = xstrdup_or_empty(db_res_get(res, r, 3));
+		if (db_res_int64(res, r, 0, &s[r].logging_id) ||
+		    db_res_int(res, r, 1, &s[r].pid) ||
+		    db_res_int64(res, r, 2, &s[r].start))
+			rc = -1;
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = s;
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_run_supervisor(struct db *db, int64_t run_id, int pid, int64_t start)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, run_id);
+	db_params_int64(&p, pid);
+	db_params_int64(&p, start);
+	rc = db_query_params(db,
+			     "UPDATE public.logging SET supervisor_pid = "
+			     "nullif($2::int, 0), supervisor_start = CASE WHEN "
+			     "$2::int = 0 OR $3::bigint < 0 THEN NULL ELSE "
+			     "$3::bigint END WHERE logging_id = $1::bigint",
+			     &p, 0, NULL);
 	db_params_release(&p);
 	return rc;
 }
@@ -693,6 +776,28 @@ store_recover(struct db *db, const struct sr_recovery *rv, long *poisoned,
 	*poisoned = *cancelled = *requeued = 0;
 	if ((rc = db_begin(db)))
 		return rc;
+	/* sent to a supervisor by a run that died before recording it */
+	db_params_text(&p, rv->host);
+	db_params_columns(&p, 3);
+	for (size_t i = 0; i < rv->n_started; i++) {
+		db_col_int64(&p, rv->started[i]);
+		db_col_text(&p, *rv->started_dir[i] ? rv->started_dir[i] : NULL);
+		db_col_text(&p, *rv->started_log[i] ? rv->started_log[i] : NULL);
+	}
+	rc = db_query_params(db,
+			     "UPDATE public.build b SET status = 'running', "
+			     "attempt = b.attempt + 1, started_at = now(), "
+			     "ended_at = NULL, recorded_at = NULL, hostname = "
+			     "$1, work_dir = s.dir, log_path = s.log FROM "
+			     "unnest($2::bigint[], $3::text[], $4::text[]) AS "
+			     "s(id, dir, log) WHERE b.build_id = s.id AND "
+			     "b.status = 'queued'",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
 	db_params_int64(&p, rv->run_id);
 	db_params_int64(&p, rv->bad_after);
 	db_params_int64_array(&p, rv->live, rv->n_live);

@@ -79,10 +79,35 @@ int store_builds_ready(struct db *db, int limit, struct sr_build **out,
 
 /*
  * store_builds_open: the builds running or recording (after a controller
- * died: what it left), by id, with where and by what they ran.
+ * died: what it left), and those of ids still queued, by id, with where
+ * and by what they ran.
  */
-int store_builds_open(struct db *db, struct sr_build **out, size_t *n)
+int store_builds_open(struct db *db, const int64_t *ids, size_t nids,
+		      struct sr_build **out, size_t *n) CASCADE_MUSTCHECK;
+
+/* A supervisor a dead run may have left on this host. */
+struct sr_supervisor {
+	int64_t logging_id; /* its run's row; 0 if only builds name it */
+	int pid;
+	int64_t start;	    /* clock ticks since boot; -1 unknown */
+	char *boot_id;	    /* of the host then, "" unknown */
+};
+void store_sr_supervisors_free(struct sr_supervisor *s, size_t n);
+
+/*
+ * store_supervisors_left: the supervisors of other runs on host: those
+ * their logging rows name, and those running builds name.
+ */
+int store_supervisors_left(struct db *db, int64_t run_id, const char *host,
+			   struct sr_supervisor **out, size_t *n)
 	CASCADE_MUSTCHECK;
+
+/*
+ * store_run_supervisor: the supervisor of run run_id is pid (started at
+ * start ticks; -1 unknown), or none (pid 0).
+ */
+int store_run_supervisor(struct db *db, int64_t run_id, int pid,
+			 int64_t start) CASCADE_MUSTCHECK;
 void store_sr_builds_free(struct sr_build *b, size_t n);
 
 /* store_files_get: the files with these ids (any order; caller frees). */
@@ -223,6 +248,11 @@ struct sr_recovery {
 	size_t n_kept;
 	const int64_t *dead; /* their supervisors died without a result */
 	size_t n_dead;
+	const int64_t *started; /* queued, but a supervisor has them */
+	size_t n_started;
+	const char *const *started_dir; /* where each ran (n_started) */
+	const char *const *started_log;
+	const char *host;
 };
 
 /*

@@ -100,9 +100,10 @@ done
 
 # A batch on which controllers keep dying without any code's result in
 # between is set aside as poison.  A controller's death alone no longer
-# stops its codes (their supervisors finish them: progress), so each
-# death here takes the whole session (controller, supervisors, codes) as
-# a crash of the host would.
+# stops its codes (their supervisor finishes them: progress), so each
+# death here takes the whole session (controller, supervisor, codes) as
+# a crash of the host would, while the first code waits on a FIFO that
+# nobody opens.
 crash_at() {	# crash_at POINT: run, and kill the whole session at POINT
 	make_fifo "$T/crash.fifo"
 	CASCADE_FAULT=$1:pause CASCADE_FAULT_FIFO=$T/crash.fifo \
@@ -117,10 +118,13 @@ crash_at() {	# crash_at POINT: run, and kill the whole session at POINT
 	rm -f "$T/crash.fifo"
 }
 scenario poison
-crash_at build-recorded-start@1
-crash_at build-recorded-start@1
+make_fifo "$T/never.fifo"
+export CASCADE_TEST_BLOCK=$T/never.fifo
+crash_at build-started@1
+crash_at build-started@1
 equals "two crashes without progress: not bad yet" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM batch WHERE state = 'bad'")" 0
-crash_at build-recorded-start@1
+crash_at build-started@1
+unset CASCADE_TEST_BLOCK
 expect_rc 1 "the run after three deaths on one batch fails" "$CASCADE" process-queue -p -m "$SDB"
 contains "it reports the poison batch" "$err" "marked bad"
 equals "the batch is bad" "$(psql -X -A -t -d "$SDB" -c "SELECT state, stalls FROM batch ORDER BY batch_id LIMIT 1")" "bad|3"
