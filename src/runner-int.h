@@ -93,6 +93,8 @@ struct runner {
 	struct spawn_pool pool;
 	/* the jobs in the pool (started, or adopted from a dead run) */
 	struct job *active;
+	/* where our supervisor writes its own messages */
+	struct strbuf sup_log;
 	/* our supervisor as recorded in our logging row (0: none yet) */
 	pid_t sup_pid;
 	int64_t sup_start;

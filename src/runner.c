@@ -60,6 +60,9 @@ runner_new(struct db *db, const struct store_mission *m,
 	sysinfo_hostname(&r->host);
 	spawn_pool_init(&r->pool, opt->slots > 0 ? (unsigned)opt->slots : 1);
 	r->pool.wake_fd = opt->wake_fd;
+	strbuf_init(&r->sup_log, 0);
+	strbuf_addf(&r->sup_log, "%s/.cascade/logs/supervisor.log", m->rootdir);
+	r->pool.sup_log = r->sup_log.buf;
 	if (catalog_load(db, m, &r->cat)) {
 		runner_free(r);
 		return -1;
@@ -111,6 +114,7 @@ runner_free(struct runner *r)
 	store_sr_files_free(r->files, r->n_files);
 	store_sr_builds_free(r->open, r->n_open);
 	strbuf_release(&r->host);
+	strbuf_release(&r->sup_log);
 	free(r);
 }
 

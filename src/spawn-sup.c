@@ -912,9 +912,32 @@ ctl_frames(struct strbuf *in, bool from_pending)
 	return r >= 0;
 }
 
+/*
+ * stdin and stdout from /dev/null, stderr to log (or /dev/null): none of
+ * the controller's, which a cron daemon or a pipe waits on
+ */
+static int
+sup_stdio(const char *log)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int err = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			     0644)
+		      : -1;
+	int rc = null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+			 dup2(err >= 0 ? err : null, 2) < 0
+		 ? -1
+		 : 0;
+
+	if (null > 2)
+		close(null);
+	if (err > 2)
+		close(err);
+	return rc;
+}
+
 /* set up a new supervisor: nothing of the controller's stays with it */
 static int
-sup_setup(int ctl)
+sup_setup(int ctl, const char *log)
 {
 	struct sockaddr_un a;
 	struct sigaction sa;
@@ -943,6 +966,8 @@ sup_setup(int ctl)
 	for (int fd = 3; fd < ctl; fd++)
 		close(fd);
 	closefrom(ctl + 1);
+	if (sup_stdio(log) < 0)
+		return -1;
 	spawn_forget_sigchld();
 	memset(&S, 0, sizeof(S));
 	S.ctl = ctl;
@@ -982,7 +1007,7 @@ on_accept(void)
 
 	if (fd < 0)
 		return;
-	if (spawn_move_above_stdio(&fd) < 0 ||
+	if (fd <= 2 || spawn_move_above_stdio(&fd) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
 	    cr.uid != geteuid()) {
 		close(fd);
@@ -1110,12 +1135,12 @@ sup_stop(void)
  * of the socket pair to us.
  */
 CASCADE_NORETURN static void
-supervise(int ctl)
+supervise(int ctl, const char *log)
 {
 	struct pollfd *pfd = NULL;
 	size_t alloc = 0;
 
-	if (sup_setup(ctl) < 0) {
+	if (sup_setup(ctl, log) < 0) {
 		fprintf(stderr, "cascade-sup[%ld]: could not set up: %s\n",
 			(long)getpid(), strerror(errno));
 		_exit(1);
@@ -1395,7 +1420,7 @@ sup_fork(struct spawn_pool *pool)
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		supervise(sv[1]);
+		supervise(sv[1], pool->sup_log);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	spawn_close_fd(&sv[1]);

@@ -346,6 +346,12 @@ struct spawn_pool {
 	 * self-pipe, say); -1 for none.  Set it directly; not owned.
 	 */
 	int wake_fd;
+	/*
+	 * Where the pool's supervisor writes its own messages (appended);
+	 * NULL: nowhere.  It never keeps our stdin, stdout or stderr, so
+	 * that cron's mail or a pipe from us ends when we do.  Borrowed.
+	 */
+	const char *sup_log;
 
 	/* Private to spawn.c and spawn-sup.c. */
 	struct spawn_child **running;
