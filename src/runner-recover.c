@@ -179,22 +179,30 @@ recovered_job(struct runner *r, struct sr_build *b, int attempt)
 	return j;
 }
 
-/* kill what a build whose supervisor died left running on this host */
+/*
+ * kill what a build whose supervisor died left running on this host:
+ * the processes whose environment names its build, mission and archive
+ * (the three tell one installation's build from another's)
+ */
 static long
 kill_orphans(const struct runner *r, const struct sr_build *b)
 {
-	struct strbuf id = STRBUF_INIT, mission = STRBUF_INIT;
-	const char *markers[3];
+	struct strbuf id = STRBUF_INIT, mission = STRBUF_INIT,
+		      archive = STRBUF_INIT;
+	const char *markers[4];
 	long n;
 
 	strbuf_addf(&id, "CASCADE_BUILD_ID=%lld", (long long)b->id);
 	strbuf_addf(&mission, "CASCADE_MISSION=%s", r->m->name);
+	strbuf_addf(&archive, "CASCADE_ARCHIVE=%s", r->m->rootdir);
 	markers[0] = id.buf;
 	markers[1] = mission.buf;
-	markers[2] = NULL;
+	markers[2] = archive.buf;
+	markers[3] = NULL;
 	n = spawn_kill_orphans(b->pid > 0 ? (pid_t)b->pid : 0, markers);
 	strbuf_release(&id);
 	strbuf_release(&mission);
+	strbuf_release(&archive);
 	return n;
 }
 

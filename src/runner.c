@@ -521,6 +521,7 @@ child_setup(struct runner *r, struct job *j)
 	strvec_pushf(&j->child.env_delta, "CASCADE_PROCESS=%s",
 		     b->process_name);
 	strvec_pushf(&j->child.env_delta, "CASCADE_MISSION=%s", r->m->name);
+	strvec_pushf(&j->child.env_delta, "CASCADE_ARCHIVE=%s", r->m->rootdir);
 	j->child.dir = j->work_dir;
 	j->child.out_path = j->log_path;
 	j->child.status_path = j->status_path;

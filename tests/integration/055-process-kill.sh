@@ -70,7 +70,7 @@ for point in plan-committed@1 plan-committed@2 build-started@1 build-started@6 \
 	if cmp -s "$T/reference.sig" "$S/sig"; then
 		pass "after $point: archive and database equal the uninterrupted run"
 	else
-		fail "after $point: archive and database equal the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+		fail "after $point: archive and database equal the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 	fi
 	equals "after $point: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
 	equals "after $point: every code completed once" "$(wc -l < "$S/completions")" 24
@@ -82,7 +82,7 @@ CASCADE_FAULT=build-linked@3:kill "$CASCADE" process-queue -p -n 1 -m "$SDB" >/d
 CASCADE_FAULT=build-started@2:kill "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1
 expect_rc 0 "a run after two kills" "$CASCADE" process-queue -p -m "$SDB"
 signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "after two kills: equal to the uninterrupted run" || fail "after two kills: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after two kills: equal to the uninterrupted run" || fail "after two kills: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
 # two slots, killed while recording and while starting: the other slot's
 # code may be ending in that very instant, and still runs only once
@@ -93,7 +93,7 @@ for point in build-recording@5 build-started@4 build-started@9; do
 	CASCADE_FAULT=$point:kill "$CASCADE" process-queue -p -n 2 -m "$SDB" >/dev/null 2>&1
 	expect_rc 0 "two slots: the run after a kill at $point" "$CASCADE" process-queue -p -n 2 -m "$SDB"
 	signature > "$S/sig"
-	cmp -s "$T/reference.sig" "$S/sig" && pass "two slots, $point: equal to the uninterrupted run" || fail "two slots, $point: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+	cmp -s "$T/reference.sig" "$S/sig" && pass "two slots, $point: equal to the uninterrupted run" || fail "two slots, $point: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 	equals "two slots, $point: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
 	psql -X -q -d postgres -c "DROP DATABASE $SDB WITH (FORCE)" >/dev/null
 done
@@ -136,7 +136,7 @@ fid=$(psql -X -A -t -d "$SDB" -c "SELECT failure_id FROM failure")
 expect_rc 0 "retrying the batch" "$CASCADE" failures retry "$fid" -m "$SDB"
 expect_rc 0 "then the run builds what was cancelled" "$CASCADE" process-queue -p -m "$SDB"
 signature | grep -v '^open ' > "$S/sig"
-grep -v '^open ' "$T/reference.sig" | cmp -s - "$S/sig" && pass "after the poison batch's retry: equal to the uninterrupted run" || fail "after the poison batch's retry: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+grep -v '^open ' "$T/reference.sig" | cmp -s - "$S/sig" && pass "after the poison batch's retry: equal to the uninterrupted run" || fail "after the poison batch's retry: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
 # deaths with progress in between are not counted: a chain of kills of
 # the controller alone, each after some builds completed, never poisons
@@ -147,7 +147,7 @@ done
 expect_rc 0 "the run after a chain of six kills" "$CASCADE" process-queue -p -m "$SDB"
 equals "no batch was marked bad" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM batch WHERE state = 'bad'")" 0
 signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "after the chain: equal to the uninterrupted run" || fail "after the chain: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after the chain: equal to the uninterrupted run" || fail "after the chain: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 equals "after the chain: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
 
 # a code leaves a process behind and its supervisor dies with the
@@ -180,7 +180,7 @@ contains "it says it killed what was left" "$err" "killed 1 processes left runni
 alive "$gc" && fail "the background process is gone" "pid $gc still running" || pass "the background process is gone"
 equals "the build ran again on its first attempt" "$(psql -X -A -t -d "$SDB" -c "SELECT max(attempt) FROM build")" 1
 signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "after the orphan: equal to the uninterrupted run" || fail "after the orphan: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after the orphan: equal to the uninterrupted run" || fail "after the orphan: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
 # SIGTERM: stop cleanly, record the run as interrupted, resume later
 scenario term
@@ -198,7 +198,7 @@ equals "no build left running" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FR
 equals "the flag is released" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM logging WHERE currently_processing")" 0
 expect_rc 0 "the next run finishes the work" "$CASCADE" process-queue -p -m "$SDB"
 signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "after SIGTERM: equal to the uninterrupted run" || fail "after SIGTERM: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after SIGTERM: equal to the uninterrupted run" || fail "after SIGTERM: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
 for d in $(psql -X -A -t -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${DB}_%'"); do
 	psql -X -q -d postgres -c "DROP DATABASE $d WITH (FORCE)" >/dev/null
