@@ -991,6 +991,9 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 		return rc;
 	if (stopped)
 		return 1;
+	if (r->active && !r->env_stop)
+		BUG("a round ended with build %lld still active (%u slots used)",
+		    (long long)r->active->b->id, pool->used);
 	return r->env_stop ? RUNNER_ENV : 0;
 }
 

@@ -1283,6 +1283,8 @@ pool_ended(struct spawn_pool *pool, struct spawn_child *c)
 static void
 sup_dead(struct spawn_pool *pool, struct spawn_sup *s)
 {
+	log_debug("supervisor %ld is gone, with %zu children", (long)s->pid,
+		  s->nkids);
 	spawn_close_fd(&s->fd);
 	if (s->own) {
 		int st;
@@ -1324,6 +1326,7 @@ on_result(struct spawn_pool *pool, struct spawn_sup *s, const char *key,
 			continue;
 		if (spawn_status_decode(rec, len, c))
 			mark_lost(c);
+		log_debug("supervisor %ld: %s ended", (long)s->pid, key);
 		kid_remove(s, c);
 		s->unacked++;
 		pool_ended(pool, c);
@@ -1349,6 +1352,7 @@ on_result(struct spawn_pool *pool, struct spawn_sup *s, const char *key,
 			return;
 		}
 	/* nobody's: kept by it, for our successor */
+	log_debug("supervisor %ld: %s ended, not ours", (long)s->pid, key);
 }
 
 static void
@@ -1513,6 +1517,8 @@ sup_start_child(struct spawn_pool *pool, struct spawn_child *c)
 			s = NULL;
 	}
 	if (s) {
+		log_debug("supervisor %ld: %s started", (long)s->pid,
+			  c->status_path);
 		ALLOC_GROW(s->kids, s->nkids + 1, s->akids);
 		s->kids[s->nkids++] = c;
 		c->sup = s;
