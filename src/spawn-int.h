@@ -33,7 +33,8 @@ int spawn_reap(struct spawn_child *c);
 /* in a forked supervisor: forget our SIGCHLD pipe (its fds are closed) */
 void spawn_forget_sigchld(void);
 void spawn_add_running(struct spawn_pool *pool, struct spawn_child *c);
-void spawn_remove_running(struct spawn_pool *pool, size_t i);
+/* running[i] ended: to pool->ended, its slots taken until returned */
+void spawn_end_running(struct spawn_pool *pool, size_t i);
 
 /* spawn-sup.c: the pool's side of supervision */
 

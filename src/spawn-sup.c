@@ -1200,7 +1200,8 @@ struct spawn_sup {
 	struct spawn_child **kids; /* children running under it */
 	size_t nkids, akids;
 	long detached;	       /* children let go while they ran */
-	long unacked;	       /* results we got and not yet acked */
+	struct spawn_child **done; /* their results came, not yet acked */
+	size_t ndone, adone;
 	struct held_rec *held; /* attached: not yet adopted or dropped */
 	size_t nheld, aheld;
 	struct strvec dropped; /* keys whose results we discard */
@@ -1229,6 +1230,7 @@ sup_free(struct spawn_sup *s)
 	}
 	free(s->held);
 	free(s->kids);
+	free(s->done);
 	strbuf_release(&s->in);
 	strbuf_release(&s->acks);
 	strvec_clear(&s->dropped);
@@ -1254,16 +1256,31 @@ sup_send(struct spawn_sup *s, struct strbuf *frame)
 				   : 0;
 }
 
+/* take c out of the list v of n; whether it was there */
+static bool
+list_remove(struct spawn_child **v, size_t *n, const struct spawn_child *c)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (v[i] == c) {
+			memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof(*v));
+			(*n)--;
+			return true;
+		}
+	return false;
+}
+
 static void
 kid_remove(struct spawn_sup *s, const struct spawn_child *c)
 {
-	for (size_t i = 0; i < s->nkids; i++)
-		if (s->kids[i] == c) {
-			memmove(&s->kids[i], &s->kids[i + 1],
-				(s->nkids - i - 1) * sizeof(*s->kids));
-			s->nkids--;
-			return;
-		}
+	list_remove(s->kids, &s->nkids, c);
+}
+
+/* c's result came from s: it waits for our acknowledgement */
+static void
+done_add(struct spawn_sup *s, struct spawn_child *c)
+{
+	ALLOC_GROW(s->done, s->ndone + 1, s->adone);
+	s->done[s->ndone++] = c;
 }
 
 /* a child of the pool has ended: from running to ended */
@@ -1272,11 +1289,9 @@ pool_ended(struct spawn_pool *pool, struct spawn_child *c)
 {
 	for (size_t i = 0; i < pool->nr_running; i++)
 		if (pool->running[i] == c) {
-			spawn_remove_running(pool, i);
-			break;
+			spawn_end_running(pool, i);
+			return;
 		}
-	ALLOC_GROW(pool->ended, pool->nr_ended + 1, pool->alloc_ended);
-	pool->ended[pool->nr_ended++] = c;
 }
 
 /* a supervisor is gone: its children's results are lost */
@@ -1301,14 +1316,13 @@ sup_dead(struct spawn_pool *pool, struct spawn_sup *s)
 	}
 	for (size_t i = 0; i < s->nheld; i++)
 		s->held[i].running = false;
-	s->unacked = 0;
 }
 
 /* an attached supervisor we are done with: let it go (it exits) */
 static void
 sup_maybe_close(struct spawn_sup *s)
 {
-	if (s->own || s->fd < 0 || s->nkids || s->nheld || s->unacked)
+	if (s->own || s->fd < 0 || s->nkids || s->nheld || s->ndone)
 		return;
 	(void)sup_send(s, NULL);
 	spawn_close_fd(&s->fd);
@@ -1328,7 +1342,7 @@ on_result(struct spawn_pool *pool, struct spawn_sup *s, const char *key,
 			mark_lost(c);
 		log_debug("supervisor %ld: %s ended", (long)s->pid, key);
 		kid_remove(s, c);
-		s->unacked++;
+		done_add(s, c);
 		pool_ended(pool, c);
 		return;
 	}
@@ -1438,7 +1452,7 @@ sup_fork(struct spawn_pool *pool)
 	if (pool->nr_sups && pool->sups[0]->own) {
 		struct spawn_sup *old_sup = pool->sups[0];
 
-		if (old_sup->nkids || old_sup->unacked) {
+		if (old_sup->nkids || old_sup->ndone) {
 			ALLOC_GROW(pool->sups, pool->nr_sups + 1,
 				   pool->alloc_sups);
 			pool->sups[pool->nr_sups++] = old_sup;
@@ -1566,8 +1580,8 @@ sup_release(struct spawn_child *c)
 	struct spawn_sup *s = c->sup;
 
 	kid_remove(s, c);
-	if (c->state == SPAWN_STATE_DONE && !c->from_file && s->unacked > 0)
-		s->unacked--; /* not acked: it keeps the result */
+	/* not acked: it keeps the result */
+	list_remove(s->done, &s->ndone, c);
 	c->sup = NULL;
 	if (c->state != SPAWN_STATE_DONE) {
 		c->state = SPAWN_STATE_NEW; /* runs on, not ours */
@@ -1594,8 +1608,7 @@ spawn_ack(struct spawn_child *c)
 		frame_field(&s->acks, c->status_path);
 		frame_end(&s->acks, at);
 	}
-	if (s->unacked > 0)
-		s->unacked--;
+	list_remove(s->done, &s->ndone, c);
 	c->sup = NULL;
 	sup_maybe_close(s);
 }
@@ -1608,7 +1621,7 @@ sup_pool_release(struct spawn_pool *pool)
 
 		(void)sup_send(s, NULL); /* the ACKs that wait */
 		spawn_close_fd(&s->fd);
-		if (s->own && !s->nkids && !s->unacked && !s->detached) {
+		if (s->own && !s->nkids && !s->ndone && !s->detached) {
 			int st;
 
 			/* idle: it exits now that we closed */
@@ -1617,6 +1630,8 @@ sup_pool_release(struct spawn_pool *pool)
 		}
 		for (size_t k = 0; k < s->nkids; k++)
 			s->kids[k]->sup = NULL;
+		for (size_t k = 0; k < s->ndone; k++)
+			s->done[k]->sup = NULL;
 		sup_free(s);
 	}
 	free(pool->sups);
@@ -1806,7 +1821,7 @@ spawn_pool_adopt(struct spawn_pool *pool, struct spawn_child *c)
 		    spawn_status_decode(s->held[k].record.buf,
 					s->held[k].record.len, c))
 			mark_lost(c);
-		s->unacked++;
+		done_add(s, c);
 		rc = 2;
 	}
 	held_remove(s, k);

@@ -1415,7 +1415,11 @@ pool_poll(struct spawn_pool *pool, int64_t until, bool watch_wake)
 	}
 }
 
-/* the first supervised child that ended (it is DONE, out of the pool) */
+/*
+ * the first supervised child that ended (it is DONE): out of the pool
+ * now, its slots free (they were kept until it is returned, so that a
+ * caller that sees no slot used has nothing more to wait for)
+ */
 static struct spawn_child *
 pop_ended(struct spawn_pool *pool)
 {
@@ -1424,6 +1428,8 @@ pop_ended(struct spawn_pool *pool)
 	memmove(&pool->ended[0], &pool->ended[1],
 		(pool->nr_ended - 1) * sizeof(*pool->ended));
 	pool->nr_ended--;
+	pool->used -= slots(pool, c);
+	c->in_pool = false;
 	return c;
 }
 
@@ -1518,7 +1524,8 @@ spawn_pool_detach(struct spawn_pool *pool)
 		pool->queue[i]->state = SPAWN_STATE_NEW;
 	}
 	pool->nr_queue = 0;
-	pool->nr_ended = 0; /* DONE: the caller's */
+	while (pool->nr_ended)
+		pop_ended(pool); /* DONE: the caller's */
 	for (size_t i = pool->nr_running; i-- > 0;) {
 		struct spawn_child *c = pool->running[i];
 
@@ -1683,7 +1690,18 @@ int spawn_start_child(struct spawn_child *c, int out_fd, int err_fd) { return st
 void spawn_child_timer(struct spawn_child *c, int64_t now) { child_timer(c, now); }
 int spawn_reap(struct spawn_child *c) { return reap(c); }
 void spawn_add_running(struct spawn_pool *pool, struct spawn_child *c) { add_running(pool, c); }
-void spawn_remove_running(struct spawn_pool *pool, size_t i) { remove_running(pool, i); }
+void
+spawn_end_running(struct spawn_pool *pool, size_t i)
+{
+	struct spawn_child *c = pool->running[i];
+
+	/* its slots stay taken until pop_ended() returns it */
+	memmove(&pool->running[i], &pool->running[i + 1],
+		(pool->nr_running - i - 1) * sizeof(*pool->running));
+	pool->nr_running--;
+	ALLOC_GROW(pool->ended, pool->nr_ended + 1, pool->alloc_ended);
+	pool->ended[pool->nr_ended++] = c;
+}
 
 void
 spawn_forget_sigchld(void)
