@@ -49,6 +49,7 @@ struct ingest_counts {
 	long rejected;
 	long recovered; /* moves of a killed run undone, or left-overs removed */
 	long stuck;     /* could not be placed (disk full...): left in incoming */
+	long writing;   /* still being written: left in incoming */
 	long seen;
 };
 
