@@ -345,7 +345,8 @@ fsutil_place(const char *source, const char *target, bool follow_copy)
 	if (!follow_copy) {
 		if (link(source, target) == 0)
 			return 0;
-		if (errno != EXDEV)
+		/* EPERM: protected_hardlinks, a file we do not own */
+		if (errno != EXDEV && errno != EPERM)
 			return -1;
 	}
 	return copy_then_link(source, target);

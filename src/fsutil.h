@@ -29,9 +29,11 @@ int fsutil_sync_dirs(const struct strvec *dirs) CASCADE_MUSTCHECK;
 /*
  * fsutil_place: make target a name of source's content, never replacing
  * an existing target (-1 with EEXIST).  A regular file on the same file
- * system is hard-linked; a symlink's target, or a file on another file
- * system, is copied to a temporary name beside target, fsynced, then
- * linked.  source is left in place.  0 or -1/errno.
+ * system is hard-linked; a symlink's target, a file on another file
+ * system, or one the kernel will not let us link (EPERM: the
+ * protected_hardlinks rule for a file we do not own) is copied to a
+ * temporary name beside target, fsynced, then linked.  source is left
+ * in place.  0 or -1/errno.
  */
 int fsutil_place(const char *source, const char *target, bool follow_copy)
 	CASCADE_MUSTCHECK;

@@ -88,7 +88,7 @@ enum tally_kind {
 
 struct tally {
 	long n;
-	struct strvec examples; /* the first few names, escaped */
+	struct strvec examples; /* the first few names (sorted), escaped */
 };
 
 struct ingest_state {
@@ -212,13 +212,27 @@ done_has(const struct ingest_state *s, const char *name)
 	return done_find(s, name, &at);
 }
 
+/* count name under k, keeping the first few names in order as examples */
 static void
 tally(struct ingest_state *s, enum tally_kind k, const char *name)
 {
 	struct tally *t = &s->tally[k];
+	char *shown = escape_str(name);
+	size_t at = t->examples.nr;
 
-	if (t->n++ < TALLY_EXAMPLES)
-		strvec_push_nodup(&t->examples, escape_str(name));
+	t->n++;
+	while (at > 0 && strcmp(t->examples.v[at - 1], shown) > 0)
+		at--;
+	if (at >= TALLY_EXAMPLES) {
+		free(shown);
+		return;
+	}
+	strvec_push_nodup(&t->examples, shown);
+	memmove(&t->examples.v[at + 1], &t->examples.v[at],
+		(t->examples.nr - 1 - at) * sizeof(*t->examples.v));
+	t->examples.v[at] = shown;
+	if (t->examples.nr > TALLY_EXAMPLES)
+		strvec_pop(&t->examples);
 }
 
 /* one line per kind of entry left in incoming */
