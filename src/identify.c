@@ -22,12 +22,13 @@
 
 /* An external inspector's record in this set (this run). */
 struct inspector_state {
-	long runs;          /* files it was asked about (or refused) */
+	long runs;          /* files it was run on */
 	long failures;      /* of which it failed on */
+	long skipped;       /* files it was not run on, being disabled */
 	int consecutive;    /* failures since its last answer */
 	bool disabled;      /* IDENTIFY_DISABLE_AFTER reached: not run */
 	struct strbuf first; /* its first failure, for the report */
-	struct strbuf last;  /* its last real failure, for the disabled */
+	struct strbuf last;  /* its last failure, for the files skipped */
 };
 
 struct identify_set {
@@ -366,9 +367,8 @@ ask_inspector(struct identify_set *set, size_t i, const char *path,
 	struct inspector_state *st = &set->insp[i];
 	int m;
 
-	st->runs++;
 	if (st->disabled) {
-		st->failures++;
+		st->skipped++;
 		strbuf_addf(reason,
 			    "inspector \"%s\" of product \"%s\" was not run: "
 			    "it failed %d times in a row in this run (last: %s)",
@@ -376,6 +376,7 @@ ask_inspector(struct identify_set *set, size_t i, const char *path,
 			    st->last.buf);
 		return -1;
 	}
+	st->runs++;
 	m = run_inspector(set, p, path, c, reason);
 	if (m >= 0) {
 		st->consecutive = 0;
@@ -481,16 +482,19 @@ identify_report_failures(const struct identify_set *set)
 {
 	for (size_t i = 0; set && i < set->n; i++) {
 		const struct inspector_state *st = &set->insp[i];
+		struct strbuf more = STRBUF_INIT;
 
 		if (!st->failures)
 			continue;
+		if (st->skipped)
+			strbuf_addf(&more, "; not run on %ld more after %d "
+					   "failures in a row",
+				    st->skipped, IDENTIFY_DISABLE_AFTER);
 		log_warning("inspector \"%s\" of product \"%s\" failed on %ld "
-			    "of the %ld files it was asked about in this run%s",
+			    "of the %ld files it was run on in this run%s",
 			    set->products[i].inspector, set->products[i].name,
-			    st->failures, st->runs,
-			    st->disabled ? " (disabled after "
-					   "repeated failures)"
-					 : "");
+			    st->failures, st->runs, more.buf);
 		log_detail("First failure: %s", st->first.buf);
+		strbuf_release(&more);
 	}
 }

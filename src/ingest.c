@@ -126,18 +126,26 @@ item_release(struct item *it)
 	verdict_release(&it->prep);
 }
 
+/*
+ * Make it a reject.  The reason is text for people and for a text
+ * column: whatever went into it (an inspector's output, say), control
+ * characters and bytes that are not UTF-8 come out \xNN (escape.h).
+ */
 CASCADE_PRINTF(3, 4)
 static void
 reject(struct item *it, const char *kind, const char *fmt, ...)
 {
+	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
 	it->action = ITEM_REJECT;
 	it->kind = kind;
-	strbuf_reset(&it->reason);
 	va_start(ap, fmt);
-	strbuf_vaddf(&it->reason, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	strbuf_reset(&it->reason);
+	escape_name(&it->reason, sb.buf, sb.len, ESCAPE_KEEP_BACKSLASH);
+	strbuf_release(&sb);
 }
 
 /* a path as journal rows, failure rows and log lines hold it */
@@ -950,13 +958,16 @@ place(struct ingest_state *s, struct item *items, size_t n)
 		}
 		if (placed != 0) {
 			/* disk full, permissions: leave it in incoming */
-			char *shown = shown_path(it->target, false);
+			int e = errno;
+			char *from = shown_path(it->src, false);
+			char *to = shown_path(it->target, false);
 
-			log_error("could not place \"%s\" at \"%s\": %s",
-				  it->shown, shown, strerror(errno));
+			log_error("could not place \"%s\" at \"%s\": %s", from,
+				  to, strerror(e));
 			log_detail("It stays in incoming and is not retried "
 				   "in this run.");
-			free(shown);
+			free(from);
+			free(to);
 			s->counts->stuck++;
 			it->action = ITEM_SKIP;
 			done_add(s, it->name);
@@ -988,6 +999,7 @@ unplace(struct ingest_state *s, struct item *items, size_t n)
 {
 	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
 	size_t nids = 0;
+	struct stat st;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -995,8 +1007,18 @@ unplace(struct ingest_state *s, struct item *items, size_t n)
 
 		if (it->journal_id)
 			ids[nids++] = it->journal_id;
-		if (it->placed)
-			unlink(it->target);
+		if (!it->placed)
+			continue;
+		unlink(it->target);
+		/*
+		 * The link and its removal changed the file's ctime: the
+		 * next attempt must not take that for a writer.  (A write
+		 * meanwhile changes its size or mtime, still compared.)
+		 */
+		if (it->action == ITEM_ARCHIVE && !it->copy &&
+		    stat(it->src, &st) == 0 && st.st_ino == it->st.st_ino &&
+		    st.st_dev == it->st.st_dev)
+			it->st.st_ctim = st.st_ctim;
 	}
 	rc = db_begin(s->db);
 	if (!rc)
@@ -1013,7 +1035,7 @@ record(struct ingest_state *s, struct item *items, size_t n)
 {
 	struct store_new_file *nf = xcalloc(n + 1, sizeof(*nf));
 	struct store_reject *rj = xcalloc(n + 1, sizeof(*rj));
-	struct strvec paths = STRVEC_INIT;
+	struct strvec paths = STRVEC_INIT; /* texts the rows point at */
 	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
 	size_t nnf = 0, nrj = 0, nids = 0;
 	int rc;
@@ -1045,10 +1067,18 @@ record(struct ingest_state *s, struct item *items, size_t n)
 		} else if (it->action == ITEM_REJECT) {
 			strvec_push_nodup(&paths,
 					  shown_path(it->target, it->ascii));
+			rj[nrj].error_path = paths.v[paths.nr - 1];
 			rj[nrj].filename = it->shown;
 			rj[nrj].kind = it->kind;
 			rj[nrj].reason = it->reason.buf;
-			rj[nrj].error_path = paths.v[paths.nr - 1];
+			if (it->ascii) {
+				struct strbuf r = STRBUF_INIT;
+
+				escape_name(&r, it->reason.buf, it->reason.len,
+					    ESCAPE_ASCII | ESCAPE_KEEP_BACKSLASH);
+				strvec_push_nodup(&paths, strbuf_detach(&r, NULL));
+				rj[nrj].reason = paths.v[paths.nr - 1];
+			}
 			nrj++;
 		}
 	}
