@@ -699,10 +699,14 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 	size_t nnf = 0;
 	int rc;
 
-	/* a name that is not UTF-8 is never archived: nothing to look up */
+	/*
+	 * a name that is not UTF-8 is never archived: nothing to look up;
+	 * nor is one the server could not take (ascii: see reject_refused)
+	 */
 	for (size_t i = 0; i < n; i++)
-		names[i] = escape_valid_utf8(items[i].name,
-					     strlen(items[i].name))
+		names[i] = !items[i].ascii &&
+					   escape_valid_utf8(items[i].name,
+							     strlen(items[i].name))
 				   ? items[i].name
 				   : NULL;
 	if ((rc = reject_leftovers(s, items, n)) ||
