@@ -1249,7 +1249,8 @@ cmp_refused_first(const void *a, const void *b)
  * The files the server refused alone (settle): each is rejected with the
  * server's message.  Should even its failure row be refused (a name the
  * server's encoding cannot hold), the row names it in ASCII; should that
- * be refused too, the file stays in incoming for this run.
+ * be refused too, the file stays in incoming for this run.  When every
+ * file of the batch was refused, none is rejected: they stay in incoming.
  */
 static int
 reject_refused(struct ingest_state *s, struct item *items, size_t n)
@@ -1262,13 +1263,20 @@ reject_refused(struct ingest_state *s, struct item *items, size_t n)
 	if (k == 0)
 		return 0;
 	if (k == n && n > 1) {
-		rc = error("the database refused every one of %zu files: %s",
-			   n, items[0].db_error);
+		/*
+		 * Not the files' fault, most likely (a constraint, a trigger):
+		 * rejecting them all would empty incoming into the error
+		 * directory.  They wait; the run goes on with the others.
+		 */
+		log_error("the database refused every one of %zu files: %s", n,
+			  items[0].db_error);
 		log_hint("A change to the database rather than to the files? "
-			 "They stay in incoming.");
-		for (size_t i = 0; i < n; i++)
+			 "They stay in incoming for the next run.");
+		for (size_t i = 0; i < n; i++) {
 			done_add(s, items[i].name);
-		return rc;
+			s->counts->stuck++;
+		}
+		return 0;
 	}
 	/* the items are done with but for release: any order will do */
 	qsort(items, n, sizeof(*items), cmp_refused_first);
