@@ -101,7 +101,7 @@ s-tmp|bi_mag_20240209_v1.0.0.dat.tmp|=|mk|0|incoming|-|-|"bi_mag_20240209_v1.0.0
 # -- sizes
 z-empty|bi_mag_20240210_v1.0.0.dat|=|: > "$E"|1|error|empty|is empty (0 bytes)
 z-one-byte|bi_mag_20240211_v1.0.0.dat|=|printf x > "$E"|0|archived:mag/2024/bi_mag_20240211_v1.0.0.dat|-|-
-z-sparse|bi_mag_20240212_v1.0.0.dat|=|truncate -s $huge "$E"|0|archived:mag/2024/bi_mag_20240212_v1.0.0.dat|-|-
+z-sparse|bi_mag_20240212_v1.0.0.dat|=|echo > "$E"; truncate -s $huge "$E"|0|archived:mag/2024/bi_mag_20240212_v1.0.0.dat|-|-
 TABLE
 
 # what the table cannot say
@@ -109,8 +109,9 @@ equals "leading zeros: recorded as 1.2.3" \
 	"$(sql "SELECT interface_version || '.' || quality_version || '.' || revision_version FROM file WHERE filename = 'bi_mag_20240106_v01.002.00003.dat'")" 1.2.3
 equals "the sparse file: its size recorded" \
 	"$(sql "SELECT size_bytes FROM file WHERE filename = 'bi_mag_20240212_v1.0.0.dat'")" "$huge"
-equals "the sparse file: archived as a link, not a copy" \
-	"$(stat -c %b "$ARC/mag/2024/bi_mag_20240212_v1.0.0.dat")" 0
+blocks=$(stat -c %b "$ARC/mag/2024/bi_mag_20240212_v1.0.0.dat")
+[ "$blocks" -lt 1000 ] && pass "the sparse file: archived as a link (still sparse), not a copy" ||
+	fail "the sparse file: archived as a link (still sparse), not a copy" "$blocks blocks"
 equals "symbolic links: the files they named are kept" "$(cat "$T/outside/a.dat" "$T/outside/b.dat")" "outside a
 outside b"
 [ -L "$ERR/to-dir" ] && pass "a rejected symbolic link is moved as a link" || fail "a rejected symbolic link is moved as a link"
