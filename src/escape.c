@@ -152,18 +152,6 @@ escape_unname(struct strbuf *sb, const char *s)
 }
 
 bool
-escape_needed(const char *s, size_t len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool differs;
-
-	escape_name(&sb, s, len, 0);
-	differs = sb.len != len || memcmp(sb.buf, s, len) != 0;
-	strbuf_release(&sb);
-	return differs;
-}
-
-bool
 escape_valid_utf8(const char *s, size_t len)
 {
 	size_t i = 0, bad;

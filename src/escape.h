@@ -55,9 +55,6 @@ char *escape_str(const char *s) CASCADE_MUSTCHECK;
  */
 int escape_unname(struct strbuf *sb, const char *s) CASCADE_MUSTCHECK;
 
-/* escape_needed: escape_name(s) would differ from s (flags 0). */
-bool escape_needed(const char *s, size_t len);
-
 /* escape_valid_utf8: the len bytes at s are well-formed UTF-8. */
 bool escape_valid_utf8(const char *s, size_t len);
 
