@@ -47,6 +47,7 @@ static const char *const kind_names[CHECK_N_KINDS] = {
 	[CHECK_GAP] = "gap",
 	[CHECK_DUPLICATE] = "duplicate",
 	[CHECK_PATH] = "path",
+	[CHECK_SIZE] = "size",
 };
 
 const char *
@@ -560,6 +561,16 @@ check_rows_of(struct state *s, const struct store_admin_product *p)
 			report(s, CHECK_UNREADABLE, f[i].filename, CHECK_LEFT,
 			       "put the file back in its place",
 			       "\"%s\" is not a regular file", path.buf);
+			continue;
+		}
+		/* cheap, so always: an archived file that grew or shrank */
+		if (f[i].size >= 0 && (int64_t)st.st_size != f[i].size) {
+			report(s, CHECK_SIZE, f[i].filename, CHECK_LEFT,
+			       "restore it from a copy, or purge it and "
+			       "deliver it again",
+			       "\"%s\" has %lld bytes; its row says %lld",
+			       path.buf, (long long)st.st_size,
+			       (long long)f[i].size);
 			continue;
 		}
 		if (!s->o->verify_checksums || !f[i].sha1)

@@ -5,6 +5,8 @@
  * for the damage SQL can see:
  *
  *   missing        a row says the file is on disk; nothing is at its path
+ *   size           the file's size differs from file.size_bytes (a
+ *                  stat: always checked)
  *   checksum       the file's SHA-1 differs from file.shasum (with
  *                  verify_checksums)
  *   unreadable     the file is there but cannot be read or is not a file
@@ -32,9 +34,9 @@
  * there; ingest -> rolled back (ingest_recover); move -> finished if it
  * had committed, else undone (check_finish_moves); orphan-link ->
  * rows deleted; stale -> the newest versions of the output's inputs
- * queued, so that the next "ProcessQueue -p" rebuilds it.  checksum,
- * unreadable, gap, duplicate, path and misplaced copies are left for a
- * person, and said so.
+ * queued, so that the next "ProcessQueue -p" rebuilds it.  size,
+ * checksum, unreadable, gap, duplicate, path and misplaced copies are
+ * left for a person, and said so.
  *
  * Findings are handed to a callback as they are made; nothing here writes
  * to stdout.
@@ -65,6 +67,7 @@ enum check_kind {
 	CHECK_GAP,
 	CHECK_DUPLICATE,
 	CHECK_PATH,
+	CHECK_SIZE,
 	CHECK_N_KINDS
 };
 

@@ -10,8 +10,8 @@
  * lexically, not checked for existence.
  *
  * Loading is three passes.  libyaml's event API builds a small tree of
- * ynodes carrying their marks; aliases are refused there, so no input can
- * make the tree bigger than the text.  The tree is then mapped through
+ * ynodes carrying their marks; anchors and aliases are refused there, so
+ * no input can make the tree bigger than the text.  The tree is then mapped through
  * the key tables (after PgBouncer's CfKey): unknown and duplicate keys,
  * wrong node types, bad values and missing required keys are all
  * reported with file:line:column and the key's path, and loading carries
@@ -37,6 +37,7 @@
 #include "graph.h"
 #include "log.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -392,8 +393,17 @@ new_node(struct builder *b, enum ynode_kind kind, const yaml_mark_t *mark)
 
 static void
 check_props(struct builder *b, const yaml_mark_t *mark,
-	    const yaml_char_t *tag)
+	    const yaml_char_t *anchor, const yaml_char_t *tag)
 {
+	/*
+	 * An anchor is only there to be aliased, and aliases are refused
+	 * (below): an anchor would look like it does something.
+	 */
+	if (anchor)
+		lerr(b->ld, pos1(mark->line), pos1(mark->column),
+		     "YAML anchors (\"&%.40s\") are not supported: write "
+		     "the value out where it is used",
+		     (const char *)anchor);
 	/*
 	 * A tag would change how a value is read in other YAML tools but
 	 * not here; refuse it rather than silently mean something else.
@@ -442,7 +452,7 @@ handle_event(struct builder *b, const yaml_event_t *ev)
 		n->text = xstrdup("");
 		return 0;
 	case YAML_SCALAR_EVENT:
-		check_props(b, mk, ev->data.scalar.tag);
+		check_props(b, mk, ev->data.scalar.anchor, ev->data.scalar.tag);
 		n = new_node(b, YN_SCALAR, mk);
 		if (!n)
 			return -1;
@@ -457,9 +467,12 @@ handle_event(struct builder *b, const yaml_event_t *ev)
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
-		check_props(b, mk, ev->type == YAML_SEQUENCE_START_EVENT
-					   ? ev->data.sequence_start.tag
-					   : ev->data.mapping_start.tag);
+		if (ev->type == YAML_SEQUENCE_START_EVENT)
+			check_props(b, mk, ev->data.sequence_start.anchor,
+				    ev->data.sequence_start.tag);
+		else
+			check_props(b, mk, ev->data.mapping_start.anchor,
+				    ev->data.mapping_start.tag);
 		if (b->depth >= MAX_DEPTH) {
 			lerr(b->ld, line, col,
 			     "nesting deeper than %d levels is not supported",
@@ -1308,6 +1321,8 @@ static const struct ckey run_keys[] = {
 	  refuse_changed_code, 0, "true", 0, 0),
 	K("log_limit_kb", KT_INT, struct config_run, log_limit_kb, 0, "2048",
 	  0, INT_MAX / 1024),
+	K("settle", KT_DURATION, struct config_run, settle_s, 0, "5", 0,
+	  86400),
 	K("log_file", KT_PATH, struct config_run, log_file, 0, NULL, 0, 0),
 };
 static const struct ctable run_table =
@@ -1914,6 +1929,99 @@ check_template(const struct config *cfg, const struct config_product *p,
 	strbuf_release(&err);
 }
 
+/*
+ * A file name product p's template makes (from sample values), or false
+ * when it makes none (an invalid template, reported elsewhere).  The
+ * sample date, time, version and keywords use distinct digits, so that a
+ * template reading one field where another was written does not match.
+ */
+static bool
+sample_name(const struct config *cfg, const struct config_product *p,
+	    struct fnformat **f, struct strbuf *out)
+{
+	static const struct version v = {1, 2, 3};
+	struct fnformat_names names = {cfg->mission.name, p->satellite,
+				       p->instrument, p->name};
+	struct fnformat_values val = {
+		true, 0,
+		((INT64_C(4) * 60 + 5) * 60 + 6) * USEC_PER_SEC + 7008, &v,
+		"?\?=ab ?\?\?=abc ?\?\?\?=abcd nn=12 nnn=123 nnnn=1234 APID=3f "
+		"QACODE=ok mday=9"};
+	struct strbuf err = STRBUF_INIT;
+	bool ok;
+
+	*f = NULL;
+	if (!p->format || !p->name || p->inspector.executable)
+		return false;
+	val.date = timeutil_days_from_ymd(2001, 2, 3);
+	ok = !fnformat_compile(p->format, &names, f, &err) &&
+	     fnformat_is_complete(*f) &&
+	     !fnformat_format(*f, &val, out, &err);
+	strbuf_release(&err);
+	return ok;
+}
+
+static bool
+claims(const struct fnformat *f, const char *name)
+{
+	struct fnformat_match m = FNFORMAT_MATCH_INIT;
+	int hit = fnformat_match(f, name, strlen(name), &m);
+
+	fnformat_match_release(&m);
+	return hit == 1;
+}
+
+/*
+ * Two products identified by their templates must not claim the same
+ * names: every such file would be rejected as ambiguous.  Each product's
+ * sample name (sample_name) is matched against the others' templates;
+ * a match proves an overlap (one that no sample shows is left to
+ * ingest, which rejects those files as ambiguous, one by one).
+ */
+static void
+check_overlaps(const struct config *cfg, int *nerr)
+{
+	size_t n = cfg->n_products;
+	struct fnformat **f = xcalloc(n + 1, sizeof(*f));
+	struct strvec samples = STRVEC_INIT;
+	bool *have = xcalloc(n + 1, sizeof(*have));
+
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		have[i] = sample_name(cfg, &cfg->products[i], &f[i], &sb);
+		strvec_push(&samples, sb.buf);
+		strbuf_release(&sb);
+	}
+	for (size_t j = 1; j < n; j++) {
+		for (size_t i = 0; have[j] && i < j; i++) {
+			const char *s = NULL;
+
+			if (!have[i])
+				continue;
+			if (claims(f[j], samples.v[i]))
+				s = samples.v[i];
+			else if (claims(f[i], samples.v[j]))
+				s = samples.v[j];
+			if (s)
+				report(nerr, &cfg->products[j].mark,
+				       "products \"%s\" and \"%s\" both claim "
+				       "files such as \"%s\" (formats \"%s\" "
+				       "and \"%s\"): every such file would be "
+				       "rejected as ambiguous",
+				       cfg->products[i].name,
+				       cfg->products[j].name, s,
+				       cfg->products[i].format,
+				       cfg->products[j].format);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		fnformat_free(f[i]);
+	free(f);
+	free(have);
+	strvec_clear(&samples);
+}
+
 static void
 check_products(const struct config *cfg, int *nerr,
 	       const struct nameidx *sats, const struct nameidx *insts)
@@ -1936,6 +2044,7 @@ check_products(const struct config *cfg, int *nerr,
 			       nn(p->name), p->satellite, p->instrument);
 		check_template(cfg, p, nerr);
 	}
+	check_overlaps(cfg, nerr);
 }
 
 static int
@@ -2630,6 +2739,7 @@ write_config(struct writer *w, const struct config *cfg)
 	kv_int(w, "flag_lease", r->flag_lease_s);
 	kv_bool(w, "refuse_changed_code", r->refuse_changed_code);
 	kv_int(w, "log_limit_kb", r->log_limit_kb);
+	kv_int(w, "settle", r->settle_s);
 	kv_str(w, "log_file", r->log_file);
 	map_end(w);
 }

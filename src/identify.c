@@ -5,11 +5,13 @@
 #include "identify.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fnformat.h"
 #include "json.h"
 #include "log.h"
@@ -19,11 +21,23 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* An external inspector's record in this set (this run). */
+struct inspector_state {
+	long runs;          /* files it was run on */
+	long failures;      /* of which it failed on */
+	long skipped;       /* files it was not run on, being disabled */
+	int consecutive;    /* failures since its last answer */
+	bool disabled;      /* IDENTIFY_DISABLE_AFTER reached: not run */
+	struct strbuf first; /* its first failure, for the report */
+	struct strbuf last;  /* its last failure, for the files skipped */
+};
+
 struct identify_set {
 	const char *mission;
 	const struct identify_product *products;
 	size_t n;
 	struct fnformat **matchers; /* NULL for external inspectors */
+	struct inspector_state *insp; /* per product, used by inspectors */
 };
 
 void
@@ -45,6 +59,11 @@ identify_set_new(const char *mission, const struct identify_product *products,
 	set->products = products;
 	set->n = n;
 	set->matchers = xcalloc(n + 1, sizeof(*set->matchers));
+	set->insp = xcalloc(n + 1, sizeof(*set->insp));
+	for (size_t i = 0; i < n; i++) {
+		strbuf_init(&set->insp[i].first, 0);
+		strbuf_init(&set->insp[i].last, 0);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct identify_product *p = &products[i];
 		struct fnformat_names names = {mission, p->satellite,
@@ -73,9 +92,13 @@ identify_set_free(struct identify_set *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->n; i++)
+	for (size_t i = 0; i < set->n; i++) {
 		fnformat_free(set->matchers[i]);
+		strbuf_release(&set->insp[i].first);
+		strbuf_release(&set->insp[i].last);
+	}
 	free(set->matchers);
+	free(set->insp);
 	free(set);
 }
 
@@ -392,25 +415,137 @@ out:
 }
 
 int
+identify_check_values(const struct version *v, int32_t date,
+		      int64_t start_usec, int64_t stop_usec,
+		      const char *keywords, struct strbuf *reason,
+		      const char **field)
+{
+	int32_t lo = timeutil_days_from_ymd(IDENTIFY_YEAR_MIN, 1, 1);
+	int32_t hi = timeutil_days_from_ymd(IDENTIFY_YEAR_MAX, 12, 31);
+	char b1[DATE_STRLEN], b2[DATE_STRLEN], b3[TIMESTAMP_STRLEN];
+	int64_t t;
+
+	if (v->interface < 1 || v->interface > VERSION_COMPONENT_MAX ||
+	    v->quality < 0 || v->quality > VERSION_COMPONENT_MAX ||
+	    v->revision < 0 || v->revision > VERSION_COMPONENT_MAX) {
+		strbuf_addf(reason,
+			    "version %d.%d.%d cannot be recorded: the interface "
+			    "version must be from 1 to %d, the others from 0 "
+			    "to %d",
+			    v->interface, v->quality, v->revision,
+			    VERSION_COMPONENT_MAX, VERSION_COMPONENT_MAX);
+		*field = "version";
+		return -1;
+	}
+	if (date < lo || date > hi) {
+		strbuf_addf(reason,
+			    "date %s is outside the accepted range %s to %s",
+			    timeutil_format_date(date, b3),
+			    timeutil_format_date(lo, b1),
+			    timeutil_format_date(hi, b2));
+		*field = "date";
+		return -1;
+	}
+	if (start_usec < lo * USEC_PER_DAY ||
+	    start_usec >= (hi + INT64_C(1)) * USEC_PER_DAY ||
+	    stop_usec < lo * USEC_PER_DAY ||
+	    stop_usec >= (hi + INT64_C(1)) * USEC_PER_DAY) {
+		t = start_usec < lo * USEC_PER_DAY ||
+				    start_usec >= (hi + INT64_C(1)) *
+							  USEC_PER_DAY
+			    ? start_usec
+			    : stop_usec;
+		strbuf_addf(reason,
+			    "time %s is outside the accepted range %s to %s",
+			    timeutil_format_timestamp(t, b3),
+			    timeutil_format_date(lo, b1),
+			    timeutil_format_date(hi, b2));
+		*field = "date";
+		return -1;
+	}
+	if (keywords && !escape_valid_utf8(keywords, strlen(keywords))) {
+		struct strbuf e = STRBUF_INIT;
+
+		escape_name(&e, keywords, strlen(keywords), 0);
+		strbuf_addf(reason,
+			    "process_keywords \"%.200s\" are not valid UTF-8",
+			    e.buf);
+		strbuf_release(&e);
+		*field = "keywords";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * ask product i's external inspector about the file, unless it is
+ * disabled: as run_inspector, keeping the inspector's record
+ */
+static int
+ask_inspector(struct identify_set *set, size_t i, const char *path,
+	      struct candidate *c, struct strbuf *reason)
+{
+	const struct identify_product *p = &set->products[i];
+	struct inspector_state *st = &set->insp[i];
+	int m;
+
+	if (st->disabled) {
+		st->skipped++;
+		strbuf_addf(reason,
+			    "inspector \"%s\" of product \"%s\" was not run: "
+			    "it failed %d times in a row in this run (last: %s)",
+			    p->inspector, p->name, IDENTIFY_DISABLE_AFTER,
+			    st->last.buf);
+		return -1;
+	}
+	st->runs++;
+	m = run_inspector(set, p, path, c, reason);
+	if (m >= 0) {
+		st->consecutive = 0;
+		return m;
+	}
+	st->failures++;
+	if (!st->first.len)
+		strbuf_addstr(&st->first, reason->buf);
+	strbuf_reset(&st->last);
+	strbuf_addstr(&st->last, reason->buf);
+	log_debug("%s", reason->buf);
+	if (++st->consecutive >= IDENTIFY_DISABLE_AFTER) {
+		st->disabled = true;
+		log_warning("inspector \"%s\" of product \"%s\" failed %d "
+			    "times in a row: not run again in this run",
+			    p->inspector, p->name, st->consecutive);
+		log_detail("Last failure: %s", st->last.buf);
+	}
+	return -1;
+}
+
+int
 identify_file(struct identify_set *set, const char *path, const char *name,
 	      struct identify_result *r)
 {
-	size_t nmatch = 0;
+	struct strbuf failed = STRBUF_INIT, why = STRBUF_INIT;
+	size_t nmatch = 0, nfailed = 0;
+	const char *field = NULL;
 
 	strbuf_reset(&r->keywords);
 	strbuf_reset(&r->reason);
 	r->kind = IDENTIFY_NONE;
+	r->bad_field = NULL;
 	for (size_t i = 0; i < set->n; i++) {
 		const struct identify_product *p = &set->products[i];
 		struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT};
 		int m;
 
 		if (p->inspector) {
-			m = run_inspector(set, p, path, &c, &r->reason);
+			strbuf_reset(&why);
+			m = ask_inspector(set, i, path, &c, &why);
 			if (m < 0) {
-				r->kind = IDENTIFY_ERROR;
+				/* not mine, as far as the others go */
+				if (nfailed++ == 0)
+					strbuf_addstr(&failed, why.buf);
 				strbuf_release(&c.keywords);
-				return 0;
+				continue;
 			}
 		} else {
 			m = match_template(set, i, name, &c);
@@ -434,12 +569,54 @@ identify_file(struct identify_set *set, const char *path, const char *name,
 		}
 		strbuf_release(&c.keywords);
 	}
-	if (nmatch == 1)
-		r->kind = IDENTIFY_ONE;
-	else if (nmatch > 1)
+	if (nmatch == 1) {
+		strbuf_addf(&r->reason, "product \"%s\": ",
+			    set->products[r->product].name);
+		if (identify_check_values(&r->version, r->date, r->start_usec,
+					  r->stop_usec, r->keywords.buf,
+					  &r->reason, &field)) {
+			r->kind = IDENTIFY_INVALID;
+			r->bad_field = field;
+		} else {
+			strbuf_reset(&r->reason);
+			r->kind = IDENTIFY_ONE;
+		}
+	} else if (nmatch > 1) {
 		r->kind = IDENTIFY_AMBIGUOUS;
-	else
+	} else if (nfailed) {
+		r->kind = IDENTIFY_ERROR;
+		strbuf_addstr(&r->reason, failed.buf);
+		if (nfailed > 1)
+			strbuf_addf(&r->reason, " (and %zu more inspectors "
+						"failed)",
+				    nfailed - 1);
+	} else {
 		strbuf_addstr(&r->reason, "matches no product's filename "
 					  "format or inspector");
+	}
+	strbuf_release(&failed);
+	strbuf_release(&why);
 	return 0;
+}
+
+void
+identify_report_failures(const struct identify_set *set)
+{
+	for (size_t i = 0; set && i < set->n; i++) {
+		const struct inspector_state *st = &set->insp[i];
+		struct strbuf more = STRBUF_INIT;
+
+		if (!st->failures)
+			continue;
+		if (st->skipped)
+			strbuf_addf(&more, "; not run on %ld more after %d "
+					   "failures in a row",
+				    st->skipped, IDENTIFY_DISABLE_AFTER);
+		log_warning("inspector \"%s\" of product \"%s\" failed on %ld "
+			    "of the %ld files it was run on in this run%s",
+			    set->products[i].inspector, set->products[i].name,
+			    st->failures, st->runs, more.buf);
+		log_detail("First failure: %s", st->first.buf);
+		strbuf_release(&more);
+	}
 }

@@ -15,7 +15,24 @@
  * key=value lines (see identify_parse_output below).  Exit status 1
  * means "not mine".  Any other outcome (status, signal, timeout, more
  * than IDENTIFY_OUTPUT_MAX bytes of output, malformed output) is an
- * inspector failure, which rejects the file with that reason.
+ * inspector failure.
+ *
+ * An inspector's failure affects only its own product: for the file at
+ * hand it counts as "not mine", so a file that another product claims is
+ * identified as that product's; a file that no product claims, when an
+ * inspector failed on it, is IDENTIFY_ERROR with the failure as the
+ * reason.  An inspector that fails IDENTIFY_DISABLE_AFTER times in a row
+ * is not run again by this set (it fails at once, saying so), so a
+ * hanging inspector costs a few timeouts per run, not one per file.
+ * Failures are counted per inspector; identify_report_failures() logs
+ * one line per failing inspector.
+ *
+ * Every claim is checked against what the database and the period
+ * arithmetic of the planner can hold (identify_check_values): interface
+ * version 1 or more, components at most VERSION_COMPONENT_MAX, dates and
+ * times within years IDENTIFY_YEAR_MIN..IDENTIFY_YEAR_MAX, keywords valid
+ * UTF-8.  A file whose one claimant gives anything else is
+ * IDENTIFY_INVALID, with the reason and the field at fault.
  */
 #ifndef CASCADE_IDENTIFY_H
 #define CASCADE_IDENTIFY_H
@@ -27,6 +44,19 @@
 #include "compat.h"
 #include "strbuf.h"
 #include "version.h"
+
+/*
+ * The years a file's date, start and stop may fall in.  The planner
+ * derives from a date its neighbours (up to 366 days either side plus
+ * one), the week, month and year containing them and the next period,
+ * and reads them back as "YYYY-MM-DD": all of that stays within
+ * 0001..9999 for these years, with room to spare, and so within what
+ * PostgreSQL's date and timestamp hold.
+ */
+#define IDENTIFY_YEAR_MIN 1000
+#define IDENTIFY_YEAR_MAX 8999
+/* Consecutive failures after which an inspector is not run again. */
+#define IDENTIFY_DISABLE_AFTER 3
 
 /* What identification needs to know of a product (strings borrowed). */
 struct identify_product {
@@ -55,7 +85,8 @@ enum identify_kind {
 	IDENTIFY_NONE,      /* no product claims it */
 	IDENTIFY_ONE,       /* exactly one: fields below filled */
 	IDENTIFY_AMBIGUOUS, /* two or more claim it */
-	IDENTIFY_ERROR,     /* an inspector failed */
+	IDENTIFY_ERROR,     /* none claims it and an inspector failed */
+	IDENTIFY_INVALID,   /* one claims it with values out of range */
 };
 
 struct identify_result {
@@ -66,9 +97,11 @@ struct identify_result {
 	int64_t stop_usec;    /* utc_stop_time */
 	struct version version;
 	struct strbuf keywords; /* process_keywords, may be empty */
-	struct strbuf reason;   /* NONE/AMBIGUOUS/ERROR: why, for people */
+	struct strbuf reason;   /* all but ONE: why, for people */
+	const char *bad_field;  /* INVALID: "version", "date", "keywords" */
 };
-#define IDENTIFY_RESULT_INIT {IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT}
+#define IDENTIFY_RESULT_INIT                                                 \
+	{IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT, NULL}
 void identify_result_release(struct identify_result *r);
 
 /* The most an inspector may write; more is an inspector failure. */
@@ -124,5 +157,22 @@ int identify_parse_output(const char *text, size_t len,
  */
 int identify_file(struct identify_set *set, const char *path, const char *name,
 		  struct identify_result *r) CASCADE_MUSTCHECK;
+
+/*
+ * identify_check_values: whether a claim's values can be recorded (see
+ * above): 0, or -1 with the reason appended to reason and *field set to
+ * "version", "date" or "keywords".
+ */
+int identify_check_values(const struct version *v, int32_t date,
+			  int64_t start_usec, int64_t stop_usec,
+			  const char *keywords, struct strbuf *reason,
+			  const char **field) CASCADE_MUSTCHECK;
+
+/*
+ * identify_report_failures: log one WARNING per inspector of set that
+ * failed since the set was made: how many files of how many, the first
+ * failure, and whether it was disabled.  Nothing if none failed.
+ */
+void identify_report_failures(const struct identify_set *set);
 
 #endif

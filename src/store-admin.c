@@ -150,8 +150,9 @@ store_admin_product_id(struct db *db, const char *name, int *id, bool *found)
 	"f.utc_file_date - DATE '1970-01-01', "                              \
 	"(extract(epoch FROM f.utc_start_time) * 1000000)::bigint, "        \
 	"f.interface_version, f.quality_version, f.revision_version, "      \
-	"coalesce(f.process_keywords, ''), f.shasum, f.exists_on_disk"
-#define FILE_NCOLS 11
+	"coalesce(f.process_keywords, ''), f.shasum, f.exists_on_disk, "    \
+	"coalesce(f.size_bytes, -1)"
+#define FILE_NCOLS 12
 
 void
 store_admin_file_release(struct store_admin_file *f)
@@ -181,7 +182,8 @@ read_file(struct db_res *res, int r, int c, struct store_admin_file *f)
 	    db_res_int(res, r, c + 5, &f->iv) ||
 	    db_res_int(res, r, c + 6, &f->qv) ||
 	    db_res_int(res, r, c + 7, &f->rv) ||
-	    db_res_bool(res, r, c + 10, &f->on_disk))
+	    db_res_bool(res, r, c + 10, &f->on_disk) ||
+	    db_res_int64(res, r, c + 11, &f->size))
 		return -1;
 	f->has_date = !db_res_isnull(res, r, c + 3);
 	if (f->has_date && db_res_int(res, r, c + 3, &date))

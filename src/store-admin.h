@@ -61,6 +61,7 @@ struct store_admin_file {
 	char *keywords; /* process_keywords, "" when NULL */
 	char *sha1;     /* shasum, NULL when NULL */
 	bool on_disk;   /* exists_on_disk */
+	int64_t size;   /* size_bytes, -1 when NULL */
 };
 void store_admin_files_free(struct store_admin_file *f, size_t n);
 /* store_admin_file_release: free one entry's strings and zero it. */

@@ -135,12 +135,12 @@ store_mission_get(struct db *db, struct store_mission *m, bool *found)
 		      "coalesce(codedir, rootdir), "
 		      "coalesce(inspectordir, codedir, rootdir), "
 		      "coalesce(errordir, rootdir || '/errors'), "
-		      "batch_size, flag_lease_s, slots "
+		      "batch_size, flag_lease_s, slots, settle_s "
 		      "FROM public.mission ORDER BY mission_id",
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 10, "mission")) {
+	if (db_res_check_shape(res, -1, 11, "mission")) {
 		rc = -1;
 		goto out;
 	}
@@ -155,7 +155,8 @@ store_mission_get(struct db *db, struct store_mission *m, bool *found)
 	if (db_res_int(res, 0, 0, &m->id) ||
 	    db_res_int(res, 0, 7, &m->batch_size) ||
 	    db_res_int(res, 0, 8, &m->flag_lease_s) ||
-	    db_res_int(res, 0, 9, &m->slots)) {
+	    db_res_int(res, 0, 9, &m->slots) ||
+	    db_res_int(res, 0, 10, &m->settle_s)) {
 		rc = -1;
 		goto out;
 	}
@@ -496,7 +497,7 @@ load_processes(struct db *db, struct config *cfg)
 #define RUN_COLUMNS                                                          \
 	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
 	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
-	"log_limit_kb"
+	"log_limit_kb, settle_s"
 
 static int
 load_run(struct db *db, struct config *cfg)
@@ -512,7 +513,7 @@ load_run(struct db *db, struct config *cfg)
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 11, "run settings") ||
+	if (db_res_check_shape(res, 1, 12, "run settings") ||
 	    db_res_int(res, 0, 0, &run->slots) ||
 	    db_res_int(res, 0, 1, &run->batch_size) ||
 	    db_res_int(res, 0, 2, &run->code_timeout_s) ||
@@ -522,7 +523,8 @@ load_run(struct db *db, struct config *cfg)
 	    db_res_int(res, 0, 6, &run->bad_within_s) ||
 	    db_res_int(res, 0, 7, &run->flag_lease_s) ||
 	    db_res_bool(res, 0, 8, &run->refuse_changed_code) ||
-	    db_res_int(res, 0, 10, &run->log_limit_kb))
+	    db_res_int(res, 0, 10, &run->log_limit_kb) ||
+	    db_res_int(res, 0, 11, &run->settle_s))
 		rc = -1;
 	else
 		run->log_file = xstrdup_or_null(db_res_get(res, 0, 9));
@@ -669,6 +671,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	p_bool(&p, cfg->run.refuse_changed_code);
 	p_str(&p, cfg->run.log_file);
 	p_int(&p, cfg->run.log_limit_kb);
+	p_int(&p, cfg->run.settle_s);
 	if (!cur) {
 		rc = run(db,
 			 "INSERT INTO public.mission (mission_name, rootdir, "
@@ -676,7 +679,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 RUN_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, "
 			 "$7::int, $8::int, $9::int, $10::int, $11::int, "
 			 "$12::int, $13::int, $14::int, $15::bool, $16, "
-			 "$17::int)",
+			 "$17::int, $18::int)",
 			 &p);
 		if (!rc)
 			report(r, '+', "mission %s", m->name);
@@ -708,6 +711,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	diff_str(&d, "run.log_file", cur->run.log_file, cfg->run.log_file);
 	diff_num(&d, "run.log_limit_kb", cur->run.log_limit_kb,
 		 cfg->run.log_limit_kb);
+	diff_num(&d, "run.settle", cur->run.settle_s, cfg->run.settle_s);
 	if (d.len) {
 		rc = run(db,
 			 "UPDATE public.mission SET rootdir = $2, "
@@ -717,7 +721,8 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 "max_attempts = $11::int, bad_after = $12::int, "
 			 "bad_within_s = $13::int, flag_lease_s = $14::int, "
 			 "refuse_changed_code = $15::bool, log_file = $16, "
-			 "log_limit_kb = $17::int WHERE mission_name = $1",
+			 "log_limit_kb = $17::int, settle_s = $18::int "
+			 "WHERE mission_name = $1",
 			 &p);
 		if (!rc)
 			report(r, '~', "mission %s: %s", m->name, d.buf);

@@ -262,6 +262,10 @@ static const struct bad_case bad_cases[] = {
 	 "exactly one YAML document"},
 	{"alias", RAW("mission: &m\n  name: demo\nrun: *m\n"),
 	 "YAML aliases (\"*m\") are not supported"},
+	{"anchor", RAW("mission: &m\n  name: demo\n"),
+	 "1:10: YAML anchors (\"&m\") are not supported"},
+	{"anchor on a scalar", M("mission:\n  name: &n demo\n  rootdir: /x\n"),
+	 "YAML anchors (\"&n\") are not supported"},
 	{"tag", M("mission:\n  name: !!str demo\n  rootdir: /x\n"),
 	 "YAML tags are not supported"},
 	{"invalid UTF-8", RAW("mission:\n  name: \"d\xff\"\n"),
@@ -432,6 +436,14 @@ static const struct bad_case bad_cases[] = {
 	   "    codes:\n" CODE("1.0.0", "2020-01-01")),
 	 "process \"r\": output_product is required unless output_timebase is "
 	 "RUN"},
+	{"two products with one format",
+	 QF("mag_l1_{Y}{m}{d}_v{VERSION}.dat", "a"),
+	 "products \"mag_l1\" and \"mag_l0\" both claim files such as "
+	 "\"mag_l1_20010203_v1.2.3.dat\""},
+	{"formats that overlap",
+	 QF("mag_l1_{DATE}_v{VERSION}{????}", "a"),
+	 "products \"mag_l1\" and \"mag_l0\" both claim files such as "
+	 "\"mag_l1_20010203_v1.2.3.dat\""},
 	{"format without VERSION", QF("mag_l0_{Y}{m}{d}.dat", "a"),
 	 "product \"mag_l0\": format \"mag_l0_{Y}{m}{d}.dat\" does not contain "
 	 "{VERSION}"},
@@ -1195,6 +1207,7 @@ assert_equal(const struct config *a, const struct config *b)
 	CU_ASSERT_EQUAL(a->run.flag_lease_s, b->run.flag_lease_s);
 	CU_ASSERT_EQUAL(a->run.refuse_changed_code, b->run.refuse_changed_code);
 	CU_ASSERT(streq(a->run.log_file, b->run.log_file));
+	CU_ASSERT_EQUAL(a->run.settle_s, b->run.settle_s);
 }
 
 /* round_trip: write cfg, load it back, compare; returns the text. */
@@ -1310,7 +1323,8 @@ test_validate_database_config(void)
 		prods[i].name = (char *)(i ? "b" : "a");
 		prods[i].satellite = (char *)"sat";
 		prods[i].instrument = (char *)"mag";
-		prods[i].format = (char *)"x_{Y}{m}{d}_v{VERSION}";
+		/* two products claiming one name are refused: {PRODUCT} */
+		prods[i].format = (char *)"x_{PRODUCT}_{Y}{m}{d}_v{VERSION}";
 		prods[i].relative_path = (char *)"x";
 		prods[i].inspector.version.interface = 1;
 		prods[i].inspector.output_interface_version = 1;
