@@ -30,7 +30,7 @@ i-date-0001|insp_d0001.bin|=|mk "OK 0001-01-01 1.0.0"|1|error|bad-date|date 0001
 i-stop-9999|insp_stop.bin|=|mk "OK 2024-03-06 1.0.0 2024-03-06T00:00:00 9999-12-31T23:59:59"|1|error|bad-date|time 9999-12-31T23:59:59Z is outside
 i-start-0500|insp_start.bin|=|mk "OK 2024-03-07 1.0.0 0500-01-01T00:00:00 2024-03-07T12:00:00"|1|error|bad-date|time 0500-01-01T00:00:00Z is outside
 i-span-ok|insp_span.bin|=|mk "OK 2024-03-08 1.0.0 2024-03-08T22:00:00 2024-03-09T02:00:00"|0|archived:ext/2024/insp_span.bin|-|-
-i-keywords-not-utf8|insp_kw.bin|=|mk "KW 2024-03-09"|1|error|bad-keywords|are not valid UTF-8
+i-keywords-not-utf8|insp_kw.bin|=|mk "KW 2024-03-09"|1|error|inspector|not valid UTF-8
 TABLE
 
 # an inspector that fails three times in a row is not run again in this
