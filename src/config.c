@@ -1319,6 +1319,8 @@ static const struct ckey run_keys[] = {
 	  1, INT_MAX),
 	K("refuse_changed_code", KT_BOOL, struct config_run,
 	  refuse_changed_code, 0, "true", 0, 0),
+	K("log_limit_kb", KT_INT, struct config_run, log_limit_kb, 0, "2048",
+	  0, INT_MAX / 1024),
 	K("settle", KT_DURATION, struct config_run, settle_s, 0, "5", 0,
 	  86400),
 	K("log_file", KT_PATH, struct config_run, log_file, 0, NULL, 0, 0),
@@ -2736,6 +2738,7 @@ write_config(struct writer *w, const struct config *cfg)
 	kv_int(w, "bad_within", r->bad_within_s);
 	kv_int(w, "flag_lease", r->flag_lease_s);
 	kv_bool(w, "refuse_changed_code", r->refuse_changed_code);
+	kv_int(w, "log_limit_kb", r->log_limit_kb);
 	kv_int(w, "settle", r->settle_s);
 	kv_str(w, "log_file", r->log_file);
 	map_end(w);

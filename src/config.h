@@ -147,6 +147,7 @@ struct config_run {
 	int bad_within_s;     /* "quick": failed within this many s, default 60 */
 	int flag_lease_s;     /* trust a remote holder this long, default 3600 */
 	bool refuse_changed_code; /* code file changed without bump, default true */
+	int log_limit_kb;     /* most of a code's output kept in its log, 2048 */
 	int settle_s;         /* ingest: a file without a lease is left alone
 				 this long after its last change, default 5 */
 	char *log_file;       /* NULL or absolute path */

@@ -375,6 +375,12 @@ db_prepare(struct db *db, const char *name, const char *sql, int nparams)
 }
 
 bool
+db_connected(const struct db *db)
+{
+	return db && db->conn && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+bool
 db_in_transaction(const struct db *db)
 {
 	PGTransactionStatusType t = PQtransactionStatus(db->conn);
@@ -853,6 +859,15 @@ void
 db_params_int64(struct db_params *p, int64_t v)
 {
 	push(p, fmt_int64(v));
+}
+
+void
+db_params_double(struct db_params *p, double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	push(p, xstrdup(buf));
 }
 
 void

@@ -127,6 +127,8 @@ int db_begin(struct db *db) CASCADE_MUSTCHECK;
 int db_commit(struct db *db) CASCADE_MUSTCHECK;
 void db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
+/* db_connected: whether the connection is (as far as we know) still up */
+bool db_connected(const struct db *db);
 
 /*
  * db_last_error: the last failure on db (borrowed, valid until the next
@@ -198,7 +200,7 @@ int db_res_int64_array(const struct db_res *res, int row, int col,
  * numbers into buffers nor build array literals by hand:
  *
  *   scalars   db_params_text (NULL is SQL NULL), db_params_int64,
- *             db_params_bool, db_params_null;
+ *             db_params_double, db_params_bool, db_params_null;
  *   arrays    db_params_text_array, db_params_int64_array: a whole C
  *             array as one array parameter, for "= ANY($1::bigint[])";
  *   columns   db_params_columns(p, k) opens the next k parameters as
@@ -243,6 +245,7 @@ void db_params_release(struct db_params *p);
 
 void db_params_text(struct db_params *p, const char *v);
 void db_params_int64(struct db_params *p, int64_t v);
+void db_params_double(struct db_params *p, double v); /* "%.17g": exact */
 void db_params_bool(struct db_params *p, bool v);
 void db_params_null(struct db_params *p);
 void db_params_text_array(struct db_params *p, const char *const *v,

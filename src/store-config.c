@@ -497,7 +497,7 @@ load_processes(struct db *db, struct config *cfg)
 #define RUN_COLUMNS                                                          \
 	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
 	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
-	"settle_s"
+	"log_limit_kb, settle_s"
 
 static int
 load_run(struct db *db, struct config *cfg)
@@ -513,7 +513,7 @@ load_run(struct db *db, struct config *cfg)
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 11, "run settings") ||
+	if (db_res_check_shape(res, 1, 12, "run settings") ||
 	    db_res_int(res, 0, 0, &run->slots) ||
 	    db_res_int(res, 0, 1, &run->batch_size) ||
 	    db_res_int(res, 0, 2, &run->code_timeout_s) ||
@@ -523,7 +523,8 @@ load_run(struct db *db, struct config *cfg)
 	    db_res_int(res, 0, 6, &run->bad_within_s) ||
 	    db_res_int(res, 0, 7, &run->flag_lease_s) ||
 	    db_res_bool(res, 0, 8, &run->refuse_changed_code) ||
-	    db_res_int(res, 0, 10, &run->settle_s))
+	    db_res_int(res, 0, 10, &run->log_limit_kb) ||
+	    db_res_int(res, 0, 11, &run->settle_s))
 		rc = -1;
 	else
 		run->log_file = xstrdup_or_null(db_res_get(res, 0, 9));
@@ -669,6 +670,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	p_int(&p, cfg->run.flag_lease_s);
 	p_bool(&p, cfg->run.refuse_changed_code);
 	p_str(&p, cfg->run.log_file);
+	p_int(&p, cfg->run.log_limit_kb);
 	p_int(&p, cfg->run.settle_s);
 	if (!cur) {
 		rc = run(db,
@@ -677,7 +679,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 RUN_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, "
 			 "$7::int, $8::int, $9::int, $10::int, $11::int, "
 			 "$12::int, $13::int, $14::int, $15::bool, $16, "
-			 "$17::int)",
+			 "$17::int, $18::int)",
 			 &p);
 		if (!rc)
 			report(r, '+', "mission %s", m->name);
@@ -707,6 +709,8 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	diff_bool(&d, "run.refuse_changed_code", cur->run.refuse_changed_code,
 		  cfg->run.refuse_changed_code);
 	diff_str(&d, "run.log_file", cur->run.log_file, cfg->run.log_file);
+	diff_num(&d, "run.log_limit_kb", cur->run.log_limit_kb,
+		 cfg->run.log_limit_kb);
 	diff_num(&d, "run.settle", cur->run.settle_s, cfg->run.settle_s);
 	if (d.len) {
 		rc = run(db,
@@ -717,7 +721,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 "max_attempts = $11::int, bad_after = $12::int, "
 			 "bad_within_s = $13::int, flag_lease_s = $14::int, "
 			 "refuse_changed_code = $15::bool, log_file = $16, "
-			 "settle_s = $17::int "
+			 "log_limit_kb = $17::int, settle_s = $18::int "
 			 "WHERE mission_name = $1",
 			 &p);
 		if (!rc)

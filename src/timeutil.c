@@ -251,6 +251,15 @@ timeutil_format_duration(double s, char *buf)
 }
 
 int64_t
+timeutil_now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+int64_t
 timeutil_mono_ns(void)
 {
 	struct timespec ts;

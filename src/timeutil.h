@@ -68,6 +68,9 @@ char *timeutil_format_timestamp(int64_t usec, char *buf);
  */
 int64_t timeutil_mono_ns(void);
 
+/* timeutil_now_usec: CLOCK_REALTIME now: microseconds since the epoch. */
+int64_t timeutil_now_usec(void);
+
 /* Room for timeutil_format_duration. */
 #define DURATION_STRLEN 24
 /*
