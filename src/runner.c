@@ -26,6 +26,7 @@
 #include "identify.h"
 #include "fsutil.h"
 #include "log.h"
+#include "period.h"
 #include "sha.h"
 #include "spawn.h"
 #include "store-run.h"
@@ -322,8 +323,13 @@ take_dir(struct runner *r)
 static void
 give_dir(struct runner *r, const char *dir)
 {
-	if (!dir || r->opt.scratch_dir)
+	if (!dir)
 		return;
+	/* a sample's outputs were linked to the scratch directory */
+	if (r->opt.scratch_dir) {
+		fsutil_remove_tree(dir);
+		return;
+	}
 	fsutil_empty_dir(dir);
 	strvec_push(&r->free_dirs, dir);
 }
@@ -890,17 +896,14 @@ linked:
 	p->out.date = b->date;
 	p->out.start_usec = b->date * USEC_PER_DAY;
 	{
-		int32_t end = b->date;
-		int y, m, d;
+		/* its period, under its product's stop-time rule */
+		enum period_timebase tb = PERIOD_DAILY;
 
-		timeutil_ymd_from_days(b->date, &y, &m, &d);
-		if (!strcmp(b->timebase, "WEEKLY"))
-			end = b->date + 6;
-		else if (!strcmp(b->timebase, "MONTHLY"))
-			end = b->date + timeutil_days_in_month(y, m) - 1;
-		else if (!strcmp(b->timebase, "YEARLY"))
-			end = timeutil_days_from_ymd(y + 1, 1, 1) - 1;
-		p->out.stop_usec = (end + 1) * USEC_PER_DAY - 1;
+		if (period_timebase_parse(b->timebase, &tb))
+			tb = PERIOD_DAILY;
+		p->out.stop_usec = period_stop_usec(
+			tb, b->date,
+			pi >= 0 && r->cat.products[pi].stop_time_exclusive);
 	}
 	p->out.version = b->out_version;
 	p->out.mtime_usec = (int64_t)st.st_mtim.tv_sec * USEC_PER_SEC +

@@ -272,7 +272,7 @@ load_satellites(struct db *db, struct config *cfg)
 	return 0;
 }
 
-#define PRODUCT_COLS 15
+#define PRODUCT_COLS 16
 
 static int
 load_products(struct db *db, struct config *cfg)
@@ -289,7 +289,8 @@ load_products(struct db *db, struct config *cfg)
 		"coalesce(ins.interface_version, 1), "
 		"coalesce(ins.quality_version, 0), "
 		"coalesce(ins.revision_version, 0), "
-		"coalesce(ins.output_interface_version, 1) "
+		"coalesce(ins.output_interface_version, 1), "
+		"p.stop_time_exclusive "
 		"FROM public.product p "
 		"JOIN public.instrument i USING (instrument_id) "
 		"JOIN public.satellite s USING (satellite_id) "
@@ -321,7 +322,8 @@ load_products(struct db *db, struct config *cfg)
 		p->inspector.description = xstrdup_or_null(db_res_get(res, r, 10));
 		if (parse_version3(res, r, 11, &p->inspector.version) ||
 		    db_res_int(res, r, 14,
-			       &p->inspector.output_interface_version))
+			       &p->inspector.output_interface_version) ||
+		    db_res_bool(res, r, 15, &p->stop_time_exclusive))
 			rc = -1;
 		p->inspector.timeout_s = 30;
 		p->inspector.active = true;
@@ -846,6 +848,7 @@ apply_products(struct db *db, const struct config *cur,
 		p_str(&p, np->format);
 		p_str(&p, np->relative_path);
 		p_str(&p, np->description);
+		p_bool(&p, np->stop_time_exclusive);
 		if (!op) {
 			rc = run(db,
 				 "WITH i AS (SELECT i.instrument_id FROM "
@@ -854,9 +857,11 @@ apply_products(struct db *db, const struct config *cur,
 				 "= $2 AND i.instrument_name = $3), "
 				 "p AS (INSERT INTO public.product "
 				 "(product_name, instrument_id, level, format, "
-				 "relative_path, product_description) SELECT "
-				 "$1, instrument_id, $4::float8, $5, $6, $7 "
-				 "FROM i RETURNING product_id, instrument_id) "
+				 "relative_path, product_description, "
+				 "stop_time_exclusive) SELECT "
+				 "$1, instrument_id, $4::float8, $5, $6, $7, "
+				 "$8::bool FROM i RETURNING product_id, "
+				 "instrument_id) "
 				 "INSERT INTO public.instrumentproductlink "
 				 "(instrument_id, product_id) SELECT "
 				 "instrument_id, product_id FROM p",
@@ -883,6 +888,9 @@ apply_products(struct db *db, const struct config *cur,
 				 np->relative_path);
 			diff_str(&d, "description", op->description,
 				 np->description);
+			diff_bool(&d, "stop_time_exclusive",
+				  op->stop_time_exclusive,
+				  np->stop_time_exclusive);
 			if (!str_eq(op->relative_path, np->relative_path) ||
 			    !str_eq(op->format, np->format)) {
 				int64_t n;
@@ -909,7 +917,8 @@ apply_products(struct db *db, const struct config *cur,
 					 "instrument_id = (SELECT instrument_id "
 					 "FROM i), level = $4::float8, format = "
 					 "$5, relative_path = $6, "
-					 "product_description = $7 WHERE "
+					 "product_description = $7, "
+					 "stop_time_exclusive = $8::bool WHERE "
 					 "product_name = $1 RETURNING "
 					 "product_id, instrument_id) "
 					 "UPDATE public.instrumentproductlink l "

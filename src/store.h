@@ -89,6 +89,7 @@ struct store_product {
 	char *inspector;      /* absolute path of an external inspector or NULL */
 	char *inspector_args;
 	int inspector_timeout_s;
+	bool stop_time_exclusive; /* see config.h */
 };
 
 /* store_products_load: all products with active identification. */
