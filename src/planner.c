@@ -94,6 +94,12 @@ planner_process(const struct planner *p, int id)
 	return NULL;
 }
 
+const struct sb_process *
+planner_process_at(const struct planner *p, size_t i)
+{
+	return i < p->n_processes ? &p->processes[i] : NULL;
+}
+
 static size_t
 find_product(const struct planner *p, int id)
 {
@@ -416,22 +422,20 @@ planner_evaluate(struct planner *p, const struct sb_candidate *c, size_t n,
 		case PERIOD_CODE_ONE:
 			break;
 		}
-		if (st->bad) {
-			k->verdict = PLAN_BAD;
-			continue;
-		}
-		if (st->open) {
-			k->verdict = PLAN_OPEN;
-			continue;
-		}
 		if (c[i].output_product == 0) {
 			k->verdict = run_uptodate(&c[i], st, k, ev->in)
 					     ? PLAN_UPTODATE
 					     : PLAN_BUILD;
 			k->version.interface = k->code->oiv;
-			continue;
+		} else {
+			k->verdict = decide(&c[i], st, k, ev->par, ev->in,
+					    &k->version);
 		}
-		k->verdict = decide(&c[i], st, k, ev->par, ev->in, &k->version);
+		k->current = k->verdict == PLAN_UPTODATE;
+		if (st->bad)
+			k->verdict = PLAN_BAD;
+		else if (st->open)
+			k->verdict = PLAN_OPEN;
 	}
 	return 0;
 }

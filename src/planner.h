@@ -128,6 +128,8 @@ struct plan_key {
 	const struct sb_code *out_code; /* made its newest output, or NULL */
 	int missing_product;	      /* PLAN_NO_INPUT: that product, or 0 */
 	bool has_own;		      /* an input in its own period */
+	bool current;		      /* its newest output is up to date
+					 (also when a build is bad or open) */
 	size_t in_first, in_n;	      /* its inputs: in[in_first..] */
 	size_t par_first, par_n;      /* its newest output's parents */
 };
@@ -160,6 +162,9 @@ void planner_eval_release(struct plan_eval *ev);
 
 /* planner_process: the process with that id, or NULL. */
 const struct sb_process *planner_process(const struct planner *p, int id);
+/* planner_process_at: the i-th process (by id), or NULL past the last. */
+const struct sb_process *planner_process_at(const struct planner *p,
+					    size_t i);
 /* planner_product_name: a product's name, or "?". */
 const char *planner_product_name(const struct planner *p, int id);
 

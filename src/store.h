@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 struct config;
 struct db;
@@ -58,8 +59,14 @@ struct store_apply_report {
 	int removed;
 	int kept; /* in the database, not in the file, kept (has data) */
 	struct strbuf lines; /* one "+ ...", "~ ..." or "- ..." line each */
+	/*
+	 * processes whose outputs the change may leave inconsistent with
+	 * the rules (their inputs, codes, or an input product's stop-time
+	 * rule changed): the caller re-evaluates them (check_outputs)
+	 */
+	struct strvec affected;
 };
-#define STORE_APPLY_REPORT_INIT {0, 0, 0, 0, STRBUF_INIT}
+#define STORE_APPLY_REPORT_INIT {0, 0, 0, 0, STRBUF_INIT, STRVEC_INIT}
 void store_apply_report_release(struct store_apply_report *r);
 
 /*
