@@ -700,7 +700,12 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
 		if (input)
 			continue;
 		strbuf_reset(&sb);
-		if (same)
+		if (same && !par[j].on_disk)
+			strbuf_addf(&sb, "made from %s, which is not on disk: "
+					 "the input of its date is now %s%s",
+				    par[j].filename, same->filename,
+				    q[qi] ? " (queued)" : "");
+		else if (same)
 			strbuf_addf(&sb, "made from %s, which is superseded by "
 					 "%s%s",
 				    par[j].filename, same->filename,
