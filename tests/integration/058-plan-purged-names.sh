@@ -21,7 +21,7 @@ expect_rc 0 "purge -r raw 10 and what was made from it" cascade purge -r pl_raw_
 contains "l1 purged too" "$out" "purge pl_l1_20240310_v1.0.0.dat"
 equals "the purged names are recorded" \
 	"$(sql "SELECT string_agg(filename || '|' || how || '|' || (logging_id IS NOT NULL), ' ' ORDER BY filename) FROM purged_file")" \
-	"pl_l1_20240310_v1.0.0.dat|purge|t pl_raw_20240310_v1.0.0.dat|purge|t"
+	"pl_l1_20240310_v1.0.0.dat|purge|true pl_raw_20240310_v1.0.0.dat|purge|true"
 deliver pl_raw_20240310_v1.0.0.dat "raw 10, delivered again, corrected"
 expect_rc 0 "the input delivered again" "$CASCADE" process-queue -m "$DB"
 equals "the key takes the next version, not the purged name" "$(outputs l1)" "03-10:1.0.1"
