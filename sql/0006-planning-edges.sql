@@ -96,17 +96,25 @@ CREATE INDEX file_span_long ON file USING gist
 -- taken for a newer one whose span moved.
 CREATE FUNCTION cascade_key_inputs(pid integer, ks date, ke date, kw text)
 RETURNS TABLE (input_product_id integer, optional boolean, file_id bigint,
+               filename text, utc_file_date date,
+               interface_version smallint, quality_version smallint,
+               revision_version smallint, process_keywords text,
                own boolean)
 LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
-SELECT l.input_product_id, l.optional, x.file_id, x.own
+SELECT l.input_product_id, l.optional, x.file_id, x.filename,
+       x.utc_file_date, x.interface_version, x.quality_version,
+       x.revision_version, x.process_keywords, x.own
   FROM public.process pr
   JOIN public.productprocesslink l ON l.process_id = pr.process_id
   JOIN public.product p ON p.product_id = l.input_product_id
   CROSS JOIN LATERAL (
     -- FILE and RUN: by date
-    SELECT n.file_id, n.utc_file_date BETWEEN ks AND ke AS own
-      FROM (SELECT DISTINCT ON (f.utc_file_date) f.file_id,
-                   f.utc_file_date, f.process_keywords
+    SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
+           n.quality_version, n.revision_version, n.process_keywords,
+           n.utc_file_date BETWEEN ks AND ke AS own
+      FROM (SELECT DISTINCT ON (f.utc_file_date) f.file_id, f.filename,
+                   f.utc_file_date, f.interface_version, f.quality_version,
+                   f.revision_version, f.process_keywords
               FROM public.file f
              WHERE pr.output_timebase IN ('FILE', 'RUN')
                AND f.product_id = l.input_product_id AND f.exists_on_disk
@@ -118,12 +126,15 @@ SELECT l.input_product_id, l.optional, x.file_id, x.own
         OR coalesce(n.process_keywords, '') = coalesce(kw, '')
     UNION ALL
     -- DAILY and longer: the dates a regular file of the window can have
-    SELECT n.file_id,
+    SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
+           n.quality_version, n.revision_version, n.process_keywords,
            cascade_file_span(n.utc_start_time, n.utc_stop_time,
                              n.utc_file_date, p.stop_time_exclusive)
              && tsrange(ks::timestamp, (ke + 1)::timestamp, '[)')
-      FROM (SELECT DISTINCT ON (f.utc_file_date) f.file_id,
-                   f.utc_file_date, f.utc_start_time, f.utc_stop_time
+      FROM (SELECT DISTINCT ON (f.utc_file_date) f.file_id, f.filename,
+                   f.utc_file_date, f.utc_start_time, f.utc_stop_time,
+                   f.interface_version, f.quality_version,
+                   f.revision_version, f.process_keywords
               FROM public.file f
              WHERE pr.output_timebase NOT IN ('FILE', 'RUN')
                AND f.product_id = l.input_product_id AND f.exists_on_disk
@@ -138,7 +149,8 @@ SELECT l.input_product_id, l.optional, x.file_id, x.own
     UNION ALL
     -- DAILY and longer: long files of other dates (file_span_long),
     -- when they are the newest version on disk of their date
-    SELECT f.file_id,
+    SELECT f.file_id, f.filename, f.utc_file_date, f.interface_version,
+           f.quality_version, f.revision_version, f.process_keywords,
            cascade_file_span(f.utc_start_time, f.utc_stop_time,
                              f.utc_file_date, p.stop_time_exclusive)
              && tsrange(ks::timestamp, (ke + 1)::timestamp, '[)')

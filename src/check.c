@@ -932,9 +932,8 @@ stale_outputs(struct state *s, const char *const *named, size_t nn)
 		if (!wanted || !proc->output_product ||
 		    (s->o->product_id && proc->output_product != s->o->product_id))
 			continue;
-		if ((rc = store_output_keys(s->db, proc->id, &c, &outs, &n)))
-			break;
-		for (size_t i = 0; i < n; i++)
+		rc = store_output_keys(s->db, proc->id, &c, &outs, &n);
+		for (size_t i = 0; !rc && i < n; i++)
 			planner_key_end(pl, &c[i]);
 		for (size_t off = 0; !rc && off < n; off += STALE_BATCH)
 			rc = stale_batch(s, pl, c + off, outs + off,

@@ -374,16 +374,15 @@ store_inputs_free(struct sb_input *in, size_t n)
 
 /* the definition is the database's: cascade_key_inputs (0006) */
 static const char inputs_sql[] =
-	"SELECT c.idx, x.input_product_id, x.optional, f.file_id, "
-	"  f.filename, f.utc_file_date, f.interface_version, "
-	"  f.quality_version, f.revision_version, x.own, "
-	"  coalesce(f.process_keywords, '') "
+	"SELECT c.idx, x.input_product_id, x.optional, x.file_id, "
+	"  x.filename, x.utc_file_date, x.interface_version, "
+	"  x.quality_version, x.revision_version, x.own, "
+	"  coalesce(x.process_keywords, '') "
 	"FROM unnest($1::int[], $2::date[], $3::date[], $4::text[]) "
 	"  WITH ORDINALITY AS c(pid, ks, ke, kw, idx) "
 	"CROSS JOIN LATERAL public.cascade_key_inputs(c.pid, c.ks, c.ke, "
 	"  c.kw) x "
-	"JOIN public.file f ON f.file_id = x.file_id "
-	"ORDER BY c.idx, x.input_product_id, f.utc_file_date, f.file_id";
+	"ORDER BY c.idx, x.input_product_id, x.utc_file_date, x.file_id";
 
 int
 store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
