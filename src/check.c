@@ -6,7 +6,9 @@
  * checksum, a file is only taken out of the archive once it has another
  * name (in incoming, or at its recorded path), and a name is only
  * removed when another name of the same file is kept.  The SQL is
- * store-admin.c's, paths are archive.c's.
+ * store-admin.c's, paths are archive.c's.  Whether an output is stale is
+ * not decided here: the planner evaluates its key (planner_evaluate) by
+ * the rules it plans by, and this module only says why and repairs.
  */
 #include "check.h"
 
