@@ -776,7 +776,8 @@ expand(const struct planner *p, const struct plan_options *opt,
 			}
 		}
 	}
-	qsort(c, n, sizeof(*c), cmp_candidate);
+	if (n)
+		qsort(c, n, sizeof(*c), cmp_candidate);
 	/* one candidate per key: the strongest forced bump, own if any */
 	for (size_t i = 0; i < n; i++) {
 		if (m && !cmp_candidate(&c[m - 1], &c[i])) {
