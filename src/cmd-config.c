@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
@@ -194,6 +195,97 @@ config_check(struct ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* the outputs a change leaves behind, gathered for the report */
+struct left {
+	struct strvec rebuilt; /* outputs whose inputs get queued */
+	struct strvec left;    /* "NAME: why (what to do)" */
+	struct strbuf last;
+};
+
+static void
+gather(void *arg, const struct check_finding *f)
+{
+	struct left *l = arg;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (f->outcome == CHECK_LEFT) {
+		strbuf_addf(&sb, "%s: %s (%s)", f->subject, f->detail,
+			    f->action);
+		strvec_push(&l->left, sb.buf);
+	} else if (strcmp(l->last.buf, f->subject)) {
+		strvec_push(&l->rebuilt, f->subject);
+	}
+	strbuf_reset(&l->last);
+	strbuf_addstr(&l->last, f->subject);
+	strbuf_release(&sb);
+}
+
+/*
+ * The outputs of the processes the change touched, evaluated by the
+ * planner's rules: those to rebuild get their inputs queued (in this
+ * transaction), those the rules leave behind are listed.
+ */
+static int
+reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry_run)
+{
+	struct left l = {STRVEC_INIT, STRVEC_INIT, STRBUF_INIT};
+	struct check_counts c;
+	struct check_options o;
+	struct store_mission m = {0};
+	bool found;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
+	o.repair = true;
+	o.who = "config apply";
+	o.report = gather;
+	o.arg = &l;
+	if ((rc = store_mission_get(ctx->db, &m, &found)) || !found)
+		goto out;
+	rc = check_outputs(ctx->db, &m, &o, (const char *const *)rep->affected.v,
+			   rep->affected.nr, &c);
+	if (rc)
+		goto out;
+	if (l.rebuilt.nr) {
+		strbuf_addf(&rep->lines,
+			    "  %zu output%s no longer match%s %s inputs or "
+			    "code: ",
+			    l.rebuilt.nr, l.rebuilt.nr == 1 ? "" : "s",
+			    l.rebuilt.nr == 1 ? "es" : "",
+			    l.rebuilt.nr == 1 ? "its" : "their");
+		if (c.queued)
+			strbuf_addf(&rep->lines, "%s %ld input file%s to "
+						 "rebuild %s\n",
+				    dry_run ? "would queue" : "queued",
+				    (long)c.queued, c.queued == 1 ? "" : "s",
+				    l.rebuilt.nr == 1 ? "it" : "them");
+		else
+			strbuf_addstr(&rep->lines,
+				      "the inputs that rebuild them are "
+				      "queued\n");
+	}
+	if (c.stale_left) {
+		strbuf_addf(&rep->lines,
+			    "  %ld output%s the rules leave as %s:\n",
+			    c.stale_left, c.stale_left == 1 ? "" : "s",
+			    c.stale_left == 1 ? "it is" : "they are");
+		for (size_t i = 0; i < l.left.nr && i < 10; i++)
+			strbuf_addf(&rep->lines, "    %s\n", l.left.v[i]);
+		if (l.left.nr > 10)
+			strbuf_addf(&rep->lines,
+				    "    ... and %zu more (\"cascade check\" "
+				    "lists them)\n",
+				    l.left.nr - 10);
+	}
+out:
+	store_mission_release(&m);
+	strvec_clear(&l.rebuilt);
+	strvec_clear(&l.left);
+	strbuf_release(&l.last);
+	return rc;
+}
+
 static int
 config_apply(struct ctx *ctx, int argc, char **argv)
 {
@@ -247,6 +339,10 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = store_config_apply(ctx->db, cfg, &rep))) {
 		rc = rc == DB_ERR_CONN ? EXIT_DB : EXIT_USAGE;
+		goto out;
+	}
+	if (rep.affected.nr && reevaluate(ctx, &rep, dry_run)) {
+		rc = EXIT_DB;
 		goto out;
 	}
 	strbuf_addf(&summary, "%d added, %d changed, %d removed", rep.added,

@@ -1234,6 +1234,8 @@ static const struct ckey product_keys[] = {
 	  KEY_REQUIRED | KEY_NONEMPTY, NULL, 0, 0),
 	K("description", KT_STR, struct config_product, description, 0, NULL,
 	  0, 0),
+	K("stop_time_exclusive", KT_BOOL, struct config_product,
+	  stop_time_exclusive, 0, "false", 0, 0),
 	KMAP("inspector", struct config_product, inspector, 0,
 	     &inspector_table),
 };
@@ -2570,6 +2572,8 @@ write_product(struct writer *w, const struct config_product *p)
 	kv_str(w, "format", p->format);
 	kv_str(w, "relative_path", p->relative_path);
 	kv_str(w, "description", p->description);
+	if (p->stop_time_exclusive)
+		kv_bool(w, "stop_time_exclusive", true);
 	if (!inspector_is_default(in)) {
 		str(w, "inspector");
 		map_start(w);

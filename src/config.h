@@ -95,6 +95,11 @@ struct config_product {
 	char *format;        /* filename template, must contain {VERSION} */
 	char *relative_path; /* directory template under rootdir */
 	char *description;   /* NULL or text */
+	/*
+	 * utc_stop_time is the first instant after the data (true), or
+	 * the last instant of it (false, the default: dbprocessing's rule)
+	 */
+	bool stop_time_exclusive;
 	struct config_inspector inspector;
 	struct config_mark mark;
 };

@@ -22,6 +22,7 @@
 #include "fsutil.h"
 #include "identify.h"
 #include "log.h"
+#include "period.h"
 #include "runner-int.h"
 #include "timeutil.h"
 #include "xalloc.h"
@@ -433,21 +434,16 @@ out:
 }
 
 
-/* the end of an output's period (its key's last microsecond) */
+/* the end of an output's period, under its product's stop-time rule */
 static int64_t
-output_stop_usec(const struct sr_build *b)
+output_stop_usec(const struct runner *r, const struct sr_build *b, long pi)
 {
-	int32_t end = b->date;
-	int y, m, d;
+	enum period_timebase tb = PERIOD_DAILY;
 
-	timeutil_ymd_from_days(b->date, &y, &m, &d);
-	if (!strcmp(b->timebase, "WEEKLY"))
-		end = b->date + 6;
-	else if (!strcmp(b->timebase, "MONTHLY"))
-		end = b->date + timeutil_days_in_month(y, m) - 1;
-	else if (!strcmp(b->timebase, "YEARLY"))
-		end = timeutil_days_from_ymd(y + 1, 1, 1) - 1;
-	return (end + 1) * USEC_PER_DAY - 1;
+	if (period_timebase_parse(b->timebase, &tb))
+		tb = PERIOD_DAILY;
+	return period_stop_usec(tb, b->date,
+				pi >= 0 && r->cat.products[pi].stop_time_exclusive);
 }
 
 /*
@@ -537,7 +533,7 @@ pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
 	p->out.filename = p->filename;
 	p->out.date = b->date;
 	p->out.start_usec = b->date * USEC_PER_DAY;
-	p->out.stop_usec = output_stop_usec(b);
+	p->out.stop_usec = output_stop_usec(r, b, pi);
 	p->out.version = b->out_version;
 	p->out.mtime_usec = (int64_t)st->st_mtim.tv_sec * USEC_PER_SEC +
 			    st->st_mtim.tv_nsec / 1000;

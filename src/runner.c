@@ -278,8 +278,13 @@ take_dir(struct runner *r)
 static void
 give_dir(struct runner *r, const char *dir)
 {
-	if (!dir || r->opt.scratch_dir)
+	if (!dir)
 		return;
+	/* a sample's outputs were linked to the scratch directory */
+	if (r->opt.scratch_dir) {
+		fsutil_remove_tree(dir);
+		return;
+	}
 	fsutil_empty_dir(dir);
 	strvec_push(&r->free_dirs, dir);
 }

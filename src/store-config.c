@@ -273,7 +273,7 @@ load_satellites(struct db *db, struct config *cfg)
 	return 0;
 }
 
-#define PRODUCT_COLS 15
+#define PRODUCT_COLS 16
 
 static int
 load_products(struct db *db, struct config *cfg)
@@ -290,7 +290,8 @@ load_products(struct db *db, struct config *cfg)
 		"coalesce(ins.interface_version, 1), "
 		"coalesce(ins.quality_version, 0), "
 		"coalesce(ins.revision_version, 0), "
-		"coalesce(ins.output_interface_version, 1) "
+		"coalesce(ins.output_interface_version, 1), "
+		"p.stop_time_exclusive "
 		"FROM public.product p "
 		"JOIN public.instrument i USING (instrument_id) "
 		"JOIN public.satellite s USING (satellite_id) "
@@ -322,7 +323,8 @@ load_products(struct db *db, struct config *cfg)
 		p->inspector.description = xstrdup_or_null(db_res_get(res, r, 10));
 		if (parse_version3(res, r, 11, &p->inspector.version) ||
 		    db_res_int(res, r, 14,
-			       &p->inspector.output_interface_version))
+			       &p->inspector.output_interface_version) ||
+		    db_res_bool(res, r, 15, &p->stop_time_exclusive))
 			rc = -1;
 		p->inspector.timeout_s = 30;
 		p->inspector.active = true;
@@ -561,6 +563,7 @@ void
 store_apply_report_release(struct store_apply_report *r)
 {
 	strbuf_release(&r->lines);
+	strvec_clear(&r->affected);
 	r->added = r->changed = r->removed = r->kept = 0;
 }
 
@@ -588,6 +591,16 @@ report(struct store_apply_report *r, char kind, const char *fmt, ...)
 	strbuf_vaddf(&r->lines, fmt, ap);
 	va_end(ap);
 	strbuf_addch(&r->lines, '\n');
+}
+
+/* process name's outputs are to be re-evaluated (once) */
+static void
+affect(struct store_apply_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->affected.nr; i++)
+		if (!strcmp(r->affected.v[i], name))
+			return;
+	strvec_push(&r->affected, name);
 }
 
 /* describe a field change "name a -> b" into sb */
@@ -835,6 +848,31 @@ product_file_count(struct db *db, const char *product, int64_t *n)
 		       &p, n);
 }
 
+static const struct config_input *find_input(const struct config_process *p,
+					    const char *product);
+
+/* whether move-product moved product's files away from relative_path */
+static int
+moved_from(struct db *db, const char *product, const char *relative_path,
+	   bool *moved)
+{
+	struct params p;
+	int64_t n = 0;
+	int rc;
+
+	p_init(&p);
+	p_str(&p, product);
+	p_str(&p, relative_path);
+	rc = run_int(db,
+		     "SELECT count(*) FROM public.product_move m JOIN "
+		     "public.product p USING (product_id) WHERE "
+		     "p.product_name = $1 AND m.state = 'done' AND "
+		     "m.old_relative_path = $2",
+		     &p, &n);
+	*moved = n > 0;
+	return rc;
+}
+
 static int
 apply_products(struct db *db, const struct config *cur,
 	       const struct config *cfg, struct store_apply_report *r)
@@ -846,17 +884,36 @@ apply_products(struct db *db, const struct config *cur,
 		struct strbuf d = STRBUF_INIT;
 		struct params p;
 		char *dir = NULL;
-		const char *base;
+		const char *base, *rel = np->relative_path;
+		bool moved = false;
 		int rc = 0;
 
+		/*
+		 * A file still naming the directory move-product moved the
+		 * product's files away from: the database keeps the new one.
+		 */
+		if (op && !str_eq(op->relative_path, np->relative_path) &&
+		    str_eq(op->format, np->format)) {
+			if (moved_from(db, np->name, np->relative_path, &moved))
+				return -1;
+			if (moved)
+				rel = op->relative_path;
+		}
 		p_init(&p);
 		p_str(&p, np->name);
 		p_str(&p, np->satellite);
 		p_str(&p, np->instrument);
 		p_double(&p, np->level);
 		p_str(&p, np->format);
-		p_str(&p, np->relative_path);
+		p_str(&p, rel);
 		p_str(&p, np->description);
+		p_bool(&p, np->stop_time_exclusive);
+		if (moved)
+			report(r, '=', "product %s: relative_path \"%s\" kept: "
+				       "move-product moved its files there from "
+				       "\"%s\", which the file names (write the "
+				       "new one in it)",
+			       np->name, op->relative_path, np->relative_path);
 		if (!op) {
 			rc = run(db,
 				 "WITH i AS (SELECT i.instrument_id FROM "
@@ -865,9 +922,11 @@ apply_products(struct db *db, const struct config *cur,
 				 "= $2 AND i.instrument_name = $3), "
 				 "p AS (INSERT INTO public.product "
 				 "(product_name, instrument_id, level, format, "
-				 "relative_path, product_description) SELECT "
-				 "$1, instrument_id, $4::float8, $5, $6, $7 "
-				 "FROM i RETURNING product_id, instrument_id) "
+				 "relative_path, product_description, "
+				 "stop_time_exclusive) SELECT "
+				 "$1, instrument_id, $4::float8, $5, $6, $7, "
+				 "$8::bool FROM i RETURNING product_id, "
+				 "instrument_id) "
 				 "INSERT INTO public.instrumentproductlink "
 				 "(instrument_id, product_id) SELECT "
 				 "instrument_id, product_id FROM p",
@@ -890,11 +949,20 @@ apply_products(struct db *db, const struct config *cur,
 			strbuf_release(&where);
 			diff_num(&d, "level", op->level, np->level);
 			diff_str(&d, "format", op->format, np->format);
-			diff_str(&d, "relative_path", op->relative_path,
-				 np->relative_path);
+			diff_str(&d, "relative_path", op->relative_path, rel);
 			diff_str(&d, "description", op->description,
 				 np->description);
-			if (!str_eq(op->relative_path, np->relative_path) ||
+			diff_bool(&d, "stop_time_exclusive",
+				  op->stop_time_exclusive,
+				  np->stop_time_exclusive);
+			/* its files' days change: so may its consumers' inputs */
+			for (size_t k = 0; op->stop_time_exclusive !=
+						   np->stop_time_exclusive &&
+					   k < cfg->n_processes;
+			     k++)
+				if (find_input(&cfg->processes[k], np->name))
+					affect(r, cfg->processes[k].name);
+			if (!str_eq(op->relative_path, rel) ||
 			    !str_eq(op->format, np->format)) {
 				int64_t n;
 
@@ -902,11 +970,16 @@ apply_products(struct db *db, const struct config *cur,
 					return -1;
 				if (n > 0) {
 					strbuf_release(&d);
-					return error(
-						"product \"%s\" has %lld files: "
-						"its format and relative_path "
-						"cannot change",
-						np->name, (long long)n);
+					error("product \"%s\" has %lld files: "
+					      "its format and relative_path "
+					      "cannot change",
+					      np->name, (long long)n);
+					if (!str_eq(op->relative_path, rel))
+						log_hint("Move its files with "
+							 "\"cascade move-product "
+							 "%s %s\" first.",
+							 np->name, rel);
+					return -1;
 				}
 			}
 			if (d.len) {
@@ -920,7 +993,8 @@ apply_products(struct db *db, const struct config *cur,
 					 "instrument_id = (SELECT instrument_id "
 					 "FROM i), level = $4::float8, format = "
 					 "$5, relative_path = $6, "
-					 "product_description = $7 WHERE "
+					 "product_description = $7, "
+					 "stop_time_exclusive = $8::bool WHERE "
 					 "product_name = $1 RETURNING "
 					 "product_id, instrument_id) "
 					 "UPDATE public.instrumentproductlink l "
@@ -1104,6 +1178,8 @@ apply_codes(struct db *db, const struct config_process *op,
 			else
 				report(r, '+', "code %s %s", np->name,
 				       version_format(&c->version, vbuf));
+			if (op)
+				affect(r, np->name);
 		}
 		/*
 		 * A code that is new and active, or whose dates or activity
@@ -1156,6 +1232,7 @@ apply_codes(struct db *db, const struct config_process *op,
 			"$4::int2",
 			&p))
 			return -1;
+		affect(r, np->name);
 		report(r, '-', "code %s %s (not in the file: deactivated)",
 		       np->name, version_format(&o->version, vbuf));
 	}
@@ -1208,10 +1285,13 @@ apply_inputs(struct db *db, const struct config_process *op,
 			strbuf_addstr(&d, ") -> (");
 			describe_input(&d, in);
 			strbuf_addstr(&d, ")");
+			affect(r, np->name);
 			report(r, '~', "input %s <- %s: %s", np->name,
 			       in->product, d.buf);
 		} else {
 			describe_input(&d, in);
+			if (op)
+				affect(r, np->name);
 			report(r, '+', "input %s <- %s (%s)", np->name,
 			       in->product, d.buf);
 		}
@@ -1233,6 +1313,7 @@ apply_inputs(struct db *db, const struct config_process *op,
 			"p.product_name = $2",
 			&p))
 			return -1;
+		affect(r, np->name);
 		report(r, '-', "input %s <- %s", np->name, o->product);
 	}
 	return 0;

@@ -47,7 +47,7 @@ store_products_load(struct db *db, struct store_product **out, size_t *n)
 		      "i.instrument_name, p.level, p.format, p.relative_path, "
 		      "CASE WHEN ins.kind = 'exec' THEN ins.relative_path || "
 		      "'/' || ins.filename END, ins.arguments, "
-		      "coalesce(ins.timeout_s, 30) "
+		      "coalesce(ins.timeout_s, 30), p.stop_time_exclusive "
 		      "FROM public.product p "
 		      "JOIN public.instrument i USING (instrument_id) "
 		      "JOIN public.satellite s USING (satellite_id) "
@@ -58,7 +58,7 @@ store_products_load(struct db *db, struct store_product **out, size_t *n)
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 10, "products")) {
+	if (db_res_check_shape(res, -1, 11, "products")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -68,7 +68,8 @@ store_products_load(struct db *db, struct store_product **out, size_t *n)
 
 		if (db_res_int(res, r, 0, &p[r].id) ||
 		    db_res_double(res, r, 4, &p[r].level) ||
-		    db_res_int(res, r, 9, &p[r].inspector_timeout_s))
+		    db_res_int(res, r, 9, &p[r].inspector_timeout_s) ||
+		    db_res_bool(res, r, 10, &p[r].stop_time_exclusive))
 			rc = -1;
 		p[r].name = xstrdup(db_res_get(res, r, 1));
 		p[r].satellite = xstrdup(db_res_get(res, r, 2));

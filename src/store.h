@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 struct config;
 struct db;
@@ -59,8 +60,14 @@ struct store_apply_report {
 	int removed;
 	int kept; /* in the database, not in the file, kept (has data) */
 	struct strbuf lines; /* one "+ ...", "~ ..." or "- ..." line each */
+	/*
+	 * processes whose outputs the change may leave inconsistent with
+	 * the rules (their inputs, codes, or an input product's stop-time
+	 * rule changed): the caller re-evaluates them (check_outputs)
+	 */
+	struct strvec affected;
 };
-#define STORE_APPLY_REPORT_INIT {0, 0, 0, 0, STRBUF_INIT}
+#define STORE_APPLY_REPORT_INIT {0, 0, 0, 0, STRBUF_INIT, STRVEC_INIT}
 void store_apply_report_release(struct store_apply_report *r);
 
 /*
@@ -90,6 +97,7 @@ struct store_product {
 	char *inspector;      /* absolute path of an external inspector or NULL */
 	char *inspector_args;
 	int inspector_timeout_s;
+	bool stop_time_exclusive; /* see config.h */
 };
 
 /* store_products_load: all products with active identification. */

@@ -845,6 +845,7 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(p->inspector.output_interface_version, 1);
 	CU_ASSERT_EQUAL(p->inspector.timeout_s, 30);
 	CU_ASSERT(p->inspector.active);
+	CU_ASSERT(!p->stop_time_exclusive);
 
 	CU_ASSERT_EQUAL_FATAL(cfg->n_processes, 1);
 	CU_ASSERT_EQUAL_FATAL(cfg->processes[0].n_codes, 1);
@@ -1140,6 +1141,7 @@ assert_equal(const struct config *a, const struct config *b)
 		CU_ASSERT_EQUAL(x->level, y->level);
 		CU_ASSERT(streq(x->format, y->format));
 		CU_ASSERT(streq(x->relative_path, y->relative_path));
+		CU_ASSERT_EQUAL(x->stop_time_exclusive, y->stop_time_exclusive);
 		CU_ASSERT(streq(x->description, y->description));
 		CU_ASSERT(streq(x->inspector.executable,
 				y->inspector.executable));
@@ -1248,6 +1250,12 @@ test_round_trip(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "timeout: 600\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "instruments: [mag, eph]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "- eph_l0\n"));
+	/* stop_time_exclusive: written only when true */
+	CU_ASSERT_PTR_NULL(strstr(text, "stop_time_exclusive"));
+	free(text);
+	cfg->products[0].stop_time_exclusive = true;
+	text = round_trip(cfg);
+	CU_ASSERT_EQUAL(count_lines(text, "stop_time_exclusive: true\n"), 1);
 	free(text);
 	config_free(cfg);
 }
@@ -1422,6 +1430,7 @@ test_example_file(void)
 			"codedir", "inspectordir", "errordir", "satellites",
 			"instruments", "products", "satellite", "instrument",
 			"level", "format", "relative_path", "description",
+			"stop_time_exclusive",
 			"inspector", "executable", "arguments", "version",
 			"output_interface_version", "timeout", "active",
 			"processes", "output_product", "output_timebase",
