@@ -134,7 +134,7 @@ planner_key_end(const struct planner *p, struct sb_candidate *c)
 
 	c->key_end = c->key_start;
 	if (proc)
-		period_of(proc->tb, c->key_start, &s, &c->key_end);
+		timebase_period(proc->timebase, c->key_start, &s, &c->key_end);
 }
 
 /*
@@ -699,7 +699,7 @@ add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	x = &(*c)[(*n)++];
 	memset(x, 0, sizeof(*x));
 	x->process_id = proc->id;
-	snprintf(x->timebase, sizeof(x->timebase), "%s", proc->timebase);
+	x->timebase = proc->timebase;
 	x->output_product = proc->output_product;
 	x->key_start = ks;
 	x->key_end = ke;
@@ -741,7 +741,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 			const struct sb_process *proc = &p->processes[pi];
 
 			if (!only_selects(opt->only, proc) ||
-			    (opt->skip_run && proc->tb == PERIOD_RUN))
+			    (opt->skip_run && proc->timebase == TIMEBASE_RUN))
 				continue;
 			for (size_t l = 0; l < proc->n_links; l++) {
 				const struct sb_link *ln = &proc->links[l];
@@ -750,11 +750,11 @@ expand(const struct planner *p, const struct plan_options *opt,
 
 				if (ln->input_product != t[i].product_id)
 					continue;
-				if (!period_by_time(proc->tb)) {
+				if (!timebase_by_time(proc->timebase)) {
 					add_candidate(
 						&c, &n, &alloc, proc, t[i].date,
 						t[i].date,
-						proc->tb == PERIOD_FILE
+						proc->timebase == TIMEBASE_FILE
 							? t[i].keywords
 							: "",
 						t[i].claimed ? t[i].version_bump
@@ -762,7 +762,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 						t[i].claimed);
 					continue;
 				}
-				nk = period_keys(proc->tb, first, last,
+				nk = period_keys(proc->timebase, first, last,
 						 ln->yesterday, ln->tomorrow, &k);
 				for (size_t j = 0; j < nk; j++)
 					add_candidate(
@@ -868,7 +868,7 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 	for (int32_t d = from; d <= to;) {
 		int32_t ks, ke;
 
-		period_of(proc->tb, d, &ks, &ke);
+		timebase_period(proc->timebase, d, &ks, &ke);
 		add_candidate(&c, &nc, &alloc, proc, ks, ke, "", version_bump,
 			      true);
 		d = ke + 1;
@@ -900,8 +900,8 @@ planner_code_conflicts(const struct planner *p, struct plan_conflict **out,
 	for (size_t pi = 0; pi < p->n_processes; pi++) {
 		const struct sb_process *proc = &p->processes[pi];
 
-		if (proc->tb != PERIOD_WEEKLY && proc->tb != PERIOD_MONTHLY &&
-		    proc->tb != PERIOD_YEARLY)
+		if (proc->timebase != TIMEBASE_WEEKLY && proc->timebase != TIMEBASE_MONTHLY &&
+		    proc->timebase != TIMEBASE_YEARLY)
 			continue;
 		/* a change of code can only be at a code's first or last day */
 		for (size_t i = 0; i < p->n_codes; i++) {
@@ -915,7 +915,7 @@ planner_code_conflicts(const struct planner *p, struct plan_conflict **out,
 				int32_t s, t;
 				bool seen = false;
 
-				period_of(proc->tb, days[e], &s, &t);
+				timebase_period(proc->timebase, days[e], &s, &t);
 				if (code_for(p, proc, s, t, &code, &other) !=
 				    PERIOD_CODE_SHARED)
 					continue;

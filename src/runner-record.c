@@ -438,11 +438,7 @@ out:
 static int64_t
 output_stop_usec(const struct runner *r, const struct sr_build *b, long pi)
 {
-	enum period_timebase tb = PERIOD_DAILY;
-
-	if (period_timebase_parse(b->timebase, &tb))
-		tb = PERIOD_DAILY;
-	return period_stop_usec(tb, b->date,
+	return period_stop_usec(b->timebase, b->date,
 				pi >= 0 && r->cat.products[pi].stop_time_exclusive);
 }
 

@@ -84,8 +84,9 @@ builds_query(struct db *db, const char *sql, struct db_params *p,
 		snprintf(x->status, sizeof(x->status), "%s",
 			 db_res_get(res, r, 2));
 		x->process_name = xstrdup(db_res_get(res, r, 6));
-		snprintf(x->timebase, sizeof(x->timebase), "%s",
-			 db_res_get(res, r, 7));
+		if (timebase_parse(db_res_get(res, r, 7), &x->timebase))
+			rc = error("unknown timebase \"%s\" in the database",
+				   db_res_get(res, r, 7));
 		x->extra_params = xstrdup_or_null(db_res_get(res, r, 8));
 		x->output_key = xstrdup(db_res_get(res, r, 10));
 		x->output_filename = xstrdup_or_null(db_res_get(res, r, 12));

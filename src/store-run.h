@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "period.h"
 #include "strvec.h"
 #include "version.h"
 
@@ -31,7 +32,7 @@ struct sr_build {
 	int quick_failures;
 	int process_id;
 	char *process_name;
-	char timebase[8];
+	enum timebase timebase;
 	char *extra_params;
 	int output_product;  /* 0 for RUN */
 	char *output_key;
