@@ -137,7 +137,7 @@ is_quick(const struct runner *r, double wall_s)
 
 int
 runner_fail_build(struct runner *r, const struct sr_build *b,
-		  const char *status, const char *kind, const char *reason,
+		  enum build_state status, const char *kind, const char *reason,
 		  const char *tail, const struct sr_outcome *o, bool final,
 		  struct runner_counts *cnt)
 {
@@ -297,7 +297,8 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 	const struct sr_build *b = j->b;
 	struct spawn_child *c = &j->child;
 	struct strbuf why = STRBUF_INIT, env = STRBUF_INIT;
-	const char *status = "failed", *kind = NULL;
+	enum build_state status = BUILD_STATE_FAILED;
+	const char *kind = NULL;
 	bool final = false;
 	int rc = 0;
 
@@ -317,7 +318,7 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 		kind = "lost";
 		spawn_describe(c, &why);
 	} else if (c->timed_out || c->term_signal || c->exit_code != 0) {
-		status = c->timed_out ? "timed_out" : "failed";
+		status = c->timed_out ? BUILD_STATE_TIMED_OUT : BUILD_STATE_FAILED;
 		kind = c->timed_out ? "timeout"
 		       : c->term_signal ? "signal"
 					: "exit";
@@ -580,7 +581,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 
 		strbuf_addf(&why, "its output \"%s\" is gone from \"%s\"",
 			    b->output_filename, work_dir);
-		rc = runner_fail_build(r, b, "failed", "no-output", why.buf,
+		rc = runner_fail_build(r, b, BUILD_STATE_FAILED, "no-output", why.buf,
 				       NULL, &none, false, cnt);
 		strbuf_release(&why);
 		goto out;
@@ -602,7 +603,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 		strbuf_addf(&why, "could not archive \"%s\" as \"%s\": that "
 				  "file is already recorded",
 			    src.buf, dst.buf);
-		rc = runner_fail_build(r, b, "failed", "archive", why.buf, NULL,
+		rc = runner_fail_build(r, b, BUILD_STATE_FAILED, "archive", why.buf, NULL,
 				       &none, true, cnt);
 		strbuf_release(&why);
 		goto out;

@@ -18,6 +18,7 @@
 
 #include "compat.h"
 #include "period.h"
+#include "state.h"
 #include "strvec.h"
 #include "version.h"
 
@@ -27,7 +28,7 @@ struct db;
 struct sr_build {
 	int64_t id;
 	int64_t batch_id;
-	char status[12];
+	enum build_state status;
 	int attempt;
 	int quick_failures;
 	int process_id;
@@ -167,7 +168,7 @@ int store_build_recording(struct db *db, int64_t id,
  * reason, stderr tail) is written for final states.  Updates the batch.
  */
 int store_build_failed(struct db *db, int64_t id, int64_t run_id,
-		       const char *status, bool retry, bool bad,
+		       enum build_state status, bool retry, bool bad,
 		       bool quick, const char *kind, const char *reason,
 		       const char *stderr_tail, const struct sr_outcome *o)
 	CASCADE_MUSTCHECK;
