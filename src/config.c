@@ -756,6 +756,97 @@ expect(struct loader *ld, const struct ynode *v, const char *what)
  * the value is a table default, which must be valid (BUG otherwise).
  * Returns 0 or -1 (reported).
  */
+/* what a value of key k must be, for the message about a bad one */
+static void
+describe_expected(const struct ckey *k, struct strbuf *what)
+{
+	switch (k->type) {
+	case KT_STR:
+	case KT_PATH:
+		strbuf_addstr(what,
+			      k->type == KT_PATH ? "a path" : "a string");
+		break;
+	case KT_NAME:
+		strbuf_addstr(what, "a name");
+		break;
+	case KT_INT:
+		if (k->max == INT_MAX && k->min == INT_MIN)
+			strbuf_addstr(what, "an integer");
+		else if (k->max == INT_MAX)
+			strbuf_addf(what, "an integer >= %lld", k->min);
+		else
+			strbuf_addf(what, "an integer from %lld to %lld",
+				    k->min, k->max);
+		break;
+	case KT_DURATION:
+		strbuf_addf(what,
+			    "a duration (seconds, or a number with suffix s, "
+			    "m or h) from %lld to %lld seconds",
+			    k->min, k->max);
+		break;
+	case KT_DOUBLE:
+		strbuf_addstr(what, k->flags & KEY_POSITIVE
+					     ? "a number greater than 0"
+					     : "a number");
+		break;
+	case KT_BOOL:
+		strbuf_addstr(what,
+			      "a boolean (true/false, yes/no or on/off)");
+		break;
+	case KT_DATE:
+		strbuf_addstr(what, "a date YYYY-MM-DD");
+		break;
+	case KT_VERSION:
+		strbuf_addstr(what, k->flags & KEY_IFACE
+					     ? "a version I.Q.R with I >= 1"
+					     : "a version I.Q.R");
+		break;
+	case KT_TIMEBASE:
+		strbuf_addstr(what, "one of FILE, DAILY, WEEKLY, MONTHLY, "
+				     "YEARLY or RUN");
+		break;
+	case KT_MAP:
+		strbuf_addstr(what, "a mapping");
+		break;
+	case KT_SEQ:
+		strbuf_addstr(what, "a list");
+		break;
+	}
+}
+
+/* convert: a string, name or path value (reported if refused) */
+static int
+convert_string(struct loader *ld, const struct ckey *k, const struct ynode *v,
+	       void *p)
+{
+	if ((k->type != KT_STR || (k->flags & KEY_NONEMPTY)) &&
+	    !v->len) {
+		if (ld)
+			lerr(ld, v->line, v->column,
+			     "must not be empty");
+		return -1;
+	}
+	if (k->type == KT_NAME && has_control(v->text)) {
+		if (ld)
+			lerr(ld, v->line, v->column,
+			     "names must not contain control "
+			     "characters");
+		return -1;
+	}
+	if (k->type == KT_NAME && k->max &&
+	    utf8_chars(v->text) > (size_t)k->max) {
+		if (ld)
+			lerr(ld, v->line, v->column,
+			     "must be at most %lld characters long, "
+			     "not %zu",
+			     k->max, utf8_chars(v->text));
+		return -1;
+	}
+	free(*(char **)p);
+	*(char **)p = xstrdup(v->text);
+	return 0;
+}
+
 static int
 convert(struct loader *ld, const struct ckey *k, const struct ynode *v,
 	void *base)
@@ -773,34 +864,7 @@ convert(struct loader *ld, const struct ckey *k, const struct ynode *v,
 	case KT_STR:
 	case KT_NAME:
 	case KT_PATH:
-		if ((k->type != KT_STR || (k->flags & KEY_NONEMPTY)) &&
-		    !v->len) {
-			if (ld)
-				lerr(ld, v->line, v->column,
-				     "must not be empty");
-			rc = -1;
-			break;
-		}
-		if (k->type == KT_NAME && has_control(v->text)) {
-			if (ld)
-				lerr(ld, v->line, v->column,
-				     "names must not contain control "
-				     "characters");
-			rc = -1;
-			break;
-		}
-		if (k->type == KT_NAME && k->max &&
-		    utf8_chars(v->text) > (size_t)k->max) {
-			if (ld)
-				lerr(ld, v->line, v->column,
-				     "must be at most %lld characters long, "
-				     "not %zu",
-				     k->max, utf8_chars(v->text));
-			rc = -1;
-			break;
-		}
-		free(*(char **)p);
-		*(char **)p = xstrdup(v->text);
+		rc = convert_string(ld, k, v, p);
 		break;
 	case KT_INT:
 		if (parse_ll(v->text, v->len, &ll) < 0 || ll < k->min ||
@@ -877,58 +941,7 @@ convert(struct loader *ld, const struct ckey *k, const struct ynode *v,
 bad:
 	if (!ld)
 		BUG("bad default \"%s\" for key \"%s\"", v->text, k->name);
-	switch (k->type) {
-	case KT_STR:
-	case KT_PATH:
-		strbuf_addstr(&what,
-			      k->type == KT_PATH ? "a path" : "a string");
-		break;
-	case KT_NAME:
-		strbuf_addstr(&what, "a name");
-		break;
-	case KT_INT:
-		if (k->max == INT_MAX && k->min == INT_MIN)
-			strbuf_addstr(&what, "an integer");
-		else if (k->max == INT_MAX)
-			strbuf_addf(&what, "an integer >= %lld", k->min);
-		else
-			strbuf_addf(&what, "an integer from %lld to %lld",
-				    k->min, k->max);
-		break;
-	case KT_DURATION:
-		strbuf_addf(&what,
-			    "a duration (seconds, or a number with suffix s, "
-			    "m or h) from %lld to %lld seconds",
-			    k->min, k->max);
-		break;
-	case KT_DOUBLE:
-		strbuf_addstr(&what, k->flags & KEY_POSITIVE
-					     ? "a number greater than 0"
-					     : "a number");
-		break;
-	case KT_BOOL:
-		strbuf_addstr(&what,
-			      "a boolean (true/false, yes/no or on/off)");
-		break;
-	case KT_DATE:
-		strbuf_addstr(&what, "a date YYYY-MM-DD");
-		break;
-	case KT_VERSION:
-		strbuf_addstr(&what, k->flags & KEY_IFACE
-					     ? "a version I.Q.R with I >= 1"
-					     : "a version I.Q.R");
-		break;
-	case KT_TIMEBASE:
-		strbuf_addstr(&what, "one of FILE, DAILY, WEEKLY, MONTHLY, "
-				     "YEARLY or RUN");
-		break;
-	case KT_MAP:
-		strbuf_addstr(&what, "a mapping");
-		break;
-	case KT_SEQ:
-		strbuf_addstr(&what, "a list");
-		break;
-	}
+	describe_expected(k, &what);
 	expect(ld, v, what.buf);
 out:
 	strbuf_release(&what);

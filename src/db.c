@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -692,50 +693,6 @@ db_cancel_request(void)
 		(void)PQcancel(c, errbuf, sizeof(errbuf));
 }
 
-void
-db_array_begin(struct strbuf *sb)
-{
-	strbuf_reset(sb);
-	strbuf_addch(sb, '{');
-}
-
-void
-db_array_add(struct strbuf *sb, const char *value)
-{
-	if (sb->len > 1)
-		strbuf_addch(sb, ',');
-	if (!value) {
-		strbuf_addstr(sb, "NULL");
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (const char *p = value; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_addch(sb, '\\');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addch(sb, '"');
-}
-
-void
-db_array_end(struct strbuf *sb)
-{
-	strbuf_addch(sb, '}');
-}
-
-void
-db_array_int64(struct strbuf *sb, const int64_t *v, size_t n)
-{
-	char buf[32];
-
-	db_array_begin(sb);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
-		db_array_add(sb, buf);
-	}
-	db_array_end(sb);
-}
-
 int
 db_res_date(const struct db_res *res, int row, int col, int32_t *out)
 {
@@ -789,7 +746,52 @@ db_res_int64_array(const struct db_res *res, int row, int col, int64_t **out,
 	return 0;
 }
 
-/* parameters */
+/* parameters: array literals, then struct db_params */
+
+static void
+array_begin(struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_addch(sb, '{');
+}
+
+static void
+array_add(struct strbuf *sb, const char *value)
+{
+	if (sb->len > 1)
+		strbuf_addch(sb, ',');
+	if (!value) {
+		strbuf_addstr(sb, "NULL");
+		return;
+	}
+	strbuf_addch(sb, '"');
+	for (const char *p = value; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *p);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static void
+array_end(struct strbuf *sb)
+{
+	strbuf_addch(sb, '}');
+}
+
+static void
+array_int64(struct strbuf *sb, const int64_t *v, size_t n)
+{
+	char buf[32];
+
+	array_begin(sb);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)v[i]);
+		array_add(sb, buf);
+	}
+	array_end(sb);
+}
+
 
 void
 db_params_init(struct db_params *p)
@@ -823,7 +825,7 @@ close_columns(struct db_params *p)
 		BUG("db_params: a row of %d columns ended after %d", p->ncols,
 		    p->col);
 	for (int k = 0; k < p->ncols; k++) {
-		db_array_end(&p->cols[k]);
+		array_end(&p->cols[k]);
 		p->v[base + k] = strbuf_detach(&p->cols[k], NULL);
 	}
 	free(p->cols);
@@ -883,14 +885,22 @@ db_params_null(struct db_params *p)
 }
 
 void
+db_params_date(struct db_params *p, int32_t days)
+{
+	char buf[DATE_STRLEN];
+
+	push(p, xstrdup(timeutil_format_date(days, buf)));
+}
+
+void
 db_params_text_array(struct db_params *p, const char *const *v, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	db_array_begin(&sb);
+	array_begin(&sb);
 	for (size_t i = 0; i < n; i++)
-		db_array_add(&sb, v[i]);
-	db_array_end(&sb);
+		array_add(&sb, v[i]);
+	array_end(&sb);
 	push(p, strbuf_detach(&sb, NULL));
 }
 
@@ -899,7 +909,7 @@ db_params_int64_array(struct db_params *p, const int64_t *v, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	db_array_int64(&sb, v, n);
+	array_int64(&sb, v, n);
 	push(p, strbuf_detach(&sb, NULL));
 }
 
@@ -913,7 +923,7 @@ db_params_columns(struct db_params *p, int ncols)
 	p->cols = xcalloc((size_t)ncols, sizeof(*p->cols));
 	for (int k = 0; k < ncols; k++) {
 		strbuf_init(&p->cols[k], 0);
-		db_array_begin(&p->cols[k]);
+		array_begin(&p->cols[k]);
 		p->v[p->n++] = NULL;
 	}
 	p->ncols = ncols;
@@ -925,7 +935,7 @@ db_col_text(struct db_params *p, const char *v)
 {
 	if (!p->ncols)
 		BUG("db_col_text without db_params_columns");
-	db_array_add(&p->cols[p->col], v);
+	array_add(&p->cols[p->col], v);
 	p->col = (p->col + 1) % p->ncols;
 }
 
@@ -962,6 +972,26 @@ db_col_date(struct db_params *p, int32_t days)
 }
 
 void
+db_col_null(struct db_params *p)
+{
+	db_col_text(p, NULL);
+}
+
+void
+db_col_int64_array(struct db_params *p, const int64_t *v, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	/* one element: the inner literal, unquoted numbers */
+	strbuf_addch(&sb, '{');
+	for (size_t k = 0; k < n; k++)
+		strbuf_addf(&sb, "%s%lld", k ? "," : "", (long long)v[k]);
+	strbuf_addch(&sb, '}');
+	db_col_text(p, sb.buf);
+	strbuf_release(&sb);
+}
+
+void
 db_col_timestamp(struct db_params *p, int64_t usec)
 {
 	char buf[TIMESTAMP_STRLEN];
@@ -990,4 +1020,275 @@ db_query_params(struct db *db, const char *sql, struct db_params *p,
 	int n = db_params_count(p);
 
 	return db_query(db, sql, n, db_params_values(p), flags, out);
+}
+
+/* reading rows through column tables */
+
+static void *
+at(void *base, size_t off)
+{
+	return (char *)base + off;
+}
+
+/* a NULL in column c: its null value, or -1 (reported) if refused */
+static int
+read_null(const struct db_res *res, const struct db_col *c, int col,
+	  void *row)
+{
+	void *f = at(row, c->offset);
+
+	if (c->type == DB_TEXT) {
+		*(char **)f = c->flags & DB_EMPTY ? xstrdup("") : NULL;
+		return 0;
+	}
+	if (!(c->flags & DB_NULLABLE))
+		return error("unexpected NULL in column \"%s\" of a query "
+			     "result",
+			     PQfname(res->res, col));
+	switch (c->type) {
+	case DB_INT:
+		*(int *)f = DB_NULL_INT;
+		break;
+	case DB_INT64:
+		*(int64_t *)f = DB_NULL_INT64;
+		break;
+	case DB_BOOL:
+		*(bool *)f = false;
+		break;
+	case DB_DOUBLE:
+		*(double *)f = NAN;
+		break;
+	case DB_DATE:
+		*(int32_t *)f = DB_NULL_DATE;
+		break;
+	case DB_VERSION:
+		memset(f, 0, sizeof(struct version));
+		break;
+	case DB_INT64_ARRAY:
+		*(int64_t **)f = NULL;
+		*(size_t *)at(row, c->aux) = 0;
+		break;
+	case DB_SKIP:
+	case DB_TEXT:
+		break;
+	}
+	return 0;
+}
+
+/* one non-NULL value of column c into row */
+static int
+read_value(const struct db_res *res, const struct db_col *c, int r, int col,
+	   void *row)
+{
+	const char *v = PQgetvalue(res->res, r, col);
+	void *f = at(row, c->offset);
+
+	switch (c->type) {
+	case DB_SKIP:
+		return 0;
+	case DB_INT:
+		return db_res_int(res, r, col, f);
+	case DB_INT64:
+		return db_res_int64(res, r, col, f);
+	case DB_BOOL:
+		return db_res_bool(res, r, col, f);
+	case DB_DOUBLE:
+		return db_res_double(res, r, col, f);
+	case DB_DATE:
+		return db_res_date(res, r, col, f);
+	case DB_TEXT:
+		*(char **)f = xstrdup(v);
+		return 0;
+	case DB_VERSION:
+		if (version_parse(v, strlen(v), f))
+			return error("invalid version \"%s\" in column \"%s\"",
+				     v, PQfname(res->res, col));
+		return 0;
+	case DB_INT64_ARRAY:
+		return db_res_int64_array(res, r, col, f, at(row, c->aux));
+	}
+	return 0;
+}
+
+int
+db_res_read_rows(const struct db_res *res, const struct db_table *t,
+		 void *base, size_t nrows)
+{
+	int rc = 0;
+
+	if (db_res_check_shape(res, -1, (int)t->ncols, t->what))
+		return -1;
+	if (nrows > (size_t)PQntuples(res->res))
+		return error("unexpected result shape for %s: %d rows, expected "
+			     "%zu",
+			     t->what, PQntuples(res->res), nrows);
+	for (size_t r = 0; r < nrows; r++) {
+		void *row = at(base, r * t->size);
+
+		for (size_t k = 0; k < t->ncols; k++) {
+			const struct db_col *c = &t->cols[k];
+
+			if (c->type == DB_SKIP)
+				continue;
+			if (PQgetisnull(res->res, (int)r, (int)k)
+				    ? read_null(res, c, (int)k, row)
+				    : read_value(res, c, (int)r, (int)k, row))
+				rc = -1;
+		}
+	}
+	return rc;
+}
+
+int
+db_query_rows(struct db *db, const char *sql, struct db_params *p,
+	      unsigned flags, const struct db_table *t, void *out, size_t *n)
+{
+	struct db_res *res = NULL;
+	void *rows = NULL;
+	size_t nr = 0;
+	int rc;
+
+	*(void **)out = NULL;
+	*n = 0;
+	rc = p ? db_query_params(db, sql, p, flags, &res)
+	       : db_query(db, sql, 0, NULL, flags, &res);
+	if (rc)
+		return rc;
+	nr = (size_t)PQntuples(res->res);
+	rows = xcalloc(nr + 1, t->size);
+	if (db_res_read_rows(res, t, rows, nr)) {
+		db_rows_free(t, rows, nr);
+		rc = -1;
+	} else {
+		*(void **)out = rows;
+		*n = nr;
+	}
+	db_res_free(res);
+	return rc;
+}
+
+int
+db_query_row(struct db *db, const char *sql, struct db_params *p,
+	     unsigned flags, const struct db_table *t, void *row, bool *found)
+{
+	struct db_res *res = NULL;
+	int rc;
+
+	memset(row, 0, t->size);
+	if (found)
+		*found = false;
+	rc = p ? db_query_params(db, sql, p, flags, &res)
+	       : db_query(db, sql, 0, NULL, flags, &res);
+	if (rc)
+		return rc;
+	if (PQntuples(res->res) > 1 || (!found && PQntuples(res->res) != 1)) {
+		rc = error("unexpected result shape for %s: %d rows, expected "
+			   "%s",
+			   t->what, PQntuples(res->res), found ? "0 or 1" : "1");
+	} else if (PQntuples(res->res) == 1) {
+		rc = db_res_read_rows(res, t, row, 1);
+		if (rc)
+			db_row_release(t, row);
+		else if (found)
+			*found = true;
+	} else {
+		rc = db_res_read_rows(res, t, row, 0);
+	}
+	db_res_free(res);
+	return rc;
+}
+
+/* one value of one row */
+struct one {
+	int64_t i;
+	bool b;
+};
+
+int
+db_query_int64(struct db *db, const char *sql, struct db_params *p,
+	       unsigned flags, int64_t *out)
+{
+	static const struct db_col cols[] = {DB_COL(DB_INT64, struct one, i)};
+	static const struct db_table t = DB_TABLE("a value", cols, struct one);
+	struct one v;
+	int rc = db_query_row(db, sql, p, flags, &t, &v, NULL);
+
+	if (!rc)
+		*out = v.i;
+	return rc;
+}
+
+int
+db_query_bool(struct db *db, const char *sql, struct db_params *p,
+	      unsigned flags, bool *out)
+{
+	static const struct db_col cols[] = {DB_COL(DB_BOOL, struct one, b)};
+	static const struct db_table t = DB_TABLE("a value", cols, struct one);
+	struct one v;
+	int rc = db_query_row(db, sql, p, flags, &t, &v, NULL);
+
+	if (!rc)
+		*out = v.b;
+	return rc;
+}
+
+void
+db_row_release(const struct db_table *t, void *row)
+{
+	for (size_t k = 0; k < t->ncols; k++) {
+		const struct db_col *c = &t->cols[k];
+
+		if (c->type == DB_TEXT || c->type == DB_INT64_ARRAY) {
+			free(*(void **)at(row, c->offset));
+			*(void **)at(row, c->offset) = NULL;
+		}
+		if (c->type == DB_INT64_ARRAY)
+			*(size_t *)at(row, c->aux) = 0;
+	}
+}
+
+void
+db_rows_release(const struct db_table *t, void *base, size_t n)
+{
+	for (size_t r = 0; base && r < n; r++)
+		db_row_release(t, at(base, r * t->size));
+}
+
+void
+db_rows_free(const struct db_table *t, void *base, size_t n)
+{
+	db_rows_release(t, base, n);
+	free(base);
+}
+
+struct db_res *
+db_res_make(int nrows, int ncols, const char *const *names,
+	    const char *const *values)
+{
+	struct db_res *res = xcalloc(1, sizeof(*res));
+	PGresAttDesc *attrs = xcalloc((size_t)ncols + 1, sizeof(*attrs));
+
+	res->res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	if (!res->res)
+		die(EXIT_FAILURE, "out of memory making a result");
+	for (int c = 0; c < ncols; c++) {
+		attrs[c].name = (char *)(uintptr_t)names[c];
+		attrs[c].format = 0;
+		attrs[c].typid = 25; /* text */
+		attrs[c].typlen = -1;
+		attrs[c].atttypmod = -1;
+	}
+	if (!PQsetResultAttrs(res->res, ncols, attrs))
+		die(EXIT_FAILURE, "out of memory making a result");
+	free(attrs);
+	for (int r = 0; r < nrows; r++) {
+		for (int c = 0; c < ncols; c++) {
+			const char *v = values[r * ncols + c];
+
+			if (!PQsetvalue(res->res, r, c, (char *)(uintptr_t)v,
+					v ? (int)strlen(v) : -1))
+				die(EXIT_FAILURE, "out of memory making a result");
+		}
+	}
+	return res;
 }

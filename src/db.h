@@ -17,6 +17,7 @@
 #ifndef CASCADE_DB_H
 #define CASCADE_DB_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -248,6 +249,7 @@ void db_params_int64(struct db_params *p, int64_t v);
 void db_params_double(struct db_params *p, double v); /* "%.17g": exact */
 void db_params_bool(struct db_params *p, bool v);
 void db_params_null(struct db_params *p);
+void db_params_date(struct db_params *p, int32_t days); /* YYYY-MM-DD */
 void db_params_text_array(struct db_params *p, const char *const *v,
 			  size_t n);
 void db_params_int64_array(struct db_params *p, const int64_t *v, size_t n);
@@ -260,6 +262,12 @@ void db_col_double(struct db_params *p, double v);  /* "%.17g": exact */
 void db_col_bool(struct db_params *p, bool v);
 void db_col_date(struct db_params *p, int32_t days); /* YYYY-MM-DD */
 void db_col_timestamp(struct db_params *p, int64_t usec); /* timeutil's */
+void db_col_null(struct db_params *p);
+/*
+ * db_col_int64_array: n ids as one element "{1,2,3}" of a text[] column,
+ * for a per-row "::bigint[]" cast (an array of arrays of varying length).
+ */
+void db_col_int64_array(struct db_params *p, const int64_t *v, size_t n);
 
 /*
  * db_params_count/db_params_values: the parameters as db_query takes
@@ -273,16 +281,130 @@ int db_query_params(struct db *db, const char *sql, struct db_params *p,
 		    unsigned flags, struct db_res **out) CASCADE_MUSTCHECK;
 
 /*
- * Array literals by hand (what struct db_params is built on): a
- * text-format array literal for "= ANY($1)" and unnest():
- * db_array_begin(sb), db_array_add(sb, value or NULL) per element,
- * db_array_end(sb).  Elements are quoted and escaped here.
+ * Reading rows into structs.  A column table says, for every column of a
+ * result in order, what type it is and where in the row struct it goes;
+ * the reader checks the result's shape, converts every value strictly
+ * (a value that is not of its type is an error in our own SQL: reported,
+ * never guessed) and copies text.  So a query is its SQL, its parameters
+ * and a table:
+ *
+ *	static const struct db_col cols[] = {
+ *		DB_COL(DB_INT64, struct row, id),
+ *		DB_COL(DB_TEXT, struct row, name),
+ *		DB_COLF(DB_INT64, struct row, size, DB_NULLABLE),
+ *	};
+ *	static const struct db_table t = DB_TABLE("files", cols, struct row);
+ *	struct row *rows;
+ *	size_t n;
+ *
+ *	rc = db_query_rows(db, "SELECT id, name, size FROM ...", &p, 0, &t,
+ *			   &rows, &n);
+ *	...
+ *	db_rows_free(&t, rows, n);
+ *
+ * SQL NULL: a DB_TEXT column gives NULL (DB_EMPTY: ""); any other type
+ * refuses it unless DB_NULLABLE, which gives DB_NULL_INT64/DB_NULL_INT
+ * for integers, NaN for doubles, false for booleans, DB_NULL_DATE for
+ * dates and an empty array for arrays.
  */
-void db_array_begin(struct strbuf *sb);
-void db_array_add(struct strbuf *sb, const char *value);
-void db_array_end(struct strbuf *sb);
-/* db_array_int64: the whole array literal of n ids into sb (reset first). */
-void db_array_int64(struct strbuf *sb, const int64_t *v, size_t n);
+enum db_type {
+	DB_SKIP = 0,	/* not read */
+	DB_INT,		/* int */
+	DB_INT64,	/* int64_t */
+	DB_BOOL,	/* bool: "t" or "f" */
+	DB_DOUBLE,	/* double */
+	DB_TEXT,	/* char *, a copy owned by the row */
+	DB_DATE,	/* int32_t, days since 1970-01-01, from YYYY-MM-DD */
+	DB_VERSION,	/* struct version, from text "I.Q.R" */
+	DB_INT64_ARRAY, /* int64_t * owned by the row, its count at aux */
+};
+
+enum db_col_flags {
+	DB_NULLABLE = 1 << 0, /* SQL NULL gives the type's null value */
+	DB_EMPTY = 1 << 1,    /* DB_TEXT: SQL NULL gives "" */
+};
+
+#define DB_NULL_INT64 INT64_MIN
+#define DB_NULL_INT INT_MIN
+#define DB_NULL_DATE INT32_MIN
+
+struct db_col {
+	enum db_type type;
+	size_t offset;	/* of the field in the row struct */
+	size_t aux;	/* DB_INT64_ARRAY: offset of its size_t count */
+	unsigned flags;
+};
+
+#define DB_COL(type, st, member) {(type), offsetof(st, member), 0, 0}
+#define DB_COLF(type, st, member, flags)                                     \
+	{(type), offsetof(st, member), 0, (flags)}
+#define DB_COL_ARRAY(st, member, count, flags)                               \
+	{DB_INT64_ARRAY, offsetof(st, member), offsetof(st, count), (flags)}
+#define DB_COL_SKIP {DB_SKIP, 0, 0, 0}
+
+/* A row struct's column table. */
+struct db_table {
+	const char *what; /* for messages: "products", "flag holder" */
+	const struct db_col *cols;
+	size_t ncols;
+	size_t size; /* of the row struct */
+};
+#define DB_TABLE(what, cols, st) {(what), (cols), ARRAY_SIZE(cols), sizeof(st)}
+
+/*
+ * db_res_read_rows: read rows 0..nrows-1 of res into base, base[i] at
+ * base + i * t->size (zeroed by the caller).  The result must have
+ * exactly t->ncols columns and at least nrows rows.  Returns 0, or -1
+ * with the error reported; what was read stays in base either way, for
+ * db_rows_release.
+ */
+int db_res_read_rows(const struct db_res *res, const struct db_table *t,
+		     void *base, size_t nrows) CASCADE_MUSTCHECK;
+
+/*
+ * db_query_rows: run sql with p (NULL: no parameters) and read every row
+ * into a new array of t->size elements (*out, plus one zeroed element
+ * at the end, *n rows; free with db_rows_free).  On failure *out is
+ * NULL, *n 0, and the error reported; returns 0 or a negative
+ * db_status.  out is a pointer to the caller's row pointer.
+ */
+int db_query_rows(struct db *db, const char *sql, struct db_params *p,
+		  unsigned flags, const struct db_table *t, void *out,
+		  size_t *n) CASCADE_MUSTCHECK;
+
+/*
+ * db_query_row: the same for a query of at most one row, read into
+ * *row (zeroed first; release with db_row_release).  *found says
+ * whether there was one (NULL: there must be exactly one).  More than
+ * one row is an error.
+ */
+int db_query_row(struct db *db, const char *sql, struct db_params *p,
+		 unsigned flags, const struct db_table *t, void *row,
+		 bool *found) CASCADE_MUSTCHECK;
+
+/*
+ * db_query_int64/db_query_bool: a query of one row and one column (NULL
+ * is an error).  Returns 0 or a negative db_status (reported).
+ */
+int db_query_int64(struct db *db, const char *sql, struct db_params *p,
+		   unsigned flags, int64_t *out) CASCADE_MUSTCHECK;
+int db_query_bool(struct db *db, const char *sql, struct db_params *p,
+		  unsigned flags, bool *out) CASCADE_MUSTCHECK;
+
+/* db_row_release: free what row owns by t (its text and arrays). */
+void db_row_release(const struct db_table *t, void *row);
+/* db_rows_release: db_row_release of n rows at base; base itself stays. */
+void db_rows_release(const struct db_table *t, void *base, size_t n);
+/* db_rows_free: db_rows_release, then free(base). */
+void db_rows_free(const struct db_table *t, void *base, size_t n);
+
+/*
+ * db_res_make: a result built in memory, of nrows rows of ncols text
+ * columns named names[] with values[row * ncols + col] (NULL: SQL NULL),
+ * as the server would send it: for the unit tests of the readers.
+ */
+struct db_res *db_res_make(int nrows, int ncols, const char *const *names,
+			   const char *const *values);
 
 /*
  * db_cancel_prepare/db_cancel_request: db_cancel_request may be called

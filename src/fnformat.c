@@ -1125,33 +1125,34 @@ keyword_valid(const struct elem *e, const char *v, size_t n)
 	return false;
 }
 
-int
-fnformat_format(const struct fnformat *f, const struct fnformat_values *v,
-		struct strbuf *out, struct strbuf *err)
+/*
+ * fnformat_format's values checked against what f needs, and the date's
+ * parts (*y, *mon, *d, *doy: left 0 without a date); -1 with err set.
+ */
+static int
+check_values(const struct fnformat *f, const struct fnformat_values *v,
+	     struct strbuf *err, int *y, int *mon, int *d, int *doy)
 {
-	size_t orig = out->len;
-	int y = 0, mon = 0, d = 0, doy = 0;
 	int64_t t = v->time_usec;
-	char vbuf[VERSION_STRLEN];
 
 	if (f->uses_date) {
 		if (!v->has_date) {
 			strbuf_addstr(err, "the template needs a date");
-			goto fail;
+			return -1;
 		}
 		if (v->date < timeutil_days_from_ymd(1, 1, 1) ||
 		    v->date > timeutil_days_from_ymd(9999, 12, 31)) {
 			strbuf_addf(err, "date %ld is outside years 1 to 9999",
 				    (long)v->date);
-			goto fail;
+			return -1;
 		}
-		timeutil_ymd_from_days(v->date, &y, &mon, &d);
-		doy = timeutil_day_of_year(v->date);
+		timeutil_ymd_from_days(v->date, y, mon, d);
+		*doy = timeutil_day_of_year(v->date);
 	}
 	if (f->has_time && (t < 0 || t >= USEC_PER_DAY)) {
 		strbuf_addf(err, "time of day %lld is out of range",
 			    (long long)t);
-		goto fail;
+		return -1;
 	}
 	if (f->has_version &&
 	    (!v->version || v->version->interface < 0 ||
@@ -1162,8 +1163,22 @@ fnformat_format(const struct fnformat *f, const struct fnformat_values *v,
 	     v->version->revision > VERSION_COMPONENT_MAX)) {
 		strbuf_addstr(err, v->version ? "version out of range"
 					      : "the template needs a version");
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
+
+int
+fnformat_format(const struct fnformat *f, const struct fnformat_values *v,
+		struct strbuf *out, struct strbuf *err)
+{
+	size_t orig = out->len;
+	int y = 0, mon = 0, d = 0, doy = 0;
+	int64_t t = v->time_usec;
+	char vbuf[VERSION_STRLEN];
+
+	if (check_values(f, v, err, &y, &mon, &d, &doy))
+		goto fail;
 	for (size_t i = 0; i < f->nelems; i++) {
 		const struct elem *e = &f->elems[i];
 		const char *kv;

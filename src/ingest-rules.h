@@ -15,13 +15,13 @@
 
 /* What a name in incoming is. */
 enum ingest_name_class {
-	INGEST_NAME_SELF,	 /* "." or "..": not an entry */
-	INGEST_NAME_DELIVERING,	 /* .NAME, NAME.part, NAME.tmp: a delivery in
-				    progress, never taken; matched by the
-				    glob (so worth a line in the run log) */
-	INGEST_NAME_DELIVERING_OTHER, /* the same, not matched by the glob */
-	INGEST_NAME_UNMATCHED,	 /* not matched by the glob: left alone */
-	INGEST_NAME_FILE,	 /* to be taken (if it is not a directory) */
+  INGEST_NAME_SELF,             /* "." or "..": not an entry */
+  INGEST_NAME_DELIVERING,       /* .NAME, NAME.part, NAME.tmp: a delivery in
+                                   progress, never taken; matched by the
+                                   glob (so worth a line in the run log) */
+  INGEST_NAME_DELIVERING_OTHER, /* the same, not matched by the glob */
+  INGEST_NAME_UNMATCHED,        /* not matched by the glob: left alone */
+  INGEST_NAME_FILE,             /* to be taken (if it is not a directory) */
 };
 
 /*
@@ -40,12 +40,12 @@ bool ingest_settling(int64_t age_ms, int settle_s);
 
 /* What an archived file of the same name makes of an incoming one. */
 enum ingest_same_name {
-	INGEST_SAME_NAME_NONE,	    /* no bearing: its verdict stands */
-	INGEST_SAME_NAME_LEFTOVER,  /* it is the archived file (a link a
-				       committed run left): remove it */
-	INGEST_SAME_NAME_DUPLICATE, /* same content: dropped as duplicate */
-	INGEST_SAME_NAME_TAKEN,	    /* other content: rejected
-				       ("name-taken") */
+  INGEST_SAME_NAME_NONE,      /* no bearing: its verdict stands */
+  INGEST_SAME_NAME_LEFTOVER,  /* it is the archived file (a link a
+                                 committed run left): remove it */
+  INGEST_SAME_NAME_DUPLICATE, /* same content: dropped as duplicate */
+  INGEST_SAME_NAME_TAKEN,     /* other content: rejected
+                                 ("name-taken") */
 };
 
 /*
@@ -55,8 +55,8 @@ enum ingest_same_name {
  * when the incoming name is a link to that archived file.
  */
 enum ingest_same_name ingest_same_name(bool to_archive, bool rejected,
-				       const char *sha1,
-				       const char *archived_sha1,
-				       bool same_file);
+                                       const char *sha1,
+                                       const char *archived_sha1,
+                                       bool same_file);
 
 #endif

@@ -17,26 +17,26 @@
 
 /* How a code's process ended, as spawn.c saw it. */
 struct runner_end {
-	bool terminated;   /* stopped by us (a signal to the run, shutdown) */
-	bool start_failed; /* could not be started (exec failed) */
-	bool lost;	   /* its end is unknown (supervisor gone) */
-	bool timed_out;	   /* killed at its timeout */
-	int term_signal;   /* killed by this signal, 0 if none */
-	int exit_code;	   /* its exit status */
+  bool terminated;   /* stopped by us (a signal to the run, shutdown) */
+  bool start_failed; /* could not be started (exec failed) */
+  bool lost;         /* its end is unknown (supervisor gone) */
+  bool timed_out;    /* killed at its timeout */
+  int term_signal;   /* killed by this signal, 0 if none */
+  int exit_code;     /* its exit status */
 };
 
 enum runner_judgement {
-	RUNNER_REQUEUE,	     /* not the code's doing: queued again */
-	RUNNER_CHECK_OUTPUT, /* it succeeded: its output decides */
-	RUNNER_FAILED,	     /* it failed (status, kind, final) */
+  RUNNER_REQUEUE,      /* not the code's doing: queued again */
+  RUNNER_CHECK_OUTPUT, /* it succeeded: its output decides */
+  RUNNER_FAILED,       /* it failed (status, kind, final) */
 };
 
 /* What an end means: the judgement, and for failures their record. */
 struct runner_verdict {
-	enum runner_judgement judgement;
-	enum build_state status; /* RUNNER_FAILED: failed or timed_out */
-	const char *kind;	 /* RUNNER_FAILED: failure.kind (static) */
-	bool final;		 /* RUNNER_FAILED: never retried */
+  enum runner_judgement judgement;
+  enum build_state status; /* RUNNER_FAILED: failed or timed_out */
+  const char *kind;        /* RUNNER_FAILED: failure.kind (static) */
+  bool final;              /* RUNNER_FAILED: never retried */
 };
 
 /*
@@ -49,17 +49,17 @@ struct runner_verdict runner_judge_end(const struct runner_end *e);
 
 /* The run settings the failure rule reads (0 or less: the default 3). */
 struct runner_retry {
-	int max_attempts;
-	int bad_after;
-	int bad_within_s; /* a failure within this many seconds is quick */
+  int max_attempts;
+  int bad_after;
+  int bad_within_s; /* a failure within this many seconds is quick */
 };
 
 struct runner_failure {
-	bool quick; /* counts towards bad */
-	bool bad;   /* the poison rule: left for a person */
-	bool retry; /* queued again */
-	int attempts; /* this one included */
-	int max_attempts;
+  bool quick;   /* counts towards bad */
+  bool bad;     /* the poison rule: left for a person */
+  bool retry;   /* queued again */
+  int attempts; /* this one included */
+  int max_attempts;
 };
 
 /*
@@ -70,7 +70,7 @@ struct runner_failure {
  * when not final, not bad, and attempts remain.
  */
 struct runner_failure runner_failure_rule(const struct runner_retry *p,
-					  int attempt, int quick_failures,
-					  double wall_s, bool final);
+                                          int attempt, int quick_failures,
+                                          double wall_s, bool final);
 
 #endif

@@ -882,12 +882,195 @@ static const struct column input_cols[] = {
 	{"FILENAME", 0, false}, {NULL, 0, false},
 };
 
+/* show build: what it is, how it ended, its code and output */
+static void
+build_identity(struct strbuf *sb, const struct ss_build *b)
+{
+	char b1[32];
+
+	strbuf_addf(sb, "build %" PRId64 "\n", b->id);
+	if (b->product)
+		fieldf(sb, "process:", "%s (makes %s)", b->process,
+		       b->product);
+	else
+		field(sb, "process:", b->process);
+	field(sb, "output key:", b->output_key);
+	if (b->utc_file_date &&
+	    (!b->output_key || strcmp(b->utc_file_date, b->output_key)))
+		field(sb, "file date:", b->utc_file_date);
+	fieldf(sb, "status:", "%s (attempt %" PRId64 ")",
+	       build_state_name(b->status),
+	       b->attempt);
+	if (b->term_signal != SS_NULL && b->term_signal != 0) {
+		const char *name = signal_name(b->term_signal);
+
+		if (name)
+			fieldf(sb, "exit:", "killed by signal %" PRId64
+					     " (%s)", b->term_signal, name);
+		else
+			fieldf(sb, "exit:", "killed by signal %" PRId64,
+			       b->term_signal);
+	} else if (b->exit_code != SS_NULL) {
+		fieldf(sb, "exit:", "status %" PRId64, b->exit_code);
+	}
+	if (b->reason)
+		field(sb, "reason:", b->reason);
+	if (b->code_version)
+		fieldf(sb, "code:", "version %s (code %" PRId64 ")",
+		       b->code_version, b->code_id);
+	else
+		field(sb, "code:", "-");
+	if (b->code_path)
+		field(sb, "code path:", b->code_path);
+	if (b->code_version)
+		field(sb, "sha256:",
+		      b->code_sha256 ? b->code_sha256 : "(not recorded)");
+	if (b->output_filename || b->output_file_id != SS_NULL) {
+		if (b->output_file_id != SS_NULL)
+			fieldf(sb, "output:", "%s (file %" PRId64 ")",
+			       b->output_filename ? b->output_filename : "?",
+			       b->output_file_id);
+		else
+			fieldf(sb, "output:", "%s (%s)", b->output_filename,
+			       b->status != BUILD_STATE_SUCCEEDED
+				       ? "planned"
+				       : "its file row is gone");
+		if (b->output_version)
+			field(sb, "version:", b->output_version);
+	}
+	if (b->version_bump != SS_NULL)
+		fieldf(sb, "bump:", "%s",
+		       b->version_bump == 0   ? "interface"
+		       : b->version_bump == 1 ? "quality"
+					      : "revision");
+	if (b->hostname || b->pid != SS_NULL)
+		fieldf(sb, "host:", "%s, pid %s",
+		       b->hostname ? b->hostname : "?",
+		       num(b->pid, b1, sizeof(b1)) ? b1 : "?");
+}
+
+/* show build: where and when it ran, what it cost */
+static void
+build_times(struct strbuf *sb, const struct ss_build *b)
+{
+	char b1[32], b2[32], d[STATUS_FMT_LEN], k[STATUS_FMT_LEN];
+
+	fieldf(sb, "queued:", "%s UTC", tstamp(b->queued, true, b2,
+						 sizeof(b2)));
+	if (b->started)
+		fieldf(sb, "started:", "%s UTC",
+		       tstamp(b->started, true, b2, sizeof(b2)));
+	if (b->ended)
+		fieldf(sb, "ended:", "%s UTC",
+		       tstamp(b->ended, true, b2, sizeof(b2)));
+	if (!isnan(b->duration_s))
+		fieldf(sb, "wall time:", "%.3f s (%s)", b->duration_s,
+		       status_format_duration(b->duration_s, d));
+	if (!isnan(b->cpu_user_s) || !isnan(b->cpu_sys_s))
+		fieldf(sb, "cpu time:", "%.3f s user, %.3f s system",
+		       isnan(b->cpu_user_s) ? 0.0 : b->cpu_user_s,
+		       isnan(b->cpu_sys_s) ? 0.0 : b->cpu_sys_s);
+	if (b->max_rss_kb != SS_NULL)
+		fieldf(sb, "max rss:", "%" PRId64 " KiB (%s)", b->max_rss_kb,
+		       status_format_kb(b->max_rss_kb, k));
+	if (b->batch_id != SS_NULL)
+		field(sb, "batch:", num(b->batch_id, b1, sizeof(b1)));
+	if (b->logging_id != SS_NULL)
+		field(sb, "run:", num(b->logging_id, b1, sizeof(b1)));
+	if (b->cache_key)
+		field(sb, "cache key:", b->cache_key);
+}
+
+/* show build: its command line and inputs */
+static void
+build_argv_inputs(struct strbuf *sb, const struct ss_build *b)
+{
+	char b1[32];
+
+	if (b->have_argv) {
+		strbuf_addf(sb, "  argv (%zu):\n", b->argv.nr);
+		for (size_t i = 0; i < b->argv.nr; i++) {
+			strbuf_addf(sb, "    [%zu] ", i);
+			status_cell(sb, b->argv.v[i], 0, false);
+			end_line(sb);
+		}
+	} else {
+		strbuf_addstr(sb, "  argv:        -\n");
+	}
+
+	strbuf_addf(sb, "  inputs (%zu):\n", b->n_input_rows);
+	if (b->n_input_rows)
+		header(sb, "    ", input_cols);
+	for (size_t i = 0; i < b->n_input_rows; i++) {
+		const struct ss_input *in = &b->inputs[i];
+		const struct column *c = input_cols;
+		size_t start = sb->len;
+
+		strbuf_addstr(sb, "    ");
+		cell(sb, start, c++, num(in->file_id, b1, sizeof(b1)));
+		if (!in->exists) {
+			strbuf_addstr(sb, "(the file row is gone)\n");
+			continue;
+		}
+		cell(sb, start, c++, in->product);
+		cell(sb, start, c++, in->version);
+		cell(sb, start, c++, in->filename);
+	}
+}
+
+/* show build: its failures */
+static void
+build_failures(struct strbuf *sb, const struct ss_failure *f, size_t nf)
+{
+	char b1[32], b2[32];
+
+	if (nf) {
+		strbuf_addf(sb, "  failures (%zu):\n", nf);
+		header(sb, "    ", build_failure_cols);
+		for (size_t i = 0; i < nf; i++) {
+			const struct column *c = build_failure_cols;
+			size_t start = sb->len;
+
+			snprintf(b1, sizeof(b1), "%" PRId64 "%s", f[i].id,
+				 f[i].resolved ? "*" : " ");
+			strbuf_addstr(sb, "    ");
+			cell(sb, start, c++, b1);
+			cell(sb, start, c++,
+			     tstamp(f[i].occurred, false, b2, sizeof(b2)));
+			cell(sb, start, c++, f[i].kind);
+			cell(sb, start, c++, f[i].reason);
+		}
+	}
+}
+
+/* show build: its log's tail */
+static void
+build_log(struct strbuf *sb, const struct status_log *log)
+{
+	if (!log->path) {
+		strbuf_addstr(sb, "  log:         -\n");
+	} else {
+		field(sb, "log:", log->path);
+		if (!log->readable) {
+			strbuf_addstr(sb, "    (not readable: ");
+			status_cell(sb, log->error ? log->error : "?", 0,
+				    false);
+			strbuf_addstr(sb, ")\n");
+		} else if (log->lines == 0) {
+			strbuf_addstr(sb, "    (empty)\n");
+		} else {
+			strbuf_addf(sb, "  last %d lines of the log:\n",
+				    log->lines);
+			quoted_lines(sb, log->tail);
+		}
+	}
+}
+
 void
 status_print_build(const struct ss_build *b, const struct ss_failure *f,
 		   size_t nf, const struct status_log *log, bool json)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char b1[32], b2[32], d[STATUS_FMT_LEN], k[STATUS_FMT_LEN];
 
 	if (json) {
 		struct json_writer w;
@@ -897,155 +1080,11 @@ status_print_build(const struct ss_build *b, const struct ss_failure *f,
 		json_flush(&w, &sb);
 		return;
 	}
-	strbuf_addf(&sb, "build %" PRId64 "\n", b->id);
-	if (b->product)
-		fieldf(&sb, "process:", "%s (makes %s)", b->process,
-		       b->product);
-	else
-		field(&sb, "process:", b->process);
-	field(&sb, "output key:", b->output_key);
-	if (b->utc_file_date &&
-	    (!b->output_key || strcmp(b->utc_file_date, b->output_key)))
-		field(&sb, "file date:", b->utc_file_date);
-	fieldf(&sb, "status:", "%s (attempt %" PRId64 ")",
-	       build_state_name(b->status),
-	       b->attempt);
-	if (b->term_signal != SS_NULL && b->term_signal != 0) {
-		const char *name = signal_name(b->term_signal);
-
-		if (name)
-			fieldf(&sb, "exit:", "killed by signal %" PRId64
-					     " (%s)", b->term_signal, name);
-		else
-			fieldf(&sb, "exit:", "killed by signal %" PRId64,
-			       b->term_signal);
-	} else if (b->exit_code != SS_NULL) {
-		fieldf(&sb, "exit:", "status %" PRId64, b->exit_code);
-	}
-	if (b->reason)
-		field(&sb, "reason:", b->reason);
-	if (b->code_version)
-		fieldf(&sb, "code:", "version %s (code %" PRId64 ")",
-		       b->code_version, b->code_id);
-	else
-		field(&sb, "code:", "-");
-	if (b->code_path)
-		field(&sb, "code path:", b->code_path);
-	if (b->code_version)
-		field(&sb, "sha256:",
-		      b->code_sha256 ? b->code_sha256 : "(not recorded)");
-	if (b->output_filename || b->output_file_id != SS_NULL) {
-		if (b->output_file_id != SS_NULL)
-			fieldf(&sb, "output:", "%s (file %" PRId64 ")",
-			       b->output_filename ? b->output_filename : "?",
-			       b->output_file_id);
-		else
-			fieldf(&sb, "output:", "%s (%s)", b->output_filename,
-			       b->status != BUILD_STATE_SUCCEEDED
-				       ? "planned"
-				       : "its file row is gone");
-		if (b->output_version)
-			field(&sb, "version:", b->output_version);
-	}
-	if (b->version_bump != SS_NULL)
-		fieldf(&sb, "bump:", "%s",
-		       b->version_bump == 0   ? "interface"
-		       : b->version_bump == 1 ? "quality"
-					      : "revision");
-	if (b->hostname || b->pid != SS_NULL)
-		fieldf(&sb, "host:", "%s, pid %s",
-		       b->hostname ? b->hostname : "?",
-		       num(b->pid, b1, sizeof(b1)) ? b1 : "?");
-	fieldf(&sb, "queued:", "%s UTC", tstamp(b->queued, true, b2,
-						 sizeof(b2)));
-	if (b->started)
-		fieldf(&sb, "started:", "%s UTC",
-		       tstamp(b->started, true, b2, sizeof(b2)));
-	if (b->ended)
-		fieldf(&sb, "ended:", "%s UTC",
-		       tstamp(b->ended, true, b2, sizeof(b2)));
-	if (!isnan(b->duration_s))
-		fieldf(&sb, "wall time:", "%.3f s (%s)", b->duration_s,
-		       status_format_duration(b->duration_s, d));
-	if (!isnan(b->cpu_user_s) || !isnan(b->cpu_sys_s))
-		fieldf(&sb, "cpu time:", "%.3f s user, %.3f s system",
-		       isnan(b->cpu_user_s) ? 0.0 : b->cpu_user_s,
-		       isnan(b->cpu_sys_s) ? 0.0 : b->cpu_sys_s);
-	if (b->max_rss_kb != SS_NULL)
-		fieldf(&sb, "max rss:", "%" PRId64 " KiB (%s)", b->max_rss_kb,
-		       status_format_kb(b->max_rss_kb, k));
-	if (b->batch_id != SS_NULL)
-		field(&sb, "batch:", num(b->batch_id, b1, sizeof(b1)));
-	if (b->logging_id != SS_NULL)
-		field(&sb, "run:", num(b->logging_id, b1, sizeof(b1)));
-	if (b->cache_key)
-		field(&sb, "cache key:", b->cache_key);
-
-	if (b->have_argv) {
-		strbuf_addf(&sb, "  argv (%zu):\n", b->argv.nr);
-		for (size_t i = 0; i < b->argv.nr; i++) {
-			strbuf_addf(&sb, "    [%zu] ", i);
-			status_cell(&sb, b->argv.v[i], 0, false);
-			end_line(&sb);
-		}
-	} else {
-		strbuf_addstr(&sb, "  argv:        -\n");
-	}
-
-	strbuf_addf(&sb, "  inputs (%zu):\n", b->n_input_rows);
-	if (b->n_input_rows)
-		header(&sb, "    ", input_cols);
-	for (size_t i = 0; i < b->n_input_rows; i++) {
-		const struct ss_input *in = &b->inputs[i];
-		const struct column *c = input_cols;
-		size_t start = sb.len;
-
-		strbuf_addstr(&sb, "    ");
-		cell(&sb, start, c++, num(in->file_id, b1, sizeof(b1)));
-		if (!in->exists) {
-			strbuf_addstr(&sb, "(the file row is gone)\n");
-			continue;
-		}
-		cell(&sb, start, c++, in->product);
-		cell(&sb, start, c++, in->version);
-		cell(&sb, start, c++, in->filename);
-	}
-
-	if (nf) {
-		strbuf_addf(&sb, "  failures (%zu):\n", nf);
-		header(&sb, "    ", build_failure_cols);
-		for (size_t i = 0; i < nf; i++) {
-			const struct column *c = build_failure_cols;
-			size_t start = sb.len;
-
-			snprintf(b1, sizeof(b1), "%" PRId64 "%s", f[i].id,
-				 f[i].resolved ? "*" : " ");
-			strbuf_addstr(&sb, "    ");
-			cell(&sb, start, c++, b1);
-			cell(&sb, start, c++,
-			     tstamp(f[i].occurred, false, b2, sizeof(b2)));
-			cell(&sb, start, c++, f[i].kind);
-			cell(&sb, start, c++, f[i].reason);
-		}
-	}
-
-	if (!log->path) {
-		strbuf_addstr(&sb, "  log:         -\n");
-	} else {
-		field(&sb, "log:", log->path);
-		if (!log->readable) {
-			strbuf_addstr(&sb, "    (not readable: ");
-			status_cell(&sb, log->error ? log->error : "?", 0,
-				    false);
-			strbuf_addstr(&sb, ")\n");
-		} else if (log->lines == 0) {
-			strbuf_addstr(&sb, "    (empty)\n");
-		} else {
-			strbuf_addf(&sb, "  last %d lines of the log:\n",
-				    log->lines);
-			quoted_lines(&sb, log->tail);
-		}
-	}
+	build_identity(&sb, b);
+	build_times(&sb, b);
+	build_argv_inputs(&sb, b);
+	build_failures(&sb, f, nf);
+	build_log(&sb, log);
 	flush(&sb);
 }
 
@@ -1252,20 +1291,12 @@ static const struct column failure_count_cols[] = {
 	{"OLDEST", 0, false},   {NULL, 0, false},
 };
 
+/* status: the queue */
 static void
-text_status(struct strbuf *sb, const char *mission, bool held,
-	    const struct lock_holder *h, const struct ss_status *s)
+text_queue(struct strbuf *sb, const struct ss_status *s)
 {
 	char t[32], n1[32];
-	struct wrap w;
 
-	strbuf_addstr(sb, "Mission ");
-	status_cell(sb, mission, 0, false);
-	strbuf_addf(sb, " at %s UTC\n\n", tstamp(s->now, true, t, sizeof(t)));
-
-	text_flag(sb, held, h);
-
-	strbuf_addch(sb, '\n');
 	if (s->queue_total == 0) {
 		strbuf_addstr(sb, "Queue: empty\n");
 	} else {
@@ -1296,7 +1327,88 @@ text_status(struct strbuf *sb, const char *mission, bool held,
 			     tstamp(s->queue[i].oldest, false, t, sizeof(t)));
 		}
 	}
+}
 
+/* status: open and recent batches */
+static void
+text_batches(struct strbuf *sb, const struct ss_status *s)
+{
+	char n1[32];
+
+	if (s->n_batches == 0) {
+		strbuf_addstr(sb, "Batches: none yet\n");
+	} else {
+		strbuf_addstr(sb, "Batches (open and recent):\n");
+		header(sb, "", batch_cols);
+		for (size_t i = 0; i < s->n_batches; i++) {
+			const struct ss_batch *b = &s->batches[i];
+			const struct column *c = batch_cols;
+			struct strbuf keys = STRBUF_INIT;
+			size_t start = sb->len;
+			char prog[64];
+
+			cell(sb, start, c++, num(b->id, n1, sizeof(n1)));
+			cell(sb, start, c++, b->kind);
+			cell(sb, start, c++, batch_state_name(b->state));
+			snprintf(prog, sizeof(prog), "%" PRId64 "/%" PRId64,
+				 b->done_count, b->size);
+			cell(sb, start, c++, prog);
+			cell(sb, start, c++, num(b->attempts, n1, sizeof(n1)));
+			if (b->first_key && b->last_key &&
+			    strcmp(b->first_key, b->last_key))
+				strbuf_addf(&keys, "%s .. %s", b->first_key,
+					    b->last_key);
+			else if (b->first_key)
+				strbuf_addstr(&keys, b->first_key);
+			cell(sb, start, c++, keys.len ? keys.buf : "-");
+			strbuf_release(&keys);
+		}
+	}
+}
+
+/* status: failures awaiting a person */
+static void
+text_failures(struct strbuf *sb, const struct ss_status *s)
+{
+	char t[32], n1[32];
+
+	if (s->failures_total == 0) {
+		strbuf_addstr(sb, "Failures awaiting a person: none\n");
+	} else {
+		strbuf_addf(sb, "Failures awaiting a person: %" PRId64 "\n",
+			    s->failures_total);
+		header(sb, "", failure_count_cols);
+		for (size_t i = 0; i < s->n_failures; i++) {
+			const struct column *c = failure_count_cols;
+			size_t start = sb->len;
+
+			cell(sb, start, c++, s->failures[i].name);
+			cell(sb, start, c++, s->failures[i].kind);
+			cell(sb, start, c++,
+			     num(s->failures[i].count, n1, sizeof(n1)));
+			cell(sb, start, c++,
+			     tstamp(s->failures[i].oldest, false, t,
+				    sizeof(t)));
+		}
+		strbuf_addstr(sb, "See \"cascade failures\".\n");
+	}
+}
+
+static void
+text_status(struct strbuf *sb, const char *mission, bool held,
+	    const struct lock_holder *h, const struct ss_status *s)
+{
+	char t[32];
+	struct wrap w;
+
+	strbuf_addstr(sb, "Mission ");
+	status_cell(sb, mission, 0, false);
+	strbuf_addf(sb, " at %s UTC\n\n", tstamp(s->now, true, t, sizeof(t)));
+
+	text_flag(sb, held, h);
+
+	strbuf_addch(sb, '\n');
+	text_queue(sb, s);
 	strbuf_addch(sb, '\n');
 	if (s->n_build_states == 0) {
 		strbuf_addstr(sb, "Builds: none yet\n");
@@ -1330,57 +1442,9 @@ text_status(struct strbuf *sb, const char *mission, bool held,
 	}
 
 	strbuf_addch(sb, '\n');
-	if (s->n_batches == 0) {
-		strbuf_addstr(sb, "Batches: none yet\n");
-	} else {
-		strbuf_addstr(sb, "Batches (open and recent):\n");
-		header(sb, "", batch_cols);
-		for (size_t i = 0; i < s->n_batches; i++) {
-			const struct ss_batch *b = &s->batches[i];
-			const struct column *c = batch_cols;
-			struct strbuf keys = STRBUF_INIT;
-			size_t start = sb->len;
-			char prog[64];
-
-			cell(sb, start, c++, num(b->id, n1, sizeof(n1)));
-			cell(sb, start, c++, b->kind);
-			cell(sb, start, c++, batch_state_name(b->state));
-			snprintf(prog, sizeof(prog), "%" PRId64 "/%" PRId64,
-				 b->done_count, b->size);
-			cell(sb, start, c++, prog);
-			cell(sb, start, c++, num(b->attempts, n1, sizeof(n1)));
-			if (b->first_key && b->last_key &&
-			    strcmp(b->first_key, b->last_key))
-				strbuf_addf(&keys, "%s .. %s", b->first_key,
-					    b->last_key);
-			else if (b->first_key)
-				strbuf_addstr(&keys, b->first_key);
-			cell(sb, start, c++, keys.len ? keys.buf : "-");
-			strbuf_release(&keys);
-		}
-	}
-
+	text_batches(sb, s);
 	strbuf_addch(sb, '\n');
-	if (s->failures_total == 0) {
-		strbuf_addstr(sb, "Failures awaiting a person: none\n");
-	} else {
-		strbuf_addf(sb, "Failures awaiting a person: %" PRId64 "\n",
-			    s->failures_total);
-		header(sb, "", failure_count_cols);
-		for (size_t i = 0; i < s->n_failures; i++) {
-			const struct column *c = failure_count_cols;
-			size_t start = sb->len;
-
-			cell(sb, start, c++, s->failures[i].name);
-			cell(sb, start, c++, s->failures[i].kind);
-			cell(sb, start, c++,
-			     num(s->failures[i].count, n1, sizeof(n1)));
-			cell(sb, start, c++,
-			     tstamp(s->failures[i].oldest, false, t,
-				    sizeof(t)));
-		}
-		strbuf_addstr(sb, "See \"cascade failures\".\n");
-	}
+	text_failures(sb, s);
 }
 
 void

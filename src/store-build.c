@@ -201,8 +201,7 @@ store_queue_claim(struct db *db, int limit, int64_t after_seq,
 		  int64_t *max_seq, int64_t **files, size_t *nfiles,
 		  long *not_newest, struct sb_trigger **trig, size_t *ntrig)
 {
-	char lim[16], after[32];
-	const char *first[2];
+	struct db_params first = DB_PARAMS_INIT;
 	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	struct sb_trigger *t = NULL;
@@ -215,13 +214,11 @@ store_queue_claim(struct db *db, int limit, int64_t after_seq,
 	*not_newest = 0;
 	*trig = NULL;
 	*ntrig = 0;
-	snprintf(lim, sizeof(lim), "%d", limit);
-	snprintf(after, sizeof(after), "%lld", (long long)after_seq);
-	first[0] = lim;
-	first[1] = after;
+	db_params_int64(&first, limit);
+	db_params_int64(&first, after_seq);
 
 	/* the claimed entries themselves (locks them for this transaction) */
-	rc = db_query(db,
+	rc = db_query_params(db,
 		      "SELECT q.file_id, f.utc_file_date IS NOT NULL AND NOT "
 		      "EXISTS (SELECT 1 FROM public.file g WHERE g.product_id "
 		      "= f.product_id AND g.utc_file_date = f.utc_file_date AND "
@@ -232,7 +229,8 @@ store_queue_claim(struct db *db, int limit, int64_t after_seq,
 		      "FROM public.processqueue WHERE seq > $2::bigint ORDER BY "
 		      "seq LIMIT $1::int FOR UPDATE SKIP LOCKED) q JOIN "
 		      "public.file f USING (file_id) ORDER BY q.seq",
-		      2, first, 0, &res);
+		      &first, 0, &res);
+	db_params_release(&first);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, -1, 3, "claimed queue")) {
@@ -292,71 +290,62 @@ out:
 int
 store_queue_delete(struct db *db, const int64_t *files, size_t n)
 {
-	struct strbuf arr = STRBUF_INIT;
-	const char *params[1];
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	db_array_int64(&arr, files, n);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "DELETE FROM public.processqueue "
-		      "WHERE file_id = ANY($1::bigint[])",
-		      1, params, 0, NULL);
-	strbuf_release(&arr);
+	db_params_int64_array(&p, files, n);
+	rc = db_query_params(db,
+			     "DELETE FROM public.processqueue "
+			     "WHERE file_id = ANY($1::bigint[])",
+			     &p, 0, NULL);
+	db_params_release(&p);
 	return rc;
 }
 
-/* the candidates as parallel arrays */
-struct cand_arrays {
-	struct strbuf pid, tb, op, ks, ke, kw;
+/* the candidates' columns a query takes, in this order */
+enum cand_col {
+	CAND_PID = 1 << 0, /* process id, int */
+	CAND_TB = 1 << 1,  /* timebase name, text */
+	CAND_OP = 1 << 2,  /* output product, int */
+	CAND_KS = 1 << 3,  /* key start, date */
+	CAND_KE = 1 << 4,  /* key end, date */
+	CAND_KW = 1 << 5,  /* keywords, text */
+	CAND_KEY = 1 << 6, /* output key, text */
 };
 
+/* the candidates as parallel array parameters, one per column in cols */
 static void
-cand_arrays(struct cand_arrays *a, const struct sb_candidate *c, size_t n)
+cand_params(struct db_params *p, const struct sb_candidate *c, size_t n,
+	    unsigned cols)
 {
-	char buf[DATE_STRLEN];
+	int ncols = 0;
 
-	strbuf_init(&a->pid, 0);
-	strbuf_init(&a->tb, 0);
-	strbuf_init(&a->op, 0);
-	strbuf_init(&a->ks, 0);
-	strbuf_init(&a->ke, 0);
-	strbuf_init(&a->kw, 0);
-	db_array_begin(&a->pid);
-	db_array_begin(&a->tb);
-	db_array_begin(&a->op);
-	db_array_begin(&a->ks);
-	db_array_begin(&a->ke);
-	db_array_begin(&a->kw);
+	for (unsigned k = cols; k; k &= k - 1)
+		ncols++;
+	db_params_columns(p, ncols);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "%d", c[i].process_id);
-		db_array_add(&a->pid, buf);
-		db_array_add(&a->tb, timebase_name(c[i].timebase));
-		snprintf(buf, sizeof(buf), "%d", c[i].output_product);
-		db_array_add(&a->op, buf);
-		db_array_add(&a->ks, timeutil_format_date(c[i].key_start, buf));
-		db_array_add(&a->ke, timeutil_format_date(c[i].key_end, buf));
-		db_array_add(&a->kw, c[i].keywords);
-	}
-	db_array_end(&a->pid);
-	db_array_end(&a->tb);
-	db_array_end(&a->op);
-	db_array_end(&a->ks);
-	db_array_end(&a->ke);
-	db_array_end(&a->kw);
-}
+		if (cols & CAND_PID)
+			db_col_int64(p, c[i].process_id);
+		if (cols & CAND_TB)
+			db_col_text(p, timebase_name(c[i].timebase));
+		if (cols & CAND_OP)
+			db_col_int64(p, c[i].output_product);
+		if (cols & CAND_KS)
+			db_col_date(p, c[i].key_start);
+		if (cols & CAND_KE)
+			db_col_date(p, c[i].key_end);
+		if (cols & CAND_KW)
+			db_col_text(p, c[i].keywords);
+		if (cols & CAND_KEY) {
+			struct strbuf k = STRBUF_INIT;
 
-static void
-cand_arrays_release(struct cand_arrays *a)
-{
-	strbuf_release(&a->pid);
-	strbuf_release(&a->tb);
-	strbuf_release(&a->op);
-	strbuf_release(&a->ks);
-	strbuf_release(&a->ke);
-	strbuf_release(&a->kw);
+			store_output_key(&c[i], &k);
+			db_col_text(p, k.buf);
+			strbuf_release(&k);
+		}
+	}
 }
 
 void
@@ -386,8 +375,7 @@ int
 store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 		       struct sb_input **out, size_t *nout)
 {
-	struct cand_arrays a;
-	const char *params[4];
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	struct sb_input *in = NULL;
 	int rc;
@@ -396,13 +384,9 @@ store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 	*nout = 0;
 	if (n == 0)
 		return 0;
-	cand_arrays(&a, c, n);
-	params[0] = a.pid.buf;
-	params[1] = a.ks.buf;
-	params[2] = a.ke.buf;
-	params[3] = a.kw.buf;
-	rc = db_query(db, inputs_sql, 4, params, 0, &res);
-	cand_arrays_release(&a);
+	cand_params(&p, c, n, CAND_PID | CAND_KS | CAND_KE | CAND_KW);
+	rc = db_query_params(db, inputs_sql, &p, 0, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, -1, 11, "candidate inputs")) {
@@ -511,9 +495,9 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 		      struct sb_state *st, struct sb_parent **parents,
 		      size_t *nparents)
 {
-	struct cand_arrays a;
-	struct strbuf okey = STRBUF_INIT, outs = STRBUF_INIT;
-	const char *params[6];
+	struct db_params q = DB_PARAMS_INIT;
+	int64_t *outs = NULL;
+	size_t nouts = 0;
 	struct db_res *res = NULL;
 	struct sb_parent *p = NULL;
 	int rc;
@@ -522,25 +506,10 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 	*nparents = 0;
 	if (n == 0)
 		return 0;
-	cand_arrays(&a, c, n);
-	db_array_begin(&okey);
-	for (size_t i = 0; i < n; i++) {
-		struct strbuf k = STRBUF_INIT;
-
-		store_output_key(&c[i], &k);
-		db_array_add(&okey, k.buf);
-		strbuf_release(&k);
-	}
-	db_array_end(&okey);
-	params[0] = a.pid.buf;
-	params[1] = a.tb.buf;
-	params[2] = a.op.buf;
-	params[3] = a.ks.buf;
-	params[4] = a.kw.buf;
-	params[5] = okey.buf;
-	rc = db_query(db, state_sql, 6, params, 0, &res);
-	cand_arrays_release(&a);
-	strbuf_release(&okey);
+	cand_params(&q, c, n,
+		    CAND_PID | CAND_TB | CAND_OP | CAND_KS | CAND_KW | CAND_KEY);
+	rc = db_query_params(db, state_sql, &q, 0, &res);
+	db_params_release(&q);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, (int)n, 12, "candidate state")) {
@@ -571,19 +540,13 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 		return rc;
 
 	/* the parents of the existing outputs */
-	db_array_begin(&outs);
-	for (size_t i = 0; i < n; i++) {
-		if (st[i].out_id) {
-			char buf[32];
-
-			snprintf(buf, sizeof(buf), "%lld",
-				 (long long)st[i].out_id);
-			db_array_add(&outs, buf);
-		}
-	}
-	db_array_end(&outs);
-	params[0] = outs.buf;
-	rc = db_query(db,
+	outs = xcalloc(n + 1, sizeof(*outs));
+	for (size_t i = 0; i < n; i++)
+		if (st[i].out_id)
+			outs[nouts++] = st[i].out_id;
+	db_params_int64_array(&q, outs, nouts);
+	free(outs);
+	rc = db_query_params(db,
 		      "SELECT l.resulting_file, f.file_id, f.product_id, "
 		      "f.utc_file_date, f.interface_version, f.quality_version, "
 		      "f.revision_version, f.filename, f.exists_on_disk "
@@ -591,8 +554,8 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 		      "public.file f ON f.file_id = l.source_file WHERE "
 		      "l.resulting_file = ANY($1::bigint[]) ORDER BY "
 		      "l.resulting_file, f.file_id",
-		      1, params, 0, &res);
-	strbuf_release(&outs);
+		      &q, 0, &res);
+	db_params_release(&q);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, -1, 9, "output parents")) {
@@ -683,8 +646,7 @@ int
 store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 		  int64_t **outputs, size_t *n)
 {
-	char pid[16];
-	const char *params[] = {pid};
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	struct sb_candidate *c = NULL;
 	int rc;
@@ -692,8 +654,8 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	*cands = NULL;
 	*outputs = NULL;
 	*n = 0;
-	snprintf(pid, sizeof(pid), "%d", process_id);
-	rc = db_query(db,
+	db_params_int64(&p, process_id);
+	rc = db_query_params(db,
 		      "SELECT DISTINCT ON (f.utc_file_date, CASE WHEN "
 		      "pr.output_timebase = 'FILE' THEN coalesce("
 		      "f.process_keywords, '') END) pr.output_timebase, "
@@ -707,7 +669,8 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 		      "THEN coalesce(f.process_keywords, '') END, "
 		      "f.interface_version DESC, f.quality_version DESC, "
 		      "f.revision_version DESC",
-		      1, params, 0, &res);
+		      &p, 0, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, -1, 5, "output keys")) {
@@ -741,71 +704,32 @@ int
 store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		   size_t n, int64_t *batch_id)
 {
-	struct strbuf pid = STRBUF_INIT, code = STRBUF_INIT, key = STRBUF_INIT,
-		      date = STRBUF_INIT, inputs = STRBUF_INIT,
-		      fname = STRBUF_INIT, ver = STRBUF_INIT,
-		      bump = STRBUF_INIT, cache = STRBUF_INIT;
-	char run[32], buf[64];
-	const char *params[11];
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	int rc;
 
 	*batch_id = 0;
-	db_array_begin(&pid);
-	db_array_begin(&code);
-	db_array_begin(&key);
-	db_array_begin(&date);
-	db_array_begin(&inputs);
-	db_array_begin(&fname);
-	db_array_begin(&ver);
-	db_array_begin(&bump);
-	db_array_begin(&cache);
+	db_params_int64(&p, run_id);
+	db_params_columns(&p, 9);
 	for (size_t i = 0; i < n; i++) {
-		struct strbuf ids = STRBUF_INIT;
+		char v[VERSION_STRLEN];
 
-		snprintf(buf, sizeof(buf), "%d", b[i].process_id);
-		db_array_add(&pid, buf);
-		snprintf(buf, sizeof(buf), "%d", b[i].code_id);
-		db_array_add(&code, buf);
-		db_array_add(&key, b[i].output_key);
-		db_array_add(&date, timeutil_format_date(b[i].date, buf));
+		db_col_int64(&p, b[i].process_id);
+		db_col_int64(&p, b[i].code_id);
+		db_col_text(&p, b[i].output_key);
+		db_col_date(&p, b[i].date);
 		/* one text element per build: "{1,2,3}", cast per row */
-		strbuf_addch(&ids, '{');
-		for (size_t k = 0; k < b[i].n_inputs; k++)
-			strbuf_addf(&ids, "%s%lld", k ? "," : "",
-				    (long long)b[i].inputs[k]);
-		strbuf_addch(&ids, '}');
-		db_array_add(&inputs, ids.buf);
-		strbuf_release(&ids);
-		db_array_add(&fname, b[i].output_filename);
-		db_array_add(&ver, version_format(&b[i].version, buf));
-		snprintf(buf, sizeof(buf), "%d", b[i].version_bump);
-		db_array_add(&bump, b[i].version_bump >= 0 ? buf : NULL);
-		db_array_add(&cache, b[i].cache_key);
+		db_col_int64_array(&p, b[i].inputs, b[i].n_inputs);
+		db_col_text(&p, b[i].output_filename);
+		db_col_text(&p, version_format(&b[i].version, v));
+		if (b[i].version_bump >= 0)
+			db_col_int64(&p, b[i].version_bump);
+		else
+			db_col_null(&p);
+		db_col_text(&p, b[i].cache_key);
 	}
-	db_array_end(&pid);
-	db_array_end(&code);
-	db_array_end(&key);
-	db_array_end(&date);
-	db_array_end(&inputs);
-	db_array_end(&fname);
-	db_array_end(&ver);
-	db_array_end(&bump);
-	db_array_end(&cache);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	params[0] = run;
-	params[1] = pid.buf;
-	params[2] = code.buf;
-	params[3] = key.buf;
-	params[4] = date.buf;
-	params[5] = inputs.buf;
-	params[6] = fname.buf;
-	params[7] = ver.buf;
-	params[8] = bump.buf;
-	params[9] = cache.buf;
-	snprintf(buf, sizeof(buf), "%zu", n);
-	params[10] = buf;
-	rc = db_query(
+	db_params_int64(&p, (int64_t)n);
+	rc = db_query_params(
 		db,
 		"WITH bt AS (INSERT INTO public.batch (logging_id, kind, state, "
 		"size, first_key, last_key) SELECT nullif($1::bigint, 0), "
@@ -823,19 +747,11 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"$6::text[], $7::text[], $8::text[], $9::int2[], $10::text[]) "
 		"AS u(pid, code, okey, d, inputs, fname, ver, bump, cache)) "
 		"SELECT batch_id FROM bt",
-		11, params, 0, &res);
+		&p, 0, &res);
 	if (!rc && (db_res_check_shape(res, 1, 1, "new batch") ||
 		    db_res_int64(res, 0, 0, batch_id)))
 		rc = -1;
 	db_res_free(res);
-	strbuf_release(&pid);
-	strbuf_release(&code);
-	strbuf_release(&key);
-	strbuf_release(&date);
-	strbuf_release(&inputs);
-	strbuf_release(&fname);
-	strbuf_release(&ver);
-	strbuf_release(&bump);
-	strbuf_release(&cache);
+	db_params_release(&p);
 	return rc;
 }

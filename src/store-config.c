@@ -373,8 +373,9 @@ find_process_mut(struct config *cfg, const char *name)
 
 #define CODE_COLS 18
 
+/* the processes, without their inputs and codes */
 static int
-load_processes(struct db *db, struct config *cfg)
+load_process_rows(struct db *db, struct config *cfg)
 {
 	struct db_res *res = NULL;
 	int rc = db_query(db,
@@ -407,8 +408,15 @@ load_processes(struct db *db, struct config *cfg)
 		p->extra_params = xstrdup_or_null(db_res_get(res, r, 3));
 	}
 	db_res_free(res);
-	if (rc)
-		return rc;
+	return rc;
+}
+
+/* the inputs of the processes loaded */
+static int
+load_process_inputs(struct db *db, struct config *cfg)
+{
+	struct db_res *res = NULL;
+	int rc;
 
 	rc = db_query(db,
 		      "SELECT pr.process_name, p.product_name, l.optional, "
@@ -443,8 +451,15 @@ load_processes(struct db *db, struct config *cfg)
 			rc = -1;
 	}
 	db_res_free(res);
-	if (rc)
-		return rc;
+	return rc;
+}
+
+/* the codes of the processes loaded */
+static int
+load_process_codes(struct db *db, struct config *cfg)
+{
+	struct db_res *res = NULL;
+	int rc;
 
 	rc = db_query(db,
 		      "SELECT pr.process_name, c.filename, c.relative_path, "
@@ -494,6 +509,17 @@ load_processes(struct db *db, struct config *cfg)
 	}
 	db_res_free(res);
 	return rc;
+}
+
+static int
+load_processes(struct db *db, struct config *cfg)
+{
+	int rc;
+
+	if ((rc = load_process_rows(db, cfg)) ||
+	    (rc = load_process_inputs(db, cfg)))
+		return rc;
+	return load_process_codes(db, cfg);
 }
 
 #define RUN_COLUMNS                                                          \
@@ -873,6 +899,159 @@ moved_from(struct db *db, const char *product, const char *relative_path,
 	return rc;
 }
 
+/*
+ * config apply: product op, in the database, becomes np (files in rel):
+ * what changed is reported; a product with files keeps its format and
+ * relative_path.  p holds the product's parameters.
+ */
+static int
+update_product(struct db *db, const struct config *cfg,
+	       const struct config_product *op,
+	       const struct config_product *np, const char *rel,
+	       struct params *p, struct store_apply_report *r)
+{
+	struct strbuf d = STRBUF_INIT, where = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_addf(&where, "%s/%s", op->satellite,
+		    op->instrument);
+	{
+		struct strbuf nw = STRBUF_INIT;
+
+		strbuf_addf(&nw, "%s/%s", np->satellite,
+			    np->instrument);
+		diff_str(&d, "instrument", where.buf, nw.buf);
+		strbuf_release(&nw);
+	}
+	strbuf_release(&where);
+	diff_num(&d, "level", op->level, np->level);
+	diff_str(&d, "format", op->format, np->format);
+	diff_str(&d, "relative_path", op->relative_path, rel);
+	diff_str(&d, "description", op->description,
+		 np->description);
+	diff_bool(&d, "stop_time_exclusive",
+		  op->stop_time_exclusive,
+		  np->stop_time_exclusive);
+	/* its files' days change: so may its consumers' inputs */
+	for (size_t k = 0; op->stop_time_exclusive !=
+				   np->stop_time_exclusive &&
+			   k < cfg->n_processes;
+	     k++)
+		if (find_input(&cfg->processes[k], np->name))
+			affect(r, cfg->processes[k].name);
+	if (!str_eq(op->relative_path, rel) ||
+	    !str_eq(op->format, np->format)) {
+		int64_t n;
+
+		if (product_file_count(db, np->name, &n)) {
+			strbuf_release(&d);
+			return -1;
+		}
+		if (n > 0) {
+			strbuf_release(&d);
+			error("product \"%s\" has %lld files: "
+			      "its format and relative_path "
+			      "cannot change",
+			      np->name, (long long)n);
+			if (!str_eq(op->relative_path, rel))
+				log_hint("Move its files with "
+					 "\"cascade move-product "
+					 "%s %s\" first.",
+					 np->name, rel);
+			return -1;
+		}
+	}
+	if (d.len) {
+		rc = run(db,
+			 "WITH i AS (SELECT i.instrument_id FROM "
+			 "public.instrument i JOIN "
+			 "public.satellite s USING "
+			 "(satellite_id) WHERE s.satellite_name "
+			 "= $2 AND i.instrument_name = $3), "
+			 "u AS (UPDATE public.product SET "
+			 "instrument_id = (SELECT instrument_id "
+			 "FROM i), level = $4::float8, format = "
+			 "$5, relative_path = $6, "
+			 "product_description = $7, "
+			 "stop_time_exclusive = $8::bool WHERE "
+			 "product_name = $1 RETURNING "
+			 "product_id, instrument_id) "
+			 "UPDATE public.instrumentproductlink l "
+			 "SET instrument_id = u.instrument_id "
+			 "FROM u WHERE l.product_id = "
+			 "u.product_id",
+			 p);
+		if (!rc)
+			report(r, '~', "product %s: %s",
+			       np->name, d.buf);
+	}
+	strbuf_release(&d);
+	return rc;
+}
+
+/* config apply: the inspector of product np (op: as it was, or NULL) */
+static int
+apply_inspector(struct db *db, const struct config_product *op,
+		const struct config_product *np, struct store_apply_report *r)
+{
+	struct strbuf d = STRBUF_INIT;
+	struct params p;
+	char *dir = NULL;
+	const char *base;
+	int rc = 0;
+
+	p_init(&p);
+	inspector_params(&p, np, &dir, &base);
+	if (op) {
+		const struct config_inspector *a = &op->inspector,
+					      *b = &np->inspector;
+
+		diff_str(&d, "executable", a->executable,
+			 b->executable);
+		diff_str(&d, "arguments", a->arguments, b->arguments);
+		diff_str(&d, "description", a->description,
+			 b->description);
+		diff_version(&d, "version", &a->version, &b->version);
+		diff_num(&d, "output_interface_version",
+			 a->output_interface_version,
+			 b->output_interface_version);
+		diff_num(&d, "timeout", a->timeout_s, b->timeout_s);
+		diff_bool(&d, "active", a->active, b->active);
+	}
+	if (!op || d.len) {
+		rc = run(db,
+			 "INSERT INTO public.inspector (product, kind, "
+			 "filename, relative_path, description, "
+			 "interface_version, quality_version, "
+			 "revision_version, output_interface_version, "
+			 "active_code, newest_version, arguments, "
+			 "timeout_s) SELECT product_id, $2, $3, $4, $5, "
+			 "$6::int2, $7::int2, $8::int2, $9::int2, "
+			 "$10::bool, true, $11, $12::int FROM "
+			 "public.product WHERE product_name = $1 "
+			 "ON CONFLICT (product) DO UPDATE SET "
+			 "kind = EXCLUDED.kind, filename = "
+			 "EXCLUDED.filename, relative_path = "
+			 "EXCLUDED.relative_path, description = "
+			 "EXCLUDED.description, interface_version = "
+			 "EXCLUDED.interface_version, quality_version "
+			 "= EXCLUDED.quality_version, revision_version "
+			 "= EXCLUDED.revision_version, "
+			 "output_interface_version = "
+			 "EXCLUDED.output_interface_version, "
+			 "active_code = EXCLUDED.active_code, "
+			 "arguments = EXCLUDED.arguments, timeout_s = "
+			 "EXCLUDED.timeout_s",
+			 &p);
+		if (!rc && op)
+			report(r, '~', "inspector of %s: %s", np->name,
+			       d.buf);
+	}
+	free(dir);
+	strbuf_release(&d);
+	return rc;
+}
+
 static int
 apply_products(struct db *db, const struct config *cur,
 	       const struct config *cfg, struct store_apply_report *r)
@@ -881,10 +1060,8 @@ apply_products(struct db *db, const struct config *cur,
 		const struct config_product *np = &cfg->products[i];
 		const struct config_product *op =
 			cur ? config_find_product(cur, np->name) : NULL;
-		struct strbuf d = STRBUF_INIT;
 		struct params p;
-		char *dir = NULL;
-		const char *base, *rel = np->relative_path;
+		const char *rel = np->relative_path;
 		bool moved = false;
 		int rc = 0;
 
@@ -934,134 +1111,11 @@ apply_products(struct db *db, const struct config *cur,
 			if (!rc)
 				report(r, '+', "product %s", np->name);
 		} else {
-			struct strbuf where = STRBUF_INIT;
-
-			strbuf_addf(&where, "%s/%s", op->satellite,
-				    op->instrument);
-			{
-				struct strbuf nw = STRBUF_INIT;
-
-				strbuf_addf(&nw, "%s/%s", np->satellite,
-					    np->instrument);
-				diff_str(&d, "instrument", where.buf, nw.buf);
-				strbuf_release(&nw);
-			}
-			strbuf_release(&where);
-			diff_num(&d, "level", op->level, np->level);
-			diff_str(&d, "format", op->format, np->format);
-			diff_str(&d, "relative_path", op->relative_path, rel);
-			diff_str(&d, "description", op->description,
-				 np->description);
-			diff_bool(&d, "stop_time_exclusive",
-				  op->stop_time_exclusive,
-				  np->stop_time_exclusive);
-			/* its files' days change: so may its consumers' inputs */
-			for (size_t k = 0; op->stop_time_exclusive !=
-						   np->stop_time_exclusive &&
-					   k < cfg->n_processes;
-			     k++)
-				if (find_input(&cfg->processes[k], np->name))
-					affect(r, cfg->processes[k].name);
-			if (!str_eq(op->relative_path, rel) ||
-			    !str_eq(op->format, np->format)) {
-				int64_t n;
-
-				if (product_file_count(db, np->name, &n))
-					return -1;
-				if (n > 0) {
-					strbuf_release(&d);
-					error("product \"%s\" has %lld files: "
-					      "its format and relative_path "
-					      "cannot change",
-					      np->name, (long long)n);
-					if (!str_eq(op->relative_path, rel))
-						log_hint("Move its files with "
-							 "\"cascade move-product "
-							 "%s %s\" first.",
-							 np->name, rel);
-					return -1;
-				}
-			}
-			if (d.len) {
-				rc = run(db,
-					 "WITH i AS (SELECT i.instrument_id FROM "
-					 "public.instrument i JOIN "
-					 "public.satellite s USING "
-					 "(satellite_id) WHERE s.satellite_name "
-					 "= $2 AND i.instrument_name = $3), "
-					 "u AS (UPDATE public.product SET "
-					 "instrument_id = (SELECT instrument_id "
-					 "FROM i), level = $4::float8, format = "
-					 "$5, relative_path = $6, "
-					 "product_description = $7, "
-					 "stop_time_exclusive = $8::bool WHERE "
-					 "product_name = $1 RETURNING "
-					 "product_id, instrument_id) "
-					 "UPDATE public.instrumentproductlink l "
-					 "SET instrument_id = u.instrument_id "
-					 "FROM u WHERE l.product_id = "
-					 "u.product_id",
-					 &p);
-				if (!rc)
-					report(r, '~', "product %s: %s",
-					       np->name, d.buf);
-			}
+			rc = update_product(db, cfg, op, np, rel, &p, r);
 		}
-		strbuf_release(&d);
 		if (rc)
 			return rc;
-
-		/* its inspector */
-		p_init(&p);
-		inspector_params(&p, np, &dir, &base);
-		if (op) {
-			const struct config_inspector *a = &op->inspector,
-						      *b = &np->inspector;
-
-			diff_str(&d, "executable", a->executable,
-				 b->executable);
-			diff_str(&d, "arguments", a->arguments, b->arguments);
-			diff_str(&d, "description", a->description,
-				 b->description);
-			diff_version(&d, "version", &a->version, &b->version);
-			diff_num(&d, "output_interface_version",
-				 a->output_interface_version,
-				 b->output_interface_version);
-			diff_num(&d, "timeout", a->timeout_s, b->timeout_s);
-			diff_bool(&d, "active", a->active, b->active);
-		}
-		if (!op || d.len) {
-			rc = run(db,
-				 "INSERT INTO public.inspector (product, kind, "
-				 "filename, relative_path, description, "
-				 "interface_version, quality_version, "
-				 "revision_version, output_interface_version, "
-				 "active_code, newest_version, arguments, "
-				 "timeout_s) SELECT product_id, $2, $3, $4, $5, "
-				 "$6::int2, $7::int2, $8::int2, $9::int2, "
-				 "$10::bool, true, $11, $12::int FROM "
-				 "public.product WHERE product_name = $1 "
-				 "ON CONFLICT (product) DO UPDATE SET "
-				 "kind = EXCLUDED.kind, filename = "
-				 "EXCLUDED.filename, relative_path = "
-				 "EXCLUDED.relative_path, description = "
-				 "EXCLUDED.description, interface_version = "
-				 "EXCLUDED.interface_version, quality_version "
-				 "= EXCLUDED.quality_version, revision_version "
-				 "= EXCLUDED.revision_version, "
-				 "output_interface_version = "
-				 "EXCLUDED.output_interface_version, "
-				 "active_code = EXCLUDED.active_code, "
-				 "arguments = EXCLUDED.arguments, timeout_s = "
-				 "EXCLUDED.timeout_s",
-				 &p);
-			if (!rc && op)
-				report(r, '~', "inspector of %s: %s", np->name,
-				       d.buf);
-		}
-		free(dir);
-		strbuf_release(&d);
-		if (rc)
+		if ((rc = apply_inspector(db, op, np, r)))
 			return rc;
 	}
 	return 0;
@@ -1107,6 +1161,90 @@ code_params(struct params *p, const char *process, const struct config_code *c)
 	p_int(p, c->timeout_s);
 }
 
+/* the fields of code c that differ from those of o, into d */
+static void
+diff_code(struct strbuf *d, const struct config_code *o,
+	  const struct config_code *c)
+{
+	diff_str(d, "filename", o->filename, c->filename);
+	diff_str(d, "relative_path", o->relative_path,
+		 c->relative_path);
+	diff_date(d, "start_date", o->start_date,
+		  c->start_date);
+	diff_date(d, "stop_date", o->stop_date, c->stop_date);
+	diff_str(d, "description", o->description,
+		 c->description);
+	diff_num(d, "output_interface_version",
+		 o->output_interface_version,
+		 c->output_interface_version);
+	diff_bool(d, "active", o->active, c->active);
+	diff_date(d, "date_written", o->date_written,
+		  c->date_written);
+	diff_str(d, "arguments", o->arguments, c->arguments);
+	diff_num(d, "ram", o->ram, c->ram);
+	diff_num(d, "cpu", o->cpu, c->cpu);
+	diff_num(d, "timeout", o->timeout_s, c->timeout_s);
+}
+
+/*
+ * A code that is new and active, or whose dates or activity changed,
+ * makes outputs stale: queue the process's inputs within its dates, so
+ * the next run rebuilds exactly those.
+ */
+static int
+requeue_for_code(struct db *db, const struct config_process *np,
+		 const struct config_code *c, struct store_apply_report *r)
+{
+	char vbuf[VERSION_STRLEN];
+	struct strbuf spec = STRBUF_INIT;
+	struct store_requeue rq = {0};
+	long queued = 0;
+	int rc;
+
+	strbuf_addf(&spec, "%s:%s", np->name,
+		    version_format(&c->version, vbuf));
+	rq.code = spec.buf;
+	rq.version_bump = -1;
+	rq.reason = "new code";
+	rc = store_requeue(db, &rq, 0, &queued);
+	if (rc == 1)
+		rc = 0; /* a process without inputs */
+	if (!rc && queued)
+		strbuf_addf(&r->lines,
+			    "  queued %ld input files of %s "
+			    "for reprocessing\n",
+			    queued, np->name);
+	strbuf_release(&spec);
+	return rc;
+}
+
+/* a code of a process: inserted, or updated in place (code_params) */
+static const char code_upsert_sql[] =
+	"INSERT INTO public.code (process_id, "
+	"interface_version, quality_version, "
+	"revision_version, filename, relative_path, "
+	"code_start_date, code_stop_date, code_description, "
+	"output_interface_version, active_code, "
+	"newest_version, date_written, arguments, ram, cpu, "
+	"timeout_s) SELECT process_id, $2::int2, $3::int2, "
+	"$4::int2, $5, $6, $7::date, $8::date, $9, $10::int2, "
+	"$11::bool, $11::bool, $12::date, $13, $14::float8, "
+	"$15::int2, $16::int FROM public.process WHERE "
+	"process_name = $1 "
+	"ON CONFLICT (process_id, interface_version, "
+	"quality_version, revision_version) DO UPDATE SET "
+	"filename = EXCLUDED.filename, relative_path = "
+	"EXCLUDED.relative_path, code_start_date = "
+	"EXCLUDED.code_start_date, code_stop_date = "
+	"EXCLUDED.code_stop_date, code_description = "
+	"EXCLUDED.code_description, output_interface_version "
+	"= EXCLUDED.output_interface_version, active_code = "
+	"EXCLUDED.active_code, newest_version = "
+	"EXCLUDED.newest_version, date_written = "
+	"EXCLUDED.date_written, arguments = "
+	"EXCLUDED.arguments, ram = EXCLUDED.ram, cpu = "
+	"EXCLUDED.cpu, timeout_s = EXCLUDED.timeout_s";
+
 static int
 apply_codes(struct db *db, const struct config_process *op,
 	    const struct config_process *np, struct store_apply_report *r)
@@ -1121,56 +1259,14 @@ apply_codes(struct db *db, const struct config_process *op,
 		int rc = 0;
 
 		if (o) {
-			diff_str(&d, "filename", o->filename, c->filename);
-			diff_str(&d, "relative_path", o->relative_path,
-				 c->relative_path);
-			diff_date(&d, "start_date", o->start_date,
-				  c->start_date);
-			diff_date(&d, "stop_date", o->stop_date, c->stop_date);
-			diff_str(&d, "description", o->description,
-				 c->description);
-			diff_num(&d, "output_interface_version",
-				 o->output_interface_version,
-				 c->output_interface_version);
-			diff_bool(&d, "active", o->active, c->active);
-			diff_date(&d, "date_written", o->date_written,
-				  c->date_written);
-			diff_str(&d, "arguments", o->arguments, c->arguments);
-			diff_num(&d, "ram", o->ram, c->ram);
-			diff_num(&d, "cpu", o->cpu, c->cpu);
-			diff_num(&d, "timeout", o->timeout_s, c->timeout_s);
+			diff_code(&d, o, c);
 			if (!d.len) {
 				strbuf_release(&d);
 				continue;
 			}
 		}
 		code_params(&p, np->name, c);
-		rc = run(db,
-			 "INSERT INTO public.code (process_id, "
-			 "interface_version, quality_version, "
-			 "revision_version, filename, relative_path, "
-			 "code_start_date, code_stop_date, code_description, "
-			 "output_interface_version, active_code, "
-			 "newest_version, date_written, arguments, ram, cpu, "
-			 "timeout_s) SELECT process_id, $2::int2, $3::int2, "
-			 "$4::int2, $5, $6, $7::date, $8::date, $9, $10::int2, "
-			 "$11::bool, $11::bool, $12::date, $13, $14::float8, "
-			 "$15::int2, $16::int FROM public.process WHERE "
-			 "process_name = $1 "
-			 "ON CONFLICT (process_id, interface_version, "
-			 "quality_version, revision_version) DO UPDATE SET "
-			 "filename = EXCLUDED.filename, relative_path = "
-			 "EXCLUDED.relative_path, code_start_date = "
-			 "EXCLUDED.code_start_date, code_stop_date = "
-			 "EXCLUDED.code_stop_date, code_description = "
-			 "EXCLUDED.code_description, output_interface_version "
-			 "= EXCLUDED.output_interface_version, active_code = "
-			 "EXCLUDED.active_code, newest_version = "
-			 "EXCLUDED.newest_version, date_written = "
-			 "EXCLUDED.date_written, arguments = "
-			 "EXCLUDED.arguments, ram = EXCLUDED.ram, cpu = "
-			 "EXCLUDED.cpu, timeout_s = EXCLUDED.timeout_s",
-			 &p);
+		rc = run(db, code_upsert_sql, &p);
 		if (!rc) {
 			if (o)
 				report(r, '~', "code %s %s: %s", np->name,
@@ -1181,33 +1277,10 @@ apply_codes(struct db *db, const struct config_process *op,
 			if (op)
 				affect(r, np->name);
 		}
-		/*
-		 * A code that is new and active, or whose dates or activity
-		 * changed, makes outputs stale: queue the process's inputs
-		 * within its dates, so the next run rebuilds exactly those.
-		 */
 		if (!rc && c->active &&
 		    (!o || !o->active || o->start_date != c->start_date ||
-		     o->stop_date != c->stop_date)) {
-			struct strbuf spec = STRBUF_INIT;
-			struct store_requeue rq = {0};
-			long queued = 0;
-
-			strbuf_addf(&spec, "%s:%s", np->name,
-				    version_format(&c->version, vbuf));
-			rq.code = spec.buf;
-			rq.version_bump = -1;
-			rq.reason = "new code";
-			rc = store_requeue(db, &rq, 0, &queued);
-			if (rc == 1)
-				rc = 0; /* a process without inputs */
-			if (!rc && queued)
-				strbuf_addf(&r->lines,
-					    "  queued %ld input files of %s "
-					    "for reprocessing\n",
-					    queued, np->name);
-			strbuf_release(&spec);
-		}
+		     o->stop_date != c->stop_date))
+			rc = requeue_for_code(db, np, c, r);
 		strbuf_release(&d);
 		if (rc)
 			return rc;
@@ -1371,9 +1444,10 @@ apply_processes(struct db *db, const struct config *cur,
 }
 
 /* remove what left the file, unless data depends on it */
+/* config apply: the processes not in the file: deleted, or kept (deactivated) when they have builds or files */
 static int
-apply_removals(struct db *db, const struct config *cur,
-	       const struct config *cfg, struct store_apply_report *r)
+remove_processes(struct db *db, const struct config *cur,
+		 const struct config *cfg, struct store_apply_report *r)
 {
 	struct params p;
 	int64_t n;
@@ -1422,6 +1496,17 @@ apply_removals(struct db *db, const struct config *cur,
 			return -1;
 		report(r, '-', "process %s", name);
 	}
+	return 0;
+}
+
+/* config apply: the products not in the file: deleted unless they have files or a process uses them */
+static int
+remove_products(struct db *db, const struct config *cur,
+		const struct config *cfg, struct store_apply_report *r)
+{
+	struct params p;
+	int64_t n;
+
 	for (size_t i = 0; cur && i < cur->n_products; i++) {
 		const char *name = cur->products[i].name;
 
@@ -1453,6 +1538,17 @@ apply_removals(struct db *db, const struct config *cur,
 			return -1;
 		report(r, '-', "product %s", name);
 	}
+	return 0;
+}
+
+/* config apply: the instruments not in the file: deleted unless they have products */
+static int
+remove_instruments(struct db *db, const struct config *cur,
+		   const struct config *cfg, struct store_apply_report *r)
+{
+	struct params p;
+	int64_t n;
+
 	for (size_t i = 0; cur && i < cur->n_instruments; i++) {
 		const struct config_instrument *in = &cur->instruments[i];
 
@@ -1483,6 +1579,17 @@ apply_removals(struct db *db, const struct config *cur,
 			return -1;
 		report(r, '-', "instrument %s/%s", in->satellite, in->name);
 	}
+	return 0;
+}
+
+/* config apply: the satellites not in the file: deleted unless they have instruments */
+static int
+remove_satellites(struct db *db, const struct config *cur,
+		  const struct config *cfg, struct store_apply_report *r)
+{
+	struct params p;
+	int64_t n;
+
 	for (size_t i = 0; cur && i < cur->n_satellites; i++) {
 		const char *name = cur->satellites[i].name;
 
@@ -1508,6 +1615,18 @@ apply_removals(struct db *db, const struct config *cur,
 			return -1;
 		report(r, '-', "satellite %s", name);
 	}
+	return 0;
+}
+
+static int
+apply_removals(struct db *db, const struct config *cur,
+	       const struct config *cfg, struct store_apply_report *r)
+{
+	if (remove_processes(db, cur, cfg, r) ||
+	    remove_products(db, cur, cfg, r) ||
+	    remove_instruments(db, cur, cfg, r) ||
+	    remove_satellites(db, cur, cfg, r))
+		return -1;
 	return 0;
 }
 

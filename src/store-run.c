@@ -235,58 +235,42 @@ store_run_supervisor(struct db *db, int64_t run_id, int pid, int64_t start)
 	return rc;
 }
 
+/* sr_file's columns, in the order of the query below */
+static const struct db_col sr_file_cols[] = {
+	DB_COL(DB_INT64, struct sr_file, id),
+	DB_COL(DB_INT, struct sr_file, product_id),
+	DB_COL(DB_TEXT, struct sr_file, filename),
+	DB_COL(DB_DATE, struct sr_file, date),
+	DB_COL(DB_VERSION, struct sr_file, version),
+	DB_COL(DB_TEXT, struct sr_file, keywords),
+	DB_COL(DB_INT64, struct sr_file, start_usec),
+};
+static const struct db_table sr_file_table =
+	DB_TABLE("files", sr_file_cols, struct sr_file);
+
 void
 store_sr_files_free(struct sr_file *f, size_t n)
 {
-	for (size_t i = 0; f && i < n; i++) {
-		free(f[i].filename);
-		free(f[i].keywords);
-	}
-	free(f);
+	db_rows_free(&sr_file_table, f, n);
 }
 
 int
 store_files_get(struct db *db, const int64_t *ids, size_t n,
 		struct sr_file **out, size_t *nout)
 {
-	struct strbuf arr = STRBUF_INIT;
-	const char *params[1];
-	struct db_res *res = NULL;
-	struct sr_file *f;
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
-	*out = NULL;
-	*nout = 0;
-	db_array_int64(&arr, ids, n);
-	params[0] = arr.buf;
-	rc = db_query(db,
-		      "SELECT file_id, product_id, filename, utc_file_date, "
-		      "interface_version, quality_version, revision_version, "
-		      "coalesce(process_keywords, ''), floor(extract(epoch "
-		      "FROM utc_start_time) * 1000000)::bigint FROM "
-		      "public.file WHERE file_id = ANY($1::bigint[])",
-		      1, params, 0, &res);
-	strbuf_release(&arr);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 9, "files")) {
-		db_res_free(res);
-		return -1;
-	}
-	f = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*f));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		f[r].filename = xstrdup(db_res_get(res, r, 2));
-		f[r].keywords = xstrdup(db_res_get(res, r, 7));
-		if (db_res_int64(res, r, 0, &f[r].id) ||
-		    db_res_int(res, r, 1, &f[r].product_id) ||
-		    db_res_date(res, r, 3, &f[r].date) ||
-		    db_res_version(res, r, 4, &f[r].version) ||
-		    db_res_int64(res, r, 8, &f[r].start_usec))
-			rc = -1;
-	}
-	*nout = (size_t)db_res_nrows(res);
-	*out = f;
-	db_res_free(res);
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_rows(db,
+			   "SELECT file_id, product_id, filename, "
+			   "utc_file_date, interface_version || '.' || "
+			   "quality_version || '.' || revision_version, "
+			   "coalesce(process_keywords, ''), floor(extract("
+			   "epoch FROM utc_start_time) * 1000000)::bigint "
+			   "FROM public.file WHERE file_id = ANY($1::bigint[])",
+			   &p, 0, &sr_file_table, out, nout);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -483,68 +467,43 @@ store_builds_succeeded(struct db *db, int64_t run_id,
 		       const struct sr_success *s, size_t n)
 {
 	/* one array per column of the file rows; NULL file: a RUN build */
-	enum {
-		C_BUILD, C_FILE, C_PRODUCT, C_LEVEL, C_DATE, C_START, C_STOP,
-		C_IV, C_QV, C_RV, C_MTIME, C_SHA1, C_SHA256, C_SIZE, C_KW,
-		C_PROV, NCOL
-	};
-	struct strbuf col[NCOL];
-	const char *params[NCOL + 1];
-	char run[32];
+	enum { NCOL = 16 };
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	int64_t moved = 0;
 	int rc;
 
 	if (!n)
 		return 0;
-	for (int c = 0; c < NCOL; c++) {
-		strbuf_init(&col[c], 0);
-		db_array_begin(&col[c]);
-	}
+	db_params_int64(&p, run_id);
+	db_params_columns(&p, NCOL);
 	for (size_t i = 0; i < n; i++) {
 		const struct sr_output *o = s[i].out;
-		char num[TIMESTAMP_STRLEN + DATE_STRLEN + 32];
 
-		snprintf(num, sizeof(num), "%lld", (long long)s[i].build_id);
-		db_array_add(&col[C_BUILD], num);
+		db_col_int64(&p, s[i].build_id);
 		if (!o) {
-			for (int c = C_FILE; c < NCOL; c++)
-				db_array_add(&col[c], NULL);
+			for (int c = 1; c < NCOL; c++)
+				db_col_null(&p);
 			continue;
 		}
-		db_array_add(&col[C_FILE], o->filename);
-		snprintf(num, sizeof(num), "%d", o->product_id);
-		db_array_add(&col[C_PRODUCT], num);
-		snprintf(num, sizeof(num), "%.17g", o->level);
-		db_array_add(&col[C_LEVEL], num);
-		db_array_add(&col[C_DATE], timeutil_format_date(o->date, num));
-		db_array_add(&col[C_START],
-			     timeutil_format_timestamp(o->start_usec, num));
-		db_array_add(&col[C_STOP],
-			     timeutil_format_timestamp(o->stop_usec, num));
-		snprintf(num, sizeof(num), "%d", o->version.interface);
-		db_array_add(&col[C_IV], num);
-		snprintf(num, sizeof(num), "%d", o->version.quality);
-		db_array_add(&col[C_QV], num);
-		snprintf(num, sizeof(num), "%d", o->version.revision);
-		db_array_add(&col[C_RV], num);
-		db_array_add(&col[C_MTIME],
-			     timeutil_format_timestamp(o->mtime_usec, num));
-		db_array_add(&col[C_SHA1], o->sha1);
-		db_array_add(&col[C_SHA256], o->sha256);
-		snprintf(num, sizeof(num), "%lld", (long long)o->size);
-		db_array_add(&col[C_SIZE], num);
-		db_array_add(&col[C_KW],
-			     o->keywords && *o->keywords ? o->keywords : NULL);
-		db_array_add(&col[C_PROV], o->provenance);
+		db_col_text(&p, o->filename);
+		db_col_int64(&p, o->product_id);
+		db_col_double(&p, o->level);
+		db_col_date(&p, o->date);
+		db_col_timestamp(&p, o->start_usec);
+		db_col_timestamp(&p, o->stop_usec);
+		db_col_int64(&p, o->version.interface);
+		db_col_int64(&p, o->version.quality);
+		db_col_int64(&p, o->version.revision);
+		db_col_timestamp(&p, o->mtime_usec);
+		db_col_text(&p, o->sha1);
+		db_col_text(&p, o->sha256);
+		db_col_int64(&p, o->size);
+		db_col_text(&p, o->keywords && *o->keywords ? o->keywords
+							    : NULL);
+		db_col_text(&p, o->provenance);
 	}
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	params[0] = run;
-	for (int c = 0; c < NCOL; c++) {
-		db_array_end(&col[c]);
-		params[c + 1] = col[c].buf;
-	}
-	rc = db_query(
+	rc = db_query_params(
 		db,
 		"WITH x AS (SELECT * FROM unnest($2::bigint[], $3::text[], "
 		"$4::int[], $5::float8[], $6::date[], $7::timestamp[], "
@@ -585,9 +544,8 @@ store_builds_succeeded(struct db *db, int64_t run_id,
 		"build.status), "
 		BATCH_DONE("true")
 		"SELECT count(*) FROM b",
-		NCOL + 1, params, DB_CACHED, &res);
-	for (int c = 0; c < NCOL; c++)
-		strbuf_release(&col[c]);
+		&p, DB_CACHED, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, 1, 1, "build success") ||
@@ -603,33 +561,32 @@ store_builds_succeeded(struct db *db, int64_t run_id,
 int
 store_file_recorded(struct db *db, const char *filename, bool *recorded)
 {
-	const char *params[1] = {filename};
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT EXISTS (SELECT 1 FROM public.file WHERE "
-			  "filename = $1)",
-			  1, params, 0, &res);
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
 
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "file name") ||
-	    db_res_bool(res, 0, 0, recorded))
-		rc = -1;
-	db_res_free(res);
+	db_params_text(&p, filename);
+	rc = db_query_bool(db,
+			   "SELECT EXISTS (SELECT 1 FROM public.file WHERE "
+			   "filename = $1)",
+			   &p, 0, recorded);
+	db_params_release(&p);
 	return rc;
 }
 
 int
 store_code_register(struct db *db, int code_id, const char *sha256)
 {
-	char id[16];
-	const char *params[2] = {id, sha256};
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
 
-	snprintf(id, sizeof(id), "%d", code_id);
-	return db_query(db,
-			"UPDATE public.code SET sha256 = $2 WHERE code_id = "
-			"$1::int AND sha256 IS NULL",
-			2, params, 0, NULL);
+	db_params_int64(&p, code_id);
+	db_params_text(&p, sha256);
+	rc = db_query_params(db,
+			     "UPDATE public.code SET sha256 = $2 WHERE code_id = "
+			     "$1::int AND sha256 IS NULL",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc;
 }
 
 int

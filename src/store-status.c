@@ -904,24 +904,12 @@ query_counts(struct db *db, const char *sql, bool with_kind,
 	return rc;
 }
 
+/* status: the queue by product, and its oldest entry */
 static int
-read_status(struct db *db, int recent, struct ss_status *s)
+read_queue(struct db *db, struct ss_status *s)
 {
 	struct db_res *res = NULL;
-	char lim[32];
-	const char *params[] = {lim};
 	int rc;
-
-	fmt_i64(lim, sizeof(lim), recent);
-	rc = db_query(db, "SELECT " TS("now()"), 0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "now")) {
-		db_res_free(res);
-		return -1;
-	}
-	s->now = xstrdup(db_res_get(res, 0, 0));
-	db_res_free(res);
 
 	rc = query_counts(db,
 			  "SELECT p.product_name, count(*), "
@@ -963,6 +951,69 @@ read_status(struct db *db, int recent, struct ss_status *s)
 	db_res_free(res);
 	if (rc)
 		return rc;
+	return 0;
+}
+
+/* status: the runs and batches that are open or among the most recent */
+static int
+read_recent(struct db *db, int recent, struct ss_status *s)
+{
+	struct db_res *res = NULL;
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, recent);
+	rc = db_query_params(db,
+		      "SELECT * FROM (SELECT " RUN_COLS
+		      "FROM public.logging l WHERE l.status = 'running' "
+		      "UNION ALL (SELECT " RUN_COLS
+		      "FROM public.logging l WHERE l.status <> 'running' "
+		      "ORDER BY l.logging_id DESC LIMIT $1::bigint)) r "
+		      "ORDER BY r.logging_id DESC",
+		      &p, 0, &res);
+	if (rc)
+		goto out;
+	rc = read_runs(res, &s->runs, &s->n_runs);
+	db_res_free(res);
+	if (rc)
+		goto out;
+
+	rc = db_query_params(db,
+		      "SELECT * FROM (SELECT " BATCH_COLS
+		      "FROM public.batch t WHERE t.state IN ('planned', "
+		      "'running') UNION ALL (SELECT " BATCH_COLS
+		      "FROM public.batch t WHERE t.state NOT IN ('planned', "
+		      "'running') ORDER BY t.batch_id DESC LIMIT $1::bigint)) "
+		      "x ORDER BY x.batch_id DESC",
+		      &p, 0, &res);
+	if (rc)
+		goto out;
+	rc = read_batches(res, &s->batches, &s->n_batches);
+	db_res_free(res);
+out:
+	db_params_release(&p);
+	return rc;
+}
+
+static int
+read_status(struct db *db, int recent, struct ss_status *s)
+{
+	struct db_res *res = NULL;
+	int rc;
+
+	rc = db_query(db, "SELECT " TS("now()"), 0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, 1, 1, "now")) {
+		db_res_free(res);
+		return -1;
+	}
+	s->now = xstrdup(db_res_get(res, 0, 0));
+	db_res_free(res);
+
+	rc = read_queue(db, s);
+	if (rc)
+		return rc;
 
 	rc = query_counts(db,
 			  "SELECT status, count(*), NULL::text FROM "
@@ -987,33 +1038,7 @@ read_status(struct db *db, int recent, struct ss_status *s)
 	if (rc)
 		return rc;
 
-	rc = db_query(db,
-		      "SELECT * FROM (SELECT " RUN_COLS
-		      "FROM public.logging l WHERE l.status = 'running' "
-		      "UNION ALL (SELECT " RUN_COLS
-		      "FROM public.logging l WHERE l.status <> 'running' "
-		      "ORDER BY l.logging_id DESC LIMIT $1::bigint)) r "
-		      "ORDER BY r.logging_id DESC",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	rc = read_runs(res, &s->runs, &s->n_runs);
-	db_res_free(res);
-	if (rc)
-		return rc;
-
-	rc = db_query(db,
-		      "SELECT * FROM (SELECT " BATCH_COLS
-		      "FROM public.batch t WHERE t.state IN ('planned', "
-		      "'running') UNION ALL (SELECT " BATCH_COLS
-		      "FROM public.batch t WHERE t.state NOT IN ('planned', "
-		      "'running') ORDER BY t.batch_id DESC LIMIT $1::bigint)) "
-		      "x ORDER BY x.batch_id DESC",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	rc = read_batches(res, &s->batches, &s->n_batches);
-	db_res_free(res);
+	rc = read_recent(db, recent, s);
 	if (rc)
 		return rc;
 

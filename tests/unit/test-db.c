@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "version.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "unit.h"
@@ -43,32 +44,33 @@ test_array_literals(void)
 		{{"{x,y}", "NULL", "line\nbreak", "\xc3\xa9"}, 4,
 		 "{\"{x,y}\",\"NULL\",\"line\nbreak\",\"\xc3\xa9\"}"},
 	};
-	struct strbuf sb = STRBUF_INIT;
-
+	/* the encoders are db.c's own: seen through db_params_text_array */
 	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
-		db_array_begin(&sb);
-		for (size_t i = 0; i < cases[c].n; i++)
-			db_array_add(&sb, cases[c].elem[i]);
-		db_array_end(&sb);
-		CU_ASSERT_STRING_EQUAL(sb.buf, cases[c].want);
-		if (strcmp(sb.buf, cases[c].want))
-			fprintf(stderr, "case %zu: got %s\n", c, sb.buf);
+		struct db_params p = DB_PARAMS_INIT;
+		const char *got;
+
+		db_params_text_array(&p, cases[c].elem, cases[c].n);
+		got = param(&p, 0);
+		CU_ASSERT_STRING_EQUAL(got, cases[c].want);
+		if (strcmp(got, cases[c].want))
+			fprintf(stderr, "case %zu: got %s\n", c, got);
+		db_params_release(&p);
 	}
-	strbuf_release(&sb);
 }
 
 static void
 test_array_int64(void)
 {
 	const int64_t v[] = {1, -2, INT64_MAX, INT64_MIN};
-	struct strbuf sb = STRBUF_INIT;
+	struct db_params p = DB_PARAMS_INIT;
 
-	db_array_int64(&sb, v, 0);
-	CU_ASSERT_STRING_EQUAL(sb.buf, "{}");
-	db_array_int64(&sb, v, ARRAY_SIZE(v));
-	CU_ASSERT_STRING_EQUAL(sb.buf, "{\"1\",\"-2\",\"9223372036854775807\","
-				       "\"-9223372036854775808\"}");
-	strbuf_release(&sb);
+	db_params_int64_array(&p, v, 0);
+	db_params_int64_array(&p, v, ARRAY_SIZE(v));
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "{}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 1),
+			       "{\"1\",\"-2\",\"9223372036854775807\","
+			       "\"-9223372036854775808\"}");
+	db_params_release(&p);
 }
 
 static void
@@ -199,6 +201,149 @@ test_params_columns_edges(void)
 	db_params_release(&p);
 }
 
+/* -- reading rows through column tables ------------------------------- */
+
+struct row {
+	int64_t id;
+	char *name;
+	int n;
+	bool flag;
+	double x;
+	int32_t day;
+	struct version v;
+	int64_t *ids;
+	size_t nids;
+	int64_t opt;
+};
+
+static const struct db_col row_cols[] = {
+	DB_COL(DB_INT64, struct row, id),
+	DB_COL(DB_TEXT, struct row, name),
+	DB_COL(DB_INT, struct row, n),
+	DB_COL(DB_BOOL, struct row, flag),
+	DB_COLF(DB_DOUBLE, struct row, x, DB_NULLABLE),
+	DB_COLF(DB_DATE, struct row, day, DB_NULLABLE),
+	DB_COL(DB_VERSION, struct row, v),
+	DB_COL_ARRAY(struct row, ids, nids, DB_NULLABLE),
+	DB_COLF(DB_INT64, struct row, opt, DB_NULLABLE),
+	DB_COL_SKIP,
+};
+static const struct db_table row_table = DB_TABLE("rows", row_cols,
+						  struct row);
+static const char *const row_names[] = {"id", "name", "n", "flag", "x",
+					"day", "v", "ids", "opt", "skipped"};
+
+static void
+test_read_rows(void)
+{
+	static const char *const values[] = {
+		"7", "a \"name\"", "-3", "t", "0.5", "2024-03-05", "1.2.3",
+		"{1,2,3}", "9", "anything",
+		"8", NULL, "0", "f", NULL, NULL, "2.0.0", NULL, NULL, NULL,
+	};
+	struct db_res *res = db_res_make(2, 10, row_names, values);
+	struct row rows[3];
+
+	memset(rows, 0, sizeof(rows));
+	CU_ASSERT_EQUAL(db_res_read_rows(res, &row_table, rows, 2), 0);
+	CU_ASSERT_EQUAL(rows[0].id, 7);
+	CU_ASSERT_STRING_EQUAL(rows[0].name, "a \"name\"");
+	CU_ASSERT_EQUAL(rows[0].n, -3);
+	CU_ASSERT(rows[0].flag);
+	CU_ASSERT_DOUBLE_EQUAL(rows[0].x, 0.5, 0);
+	CU_ASSERT_EQUAL(rows[0].day, timeutil_days_from_ymd(2024, 3, 5));
+	CU_ASSERT(rows[0].v.interface == 1 && rows[0].v.quality == 2 &&
+		  rows[0].v.revision == 3);
+	CU_ASSERT_EQUAL_FATAL(rows[0].nids, 3);
+	CU_ASSERT(rows[0].ids[0] == 1 && rows[0].ids[2] == 3);
+	CU_ASSERT_EQUAL(rows[0].opt, 9);
+	/* SQL NULL: the column's null value */
+	CU_ASSERT_PTR_NULL(rows[1].name);
+	CU_ASSERT(!rows[1].flag);
+	CU_ASSERT(rows[1].x != rows[1].x); /* NaN */
+	CU_ASSERT_EQUAL(rows[1].day, DB_NULL_DATE);
+	CU_ASSERT_PTR_NULL(rows[1].ids);
+	CU_ASSERT_EQUAL(rows[1].nids, 0);
+	CU_ASSERT_EQUAL(rows[1].opt, DB_NULL_INT64);
+	db_rows_release(&row_table, rows, 2);
+	CU_ASSERT_PTR_NULL(rows[0].name);
+	CU_ASSERT_PTR_NULL(rows[0].ids);
+	db_res_free(res);
+}
+
+static void
+test_read_rows_refused(void)
+{
+	/* each row has one bad value: reported, -1, the rest still read */
+	static const struct {
+		const char *what;
+		const char *v[10];
+	} cases[] = {
+		{"not a number", {"x7", "a", "1", "t", "1", "2024-01-01",
+				  "1.0.0", "{}", "1", ""}},
+		{"NULL where refused", {NULL, "a", "1", "t", "1", "2024-01-01",
+					"1.0.0", "{}", "1", ""}},
+		{"not a boolean", {"1", "a", "1", "yes", "1", "2024-01-01",
+				   "1.0.0", "{}", "1", ""}},
+		{"int out of range", {"1", "a", "99999999999", "t", "1",
+				      "2024-01-01", "1.0.0", "{}", "1", ""}},
+		{"not a date", {"1", "a", "1", "t", "1", "2024-13-01", "1.0.0",
+				"{}", "1", ""}},
+		{"not a version", {"1", "a", "1", "t", "1", "2024-01-01", "1.0",
+				   "{}", "1", ""}},
+		{"not an id array", {"1", "a", "1", "t", "1", "2024-01-01",
+				     "1.0.0", "{a}", "1", ""}},
+	};
+
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct db_res *res = db_res_make(1, 10, row_names, cases[c].v);
+		struct row r;
+		int rc;
+
+		memset(&r, 0, sizeof(r));
+		rc = db_res_read_rows(res, &row_table, &r, 1);
+		if (rc != -1)
+			fprintf(stderr, "\n  read rows: %s: accepted\n",
+				cases[c].what);
+		CU_ASSERT_EQUAL(rc, -1);
+		db_row_release(&row_table, &r);
+		db_res_free(res);
+	}
+	/* the shape: a column too many or too few, rows missing */
+	{
+		struct db_res *res = db_res_make(1, 9, row_names, cases[0].v);
+		struct row r[2];
+
+		memset(r, 0, sizeof(r));
+		CU_ASSERT_EQUAL(db_res_read_rows(res, &row_table, r, 1), -1);
+		db_res_free(res);
+		res = db_res_make(1, 10, row_names, cases[0].v);
+		CU_ASSERT_EQUAL(db_res_read_rows(res, &row_table, r, 2), -1);
+		db_rows_release(&row_table, r, 2);
+		db_res_free(res);
+	}
+}
+
+static void
+test_params_more(void)
+{
+	const int64_t ids[] = {4, 5};
+	struct db_params p = DB_PARAMS_INIT;
+
+	db_params_date(&p, timeutil_days_from_ymd(2024, 2, 29));
+	db_params_columns(&p, 2);
+	db_col_int64_array(&p, ids, 2);
+	db_col_null(&p);
+	db_col_int64_array(&p, ids, 0);
+	db_col_text(&p, "x");
+	CU_ASSERT_EQUAL(db_params_count(&p), 3);
+	CU_ASSERT_STRING_EQUAL(param(&p, 0), "2024-02-29");
+	/* per-row arrays: one text element each, cast per row */
+	CU_ASSERT_STRING_EQUAL(param(&p, 1), "{\"{4,5}\",\"{}\"}");
+	CU_ASSERT_STRING_EQUAL(param(&p, 2), "{NULL,\"x\"}");
+	db_params_release(&p);
+}
+
 enum misuse {
 	MISUSE_INCOMPLETE_ROW,
 	MISUSE_COL_WITHOUT_COLUMNS,
@@ -255,4 +400,7 @@ suite_db(void)
 	ADD_TEST(s, test_params_columns);
 	ADD_TEST(s, test_params_columns_edges);
 	ADD_TEST(s, test_misuse_is_a_bug);
+	ADD_TEST(s, test_read_rows);
+	ADD_TEST(s, test_read_rows_refused);
+	ADD_TEST(s, test_params_more);
 }
