@@ -162,6 +162,7 @@ check-chaos: deps $(BIN)
 	$(CHAOS_ENV) python3 tests/chaos/chaos.py
 
 check-chaos-short: $(BIN)
+	@python3 tests/chaos/chaos.py --selftest
 	@if [ "$(CASCADE_CHAOS_SHORT)" = 1 ]; then \
 		$(CHAOS_ENV) python3 tests/chaos/chaos.py --short; \
 	else echo "chaos short selection: skipped (CASCADE_CHAOS_SHORT=1 runs it)"; fi
