@@ -836,14 +836,14 @@ class Trial:
     def state(self):
         return read_state(self.cluster, self.db, self.root)
 
+    def dump(self):
+        with open(os.path.join(self.dir, "db.sql"), "w") as f:
+            subprocess.run(["pg_dump", "-d", self.db], stdout=f,
+                           stderr=subprocess.DEVNULL, env=self.suite.env)
+
     def cleanup(self, keep):
-        if keep:
-            try:
-                with open(os.path.join(self.dir, "db.sql"), "w") as f:
-                    subprocess.run(["pg_dump", "-d", self.db], stdout=f,
-                                   stderr=subprocess.DEVNULL, env=self.suite.env)
-            except OSError:
-                pass
+        if keep and not os.path.exists(os.path.join(self.dir, "db.sql")):
+            self.dump()
         if self.tmpfs and self.root in self.suite.mounts:
             if keep:
                 shutil.copytree(self.root, self.root + ".kept", symlinks=True,
@@ -1099,6 +1099,28 @@ FAMILIES = {
 }
 
 
+def diagnose(tr, ref):
+    """For a failed trial: would one more run have repaired it?  (Work
+    left queued is deferred, not destroyed; the tallies stand either
+    way.)  The state as the final run left it is dumped first."""
+    tr.dump()
+    shutil.copy(tr.markers, tr.markers + ".final")
+    try:
+        rc = tr.run(label="diagnostic, after the trial was judged")
+        st = tr.state()
+        markers, bad = read_markers(tr.markers)
+        tally, probs = compare(ref["state"], st, markers, bad, [], rc, ref["rc"])
+    except Exception as e:
+        return f"one more run: harness error {e!r}"
+    with open(os.path.join(tr.dir, "after-one-more-run.txt"), "w") as f:
+        f.write("\n".join(probs) + "\n")
+    left = {k: tally[k] for k in ("lost", "duplicated", "orphaned", "differ") if tally[k]}
+    if not left:
+        return "one more run repairs the state: the final run left work undone"
+    return f"after one more run (exit {rc}): " + \
+        " ".join(f"{k} {v}" for k, v in left.items())
+
+
 def run_trial(suite, name):
     family, _, idx = name.partition("#")
     fn, shape, speed, slot_choices, _, _ = FAMILIES[family]
@@ -1157,6 +1179,8 @@ def run_trial(suite, name):
                 f.write(state_json(st))
             with open(os.path.join(tr.dir, "reference-state.json"), "w") as f:
                 f.write(state_json(ref["state"]))
+            if any(tally[k] for k in ("lost", "duplicated", "orphaned", "differ")):
+                log(f"    {diagnose(tr, ref)}")
         suite.failed.append(name)
     for rec in tr.runs:
         # a complete run that started with a good part of the work left
