@@ -63,7 +63,6 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.dirname(os.path.dirname(HERE))
 CODES = os.path.join(HERE, "codes")
 MISSION_TEMPLATE = os.path.join(HERE, "mission.yaml")
 
@@ -647,7 +646,6 @@ class Suite:
         st = tr.state()
         markers, bad = read_markers(tr.markers)
         text = open(tr.runs[-1]["log"], encoding="utf-8", errors="replace").read()
-        m_ing = re.search(r"ingest: .* in ([0-9.]+) s", text)
         m_pro = re.search(r"process: .* in ([0-9.]+) s", text)
         pro_ms = float(m_pro.group(1)) * 1000 if m_pro else ms * 0.9
         ref = dict(state=st, rc=rc, ms=ms, ingest_end_ms=max(ms - pro_ms, 5.0),
