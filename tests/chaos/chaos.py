@@ -830,6 +830,14 @@ class Trial:
             return self.rng.uniform(0, 40)
         return max(self.rng.random() * self.remaining() * ref["ms"], 1.0)
 
+    def builds_done(self):
+        """(builds succeeded, builds recording): a run made progress when
+        more builds succeeded than were recording (finished by recovery)
+        when it started."""
+        r = self.cluster.psql(self.db, "SELECT count(*) FILTER (WHERE status = 'succeeded'), "
+                                       "count(*) FILTER (WHERE status = 'recording') FROM build;")
+        return int(r[0][0]), int(r[0][1])
+
     # --- the end
     def state(self):
         return read_state(self.cluster, self.db, self.root)
@@ -866,12 +874,26 @@ INGEST_POINTS = ["ingest-journaled", "ingest-placed", "ingest-before-commit",
                  "ingest-committed", "ingest-unlinked"]
 
 
-def fam_chain(tr, ref, kmin=1, kmax=6):
-    k = tr.rng.randint(kmin, kmax)
+def kill_chain(tr, k, kill):
+    """k runs, each killed by kill(); the chain ends early when a run
+    finished before its kill (nothing left to kill), or after two kills
+    in a row that made no progress: a third death without progress is
+    what the poison rule is for, and a batch cannot tell an outside
+    SIGKILL from a crash of its own making."""
+    streak = 0
     for _ in range(k):
-        rc, hit = tr.killed_run(tr.pick_delay(ref))
+        before = tr.builds_done()
+        rc, hit = kill()
         if not hit and rc == 0:
-            break            # the run finished first: nothing left to kill
+            break
+        streak = 0 if tr.builds_done()[0] > sum(before) else streak + 1
+        if streak >= 2:
+            tr.events.append("(2 kills without progress: chain ended)")
+            break
+
+
+def fam_chain(tr, ref, kmin=1, kmax=6):
+    kill_chain(tr, tr.rng.randint(kmin, kmax), lambda: tr.killed_run(tr.pick_delay(ref)))
     return "strict"
 
 
@@ -913,14 +935,13 @@ def fam_crash(tr, ref):
     the trial are SIGKILLed; half the time the database server crashes
     with it (immediate stop: asynchronous commits not yet written are
     lost).  Reruns are legitimate here and only counted."""
-    k = tr.rng.randint(1, 3)
-    for _ in range(k):
+    def crash():
         pg = tr.rng.random() < 0.5
         rc, hit = tr.killed_run(tr.pick_delay(ref), crash=True, label="crash" + ("+pg" if pg else ""))
         if pg:
             tr.cluster.restart("immediate")
-        if not hit and rc == 0:
-            break
+        return rc, hit
+    kill_chain(tr, tr.rng.randint(1, 3), crash)
     return "crash"
 
 
