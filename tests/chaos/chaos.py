@@ -602,6 +602,7 @@ class Suite:
         self.ndb = 0
         self.results = []         # (family, klass, name, tally, points, ok)
         self.failed = []
+        self.skipped = []
         self.mounts = []
         self.env = {k: v for k, v in self.cluster.env.items()
                     if not k.startswith(("CASCADE_FAULT", "CHAOS_"))}
@@ -1147,6 +1148,7 @@ def run_trial(suite, name):
     slots = rng.choice(slot_choices)
     if family == "disk-full" and not suite.root:
         log(f"{name:<22} skipped: needs root (a tmpfs mount)")
+        suite.skipped.append(name)
         return None
     ref = dict(suite.reference(shape, speed))
     # kill instants are fractions of the expected duration of the work,
@@ -1312,7 +1314,9 @@ def main():
     bad = sum(strict.get(k, 0) for k in FAIL_KEYS) + \
         sum(crash.get(k, 0) for k in FAIL_KEYS if k != "rerun")
     log(f"chaos: {points} kill points in {len(suite.results)} trials, "
-        f"{len(suite.failed)} failed, {time.monotonic() - t0:.0f} s")
+        f"{len(suite.failed)} failed"
+        + (f", {len(suite.skipped)} skipped (not root)" if suite.skipped else "")
+        + f", {time.monotonic() - t0:.0f} s")
     if suite.failed:
         log(f"failed trials (kept under {suite.base}): {','.join(suite.failed)}")
         log(f"reproduce all: make check-chaos CHAOS_SEED={args.seed} CHAOS_TRIAL='{','.join(suite.failed)}'")
