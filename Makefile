@@ -106,8 +106,8 @@ deps:
 	@sh scripts/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory check-unit check-fuzz-replay check-layering check-man check-integration \
-		check-chaos-short
+	@$(MAKE) --no-print-directory check-unit check-fuzz-replay check-fuzz-selftest check-layering check-man \
+		check-integration check-chaos-short
 
 check-unit: $(UNIT_BIN)
 	$(UNIT_BIN)
@@ -124,18 +124,52 @@ check-fuzz-replay: $(patsubst %,$(O)/fuzz-replay-%,$(FUZZ_TARGETS))
 		$(O)/fuzz-replay-$$t tests/fuzz/corpus/$$t || exit 1; done; \
 		echo "fuzz corpus replay: ok ($(FUZZ_TARGETS))"
 
-# libFuzzer builds (clang and libclang-rt-14-dev): make fuzz FUZZ_TIME=60
+# libFuzzer builds (clang and libclang-rt-14-dev), under ASan and UBSan
+# with every report fatal, so that a finding stops the target and leaves
+# its input in $(O)/fuzz/artifacts/TARGET/.  "make fuzz FUZZ_TIME=60" runs
+# every target that long and fails if any found something; "make
+# fuzz-selftest" shows that it does (a planted bug must be found and a
+# clean tree must build), check-fuzz-selftest is its quick part.
+FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-fuzz: $(patsubst %,$(O)/fuzz-%,$(FUZZ_TARGETS))
-	@for t in $(FUZZ_TARGETS); do mkdir -p $(O)/corpus-$$t; \
-		$(O)/fuzz-$$t -max_total_time=$(FUZZ_TIME) $(O)/corpus-$$t \
-		tests/fuzz/corpus/$$t || exit 1; done
+FUZZ_O = $(O)/fuzz
+FUZZ_CFLAGS = -g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-MMD -MP -Isrc -I$(O) $(DEP_CFLAGS) -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_O)/obj/%.o,$(LIB_SRC)) \
+	$(FUZZ_O)/obj/schema-sql.o
 
-$(O)/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) | $(O)/.dir
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c17 \
-		-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(O) \
-		$(DEP_CFLAGS) -o $@ $< $(filter-out src/main.c,$(LIB_SRC)) \
-		$(O)/schema-sql.c $(DEP_LIBS)
+fuzz: $(patsubst %,$(FUZZ_O)/fuzz-%,$(FUZZ_TARGETS))
+	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_O) $(FUZZ_TARGETS)
+
+# built by pattern rules only: without this make deletes them after use
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+$(FUZZ_O)/.dir:
+	@mkdir -p $(FUZZ_O)/obj
+	@touch $@
+
+$(FUZZ_O)/obj/%.o: src/%.c $(O)/version-gen.h | $(FUZZ_O)/.dir
+	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/obj/schema-sql.o: $(O)/schema-sql.c | $(FUZZ_O)/.dir
+	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB_OBJ)
+	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_LIB_OBJ) $(DEP_LIBS)
+
+# the self-test's target: clean, or with one planted bug (only here)
+$(FUZZ_O)/fuzz-selftest-%: tests/fuzz/selftest.c | $(FUZZ_O)/.dir
+	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		-DFUZZ_SELFTEST_$* -o $@ $<
+
+check-fuzz-selftest:
+	@MAKE="$(MAKE)" FUZZ_CC="$(FUZZ_CC)" sh tests/fuzz/selftest.sh $(O)
+
+fuzz-selftest:
+	@MAKE="$(MAKE)" FUZZ_CC="$(FUZZ_CC)" sh tests/fuzz/selftest.sh \
+		--clean-tree $(O)
 
 check-layering:
 	sh scripts/check-layering.sh
@@ -224,8 +258,9 @@ format:
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
 
-.PHONY: all deps check check-unit check-fuzz-replay fuzz check-layering check-man check-integration \
+.PHONY: all deps check check-unit check-fuzz-replay fuzz fuzz-selftest \
+	check-fuzz-selftest check-layering check-man check-integration \
 	check-chaos check-chaos-short \
 	install uninstall demo demo-stop demo-clean clean format format-check
 
--include $(LIB_OBJ:.o=.d) $(O)/main.d $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(O)/main.d $(UNIT_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

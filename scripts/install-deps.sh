@@ -11,9 +11,11 @@ set -eu
 PACKAGES="gcc make pkg-config libc6-dev libpq-dev libyaml-dev libcunit1-dev
 postgresql postgresql-common postgresql-client mandoc graphviz python3"
 # chromium: the test of "cascade report" checks the page as a browser
-# renders it; where it cannot be installed, that part of the test is
-# skipped with a message, so its absence does not stop anything
-OPTIONAL="chromium"
+# renders it; clang and libclang-rt-14-dev: "make fuzz" and the fuzzing
+# self-test of "make check" (libFuzzer); where they cannot be installed,
+# those steps are skipped with a message, so their absence does not stop
+# anything
+OPTIONAL="chromium clang libclang-rt-14-dev"
 
 missing_in() {
 	for p in $1; do

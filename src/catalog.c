@@ -54,6 +54,7 @@ catalog_load(struct db *db, const struct store_mission *m, struct catalog *c)
 void
 catalog_release(struct catalog *c)
 {
+	identify_report_failures(c->ids);
 	identify_set_free(c->ids);
 	archive_free(c->archive);
 	free(c->idp);

@@ -43,6 +43,10 @@ struct catalog {
  */
 int catalog_load(struct db *db, const struct store_mission *m,
 		 struct catalog *c) CASCADE_MUSTCHECK;
+/*
+ * catalog_release: free c; first, the run's inspector failures are
+ * logged (identify_report_failures), one line per failing inspector.
+ */
 void catalog_release(struct catalog *c);
 
 /* catalog_find: the index of product id in c->products, or -1. */

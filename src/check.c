@@ -6,7 +6,9 @@
  * checksum, a file is only taken out of the archive once it has another
  * name (in incoming, or at its recorded path), and a name is only
  * removed when another name of the same file is kept.  The SQL is
- * store-admin.c's, paths are archive.c's.
+ * store-admin.c's, paths are archive.c's.  Whether an output is stale is
+ * not decided here: the planner evaluates its key (planner_evaluate) by
+ * the rules it plans by, and this module only says why and repairs.
  */
 #include "check.h"
 
@@ -24,9 +26,12 @@
 #include "fsutil.h"
 #include "ingest.h"
 #include "log.h"
+#include "planner.h"
 #include "store-admin.h"
+#include "store-build.h"
 #include "store.h"
 #include "strvec.h"
+#include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -44,9 +49,11 @@ static const char *const kind_names[CHECK_N_KINDS] = {
 	[CHECK_MOVE] = "move",
 	[CHECK_ORPHAN_LINK] = "orphan-link",
 	[CHECK_STALE] = "stale",
+	[CHECK_PERIOD] = "period",
 	[CHECK_GAP] = "gap",
 	[CHECK_DUPLICATE] = "duplicate",
 	[CHECK_PATH] = "path",
+	[CHECK_SIZE] = "size",
 };
 
 const char *
@@ -562,6 +569,16 @@ check_rows_of(struct state *s, const struct store_admin_product *p)
 			       "\"%s\" is not a regular file", path.buf);
 			continue;
 		}
+		/* cheap, so always: an archived file that grew or shrank */
+		if (f[i].size >= 0 && (int64_t)st.st_size != f[i].size) {
+			report(s, CHECK_SIZE, f[i].filename, CHECK_LEFT,
+			       "restore it from a copy, or purge it and "
+			       "deliver it again",
+			       "\"%s\" has %lld bytes; its row says %lld",
+			       path.buf, (long long)st.st_size,
+			       (long long)f[i].size);
+			continue;
+		}
 		if (!s->o->verify_checksums || !f[i].sha1)
 			continue;
 		s->c->checksummed++;
@@ -643,56 +660,350 @@ out:
 	return rc;
 }
 
+/* outputs evaluated per planner query */
+#define STALE_BATCH 500
+
+static void
+code_text(const struct sb_code *c, struct strbuf *sb)
+{
+	char v[VERSION_STRLEN];
+
+	strbuf_addf(sb, "%s %s", c->filename, version_format(&c->version, v));
+}
+
+static void
+code_dates(const struct sb_code *c, struct strbuf *sb)
+{
+	char d1[DATE_STRLEN], d2[DATE_STRLEN];
+
+	code_text(c, sb);
+	strbuf_addf(sb, " (%s to %s)", timeutil_format_date(c->start, d1),
+		    timeutil_format_date(c->stop, d2));
+}
+
+/*
+ * Why the newest output of key i differs from what the rules would make
+ * now: one line each into why (a parent superseded, gone from its
+ * window or from disk, an input it lacks, another code).
+ */
+static void
+stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
+	      struct strvec *why)
+{
+	const struct plan_key *k = &ev->keys[i];
+	const struct sb_parent *par = ev->par + k->par_first;
+	const struct sb_input *in = ev->in + k->in_first;
+	const bool *q = queued + k->in_first;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t j = 0; j < k->par_n; j++) {
+		const struct sb_input *same = NULL;
+		size_t qi = 0;
+		bool input = false;
+
+		for (size_t x = 0; x < k->in_n; x++) {
+			if (in[x].file_id == par[j].file_id)
+				input = true;
+			else if (in[x].product_id == par[j].product_id &&
+				 in[x].date == par[j].date) {
+				same = &in[x];
+				qi = x;
+			}
+		}
+		if (input)
+			continue;
+		strbuf_reset(&sb);
+		if (same && !par[j].on_disk)
+			strbuf_addf(&sb, "made from %s, which is not on disk: "
+					 "the input of its date is now %s%s",
+				    par[j].filename, same->filename,
+				    q[qi] ? " (queued)" : "");
+		else if (same)
+			strbuf_addf(&sb, "made from %s, which is superseded by "
+					 "%s%s",
+				    par[j].filename, same->filename,
+				    q[qi] ? " (queued)" : "");
+		else
+			strbuf_addf(&sb, "made from %s, which is no longer one "
+					 "of its inputs%s",
+				    par[j].filename,
+				    par[j].on_disk ? "" : " (not on disk)");
+		strvec_push(why, sb.buf);
+	}
+	for (size_t x = 0; x < k->in_n; x++) {
+		bool known = false;
+
+		for (size_t j = 0; j < k->par_n; j++)
+			known |= par[j].product_id == in[x].product_id &&
+				 par[j].date == in[x].date;
+		if (known)
+			continue;
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s is one of its inputs now, not made from "
+				 "it%s",
+			    in[x].filename, q[x] ? " (queued)" : "");
+		strvec_push(why, sb.buf);
+	}
+	if (k->code && k->code != k->out_code) {
+		strbuf_reset(&sb);
+		if (!k->out_code) {
+			strbuf_addstr(&sb, "no code is recorded as its maker; "
+					   "its period's code is ");
+			code_text(k->code, &sb);
+		} else {
+			strbuf_addstr(&sb, "made with code ");
+			code_text(k->out_code, &sb);
+			if (version_cmp(&k->code->version,
+					&k->out_code->version) > 0)
+				strbuf_addstr(&sb, ", which is superseded by ");
+			else if (!k->out_code->usable)
+				strbuf_addstr(&sb, ", which is not active; its "
+						   "period's code is ");
+			else
+				strbuf_addstr(&sb, "; its period's code is ");
+			code_text(k->code, &sb);
+		}
+		strvec_push(why, sb.buf);
+	}
+	if (!why->nr && k->code) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "its code declares output interface %d",
+			    k->code->oiv);
+		strvec_push(why, sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+/*
+ * Why the rules leave key i's output as it is (*why), and what a person
+ * can do (*advice); false if they do not.
+ */
+static bool
+left_reason(const struct planner *pl, const struct plan_eval *ev, size_t i,
+	    struct strbuf *why, struct strbuf *advice)
+{
+	const struct plan_key *k = &ev->keys[i];
+
+	switch (k->verdict) {
+	case PLAN_NO_INPUT:
+		if (k->missing_product)
+			strbuf_addf(why, "required input product \"%s\" has no "
+					 "file for it now",
+				    planner_product_name(pl, k->missing_product));
+		else
+			strbuf_addstr(why, "it has no inputs now");
+		break;
+	case PLAN_NEIGHBOUR_ONLY:
+		strbuf_addstr(why, "it has no input of its own now, only in "
+				   "its window");
+		break;
+	case PLAN_NO_CODE:
+		strbuf_addstr(why, "no code of its process is valid in its "
+				   "period now");
+		strbuf_addstr(advice, "it is not rebuilt: give a code these "
+				      "dates, or purge it");
+		return true;
+	case PLAN_CODES_SHARED:
+		strbuf_addstr(why, "codes ");
+		code_dates(k->code, why);
+		strbuf_addstr(why, " and ");
+		code_dates(k->other, why);
+		strbuf_addstr(why, " are both valid within its period");
+		strbuf_addstr(advice, "it is not rebuilt: move a start_date or "
+				      "stop_date to a period boundary");
+		return true;
+	case PLAN_INTERFACE_BELOW:
+		strbuf_addstr(why, "its period's code ");
+		code_text(k->code, why);
+		strbuf_addf(why, " declares output interface %d, below the %d "
+				 "of the code that made it",
+			    k->code->oiv,
+			    k->out_code ? k->out_code->oiv
+					: ev->st[i].out_version.interface);
+		strbuf_addstr(advice, "it is not rebuilt: raise the code's "
+				      "output_interface_version, or purge it");
+		return true;
+	default:
+		return false;
+	}
+	strbuf_addstr(advice, "it is not rebuilt and stays as it is; purge it "
+			      "if it should go");
+	return true;
+}
+
+/* one batch of keys of one process: evaluate, report, repair */
+static int
+stale_batch(struct state *s, struct planner *pl,
+	    const struct sb_candidate *c, const int64_t *outputs, size_t n)
+{
+	struct plan_eval ev;
+	struct strbuf action = STRBUF_INIT, why = STRBUF_INIT,
+		      reason = STRBUF_INIT;
+	struct strvec lines = STRVEC_INIT;
+	int64_t *ids = NULL;
+	bool *queued = NULL;
+	int rc;
+
+	if ((rc = planner_evaluate(pl, c, n, &ev)))
+		goto out;
+	ids = xcalloc(ev.nin + 1, sizeof(*ids));
+	for (size_t i = 0; i < ev.nin; i++)
+		ids[i] = ev.in[i].file_id;
+	if ((rc = store_queued(s->db, ids, ev.nin, &queued)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct plan_key *k = &ev.keys[i];
+		const struct sb_state *st = &ev.st[i];
+		enum check_outcome outcome = CHECK_REPAIRED;
+
+		if (st->out_id != outputs[i])
+			continue; /* a newer version appeared meanwhile */
+		s->c->outputs++;
+		strbuf_reset(&action);
+		strbuf_reset(&why);
+		strvec_clear(&lines);
+		if (left_reason(pl, &ev, i, &why, &action)) {
+			outcome = CHECK_LEFT;
+			s->c->stale_left++;
+			strvec_push(&lines, why.buf);
+		} else if (k->current || k->verdict == PLAN_UPTODATE) {
+			continue;
+		} else {
+			stale_reasons(&ev, i, queued, &lines);
+			if (k->verdict == PLAN_BAD) {
+				outcome = CHECK_LEFT;
+				strbuf_addstr(&action,
+					      "a bad build of it is left for a "
+					      "person (cascade failures)");
+			} else if (k->verdict == PLAN_OPEN) {
+				strbuf_addstr(&action,
+					      "a build of it is planned already");
+			} else if (s->o->repair) {
+				int64_t added = 0;
+
+				strbuf_reset(&reason);
+				strbuf_addf(&reason, "%s: stale output %s",
+					    s->o->who ? s->o->who
+						      : "check --repair",
+					    st->out_filename);
+				for (size_t j = 0; j < k->in_n; j++)
+					ids[j] = ev.in[k->in_first + j].file_id;
+				if ((rc = store_queue_files(s->db, ids, k->in_n,
+							    s->o->run_id,
+							    reason.buf, &added)))
+					goto out;
+				s->c->queued += added;
+				if (added)
+					strbuf_addf(&action,
+						    "queued %lld input%s: the "
+						    "next ProcessQueue -p "
+						    "rebuilds it",
+						    (long long)added,
+						    added == 1 ? "" : "s");
+				else
+					strbuf_addstr(&action,
+						      "its inputs were already "
+						      "queued");
+			}
+		}
+		s->c->stale++;
+		for (size_t j = 0; j < lines.nr; j++)
+			report(s, CHECK_STALE, st->out_filename, outcome,
+			       action.buf, "%s", lines.v[j]);
+	}
+out:
+	planner_eval_release(&ev);
+	free(ids);
+	free(queued);
+	strbuf_release(&action);
+	strbuf_release(&why);
+	strbuf_release(&reason);
+	strvec_clear(&lines);
+	return rc;
+}
+
+/* the stale check over the processes named (all: n == 0) */
+static int
+stale_outputs(struct state *s, const char *const *named, size_t nn)
+{
+	struct planner *pl = NULL;
+	struct plan_conflict *cf = NULL;
+	size_t ncf = 0;
+	int rc;
+
+	if ((rc = planner_new(s->db, s->m, &pl)))
+		return rc;
+	for (size_t pi = 0; planner_process_at(pl, pi); pi++) {
+		const struct sb_process *proc = planner_process_at(pl, pi);
+		struct sb_candidate *c = NULL;
+		int64_t *outs = NULL;
+		size_t n = 0;
+		bool wanted = nn == 0;
+
+		for (size_t k = 0; k < nn; k++)
+			wanted |= !strcmp(named[k], proc->name);
+		if (!wanted || !proc->output_product ||
+		    (s->o->product_id && proc->output_product != s->o->product_id))
+			continue;
+		rc = store_output_keys(s->db, proc->id, &c, &outs, &n);
+		for (size_t i = 0; !rc && i < n; i++)
+			planner_key_end(pl, &c[i]);
+		for (size_t off = 0; !rc && off < n; off += STALE_BATCH)
+			rc = stale_batch(s, pl, c + off, outs + off,
+					 n - off < STALE_BATCH ? n - off
+							       : STALE_BATCH);
+		store_candidates_free(c, n);
+		free(outs);
+		if (rc)
+			break;
+	}
+	if (!rc && nn == 0) {
+		planner_code_conflicts(pl, &cf, &ncf);
+		for (size_t i = 0; i < ncf; i++) {
+			struct strbuf d = STRBUF_INIT;
+			char d1[DATE_STRLEN], d2[DATE_STRLEN];
+
+			if (s->o->product_id &&
+			    cf[i].process->output_product != s->o->product_id)
+				continue;
+			strbuf_addf(&d, "%s to %s is not built: codes ",
+				    timeutil_format_date(cf[i].start, d1),
+				    timeutil_format_date(cf[i].end, d2));
+			code_dates(cf[i].code, &d);
+			strbuf_addstr(&d, " and ");
+			code_dates(cf[i].other, &d);
+			strbuf_addstr(&d, " are both valid within it");
+			report(s, CHECK_PERIOD, cf[i].process->name, CHECK_LEFT,
+			       "one code builds a period: move a start_date "
+			       "or stop_date to a period boundary",
+			       "%s", d.buf);
+			strbuf_release(&d);
+		}
+		free(cf);
+	}
+	planner_free(pl);
+	return rc;
+}
+
 static int
 check_stale(struct state *s)
 {
-	struct store_admin_finding *f = NULL;
-	size_t n = 0;
-	int64_t last = 0, queued = 0, parents = 0;
-	struct strbuf action = STRBUF_INIT, reason = STRBUF_INIT;
-	int rc;
+	return stale_outputs(s, NULL, 0);
+}
 
-	if ((rc = store_admin_stale(s->db, s->o->product_id, &f, &n)))
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		enum check_outcome out = CHECK_REPAIRED;
+int
+check_outputs(struct db *db, const struct store_mission *m,
+	      const struct check_options *o, const char *const *named,
+	      size_t n, struct check_counts *c)
+{
+	struct state s;
 
-		/* one output may be stale for several reasons: queue once */
-		if (s->o->repair && f[i].id != last) {
-			strbuf_reset(&reason);
-			strbuf_addf(&reason, "check --repair: stale output %s",
-				    f[i].subject);
-			rc = store_admin_queue_parents(s->db, &f[i].id, 1,
-						       s->o->run_id, reason.buf,
-						       &queued, &parents);
-			if (rc)
-				goto out;
-			last = f[i].id;
-			strbuf_reset(&action);
-			if (!parents)
-				strbuf_addstr(&action,
-					      "no input of it is on disk to "
-					      "queue");
-			else if (!queued)
-				strbuf_addstr(&action,
-					      "its inputs were already queued");
-			else
-				strbuf_addf(&action,
-					    "queued %lld input%s: the next "
-					    "ProcessQueue -p rebuilds it",
-					    (long long)queued,
-					    queued == 1 ? "" : "s");
-		}
-		if (!parents)
-			out = CHECK_LEFT;
-		report(s, CHECK_STALE, f[i].subject, out, action.buf, "%s",
-		       f[i].detail);
-	}
-out:
-	store_admin_findings_free(f, n);
-	strbuf_release(&action);
-	strbuf_release(&reason);
-	return rc;
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.m = m;
+	s.o = o;
+	s.c = c;
+	return stale_outputs(&s, named, n);
 }
 
 static int

@@ -5,6 +5,8 @@
  * for the damage SQL can see:
  *
  *   missing        a row says the file is on disk; nothing is at its path
+ *   size           the file's size differs from file.size_bytes (a
+ *                  stat: always checked)
  *   checksum       the file's SHA-1 differs from file.shasum (with
  *                  verify_checksums)
  *   unreadable     the file is there but cannot be read or is not a file
@@ -16,8 +18,16 @@
  *   move           a move-product was killed (product_move rows
  *                  'linking' or 'committed')
  *   orphan-link    queue entries and links of files not on disk
- *   stale          a newest output made from a superseded input or with
- *                  a superseded or inactive code
+ *   stale          a newest output the planner's rules would not leave
+ *                  as it is: made from other files than its key's
+ *                  current inputs (cascade_key_inputs: a superseded
+ *                  version, a file no longer in its window or on disk,
+ *                  a new input) or with another code than its
+ *                  period's, or one the rules leave behind (no input of
+ *                  its own, no code, codes sharing its period, a lower
+ *                  output interface)
+ *   period         a period of a WEEKLY, MONTHLY or YEARLY process that
+ *                  two of its codes share: no code builds it
  *   gap            days with no file between a product's first and last
  *   duplicate      several files with one product, date and version
  *   path           a row whose archive path cannot be computed
@@ -31,10 +41,11 @@
  * nothing is at the recorded path and the content matches -> moved
  * there; ingest -> rolled back (ingest_recover); move -> finished if it
  * had committed, else undone (check_finish_moves); orphan-link ->
- * rows deleted; stale -> the newest versions of the output's inputs
- * queued, so that the next "ProcessQueue -p" rebuilds it.  checksum,
- * unreadable, gap, duplicate, path and misplaced copies are left for a
- * person, and said so.
+ * rows deleted; stale -> the key's current inputs queued, so that the
+ * next "ProcessQueue -p" rebuilds it, unless the rules leave it (then
+ * it is left, and why said).  size, checksum, unreadable, period, gap,
+ * duplicate, path and misplaced copies are left for a person, and said
+ * so.
  *
  * Findings are handed to a callback as they are made; nothing here writes
  * to stdout.
@@ -62,9 +73,11 @@ enum check_kind {
 	CHECK_MOVE,
 	CHECK_ORPHAN_LINK,
 	CHECK_STALE,
+	CHECK_PERIOD,
 	CHECK_GAP,
 	CHECK_DUPLICATE,
 	CHECK_PATH,
+	CHECK_SIZE,
 	CHECK_N_KINDS
 };
 
@@ -91,6 +104,8 @@ struct check_options {
 	bool verify_checksums; /* read every file and compare its SHA-1 */
 	bool repair;           /* the caller holds the processing flag */
 	int64_t run_id;        /* the caller's run (queue entries name it) */
+	const char *who;       /* queue reasons: "WHO: stale output NAME"
+				  (NULL: "check --repair") */
 	void (*report)(void *arg, const struct check_finding *f);
 	void *arg;
 };
@@ -103,6 +118,10 @@ struct check_counts {
 	long files;       /* rows looked at */
 	long disk_files;  /* archive files looked at */
 	long checksummed; /* files whose SHA-1 was compared */
+	long outputs;	  /* newest outputs evaluated */
+	long stale;	  /* of which stale (one or more findings each) */
+	long stale_left;  /* of which the rules leave as they are */
+	long queued;	  /* input files queued to rebuild stale outputs */
 };
 
 /*
@@ -127,6 +146,18 @@ int check_load_archive(struct db *db, const struct store_mission *m,
 int check_run(struct db *db, const struct store_mission *m,
 	      const struct check_options *o, struct check_counts *c)
 	CASCADE_MUSTCHECK;
+
+/*
+ * check_outputs: the stale check alone, for the newest outputs of the
+ * processes named[0..n) (every process when n is 0): each reason an
+ * output is stale is reported through o->report as CHECK_STALE, with
+ * o->repair the current inputs of those the rules rebuild are queued
+ * (inside the caller's transaction, if any).  "config apply" calls it
+ * on the processes a change touched.  Returns 0 or negative (reported).
+ */
+int check_outputs(struct db *db, const struct store_mission *m,
+		  const struct check_options *o, const char *const *named,
+		  size_t n, struct check_counts *c) CASCADE_MUSTCHECK;
 
 /*
  * check_finish_moves: settle the unfinished product moves of product_id

@@ -1,7 +1,9 @@
 /*
  * cmd-config.c - "cascade config check|apply|export".
  *
- * check validates a mission file without a database.  apply makes the
+ * check validates a mission file without a database, and says which
+ * codes and inspectors are missing or not executable here (WARNING; an
+ * ERROR with --strict, also for apply).  apply makes the
  * database match the file in one transaction, under the processing flag
  * (held for that transaction only, so it cannot interleave with a
  * running ProcessQueue), prints one line per change and records the run;
@@ -12,14 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
 #include "store.h"
 #include "strbuf.h"
+#include "version.h"
 #include "banned.h"
 
 static const struct cmd_help help_config = {
@@ -28,11 +33,11 @@ static const struct cmd_help help_config = {
 };
 static const struct cmd_help help_check = {
 	"config check", "validate a mission file without a database",
-	"[OPTION]... FILE", "cascade-config", 1, 1,
+	"[--strict] [OPTION]... FILE", "cascade-config", 1, 1,
 };
 static const struct cmd_help help_apply = {
 	"config apply", "make the database match a mission file",
-	"[--dry-run] [OPTION]... FILE", "cascade-config", 1, 1,
+	"[--dry-run] [--strict] [OPTION]... FILE", "cascade-config", 1, 1,
 };
 static const struct cmd_help help_export = {
 	"config export", "write the database's configuration as YAML",
@@ -49,10 +54,125 @@ count_codes(const struct config *cfg)
 	return n;
 }
 
+/*
+ * The path of a code as the runner runs it, with {CODEVERSION} and
+ * {ROOTDIR}; false for one that depends on the build ({DATE}...).
+ */
+static bool
+code_path(const struct config *cfg, const struct config_code *c,
+	  struct strbuf *out)
+{
+	char v[VERSION_STRLEN];
+	struct strbuf raw = STRBUF_INIT;
+	const char *in;
+
+	version_format(&c->version, v);
+	strbuf_addf(&raw, "%s/%s/%s", cfg->mission.codedir,
+		    c->relative_path ? c->relative_path : ".", c->filename);
+	for (in = raw.buf; *in;) {
+		if (!strncmp(in, "{CODEVERSION}", 13)) {
+			strbuf_addstr(out, v);
+			in += 13;
+		} else if (!strncmp(in, "{ROOTDIR}", 9)) {
+			strbuf_addstr(out, cfg->mission.rootdir);
+			in += 9;
+		} else {
+			strbuf_addch(out, *in++);
+		}
+	}
+	strbuf_release(&raw);
+	return !strchr(out->buf, '{');
+}
+
+/* what is wrong with the program at path, or NULL */
+static const char *
+program_problem(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? "does not exist" : strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return "is not a regular file";
+	if (access(path, X_OK) != 0)
+		return "is not executable";
+	return NULL;
+}
+
+static void
+program_report(bool strict, const struct config_mark *m, const char *what,
+	       const char *path, const char *problem)
+{
+	if (strict)
+		log_error("%s:%d:%d: %s: \"%s\" %s", m->file, m->line,
+			  m->column, what, path, problem);
+	else
+		log_warning("%s:%d:%d: %s: \"%s\" %s", m->file, m->line,
+			    m->column, what, path, problem);
+}
+
+/*
+ * The programs the mission runs: every active code and every active
+ * inspector must be an executable file.  A mission file may be checked
+ * or applied on a host that does not hold them (an operator's desk, a
+ * CI job), so what is missing is a WARNING; with strict, an ERROR.
+ * Returns the number of problems.
+ */
+static int
+check_programs(const struct config *cfg, bool strict)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < cfg->n_processes; i++) {
+		const struct config_process *p = &cfg->processes[i];
+
+		for (size_t k = 0; k < p->n_codes; k++) {
+			const struct config_code *c = &p->codes[k];
+			struct strbuf path = STRBUF_INIT, what = STRBUF_INIT;
+			char v[VERSION_STRLEN];
+			const char *problem;
+
+			if (c->active && code_path(cfg, c, &path) &&
+			    (problem = program_problem(path.buf))) {
+				strbuf_addf(&what, "process \"%s\": code %s",
+					    p->name,
+					    version_format(&c->version, v));
+				program_report(strict, &c->mark, what.buf,
+					       path.buf, problem);
+				n++;
+			}
+			strbuf_release(&path);
+			strbuf_release(&what);
+		}
+	}
+	for (size_t i = 0; i < cfg->n_products; i++) {
+		const struct config_product *p = &cfg->products[i];
+		const struct config_inspector *in = &p->inspector;
+		struct strbuf what = STRBUF_INIT;
+		const char *problem;
+
+		if (!in->executable || !in->active ||
+		    !(problem = program_problem(in->executable)))
+			continue;
+		strbuf_addf(&what, "product \"%s\": inspector", p->name);
+		program_report(strict, &in->mark, what.buf, in->executable,
+			       problem);
+		strbuf_release(&what);
+		n++;
+	}
+	if (n && !strict)
+		log_hint("Install them before the next run, or check where "
+			 "they are installed with --strict (an error then).");
+	return n;
+}
+
 static int
 config_check(struct ctx *ctx, int argc, char **argv)
 {
-	static const struct opt opts[] = {
+	bool strict = false;
+	const struct opt opts[] = {
+		{OPT_BOOL, 0, "strict", &strict, NULL,
+		 "a missing or non-executable code or inspector is an error"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
 	struct config *cfg = NULL;
@@ -62,6 +182,10 @@ config_check(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	if (config_load_file(argv[i], &cfg))
 		return EXIT_USAGE;
+	if (check_programs(cfg, strict) && strict) {
+		config_free(cfg);
+		return EXIT_USAGE;
+	}
 	printf("%s: ok: mission %s, %zu satellites, %zu instruments, "
 	       "%zu products, %zu processes, %zu codes\n",
 	       argv[i], cfg->mission.name, cfg->n_satellites,
@@ -71,13 +195,106 @@ config_check(struct ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* the outputs a change leaves behind, gathered for the report */
+struct left {
+	struct strvec rebuilt; /* outputs whose inputs get queued */
+	struct strvec left;    /* "NAME: why (what to do)" */
+	struct strbuf last;
+};
+
+static void
+gather(void *arg, const struct check_finding *f)
+{
+	struct left *l = arg;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (f->outcome == CHECK_LEFT) {
+		strbuf_addf(&sb, "%s: %s (%s)", f->subject, f->detail,
+			    f->action);
+		strvec_push(&l->left, sb.buf);
+	} else if (strcmp(l->last.buf, f->subject)) {
+		strvec_push(&l->rebuilt, f->subject);
+	}
+	strbuf_reset(&l->last);
+	strbuf_addstr(&l->last, f->subject);
+	strbuf_release(&sb);
+}
+
+/*
+ * The outputs of the processes the change touched, evaluated by the
+ * planner's rules: those to rebuild get their inputs queued (in this
+ * transaction), those the rules leave behind are listed.
+ */
+static int
+reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry_run)
+{
+	struct left l = {STRVEC_INIT, STRVEC_INIT, STRBUF_INIT};
+	struct check_counts c;
+	struct check_options o;
+	struct store_mission m = {0};
+	bool found;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(&o, 0, sizeof(o));
+	o.repair = true;
+	o.who = "config apply";
+	o.report = gather;
+	o.arg = &l;
+	if ((rc = store_mission_get(ctx->db, &m, &found)) || !found)
+		goto out;
+	rc = check_outputs(ctx->db, &m, &o, (const char *const *)rep->affected.v,
+			   rep->affected.nr, &c);
+	if (rc)
+		goto out;
+	if (l.rebuilt.nr) {
+		strbuf_addf(&rep->lines,
+			    "  %zu output%s no longer match%s %s inputs or "
+			    "code: ",
+			    l.rebuilt.nr, l.rebuilt.nr == 1 ? "" : "s",
+			    l.rebuilt.nr == 1 ? "es" : "",
+			    l.rebuilt.nr == 1 ? "its" : "their");
+		if (c.queued)
+			strbuf_addf(&rep->lines, "%s %ld input file%s to "
+						 "rebuild %s\n",
+				    dry_run ? "would queue" : "queued",
+				    (long)c.queued, c.queued == 1 ? "" : "s",
+				    l.rebuilt.nr == 1 ? "it" : "them");
+		else
+			strbuf_addstr(&rep->lines,
+				      "the inputs that rebuild them are "
+				      "queued\n");
+	}
+	if (c.stale_left) {
+		strbuf_addf(&rep->lines,
+			    "  %ld output%s the rules leave as %s:\n",
+			    c.stale_left, c.stale_left == 1 ? "" : "s",
+			    c.stale_left == 1 ? "it is" : "they are");
+		for (size_t i = 0; i < l.left.nr && i < 10; i++)
+			strbuf_addf(&rep->lines, "    %s\n", l.left.v[i]);
+		if (l.left.nr > 10)
+			strbuf_addf(&rep->lines,
+				    "    ... and %zu more (\"cascade check\" "
+				    "lists them)\n",
+				    l.left.nr - 10);
+	}
+out:
+	store_mission_release(&m);
+	strvec_clear(&l.rebuilt);
+	strvec_clear(&l.left);
+	strbuf_release(&l.last);
+	return rc;
+}
+
 static int
 config_apply(struct ctx *ctx, int argc, char **argv)
 {
-	bool dry_run = false;
+	bool dry_run = false, strict = false;
 	const struct opt opts[] = {
 		{OPT_BOOL, 'n', "dry-run", &dry_run, NULL,
 		 "show what would change; change nothing"},
+		{OPT_BOOL, 0, "strict", &strict, NULL,
+		 "a missing or non-executable code or inspector is an error"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
 	struct store_apply_report rep = STORE_APPLY_REPORT_INIT;
@@ -93,6 +310,10 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	file = argv[i];
 	if (config_load_file(file, &cfg))
 		return EXIT_USAGE;
+	if (check_programs(cfg, strict) && strict) {
+		config_free(cfg);
+		return EXIT_USAGE;
+	}
 	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
 		goto out;
 	rc = EXIT_DB;
@@ -118,6 +339,10 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = store_config_apply(ctx->db, cfg, &rep))) {
 		rc = rc == DB_ERR_CONN ? EXIT_DB : EXIT_USAGE;
+		goto out;
+	}
+	if (rep.affected.nr && reevaluate(ctx, &rep, dry_run)) {
+		rc = EXIT_DB;
 		goto out;
 	}
 	strbuf_addf(&summary, "%d added, %d changed, %d removed", rep.added,

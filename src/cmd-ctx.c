@@ -127,7 +127,11 @@ int
 ctx_finish(struct ctx *ctx, int rc, const char *comment,
 	   const struct lock_counts *counts)
 {
-	if (ctx->db && ctx->flag.held) {
+	/*
+	 * A lost connection took the flag's lock with it: the next run
+	 * recovers the row, as after a crash; no second error about it.
+	 */
+	if (ctx->db && ctx->flag.held && db_connected(ctx->db)) {
 		const char *status = rc == EXIT_OK ? "ok"
 				     : rc >= 128 ? "interrupted"
 						 : "failed";

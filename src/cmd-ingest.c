@@ -6,7 +6,8 @@
  * Under the processing flag.  Prints one summary line when there was
  * anything in incoming (nothing under cron when it was empty), a progress
  * line on a terminal for long ingests, and exits 1 if any file was
- * rejected.
+ * rejected or could not be placed.  A run stopped by an error (a lost
+ * database: exit 4) prints no summary of success, only what it had done.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,15 +60,22 @@ cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
 		lc->files_duplicate += (int)c.duplicates;
 		lc->files_rejected += (int)c.rejected;
 	}
+	if (rc) {
+		/* the error said why; this says what got done before it */
+		if (c.ingested || c.duplicates || c.rejected)
+			printf("ingest: stopped by an error after %ld ingested, "
+			       "%ld duplicates, %ld rejected\n",
+			       c.ingested, c.duplicates, c.rejected);
+		return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
+	}
 	if (c.seen || c.recovered)
-		printf("ingest%s: %ld ingested, %ld duplicates, %ld rejected%s "
+		printf("ingest%s: %ld ingested, %ld duplicates, %ld rejected%s%s "
 		       "in %.2f s (%.0f files/s)\n",
 		       dry_run ? " (dry run)" : "", c.ingested, c.duplicates,
-		       c.rejected, c.recovered ? ", interrupted run recovered"
-					       : "",
+		       c.rejected,
+		       c.writing ? ", some still being written" : "",
+		       c.recovered ? ", interrupted run recovered" : "",
 		       dt, dt > 0 ? (double)c.seen / dt : 0.0);
-	if (rc)
-		return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
 	return c.rejected || c.stuck ? EXIT_FAILED : EXIT_OK;
 }
 
@@ -159,6 +167,7 @@ cmd_inspect(struct ctx *ctx, int argc, char **argv)
 		identify_result_release(&r);
 	}
 out:
+	identify_report_failures(set);
 	identify_set_free(set);
 	free(idp);
 	store_products_free(products, n);

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "planner.h"
 #include "runner.h"
+#include "store-run.h"
 #include "store-build.h"
 #include "store-queue.h"
 #include "store.h"
@@ -102,6 +103,7 @@ runner_options_from(const struct ctx *ctx, const struct store_run_settings *v,
 	ro->bad_after = v->bad_after;
 	ro->bad_within_s = v->bad_within_s;
 	ro->refuse_changed_code = v->refuse_changed_code;
+	ro->log_limit = (int64_t)v->log_limit_kb * 1024;
 	ro->wake_fd = sig_pipe[0];
 	ro->stop = &stop_signal;
 	ro->report = &report_flag;
@@ -141,8 +143,8 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 		rc = EXIT_DB;
 		goto out;
 	}
-	if (!in_tx && runner_recover(rn, &rcnt)) {
-		rc = EXIT_DB;
+	if (!in_tx && (r = runner_recover(rn, &rcnt))) {
+		rc = r == RUNNER_ENV ? EXIT_ENV : EXIT_DB;
 		goto out;
 	}
 	if (in_tx &&
@@ -191,6 +193,10 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 			goto out;
 		}
 		r = runner_run(rn, &rcnt);
+		if (r == RUNNER_ENV) {
+			rc = EXIT_ENV;
+			goto out;
+		}
 		if (r < 0) {
 			rc = r == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
 			goto out;
@@ -202,6 +208,7 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 				    (int)stop_signal);
 			goto out;
 		}
+
 		if (req->process_id || req->sample ||
 		    (pc.planned == planned_before &&
 		     rcnt.started == started_before))
@@ -216,8 +223,9 @@ out:
 		lc->builds_failed += (int)(rcnt.failed + rcnt.bad);
 		lc->builds_skipped += (int)pc.uptodate;
 	}
-	if (!req->dryrun && (rcnt.started || rcnt.failed || rcnt.bad ||
-			     rcnt.recovered))
+	/* after a lost database, what was recorded is not known: no sum */
+	if (!req->dryrun && rc != EXIT_DB &&
+	    (rcnt.started || rcnt.failed || rcnt.bad || rcnt.recovered))
 		printf("process%s: %ld builds succeeded, %ld failed, %ld bad, "
 		       "%ld retried in %.2f s (%.1f builds/s)%s%s\n",
 		       req->sample ? " (sample, nothing recorded)" : "",
@@ -229,9 +237,29 @@ out:
 		printf("dry run: %ld builds would run (%ld up to date, %ld "
 		       "without inputs or code, %ld bad)\n",
 		       pc.planned, pc.uptodate, pc.unrunnable, pc.bad);
+	/*
+	 * A batch the poison rule marked bad had builds cancelled: every
+	 * run says so, and fails, until a person has dealt with it.
+	 */
+	if (!in_tx && (rc == EXIT_OK || rc == EXIT_FAILED) && ctx->db) {
+		long poison = 0;
+
+		if (store_poison_unresolved(ctx->db, &poison))
+			rc = EXIT_DB;
+		else if (poison) {
+			log_warning("%ld batches marked bad by the poison rule "
+				    "await a person: their builds were "
+				    "cancelled",
+				    poison);
+			log_hint("See \"cascade failures\"; \"cascade failures "
+				 "retry\" queues them again, \"cascade failures "
+				 "resolve\" accepts the loss.");
+			rc = EXIT_FAILED;
+		}
+	}
 	planner_free(pl);
 	runner_free(rn);
-	if (rc == EXIT_OK && (rcnt.failed || rcnt.bad))
+	if (rc == EXIT_OK && (rcnt.failed || rcnt.bad || rcnt.poisoned))
 		rc = EXIT_FAILED;
 	return rc;
 }

@@ -141,7 +141,8 @@ delete_files(struct ctx *ctx, const struct archive *a,
 		goto out;
 	}
 	rc = EXIT_DB;
-	if (store_admin_delete_files(ctx->db, ids, n, &deleted) ||
+	if (store_admin_delete_files(ctx->db, ids, n, verb,
+				     ctx->flag.logging_id, &deleted) ||
 	    db_commit(ctx->db))
 		goto out;
 	/* the rows are gone for good: now the files */
@@ -483,16 +484,29 @@ cmd_move_product(struct ctx *ctx, int argc, char **argv)
 	}
 	if (db_commit(ctx->db))
 		goto fail;
-	/* committed: the rows name the new paths; drop the old names */
+	/*
+	 * committed: the rows name the new paths; drop the old names (this
+	 * move's own: nothing interrupted to say)
+	 */
 	fault_point("move-committed");
-	if ((rc = settle_moves(ctx, pid, product, 0)) != EXIT_OK)
-		goto out;
+	{
+		long moves = 0, removed = 0;
+
+		if (check_finish_moves(ctx->db, &ctx->mission, pid, 0, &moves,
+				       &removed)) {
+			rc = EXIT_DB;
+			goto out;
+		}
+	}
 	strbuf_addf(&comment, "moved %ld file%s of product %s from \"%s\" to "
 			      "\"%s\"",
 		    moved, moved == 1 ? "" : "s", product, oldrel, newrel);
 	if (missing)
 		strbuf_addf(&comment, " (%ld missing)", missing);
 	printf("%s\n", comment.buf);
+	printf("in the mission file, write relative_path: \"%s\" for product "
+	       "%s (until then \"cascade config apply\" keeps \"%s\")\n",
+	       newrel, product, newrel);
 	rc = missing ? EXIT_FAILED : EXIT_OK;
 	goto out;
 fail:

@@ -187,6 +187,12 @@ draw_graph(const char *prog, const char *dir, const struct strbuf *dot_src,
 		strbuf_addf(why, "\"%s\" could not be run", path.buf);
 		goto out;
 	}
+	if (c.output_overflow) {
+		strbuf_addf(why, "the output of \"%s\" exceeds %zu bytes",
+			    path.buf, (size_t)DOT_MAX_SVG);
+		log_warning("report: %s", why->buf);
+		goto out;
+	}
 	if (spawn_exit_status(&c) != 0) {
 		struct strbuf msg = STRBUF_INIT;
 

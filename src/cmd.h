@@ -31,6 +31,7 @@ enum exit_status {
 	EXIT_DB = 4,      /* database unreachable or connection lost */
 	EXIT_SCHEMA = 5,  /* schema missing, older or newer than this binary */
 	EXIT_INTERNAL = 6,/* an unexpected internal or system error */
+	EXIT_ENV = 7,     /* the file system refused: full, read-only, denied */
 };
 
 enum ctx_flags {

@@ -10,8 +10,8 @@
  * lexically, not checked for existence.
  *
  * Loading is three passes.  libyaml's event API builds a small tree of
- * ynodes carrying their marks; aliases are refused there, so no input can
- * make the tree bigger than the text.  The tree is then mapped through
+ * ynodes carrying their marks; anchors and aliases are refused there, so
+ * no input can make the tree bigger than the text.  The tree is then mapped through
  * the key tables (after PgBouncer's CfKey): unknown and duplicate keys,
  * wrong node types, bad values and missing required keys are all
  * reported with file:line:column and the key's path, and loading carries
@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -36,14 +37,13 @@
 #include "graph.h"
 #include "log.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
 
 /* Deeper than any mission file needs; bounds every recursion below. */
 #define MAX_DEPTH 32
-/* A mission file is a few hundred lines; refuse to slurp anything huge. */
-#define MAX_FILE_SIZE (16 * 1024 * 1024)
 /* No key table has more keys than this. */
 #define MAX_KEYS 16
 /* The stop_date of a code that has none. */
@@ -393,8 +393,17 @@ new_node(struct builder *b, enum ynode_kind kind, const yaml_mark_t *mark)
 
 static void
 check_props(struct builder *b, const yaml_mark_t *mark,
-	    const yaml_char_t *tag)
+	    const yaml_char_t *anchor, const yaml_char_t *tag)
 {
+	/*
+	 * An anchor is only there to be aliased, and aliases are refused
+	 * (below): an anchor would look like it does something.
+	 */
+	if (anchor)
+		lerr(b->ld, pos1(mark->line), pos1(mark->column),
+		     "YAML anchors (\"&%.40s\") are not supported: write "
+		     "the value out where it is used",
+		     (const char *)anchor);
 	/*
 	 * A tag would change how a value is read in other YAML tools but
 	 * not here; refuse it rather than silently mean something else.
@@ -443,7 +452,7 @@ handle_event(struct builder *b, const yaml_event_t *ev)
 		n->text = xstrdup("");
 		return 0;
 	case YAML_SCALAR_EVENT:
-		check_props(b, mk, ev->data.scalar.tag);
+		check_props(b, mk, ev->data.scalar.anchor, ev->data.scalar.tag);
 		n = new_node(b, YN_SCALAR, mk);
 		if (!n)
 			return -1;
@@ -458,9 +467,12 @@ handle_event(struct builder *b, const yaml_event_t *ev)
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
-		check_props(b, mk, ev->type == YAML_SEQUENCE_START_EVENT
-					   ? ev->data.sequence_start.tag
-					   : ev->data.mapping_start.tag);
+		if (ev->type == YAML_SEQUENCE_START_EVENT)
+			check_props(b, mk, ev->data.sequence_start.anchor,
+				    ev->data.sequence_start.tag);
+		else
+			check_props(b, mk, ev->data.mapping_start.anchor,
+				    ev->data.mapping_start.tag);
 		if (b->depth >= MAX_DEPTH) {
 			lerr(b->ld, line, col,
 			     "nesting deeper than %d levels is not supported",
@@ -1222,6 +1234,8 @@ static const struct ckey product_keys[] = {
 	  KEY_REQUIRED | KEY_NONEMPTY, NULL, 0, 0),
 	K("description", KT_STR, struct config_product, description, 0, NULL,
 	  0, 0),
+	K("stop_time_exclusive", KT_BOOL, struct config_product,
+	  stop_time_exclusive, 0, "false", 0, 0),
 	KMAP("inspector", struct config_product, inspector, 0,
 	     &inspector_table),
 };
@@ -1307,6 +1321,10 @@ static const struct ckey run_keys[] = {
 	  1, INT_MAX),
 	K("refuse_changed_code", KT_BOOL, struct config_run,
 	  refuse_changed_code, 0, "true", 0, 0),
+	K("log_limit_kb", KT_INT, struct config_run, log_limit_kb, 0, "2048",
+	  0, INT_MAX / 1024),
+	K("settle", KT_DURATION, struct config_run, settle_s, 0, "5", 0,
+	  86400),
 	K("log_file", KT_PATH, struct config_run, log_file, 0, NULL, 0, 0),
 };
 static const struct ctable run_table =
@@ -1650,6 +1668,20 @@ resolve_satellites(struct loader *ld)
 
 static int validate(const struct config *cfg, int *nerr);
 
+/* report that name is over CONFIG_MAX_FILE_SIZE: size bytes, 0 unknown */
+static void
+too_large(const char *name, uintmax_t size)
+{
+	if (size)
+		error("configuration file \"%s\" is too large: %ju bytes, "
+		      "the limit is %d bytes (16 MiB)",
+		      name, size, CONFIG_MAX_FILE_SIZE);
+	else
+		error("configuration file \"%s\" is too large: more than %d "
+		      "bytes, the limit is %d bytes (16 MiB)",
+		      name, CONFIG_MAX_FILE_SIZE, CONFIG_MAX_FILE_SIZE);
+}
+
 /* load: the common part of config_load_file/string; base is absolute. */
 static int
 load(const char *name, const char *text, size_t len, const char *base,
@@ -1660,6 +1692,11 @@ load(const char *name, const char *text, size_t len, const char *base,
 	struct ynode *root = NULL;
 
 	*out = NULL;
+	if (len > CONFIG_MAX_FILE_SIZE) {
+		too_large(name, len);
+		free(cfg);
+		return -1;
+	}
 	cfg->path = xstrdup(name);
 	memset(&ld, 0, sizeof(ld));
 	ld.file = cfg->path;
@@ -1720,6 +1757,7 @@ config_load_file(const char *path, struct config **out)
 	struct strbuf text = STRBUF_INIT;
 	char *dir = NULL, *base = NULL;
 	const char *slash;
+	struct stat st;
 	FILE *fp;
 	int rc = -1;
 
@@ -1728,16 +1766,21 @@ config_load_file(const char *path, struct config **out)
 	if (!fp)
 		return error("could not open configuration file \"%s\": %s",
 			     path, strerror(errno));
+	/* a regular file's size is known: refuse before reading any */
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > CONFIG_MAX_FILE_SIZE) {
+		too_large(path, (uintmax_t)st.st_size);
+		goto out;
+	}
 	for (;;) {
 		size_t n;
 
 		strbuf_grow(&text, 8192);
 		n = fread(text.buf + text.len, 1, 8192, fp);
 		strbuf_setlen(&text, text.len + n);
-		if (text.len > MAX_FILE_SIZE) {
-			error("configuration file \"%s\" is larger than %d "
-			      "bytes",
-			      path, MAX_FILE_SIZE);
+		/* a pipe or a growing file: stop reading at the limit */
+		if (text.len > CONFIG_MAX_FILE_SIZE) {
+			too_large(path, 0);
 			goto out;
 		}
 		if (n < 8192)
@@ -1888,6 +1931,99 @@ check_template(const struct config *cfg, const struct config_product *p,
 	strbuf_release(&err);
 }
 
+/*
+ * A file name product p's template makes (from sample values), or false
+ * when it makes none (an invalid template, reported elsewhere).  The
+ * sample date, time, version and keywords use distinct digits, so that a
+ * template reading one field where another was written does not match.
+ */
+static bool
+sample_name(const struct config *cfg, const struct config_product *p,
+	    struct fnformat **f, struct strbuf *out)
+{
+	static const struct version v = {1, 2, 3};
+	struct fnformat_names names = {cfg->mission.name, p->satellite,
+				       p->instrument, p->name};
+	struct fnformat_values val = {
+		true, 0,
+		((INT64_C(4) * 60 + 5) * 60 + 6) * USEC_PER_SEC + 7008, &v,
+		"?\?=ab ?\?\?=abc ?\?\?\?=abcd nn=12 nnn=123 nnnn=1234 APID=3f "
+		"QACODE=ok mday=9"};
+	struct strbuf err = STRBUF_INIT;
+	bool ok;
+
+	*f = NULL;
+	if (!p->format || !p->name || p->inspector.executable)
+		return false;
+	val.date = timeutil_days_from_ymd(2001, 2, 3);
+	ok = !fnformat_compile(p->format, &names, f, &err) &&
+	     fnformat_is_complete(*f) &&
+	     !fnformat_format(*f, &val, out, &err);
+	strbuf_release(&err);
+	return ok;
+}
+
+static bool
+claims(const struct fnformat *f, const char *name)
+{
+	struct fnformat_match m = FNFORMAT_MATCH_INIT;
+	int hit = fnformat_match(f, name, strlen(name), &m);
+
+	fnformat_match_release(&m);
+	return hit == 1;
+}
+
+/*
+ * Two products identified by their templates must not claim the same
+ * names: every such file would be rejected as ambiguous.  Each product's
+ * sample name (sample_name) is matched against the others' templates;
+ * a match proves an overlap (one that no sample shows is left to
+ * ingest, which rejects those files as ambiguous, one by one).
+ */
+static void
+check_overlaps(const struct config *cfg, int *nerr)
+{
+	size_t n = cfg->n_products;
+	struct fnformat **f = xcalloc(n + 1, sizeof(*f));
+	struct strvec samples = STRVEC_INIT;
+	bool *have = xcalloc(n + 1, sizeof(*have));
+
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		have[i] = sample_name(cfg, &cfg->products[i], &f[i], &sb);
+		strvec_push(&samples, sb.buf);
+		strbuf_release(&sb);
+	}
+	for (size_t j = 1; j < n; j++) {
+		for (size_t i = 0; have[j] && i < j; i++) {
+			const char *s = NULL;
+
+			if (!have[i])
+				continue;
+			if (claims(f[j], samples.v[i]))
+				s = samples.v[i];
+			else if (claims(f[i], samples.v[j]))
+				s = samples.v[j];
+			if (s)
+				report(nerr, &cfg->products[j].mark,
+				       "products \"%s\" and \"%s\" both claim "
+				       "files such as \"%s\" (formats \"%s\" "
+				       "and \"%s\"): every such file would be "
+				       "rejected as ambiguous",
+				       cfg->products[i].name,
+				       cfg->products[j].name, s,
+				       cfg->products[i].format,
+				       cfg->products[j].format);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		fnformat_free(f[i]);
+	free(f);
+	free(have);
+	strvec_clear(&samples);
+}
+
 static void
 check_products(const struct config *cfg, int *nerr,
 	       const struct nameidx *sats, const struct nameidx *insts)
@@ -1910,6 +2046,7 @@ check_products(const struct config *cfg, int *nerr,
 			       nn(p->name), p->satellite, p->instrument);
 		check_template(cfg, p, nerr);
 	}
+	check_overlaps(cfg, nerr);
 }
 
 static int
@@ -2435,6 +2572,8 @@ write_product(struct writer *w, const struct config_product *p)
 	kv_str(w, "format", p->format);
 	kv_str(w, "relative_path", p->relative_path);
 	kv_str(w, "description", p->description);
+	if (p->stop_time_exclusive)
+		kv_bool(w, "stop_time_exclusive", true);
 	if (!inspector_is_default(in)) {
 		str(w, "inspector");
 		map_start(w);
@@ -2502,11 +2641,61 @@ write_process(struct writer *w, const struct config_process *p)
 	map_end(w);
 }
 
+/*
+ * The instruments of each satellite, in the order of cfg->instruments,
+ * found in one pass over them (comparing every satellite with every
+ * instrument made 50,000 satellites take seconds to export).  Returns
+ * next (free it): next[n_instruments + i] is the first instrument of
+ * the satellite named as satellites[i], next[j] the one after
+ * instrument j, SIZE_MAX the end.  A satellite named twice (validation
+ * refuses that) has the instruments under both.
+ */
+static size_t *
+instruments_by_satellite(const struct config *cfg)
+{
+	size_t ni = cfg->n_instruments;
+	size_t *next = xcalloc(ni + cfg->n_satellites + 1, sizeof(*next));
+	size_t *last = xcalloc(cfg->n_satellites + 1, sizeof(*last));
+	struct nameidx sats;
+
+	nameidx_init(&sats, cfg->n_satellites);
+	for (size_t i = 0; i < cfg->n_satellites; i++) {
+		next[ni + i] = SIZE_MAX;
+		if (cfg->satellites[i].name)
+			nameidx_put(&sats, cfg->satellites[i].name, NULL, i);
+	}
+	for (size_t j = 0; j < ni; j++) {
+		const struct config_instrument *in = &cfg->instruments[j];
+		size_t k = in->name ? nameidx_get(&sats, in->satellite, NULL)
+				    : SIZE_MAX;
+
+		next[j] = SIZE_MAX;
+		if (k == SIZE_MAX)
+			continue;
+		if (next[ni + k] == SIZE_MAX)
+			next[ni + k] = j;
+		else
+			next[last[k]] = j;
+		last[k] = j;
+	}
+	/* a name given twice: the later ones share the first one's list */
+	for (size_t i = 0; i < cfg->n_satellites; i++) {
+		size_t k = nameidx_get(&sats, cfg->satellites[i].name, NULL);
+
+		if (k != SIZE_MAX && k != i)
+			next[ni + i] = next[ni + k];
+	}
+	nameidx_release(&sats);
+	free(last);
+	return next;
+}
+
 static void
 write_config(struct writer *w, const struct config *cfg)
 {
 	const struct config_mission *m = &cfg->mission;
 	const struct config_run *r = &cfg->run;
+	size_t *next = instruments_by_satellite(cfg);
 
 	str(w, "mission");
 	map_start(w);
@@ -2520,23 +2709,17 @@ write_config(struct writer *w, const struct config *cfg)
 
 	seq_start(w, "satellites", false);
 	for (size_t i = 0; i < cfg->n_satellites; i++) {
-		const char *sat = cfg->satellites[i].name;
-
 		map_start(w);
-		kv_str(w, "name", sat);
+		kv_str(w, "name", cfg->satellites[i].name);
 		seq_start(w, "instruments", true);
-		for (size_t j = 0; sat && j < cfg->n_instruments; j++) {
-			const struct config_instrument *in =
-				&cfg->instruments[j];
-
-			if (in->satellite && in->name &&
-			    !strcmp(in->satellite, sat))
-				str(w, in->name);
-		}
+		for (size_t j = next[cfg->n_instruments + i]; j != SIZE_MAX;
+		     j = next[j])
+			str(w, cfg->instruments[j].name);
 		seq_end(w);
 		map_end(w);
 	}
 	seq_end(w);
+	free(next);
 
 	seq_start(w, "products", false);
 	for (size_t i = 0; i < cfg->n_products; i++)
@@ -2559,6 +2742,8 @@ write_config(struct writer *w, const struct config *cfg)
 	kv_int(w, "bad_within", r->bad_within_s);
 	kv_int(w, "flag_lease", r->flag_lease_s);
 	kv_bool(w, "refuse_changed_code", r->refuse_changed_code);
+	kv_int(w, "log_limit_kb", r->log_limit_kb);
+	kv_int(w, "settle", r->settle_s);
 	kv_str(w, "log_file", r->log_file);
 	map_end(w);
 }

@@ -95,6 +95,11 @@ struct config_product {
 	char *format;        /* filename template, must contain {VERSION} */
 	char *relative_path; /* directory template under rootdir */
 	char *description;   /* NULL or text */
+	/*
+	 * utc_stop_time is the first instant after the data (true), or
+	 * the last instant of it (false, the default: dbprocessing's rule)
+	 */
+	bool stop_time_exclusive;
 	struct config_inspector inspector;
 	struct config_mark mark;
 };
@@ -147,6 +152,9 @@ struct config_run {
 	int bad_within_s;     /* "quick": failed within this many s, default 60 */
 	int flag_lease_s;     /* trust a remote holder this long, default 3600 */
 	bool refuse_changed_code; /* code file changed without bump, default true */
+	int log_limit_kb;     /* most of a code's output kept in its log, 2048 */
+	int settle_s;         /* ingest: a file without a lease is left alone
+				 this long after its last change, default 5 */
 	char *log_file;       /* NULL or absolute path */
 	struct config_mark mark;
 };
@@ -169,17 +177,28 @@ struct config {
 void config_run_defaults(struct config_run *run);
 
 /*
+ * The largest mission file accepted, in bytes (16 MiB).  The file and
+ * its parse tree are held in memory: for a file of many small entries
+ * some 25 times its size, so about 400 MB at the limit.  A mission of
+ * 100,000 satellites with two instruments each is about 6 MB.
+ */
+#define CONFIG_MAX_FILE_SIZE (16 * 1024 * 1024)
+
+/*
  * config_load_file: read, parse and validate path.  Relative paths in the
  * file are resolved against the file's directory.  Returns 0 and a new
  * config in *out (caller frees with config_free), or -1 with every
- * problem already reported (and *out NULL).
+ * problem already reported (and *out NULL).  A file larger than
+ * CONFIG_MAX_FILE_SIZE is refused ("configuration file "x" is too
+ * large: N bytes, the limit is ...") before it is read, or, if its size
+ * cannot be known beforehand (a pipe), once that much has been read.
  */
 int config_load_file(const char *path, struct config **out) CASCADE_MUSTCHECK;
 
 /*
- * config_load_string: as config_load_file, for text already in memory.
- * name is used in messages; basedir resolves relative paths (NULL: the
- * current directory).
+ * config_load_string: as config_load_file, for text already in memory
+ * (with the same size limit).  name is used in messages; basedir
+ * resolves relative paths (NULL: the current directory).
  */
 int config_load_string(const char *name, const char *text, size_t len,
 		       const char *basedir, struct config **out)

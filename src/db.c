@@ -38,6 +38,7 @@ struct db {
 	bool copy_first_field;
 	struct db_stmt *stmts;
 	size_t n_stmts, alloc_stmts;
+	bool lost_reported; /* the loss of the connection was reported */
 };
 
 struct db_res {
@@ -75,6 +76,8 @@ classify(const char *sqlstate, bool conn_bad)
 		return DB_ERR_LOCK;
 	if (!strncmp(sqlstate, "23", 2))
 		return DB_ERR_CHECK;
+	if (!strncmp(sqlstate, "22", 2))
+		return DB_ERR_DATA;
 	if (!strncmp(sqlstate, "08", 2) || !strcmp(sqlstate, "57P01") ||
 	    !strcmp(sqlstate, "57P02") || !strcmp(sqlstate, "57P03"))
 		return DB_ERR_CONN;
@@ -94,7 +97,16 @@ capture(struct db *db, const PGresult *res)
 		 state ? state : "");
 	db->err.message = dup_field(res, PG_DIAG_MESSAGE_PRIMARY);
 	if (!db->err.message) {
-		strbuf_addstr(&msg, PQerrorMessage(db->conn));
+		/*
+		 * libpq's own text: "FATAL:  terminating connection ...\n
+		 * server closed the connection unexpectedly\n\tThis
+		 * probably means ...": the first line says what happened
+		 */
+		const char *m = PQerrorMessage(db->conn);
+
+		if (!strncmp(m, "FATAL:  ", 8))
+			m += 8;
+		strbuf_add(&msg, m, strcspn(m, "\n"));
 		strbuf_rtrim(&msg);
 		db->err.message = strbuf_detach(&msg, NULL);
 	}
@@ -104,16 +116,20 @@ capture(struct db *db, const PGresult *res)
 }
 
 void
-db_report(const struct db *db, const char *context)
+db_report(struct db *db, const char *context)
 {
-	if (PQstatus(db->conn) != CONNECTION_OK)
+	if (PQstatus(db->conn) != CONNECTION_OK && db->lost_reported)
+		return; /* said once: the rest follows from it */
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db->lost_reported = true;
 		log_error("lost connection to the database%s%s: %s",
 			  context ? " while " : "", context ? context : "",
 			  db->err.message ? db->err.message : "");
-	else
+	} else {
 		log_error("%s%s%s", context ? context : "",
 			  context ? ": " : "",
 			  db->err.message ? db->err.message : "unknown error");
+	}
 	if (db->err.detail)
 		log_detail("%s", db->err.detail);
 	if (db->err.hint)
@@ -316,7 +332,8 @@ db_query(struct db *db, const char *sql, int nparams,
 	}
 	rc = capture(db, res);
 	PQclear(res);
-	if (!(flags & DB_QUIET))
+	if (!(flags & DB_QUIET) &&
+	    !((flags & DB_QUIET_DATA) && db_is_data_error(rc)))
 		db_report(db, NULL);
 	return rc;
 }
@@ -355,6 +372,12 @@ db_prepare(struct db *db, const char *name, const char *sql, int nparams)
 	}
 	PQclear(res);
 	return rc;
+}
+
+bool
+db_connected(const struct db *db)
+{
+	return db && db->conn && PQstatus(db->conn) == CONNECTION_OK;
 }
 
 bool
@@ -836,6 +859,15 @@ void
 db_params_int64(struct db_params *p, int64_t v)
 {
 	push(p, fmt_int64(v));
+}
+
+void
+db_params_double(struct db_params *p, double v)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.17g", v);
+	push(p, xstrdup(buf));
 }
 
 void

@@ -36,7 +36,17 @@ enum db_status {
 	DB_ERR_CONN = -4,   /* the connection is gone: abort the run */
 	DB_ERR_LOCK = -5,   /* 55P03: lock_timeout expired */
 	DB_ERR_CHECK = -6,  /* 23xxx other than 23505: constraint violated */
+	DB_ERR_DATA = -7,   /* 22xxx: a value the server refuses (encoding,
+			       range, format) */
 };
+
+/*
+ * db_is_data_error: rc is the server refusing the data of a statement
+ * (SQLSTATE classes 22 and 23: DB_ERR_DATA, DB_ERR_CHECK, DB_ERR_UNIQUE),
+ * not the database or the connection failing.
+ */
+#define db_is_data_error(rc)                                                 \
+	((rc) == DB_ERR_DATA || (rc) == DB_ERR_CHECK || (rc) == DB_ERR_UNIQUE)
 
 enum db_flags {
 	DB_QUIET = 1 << 0,    /* do not report errors: caller inspects them */
@@ -48,6 +58,11 @@ enum db_flags {
 	 * the parameter values (the server may switch to a generic plan).
 	 */
 	DB_CACHED = 1 << 2,
+	/*
+	 * do not report data errors (db_is_data_error): the caller isolates
+	 * the row at fault and reports that (db_last_error() has the error)
+	 */
+	DB_QUIET_DATA = 1 << 3,
 };
 
 struct db_error {
@@ -112,11 +127,17 @@ int db_begin(struct db *db) CASCADE_MUSTCHECK;
 int db_commit(struct db *db) CASCADE_MUSTCHECK;
 void db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
+/* db_connected: whether the connection is (as far as we know) still up */
+bool db_connected(const struct db *db);
 
-/* db_last_error: the last failure on db (borrowed, valid until the next call). */
+/*
+ * db_last_error: the last failure on db (borrowed, valid until the next
+ * call).  A lost connection is reported once: later calls on the dead
+ * connection fail with DB_ERR_CONN without another message.
+ */
 const struct db_error *db_last_error(const struct db *db);
 /* db_report: report db's last error now (for a DB_QUIET caller). */
-void db_report(const struct db *db, const char *context);
+void db_report(struct db *db, const char *context);
 
 /*
  * COPY FROM STDIN: db_copy_begin(db, "COPY t (a, b) FROM STDIN"), then
@@ -179,7 +200,7 @@ int db_res_int64_array(const struct db_res *res, int row, int col,
  * numbers into buffers nor build array literals by hand:
  *
  *   scalars   db_params_text (NULL is SQL NULL), db_params_int64,
- *             db_params_bool, db_params_null;
+ *             db_params_double, db_params_bool, db_params_null;
  *   arrays    db_params_text_array, db_params_int64_array: a whole C
  *             array as one array parameter, for "= ANY($1::bigint[])";
  *   columns   db_params_columns(p, k) opens the next k parameters as
@@ -224,6 +245,7 @@ void db_params_release(struct db_params *p);
 
 void db_params_text(struct db_params *p, const char *v);
 void db_params_int64(struct db_params *p, int64_t v);
+void db_params_double(struct db_params *p, double v); /* "%.17g": exact */
 void db_params_bool(struct db_params *p, bool v);
 void db_params_null(struct db_params *p);
 void db_params_text_array(struct db_params *p, const char *const *v,

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,13 +224,129 @@ out:
 	return rc;
 }
 
+/* copy the open file in to a temporary name beside target, then link */
+static int
+copy_fd_then_link(int in, const char *target)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int out = -1, rc = -1, saved = 0;
+	struct stat st;
+
+	fsutil_tmpname(target, &tmp);
+	if (fstat(in, &st) != 0 || lseek(in, 0, SEEK_SET) < 0)
+		goto out;
+	unlink(tmp.buf); /* a left-over of a killed run */
+	out = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		   st.st_mode & 0777);
+	if (out < 0)
+		goto out;
+	if (copy_fd(in, out) || fsync(out) != 0)
+		goto out;
+	if (close(out) != 0) {
+		out = -1;
+		goto out;
+	}
+	out = -1;
+	if (link(tmp.buf, target) != 0)
+		goto out;
+	rc = 0;
+out:
+	saved = errno;
+	if (out >= 0)
+		close(out);
+	unlink(tmp.buf);
+	strbuf_release(&tmp);
+	errno = saved;
+	return rc;
+}
+
+int
+fsutil_place_fd(int fd, const char *source, const char *target, bool copy)
+{
+	struct stat a, b;
+
+	if (!copy) {
+		if (link(source, target) == 0) {
+			if (fstat(fd, &a) == 0 && lstat(target, &b) == 0 &&
+			    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+				return 0;
+			/* source was replaced since fd was opened */
+			unlink(target);
+			return 1;
+		}
+		if (errno != EXDEV && errno != EPERM)
+			return -1;
+	}
+	return copy_fd_then_link(fd, target);
+}
+
+/*
+ * A broken lease is announced with a signal (SIGIO unless F_SETSIG says
+ * otherwise), whose default action ends the process.  We never wait for
+ * it (fsutil_lease_intact asks instead), so it is ignored; spawn.c resets
+ * every signal to its default in children, so they do not inherit that.
+ */
+static void
+ignore_lease_signal(void)
+{
+	static bool done;
+	struct sigaction sa;
+
+	if (done)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGIO, &sa, NULL);
+	done = true;
+}
+
+int
+fsutil_lease_take(int fd)
+{
+	ignore_lease_signal();
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0)
+		return 0;
+	if (errno == EAGAIN)
+		return 1;
+	return -1;
+}
+
+bool
+fsutil_lease_intact(int fd)
+{
+	/* a lease being broken already reads as its target, F_UNLCK */
+	return fcntl(fd, F_GETLEASE) == F_RDLCK;
+}
+
+void
+fsutil_lease_release(int fd)
+{
+	int saved = errno;
+
+	fcntl(fd, F_SETLEASE, F_UNLCK);
+	errno = saved;
+}
+
+bool
+fsutil_same_content_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 int
 fsutil_place(const char *source, const char *target, bool follow_copy)
 {
 	if (!follow_copy) {
 		if (link(source, target) == 0)
 			return 0;
-		if (errno != EXDEV)
+		/* EPERM: protected_hardlinks, a file we do not own */
+		if (errno != EXDEV && errno != EPERM)
 			return -1;
 	}
 	return copy_then_link(source, target);

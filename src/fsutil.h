@@ -29,12 +29,47 @@ int fsutil_sync_dirs(const struct strvec *dirs) CASCADE_MUSTCHECK;
 /*
  * fsutil_place: make target a name of source's content, never replacing
  * an existing target (-1 with EEXIST).  A regular file on the same file
- * system is hard-linked; a symlink's target, or a file on another file
- * system, is copied to a temporary name beside target, fsynced, then
- * linked.  source is left in place.  0 or -1/errno.
+ * system is hard-linked; a symlink's target, a file on another file
+ * system, or one the kernel will not let us link (EPERM: the
+ * protected_hardlinks rule for a file we do not own) is copied to a
+ * temporary name beside target, fsynced, then linked.  source is left
+ * in place.  0 or -1/errno.
  */
 int fsutil_place(const char *source, const char *target, bool follow_copy)
 	CASCADE_MUSTCHECK;
+/*
+ * fsutil_place_fd: make target a name of the open regular file fd
+ * (opened from source), never replacing an existing target (-1 with
+ * EEXIST).  Unless copy, source is hard-linked and the link is checked
+ * to be fd's file (1 if source names another file by now: the link is
+ * removed); if linking is refused (another file system, or the kernel's
+ * protected_hardlinks for a file we do not own), or with copy, fd's
+ * content is copied under a temporary name beside target, fsynced and
+ * linked.  0, 1, or -1/errno.
+ */
+int fsutil_place_fd(int fd, const char *source, const char *target, bool copy)
+	CASCADE_MUSTCHECK;
+/*
+ * Read leases (fcntl F_SETLEASE), the test that nobody has a file open
+ * for writing: fsutil_lease_take on a descriptor opened read-only
+ * returns 0 (leased: until fsutil_lease_release, an open for writing
+ * by anyone waits for us, and we are told by fsutil_lease_intact
+ * turning false), 1 if some process has the file open for writing, or
+ * -1 with errno when the file system or our rights allow no lease
+ * (EINVAL: NFS and others; EACCES: neither the file's owner nor
+ * CAP_LEASE).  The signal the kernel sends a holder whose lease is
+ * broken is ignored (see fsutil.c).
+ */
+int fsutil_lease_take(int fd) CASCADE_MUSTCHECK;
+bool fsutil_lease_intact(int fd);
+void fsutil_lease_release(int fd);
+/*
+ * fsutil_same_content_state: a and b (fstat of one file at two moments)
+ * show the same file unchanged: device, inode, size, mtime and ctime.
+ */
+struct stat;
+bool fsutil_same_content_state(const struct stat *a, const struct stat *b);
+
 /*
  * fsutil_empty_dir: remove everything inside dir, keep dir itself;
  * fsutil_remove_tree: remove dir and everything inside it.  Best effort:

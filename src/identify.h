@@ -12,11 +12,27 @@
  * program is run without a shell as "PROGRAM [ARGUMENTS...] FILE" with
  * CASCADE_PRODUCT and CASCADE_MISSION in its environment, stdin from
  * /dev/null and a timeout.  Exit status 0 means "mine": stdout then holds
- * key=value lines: version=I.Q.R and utc_file_date=YYYY-MM-DD (required),
- * utc_start_time=, utc_stop_time= (timestamps, optional) and
- * process_keywords= (optional).  Exit status 1 means "not mine".  Any
- * other outcome (status, signal, timeout, malformed output) is an
- * inspector failure, which rejects the file with that reason.
+ * key=value lines (see identify_parse_output below).  Exit status 1
+ * means "not mine".  Any other outcome (status, signal, timeout, more
+ * than IDENTIFY_OUTPUT_MAX bytes of output, malformed output) is an
+ * inspector failure.
+ *
+ * An inspector's failure affects only its own product: for the file at
+ * hand it counts as "not mine", so a file that another product claims is
+ * identified as that product's; a file that no product claims, when an
+ * inspector failed on it, is IDENTIFY_ERROR with the failure as the
+ * reason.  An inspector that fails IDENTIFY_DISABLE_AFTER times in a row
+ * is not run again by this set (it fails at once, saying so), so a
+ * hanging inspector costs a few timeouts per run, not one per file.
+ * Failures are counted per inspector; identify_report_failures() logs
+ * one line per failing inspector.
+ *
+ * Every claim is checked against what the database and the period
+ * arithmetic of the planner can hold (identify_check_values): interface
+ * version 1 or more, components at most VERSION_COMPONENT_MAX, dates and
+ * times within years IDENTIFY_YEAR_MIN..IDENTIFY_YEAR_MAX, keywords valid
+ * UTF-8.  A file whose one claimant gives anything else is
+ * IDENTIFY_INVALID, with the reason and the field at fault.
  */
 #ifndef CASCADE_IDENTIFY_H
 #define CASCADE_IDENTIFY_H
@@ -28,6 +44,19 @@
 #include "compat.h"
 #include "strbuf.h"
 #include "version.h"
+
+/*
+ * The years a file's date, start and stop may fall in.  The planner
+ * derives from a date its neighbours (up to 366 days either side plus
+ * one), the week, month and year containing them and the next period,
+ * and reads them back as "YYYY-MM-DD": all of that stays within
+ * 0001..9999 for these years, with room to spare, and so within what
+ * PostgreSQL's date and timestamp hold.
+ */
+#define IDENTIFY_YEAR_MIN 1000
+#define IDENTIFY_YEAR_MAX 8999
+/* Consecutive failures after which an inspector is not run again. */
+#define IDENTIFY_DISABLE_AFTER 3
 
 /* What identification needs to know of a product (strings borrowed). */
 struct identify_product {
@@ -56,7 +85,8 @@ enum identify_kind {
 	IDENTIFY_NONE,      /* no product claims it */
 	IDENTIFY_ONE,       /* exactly one: fields below filled */
 	IDENTIFY_AMBIGUOUS, /* two or more claim it */
-	IDENTIFY_ERROR,     /* an inspector failed */
+	IDENTIFY_ERROR,     /* none claims it and an inspector failed */
+	IDENTIFY_INVALID,   /* one claims it with values out of range */
 };
 
 struct identify_result {
@@ -67,10 +97,54 @@ struct identify_result {
 	int64_t stop_usec;    /* utc_stop_time */
 	struct version version;
 	struct strbuf keywords; /* process_keywords, may be empty */
-	struct strbuf reason;   /* NONE/AMBIGUOUS/ERROR: why, for people */
+	struct strbuf reason;   /* all but ONE: why, for people */
+	const char *bad_field;  /* INVALID: "version", "date", "keywords" */
 };
-#define IDENTIFY_RESULT_INIT {IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT}
+#define IDENTIFY_RESULT_INIT                                                 \
+	{IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT, NULL}
 void identify_result_release(struct identify_result *r);
+
+/* The most an inspector may write; more is an inspector failure. */
+#define IDENTIFY_OUTPUT_MAX ((size_t)64 * 1024)
+
+/* What an inspector says of a file it claims. */
+struct identify_output {
+	struct version version; /* version= */
+	int32_t date;           /* utc_file_date=, days since 1970 */
+	int64_t start_usec;     /* utc_start_time=, default: start of date */
+	int64_t stop_usec;      /* utc_stop_time=, default: end of date */
+	struct strbuf keywords; /* process_keywords=, may be empty */
+};
+#define IDENTIFY_OUTPUT_INIT {{0, 0, 0}, 0, 0, 0, STRBUF_INIT}
+void identify_output_release(struct identify_output *o);
+
+/*
+ * identify_parse_output: parse the len bytes that an inspector which
+ * exited with status 0 wrote to stdout.  Pure: no I/O, nothing reported.
+ *
+ * The output is lines of key=value, separated by LF; one CR before an LF
+ * (or at the very end) is dropped, so CRLF lines are read as LF lines.
+ * Empty lines and lines starting with '#' are ignored.  The keys are
+ * version=I.Q.R and utc_file_date=YYYY-MM-DD (both required),
+ * utc_start_time= and utc_stop_time= (timestamps as
+ * timeutil_parse_timestamp() reads them; default the start and the end
+ * of utc_file_date) and process_keywords= (any text).  The value is
+ * everything after the first '=', spaces included.
+ *
+ * Rejected: a NUL byte anywhere ("inspector output contains a NUL byte
+ * at offset N", N counted from 0), a line that is not key=value, an
+ * unknown key, a key given twice (both lines are named), an invalid
+ * value, a missing required key, utc_stop_time before utc_start_time.
+ * Lines are numbered from 1 in the messages.
+ *
+ * Returns 0 with *o filled, or -1 with the reason appended to reason (a
+ * phrase for people, without the inspector's name: callers add it); *o
+ * is then partly filled.  *o must have been initialised; its keywords
+ * are replaced, and are the caller's to release either way.
+ */
+int identify_parse_output(const char *text, size_t len,
+			  struct identify_output *o, struct strbuf *reason)
+	CASCADE_MUSTCHECK;
 
 /*
  * identify_file: identify the file name (a basename) whose full path is
@@ -83,5 +157,22 @@ void identify_result_release(struct identify_result *r);
  */
 int identify_file(struct identify_set *set, const char *path, const char *name,
 		  struct identify_result *r) CASCADE_MUSTCHECK;
+
+/*
+ * identify_check_values: whether a claim's values can be recorded (see
+ * above): 0, or -1 with the reason appended to reason and *field set to
+ * "version", "date" or "keywords".
+ */
+int identify_check_values(const struct version *v, int32_t date,
+			  int64_t start_usec, int64_t stop_usec,
+			  const char *keywords, struct strbuf *reason,
+			  const char **field) CASCADE_MUSTCHECK;
+
+/*
+ * identify_report_failures: log one WARNING per inspector of set that
+ * failed since the set was made: how many files of how many, the first
+ * failure, and whether it was disabled.  Nothing if none failed.
+ */
+void identify_report_failures(const struct identify_set *set);
 
 #endif

@@ -2,9 +2,12 @@
  * ingest.c - incoming directory -> archive, journaled (see ingest.h).
  *
  * Owns the order of file system effects and commits that makes ingest
- * crash-safe, the decisions (archive, duplicate, reject and why) and the
- * error directory's naming.  Identification is identify.c's, checksums
- * sha.c's, archive paths archive.c's, SQL store-ingest.c's.
+ * crash-safe, the decisions (archive, duplicate, reject and why, or leave
+ * for later), what counts as a complete file, the isolation of a file
+ * the database refuses, and the error directory's naming.
+ * Identification is identify.c's, checksums sha.c's, archive paths
+ * archive.c's, SQL store-ingest.c's, the printable form of names
+ * escape.c's.
  */
 #include "ingest.h"
 
@@ -12,16 +15,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
 #include "catalog.h"
 #include "db.h"
+#include "escape.h"
 #include "fault.h"
 #include "fsutil.h"
 #include "identify.h"
@@ -38,16 +44,26 @@ enum item_action {
 	ITEM_DUPLICATE, /* identical content already archived: drop ours */
 	ITEM_LEFTOVER,  /* a committed run's incoming link: drop it */
 	ITEM_REJECT,
-	ITEM_SKIP,      /* vanished or unreadable in a way to retry later */
+	ITEM_SKIP,      /* vanished, incomplete, or not placed: left */
+};
+
+/* What prepare_item decided; every attempt at the batch starts from it. */
+struct verdict {
+	enum item_action action;
+	const char *kind;
+	char *reason;
+	char *target;
 };
 
 struct item {
-	char *name;
+	char *name;            /* the name's bytes */
+	char *shown;           /* its escaped form: logs, failure rows */
 	char *src;
 	enum item_action action;
-	bool copy;             /* symlink: copy the content, not the link */
+	bool copy;             /* copy the content (a symlink, or no lease) */
+	bool ascii;            /* shown with ESCAPE_ASCII */
 	unsigned char dtype;   /* from readdir: DT_UNKNOWN if not known */
-	struct stat st;
+	struct stat st;        /* the content as it was read */
 	char sha1[SHA1_HEX_LEN];
 	char sha256[SHA256_HEX_LEN];
 	int64_t size;
@@ -56,6 +72,23 @@ struct item {
 	const char *kind;      /* reject kind */
 	struct strbuf reason;  /* reject reason */
 	int64_t journal_id;
+	bool placed;           /* this attempt gave it its target name */
+	struct verdict prep;
+	char *db_error;        /* the server refused this file alone: why */
+};
+
+/* Entries of incoming that were not taken, for one line each per run. */
+enum tally_kind {
+	TALLY_WRITING, /* still being written: left for the next run */
+	TALLY_HIDDEN,  /* .NAME, NAME.part, NAME.tmp: deliveries in progress */
+	TALLY_DIR,     /* directories */
+	TALLY_N
+};
+#define TALLY_EXAMPLES 3
+
+struct tally {
+	long n;
+	struct strvec examples; /* the first few names (sorted), escaped */
 };
 
 struct ingest_state {
@@ -64,33 +97,194 @@ struct ingest_state {
 	const struct ingest_options *opt;
 	struct ingest_counts *counts;
 	struct catalog cat;       /* products, where their files go, matchers */
-	struct strvec stuck;      /* names that failed to move: not retried */
+	struct strvec done;       /* sorted: names not to look at again */
+	struct tally tally[TALLY_N];
+	int pass;                 /* 0 for the first pass over incoming */
 	long total;               /* files found, for the progress line */
 	int64_t t0_ns;            /* start (timeutil_mono_ns), for the rate */
+	struct strbuf data_error; /* the server's refusal of the last attempt */
 };
+
+static void
+verdict_release(struct verdict *v)
+{
+	free(v->reason);
+	free(v->target);
+	memset(v, 0, sizeof(*v));
+}
 
 static void
 item_release(struct item *it)
 {
 	free(it->name);
+	free(it->shown);
 	free(it->src);
 	free(it->target);
+	free(it->db_error);
 	identify_result_release(&it->id);
 	strbuf_release(&it->reason);
+	verdict_release(&it->prep);
 }
 
+/*
+ * Make it a reject.  The reason is text for people and for a text
+ * column: whatever went into it (an inspector's output, say), control
+ * characters and bytes that are not UTF-8 come out \xNN (escape.h).
+ */
 CASCADE_PRINTF(3, 4)
 static void
 reject(struct item *it, const char *kind, const char *fmt, ...)
 {
+	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
 
 	it->action = ITEM_REJECT;
 	it->kind = kind;
-	strbuf_reset(&it->reason);
 	va_start(ap, fmt);
-	strbuf_vaddf(&it->reason, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
+	strbuf_reset(&it->reason);
+	escape_name(&it->reason, sb.buf, sb.len, ESCAPE_KEEP_BACKSLASH);
+	strbuf_release(&sb);
+}
+
+/* a path as journal rows, failure rows and log lines hold it */
+static char *
+shown_path(const char *path, bool ascii)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	escape_name(&sb, path, strlen(path), ascii ? ESCAPE_ASCII : 0);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* the path a journal or failure row names (rows before escaping: as is) */
+static char *
+stored_path(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (escape_unname(&sb, text))
+		strbuf_addstr(&sb, text);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* -- the names of this run -------------------------------------------- */
+
+static bool
+done_find(const struct ingest_state *s, const char *name, size_t *at)
+{
+	size_t lo = 0, hi = s->done.nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->done.v[mid], name);
+
+		if (c == 0) {
+			*at = mid;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return false;
+}
+
+/* name is not to be looked at again in this run; false if it was known */
+static bool
+done_add(struct ingest_state *s, const char *name)
+{
+	size_t at;
+
+	if (done_find(s, name, &at))
+		return false;
+	strvec_push(&s->done, name);
+	{
+		const char *added = s->done.v[s->done.nr - 1];
+
+		memmove(&s->done.v[at + 1], &s->done.v[at],
+			(s->done.nr - 1 - at) * sizeof(*s->done.v));
+		s->done.v[at] = added;
+	}
+	return true;
+}
+
+static bool
+done_has(const struct ingest_state *s, const char *name)
+{
+	size_t at;
+
+	return done_find(s, name, &at);
+}
+
+/* count name under k, keeping the first few names in order as examples */
+static void
+tally(struct ingest_state *s, enum tally_kind k, const char *name)
+{
+	struct tally *t = &s->tally[k];
+	char *shown = escape_str(name);
+	size_t at = t->examples.nr;
+
+	t->n++;
+	while (at > 0 && strcmp(t->examples.v[at - 1], shown) > 0)
+		at--;
+	if (at >= TALLY_EXAMPLES) {
+		free(shown);
+		return;
+	}
+	strvec_push_nodup(&t->examples, shown);
+	memmove(&t->examples.v[at + 1], &t->examples.v[at],
+		(t->examples.nr - 1 - at) * sizeof(*t->examples.v));
+	t->examples.v[at] = shown;
+	if (t->examples.nr > TALLY_EXAMPLES)
+		strvec_pop(&t->examples);
+}
+
+/* one line per kind of entry left in incoming */
+static void
+report_tallies(struct ingest_state *s)
+{
+	static const char *const what[TALLY_N] = {
+		[TALLY_WRITING] = "still being written, left for the next run",
+		[TALLY_HIDDEN] = "named as deliveries in progress (.NAME, "
+				 "NAME.part, NAME.tmp), not taken",
+		[TALLY_DIR] = "directories, ignored: incoming should hold files "
+			      "only",
+	};
+
+	for (int k = 0; k < TALLY_N; k++) {
+		struct tally *t = &s->tally[k];
+		struct strbuf names = STRBUF_INIT;
+
+		if (!t->n)
+			continue;
+		for (size_t i = 0; i < t->examples.nr; i++)
+			strbuf_addf(&names, "%s\"%s\"", i ? ", " : "",
+				    t->examples.v[i]);
+		if (t->n > (long)t->examples.nr)
+			strbuf_addstr(&names, ", ...");
+		if (k == TALLY_DIR)
+			log_warning("incoming: %ld %s: %s", t->n, what[k],
+				    names.buf);
+		else
+			log_info("incoming: %ld %s: %s", t->n, what[k],
+				 names.buf);
+		strbuf_release(&names);
+	}
+}
+
+/* the item is incomplete: leave it, and do not look at it again */
+static void
+still_writing(struct ingest_state *s, struct item *it)
+{
+	it->action = ITEM_SKIP;
+	if (done_add(s, it->name)) {
+		tally(s, TALLY_WRITING, it->name);
+		s->counts->writing++;
+	}
 }
 
 /* -- recovery ----------------------------------------------------------- */
@@ -117,42 +311,41 @@ ingest_recover(struct db *db, struct ingest_counts *counts)
 	ids = xcalloc(n, sizeof(*ids));
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf tmp = STRBUF_INIT;
-		bool src_exists = access(e[i].source, F_OK) == 0 ||
-				  errno != ENOENT;
+		char *src = stored_path(e[i].source);
+		char *tgt = stored_path(e[i].target);
+		bool src_exists = access(src, F_OK) == 0 || errno != ENOENT;
 		struct stat st;
-		bool tgt_exists = lstat(e[i].target, &st) == 0;
+		bool tgt_exists = lstat(tgt, &st) == 0;
 
 		ids[i] = e[i].id;
-		fsutil_tmpname(e[i].target, &tmp);
+		fsutil_tmpname(tgt, &tmp);
 		unlink(tmp.buf);
 		strbuf_release(&tmp);
 		if (src_exists && tgt_exists &&
-		    (archive_same_file(e[i].source, e[i].target) ||
-		     has_sha1(e[i].target, e[i].sha1))) {
+		    (archive_same_file(src, tgt) || has_sha1(tgt, e[i].sha1))) {
 			/* the move was made, not recorded: undo it */
-			if (unlink(e[i].target) != 0) {
+			if (unlink(tgt) != 0)
 				rc = error("could not remove \"%s\" while "
 					   "recovering an interrupted ingest: %s",
 					   e[i].target, strerror(errno));
-				goto out;
-			}
 		} else if (!src_exists && tgt_exists &&
-			   has_sha1(e[i].target, e[i].sha1)) {
+			   has_sha1(tgt, e[i].sha1)) {
 			/* the incoming name is gone: put the file back */
-			if (link(e[i].target, e[i].source) != 0 ||
-			    unlink(e[i].target) != 0) {
+			if (link(tgt, src) != 0 || unlink(tgt) != 0)
 				rc = error("could not move \"%s\" back to \"%s\" "
 					   "while recovering an interrupted "
 					   "ingest: %s",
 					   e[i].target, e[i].source,
 					   strerror(errno));
-				goto out;
-			}
 		} else if (!src_exists) {
 			log_warning("interrupted ingest of \"%s\": the file is "
 				    "in neither incoming nor \"%s\"",
 				    e[i].source, e[i].target);
 		}
+		free(src);
+		free(tgt);
+		if (rc)
+			goto out;
 		counts->recovered++;
 	}
 	if ((rc = db_begin(db)) || (rc = store_journal_delete(db, ids, n)) ||
@@ -173,33 +366,101 @@ out:
 static int
 state_init(struct ingest_state *s)
 {
-	return catalog_load(s->db, s->m, &s->cat) ? -1 : 0;
+	return catalog_load(s->db, s->m, &s->cat);
 }
 
 static void
 state_release(struct ingest_state *s)
 {
 	catalog_release(&s->cat);
-	strvec_clear(&s->stuck);
+	strvec_clear(&s->done);
+	for (int k = 0; k < TALLY_N; k++)
+		strvec_clear(&s->tally[k].examples);
+	strbuf_release(&s->data_error);
 }
 
-/* read, checksum and identify one file; decide its target */
+/*
+ * Where no lease can be had: the file changed less than run.settle ago
+ * (or its clock is that far ahead of ours), so a writer may be at it.
+ */
+static bool
+recently_changed(const struct ingest_state *s, const struct stat *st)
+{
+	struct timespec now;
+	int64_t age_ms;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	age_ms = ((int64_t)now.tv_sec - st->st_mtim.tv_sec) * 1000 +
+		 (now.tv_nsec - st->st_mtim.tv_nsec) / 1000000;
+	return age_ms < (int64_t)s->m->settle_s * 1000 &&
+	       age_ms > -(int64_t)s->m->settle_s * 1000;
+}
+
+/* fsutil_lease_take, or "not available" when a test says so */
+static int
+take_lease(int fd)
+{
+	if (fault_fail("ingest-no-lease")) {
+		errno = EINVAL;
+		return -1;
+	}
+	return fsutil_lease_take(fd);
+}
+
+static const char *
+file_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a regular file";
+}
+
+static const char *
+invalid_kind(const char *field)
+{
+	if (!strcmp(field, "version"))
+		return "bad-version";
+	if (!strcmp(field, "date"))
+		return "bad-date";
+	return "bad-keywords";
+}
+
+/*
+ * Read, checksum and identify one file; decide its target, or that it is
+ * not complete yet (see ingest.h: a read lease, else run.settle).  Only
+ * regular files are opened, so FIFOs, sockets and devices never block.
+ */
 static void
 prepare_item(struct ingest_state *s, struct item *it)
 {
-	struct stat lst;
-	int fd;
+	struct stat lst, st, after;
+	int fd, lease;
 
-	if (it->dtype == DT_REG) {
-		it->copy = false;
-	} else if (it->dtype == DT_LNK) {
-		it->copy = true;
-	} else {
-		if (lstat(it->src, &lst) != 0) {
-			it->action = ITEM_SKIP; /* vanished since the scan */
-			return;
-		}
-		it->copy = S_ISLNK(lst.st_mode);
+	if (lstat(it->src, &lst) != 0) {
+		it->action = ITEM_SKIP; /* vanished since the scan */
+		return;
+	}
+	it->copy = S_ISLNK(lst.st_mode);
+	if (it->copy && stat(it->src, &st) != 0) {
+		reject(it, "unreadable", "could not open \"%s\": %s", it->shown,
+		       strerror(errno));
+		return;
+	}
+	if (!it->copy)
+		st = lst;
+	if (!S_ISREG(st.st_mode)) {
+		reject(it, "not-a-file", "\"%s\" is %s%s", it->shown,
+		       file_type(st.st_mode),
+		       it->copy ? " (through a symbolic link)" : "");
+		return;
 	}
 	fd = open(it->src, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 && errno == ENOENT && !it->copy) {
@@ -207,32 +468,70 @@ prepare_item(struct ingest_state *s, struct item *it)
 		return;
 	}
 	if (fd < 0) {
-		reject(it, "unreadable", "could not open \"%s\": %s", it->src,
-		       strerror(errno));
+		int e = errno;
+
+		if (recently_changed(s, &st)) {
+			still_writing(s, it);
+			return;
+		}
+		reject(it, "unreadable", "could not open \"%s\": %s", it->shown,
+		       strerror(e));
 		return;
 	}
 	if (fstat(fd, &it->st) != 0 || !S_ISREG(it->st.st_mode)) {
 		close(fd);
 		reject(it, "not-a-file", "\"%s\" is not a regular file",
-		       it->name);
+		       it->shown);
 		return;
 	}
+	lease = take_lease(fd);
+	if (lease == 1 || (lease < 0 && recently_changed(s, &it->st))) {
+		close(fd);
+		still_writing(s, it);
+		return;
+	}
+	/* without a lease, a writer could still hold it: copy, never link */
+	if (lease < 0)
+		it->copy = true;
 	if (it->st.st_size == 0) {
+		if (lease == 0)
+			fsutil_lease_release(fd);
 		close(fd);
 		reject(it, "empty", "\"%s\" is empty (0 bytes): an incomplete "
 				    "delivery?",
-		       it->name);
+		       it->shown);
 		return;
 	}
 	if (sha_fd(fd, it->sha1, it->sha256, &it->size) != 0) {
 		int e = errno;
 
+		if (lease == 0)
+			fsutil_lease_release(fd);
 		close(fd);
-		reject(it, "unreadable", "could not read \"%s\": %s", it->src,
+		reject(it, "unreadable", "could not read \"%s\": %s", it->shown,
 		       strerror(e));
 		return;
 	}
+	/* a writer that came while we read: what we read is not the file */
+	if ((lease == 0 && !fsutil_lease_intact(fd)) || fstat(fd, &after) ||
+	    !fsutil_same_content_state(&it->st, &after) ||
+	    it->size != (int64_t)it->st.st_size) {
+		if (lease == 0)
+			fsutil_lease_release(fd);
+		close(fd);
+		still_writing(s, it);
+		return;
+	}
+	if (lease == 0)
+		fsutil_lease_release(fd);
 	close(fd);
+	if (!escape_valid_utf8(it->name, strlen(it->name))) {
+		reject(it, "bad-name",
+		       "the name \"%s\" is not valid UTF-8: it cannot be "
+		       "recorded as it is (non-UTF-8 bytes are shown \\xNN)",
+		       it->shown);
+		return;
+	}
 	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
 		reject(it, "internal", "identification failed");
 		return;
@@ -248,6 +547,10 @@ prepare_item(struct ingest_state *s, struct item *it)
 		return;
 	case IDENTIFY_ERROR:
 		reject(it, "inspector", "%s", it->id.reason.buf);
+		return;
+	case IDENTIFY_INVALID:
+		reject(it, invalid_kind(it->id.bad_field), "%s",
+		       it->id.reason.buf);
 		return;
 	}
 	{
@@ -270,18 +573,54 @@ prepare_item(struct ingest_state *s, struct item *it)
 	}
 }
 
-/* pick a free name in the error directory for a reject */
+/* keep what prepare_item decided, for restore() */
+static void
+snapshot(struct item *it)
+{
+	verdict_release(&it->prep);
+	it->prep.action = it->action;
+	it->prep.kind = it->kind;
+	it->prep.reason = xstrdup(it->reason.buf);
+	it->prep.target = it->target ? xstrdup(it->target) : NULL;
+}
+
+/* back to what prepare_item decided, before an attempt at the batch */
+static void
+restore(struct item *it)
+{
+	it->action = it->prep.action;
+	it->kind = it->prep.kind;
+	strbuf_reset(&it->reason);
+	strbuf_addstr(&it->reason, it->prep.reason ? it->prep.reason : "");
+	free(it->target);
+	it->target = it->prep.target ? xstrdup(it->prep.target) : NULL;
+	it->journal_id = 0;
+	it->placed = false;
+}
+
+/*
+ * pick a free name in the error directory for a reject: NAME, or the
+ * first free NAME.N; a name too long for a suffix is shortened first
+ */
 static void
 error_target(struct ingest_state *s, struct item *it)
 {
 	struct strbuf sb = STRBUF_INIT;
+	size_t len = strlen(it->name);
 	struct stat st;
 
 	free(it->target);
 	strbuf_addf(&sb, "%s/%s", s->m->errordir, it->name);
 	for (int k = 1; lstat(sb.buf, &st) == 0; k++) {
+		char suffix[16];
+		size_t keep = len;
+
+		snprintf(suffix, sizeof(suffix), ".%d", k);
+		if (keep + strlen(suffix) > NAME_MAX)
+			keep = NAME_MAX - strlen(suffix);
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s/%s.%d", s->m->errordir, it->name, k);
+		strbuf_addf(&sb, "%s/%.*s%s", s->m->errordir, (int)keep,
+			    it->name, suffix);
 	}
 	it->target = strbuf_detach(&sb, NULL);
 }
@@ -309,19 +648,23 @@ reject_leftovers(struct ingest_state *s, struct item *items, size_t n)
 		if (items[i].action == ITEM_SKIP ||
 		    lstat(items[i].src, &st) != 0 || st.st_nlink < 2)
 			continue;
-		names[k] = items[i].name;
+		names[k] = items[i].shown;
 		idx[k++] = i;
 	}
-	rc = store_rejects_by_name(s->db, names, k, paths);
+	rc = store_rejects_by_name(s->db, names, k, paths, DB_QUIET_DATA);
 	for (size_t j = 0; j < k; j++) {
 		struct item *it = &items[idx[j]];
 
 		for (size_t m = 0; !rc && m < paths[j].nr; m++) {
-			if (!archive_same_file(it->src, paths[j].v[m]))
+			char *path = stored_path(paths[j].v[m]);
+			bool same = archive_same_file(it->src, path);
+
+			free(path);
+			if (!same)
 				continue;
 			log_info("\"%s\" is a left-over of an interrupted "
 				 "ingest that rejected it to \"%s\": removed",
-				 it->src, paths[j].v[m]);
+				 it->shown, paths[j].v[m]);
 			it->action = ITEM_LEFTOVER;
 			break;
 		}
@@ -331,6 +674,17 @@ reject_leftovers(struct ingest_state *s, struct item *items, size_t n)
 	free(idx);
 	free(paths);
 	return rc;
+}
+
+/* keep the server's message of a data error, for the file's failure row */
+static void
+note_data_error(struct ingest_state *s, int rc)
+{
+	const struct db_error *e = db_last_error(s->db);
+
+	if (!db_is_data_error(rc) || s->data_error.len)
+		return;
+	strbuf_addstr(&s->data_error, e->message ? e->message : "");
 }
 
 /* compare the batch with the database and the archive on disk */
@@ -345,10 +699,18 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 	size_t nnf = 0;
 	int rc;
 
+	/*
+	 * a name that is not UTF-8 is never archived: nothing to look up;
+	 * nor is one the server could not take (ascii: see reject_refused)
+	 */
 	for (size_t i = 0; i < n; i++)
-		names[i] = items[i].name;
+		names[i] = !items[i].ascii &&
+					   escape_valid_utf8(items[i].name,
+							     strlen(items[i].name))
+				   ? items[i].name
+				   : NULL;
 	if ((rc = reject_leftovers(s, items, n)) ||
-	    (rc = store_files_by_name(s->db, names, n, sha1)))
+	    (rc = store_files_by_name(s->db, names, n, sha1, DB_QUIET_DATA)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -365,7 +727,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 			reject(it, "name-taken",
 			       "a different file named \"%s\" is already "
 			       "archived (sha1 %s, this one %s)",
-			       it->name, sha1[i], it->sha1);
+			       it->shown, sha1[i], it->sha1);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -375,23 +737,27 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 		if (it->action != ITEM_ARCHIVE)
 			continue;
 		if (lstat(it->target, &st) == 0) {
+			char *shown = shown_path(it->target, false);
+
 			/* a file with no row: an orphan in the archive */
 			if (has_sha1(it->target, it->sha1)) {
-				if (s->opt->dry_run)
-					continue;
-				log_warning("\"%s\" was already in the archive "
-					    "without a database row: adopting "
-					    "it",
-					    it->target);
-				unlink(it->target);
+				if (!s->opt->dry_run) {
+					log_warning("\"%s\" was already in the "
+						    "archive without a database "
+						    "row: adopting it",
+						    shown);
+					unlink(it->target);
+				}
 			} else {
 				reject(it, "name-taken",
 				       "a different file \"%s\" is already in "
 				       "the archive directory (not in the "
 				       "database)",
-				       it->target);
-				continue;
+				       shown);
 			}
+			free(shown);
+			if (it->action != ITEM_ARCHIVE)
+				continue;
 		}
 		nf[nnf].product_id = s->cat.products[it->id.product].id;
 		nf[nnf].date = it->id.date;
@@ -400,18 +766,23 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 		nf[nnf].rv = it->id.version.revision;
 		nf_item[nnf++] = i;
 	}
-	if ((rc = store_files_tuple_taken(s->db, nf, nnf, other)))
+	if ((rc = store_files_tuple_taken(s->db, nf, nnf, other,
+					  DB_QUIET_DATA)))
 		goto out;
 	for (size_t k = 0; k < nnf; k++) {
 		struct item *it = &items[nf_item[k]];
 
-		if (other[k])
+		if (other[k]) {
+			char *o = escape_str(other[k]);
+
 			reject(it, "version-taken",
 			       "file \"%s\" already has product \"%s\", date "
 			       "and version %d.%d.%d",
-			       other[k], s->cat.products[it->id.product].name,
+			       o, s->cat.products[it->id.product].name,
 			       it->id.version.interface, it->id.version.quality,
 			       it->id.version.revision);
+			free(o);
+		}
 		/* two names of this batch with one product, date, version */
 		for (size_t j = 0; !other[k] && j < k; j++) {
 			struct item *jt = &items[nf_item[j]];
@@ -423,7 +794,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 				reject(it, "version-taken",
 				       "file \"%s\" has the same product, date "
 				       "and version",
-				       jt->name);
+				       jt->shown);
 				break;
 			}
 		}
@@ -432,6 +803,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 		if (items[i].action == ITEM_REJECT)
 			error_target(s, &items[i]);
 out:
+	note_data_error(s, rc);
 	for (size_t i = 0; i < n; i++) {
 		free(sha1[i]);
 		free(other[i]);
@@ -446,6 +818,12 @@ out:
 
 /* -- executing a batch -------------------------------------------------- */
 
+static bool
+moves(const struct item *it)
+{
+	return it->action == ITEM_ARCHIVE || it->action == ITEM_REJECT;
+}
+
 static int
 journal(struct ingest_state *s, struct item *items, size_t n)
 {
@@ -455,14 +833,14 @@ journal(struct ingest_state *s, struct item *items, size_t n)
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		if (items[i].action != ITEM_ARCHIVE &&
-		    items[i].action != ITEM_REJECT)
+		if (!moves(&items[i]))
 			continue;
-		e[k].source = items[i].src;
-		e[k].target = items[i].target;
-		e[k].sha1 = items[i].action == ITEM_REJECT && !items[i].sha1[0]
-				    ? (char *)"-"
-				    : items[i].sha1;
+		e[k].source = shown_path(items[i].src, items[i].ascii);
+		e[k].target = shown_path(items[i].target, items[i].ascii);
+		e[k].sha1 = xstrdup(items[i].action == ITEM_REJECT &&
+					    !items[i].sha1[0]
+				    ? "-"
+				    : items[i].sha1);
 		k++;
 	}
 	/*
@@ -474,15 +852,16 @@ journal(struct ingest_state *s, struct item *items, size_t n)
 	if (!rc)
 		rc = db_exec(s->db, "SET LOCAL synchronous_commit = off");
 	if (!rc)
-		rc = store_journal_add(s->db, s->opt->run_id, e, k, ids);
+		rc = store_journal_add(s->db, s->opt->run_id, e, k, ids,
+				       DB_QUIET_DATA);
+	note_data_error(s, rc);
 	if (!rc)
 		rc = db_commit(s->db);
 	db_rollback(s->db);
 	for (size_t i = 0, j = 0; !rc && i < n; i++)
-		if (items[i].action == ITEM_ARCHIVE ||
-		    items[i].action == ITEM_REJECT)
+		if (moves(&items[i]))
 			items[i].journal_id = ids[j++];
-	free(e);
+	store_journal_free(e, k);
 	free(ids);
 	return rc;
 }
@@ -497,6 +876,56 @@ dir_seen(struct strvec *dirs, const char *dir)
 	return false;
 }
 
+/*
+ * Place a file to archive: open it again, check it is what was read
+ * (same inode, size and times) and, with a lease, that nobody writes it;
+ * link it (or copy it, when a writer could still hold it), and check
+ * again.  Returns 0 placed, 1 not placed because it changed or is being
+ * written (it stays in incoming), -1/errno when placing failed.
+ */
+static int
+place_archive(struct item *it)
+{
+	struct stat now, after;
+	int fd, lease = -1, rc;
+
+	fd = open(it->src, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &now) != 0 || !fsutil_same_content_state(&it->st, &now)) {
+		close(fd);
+		return 1;
+	}
+	if (!it->copy) {
+		lease = take_lease(fd);
+		if (lease == 1) {
+			close(fd);
+			return 1;
+		}
+		if (lease < 0)
+			it->copy = true;
+	}
+	rc = fsutil_place_fd(fd, it->src, it->target, it->copy);
+	if (rc == 0 && ((lease == 0 && !fsutil_lease_intact(fd)) ||
+			(it->copy && (fstat(fd, &after) != 0 ||
+				      !fsutil_same_content_state(&now, &after))))) {
+		/* a writer came while we linked or copied */
+		unlink(it->target);
+		rc = 1;
+	}
+	if (lease == 0)
+		fsutil_lease_release(fd);
+	if (rc < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	return rc;
+}
+
 /* link every file to its target; a failure turns the item into a skip */
 static int
 place(struct ingest_state *s, struct item *items, size_t n)
@@ -507,30 +936,48 @@ place(struct ingest_state *s, struct item *items, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		struct strbuf dir = STRBUF_INIT;
+		int placed;
 
-		if (it->action != ITEM_ARCHIVE && it->action != ITEM_REJECT)
+		if (!moves(it))
 			continue;
 		fsutil_dirname(it->target, &dir);
 		if (!dir_seen(&dirs, dir.buf) && fsutil_mkdir_p(dir.buf)) {
+			char *shown = shown_path(dir.buf, false);
+
 			rc = error("could not create directory \"%s\": %s",
-				   dir.buf, strerror(errno));
+				   shown, strerror(errno));
+			free(shown);
 			strbuf_release(&dir);
 			break;
 		}
 		strbuf_release(&dir);
 		/* a reject is moved as it is (a symlink stays a symlink) */
-		if (fsutil_place(it->src, it->target,
-				 it->action == ITEM_ARCHIVE && it->copy) != 0) {
-			/* disk full, permissions: leave it in incoming */
-			log_error("could not place \"%s\" at \"%s\": %s",
-				  it->src, it->target, strerror(errno));
-			log_detail("It stays in incoming and is not retried "
-				   "in this run.");
-			s->counts->stuck++;
-			it->action = ITEM_SKIP;
-			strvec_push(&s->stuck, it->name);
+		if (it->action == ITEM_ARCHIVE)
+			placed = place_archive(it);
+		else
+			placed = fsutil_place(it->src, it->target, false);
+		if (placed == 1) {
+			still_writing(s, it);
 			continue;
 		}
+		if (placed != 0) {
+			/* disk full, permissions: leave it in incoming */
+			int e = errno;
+			char *from = shown_path(it->src, false);
+			char *to = shown_path(it->target, false);
+
+			log_error("could not place \"%s\" at \"%s\": %s", from,
+				  to, strerror(e));
+			log_detail("It stays in incoming and is not retried "
+				   "in this run.");
+			free(from);
+			free(to);
+			s->counts->stuck++;
+			it->action = ITEM_SKIP;
+			done_add(s, it->name);
+			continue;
+		}
+		it->placed = true;
 		fault_point("ingest-placed");
 	}
 	/*
@@ -538,10 +985,52 @@ place(struct ingest_state *s, struct item *items, size_t n)
 	 * commit.  Archive directories of one mission share a file system,
 	 * so this is one syncfs per batch, not an fsync per directory.
 	 */
-	if (!rc && fsutil_sync_dirs(&dirs))
+	if (!rc && dirs.nr && fsutil_sync_dirs(&dirs))
 		rc = error("could not sync the archive directories (\"%s\"): %s",
 			   dirs.v[0], strerror(errno));
 	strvec_clear(&dirs);
+	return rc;
+}
+
+/*
+ * A batch the server refused after its files were placed: take the new
+ * names away again and forget the intents, so the next attempt starts
+ * from incoming as this one did.  (Killed in here, the journal rows are
+ * still there and the next run's recovery does the same.)
+ */
+static int
+unplace(struct ingest_state *s, struct item *items, size_t n)
+{
+	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
+	size_t nids = 0;
+	struct stat st;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+
+		if (it->journal_id)
+			ids[nids++] = it->journal_id;
+		if (!it->placed)
+			continue;
+		unlink(it->target);
+		/*
+		 * The link and its removal changed the file's ctime: the
+		 * next attempt must not take that for a writer.  (A write
+		 * meanwhile changes its size or mtime, still compared.)
+		 */
+		if (it->action == ITEM_ARCHIVE && !it->copy &&
+		    stat(it->src, &st) == 0 && st.st_ino == it->st.st_ino &&
+		    st.st_dev == it->st.st_dev)
+			it->st.st_ctim = st.st_ctim;
+	}
+	rc = db_begin(s->db);
+	if (!rc)
+		rc = store_journal_delete(s->db, ids, nids);
+	if (!rc)
+		rc = db_commit(s->db);
+	db_rollback(s->db);
+	free(ids);
 	return rc;
 }
 
@@ -550,6 +1039,7 @@ record(struct ingest_state *s, struct item *items, size_t n)
 {
 	struct store_new_file *nf = xcalloc(n + 1, sizeof(*nf));
 	struct store_reject *rj = xcalloc(n + 1, sizeof(*rj));
+	struct strvec paths = STRVEC_INIT; /* texts the rows point at */
 	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
 	size_t nnf = 0, nrj = 0, nids = 0;
 	int rc;
@@ -579,10 +1069,20 @@ record(struct ingest_state *s, struct item *items, size_t n)
 			f->size = it->size;
 			f->keywords = it->id.keywords.buf;
 		} else if (it->action == ITEM_REJECT) {
-			rj[nrj].filename = it->name;
+			strvec_push_nodup(&paths,
+					  shown_path(it->target, it->ascii));
+			rj[nrj].error_path = paths.v[paths.nr - 1];
+			rj[nrj].filename = it->shown;
 			rj[nrj].kind = it->kind;
 			rj[nrj].reason = it->reason.buf;
-			rj[nrj].error_path = it->target;
+			if (it->ascii) {
+				struct strbuf r = STRBUF_INIT;
+
+				escape_name(&r, it->reason.buf, it->reason.len,
+					    ESCAPE_ASCII | ESCAPE_KEEP_BACKSLASH);
+				strvec_push_nodup(&paths, strbuf_detach(&r, NULL));
+				rj[nrj].reason = paths.v[paths.nr - 1];
+			}
 			nrj++;
 		}
 	}
@@ -590,16 +1090,20 @@ record(struct ingest_state *s, struct item *items, size_t n)
 	if (!rc)
 		rc = db_exec(s->db, "SET LOCAL synchronous_commit = on");
 	if (!rc)
-		rc = store_files_insert(s->db, s->opt->run_id, nf, nnf);
+		rc = store_files_insert(s->db, s->opt->run_id, nf, nnf,
+					DB_QUIET_DATA);
 	if (!rc)
-		rc = store_rejects_insert(s->db, s->opt->run_id, rj, nrj);
+		rc = store_rejects_insert(s->db, s->opt->run_id, rj, nrj,
+					  DB_QUIET_DATA);
 	if (!rc)
 		rc = store_journal_delete(s->db, ids, nids);
+	note_data_error(s, rc);
 	if (!rc) {
 		fault_point("ingest-before-commit");
 		rc = db_commit(s->db);
 	}
 	db_rollback(s->db);
+	strvec_clear(&paths);
 	free(nf);
 	free(rj);
 	free(ids);
@@ -616,13 +1120,14 @@ finish(struct ingest_state *s, struct item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
+		char *shown;
 
 		switch (it->action) {
 		case ITEM_ARCHIVE:
 			s->counts->ingested++;
 			log_info("ingested \"%s\" as product \"%s\" version "
 				 "%d.%d.%d",
-				 it->name, s->cat.products[it->id.product].name,
+				 it->shown, s->cat.products[it->id.product].name,
 				 it->id.version.interface,
 				 it->id.version.quality,
 				 it->id.version.revision);
@@ -631,35 +1136,44 @@ finish(struct ingest_state *s, struct item *items, size_t n)
 			s->counts->duplicates++;
 			log_info("\"%s\" is already archived with the same "
 				 "content: duplicate removed from incoming",
-				 it->name);
+				 it->shown);
 			break;
 		case ITEM_LEFTOVER:
 			s->counts->recovered++;
 			break;
 		case ITEM_REJECT:
 			s->counts->rejected++;
-			log_error("rejected \"%s\": %s", it->name,
+			shown = shown_path(it->target, it->ascii);
+			log_error("rejected \"%s\": %s", it->shown,
 				  it->reason.buf);
-			log_detail("It was moved to \"%s\".", it->target);
+			log_detail("It was moved to \"%s\".", shown);
+			free(shown);
 			break;
 		case ITEM_SKIP:
 			continue;
 		}
 		if (unlink(it->src) != 0 && errno != ENOENT)
 			return error("could not remove \"%s\" from incoming: %s",
-				     it->src, strerror(errno));
+				     it->shown, strerror(errno));
 		fault_point("ingest-unlinked");
 	}
 	return 0;
 }
 
+/*
+ * One attempt at n items from what prepare_item decided: decide, journal,
+ * place, record, finish.  Returns 0; a data error (db_is_data_error:
+ * the server refused something of the batch; nothing of the attempt is
+ * left, its message in s->data_error); or another negative status.
+ */
 static int
-do_batch(struct ingest_state *s, struct item *items, size_t n)
+attempt(struct ingest_state *s, struct item *items, size_t n)
 {
 	int rc;
 
+	strbuf_reset(&s->data_error);
 	for (size_t i = 0; i < n; i++)
-		prepare_item(s, &items[i]);
+		restore(&items[i]);
 	if ((rc = decide(s, items, n)))
 		return rc;
 	if (s->opt->dry_run) {
@@ -672,8 +1186,8 @@ do_batch(struct ingest_state *s, struct item *items, size_t n)
 				s->counts->duplicates++;
 			else if (it->action == ITEM_REJECT) {
 				s->counts->rejected++;
-				log_warning("would reject \"%s\": %s", it->name,
-					    it->reason.buf);
+				log_warning("would reject \"%s\": %s",
+					    it->shown, it->reason.buf);
 			}
 		}
 		return 0;
@@ -683,22 +1197,143 @@ do_batch(struct ingest_state *s, struct item *items, size_t n)
 	fault_point("ingest-journaled");
 	if ((rc = place(s, items, n)))
 		return rc;
-	if ((rc = record(s, items, n)))
+	if ((rc = record(s, items, n))) {
+		int urc;
+
+		if (db_is_data_error(rc) && (urc = unplace(s, items, n)))
+			return urc;
 		return rc;
+	}
 	fault_point("ingest-committed");
 	return finish(s, items, n);
 }
 
-/* -- scanning ----------------------------------------------------------- */
-
-static bool
-stuck(const struct ingest_state *s, const char *name)
+/*
+ * attempt(), and when the server refuses the data of the batch, the
+ * halves, down to single files: the others are recorded, each file
+ * refused alone gets db_error.  Returns 0 or an infrastructure failure.
+ */
+static int
+settle(struct ingest_state *s, struct item *items, size_t n)
 {
-	for (size_t i = 0; i < s->stuck.nr; i++)
-		if (!strcmp(s->stuck.v[i], name))
-			return true;
-	return false;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	rc = attempt(s, items, n);
+	if (!db_is_data_error(rc))
+		return rc;
+	if (n == 1) {
+		free(items[0].db_error);
+		items[0].db_error = strbuf_detach(&s->data_error, NULL);
+		items[0].action = ITEM_SKIP;
+		return 0;
+	}
+	log_debug("the database refused a batch of %zu files (%s): trying "
+		  "halves",
+		  n, s->data_error.buf);
+	if ((rc = settle(s, items, n / 2)))
+		return rc;
+	return settle(s, items + n / 2, n - n / 2);
 }
+
+static int
+cmp_refused_first(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	return (y->db_error != NULL) - (x->db_error != NULL);
+}
+
+/*
+ * The files the server refused alone (settle): each is rejected with the
+ * server's message.  Should even its failure row be refused (a name the
+ * server's encoding cannot hold), the row names it in ASCII; should that
+ * be refused too, the file stays in incoming for this run.  When every
+ * file of the batch was refused, none is rejected: they stay in incoming.
+ */
+static int
+reject_refused(struct ingest_state *s, struct item *items, size_t n)
+{
+	size_t k = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		k += items[i].db_error != NULL;
+	if (k == 0)
+		return 0;
+	if (k == n && n > 1) {
+		/*
+		 * Not the files' fault, most likely (a constraint, a trigger):
+		 * rejecting them all would empty incoming into the error
+		 * directory.  They wait; the run goes on with the others.
+		 */
+		log_error("the database refused every one of %zu files: %s", n,
+			  items[0].db_error);
+		log_hint("A change to the database rather than to the files? "
+			 "They stay in incoming for the next run.");
+		for (size_t i = 0; i < n; i++) {
+			done_add(s, items[i].name);
+			s->counts->stuck++;
+		}
+		return 0;
+	}
+	/* the items are done with but for release: any order will do */
+	qsort(items, n, sizeof(*items), cmp_refused_first);
+	for (size_t i = 0; i < k; i++) {
+		struct item *it = &items[i];
+		struct verdict *v = &it->prep;
+
+		free(v->reason);
+		v->reason = xasprintf("the database refused to record it: %s",
+				    it->db_error);
+		v->action = ITEM_REJECT;
+		v->kind = "database";
+		free(v->target);
+		v->target = NULL;
+		free(it->db_error);
+		it->db_error = NULL;
+	}
+	if ((rc = settle(s, items, k)))
+		return rc;
+	for (size_t i = 0; i < k; i++) {
+		struct item *it = &items[i];
+
+		if (!it->db_error)
+			continue;
+		free(it->db_error);
+		it->db_error = NULL;
+		it->ascii = true;
+		free(it->shown);
+		it->shown = shown_path(it->name, true);
+		if ((rc = settle(s, it, 1)))
+			return rc;
+		if (it->db_error) {
+			log_error("could not record the rejection of \"%s\": %s",
+				  it->shown, it->db_error);
+			log_detail("It stays in incoming.");
+			s->counts->stuck++;
+			done_add(s, it->name);
+		}
+	}
+	return 0;
+}
+
+static int
+do_batch(struct ingest_state *s, struct item *items, size_t n)
+{
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		prepare_item(s, &items[i]);
+		snapshot(&items[i]);
+	}
+	if ((rc = settle(s, items, n)))
+		return rc;
+	return reject_refused(s, items, n);
+}
+
+/* -- scanning ----------------------------------------------------------- */
 
 static int
 cmp_items(const void *a, const void *b)
@@ -708,11 +1343,29 @@ cmp_items(const void *a, const void *b)
 }
 
 static bool
+has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	return n > k && !strcmp(name + n - k, suffix);
+}
+
+/*
+ * A delivery in progress by the convention deliverers follow: written
+ * as .NAME, NAME.part or NAME.tmp, then renamed.  Never taken.
+ */
+static bool
+in_progress_name(const char *name)
+{
+	return name[0] == '.' || has_suffix(name, ".part") ||
+	       has_suffix(name, ".tmp");
+}
+
+static bool
 candidate(struct ingest_state *s, const char *name, const char *glob)
 {
-	/* dot-files are copies in progress (atomic renames) */
-	return name[0] != '.' && fnmatch(glob, name, FNM_PERIOD) == 0 &&
-	       !stuck(s, name);
+	return !in_progress_name(name) && fnmatch(glob, name, FNM_PERIOD) == 0 &&
+	       !done_has(s, name);
 }
 
 /* the progress line: files done of those found, rate and ETA */
@@ -755,19 +1408,48 @@ count_candidates(struct ingest_state *s, DIR *d)
 }
 
 /*
- * One pass over incoming in batches, without holding all names in
- * memory.  Returns the number of files handled, or -1.
+ * Whether a directory entry is to be read as a file; the first pass
+ * counts the others (delivery names, directories) for report_tallies.
  */
-static long
-scan_pass(struct ingest_state *s, DIR *d, int batch)
+static bool
+take_entry(struct ingest_state *s, const struct dirent *de, const char *path)
+{
+	const char *glob = s->opt->glob ? s->opt->glob : "*";
+	struct stat st;
+
+	if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		return false;
+	if (in_progress_name(de->d_name)) {
+		if (s->pass == 0 && fnmatch(glob, de->d_name, 0) == 0)
+			tally(s, TALLY_HIDDEN, de->d_name);
+		return false;
+	}
+	if (!candidate(s, de->d_name, glob))
+		return false;
+	if (de->d_type == DT_DIR ||
+	    (de->d_type == DT_UNKNOWN && lstat(path, &st) == 0 &&
+	     S_ISDIR(st.st_mode))) {
+		if (s->pass == 0)
+			tally(s, TALLY_DIR, de->d_name);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * One pass over incoming in batches, without holding all names in
+ * memory.  Returns 0 and the number of files handled in *handled, or a
+ * negative status (reported).
+ */
+static int
+scan_pass(struct ingest_state *s, DIR *d, int batch, long *handled)
 {
 	struct item *items = xcalloc((size_t)batch, sizeof(*items));
-	const char *glob = s->opt->glob ? s->opt->glob : "*";
 	size_t n = 0;
-	long handled = 0;
 	bool eof = false;
 	int rc = 0;
 
+	*handled = 0;
 	rewinddir(d);
 	while (!eof && !rc) {
 		struct dirent *de;
@@ -782,21 +1464,17 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 			}
 			eof = true;
 		} else {
-			struct stat st;
 			struct strbuf path = STRBUF_INIT;
 
-			if (!candidate(s, de->d_name, glob))
-				continue;
 			strbuf_addf(&path, "%s/%s", s->m->incoming_dir,
 				    de->d_name);
-			if (de->d_type == DT_DIR ||
-			    (de->d_type == DT_UNKNOWN &&
-			     (lstat(path.buf, &st) != 0 || S_ISDIR(st.st_mode)))) {
+			if (!take_entry(s, de, path.buf)) {
 				strbuf_release(&path);
 				continue;
 			}
 			items[n].dtype = de->d_type;
 			items[n].name = xstrdup(de->d_name);
+			items[n].shown = escape_str(de->d_name);
 			items[n].src = strbuf_detach(&path, NULL);
 			strbuf_init(&items[n].reason, 0);
 			strbuf_init(&items[n].id.keywords, 0);
@@ -808,7 +1486,7 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 			rc = do_batch(s, items, n);
 			for (size_t i = 0; i < n; i++) {
 				if (items[i].action != ITEM_SKIP)
-					handled++;
+					(*handled)++;
 				item_release(&items[i]);
 			}
 			memset(items, 0, (size_t)batch * sizeof(*items));
@@ -820,7 +1498,7 @@ scan_pass(struct ingest_state *s, DIR *d, int batch)
 	for (size_t i = 0; i < n; i++)
 		item_release(&items[i]);
 	free(items);
-	return rc ? -1 : handled;
+	return rc;
 }
 
 int
@@ -830,18 +1508,20 @@ ingest_run(struct db *db, const struct store_mission *m,
 	struct ingest_state s;
 	DIR *d = NULL;
 	int batch = opt->batch_size > 0 ? opt->batch_size : 500;
-	long handled;
-	int rc = -1;
+	long handled = 0;
+	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
 	s.m = m;
 	s.opt = opt;
 	s.counts = counts;
-	strvec_init(&s.stuck);
+	strvec_init(&s.done);
+	for (int k = 0; k < TALLY_N; k++)
+		strvec_init(&s.tally[k].examples);
+	strbuf_init(&s.data_error, 0);
 	if (!opt->dry_run && (rc = ingest_recover(db, counts)))
 		return rc;
-	rc = -1;
 	d = opendir(m->incoming_dir);
 	if (!d) {
 		if (errno == ENOENT) {
@@ -853,7 +1533,7 @@ ingest_run(struct db *db, const struct store_mission *m,
 		return error("could not open incoming directory \"%s\": %s",
 			     m->incoming_dir, strerror(errno));
 	}
-	if (state_init(&s))
+	if ((rc = state_init(&s)))
 		goto out;
 	/*
 	 * Repeat passes until one handles nothing: removing names while
@@ -863,12 +1543,12 @@ ingest_run(struct db *db, const struct store_mission *m,
 	do {
 		if (log_progress_enabled())
 			count_candidates(&s, d);
-		handled = scan_pass(&s, d, batch);
-	} while (handled > 0 && !opt->dry_run);
+		rc = scan_pass(&s, d, batch, &handled);
+		s.pass++;
+	} while (!rc && handled > 0 && !opt->dry_run);
 	log_progress_end();
-	if (handled < 0)
-		goto out;
-	rc = 0;
+	if (!rc)
+		report_tallies(&s);
 out:
 	if (d)
 		closedir(d);

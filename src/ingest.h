@@ -1,10 +1,14 @@
 /*
  * ingest.h - take incoming files into the archive, exactly once.
  *
- * For each batch of files in the mission's incoming directory (dot-files,
- * directories and names not matching the glob are left alone): identify,
- * checksum (SHA-1 as dbprocessing's shasum, SHA-256 beside it), decide
- * (archive, duplicate or reject), then
+ * For each batch of files in the mission's incoming directory (delivery
+ * names .NAME, NAME.part and NAME.tmp, directories and names not matching
+ * the glob are left alone and reported once per run): check that the file
+ * is complete (a read lease: nobody has it open for writing; where leases
+ * are not available, unchanged for run.settle, and then copied rather
+ * than linked), identify, checksum (SHA-1 as dbprocessing's shasum,
+ * SHA-256 beside it), decide (archive, duplicate, reject, or leave it for
+ * a later run), then
  *
  *   1. journal: one transaction records every intended move
  *      (ingest_journal: source, target, sha1);
@@ -22,6 +26,11 @@
  * to the archived file, which the next scan recognises and removes.  So
  * every file ends archived with one row and one queue entry, or still in
  * incoming, or in the error directory with a recorded reason.
+ *
+ * A batch whose data the server refuses (SQLSTATE class 22 or 23) is
+ * undone and retried in halves, down to the file at fault, which is
+ * rejected alone ("database", with the server's message); names go into
+ * text columns and log lines in escape.h's form.
  *
  * ingest does not take the processing flag; its caller holds it.
  */
@@ -49,6 +58,7 @@ struct ingest_counts {
 	long rejected;
 	long recovered; /* moves of a killed run undone, or left-overs removed */
 	long stuck;     /* could not be placed (disk full...): left in incoming */
+	long writing;   /* still being written: left in incoming */
 	long seen;
 };
 

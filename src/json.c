@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "log.h"
 #include "banned.h"
 
@@ -140,44 +141,10 @@ json_finish(struct json_writer *w)
 	strbuf_addch(w->out, '\n');
 }
 
-/* Unicode's "substitution of maximal subparts" decides *bad. */
 size_t
 json_utf8_len(const char *str, size_t len, size_t *bad)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c = s[0];
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	*bad = 1;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F; /* no surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F; /* nothing above U+10FFFF */
-	} else {
-		return 0;
-	}
-	for (i = 1; i < need; i++) {
-		if (i >= len || s[i] < lo || s[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need;
+	return escape_utf8_len(str, len, bad);
 }
 
 void

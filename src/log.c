@@ -4,7 +4,8 @@
  * Owns the log level, the log file descriptor and the line prefix.  Each
  * line is formatted into one buffer and written with a single write(2), so
  * lines from concurrent processes appending to the same file do not
- * interleave.
+ * interleave; control characters in a message are escaped (escape.h), so
+ * an entry is always exactly one line.
  */
 #include "log.h"
 
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "xalloc.h"
@@ -188,7 +190,7 @@ log_progress_end(void)
 static void
 emit(const char *label, const char *fmt, va_list ap)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT;
 	char ts[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -202,8 +204,15 @@ emit(const char *label, const char *fmt, va_list ap)
 	if (cur_ctx)
 		strbuf_addf(&sb, "%s ", cur_ctx);
 	strbuf_addf(&sb, "%s: ", label);
-	strbuf_vaddf(&sb, fmt, ap);
-	strbuf_rtrim(&sb);
+	/*
+	 * One entry is one line, whatever the message holds (a file name
+	 * with a newline, a server message of several lines): control
+	 * characters are written \xNN, as escape.h writes names.
+	 */
+	strbuf_vaddf(&msg, fmt, ap);
+	strbuf_rtrim(&msg);
+	escape_name(&sb, msg.buf, msg.len, ESCAPE_KEEP_BACKSLASH);
+	strbuf_release(&msg);
 	strbuf_addch(&sb, '\n');
 	fflush(stderr);
 	progress_clear();

@@ -2,23 +2,41 @@
  * planner.h - from queued files to planned builds.
  *
  * One call plans one batch: in one transaction it claims up to batch_size
- * queue entries, works out every (process, output key) they affect (their
- * own days, and neighbouring keys whose yesterday/tomorrow window sees
- * them), gathers each candidate's full input set, picks the code valid on
- * its date, decides the output version from recorded provenance, stores
- * the builds that must run (a batch row and build rows) and deletes the
- * claimed entries.  A crash before the commit leaves the queue as it
- * was; after it, the builds are in the database for the runner.
+ * queue entries, works out every (process, output key) they affect,
+ * evaluates each key (planner_evaluate, below), stores the builds that
+ * must run (a batch row and build rows) and deletes the claimed entries.
+ * A crash before the commit leaves the queue as it was; after it, the
+ * builds are in the database for the runner.
  *
- * Version rules (dbprocessing's): the first output of a key is
- * output_interface_version.0.0; a new code output_interface_version
- * starts a new interface; otherwise a change in the code's or an input's
+ * Keys a queued file affects (period.h has the rules): for DAILY and
+ * longer timebases every period whose window (the period widened by the
+ * input's yesterday and tomorrow days) holds one of the days of the
+ * file's time span, however long it is, and the same for every other
+ * version of the file's product and date, so that a new version whose
+ * span shrank re-plans the keys the old one fed; for FILE and RUN the
+ * file's date.
+ *
+ * A key's inputs are cascade_key_inputs' (store_candidate_inputs); its
+ * code is the period rule's (period_code): one code builds a period, a
+ * period two codes share is not built.  A key is built when it has
+ * every required input product and an input in its own period (a
+ * neighbour's data alone never makes or keeps an output), a code, no
+ * bad or open build, and its newest output is not up to date.
+ *
+ * Version rules (dbprocessing's, and what it left open): the output's
+ * interface is its code's output_interface_version: the first output of
+ * a key, and the first made by a code with a higher one, is
+ * output_interface_version.0.0; a code with a lower one than the code of
+ * the key's newest output does not build the key (its output would
+ * never be the newest).  Otherwise a change in the code's or an input's
  * interface or quality bumps the output's quality, a change of revision
  * only bumps its revision, an input added or removed bumps quality, and a
  * forced bump from the queue bumps that component of the newest existing
- * output (lower components reset).  A key whose code and inputs equal
- * those of its newest output (or, for RUN, of its last successful build)
- * is up to date and not planned.
+ * output (lower components reset).  A version the key had and that was
+ * purged or pruned is never taken again: a version not above the newest
+ * purged one of its interface becomes that one's next revision.  A key
+ * whose code and inputs equal those of its newest output (or, for RUN,
+ * of its last successful build) is up to date and not planned.
  */
 #ifndef CASCADE_PLANNER_H
 #define CASCADE_PLANNER_H
@@ -28,10 +46,17 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "version.h"
 
 struct db;
 struct store_mission;
 struct planner;
+struct sb_candidate;
+struct sb_code;
+struct sb_input;
+struct sb_parent;
+struct sb_process;
+struct sb_state;
 
 struct plan_options {
 	int batch_size;
@@ -47,7 +72,7 @@ struct plan_counts {
 	long candidates;  /* (process, key) pairs considered */
 	long planned;     /* builds stored */
 	long uptodate;    /* keys whose output is current */
-	long unrunnable;  /* a required input or the code is missing */
+	long unrunnable;  /* no input, no code, or refused (see planner.h) */
 	long bad;         /* keys with a bad build: left for a person */
 	long open;        /* keys already planned or running */
 };
@@ -81,5 +106,88 @@ int planner_plan_range(struct planner *p, const struct plan_options *opt,
 		       int process_id, int32_t from, int32_t to,
 		       int version_bump, struct plan_counts *counts)
 	CASCADE_MUSTCHECK;
+
+/* What the rules say of one key. */
+enum plan_verdict {
+	PLAN_BUILD,	      /* (re)build it, as version */
+	PLAN_UPTODATE,	      /* its newest output is current */
+	PLAN_OPEN,	      /* a build of it is queued or running */
+	PLAN_BAD,	      /* a bad build of it is left for a person */
+	PLAN_NO_INPUT,	      /* no input, or a required product has none */
+	PLAN_NEIGHBOUR_ONLY,  /* inputs in its window only, none its own */
+	PLAN_NO_CODE,	      /* no code is valid within its period */
+	PLAN_CODES_SHARED,    /* two codes are valid within its period */
+	PLAN_INTERFACE_BELOW, /* its code's interface is below its output's */
+};
+
+struct plan_key {
+	enum plan_verdict verdict;
+	struct version version;	      /* PLAN_BUILD: the new output's */
+	const struct sb_code *code;   /* the period's code, or NULL */
+	const struct sb_code *other;  /* PLAN_CODES_SHARED: the other one */
+	const struct sb_code *out_code; /* made its newest output, or NULL */
+	int missing_product;	      /* PLAN_NO_INPUT: that product, or 0 */
+	bool has_own;		      /* an input in its own period */
+	bool current;		      /* its newest output is up to date
+					 (also when a build is bad or open) */
+	size_t in_first, in_n;	      /* its inputs: in[in_first..] */
+	size_t par_first, par_n;      /* its newest output's parents */
+};
+
+/*
+ * The evaluation of n candidates: per candidate keys[i] and st[i]; the
+ * inputs and parents the keys point into.  Release with
+ * planner_eval_release.
+ */
+struct plan_eval {
+	size_t n;
+	struct plan_key *keys;
+	struct sb_state *st;
+	struct sb_input *in;
+	size_t nin;
+	struct sb_parent *par;
+	size_t npar;
+};
+
+/*
+ * planner_evaluate: apply the rules above to candidates c[0..n) (their
+ * key_end set), inside the caller's transaction: the same queries and
+ * decisions as planning, for "check" and "config apply" to say which
+ * outputs the rules would rebuild or leave.  Returns 0 or a negative
+ * db_status (reported).
+ */
+int planner_evaluate(struct planner *p, const struct sb_candidate *c,
+		     size_t n, struct plan_eval *ev) CASCADE_MUSTCHECK;
+void planner_eval_release(struct plan_eval *ev);
+
+/* planner_process: the process with that id, or NULL. */
+const struct sb_process *planner_process(const struct planner *p, int id);
+/* planner_process_at: the i-th process (by id), or NULL past the last. */
+const struct sb_process *planner_process_at(const struct planner *p,
+					    size_t i);
+/* planner_product_name: a product's name, or "?". */
+const char *planner_product_name(const struct planner *p, int id);
+
+/*
+ * planner_key_end: the last day of candidate c's period (key_start and
+ * the process's timebase), for candidates made outside the planner.
+ */
+void planner_key_end(const struct planner *p, struct sb_candidate *c);
+
+/* A period two codes of a process share (the code rule refuses it). */
+struct plan_conflict {
+	const struct sb_process *process;
+	int32_t start, end;	     /* the period */
+	const struct sb_code *code;  /* the one that would build it */
+	const struct sb_code *other; /* the one it shares it with */
+};
+
+/*
+ * planner_code_conflicts: every period of a WEEKLY, MONTHLY or YEARLY
+ * process that contains a change of its usable codes and that no single
+ * code may build (*out, *n; caller frees *out).
+ */
+void planner_code_conflicts(const struct planner *p,
+			    struct plan_conflict **out, size_t *n);
 
 #endif

@@ -30,6 +30,13 @@ struct db;
 struct store_mission;
 struct runner;
 
+/*
+ * runner_run and runner_recover return this when the file system refused
+ * (full, read-only, no permission): nothing more was started, what could
+ * not be done stays queued or recording, and no build was counted failed.
+ */
+#define RUNNER_ENV 2
+
 struct runner_options {
 	int slots;            /* parallel slots (code cpu weights count) */
 	int64_t run_id;
@@ -39,6 +46,7 @@ struct runner_options {
 	int bad_after;
 	int bad_within_s;
 	bool refuse_changed_code;
+	int64_t log_limit;    /* bytes of a code's output kept in its log */
 	int sample_every;     /* >0: run every Nth build only (sample mode) */
 	const char *scratch_dir; /* sample mode: outputs go here */
 	int wake_fd;          /* readable when a signal arrived, or -1 */
@@ -52,7 +60,8 @@ struct runner_counts {
 	long failed;    /* final failures */
 	long bad;
 	long retried;
-	long recovered; /* builds reset after a dead controller */
+	long recovered; /* builds queued again after a dead controller */
+	long poisoned;	/* batches marked bad by the poison rule */
 };
 
 /*
@@ -65,9 +74,11 @@ int runner_new(struct db *db, const struct store_mission *m,
 void runner_free(struct runner *r);
 
 /*
- * runner_recover: after a controller died: reset its running builds,
- * mark batches that keep killing controllers bad, remove stale work
- * directories.  Returns 0 or a negative db_status (reported).
+ * runner_recover: after a controller died (see runner-recover.c): adopt
+ * the builds its supervisors still run, record the results they kept and
+ * the outputs left recording, queue again what died, apply the poison
+ * rule, remove what nobody needs.  Returns 0, RUNNER_ENV, or a negative
+ * db_status (reported).
  */
 int runner_recover(struct runner *r, struct runner_counts *counts)
 	CASCADE_MUSTCHECK;
@@ -75,7 +86,8 @@ int runner_recover(struct runner *r, struct runner_counts *counts)
 /*
  * runner_run: run every ready build (and retries) until none is left.
  * Returns 0, 1 if stopped by *opt->stop (running builds were stopped and
- * queued again), or a negative db_status (reported).
+ * queued again), RUNNER_ENV, or a negative db_status (reported; codes
+ * still running go on under their supervisors, for the next run).
  */
 int runner_run(struct runner *r, struct runner_counts *counts)
 	CASCADE_MUSTCHECK;

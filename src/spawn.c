@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "spawn-int.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -268,8 +269,17 @@ reset_results(struct spawn_child *c)
 	c->start_failed = false;
 	c->exec_errno = 0;
 	c->leftovers = 0;
+	c->output_overflow = false;
 	c->wall_us = 0;
 	memset(&c->rusage, 0, sizeof(c->rusage));
+	c->ended_at_us = 0;
+	c->out_bytes = 0;
+	c->out_dropped = 0;
+	c->out_errno = 0;
+	c->lost = false;
+	strbuf_reset(&c->tail);
+	strbuf_reset(&c->ran_dir);
+	strbuf_reset(&c->ran_log);
 	c->pidfd = -1;
 	c->start_ns = 0;
 	c->deadline_ns = -1;
@@ -777,11 +787,17 @@ child_timer(struct spawn_child *c, int64_t now)
 	}
 }
 
+static void add_running(struct spawn_pool *pool, struct spawn_child *c);
+
 void
 spawn_terminate(struct spawn_child *c)
 {
 	if (c->state != SPAWN_STATE_RUNNING)
 		return;
+	if (c->sup) {
+		sup_terminate(c);
+		return;
+	}
 	c->terminated = true;
 	begin_termination(c, now_ns());
 }
@@ -1033,10 +1049,15 @@ spawn_child_release(struct spawn_child *c)
 {
 	if (c->in_pool)
 		BUG("releasing a child that is in a pool");
-	if (is_running(c))
+	if (c->sup)
+		sup_release(c);
+	else if (is_running(c))
 		kill_and_reap(c);
 	strvec_clear(&c->args);
 	strvec_clear(&c->env_delta);
+	strbuf_release(&c->tail);
+	strbuf_release(&c->ran_dir);
+	strbuf_release(&c->ran_log);
 	spawn_child_init(c);
 }
 
@@ -1149,10 +1170,14 @@ spawn_run_capture(struct spawn_child *c, struct strbuf *out, size_t max)
 	} else {
 		kill_and_reap(c);
 	}
-	if (rr == READ_TOO_BIG)
-		error("output of \"%s\" exceeds %zu bytes", c->args.v[0], max);
-	else if (rr != READ_ERROR)
+	if (rr == READ_TOO_BIG) {
+		/* a result, not our error: the caller says what it means */
+		c->output_overflow = true;
+		strbuf_setlen(out, base);
 		ret = 0;
+	} else if (rr != READ_ERROR) {
+		ret = 0;
+	}
 
 out:
 	if (ret < 0)
@@ -1189,6 +1214,12 @@ spawn_describe(const struct spawn_child *c, struct strbuf *sb)
 		strbuf_addstr(sb, "has not finished");
 		return;
 	}
+	if (c->lost) {
+		strbuf_addf(sb, "ended unseen: its supervisor (process %d) "
+				"died without sending the result",
+			    (int)c->supervisor);
+		return;
+	}
 	if (c->exit_code >= 0)
 		strbuf_addf(sb, "exited with status %d", c->exit_code);
 	else if (c->term_signal)
@@ -1201,6 +1232,8 @@ spawn_describe(const struct spawn_child *c, struct strbuf *sb)
 		strbuf_addf(sb, " after timing out (%d ms)", c->timeout_ms);
 	else if (c->terminated)
 		strbuf_addstr(sb, " after being asked to stop");
+	else if (c->output_overflow)
+		strbuf_addstr(sb, " after its output exceeded the limit");
 	if (c->leftovers)
 		strbuf_addf(sb,
 			    "; %u leftover process(es) in its group were "
@@ -1266,7 +1299,8 @@ spawn_pool_start(struct spawn_pool *pool, struct spawn_child *c)
 	if (!spawn_pool_has_room(pool, c->weight))
 		BUG("no room in the spawn pool for a child of weight %u",
 		    c->weight);
-	if (start_child(c, c->out_fd, c->err_fd) < 0)
+	if (c->status_path ? sup_start_child(pool, c) < 0
+			   : start_child(c, c->out_fd, c->err_fd) < 0)
 		return -1;
 	add_running(pool, c);
 	return 0;
@@ -1314,38 +1348,51 @@ start_queued(struct spawn_pool *pool)
 #define POLL_WAKE (-2)
 #define POLL_TIMEOUT (-3)
 
+/* pool_poll(): supervised children ended (in pool->ended) */
+#define POLL_ENDED (-4)
+
 /*
- * Wait until a running child exits (its index), wake_fd is readable (if
- * watch_wake), or until passes (-1: never); enforce every deadline.
+ * Wait until a running child exits (its index), supervised ones ended
+ * (POLL_ENDED), wake_fd is readable (if watch_wake), or until passes (-1:
+ * never); enforce every deadline.
  */
 static int
 pool_poll(struct spawn_pool *pool, int64_t until, bool watch_wake)
 {
 	for (;;) {
-		size_t nr = pool->nr_running;
+		size_t nr = pool->nr_running, n;
 		int64_t now, next = until;
 		int r;
 
+		if (pool->nr_ended)
+			return POLL_ENDED;
 		drain_sigchld();
-		for (size_t i = 0; i < nr; i++)
-			if (exited_nowait(pool->running[i]))
-				return (int)i;
 		now = now_ns();
 		for (size_t i = 0; i < nr; i++) {
-			child_timer(pool->running[i], now);
-			next = earlier(next, pool->running[i]->deadline_ns);
+			struct spawn_child *c = pool->running[i];
+
+			if (c->sup)
+				continue;
+			if (exited_nowait(c))
+				return (int)i;
+			child_timer(c, now);
+			next = earlier(next, c->deadline_ns);
 		}
 		ALLOC_GROW(pool->pfd, nr + 1, pool->alloc_pfd);
 		for (size_t i = 0; i < nr; i++) {
-			pool->pfd[i].fd = watch_fd(pool->running[i]);
+			struct spawn_child *c = pool->running[i];
+
+			pool->pfd[i].fd = c->sup ? -1 : watch_fd(c);
 			pool->pfd[i].events = POLLIN;
 			pool->pfd[i].revents = 0;
 		}
 		pool->pfd[nr].fd = watch_wake ? pool->wake_fd : -1;
 		pool->pfd[nr].events = POLLIN;
 		pool->pfd[nr].revents = 0;
+		n = nr + 1;
+		sup_pollfds(pool, &pool->pfd, &n, &pool->alloc_pfd);
 
-		r = poll(pool->pfd, (nfds_t)nr + 1, poll_ms(now, next));
+		r = poll(pool->pfd, (nfds_t)n, poll_ms(now, next));
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1353,15 +1400,37 @@ pool_poll(struct spawn_pool *pool, int64_t until, bool watch_wake)
 			      strerror(errno));
 			return POLL_ERROR;
 		}
+		/* before sup_events(), which may take children out */
 		for (size_t i = 0; i < nr; i++)
-			if (pool->running[i]->pidfd >= 0 &&
-			    pool->pfd[i].revents)
+			if (pool->pfd[i].fd >= 0 && pool->pfd[i].revents &&
+			    pool->running[i]->pidfd >= 0)
 				return (int)i;
+		sup_events(pool, pool->pfd + nr + 1, n - nr - 1);
+		if (pool->nr_ended)
+			return POLL_ENDED;
 		if (pool->pfd[nr].fd >= 0 && pool->pfd[nr].revents)
 			return POLL_WAKE;
 		if (until >= 0 && now_ns() >= until)
 			return POLL_TIMEOUT;
 	}
+}
+
+/*
+ * the first supervised child that ended (it is DONE): out of the pool
+ * now, its slots free (they were kept until it is returned, so that a
+ * caller that sees no slot used has nothing more to wait for)
+ */
+static struct spawn_child *
+pop_ended(struct spawn_pool *pool)
+{
+	struct spawn_child *c = pool->ended[0];
+
+	memmove(&pool->ended[0], &pool->ended[1],
+		(pool->nr_ended - 1) * sizeof(*pool->ended));
+	pool->nr_ended--;
+	pool->used -= slots(pool, c);
+	c->in_pool = false;
+	return c;
 }
 
 int
@@ -1375,6 +1444,10 @@ spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
 	int r;
 
 	*done = NULL;
+	if (pool->nr_ended) {
+		*done = pop_ended(pool);
+		return SPAWN_POOL_DONE;
+	}
 	c = start_queued(pool);
 	if (c) {
 		*done = c;
@@ -1390,6 +1463,10 @@ spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
 		return SPAWN_POOL_WAKE;
 	if (r == POLL_TIMEOUT)
 		return SPAWN_POOL_TIMEOUT;
+	if (r == POLL_ENDED) {
+		*done = pop_ended(pool);
+		return SPAWN_POOL_DONE;
+	}
 	c = pool->running[r];
 	remove_running(pool, (size_t)r);
 	reap(c); /* an unknown status is reported, and is a result too */
@@ -1407,23 +1484,28 @@ spawn_kill_all(struct spawn_pool *pool)
 		pool->queue[i]->state = SPAWN_STATE_NEW;
 	}
 	pool->nr_queue = 0;
+	sup_terminate_all(pool);
 	for (size_t i = 0; i < pool->nr_running; i++) {
+		if (pool->running[i]->sup)
+			continue;
 		spawn_terminate(pool->running[i]);
 		/* also those that were already timing out */
 		pool->running[i]->terminated = true;
 	}
-	while (pool->nr_running) {
+	while (pool->nr_running || pool->nr_ended) {
 		int r = pool_poll(pool, -1, false);
 		struct spawn_child *c;
 
+		if (r == POLL_ENDED) {
+			while (pool->nr_ended)
+				pop_ended(pool); /* DONE: the caller's */
+			continue;
+		}
 		if (r < 0) {
-			/* cannot wait politely: kill them all and reap */
+			/* cannot wait politely: kill ours, let go of the
+			 * supervised (their supervisors keep results) */
 			ret = -1;
-			while (pool->nr_running) {
-				c = pool->running[0];
-				remove_running(pool, 0);
-				kill_and_reap(c);
-			}
+			spawn_pool_detach(pool);
 			break;
 		}
 		c = pool->running[r];
@@ -1435,10 +1517,38 @@ spawn_kill_all(struct spawn_pool *pool)
 }
 
 void
+spawn_pool_detach(struct spawn_pool *pool)
+{
+	for (size_t i = 0; i < pool->nr_queue; i++) {
+		pool->queue[i]->in_pool = false;
+		pool->queue[i]->state = SPAWN_STATE_NEW;
+	}
+	pool->nr_queue = 0;
+	while (pool->nr_ended)
+		pop_ended(pool); /* DONE: the caller's */
+	for (size_t i = pool->nr_running; i-- > 0;) {
+		struct spawn_child *c = pool->running[i];
+
+		if (!c->sup)
+			continue;
+		remove_running(pool, i);
+		sup_release(c);
+	}
+	while (pool->nr_running) {
+		struct spawn_child *c = pool->running[0];
+
+		remove_running(pool, 0);
+		kill_and_reap(c);
+	}
+}
+
+void
 spawn_pool_release(struct spawn_pool *pool)
 {
-	if (pool->nr_running || pool->nr_queue)
-		spawn_kill_all(pool);
+	if (pool->nr_running || pool->nr_queue || pool->nr_ended)
+		spawn_pool_detach(pool);
+	sup_pool_release(pool);
+	free(pool->ended);
 	free(pool->running);
 	free(pool->queue);
 	free(pool->pfd);
@@ -1519,7 +1629,7 @@ spawn_kill_orphans(pid_t pgid, const char *const *markers)
 	size_t nseen = 0, alloc = 0;
 	bool again = true;
 
-	if (pgid <= 1)
+	if (pgid == 1 || pgid < 0 || !markers[0])
 		return 0;
 	for (int pass = 0; again && pass < 16; pass++) {
 		DIR *d = opendir("/proc");
@@ -1539,7 +1649,8 @@ spawn_kill_orphans(pid_t pgid, const char *const *markers)
 			    strspn(name, "0123456789") != strlen(name))
 				continue;
 			pid = strtol(name, NULL, 10);
-			if (pid == (long)getpid() || proc_pgrp(name) != pgid ||
+			if (pid == (long)getpid() ||
+			    (pgid && proc_pgrp(name) != pgid) ||
 			    !proc_has_env(name, markers))
 				continue;
 			for (size_t i = 0; i < nseen; i++)
@@ -1560,4 +1671,40 @@ spawn_kill_orphans(pid_t pgid, const char *const *markers)
 	}
 	free(seen);
 	return (int)nseen;
+}
+
+/* -- for spawn-sup.c (spawn-int.h) ---------------------------------------- */
+
+int64_t spawn_now_ns(void) { return now_ns(); }
+int spawn_poll_ms(int64_t now, int64_t deadline) { return poll_ms(now, deadline); }
+int64_t spawn_earlier(int64_t a, int64_t b) { return earlier(a, b); }
+void spawn_close_fd(int *fd) { close_fd(fd); }
+int spawn_move_above_stdio(int *fd) { return move_above_stdio(fd); }
+int spawn_cloexec_pipe(int fds[2]) { return cloexec_pipe(fds); }
+bool spawn_is_running(const struct spawn_child *c) { return is_running(c); }
+void spawn_drain_sigchld(void) { drain_sigchld(); }
+bool spawn_exited_nowait(const struct spawn_child *c) { return exited_nowait(c); }
+int spawn_watch_fd(const struct spawn_child *c) { return watch_fd(c); }
+void spawn_reset_results(struct spawn_child *c) { reset_results(c); }
+int spawn_start_child(struct spawn_child *c, int out_fd, int err_fd) { return start_child(c, out_fd, err_fd); }
+void spawn_child_timer(struct spawn_child *c, int64_t now) { child_timer(c, now); }
+int spawn_reap(struct spawn_child *c) { return reap(c); }
+void spawn_add_running(struct spawn_pool *pool, struct spawn_child *c) { add_running(pool, c); }
+void
+spawn_end_running(struct spawn_pool *pool, size_t i)
+{
+	struct spawn_child *c = pool->running[i];
+
+	/* its slots stay taken until pop_ended() returns it */
+	memmove(&pool->running[i], &pool->running[i + 1],
+		(pool->nr_running - i - 1) * sizeof(*pool->running));
+	pool->nr_running--;
+	ALLOC_GROW(pool->ended, pool->nr_ended + 1, pool->alloc_ended);
+	pool->ended[pool->nr_ended++] = c;
+}
+
+void
+spawn_forget_sigchld(void)
+{
+	chld_pipe[0] = chld_pipe[1] = -1;
 }

@@ -67,6 +67,10 @@
  * spawn_kill_all(): between calls nothing is signalled, and an overdue
  * deadline fires at the next call.
  *
+ * Supervised children (the runner's codes; see "Supervision" below) run
+ * under a supervisor process that outlives us, so that a program that
+ * ends while we are dead has its result kept for our successor.
+ *
  * Requirements on the rest of the process: SIGCHLD must not be set to
  * SIG_IGN, nobody else may reap children (no waitpid(-1) anywhere) or,
  * for the fallback above, handle SIGCHLD.  Nothing here is
@@ -84,6 +88,8 @@
 #include "compat.h"
 #include "strbuf.h"
 #include "strvec.h"
+
+struct spawn_sup;
 
 /* err_fd value: stderr goes wherever stdout goes (the default). */
 #define SPAWN_FD_OUT (-2)
@@ -148,6 +154,20 @@ struct spawn_child {
 	void *data;
 	/* Private: our pid at fork, for the child's parent-death check. */
 	pid_t parent;
+	/*
+	 * Supervision (see below): the child's key, where its supervisor
+	 * writes the result if nobody takes it; NULL for an unsupervised
+	 * child.  Borrowed.
+	 */
+	const char *status_path;
+	/* Supervised only: where stdout and stderr go (appended), or NULL. */
+	const char *out_path;
+	/*
+	 * Supervised only: the most output kept at out_path; beyond it the
+	 * first and the last out_limit/2 bytes are kept, with a line saying
+	 * how much was dropped between them.  0: no limit.
+	 */
+	int64_t out_limit;
 
 	/* Results: valid in state DONE (pid and start_failed earlier). */
 
@@ -177,15 +197,41 @@ struct spawn_child {
 	 * dying of the SIGTERM.
 	 */
 	unsigned leftovers;
+	/*
+	 * spawn_run_capture() only: its output exceeded the limit, so its
+	 * group was killed (unless it had already exited) and the output
+	 * dropped.
+	 */
+	bool output_overflow;
 	/* Wall time from fork to reaping, in microseconds. */
 	int64_t wall_us;
 	/* Its resource usage from wait4(): CPU times, ru_maxrss in KiB. */
 	struct rusage rusage;
 
-	/* Private to spawn.c. */
+	/* Results of supervised children only. */
+
+	/* Its supervisor's pid. */
+	pid_t supervisor;
+	/* When the program was reaped: microseconds since the epoch. */
+	int64_t ended_at_us;
+	/* Bytes of output it wrote, and of those not kept (out_limit). */
+	int64_t out_bytes;
+	int64_t out_dropped;
+	/* errno of the first failed write to out_path (ENOSPC, say), or 0. */
+	int out_errno;
+	/* The supervisor died without a result: nothing above is known. */
+	bool lost;
+	/* The last bytes of its output (at most SPAWN_TAIL_MAX). */
+	struct strbuf tail;
+	/* Where it ran and where its output went, as its supervisor says. */
+	struct strbuf ran_dir, ran_log;
+
+	/* Private to spawn.c and spawn-sup.c. */
 	enum spawn_state state;
 	int pidfd;
 	bool in_pool;
+	struct spawn_sup *sup; /* supervised: its supervisor */
+	bool from_file;	 /* the result was read from status_path */
 	int64_t start_ns;
 	int64_t deadline_ns; /* next timer, CLOCK_MONOTONIC; -1 none */
 };
@@ -195,8 +241,12 @@ struct spawn_child {
 		.args = STRVEC_INIT, .env_delta = STRVEC_INIT, .out_fd = -1, \
 		.err_fd = SPAWN_FD_OUT,                                      \
 		.kill_grace_ms = SPAWN_DEFAULT_GRACE_MS, .weight = 1,        \
-		.exit_code = -1, .pidfd = -1, .deadline_ns = -1,             \
+		.exit_code = -1, .tail = STRBUF_INIT, .ran_dir = STRBUF_INIT, \
+		.ran_log = STRBUF_INIT, .pidfd = -1, .deadline_ns = -1,      \
 	}
+
+/* The most output kept in spawn_child.tail. */
+#define SPAWN_TAIL_MAX 4096
 
 /* spawn_child_init: the same as SPAWN_CHILD_INIT. */
 void spawn_child_init(struct spawn_child *c);
@@ -204,9 +254,11 @@ void spawn_child_init(struct spawn_child *c);
 /*
  * spawn_child_release: free args and env_delta and reset c to
  * SPAWN_CHILD_INIT, dropping the results.  A child still running (not in
- * a pool) is killed with SIGKILL and reaped first.  Accepts a zeroed or
- * SPAWN_CHILD_INIT child.  It is a bug to release a child that is in a
- * pool.
+ * a pool) is killed with SIGKILL and reaped first, unless it is
+ * supervised: then only our side of its socket is closed, which is how
+ * its supervisor learns that nobody will take its result (see
+ * Supervision).  Accepts a zeroed or SPAWN_CHILD_INIT child.  It is a
+ * bug to release a child that is in a pool.
  */
 void spawn_child_release(struct spawn_child *c);
 
@@ -242,7 +294,9 @@ int spawn_run(struct spawn_child *c) CASCADE_MUSTCHECK;
  * spawn_terminate: start stopping a running child now: SIGTERM (and
  * SIGCONT) to its group, SIGKILL after kill_grace_ms; sets terminated.
  * Does not wait: the child is reaped by spawn_wait() or by the pool.
- * No-op if c is not running or is already being stopped.
+ * No-op if c is not running or is already being stopped.  A supervised
+ * child's supervisor is asked to do the same (an adopted one gets
+ * SIGTERM); its result then says terminated.
  */
 void spawn_terminate(struct spawn_child *c);
 
@@ -251,10 +305,12 @@ void spawn_terminate(struct spawn_child *c);
  * max bytes (0: SPAWN_CAPTURE_MAX).  stderr goes to c->err_fd: with the
  * default SPAWN_FD_OUT it is captured as well; set -1 for /dev/null.
  * c->out_fd is ignored; the timeout applies.  Returns 0 once the child
- * has been reaped (look at the results: exit code, signal, timed_out),
- * -1 with the error reported if it could not be started or waited for,
- * or if the output exceeded max bytes (the group is then killed and
- * reaped).  On -1, out is restored to its length on entry.
+ * has been reaped (look at the results: output_overflow first, then
+ * exit code, signal, timed_out), or -1 with the error reported if it
+ * could not be started or waited for.  Output over max bytes is a
+ * result, not an error: the group is killed with SIGKILL and reaped,
+ * output_overflow is set and nothing is reported.  On -1 and on
+ * overflow, out is restored to its length on entry.
  */
 int spawn_run_capture(struct spawn_child *c, struct strbuf *out, size_t max)
 	CASCADE_MUSTCHECK;
@@ -290,10 +346,22 @@ struct spawn_pool {
 	 * self-pipe, say); -1 for none.  Set it directly; not owned.
 	 */
 	int wake_fd;
+	/*
+	 * Where the pool's supervisor writes its own messages (appended);
+	 * NULL: nowhere.  It never keeps our stdin, stdout or stderr, so
+	 * that cron's mail or a pipe from us ends when we do.  Borrowed.
+	 */
+	const char *sup_log;
 
-	/* Private to spawn.c. */
+	/* Private to spawn.c and spawn-sup.c. */
 	struct spawn_child **running;
 	size_t nr_running, alloc_running;
+	/* supervised children that ended, not yet returned */
+	struct spawn_child **ended;
+	size_t nr_ended, alloc_ended;
+	/* supervisors: ours first (started on demand), then attached ones */
+	struct spawn_sup **sups;
+	size_t nr_sups, alloc_sups;
 	struct spawn_child **queue; /* FIFO, started in order */
 	size_t nr_queue, alloc_queue;
 	struct pollfd *pfd;
@@ -360,9 +428,119 @@ int spawn_pool_wait(struct spawn_pool *pool, int timeout_ms,
  * SIGTERM, SIGKILL after each child's grace period, and reap them all;
  * they get terminated set and are no longer in the pool.  Returns 0, or
  * -1 with the error reported if waiting failed (the children are then
- * SIGKILLed and reaped regardless).
+ * SIGKILLed and reaped regardless).  Supervised and adopted children are
+ * stopped through their supervisors (spawn_terminate) and come back DONE
+ * with their results; acknowledge them (spawn_ack) once recorded.
  */
 int spawn_kill_all(struct spawn_pool *pool);
+
+/*
+ * Supervision.  The children of a pool that have a status_path (the
+ * runner's codes) run under the pool's supervisor: one process per pool,
+ * a copy of ours made with fork() at the first such start (no exec; it
+ * closes every descriptor but its socket to us at once, so it holds
+ * neither our database connection nor our lock), in a process group of
+ * its own, without a parent-death signal.  It starts each program as
+ * spawn_start() would (the program's parent-death signal is the
+ * supervisor's), enforces its timeout, kills what it leaves in its group,
+ * reaps it, passes its stdout and stderr on to the file at out_path
+ * (opened for appending; see out_limit), keeps the last bytes, and sends
+ * us the result, which spawn_pool_wait() returns.  It holds a result
+ * until we acknowledge it (spawn_ack), which we do once it is recorded.
+ *
+ * The supervisor outlives us.  While no one is connected to it (we died,
+ * or let it go with children running: spawn_pool_detach), it writes every
+ * result not acknowledged to its child's status_path (a temporary name
+ * renamed into place: whole or absent; not fsynced) and exits once it has
+ * nothing left.  A successor (another process of ours) finds it by the pid
+ * and start time the caller recorded (spawn_pool_supervisor), attaches
+ * to it (spawn_pool_attach), learns what it runs and holds, and takes
+ * over: from then on results go to the successor.  So a program that
+ * ended is never lost or run again, whatever instant we died at; only a
+ * supervisor killed with SIGKILL (its programs die with it) or a crash of
+ * the host loses results.  status_path is the child's key: unique on this
+ * host.
+ */
+
+/*
+ * spawn_pool_supervisor: the pool's supervisor, started now if it is not
+ * running: its pid into *pid (for the caller to record before the first
+ * supervised start).  0, or -1 with the error reported.
+ */
+int spawn_pool_supervisor(struct spawn_pool *pool, pid_t *pid)
+	CASCADE_MUSTCHECK;
+
+/*
+ * spawn_ack: the caller has recorded the result of the DONE supervised
+ * child c: its supervisor may forget it (sent with the next message to
+ * it, or when the pool lets it go), or the status_path it was read from
+ * (spawn_status_read) is removed.  Never fails.
+ */
+void spawn_ack(struct spawn_child *c);
+
+/*
+ * spawn_status_read: fill in c's results (DONE) from the file at
+ * c->status_path that a supervisor wrote.  Returns 1 if read, 0 if there
+ * is no such file, -1 if it is unreadable or malformed (reported).
+ */
+int spawn_status_read(struct spawn_child *c) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_status_encode / spawn_status_decode: the result record that a
+ * supervisor sends or writes (text: a "cascade-status 1" line,
+ * "key=value" lines, the tail's bytes, an "end" line).  decode fills in
+ * c's results and returns 0, or -1 if buf is not one whole record.
+ */
+void spawn_status_encode(const struct spawn_child *c, struct strbuf *out);
+int spawn_status_decode(const char *buf, size_t len, struct spawn_child *c)
+	CASCADE_MUSTCHECK;
+
+/*
+ * What an attached supervisor has: a child's key, whether it runs, and
+ * where (its directory and log).
+ */
+struct spawn_held {
+	char *key;
+	bool running;
+	char *dir, *log;
+};
+void spawn_held_free(struct spawn_held *h, size_t n);
+
+/*
+ * spawn_pool_attach: take over the supervisor pid (started start_ticks
+ * after boot: the caller has checked it is that process) that a dead
+ * predecessor left: its children still running and its results not yet
+ * acknowledged are listed in *held (free with spawn_held_free); each is
+ * then adopted (spawn_pool_adopt) or dropped (spawn_pool_drop).  Returns
+ * 1, 0 if it is gone (it has written its results to their status paths),
+ * or -1 with the error reported.
+ */
+int spawn_pool_attach(struct spawn_pool *pool, pid_t pid, int64_t start_ticks,
+		      struct spawn_held **held, size_t *n) CASCADE_MUSTCHECK;
+
+/*
+ * spawn_pool_adopt: c (status_path one of the keys attached, weight set)
+ * becomes the pool's: 1 if it still runs (spawn_pool_wait returns it when
+ * it ends), 2 if it had ended (c is DONE with its result, not in the
+ * pool), 0 if no attached supervisor has that key.
+ */
+int spawn_pool_adopt(struct spawn_pool *pool, struct spawn_child *c)
+	CASCADE_MUSTCHECK;
+
+/*
+ * spawn_pool_drop: a key attached that the caller does not take: if it
+ * still runs it is stopped, and its result is discarded.
+ */
+void spawn_pool_drop(struct spawn_pool *pool, const char *key);
+
+/*
+ * spawn_pool_detach: for our own exit on an error: let go of the
+ * supervised children of pool (they run on; their supervisors keep
+ * their results for a successor), and stop (as spawn_kill_all) the
+ * others.  The pool is empty afterwards; its supervisors go on while
+ * they have anything.
+ */
+void spawn_pool_detach(struct spawn_pool *pool);
 
 /*
  * spawn_which: where the program name would be found when started with
@@ -380,7 +558,8 @@ bool spawn_which(const char *name, struct strbuf *path);
  * holds every entry of markers (a NULL-terminated list, such as
  * "CASCADE_BUILD_ID=42" and "CASCADE_MISSION=demo", which the runner
  * gives every code), so that a process group id reused by an unrelated
- * program is left alone.  Scans /proc until a pass finds nothing more to
+ * program is left alone.  pgid 0: in any process group (the markers
+ * alone decide).  Scans /proc until a pass finds nothing more to
  * kill (processes forked meanwhile are caught too).  Returns how many
  * processes were killed; processes of other users that we may not
  * signal are reported and left.

@@ -150,8 +150,9 @@ store_admin_product_id(struct db *db, const char *name, int *id, bool *found)
 	"f.utc_file_date - DATE '1970-01-01', "                              \
 	"(extract(epoch FROM f.utc_start_time) * 1000000)::bigint, "        \
 	"f.interface_version, f.quality_version, f.revision_version, "      \
-	"coalesce(f.process_keywords, ''), f.shasum, f.exists_on_disk"
-#define FILE_NCOLS 11
+	"coalesce(f.process_keywords, ''), f.shasum, f.exists_on_disk, "    \
+	"coalesce(f.size_bytes, -1)"
+#define FILE_NCOLS 12
 
 void
 store_admin_file_release(struct store_admin_file *f)
@@ -181,7 +182,8 @@ read_file(struct db_res *res, int r, int c, struct store_admin_file *f)
 	    db_res_int(res, r, c + 5, &f->iv) ||
 	    db_res_int(res, r, c + 6, &f->qv) ||
 	    db_res_int(res, r, c + 7, &f->rv) ||
-	    db_res_bool(res, r, c + 10, &f->on_disk))
+	    db_res_bool(res, r, c + 10, &f->on_disk) ||
+	    db_res_int64(res, r, c + 11, &f->size))
 		return -1;
 	f->has_date = !db_res_isnull(res, r, c + 3);
 	if (f->has_date && db_res_int(res, r, c + 3, &date))
@@ -437,99 +439,6 @@ store_admin_orphan_links_delete(struct db *db, int product_id,
 	return rc;
 }
 
-/*
- * The newest version of file s's product and date, through the "Unique
- * file tuple" index (which has coalesce(utc_file_date, '-infinity')).
- */
-#define NEWEST_OF(s, cols)                                                   \
-	"(SELECT " cols " FROM public.file g WHERE g.product_id = " s          \
-	".product_id AND coalesce(g.utc_file_date, '-infinity'::date) = "    \
-	"coalesce(" s ".utc_file_date, '-infinity'::date) ORDER BY "         \
-	"g.interface_version DESC, g.quality_version DESC, "                 \
-	"g.revision_version DESC LIMIT 1)"
-
-int
-store_admin_stale(struct db *db, int product_id,
-		  struct store_admin_finding **out, size_t *n)
-{
-	return query_findings(
-		db,
-		"WITH o AS (SELECT * FROM public.newest_file "
-		"WHERE $1::integer = 0 OR product_id = $1::integer) "
-		"SELECT o.filename, 'made from ' || s.filename || ', which is "
-		"superseded by ' || nw.filename || CASE WHEN EXISTS (SELECT 1 "
-		"FROM public.processqueue q WHERE q.file_id = nw.file_id) "
-		"THEN ' (queued)' ELSE '' END, o.file_id "
-		"FROM o JOIN public.filefilelink l ON l.resulting_file = "
-		"o.file_id "
-		"JOIN public.file s ON s.file_id = l.source_file "
-		"CROSS JOIN LATERAL " NEWEST_OF("s", "g.file_id, g.filename")
-		" nw WHERE nw.file_id <> s.file_id "
-		"UNION ALL "
-		"SELECT o.filename, 'made with code ' || c.filename || ' ' || "
-		VERSION_OF("c") " || CASE WHEN nc.code_id IS NOT NULL THEN "
-		"', which is superseded by ' || nc.filename || ' ' || "
-		VERSION_OF("nc") " ELSE ', which is not active' END, "
-		"o.file_id "
-		"FROM o JOIN public.filecodelink fc ON fc.resulting_file = "
-		"o.file_id "
-		"JOIN public.code c ON c.code_id = fc.source_code "
-		"LEFT JOIN LATERAL (SELECT c2.* FROM public.code c2 "
-		"WHERE c2.process_id = c.process_id AND c2.active_code "
-		"AND (o.utc_file_date IS NULL OR o.utc_file_date BETWEEN "
-		"c2.code_start_date AND c2.code_stop_date) "
-		"AND (c2.interface_version, c2.quality_version, "
-		"c2.revision_version) > (c.interface_version, "
-		"c.quality_version, c.revision_version) "
-		"ORDER BY c2.interface_version DESC, c2.quality_version DESC, "
-		"c2.revision_version DESC LIMIT 1) nc ON true "
-		"WHERE NOT c.active_code OR nc.code_id IS NOT NULL "
-		"ORDER BY 1, 2",
-		product_id, out, n, true);
-}
-
-int
-store_admin_queue_parents(struct db *db, const int64_t *outputs, size_t n,
-			  int64_t run_id, const char *reason, int64_t *queued,
-			  int64_t *parents)
-{
-	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	int rc;
-
-	*queued = *parents = 0;
-	if (n == 0)
-		return 0;
-	db_params_int64_array(&p, outputs, n);
-	if (run_id > 0)
-		db_params_int64(&p, run_id);
-	else
-		db_params_null(&p);
-	db_params_text(&p, reason);
-	rc = db_query_params(
-		db,
-		"WITH p AS (SELECT DISTINCT nw.file_id FROM "
-		"public.filefilelink l "
-		"JOIN public.file s ON s.file_id = l.source_file "
-		"CROSS JOIN LATERAL " NEWEST_OF("s", "g.file_id, "
-						   "g.exists_on_disk")
-		" nw WHERE l.resulting_file = ANY($1::bigint[]) "
-		"AND nw.exists_on_disk), "
-		"ins AS (INSERT INTO public.processqueue (file_id, "
-		"logging_id, reason) SELECT file_id, $2::bigint, $3::text "
-		"FROM p ORDER BY file_id ON CONFLICT (file_id) DO NOTHING "
-		"RETURNING 1) "
-		"SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM p)",
-		&p, 0, &res);
-	if (!rc && (db_res_check_shape(res, 1, 2, "queued parents") ||
-		    db_res_int64(res, 0, 0, queued) ||
-		    db_res_int64(res, 0, 1, parents)))
-		rc = -1;
-	db_res_free(res);
-	db_params_release(&p);
-	return rc;
-}
-
 int
 store_admin_gaps(struct db *db, int product_id,
 		 struct store_admin_finding **out, size_t *n)
@@ -743,9 +652,9 @@ store_admin_prune_candidates(struct db *db, const char *cutoff,
 
 int
 store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
-			 int64_t *deleted)
+			 const char *how, int64_t run_id, int64_t *deleted)
 {
-	struct db_params p = DB_PARAMS_INIT;
+	struct db_params p = DB_PARAMS_INIT, q = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	int rc;
 
@@ -753,6 +662,12 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 	if (n == 0)
 		return 0;
 	db_params_int64_array(&p, ids, n);
+	db_params_int64_array(&q, ids, n);
+	db_params_text(&q, how);
+	if (run_id > 0)
+		db_params_int64(&q, run_id);
+	else
+		db_params_null(&q);
 	/*
 	 * Links first, in their own statement: source_file is RESTRICT,
 	 * checked at the end of the statement that deletes the file.  The
@@ -765,15 +680,24 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 			     "OR resulting_file = ANY($1::bigint[])",
 			     &p, 0, NULL);
 	if (!rc)
-		rc = db_query_params(db,
-				     "WITH d AS (DELETE FROM public.file "
-				     "WHERE file_id = ANY($1::bigint[]) "
-				     "RETURNING 1) SELECT count(*) FROM d",
-				     &p, 0, &res);
+		rc = db_query_params(
+			db,
+			"WITH d AS (DELETE FROM public.file "
+			"WHERE file_id = ANY($1::bigint[]) RETURNING *), "
+			"r AS (INSERT INTO public.purged_file (filename, "
+			"product_id, utc_file_date, interface_version, "
+			"quality_version, revision_version, process_keywords, "
+			"shasum, how, logging_id) SELECT filename, product_id, "
+			"utc_file_date, interface_version, quality_version, "
+			"revision_version, process_keywords, shasum, $2::text, "
+			"$3::bigint FROM d) "
+			"SELECT count(*) FROM d",
+			&q, 0, &res);
 	if (!rc && read_count(res, 0, 1, deleted))
 		rc = -1;
 	db_res_free(res);
 	db_params_release(&p);
+	db_params_release(&q);
 	return rc;
 }
 

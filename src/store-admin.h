@@ -61,6 +61,7 @@ struct store_admin_file {
 	char *keywords; /* process_keywords, "" when NULL */
 	char *sha1;     /* shasum, NULL when NULL */
 	bool on_disk;   /* exists_on_disk */
+	int64_t size;   /* size_bytes, -1 when NULL */
 };
 void store_admin_files_free(struct store_admin_file *f, size_t n);
 /* store_admin_file_release: free one entry's strings and zero it. */
@@ -113,27 +114,6 @@ int store_admin_orphan_links(struct db *db, int product_id,
 /* store_admin_orphan_links_delete: delete them; *deleted gets the count. */
 int store_admin_orphan_links_delete(struct db *db, int product_id,
 				    int64_t *deleted) CASCADE_MUSTCHECK;
-
-/*
- * store_admin_stale: newest outputs (of product_id, or all with 0) made
- * from a file that is not the newest version of its product and date, or
- * with a code that is inactive or has an active newer version for the
- * output's date.  id is the output's file_id; one finding per cause.
- */
-int store_admin_stale(struct db *db, int product_id,
-		      struct store_admin_finding **out, size_t *n)
-	CASCADE_MUSTCHECK;
-
-/*
- * store_admin_queue_parents: queue, for rebuilding, the newest version of
- * every parent (filefilelink source) of the n outputs: those not queued
- * yet, with reason and run_id.  *queued gets how many were added,
- * *parents how many newest parents there are (queued before or now).
- */
-int store_admin_queue_parents(struct db *db, const int64_t *outputs,
-			      size_t n, int64_t run_id, const char *reason,
-			      int64_t *queued, int64_t *parents)
-	CASCADE_MUSTCHECK;
 
 /*
  * store_admin_gaps: runs of days with no file between the first and the
@@ -189,11 +169,14 @@ int store_admin_prune_candidates(struct db *db, const char *cutoff,
 
 /*
  * store_admin_delete_files: delete n file rows with their links (both
- * directions), queue entries, unixtime and release rows.  A file that
- * another file not in ids was made from makes it fail (RESTRICT).
- * *deleted gets the number of file rows deleted.
+ * directions), queue entries, unixtime and release rows, recording each
+ * name and version in purged_file (how: "purge" or "prune"; run_id the
+ * run, 0 none), so that no build takes them again.  A file that another
+ * file not in ids was made from makes it fail (RESTRICT).  *deleted gets
+ * the number of file rows deleted.
  */
 int store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
+			     const char *how, int64_t run_id,
 			     int64_t *deleted) CASCADE_MUSTCHECK;
 
 /* -- move-product -------------------------------------------------------- */

@@ -63,6 +63,10 @@ store_processes_load(struct db *db, struct sb_process **out, size_t *n)
 		snprintf(p[r].timebase, sizeof(p[r].timebase), "%s",
 			 db_res_get(res, r, 2));
 		p[r].extra_params = ep ? xstrdup(ep) : NULL;
+		if (period_timebase_parse(p[r].timebase, &p[r].tb))
+			rc = error("process \"%s\" has an unknown timebase "
+				   "\"%s\" in the database",
+				   p[r].name, p[r].timebase);
 		if (db_res_int(res, r, 0, &p[r].id) ||
 		    db_res_int(res, r, 3, &p[r].output_product))
 			rc = -1;
@@ -109,6 +113,54 @@ store_processes_load(struct db *db, struct sb_process **out, size_t *n)
 }
 
 void
+store_codes_free(struct sb_code *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++)
+		free(c[i].filename);
+	free(c);
+}
+
+int
+store_codes_load(struct db *db, struct sb_code **out, size_t *n)
+{
+	struct db_res *res = NULL;
+	struct sb_code *c = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_query(db,
+		      "SELECT code_id, process_id, filename, interface_version, "
+		      "quality_version, revision_version, "
+		      "output_interface_version, code_start_date, "
+		      "code_stop_date, active_code AND newest_version "
+		      "FROM public.code ORDER BY process_id, code_id",
+		      0, NULL, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 10, "codes")) {
+		db_res_free(res);
+		return -1;
+	}
+	c = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*c));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		c[r].filename = xstrdup(db_res_get(res, r, 2));
+		if (db_res_int(res, r, 0, &c[r].id) ||
+		    db_res_int(res, r, 1, &c[r].process_id) ||
+		    db_res_version(res, r, 3, &c[r].version) ||
+		    db_res_int(res, r, 6, &c[r].oiv) ||
+		    db_res_date(res, r, 7, &c[r].start) ||
+		    db_res_date(res, r, 8, &c[r].stop) ||
+		    db_res_bool(res, r, 9, &c[r].usable))
+			rc = -1;
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = c;
+	db_res_free(res);
+	return rc;
+}
+
+void
 store_candidates_free(struct sb_candidate *c, size_t n)
 {
 	for (size_t i = 0; c && i < n; i++)
@@ -116,84 +168,57 @@ store_candidates_free(struct sb_candidate *c, size_t n)
 	free(c);
 }
 
+void
+store_triggers_free(struct sb_trigger *t, size_t n)
+{
+	for (size_t i = 0; t && i < n; i++)
+		free(t[i].keywords);
+	free(t);
+}
+
 /*
- * One statement: claim the queue entries, decide which are the newest of
- * their product and date, and expand each newest one into the (process,
- * key) pairs it affects: for DAILY and longer timebases every period
- * whose input window [start - yesterday, end + tomorrow] overlaps the
- * file's days (its own days marked), for FILE and RUN its own date.
+ * Every version of the claimed newest files' product and date, with its
+ * time span (cascade_file_span's, inclusive: the planner applies the
+ * product's stop-time rule) in microseconds.
  */
-static const char claim_sql[] =
-	"WITH q AS (SELECT file_id, version_bump FROM public.processqueue "
-	"  WHERE seq > $4::bigint ORDER BY seq LIMIT $1::int "
-	"  FOR UPDATE SKIP LOCKED), "
-	"qf AS (SELECT q.file_id, q.version_bump, f.product_id, "
-	"  f.utc_file_date AS d, "
-	"  coalesce(f.utc_start_time::date, f.utc_file_date) AS d0, "
-	"  coalesce(f.utc_stop_time::date, f.utc_file_date) AS d1, "
-	"  coalesce(f.process_keywords, '') AS kw, "
-	"  f.utc_file_date IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-	"    public.file g WHERE g.product_id = f.product_id AND "
-	"    g.utc_file_date = f.utc_file_date AND g.exists_on_disk AND "
-	"    (g.interface_version, g.quality_version, g.revision_version) > "
-	"    (f.interface_version, f.quality_version, f.revision_version)) "
-	"  AS newest "
-	"  FROM q JOIN public.file f USING (file_id)), "
-	"days AS (SELECT qf.*, l.process_id, pr.output_timebase AS tb, "
-	"  coalesce(pr.output_product, 0) AS op, day::date AS day, "
-	"  day::date BETWEEN qf.d0 AND qf.d1 AS own "
-	"  FROM qf JOIN public.productprocesslink l "
-	"    ON l.input_product_id = qf.product_id "
-	"  JOIN public.process pr USING (process_id) "
-	"  CROSS JOIN LATERAL generate_series("
-	"    CASE WHEN pr.output_timebase IN ('FILE', 'RUN') THEN qf.d "
-	"         ELSE qf.d0 - l.tomorrow END, "
-	"    CASE WHEN pr.output_timebase IN ('FILE', 'RUN') THEN qf.d "
-	"         ELSE qf.d1 + l.yesterday END, interval '1 day') AS day "
-	"  WHERE qf.newest "
-	"  AND ($2::text IS NULL OR pr.process_name = ANY("
-	"    string_to_array($2::text, ',')) OR pr.process_id::text = ANY("
-	"    string_to_array($2::text, ','))) "
-	"  AND NOT ($3::bool AND pr.output_timebase = 'RUN')), "
-	"keyed AS (SELECT process_id, tb, op, own, version_bump, "
-	"  CASE WHEN tb = 'FILE' THEN kw ELSE '' END AS kw, "
-	"  CASE tb WHEN 'WEEKLY' THEN date_trunc('week', day)::date "
-	"    WHEN 'MONTHLY' THEN date_trunc('month', day)::date "
-	"    WHEN 'YEARLY' THEN date_trunc('year', day)::date "
-	"    ELSE day END AS ks FROM days) "
-	"SELECT process_id, tb, op, ks, "
-	"  CASE tb WHEN 'WEEKLY' THEN ks + 6 "
-	"    WHEN 'MONTHLY' THEN (ks + interval '1 month')::date - 1 "
-	"    WHEN 'YEARLY' THEN (ks + interval '1 year')::date - 1 "
-	"    ELSE ks END AS ke, "
-	"  kw, coalesce(min(version_bump) FILTER (WHERE own), -1), "
-	"  bool_or(own) "
-	"FROM keyed GROUP BY process_id, tb, op, ks, kw "
-	"ORDER BY process_id, ks, kw";
+static const char triggers_sql[] =
+	"SELECT f.file_id, f.product_id, f.utc_file_date, "
+	"  coalesce(g.process_keywords, ''), coalesce(q.version_bump, -1), "
+	"  (extract(epoch FROM lower(s.span)) * 1000000)::int8, "
+	"  (extract(epoch FROM upper(s.span)) * 1000000)::int8, "
+	"  p.stop_time_exclusive, g.file_id = f.file_id "
+	"FROM unnest($1::bigint[]) AS c(id) "
+	"JOIN public.processqueue q ON q.file_id = c.id "
+	"JOIN public.file f ON f.file_id = c.id "
+	"JOIN public.product p ON p.product_id = f.product_id "
+	"JOIN public.file g ON g.product_id = f.product_id "
+	"  AND g.utc_file_date = f.utc_file_date "
+	"CROSS JOIN LATERAL (SELECT public.cascade_file_span(g.utc_start_time, "
+	"  g.utc_stop_time, g.utc_file_date, false) AS span) s "
+	"WHERE NOT isempty(s.span) "
+	"ORDER BY f.file_id, g.file_id";
 
 int
-store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
-		  int64_t after_seq, int64_t *max_seq,
-		  struct sb_candidate **cands, size_t *ncands, int64_t **files,
-		  size_t *nfiles, long *not_newest)
+store_queue_claim(struct db *db, int limit, int64_t after_seq,
+		  int64_t *max_seq, int64_t **files, size_t *nfiles,
+		  long *not_newest, struct sb_trigger **trig, size_t *ntrig)
 {
 	char lim[16], after[32];
-	const char *params[4], *first[2];
+	const char *first[2];
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	struct sb_candidate *c = NULL;
+	struct sb_trigger *t = NULL;
+	int64_t *newest = NULL;
+	size_t nnew = 0;
 	int rc;
 
-	*cands = NULL;
-	*ncands = 0;
 	*files = NULL;
 	*nfiles = 0;
 	*not_newest = 0;
+	*trig = NULL;
+	*ntrig = 0;
 	snprintf(lim, sizeof(lim), "%d", limit);
 	snprintf(after, sizeof(after), "%lld", (long long)after_seq);
-	params[0] = lim;
-	params[1] = only;
-	params[2] = skip_run ? "t" : "f";
-	params[3] = after;
 	first[0] = lim;
 	first[1] = after;
 
@@ -217,44 +242,52 @@ store_queue_claim(struct db *db, int limit, const char *only, bool skip_run,
 		return -1;
 	}
 	*files = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(**files));
+	newest = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*newest));
 	for (int r = 0; r < db_res_nrows(res); r++) {
-		bool newest;
+		bool is_newest;
 
 		if (db_res_int64(res, r, 0, &(*files)[r]) ||
-		    db_res_bool(res, r, 1, &newest) ||
+		    db_res_bool(res, r, 1, &is_newest) ||
 		    db_res_int64(res, r, 2, max_seq))
 			rc = -1;
-		else if (!newest)
+		else if (!is_newest)
 			(*not_newest)++;
+		else
+			newest[nnew++] = (*files)[r];
 	}
 	*nfiles = (size_t)db_res_nrows(res);
 	db_res_free(res);
-	if (rc || *nfiles == 0)
-		return rc;
+	if (rc || nnew == 0)
+		goto out;
 
-	rc = db_query(db, claim_sql, 4, params, 0, &res);
+	db_params_int64_array(&p, newest, nnew);
+	rc = db_query_params(db, triggers_sql, &p, 0, &res);
+	db_params_release(&p);
 	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 8, "candidates")) {
+		goto out;
+	if (db_res_check_shape(res, -1, 9, "triggers")) {
 		db_res_free(res);
-		return -1;
+		rc = -1;
+		goto out;
 	}
-	c = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*c));
+	t = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*t));
 	for (int r = 0; r < db_res_nrows(res); r++) {
-		snprintf(c[r].timebase, sizeof(c[r].timebase), "%s",
-			 db_res_get(res, r, 1));
-		c[r].keywords = xstrdup_or_empty(db_res_get(res, r, 5));
-		if (db_res_int(res, r, 0, &c[r].process_id) ||
-		    db_res_int(res, r, 2, &c[r].output_product) ||
-		    db_res_date(res, r, 3, &c[r].key_start) ||
-		    db_res_date(res, r, 4, &c[r].key_end) ||
-		    db_res_int(res, r, 6, &c[r].version_bump) ||
-		    db_res_bool(res, r, 7, &c[r].own))
+		t[r].keywords = xstrdup_or_empty(db_res_get(res, r, 3));
+		if (db_res_int64(res, r, 0, &t[r].file_id) ||
+		    db_res_int(res, r, 1, &t[r].product_id) ||
+		    db_res_date(res, r, 2, &t[r].date) ||
+		    db_res_int(res, r, 4, &t[r].version_bump) ||
+		    db_res_int64(res, r, 5, &t[r].span.start) ||
+		    db_res_int64(res, r, 6, &t[r].span.stop) ||
+		    db_res_bool(res, r, 7, &t[r].span.exclusive) ||
+		    db_res_bool(res, r, 8, &t[r].claimed))
 			rc = -1;
 	}
-	*ncands = (size_t)db_res_nrows(res);
-	*cands = c;
+	*ntrig = (size_t)db_res_nrows(res);
+	*trig = t;
 	db_res_free(res);
+out:
+	free(newest);
 	return rc;
 }
 
@@ -339,49 +372,24 @@ store_inputs_free(struct sb_input *in, size_t n)
 	free(in);
 }
 
-/*
- * The newest version of each date is chosen first (among files on disk),
- * then the window is applied, so a newer version with a different time
- * range is never passed over for an older one (a dbprocessing bug).  Dates
- * are searched one day beyond the window, which catches files that spill
- * over midnight.
- */
+/* the definition is the database's: cascade_key_inputs (0006) */
 static const char inputs_sql[] =
-	"SELECT c.idx, l.input_product_id, l.optional, x.file_id, "
+	"SELECT c.idx, x.input_product_id, x.optional, x.file_id, "
 	"  x.filename, x.utc_file_date, x.interface_version, "
-	"  x.quality_version, x.revision_version, "
-	"  CASE WHEN c.tb IN ('FILE', 'RUN') "
-	"    THEN x.utc_file_date BETWEEN c.ks AND c.ke "
-	"    ELSE x.utc_start_time < (c.ke + 1)::timestamp AND "
-	"      x.utc_stop_time >= c.ks::timestamp END, "
+	"  x.quality_version, x.revision_version, x.own, "
 	"  coalesce(x.process_keywords, '') "
-	"FROM unnest($1::int[], $2::text[], $3::date[], $4::date[], "
-	"  $5::text[]) WITH ORDINALITY AS c(pid, tb, ks, ke, kw, idx) "
-	"JOIN public.productprocesslink l ON l.process_id = c.pid "
-	"JOIN LATERAL (SELECT n.* FROM (SELECT DISTINCT ON (f.utc_file_date) "
-	"    f.file_id, f.filename, f.utc_file_date, f.utc_start_time, "
-	"    f.utc_stop_time, f.interface_version, f.quality_version, "
-	"    f.revision_version, f.process_keywords "
-	"    FROM public.file f WHERE f.product_id = l.input_product_id "
-	"    AND f.exists_on_disk AND f.utc_file_date BETWEEN "
-	"    c.ks - l.yesterday - 1 AND c.ke + l.tomorrow + 1 "
-	"    ORDER BY f.utc_file_date, f.interface_version DESC, "
-	"    f.quality_version DESC, f.revision_version DESC) n "
-	"  WHERE CASE WHEN c.tb IN ('FILE', 'RUN') "
-	"    THEN n.utc_file_date BETWEEN c.ks - l.yesterday "
-	"      AND c.ke + l.tomorrow "
-	"    ELSE n.utc_start_time < (c.ke + l.tomorrow + 1)::timestamp AND "
-	"      n.utc_stop_time >= (c.ks - l.yesterday)::timestamp END "
-	"  AND (c.tb <> 'FILE' OR coalesce(n.process_keywords, '') = c.kw)) x "
-	"  ON true "
-	"ORDER BY c.idx, l.input_product_id, x.utc_file_date";
+	"FROM unnest($1::int[], $2::date[], $3::date[], $4::text[]) "
+	"  WITH ORDINALITY AS c(pid, ks, ke, kw, idx) "
+	"CROSS JOIN LATERAL public.cascade_key_inputs(c.pid, c.ks, c.ke, "
+	"  c.kw) x "
+	"ORDER BY c.idx, x.input_product_id, x.utc_file_date, x.file_id";
 
 int
 store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 		       struct sb_input **out, size_t *nout)
 {
 	struct cand_arrays a;
-	const char *params[5];
+	const char *params[4];
 	struct db_res *res = NULL;
 	struct sb_input *in = NULL;
 	int rc;
@@ -392,11 +400,10 @@ store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 		return 0;
 	cand_arrays(&a, c, n);
 	params[0] = a.pid.buf;
-	params[1] = a.tb.buf;
-	params[2] = a.ks.buf;
-	params[3] = a.ke.buf;
-	params[4] = a.kw.buf;
-	rc = db_query(db, inputs_sql, 5, params, 0, &res);
+	params[1] = a.ks.buf;
+	params[2] = a.ke.buf;
+	params[3] = a.kw.buf;
+	rc = db_query(db, inputs_sql, 4, params, 0, &res);
 	cand_arrays_release(&a);
 	if (rc)
 		return rc;
@@ -429,47 +436,77 @@ store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 void
 store_state_release(struct sb_state *s, size_t n)
 {
-	for (size_t i = 0; s && i < n; i++)
+	for (size_t i = 0; s && i < n; i++) {
 		free(s[i].last_inputs);
+		free(s[i].out_filename);
+		free(s[i].purged);
+	}
+}
+
+void
+store_parents_free(struct sb_parent *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++)
+		free(p[i].filename);
+	free(p);
 }
 
 static const char state_sql[] =
-	"SELECT c.idx, coalesce(k.code_id, 0), coalesce(k.interface_version, "
-	"  0), coalesce(k.quality_version, 0), coalesce(k.revision_version, 0), "
-	"  coalesce(k.output_interface_version, 0), "
-	"  coalesce(o.file_id, 0), coalesce(o.interface_version, 0), "
+	"SELECT c.idx, coalesce(o.file_id, 0), o.filename, "
+	"  coalesce(o.interface_version, 0), "
 	"  coalesce(o.quality_version, 0), coalesce(o.revision_version, 0), "
-	"  coalesce(oc.code_id, 0), coalesce(oc.interface_version, 0), "
-	"  coalesce(oc.quality_version, 0), coalesce(oc.revision_version, 0), "
+	"  coalesce(oc.source_code, 0), "
 	"  EXISTS (SELECT 1 FROM public.build b WHERE b.process_id = c.pid AND "
 	"    b.output_key = c.okey AND b.status IN ('queued', 'running', "
 	"    'recording')), "
 	"  EXISTS (SELECT 1 FROM public.build b WHERE b.process_id = c.pid AND "
 	"    b.output_key = c.okey AND b.status = 'bad'), "
-	"  lb.input_file_ids, coalesce(lb.code_id, 0) "
+	"  lb.input_file_ids, coalesce(lb.code_id, 0), pv.versions "
 	"FROM unnest($1::int[], $2::text[], $3::int[], $4::date[], "
 	"  $5::text[], $6::text[]) WITH ORDINALITY "
 	"  AS c(pid, tb, op, ks, kw, okey, idx) "
-	"LEFT JOIN LATERAL (SELECT * FROM public.code k WHERE k.process_id = "
-	"  c.pid AND k.active_code AND k.newest_version AND c.ks BETWEEN "
-	"  k.code_start_date AND k.code_stop_date ORDER BY "
-	"  k.interface_version DESC, k.quality_version DESC, "
-	"  k.revision_version DESC LIMIT 1) k ON true "
-	"LEFT JOIN LATERAL (SELECT f.file_id, f.interface_version, "
+	"LEFT JOIN LATERAL (SELECT f.file_id, f.filename, f.interface_version, "
 	"  f.quality_version, f.revision_version FROM public.file f WHERE "
 	"  c.op <> 0 AND f.product_id = c.op AND f.utc_file_date = c.ks AND "
 	"  (c.tb <> 'FILE' OR coalesce(f.process_keywords, '') = c.kw) "
 	"  ORDER BY f.interface_version DESC, f.quality_version DESC, "
 	"  f.revision_version DESC LIMIT 1) o ON true "
-	"LEFT JOIN LATERAL (SELECT k2.code_id, k2.interface_version, "
-	"  k2.quality_version, k2.revision_version FROM public.filecodelink "
-	"  fl JOIN public.code k2 ON k2.code_id = fl.source_code WHERE "
-	"  fl.resulting_file = o.file_id LIMIT 1) oc ON true "
+	"LEFT JOIN LATERAL (SELECT fl.source_code FROM public.filecodelink fl "
+	"  WHERE fl.resulting_file = o.file_id LIMIT 1) oc ON true "
 	"LEFT JOIN LATERAL (SELECT b.input_file_ids, b.code_id FROM "
 	"  public.build b WHERE c.tb = 'RUN' AND b.process_id = c.pid AND "
 	"  b.output_key = c.okey AND b.status = 'succeeded' ORDER BY "
 	"  b.build_id DESC LIMIT 1) lb ON true "
+	"LEFT JOIN LATERAL (SELECT string_agg(pf.interface_version || '.' || "
+	"  pf.quality_version || '.' || pf.revision_version, ' ') AS versions "
+	"  FROM public.purged_file pf WHERE c.op <> 0 AND pf.product_id = c.op "
+	"  AND pf.utc_file_date = c.ks AND (c.tb <> 'FILE' OR "
+	"  coalesce(pf.process_keywords, '') = c.kw)) pv ON true "
 	"ORDER BY c.idx";
+
+/* "1.0.0 1.1.0": the versions of a key that were purged */
+static int
+parse_versions(const char *s, struct version **out, size_t *n)
+{
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (s && *s) {
+		const char *e = strchr(s, ' ');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+
+		ALLOC_GROW(*out, *n + 1, alloc);
+		if (version_parse(s, len, &(*out)[*n]))
+			return error("invalid version \"%.*s\" in purged_file",
+				     (int)len, s);
+		(*n)++;
+		s += len;
+		while (*s == ' ')
+			s++;
+	}
+	return 0;
+}
 
 int
 store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
@@ -508,7 +545,7 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 	strbuf_release(&okey);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, (int)n, 18, "candidate state")) {
+	if (db_res_check_shape(res, (int)n, 12, "candidate state")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -516,20 +553,19 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 		struct sb_state *s = &st[r];
 
 		memset(s, 0, sizeof(*s));
-		if (db_res_int(res, r, 1, &s->code_id) ||
-		    db_res_version(res, r, 2, &s->code_version) ||
-		    db_res_int(res, r, 5, &s->code_oiv) ||
-		    db_res_int64(res, r, 6, &s->out_id) ||
-		    db_res_version(res, r, 7, &s->out_version) ||
-		    db_res_int(res, r, 10, &s->out_code_id) ||
-		    db_res_version(res, r, 11, &s->out_code_version) ||
-		    db_res_bool(res, r, 14, &s->open) ||
-		    db_res_bool(res, r, 15, &s->bad) ||
-		    db_res_int(res, r, 17, &s->last_code_id))
+		s->out_filename = xstrdup_or_null(db_res_get(res, r, 2));
+		if (db_res_int64(res, r, 1, &s->out_id) ||
+		    db_res_version(res, r, 3, &s->out_version) ||
+		    db_res_int(res, r, 6, &s->out_code_id) ||
+		    db_res_bool(res, r, 7, &s->open) ||
+		    db_res_bool(res, r, 8, &s->bad) ||
+		    db_res_int(res, r, 10, &s->last_code_id) ||
+		    parse_versions(db_res_get(res, r, 11), &s->purged,
+				   &s->n_purged))
 			rc = -1;
-		if (!db_res_isnull(res, r, 16) &&
-		    db_res_int64_array(res, r, 16, &s->last_inputs,
-				   &s->n_last_inputs))
+		if (!db_res_isnull(res, r, 9) &&
+		    db_res_int64_array(res, r, 9, &s->last_inputs,
+				       &s->n_last_inputs))
 			rc = -1;
 	}
 	db_res_free(res);
@@ -552,7 +588,8 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 	rc = db_query(db,
 		      "SELECT l.resulting_file, f.file_id, f.product_id, "
 		      "f.utc_file_date, f.interface_version, f.quality_version, "
-		      "f.revision_version FROM public.filefilelink l JOIN "
+		      "f.revision_version, f.filename, f.exists_on_disk "
+		      "FROM public.filefilelink l JOIN "
 		      "public.file f ON f.file_id = l.source_file WHERE "
 		      "l.resulting_file = ANY($1::bigint[]) ORDER BY "
 		      "l.resulting_file, f.file_id",
@@ -560,21 +597,142 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 	strbuf_release(&outs);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 7, "output parents")) {
+	if (db_res_check_shape(res, -1, 9, "output parents")) {
 		db_res_free(res);
 		return -1;
 	}
 	p = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*p));
 	for (int r = 0; r < db_res_nrows(res); r++) {
+		p[r].filename = xstrdup(db_res_get(res, r, 7));
 		if (db_res_int64(res, r, 0, &p[r].result) ||
 		    db_res_int64(res, r, 1, &p[r].file_id) ||
 		    db_res_int(res, r, 2, &p[r].product_id) ||
 		    db_res_date(res, r, 3, &p[r].date) ||
-		    db_res_version(res, r, 4, &p[r].version))
+		    db_res_version(res, r, 4, &p[r].version) ||
+		    db_res_bool(res, r, 8, &p[r].on_disk))
 			rc = -1;
 	}
 	*nparents = (size_t)db_res_nrows(res);
 	*parents = p;
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_queued(struct db *db, const int64_t *ids, size_t n, bool **queued)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	int rc;
+
+	*queued = xcalloc(n + 1, sizeof(**queued));
+	if (n == 0)
+		return 0;
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_params(db,
+			     "SELECT EXISTS (SELECT 1 FROM public.processqueue "
+			     "q WHERE q.file_id = c.id) FROM unnest($1::bigint[]) "
+			     "WITH ORDINALITY AS c(id, idx) ORDER BY c.idx",
+			     &p, 0, &res);
+	db_params_release(&p);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, (int)n, 1, "queued files")) {
+		db_res_free(res);
+		return -1;
+	}
+	for (int r = 0; r < (int)n; r++)
+		if (db_res_bool(res, r, 0, &(*queued)[r]))
+			rc = -1;
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_queue_files(struct db *db, const int64_t *ids, size_t n,
+		  int64_t run_id, const char *reason, int64_t *queued)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	int rc;
+
+	*queued = 0;
+	if (n == 0)
+		return 0;
+	db_params_int64_array(&p, ids, n);
+	if (run_id > 0)
+		db_params_int64(&p, run_id);
+	else
+		db_params_null(&p);
+	db_params_text(&p, reason);
+	rc = db_query_params(
+		db,
+		"WITH ins AS (INSERT INTO public.processqueue (file_id, "
+		"logging_id, reason) SELECT DISTINCT id, $2::bigint, $3::text "
+		"FROM unnest($1::bigint[]) AS c(id) ORDER BY id "
+		"ON CONFLICT (file_id) DO NOTHING RETURNING 1) "
+		"SELECT count(*) FROM ins",
+		&p, 0, &res);
+	db_params_release(&p);
+	if (!rc && (db_res_check_shape(res, 1, 1, "queued files") ||
+		    db_res_int64(res, 0, 0, queued)))
+		rc = -1;
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
+		  int64_t **outputs, size_t *n)
+{
+	char pid[16];
+	const char *params[] = {pid};
+	struct db_res *res = NULL;
+	struct sb_candidate *c = NULL;
+	int rc;
+
+	*cands = NULL;
+	*outputs = NULL;
+	*n = 0;
+	snprintf(pid, sizeof(pid), "%d", process_id);
+	rc = db_query(db,
+		      "SELECT DISTINCT ON (f.utc_file_date, CASE WHEN "
+		      "pr.output_timebase = 'FILE' THEN coalesce("
+		      "f.process_keywords, '') END) pr.output_timebase, "
+		      "pr.output_product, f.utc_file_date, CASE WHEN "
+		      "pr.output_timebase = 'FILE' THEN coalesce("
+		      "f.process_keywords, '') ELSE '' END, f.file_id "
+		      "FROM public.process pr JOIN public.file f ON "
+		      "f.product_id = pr.output_product WHERE pr.process_id = "
+		      "$1::int AND f.utc_file_date IS NOT NULL ORDER BY "
+		      "f.utc_file_date, CASE WHEN pr.output_timebase = 'FILE' "
+		      "THEN coalesce(f.process_keywords, '') END, "
+		      "f.interface_version DESC, f.quality_version DESC, "
+		      "f.revision_version DESC",
+		      1, params, 0, &res);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 5, "output keys")) {
+		db_res_free(res);
+		return -1;
+	}
+	c = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*c));
+	*outputs = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(**outputs));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		c[r].process_id = process_id;
+		snprintf(c[r].timebase, sizeof(c[r].timebase), "%s",
+			 db_res_get(res, r, 0));
+		c[r].keywords = xstrdup_or_empty(db_res_get(res, r, 3));
+		c[r].version_bump = -1;
+		c[r].own = true;
+		if (db_res_int(res, r, 1, &c[r].output_product) ||
+		    db_res_date(res, r, 2, &c[r].key_start) ||
+		    db_res_int64(res, r, 4, &(*outputs)[r]))
+			rc = -1;
+		c[r].key_end = c[r].key_start;
+	}
+	*n = (size_t)db_res_nrows(res);
+	*cands = c;
 	db_res_free(res);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "period.h"
 #include "strbuf.h"
 #include "version.h"
 
@@ -45,6 +46,7 @@ struct sb_process {
 	int id;
 	char *name;
 	char timebase[8];
+	enum period_timebase tb;
 	int output_product; /* 0 for RUN */
 	char *extra_params; /* NULL or '|'-separated */
 	struct sb_link *links;
@@ -55,21 +57,55 @@ int store_processes_load(struct db *db, struct sb_process **out, size_t *n)
 void store_processes_free(struct sb_process *p, size_t n);
 
 /*
- * store_queue_claim: lock and read up to limit queue entries after
- * after_seq (FIFO, SKIP LOCKED; *max_seq gets the last one's seq), returning the (process, key) candidates they affect and the
- * claimed file ids (*files, *nfiles; caller frees) and how many of them
- * were not the newest version of their product and date (*not_newest).
- * Inside the caller's transaction; the caller deletes the claimed entries
- * with store_queue_delete when the plan is stored.
+ * A claimed queue entry that is the newest version of its product and
+ * date, once for itself (claimed true) and once for every other version
+ * of that product and date (claimed false): the planner expands each into
+ * the keys it affects, so that a new version also re-plans the keys its
+ * superseded versions fed.
  */
-int store_queue_claim(struct db *db, int limit, const char *only,
-		      bool skip_run, int64_t after_seq, int64_t *max_seq,
-		      struct sb_candidate **cands, size_t *ncands,
-		      int64_t **files, size_t *nfiles, long *not_newest)
-	CASCADE_MUSTCHECK;
+struct sb_trigger {
+	int64_t file_id;	  /* the claimed entry's file */
+	int product_id;
+	int32_t date;		  /* utc_file_date */
+	char *keywords;		  /* this version's process_keywords, or "" */
+	int version_bump;	  /* the entry's: -1 none, else 0..2 */
+	struct period_span span;  /* this version's time span */
+	bool claimed;		  /* this row is the claimed file itself */
+};
+
+/*
+ * store_queue_claim: lock and read up to limit queue entries after
+ * after_seq (FIFO, SKIP LOCKED; *max_seq gets the last one's seq),
+ * returning the claimed file ids (*files, *nfiles), how many of them were
+ * not the newest version of their product and date (*not_newest), and the
+ * newest ones as triggers (*trig, *ntrig; free with
+ * store_triggers_free).  Inside the caller's transaction; the caller
+ * deletes the claimed entries with store_queue_delete when the plan is
+ * stored.
+ */
+int store_queue_claim(struct db *db, int limit, int64_t after_seq,
+		      int64_t *max_seq, int64_t **files, size_t *nfiles,
+		      long *not_newest, struct sb_trigger **trig,
+		      size_t *ntrig) CASCADE_MUSTCHECK;
+void store_triggers_free(struct sb_trigger *t, size_t n);
 void store_candidates_free(struct sb_candidate *c, size_t n);
 int store_queue_delete(struct db *db, const int64_t *files, size_t n)
 	CASCADE_MUSTCHECK;
+
+/* A code of a process (every code: the planner picks among the usable). */
+struct sb_code {
+	int id;
+	int process_id;
+	char *filename;
+	struct version version;
+	int oiv;	/* output_interface_version */
+	int32_t start;	/* code_start_date */
+	int32_t stop;	/* code_stop_date */
+	bool usable;	/* active_code and newest_version */
+};
+int store_codes_load(struct db *db, struct sb_code **out, size_t *n)
+	CASCADE_MUSTCHECK;
+void store_codes_free(struct sb_code *c, size_t n);
 
 /* An input file of a candidate. */
 struct sb_input {
@@ -86,10 +122,13 @@ struct sb_input {
 };
 
 /*
- * store_candidate_inputs: the newest on-disk files of every input product
- * of every candidate, within its window (time overlap for DAILY and
- * longer timebases; file date for FILE and RUN; process keywords equal
- * for FILE), ordered by candidate, input product and date.
+ * store_candidate_inputs: every candidate's current inputs, as the
+ * database function cascade_key_inputs (sql/0006-planning-edges.sql)
+ * defines them for the planner, "check" and "config apply" alike: the
+ * newest on-disk file of every date of every input product in the key's
+ * window (time overlap for DAILY and longer timebases, whatever the
+ * file's length; file date for FILE and RUN; process keywords equal for
+ * FILE), ordered by candidate, input product, date and file id.
  */
 int store_candidate_inputs(struct db *db, const struct sb_candidate *c,
 			   size_t n, struct sb_input **out, size_t *nout)
@@ -98,18 +137,17 @@ void store_inputs_free(struct sb_input *in, size_t n);
 
 /* What is already known of a candidate's key. */
 struct sb_state {
-	int code_id;          /* the code to use, 0 if none valid */
-	struct version code_version;
-	int code_oiv;         /* its output_interface_version */
 	int64_t out_id;       /* newest existing output file, 0 if none */
+	char *out_filename;   /* its name, or NULL */
 	struct version out_version;
 	int out_code_id;      /* code that made it (filecodelink), 0 if none */
-	struct version out_code_version;
 	bool open;            /* a queued/running/recording build exists */
 	bool bad;             /* a bad build exists: left for a person */
 	int64_t *last_inputs; /* RUN: inputs of the last succeeded build */
 	size_t n_last_inputs;
 	int last_code_id;     /* RUN: its code */
+	struct version *purged; /* versions of the key purged or pruned */
+	size_t n_purged;
 };
 
 /* A parent (filefilelink source) of an existing output. */
@@ -119,18 +157,48 @@ struct sb_parent {
 	int product_id;
 	int32_t date;
 	struct version version;
+	char *filename;
+	bool on_disk;
 };
 
 /*
- * store_candidate_state: the code valid for each candidate's key date,
- * its newest existing output with that output's code and parents
- * (*parents, sorted by result then file id), open and bad builds.
+ * store_candidate_state: each candidate's newest existing output with
+ * the code that made it and its parents (*parents, sorted by result then
+ * file id; free with store_parents_free), open and bad builds, the
+ * versions of the key that were purged, and for RUN the last build.
  */
 int store_candidate_state(struct db *db, const struct sb_candidate *c,
 			  size_t n, struct sb_state *state,
 			  struct sb_parent **parents, size_t *nparents)
 	CASCADE_MUSTCHECK;
 void store_state_release(struct sb_state *s, size_t n);
+void store_parents_free(struct sb_parent *p, size_t n);
+
+/*
+ * store_queued: which of ids[0..n) are in the queue: (*queued)[i] (caller
+ * frees).
+ */
+int store_queued(struct db *db, const int64_t *ids, size_t n, bool **queued)
+	CASCADE_MUSTCHECK;
+
+/*
+ * store_queue_files: queue files ids[0..n) (already queued ones stay as
+ * they are) with a reason and the run's id (0: none); *queued gets how
+ * many were added.
+ */
+int store_queue_files(struct db *db, const int64_t *ids, size_t n,
+		      int64_t run_id, const char *reason, int64_t *queued)
+	CASCADE_MUSTCHECK;
+
+/*
+ * store_output_keys: the newest output of every key of process_id
+ * (newest version of each date of its output product, and of each
+ * process keywords for FILE), as candidates (key_end left to the caller)
+ * with *outputs[i] the output file's id.  Nothing for RUN processes.
+ */
+int store_output_keys(struct db *db, int process_id,
+		      struct sb_candidate **cands, int64_t **outputs,
+		      size_t *n) CASCADE_MUSTCHECK;
 
 /* A planned build, as stored. */
 struct sb_build {

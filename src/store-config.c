@@ -135,12 +135,12 @@ store_mission_get(struct db *db, struct store_mission *m, bool *found)
 		      "coalesce(codedir, rootdir), "
 		      "coalesce(inspectordir, codedir, rootdir), "
 		      "coalesce(errordir, rootdir || '/errors'), "
-		      "batch_size, flag_lease_s, slots "
+		      "batch_size, flag_lease_s, slots, settle_s "
 		      "FROM public.mission ORDER BY mission_id",
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 10, "mission")) {
+	if (db_res_check_shape(res, -1, 11, "mission")) {
 		rc = -1;
 		goto out;
 	}
@@ -155,7 +155,8 @@ store_mission_get(struct db *db, struct store_mission *m, bool *found)
 	if (db_res_int(res, 0, 0, &m->id) ||
 	    db_res_int(res, 0, 7, &m->batch_size) ||
 	    db_res_int(res, 0, 8, &m->flag_lease_s) ||
-	    db_res_int(res, 0, 9, &m->slots)) {
+	    db_res_int(res, 0, 9, &m->slots) ||
+	    db_res_int(res, 0, 10, &m->settle_s)) {
 		rc = -1;
 		goto out;
 	}
@@ -272,7 +273,7 @@ load_satellites(struct db *db, struct config *cfg)
 	return 0;
 }
 
-#define PRODUCT_COLS 15
+#define PRODUCT_COLS 16
 
 static int
 load_products(struct db *db, struct config *cfg)
@@ -289,7 +290,8 @@ load_products(struct db *db, struct config *cfg)
 		"coalesce(ins.interface_version, 1), "
 		"coalesce(ins.quality_version, 0), "
 		"coalesce(ins.revision_version, 0), "
-		"coalesce(ins.output_interface_version, 1) "
+		"coalesce(ins.output_interface_version, 1), "
+		"p.stop_time_exclusive "
 		"FROM public.product p "
 		"JOIN public.instrument i USING (instrument_id) "
 		"JOIN public.satellite s USING (satellite_id) "
@@ -321,7 +323,8 @@ load_products(struct db *db, struct config *cfg)
 		p->inspector.description = xstrdup_or_null(db_res_get(res, r, 10));
 		if (parse_version3(res, r, 11, &p->inspector.version) ||
 		    db_res_int(res, r, 14,
-			       &p->inspector.output_interface_version))
+			       &p->inspector.output_interface_version) ||
+		    db_res_bool(res, r, 15, &p->stop_time_exclusive))
 			rc = -1;
 		p->inspector.timeout_s = 30;
 		p->inspector.active = true;
@@ -495,7 +498,8 @@ load_processes(struct db *db, struct config *cfg)
 
 #define RUN_COLUMNS                                                          \
 	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
-	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file"
+	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
+	"log_limit_kb, settle_s"
 
 static int
 load_run(struct db *db, struct config *cfg)
@@ -511,7 +515,7 @@ load_run(struct db *db, struct config *cfg)
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 10, "run settings") ||
+	if (db_res_check_shape(res, 1, 12, "run settings") ||
 	    db_res_int(res, 0, 0, &run->slots) ||
 	    db_res_int(res, 0, 1, &run->batch_size) ||
 	    db_res_int(res, 0, 2, &run->code_timeout_s) ||
@@ -520,7 +524,9 @@ load_run(struct db *db, struct config *cfg)
 	    db_res_int(res, 0, 5, &run->bad_after) ||
 	    db_res_int(res, 0, 6, &run->bad_within_s) ||
 	    db_res_int(res, 0, 7, &run->flag_lease_s) ||
-	    db_res_bool(res, 0, 8, &run->refuse_changed_code))
+	    db_res_bool(res, 0, 8, &run->refuse_changed_code) ||
+	    db_res_int(res, 0, 10, &run->log_limit_kb) ||
+	    db_res_int(res, 0, 11, &run->settle_s))
 		rc = -1;
 	else
 		run->log_file = xstrdup_or_null(db_res_get(res, 0, 9));
@@ -557,6 +563,7 @@ void
 store_apply_report_release(struct store_apply_report *r)
 {
 	strbuf_release(&r->lines);
+	strvec_clear(&r->affected);
 	r->added = r->changed = r->removed = r->kept = 0;
 }
 
@@ -584,6 +591,16 @@ report(struct store_apply_report *r, char kind, const char *fmt, ...)
 	strbuf_vaddf(&r->lines, fmt, ap);
 	va_end(ap);
 	strbuf_addch(&r->lines, '\n');
+}
+
+/* process name's outputs are to be re-evaluated (once) */
+static void
+affect(struct store_apply_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->affected.nr; i++)
+		if (!strcmp(r->affected.v[i], name))
+			return;
+	strvec_push(&r->affected, name);
 }
 
 /* describe a field change "name a -> b" into sb */
@@ -666,13 +683,16 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	p_int(&p, cfg->run.flag_lease_s);
 	p_bool(&p, cfg->run.refuse_changed_code);
 	p_str(&p, cfg->run.log_file);
+	p_int(&p, cfg->run.log_limit_kb);
+	p_int(&p, cfg->run.settle_s);
 	if (!cur) {
 		rc = run(db,
 			 "INSERT INTO public.mission (mission_name, rootdir, "
 			 "incoming_dir, codedir, inspectordir, errordir, "
 			 RUN_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, "
 			 "$7::int, $8::int, $9::int, $10::int, $11::int, "
-			 "$12::int, $13::int, $14::int, $15::bool, $16)",
+			 "$12::int, $13::int, $14::int, $15::bool, $16, "
+			 "$17::int, $18::int)",
 			 &p);
 		if (!rc)
 			report(r, '+', "mission %s", m->name);
@@ -702,6 +722,9 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	diff_bool(&d, "run.refuse_changed_code", cur->run.refuse_changed_code,
 		  cfg->run.refuse_changed_code);
 	diff_str(&d, "run.log_file", cur->run.log_file, cfg->run.log_file);
+	diff_num(&d, "run.log_limit_kb", cur->run.log_limit_kb,
+		 cfg->run.log_limit_kb);
+	diff_num(&d, "run.settle", cur->run.settle_s, cfg->run.settle_s);
 	if (d.len) {
 		rc = run(db,
 			 "UPDATE public.mission SET rootdir = $2, "
@@ -710,7 +733,8 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 "code_timeout_s = $9::int, kill_grace_s = $10::int, "
 			 "max_attempts = $11::int, bad_after = $12::int, "
 			 "bad_within_s = $13::int, flag_lease_s = $14::int, "
-			 "refuse_changed_code = $15::bool, log_file = $16 "
+			 "refuse_changed_code = $15::bool, log_file = $16, "
+			 "log_limit_kb = $17::int, settle_s = $18::int "
 			 "WHERE mission_name = $1",
 			 &p);
 		if (!rc)
@@ -824,6 +848,31 @@ product_file_count(struct db *db, const char *product, int64_t *n)
 		       &p, n);
 }
 
+static const struct config_input *find_input(const struct config_process *p,
+					    const char *product);
+
+/* whether move-product moved product's files away from relative_path */
+static int
+moved_from(struct db *db, const char *product, const char *relative_path,
+	   bool *moved)
+{
+	struct params p;
+	int64_t n = 0;
+	int rc;
+
+	p_init(&p);
+	p_str(&p, product);
+	p_str(&p, relative_path);
+	rc = run_int(db,
+		     "SELECT count(*) FROM public.product_move m JOIN "
+		     "public.product p USING (product_id) WHERE "
+		     "p.product_name = $1 AND m.state = 'done' AND "
+		     "m.old_relative_path = $2",
+		     &p, &n);
+	*moved = n > 0;
+	return rc;
+}
+
 static int
 apply_products(struct db *db, const struct config *cur,
 	       const struct config *cfg, struct store_apply_report *r)
@@ -835,17 +884,36 @@ apply_products(struct db *db, const struct config *cur,
 		struct strbuf d = STRBUF_INIT;
 		struct params p;
 		char *dir = NULL;
-		const char *base;
+		const char *base, *rel = np->relative_path;
+		bool moved = false;
 		int rc = 0;
 
+		/*
+		 * A file still naming the directory move-product moved the
+		 * product's files away from: the database keeps the new one.
+		 */
+		if (op && !str_eq(op->relative_path, np->relative_path) &&
+		    str_eq(op->format, np->format)) {
+			if (moved_from(db, np->name, np->relative_path, &moved))
+				return -1;
+			if (moved)
+				rel = op->relative_path;
+		}
 		p_init(&p);
 		p_str(&p, np->name);
 		p_str(&p, np->satellite);
 		p_str(&p, np->instrument);
 		p_double(&p, np->level);
 		p_str(&p, np->format);
-		p_str(&p, np->relative_path);
+		p_str(&p, rel);
 		p_str(&p, np->description);
+		p_bool(&p, np->stop_time_exclusive);
+		if (moved)
+			report(r, '=', "product %s: relative_path \"%s\" kept: "
+				       "move-product moved its files there from "
+				       "\"%s\", which the file names (write the "
+				       "new one in it)",
+			       np->name, op->relative_path, np->relative_path);
 		if (!op) {
 			rc = run(db,
 				 "WITH i AS (SELECT i.instrument_id FROM "
@@ -854,9 +922,11 @@ apply_products(struct db *db, const struct config *cur,
 				 "= $2 AND i.instrument_name = $3), "
 				 "p AS (INSERT INTO public.product "
 				 "(product_name, instrument_id, level, format, "
-				 "relative_path, product_description) SELECT "
-				 "$1, instrument_id, $4::float8, $5, $6, $7 "
-				 "FROM i RETURNING product_id, instrument_id) "
+				 "relative_path, product_description, "
+				 "stop_time_exclusive) SELECT "
+				 "$1, instrument_id, $4::float8, $5, $6, $7, "
+				 "$8::bool FROM i RETURNING product_id, "
+				 "instrument_id) "
 				 "INSERT INTO public.instrumentproductlink "
 				 "(instrument_id, product_id) SELECT "
 				 "instrument_id, product_id FROM p",
@@ -879,11 +949,20 @@ apply_products(struct db *db, const struct config *cur,
 			strbuf_release(&where);
 			diff_num(&d, "level", op->level, np->level);
 			diff_str(&d, "format", op->format, np->format);
-			diff_str(&d, "relative_path", op->relative_path,
-				 np->relative_path);
+			diff_str(&d, "relative_path", op->relative_path, rel);
 			diff_str(&d, "description", op->description,
 				 np->description);
-			if (!str_eq(op->relative_path, np->relative_path) ||
+			diff_bool(&d, "stop_time_exclusive",
+				  op->stop_time_exclusive,
+				  np->stop_time_exclusive);
+			/* its files' days change: so may its consumers' inputs */
+			for (size_t k = 0; op->stop_time_exclusive !=
+						   np->stop_time_exclusive &&
+					   k < cfg->n_processes;
+			     k++)
+				if (find_input(&cfg->processes[k], np->name))
+					affect(r, cfg->processes[k].name);
+			if (!str_eq(op->relative_path, rel) ||
 			    !str_eq(op->format, np->format)) {
 				int64_t n;
 
@@ -891,11 +970,16 @@ apply_products(struct db *db, const struct config *cur,
 					return -1;
 				if (n > 0) {
 					strbuf_release(&d);
-					return error(
-						"product \"%s\" has %lld files: "
-						"its format and relative_path "
-						"cannot change",
-						np->name, (long long)n);
+					error("product \"%s\" has %lld files: "
+					      "its format and relative_path "
+					      "cannot change",
+					      np->name, (long long)n);
+					if (!str_eq(op->relative_path, rel))
+						log_hint("Move its files with "
+							 "\"cascade move-product "
+							 "%s %s\" first.",
+							 np->name, rel);
+					return -1;
 				}
 			}
 			if (d.len) {
@@ -909,7 +993,8 @@ apply_products(struct db *db, const struct config *cur,
 					 "instrument_id = (SELECT instrument_id "
 					 "FROM i), level = $4::float8, format = "
 					 "$5, relative_path = $6, "
-					 "product_description = $7 WHERE "
+					 "product_description = $7, "
+					 "stop_time_exclusive = $8::bool WHERE "
 					 "product_name = $1 RETURNING "
 					 "product_id, instrument_id) "
 					 "UPDATE public.instrumentproductlink l "
@@ -1093,6 +1178,8 @@ apply_codes(struct db *db, const struct config_process *op,
 			else
 				report(r, '+', "code %s %s", np->name,
 				       version_format(&c->version, vbuf));
+			if (op)
+				affect(r, np->name);
 		}
 		/*
 		 * A code that is new and active, or whose dates or activity
@@ -1145,6 +1232,7 @@ apply_codes(struct db *db, const struct config_process *op,
 			"$4::int2",
 			&p))
 			return -1;
+		affect(r, np->name);
 		report(r, '-', "code %s %s (not in the file: deactivated)",
 		       np->name, version_format(&o->version, vbuf));
 	}
@@ -1197,10 +1285,13 @@ apply_inputs(struct db *db, const struct config_process *op,
 			strbuf_addstr(&d, ") -> (");
 			describe_input(&d, in);
 			strbuf_addstr(&d, ")");
+			affect(r, np->name);
 			report(r, '~', "input %s <- %s: %s", np->name,
 			       in->product, d.buf);
 		} else {
 			describe_input(&d, in);
+			if (op)
+				affect(r, np->name);
 			report(r, '+', "input %s <- %s (%s)", np->name,
 			       in->product, d.buf);
 		}
@@ -1222,6 +1313,7 @@ apply_inputs(struct db *db, const struct config_process *op,
 			"p.product_name = $2",
 			&p))
 			return -1;
+		affect(r, np->name);
 		report(r, '-', "input %s <- %s", np->name, o->product);
 	}
 	return 0;

@@ -47,7 +47,7 @@ store_products_load(struct db *db, struct store_product **out, size_t *n)
 		      "i.instrument_name, p.level, p.format, p.relative_path, "
 		      "CASE WHEN ins.kind = 'exec' THEN ins.relative_path || "
 		      "'/' || ins.filename END, ins.arguments, "
-		      "coalesce(ins.timeout_s, 30) "
+		      "coalesce(ins.timeout_s, 30), p.stop_time_exclusive "
 		      "FROM public.product p "
 		      "JOIN public.instrument i USING (instrument_id) "
 		      "JOIN public.satellite s USING (satellite_id) "
@@ -58,7 +58,7 @@ store_products_load(struct db *db, struct store_product **out, size_t *n)
 		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 10, "products")) {
+	if (db_res_check_shape(res, -1, 11, "products")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -68,7 +68,8 @@ store_products_load(struct db *db, struct store_product **out, size_t *n)
 
 		if (db_res_int(res, r, 0, &p[r].id) ||
 		    db_res_double(res, r, 4, &p[r].level) ||
-		    db_res_int(res, r, 9, &p[r].inspector_timeout_s))
+		    db_res_int(res, r, 9, &p[r].inspector_timeout_s) ||
+		    db_res_bool(res, r, 10, &p[r].stop_time_exclusive))
 			rc = -1;
 		p[r].name = xstrdup(db_res_get(res, r, 1));
 		p[r].satellite = xstrdup(db_res_get(res, r, 2));
@@ -104,7 +105,8 @@ store_journal_free(struct store_journal_entry *e, size_t n)
 
 int
 store_journal_add(struct db *db, int64_t run_id,
-		  const struct store_journal_entry *e, size_t n, int64_t *ids)
+		  const struct store_journal_entry *e, size_t n, int64_t *ids,
+		  unsigned flags)
 {
 	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
@@ -129,7 +131,7 @@ store_journal_add(struct db *db, int64_t run_id,
 			     "SELECT i.journal_id FROM unnest($2::text[]) WITH "
 			     "ORDINALITY AS u(s, n) JOIN ins i ON "
 			     "i.source_path = u.s ORDER BY u.n",
-			     &p, 0, &res);
+			     &p, flags, &res);
 	if (!rc) {
 		if (db_res_check_shape(res, (int)n, 1, "journal ids"))
 			rc = -1;
@@ -199,10 +201,10 @@ store_journal_delete(struct db *db, const int64_t *ids, size_t n)
  */
 static int
 texts_by_ordinal(struct db *db, const char *sql, struct db_params *p,
-		 size_t n, const char *what, char **out)
+		 size_t n, const char *what, char **out, unsigned flags)
 {
 	struct db_res *res = NULL;
-	int rc = db_query_params(db, sql, p, 0, &res);
+	int rc = db_query_params(db, sql, p, flags, &res);
 
 	if (!rc && db_res_check_shape(res, -1, 2, what))
 		rc = -1;
@@ -222,7 +224,7 @@ texts_by_ordinal(struct db *db, const char *sql, struct db_params *p,
 
 int
 store_files_by_name(struct db *db, const char *const *names, size_t n,
-		    char **sha1)
+		    char **sha1, unsigned flags)
 {
 	struct db_params p = DB_PARAMS_INIT;
 	int rc;
@@ -236,14 +238,14 @@ store_files_by_name(struct db *db, const char *const *names, size_t n,
 			      "SELECT u.n, coalesce(f.shasum, '') FROM "
 			      "unnest($1::text[]) WITH ORDINALITY AS u(name, n) "
 			      "JOIN public.file f ON f.filename = u.name",
-			      &p, n, "files by name", sha1);
+			      &p, n, "files by name", sha1, flags);
 	db_params_release(&p);
 	return rc;
 }
 
 int
 store_files_tuple_taken(struct db *db, const struct store_new_file *f,
-			size_t n, char **other)
+			size_t n, char **other, unsigned flags)
 {
 	struct db_params p = DB_PARAMS_INIT;
 	int rc;
@@ -269,14 +271,14 @@ store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 		"coalesce(f.utc_file_date, '-infinity'::date) = u.d AND "
 		"f.interface_version = u.iv AND f.quality_version = u.qv "
 		"AND f.revision_version = u.rv",
-		&p, n, "file tuples", other);
+		&p, n, "file tuples", other, flags);
 	db_params_release(&p);
 	return rc;
 }
 
 int
 store_files_insert(struct db *db, int64_t run_id,
-		   const struct store_new_file *f, size_t n)
+		   const struct store_new_file *f, size_t n, unsigned flags)
 {
 	struct db_params p = DB_PARAMS_INIT;
 	int rc;
@@ -325,14 +327,14 @@ store_files_insert(struct db *db, int64_t run_id,
 		"INSERT INTO public.processqueue (file_id, logging_id, reason) "
 		"SELECT file_id, $15::bigint, 'ingested' FROM ins "
 		"ORDER BY file_id",
-		&p, 0, NULL);
+		&p, flags, NULL);
 	db_params_release(&p);
 	return rc;
 }
 
 int
 store_rejects_insert(struct db *db, int64_t run_id,
-		     const struct store_reject *r, size_t n)
+		     const struct store_reject *r, size_t n, unsigned flags)
 {
 	struct db_params p = DB_PARAMS_INIT;
 	int rc;
@@ -353,14 +355,14 @@ store_rejects_insert(struct db *db, int64_t run_id,
 			     "SELECT $1::bigint, f, k, r, e FROM "
 			     "unnest($2::text[], $3::text[], $4::text[], "
 			     "$5::text[]) AS u(f, k, r, e)",
-			     &p, 0, NULL);
+			     &p, flags, NULL);
 	db_params_release(&p);
 	return rc;
 }
 
 int
 store_rejects_by_name(struct db *db, const char *const *names, size_t n,
-		      struct strvec *paths)
+		      struct strvec *paths, unsigned flags)
 {
 	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
@@ -380,7 +382,7 @@ store_rejects_by_name(struct db *db, const char *const *names, size_t n,
 			     "f.logging_id AND l.status IN ('running', "
 			     "'aborted', 'interrupted') "
 			     "ORDER BY u.n, f.failure_id",
-			     &p, 0, &res);
+			     &p, flags, &res);
 	if (!rc && db_res_check_shape(res, -1, 2, "rejects by name"))
 		rc = -1;
 	for (int r = 0; !rc && r < db_res_nrows(res); r++) {

@@ -15,7 +15,7 @@ struct db;
 /* The run settings of the mission row (config "run:"). */
 struct store_run_settings {
 	int code_timeout_s, kill_grace_s, max_attempts, bad_after,
-		bad_within_s;
+		bad_within_s, log_limit_kb;
 	bool refuse_changed_code;
 };
 int store_run_settings_get(struct db *db, struct store_run_settings *out)

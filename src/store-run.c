@@ -28,49 +28,52 @@ store_sr_builds_free(struct sr_build *b, size_t n)
 		free(b[i].code_sha256);
 		free(b[i].work_dir);
 		free(b[i].inputs);
+		free(b[i].hostname);
+		free(b[i].boot_id);
+		free(b[i].log_path);
 	}
 	free(b);
 }
 
-#define READY_COLS 27
+#define BUILD_COLS 34
 
-int
-store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
+/* builds with their code and process: a constant's prefix, see below */
+#define BUILD_SELECT                                                         \
+	"SELECT b.build_id, coalesce(b.batch_id, 0), b.status, "             \
+	"b.attempt, b.quick_failures, b.process_id, pr.process_name, "       \
+	"pr.output_timebase, pr.extra_params, "                              \
+	"coalesce(pr.output_product, 0), b.output_key, b.utc_file_date, "    \
+	"b.output_filename, "                                                \
+	"split_part(b.output_version, '.', 1)::int, "                        \
+	"split_part(b.output_version, '.', 2)::int, "                        \
+	"split_part(b.output_version, '.', 3)::int, "                        \
+	"c.code_id, c.filename, c.relative_path, c.interface_version, "      \
+	"c.quality_version, c.revision_version, c.arguments, "               \
+	"c.timeout_s, coalesce(c.cpu, 1), c.sha256, b.work_dir, "            \
+	"b.input_file_ids, coalesce(b.pid, 0), "                             \
+	"coalesce(b.supervisor_pid, 0), coalesce(b.supervisor_start, "       \
+	"-1), b.hostname, l.boot_id, b.log_path "                            \
+	"FROM public.build b JOIN public.process pr USING (process_id) "     \
+	"JOIN public.code c ON c.code_id = b.code_id "                       \
+	"LEFT JOIN public.product op ON op.product_id = "                    \
+	"pr.output_product "                                                 \
+	"LEFT JOIN public.logging l ON l.logging_id = b.logging_id WHERE "
+
+/* the builds sql (BUILD_SELECT and a condition) selects */
+static int
+builds_query(struct db *db, const char *sql, struct db_params *p,
+	     struct sr_build **out, size_t *n)
 {
-	char lim[16];
-	const char *params[1] = {lim};
 	struct db_res *res = NULL;
 	struct sr_build *b;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	snprintf(lim, sizeof(lim), "%d", limit);
-	rc = db_query(
-		db,
-		"SELECT b.build_id, coalesce(b.batch_id, 0), b.status, "
-		"b.attempt, b.quick_failures, b.process_id, pr.process_name, "
-		"pr.output_timebase, pr.extra_params, "
-		"coalesce(pr.output_product, 0), b.output_key, b.utc_file_date, "
-		"b.output_filename, "
-		"split_part(b.output_version, '.', 1)::int, "
-		"split_part(b.output_version, '.', 2)::int, "
-		"split_part(b.output_version, '.', 3)::int, "
-		"c.code_id, c.filename, c.relative_path, c.interface_version, "
-		"c.quality_version, c.revision_version, c.arguments, "
-		"c.timeout_s, coalesce(c.cpu, 1), c.sha256, b.work_dir, "
-		"b.input_file_ids "
-		"FROM public.build b JOIN public.process pr USING (process_id) "
-		"JOIN public.code c ON c.code_id = b.code_id "
-		"LEFT JOIN public.product op ON op.product_id = "
-		"pr.output_product "
-		"WHERE b.status IN ('queued', 'recording') "
-		"ORDER BY b.status = 'recording' DESC, "
-		"coalesce(op.level, 1e9), b.build_id LIMIT $1::int",
-		1, params, 0, &res);
+	rc = db_query_params(db, sql, p, DB_CACHED, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, READY_COLS + 1, "ready builds")) {
+	if (db_res_check_shape(res, -1, BUILD_COLS, "builds")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -91,6 +94,9 @@ store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
 		x->code_args = xstrdup_or_null(db_res_get(res, r, 22));
 		x->code_sha256 = xstrdup_or_null(db_res_get(res, r, 25));
 		x->work_dir = xstrdup_or_null(db_res_get(res, r, 26));
+		x->hostname = xstrdup_or_empty(db_res_get(res, r, 31));
+		x->boot_id = xstrdup_or_empty(db_res_get(res, r, 32));
+		x->log_path = xstrdup_or_null(db_res_get(res, r, 33));
 		if (db_res_int64(res, r, 0, &x->id) ||
 		    db_res_int64(res, r, 1, &x->batch_id) ||
 		    db_res_int(res, r, 3, &x->attempt) ||
@@ -104,12 +110,126 @@ store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
 		    db_res_int(res, r, 23, &x->timeout_s) ||
 		    db_res_int(res, r, 24, &x->cpu) ||
 		    db_res_int64_array(res, r, 27, &x->inputs,
-			      &x->n_inputs))
+				       &x->n_inputs) ||
+		    db_res_int(res, r, 28, &x->pid) ||
+		    db_res_int(res, r, 29, &x->supervisor_pid) ||
+		    db_res_int64(res, r, 30, &x->supervisor_start))
 			rc = -1;
 	}
 	*n = (size_t)db_res_nrows(res);
 	*out = b;
 	db_res_free(res);
+	return rc;
+}
+
+int
+store_builds_ready(struct db *db, int limit, struct sr_build **out, size_t *n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, limit);
+	rc = builds_query(db,
+			  BUILD_SELECT "b.status = 'queued' ORDER BY "
+			  "coalesce(op.level, 1e9), b.build_id LIMIT $1::int",
+			  &p, out, n);
+	db_params_release(&p);
+	return rc;
+}
+
+int
+store_builds_open(struct db *db, const int64_t *ids, size_t nids,
+		  struct sr_build **out, size_t *n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64_array(&p, ids, nids);
+	rc = builds_query(db,
+			  BUILD_SELECT "b.status IN ('running', 'recording') "
+			  "OR (b.status = 'queued' AND b.build_id = "
+			  "ANY($1::bigint[])) ORDER BY b.build_id",
+			  &p, out, n);
+	db_params_release(&p);
+	return rc;
+}
+
+void
+store_sr_supervisors_free(struct sr_supervisor *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i].boot_id);
+	free(s);
+}
+
+int
+store_supervisors_left(struct db *db, int64_t run_id, const char *host,
+		       struct sr_supervisor **out, size_t *n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	struct sr_supervisor *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	db_params_int64(&p, run_id);
+	db_params_text(&p, host);
+	/*
+	 * the runs' rows name their supervisors; a supervisor that
+	 * replaced a dead one may be named only by its builds
+	 */
+	rc = db_query_params(
+		db,
+		"SELECT max(logging_id), pid, start, max(boot_id) FROM ("
+		"SELECT l.logging_id, l.supervisor_pid AS pid, "
+		"coalesce(l.supervisor_start, -1) AS start, l.boot_id FROM "
+		"public.logging l WHERE l.supervisor_pid IS NOT NULL AND "
+		"l.hostname = $2 AND l.logging_id <> $1::bigint "
+		"UNION ALL SELECT 0, b.supervisor_pid, "
+		"coalesce(b.supervisor_start, -1), l.boot_id FROM "
+		"public.build b LEFT JOIN public.logging l USING (logging_id) "
+		"WHERE b.status = 'running' AND b.supervisor_pid IS NOT NULL "
+		"AND b.hostname = $2 AND b.logging_id IS DISTINCT FROM "
+		"$1::bigint) x GROUP BY pid, start ORDER BY pid",
+		&p, 0, &res);
+	db_params_release(&p);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 4, "supervisors left")) {
+		db_res_free(res);
+		return -1;
+	}
+	s = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*s));
+	for (int r = 0; r < db_res_nrows(res); r++) {
+		s[r].boot_id = xstrdup_or_empty(db_res_get(res, r, 3));
+		if (db_res_int64(res, r, 0, &s[r].logging_id) ||
+		    db_res_int(res, r, 1, &s[r].pid) ||
+		    db_res_int64(res, r, 2, &s[r].start))
+			rc = -1;
+	}
+	*n = (size_t)db_res_nrows(res);
+	*out = s;
+	db_res_free(res);
+	return rc;
+}
+
+int
+store_run_supervisor(struct db *db, int64_t run_id, int pid, int64_t start)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, run_id);
+	db_params_int64(&p, pid);
+	db_params_int64(&p, start);
+	rc = db_query_params(db,
+			     "UPDATE public.logging SET supervisor_pid = "
+			     "nullif($2::int, 0), supervisor_start = CASE WHEN "
+			     "$2::int = 0 OR $3::bigint < 0 THEN NULL ELSE "
+			     "$3::bigint END WHERE logging_id = $1::bigint",
+			     &p, 0, NULL);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -168,18 +288,24 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	return rc;
 }
 
-/* queued -> running, and the batch's bookkeeping; $1..$7 */
+/*
+ * queued -> running, and the batch's bookkeeping; $1..$8: build, run,
+ * supervisor pid and start, host, argv, log path, work dir.  The code's
+ * own pid comes with its result.  A new attempt on the batch (this run
+ * touches it first) is stamped for the poison rule.
+ */
 #define BUILD_START_CTES                                                     \
 	"b AS (UPDATE public.build SET status = 'running', "                 \
 	"attempt = attempt + 1, started_at = now(), ended_at = NULL, "       \
-	"pid = $3::int, hostname = $4, argv = $5::text[], log_path = "       \
-	"$6, work_dir = $7, logging_id = nullif($2::bigint, 0), "           \
-	"exit_code = NULL, "                                                 \
-	"term_signal = NULL, reason = NULL WHERE build_id = "               \
-	"$1::bigint AND status = 'queued' RETURNING batch_id), "            \
+	"recorded_at = NULL, pid = NULL, supervisor_pid = $3::int, "         \
+	"supervisor_start = $4::bigint, hostname = $5, argv = $6::text[], "  \
+	"log_path = $7, work_dir = $8, logging_id = nullif($2::bigint, 0), " \
+	"exit_code = NULL, term_signal = NULL, reason = NULL WHERE "        \
+	"build_id = $1::bigint AND status = 'queued' RETURNING batch_id), " \
 	"u AS (UPDATE public.batch SET state = 'running', started_at = "     \
-	"coalesce(started_at, now()), pid = $3::int, hostname = $4, "        \
+	"coalesce(started_at, now()), pid = $3::int, hostname = $5, "        \
 	"attempts = attempts + 1, done_at_attempt = done_count, "            \
+	"attempt_started_at = now(), "                                       \
 	"attempt_logging_id = nullif($2::bigint, 0) WHERE batch_id = (SELECT " \
 	"batch_id FROM b) AND (attempt_logging_id IS DISTINCT FROM "         \
 	"nullif($2::bigint, 0) OR state <> 'running')) "
@@ -194,80 +320,76 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	"interval '1 second')"
 
 /* running -> recording with the outcome, its parameters named */
-#define BUILD_RECORDING(id, ec, sig, cu, cs, rss, ago)                       \
-	"UPDATE public.build SET status = 'recording', exit_code = " ec      \
-	"::int, term_signal = nullif(" sig "::int, 0), cpu_user_s = " cu     \
-	"::float8, cpu_sys_s = " cs "::float8, max_rss_kb = " rss            \
-	"::bigint, ended_at = " ENDED_AT(ago) " WHERE build_id = " id        \
-	"::bigint AND status = 'running'"
+#define BUILD_RECORDING(id, pid, ec, sig, cu, cs, rss, ago)                  \
+	"UPDATE public.build SET status = 'recording', pid = nullif(" pid    \
+	"::int, 0), exit_code = " ec "::int, term_signal = nullif(" sig      \
+	"::int, 0), cpu_user_s = " cu "::float8, cpu_sys_s = " cs            \
+	"::float8, max_rss_kb = " rss "::bigint, ended_at = " ENDED_AT(ago)  \
+	", recorded_at = now() WHERE build_id = " id "::bigint AND status "  \
+	"= 'running'"
 
+/* the outcome's seven parameters: pid, exit, signal, cpu, rss, ago */
 static void
-outcome_params(const struct sr_outcome *o, char buf[6][32])
+outcome_params(struct db_params *p, const struct sr_outcome *o)
 {
-	snprintf(buf[0], 32, "%d", o->exit_code);
-	snprintf(buf[1], 32, "%d", o->term_signal);
-	snprintf(buf[2], 32, "%.6f", o->cpu_user_s);
-	snprintf(buf[3], 32, "%.6f", o->cpu_sys_s);
-	snprintf(buf[4], 32, "%ld", o->max_rss_kb);
-	snprintf(buf[5], 32, "%.6f",
-		 o->end_mono_ns ? (double)(timeutil_mono_ns() - o->end_mono_ns) / 1e9
-				: 0.0);
+	int64_t now_us = timeutil_now_usec();
+	double ago = o->ended_at_us && now_us > o->ended_at_us
+			     ? (double)(now_us - o->ended_at_us) / 1e6
+			     : 0.0;
+
+	db_params_int64(p, o->pid);
+	db_params_int64(p, o->exit_code);
+	db_params_int64(p, o->term_signal);
+	db_params_double(p, o->cpu_user_s);
+	db_params_double(p, o->cpu_sys_s);
+	db_params_int64(p, o->max_rss_kb);
+	db_params_double(p, ago);
 }
 
 int
-store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
-		  const char *host, const struct strvec *argv,
-		  const char *log_path, const char *work_dir,
+store_build_start(struct db *db, const struct sr_start *st,
 		  int64_t done_id, const struct sr_outcome *done)
 {
-	char bid[32], run[32], pidbuf[16], did[32], ob[6][32];
-	struct strbuf args = STRBUF_INIT;
-	const char *params[14];
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
 	int rc;
 	int64_t n = 0, nrec = 1;
 
-	snprintf(bid, sizeof(bid), "%lld", (long long)id);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
-	db_array_begin(&args);
-	for (size_t i = 0; i < argv->nr; i++)
-		db_array_add(&args, argv->v[i]);
-	db_array_end(&args);
-	params[0] = bid;
-	params[1] = run;
-	params[2] = pidbuf;
-	params[3] = host;
-	params[4] = args.buf;
-	params[5] = log_path;
-	params[6] = work_dir;
+	db_params_int64(&p, st->build_id);
+	db_params_int64(&p, st->run_id);
+	db_params_int64(&p, st->supervisor_pid);
+	db_params_int64(&p, st->supervisor_start);
+	db_params_text(&p, st->host);
+	db_params_text_array(&p, (const char *const *)st->argv->v,
+			     st->argv->nr);
+	db_params_text(&p, st->log_path);
+	db_params_text(&p, st->work_dir);
 	if (done) {
-		snprintf(did, sizeof(did), "%lld", (long long)done_id);
-		outcome_params(done, ob);
-		params[7] = did;
-		for (int i = 0; i < 6; i++)
-			params[8 + i] = ob[i];
-		rc = db_query(db,
-			      "WITH " BUILD_START_CTES ", r AS ("
-			      BUILD_RECORDING("$8", "$9", "$10", "$11", "$12",
-					      "$13", "$14") " RETURNING 1) "
-			      "SELECT (SELECT count(*) FROM b), (SELECT "
-			      "count(*) FROM r)",
-			      14, params, DB_CACHED, &res);
+		db_params_int64(&p, done_id);
+		outcome_params(&p, done);
+		rc = db_query_params(
+			db,
+			"WITH " BUILD_START_CTES ", r AS ("
+			BUILD_RECORDING("$9", "$10", "$11", "$12", "$13", "$14",
+					"$15", "$16") " RETURNING 1) "
+			"SELECT (SELECT count(*) FROM b), (SELECT "
+			"count(*) FROM r)",
+			&p, DB_CACHED, &res);
 	} else {
-		rc = db_query(db,
-			      "WITH " BUILD_START_CTES "SELECT count(*), 1 "
-			      "FROM b",
-			      7, params, DB_CACHED, &res);
+		rc = db_query_params(db,
+				     "WITH " BUILD_START_CTES "SELECT count(*), "
+				     "1 FROM b",
+				     &p, DB_CACHED, &res);
 	}
-	strbuf_release(&args);
+	db_params_release(&p);
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, 1, 2, "build start") ||
 	    db_res_int64(res, 0, 0, &n) || db_res_int64(res, 0, 1, &nrec))
 		rc = -1;
 	else if (n != 1)
-		rc = error("build %lld is no longer queued", (long long)id);
+		rc = error("build %lld is no longer queued",
+			   (long long)st->build_id);
 	else if (nrec != 1)
 		rc = error("build %lld is no longer running",
 			   (long long)done_id);
@@ -278,18 +400,17 @@ store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
 int
 store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
 {
-	char bid[32], ob[6][32];
-	const char *params[7];
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
 
-	snprintf(bid, sizeof(bid), "%lld", (long long)id);
-	outcome_params(o, ob);
-	params[0] = bid;
-	for (int i = 0; i < 6; i++)
-		params[1 + i] = ob[i];
-	return db_query(db,
-			BUILD_RECORDING("$1", "$2", "$3", "$4", "$5", "$6",
-					"$7"),
-			7, params, DB_CACHED, NULL);
+	db_params_int64(&p, id);
+	outcome_params(&p, o);
+	rc = db_query_params(db,
+			     BUILD_RECORDING("$1", "$2", "$3", "$4", "$5", "$6",
+					     "$7", "$8"),
+			     &p, DB_CACHED, NULL);
+	db_params_release(&p);
+	return rc;
 }
 
 /*
@@ -319,35 +440,29 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 		   const char *kind, const char *reason,
 		   const char *stderr_tail, const struct sr_outcome *o)
 {
-	char bid[32], run[32], ob[6][32];
-	const char *params[15];
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
 
-	snprintf(bid, sizeof(bid), "%lld", (long long)id);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	outcome_params(o, ob);
-	params[0] = bid;
-	params[1] = run;
-	params[2] = status;
-	params[3] = retry ? "t" : "f";
-	params[4] = bad ? "t" : "f";
-	params[5] = quick ? "t" : "f";
-	params[6] = kind;
-	params[7] = reason;
-	params[8] = stderr_tail;
-	params[9] = ob[0];
-	params[10] = ob[1];
-	params[11] = ob[2];
-	params[12] = ob[3];
-	params[13] = ob[4];
-	params[14] = ob[5];
-	return db_query(
+	db_params_int64(&p, id);
+	db_params_int64(&p, run_id);
+	db_params_text(&p, status);
+	db_params_bool(&p, retry);
+	db_params_bool(&p, bad);
+	db_params_bool(&p, quick);
+	db_params_text(&p, kind);
+	db_params_text(&p, reason);
+	db_params_text(&p, stderr_tail);
+	outcome_params(&p, o); /* $10..$16 */
+	rc = db_query_params(
 		db,
 		"WITH b AS (UPDATE public.build SET status = CASE WHEN "
 		"$5::bool THEN 'bad' WHEN $4::bool THEN 'queued' ELSE $3 END, "
-		"exit_code = nullif($10::int, -1), term_signal = "
-		"nullif($11::int, 0), reason = $8, ended_at = " ENDED_AT("$15") ", "
-		"cpu_user_s = $12::float8, cpu_sys_s = $13::float8, "
-		"max_rss_kb = $14::bigint, quick_failures = CASE WHEN "
+		"pid = coalesce(nullif($10::int, 0), pid), "
+		"exit_code = nullif($11::int, -1), term_signal = "
+		"nullif($12::int, 0), reason = $8, ended_at = " ENDED_AT("$16")
+		", recorded_at = now(), "
+		"cpu_user_s = $13::float8, cpu_sys_s = $14::float8, "
+		"max_rss_kb = $15::bigint, quick_failures = CASE WHEN "
 		"$6::bool THEN quick_failures + 1 ELSE 0 END "
 		"WHERE build_id = $1::bigint RETURNING build_id, batch_id, "
 		"status), "
@@ -356,7 +471,9 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 		"build_id, batch_id, $7, $8, $9 FROM b WHERE b.status <> "
 		"'queued'), " BATCH_DONE("status <> 'queued'")
 		"SELECT count(*) FROM b",
-		15, params, DB_CACHED, NULL);
+		&p, DB_CACHED, NULL);
+	db_params_release(&p);
+	return rc;
 }
 
 int
@@ -555,62 +672,18 @@ store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
 	return rc;
 }
 
-void
-store_sr_left_free(struct sr_left *l, size_t n)
-{
-	for (size_t i = 0; l && i < n; i++) {
-		free(l[i].hostname);
-		free(l[i].work_dir);
-	}
-	free(l);
-}
-
 int
-store_running_builds(struct db *db, struct sr_left **out, size_t *n)
-{
-	struct db_res *res = NULL;
-	struct sr_left *l;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = db_query(db,
-		      "SELECT build_id, coalesce(pid, 0), coalesce(hostname, "
-		      "''), coalesce(work_dir, '') FROM public.build WHERE "
-		      "status = 'running' ORDER BY build_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 4, "running builds")) {
-		db_res_free(res);
-		return -1;
-	}
-	l = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*l));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		if (db_res_int64(res, r, 0, &l[r].build_id) ||
-		    db_res_int(res, r, 1, &l[r].pid))
-			rc = -1;
-		l[r].hostname = xstrdup(db_res_get(res, r, 2));
-		l[r].work_dir = xstrdup(db_res_get(res, r, 3));
-	}
-	*n = (size_t)db_res_nrows(res);
-	*out = l;
-	db_res_free(res);
-	return rc;
-}
-
-int
-store_recording_dirs(struct db *db, struct strvec *dirs)
+store_open_dirs(struct db *db, struct strvec *dirs)
 {
 	struct db_res *res = NULL;
 	int rc = db_query(db,
-			  "SELECT work_dir FROM public.build WHERE status = "
-			  "'recording' AND work_dir IS NOT NULL",
+			  "SELECT work_dir FROM public.build WHERE status IN "
+			  "('running', 'recording') AND work_dir IS NOT NULL",
 			  0, NULL, 0, &res);
 
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 1, "recording work directories")) {
+	if (db_res_check_shape(res, -1, 1, "open work directories")) {
 		db_res_free(res);
 		return -1;
 	}
@@ -621,73 +694,217 @@ store_recording_dirs(struct db *db, struct strvec *dirs)
 }
 
 int
-store_recover_builds(struct db *db, int64_t run_id, int bad_after,
-		     long *reset, long *poisoned)
+store_running_of(struct db *db, const int64_t *ids, size_t n,
+		 int64_t **running, size_t *nrunning)
 {
-	char run[32], ba[16];
-	const char *params[2] = {run, ba};
+	struct db_params p = DB_PARAMS_INIT;
 	struct db_res *res = NULL;
-	int64_t n = 0;
 	int rc;
 
-	*reset = *poisoned = 0;
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	snprintf(ba, sizeof(ba), "%d", bad_after);
-	rc = db_query(
-		db,
-		"WITH bad AS (UPDATE public.batch SET state = 'bad', ended_at "
-		"= now(), summary = 'the controller died ' || attempts || "
-		"' times while running it, without progress' WHERE state = "
-		"'running' AND attempts >= $2::int AND done_count = "
-		"done_at_attempt RETURNING batch_id, summary), "
-		"c AS (UPDATE public.build SET status = 'cancelled', ended_at "
-		"= now(), reason = 'its batch was marked bad' WHERE batch_id "
-		"IN (SELECT batch_id FROM bad) AND status IN ('queued', "
-		"'running') RETURNING build_id), "
-		"f AS (INSERT INTO public.failure (logging_id, batch_id, kind, "
-		"reason) SELECT $1::bigint, batch_id, 'poison-batch', summary "
-		"FROM bad) SELECT count(*) FROM bad",
-		2, params, 0, &res);
+	*running = NULL;
+	*nrunning = 0;
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_params(db,
+			     "SELECT build_id FROM public.build WHERE build_id "
+			     "= ANY($1::bigint[]) AND status = 'running'",
+			     &p, 0, &res);
+	db_params_release(&p);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 1, "poisoned batches") ||
-	    db_res_int64(res, 0, 0, poisoned))
-		rc = -1;
-	db_res_free(res);
-	if (rc)
-		return rc;
-	/* the code did not fail: the attempt it was on is given back */
-	rc = db_query(db,
-		      "WITH b AS (UPDATE public.build SET status = 'queued', "
-		      "pid = NULL, attempt = greatest(attempt - 1, 0) WHERE "
-		      "status = 'running' RETURNING 1) SELECT count(*) FROM b",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "reset builds") ||
-	    db_res_int64(res, 0, 0, &n))
-		rc = -1;
-	*reset = (long)n;
+	if (db_res_check_shape(res, -1, 1, "running builds")) {
+		db_res_free(res);
+		return -1;
+	}
+	*running = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(**running));
+	for (int r = 0; r < db_res_nrows(res); r++)
+		if (db_res_int64(res, r, 0, &(*running)[r]))
+			rc = -1;
+	*nrunning = (size_t)db_res_nrows(res);
 	db_res_free(res);
 	return rc;
 }
 
-int
-store_interrupt_builds(struct db *db, int64_t run_id)
-{
-	char run[32];
-	const char *params[1] = {run};
+/*
+ * Batches a dead controller was running: each counts a stall unless a
+ * code's result was recorded since its attempt began ($4: builds whose
+ * result a supervisor kept in a file count when that attempt started
+ * them); max($2) stalls in a row make it bad, its open builds cancelled
+ * and a failure row left; the others are 'planned' again (the next
+ * start is a new attempt).  Batches with a build still running under a
+ * live supervisor ($3) are left as they are: nothing was lost.
+ */
+#define POISON_SQL                                                           \
+	"WITH live AS (SELECT batch_id FROM public.build WHERE build_id = "  \
+	"ANY($3::bigint[]) AND batch_id IS NOT NULL), "                      \
+	"d AS (SELECT t.batch_id, EXISTS (SELECT 1 FROM public.build x "     \
+	"WHERE x.batch_id = t.batch_id AND (x.recorded_at >= "               \
+	"t.attempt_started_at OR (x.build_id = ANY($4::bigint[]) AND "       \
+	"x.logging_id = t.attempt_logging_id))) AS progressed FROM "         \
+	"public.batch t WHERE t.state = 'running' AND t.attempt_logging_id " \
+	"IS DISTINCT FROM $1::bigint AND t.batch_id NOT IN (SELECT batch_id " \
+	"FROM live)), "                                                      \
+	"s AS (UPDATE public.batch t SET stalls = CASE WHEN d.progressed "   \
+	"THEN 0 ELSE t.stalls + 1 END, state = CASE WHEN NOT d.progressed "  \
+	"AND t.stalls + 1 >= $2::int THEN 'bad' ELSE 'planned' END, "        \
+	"ended_at = CASE WHEN NOT d.progressed AND t.stalls + 1 >= $2::int " \
+	"THEN now() ELSE t.ended_at END, summary = CASE WHEN NOT "           \
+	"d.progressed AND t.stalls + 1 >= $2::int THEN 'the controller "     \
+	"died ' || t.stalls + 1 || ' times in a row while running it, with " \
+	"no result of a code recorded in between' ELSE t.summary END FROM d " \
+	"WHERE t.batch_id = d.batch_id RETURNING t.batch_id, t.state, "      \
+	"t.summary), "                                                       \
+	"c AS (UPDATE public.build SET status = 'cancelled', ended_at = "    \
+	"coalesce(ended_at, greatest(started_at, now())), recorded_at = "    \
+	"now(), reason = 'its batch was marked bad' WHERE batch_id IN "      \
+	"(SELECT batch_id FROM s WHERE state = 'bad') AND status IN "        \
+	"('queued', 'running', 'recording') RETURNING build_id), "           \
+	"f AS (INSERT INTO public.failure (logging_id, batch_id, kind, "     \
+	"reason) SELECT nullif($1::bigint, 0), batch_id, 'poison-batch', "   \
+	"summary FROM s WHERE state = 'bad') "                               \
+	"SELECT (SELECT count(*) FROM s WHERE state = 'bad'), (SELECT "      \
+	"count(*) FROM c)"
 
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	if (db_query(db,
-		     "UPDATE public.build SET status = 'queued', pid = NULL, "
-		     "attempt = greatest(attempt - 1, 0) WHERE status = "
-		     "'running' AND logging_id = $1::bigint",
-		     1, params, 0, NULL))
-		return -1;
-	return db_query(db,
-			"UPDATE public.batch SET state = 'planned', attempts = "
-			"greatest(attempts - 1, 0) WHERE state = 'running' AND "
-			"attempt_logging_id = $1::bigint",
-			1, params, 0, NULL);
+int
+store_recover(struct db *db, const struct sr_recovery *rv, long *poisoned,
+	      long *cancelled, long *requeued)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	int64_t v[3] = {0, 0, 0};
+	int rc;
+
+	*poisoned = *cancelled = *requeued = 0;
+	if ((rc = db_begin(db)))
+		return rc;
+	/* sent to a supervisor by a run that died before recording it */
+	db_params_text(&p, rv->host);
+	db_params_columns(&p, 3);
+	for (size_t i = 0; i < rv->n_started; i++) {
+		db_col_int64(&p, rv->started[i]);
+		db_col_text(&p, *rv->started_dir[i] ? rv->started_dir[i] : NULL);
+		db_col_text(&p, *rv->started_log[i] ? rv->started_log[i] : NULL);
+	}
+	rc = db_query_params(db,
+			     "UPDATE public.build b SET status = 'running', "
+			     "attempt = b.attempt + 1, started_at = now(), "
+			     "ended_at = NULL, recorded_at = NULL, hostname = "
+			     "$1, work_dir = s.dir, log_path = s.log FROM "
+			     "unnest($2::bigint[], $3::text[], $4::text[]) AS "
+			     "s(id, dir, log) WHERE b.build_id = s.id AND "
+			     "b.status = 'queued'",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	if (rc) {
+		db_rollback(db);
+		return rc;
+	}
+	db_params_int64(&p, rv->run_id);
+	db_params_int64(&p, rv->bad_after);
+	db_params_int64_array(&p, rv->live, rv->n_live);
+	db_params_int64_array(&p, rv->kept, rv->n_kept);
+	rc = db_query_params(db, POISON_SQL, &p, 0, &res);
+	db_params_release(&p);
+	if (!rc && (db_res_check_shape(res, 1, 2, "poisoned batches") ||
+		    db_res_int64(res, 0, 0, &v[0]) ||
+		    db_res_int64(res, 0, 1, &v[1])))
+		rc = -1;
+	db_res_free(res);
+	res = NULL;
+	/* the code did not fail: the attempt it was on is given back */
+	if (!rc) {
+		db_params_int64_array(&p, rv->dead, rv->n_dead);
+		rc = db_query_params(
+			db,
+			"WITH b AS (UPDATE public.build SET status = 'queued', "
+			"pid = NULL, supervisor_pid = NULL, attempt = "
+			"greatest(attempt - 1, 0) WHERE build_id = "
+			"ANY($1::bigint[]) AND status = 'running' RETURNING 1) "
+			"SELECT count(*) FROM b",
+			&p, 0, &res);
+		db_params_release(&p);
+		if (!rc && (db_res_check_shape(res, 1, 1, "requeued builds") ||
+			    db_res_int64(res, 0, 0, &v[2])))
+			rc = -1;
+		db_res_free(res);
+	}
+	/*
+	 * The batches whose results we are about to record: a new attempt
+	 * of ours, so that dying while recording them counts as a stall.
+	 */
+	if (!rc) {
+		db_params_int64(&p, rv->run_id);
+		db_params_int64_array(&p, rv->kept, rv->n_kept);
+		rc = db_query_params(
+			db,
+			"UPDATE public.batch SET state = 'running', attempts = "
+			"attempts + 1, attempt_started_at = now(), "
+			"attempt_logging_id = nullif($1::bigint, 0) WHERE state "
+			"IN ('planned', 'running') AND batch_id IN (SELECT "
+			"batch_id FROM public.build WHERE status = 'recording' "
+			"OR (status = 'running' AND build_id = "
+			"ANY($2::bigint[])))",
+			&p, 0, NULL);
+		db_params_release(&p);
+	}
+	if (!rc)
+		rc = db_commit(db);
+	db_rollback(db);
+	*poisoned = (long)v[0];
+	*cancelled = (long)v[1];
+	*requeued = (long)v[2];
+	return rc;
+}
+
+int
+store_poison_unresolved(struct db *db, long *n)
+{
+	struct db_res *res = NULL;
+	int64_t v = 0;
+	int rc = db_query(db,
+			  "SELECT count(*) FROM public.failure WHERE kind = "
+			  "'poison-batch' AND NOT resolved",
+			  0, NULL, 0, &res);
+
+	if (!rc && (db_res_check_shape(res, 1, 1, "poisoned batches") ||
+		    db_res_int64(res, 0, 0, &v)))
+		rc = -1;
+	db_res_free(res);
+	*n = (long)v;
+	return rc;
+}
+
+int
+store_builds_requeue(struct db *db, const int64_t *ids, size_t n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_params(db,
+			     "UPDATE public.build SET status = 'queued', pid = "
+			     "NULL, supervisor_pid = NULL, attempt = "
+			     "greatest(attempt - 1, 0) WHERE build_id = "
+			     "ANY($1::bigint[]) AND status = 'running'",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc;
+}
+
+int
+store_interrupt_builds(struct db *db, int64_t run_id, const int64_t *ids,
+		       size_t n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc = store_builds_requeue(db, ids, n);
+
+	if (rc)
+		return rc;
+	db_params_int64(&p, run_id);
+	rc = db_query_params(db,
+			     "UPDATE public.batch SET state = 'planned', "
+			     "attempts = greatest(attempts - 1, 0) WHERE state "
+			     "= 'running' AND attempt_logging_id = $1::bigint",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc;
 }

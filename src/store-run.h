@@ -49,6 +49,13 @@ struct sr_build {
 	char *work_dir;      /* recording: where the output waits */
 	int64_t *inputs;
 	size_t n_inputs;
+	/* of the current attempt (store_builds_open) */
+	int pid;             /* its code's pid (and group), 0 if unknown */
+	int supervisor_pid;  /* 0 if none */
+	int64_t supervisor_start; /* -1 if unknown */
+	char *hostname;      /* where it ran, "" if unknown */
+	char *boot_id;       /* of that host then, "" if unknown */
+	char *log_path;      /* NULL if none */
 };
 
 /* An input file of a build: where it is and what it is. */
@@ -63,12 +70,44 @@ struct sr_file {
 };
 
 /*
- * store_builds_ready: up to limit builds with status queued or recording
- * (recording first), ordered by the level of their output product and id,
- * with their code and process.  Caller frees with store_sr_builds_free.
+ * store_builds_ready: up to limit queued builds, ordered by the level of
+ * their output product and id, with their code and process.  Caller
+ * frees with store_sr_builds_free.
  */
 int store_builds_ready(struct db *db, int limit, struct sr_build **out,
 		       size_t *n) CASCADE_MUSTCHECK;
+
+/*
+ * store_builds_open: the builds running or recording (after a controller
+ * died: what it left), and those of ids still queued, by id, with where
+ * and by what they ran.
+ */
+int store_builds_open(struct db *db, const int64_t *ids, size_t nids,
+		      struct sr_build **out, size_t *n) CASCADE_MUSTCHECK;
+
+/* A supervisor a dead run may have left on this host. */
+struct sr_supervisor {
+	int64_t logging_id; /* its run's row; 0 if only builds name it */
+	int pid;
+	int64_t start;	    /* clock ticks since boot; -1 unknown */
+	char *boot_id;	    /* of the host then, "" unknown */
+};
+void store_sr_supervisors_free(struct sr_supervisor *s, size_t n);
+
+/*
+ * store_supervisors_left: the supervisors of other runs on host: those
+ * their logging rows name, and those running builds name.
+ */
+int store_supervisors_left(struct db *db, int64_t run_id, const char *host,
+			   struct sr_supervisor **out, size_t *n)
+	CASCADE_MUSTCHECK;
+
+/*
+ * store_run_supervisor: the supervisor of run run_id is pid (started at
+ * start ticks; -1 unknown), or none (pid 0).
+ */
+int store_run_supervisor(struct db *db, int64_t run_id, int pid,
+			 int64_t start) CASCADE_MUSTCHECK;
 void store_sr_builds_free(struct sr_build *b, size_t n);
 
 /* store_files_get: the files with these ids (any order; caller frees). */
@@ -78,29 +117,41 @@ void store_sr_files_free(struct sr_file *f, size_t n);
 
 /* Resource use and exit of one attempt. */
 struct sr_outcome {
-	int exit_code;      /* -1 if killed by a signal */
+	int pid;            /* the code's pid, 0 if it never ran */
+	int exit_code;      /* -1 if killed by a signal or never run */
 	int term_signal;
 	double wall_s;
 	double cpu_user_s, cpu_sys_s;
 	long max_rss_kb;
 	/*
-	 * CLOCK_MONOTONIC when it ended (0: now): the row's ended_at is
-	 * that instant, however long the recording waited.
+	 * When it ended, microseconds since the epoch on this host (0:
+	 * now): the row's ended_at is that instant, however long the
+	 * recording waited, in the server's clock.
 	 */
-	int64_t end_mono_ns;
+	int64_t ended_at_us;
+};
+
+/* What a build's start records. */
+struct sr_start {
+	int64_t build_id;
+	int64_t run_id;
+	int supervisor_pid;
+	int64_t supervisor_start; /* clock ticks since boot, -1 unknown */
+	const char *host;
+	const struct strvec *argv;
+	const char *log_path;
+	const char *work_dir;
 };
 
 /*
- * store_build_start: queued -> running: attempt+1, started_at, pid,
- * host, argv, log path, work dir; marks the batch running (counting a
- * controller attempt the first time this run touches it).  With done,
- * in the same statement (one round trip) build done_id goes running ->
+ * store_build_start: queued -> running: attempt+1, started_at, its
+ * supervisor, host, argv, log path, work dir; marks the batch running
+ * (a new attempt the first time this run touches it).  With done, in
+ * the same statement (one round trip) build done_id goes running ->
  * recording with that outcome, as store_build_recording does: the code
  * that finished, whose slot this build takes.
  */
-int store_build_start(struct db *db, int64_t id, int64_t run_id, int pid,
-		      const char *host, const struct strvec *argv,
-		      const char *log_path, const char *work_dir,
+int store_build_start(struct db *db, const struct sr_start *st,
 		      int64_t done_id, const struct sr_outcome *done)
 	CASCADE_MUSTCHECK;
 
@@ -176,44 +227,67 @@ struct sr_outlook {
 int store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
 	CASCADE_MUSTCHECK;
 
-/* A build a dead controller left running. */
-struct sr_left {
-	int64_t build_id;
-	int pid;         /* its code's process (group) id; 0 if unknown */
-	char *hostname;  /* where it ran ("" if unknown) */
-	char *work_dir;  /* "" if none */
+/*
+ * store_open_dirs: the work directories of the builds running or
+ * recording (outputs wait there, or codes run there), pushed onto dirs.
+ */
+int store_open_dirs(struct db *db, struct strvec *dirs) CASCADE_MUSTCHECK;
+
+/* store_running_of: those of ids[] whose builds are running (*running
+ * is the caller's to free). */
+int store_running_of(struct db *db, const int64_t *ids, size_t n,
+		     int64_t **running, size_t *nrunning) CASCADE_MUSTCHECK;
+
+/* What recovery found of the builds a dead controller left running. */
+struct sr_recovery {
+	int64_t run_id;
+	int bad_after;       /* stalls in a row that make a batch bad */
+	const int64_t *live; /* still running under a live supervisor */
+	size_t n_live;
+	const int64_t *kept; /* ended: their supervisors kept the result */
+	size_t n_kept;
+	const int64_t *dead; /* their supervisors died without a result */
+	size_t n_dead;
+	const int64_t *started; /* queued, but a supervisor has them */
+	size_t n_started;
+	const char *const *started_dir; /* where each ran (n_started) */
+	const char *const *started_log;
+	const char *host;
 };
-void store_sr_left_free(struct sr_left *l, size_t n);
 
 /*
- * store_running_builds: the builds in state running (after a controller
- * died: the ones it left), by id.
+ * store_recover: in one transaction, after a controller died (we hold
+ * the flag): the poison rule (a batch on which controllers died
+ * bad_after times in a row with no code's result recorded in between
+ * is marked bad, its open builds cancelled, a failure row left); the
+ * dead builds go back to queued with the attempt they were on given
+ * back; the batches with results to record (kept, and builds left
+ * recording) start an attempt of this run.  Counts returned.
  */
-int store_running_builds(struct db *db, struct sr_left **out, size_t *n)
+int store_recover(struct db *db, const struct sr_recovery *rv,
+		  long *poisoned, long *cancelled, long *requeued)
 	CASCADE_MUSTCHECK;
 
 /*
- * store_recording_dirs: the work directories of the builds in state
- * recording (their outputs wait there), pushed onto dirs.
+ * store_poison_unresolved: how many batches marked bad by the poison rule
+ * await a person (unresolved poison-batch failures).
  */
-int store_recording_dirs(struct db *db, struct strvec *dirs)
+int store_poison_unresolved(struct db *db, long *n) CASCADE_MUSTCHECK;
+
+/*
+ * store_builds_requeue: these running builds back to queued, the
+ * attempt they were on given back (they did not fail: the environment
+ * did, or we stopped them).
+ */
+int store_builds_requeue(struct db *db, const int64_t *ids, size_t n)
 	CASCADE_MUSTCHECK;
 
 /*
- * store_recover_builds: after a controller died (we hold the flag now):
- * batches left running that made no progress in their last bad_after
- * attempts are marked bad and their open builds cancelled with a
- * failure row; the other builds left running go back to queued, with
- * the attempt they were on given back (the code did not fail).  *reset
- * and *poisoned count them.
+ * store_interrupt_builds: builds stopped by a signal (ids) go back to
+ * queued, without counting an attempt, and the batches this run was
+ * running to planned.
  */
-int store_recover_builds(struct db *db, int64_t run_id, int bad_after,
-			 long *reset, long *poisoned) CASCADE_MUSTCHECK;
-
-/*
- * store_interrupt_builds: builds this run left running (stopped by a
- * signal) go back to queued, without counting an attempt.
- */
-int store_interrupt_builds(struct db *db, int64_t run_id) CASCADE_MUSTCHECK;
+int store_interrupt_builds(struct db *db, int64_t run_id, const int64_t *ids,
+			   size_t n) CASCADE_MUSTCHECK;
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 struct config;
 struct db;
@@ -32,6 +33,7 @@ struct store_mission {
 	int batch_size;
 	int flag_lease_s;
 	int slots;
+	int settle_s; /* run.settle: see ingest.h */
 };
 
 
@@ -58,8 +60,14 @@ struct store_apply_report {
 	int removed;
 	int kept; /* in the database, not in the file, kept (has data) */
 	struct strbuf lines; /* one "+ ...", "~ ..." or "- ..." line each */
+	/*
+	 * processes whose outputs the change may leave inconsistent with
+	 * the rules (their inputs, codes, or an input product's stop-time
+	 * rule changed): the caller re-evaluates them (check_outputs)
+	 */
+	struct strvec affected;
 };
-#define STORE_APPLY_REPORT_INIT {0, 0, 0, 0, STRBUF_INIT}
+#define STORE_APPLY_REPORT_INIT {0, 0, 0, 0, STRBUF_INIT, STRVEC_INIT}
 void store_apply_report_release(struct store_apply_report *r);
 
 /*
@@ -89,12 +97,20 @@ struct store_product {
 	char *inspector;      /* absolute path of an external inspector or NULL */
 	char *inspector_args;
 	int inspector_timeout_s;
+	bool stop_time_exclusive; /* see config.h */
 };
 
 /* store_products_load: all products with active identification. */
 int store_products_load(struct db *db, struct store_product **out, size_t *n)
 	CASCADE_MUSTCHECK;
 void store_products_free(struct store_product *p, size_t n);
+
+/*
+ * The ingest statements below take flags for db_query (DB_QUIET_DATA:
+ * ingest isolates the file the server refuses instead of reporting the
+ * batch's error).  Paths and names in the journal and in failure rows
+ * are in escape.h's form: text columns hold any file name that way.
+ */
 
 /* An ingest intent: written before files move, removed when recorded. */
 struct store_journal_entry {
@@ -111,7 +127,7 @@ void store_journal_free(struct store_journal_entry *e, size_t n);
  */
 int store_journal_add(struct db *db, int64_t run_id,
 		      const struct store_journal_entry *e, size_t n,
-		      int64_t *ids) CASCADE_MUSTCHECK;
+		      int64_t *ids, unsigned flags) CASCADE_MUSTCHECK;
 int store_journal_list(struct db *db, struct store_journal_entry **out,
 		       size_t *n) CASCADE_MUSTCHECK;
 int store_journal_delete(struct db *db, const int64_t *ids, size_t n)
@@ -120,10 +136,10 @@ int store_journal_delete(struct db *db, const int64_t *ids, size_t n)
 /*
  * store_files_by_name: for each of n names, whether a file row has it:
  * sha1[i] gets its shasum (caller frees; "" when NULL) or stays NULL when
- * the name is not archived.  One query.
+ * the name is not archived (or names[i] is NULL).  One query.
  */
 int store_files_by_name(struct db *db, const char *const *names, size_t n,
-			char **sha1) CASCADE_MUSTCHECK;
+			char **sha1, unsigned flags) CASCADE_MUSTCHECK;
 
 /* A new file row, with its unixtime row and queue entry. */
 struct store_new_file {
@@ -146,14 +162,15 @@ struct store_new_file {
  * name (caller frees) or stays NULL.  One query.
  */
 int store_files_tuple_taken(struct db *db, const struct store_new_file *f,
-			    size_t n, char **other) CASCADE_MUSTCHECK;
+			    size_t n, char **other, unsigned flags)
+	CASCADE_MUSTCHECK;
 
 /*
  * store_files_insert: insert n files, their unixtime rows and queue
  * entries (one statement), inside the caller's transaction.
  */
 int store_files_insert(struct db *db, int64_t run_id,
-		       const struct store_new_file *f, size_t n)
+		       const struct store_new_file *f, size_t n, unsigned flags)
 	CASCADE_MUSTCHECK;
 
 /* A rejected incoming file, kept for people in the failure table. */
@@ -165,7 +182,7 @@ struct store_reject {
 };
 /* store_rejects_insert: n failure rows (one statement). */
 int store_rejects_insert(struct db *db, int64_t run_id,
-			 const struct store_reject *r, size_t n)
+			 const struct store_reject *r, size_t n, unsigned flags)
 	CASCADE_MUSTCHECK;
 
 /*
@@ -176,6 +193,6 @@ int store_rejects_insert(struct db *db, int64_t run_id,
  * caller clears them).  One query.
  */
 int store_rejects_by_name(struct db *db, const char *const *names, size_t n,
-			  struct strvec *paths) CASCADE_MUSTCHECK;
+			  struct strvec *paths, unsigned flags) CASCADE_MUSTCHECK;
 
 #endif

@@ -35,10 +35,15 @@ timeutil_valid_ymd(int y, int m, int d)
 	       d <= timeutil_days_in_month(y, m);
 }
 
-int32_t
-timeutil_days_from_ymd(int y, int m, int d)
+/*
+ * The era-based day count in 64 bits, so that no intermediate overflows
+ * for any int year (y - 1, era * 146097 and the rest stay far inside
+ * int64_t); m is 1..12 and d 1..31.
+ */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
 {
-	int era, yoe, doy, doe;
+	int64_t era, yoe, doy, doe;
 
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
@@ -48,18 +53,26 @@ timeutil_days_from_ymd(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+int32_t
+timeutil_days_from_ymd(int y, int m, int d)
+{
+	return (int32_t)days_from_civil(y, m, d);
+}
+
 void
 timeutil_ymd_from_days(int32_t days, int *y, int *m, int *d)
 {
-	int32_t z = days + 719468;
-	int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int32_t doe = z - era * 146097;
-	int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int32_t mp = (5 * doy + 2) / 153;
+	/* 64 bits: days + 719468 overflows int32_t near INT32_MAX */
+	int64_t z = (int64_t)days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
 
 	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	/* |year| < 5.9 million for any int32_t day count: fits an int */
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
@@ -69,16 +82,17 @@ timeutil_day_of_year(int32_t days)
 	int y, m, d;
 
 	timeutil_ymd_from_days(days, &y, &m, &d);
-	return (int)(days - timeutil_days_from_ymd(y, 1, 1)) + 1;
+	/* 1 January of the year of INT32_MIN is before INT32_MIN */
+	return (int)(days - days_from_civil(y, 1, 1)) + 1;
 }
 
 int
 timeutil_weekday(int32_t days)
 {
-	/* 1970-01-01 was a Thursday (3) */
-	int32_t w = (days + 3) % 7;
+	/* 1970-01-01 was a Thursday (3); days + 3 overflows at INT32_MAX */
+	int w = (int)(((int64_t)days + 3) % 7);
 
-	return (int)(w < 0 ? w + 7 : w);
+	return w < 0 ? w + 7 : w;
 }
 
 static int
@@ -192,11 +206,15 @@ char *
 timeutil_format_timestamp(int64_t usec, char *buf)
 {
 	int32_t days = timeutil_date_of(usec);
-	int64_t rem = usec - days * USEC_PER_DAY;
-	int64_t secs = rem / USEC_PER_SEC;
-	int64_t frac = rem % USEC_PER_SEC;
+	/* not usec - days * USEC_PER_DAY: that overflows near INT64_MIN */
+	int64_t rem = usec % USEC_PER_DAY;
+	int64_t secs, frac;
 	int y, m, d;
 
+	if (rem < 0)
+		rem += USEC_PER_DAY;
+	secs = rem / USEC_PER_SEC;
+	frac = rem % USEC_PER_SEC;
 	timeutil_ymd_from_days(days, &y, &m, &d);
 	if (frac)
 		snprintf(buf, TIMESTAMP_STRLEN,
@@ -230,6 +248,15 @@ timeutil_format_duration(double s, char *buf)
 		snprintf(buf, DURATION_STRLEN, "%lldh%02lldm", t / 3600,
 			 (t % 3600) / 60);
 	return buf;
+}
+
+int64_t
+timeutil_now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 int64_t

@@ -4,7 +4,10 @@
  * Pure; no time zones, no locale, no libc time functions.  A date is a
  * count of days since 1970-01-01 (negative before); a timestamp is a
  * count of microseconds since 1970-01-01T00:00:00Z.  Valid years are
- * 1..9999.
+ * 1..9999: the parsers accept no others.  The conversions and formatters
+ * below are nonetheless exact, without overflow, for every day count
+ * (any int32_t: years -5877641 to 5881580 of the proleptic Gregorian
+ * calendar) and every timestamp (any int64_t) they are given.
  */
 #ifndef CASCADE_TIMEUTIL_H
 #define CASCADE_TIMEUTIL_H
@@ -23,8 +26,15 @@
 #define TIMESTAMP_STRLEN 80
 
 bool timeutil_valid_ymd(int y, int m, int d);
-/* timeutil_days_from_ymd: the caller has checked timeutil_valid_ymd. */
+/*
+ * timeutil_days_from_ymd: the day count of y-m-d, for m 1..12 and d 1..31
+ * (a d past the month's end counts on into the next month).  Exact for
+ * any y whose day count fits in int32_t, so for every date that
+ * timeutil_valid_ymd accepts and every one timeutil_ymd_from_days gives;
+ * for other years the result is unspecified (no undefined behaviour).
+ */
 int32_t timeutil_days_from_ymd(int y, int m, int d);
+/* timeutil_ymd_from_days: the inverse, for every int32_t. */
 void timeutil_ymd_from_days(int32_t days, int *y, int *m, int *d);
 /* timeutil_day_of_year: 1..366. */
 int timeutil_day_of_year(int32_t days);
@@ -57,6 +67,9 @@ char *timeutil_format_timestamp(int64_t usec, char *buf);
  * rates and deadlines (never a date).
  */
 int64_t timeutil_mono_ns(void);
+
+/* timeutil_now_usec: CLOCK_REALTIME now: microseconds since the epoch. */
+int64_t timeutil_now_usec(void);
 
 /* Room for timeutil_format_duration. */
 #define DURATION_STRLEN 24

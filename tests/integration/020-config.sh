@@ -23,6 +23,10 @@ done
 [ "$n" -ge 8 ] && pass "at least 8 bad-config fixtures ($n)" || fail "at least 8 bad-config fixtures ($n)"
 expect_rc 2 "a missing file is a config error" "$CASCADE" config check "$T/nope.yaml"
 contains "missing file named" "$err" "nope.yaml"
+truncate -s 52428800 "$T/huge.yaml"
+expect_rc 2 "a 50 MB mission file is a config error" "$CASCADE" config check "$T/huge.yaml"
+contains "too large: file, size and limit named" "$err" \
+	"configuration file \"$T/huge.yaml\" is too large: 52428800 bytes, the limit is 16777216 bytes (16 MiB)"
 
 expect_rc 0 "init" cascade init
 expect_rc 0 "dry-run apply" cascade config apply --dry-run "$T/small.yaml"

@@ -156,14 +156,11 @@ contains "only the matching name" "$out" "1 ingested"
 expect_rc 0 "ProcessQueue -i ingests too" "$CASCADE" process-queue -i -m "$DB"
 contains "ProcessQueue -i summary" "$out" "1 ingested"
 
-# two products claiming one name; an external inspector
+# two products claiming one file (a name mag_l0's template matches,
+# content the inspector of ext claims); an external inspector.  (Two
+# templates claiming the same names are refused by config apply.)
 sed -e '/^processes:/,$d' "$T/small.yaml" > "$T/variant.yaml"
 cat >> "$T/variant.yaml" <<YAML
-  - name: mag_l0_again
-    instrument: mag
-    level: 0
-    format: "small_mag_l0_{DATE}_v{VERSION}.dat"
-    relative_path: "again"
   - name: ext
     instrument: mag
     level: 0
@@ -174,11 +171,11 @@ cat >> "$T/variant.yaml" <<YAML
       timeout: 10s
 YAML
 expect_rc 0 "apply a variant with an ambiguous product and an inspector" cascade config apply "$T/variant.yaml"
-deliver small_mag_l0_20240106_v1.0.0.dat "six"
+deliver small_mag_l0_20240106_v1.0.0.dat "EXT 2024-01-06 1.0.0"
 deliver anything.bin "EXT 2024-02-03 2.1.0"
 deliver crash.bin "CRASH"
 expect_rc 1 "ambiguity and inspector crash are rejects" cascade ingest
-contains "ambiguous reject" "$(sql "SELECT reason FROM failure WHERE kind = 'ambiguous'")" 'matches more than one product: "mag_l0", "mag_l0_again"'
+contains "ambiguous reject" "$(sql "SELECT reason FROM failure WHERE kind = 'ambiguous'")" 'matches more than one product: "mag_l0", "ext"'
 contains "inspector failure reject" "$(sql "SELECT reason FROM failure WHERE kind = 'inspector'")" "signal 11"
 equals "the inspector's fields are stored" "$(sql "SELECT p.product_name, utc_file_date, utc_start_time, utc_stop_time, interface_version, quality_version, process_keywords FROM file JOIN product p USING (product_id) WHERE filename = 'anything.bin'")" \
 	"ext|2024-02-03|2024-02-03 06:00:00|2024-02-03 18:00:00|2|1|source=ext"

@@ -6,11 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 t_begin process_kill
 
-# the pipeline mission with its codes behind slow.sh (a short pause each),
-# so a code killed together with its controller never completed.  The
-# kill scenarios use one slot, so no other code can be finishing in the
-# instant the controller dies (that window is documented in
-# architecture.md); a two-slot scenario checks the archive only.
+# the pipeline mission with its codes behind slow.sh (a short pause
+# each), so that a kill often finds codes running.  Codes run under
+# supervisors that outlive the controller: a code that ends while no
+# controller runs is recorded by the next run, never run again.
 slow_config() {
 	sed -e "s|@ROOT@|$1|g; s|@FIX@|$FIX|g" \
 	    -e 's|filename: concat.sh, relative_path: ., version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01, arguments: "--date {DATE}"|filename: slow.sh, relative_path: ., version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01, arguments: "concat.sh --date {DATE}"|' \
@@ -71,7 +70,7 @@ for point in plan-committed@1 plan-committed@2 build-started@1 build-started@6 \
 	if cmp -s "$T/reference.sig" "$S/sig"; then
 		pass "after $point: archive and database equal the uninterrupted run"
 	else
-		fail "after $point: archive and database equal the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+		fail "after $point: archive and database equal the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 	fi
 	equals "after $point: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
 	equals "after $point: every code completed once" "$(wc -l < "$S/completions")" 24
@@ -83,29 +82,78 @@ CASCADE_FAULT=build-linked@3:kill "$CASCADE" process-queue -p -n 1 -m "$SDB" >/d
 CASCADE_FAULT=build-started@2:kill "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1
 expect_rc 0 "a run after two kills" "$CASCADE" process-queue -p -m "$SDB"
 signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "after two kills: equal to the uninterrupted run" || fail "after two kills: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after two kills: equal to the uninterrupted run" || fail "after two kills: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
-# two slots, killed while recording: the archive still converges
-scenario slots2
-CASCADE_FAULT=build-recording@5:kill "$CASCADE" process-queue -p -n 2 -m "$SDB" >/dev/null 2>&1
-expect_rc 0 "two slots: the run after the kill" "$CASCADE" process-queue -p -n 2 -m "$SDB"
-signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "two slots: equal to the uninterrupted run" || fail "two slots: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
-
-# a batch on which controllers keep dying is set aside as poison
-scenario poison
-for i in 1 2 3; do
-	CASCADE_FAULT=build-started@1:kill "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1
+# two slots, killed while recording and while starting: the other slot's
+# code may be ending in that very instant, and still runs only once
+i=0
+for point in build-recording@5 build-started@4 build-started@9; do
+	i=$((i + 1))
+	scenario "slots2_$i"
+	CASCADE_FAULT=$point:kill "$CASCADE" process-queue -p -n 2 -m "$SDB" >/dev/null 2>&1
+	expect_rc 0 "two slots: the run after a kill at $point" "$CASCADE" process-queue -p -n 2 -m "$SDB"
+	signature > "$S/sig"
+	cmp -s "$T/reference.sig" "$S/sig" && pass "two slots, $point: equal to the uninterrupted run" || fail "two slots, $point: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
+	equals "two slots, $point: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
+	psql -X -q -d postgres -c "DROP DATABASE $SDB WITH (FORCE)" >/dev/null
 done
-expect_rc 0 "the run after three deaths on one batch" "$CASCADE" process-queue -p -m "$SDB"
+
+# A batch on which controllers keep dying without any code's result in
+# between is set aside as poison.  A controller's death alone no longer
+# stops its codes (their supervisor finishes them: progress), so each
+# death here takes the whole session (controller, supervisor, codes) as
+# a crash of the host would, while the first code waits on a FIFO that
+# nobody opens.
+crash_at() {	# crash_at POINT: run, and kill the whole session at POINT
+	make_fifo "$T/crash.fifo"
+	CASCADE_FAULT=$1:pause CASCADE_FAULT_FIFO=$T/crash.fifo \
+		setsid "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1 &
+	cpid=$!
+	exec 3>"$T/crash.fifo"
+	cp=$(psql -X -A -t -d "$SDB" -c "SELECT pid FROM logging WHERE currently_processing")
+	sid=$(ps -o sid= -p "$cp" | tr -d ' ')
+	[ -n "$sid" ] && [ "$sid" != "$$" ] && pkill -KILL -s "$sid"
+	exec 3>&-
+	wait "$cpid" 2>/dev/null
+	rm -f "$T/crash.fifo"
+}
+scenario poison
+make_fifo "$T/never.fifo"
+export CASCADE_TEST_BLOCK=$T/never.fifo
+crash_at build-started@1
+crash_at build-started@1
+equals "two crashes without progress: not bad yet" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM batch WHERE state = 'bad'")" 0
+crash_at build-started@1
+unset CASCADE_TEST_BLOCK
+expect_rc 1 "the run after three deaths on one batch fails" "$CASCADE" process-queue -p -m "$SDB"
 contains "it reports the poison batch" "$err" "marked bad"
-equals "the batch is bad" "$(psql -X -A -t -d "$SDB" -c "SELECT state FROM batch ORDER BY batch_id LIMIT 1")" "bad"
+equals "the batch is bad" "$(psql -X -A -t -d "$SDB" -c "SELECT state, stalls FROM batch ORDER BY batch_id LIMIT 1")" "bad|3"
 equals "its builds are cancelled, not run" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM build WHERE status = 'cancelled'")" 8
 equals "a failure awaits a person" "$(psql -X -A -t -d "$SDB" -c "SELECT kind FROM failure")" "poison-batch"
+expect_rc 1 "every later run says so and fails" "$CASCADE" process-queue -p -m "$SDB"
+contains "with the reason" "$err" "1 batches marked bad by the poison rule await a person"
+fid=$(psql -X -A -t -d "$SDB" -c "SELECT failure_id FROM failure")
+expect_rc 0 "retrying the batch" "$CASCADE" failures retry "$fid" -m "$SDB"
+expect_rc 0 "then the run builds what was cancelled" "$CASCADE" process-queue -p -m "$SDB"
+signature | grep -v '^open ' > "$S/sig"
+grep -v '^open ' "$T/reference.sig" | cmp -s - "$S/sig" && pass "after the poison batch's retry: equal to the uninterrupted run" || fail "after the poison batch's retry: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
-# a code leaves a process behind and its controller is killed: the next
-# run kills that process (its process group, marked with the build id)
-# before running the build again, and gives the attempt back
+# deaths with progress in between are not counted: a chain of kills of
+# the controller alone, each after some builds completed, never poisons
+scenario chain
+for k in 2 3 4 5 6 7; do
+	CASCADE_FAULT=build-recording@$k:kill "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1
+done
+expect_rc 0 "the run after a chain of six kills" "$CASCADE" process-queue -p -m "$SDB"
+equals "no batch was marked bad" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM batch WHERE state = 'bad'")" 0
+signature > "$S/sig"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after the chain: equal to the uninterrupted run" || fail "after the chain: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
+equals "after the chain: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
+
+# a code leaves a process behind and its supervisor dies with the
+# controller: the next run kills that process (marked with the build id
+# and mission in its environment) before running the build again, and
+# gives the attempt back
 scenario orphan
 cp "$FIX/pcodes/orphan.sh" "$S/codes/slow.sh"
 make_fifo "$T/orphan.fifo"
@@ -120,18 +168,19 @@ read -t 120 -r gc <&4 || gc=
 exec 4<&-
 [ -n "$gc" ] || { fail "the code reported its background process"; t_end; exit 1; }
 exec 3>"$T/orphan-pause.fifo"      # the controller has recorded the start
-kill -KILL $pq
+sup=$(psql -X -A -t -d "$SDB" -c "SELECT supervisor_pid FROM build WHERE status = 'running'")
+kill -KILL $pq $sup
 exec 3>&-
 wait $pq
 alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
-alive "$gc" && pass "the code's background process outlived its controller" || fail "the code's background process outlived its controller"
+alive "$gc" && pass "the code's background process outlived its controller and supervisor" || fail "the code's background process outlived its controller and supervisor"
 equals "its build was on attempt 1" "$(psql -X -A -t -d "$SDB" -c "SELECT attempt FROM build WHERE status = 'running'")" 1
 expect_rc 0 "the next run" "$CASCADE" process-queue -p -m "$SDB"
 contains "it says it killed what was left" "$err" "killed 1 processes left running by the codes of an interrupted run"
 alive "$gc" && fail "the background process is gone" "pid $gc still running" || pass "the background process is gone"
 equals "the build ran again on its first attempt" "$(psql -X -A -t -d "$SDB" -c "SELECT max(attempt) FROM build")" 1
 signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "after the orphan: equal to the uninterrupted run" || fail "after the orphan: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after the orphan: equal to the uninterrupted run" || fail "after the orphan: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
 # SIGTERM: stop cleanly, record the run as interrupted, resume later
 scenario term
@@ -149,7 +198,7 @@ equals "no build left running" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FR
 equals "the flag is released" "$(psql -X -A -t -d "$SDB" -c "SELECT count(*) FROM logging WHERE currently_processing")" 0
 expect_rc 0 "the next run finishes the work" "$CASCADE" process-queue -p -m "$SDB"
 signature > "$S/sig"
-cmp -s "$T/reference.sig" "$S/sig" && pass "after SIGTERM: equal to the uninterrupted run" || fail "after SIGTERM: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)"
+cmp -s "$T/reference.sig" "$S/sig" && pass "after SIGTERM: equal to the uninterrupted run" || fail "after SIGTERM: equal to the uninterrupted run" "$(diff "$T/reference.sig" "$S/sig" | head -8)" "the last run said: $err"
 
 for d in $(psql -X -A -t -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${DB}_%'"); do
 	psql -X -q -d postgres -c "DROP DATABASE $d WITH (FORCE)" >/dev/null

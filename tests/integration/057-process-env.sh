@@ -30,54 +30,66 @@ q() { psql -X -A -t -q -d "$SDB" -c "$1"; }
 workdirs() { find "$S/data/.cascade/work" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 # the database connection is lost while a code runs: the controller
-# stops the codes it started and exits 4; the next run does the rest
+# exits 4, its code runs on under its supervisor, and the next run
+# records it and does the rest, running no code twice
 scenario dbgone dbkill.sh
 run env PGDATABASE="$SDB" "$CASCADE" process-queue -p -n 1 -m "$SDB"
 equals "lost database: exit status 4, no abort" "$rc" 4
 contains "it says the connection is lost" "$err" "lost connection to the database"
 not_contains "no BUG" "$err" "BUG"
-equals "no code of it left running" "$(pgrep -f "$S/codes/" | wc -l)" 0
 unset CASCADE_TEST_ONCE
 expect_rc 0 "the next run" "$CASCADE" process-queue -p -n 1 -m "$SDB"
 equals "every build succeeded in the end" "$(q "SELECT count(*) FILTER (WHERE status = 'succeeded') || '/' || count(*) FROM build")" "12/12"
+equals "lost database: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
 equals "no work directory left" "$(workdirs)" 0
 
 # the archive refuses an output (a file where its directory should be,
-# as with a full or read-only disk): the run stops, the build stays
-# recording with its output kept; the next run archives it without
-# running the code again
+# as with a full or read-only disk): the run starts nothing more, lets
+# the running code end and exits 7; the refused builds stay recording
+# with their outputs kept, none failed; the next run archives them
+# without running the codes again
 scenario archive slow.sh
 echo "in the way" > "$S/data/l1"
 run "$CASCADE" process-queue -p -n 1 -m "$SDB"
-equals "archive refused: the run fails" "$rc" 6
+equals "archive refused: the run exits 7" "$rc" 7
 contains "it says what it could not do" "$err" "could not create directory \"$S/data/l1/2024\""
 contains "and where the output waits" "$err" "stays \"recording\"; the next run archives it"
-equals "the build is recording, not failed" "$(q "SELECT string_agg(status, ',') FROM build b JOIN process p USING (process_id) WHERE p.process_name = 'l1' AND status <> 'queued'")" "recording"
+equals "the builds are recording, none failed" "$(q "SELECT string_agg(DISTINCT status, ',') FROM build b JOIN process p USING (process_id) WHERE p.process_name = 'l1' AND status <> 'queued'")|$(q "SELECT count(*) FROM failure")" "recording|0"
 rm "$S/data/l1"
 expect_rc 0 "the next run" "$CASCADE" process-queue -p -n 1 -m "$SDB"
-contains "it finishes the recording" "$err" "finishing the recording of build"
+contains "it finishes the recordings" "$err" "outputs left recording were archived"
 equals "every build succeeded" "$(q "SELECT count(*) FILTER (WHERE status = 'succeeded') || '/' || count(*) FROM build")" "12/12"
 equals "no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
 equals "no work directory left" "$(workdirs)" 0
 
-# the next build's start fails and the one after cannot be prepared
-# (its log cannot be created) while a code runs: the finished code is
-# still recorded and archived; the run stops
+# the next build cannot be started (the system refuses a process) while
+# a code runs: the finished code is still recorded and archived; the
+# build that could not start waits, queued, not failed; the run exits 7
 scenario refill slow.sh
-run env CASCADE_FAULT=build-launch:fail@2,log-create:fail@3 "$CASCADE" process-queue -p -n 1 -m "$SDB"
-equals "a failed preparation stops the run" "$rc" 6
-contains "saying why" "$err" "could not create log"
+run env CASCADE_FAULT=build-launch:fail@2 "$CASCADE" process-queue -p -n 1 -m "$SDB"
+equals "a failed start stops the run" "$rc" 7
+contains "saying why" "$err" "could not start build 2"
 equals "the finished build was recorded all the same" "$(q "SELECT status FROM build WHERE build_id = 1")" "succeeded"
-equals "the build whose start failed is recorded as such" "$(q "SELECT status || ' ' || (SELECT kind FROM failure f WHERE f.build_id = b.build_id) FROM build b WHERE build_id = 2")" "failed exec"
+equals "the build that could not start waits, its attempt not counted" "$(q "SELECT status || ' ' || attempt || ' ' || (SELECT count(*) FROM failure f WHERE f.build_id = b.build_id) FROM build b WHERE build_id = 2")" "queued 0 0"
 expect_rc 0 "the next run" "$CASCADE" process-queue -p -n 1 -m "$SDB"
-equals "the rest succeeded (not build 2 and what needs it)" "$(q "SELECT count(*) FROM build WHERE status = 'succeeded'")" 9
+equals "every build succeeded in the end" "$(q "SELECT count(*) FILTER (WHERE status = 'succeeded') || '/' || count(*) FROM build")" "12/12"
+equals "refill: no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
+
+# a log that cannot be created: the same
+scenario logfail slow.sh
+run env CASCADE_FAULT=log-create:fail@2 "$CASCADE" process-queue -p -n 1 -m "$SDB"
+equals "a log that cannot be created stops the run" "$rc" 7
+contains "saying why" "$err" "could not create log"
+equals "nothing failed" "$(q "SELECT count(*) FROM failure")" 0
+expect_rc 0 "the next run" "$CASCADE" process-queue -p -n 1 -m "$SDB"
+equals "every build succeeded in the end" "$(q "SELECT count(*) FILTER (WHERE status = 'succeeded') || '/' || count(*) FROM build")" "12/12"
 equals "no code ran twice to completion" "$(sort "$S/completions" | uniq -d | wc -l)" 0
 equals "no work directory left" "$(workdirs)" 0
 
 # the same with the archive: its directory cannot be made (disk full)
 scenario mkdir slow.sh
 run env CASCADE_FAULT=archive-mkdir:fail "$CASCADE" process-queue -p -n 1 -m "$SDB"
-equals "archive I/O error: the run fails" "$rc" 6
+equals "archive I/O error: the run exits 7" "$rc" 7
 contains "with the error" "$err" "Input/output error"
 expect_rc 0 "the next run" "$CASCADE" process-queue -p -n 1 -m "$SDB"
 equals "every build succeeded" "$(q "SELECT count(*) FILTER (WHERE status = 'succeeded') || '/' || count(*) FROM build")" "12/12"

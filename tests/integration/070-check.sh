@@ -88,9 +88,10 @@ equals "cascade_format_path: an unknown field is NULL" \
 sql "INSERT INTO processqueue (file_id, reason) VALUES ($(fid small_mag_l0_20240104_v1.0.0.dat), 'test');
      INSERT INTO filecodelink SELECT $(fid small_mag_l0_20240104_v1.0.0.dat), code_id FROM code" >/dev/null
 rm "$L0/small_mag_l0_20240104_v1.0.0.dat"
-# checksum
+# checksum: bit rot that keeps the size (a size change is a "size"
+# finding, without --verify-checksums: 083-bad-database)
 chmod u+w "$L0/small_mag_l0_20240105_v1.0.0.dat"
-printf 'bit rot\n' > "$L0/small_mag_l0_20240105_v1.0.0.dat"
+printf 'l0 dax 05\n' > "$L0/small_mag_l0_20240105_v1.0.0.dat"
 sum05=$(sha1sum "$L0/small_mag_l0_20240105_v1.0.0.dat")
 # unrecorded: a product-like name and a stray, in product directories
 printf 'dropped in\n' > "$L0/small_mag_l0_20240120_v1.0.0.dat"

@@ -262,6 +262,10 @@ static const struct bad_case bad_cases[] = {
 	 "exactly one YAML document"},
 	{"alias", RAW("mission: &m\n  name: demo\nrun: *m\n"),
 	 "YAML aliases (\"*m\") are not supported"},
+	{"anchor", RAW("mission: &m\n  name: demo\n"),
+	 "1:10: YAML anchors (\"&m\") are not supported"},
+	{"anchor on a scalar", M("mission:\n  name: &n demo\n  rootdir: /x\n"),
+	 "YAML anchors (\"&n\") are not supported"},
 	{"tag", M("mission:\n  name: !!str demo\n  rootdir: /x\n"),
 	 "YAML tags are not supported"},
 	{"invalid UTF-8", RAW("mission:\n  name: \"d\xff\"\n"),
@@ -432,6 +436,14 @@ static const struct bad_case bad_cases[] = {
 	   "    codes:\n" CODE("1.0.0", "2020-01-01")),
 	 "process \"r\": output_product is required unless output_timebase is "
 	 "RUN"},
+	{"two products with one format",
+	 QF("mag_l1_{Y}{m}{d}_v{VERSION}.dat", "a"),
+	 "products \"mag_l1\" and \"mag_l0\" both claim files such as "
+	 "\"mag_l1_20010203_v1.2.3.dat\""},
+	{"formats that overlap",
+	 QF("mag_l1_{DATE}_v{VERSION}{????}", "a"),
+	 "products \"mag_l1\" and \"mag_l0\" both claim files such as "
+	 "\"mag_l1_20010203_v1.2.3.dat\""},
 	{"format without VERSION", QF("mag_l0_{Y}{m}{d}.dat", "a"),
 	 "product \"mag_l0\": format \"mag_l0_{Y}{m}{d}.dat\" does not contain "
 	 "{VERSION}"},
@@ -833,6 +845,7 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(p->inspector.output_interface_version, 1);
 	CU_ASSERT_EQUAL(p->inspector.timeout_s, 30);
 	CU_ASSERT(p->inspector.active);
+	CU_ASSERT(!p->stop_time_exclusive);
 
 	CU_ASSERT_EQUAL_FATAL(cfg->n_processes, 1);
 	CU_ASSERT_EQUAL_FATAL(cfg->processes[0].n_codes, 1);
@@ -1128,6 +1141,7 @@ assert_equal(const struct config *a, const struct config *b)
 		CU_ASSERT_EQUAL(x->level, y->level);
 		CU_ASSERT(streq(x->format, y->format));
 		CU_ASSERT(streq(x->relative_path, y->relative_path));
+		CU_ASSERT_EQUAL(x->stop_time_exclusive, y->stop_time_exclusive);
 		CU_ASSERT(streq(x->description, y->description));
 		CU_ASSERT(streq(x->inspector.executable,
 				y->inspector.executable));
@@ -1195,6 +1209,7 @@ assert_equal(const struct config *a, const struct config *b)
 	CU_ASSERT_EQUAL(a->run.flag_lease_s, b->run.flag_lease_s);
 	CU_ASSERT_EQUAL(a->run.refuse_changed_code, b->run.refuse_changed_code);
 	CU_ASSERT(streq(a->run.log_file, b->run.log_file));
+	CU_ASSERT_EQUAL(a->run.settle_s, b->run.settle_s);
 }
 
 /* round_trip: write cfg, load it back, compare; returns the text. */
@@ -1235,6 +1250,12 @@ test_round_trip(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "timeout: 600\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "instruments: [mag, eph]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "- eph_l0\n"));
+	/* stop_time_exclusive: written only when true */
+	CU_ASSERT_PTR_NULL(strstr(text, "stop_time_exclusive"));
+	free(text);
+	cfg->products[0].stop_time_exclusive = true;
+	text = round_trip(cfg);
+	CU_ASSERT_EQUAL(count_lines(text, "stop_time_exclusive: true\n"), 1);
 	free(text);
 	config_free(cfg);
 }
@@ -1310,7 +1331,8 @@ test_validate_database_config(void)
 		prods[i].name = (char *)(i ? "b" : "a");
 		prods[i].satellite = (char *)"sat";
 		prods[i].instrument = (char *)"mag";
-		prods[i].format = (char *)"x_{Y}{m}{d}_v{VERSION}";
+		/* two products claiming one name are refused: {PRODUCT} */
+		prods[i].format = (char *)"x_{PRODUCT}_{Y}{m}{d}_v{VERSION}";
 		prods[i].relative_path = (char *)"x";
 		prods[i].inspector.version.interface = 1;
 		prods[i].inspector.output_interface_version = 1;
@@ -1408,6 +1430,7 @@ test_example_file(void)
 			"codedir", "inspectordir", "errordir", "satellites",
 			"instruments", "products", "satellite", "instrument",
 			"level", "format", "relative_path", "description",
+			"stop_time_exclusive",
 			"inspector", "executable", "arguments", "version",
 			"output_interface_version", "timeout", "active",
 			"processes", "output_product", "output_timebase",
@@ -1521,6 +1544,92 @@ test_missing_file(void)
 	capture_end(&c, &msgs);
 	CU_ASSERT_EQUAL(rc, -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf, "tests/fixtures/config"));
+	strbuf_release(&msgs);
+}
+
+/* load_path: config_load_file with messages captured into msgs */
+static int
+load_path(const char *path, struct config **cfg, struct strbuf *msgs)
+{
+	struct capture c;
+	int rc;
+
+	strbuf_reset(msgs);
+	capture_start(&c);
+	rc = config_load_file(path, cfg);
+	capture_end(&c, msgs);
+	return rc;
+}
+
+/*
+ * The size limit: a file one byte over it is refused before it is read,
+ * naming its size and the limit; a stream is refused once the limit has
+ * been read; a file of exactly the limit loads; so does text in memory,
+ * which has the same limit.
+ */
+static void
+test_size_limit(void)
+{
+	char path[] = "/tmp/cascade-test-config-XXXXXX";
+	struct strbuf msgs = STRBUF_INIT, want = STRBUF_INIT,
+		      text = STRBUF_INIT;
+	struct parts p = {NULL, NULL, NULL, NULL, NULL, NULL};
+	struct config *cfg = NULL;
+	int fd = mkstemp(path);
+	FILE *fp;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(CONFIG_MAX_FILE_SIZE, 16 * 1024 * 1024);
+
+	/* one byte over: refused by its size, without reading it */
+	CU_ASSERT_EQUAL(ftruncate(fd, CONFIG_MAX_FILE_SIZE + 1), 0);
+	CU_ASSERT_EQUAL(load_path(path, &cfg, &msgs), -1);
+	CU_ASSERT_PTR_NULL(cfg);
+	strbuf_addf(&want,
+		    "ERROR: configuration file \"%s\" is too large: "
+		    "16777217 bytes, the limit is 16777216 bytes (16 MiB)\n",
+		    path);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf, want.buf));
+	CU_ASSERT_EQUAL(count_lines(msgs.buf, "ERROR: "), 1);
+	close(fd);
+
+	/* exactly the limit: a valid mission padded with a comment loads */
+	build(&text, &p);
+	strbuf_addch(&text, '#');
+	while (text.len < CONFIG_MAX_FILE_SIZE - 1)
+		strbuf_addch(&text, 'x');
+	strbuf_addch(&text, '\n');
+	fp = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fwrite(text.buf, 1, text.len, fp), text.len);
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+	CU_ASSERT_EQUAL(load_path(path, &cfg, &msgs), 0);
+	CU_ASSERT_EQUAL(msgs.len, 0);
+	config_free(cfg);
+	cfg = NULL;
+	CU_ASSERT_EQUAL(load(text.buf, text.len, "/", &cfg, &msgs), 0);
+	config_free(cfg);
+	cfg = NULL;
+
+	/* in memory, one byte more */
+	strbuf_addch(&text, '\n');
+	strbuf_reset(&msgs);
+	CU_ASSERT_EQUAL(load(text.buf, text.len, "/", &cfg, &msgs), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf,
+				      "configuration file \"t.yaml\" is too "
+				      "large: 16777217 bytes"));
+
+	/* a stream of unknown size: stops reading at the limit */
+	CU_ASSERT_EQUAL(load_path("/dev/zero", &cfg, &msgs), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf,
+				      "configuration file \"/dev/zero\" is "
+				      "too large: more than 16777216 bytes, "
+				      "the limit is 16777216 bytes (16 MiB)"));
+	CU_ASSERT_EQUAL(count_lines(msgs.buf, "ERROR: "), 1);
+
+	unlink(path);
+	strbuf_release(&text);
+	strbuf_release(&want);
 	strbuf_release(&msgs);
 }
 
@@ -1640,6 +1749,93 @@ test_large(void)
 	strbuf_release(&sb);
 }
 
+/* export: cfg written as YAML into a new string */
+static char *
+export_text(const struct config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(config_write_yaml(cfg, fp), 0);
+	fclose(fp);
+	return buf;
+}
+
+/*
+ * A mission of many satellites, each with its own instruments and some
+ * with an instrument name others have too, exports and loads back equal.
+ * Export groups instruments by satellite in one pass: with them stored
+ * interleaved (as a config read from the database may have them) the
+ * text is the same.  (Comparing every satellite with every instrument
+ * took seconds here; no timing is asserted.)
+ */
+static void
+test_large_export(void)
+{
+	enum { NSAT = 20000 };
+	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
+	struct config *cfg = NULL;
+	struct config_instrument *saved;
+	char *text, *text2;
+	size_t n;
+
+	strbuf_addstr(&sb, MISSION_OK "satellites:\n");
+	for (int i = 0; i < NSAT; i++)
+		strbuf_addf(&sb, "  - {name: s%d, instruments: [mag%d, eph%d%s]}\n",
+			    i, i, i, i % 7 ? "" : ", shared");
+	strbuf_addstr(&sb, "products:\n"
+			   "  - {name: p, satellite: s1, instrument: mag1, "
+			   "level: 0, format: \"p_{DATE}_v{VERSION}\", "
+			   "relative_path: p}\n"
+			   "processes: []\n");
+	CU_ASSERT_EQUAL_FATAL(load(sb.buf, sb.len, "/", &cfg, &msgs), 0);
+	n = cfg->n_instruments;
+	CU_ASSERT_EQUAL(cfg->n_satellites, NSAT);
+	CU_ASSERT_EQUAL(n, 2 * NSAT + (NSAT + 6) / 7);
+	text = round_trip(cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n- name: s0\n"
+					    "  instruments: [mag0, eph0, "
+					    "shared]\n"
+					    "- name: s1\n"
+					    "  instruments: [mag1, eph1]\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n- name: s19998\n"
+					    "  instruments: [mag19998, "
+					    "eph19998]\n"));
+
+	/*
+	 * Interleave: all first instruments, then all second, then the
+	 * shared ones; each satellite's keep their order.
+	 */
+	saved = cfg->instruments;
+	cfg->instruments = calloc(n, sizeof(*cfg->instruments));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg->instruments);
+	{
+		size_t k = 0;
+
+		for (int pass = 0; pass < 3; pass++)
+			for (size_t j = 0; j < n; j++) {
+				const char *name = saved[j].name;
+				int kind = name[0] == 'm' ? 0 : name[0] == 'e' ? 1 : 2;
+
+				if (kind == pass)
+					cfg->instruments[k++] = saved[j];
+			}
+		CU_ASSERT_EQUAL(k, n);
+	}
+	text2 = export_text(cfg);
+	CU_ASSERT_STRING_EQUAL(text2, text);
+	free(cfg->instruments);
+	cfg->instruments = saved;
+
+	free(text);
+	free(text2);
+	config_free(cfg);
+	strbuf_release(&msgs);
+	strbuf_release(&sb);
+}
+
 /* Deterministic mutations of the full example: nothing may crash or leak. */
 static void
 test_mutations(void)
@@ -1697,7 +1893,9 @@ suite_config(void)
 	ADD_TEST(s, test_example_file);
 	ADD_TEST(s, test_fixtures);
 	ADD_TEST(s, test_missing_file);
+	ADD_TEST(s, test_size_limit);
 	ADD_TEST(s, test_hostile);
 	ADD_TEST(s, test_large);
+	ADD_TEST(s, test_large_export);
 	ADD_TEST(s, test_mutations);
 }

@@ -1,0 +1,164 @@
+/*
+ * runner-int.h - what the runner's files share (not for other modules).
+ *
+ *   runner.c          the run loop: prepare, start, wait, refill; exits
+ *   runner-record.c   a code's end: decide (verify its output, or fail
+ *                     it), then record it and archive its output
+ *   runner-recover.c  what a dead controller left: adopt, record, requeue
+ *   runner-eta.c      the progress line and its ETA
+ *
+ * The life of a job (one attempt of one build) is runner.h's state
+ * machine; here are its C sides.
+ */
+#ifndef CASCADE_RUNNER_INT_H
+#define CASCADE_RUNNER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "runner.h"
+#include "sha.h"
+#include "spawn.h"
+#include "store-run.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+struct db;
+struct store_mission;
+
+struct code_check {
+	int code_id;
+	int ok; /* 1 ok, 0 refused */
+	char reason[512];
+};
+
+/* per process, what is left, for the progress line's ETA */
+struct eta_proc {
+	int process_id;
+	long open;	/* builds not finished yet */
+	double hist_s;	/* mean run time in recent history; <0: none */
+	double obs_sum; /* run times of this run's successes */
+	long obs_n;
+};
+
+/* an output linked into the archive, awaiting one sync and commit */
+struct pending {
+	int64_t build_id;
+	struct sr_output out;
+	char *filename, *keywords, *provenance, *work_dir, *dir;
+	char sha1[SHA1_HEX_LEN], sha256[SHA256_HEX_LEN];
+	bool run; /* RUN: no output */
+	const char *process_name;
+};
+
+/* One attempt of one build: prepared, running, or ended. */
+struct job {
+	struct sr_build *b;	 /* borrowed from a fetched array */
+	struct job *next_active; /* runner_run's list, or the adopted */
+	struct spawn_child child;
+	int log_fd;
+	char *log_path;
+	char *status_path;	   /* where its supervisor keeps a result */
+	char *work_dir;
+	char *provenance;	   /* its command line */
+	char *keywords;		   /* its inputs' process keywords */
+	bool keep_dir;		   /* its output waits there for a run */
+	bool foreign_dir;	   /* a dead run's directory: removed after */
+	struct sr_outcome outcome; /* of a success, until it is recorded */
+};
+
+struct runner {
+	struct db *db;
+	const struct store_mission *m;
+	struct runner_options opt;
+	struct catalog cat;
+	struct code_check *codes;
+	size_t n_codes, alloc_codes;
+	struct strbuf host;
+	long seen; /* builds considered, for sample mode */
+	struct pending *pending;
+	size_t n_pending, alloc_pending;
+	/*
+	 * Work directories are reused (emptied, not removed): creating and
+	 * removing a directory per build costs more than the build itself
+	 * on ext4.  free_dirs holds the empty ones; next_dir names new ones.
+	 */
+	struct strvec free_dirs;
+	int next_dir;
+	bool dirs_made; /* logs and status directories exist */
+	/* the next build, prepared while codes run (see prepare_next) */
+	struct job *ready;
+	/* the slots, for the whole run: its supervisor lives as long */
+	struct spawn_pool pool;
+	/* the jobs in the pool (started, or adopted from a dead run) */
+	struct job *active;
+	/* where our supervisor writes its own messages */
+	struct strbuf sup_log;
+	/* our supervisor as recorded in our logging row (0: none yet) */
+	pid_t sup_pid;
+	int64_t sup_start;
+	/* children let go while they ran (an error exit) */
+	bool detached;
+	/* what recovery fetched (running and recording builds) */
+	struct sr_build *open;
+	size_t n_open;
+	/* the file system refused something: start nothing more */
+	bool env_stop;
+	struct eta_proc *eta;
+	size_t n_eta;
+	/* the input files of the fetched builds, sorted by id */
+	struct sr_file *files;
+	size_t n_files;
+};
+
+/* runner.c */
+int runner_file_path(const struct runner *r, int product_id, int32_t date,
+		     int64_t start_usec, const struct version *v,
+		     const char *kw, const char *name, struct strbuf *out)
+	CASCADE_MUSTCHECK;
+int runner_prefetch_inputs(struct runner *r, const struct sr_build *b,
+			   size_t n) CASCADE_MUSTCHECK;
+int runner_build_argv(struct runner *r, const struct sr_build *b,
+		      const char *work_dir, struct strvec *argv,
+		      char **keywords) CASCADE_MUSTCHECK;
+void runner_job_paths(const struct runner *r, int64_t build_id, int attempt,
+		      char **log_path, char **status_path);
+int runner_make_dirs(struct runner *r) CASCADE_MUSTCHECK;
+void runner_job_free(struct runner *r, struct job *j);
+void runner_join_argv(const struct strvec *argv, struct strbuf *sb);
+
+/* runner-record.c */
+/* what became of an ended job, for its caller */
+enum job_end {
+	JOB_RECORDED,	/* its failure (or lost start) is recorded */
+	JOB_ARCHIVE,	/* a success: record "recording", then archive */
+	JOB_REQUEUE,	/* not the code's doing (stopped, environment): queue
+			   it again, the attempt given back */
+};
+int runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
+		  enum job_end *end) CASCADE_MUSTCHECK;
+int runner_fail_build(struct runner *r, const struct sr_build *b,
+		      const char *status, const char *kind, const char *reason,
+		      const char *tail, const struct sr_outcome *o, bool final,
+		      struct runner_counts *cnt) CASCADE_MUSTCHECK;
+int runner_record_output(struct runner *r, const struct sr_build *b,
+			 const char *work_dir, bool remove_dir,
+			 const char *provenance, const char *keywords,
+			 struct runner_counts *cnt) CASCADE_MUSTCHECK;
+int runner_flush(struct runner *r, struct runner_counts *cnt)
+	CASCADE_MUSTCHECK;
+void runner_pending_release(struct pending *p);
+int runner_env_error(struct runner *r, const char *fmt, ...)
+	CASCADE_PRINTF(2, 3);
+bool runner_env_errno(int e);
+
+/* runner-eta.c */
+void runner_eta_refresh(struct runner *r, bool force);
+void runner_eta_done(struct runner *r, int process_id, bool ok, double wall_s);
+void runner_progress_text(const struct runner *r, const struct spawn_pool *pool,
+			  const struct runner_counts *cnt, struct strbuf *out);
+void runner_show_progress(struct runner *r, const struct spawn_pool *pool,
+			  const struct runner_counts *cnt);
+
+#endif

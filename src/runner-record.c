@@ -1,0 +1,632 @@
+/*
+ * runner-record.c - what becomes of a code that ended: its result
+ * decided (success only with its output verified; failures retried,
+ * final, or bad; what the environment did requeued, not counted), then
+ * recorded, and a success's output archived (see runner.h for the state
+ * machine, runner-int.h for the files).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "db.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "identify.h"
+#include "log.h"
+#include "period.h"
+#include "runner-int.h"
+#include "timeutil.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define FLUSH_AT 64
+#define TAIL_BYTES 2000
+
+/* -- the environment ------------------------------------------------------ */
+
+bool
+runner_env_errno(int e)
+{
+	return e == ENOSPC || e == EDQUOT || e == EROFS || e == EACCES ||
+	       e == EPERM || e == EIO || e == EMFILE || e == ENFILE;
+}
+
+int
+runner_env_error(struct runner *r, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	log_error("%s", sb.buf);
+	if (!r->env_stop)
+		log_hint("Nothing more is started in this run; what is "
+			 "queued waits, and runs once the cause is fixed.");
+	strbuf_release(&sb);
+	r->env_stop = true;
+	return RUNNER_ENV;
+}
+
+/*
+ * Whether the file system holding path is full (less than 1 MiB or no
+ * inode left for us) or read-only: a code that fails there, or writes
+ * an output there that may be cut short, is not judged by it.  Into why.
+ */
+static bool
+fs_refuses(const char *path, struct strbuf *why)
+{
+	struct statvfs v;
+	bool root = geteuid() == 0;
+	unsigned long long avail;
+
+	if (!path || statvfs(path, &v) != 0)
+		return false;
+	avail = (unsigned long long)(root ? v.f_bfree : v.f_bavail) *
+		v.f_frsize;
+	if (v.f_flag & ST_RDONLY)
+		strbuf_addf(why, "the file system of \"%s\" is read-only",
+			    path);
+	else if (avail < 1024 * 1024)
+		strbuf_addf(why, "the file system of \"%s\" is full (%llu "
+				 "bytes free)",
+			    path, avail);
+	else if (v.f_files && !(root ? v.f_ffree : v.f_favail))
+		strbuf_addf(why, "the file system of \"%s\" has no free "
+				 "inodes",
+			    path);
+	return why->len > 0;
+}
+
+/*
+ * why j ended as it did may be the environment's: its log could not be
+ * written, or its work or log directory's file system refuses writes
+ */
+static bool
+env_caused(struct runner *r, const struct job *j, struct strbuf *why)
+{
+	const struct spawn_child *c = &j->child;
+	struct strbuf logdir = STRBUF_INIT;
+	bool env;
+
+	if (c->out_errno && runner_env_errno(c->out_errno)) {
+		strbuf_addf(why, "its log \"%s\" could not be written: %s",
+			    j->log_path, strerror(c->out_errno));
+		return true;
+	}
+	if (r->opt.scratch_dir)
+		return false;
+	fsutil_dirname(j->log_path ? j->log_path : "", &logdir);
+	env = fs_refuses(j->work_dir, why) ||
+	      (j->log_path && fs_refuses(logdir.buf, why));
+	strbuf_release(&logdir);
+	return env;
+}
+
+/* a code could not be started for want of resources, not by its fault */
+static bool
+start_env(const struct spawn_child *c, struct strbuf *why)
+{
+	int e = c->exec_errno;
+
+	if (!c->start_failed || (e != EMFILE && e != ENFILE && e != EAGAIN &&
+				 e != ENOMEM && e != ENOSPC))
+		return false;
+	strbuf_addf(why, "the system refused to start it (%s)", strerror(e));
+	return true;
+}
+
+/* -- failures ------------------------------------------------------------- */
+
+/* a quick failure counts towards "bad"; run.bad_within 0: none is quick */
+static bool
+is_quick(const struct runner *r, double wall_s)
+{
+	return wall_s < r->opt.bad_within_s;
+}
+
+int
+runner_fail_build(struct runner *r, const struct sr_build *b,
+		  const char *status, const char *kind, const char *reason,
+		  const char *tail, const struct sr_outcome *o, bool final,
+		  struct runner_counts *cnt)
+{
+	int attempts = b->attempt + 1;
+	bool quick = is_quick(r, o->wall_s);
+	int bad_after = r->opt.bad_after > 0 ? r->opt.bad_after : 3;
+	int max = r->opt.max_attempts > 0 ? r->opt.max_attempts : 3;
+	bool bad = !final && quick && b->quick_failures + 1 >= bad_after;
+	bool retry = !final && !bad && attempts < max;
+	int rc;
+
+	if (tail && strlen(tail) > TAIL_BYTES)
+		tail += strlen(tail) - TAIL_BYTES;
+	rc = store_build_failed(r->db, b->id, r->opt.run_id, status, retry,
+				bad, quick, kind, reason,
+				tail && *tail ? tail : NULL, o);
+	if (rc)
+		return rc;
+	if (retry) {
+		cnt->retried++;
+		log_warning("build %lld (%s %s) failed, attempt %d of %d: %s",
+			    (long long)b->id, b->process_name, b->output_key,
+			    attempts, max, reason);
+	} else if (bad) {
+		cnt->bad++;
+		log_error("build %lld (%s %s) marked bad: it failed %d times "
+			  "within %d s each: %s",
+			  (long long)b->id, b->process_name, b->output_key,
+			  b->quick_failures + 1, r->opt.bad_within_s, reason);
+		log_hint("See \"cascade failures\"; retry it with \"cascade "
+			 "failures retry\" once the cause is fixed.");
+	} else {
+		cnt->failed++;
+		log_error("build %lld (%s %s) failed: %s", (long long)b->id,
+			  b->process_name, b->output_key, reason);
+	}
+	return 0;
+}
+
+/* -- deciding ------------------------------------------------------------- */
+
+static void
+outcome_of(const struct spawn_child *c, struct sr_outcome *o)
+{
+	o->pid = c->pid;
+	o->exit_code = c->start_failed || c->lost ? -1 : c->exit_code;
+	o->term_signal = c->term_signal;
+	o->wall_s = (double)c->wall_us / 1e6;
+	o->cpu_user_s = (double)c->rusage.ru_utime.tv_sec +
+			(double)c->rusage.ru_utime.tv_usec / 1e6;
+	o->cpu_sys_s = (double)c->rusage.ru_stime.tv_sec +
+		       (double)c->rusage.ru_stime.tv_usec / 1e6;
+	o->max_rss_kb = c->rusage.ru_maxrss;
+	o->ended_at_us = c->ended_at_us;
+}
+
+/*
+ * verify_output: whether the file at path, which b's code wrote, is what
+ * b was to make: identified (as ingest would identify it) as exactly
+ * b's output product, with b's date and output version.  If not, why
+ * says so; returns -1 only if identification itself failed (reported).
+ */
+static int
+verify_output(struct runner *r, const struct sr_build *b, const char *path,
+	      struct strbuf *why)
+{
+	struct identify_result id = IDENTIFY_RESULT_INIT;
+	long want = catalog_find(&r->cat, b->output_product);
+	char v1[VERSION_STRLEN], v2[VERSION_STRLEN], d1[DATE_STRLEN],
+		d2[DATE_STRLEN];
+
+	if (want < 0) {
+		identify_result_release(&id);
+		return error("build %lld: unknown output product %d",
+			     (long long)b->id, b->output_product);
+	}
+	if (identify_file(r->cat.ids, path, b->output_filename, &id)) {
+		identify_result_release(&id);
+		return -1;
+	}
+	if (id.kind != IDENTIFY_ONE)
+		strbuf_addf(why,
+			    "its output \"%s\" is not recognised as a file "
+			    "of product \"%s\": %s",
+			    b->output_filename, r->cat.products[want].name,
+			    id.reason.len ? id.reason.buf : "no product claims it");
+	else if ((long)id.product != want ||
+		 version_cmp(&id.version, &b->out_version) != 0 ||
+		 id.date != b->date)
+		strbuf_addf(why,
+			    "its output \"%s\" is a file of product \"%s\" "
+			    "of %s, version %s; expected product \"%s\" of "
+			    "%s, version %s",
+			    b->output_filename,
+			    r->cat.products[id.product].name,
+			    timeutil_format_date(id.date, d1),
+			    version_format(&id.version, v1),
+			    r->cat.products[want].name,
+			    timeutil_format_date(b->date, d2),
+			    version_format(&b->out_version, v2));
+	identify_result_release(&id);
+	return 0;
+}
+
+
+/*
+ * exit 0: its output must be there, and be what the build was to make;
+ * if not, *kind and why say so.  -1 only if identification failed.
+ */
+static int
+check_output(struct runner *r, struct job *j, const char **kind,
+	     struct strbuf *why)
+{
+	const struct sr_build *b = j->b;
+	struct strbuf out = STRBUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	*kind = NULL;
+	if (!b->output_product)
+		return 0;
+	if (!j->work_dir) {
+		strbuf_addstr(why, "exited 0, but where it ran is not known");
+		*kind = "no-output";
+		return 0;
+	}
+	strbuf_addf(&out, "%s/%s", j->work_dir, b->output_filename);
+	if (lstat(out.buf, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* what did it write instead? */
+		DIR *d = opendir(j->work_dir);
+		struct dirent *de;
+		int nother = 0;
+
+		strbuf_addf(why, "exited 0 but did not write \"%s\"",
+			    b->output_filename);
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			strbuf_addf(why, "%s \"%s\"",
+				    nother++ ? "," : "; it wrote", de->d_name);
+		}
+		if (d)
+			closedir(d);
+		*kind = nother ? "wrong-output" : "no-output";
+	} else if ((rc = verify_output(r, b, out.buf, why)) == 0 &&
+		   why->len) {
+		*kind = "wrong-output";
+	}
+	strbuf_release(&out);
+	return rc;
+}
+
+int
+runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
+	      enum job_end *end)
+{
+	const struct sr_build *b = j->b;
+	struct spawn_child *c = &j->child;
+	struct strbuf why = STRBUF_INIT, env = STRBUF_INIT;
+	const char *status = "failed", *kind = NULL;
+	bool final = false;
+	int rc = 0;
+
+	outcome_of(c, &j->outcome);
+	*end = JOB_RECORDED;
+	if (c->terminated) {
+		*end = JOB_REQUEUE; /* stopped by us */
+		goto out;
+	}
+	if (c->start_failed) {
+		kind = "exec";
+		final = true;
+		strbuf_addf(&why, "could not be started: %s",
+			    c->exec_errno ? strerror(c->exec_errno)
+					  : "see the log");
+	} else if (c->lost) {
+		kind = "lost";
+		spawn_describe(c, &why);
+	} else if (c->timed_out || c->term_signal || c->exit_code != 0) {
+		status = c->timed_out ? "timed_out" : "failed";
+		kind = c->timed_out ? "timeout"
+		       : c->term_signal ? "signal"
+					: "exit";
+		spawn_describe(c, &why);
+	} else if ((rc = check_output(r, j, &kind, &why)) < 0) {
+		goto out;
+	}
+	if (!kind) {
+		*end = JOB_ARCHIVE;
+	} else if (!c->lost && (start_env(c, &env) || env_caused(r, j, &env))) {
+		/* what it did there proves nothing: it runs again later */
+		*end = JOB_REQUEUE;
+		runner_env_error(r, "build %lld (%s %s) %s while %s: it is "
+				    "queued again, not counted as its failure",
+				 (long long)b->id, b->process_name,
+				 b->output_key, why.buf, env.buf);
+	} else {
+		rc = runner_fail_build(r, b, status, kind, why.buf,
+				       c->tail.buf, &j->outcome, final, cnt);
+	}
+out:
+	strbuf_release(&why);
+	strbuf_release(&env);
+	return rc;
+}
+
+/* -- recording and archiving ---------------------------------------------- */
+
+void
+runner_pending_release(struct pending *p)
+{
+	free(p->filename);
+	free(p->keywords);
+	free(p->provenance);
+	free(p->work_dir);
+	free(p->dir);
+}
+
+/*
+ * flush: make the archive names of the pending outputs durable (one sync
+ * per file system) and record them all in one transaction (synchronous,
+ * whatever the session does), then remove their work directories.
+ */
+int
+runner_flush(struct runner *r, struct runner_counts *cnt)
+{
+	struct strvec dirs = STRVEC_INIT;
+	bool own_tx;
+	int rc = 0;
+
+	if (!r->n_pending)
+		return 0;
+	for (size_t i = 0; i < r->n_pending; i++) {
+		bool seen = false;
+
+		if (r->pending[i].run)
+			continue;
+		for (size_t k = 0; k < dirs.nr; k++)
+			seen |= !strcmp(dirs.v[k], r->pending[i].dir);
+		if (!seen)
+			strvec_push(&dirs, r->pending[i].dir);
+	}
+	if (fault_fail("archive-sync") || fsutil_sync_dirs(&dirs)) {
+		rc = runner_env_error(r, "could not sync the archive "
+					 "directories (\"%s\"): %s",
+				      dirs.v[0], strerror(errno));
+		goto out;
+	}
+	/* a sample runs inside the caller's transaction, rolled back later */
+	own_tx = !db_in_transaction(r->db);
+	if (own_tx && ((rc = db_begin(r->db)) ||
+		       (rc = db_exec(r->db, "SET LOCAL synchronous_commit = "
+					    "on"))))
+		goto out;
+	if (!rc) {
+		struct sr_success *s = xcalloc(r->n_pending, sizeof(*s));
+
+		for (size_t i = 0; i < r->n_pending; i++) {
+			struct pending *p = &r->pending[i];
+
+			/* pointers into the entry: the array may have moved */
+			p->out.sha1 = p->sha1;
+			p->out.sha256 = p->sha256;
+			s[i].build_id = p->build_id;
+			s[i].out = p->run ? NULL : &p->out;
+		}
+		rc = store_builds_succeeded(r->db, r->opt.run_id, s,
+					    r->n_pending);
+		free(s);
+	}
+	if (!rc && own_tx)
+		rc = db_commit(r->db);
+	if (own_tx)
+		db_rollback(r->db);
+	if (rc)
+		goto out;
+	fault_point("build-recorded");
+	for (size_t i = 0; i < r->n_pending; i++) {
+		struct pending *p = &r->pending[i];
+
+		cnt->succeeded++;
+		log_info("build %lld (%s) made \"%s\"", (long long)p->build_id,
+			 p->process_name, p->run ? "(RUN)" : p->filename);
+		/* a dead run's work directory, kept until now */
+		if (p->work_dir)
+			fsutil_remove_tree(p->work_dir);
+	}
+out:
+	for (size_t i = 0; i < r->n_pending; i++)
+		runner_pending_release(&r->pending[i]);
+	r->n_pending = 0;
+	strvec_clear(&dirs);
+	return rc;
+}
+
+
+/* the end of an output's period, under its product's stop-time rule */
+static int64_t
+output_stop_usec(const struct runner *r, const struct sr_build *b, long pi)
+{
+	enum period_timebase tb = PERIOD_DAILY;
+
+	if (period_timebase_parse(b->timebase, &tb))
+		tb = PERIOD_DAILY;
+	return period_stop_usec(tb, b->date,
+				pi >= 0 && r->cat.products[pi].stop_time_exclusive);
+}
+
+/*
+ * the output to archive, open: in the work directory, or, recording what
+ * a killed run left, already linked into the archive (dst) without a
+ * row.  *fd -1 if it is gone.
+ */
+static int
+open_output(struct runner *r, const struct sr_build *b, const char *work_dir,
+	    const struct strbuf *dst, struct strbuf *src, int *fd)
+{
+	bool recorded = true;
+	int rc;
+
+	strbuf_addf(src, "%s/%s", work_dir, b->output_filename);
+	*fd = open(src->buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (*fd >= 0 || errno != ENOENT || r->opt.scratch_dir)
+		return 0;
+	if ((rc = store_file_recorded(r->db, b->output_filename, &recorded)))
+		return rc;
+	if (!recorded) {
+		strbuf_reset(src);
+		strbuf_add(src, dst->buf, dst->len);
+		*fd = open(src->buf, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	}
+	return 0;
+}
+
+/*
+ * link src (st) as dst, never replacing a recorded file (an unrecorded
+ * one a dead run left is replaced).  0 linked; 1 the name belongs to a
+ * recorded file; RUNNER_ENV the archive refused (reported); <0 error.
+ */
+static int
+link_output(struct runner *r, const struct sr_build *b, const char *src,
+	    const char *dst, const struct stat *st, const char *work_dir)
+{
+	struct stat t;
+	bool recorded = false;
+	int e, rc;
+
+	if (r->opt.scratch_dir ? fsutil_place(src, dst, false) == 0
+			       : (!fault_fail("archive-link") &&
+				  link(src, dst) == 0))
+		return 0;
+	e = errno;
+	if (e == EEXIST && stat(dst, &t) == 0 && t.st_ino == st->st_ino &&
+	    t.st_dev == st->st_dev)
+		return 0; /* a crash after linking: ours */
+	if (e == EEXIST &&
+	    (rc = store_file_recorded(r->db, b->output_filename, &recorded)))
+		return rc;
+	if (e == EEXIST && recorded)
+		return 1;
+	if (e == EEXIST) {
+		if (unlink(dst) == 0 && link(src, dst) == 0) {
+			log_warning("replaced \"%s\", left in the archive "
+				    "without a database row by an interrupted "
+				    "run",
+				    dst);
+			return 0;
+		}
+		e = errno;
+	}
+	/* not the build's fault: the output waits for the next run */
+	rc = runner_env_error(r, "could not archive \"%s\" as \"%s\": %s",
+			      src, dst, strerror(e));
+	log_detail("Build %lld stays \"recording\"; the next run archives "
+		   "it from \"%s\".",
+		   (long long)b->id, work_dir);
+	return rc;
+}
+
+/* what flush() records of an archived output */
+static void
+pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
+	     const char *keywords, const char *provenance,
+	     const struct stat *st, int64_t size)
+{
+	long pi = catalog_find(&r->cat, b->output_product);
+
+	p->filename = xstrdup(b->output_filename);
+	p->keywords = xstrdup(keywords ? keywords : "");
+	p->provenance = xstrdup(provenance ? provenance : "");
+	p->out.product_id = b->output_product;
+	p->out.level = pi >= 0 ? r->cat.products[pi].level : 0;
+	p->out.filename = p->filename;
+	p->out.date = b->date;
+	p->out.start_usec = b->date * USEC_PER_DAY;
+	p->out.stop_usec = output_stop_usec(r, b, pi);
+	p->out.version = b->out_version;
+	p->out.mtime_usec = (int64_t)st->st_mtim.tv_sec * USEC_PER_SEC +
+			    st->st_mtim.tv_nsec / 1000;
+	p->out.size = size;
+	p->out.keywords = p->keywords;
+	p->out.provenance = p->provenance;
+}
+
+/*
+ * archive a recording build's output: link it into the archive (never
+ * replacing a recorded file) and queue it for runner_flush(); RUN builds
+ * have nothing to link.  With remove_dir (a dead run's directory, which
+ * no other build uses), work_dir is removed once recorded.  RUNNER_ENV
+ * if the archive refused it (the build stays recording, its output where
+ * it is).
+ */
+int
+runner_record_output(struct runner *r, const struct sr_build *b,
+		     const char *work_dir, bool remove_dir,
+		     const char *provenance, const char *keywords,
+		     struct runner_counts *cnt)
+{
+	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, dir = STRBUF_INIT;
+	struct sr_outcome none = {.exit_code = -1};
+	struct pending p = {.build_id = b->id, .process_name = b->process_name};
+	struct stat st;
+	int fd = -1, rc = 0;
+	int64_t size;
+
+	if (!b->output_product) {
+		p.run = true;
+		goto queue;
+	}
+	if (r->opt.scratch_dir)
+		strbuf_addf(&dst, "%s/%s", r->opt.scratch_dir,
+			    b->output_filename);
+	else if (runner_file_path(r, b->output_product, b->date,
+				  b->date * USEC_PER_DAY, &b->out_version,
+				  keywords, b->output_filename, &dst)) {
+		rc = -1;
+		goto out;
+	}
+	if ((rc = open_output(r, b, work_dir, &dst, &src, &fd)))
+		goto out;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    sha_fd(fd, p.sha1, p.sha256, &size)) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addf(&why, "its output \"%s\" is gone from \"%s\"",
+			    b->output_filename, work_dir);
+		rc = runner_fail_build(r, b, "failed", "no-output", why.buf,
+				       NULL, &none, false, cnt);
+		strbuf_release(&why);
+		goto out;
+	}
+	fsutil_dirname(dst.buf, &dir);
+	if (fault_fail("archive-mkdir") || fsutil_mkdir_p(dir.buf)) {
+		rc = runner_env_error(r, "could not create directory \"%s\": "
+					 "%s",
+				      dir.buf, strerror(errno));
+		log_detail("Build %lld stays \"recording\"; the next run "
+			   "archives it from \"%s\".",
+			   (long long)b->id, work_dir);
+		goto out;
+	}
+	rc = link_output(r, b, src.buf, dst.buf, &st, work_dir);
+	if (rc == 1) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addf(&why, "could not archive \"%s\" as \"%s\": that "
+				  "file is already recorded",
+			    src.buf, dst.buf);
+		rc = runner_fail_build(r, b, "failed", "archive", why.buf, NULL,
+				       &none, true, cnt);
+		strbuf_release(&why);
+		goto out;
+	}
+	if (rc)
+		goto out;
+	fault_point("build-linked");
+	pending_fill(r, &p, b, keywords, provenance, &st, size);
+	p.dir = strbuf_detach(&dir, NULL);
+queue:
+	p.work_dir = remove_dir && work_dir ? xstrdup(work_dir) : NULL;
+	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);
+	r->pending[r->n_pending++] = p;
+out:
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&src);
+	strbuf_release(&dst);
+	strbuf_release(&dir);
+	if (!rc && r->n_pending >= FLUSH_AT)
+		rc = runner_flush(r, cnt);
+	return rc;
+}

@@ -1,0 +1,414 @@
+/*
+ * test-period.c - the planning rules of time, as tables: periods, the
+ * days a file covers (inclusive and exclusive stop times), the input
+ * overlap rule, the keys a file feeds, and the code rule.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "period.h"
+#include "timeutil.h"
+#include "unit.h"
+
+static int32_t
+D(const char *s)
+{
+	int32_t d = 0;
+
+	if (timeutil_parse_date(s, strlen(s), &d))
+		CU_FAIL("bad date in a test table");
+	return d;
+}
+
+static int64_t
+T(const char *s)
+{
+	int64_t t = 0;
+
+	if (timeutil_parse_timestamp(s, strlen(s), &t))
+		CU_FAIL("bad timestamp in a test table");
+	return t;
+}
+
+static void
+test_timebase_parse(void)
+{
+	enum period_timebase tb;
+
+	CU_ASSERT(period_timebase_parse("WEEKLY", &tb) == 0 &&
+		  tb == PERIOD_WEEKLY);
+	CU_ASSERT(period_timebase_parse("RUN", &tb) == 0 && tb == PERIOD_RUN);
+	CU_ASSERT(period_timebase_parse("weekly", &tb) == -1);
+	CU_ASSERT(period_timebase_parse("ORBIT", &tb) == -1);
+	CU_ASSERT(period_timebase_parse(NULL, &tb) == -1);
+	CU_ASSERT(period_by_time(PERIOD_DAILY));
+	CU_ASSERT(period_by_time(PERIOD_YEARLY));
+	CU_ASSERT(!period_by_time(PERIOD_FILE));
+	CU_ASSERT(!period_by_time(PERIOD_RUN));
+}
+
+static void
+test_period_of(void)
+{
+	static const struct {
+		enum period_timebase tb;
+		const char *day, *start, *end;
+	} cases[] = {
+		{PERIOD_DAILY, "2024-03-10", "2024-03-10", "2024-03-10"},
+		{PERIOD_FILE, "2024-03-10", "2024-03-10", "2024-03-10"},
+		{PERIOD_RUN, "2024-03-10", "2024-03-10", "2024-03-10"},
+		/* 2024-03-10 is a Sunday: its ISO week began on the 4th */
+		{PERIOD_WEEKLY, "2024-03-10", "2024-03-04", "2024-03-10"},
+		{PERIOD_WEEKLY, "2024-03-11", "2024-03-11", "2024-03-17"},
+		{PERIOD_WEEKLY, "2024-01-01", "2024-01-01", "2024-01-07"},
+		/* a week across the new year */
+		{PERIOD_WEEKLY, "2025-01-01", "2024-12-30", "2025-01-05"},
+		{PERIOD_MONTHLY, "2024-02-15", "2024-02-01", "2024-02-29"},
+		{PERIOD_MONTHLY, "2023-02-28", "2023-02-01", "2023-02-28"},
+		{PERIOD_MONTHLY, "2024-12-31", "2024-12-01", "2024-12-31"},
+		{PERIOD_YEARLY, "2024-07-01", "2024-01-01", "2024-12-31"},
+		{PERIOD_YEARLY, "2023-12-31", "2023-01-01", "2023-12-31"},
+		{PERIOD_YEARLY, "1900-06-01", "1900-01-01", "1900-12-31"},
+		{PERIOD_DAILY, "1969-12-31", "1969-12-31", "1969-12-31"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int32_t s, e;
+
+		period_of(cases[i].tb, D(cases[i].day), &s, &e);
+		CU_ASSERT_EQUAL(s, D(cases[i].start));
+		CU_ASSERT_EQUAL(e, D(cases[i].end));
+	}
+}
+
+static void
+test_stop_usec(void)
+{
+	static const struct {
+		enum period_timebase tb;
+		const char *start;
+		bool exclusive;
+		const char *stop;
+	} cases[] = {
+		{PERIOD_DAILY, "2024-03-10", false,
+		 "2024-03-10T23:59:59.999999"},
+		{PERIOD_DAILY, "2024-03-10", true, "2024-03-11T00:00:00"},
+		{PERIOD_WEEKLY, "2024-03-04", false,
+		 "2024-03-10T23:59:59.999999"},
+		{PERIOD_WEEKLY, "2024-03-04", true, "2024-03-11T00:00:00"},
+		{PERIOD_MONTHLY, "2024-02-01", false,
+		 "2024-02-29T23:59:59.999999"},
+		{PERIOD_MONTHLY, "2024-02-01", true, "2024-03-01T00:00:00"},
+		{PERIOD_YEARLY, "2024-01-01", true, "2025-01-01T00:00:00"},
+		{PERIOD_FILE, "2024-03-10", false,
+		 "2024-03-10T23:59:59.999999"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		CU_ASSERT_EQUAL(period_stop_usec(cases[i].tb,
+						 D(cases[i].start),
+						 cases[i].exclusive),
+				T(cases[i].stop));
+}
+
+/* the days a file covers, under either reading of its stop time */
+static void
+test_span_days(void)
+{
+	static const struct {
+		const char *start, *stop;
+		bool exclusive;
+		const char *first, *last;
+	} cases[] = {
+		/* a daily file ending on its last microsecond */
+		{"2024-03-10T00:00:00", "2024-03-10T23:59:59.999999", false,
+		 "2024-03-10", "2024-03-10"},
+		{"2024-03-10T00:00:00", "2024-03-10T23:59:59.999999", true,
+		 "2024-03-10", "2024-03-10"},
+		/* ending at the next midnight: two days, unless exclusive */
+		{"2024-03-10T00:00:00", "2024-03-11T00:00:00", false,
+		 "2024-03-10", "2024-03-11"},
+		{"2024-03-10T00:00:00", "2024-03-11T00:00:00", true,
+		 "2024-03-10", "2024-03-10"},
+		/* spanning midnight: two days either way */
+		{"2024-03-10T20:00:00", "2024-03-11T04:00:00", false,
+		 "2024-03-10", "2024-03-11"},
+		{"2024-03-10T20:00:00", "2024-03-11T04:00:00", true,
+		 "2024-03-10", "2024-03-11"},
+		/* longer than a day: every day it touches */
+		{"2024-03-10T00:00:00", "2024-03-12T12:00:00", false,
+		 "2024-03-10", "2024-03-12"},
+		{"2024-03-10T00:00:00", "2024-03-13T00:00:00", true,
+		 "2024-03-10", "2024-03-12"},
+		/* an instant, at midnight: its day, either way */
+		{"2024-03-11T00:00:00", "2024-03-11T00:00:00", false,
+		 "2024-03-11", "2024-03-11"},
+		{"2024-03-11T00:00:00", "2024-03-11T00:00:00", true,
+		 "2024-03-11", "2024-03-11"},
+		/* a stop before the start counts as the start */
+		{"2024-03-11T06:00:00", "2024-03-10T06:00:00", false,
+		 "2024-03-11", "2024-03-11"},
+		/* before 1970 */
+		{"1969-12-31T12:00:00", "1970-01-01T00:00:00", false,
+		 "1969-12-31", "1970-01-01"},
+		{"1969-12-31T12:00:00", "1970-01-01T00:00:00", true,
+		 "1969-12-31", "1969-12-31"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct period_span s = {T(cases[i].start), T(cases[i].stop),
+					cases[i].exclusive};
+		int32_t f, l;
+
+		period_span_days(&s, &f, &l);
+		CU_ASSERT_EQUAL(f, D(cases[i].first));
+		CU_ASSERT_EQUAL(l, D(cases[i].last));
+	}
+}
+
+/* the input rule: a span overlaps the days [first, last] */
+static void
+test_span_overlaps(void)
+{
+	static const struct {
+		const char *start, *stop;
+		bool exclusive;
+		const char *first, *last;
+		bool want;
+	} cases[] = {
+		{"2024-03-10T00:00:00", "2024-03-10T23:59:59.999999", false,
+		 "2024-03-10", "2024-03-10", true},
+		{"2024-03-10T00:00:00", "2024-03-10T23:59:59.999999", false,
+		 "2024-03-11", "2024-03-11", false},
+		{"2024-03-10T00:00:00", "2024-03-10T23:59:59.999999", false,
+		 "2024-03-09", "2024-03-09", false},
+		/* a file longer than a day feeds its third day too */
+		{"2024-03-10T00:00:00", "2024-03-12T12:00:00", false,
+		 "2024-03-12", "2024-03-12", true},
+		{"2024-03-10T00:00:00", "2024-03-12T12:00:00", false,
+		 "2024-03-13", "2024-03-13", false},
+		/* a month-long file feeds a day in its middle */
+		{"2024-03-01T00:00:00", "2024-04-01T00:00:00", true,
+		 "2024-03-17", "2024-03-17", true},
+		/* stop at midnight: the next day sees it only if inclusive */
+		{"2024-03-10T00:00:00", "2024-03-11T00:00:00", false,
+		 "2024-03-11", "2024-03-11", true},
+		{"2024-03-10T00:00:00", "2024-03-11T00:00:00", true,
+		 "2024-03-11", "2024-03-11", false},
+		/* starting at midnight: that day, not the one before */
+		{"2024-03-11T00:00:00", "2024-03-11T06:00:00", false,
+		 "2024-03-10", "2024-03-10", false},
+		{"2024-03-11T00:00:00", "2024-03-11T06:00:00", false,
+		 "2024-03-11", "2024-03-11", true},
+		/* a window of several days */
+		{"2024-03-10T20:00:00", "2024-03-11T04:00:00", false,
+		 "2024-03-04", "2024-03-10", true},
+		{"2024-03-10T20:00:00", "2024-03-11T04:00:00", true,
+		 "2024-03-11", "2024-03-17", true},
+		{"2024-03-10T20:00:00", "2024-03-11T04:00:00", true,
+		 "2024-03-12", "2024-03-17", false},
+		/* an instant */
+		{"2024-03-11T00:00:00", "2024-03-11T00:00:00", true,
+		 "2024-03-11", "2024-03-11", true},
+		{"2024-03-11T00:00:00", "2024-03-11T00:00:00", true,
+		 "2024-03-10", "2024-03-10", false},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct period_span s = {T(cases[i].start), T(cases[i].stop),
+					cases[i].exclusive};
+
+		CU_ASSERT_EQUAL(period_span_overlaps(&s, D(cases[i].first),
+						     D(cases[i].last)),
+				cases[i].want);
+	}
+}
+
+/*
+ * the keys a file of days [first, last] feeds, and that the overlap
+ * rule agrees: every key whose window the file overlaps, no other
+ */
+static void
+test_keys(void)
+{
+	static const struct {
+		enum period_timebase tb;
+		const char *first, *last;
+		int yesterday, tomorrow;
+		const char *want; /* "start/end[*]" ...: * marks own */
+	} cases[] = {
+		{PERIOD_DAILY, "2024-03-10", "2024-03-10", 0, 0,
+		 "2024-03-10/2024-03-10*"},
+		/* three days long: all three, not only two */
+		{PERIOD_DAILY, "2024-03-10", "2024-03-12", 0, 0,
+		 "2024-03-10/2024-03-10* 2024-03-11/2024-03-11* "
+		 "2024-03-12/2024-03-12*"},
+		/* windows add the neighbours, not as their own */
+		{PERIOD_DAILY, "2024-03-10", "2024-03-10", 1, 2,
+		 "2024-03-08/2024-03-08 2024-03-09/2024-03-09 "
+		 "2024-03-10/2024-03-10* 2024-03-11/2024-03-11"},
+		{PERIOD_WEEKLY, "2024-03-10", "2024-03-11", 0, 0,
+		 "2024-03-04/2024-03-10* 2024-03-11/2024-03-17*"},
+		{PERIOD_WEEKLY, "2024-03-06", "2024-03-06", 0, 0,
+		 "2024-03-04/2024-03-10*"},
+		/* yesterday 1 of a weekly: Sunday feeds the next week too */
+		{PERIOD_WEEKLY, "2024-03-10", "2024-03-10", 1, 0,
+		 "2024-03-04/2024-03-10* 2024-03-11/2024-03-17"},
+		{PERIOD_MONTHLY, "2024-02-20", "2024-03-05", 0, 0,
+		 "2024-02-01/2024-02-29* 2024-03-01/2024-03-31*"},
+		{PERIOD_YEARLY, "2023-12-31", "2024-01-01", 0, 0,
+		 "2023-01-01/2023-12-31* 2024-01-01/2024-12-31*"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct period_key *k = NULL;
+		size_t n = period_keys(cases[i].tb, D(cases[i].first),
+				       D(cases[i].last), cases[i].yesterday,
+				       cases[i].tomorrow, &k);
+		char got[512] = "", d1[DATE_STRLEN], d2[DATE_STRLEN];
+		struct period_span s = {
+			(int64_t)D(cases[i].first) * USEC_PER_DAY,
+			(int64_t)(D(cases[i].last) + 1) * USEC_PER_DAY - 1,
+			false};
+
+		for (size_t j = 0; j < n; j++) {
+			size_t len = strlen(got);
+
+			snprintf(got + len, sizeof(got) - len, "%s%s/%s%s",
+				 j ? " " : "", timeutil_format_date(k[j].start, d1),
+				 timeutil_format_date(k[j].end, d2),
+				 k[j].own ? "*" : "");
+			/* the key's window sees the file; own: its period */
+			CU_ASSERT(period_span_overlaps(
+				&s, k[j].start - cases[i].yesterday,
+				k[j].end + cases[i].tomorrow));
+			CU_ASSERT_EQUAL(period_span_overlaps(&s, k[j].start,
+							     k[j].end),
+					k[j].own);
+		}
+		CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+		/* and the periods just outside do not see it */
+		if (n) {
+			int32_t ps, pe, ns, ne;
+
+			period_of(cases[i].tb, k[0].start - 1, &ps, &pe);
+			period_of(cases[i].tb, k[n - 1].end + 1, &ns, &ne);
+			CU_ASSERT(!period_span_overlaps(
+				&s, ps - cases[i].yesterday,
+				pe + cases[i].tomorrow));
+			CU_ASSERT(!period_span_overlaps(
+				&s, ns - cases[i].yesterday,
+				ne + cases[i].tomorrow));
+		}
+		free(k);
+	}
+}
+
+/* the code rule: which code builds a period */
+static void
+test_code_rule(void)
+{
+	static const struct {
+		const char *what;
+		struct {
+			int iface, quality;
+			const char *start, *stop;
+		} codes[3];
+		size_t n;
+		enum period_timebase tb;
+		const char *day;
+		enum period_code_result want;
+		int chosen; /* index, for ONE and SHARED */
+	} cases[] = {
+		{"one code for all time",
+		 {{1, 0, "2000-01-01", "9999-12-31"}}, 1, PERIOD_MONTHLY,
+		 "2024-03-10", PERIOD_CODE_ONE, 0},
+		{"valid from mid-month: builds the month",
+		 {{1, 0, "2024-03-15", "9999-12-31"}}, 1, PERIOD_MONTHLY,
+		 "2024-03-01", PERIOD_CODE_ONE, 0},
+		{"valid until mid-month: builds the month",
+		 {{1, 0, "2000-01-01", "2024-03-14"}}, 1, PERIOD_MONTHLY,
+		 "2024-03-20", PERIOD_CODE_ONE, 0},
+		{"valid from the next month: no code",
+		 {{1, 0, "2024-04-01", "9999-12-31"}}, 1, PERIOD_MONTHLY,
+		 "2024-03-20", PERIOD_CODE_NONE, 0},
+		{"a change of code mid-month: refused",
+		 {{1, 0, "2000-01-01", "2024-03-14"},
+		  {2, 0, "2024-03-15", "9999-12-31"}},
+		 2, PERIOD_MONTHLY, "2024-03-20", PERIOD_CODE_SHARED, 1},
+		{"a change of code mid-week: refused",
+		 {{1, 0, "2000-01-01", "2024-03-06"},
+		  {1, 1, "2024-03-07", "9999-12-31"}},
+		 2, PERIOD_WEEKLY, "2024-03-04", PERIOD_CODE_SHARED, 1},
+		{"the week after the change: the new code",
+		 {{1, 0, "2000-01-01", "2024-03-06"},
+		  {1, 1, "2024-03-07", "9999-12-31"}},
+		 2, PERIOD_WEEKLY, "2024-03-11", PERIOD_CODE_ONE, 1},
+		{"the week before it: the old code",
+		 {{1, 0, "2000-01-01", "2024-03-06"},
+		  {1, 1, "2024-03-07", "9999-12-31"}},
+		 2, PERIOD_WEEKLY, "2024-02-28", PERIOD_CODE_ONE, 0},
+		{"a change of code on a period boundary",
+		 {{1, 0, "2000-01-01", "2024-02-29"},
+		  {2, 0, "2024-03-01", "9999-12-31"}},
+		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_ONE, 1},
+		{"a daily key on the day of the change",
+		 {{1, 0, "2000-01-01", "2024-03-14"},
+		  {2, 0, "2024-03-15", "9999-12-31"}},
+		 2, PERIOD_DAILY, "2024-03-15", PERIOD_CODE_ONE, 1},
+		{"overlapping codes: the highest version",
+		 {{1, 0, "2000-01-01", "9999-12-31"},
+		  {1, 1, "2000-01-01", "9999-12-31"}},
+		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_ONE, 1},
+		{"an older code on days the newer is not valid: refused",
+		 {{1, 0, "2000-01-01", "9999-12-31"},
+		  {1, 1, "2024-03-15", "9999-12-31"}},
+		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_SHARED, 1},
+		{"a gap inside the period, one code on each side: refused",
+		 {{1, 0, "2000-01-01", "2024-03-05"},
+		  {2, 0, "2024-03-25", "9999-12-31"}},
+		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_SHARED, 1},
+		{"no codes", {{0, 0, NULL, NULL}}, 0, PERIOD_DAILY,
+		 "2024-03-10", PERIOD_CODE_NONE, 0},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct period_code c[3];
+		size_t chosen = 99, other = 99;
+		int32_t s, e;
+		enum period_code_result r;
+
+		for (size_t j = 0; j < cases[i].n; j++) {
+			c[j].id = (int)j + 1;
+			c[j].version.interface = cases[i].codes[j].iface;
+			c[j].version.quality = cases[i].codes[j].quality;
+			c[j].version.revision = 0;
+			c[j].start = D(cases[i].codes[j].start);
+			c[j].stop = D(cases[i].codes[j].stop);
+		}
+		period_of(cases[i].tb, D(cases[i].day), &s, &e);
+		r = period_code(c, cases[i].n, s, e, &chosen, &other);
+		if (r != cases[i].want)
+			fprintf(stderr, "\n  code rule: %s: got %d, want %d\n",
+				cases[i].what, (int)r, (int)cases[i].want);
+		CU_ASSERT_EQUAL(r, cases[i].want);
+		if (r == cases[i].want && r != PERIOD_CODE_NONE)
+			CU_ASSERT_EQUAL(chosen, (size_t)cases[i].chosen);
+		if (r == PERIOD_CODE_SHARED && cases[i].want == r)
+			CU_ASSERT(other < cases[i].n && other != chosen);
+	}
+}
+
+void
+suite_period(void)
+{
+	CU_pSuite s = unit_add_suite("period");
+
+	ADD_TEST(s, test_timebase_parse);
+	ADD_TEST(s, test_period_of);
+	ADD_TEST(s, test_stop_usec);
+	ADD_TEST(s, test_span_days);
+	ADD_TEST(s, test_span_overlaps);
+	ADD_TEST(s, test_keys);
+	ADD_TEST(s, test_code_rule);
+}
