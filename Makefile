@@ -180,7 +180,7 @@ check-man:
 	else echo "mandoc not installed: man page lint skipped"; fi
 
 check-integration: $(BIN)
-	CASCADE=$(abspath $(BIN)) sh tests/integration/run.sh $(T)
+	CASCADE=$(abspath $(BIN)) bash tests/integration/run.sh $(T)
 
 # The chaos suite (tests/chaos/chaos.py, see docs/architecture.md): faults
 # at seeded random instants, each trial's end state compared with an
