@@ -492,6 +492,47 @@ check_disk(struct state *s)
 
 /* -- the rows ------------------------------------------------------------- */
 
+/* a file on disk where its row says: its type, size and checksum */
+static void
+check_content(struct state *s, const struct store_admin_file *f,
+	      const char *path, const struct stat *st)
+{
+	bool readable;
+
+	if (!S_ISREG(st->st_mode)) {
+		report(s, CHECK_UNREADABLE, f->filename, CHECK_LEFT,
+		       "put the file back in its place",
+		       "\"%s\" is not a regular file", path);
+		return;
+	}
+	/* cheap, so always: an archived file that grew or shrank */
+	if (f->size >= 0 && (int64_t)st->st_size != f->size) {
+		report(s, CHECK_SIZE, f->filename, CHECK_LEFT,
+		       "restore it from a copy, or purge it and "
+		       "deliver it again",
+		       "\"%s\" has %lld bytes; its row says %lld",
+		       path, (long long)st->st_size,
+		       (long long)f->size);
+		return;
+	}
+	if (!s->o->verify_checksums || !f->sha1)
+		return;
+	s->c->checksummed++;
+	if (archive_sha1_matches(path, f->sha1, &readable))
+		return;
+	if (!readable)
+		report(s, CHECK_UNREADABLE, f->filename, CHECK_LEFT,
+		       "check its permissions and the disk",
+		       "could not read \"%s\": %s", path,
+		       strerror(errno));
+	else
+		report(s, CHECK_CHECKSUM, f->filename, CHECK_LEFT,
+		       "restore it from a copy, or purge it and "
+		       "deliver it again",
+		       "the SHA-1 of \"%s\" is not the recorded %s",
+		       path, f->sha1);
+}
+
 static int
 check_rows_of(struct state *s, const struct store_admin_product *p)
 {
@@ -554,38 +595,7 @@ check_rows_of(struct state *s, const struct store_admin_product *p)
 			}
 			continue;
 		}
-		if (!S_ISREG(st.st_mode)) {
-			report(s, CHECK_UNREADABLE, f[i].filename, CHECK_LEFT,
-			       "put the file back in its place",
-			       "\"%s\" is not a regular file", path.buf);
-			continue;
-		}
-		/* cheap, so always: an archived file that grew or shrank */
-		if (f[i].size >= 0 && (int64_t)st.st_size != f[i].size) {
-			report(s, CHECK_SIZE, f[i].filename, CHECK_LEFT,
-			       "restore it from a copy, or purge it and "
-			       "deliver it again",
-			       "\"%s\" has %lld bytes; its row says %lld",
-			       path.buf, (long long)st.st_size,
-			       (long long)f[i].size);
-			continue;
-		}
-		if (!s->o->verify_checksums || !f[i].sha1)
-			continue;
-		s->c->checksummed++;
-		if (archive_sha1_matches(path.buf, f[i].sha1, &readable))
-			continue;
-		if (!readable)
-			report(s, CHECK_UNREADABLE, f[i].filename, CHECK_LEFT,
-			       "check its permissions and the disk",
-			       "could not read \"%s\": %s", path.buf,
-			       strerror(errno));
-		else
-			report(s, CHECK_CHECKSUM, f[i].filename, CHECK_LEFT,
-			       "restore it from a copy, or purge it and "
-			       "deliver it again",
-			       "the SHA-1 of \"%s\" is not the recorded %s",
-			       path.buf, f[i].sha1);
+		check_content(s, &f[i], path.buf, &st);
 	}
 	if (s->o->repair && ngone &&
 	    (rc = store_admin_set_on_disk(s->db, gone, ngone, false)))

@@ -420,6 +420,58 @@ invalid_kind(const char *field)
 	return "bad-keywords";
 }
 
+/* a complete file, read: identify it and decide its archive path */
+static void
+identify_item(struct ingest_state *s, struct item *it)
+{
+	if (!escape_valid_utf8(it->name, strlen(it->name))) {
+		reject(it, "bad-name",
+		       "the name \"%s\" is not valid UTF-8: it cannot be "
+		       "recorded as it is (non-UTF-8 bytes are shown \\xNN)",
+		       it->shown);
+		return;
+	}
+	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
+		reject(it, "internal", "identification failed");
+		return;
+	}
+	switch (it->id.kind) {
+	case IDENTIFY_ONE:
+		break;
+	case IDENTIFY_NONE:
+		reject(it, "no-product", "%s", it->id.reason.buf);
+		return;
+	case IDENTIFY_AMBIGUOUS:
+		reject(it, "ambiguous", "%s", it->id.reason.buf);
+		return;
+	case IDENTIFY_ERROR:
+		reject(it, "inspector", "%s", it->id.reason.buf);
+		return;
+	case IDENTIFY_INVALID:
+		reject(it, invalid_kind(it->id.bad_field), "%s",
+		       it->id.reason.buf);
+		return;
+	}
+	{
+		const struct store_product *p = &s->cat.products[it->id.product];
+		struct archive_file f = {p->id, it->name, true, it->id.date,
+					 it->id.start_usec, it->id.version,
+					 it->id.keywords.buf};
+		struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+
+		if (archive_path(s->cat.archive, &f, &path, &err)) {
+			reject(it, "path", "could not make the directory of "
+					   "product \"%s\": %s",
+			       p->name, err.buf);
+		} else {
+			it->target = strbuf_detach(&path, NULL);
+			it->action = ITEM_ARCHIVE;
+		}
+		strbuf_release(&path);
+		strbuf_release(&err);
+	}
+}
+
 /*
  * Read, checksum and identify one file; decide its target, or that it is
  * not complete yet (see ingest.h: a read lease, else run.settle).  Only
@@ -512,52 +564,7 @@ prepare_item(struct ingest_state *s, struct item *it)
 	if (lease == 0)
 		fsutil_lease_release(fd);
 	close(fd);
-	if (!escape_valid_utf8(it->name, strlen(it->name))) {
-		reject(it, "bad-name",
-		       "the name \"%s\" is not valid UTF-8: it cannot be "
-		       "recorded as it is (non-UTF-8 bytes are shown \\xNN)",
-		       it->shown);
-		return;
-	}
-	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
-		reject(it, "internal", "identification failed");
-		return;
-	}
-	switch (it->id.kind) {
-	case IDENTIFY_ONE:
-		break;
-	case IDENTIFY_NONE:
-		reject(it, "no-product", "%s", it->id.reason.buf);
-		return;
-	case IDENTIFY_AMBIGUOUS:
-		reject(it, "ambiguous", "%s", it->id.reason.buf);
-		return;
-	case IDENTIFY_ERROR:
-		reject(it, "inspector", "%s", it->id.reason.buf);
-		return;
-	case IDENTIFY_INVALID:
-		reject(it, invalid_kind(it->id.bad_field), "%s",
-		       it->id.reason.buf);
-		return;
-	}
-	{
-		const struct store_product *p = &s->cat.products[it->id.product];
-		struct archive_file f = {p->id, it->name, true, it->id.date,
-					 it->id.start_usec, it->id.version,
-					 it->id.keywords.buf};
-		struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
-
-		if (archive_path(s->cat.archive, &f, &path, &err)) {
-			reject(it, "path", "could not make the directory of "
-					   "product \"%s\": %s",
-			       p->name, err.buf);
-		} else {
-			it->target = strbuf_detach(&path, NULL);
-			it->action = ITEM_ARCHIVE;
-		}
-		strbuf_release(&path);
-		strbuf_release(&err);
-	}
+	identify_item(s, it);
 }
 
 /* keep what prepare_item decided, for restore() */
@@ -674,6 +681,37 @@ note_data_error(struct ingest_state *s, int rc)
 	strbuf_addstr(&s->data_error, e->message ? e->message : "");
 }
 
+/*
+ * A target path that exists with no row (a lost journal, a hand copy):
+ * adopted when its content is the file's (removed, so the file is placed
+ * and recorded as usual), else the file is rejected: nothing is
+ * overwritten.
+ */
+static void
+adopt_orphan(struct ingest_state *s, struct item *it)
+{
+	struct stat st;
+	char *shown;
+
+	if (lstat(it->target, &st) != 0)
+		return;
+	shown = shown_path(it->target, false);
+	if (has_sha1(it->target, it->sha1)) {
+		if (!s->opt->dry_run) {
+			log_warning("\"%s\" was already in the archive "
+				    "without a database row: adopting it",
+				    shown);
+			unlink(it->target);
+		}
+	} else {
+		reject(it, "name-taken",
+		       "a different file \"%s\" is already in the archive "
+		       "directory (not in the database)",
+		       shown);
+	}
+	free(shown);
+}
+
 /* compare the batch with the database and the archive on disk */
 static int
 decide(struct ingest_state *s, struct item *items, size_t n)
@@ -719,33 +757,12 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
-		struct stat st;
 
 		if (it->action != ITEM_ARCHIVE)
 			continue;
-		if (lstat(it->target, &st) == 0) {
-			char *shown = shown_path(it->target, false);
-
-			/* a file with no row: an orphan in the archive */
-			if (has_sha1(it->target, it->sha1)) {
-				if (!s->opt->dry_run) {
-					log_warning("\"%s\" was already in the "
-						    "archive without a database "
-						    "row: adopting it",
-						    shown);
-					unlink(it->target);
-				}
-			} else {
-				reject(it, "name-taken",
-				       "a different file \"%s\" is already in "
-				       "the archive directory (not in the "
-				       "database)",
-				       shown);
-			}
-			free(shown);
-			if (it->action != ITEM_ARCHIVE)
-				continue;
-		}
+		adopt_orphan(s, it);
+		if (it->action != ITEM_ARCHIVE)
+			continue;
 		nf[nnf].product_id = s->cat.products[it->id.product].id;
 		nf[nnf].date = it->id.date;
 		nf[nnf].iv = it->id.version.interface;
