@@ -153,6 +153,36 @@ test_outcomes(void)
 	drop_root();
 }
 
+/* across file systems (where /dev/shm is another one): a copy */
+static void
+test_other_fs(void)
+{
+	char other[] = "/dev/shm/cascade-test-place.XXXXXX";
+	struct strbuf to = STRBUF_INIT;
+	struct place_req req;
+	struct stat a, b;
+
+	make_root();
+	if (stat(root, &a) != 0 || stat("/dev/shm", &b) != 0 ||
+	    a.st_dev == b.st_dev || !mkdtemp(other)) {
+		drop_root();
+		return;
+	}
+	write_file(at("a"), "hello\n");
+	strbuf_addf(&to, "%s/d/a", other);
+	CU_ASSERT_EQUAL(place_as(at("a"), to.buf, PLACE_MKDIR, NULL, &req),
+			PLACE_PLACED);
+	CU_ASSERT(req.copied);
+	CU_ASSERT(has_content(to.buf, SHA_HELLO));
+	/* and the copy is never replaced either */
+	CU_ASSERT_EQUAL(place_as(at("a"), to.buf, 0, NULL, &req), PLACE_TAKEN);
+	CU_ASSERT_EQUAL(place_as(at("a"), to.buf, 0, SHA_HELLO, &req),
+			PLACE_SAME);
+	fsutil_remove_tree(other);
+	strbuf_release(&to);
+	drop_root();
+}
+
 static void
 test_env_errno(void)
 {
@@ -526,6 +556,7 @@ suite_place(void)
 	CU_pSuite s = unit_add_suite("place");
 
 	ADD_TEST(s, test_outcomes);
+	ADD_TEST(s, test_other_fs);
 	ADD_TEST(s, test_env_errno);
 	ADD_TEST(s, test_checked);
 	ADD_TEST(s, test_batch);
