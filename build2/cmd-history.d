@@ -1,0 +1,14 @@
+build2/cmd-history.o: src/cmd-history.c src/cmd.h src/compat.h src/lock.h \
+ src/strbuf.h src/store.h src/strvec.h src/log.h src/status.h \
+ src/store-status.h src/timeutil.h src/banned.h
+src/cmd.h:
+src/compat.h:
+src/lock.h:
+src/strbuf.h:
+src/store.h:
+src/strvec.h:
+src/log.h:
+src/status.h:
+src/store-status.h:
+src/timeutil.h:
+src/banned.h:

@@ -1,0 +1,12 @@
+build2/cmd-status.o: src/cmd-status.c src/cmd.h src/compat.h src/lock.h \
+ src/strbuf.h src/store.h src/strvec.h src/status.h src/store-status.h \
+ src/banned.h
+src/cmd.h:
+src/compat.h:
+src/lock.h:
+src/strbuf.h:
+src/store.h:
+src/strvec.h:
+src/status.h:
+src/store-status.h:
+src/banned.h:

@@ -1,0 +1,1 @@
+#define CASCADE_VERSION "0.1.0"
