@@ -27,6 +27,8 @@ struct cmd_entry {
 
 static const struct cmd_entry commands[] = {
 	{"init", cmd_init, "create or upgrade the database schema"},
+	{"adopt", cmd_adopt,
+	 "make a dbprocessing database a cascade database, in place"},
 	{"config", cmd_config,
 	 "check, apply or export a mission configuration"},
 	{"process-queue", cmd_process_queue,

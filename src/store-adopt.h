@@ -1,0 +1,101 @@
+/*
+ * store-adopt.h - the SQL of "cascade adopt": a dbprocessing database
+ * brought to cascade's schema in place (see adopt.h for the order).
+ *
+ * Every function runs inside the caller's transaction and reports its
+ * own errors.  The defects of dbprocessing's rows are resolved by the
+ * rules in store-adopt.c; each resolved or unresolvable defect is left
+ * as a failure row of kind "adopt-..." (resolved by "cascade adopt"
+ * when a rule settled it, open when a person must look).
+ */
+#ifndef CASCADE_STORE_ADOPT_H
+#define CASCADE_STORE_ADOPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat.h"
+
+struct db;
+struct strvec;
+
+/*
+ * store_adopt_probe: whether the database holds dbprocessing's 17
+ * tables; the missing ones are pushed to *missing.
+ */
+int store_adopt_probe(struct db *db, struct strvec *missing)
+	CASCADE_MUSTCHECK;
+
+/* store_adopt_shape: adopt-1-shape.sql (types, columns, new tables). */
+int store_adopt_shape(struct db *db) CASCADE_MUSTCHECK;
+
+/*
+ * store_adopt_blockers: the defects no rule can settle (each makes a
+ * cascade constraint impossible), one line each pushed to *out (at
+ * most a few of each kind).  Run after store_adopt_shape.
+ */
+int store_adopt_blockers(struct db *db, struct strvec *out)
+	CASCADE_MUSTCHECK;
+
+/* store_adopt_rules: the documented rules for the settleable defects. */
+int store_adopt_rules(struct db *db) CASCADE_MUSTCHECK;
+
+/* store_adopt_constraints: adopt-2-constraints.sql. */
+int store_adopt_constraints(struct db *db) CASCADE_MUSTCHECK;
+
+/* A file row to check on disk (--verify). */
+struct adopt_vfile {
+	int64_t id;
+	char *filename;
+	char *path;  /* absolute, or NULL when its directory cannot be made */
+	char *shasum;/* as recorded, or NULL */
+	bool exists; /* exists_on_disk as recorded */
+};
+void adopt_vfiles_free(struct adopt_vfile *f, size_t n);
+
+/*
+ * store_adopt_vfiles: every file row with its archive path (after the
+ * migrations: uses cascade_format_path).
+ */
+int store_adopt_vfiles(struct db *db, struct adopt_vfile **out, size_t *n)
+	CASCADE_MUSTCHECK;
+
+/* What --verify found for one file. */
+enum adopt_vstate {
+	ADOPT_V_OK = 0,      /* there, same SHA-1 (or none recorded) */
+	ADOPT_V_MISSING = 1, /* not there */
+	ADOPT_V_CHANGED = 2, /* there, another SHA-1 */
+	ADOPT_V_UNREADABLE = 3,
+};
+struct adopt_vresult {
+	int64_t id;
+	enum adopt_vstate state;
+	char sha1[41];
+	char sha256[65];
+	int64_t size;
+	const char *why; /* UNREADABLE: strerror */
+};
+
+/* store_adopt_verified: record what --verify found (set-based). */
+int store_adopt_verified(struct db *db, const struct adopt_vresult *r,
+			 size_t n) CASCADE_MUSTCHECK;
+
+/* The adoption's account: counts and the defects (failure rows). */
+struct adopt_defect {
+	char *kind;
+	char *filename; /* or NULL */
+	char *reason;
+	bool resolved;
+};
+struct adopt_summary {
+	int64_t files, links, code_links, queue, runs, codes, products;
+	struct adopt_defect *defects;
+	size_t n_defects;
+};
+void adopt_summary_release(struct adopt_summary *s);
+
+int store_adopt_summary(struct db *db, struct adopt_summary *s)
+	CASCADE_MUSTCHECK;
+
+#endif
