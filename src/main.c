@@ -30,7 +30,7 @@ static const struct cmd_entry commands[] = {
 	{"adopt", cmd_adopt,
 	 "make a dbprocessing database a cascade database, in place"},
 	{"config", cmd_config,
-	 "check, apply or export a mission configuration"},
+	 "check, apply, export or import a mission configuration"},
 	{"process-queue", cmd_process_queue,
 	 "the cron entry: take the flag, ingest and process (ProcessQueue)"},
 	{"ingest", cmd_ingest,
