@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "db.h"
+#include "dbpsqlite.h"
 #include "fault.h"
 #include "log.h"
 #include "schema.h"
@@ -116,23 +118,92 @@ refuse(struct db *db, const struct strvec *why)
 	return -1;
 }
 
+/* --from-sqlite: the target must be empty */
+static int
+probe_empty(struct db *db, enum adopt_outcome *outcome)
+{
+	bool empty;
+
+	if (store_adopt_empty(db, &empty))
+		return -1;
+	if (!empty) {
+		*outcome = ADOPT_NOT_EMPTY;
+		error("database \"%s\" is not empty", db_dbname(db));
+		log_hint("\"cascade adopt --from-sqlite\" loads into a new "
+			 "database: createdb NAME, then give -m NAME.");
+		return -1;
+	}
+	*outcome = ADOPT_DONE;
+	return 0;
+}
+
+static int
+copy_row(void *arg, const char *const *vals)
+{
+	const struct adopt_table *t = ((void **)arg)[1];
+
+	return store_adopt_copy_row(((void **)arg)[0], t->n, vals) ? -1 : 0;
+}
+
+/* dbprocessing's tables made, and filled from the SQLite file */
+static int
+load_sqlite(struct db *db, struct dbpsqlite *src)
+{
+	if (store_adopt_create_dbp(db))
+		return -1;
+	for (size_t i = 0; i < adopt_n_dbp_tables; i++) {
+		const struct adopt_table *t = &adopt_dbp_tables[i];
+		void *arg[2] = {db, (void *)(uintptr_t)t};
+
+		if (store_adopt_copy_begin(db, t))
+			return -1;
+		if (dbpsqlite_rows(src, t->name, t->cols, t->n, copy_row,
+				   arg)) {
+			/* the transaction is rolled back by the caller */
+			if (store_adopt_copy_end(db))
+				return -1;
+			return -1;
+		}
+		if (store_adopt_copy_end(db))
+			return -1;
+	}
+	return 0;
+}
+
 int
 adopt_run(struct db *db, const struct adopt_opts *o,
 	  struct adopt_summary *s, enum adopt_outcome *outcome)
 {
 	struct strvec blockers = STRVEC_INIT;
+	struct dbpsqlite *src = NULL;
 
 	memset(s, 0, sizeof(*s));
-	if (probe(db, outcome) || *outcome != ADOPT_DONE)
+	if (o->from_sqlite) {
+		if (probe_empty(db, outcome))
+			return -1;
+		if (dbpsqlite_open(o->from_sqlite, &src)) {
+			*outcome = ADOPT_BAD_SOURCE;
+			return -1;
+		}
+	} else if (probe(db, outcome) || *outcome != ADOPT_DONE) {
 		return *outcome == ADOPT_ALREADY ? 0 : -1;
+	}
 	if (db_begin(db))
-		return -1;
+		goto fail;
 	/* serialised with "init" and other "adopt" runs; then again */
-	if (schema_lock(db) || probe(db, outcome))
+	if (schema_lock(db) ||
+	    (o->from_sqlite ? probe_empty(db, outcome) : probe(db, outcome)))
 		goto fail;
 	if (*outcome != ADOPT_DONE) {
 		db_rollback(db);
 		return *outcome == ADOPT_ALREADY ? 0 : -1;
+	}
+	if (src) {
+		if (load_sqlite(db, src))
+			goto fail;
+		dbpsqlite_close(src);
+		src = NULL;
+		fault_point("adopt-load");
 	}
 	fault_point("adopt-begin");
 	if (store_adopt_shape(db))
@@ -169,6 +240,8 @@ adopt_run(struct db *db, const struct adopt_opts *o,
 		goto fail;
 	return 0;
 fail:
-	db_rollback(db);
+	dbpsqlite_close(src);
+	if (db_in_transaction(db))
+		db_rollback(db);
 	return -1;
 }

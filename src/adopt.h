@@ -24,6 +24,12 @@ struct db;
 struct adopt_opts {
 	bool dry_run;
 	bool verify;
+	/*
+	 * NULL, or dbprocessing's SQLite database: its rows are loaded into
+	 * dbprocessing's tables made in the (empty) PostgreSQL database,
+	 * in the same transaction, and adopted from there
+	 */
+	const char *from_sqlite;
 };
 
 enum adopt_outcome {
@@ -31,6 +37,8 @@ enum adopt_outcome {
 	ADOPT_ALREADY = 1,  /* already a cascade database: nothing done */
 	ADOPT_NOT_DBP = 2,  /* not a dbprocessing database (reported) */
 	ADOPT_REFUSED = 3,  /* defects no rule settles (reported) */
+	ADOPT_NOT_EMPTY = 4,/* --from-sqlite into a database with tables */
+	ADOPT_BAD_SOURCE = 5,/* --from-sqlite: the file cannot be read */
 };
 
 /*

@@ -7,7 +7,9 @@
  * "cascade failures") and a summary line.  On a database that is already
  * cascade's it changes nothing and says so (exit 0).  Defects no rule
  * settles refuse the adoption (exit 1, nothing changed); a database
- * without dbprocessing's tables is refused with exit 5.
+ * without dbprocessing's tables is refused with exit 5.  With
+ * --from-sqlite FILE the database must be empty (exit 5 otherwise) and
+ * FILE readable as SQLite (exit 2 otherwise).
  */
 #include <stdio.h>
 
@@ -19,7 +21,8 @@
 
 static const struct cmd_help help = {
 	"adopt", "make a dbprocessing database a cascade database, in place",
-	"[--dry-run] [--verify] [OPTION]...", "cascade", 0, 0,
+	"[--dry-run] [--verify] [--from-sqlite=FILE] [OPTION]...", "cascade",
+	0, 0,
 };
 
 static void
@@ -49,13 +52,16 @@ print_summary(struct ctx *ctx, const struct adopt_opts *o,
 int
 cmd_adopt(struct ctx *ctx, int argc, char **argv)
 {
-	struct adopt_opts o = {false, false};
+	struct adopt_opts o = {false, false, NULL};
 	const struct opt opts[] = {
 		{OPT_BOOL, 'n', "dry-run", &o.dry_run, NULL,
 		 "do everything in a transaction that is rolled back"},
 		{OPT_BOOL, 0, "verify", &o.verify, NULL,
 		 "check every file on disk (presence, SHA-1) and record its "
 		 "SHA-256 and size"},
+		{OPT_STRING, 0, "from-sqlite", &o.from_sqlite, "FILE",
+		 "load dbprocessing's SQLite database FILE into the (empty) "
+		 "database and adopt it"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
 	struct adopt_summary s;
@@ -67,8 +73,10 @@ cmd_adopt(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return ctx_finish(ctx, rc, NULL, NULL);
 	if (adopt_run(ctx->db, &o, &s, &outcome)) {
-		rc = outcome == ADOPT_NOT_DBP ? EXIT_SCHEMA
+		rc = outcome == ADOPT_NOT_DBP || outcome == ADOPT_NOT_EMPTY
+			     ? EXIT_SCHEMA
 		     : outcome == ADOPT_REFUSED ? EXIT_FAILED
+		     : outcome == ADOPT_BAD_SOURCE ? EXIT_USAGE
 		     : db_connected(ctx->db) ? EXIT_INTERNAL : EXIT_DB;
 		return ctx_finish(ctx, rc, NULL, NULL);
 	}

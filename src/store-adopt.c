@@ -43,10 +43,12 @@
 
 #include "db.h"
 #include "log.h"
+#include "strbuf.h"
 #include "strvec.h"
 #include "xalloc.h"
 #include "banned.h"
 
+extern const char adopt_sql_dbprocessing[];
 extern const char adopt_sql_shape[];
 extern const char adopt_sql_constraints[];
 
@@ -83,6 +85,118 @@ store_adopt_probe(struct db *db, struct strvec *missing)
 		strvec_push(missing, db_res_get(res, r, 0));
 	db_res_free(res);
 	return 0;
+}
+
+#define COLS(...) (const char *const[]){__VA_ARGS__}, \
+	(int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+const struct adopt_table adopt_dbp_tables[] = {
+	{"mission", COLS("mission_id", "mission_name", "rootdir",
+			 "incoming_dir", "codedir", "inspectordir",
+			 "errordir")},
+	{"satellite", COLS("satellite_id", "satellite_name", "mission_id")},
+	{"instrument", COLS("instrument_id", "instrument_name",
+			    "satellite_id")},
+	{"product", COLS("product_id", "product_name", "instrument_id",
+			 "relative_path", "level", "format",
+			 "product_description")},
+	{"instrumentproductlink", COLS("instrument_id", "product_id")},
+	{"process", COLS("process_id", "process_name", "output_product",
+			 "output_timebase", "extra_params")},
+	{"productprocesslink", COLS("process_id", "input_product_id",
+				    "optional", "yesterday", "tomorrow")},
+	{"file", COLS("file_id", "filename", "utc_file_date",
+		      "utc_start_time", "utc_stop_time", "data_level",
+		      "interface_version", "quality_version",
+		      "revision_version", "verbose_provenance", "check_date",
+		      "quality_comment", "caveats", "file_create_date",
+		      "met_start_time", "met_stop_time", "exists_on_disk",
+		      "quality_checked", "product_id", "shasum",
+		      "process_keywords")},
+	{"unixtime", COLS("file_id", "unix_start", "unix_stop")},
+	{"filefilelink", COLS("source_file", "resulting_file")},
+	{"code", COLS("code_id", "filename", "relative_path",
+		      "code_start_date", "code_stop_date", "code_description",
+		      "process_id", "interface_version", "quality_version",
+		      "revision_version", "output_interface_version",
+		      "active_code", "date_written", "shasum",
+		      "newest_version", "arguments", "ram", "cpu")},
+	{"processqueue", COLS("file_id", "version_bump")},
+	{"filecodelink", COLS("resulting_file", "source_code")},
+	{"release", COLS("file_id", "release_num")},
+	{"logging", COLS("logging_id", "currently_processing", "pid",
+			 "processing_start_time", "processing_end_time",
+			 "comment", "mission_id", "\"user\"", "hostname")},
+	{"logging_file", COLS("logging_file_id", "logging_id", "file_id",
+			      "code_id", "comments")},
+	{"inspector", COLS("inspector_id", "filename", "relative_path",
+			   "description", "interface_version",
+			   "quality_version", "revision_version",
+			   "output_interface_version", "active_code",
+			   "date_written", "shasum", "newest_version",
+			   "arguments", "product")},
+};
+#undef COLS
+const size_t adopt_n_dbp_tables = ARRAY_SIZE(adopt_dbp_tables);
+
+int
+store_adopt_empty(struct db *db, bool *empty)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db,
+			  "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class "
+			  "WHERE relnamespace = 'public'::regnamespace "
+			  "AND relkind IN ('r', 'v', 'm', 'S', 'p', 'f'))",
+			  0, NULL, 0, &res);
+
+	if (rc)
+		return rc;
+	rc = db_res_check_shape(res, 1, 1, "empty database") ||
+	     db_res_bool(res, 0, 0, empty);
+	db_res_free(res);
+	return rc ? -1 : 0;
+}
+
+int
+store_adopt_create_dbp(struct db *db)
+{
+	if (db_exec_script(db, adopt_sql_dbprocessing)) {
+		log_detail("In adopt-0-dbprocessing.sql.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_adopt_copy_begin(struct db *db, const struct adopt_table *t)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&sql, "COPY public.%s (", t->name);
+	for (int i = 0; i < t->n; i++)
+		strbuf_addf(&sql, "%s%s", i ? ", " : "", t->cols[i]);
+	strbuf_addstr(&sql, ") FROM STDIN");
+	rc = db_copy_begin(db, sql.buf);
+	strbuf_release(&sql);
+	return rc;
+}
+
+int
+store_adopt_copy_row(struct db *db, int n, const char *const *vals)
+{
+	for (int i = 0; i < n; i++) {
+		if (vals[i])
+			db_copy_field(db, vals[i]);
+		else
+			db_copy_null(db);
+	}
+	return db_copy_end_row(db);
+}
+
+int
+store_adopt_copy_end(struct db *db)
+{
+	return db_copy_end(db);
 }
 
 int

@@ -27,6 +27,34 @@ struct strvec;
 int store_adopt_probe(struct db *db, struct strvec *missing)
 	CASCADE_MUSTCHECK;
 
+/* dbprocessing's tables and their columns, in an order that loads */
+struct adopt_table {
+	const char *name;
+	const char *const *cols;
+	int n;
+};
+extern const struct adopt_table adopt_dbp_tables[];
+extern const size_t adopt_n_dbp_tables;
+
+/* store_adopt_empty: whether public holds no table, view or sequence. */
+int store_adopt_empty(struct db *db, bool *empty) CASCADE_MUSTCHECK;
+
+/*
+ * store_adopt_create_dbp: adopt-0-dbprocessing.sql, dbprocessing's tables
+ * as its CreateDB.py makes them on PostgreSQL (--from-sqlite).
+ */
+int store_adopt_create_dbp(struct db *db) CASCADE_MUSTCHECK;
+
+/*
+ * Rows of one of them, copied in: begin, a row at a time (text values,
+ * NULL for SQL NULL, t->n of them), end.
+ */
+int store_adopt_copy_begin(struct db *db, const struct adopt_table *t)
+	CASCADE_MUSTCHECK;
+int store_adopt_copy_row(struct db *db, int n, const char *const *vals)
+	CASCADE_MUSTCHECK;
+int store_adopt_copy_end(struct db *db) CASCADE_MUSTCHECK;
+
 /* store_adopt_shape: adopt-1-shape.sql (types, columns, new tables). */
 int store_adopt_shape(struct db *db) CASCADE_MUSTCHECK;
 

@@ -63,3 +63,16 @@ links_of() {
 	SELECT concat_ws(E'\t', 'Q', f.filename, coalesce(q.version_bump::text, '-'))
 	  FROM processqueue q JOIN file f USING (file_id)" | LC_ALL=C sort
 }
+
+# rows_of DB: every row of every table of DB as JSON, sorted, without the
+# columns that differ between dbprocessing's two backends or between two
+# adoptions (times, pids, runMe temp dirs in verbose_provenance)
+rows_of() {
+	local t
+	for t in $(psql -X -A -t -d "$1" -c "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"); do
+		psql -X -A -t -d "$1" -c "SELECT '$t ' || (to_jsonb(x) - ARRAY['file_create_date',
+		  'verbose_provenance', 'processing_start_time', 'processing_end_time', 'pid',
+		  'registered_at', 'queued_at', 'occurred_at', 'resolved_at', 'applied_at'])::text
+		  FROM public.$t x" | LC_ALL=C sort
+	done
+}
