@@ -174,7 +174,8 @@ int
 adopt_run(struct db *db, const struct adopt_opts *o,
 	  struct adopt_summary *s, enum adopt_outcome *outcome)
 {
-	struct strvec blockers = STRVEC_INIT;
+	struct strvec blockers = STRVEC_INIT, missing = STRVEC_INIT,
+		      extra = STRVEC_INIT;
 	struct dbpsqlite *src = NULL;
 
 	memset(s, 0, sizeof(*s));
@@ -206,7 +207,19 @@ adopt_run(struct db *db, const struct adopt_opts *o,
 		fault_point("adopt-load");
 	}
 	fault_point("adopt-begin");
-	if (store_adopt_shape(db))
+	if (store_adopt_columns(db, &missing, &extra))
+		goto fail;
+	if (missing.nr) {
+		*outcome = ADOPT_REFUSED;
+		error("database \"%s\" cannot be adopted: it lacks %zu of "
+		      "dbprocessing's columns", db_dbname(db), missing.nr);
+		for (size_t i = 0; i < missing.nr; i++)
+			log_detail("Column %s is missing.", missing.v[i]);
+		log_hint("Bring it to dbprocessing's current schema with its "
+			 "MigrateDB.py first; nothing was changed.");
+		goto fail;
+	}
+	if (store_adopt_shape(db) || store_adopt_extra(db, &extra))
 		goto fail;
 	fault_point("adopt-shape");
 	if (store_adopt_blockers(db, &blockers))
@@ -231,6 +244,7 @@ adopt_run(struct db *db, const struct adopt_opts *o,
 	fault_point("adopt-verify");
 	if (store_adopt_summary(db, s))
 		goto fail;
+	strvec_clear(&extra);
 	if (o->dry_run) {
 		db_rollback(db);
 		return 0;
@@ -240,6 +254,8 @@ adopt_run(struct db *db, const struct adopt_opts *o,
 		goto fail;
 	return 0;
 fail:
+	strvec_clear(&missing);
+	strvec_clear(&extra);
 	dbpsqlite_close(src);
 	if (db_in_transaction(db))
 		db_rollback(db);

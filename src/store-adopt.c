@@ -29,6 +29,8 @@
  *   missing      (--verify) a file not on disk: exists_on_disk false.
  *   changed      (--verify) a file whose SHA-1 is not the recorded one:
  *                left open for a person.
+ *   extra-column a column neither dbprocessing's current schema nor
+ *                cascade's has: kept, NOT NULL dropped (store_adopt_extra).
  *
  * Defects no rule can settle (the configuration does not hold together:
  * several missions, names used twice, a timebase cascade refuses,
@@ -53,6 +55,8 @@ extern const char adopt_sql_shape[];
 extern const char adopt_sql_constraints[];
 
 #define ADOPT_BY "'cascade adopt'"
+/* a resolved failure row's last columns */
+#define RESOLVED "true, now(), " ADOPT_BY
 
 static const char *const dbp_tables[] = {
 	"mission", "satellite", "instrument", "product",
@@ -154,6 +158,80 @@ store_adopt_empty(struct db *db, bool *empty)
 	     db_res_bool(res, 0, 0, empty);
 	db_res_free(res);
 	return rc ? -1 : 0;
+}
+
+int
+store_adopt_columns(struct db *db, struct strvec *missing,
+		    struct strvec *extra)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	int rc;
+
+	db_params_columns(&p, 2);
+	for (size_t i = 0; i < adopt_n_dbp_tables; i++)
+		for (int k = 0; k < adopt_dbp_tables[i].n; k++) {
+			const char *c = adopt_dbp_tables[i].cols[k];
+
+			db_col_text(&p, adopt_dbp_tables[i].name);
+			db_col_text(&p, strcmp(c, "\"user\"") ? c : "user");
+		}
+	rc = db_query_params(db,
+		"WITH k AS (SELECT * FROM unnest($1::text[], $2::text[]) "
+		"  AS k(t, c)), "
+		"a AS (SELECT c.relname AS t, a.attname AS c "
+		"  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c "
+		"  ON c.oid = a.attrelid WHERE c.relnamespace = "
+		"  'public'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 "
+		"  AND NOT a.attisdropped AND c.relname IN (SELECT t FROM k)) "
+		"SELECT 'm', t || '.' || c FROM k EXCEPT ALL "
+		"  SELECT 'm', t || '.' || c FROM a "
+		"UNION ALL (SELECT 'x', t || '.' || c FROM a EXCEPT ALL "
+		"  SELECT 'x', t || '.' || c FROM k) ORDER BY 1, 2",
+		&p, 0, &res);
+	db_params_release(&p);
+	if (rc)
+		return rc;
+	if (db_res_check_shape(res, -1, 2, "columns")) {
+		db_res_free(res);
+		return -1;
+	}
+	for (int r = 0; r < db_res_nrows(res); r++)
+		strvec_push(strcmp(db_res_get(res, r, 0), "m") ? extra : missing,
+			    db_res_get(res, r, 1));
+	db_res_free(res);
+	return 0;
+}
+
+int
+store_adopt_extra(struct db *db, const struct strvec *extra)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct db_res *res = NULL;
+	int rc;
+
+	if (!extra->nr)
+		return 0;
+	db_params_text_array(&p, extra->v, extra->nr);
+	rc = db_query_params(db,
+		"SELECT format('ALTER TABLE public.%I ALTER COLUMN %I DROP NOT "
+		"NULL', split_part(x, '.', 1), split_part(x, '.', 2)) "
+		"FROM unnest($1::text[]) AS x",
+		&p, 0, &res);
+	for (int r = 0; !rc && r < db_res_nrows(res); r++)
+		rc = db_exec(db, db_res_get(res, r, 0));
+	db_res_free(res);
+	if (!rc)
+		rc = db_query_params(db,
+			"INSERT INTO public.failure (kind, reason, resolved, "
+			"resolved_at, resolved_by) SELECT 'adopt-extra-column', "
+			"format('column %s is not one of dbprocessing''s current "
+			"schema nor cascade''s: kept with its values, NOT NULL "
+			"dropped (cascade does not write it)', x), " RESOLVED
+			" FROM unnest($1::text[]) AS x",
+			&p, 0, NULL);
+	db_params_release(&p);
+	return rc;
 }
 
 int
@@ -308,8 +386,6 @@ store_adopt_blockers(struct db *db, struct strvec *out)
 	return 0;
 }
 
-/* a resolved failure row's last columns */
-#define RESOLVED "true, now(), " ADOPT_BY
 
 /*
  * The rules, in order (see the top of this file).  Duplicates first, so

@@ -55,6 +55,22 @@ int store_adopt_copy_row(struct db *db, int n, const char *const *vals)
 	CASCADE_MUSTCHECK;
 int store_adopt_copy_end(struct db *db) CASCADE_MUSTCHECK;
 
+/*
+ * store_adopt_columns: dbprocessing's columns its tables lack (an older
+ * dbprocessing: "table.column" pushed to *missing) and the columns they
+ * have beyond them (an older or locally changed one: to *extra).
+ */
+int store_adopt_columns(struct db *db, struct strvec *missing,
+			struct strvec *extra) CASCADE_MUSTCHECK;
+
+/*
+ * store_adopt_extra: the rule for extra columns ("table.column" each):
+ * kept with their values, NOT NULL dropped (cascade does not write
+ * them), each recorded as a settled adopt-extra-column failure.
+ */
+int store_adopt_extra(struct db *db, const struct strvec *extra)
+	CASCADE_MUSTCHECK;
+
 /* store_adopt_shape: adopt-1-shape.sql (types, columns, new tables). */
 int store_adopt_shape(struct db *db) CASCADE_MUSTCHECK;
 

@@ -124,6 +124,9 @@ ALTER TABLE filefilelink DROP CONSTRAINT filefilelink_source_file_fkey;
 INSERT INTO filefilelink SELECT 999, file_id FROM file WHERE filename = 'fixt_l1_20250309_v1.0.0.txt';
 INSERT INTO logging (currently_processing, pid, processing_start_time, mission_id, "user", hostname)
 VALUES (true, 4242, '2025-03-20 10:00', 1, 'dbp', 'oldhost');
+-- a column of an older dbprocessing, NOT NULL without a default
+ALTER TABLE file ADD COLUMN newest_version boolean NOT NULL DEFAULT true;
+ALTER TABLE file ALTER COLUMN newest_version DROP DEFAULT;
 SQL
 rm "$RUN/fxi/L2/fixt_ql_20250310_v1.0.0.csv"
 echo tampered >> "$RUN/fxi/L1/fixt_l1_20250311_v1.1.0.txt"
@@ -134,6 +137,11 @@ contains "stale flag reported" "$out" "adopt-stale-flag: run 7 (pid 4242 on oldh
 contains "missing file reported" "$out" "adopt-missing: file fixt_ql_20250310_v1.0.0.csv is recorded but not on disk"
 contains "changed file left for a person" "$out" "adopt-changed: file fixt_l1_20250311_v1.1.0.txt on disk has SHA-1"
 contains "summary counts the open one" "$out" "1 left for a person"
+contains "extra column reported" "$out" "adopt-extra-column: column file.newest_version is not one of dbprocessing's current schema nor cascade's: kept with its values, NOT NULL dropped"
+equals "its values kept, a row without it can be written" \
+	"$(psql -X -q -A -t -d "$DB2" -c "SELECT count(*) FILTER (WHERE newest_version) FROM file; INSERT INTO file (filename, utc_file_date, utc_start_time, utc_stop_time, data_level, interface_version, quality_version, revision_version, file_create_date, product_id) VALUES ('x_v1.0.0.txt', '2025-04-01', '2025-04-01', '2025-04-01', 0, 1, 0, 0, now(), 1) RETURNING newest_version IS NULL")" \
+	"29
+t"
 equals "the duplicate's child now names the kept row" \
 	"$(psql -X -A -t -d "$DB2" -c "SELECT s.filename FROM filefilelink l JOIN file s ON s.file_id = l.source_file JOIN file r ON r.file_id = l.resulting_file WHERE r.filename = 'fixt_l1_20250312_v1.0.0.txt' ORDER BY 1")" \
 	"fixt_hk_20250311_v1.0.0.txt
@@ -166,6 +174,14 @@ contains "the refusal says nothing changed" "$err" "nothing was changed"
 dbp_dump "$T/after2.sql" "$DB2"
 if cmp -s "$T/before2.sql" "$T/after2.sql"; then pass "refused adoption changed nothing"
 else fail "refused adoption changed nothing" "$(diff "$T/before2.sql" "$T/after2.sql" | head)"; fi
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB2 WITH (FORCE)" >/dev/null 2>&1
+
+# an older dbprocessing, without process_keywords: refused, named
+psql -X -q -d postgres -c "CREATE DATABASE $DB2 TEMPLATE template0" >/dev/null
+dbp_load "$DB2"
+psql -X -q -d "$DB2" -c "ALTER TABLE file DROP COLUMN process_keywords" >/dev/null
+expect_rc 1 "a database lacking dbprocessing's columns is refused" "$CASCADE" adopt -m "$DB2"
+contains "the column is named" "$err" "Column file.process_keywords is missing."
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB2 WITH (FORCE)" >/dev/null 2>&1
 
 # not a dbprocessing database
