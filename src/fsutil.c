@@ -131,10 +131,18 @@ fsutil_empty_dir(const char *dir)
 }
 
 void
-fsutil_remove_tree(const char *dir)
+fsutil_remove_tree(const char *path)
 {
-	fsutil_empty_dir(dir);
-	rmdir(dir);
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	fsutil_empty_dir(path);
+	rmdir(path);
 }
 
 void
