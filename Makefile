@@ -7,7 +7,8 @@
 #   make SANITIZE=address,undefined check
 #   make install PREFIX=/usr DESTDIR=/tmp/pkg
 #
-# Dependencies come from pkg-config: libpq, yaml-0.1, cunit (tests only).
+# Dependencies come from pkg-config: libpq, yaml-0.1, sqlite3, cunit (tests
+# only).
 
 PKG_CONFIG ?= pkg-config
 CC ?= cc
@@ -44,8 +45,8 @@ O ?= build
 SAN_FLAGS =
 endif
 
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq yaml-0.1)
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1)
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq yaml-0.1 sqlite3)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1 sqlite3)
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
 
@@ -56,12 +57,14 @@ ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 BIN = $(O)/cascade
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ := $(patsubst src/%.c,$(O)/%.o,$(LIB_SRC)) $(O)/schema-sql.o
+LIB_OBJ := $(patsubst src/%.c,$(O)/%.o,$(LIB_SRC)) $(O)/schema-sql.o \
+	$(O)/adopt-sql.o
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_OBJ := $(patsubst tests/unit/%.c,$(O)/tests/%.o,$(UNIT_SRC)) \
 	$(O)/tests/unit-main.o
 UNIT_BIN = $(O)/unit-tests
 SQL := $(sort $(wildcard sql/[0-9][0-9][0-9][0-9]-*.sql))
+ADOPT_SQL := $(sort $(wildcard sql/adopt-*.sql))
 MAN := $(wildcard docs/*.[1-8])
 
 all: $(BIN)
@@ -83,6 +86,12 @@ $(O)/%.o: src/%.c $(O)/version-gen.h | $(O)/.dir
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/schema-sql.o: $(O)/schema-sql.c
+	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/adopt-sql.c: $(ADOPT_SQL) scripts/embed-adopt-sql.sh $(O)/.dir
+	$(Q)sh scripts/embed-adopt-sql.sh $(ADOPT_SQL) > $@.tmp && mv $@.tmp $@
+
+$(O)/adopt-sql.o: $(O)/adopt-sql.c
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BIN): $(O)/main.o $(LIB_OBJ)
@@ -137,7 +146,7 @@ FUZZ_CFLAGS = -g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-MMD -MP -Isrc -I$(O) $(DEP_CFLAGS) -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_O)/obj/%.o,$(LIB_SRC)) \
-	$(FUZZ_O)/obj/schema-sql.o
+	$(FUZZ_O)/obj/schema-sql.o $(FUZZ_O)/obj/adopt-sql.o
 
 fuzz: $(patsubst %,$(FUZZ_O)/fuzz-%,$(FUZZ_TARGETS))
 	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_O) $(FUZZ_TARGETS)
@@ -153,6 +162,9 @@ $(FUZZ_O)/obj/%.o: src/%.c $(O)/version-gen.h | $(FUZZ_O)/.dir
 	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_O)/obj/schema-sql.o: $(O)/schema-sql.c | $(FUZZ_O)/.dir
+	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/obj/adopt-sql.o: $(O)/adopt-sql.c | $(FUZZ_O)/.dir
 	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_O)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB_OBJ)

@@ -50,4 +50,18 @@ int schema_check(struct db *db, enum schema_status *status, int *version)
  */
 int schema_migrate(struct db *db, int *applied) CASCADE_MUSTCHECK;
 
+/*
+ * schema_adopted: inside the caller's transaction (cascade adopt), on a
+ * database whose tables "adopt" has just brought to what migration 0001
+ * makes: record 0001 as applied and apply the later migrations, so the
+ * database ends at schema_latest().  Takes the schema lock.
+ */
+int schema_adopted(struct db *db) CASCADE_MUSTCHECK;
+
+/*
+ * schema_lock: take the lock that serialises schema changes ("init",
+ * "adopt") until the end of the caller's transaction.
+ */
+int schema_lock(struct db *db) CASCADE_MUSTCHECK;
+
 #endif
