@@ -6,7 +6,8 @@
 #   make SANITIZE=address,undefined check
 #   make install PREFIX=/usr DESTDIR=/tmp/pkg
 #
-# Dependencies come from pkg-config: libpq, yaml-0.1, cunit (tests only).
+# Dependencies come from pkg-config: libpq, yaml-0.1, libcrypto, cunit
+# (tests only).
 
 PKG_CONFIG ?= pkg-config
 CC ?= cc
@@ -43,8 +44,8 @@ O ?= build
 SAN_FLAGS =
 endif
 
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq yaml-0.1)
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1)
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq yaml-0.1 libcrypto)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1 libcrypto)
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
 

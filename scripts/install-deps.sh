@@ -8,7 +8,7 @@
 set -eu
 # python3: the integration tests read --json output with its json module
 # (python3-minimal does not have it)
-PACKAGES="gcc make pkg-config libc6-dev libpq-dev libyaml-dev libcunit1-dev
+PACKAGES="gcc make pkg-config libc6-dev libpq-dev libyaml-dev libssl-dev libcunit1-dev
 postgresql postgresql-common postgresql-client mandoc graphviz python3"
 # chromium: the test of "cascade report" checks the page as a browser
 # renders it; clang and libclang-rt-14-dev: "make fuzz" and the fuzzing
