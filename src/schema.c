@@ -109,6 +109,15 @@ lock_and_read(struct db *db, int *version)
 	return current_version(db, version);
 }
 
+void
+schema_foreign_hint(void)
+{
+	log_hint("A dbprocessing database is not converted: give cascade a "
+		 "database of its own and deliver the archive to it, as "
+		 "\"Switching from a dbprocessing database\" in "
+		 CASCADE_DOCDIR "/from-dbprocessing.md describes.");
+}
+
 int
 schema_migrate(struct db *db, int *applied)
 {
@@ -118,10 +127,13 @@ schema_migrate(struct db *db, int *applied)
 	*applied = 0;
 	if (schema_check(db, &st, &version))
 		return -1;
-	if (st == SCHEMA_FOREIGN)
-		return error("database \"%s\" has a \"mission\" table but no "
-			     "cascade schema version: not a cascade database",
-			     db_dbname(db));
+	if (st == SCHEMA_FOREIGN) {
+		error("database \"%s\" has a \"mission\" table but no "
+		      "cascade schema version: not a cascade database",
+		      db_dbname(db));
+		schema_foreign_hint();
+		return -1;
+	}
 	for (int i = 0; i < schema_n_migrations; i++) {
 		const struct schema_migration *m = &schema_migrations[i];
 		char num[16];

@@ -49,7 +49,8 @@ expect "cascade pro<TAB>: the three commands so named" "process process-queue" "
 expect "cascade --<TAB>: --help and --version" "--help --version" "$C" --
 expect "cascade config <TAB>: its subcommands" "apply check export" "$C" config ""
 expect "cascade flag <TAB>: its subcommands" "clear show" "$C" flag ""
-expect "cascade config check --st<TAB>: an option of that subcommand" "--strict" "$C" config check --st
+expect "cascade config check --no<TAB>: an option of that subcommand" "--no-programs" "$C" config check --no
+expect "cascade config apply --st<TAB>: and of that one" "--strict" "$C" config apply --st
 expect "cascade status --js<TAB>" "--json" "$C" status --js
 expect "cascade ingest --log<TAB>: an option with a value ends in =" "--log-file=" "$C" ingest --log
 expect "an option's value is skipped: cascade status -m db --js<TAB>" "--json" "$C" status -m db --js
