@@ -34,7 +34,7 @@ static const struct cmd_help help_config = {
 };
 static const struct cmd_help help_check = {
 	"config check", "validate a mission file without a database",
-	"[--strict] [OPTION]... FILE", "cascade-config", 1, 1,
+	"[--no-programs] [OPTION]... FILE", "cascade-config", 1, 1,
 };
 static const struct cmd_help help_apply = {
 	"config apply", "make the database match a mission file",
@@ -118,9 +118,11 @@ program_report(bool strict, const struct config_mark *m, const char *what,
 
 /*
  * The programs the mission runs: every active code and every active
- * inspector must be an executable file.  A mission file may be checked
- * or applied on a host that does not hold them (an operator's desk, a
- * CI job), so what is missing is a WARNING; with strict, an ERROR.
+ * inspector must be an executable file.  "config check" is where a
+ * mission is validated, so there what is missing is an ERROR (unless
+ * --no-programs: a file checked where the codes are not installed);
+ * "config apply" may run on a host that does not hold them (an
+ * operator's desk), so there it is a WARNING, an ERROR with --strict.
  * Returns the number of problems.
  */
 static int
@@ -166,7 +168,7 @@ check_programs(const struct config *cfg, bool strict)
 		n++;
 	}
 	if (n && !strict)
-		log_hint("Install them before the next run, or check where "
+		log_hint("Install them before the next run, or apply where "
 			 "they are installed with --strict (an error then).");
 	return n;
 }
@@ -174,10 +176,11 @@ check_programs(const struct config *cfg, bool strict)
 static int
 config_check(struct ctx *ctx, int argc, char **argv)
 {
-	bool strict = false;
+	bool no_programs = false;
 	const struct opt opts[] = {
-		{OPT_BOOL, 0, "strict", &strict, NULL,
-		 "a missing or non-executable code or inspector is an error"},
+		{OPT_BOOL, 0, "no-programs", &no_programs, NULL,
+		 "do not look for the codes and inspector programs (a host "
+		 "where they are not installed)"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
 	struct config *cfg = NULL;
@@ -187,7 +190,7 @@ config_check(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	if (config_load_file(argv[i], &cfg))
 		return EXIT_USAGE;
-	if (check_programs(cfg, strict) && strict) {
+	if (!no_programs && check_programs(cfg, true)) {
 		config_free(cfg);
 		return EXIT_USAGE;
 	}

@@ -176,6 +176,14 @@ schema_adopted(struct db *db)
 	return 0;
 }
 
+void
+schema_foreign_hint(void)
+{
+	log_hint("A dbprocessing database is adopted in place with \"cascade "
+		 "adopt\", as \"Switching from dbprocessing\" in "
+		 CASCADE_DOCDIR "/from-dbprocessing.md describes.");
+}
+
 int
 schema_migrate(struct db *db, int *applied)
 {
@@ -185,10 +193,13 @@ schema_migrate(struct db *db, int *applied)
 	*applied = 0;
 	if (schema_check(db, &st, &version))
 		return -1;
-	if (st == SCHEMA_FOREIGN)
-		return error("database \"%s\" has a \"mission\" table but no "
-			     "cascade schema version: not a cascade database",
-			     db_dbname(db));
+	if (st == SCHEMA_FOREIGN) {
+		error("database \"%s\" has a \"mission\" table but no "
+		      "cascade schema version: not a cascade database",
+		      db_dbname(db));
+		schema_foreign_hint();
+		return -1;
+	}
 	for (int i = 0; i < schema_n_migrations; i++) {
 		const struct schema_migration *m = &schema_migrations[i];
 

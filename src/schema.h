@@ -43,6 +43,13 @@ int schema_check(struct db *db, enum schema_status *status, int *version)
 	CASCADE_MUSTCHECK;
 
 /*
+ * schema_foreign_hint: the HINT after reporting SCHEMA_FOREIGN (a
+ * database with a "mission" table that cascade did not make, most likely
+ * dbprocessing's): where the switching guide is.
+ */
+void schema_foreign_hint(void);
+
+/*
  * schema_migrate: apply every missing migration, each in one transaction,
  * serialised against concurrent "init" runs by an advisory lock.  Refuses
  * (error reported, -1) a database newer than the binary.  *applied gets
