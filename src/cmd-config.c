@@ -382,7 +382,7 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 		struct strbuf comment = STRBUF_INIT;
 
 		strbuf_addf(&comment, "applied %s: %s", file, summary.buf);
-		rc = lock_record_run(ctx->db, m.id, "config apply", "ok",
+		rc = lock_record_run(ctx->db, m.id, "config apply", RUN_STATE_OK,
 				     comment.buf);
 		strbuf_release(&comment);
 	}

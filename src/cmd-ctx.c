@@ -133,9 +133,9 @@ ctx_finish(struct ctx *ctx, int rc, const char *comment,
 	 * recovers the row, as after a crash; no second error about it.
 	 */
 	if (ctx->db && ctx->flag.held && db_connected(ctx->db)) {
-		const char *status = rc == EXIT_OK ? "ok"
-				     : rc >= 128 ? "interrupted"
-						 : "failed";
+		enum run_state status = rc == EXIT_OK ? RUN_STATE_OK
+					: rc >= 128   ? RUN_STATE_INTERRUPTED
+						      : RUN_STATE_FAILED;
 
 		if (lock_release(ctx->db, &ctx->flag, status, rc,
 				 comment ? comment : "", counts) &&

@@ -20,6 +20,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "state.h"
 #include "status.h"
 #include "store-status.h"
 #include "strbuf.h"
@@ -30,14 +31,6 @@
 /* show build: how much of a log file to look at, and how many lines */
 #define LOG_TAIL_BYTES 65536
 #define LOG_TAIL_LINES 20
-
-const char *const cmd_run_statuses[] = {
-	"running", "ok", "failed", "aborted", "interrupted", "cleared", NULL,
-};
-const char *const cmd_build_states[] = {
-	"queued",    "running", "recording", "succeeded", "failed",
-	"timed_out", "killed",  "bad",       "cancelled", NULL,
-};
 
 const char *
 cmd_parse_time(const struct cmd_help *help, const char *opt,
@@ -182,7 +175,7 @@ cmd_runs(struct ctx *ctx, int argc, char **argv)
 					 tbuf);
 	f.command = command;
 	if (status)
-		cmd_parse_list(&help_runs, "status", status, cmd_run_statuses,
+		cmd_parse_list(&help_runs, "status", status, run_state_names,
 			       &statuses);
 	f.statuses = &statuses;
 	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
@@ -267,7 +260,7 @@ cmd_builds(struct ctx *ctx, int argc, char **argv)
 		f.to = cmd_parse_time(&help_builds, "to", to, true, tbuf);
 	cmd_check_period(&help_builds, f.from, f.to);
 	if (state)
-		cmd_parse_list(&help_builds, "state", state, cmd_build_states,
+		cmd_parse_list(&help_builds, "state", state, build_state_names,
 			       &states);
 	f.states = &states;
 	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))

@@ -129,8 +129,6 @@ int cmd_stats(struct ctx *ctx, int argc, char **argv);
  * cmd_parse_id: a positive integer id of a what ("build", "failure").
  * cmd_check_limit: --limit must be 0 or more.
  */
-extern const char *const cmd_run_statuses[];
-extern const char *const cmd_build_states[];
 const char *cmd_parse_time(const struct cmd_help *help, const char *opt,
 			   const char *value, bool end, char *buf);
 void cmd_check_period(const struct cmd_help *help, const char *from,

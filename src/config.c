@@ -91,23 +91,9 @@ report(int *nerr, const struct config_mark *m, const char *fmt, ...)
 
 /*
  * ----------------------------------------------------------------------
- * Timebases
+ * Text
  * ----------------------------------------------------------------------
  */
-
-static const char *const timebase_names[] = {
-	[CONFIG_TB_FILE] = "FILE",	 [CONFIG_TB_DAILY] = "DAILY",
-	[CONFIG_TB_WEEKLY] = "WEEKLY",	 [CONFIG_TB_MONTHLY] = "MONTHLY",
-	[CONFIG_TB_YEARLY] = "YEARLY",	 [CONFIG_TB_RUN] = "RUN",
-};
-
-const char *
-config_timebase_name(enum config_timebase tb)
-{
-	if ((unsigned)tb >= ARRAY_SIZE(timebase_names))
-		return "UNKNOWN";
-	return timebase_names[tb];
-}
 
 /* ASCII only: the locale must not change what a key means. */
 static int
@@ -123,18 +109,6 @@ ascii_casecmp(const char *a, const char *b)
 		if (ca != cb || !ca)
 			return ca - cb;
 	}
-}
-
-int
-config_timebase_parse(const char *s, enum config_timebase *out)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(timebase_names); i++) {
-		if (!ascii_casecmp(s, timebase_names[i])) {
-			*out = (enum config_timebase)i;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 /*
@@ -613,7 +587,7 @@ enum ktype {
 	KT_BOOL,     /* true/false, yes/no, on/off */
 	KT_DATE,     /* YYYY-MM-DD -> int32_t days */
 	KT_VERSION,  /* I.Q.R */
-	KT_TIMEBASE, /* enum config_timebase */
+	KT_TIMEBASE, /* enum timebase */
 	KT_MAP,      /* a nested table */
 	KT_SEQ,      /* a list, handled by a function */
 };
@@ -885,8 +859,8 @@ convert(struct loader *ld, const struct ckey *k, const struct ynode *v,
 		break;
 	}
 	case KT_TIMEBASE:
-		if (config_timebase_parse(v->text,
-					  (enum config_timebase *)p) < 0)
+		if (timebase_parse(v->text,
+					  (enum timebase *)p) < 0)
 			rc = -1;
 		break;
 	case KT_MAP:
@@ -2144,12 +2118,12 @@ check_processes(const struct config *cfg, int *nerr,
 		const struct config_process *p = &cfg->processes[i];
 		struct nameidx seen;
 
-		if (p->timebase == CONFIG_TB_RUN && p->output_product) {
+		if (p->timebase == TIMEBASE_RUN && p->output_product) {
 			report(nerr, &p->mark,
 			       "process \"%s\": output_product is not allowed "
 			       "with output_timebase RUN",
 			       nn(p->name));
-		} else if (p->timebase != CONFIG_TB_RUN && !p->output_product) {
+		} else if (p->timebase != TIMEBASE_RUN && !p->output_product) {
 			report(nerr, &p->mark,
 			       "process \"%s\": output_product is required "
 			       "unless output_timebase is RUN",
@@ -2596,7 +2570,7 @@ write_process(struct writer *w, const struct config_process *p)
 	map_start(w);
 	kv_str(w, "name", p->name);
 	kv_str(w, "output_product", p->output_product);
-	kv_str(w, "output_timebase", config_timebase_name(p->timebase));
+	kv_str(w, "output_timebase", timebase_name(p->timebase));
 	kv_str(w, "extra_params", p->extra_params);
 	seq_start(w, "inputs", false);
 	for (size_t j = 0; j < p->n_inputs; j++) {

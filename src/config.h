@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "compat.h"
+#include "period.h"
 #include "version.h"
 
 /* Where a value came from, for messages.  file is borrowed from config. */
@@ -35,20 +36,6 @@ struct config_mark {
 	int line;   /* 1-based; 0 when not read from a file */
 	int column; /* 1-based */
 };
-
-enum config_timebase {
-	CONFIG_TB_FILE = 0,
-	CONFIG_TB_DAILY,
-	CONFIG_TB_WEEKLY,
-	CONFIG_TB_MONTHLY,
-	CONFIG_TB_YEARLY,
-	CONFIG_TB_RUN,
-};
-
-/* config_timebase_name: "FILE", "DAILY", ... (the stored spelling). */
-const char *config_timebase_name(enum config_timebase tb);
-/* config_timebase_parse: case-insensitive; -1 for unknown (nothing reported). */
-int config_timebase_parse(const char *s, enum config_timebase *out);
 
 struct config_mission {
 	char *name;
@@ -132,7 +119,7 @@ struct config_code {
 struct config_process {
 	char *name;
 	char *output_product; /* NULL for RUN */
-	enum config_timebase timebase;
+	enum timebase timebase;
 	char *extra_params;   /* NULL or '|'-separated */
 	struct config_input *inputs;
 	size_t n_inputs;

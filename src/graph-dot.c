@@ -108,7 +108,7 @@ add_process(struct strbuf *sb, const struct config_process *pr,
 	struct strbuf label = STRBUF_INIT;
 
 	strbuf_addf(&label, "%s\n%s", pr->name,
-		    config_timebase_name(pr->timebase));
+		    timebase_name(pr->timebase));
 	strbuf_addch(sb, '\t');
 	node_id(sb, "process", pr->name);
 	strbuf_addstr(sb, " [shape=ellipse, ");

@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include "fault.h"
 #include "fsutil.h"
 #include "identify.h"
+#include "ingest-rules.h"
 #include "log.h"
 #include "place.h"
 #include "sha.h"
@@ -379,8 +379,7 @@ recently_changed(const struct ingest_state *s, const struct stat *st)
 	clock_gettime(CLOCK_REALTIME, &now);
 	age_ms = ((int64_t)now.tv_sec - st->st_mtim.tv_sec) * 1000 +
 		 (now.tv_nsec - st->st_mtim.tv_nsec) / 1000000;
-	return age_ms < (int64_t)s->m->settle_s * 1000 &&
-	       age_ms > -(int64_t)s->m->settle_s * 1000;
+	return ingest_settling(age_ms, s->m->settle_s);
 }
 
 /* fsutil_lease_take, or "not available" when a test says so */
@@ -743,16 +742,24 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 		if (!sha1[i] || it->action == ITEM_SKIP ||
 		    it->action == ITEM_LEFTOVER)
 			continue;
-		if (it->target && archive_same_file(it->src, it->target)) {
+		switch (ingest_same_name(
+			it->action == ITEM_ARCHIVE, it->action == ITEM_REJECT,
+			it->sha1, sha1[i],
+			it->target && archive_same_file(it->src, it->target))) {
+		case INGEST_SAME_NAME_NONE:
+			break;
+		case INGEST_SAME_NAME_LEFTOVER:
 			it->action = ITEM_LEFTOVER;
-		} else if (it->action != ITEM_REJECT &&
-			   !strcmp(sha1[i], it->sha1)) {
+			break;
+		case INGEST_SAME_NAME_DUPLICATE:
 			it->action = ITEM_DUPLICATE;
-		} else if (it->action == ITEM_ARCHIVE) {
+			break;
+		case INGEST_SAME_NAME_TAKEN:
 			reject(it, "name-taken",
 			       "a different file named \"%s\" is already "
 			       "archived (sha1 %s, this one %s)",
 			       it->shown, sha1[i], it->sha1);
+			break;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -1360,29 +1367,11 @@ cmp_items(const void *a, const void *b)
 		      ((const struct item *)b)->name);
 }
 
-static bool
-has_suffix(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), k = strlen(suffix);
-
-	return n > k && !strcmp(name + n - k, suffix);
-}
-
-/*
- * A delivery in progress by the convention deliverers follow: written
- * as .NAME, NAME.part or NAME.tmp, then renamed.  Never taken.
- */
-static bool
-in_progress_name(const char *name)
-{
-	return name[0] == '.' || has_suffix(name, ".part") ||
-	       has_suffix(name, ".tmp");
-}
-
+/* a name to take: a file name matched by the glob, not seen this run */
 static bool
 candidate(struct ingest_state *s, const char *name, const char *glob)
 {
-	return !in_progress_name(name) && fnmatch(glob, name, FNM_PERIOD) == 0 &&
+	return ingest_name_class(name, glob) == INGEST_NAME_FILE &&
 	       !done_has(s, name);
 }
 
@@ -1435,14 +1424,19 @@ take_entry(struct ingest_state *s, const struct dirent *de, const char *path)
 	const char *glob = s->opt->glob ? s->opt->glob : "*";
 	struct stat st;
 
-	if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-		return false;
-	if (in_progress_name(de->d_name)) {
-		if (s->pass == 0 && fnmatch(glob, de->d_name, 0) == 0)
+	switch (ingest_name_class(de->d_name, glob)) {
+	case INGEST_NAME_DELIVERING:
+		if (s->pass == 0)
 			tally(s, TALLY_HIDDEN, de->d_name);
 		return false;
+	case INGEST_NAME_SELF:
+	case INGEST_NAME_DELIVERING_OTHER:
+	case INGEST_NAME_UNMATCHED:
+		return false;
+	case INGEST_NAME_FILE:
+		break;
 	}
-	if (!candidate(s, de->d_name, glob))
+	if (done_has(s, de->d_name))
 		return false;
 	if (de->d_type == DT_DIR ||
 	    (de->d_type == DT_UNKNOWN && lstat(path, &st) == 0 &&

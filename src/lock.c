@@ -378,7 +378,7 @@ lock_take_xact(struct db *db, int mission_id, struct lock_holder *holder)
 
 int
 lock_record_run(struct db *db, int mission_id, const char *command,
-		const char *status, const char *comment)
+		enum run_state status, const char *comment)
 {
 	char mission[16], pidbuf[16];
 	struct strbuf host = STRBUF_INIT, user = STRBUF_INIT;
@@ -390,7 +390,8 @@ lock_record_run(struct db *db, int mission_id, const char *command,
 	sysinfo_username(&user);
 	{
 		const char *params[] = {mission, pidbuf, user.buf, host.buf,
-					command, status, comment};
+					command, run_state_name(status),
+					comment};
 
 		rc = db_query(db,
 			      "INSERT INTO public.logging (currently_processing, "
@@ -439,7 +440,7 @@ lock_renew(struct db *db, const struct lock_flag *f, int lease_s)
 }
 
 int
-lock_release(struct db *db, struct lock_flag *f, const char *status,
+lock_release(struct db *db, struct lock_flag *f, enum run_state status,
 	     int exit_status, const char *comment,
 	     const struct lock_counts *c)
 {
@@ -458,7 +459,7 @@ lock_release(struct db *db, struct lock_flag *f, const char *status,
 	snprintf(n[4], sizeof(n[4]), "%d", c ? c->builds_failed : 0);
 	snprintf(n[5], sizeof(n[5]), "%d", c ? c->builds_skipped : 0);
 	params[0] = id;
-	params[1] = status;
+	params[1] = run_state_name(status);
 	params[2] = ex;
 	params[3] = comment;
 	for (int i = 0; i < 6; i++)

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "state.h"
 #include "strbuf.h"
 
 struct db;
@@ -88,11 +89,12 @@ int lock_take_xact(struct db *db, int mission_id, struct lock_holder *holder)
 
 /*
  * lock_record_run: inside the caller's transaction, record a finished run
- * of command (status "ok"/"failed", comment) for mission_id; used with
+ * of command (status RUN_STATE_OK or _FAILED, comment) for mission_id; used with
  * lock_take_xact.  Returns 0 or -1 (reported).
  */
 int lock_record_run(struct db *db, int mission_id, const char *command,
-		    const char *status, const char *comment) CASCADE_MUSTCHECK;
+		    enum run_state status,
+		    const char *comment) CASCADE_MUSTCHECK;
 
 /*
  * lock_renew: extend the lease and confirm we still hold the flag.
@@ -109,13 +111,13 @@ struct lock_counts {
 };
 
 /*
- * lock_release: end the run: write end time, status ("ok", "failed",
- * "interrupted"), exit status, comment and counts, clear the flag and
+ * lock_release: end the run: write end time, status (RUN_STATE_OK,
+ * _FAILED or _INTERRUPTED), exit status, comment and counts, clear the flag and
  * drop the advisory lock.  Returns 0, or -1 with the error reported (the
  * server drops the lock with the session anyway; the next run recovers
  * the row).
  */
-int lock_release(struct db *db, struct lock_flag *f, const char *status,
+int lock_release(struct db *db, struct lock_flag *f, enum run_state status,
 		 int exit_status, const char *comment,
 		 const struct lock_counts *counts) CASCADE_MUSTCHECK;
 

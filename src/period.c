@@ -9,21 +9,44 @@
 #include "xalloc.h"
 #include "banned.h"
 
-int
-period_timebase_parse(const char *s, enum period_timebase *out)
-{
-	static const struct {
-		const char *name;
-		enum period_timebase tb;
-	} names[] = {
-		{"FILE", PERIOD_FILE},	     {"DAILY", PERIOD_DAILY},
-		{"WEEKLY", PERIOD_WEEKLY},   {"MONTHLY", PERIOD_MONTHLY},
-		{"YEARLY", PERIOD_YEARLY},   {"RUN", PERIOD_RUN},
-	};
+static const char *const timebase_names[TIMEBASE_COUNT] = {
+	[TIMEBASE_FILE] = "FILE",	  [TIMEBASE_DAILY] = "DAILY",
+	[TIMEBASE_WEEKLY] = "WEEKLY",	  [TIMEBASE_MONTHLY] = "MONTHLY",
+	[TIMEBASE_YEARLY] = "YEARLY",	  [TIMEBASE_RUN] = "RUN",
+};
 
-	for (size_t i = 0; s && i < ARRAY_SIZE(names); i++) {
-		if (!strcmp(s, names[i].name)) {
-			*out = names[i].tb;
+const char *
+timebase_name(enum timebase tb)
+{
+	if ((unsigned)tb >= ARRAY_SIZE(timebase_names))
+		return "UNKNOWN";
+	return timebase_names[tb];
+}
+
+/* ASCII only: the locale must not change what a name means */
+static bool
+ascii_caseeq(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		int ca = (unsigned char)*a, cb = (unsigned char)*b;
+
+		if (ca >= 'a' && ca <= 'z')
+			ca -= 'a' - 'A';
+		if (cb >= 'a' && cb <= 'z')
+			cb -= 'a' - 'A';
+		if (ca != cb)
+			return false;
+		if (!ca)
+			return true;
+	}
+}
+
+int
+timebase_parse(const char *s, enum timebase *out)
+{
+	for (size_t i = 0; s && i < ARRAY_SIZE(timebase_names); i++) {
+		if (ascii_caseeq(s, timebase_names[i])) {
+			*out = (enum timebase)i;
 			return 0;
 		}
 	}
@@ -31,46 +54,46 @@ period_timebase_parse(const char *s, enum period_timebase *out)
 }
 
 bool
-period_by_time(enum period_timebase tb)
+timebase_by_time(enum timebase tb)
 {
-	return tb != PERIOD_FILE && tb != PERIOD_RUN;
+	return tb != TIMEBASE_FILE && tb != TIMEBASE_RUN;
 }
 
 void
-period_of(enum period_timebase tb, int32_t day, int32_t *start, int32_t *end)
+timebase_period(enum timebase tb, int32_t day, int32_t *start, int32_t *end)
 {
 	int y, m, d;
 
 	switch (tb) {
-	case PERIOD_WEEKLY:
+	case TIMEBASE_WEEKLY:
 		*start = day - timeutil_weekday(day);
 		*end = *start + 6;
 		return;
-	case PERIOD_MONTHLY:
+	case TIMEBASE_MONTHLY:
 		timeutil_ymd_from_days(day, &y, &m, &d);
 		*start = timeutil_days_from_ymd(y, m, 1);
 		*end = *start + timeutil_days_in_month(y, m) - 1;
 		return;
-	case PERIOD_YEARLY:
+	case TIMEBASE_YEARLY:
 		timeutil_ymd_from_days(day, &y, &m, &d);
 		*start = timeutil_days_from_ymd(y, 1, 1);
 		*end = *start + (timeutil_days_in_month(y, 2) == 29 ? 366 : 365) -
 		       1;
 		return;
-	case PERIOD_FILE:
-	case PERIOD_DAILY:
-	case PERIOD_RUN:
+	case TIMEBASE_FILE:
+	case TIMEBASE_DAILY:
+	case TIMEBASE_RUN:
 		break;
 	}
 	*start = *end = day;
 }
 
 int64_t
-period_stop_usec(enum period_timebase tb, int32_t start, bool exclusive)
+period_stop_usec(enum timebase tb, int32_t start, bool exclusive)
 {
 	int32_t s, e;
 
-	period_of(tb, start, &s, &e);
+	timebase_period(tb, start, &s, &e);
 	return (int64_t)(e + 1) * USEC_PER_DAY - (exclusive ? 0 : 1);
 }
 
@@ -99,7 +122,7 @@ period_span_overlaps(const struct period_span *s, int32_t first, int32_t last)
 }
 
 size_t
-period_keys(enum period_timebase tb, int32_t first, int32_t last,
+period_keys(enum timebase tb, int32_t first, int32_t last,
 	    int yesterday, int tomorrow, struct period_key **out)
 {
 	int32_t from = first - tomorrow, to = last + yesterday;
@@ -112,7 +135,7 @@ period_keys(enum period_timebase tb, int32_t first, int32_t last,
 	while (d <= to) {
 		int32_t s, e;
 
-		period_of(tb, d, &s, &e);
+		timebase_period(tb, d, &s, &e);
 		ALLOC_GROW(k, n + 1, alloc);
 		k[n].start = s;
 		k[n].end = e;

@@ -24,39 +24,49 @@
 #include "compat.h"
 #include "version.h"
 
-enum period_timebase {
-	PERIOD_FILE,
-	PERIOD_DAILY,
-	PERIOD_WEEKLY,
-	PERIOD_MONTHLY,
-	PERIOD_YEARLY,
-	PERIOD_RUN,
+/*
+ * A process's output timebase: the one enum for it everywhere (the
+ * database and mission files keep its name, timebase_name()).
+ */
+enum timebase {
+	TIMEBASE_FILE = 0,
+	TIMEBASE_DAILY,
+	TIMEBASE_WEEKLY,
+	TIMEBASE_MONTHLY,
+	TIMEBASE_YEARLY,
+	TIMEBASE_RUN,
 };
+#define TIMEBASE_COUNT (TIMEBASE_RUN + 1)
 
-/* period_timebase_parse: "FILE", "DAILY", ...; -1 if unknown. */
-int period_timebase_parse(const char *s, enum period_timebase *out)
-	CASCADE_MUSTCHECK;
+/* timebase_name: "FILE", "DAILY", ... (the stored spelling); "UNKNOWN"
+ * for a value out of range. */
+const char *timebase_name(enum timebase tb);
+/* timebase_parse: the name, case-insensitively (ASCII); -1 if unknown or
+ * NULL, nothing reported. */
+int timebase_parse(const char *s, enum timebase *out) CASCADE_MUSTCHECK;
 
 /*
- * period_by_time: whether keys of this timebase find their inputs by
+ * timebase_by_time: whether keys of this timebase find their inputs by
  * time overlap (DAILY and longer) rather than by file date (FILE, RUN).
  */
-bool period_by_time(enum period_timebase tb);
+bool timebase_by_time(enum timebase tb);
 
 /*
- * period_of: the period of timebase tb containing day: [*start, *end]
- * (inclusive days).  FILE, RUN and DAILY: the day itself; WEEKLY: the ISO
- * week, Monday to Sunday; MONTHLY: the calendar month; YEARLY: the year.
+ * timebase_period: the period of timebase tb containing day: [*start,
+ * *end] (inclusive days).  FILE, RUN and DAILY: the day itself; WEEKLY:
+ * the ISO week, Monday to Sunday; MONTHLY: the calendar month; YEARLY:
+ * the year.  The one period rule: the planner, the runner and "check"
+ * all ask it.
  */
-void period_of(enum period_timebase tb, int32_t day, int32_t *start,
-	       int32_t *end);
+void timebase_period(enum timebase tb, int32_t day, int32_t *start,
+		     int32_t *end);
 
 /*
  * period_stop_usec: the utc_stop_time of an output of the period that
  * starts on day start: its last microsecond, or with exclusive the first
  * instant after it (the next period's midnight).
  */
-int64_t period_stop_usec(enum period_timebase tb, int32_t start,
+int64_t period_stop_usec(enum timebase tb, int32_t start,
 			 bool exclusive);
 
 /*
@@ -104,7 +114,7 @@ struct period_key {
  * containing first - tomorrow to the one containing last + yesterday.
  * Returns how many (at least one), in *out (caller frees), in order.
  */
-size_t period_keys(enum period_timebase tb, int32_t first, int32_t last,
+size_t period_keys(enum timebase tb, int32_t first, int32_t last,
 		   int yesterday, int tomorrow, struct period_key **out);
 
 /* A code of a process, as the code rule sees it. */

@@ -85,13 +85,26 @@ planner_free(struct planner *p)
 	free(p);
 }
 
+/* the processes and codes as plan-rules.c takes them */
+static struct plan_catalog
+catalog_of(const struct planner *p)
+{
+	struct plan_catalog cat = {
+		.processes = p->processes,
+		.n_processes = p->n_processes,
+		.codes = p->codes,
+		.n_codes = p->n_codes,
+	};
+
+	return cat;
+}
+
 const struct sb_process *
 planner_process(const struct planner *p, int id)
 {
-	for (size_t i = 0; i < p->n_processes; i++)
-		if (p->processes[i].id == id)
-			return &p->processes[i];
-	return NULL;
+	struct plan_catalog cat = catalog_of(p);
+
+	return plan_catalog_process(&cat, id);
 }
 
 const struct sb_process *
@@ -117,15 +130,6 @@ planner_product_name(const struct planner *p, int id)
 	return i == (size_t)-1 ? "?" : p->products[i].name;
 }
 
-static const struct sb_code *
-find_code(const struct planner *p, int id)
-{
-	for (size_t i = 0; id && i < p->n_codes; i++)
-		if (p->codes[i].id == id)
-			return &p->codes[i];
-	return NULL;
-}
-
 void
 planner_key_end(const struct planner *p, struct sb_candidate *c)
 {
@@ -134,164 +138,7 @@ planner_key_end(const struct planner *p, struct sb_candidate *c)
 
 	c->key_end = c->key_start;
 	if (proc)
-		period_of(proc->tb, c->key_start, &s, &c->key_end);
-}
-
-/*
- * The code rule for process proc and period [ks, ke]: its usable codes
- * (active, newest_version) handed to period_code.
- */
-static enum period_code_result
-code_for(const struct planner *p, const struct sb_process *proc, int32_t ks,
-	 int32_t ke, const struct sb_code **code, const struct sb_code **other)
-{
-	struct period_code *pc = xcalloc(p->n_codes + 1, sizeof(*pc));
-	const struct sb_code **map = xcalloc(p->n_codes + 1, sizeof(*map));
-	size_t n = 0, chosen = 0, oth = 0;
-	enum period_code_result r;
-
-	for (size_t i = 0; i < p->n_codes; i++) {
-		const struct sb_code *c = &p->codes[i];
-
-		if (c->process_id != proc->id || !c->usable)
-			continue;
-		pc[n].id = c->id;
-		pc[n].version = c->version;
-		pc[n].start = c->start;
-		pc[n].stop = c->stop;
-		map[n++] = c;
-	}
-	r = period_code(pc, n, ks, ke, &chosen, &oth);
-	*code = r == PERIOD_CODE_NONE ? NULL : map[chosen];
-	*other = r == PERIOD_CODE_SHARED ? map[oth] : NULL;
-	free(pc);
-	free(map);
-	return r;
-}
-
-enum bump { BUMP_NONE = 0, BUMP_REVISION = 1, BUMP_QUALITY = 2 };
-
-static enum bump
-version_change(const struct version *old, const struct version *cur)
-{
-	if (old->interface != cur->interface || old->quality != cur->quality)
-		return BUMP_QUALITY;
-	if (old->revision != cur->revision)
-		return BUMP_REVISION;
-	return BUMP_NONE;
-}
-
-/* never a version that was purged: above the newest purged one */
-static void
-above_purged(const struct sb_state *st, struct version *v)
-{
-	const struct version *top = NULL;
-
-	for (size_t i = 0; i < st->n_purged; i++) {
-		const struct version *x = &st->purged[i];
-
-		if (x->interface != v->interface)
-			continue;
-		if (!top || version_cmp(x, top) > 0)
-			top = x;
-	}
-	if (top && version_cmp(v, top) <= 0) {
-		*v = *top;
-		v->revision++;
-	}
-}
-
-/*
- * decide: whether key k (candidate c, state st) is up to date, refused,
- * or built and as which version (*v).
- */
-static enum plan_verdict
-decide(const struct sb_candidate *c, const struct sb_state *st,
-       const struct plan_key *k, const struct sb_parent *par,
-       const struct sb_input *in, struct version *v)
-{
-	enum bump b = BUMP_NONE;
-	const struct sb_parent *pp = par + k->par_first;
-	const struct sb_input *x = in + k->in_first;
-	bool same_inputs = st->out_id && k->par_n == k->in_n;
-	int below;
-
-	/* inputs are sorted by product and date, parents by file id */
-	for (size_t i = 0; same_inputs && i < k->in_n; i++) {
-		bool found = false;
-
-		for (size_t j = 0; j < k->par_n; j++)
-			if (pp[j].file_id == x[i].file_id)
-				found = true;
-		same_inputs = found;
-	}
-	if (st->out_id && c->version_bump < 0 && same_inputs &&
-	    st->out_code_id == k->code->id)
-		return PLAN_UPTODATE;
-	/* the interface of the code that made the newest output */
-	below = k->out_code ? k->out_code->oiv : st->out_version.interface;
-	if (st->out_id && k->code->oiv < below)
-		return PLAN_INTERFACE_BELOW;
-	if (!st->out_id || k->code->oiv > st->out_version.interface) {
-		v->interface = k->code->oiv;
-		v->quality = v->revision = 0;
-		above_purged(st, v);
-		return PLAN_BUILD;
-	}
-
-	*v = st->out_version;
-	if (c->version_bump >= 0) {
-		if (c->version_bump == 0) {
-			v->interface++;
-			v->quality = v->revision = 0;
-		} else if (c->version_bump == 1) {
-			v->quality++;
-			v->revision = 0;
-		} else {
-			v->revision++;
-		}
-		above_purged(st, v);
-		return PLAN_BUILD;
-	}
-	if (st->out_code_id != k->code->id) {
-		enum bump cb = k->out_code ? version_change(&k->out_code->version,
-							    &k->code->version)
-					   : BUMP_QUALITY;
-		if (cb > b)
-			b = cb;
-		if (b == BUMP_NONE)
-			b = BUMP_REVISION;
-	}
-	/* each current input against the parent of its product and date */
-	for (size_t i = 0; i < k->in_n; i++) {
-		bool found = false;
-
-		for (size_t j = 0; j < k->par_n; j++) {
-			enum bump ib;
-
-			if (pp[j].product_id != x[i].product_id ||
-			    pp[j].date != x[i].date)
-				continue;
-			found = true;
-			ib = version_change(&pp[j].version, &x[i].version);
-			if (ib > b)
-				b = ib;
-		}
-		if (!found)
-			b = BUMP_QUALITY; /* an input added */
-	}
-	if (k->par_n > k->in_n)
-		b = BUMP_QUALITY; /* an input removed */
-	if (b == BUMP_NONE)
-		b = BUMP_REVISION; /* changed, yet no version moved */
-	if (b == BUMP_QUALITY) {
-		v->quality++;
-		v->revision = 0;
-	} else {
-		v->revision++;
-	}
-	above_purged(st, v);
-	return PLAN_BUILD;
+		timebase_period(proc->timebase, c->key_start, &s, &c->key_end);
 }
 
 static int
@@ -300,45 +147,6 @@ cmp_i64(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
-}
-
-/* RUN keys: up to date if the last successful run saw the same */
-static bool
-run_uptodate(const struct sb_candidate *c, const struct sb_state *st,
-	     const struct plan_key *k, const struct sb_input *in)
-{
-	bool same = c->version_bump < 0 && st->last_code_id == k->code->id &&
-		    st->n_last_inputs == k->in_n;
-	int64_t *ids = xcalloc(k->in_n + 1, sizeof(*ids));
-
-	for (size_t i = 0; i < k->in_n; i++)
-		ids[i] = in[k->in_first + i].file_id;
-	qsort(ids, k->in_n, sizeof(*ids), cmp_i64);
-	for (size_t i = 0; same && i < k->in_n; i++)
-		same = ids[i] == st->last_inputs[i];
-	free(ids);
-	return same;
-}
-
-/* the parents of output id: a run of par[] (sorted by result) */
-static void
-parents_of(const struct sb_parent *par, size_t npar, int64_t id,
-	   size_t *first, size_t *n)
-{
-	size_t lo = 0, hi = npar;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (par[mid].result < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*first = lo;
-	*n = 0;
-	while (id && lo + *n < npar && par[lo + *n].result == id)
-		(*n)++;
 }
 
 void
@@ -356,7 +164,7 @@ int
 planner_evaluate(struct planner *p, const struct sb_candidate *c, size_t n,
 		 struct plan_eval *ev)
 {
-	size_t pos = 0;
+	struct plan_catalog cat = catalog_of(p);
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
@@ -367,95 +175,8 @@ planner_evaluate(struct planner *p, const struct sb_candidate *c, size_t n,
 	    (rc = store_candidate_state(p->db, c, n, ev->st, &ev->par,
 					&ev->npar)))
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		const struct sb_process *proc = planner_process(p, c[i].process_id);
-		const struct sb_state *st = &ev->st[i];
-		struct plan_key *k = &ev->keys[i];
-
-		k->in_first = pos;
-		while (pos < ev->nin && ev->in[pos].cand == i) {
-			k->has_own |= ev->in[pos].own;
-			pos++;
-		}
-		k->in_n = pos - k->in_first;
-		parents_of(ev->par, ev->npar, st->out_id, &k->par_first,
-			   &k->par_n);
-		k->out_code = find_code(p, st->out_code_id);
-		k->verdict = PLAN_NO_INPUT;
-		if (!proc)
-			continue;
-		/* every required input product present? */
-		for (size_t l = 0; l < proc->n_links; l++) {
-			bool have = false;
-
-			if (proc->links[l].optional)
-				continue;
-			for (size_t j = 0; j < k->in_n; j++)
-				if (ev->in[k->in_first + j].product_id ==
-				    proc->links[l].input_product)
-					have = true;
-			if (!have && !k->missing_product)
-				k->missing_product =
-					proc->links[l].input_product;
-		}
-		if (k->missing_product || (k->in_n == 0 && proc->n_links > 0))
-			continue;
-		/*
-		 * A neighbour's data alone never makes an output, nor keeps
-		 * one: a key whose own inputs went (a new version of a file
-		 * that spanned midnight no longer does) is left, and said so.
-		 * RUN keys that ran before are re-evaluated.
-		 */
-		if (proc->n_links > 0 && !k->has_own &&
-		    (c[i].output_product || !st->n_last_inputs)) {
-			k->verdict = PLAN_NEIGHBOUR_ONLY;
-			continue;
-		}
-		switch (code_for(p, proc, c[i].key_start, c[i].key_end,
-				 &k->code, &k->other)) {
-		case PERIOD_CODE_NONE:
-			k->verdict = PLAN_NO_CODE;
-			continue;
-		case PERIOD_CODE_SHARED:
-			k->verdict = PLAN_CODES_SHARED;
-			continue;
-		case PERIOD_CODE_ONE:
-			break;
-		}
-		if (c[i].output_product == 0) {
-			k->verdict = run_uptodate(&c[i], st, k, ev->in)
-					     ? PLAN_UPTODATE
-					     : PLAN_BUILD;
-			k->version.interface = k->code->oiv;
-		} else {
-			k->verdict = decide(&c[i], st, k, ev->par, ev->in,
-					    &k->version);
-		}
-		k->current = k->verdict == PLAN_UPTODATE;
-		if (st->bad)
-			k->verdict = PLAN_BAD;
-		else if (st->open)
-			k->verdict = PLAN_OPEN;
-	}
+	plan_rules_evaluate(&cat, c, ev);
 	return 0;
-}
-
-static void
-cache_key(int code_id, const struct sb_input *in, const struct plan_key *k,
-	  char out[SHA256_HEX_LEN])
-{
-	struct sha256_ctx c;
-	char buf[64];
-
-	sha256_init(&c);
-	snprintf(buf, sizeof(buf), "code:%d", code_id);
-	sha256_update(&c, buf, strlen(buf));
-	for (size_t i = 0; i < k->in_n; i++) {
-		snprintf(buf, sizeof(buf), " %lld",
-			 (long long)in[k->in_first + i].file_id);
-		sha256_update(&c, buf, strlen(buf));
-	}
-	sha256_final_hex(&c, out);
 }
 
 static void
@@ -605,7 +326,7 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			qsort(x->inputs, k->in_n, sizeof(*x->inputs), cmp_i64);
 			x->version = k->version;
 			x->version_bump = c[i].version_bump;
-			cache_key(k->code->id, ev.in, k, ck);
+			plan_rules_cache_key(k->code->id, ev.in, k, ck);
 			x->cache_key = xstrdup(ck);
 			if (c[i].output_product) {
 				size_t pi = find_product(p, c[i].output_product);
@@ -699,7 +420,7 @@ add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	x = &(*c)[(*n)++];
 	memset(x, 0, sizeof(*x));
 	x->process_id = proc->id;
-	snprintf(x->timebase, sizeof(x->timebase), "%s", proc->timebase);
+	x->timebase = proc->timebase;
 	x->output_product = proc->output_product;
 	x->key_start = ks;
 	x->key_end = ke;
@@ -741,7 +462,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 			const struct sb_process *proc = &p->processes[pi];
 
 			if (!only_selects(opt->only, proc) ||
-			    (opt->skip_run && proc->tb == PERIOD_RUN))
+			    (opt->skip_run && proc->timebase == TIMEBASE_RUN))
 				continue;
 			for (size_t l = 0; l < proc->n_links; l++) {
 				const struct sb_link *ln = &proc->links[l];
@@ -750,11 +471,11 @@ expand(const struct planner *p, const struct plan_options *opt,
 
 				if (ln->input_product != t[i].product_id)
 					continue;
-				if (!period_by_time(proc->tb)) {
+				if (!timebase_by_time(proc->timebase)) {
 					add_candidate(
 						&c, &n, &alloc, proc, t[i].date,
 						t[i].date,
-						proc->tb == PERIOD_FILE
+						proc->timebase == TIMEBASE_FILE
 							? t[i].keywords
 							: "",
 						t[i].claimed ? t[i].version_bump
@@ -762,7 +483,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 						t[i].claimed);
 					continue;
 				}
-				nk = period_keys(proc->tb, first, last,
+				nk = period_keys(proc->timebase, first, last,
 						 ln->yesterday, ln->tomorrow, &k);
 				for (size_t j = 0; j < nk; j++)
 					add_candidate(
@@ -868,7 +589,7 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 	for (int32_t d = from; d <= to;) {
 		int32_t ks, ke;
 
-		period_of(proc->tb, d, &ks, &ke);
+		timebase_period(proc->timebase, d, &ks, &ke);
 		add_candidate(&c, &nc, &alloc, proc, ks, ke, "", version_bump,
 			      true);
 		d = ke + 1;
@@ -893,6 +614,7 @@ void
 planner_code_conflicts(const struct planner *p, struct plan_conflict **out,
 		       size_t *n)
 {
+	struct plan_catalog cat = catalog_of(p);
 	struct plan_conflict *x = NULL;
 	size_t alloc = 0;
 
@@ -900,8 +622,8 @@ planner_code_conflicts(const struct planner *p, struct plan_conflict **out,
 	for (size_t pi = 0; pi < p->n_processes; pi++) {
 		const struct sb_process *proc = &p->processes[pi];
 
-		if (proc->tb != PERIOD_WEEKLY && proc->tb != PERIOD_MONTHLY &&
-		    proc->tb != PERIOD_YEARLY)
+		if (proc->timebase != TIMEBASE_WEEKLY && proc->timebase != TIMEBASE_MONTHLY &&
+		    proc->timebase != TIMEBASE_YEARLY)
 			continue;
 		/* a change of code can only be at a code's first or last day */
 		for (size_t i = 0; i < p->n_codes; i++) {
@@ -915,8 +637,9 @@ planner_code_conflicts(const struct planner *p, struct plan_conflict **out,
 				int32_t s, t;
 				bool seen = false;
 
-				period_of(proc->tb, days[e], &s, &t);
-				if (code_for(p, proc, s, t, &code, &other) !=
+				timebase_period(proc->timebase, days[e], &s, &t);
+				if (plan_rules_code(&cat, proc, s, t, &code,
+						    &other) !=
 				    PERIOD_CODE_SHARED)
 					continue;
 				for (size_t k = 0; k < *n; k++)

@@ -46,6 +46,7 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "plan-rules.h"
 #include "version.h"
 
 struct db;
@@ -106,48 +107,6 @@ int planner_plan_range(struct planner *p, const struct plan_options *opt,
 		       int process_id, int32_t from, int32_t to,
 		       int version_bump, struct plan_counts *counts)
 	CASCADE_MUSTCHECK;
-
-/* What the rules say of one key. */
-enum plan_verdict {
-	PLAN_BUILD,	      /* (re)build it, as version */
-	PLAN_UPTODATE,	      /* its newest output is current */
-	PLAN_OPEN,	      /* a build of it is queued or running */
-	PLAN_BAD,	      /* a bad build of it is left for a person */
-	PLAN_NO_INPUT,	      /* no input, or a required product has none */
-	PLAN_NEIGHBOUR_ONLY,  /* inputs in its window only, none its own */
-	PLAN_NO_CODE,	      /* no code is valid within its period */
-	PLAN_CODES_SHARED,    /* two codes are valid within its period */
-	PLAN_INTERFACE_BELOW, /* its code's interface is below its output's */
-};
-
-struct plan_key {
-	enum plan_verdict verdict;
-	struct version version;	      /* PLAN_BUILD: the new output's */
-	const struct sb_code *code;   /* the period's code, or NULL */
-	const struct sb_code *other;  /* PLAN_CODES_SHARED: the other one */
-	const struct sb_code *out_code; /* made its newest output, or NULL */
-	int missing_product;	      /* PLAN_NO_INPUT: that product, or 0 */
-	bool has_own;		      /* an input in its own period */
-	bool current;		      /* its newest output is up to date
-					 (also when a build is bad or open) */
-	size_t in_first, in_n;	      /* its inputs: in[in_first..] */
-	size_t par_first, par_n;      /* its newest output's parents */
-};
-
-/*
- * The evaluation of n candidates: per candidate keys[i] and st[i]; the
- * inputs and parents the keys point into.  Release with
- * planner_eval_release.
- */
-struct plan_eval {
-	size_t n;
-	struct plan_key *keys;
-	struct sb_state *st;
-	struct sb_input *in;
-	size_t nin;
-	struct sb_parent *par;
-	size_t npar;
-};
 
 /*
  * planner_evaluate: apply the rules above to candidates c[0..n) (their

@@ -417,7 +417,7 @@ build_row(struct strbuf *sb, const struct ss_build *b)
 	td_num(sb, b->id);
 	td(sb, b->process);
 	td(sb, b->output_key);
-	td_state(sb, b->status);
+	td_state(sb, build_state_name(b->status));
 	td_num(sb, b->attempt);
 	td_num(sb, b->pid);
 	td(sb, b->hostname);
@@ -481,7 +481,7 @@ status_runs(struct strbuf *sb, const struct ss_status *s)
 		td(sb, r->command);
 		td_when(sb, r->started);
 		td_duration(sb, r->duration_s);
-		td_state(sb, r->status);
+		td_state(sb, run_state_name(r->status));
 		td_num(sb, r->exit_status);
 		td_num(sb, r->files_ingested);
 		td_num(sb, r->files_duplicate);
@@ -516,7 +516,7 @@ status_batches(struct strbuf *sb, const struct ss_status *s)
 		strbuf_addstr(sb, "<tr>");
 		td_num(sb, b->id);
 		td(sb, b->kind);
-		td_state(sb, b->state);
+		td_state(sb, batch_state_name(b->state));
 		strbuf_addf(sb,
 			    "<td><progress value=\"%" PRId64 "\" max=\"%" PRId64
 			    "\"></progress> <span class=\"progress\">%" PRId64

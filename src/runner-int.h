@@ -142,7 +142,8 @@ enum job_end {
 int runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 		  enum job_end *end) CASCADE_MUSTCHECK;
 int runner_fail_build(struct runner *r, const struct sr_build *b,
-		      const char *status, const char *kind, const char *reason,
+		      enum build_state status, const char *kind,
+		      const char *reason,
 		      const char *tail, const struct sr_outcome *o, bool final,
 		      struct runner_counts *cnt) CASCADE_MUSTCHECK;
 int runner_record_output(struct runner *r, const struct sr_build *b,

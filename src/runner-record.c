@@ -25,6 +25,7 @@
 #include "period.h"
 #include "place.h"
 #include "runner-int.h"
+#include "runner-rules.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -128,40 +129,34 @@ start_env(const struct spawn_child *c, struct strbuf *why)
 
 /* -- failures ------------------------------------------------------------- */
 
-/* a quick failure counts towards "bad"; run.bad_within 0: none is quick */
-static bool
-is_quick(const struct runner *r, double wall_s)
-{
-	return wall_s < r->opt.bad_within_s;
-}
-
 int
 runner_fail_build(struct runner *r, const struct sr_build *b,
-		  const char *status, const char *kind, const char *reason,
+		  enum build_state status, const char *kind, const char *reason,
 		  const char *tail, const struct sr_outcome *o, bool final,
 		  struct runner_counts *cnt)
 {
-	int attempts = b->attempt + 1;
-	bool quick = is_quick(r, o->wall_s);
-	int bad_after = r->opt.bad_after > 0 ? r->opt.bad_after : 3;
-	int max = r->opt.max_attempts > 0 ? r->opt.max_attempts : 3;
-	bool bad = !final && quick && b->quick_failures + 1 >= bad_after;
-	bool retry = !final && !bad && attempts < max;
+	struct runner_retry policy = {
+		.max_attempts = r->opt.max_attempts,
+		.bad_after = r->opt.bad_after,
+		.bad_within_s = r->opt.bad_within_s,
+	};
+	struct runner_failure f = runner_failure_rule(
+		&policy, b->attempt, b->quick_failures, o->wall_s, final);
 	int rc;
 
 	if (tail && strlen(tail) > TAIL_BYTES)
 		tail += strlen(tail) - TAIL_BYTES;
-	rc = store_build_failed(r->db, b->id, r->opt.run_id, status, retry,
-				bad, quick, kind, reason,
+	rc = store_build_failed(r->db, b->id, r->opt.run_id, status, f.retry,
+				f.bad, f.quick, kind, reason,
 				tail && *tail ? tail : NULL, o);
 	if (rc)
 		return rc;
-	if (retry) {
+	if (f.retry) {
 		cnt->retried++;
 		log_warning("build %lld (%s %s) failed, attempt %d of %d: %s",
 			    (long long)b->id, b->process_name, b->output_key,
-			    attempts, max, reason);
-	} else if (bad) {
+			    f.attempts, f.max_attempts, reason);
+	} else if (f.bad) {
 		cnt->bad++;
 		log_error("build %lld (%s %s) marked bad: it failed %d times "
 			  "within %d s each: %s",
@@ -297,30 +292,29 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 	const struct sr_build *b = j->b;
 	struct spawn_child *c = &j->child;
 	struct strbuf why = STRBUF_INIT, env = STRBUF_INIT;
-	const char *status = "failed", *kind = NULL;
-	bool final = false;
+	const struct runner_end e = {
+		.terminated = c->terminated,
+		.start_failed = c->start_failed,
+		.lost = c->lost,
+		.timed_out = c->timed_out,
+		.term_signal = c->term_signal,
+		.exit_code = c->exit_code,
+	};
+	const struct runner_verdict v = runner_judge_end(&e);
+	const char *kind = v.kind;
 	int rc = 0;
 
 	outcome_of(c, &j->outcome);
 	*end = JOB_RECORDED;
-	if (c->terminated) {
+	if (v.judgement == RUNNER_REQUEUE) {
 		*end = JOB_REQUEUE; /* stopped by us */
 		goto out;
 	}
 	if (c->start_failed) {
-		kind = "exec";
-		final = true;
 		strbuf_addf(&why, "could not be started: %s",
 			    c->exec_errno ? strerror(c->exec_errno)
 					  : "see the log");
-	} else if (c->lost) {
-		kind = "lost";
-		spawn_describe(c, &why);
-	} else if (c->timed_out || c->term_signal || c->exit_code != 0) {
-		status = c->timed_out ? "timed_out" : "failed";
-		kind = c->timed_out ? "timeout"
-		       : c->term_signal ? "signal"
-					: "exit";
+	} else if (v.judgement == RUNNER_FAILED) {
 		spawn_describe(c, &why);
 	} else if ((rc = check_output(r, j, &kind, &why)) < 0) {
 		goto out;
@@ -335,8 +329,8 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 				 (long long)b->id, b->process_name,
 				 b->output_key, why.buf, env.buf);
 	} else {
-		rc = runner_fail_build(r, b, status, kind, why.buf,
-				       c->tail.buf, &j->outcome, final, cnt);
+		rc = runner_fail_build(r, b, v.status, kind, why.buf,
+				       c->tail.buf, &j->outcome, v.final, cnt);
 	}
 out:
 	strbuf_release(&why);
@@ -475,11 +469,7 @@ out:
 static int64_t
 output_stop_usec(const struct runner *r, const struct sr_build *b, long pi)
 {
-	enum period_timebase tb = PERIOD_DAILY;
-
-	if (period_timebase_parse(b->timebase, &tb))
-		tb = PERIOD_DAILY;
-	return period_stop_usec(tb, b->date,
+	return period_stop_usec(b->timebase, b->date,
 				pi >= 0 && r->cat.products[pi].stop_time_exclusive);
 }
 
@@ -627,7 +617,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 
 		strbuf_addf(&why, "its output \"%s\" is gone from \"%s\"",
 			    b->output_filename, work_dir);
-		rc = runner_fail_build(r, b, "failed", "no-output", why.buf,
+		rc = runner_fail_build(r, b, BUILD_STATE_FAILED, "no-output", why.buf,
 				       NULL, &none, false, cnt);
 		strbuf_release(&why);
 		goto out;
@@ -639,7 +629,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 		strbuf_addf(&why, "could not archive \"%s\" as \"%s\": that "
 				  "file is already recorded",
 			    src.buf, dst.buf);
-		rc = runner_fail_build(r, b, "failed", "archive", why.buf, NULL,
+		rc = runner_fail_build(r, b, BUILD_STATE_FAILED, "archive", why.buf, NULL,
 				       &none, true, cnt);
 		strbuf_release(&why);
 		goto out;

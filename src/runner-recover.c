@@ -261,7 +261,7 @@ take_held(struct runner *r, struct found *f, struct sr_build *b,
 static int
 classify(struct runner *r, struct sr_build *b, struct found *f)
 {
-	bool queued = !strcmp(b->status, "queued");
+	bool queued = b->status == BUILD_STATE_QUEUED;
 	int attempt = queued ? b->attempt + 1 : b->attempt;
 	struct spawn_held *h;
 	struct job *j;
@@ -313,7 +313,7 @@ repoint(struct runner *r, struct job **list, struct sr_build *nb, size_t n,
 		for (size_t i = 0; i < n && !x; i++)
 			if (nb[i].id == j->b->id)
 				x = &nb[i];
-		if (x && !strcmp(x->status, "running")) {
+		if (x && x->status == BUILD_STATE_RUNNING) {
 			j->b = x;
 			p = &j->next_active;
 			continue;
@@ -419,7 +419,7 @@ record_left(struct runner *r, struct runner_counts *cnt, long *n)
 		struct sr_build *b = &r->open[i];
 		struct job *j;
 
-		if (strcmp(b->status, "recording"))
+		if (b->status != BUILD_STATE_RECORDING)
 			continue;
 		j = recovered_job(r, b, b->attempt + 1);
 		/*
@@ -622,7 +622,7 @@ find_left(struct runner *r, struct found *f)
 	if (!rc)
 		rc = runner_prefetch_inputs(r, r->open, r->n_open);
 	for (size_t i = 0; !rc && i < r->n_open; i++)
-		if (strcmp(r->open[i].status, "recording"))
+		if (r->open[i].status != BUILD_STATE_RECORDING)
 			rc = classify(r, &r->open[i], f);
 	for (size_t i = 0; i < f->n_held; i++)
 		if (f->held[i].key) /* a key no build claims */

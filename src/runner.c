@@ -567,7 +567,7 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 	ok = check_code(r, b, path.buf, &reason);
 	if (ok <= 0) {
 		rc = ok < 0 ? -1
-			    : runner_fail_build(r, b, "failed", "code", reason,
+			    : runner_fail_build(r, b, BUILD_STATE_FAILED, "code", reason,
 						NULL, &none, true, cnt);
 		goto fail;
 	}

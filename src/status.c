@@ -433,7 +433,7 @@ run_row(struct strbuf *sb, const struct ss_run *r)
 	cell(sb, start, c++, r->command);
 	cell(sb, start, c++, tstamp(r->started, false, b2, sizeof(b2)));
 	cell(sb, start, c++, status_format_duration(r->duration_s, d));
-	cell(sb, start, c++, r->status);
+	cell(sb, start, c++, run_state_name(r->status));
 	cell(sb, start, c++, num(r->exit_status, b1, sizeof(b1)));
 	snprintf(files, sizeof(files), "%" PRId64 "/%" PRId64 "/%" PRId64,
 		 r->files_ingested, r->files_duplicate, r->files_rejected);
@@ -460,7 +460,7 @@ json_run(struct json_writer *w, const struct ss_run *r)
 	json_kv_string(w, "user", r->user);
 	json_kv_string(w, "hostname", r->hostname);
 	kv_i64(w, "pid", r->pid);
-	json_kv_string(w, "status", r->status);
+	json_kv_string(w, "status", run_state_name(r->status));
 	kv_i64(w, "exit_status", r->exit_status);
 	json_kv_bool(w, "currently_processing", r->current);
 	json_kv_string(w, "started_at", r->started);
@@ -543,7 +543,7 @@ build_row(struct strbuf *sb, const struct ss_build *b)
 	cell(sb, start, c++, num(b->id, b1, sizeof(b1)));
 	cell(sb, start, c++, b->process);
 	cell(sb, start, c++, b->output_key);
-	cell(sb, start, c++, b->status);
+	cell(sb, start, c++, build_state_name(b->status));
 	cell(sb, start, c++, num(b->attempt, b1, sizeof(b1)));
 	cell(sb, start, c++, exit_text(b, b1, sizeof(b1)));
 	cell(sb, start, c++, tstamp(b->started, false, b2, sizeof(b2)));
@@ -575,7 +575,7 @@ json_build_fields(struct json_writer *w, const struct ss_build *b)
 	json_kv_string(w, "product", b->product);
 	json_kv_string(w, "output_key", b->output_key);
 	json_kv_string(w, "utc_file_date", b->utc_file_date);
-	json_kv_string(w, "status", b->status);
+	json_kv_string(w, "status", build_state_name(b->status));
 	kv_i64(w, "attempt", b->attempt);
 	kv_i64(w, "exit_code", b->exit_code);
 	kv_i64(w, "term_signal", b->term_signal);
@@ -907,7 +907,8 @@ status_print_build(const struct ss_build *b, const struct ss_failure *f,
 	if (b->utc_file_date &&
 	    (!b->output_key || strcmp(b->utc_file_date, b->output_key)))
 		field(&sb, "file date:", b->utc_file_date);
-	fieldf(&sb, "status:", "%s (attempt %" PRId64 ")", b->status,
+	fieldf(&sb, "status:", "%s (attempt %" PRId64 ")",
+	       build_state_name(b->status),
 	       b->attempt);
 	if (b->term_signal != SS_NULL && b->term_signal != 0) {
 		const char *name = signal_name(b->term_signal);
@@ -940,7 +941,7 @@ status_print_build(const struct ss_build *b, const struct ss_failure *f,
 			       b->output_file_id);
 		else
 			fieldf(&sb, "output:", "%s (%s)", b->output_filename,
-			       strcmp(b->status, "succeeded")
+			       b->status != BUILD_STATE_SUCCEEDED
 				       ? "planned"
 				       : "its file row is gone");
 		if (b->output_version)
@@ -1067,7 +1068,7 @@ json_batch(struct json_writer *w, const struct ss_batch *b)
 	json_kv_int(w, "batch_id", b->id);
 	kv_i64(w, "logging_id", b->logging_id);
 	json_kv_string(w, "kind", b->kind);
-	json_kv_string(w, "state", b->state);
+	json_kv_string(w, "state", batch_state_name(b->state));
 	json_kv_int(w, "size", b->size);
 	json_kv_int(w, "done_count", b->done_count);
 	json_kv_int(w, "attempts", b->attempts);
@@ -1343,7 +1344,7 @@ text_status(struct strbuf *sb, const char *mission, bool held,
 
 			cell(sb, start, c++, num(b->id, n1, sizeof(n1)));
 			cell(sb, start, c++, b->kind);
-			cell(sb, start, c++, b->state);
+			cell(sb, start, c++, batch_state_name(b->state));
 			snprintf(prog, sizeof(prog), "%" PRId64 "/%" PRId64,
 				 b->done_count, b->size);
 			cell(sb, start, c++, prog);

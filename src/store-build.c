@@ -60,13 +60,11 @@ store_processes_load(struct db *db, struct sb_process **out, size_t *n)
 		const char *ep = db_res_get(res, r, 4);
 
 		p[r].name = xstrdup(db_res_get(res, r, 1));
-		snprintf(p[r].timebase, sizeof(p[r].timebase), "%s",
-			 db_res_get(res, r, 2));
 		p[r].extra_params = ep ? xstrdup(ep) : NULL;
-		if (period_timebase_parse(p[r].timebase, &p[r].tb))
+		if (timebase_parse(db_res_get(res, r, 2), &p[r].timebase))
 			rc = error("process \"%s\" has an unknown timebase "
 				   "\"%s\" in the database",
-				   p[r].name, p[r].timebase);
+				   p[r].name, db_res_get(res, r, 2));
 		if (db_res_int(res, r, 0, &p[r].id) ||
 		    db_res_int(res, r, 3, &p[r].output_product))
 			rc = -1;
@@ -335,7 +333,7 @@ cand_arrays(struct cand_arrays *a, const struct sb_candidate *c, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf), "%d", c[i].process_id);
 		db_array_add(&a->pid, buf);
-		db_array_add(&a->tb, c[i].timebase);
+		db_array_add(&a->tb, timebase_name(c[i].timebase));
 		snprintf(buf, sizeof(buf), "%d", c[i].output_product);
 		db_array_add(&a->op, buf);
 		db_array_add(&a->ks, timeutil_format_date(c[i].key_start, buf));
@@ -720,8 +718,10 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	*outputs = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(**outputs));
 	for (int r = 0; r < db_res_nrows(res); r++) {
 		c[r].process_id = process_id;
-		snprintf(c[r].timebase, sizeof(c[r].timebase), "%s",
-			 db_res_get(res, r, 0));
+		if (timebase_parse(db_res_get(res, r, 0), &c[r].timebase))
+			rc = error("process %d has an unknown timebase in the "
+				   "database",
+				   process_id);
 		c[r].keywords = xstrdup_or_empty(db_res_get(res, r, 3));
 		c[r].version_bump = -1;
 		c[r].own = true;

@@ -24,7 +24,7 @@ struct db;
 /* A claimed queue entry's trigger: one (process, key) it affects. */
 struct sb_candidate {
 	int process_id;
-	char timebase[8];   /* FILE DAILY WEEKLY MONTHLY YEARLY RUN */
+	enum timebase timebase;
 	int output_product; /* 0 for RUN */
 	int32_t key_start;  /* first day of the output's period */
 	int32_t key_end;    /* last day */
@@ -45,8 +45,7 @@ struct sb_link {
 struct sb_process {
 	int id;
 	char *name;
-	char timebase[8];
-	enum period_timebase tb;
+	enum timebase timebase;
 	int output_product; /* 0 for RUN */
 	char *extra_params; /* NULL or '|'-separated */
 	struct sb_link *links;

@@ -414,7 +414,7 @@ load_processes(struct db *db, struct config *cfg)
 
 		p->name = xstrdup(db_res_get(res, r, 0));
 		p->output_product = xstrdup_or_null(db_res_get(res, r, 1));
-		if (!tb || config_timebase_parse(tb, &p->timebase))
+		if (!tb || timebase_parse(tb, &p->timebase))
 			rc = error("process \"%s\" has an unknown timebase "
 				   "\"%s\" in the database",
 				   p->name, tb ? tb : "NULL");
@@ -1348,14 +1348,14 @@ apply_processes(struct db *db, const struct config *cur,
 		p_init(&p);
 		p_str(&p, np->name);
 		p_str(&p, np->output_product);
-		p_str(&p, config_timebase_name(np->timebase));
+		p_str(&p, timebase_name(np->timebase));
 		p_str(&p, np->extra_params);
 		if (op) {
 			diff_str(&d, "output_product", op->output_product,
 				 np->output_product);
 			diff_str(&d, "output_timebase",
-				 config_timebase_name(op->timebase),
-				 config_timebase_name(np->timebase));
+				 timebase_name(op->timebase),
+				 timebase_name(np->timebase));
 			diff_str(&d, "extra_params", op->extra_params,
 				 np->extra_params);
 		}

@@ -81,11 +81,13 @@ builds_query(struct db *db, const char *sql, struct db_params *p,
 	for (int r = 0; r < db_res_nrows(res); r++) {
 		struct sr_build *x = &b[r];
 
-		snprintf(x->status, sizeof(x->status), "%s",
-			 db_res_get(res, r, 2));
+		if (build_state_parse(db_res_get(res, r, 2), &x->status))
+			rc = error("unknown build state \"%s\" in the database",
+				   db_res_get(res, r, 2));
 		x->process_name = xstrdup(db_res_get(res, r, 6));
-		snprintf(x->timebase, sizeof(x->timebase), "%s",
-			 db_res_get(res, r, 7));
+		if (timebase_parse(db_res_get(res, r, 7), &x->timebase))
+			rc = error("unknown timebase \"%s\" in the database",
+				   db_res_get(res, r, 7));
 		x->extra_params = xstrdup_or_null(db_res_get(res, r, 8));
 		x->output_key = xstrdup(db_res_get(res, r, 10));
 		x->output_filename = xstrdup_or_null(db_res_get(res, r, 12));
@@ -436,7 +438,7 @@ store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
 
 int
 store_build_failed(struct db *db, int64_t id, int64_t run_id,
-		   const char *status, bool retry, bool bad, bool quick,
+		   enum build_state status, bool retry, bool bad, bool quick,
 		   const char *kind, const char *reason,
 		   const char *stderr_tail, const struct sr_outcome *o)
 {
@@ -445,7 +447,7 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 
 	db_params_int64(&p, id);
 	db_params_int64(&p, run_id);
-	db_params_text(&p, status);
+	db_params_text(&p, build_state_name(status));
 	db_params_bool(&p, retry);
 	db_params_bool(&p, bad);
 	db_params_bool(&p, quick);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "period.h"
+#include "state.h"
 #include "strvec.h"
 #include "version.h"
 
@@ -26,12 +28,12 @@ struct db;
 struct sr_build {
 	int64_t id;
 	int64_t batch_id;
-	char status[12];
+	enum build_state status;
 	int attempt;
 	int quick_failures;
 	int process_id;
 	char *process_name;
-	char timebase[8];
+	enum timebase timebase;
 	char *extra_params;
 	int output_product;  /* 0 for RUN */
 	char *output_key;
@@ -166,7 +168,7 @@ int store_build_recording(struct db *db, int64_t id,
  * reason, stderr tail) is written for final states.  Updates the batch.
  */
 int store_build_failed(struct db *db, int64_t id, int64_t run_id,
-		       const char *status, bool retry, bool bad,
+		       enum build_state status, bool retry, bool bad,
 		       bool quick, const char *kind, const char *reason,
 		       const char *stderr_tail, const struct sr_outcome *o)
 	CASCADE_MUSTCHECK;

@@ -50,6 +50,19 @@ rd_str(struct rowreader *r)
 	return v ? xstrdup(v) : NULL;
 }
 
+/* a state column: its index in names (a state.h table), or -1 */
+static int
+rd_state(struct rowreader *r, const char *what, const char *const *names)
+{
+	const char *v = db_res_get(r->res, r->row, r->col++);
+	int s = state_index(names, v);
+
+	if (s < 0)
+		r->err = error("unknown %s state \"%s\" in the database", what,
+			       v ? v : "(null)");
+	return s;
+}
+
 static int64_t
 rd_i64(struct rowreader *r)
 {
@@ -135,7 +148,6 @@ ss_runs_free(struct ss_run *r, size_t n)
 		free(r[i].command);
 		free(r[i].user);
 		free(r[i].hostname);
-		free(r[i].status);
 		free(r[i].started);
 		free(r[i].ended);
 		free(r[i].comment);
@@ -163,7 +175,7 @@ read_runs(const struct db_res *res, struct ss_run **out, size_t *n)
 		r[i].user = rd_str(&rd);
 		r[i].hostname = rd_str(&rd);
 		r[i].pid = rd_i64(&rd);
-		r[i].status = rd_str(&rd);
+		r[i].status = (enum run_state)rd_state(&rd, "run", run_state_names);
 		r[i].exit_status = rd_i64(&rd);
 		r[i].current = rd_bool(&rd);
 		r[i].started = rd_str(&rd);
@@ -252,7 +264,6 @@ build_release(struct ss_build *b)
 	free(b->product);
 	free(b->output_key);
 	free(b->utc_file_date);
-	free(b->status);
 	free(b->reason);
 	free(b->hostname);
 	free(b->log_path);
@@ -295,7 +306,7 @@ read_build_cols(struct rowreader *rd, struct ss_build *b)
 	b->product = rd_str(rd);
 	b->output_key = rd_str(rd);
 	b->utc_file_date = rd_str(rd);
-	b->status = rd_str(rd);
+	b->status = (enum build_state)rd_state(rd, "build", build_state_names);
 	b->attempt = rd_i64(rd);
 	b->exit_code = rd_i64(rd);
 	b->term_signal = rd_i64(rd);
@@ -538,7 +549,6 @@ ss_batches_free(struct ss_batch *b, size_t n)
 {
 	for (size_t i = 0; b && i < n; i++) {
 		free(b[i].kind);
-		free(b[i].state);
 		free(b[i].hostname);
 		free(b[i].first_key);
 		free(b[i].last_key);
@@ -569,7 +579,8 @@ read_batches(const struct db_res *res, struct ss_batch **out, size_t *n)
 		b[i].logging_id = rd_i64(&rd);
 		b[i].pid = rd_i64(&rd);
 		b[i].kind = rd_str(&rd);
-		b[i].state = rd_str(&rd);
+		b[i].state =
+		    (enum batch_state)rd_state(&rd, "batch", batch_state_names);
 		b[i].hostname = rd_str(&rd);
 		b[i].size = rd_i64(&rd);
 		b[i].done_count = rd_i64(&rd);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "state.h"
 #include "strvec.h"
 
 struct db;
@@ -35,7 +36,7 @@ struct ss_run {
 	char *user;
 	char *hostname;
 	int64_t pid;         /* SS_NULL if unknown */
-	char *status;        /* running ok failed aborted interrupted cleared */
+	enum run_state status;
 	int64_t exit_status; /* SS_NULL while running or if not recorded */
 	bool current;        /* holds the processing flag */
 	char *started;
@@ -79,7 +80,7 @@ struct ss_build {
 	char *product;       /* output product; NULL for RUN processes */
 	char *output_key;
 	char *utc_file_date;
-	char *status;
+	enum build_state status;
 	int64_t attempt;
 	int64_t exit_code, term_signal, pid, max_rss_kb; /* SS_NULL if NULL */
 	char *reason;
@@ -131,7 +132,7 @@ struct ss_batch {
 	int64_t id;
 	int64_t logging_id, pid; /* SS_NULL if none */
 	char *kind;
-	char *state;
+	enum batch_state state;
 	char *hostname;
 	int64_t size, done_count, attempts;
 	char *first_key, *last_key;

@@ -741,7 +741,7 @@ test_full_values(void)
 
 	pr = config_find_process(cfg, "mag_l0_to_l1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pr);
-	CU_ASSERT_EQUAL(pr->timebase, CONFIG_TB_DAILY);
+	CU_ASSERT_EQUAL(pr->timebase, TIMEBASE_DAILY);
 	CU_ASSERT_STRING_EQUAL(pr->output_product, "mag_l1");
 	CU_ASSERT_STRING_EQUAL(pr->extra_params, "a|b");
 	CU_ASSERT_EQUAL_FATAL(pr->n_inputs, 2);
@@ -775,7 +775,7 @@ test_full_values(void)
 
 	pr = config_find_process(cfg, "weekly_report");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pr);
-	CU_ASSERT_EQUAL(pr->timebase, CONFIG_TB_RUN);
+	CU_ASSERT_EQUAL(pr->timebase, TIMEBASE_RUN);
 	CU_ASSERT_PTR_NULL(pr->output_product);
 	CU_ASSERT_EQUAL_FATAL(pr->n_inputs, 1);
 	CU_ASSERT(pr->inputs[0].optional);
@@ -972,7 +972,7 @@ test_short_form_inputs(void)
 	CU_ASSERT_STRING_EQUAL(cfg->processes[0].inputs[1].product, "b");
 	CU_ASSERT(cfg->processes[0].inputs[1].optional);
 	CU_ASSERT_EQUAL(cfg->processes[0].inputs[1].yesterday, 3);
-	CU_ASSERT_EQUAL(cfg->processes[0].timebase, CONFIG_TB_FILE);
+	CU_ASSERT_EQUAL(cfg->processes[0].timebase, TIMEBASE_FILE);
 	config_free(cfg);
 	strbuf_release(&sb);
 }
@@ -1086,21 +1086,21 @@ test_timebase(void)
 {
 	static const char *const names[] = {"FILE",    "DAILY",  "WEEKLY",
 					    "MONTHLY", "YEARLY", "RUN"};
-	enum config_timebase tb = CONFIG_TB_RUN;
+	enum timebase tb = TIMEBASE_RUN;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		CU_ASSERT_STRING_EQUAL(
-			config_timebase_name((enum config_timebase)i),
+			timebase_name((enum timebase)i),
 			names[i]);
-		CU_ASSERT_EQUAL(config_timebase_parse(names[i], &tb), 0);
-		CU_ASSERT_EQUAL(tb, (enum config_timebase)i);
+		CU_ASSERT_EQUAL(timebase_parse(names[i], &tb), 0);
+		CU_ASSERT_EQUAL(tb, (enum timebase)i);
 	}
-	CU_ASSERT_EQUAL(config_timebase_parse("dAiLy", &tb), 0);
-	CU_ASSERT_EQUAL(tb, CONFIG_TB_DAILY);
-	CU_ASSERT_EQUAL(config_timebase_parse("ORBIT", &tb), -1);
-	CU_ASSERT_EQUAL(config_timebase_parse("", &tb), -1);
-	CU_ASSERT_EQUAL(config_timebase_parse("DAILYX", &tb), -1);
-	CU_ASSERT_STRING_EQUAL(config_timebase_name((enum config_timebase)42),
+	CU_ASSERT_EQUAL(timebase_parse("dAiLy", &tb), 0);
+	CU_ASSERT_EQUAL(tb, TIMEBASE_DAILY);
+	CU_ASSERT_EQUAL(timebase_parse("ORBIT", &tb), -1);
+	CU_ASSERT_EQUAL(timebase_parse("", &tb), -1);
+	CU_ASSERT_EQUAL(timebase_parse("DAILYX", &tb), -1);
+	CU_ASSERT_STRING_EQUAL(timebase_name((enum timebase)42),
 			       "UNKNOWN");
 	config_free(NULL);
 }
@@ -1353,7 +1353,7 @@ test_validate_database_config(void)
 	code.ram = 1;
 	proc.name = (char *)"p";
 	proc.output_product = (char *)"b";
-	proc.timebase = CONFIG_TB_DAILY;
+	proc.timebase = TIMEBASE_DAILY;
 	proc.inputs = &in;
 	proc.n_inputs = 1;
 	proc.codes = &code;

@@ -33,49 +33,50 @@ T(const char *s)
 static void
 test_timebase_parse(void)
 {
-	enum period_timebase tb;
+	enum timebase tb;
 
-	CU_ASSERT(period_timebase_parse("WEEKLY", &tb) == 0 &&
-		  tb == PERIOD_WEEKLY);
-	CU_ASSERT(period_timebase_parse("RUN", &tb) == 0 && tb == PERIOD_RUN);
-	CU_ASSERT(period_timebase_parse("weekly", &tb) == -1);
-	CU_ASSERT(period_timebase_parse("ORBIT", &tb) == -1);
-	CU_ASSERT(period_timebase_parse(NULL, &tb) == -1);
-	CU_ASSERT(period_by_time(PERIOD_DAILY));
-	CU_ASSERT(period_by_time(PERIOD_YEARLY));
-	CU_ASSERT(!period_by_time(PERIOD_FILE));
-	CU_ASSERT(!period_by_time(PERIOD_RUN));
+	CU_ASSERT(timebase_parse("WEEKLY", &tb) == 0 &&
+		  tb == TIMEBASE_WEEKLY);
+	CU_ASSERT(timebase_parse("RUN", &tb) == 0 && tb == TIMEBASE_RUN);
+	/* one parser for mission files and the database: any case */
+	CU_ASSERT(timebase_parse("weekly", &tb) == 0 && tb == TIMEBASE_WEEKLY);
+	CU_ASSERT(timebase_parse("ORBIT", &tb) == -1);
+	CU_ASSERT(timebase_parse(NULL, &tb) == -1);
+	CU_ASSERT(timebase_by_time(TIMEBASE_DAILY));
+	CU_ASSERT(timebase_by_time(TIMEBASE_YEARLY));
+	CU_ASSERT(!timebase_by_time(TIMEBASE_FILE));
+	CU_ASSERT(!timebase_by_time(TIMEBASE_RUN));
 }
 
 static void
 test_period_of(void)
 {
 	static const struct {
-		enum period_timebase tb;
+		enum timebase tb;
 		const char *day, *start, *end;
 	} cases[] = {
-		{PERIOD_DAILY, "2024-03-10", "2024-03-10", "2024-03-10"},
-		{PERIOD_FILE, "2024-03-10", "2024-03-10", "2024-03-10"},
-		{PERIOD_RUN, "2024-03-10", "2024-03-10", "2024-03-10"},
+		{TIMEBASE_DAILY, "2024-03-10", "2024-03-10", "2024-03-10"},
+		{TIMEBASE_FILE, "2024-03-10", "2024-03-10", "2024-03-10"},
+		{TIMEBASE_RUN, "2024-03-10", "2024-03-10", "2024-03-10"},
 		/* 2024-03-10 is a Sunday: its ISO week began on the 4th */
-		{PERIOD_WEEKLY, "2024-03-10", "2024-03-04", "2024-03-10"},
-		{PERIOD_WEEKLY, "2024-03-11", "2024-03-11", "2024-03-17"},
-		{PERIOD_WEEKLY, "2024-01-01", "2024-01-01", "2024-01-07"},
+		{TIMEBASE_WEEKLY, "2024-03-10", "2024-03-04", "2024-03-10"},
+		{TIMEBASE_WEEKLY, "2024-03-11", "2024-03-11", "2024-03-17"},
+		{TIMEBASE_WEEKLY, "2024-01-01", "2024-01-01", "2024-01-07"},
 		/* a week across the new year */
-		{PERIOD_WEEKLY, "2025-01-01", "2024-12-30", "2025-01-05"},
-		{PERIOD_MONTHLY, "2024-02-15", "2024-02-01", "2024-02-29"},
-		{PERIOD_MONTHLY, "2023-02-28", "2023-02-01", "2023-02-28"},
-		{PERIOD_MONTHLY, "2024-12-31", "2024-12-01", "2024-12-31"},
-		{PERIOD_YEARLY, "2024-07-01", "2024-01-01", "2024-12-31"},
-		{PERIOD_YEARLY, "2023-12-31", "2023-01-01", "2023-12-31"},
-		{PERIOD_YEARLY, "1900-06-01", "1900-01-01", "1900-12-31"},
-		{PERIOD_DAILY, "1969-12-31", "1969-12-31", "1969-12-31"},
+		{TIMEBASE_WEEKLY, "2025-01-01", "2024-12-30", "2025-01-05"},
+		{TIMEBASE_MONTHLY, "2024-02-15", "2024-02-01", "2024-02-29"},
+		{TIMEBASE_MONTHLY, "2023-02-28", "2023-02-01", "2023-02-28"},
+		{TIMEBASE_MONTHLY, "2024-12-31", "2024-12-01", "2024-12-31"},
+		{TIMEBASE_YEARLY, "2024-07-01", "2024-01-01", "2024-12-31"},
+		{TIMEBASE_YEARLY, "2023-12-31", "2023-01-01", "2023-12-31"},
+		{TIMEBASE_YEARLY, "1900-06-01", "1900-01-01", "1900-12-31"},
+		{TIMEBASE_DAILY, "1969-12-31", "1969-12-31", "1969-12-31"},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int32_t s, e;
 
-		period_of(cases[i].tb, D(cases[i].day), &s, &e);
+		timebase_period(cases[i].tb, D(cases[i].day), &s, &e);
 		CU_ASSERT_EQUAL(s, D(cases[i].start));
 		CU_ASSERT_EQUAL(e, D(cases[i].end));
 	}
@@ -85,22 +86,22 @@ static void
 test_stop_usec(void)
 {
 	static const struct {
-		enum period_timebase tb;
+		enum timebase tb;
 		const char *start;
 		bool exclusive;
 		const char *stop;
 	} cases[] = {
-		{PERIOD_DAILY, "2024-03-10", false,
+		{TIMEBASE_DAILY, "2024-03-10", false,
 		 "2024-03-10T23:59:59.999999"},
-		{PERIOD_DAILY, "2024-03-10", true, "2024-03-11T00:00:00"},
-		{PERIOD_WEEKLY, "2024-03-04", false,
+		{TIMEBASE_DAILY, "2024-03-10", true, "2024-03-11T00:00:00"},
+		{TIMEBASE_WEEKLY, "2024-03-04", false,
 		 "2024-03-10T23:59:59.999999"},
-		{PERIOD_WEEKLY, "2024-03-04", true, "2024-03-11T00:00:00"},
-		{PERIOD_MONTHLY, "2024-02-01", false,
+		{TIMEBASE_WEEKLY, "2024-03-04", true, "2024-03-11T00:00:00"},
+		{TIMEBASE_MONTHLY, "2024-02-01", false,
 		 "2024-02-29T23:59:59.999999"},
-		{PERIOD_MONTHLY, "2024-02-01", true, "2024-03-01T00:00:00"},
-		{PERIOD_YEARLY, "2024-01-01", true, "2025-01-01T00:00:00"},
-		{PERIOD_FILE, "2024-03-10", false,
+		{TIMEBASE_MONTHLY, "2024-02-01", true, "2024-03-01T00:00:00"},
+		{TIMEBASE_YEARLY, "2024-01-01", true, "2025-01-01T00:00:00"},
+		{TIMEBASE_FILE, "2024-03-10", false,
 		 "2024-03-10T23:59:59.999999"},
 	};
 
@@ -232,31 +233,31 @@ static void
 test_keys(void)
 {
 	static const struct {
-		enum period_timebase tb;
+		enum timebase tb;
 		const char *first, *last;
 		int yesterday, tomorrow;
 		const char *want; /* "start/end[*]" ...: * marks own */
 	} cases[] = {
-		{PERIOD_DAILY, "2024-03-10", "2024-03-10", 0, 0,
+		{TIMEBASE_DAILY, "2024-03-10", "2024-03-10", 0, 0,
 		 "2024-03-10/2024-03-10*"},
 		/* three days long: all three, not only two */
-		{PERIOD_DAILY, "2024-03-10", "2024-03-12", 0, 0,
+		{TIMEBASE_DAILY, "2024-03-10", "2024-03-12", 0, 0,
 		 "2024-03-10/2024-03-10* 2024-03-11/2024-03-11* "
 		 "2024-03-12/2024-03-12*"},
 		/* windows add the neighbours, not as their own */
-		{PERIOD_DAILY, "2024-03-10", "2024-03-10", 1, 2,
+		{TIMEBASE_DAILY, "2024-03-10", "2024-03-10", 1, 2,
 		 "2024-03-08/2024-03-08 2024-03-09/2024-03-09 "
 		 "2024-03-10/2024-03-10* 2024-03-11/2024-03-11"},
-		{PERIOD_WEEKLY, "2024-03-10", "2024-03-11", 0, 0,
+		{TIMEBASE_WEEKLY, "2024-03-10", "2024-03-11", 0, 0,
 		 "2024-03-04/2024-03-10* 2024-03-11/2024-03-17*"},
-		{PERIOD_WEEKLY, "2024-03-06", "2024-03-06", 0, 0,
+		{TIMEBASE_WEEKLY, "2024-03-06", "2024-03-06", 0, 0,
 		 "2024-03-04/2024-03-10*"},
 		/* yesterday 1 of a weekly: Sunday feeds the next week too */
-		{PERIOD_WEEKLY, "2024-03-10", "2024-03-10", 1, 0,
+		{TIMEBASE_WEEKLY, "2024-03-10", "2024-03-10", 1, 0,
 		 "2024-03-04/2024-03-10* 2024-03-11/2024-03-17"},
-		{PERIOD_MONTHLY, "2024-02-20", "2024-03-05", 0, 0,
+		{TIMEBASE_MONTHLY, "2024-02-20", "2024-03-05", 0, 0,
 		 "2024-02-01/2024-02-29* 2024-03-01/2024-03-31*"},
-		{PERIOD_YEARLY, "2023-12-31", "2024-01-01", 0, 0,
+		{TIMEBASE_YEARLY, "2023-12-31", "2024-01-01", 0, 0,
 		 "2023-01-01/2023-12-31* 2024-01-01/2024-12-31*"},
 	};
 
@@ -291,8 +292,8 @@ test_keys(void)
 		if (n) {
 			int32_t ps, pe, ns, ne;
 
-			period_of(cases[i].tb, k[0].start - 1, &ps, &pe);
-			period_of(cases[i].tb, k[n - 1].end + 1, &ns, &ne);
+			timebase_period(cases[i].tb, k[0].start - 1, &ps, &pe);
+			timebase_period(cases[i].tb, k[n - 1].end + 1, &ns, &ne);
 			CU_ASSERT(!period_span_overlaps(
 				&s, ps - cases[i].yesterday,
 				pe + cases[i].tomorrow));
@@ -315,60 +316,60 @@ test_code_rule(void)
 			const char *start, *stop;
 		} codes[3];
 		size_t n;
-		enum period_timebase tb;
+		enum timebase tb;
 		const char *day;
 		enum period_code_result want;
 		int chosen; /* index, for ONE and SHARED */
 	} cases[] = {
 		{"one code for all time",
-		 {{1, 0, "2000-01-01", "9999-12-31"}}, 1, PERIOD_MONTHLY,
+		 {{1, 0, "2000-01-01", "9999-12-31"}}, 1, TIMEBASE_MONTHLY,
 		 "2024-03-10", PERIOD_CODE_ONE, 0},
 		{"valid from mid-month: builds the month",
-		 {{1, 0, "2024-03-15", "9999-12-31"}}, 1, PERIOD_MONTHLY,
+		 {{1, 0, "2024-03-15", "9999-12-31"}}, 1, TIMEBASE_MONTHLY,
 		 "2024-03-01", PERIOD_CODE_ONE, 0},
 		{"valid until mid-month: builds the month",
-		 {{1, 0, "2000-01-01", "2024-03-14"}}, 1, PERIOD_MONTHLY,
+		 {{1, 0, "2000-01-01", "2024-03-14"}}, 1, TIMEBASE_MONTHLY,
 		 "2024-03-20", PERIOD_CODE_ONE, 0},
 		{"valid from the next month: no code",
-		 {{1, 0, "2024-04-01", "9999-12-31"}}, 1, PERIOD_MONTHLY,
+		 {{1, 0, "2024-04-01", "9999-12-31"}}, 1, TIMEBASE_MONTHLY,
 		 "2024-03-20", PERIOD_CODE_NONE, 0},
 		{"a change of code mid-month: refused",
 		 {{1, 0, "2000-01-01", "2024-03-14"},
 		  {2, 0, "2024-03-15", "9999-12-31"}},
-		 2, PERIOD_MONTHLY, "2024-03-20", PERIOD_CODE_SHARED, 1},
+		 2, TIMEBASE_MONTHLY, "2024-03-20", PERIOD_CODE_SHARED, 1},
 		{"a change of code mid-week: refused",
 		 {{1, 0, "2000-01-01", "2024-03-06"},
 		  {1, 1, "2024-03-07", "9999-12-31"}},
-		 2, PERIOD_WEEKLY, "2024-03-04", PERIOD_CODE_SHARED, 1},
+		 2, TIMEBASE_WEEKLY, "2024-03-04", PERIOD_CODE_SHARED, 1},
 		{"the week after the change: the new code",
 		 {{1, 0, "2000-01-01", "2024-03-06"},
 		  {1, 1, "2024-03-07", "9999-12-31"}},
-		 2, PERIOD_WEEKLY, "2024-03-11", PERIOD_CODE_ONE, 1},
+		 2, TIMEBASE_WEEKLY, "2024-03-11", PERIOD_CODE_ONE, 1},
 		{"the week before it: the old code",
 		 {{1, 0, "2000-01-01", "2024-03-06"},
 		  {1, 1, "2024-03-07", "9999-12-31"}},
-		 2, PERIOD_WEEKLY, "2024-02-28", PERIOD_CODE_ONE, 0},
+		 2, TIMEBASE_WEEKLY, "2024-02-28", PERIOD_CODE_ONE, 0},
 		{"a change of code on a period boundary",
 		 {{1, 0, "2000-01-01", "2024-02-29"},
 		  {2, 0, "2024-03-01", "9999-12-31"}},
-		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_ONE, 1},
+		 2, TIMEBASE_MONTHLY, "2024-03-10", PERIOD_CODE_ONE, 1},
 		{"a daily key on the day of the change",
 		 {{1, 0, "2000-01-01", "2024-03-14"},
 		  {2, 0, "2024-03-15", "9999-12-31"}},
-		 2, PERIOD_DAILY, "2024-03-15", PERIOD_CODE_ONE, 1},
+		 2, TIMEBASE_DAILY, "2024-03-15", PERIOD_CODE_ONE, 1},
 		{"overlapping codes: the highest version",
 		 {{1, 0, "2000-01-01", "9999-12-31"},
 		  {1, 1, "2000-01-01", "9999-12-31"}},
-		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_ONE, 1},
+		 2, TIMEBASE_MONTHLY, "2024-03-10", PERIOD_CODE_ONE, 1},
 		{"an older code on days the newer is not valid: refused",
 		 {{1, 0, "2000-01-01", "9999-12-31"},
 		  {1, 1, "2024-03-15", "9999-12-31"}},
-		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_SHARED, 1},
+		 2, TIMEBASE_MONTHLY, "2024-03-10", PERIOD_CODE_SHARED, 1},
 		{"a gap inside the period, one code on each side: refused",
 		 {{1, 0, "2000-01-01", "2024-03-05"},
 		  {2, 0, "2024-03-25", "9999-12-31"}},
-		 2, PERIOD_MONTHLY, "2024-03-10", PERIOD_CODE_SHARED, 1},
-		{"no codes", {{0, 0, NULL, NULL}}, 0, PERIOD_DAILY,
+		 2, TIMEBASE_MONTHLY, "2024-03-10", PERIOD_CODE_SHARED, 1},
+		{"no codes", {{0, 0, NULL, NULL}}, 0, TIMEBASE_DAILY,
 		 "2024-03-10", PERIOD_CODE_NONE, 0},
 	};
 
@@ -386,7 +387,7 @@ test_code_rule(void)
 			c[j].start = D(cases[i].codes[j].start);
 			c[j].stop = D(cases[i].codes[j].stop);
 		}
-		period_of(cases[i].tb, D(cases[i].day), &s, &e);
+		timebase_period(cases[i].tb, D(cases[i].day), &s, &e);
 		r = period_code(c, cases[i].n, s, e, &chosen, &other);
 		if (r != cases[i].want)
 			fprintf(stderr, "\n  code rule: %s: got %d, want %d\n",

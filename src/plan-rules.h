@@ -1,0 +1,141 @@
+/*
+ * plan-rules.h - the planner's decisions, pure: what the rules say of a
+ * (process, output key) given what the database holds about it.
+ *
+ * Plain structs in (the candidates, their inputs, their state, the
+ * processes and codes: store-build.h's structs, read by the planner),
+ * plain structs out; no I/O, no logging.  planner.c fetches, calls
+ * plan_rules_evaluate and stores; "check" and "config apply" ask the
+ * same function through planner_evaluate.  tests/unit/test-plan-rules.c
+ * holds the rules as tables.
+ *
+ * The rules (planner.h says them in prose, docs/architecture.md too):
+ *
+ *  - runnable: every required input product has a file for the key, the
+ *    key has an input in its own period (a neighbour's data alone never
+ *    makes or keeps an output; a RUN key that ran before is
+ *    re-evaluated), and one code builds its period (period_code);
+ *  - up to date: its newest output was made by the same code from the
+ *    same input files and no bump is forced (RUN: its last successful
+ *    build);
+ *  - a bad build of the key wins over everything, then an open one;
+ *  - the next version (plan_rules_version): the first output of a key,
+ *    or the first by a code of a higher output interface, is
+ *    output_interface_version.0.0; a code of a lower one than the code
+ *    of the newest output does not build; a forced bump moves that
+ *    component of the newest version (lower ones reset); otherwise a
+ *    changed interface or quality of the code or of an input, or an
+ *    input added or removed, bumps quality, a changed revision (or
+ *    anything else changed) bumps revision; a version not above the
+ *    newest purged one of its interface becomes that one's next
+ *    revision;
+ *  - the cache key: SHA-256 of the code id and the input file ids.
+ */
+#ifndef CASCADE_PLAN_RULES_H
+#define CASCADE_PLAN_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "period.h"
+#include "sha.h"
+#include "store-build.h"
+#include "version.h"
+
+/* What the rules say of one key. */
+enum plan_verdict {
+	PLAN_BUILD,	      /* (re)build it, as version */
+	PLAN_UPTODATE,	      /* its newest output is current */
+	PLAN_OPEN,	      /* a build of it is queued or running */
+	PLAN_BAD,	      /* a bad build of it is left for a person */
+	PLAN_NO_INPUT,	      /* no input, or a required product has none */
+	PLAN_NEIGHBOUR_ONLY,  /* inputs in its window only, none its own */
+	PLAN_NO_CODE,	      /* no code is valid within its period */
+	PLAN_CODES_SHARED,    /* two codes are valid within its period */
+	PLAN_INTERFACE_BELOW, /* its code's interface is below its output's */
+};
+
+struct plan_key {
+	enum plan_verdict verdict;
+	struct version version;	      /* PLAN_BUILD: the new output's */
+	const struct sb_code *code;   /* the period's code, or NULL */
+	const struct sb_code *other;  /* PLAN_CODES_SHARED: the other one */
+	const struct sb_code *out_code; /* made its newest output, or NULL */
+	int missing_product;	      /* PLAN_NO_INPUT: that product, or 0 */
+	bool has_own;		      /* an input in its own period */
+	bool current;		      /* its newest output is up to date
+					 (also when a build is bad or open) */
+	size_t in_first, in_n;	      /* its inputs: in[in_first..] */
+	size_t par_first, par_n;      /* its newest output's parents */
+};
+
+/*
+ * The evaluation of n candidates: per candidate keys[i] and st[i]; the
+ * inputs (ordered by candidate) and parents (ordered by result, then
+ * file id) the keys point into.  Release with planner_eval_release.
+ */
+struct plan_eval {
+	size_t n;
+	struct plan_key *keys;
+	struct sb_state *st;
+	struct sb_input *in;
+	size_t nin;
+	struct sb_parent *par;
+	size_t npar;
+};
+
+/* The processes and codes the rules choose among (borrowed). */
+struct plan_catalog {
+	const struct sb_process *processes;
+	size_t n_processes;
+	const struct sb_code *codes; /* every code of every process */
+	size_t n_codes;
+};
+
+/* plan_catalog_process/_code: the one with that id, or NULL. */
+const struct sb_process *plan_catalog_process(const struct plan_catalog *cat,
+					      int id);
+const struct sb_code *plan_catalog_code(const struct plan_catalog *cat,
+					int id);
+
+/*
+ * plan_rules_code: the code rule for process proc and period [ks, ke]:
+ * its usable codes (active, newest version) handed to period_code; *code
+ * (NULL for none) and *other (PERIOD_CODE_SHARED) point into cat.
+ */
+enum period_code_result plan_rules_code(const struct plan_catalog *cat,
+					const struct sb_process *proc,
+					int32_t ks, int32_t ke,
+					const struct sb_code **code,
+					const struct sb_code **other);
+
+/*
+ * plan_rules_evaluate: the verdict of every candidate c[0..ev->n) from
+ * ev->st, ev->in and ev->par (filled by the caller), into ev->keys
+ * (allocated by the caller, zeroed).
+ */
+void plan_rules_evaluate(const struct plan_catalog *cat,
+			 const struct sb_candidate *c, struct plan_eval *ev);
+
+/*
+ * plan_rules_version: for a key of an output product whose code k->code
+ * is chosen and whose inputs and parents k points at in in[] and par[]:
+ * PLAN_UPTODATE, PLAN_INTERFACE_BELOW, or PLAN_BUILD with the new
+ * output's version in *v.
+ */
+enum plan_verdict plan_rules_version(const struct sb_candidate *c,
+				     const struct sb_state *st,
+				     const struct plan_key *k,
+				     const struct sb_parent *par,
+				     const struct sb_input *in,
+				     struct version *v);
+
+/*
+ * plan_rules_cache_key: the build's cache key, the hex SHA-256 of
+ * "code:ID" and " FILE_ID" for each input of k in order.
+ */
+void plan_rules_cache_key(int code_id, const struct sb_input *in,
+			  const struct plan_key *k, char out[SHA256_HEX_LEN]);
+
+#endif

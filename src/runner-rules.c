@@ -1,0 +1,54 @@
+/*
+ * runner-rules.c - the runner's decisions over plain values (see
+ * runner-rules.h).
+ */
+#include "runner-rules.h"
+
+#include <stddef.h>
+
+#include "banned.h"
+
+struct runner_verdict
+runner_judge_end(const struct runner_end *e)
+{
+	struct runner_verdict v = {
+		.judgement = RUNNER_FAILED,
+		.status = BUILD_STATE_FAILED,
+		.kind = NULL,
+		.final = false,
+	};
+
+	if (e->terminated) {
+		v.judgement = RUNNER_REQUEUE;
+	} else if (e->start_failed) {
+		v.kind = "exec";
+		v.final = true;
+	} else if (e->lost) {
+		v.kind = "lost";
+	} else if (e->timed_out) {
+		v.status = BUILD_STATE_TIMED_OUT;
+		v.kind = "timeout";
+	} else if (e->term_signal) {
+		v.kind = "signal";
+	} else if (e->exit_code != 0) {
+		v.kind = "exit";
+	} else {
+		v.judgement = RUNNER_CHECK_OUTPUT;
+	}
+	return v;
+}
+
+struct runner_failure
+runner_failure_rule(const struct runner_retry *p, int attempt,
+		    int quick_failures, double wall_s, bool final)
+{
+	struct runner_failure f = {0};
+	int bad_after = p->bad_after > 0 ? p->bad_after : 3;
+
+	f.max_attempts = p->max_attempts > 0 ? p->max_attempts : 3;
+	f.attempts = attempt + 1;
+	f.quick = wall_s < p->bad_within_s;
+	f.bad = !final && f.quick && quick_failures + 1 >= bad_after;
+	f.retry = !final && !f.bad && f.attempts < f.max_attempts;
+	return f;
+}

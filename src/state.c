@@ -1,0 +1,108 @@
+/*
+ * state.c - the text tables of the build, batch and run states.
+ */
+#include "state.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "banned.h"
+
+const char *const build_state_names[BUILD_STATE_COUNT + 1] = {
+	[BUILD_STATE_QUEUED] = "queued",
+	[BUILD_STATE_RUNNING] = "running",
+	[BUILD_STATE_RECORDING] = "recording",
+	[BUILD_STATE_SUCCEEDED] = "succeeded",
+	[BUILD_STATE_FAILED] = "failed",
+	[BUILD_STATE_TIMED_OUT] = "timed_out",
+	[BUILD_STATE_KILLED] = "killed",
+	[BUILD_STATE_BAD] = "bad",
+	[BUILD_STATE_CANCELLED] = "cancelled",
+	[BUILD_STATE_COUNT] = NULL,
+};
+
+const char *const batch_state_names[BATCH_STATE_COUNT + 1] = {
+	[BATCH_STATE_PLANNED] = "planned",
+	[BATCH_STATE_RUNNING] = "running",
+	[BATCH_STATE_DONE] = "done",
+	[BATCH_STATE_FAILED] = "failed",
+	[BATCH_STATE_BAD] = "bad",
+	[BATCH_STATE_CANCELLED] = "cancelled",
+	[BATCH_STATE_COUNT] = NULL,
+};
+
+const char *const run_state_names[RUN_STATE_COUNT + 1] = {
+	[RUN_STATE_RUNNING] = "running",
+	[RUN_STATE_OK] = "ok",
+	[RUN_STATE_FAILED] = "failed",
+	[RUN_STATE_ABORTED] = "aborted",
+	[RUN_STATE_INTERRUPTED] = "interrupted",
+	[RUN_STATE_CLEARED] = "cleared",
+	[RUN_STATE_COUNT] = NULL,
+};
+
+static const char *
+name_of(const char *const *names, size_t count, unsigned v)
+{
+	return v < count ? names[v] : "unknown";
+}
+
+int
+state_index(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+const char *
+build_state_name(enum build_state s)
+{
+	return name_of(build_state_names, BUILD_STATE_COUNT, (unsigned)s);
+}
+
+const char *
+batch_state_name(enum batch_state s)
+{
+	return name_of(batch_state_names, BATCH_STATE_COUNT, (unsigned)s);
+}
+
+const char *
+run_state_name(enum run_state s)
+{
+	return name_of(run_state_names, RUN_STATE_COUNT, (unsigned)s);
+}
+
+int
+build_state_parse(const char *s, enum build_state *out)
+{
+	int v = state_index(build_state_names, s);
+
+	if (v < 0)
+		return -1;
+	*out = (enum build_state)v;
+	return 0;
+}
+
+int
+batch_state_parse(const char *s, enum batch_state *out)
+{
+	int v = state_index(batch_state_names, s);
+
+	if (v < 0)
+		return -1;
+	*out = (enum batch_state)v;
+	return 0;
+}
+
+int
+run_state_parse(const char *s, enum run_state *out)
+{
+	int v = state_index(run_state_names, s);
+
+	if (v < 0)
+		return -1;
+	*out = (enum run_state)v;
+	return 0;
+}
