@@ -1,1 +1,0 @@
-#define CASCADE_VERSION "0.1.0"

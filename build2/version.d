@@ -1,4 +1,0 @@
-build2/version.o: src/version.c src/version.h src/compat.h src/banned.h
-src/version.h:
-src/compat.h:
-src/banned.h:
