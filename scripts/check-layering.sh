@@ -3,6 +3,7 @@
 #
 #  - only db.c includes libpq-fe.h;
 #  - only config.c includes yaml.h;
+#  - only dbpsqlite.c includes sqlite3.h;
 #  - only spawn.c and spawn-sup.c (the spawn module) call fork, exec*,
 #    waitpid/wait4 or kill;
 #  - only cmd-*.c and status.c write to stdout (printf, puts, stdout);
@@ -21,6 +22,9 @@ for f in $(code '^#include[[:space:]]*<libpq-fe.h>'); do
 done
 for f in $(code '^#include[[:space:]]*<yaml.h>'); do
 	[ "$f" = ./config.c ] || complain "$f includes yaml.h (only config.c may)"
+done
+for f in $(code '^#include[[:space:]]*<sqlite3.h>'); do
+	[ "$f" = ./dbpsqlite.c ] || complain "$f includes sqlite3.h (only dbpsqlite.c may)"
 done
 for f in $(code '(^|[^a-z_])(fork|vfork|execv|execve|execvp|execl|execlp|waitpid|wait4|kill|killpg)[[:space:]]*\('); do
 	case "$f" in

@@ -1,15 +1,21 @@
 #!/bin/sh
-# demo.sh - the README's main command: set up and run cascade on an
-# embedded default.
+# demo.sh [run|stop|clean|where] - the README's main command: set up and
+# run cascade on an embedded default ("make demo"); stop its cluster
+# ("make demo-stop"); remove the cluster and the archive ("make
+# demo-clean"); print the cluster's directory and port (where).
 #
-# Starts (or reuses) a private PostgreSQL cluster in demo/pg, creates the
+# run starts (or reuses) a private PostgreSQL cluster, creates the
 # schema, applies the demo mission (config/demo.yaml), delivers sample
 # files into its incoming directory and runs ProcessQueue.  Everything
-# lives under demo/ in the source tree; "make demo-stop" stops the
-# cluster and "make demo-clean" removes it all.
+# lives under demo/ in the source tree.  As root, the cluster runs as
+# the "postgres" user, who cannot enter a root-owned home directory, so
+# it lives in /var/tmp/cascade-demo-pg-N instead.  N, and the port of the
+# cluster's socket, are derived from the demo directory's path, so that
+# two clones on one machine never share a cluster: one clone's
+# demo-clean leaves the other's alone.
 #
 # Needs: CASCADE (the binary), PostgreSQL server binaries (Debian package
-# postgresql).  As root, the cluster runs as the "postgres" user.
+# postgresql; "scripts/install-deps.sh demo" installs what run needs).
 #
 # For tests: CASCADE_DEMO_DIR puts demo/ elsewhere (with a mission file
 # of its own there), CASCADE_DEMO_PGDIR the cluster, CASCADE_DEMO_PORT
@@ -18,24 +24,60 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${CASCADE:=$top/build/cascade}"
 demo=${CASCADE_DEMO_DIR:-$top/demo}
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-[ -n "$pgbin" ] || { echo "demo: PostgreSQL server binaries not found (install the postgresql package, e.g. scripts/install-deps.sh)" >&2; exit 2; }
-port=${CASCADE_DEMO_PORT:-54329}
+action=${1:-run}
+case $action in
+run|stop|clean|where) ;;
+*) echo "usage: scripts/demo.sh [run|stop|clean|where]" >&2; exit 2 ;;
+esac
 
-# the cluster lives outside the source tree when we must hand it to the
-# postgres user (it cannot enter a root-owned home directory)
-if [ -n "${CASCADE_DEMO_PGDIR:-}" ]; then
-	pgdir=$CASCADE_DEMO_PGDIR
-fi
+# this demo directory's number: its path's CRC, the same on every run
+n=$(printf '%s' "$demo" | cksum | cut -d ' ' -f 1)
+port=${CASCADE_DEMO_PORT:-$((20000 + n % 40000))}
 if [ "$(id -u)" -eq 0 ]; then
-	: "${pgdir:=/var/tmp/cascade-demo-pg}"
+	: "${CASCADE_DEMO_PGDIR:=/var/tmp/cascade-demo-pg-$n}"
 	as_pg() { runuser -u postgres -- "$@"; }
 	pguser=postgres
 else
-	: "${pgdir:=$demo/pg}"
+	: "${CASCADE_DEMO_PGDIR:=$demo/pg}"
 	as_pg() { "$@"; }
 	pguser=$(id -un)
 fi
+pgdir=$CASCADE_DEMO_PGDIR
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+
+running() {
+	[ -n "$pgbin" ] && [ -f "$pgdir/data/PG_VERSION" ] &&
+		as_pg "$pgbin/pg_ctl" -D "$pgdir/data" status >/dev/null 2>&1
+}
+stop() {
+	if running; then
+		as_pg "$pgbin/pg_ctl" -D "$pgdir/data" stop -m fast -s
+		echo "demo: stopped the cluster in $pgdir"
+	elif [ -f "$pgdir/data/PG_VERSION" ]; then
+		echo "demo: the cluster in $pgdir is not running"
+	fi
+}
+case $action in
+where)
+	echo "pgdir=$pgdir port=$port"
+	exit 0 ;;
+stop)
+	stop
+	exit 0 ;;
+clean)
+	stop
+	removed=
+	for d in "$demo" "$pgdir"; do
+		case $d in "$demo"/*) continue ;; esac
+		[ -e "$d" ] || continue
+		rm -rf "$d"
+		removed="$removed $d"
+	done
+	[ -z "$removed" ] || echo "demo: removed$removed"
+	exit 0 ;;
+esac
+
+[ -n "$pgbin" ] || { echo "demo: PostgreSQL server binaries not found (install the postgresql package, e.g. with \"scripts/install-deps.sh demo\")" >&2; exit 2; }
 mkdir -p "$demo" "$pgdir"
 [ "$(id -u)" -eq 0 ] && chown postgres: "$pgdir"
 export PGHOST=$pgdir PGPORT=$port PGUSER=$pguser PGDATABASE=cascade_demo

@@ -1,21 +1,57 @@
 #!/bin/sh
-# install-deps.sh - install the Debian packages cascade needs to build,
-# test and run.  Idempotent: installs only what is missing.
+# install-deps.sh [GROUP...] - install the Debian packages cascade needs.
+# Idempotent: installs only what is missing.  Groups:
 #
-#   sudo scripts/install-deps.sh          build + test + run
+#   build     compile cascade
+#   demo      build, and run "make demo" (a PostgreSQL server and psql)
+#   test      build, and run "make check" (CUnit, pg_virtualenv, mandoc,
+#             graphviz, python3, bash; optional: chromium, clang)
+#   package   build the Debian package ("make check-package": debhelper,
+#             lintian, man-db for "man -l")
 #
-# Needs root (apt-get).  Debian 12 (bookworm) or later.
+# Without a group: all of them.  "make demo" asks for demo, "make check"
+# for test, so that the demo does not bring in a browser and a compiler
+# for fuzzing.
+#
+#   sudo scripts/install-deps.sh          everything
+#   sudo scripts/install-deps.sh demo     what "make demo" needs
+#
+# Needs root (apt-get) when something is missing.  Debian 12 (bookworm)
+# or later.
 set -eu
-# python3: the integration tests read --json output with its json module
-# (python3-minimal does not have it)
-PACKAGES="gcc make pkg-config libc6-dev libpq-dev libyaml-dev libcunit1-dev
-postgresql postgresql-common postgresql-client mandoc graphviz python3"
+BUILD="gcc make pkg-config libc6-dev libpq-dev libyaml-dev libssl-dev
+libsqlite3-dev"
+# postgresql: initdb and pg_ctl of the demo's private cluster; graphviz:
+# the product graph of its report page
+DEMO="$BUILD postgresql postgresql-client graphviz"
+# postgresql-common: pg_virtualenv, the integration tests' throwaway
+# cluster; python3: the integration tests read --json output with its
+# json module (python3-minimal does not have it); bash: the completion's
+# test
+TEST="$BUILD libcunit1-dev postgresql postgresql-common postgresql-client
+mandoc graphviz python3 bash"
 # chromium: the test of "cascade report" checks the page as a browser
 # renders it; clang and libclang-rt-14-dev: "make fuzz" and the fuzzing
 # self-test of "make check" (libFuzzer); where they cannot be installed,
 # those steps are skipped with a message, so their absence does not stop
 # anything
-OPTIONAL="chromium clang libclang-rt-14-dev"
+TEST_OPTIONAL="chromium clang libclang-rt-14-dev"
+# the package's Build-Depends (debian/control) and what CI runs on it
+PACKAGE="$BUILD dpkg-dev debhelper lintian man-db libcunit1-dev"
+
+[ $# -gt 0 ] || set -- build demo test package
+PACKAGES=
+OPTIONAL=
+for g in "$@"; do
+	case $g in
+	build) PACKAGES="$PACKAGES $BUILD" ;;
+	demo) PACKAGES="$PACKAGES $DEMO" ;;
+	test) PACKAGES="$PACKAGES $TEST"; OPTIONAL=$TEST_OPTIONAL ;;
+	package) PACKAGES="$PACKAGES $PACKAGE" ;;
+	*) echo "install-deps: unknown group \"$g\" (build, demo, test, package)" >&2; exit 2 ;;
+	esac
+done
+PACKAGES=$(printf '%s\n' $PACKAGES | sort -u | tr '\n' ' ')
 
 missing_in() {
 	for p in $1; do
@@ -27,13 +63,13 @@ missing_in() {
 missing=$(missing_in "$PACKAGES")
 optional=$(missing_in "$OPTIONAL")
 if [ -z "$missing$optional" ]; then
-	echo "install-deps: all packages present"
+	echo "install-deps: all packages present ($*)"
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
 	if [ -n "$missing" ]; then
 		echo "install-deps: these Debian packages are missing:$missing" >&2
-		echo "install-deps: run this script as root (e.g. with sudo) to install them" >&2
+		echo "install-deps: run \"sudo scripts/install-deps.sh $*\" to install them" >&2
 		exit 1
 	fi
 	echo "install-deps: optional packages missing:$optional (some test steps will be skipped; run this script as root to install them)" >&2

@@ -298,26 +298,3 @@ archive_sha1_matches(const char *path, const char *sha1, bool *readable)
 	ok = sha1 && !strcmp(h, sha1);
 	return ok;
 }
-
-int
-archive_link(const char *from, const char *to, const char *sha1)
-{
-	struct strbuf dir = STRBUF_INIT;
-	bool readable;
-	int rc;
-
-	fsutil_dirname(to, &dir);
-	rc = fsutil_mkdir_p(dir.buf);
-	strbuf_release(&dir);
-	if (rc)
-		return -1;
-	if (fsutil_place(from, to, false) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return -1;
-	if (archive_same_file(from, to) ||
-	    (sha1 && archive_sha1_matches(to, sha1, &readable)))
-		return 1;
-	errno = EEXIST;
-	return -1;
-}

@@ -1,5 +1,5 @@
 /*
- * archive.h - where archived files live, and moving them safely.
+ * archive.h - where archived files live.
  *
  * A file's archive path is rootdir + "/" + its product's relative_path
  * formatted with the file's date, time, version and keywords + "/" +
@@ -88,16 +88,5 @@ bool archive_same_file(const char *a, const char *b);
  * *readable false when it could not be read.
  */
 bool archive_sha1_matches(const char *path, const char *sha1, bool *readable);
-
-/*
- * archive_link: give the file at from the name to as well, never
- * replacing anything: a hard link, or (across file systems) a copy made
- * under a temporary name, fsynced and linked.  The parent directory of to
- * is created.  Returns 0; 1 if to already names the same file, or a file
- * with SHA-1 sha1 (a left-over of an interrupted move; sha1 may be NULL);
- * or -1 with errno set (EEXIST: to is another file), nothing reported.
- */
-int archive_link(const char *from, const char *to, const char *sha1)
-	CASCADE_MUSTCHECK;
 
 #endif

@@ -21,11 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive-move.h"
 #include "archive.h"
 #include "db.h"
 #include "fsutil.h"
 #include "ingest.h"
 #include "log.h"
+#include "place.h"
 #include "planner.h"
 #include "store-admin.h"
 #include "store-build.h"
@@ -114,34 +116,6 @@ report(struct state *s, enum check_kind kind, const char *subject,
 	strbuf_release(&detail);
 }
 
-int
-check_load_archive(struct db *db, const struct store_mission *m, int override_id,
-	     const char *override_rel, struct store_admin_product **products,
-	     size_t *n, struct archive **out)
-{
-	struct archive_product *ap;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_admin_products(db, products, n)))
-		return rc;
-	ap = xcalloc(*n + 1, sizeof(*ap));
-	for (size_t i = 0; i < *n; i++) {
-		const struct store_admin_product *p = &(*products)[i];
-
-		ap[i].id = p->id;
-		ap[i].name = p->name;
-		ap[i].satellite = p->satellite;
-		ap[i].instrument = p->instrument;
-		ap[i].relative_path = override_id && p->id == override_id
-					      ? override_rel
-					      : p->relative_path;
-	}
-	rc = archive_new(m->name, m->rootdir, ap, *n, out);
-	free(ap);
-	return rc;
-}
-
 static void
 to_archive_file(const struct store_admin_file *f, struct archive_file *af)
 {
@@ -211,7 +185,7 @@ check_moves(struct state *s)
 	    n == 0)
 		goto out;
 	if (s->o->repair &&
-	    (rc = check_finish_moves(s->db, s->m, s->o->product_id, 0, &moves,
+	    (rc = archive_move_settle(s->db, s->m, s->o->product_id, 0, &moves,
 				     &removed)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -278,12 +252,25 @@ journaled(const struct state *s, const char *path)
 	return false;
 }
 
+/* place.h: give from the name to; *e the errno of a failure */
+static enum place_outcome
+place_as(const char *from, const char *to, const char *sha1, int *e)
+{
+	struct place_req req = {.source = from, .target = to, .sha1 = sha1,
+				.flags = PLACE_MKDIR};
+	enum place_outcome o = place(&req);
+
+	*e = req.err;
+	return o;
+}
+
 /* an archive file no row names: into incoming, for the next ingest */
 static void
 unrecorded(struct state *s, const char *path, const char *name)
 {
 	struct strbuf target = STRBUF_INIT, why = STRBUF_INIT;
 	struct stat st;
+	int e;
 
 	if (journaled(s, path))
 		return;
@@ -299,9 +286,9 @@ unrecorded(struct state *s, const char *path, const char *name)
 	} else if (lstat(target.buf, &st) == 0) {
 		strbuf_addf(&why, "incoming already has a file named \"%s\"",
 			    name);
-	} else if (fsutil_place(path, target.buf, false)) {
+	} else if (place_as(path, target.buf, NULL, &e) != PLACE_PLACED) {
 		strbuf_addf(&why, "could not link it to \"%s\": %s", target.buf,
-			    strerror(errno));
+			    strerror(e));
 	} else if (fsutil_fsync_dir(s->m->incoming_dir) || unlink(path)) {
 		/* two names now: ingest adopts the archive one if identical */
 		strbuf_addf(&why, "it is in incoming, but could not be "
@@ -329,7 +316,9 @@ misplaced(struct state *s, const char *path, const struct store_admin_file *f,
 	struct strbuf why = STRBUF_INIT;
 	enum check_outcome out = CHECK_LEFT;
 	struct stat st;
+	enum place_outcome o;
 	bool readable;
+	int e;
 
 	if (archive_same_file(path, expected)) {
 		if (s->o->repair && unlink(path) == 0) {
@@ -345,9 +334,11 @@ misplaced(struct state *s, const char *path, const struct store_admin_file *f,
 		   (!f->sha1 || archive_sha1_matches(path, f->sha1, &readable))) {
 		if (!s->o->repair) {
 			/* reported below */
-		} else if (archive_link(path, expected, f->sha1) < 0) {
+		} else if ((o = place_as(path, expected, f->sha1, &e)) !=
+			   PLACE_PLACED &&
+		   o != PLACE_SAME) {
 			strbuf_addf(&why, "could not link it to \"%s\": %s",
-				    expected, strerror(errno));
+				    expected, strerror(e));
 		} else if (unlink(path) != 0) {
 			strbuf_addf(&why, "it is at \"%s\" too, but could not "
 					  "be removed here: %s",
@@ -501,7 +492,7 @@ check_disk(struct state *s)
 
 /* -- the rows ------------------------------------------------------------- */
 
-/* an archived file on disk: its type, size and (if asked) checksum */
+/* a file on disk where its row says: its type, size and checksum */
 static void
 check_content(struct state *s, const struct store_admin_file *f,
 	      const char *path, const struct stat *st)
@@ -1048,7 +1039,7 @@ check_run(struct db *db, const struct store_mission *m,
 	s.o = o;
 	s.c = c;
 	strvec_init(&s.journal_targets);
-	if ((rc = check_load_archive(db, m, 0, NULL, &s.products, &s.n_products,
+	if ((rc = archive_move_load(db, m, 0, NULL, &s.products, &s.n_products,
 			       &s.arch)))
 		goto out;
 	/*
@@ -1071,100 +1062,5 @@ out:
 	archive_free(s.arch);
 	store_admin_products_free(s.products, s.n_products);
 	strvec_clear(&s.journal_targets);
-	return rc;
-}
-
-/* -- finishing moves ------------------------------------------------------ */
-
-/*
- * Finish (committed: remove the old names) or undo (linking: remove the
- * new names) one move.  A name is only removed when the name kept is the
- * same file, or both have the recorded SHA-1.
- */
-static int
-finish_move(struct db *db, const struct store_mission *m,
-	    const struct store_admin_move *mv, long *removed)
-{
-	const char *drop_rel = mv->committed ? mv->old_relative_path
-					     : mv->new_relative_path;
-	const char *keep_rel = mv->committed ? mv->new_relative_path
-					     : mv->old_relative_path;
-	struct store_admin_product *p_drop = NULL, *p_keep = NULL;
-	size_t n_drop = 0, n_keep = 0, nf = 0;
-	struct archive *a_drop = NULL, *a_keep = NULL;
-	struct store_admin_file *f = NULL;
-	struct strbuf dp = STRBUF_INIT, kp = STRBUF_INIT, err = STRBUF_INIT;
-	struct strvec dirs = STRVEC_INIT;
-	int rc;
-
-	if ((rc = check_load_archive(db, m, mv->product_id, drop_rel, &p_drop,
-			       &n_drop, &a_drop)) ||
-	    (rc = check_load_archive(db, m, mv->product_id, keep_rel, &p_keep,
-			       &n_keep, &a_keep)) ||
-	    (rc = store_admin_files_of_product(db, mv->product_id, &f, &nf)))
-		goto out;
-	for (size_t i = 0; i < nf; i++) {
-		struct stat st;
-		bool r1, r2;
-
-		if (file_path(a_drop, &f[i], &dp, &err) ||
-		    file_path(a_keep, &f[i], &kp, &err) ||
-		    !strcmp(dp.buf, kp.buf) || lstat(dp.buf, &st) != 0)
-			continue;
-		if (!archive_same_file(dp.buf, kp.buf) &&
-		    !(f[i].sha1 && archive_sha1_matches(kp.buf, f[i].sha1, &r1) &&
-		      archive_sha1_matches(dp.buf, f[i].sha1, &r2))) {
-			log_warning("left \"%s\": it is not the file at \"%s\"",
-				    dp.buf, kp.buf);
-			continue;
-		}
-		if (unlink(dp.buf) != 0) {
-			rc = error("could not remove \"%s\": %s", dp.buf,
-				   strerror(errno));
-			goto out;
-		}
-		(*removed)++;
-		strbuf_reset(&err);
-		fsutil_dirname(dp.buf, &err);
-		if (!dirs.nr || strcmp(dirs.v[dirs.nr - 1], err.buf))
-			strvec_push(&dirs, err.buf);
-	}
-	/* directories left empty go too (best effort; rmdir keeps others) */
-	for (size_t i = 0; i < dirs.nr; i++)
-		if (strcmp(dirs.v[i], m->rootdir))
-			(void)rmdir(dirs.v[i]);
-	rc = store_admin_move_end(db, mv->id, mv->committed);
-out:
-	archive_free(a_drop);
-	archive_free(a_keep);
-	store_admin_products_free(p_drop, n_drop);
-	store_admin_products_free(p_keep, n_keep);
-	store_admin_files_free(f, nf);
-	strbuf_release(&dp);
-	strbuf_release(&kp);
-	strbuf_release(&err);
-	strvec_clear(&dirs);
-	return rc;
-}
-
-int
-check_finish_moves(struct db *db, const struct store_mission *m,
-		   int product_id, int64_t keep_id, long *moves, long *removed)
-{
-	struct store_admin_move *mv = NULL;
-	size_t n = 0;
-	int rc;
-
-	*moves = *removed = 0;
-	if ((rc = store_admin_moves_pending(db, product_id, &mv, &n)))
-		return rc;
-	for (size_t i = 0; !rc && i < n; i++) {
-		if (mv[i].id == keep_id)
-			continue;
-		rc = finish_move(db, m, &mv[i], removed);
-		if (!rc)
-			(*moves)++;
-	}
-	store_admin_moves_free(mv, n);
 	return rc;
 }

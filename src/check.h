@@ -40,7 +40,7 @@
  * another name of the recorded file -> that extra name removed, when
  * nothing is at the recorded path and the content matches -> moved
  * there; ingest -> rolled back (ingest_recover); move -> finished if it
- * had committed, else undone (check_finish_moves); orphan-link ->
+ * had committed, else undone (archive_move_settle); orphan-link ->
  * rows deleted; stale -> the key's current inputs queued, so that the
  * next "ProcessQueue -p" rebuilds it, unless the rules leave it (then
  * it is left, and why said).  size, checksum, unreadable, period, gap,
@@ -130,19 +130,6 @@ struct check_counts {
  * it in *c.  Returns 0 (findings are not errors), or a negative
  * db_status or -1 for a failure that stopped the check (reported).
  */
-/*
- * check_load_archive: the mission's products (*products, *n: free with
- * store_admin_products_free) and their archive rules (*out: free with
- * archive_free); with override_id, that product's relative_path is
- * taken to be override_rel (a move in progress).
- */
-struct archive;
-struct store_admin_product;
-int check_load_archive(struct db *db, const struct store_mission *m,
-		       int override_id, const char *override_rel,
-		       struct store_admin_product **products, size_t *n,
-		       struct archive **out) CASCADE_MUSTCHECK;
-
 int check_run(struct db *db, const struct store_mission *m,
 	      const struct check_options *o, struct check_counts *c)
 	CASCADE_MUSTCHECK;
@@ -158,18 +145,5 @@ int check_run(struct db *db, const struct store_mission *m,
 int check_outputs(struct db *db, const struct store_mission *m,
 		  const struct check_options *o, const char *const *named,
 		  size_t n, struct check_counts *c) CASCADE_MUSTCHECK;
-
-/*
- * check_finish_moves: settle the unfinished product moves of product_id
- * (0: all) except keep_id (0: none): a move killed after its commit is
- * finished (the old names removed), one killed before it is undone (the
- * new names removed).  A name is removed only when the name kept is the
- * same file (or both have the recorded SHA-1).  *moves gets the number
- * of moves settled, *removed the names removed.  Needs the processing
- * flag.  Returns 0 or negative (reported).
- */
-int check_finish_moves(struct db *db, const struct store_mission *m,
-		       int product_id, int64_t keep_id, long *moves,
-		       long *removed) CASCADE_MUSTCHECK;
 
 #endif

@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
+#include "iniconf.h"
 #include "log.h"
 #include "store.h"
 #include "strbuf.h"
@@ -28,16 +29,20 @@
 #include "banned.h"
 
 static const struct cmd_help help_config = {
-	"config", "check, apply or export a mission configuration",
+	"config", "check, apply, export or import a mission configuration",
 	"check|apply|export [OPTION]... [FILE]", "cascade-config", 1, -1,
 };
 static const struct cmd_help help_check = {
 	"config check", "validate a mission file without a database",
-	"[--strict] [OPTION]... FILE", "cascade-config", 1, 1,
+	"[--no-programs] [OPTION]... FILE", "cascade-config", 1, 1,
 };
 static const struct cmd_help help_apply = {
 	"config apply", "make the database match a mission file",
 	"[--dry-run] [--strict] [OPTION]... FILE", "cascade-config", 1, 1,
+};
+static const struct cmd_help help_import = {
+	"config import", "convert dbprocessing's mission INI file to YAML",
+	"[-o FILE] [OPTION]... INI", "cascade-config", 1, 1,
 };
 static const struct cmd_help help_export = {
 	"config export", "write the database's configuration as YAML",
@@ -113,9 +118,11 @@ program_report(bool strict, const struct config_mark *m, const char *what,
 
 /*
  * The programs the mission runs: every active code and every active
- * inspector must be an executable file.  A mission file may be checked
- * or applied on a host that does not hold them (an operator's desk, a
- * CI job), so what is missing is a WARNING; with strict, an ERROR.
+ * inspector must be an executable file.  "config check" is where a
+ * mission is validated, so there what is missing is an ERROR (unless
+ * --no-programs: a file checked where the codes are not installed);
+ * "config apply" may run on a host that does not hold them (an
+ * operator's desk), so there it is a WARNING, an ERROR with --strict.
  * Returns the number of problems.
  */
 static int
@@ -161,7 +168,7 @@ check_programs(const struct config *cfg, bool strict)
 		n++;
 	}
 	if (n && !strict)
-		log_hint("Install them before the next run, or check where "
+		log_hint("Install them before the next run, or apply where "
 			 "they are installed with --strict (an error then).");
 	return n;
 }
@@ -169,10 +176,11 @@ check_programs(const struct config *cfg, bool strict)
 static int
 config_check(struct ctx *ctx, int argc, char **argv)
 {
-	bool strict = false;
+	bool no_programs = false;
 	const struct opt opts[] = {
-		{OPT_BOOL, 0, "strict", &strict, NULL,
-		 "a missing or non-executable code or inspector is an error"},
+		{OPT_BOOL, 0, "no-programs", &no_programs, NULL,
+		 "do not look for the codes and inspector programs (a host "
+		 "where they are not installed)"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
 	struct config *cfg = NULL;
@@ -182,7 +190,7 @@ config_check(struct ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	if (config_load_file(argv[i], &cfg))
 		return EXIT_USAGE;
-	if (check_programs(cfg, strict) && strict) {
+	if (!no_programs && check_programs(cfg, true)) {
 		config_free(cfg);
 		return EXIT_USAGE;
 	}
@@ -460,6 +468,133 @@ out:
 	return ctx_finish(ctx, rc, NULL, NULL);
 }
 
+/* write text to path atomically, or to stdout when path is NULL */
+static int
+write_out(const char *path, const struct strbuf *text)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *f;
+
+	if (!path) {
+		if (fwrite(text->buf, 1, text->len, stdout) != text->len)
+			return error("could not write to standard output: %s",
+				     strerror(errno));
+		return 0;
+	}
+	strbuf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	f = fopen(tmp.buf, "w");
+	if (!f) {
+		error("could not create file \"%s\": %s", tmp.buf,
+		      strerror(errno));
+		strbuf_release(&tmp);
+		return -1;
+	}
+	if (fwrite(text->buf, 1, text->len, f) != text->len || fflush(f) ||
+	    fsync(fileno(f))) {
+		error("could not write file \"%s\": %s", tmp.buf,
+		      strerror(errno));
+		fclose(f);
+		unlink(tmp.buf);
+		strbuf_release(&tmp);
+		return -1;
+	}
+	fclose(f);
+	if (rename(tmp.buf, path)) {
+		error("could not rename file \"%s\" to \"%s\": %s", tmp.buf,
+		      path, strerror(errno));
+		unlink(tmp.buf);
+		strbuf_release(&tmp);
+		return -1;
+	}
+	strbuf_release(&tmp);
+	return 0;
+}
+
+static int
+read_all(const char *path, struct strbuf *sb)
+{
+	char buf[8192];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return error("could not open file \"%s\": %s", path,
+			     strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		strbuf_add(sb, buf, n);
+		if (sb->len > CONFIG_MAX_FILE_SIZE) {
+			fclose(f);
+			return error("file \"%s\" is too large", path);
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		return error("could not read file \"%s\": %s", path,
+			     strerror(errno));
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * config import: the INI as YAML, checked as "config check" checks a
+ * file; with -m, the codes as the (adopted) database has them.
+ */
+static int
+config_import(struct ctx *ctx, int argc, char **argv)
+{
+	const char *output = NULL;
+	const struct opt opts[] = {
+		{OPT_STRING, 'o', "output", &output, "FILE",
+		 "write to FILE (atomically) instead of standard output"},
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+	struct strbuf ini = STRBUF_INIT, yaml = STRBUF_INIT, dir = STRBUF_INIT;
+	struct config *db = NULL, *cfg = NULL;
+	int i = opt_parse(ctx, &help_import, opts, argc, argv);
+	int rc, notes = 0;
+	const char *slash;
+
+	rc = ctx_setup(ctx, ctx->conninfo ? CTX_SCHEMA : 0);
+	if (rc)
+		return ctx_finish(ctx, rc, NULL, NULL);
+	rc = EXIT_DB;
+	if (ctx->db && store_config_load(ctx->db, &db))
+		goto out;
+	rc = EXIT_USAGE;
+	if (read_all(argv[i], &ini) ||
+	    iniconf_convert(argv[i], ini.buf, ini.len, db, &yaml, &notes))
+		goto out;
+	slash = strrchr(argv[i], '/');
+	if (slash)
+		strbuf_add(&dir, argv[i], (size_t)(slash - argv[i]) + 1);
+	else
+		strbuf_addstr(&dir, ".");
+	if (config_load_string(output ? output : "(imported)", yaml.buf,
+			       yaml.len, dir.buf, &cfg)) {
+		log_detail("The file imported from \"%s\" does not pass "
+			   "\"cascade config check\".", argv[i]);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = EXIT_INTERNAL;
+	if (write_out(output, &yaml))
+		goto out;
+	if (output)
+		printf("%s: ok: mission %s, %zu products, %zu processes, %zu "
+		       "codes; %d notes where dbprocessing's meaning differs\n",
+		       output, cfg->mission.name, cfg->n_products,
+		       cfg->n_processes, count_codes(cfg), notes);
+	rc = EXIT_OK;
+out:
+	config_free(cfg);
+	config_free(db);
+	strbuf_release(&ini);
+	strbuf_release(&yaml);
+	strbuf_release(&dir);
+	return ctx_finish(ctx, rc, NULL, NULL);
+}
+
 int
 cmd_config(struct ctx *ctx, int argc, char **argv)
 {
@@ -470,6 +605,7 @@ cmd_config(struct ctx *ctx, int argc, char **argv)
 		{"check", config_check},
 		{"apply", config_apply},
 		{"export", config_export},
+		{"import", config_import},
 	};
 
 	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(subs); i++) {

@@ -67,6 +67,7 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 				  "but no cascade schema version: not a "
 				  "cascade database",
 				  db_dbname(ctx->db));
+			schema_foreign_hint();
 			return EXIT_SCHEMA;
 		case SCHEMA_NEWER:
 			log_error("database \"%s\" has schema version %d, newer "

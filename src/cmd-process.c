@@ -122,6 +122,12 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 	struct store_run_settings rs;
 	double t0 = now_s(), dt;
 	bool in_tx = req->dryrun || req->sample > 0;
+	/*
+	 * What earlier runs left (builds queued, codes adopted) runs before
+	 * anything new is planned: a child is planned only once the builds
+	 * of its inputs are done, in the order an uninterrupted run has.
+	 */
+	bool leftovers = !in_tx && !req->process_id;
 	int rc = EXIT_OK, r;
 	int64_t batch_id = 0;
 
@@ -158,17 +164,15 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 		long planned_before = pc.planned, started_before =
 						   rcnt.started;
 
-		if (req->process_id) {
-			if (planner_plan_range(pl, &po, req->process_id,
-					       req->from, req->to,
-					       req->version_bump, &pc)) {
-				rc = EXIT_DB;
-				goto out;
-			}
+		if (!leftovers && req->process_id &&
+		    planner_plan_range(pl, &po, req->process_id, req->from,
+				       req->to, req->version_bump, &pc)) {
+			rc = EXIT_DB;
+			goto out;
 		}
 		do {
 			/* run-process builds its range only: the queue waits */
-			if (stop_signal || req->process_id)
+			if (stop_signal || req->process_id || leftovers)
 				break;
 			if (planner_plan_batch(pl, &po, &batch_id, &pc)) {
 				rc = EXIT_DB;
@@ -209,6 +213,10 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 			goto out;
 		}
 
+		if (leftovers) {
+			leftovers = false;
+			continue;
+		}
 		if (req->process_id || req->sample ||
 		    (pc.planned == planned_before &&
 		     rcnt.started == started_before))

@@ -13,17 +13,9 @@
  *   them as unrecorded, and "check --repair" hands them to the next
  *   ingest (which records them again; purge them again if unwanted).
  *
- *   move-product: the move is journaled in product_move ('linking')
- *   first; every file is then given its new name (a hard link, or a copy
- *   across file systems; nothing is ever replaced), the names are made
- *   durable, then the product's relative_path changes in the transaction
- *   that marks the move 'committed', then the old names are removed and
- *   the move marked 'done'.  Killed before the commit, the rows still
- *   name the old paths, which exist: a move-product to the same
- *   directory resumes the move, anything else (another move-product,
- *   "check --repair") undoes it, removing the new names.  Killed after
- *   it, the rows name the new paths, which exist: the next move-product
- *   or "check --repair" removes the old names.
+ *   move-product: option parsing, one call to archive_move_product
+ *   (archive-move.h: a journaled placement batch, and its recovery) and
+ *   what it did.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,12 +24,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "archive-move.h"
 #include "archive.h"
-#include "check.h"
 #include "cmd.h"
 #include "db.h"
 #include "fault.h"
-#include "fsutil.h"
 #include "log.h"
 #include "store-admin.h"
 #include "strbuf.h"
@@ -67,8 +58,8 @@ load_archive(struct ctx *ctx, int override_id, const char *override_rel,
 {
 	struct store_admin_product *p = NULL;
 	size_t n = 0;
-	int rc = check_load_archive(ctx->db, &ctx->mission, override_id,
-				    override_rel, &p, &n, out);
+	int rc = archive_move_load(ctx->db, &ctx->mission, override_id,
+				   override_rel, &p, &n, out);
 
 	store_admin_products_free(p, n);
 	return rc;
@@ -299,26 +290,6 @@ out:
 	return rc;
 }
 
-/*
- * settle the product's unfinished moves (except one to resume), saying
- * so; then read its relative_path.  Returns an exit status.
- */
-static int
-settle_moves(struct ctx *ctx, int pid, const char *product, int64_t keep_id)
-{
-	long moves = 0, removed = 0;
-
-	if (check_finish_moves(ctx->db, &ctx->mission, pid, keep_id, &moves,
-			       &removed))
-		return EXIT_DB;
-	if (moves)
-		printf("settled %ld interrupted move%s of product %s: %ld "
-		       "name%s removed\n",
-		       moves, moves == 1 ? "" : "s", product, removed,
-		       removed == 1 ? "" : "s");
-	return EXIT_OK;
-}
-
 int
 cmd_move_product(struct ctx *ctx, int argc, char **argv)
 {
@@ -328,213 +299,76 @@ cmd_move_product(struct ctx *ctx, int argc, char **argv)
 		 "list the moves; change nothing"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct store_admin_product *p = NULL;
-	struct store_admin_move *mv = NULL;
-	struct store_admin_file *f = NULL;
-	struct archive *a_old = NULL, *a_new = NULL;
-	struct strbuf err = STRBUF_INIT, op = STRBUF_INIT, np = STRBUF_INIT;
-	struct strbuf comment = STRBUF_INIT, dir = STRBUF_INIT;
-	struct strvec dirs = STRVEC_INIT;
+	struct archive_move_report rep = ARCHIVE_MOVE_REPORT_INIT;
+	struct strbuf err = STRBUF_INIT, comment = STRBUF_INIT;
 	const char *product, *newdir;
-	char *newrel = NULL, *oldrel = NULL;
-	size_t np_n = 0, nf = 0, nmv = 0;
-	long moved = 0, missing = 0;
-	int64_t move_id = 0;
-	bool changed, found;
-	int i, pid = 0, rc;
+	size_t len;
+	char *newrel;
+	int i, rc;
 
 	i = opt_parse(ctx, &help_move, opts, argc, argv);
 	product = argv[i];
 	newdir = argv[i + 1];
-	{
-		size_t len = strlen(newdir);
-
-		while (len > 0 && newdir[len - 1] == '/')
-			len--;
-		newrel = xstrndup(newdir, len);
-	}
+	for (len = strlen(newdir); len > 0 && newdir[len - 1] == '/'; len--)
+		;
+	newrel = xstrndup(newdir, len);
 	if (!archive_relative_path_ok(newrel, &err))
 		usage_error(&help_move, "invalid directory: %s", err.buf);
 	if ((rc = ctx_setup(ctx, dry_run ? CTX_MISSION : CTX_FLAG)))
 		goto out;
-	rc = EXIT_DB;
-	if (store_admin_product_id(ctx->db, product, &pid, &found))
-		goto out;
-	if (!found) {
-		log_error("no product named \"%s\"", product);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	/*
-	 * An earlier move of this product that was killed: one to the same
-	 * directory that had not committed is resumed; any other is settled
-	 * first (finished if it had committed, else undone).
-	 */
-	if (store_admin_moves_pending(ctx->db, pid, &mv, &nmv))
-		goto out;
-	if (store_admin_products(ctx->db, &p, &np_n))
-		goto out;
-	for (size_t k = 0; k < np_n; k++)
-		if (p[k].id == pid)
-			oldrel = xstrdup(p[k].relative_path);
-	for (size_t k = 0; k < nmv; k++)
-		if (!mv[k].committed && !strcmp(mv[k].new_relative_path, newrel) &&
-		    !strcmp(mv[k].old_relative_path, oldrel))
-			move_id = mv[k].id;
-	if (!dry_run) {
-		if ((rc = settle_moves(ctx, pid, product, move_id)))
-			goto out;
-		rc = EXIT_DB;
-		store_admin_products_free(p, np_n);
-		p = NULL;
-		np_n = 0;
-		free(oldrel);
-		oldrel = NULL;
-		if (store_admin_products(ctx->db, &p, &np_n))
-			goto out;
-		for (size_t k = 0; k < np_n; k++)
-			if (p[k].id == pid)
-				oldrel = xstrdup(p[k].relative_path);
-	}
-	if (!oldrel)
-		goto out;
-	if (!strcmp(oldrel, newrel)) {
-		printf("product %s is already in \"%s\"\n", product, newrel);
+	switch (archive_move_product(ctx->db, &ctx->mission,
+				     ctx->flag.logging_id, product, newrel,
+				     dry_run, &rep)) {
+	case ARCHIVE_MOVE_OK:
 		rc = EXIT_OK;
+		break;
+	case ARCHIVE_MOVE_FAILED:
+		rc = EXIT_FAILED;
+		break;
+	case ARCHIVE_MOVE_NO_PRODUCT:
+		rc = EXIT_USAGE;
+		break;
+	case ARCHIVE_MOVE_DB:
+		rc = EXIT_DB;
+		break;
+	case ARCHIVE_MOVE_INTERNAL:
+		rc = EXIT_INTERNAL;
+		break;
+	}
+	if (rep.settled)
+		printf("settled %ld interrupted move%s of product %s: %ld "
+		       "name%s removed\n",
+		       rep.settled, rep.settled == 1 ? "" : "s", product,
+		       rep.settled_removed, rep.settled_removed == 1 ? "" : "s");
+	if (rc != EXIT_OK && !rep.committed)
+		goto out;
+	if (rep.already) {
+		printf("product %s is already in \"%s\"\n", product, newrel);
 		goto out;
 	}
-	if (load_archive(ctx, 0, NULL, &a_old) ||
-	    load_archive(ctx, pid, newrel, &a_new) ||
-	    store_admin_files_of_product(ctx->db, pid, &f, &nf))
-		goto out;
-	/* the journal row first: a kill from here on is settled later */
-	if (!dry_run && !move_id &&
-	    store_admin_move_begin(ctx->db, pid, oldrel, newrel,
-				   ctx->flag.logging_id, &move_id))
-		goto out;
-	rc = EXIT_FAILED;
-	for (size_t k = 0; k < nf; k++) {
-		struct stat st;
-		bool readable;
-		int r;
-
-		if (path_of(a_old, &f[k], &op) || path_of(a_new, &f[k], &np)) {
-			rc = EXIT_INTERNAL;
-			goto fail;
-		}
-		/* a file whose row says it is gone moves only if it is there */
-		if (!strcmp(op.buf, np.buf) ||
-		    (!f[k].on_disk && lstat(op.buf, &st) != 0))
-			continue;
-		if (dry_run) {
-			printf("would move %s -> %s\n", op.buf, np.buf);
-			moved++;
-			continue;
-		}
-		r = archive_link(op.buf, np.buf, f[k].sha1);
-		if (r < 0 && errno == ENOENT && lstat(op.buf, &st) != 0) {
-			/* already at the new path (moved by hand?), or lost */
-			if (f[k].sha1 &&
-			    archive_sha1_matches(np.buf, f[k].sha1, &readable)) {
-				moved++;
-				continue;
-			}
-			log_warning("\"%s\" is missing: not moved", op.buf);
-			log_detail("\"cascade check\" will report it missing.");
-			missing++;
-			continue;
-		}
-		if (r < 0) {
-			error("could not give \"%s\" the name \"%s\": %s",
-			      op.buf, np.buf, strerror(errno));
-			if (errno == EEXIST)
-				log_detail("A different file has that name.  "
-					   "Nothing was moved.");
-			goto fail;
-		}
-		fault_point("move-linked");
-		strbuf_reset(&dir);
-		fsutil_dirname(np.buf, &dir);
-		if (!dirs.nr || strcmp(dirs.v[dirs.nr - 1], dir.buf))
-			strvec_push(&dirs, dir.buf);
-		moved++;
-	}
+	for (size_t k = 0; k < rep.would.nr; k++)
+		printf("would move %s\n", rep.would.v[k]);
 	if (dry_run) {
 		printf("dry run: would move %ld file%s of product %s from "
 		       "\"%s\" to \"%s\"\n",
-		       moved, moved == 1 ? "" : "s", product, oldrel, newrel);
-		rc = EXIT_OK;
+		       rep.moved, rep.moved == 1 ? "" : "s", product,
+		       rep.old_relative_path, newrel);
 		goto out;
-	}
-	/* the new names must be durable before the rows point at them */
-	if (dirs.nr && fsutil_sync_dirs(&dirs)) {
-		error("could not sync \"%s\": %s", dirs.v[0], strerror(errno));
-		rc = EXIT_INTERNAL;
-		goto fail;
-	}
-	rc = EXIT_DB;
-	if (db_begin(ctx->db) ||
-	    store_admin_move_commit(ctx->db, move_id, (int)moved, &changed))
-		goto fail;
-	if (!changed) {
-		error("the relative_path of product \"%s\" changed meanwhile",
-		      product);
-		rc = EXIT_FAILED;
-		goto fail;
-	}
-	if (db_commit(ctx->db))
-		goto fail;
-	/*
-	 * committed: the rows name the new paths; drop the old names (this
-	 * move's own: nothing interrupted to say)
-	 */
-	fault_point("move-committed");
-	{
-		long moves = 0, removed = 0;
-
-		if (check_finish_moves(ctx->db, &ctx->mission, pid, 0, &moves,
-				       &removed)) {
-			rc = EXIT_DB;
-			goto out;
-		}
 	}
 	strbuf_addf(&comment, "moved %ld file%s of product %s from \"%s\" to "
 			      "\"%s\"",
-		    moved, moved == 1 ? "" : "s", product, oldrel, newrel);
-	if (missing)
-		strbuf_addf(&comment, " (%ld missing)", missing);
+		    rep.moved, rep.moved == 1 ? "" : "s", product,
+		    rep.old_relative_path, newrel);
+	if (rep.missing)
+		strbuf_addf(&comment, " (%ld missing)", rep.missing);
 	printf("%s\n", comment.buf);
 	printf("in the mission file, write relative_path: \"%s\" for product "
 	       "%s (until then \"cascade config apply\" keeps \"%s\")\n",
 	       newrel, product, newrel);
-	rc = missing ? EXIT_FAILED : EXIT_OK;
-	goto out;
-fail:
-	/* undo: every new name this move gave is removed again */
-	if (ctx->db) {
-		long moves, removed;
-
-		db_rollback(ctx->db);
-		if (move_id && check_finish_moves(ctx->db, &ctx->mission, pid,
-						  0, &moves, &removed))
-			log_warning("the new names could not all be removed; "
-				    "\"cascade check --repair\" will");
-	}
 out:
-	if (ctx->db)
-		db_rollback(ctx->db);
-	archive_free(a_old);
-	archive_free(a_new);
-	store_admin_products_free(p, np_n);
-	store_admin_moves_free(mv, nmv);
-	store_admin_files_free(f, nf);
+	archive_move_report_release(&rep);
 	strbuf_release(&err);
-	strbuf_release(&op);
-	strbuf_release(&np);
-	strbuf_release(&dir);
-	strvec_clear(&dirs);
 	free(newrel);
-	free(oldrel);
 	rc = ctx_finish(ctx, rc, comment.len ? comment.buf : NULL, NULL);
 	strbuf_release(&comment);
 	return rc;

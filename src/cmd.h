@@ -107,6 +107,7 @@ CASCADE_NORETURN void usage_error(const struct cmd_help *help,
 
 /* The commands. */
 int cmd_init(struct ctx *ctx, int argc, char **argv);
+int cmd_adopt(struct ctx *ctx, int argc, char **argv);
 int cmd_config(struct ctx *ctx, int argc, char **argv);
 int cmd_flag(struct ctx *ctx, int argc, char **argv);
 /* operators' views: cmd-status.c, cmd-history.c, cmd-failures.c, cmd-stats.c */

@@ -149,6 +149,44 @@ notice_processor(void *arg, const char *message)
 	strbuf_release(&sb);
 }
 
+/*
+ * The hint for a connection that failed, by its cause.  libpq gives a
+ * refused connection's SQLSTATE to no one (it reaches only the message
+ * text), so the causes are told by libpq's own flags where it has them
+ * (no password to send) and otherwise by the server's message, which
+ * is English unless the server's lc_messages says otherwise: a cause
+ * not recognised gets no hint rather than a wrong one, except that
+ * without -m the likely cause is that no database was named.
+ */
+static void
+connect_hint(PGconn *conn, const char *msg, bool named)
+{
+	const char *db = conn ? PQdb(conn) : NULL;
+
+	if (conn && PQconnectionNeedsPassword(conn)) {
+		log_hint("The server asks for a password and none was found: "
+			 "put it in ~/.pgpass (mode 0600) or in a service "
+			 "file (~/.pg_service.conf, used with -m "
+			 "service=NAME); cascade reads passwords only "
+			 "through libpq.");
+	} else if (strstr(msg, "authentication failed") ||
+		   strstr(msg, "no pg_hba.conf entry") ||
+		   (strstr(msg, "role \"") && strstr(msg, "does not exist"))) {
+		log_hint("Check the user name (user= in -m, or PGUSER) and "
+			 "its password in ~/.pgpass or the service file "
+			 "(~/.pg_service.conf), and the server's "
+			 "pg_hba.conf.");
+	} else if (db && *db && strstr(msg, "does not exist") &&
+		   strstr(msg, "database \"")) {
+		log_hint("Create it with \"createdb %s\", then its schema "
+			 "with \"cascade init -m %s\".",
+			 db, db);
+	} else if (!named) {
+		log_hint("Give the database with -m/--mission (a name, "
+			 "conninfo or URI) or the PG* environment variables.");
+	}
+}
+
 int
 db_connect(const char *conninfo, const char *appname, struct db **out)
 {
@@ -169,8 +207,7 @@ db_connect(const char *conninfo, const char *appname, struct db **out)
 					     : "out of memory");
 		strbuf_rtrim(&msg);
 		log_error("could not connect to the database: %s", msg.buf);
-		log_hint("Give the database with -m/--mission (a name, "
-			 "conninfo or URI) or the PG* environment variables.");
+		connect_hint(db->conn, msg.buf, conninfo && *conninfo);
 		strbuf_release(&msg);
 		db_close(db);
 		return DB_ERR_CONN;

@@ -118,3 +118,11 @@ fault_fail(const char *name)
 	}
 	return false;
 }
+
+void
+fault_reset(void)
+{
+	memset(points, 0, sizeof(points));
+	n_points = 0;
+	loaded = false;
+}

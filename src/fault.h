@@ -30,4 +30,10 @@ void fault_point(const char *name);
  */
 bool fault_fail(const char *name);
 
+/*
+ * fault_reset: forget what CASCADE_FAULT said and the counts, so that the
+ * next point reads it again (for tests that change it in-process).
+ */
+void fault_reset(void);
+
 #endif

@@ -131,10 +131,18 @@ fsutil_empty_dir(const char *dir)
 }
 
 void
-fsutil_remove_tree(const char *dir)
+fsutil_remove_tree(const char *path)
 {
-	fsutil_empty_dir(dir);
-	rmdir(dir);
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	fsutil_empty_dir(path);
+	rmdir(path);
 }
 
 void
@@ -186,44 +194,6 @@ copy_fd(int in, int out)
 	}
 }
 
-static int
-copy_then_link(const char *source, const char *target)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	int in = -1, out = -1, rc = -1, saved = 0;
-	struct stat st;
-
-	fsutil_tmpname(target, &tmp);
-	in = open(source, O_RDONLY | O_CLOEXEC);
-	if (in < 0 || fstat(in, &st) != 0)
-		goto out;
-	unlink(tmp.buf); /* a left-over of a killed run */
-	out = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		   st.st_mode & 0777);
-	if (out < 0)
-		goto out;
-	if (copy_fd(in, out) || fsync(out) != 0)
-		goto out;
-	if (close(out) != 0) {
-		out = -1;
-		goto out;
-	}
-	out = -1;
-	if (link(tmp.buf, target) != 0)
-		goto out;
-	rc = 0;
-out:
-	saved = errno;
-	if (in >= 0)
-		close(in);
-	if (out >= 0)
-		close(out);
-	unlink(tmp.buf);
-	strbuf_release(&tmp);
-	errno = saved;
-	return rc;
-}
-
 /* copy the open file in to a temporary name beside target, then link */
 static int
 copy_fd_then_link(int in, const char *target)
@@ -256,6 +226,21 @@ out:
 		close(out);
 	unlink(tmp.buf);
 	strbuf_release(&tmp);
+	errno = saved;
+	return rc;
+}
+
+/* copy the file at source to a temporary name beside target, then link */
+static int
+copy_then_link(const char *source, const char *target)
+{
+	int in = open(source, O_RDONLY | O_CLOEXEC), rc, saved;
+
+	if (in < 0)
+		return -1;
+	rc = copy_fd_then_link(in, target);
+	saved = errno;
+	close(in);
 	errno = saved;
 	return rc;
 }

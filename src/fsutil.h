@@ -72,11 +72,12 @@ bool fsutil_same_content_state(const struct stat *a, const struct stat *b);
 
 /*
  * fsutil_empty_dir: remove everything inside dir, keep dir itself;
- * fsutil_remove_tree: remove dir and everything inside it.  Best effort:
- * what cannot be removed stays (nothing reported).
+ * fsutil_remove_tree: remove path, whatever it is: a directory with
+ * everything inside it, or a file or symbolic link.  Best effort: what
+ * cannot be removed stays (nothing reported).
  */
 void fsutil_empty_dir(const char *dir);
-void fsutil_remove_tree(const char *dir);
+void fsutil_remove_tree(const char *path);
 /* fsutil_dirname: the directory part of path into sb ("." if none). */
 void fsutil_dirname(const char *path, struct strbuf *sb);
 /* fsutil_tmpname: the temporary name fsutil_place uses for target. */

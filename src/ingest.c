@@ -32,6 +32,7 @@
 #include "identify.h"
 #include "ingest-rules.h"
 #include "log.h"
+#include "place.h"
 #include "sha.h"
 #include "store.h"
 #include "strvec.h"
@@ -310,37 +311,23 @@ ingest_recover(struct db *db, struct ingest_counts *counts)
 		goto out;
 	ids = xcalloc(n, sizeof(*ids));
 	for (size_t i = 0; i < n; i++) {
-		struct strbuf tmp = STRBUF_INIT;
 		char *src = stored_path(e[i].source);
 		char *tgt = stored_path(e[i].target);
-		bool src_exists = access(src, F_OK) == 0 || errno != ENOENT;
-		struct stat st;
-		bool tgt_exists = lstat(tgt, &st) == 0;
 
 		ids[i] = e[i].id;
-		fsutil_tmpname(tgt, &tmp);
-		unlink(tmp.buf);
-		strbuf_release(&tmp);
-		if (src_exists && tgt_exists &&
-		    (archive_same_file(src, tgt) || has_sha1(tgt, e[i].sha1))) {
-			/* the move was made, not recorded: undo it */
-			if (unlink(tgt) != 0)
-				rc = error("could not remove \"%s\" while "
-					   "recovering an interrupted ingest: %s",
-					   e[i].target, strerror(errno));
-		} else if (!src_exists && tgt_exists &&
-			   has_sha1(tgt, e[i].sha1)) {
-			/* the incoming name is gone: put the file back */
-			if (link(tgt, src) != 0 || unlink(tgt) != 0)
-				rc = error("could not move \"%s\" back to \"%s\" "
-					   "while recovering an interrupted "
-					   "ingest: %s",
-					   e[i].target, e[i].source,
-					   strerror(errno));
-		} else if (!src_exists) {
+		switch (place_undo(src, tgt, e[i].sha1)) {
+		case PLACE_UNDO_ERROR:
+			rc = error("could not move \"%s\" back to \"%s\" while "
+				   "recovering an interrupted ingest: %s",
+				   e[i].target, e[i].source, strerror(errno));
+			break;
+		case PLACE_UNDO_LOST:
 			log_warning("interrupted ingest of \"%s\": the file is "
 				    "in neither incoming nor \"%s\"",
 				    e[i].source, e[i].target);
+			break;
+		default:
+			break;
 		}
 		free(src);
 		free(tgt);
@@ -430,6 +417,58 @@ invalid_kind(const char *field)
 	if (!strcmp(field, "date"))
 		return "bad-date";
 	return "bad-keywords";
+}
+
+/* a complete file, read: identify it and decide its archive path */
+static void
+identify_item(struct ingest_state *s, struct item *it)
+{
+	if (!escape_valid_utf8(it->name, strlen(it->name))) {
+		reject(it, "bad-name",
+		       "the name \"%s\" is not valid UTF-8: it cannot be "
+		       "recorded as it is (non-UTF-8 bytes are shown \\xNN)",
+		       it->shown);
+		return;
+	}
+	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
+		reject(it, "internal", "identification failed");
+		return;
+	}
+	switch (it->id.kind) {
+	case IDENTIFY_ONE:
+		break;
+	case IDENTIFY_NONE:
+		reject(it, "no-product", "%s", it->id.reason.buf);
+		return;
+	case IDENTIFY_AMBIGUOUS:
+		reject(it, "ambiguous", "%s", it->id.reason.buf);
+		return;
+	case IDENTIFY_ERROR:
+		reject(it, "inspector", "%s", it->id.reason.buf);
+		return;
+	case IDENTIFY_INVALID:
+		reject(it, invalid_kind(it->id.bad_field), "%s",
+		       it->id.reason.buf);
+		return;
+	}
+	{
+		const struct store_product *p = &s->cat.products[it->id.product];
+		struct archive_file f = {p->id, it->name, true, it->id.date,
+					 it->id.start_usec, it->id.version,
+					 it->id.keywords.buf};
+		struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+
+		if (archive_path(s->cat.archive, &f, &path, &err)) {
+			reject(it, "path", "could not make the directory of "
+					   "product \"%s\": %s",
+			       p->name, err.buf);
+		} else {
+			it->target = strbuf_detach(&path, NULL);
+			it->action = ITEM_ARCHIVE;
+		}
+		strbuf_release(&path);
+		strbuf_release(&err);
+	}
 }
 
 /*
@@ -524,52 +563,7 @@ prepare_item(struct ingest_state *s, struct item *it)
 	if (lease == 0)
 		fsutil_lease_release(fd);
 	close(fd);
-	if (!escape_valid_utf8(it->name, strlen(it->name))) {
-		reject(it, "bad-name",
-		       "the name \"%s\" is not valid UTF-8: it cannot be "
-		       "recorded as it is (non-UTF-8 bytes are shown \\xNN)",
-		       it->shown);
-		return;
-	}
-	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
-		reject(it, "internal", "identification failed");
-		return;
-	}
-	switch (it->id.kind) {
-	case IDENTIFY_ONE:
-		break;
-	case IDENTIFY_NONE:
-		reject(it, "no-product", "%s", it->id.reason.buf);
-		return;
-	case IDENTIFY_AMBIGUOUS:
-		reject(it, "ambiguous", "%s", it->id.reason.buf);
-		return;
-	case IDENTIFY_ERROR:
-		reject(it, "inspector", "%s", it->id.reason.buf);
-		return;
-	case IDENTIFY_INVALID:
-		reject(it, invalid_kind(it->id.bad_field), "%s",
-		       it->id.reason.buf);
-		return;
-	}
-	{
-		const struct store_product *p = &s->cat.products[it->id.product];
-		struct archive_file f = {p->id, it->name, true, it->id.date,
-					 it->id.start_usec, it->id.version,
-					 it->id.keywords.buf};
-		struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
-
-		if (archive_path(s->cat.archive, &f, &path, &err)) {
-			reject(it, "path", "could not make the directory of "
-					   "product \"%s\": %s",
-			       p->name, err.buf);
-		} else {
-			it->target = strbuf_detach(&path, NULL);
-			it->action = ITEM_ARCHIVE;
-		}
-		strbuf_release(&path);
-		strbuf_release(&err);
-	}
+	identify_item(s, it);
 }
 
 /* keep what prepare_item decided, for restore() */
@@ -686,6 +680,37 @@ note_data_error(struct ingest_state *s, int rc)
 	strbuf_addstr(&s->data_error, e->message ? e->message : "");
 }
 
+/*
+ * A target path that exists with no row (a lost journal, a hand copy):
+ * adopted when its content is the file's (removed, so the file is placed
+ * and recorded as usual), else the file is rejected: nothing is
+ * overwritten.
+ */
+static void
+adopt_orphan(struct ingest_state *s, struct item *it)
+{
+	struct stat st;
+	char *shown;
+
+	if (lstat(it->target, &st) != 0)
+		return;
+	shown = shown_path(it->target, false);
+	if (has_sha1(it->target, it->sha1)) {
+		if (!s->opt->dry_run) {
+			log_warning("\"%s\" was already in the archive "
+				    "without a database row: adopting it",
+				    shown);
+			unlink(it->target);
+		}
+	} else {
+		reject(it, "name-taken",
+		       "a different file \"%s\" is already in the archive "
+		       "directory (not in the database)",
+		       shown);
+	}
+	free(shown);
+}
+
 /* compare the batch with the database and the archive on disk */
 static int
 decide(struct ingest_state *s, struct item *items, size_t n)
@@ -739,33 +764,12 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
-		struct stat st;
 
 		if (it->action != ITEM_ARCHIVE)
 			continue;
-		if (lstat(it->target, &st) == 0) {
-			char *shown = shown_path(it->target, false);
-
-			/* a file with no row: an orphan in the archive */
-			if (has_sha1(it->target, it->sha1)) {
-				if (!s->opt->dry_run) {
-					log_warning("\"%s\" was already in the "
-						    "archive without a database "
-						    "row: adopting it",
-						    shown);
-					unlink(it->target);
-				}
-			} else {
-				reject(it, "name-taken",
-				       "a different file \"%s\" is already in "
-				       "the archive directory (not in the "
-				       "database)",
-				       shown);
-			}
-			free(shown);
-			if (it->action != ITEM_ARCHIVE)
-				continue;
-		}
+		adopt_orphan(s, it);
+		if (it->action != ITEM_ARCHIVE)
+			continue;
 		nf[nnf].product_id = s->cat.products[it->id.product].id;
 		nf[nnf].date = it->id.date;
 		nf[nnf].iv = it->id.version.interface;
@@ -873,130 +877,81 @@ journal(struct ingest_state *s, struct item *items, size_t n)
 	return rc;
 }
 
-static bool
-dir_seen(struct strvec *dirs, const char *dir)
+/* the ingest's instants, as the crash tests name them */
+static const struct place_points ingest_points = {
+	.journaled = "ingest-journaled",
+	.no_lease = "ingest-no-lease",
+	.placed = "ingest-placed",
+	.before_commit = "ingest-before-commit",
+	.committed = "ingest-committed",
+	.unlinked = "ingest-unlinked",
+};
+
+/* a file that could not be placed (disk full, permissions): it stays */
+static void
+stuck(struct ingest_state *s, struct item *it, int e)
 {
-	for (size_t i = 0; i < dirs->nr; i++)
-		if (!strcmp(dirs->v[i], dir))
-			return true;
-	strvec_push(dirs, dir);
-	return false;
+	char *from = shown_path(it->src, false);
+	char *to = shown_path(it->target, false);
+
+	log_error("could not place \"%s\" at \"%s\": %s", from, to,
+		  strerror(e));
+	log_detail("It stays in incoming and is not retried in this run.");
+	free(from);
+	free(to);
+	s->counts->stuck++;
+	it->action = ITEM_SKIP;
+	done_add(s, it->name);
 }
 
 /*
- * Place a file to archive: open it again, check it is what was read
- * (same inode, size and times) and, with a lease, that nobody writes it;
- * link it (or copy it, when a writer could still hold it), and check
- * again.  Returns 0 placed, 1 not placed because it changed or is being
- * written (it stays in incoming), -1/errno when placing failed.
+ * Give every file its target (place.h): an archived file checked to be
+ * what was read and not being written (PLACE_CHECKED), a reject as it
+ * is (a symlink stays a symlink).  A file that cannot be placed turns
+ * into a skip; duplicates and left-overs are only removed, after the
+ * commit.  Returns 0, or -1 when a directory could not be created.
  */
 static int
-place_archive(struct item *it)
+place_items(struct ingest_state *s, struct place_batch *b, struct item *items,
+	    size_t n)
 {
-	struct stat now, after;
-	int fd, lease = -1, rc;
-
-	fd = open(it->src, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &now) != 0 || !fsutil_same_content_state(&it->st, &now)) {
-		close(fd);
-		return 1;
-	}
-	if (!it->copy) {
-		lease = take_lease(fd);
-		if (lease == 1) {
-			close(fd);
-			return 1;
-		}
-		if (lease < 0)
-			it->copy = true;
-	}
-	rc = fsutil_place_fd(fd, it->src, it->target, it->copy);
-	if (rc == 0 && ((lease == 0 && !fsutil_lease_intact(fd)) ||
-			(it->copy && (fstat(fd, &after) != 0 ||
-				      !fsutil_same_content_state(&now, &after))))) {
-		/* a writer came while we linked or copied */
-		unlink(it->target);
-		rc = 1;
-	}
-	if (lease == 0)
-		fsutil_lease_release(fd);
-	if (rc < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	return rc;
-}
-
-/* link every file to its target; a failure turns the item into a skip */
-static int
-place(struct ingest_state *s, struct item *items, size_t n)
-{
-	struct strvec dirs = STRVEC_INIT;
-	int rc = 0;
-
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
-		struct strbuf dir = STRBUF_INIT;
-		int placed;
+		struct place_req req = {.source = it->src, .target = it->target,
+					.flags = PLACE_MOVE, .data = it};
+		enum place_outcome o;
 
+		if (it->action == ITEM_DUPLICATE || it->action == ITEM_LEFTOVER)
+			place_batch_drop(b, it->src, it);
 		if (!moves(it))
 			continue;
-		fsutil_dirname(it->target, &dir);
-		if (!dir_seen(&dirs, dir.buf) && fsutil_mkdir_p(dir.buf)) {
-			char *shown = shown_path(dir.buf, false);
+		if (it->action == ITEM_ARCHIVE) {
+			req.flags |= PLACE_CHECKED | (it->copy ? PLACE_COPY : 0);
+			req.st = &it->st;
+		}
+		o = place_batch_add(b, &req);
+		if (req.in_dir) {
+			struct strbuf dir = STRBUF_INIT;
+			char *shown;
 
-			rc = error("could not create directory \"%s\": %s",
-				   shown, strerror(errno));
+			fsutil_dirname(it->target, &dir);
+			shown = shown_path(dir.buf, false);
+			error("could not create directory \"%s\": %s", shown,
+			      strerror(req.err));
 			free(shown);
 			strbuf_release(&dir);
-			break;
+			return -1;
 		}
-		strbuf_release(&dir);
-		/* a reject is moved as it is (a symlink stays a symlink) */
-		if (it->action == ITEM_ARCHIVE)
-			placed = place_archive(it);
-		else
-			placed = fsutil_place(it->src, it->target, false);
-		if (placed == 1) {
+		if (req.copied)
+			it->copy = true;
+		if (o == PLACE_PLACED || o == PLACE_SAME)
+			it->placed = true;
+		else if (o == PLACE_CHANGED)
 			still_writing(s, it);
-			continue;
-		}
-		if (placed != 0) {
-			/* disk full, permissions: leave it in incoming */
-			int e = errno;
-			char *from = shown_path(it->src, false);
-			char *to = shown_path(it->target, false);
-
-			log_error("could not place \"%s\" at \"%s\": %s", from,
-				  to, strerror(e));
-			log_detail("It stays in incoming and is not retried "
-				   "in this run.");
-			free(from);
-			free(to);
-			s->counts->stuck++;
-			it->action = ITEM_SKIP;
-			done_add(s, it->name);
-			continue;
-		}
-		it->placed = true;
-		fault_point("ingest-placed");
+		else
+			stuck(s, it, req.err);
 	}
-	/*
-	 * The new names must be durable before the rows that point at them
-	 * commit.  Archive directories of one mission share a file system,
-	 * so this is one syncfs per batch, not an fsync per directory.
-	 */
-	if (!rc && dirs.nr && fsutil_sync_dirs(&dirs))
-		rc = error("could not sync the archive directories (\"%s\"): %s",
-			   dirs.v[0], strerror(errno));
-	strvec_clear(&dirs);
-	return rc;
+	return 0;
 }
 
 /*
@@ -1006,27 +961,26 @@ place(struct ingest_state *s, struct item *items, size_t n)
  * still there and the next run's recovery does the same.)
  */
 static int
-unplace(struct ingest_state *s, struct item *items, size_t n)
+unplace(struct ingest_state *s, struct place_batch *b, struct item *items,
+	size_t n)
 {
 	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
 	size_t nids = 0;
 	struct stat st;
 	int rc;
 
+	place_batch_undo(b);
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 
 		if (it->journal_id)
 			ids[nids++] = it->journal_id;
-		if (!it->placed)
-			continue;
-		unlink(it->target);
 		/*
 		 * The link and its removal changed the file's ctime: the
 		 * next attempt must not take that for a writer.  (A write
 		 * meanwhile changes its size or mtime, still compared.)
 		 */
-		if (it->action == ITEM_ARCHIVE && !it->copy &&
+		if (it->placed && it->action == ITEM_ARCHIVE && !it->copy &&
 		    stat(it->src, &st) == 0 && st.st_ino == it->st.st_ino &&
 		    st.st_dev == it->st.st_dev)
 			it->st.st_ctim = st.st_ctim;
@@ -1041,9 +995,67 @@ unplace(struct ingest_state *s, struct item *items, size_t n)
 	return rc;
 }
 
-static int
-record(struct ingest_state *s, struct item *items, size_t n)
+struct batch_arg {
+	struct ingest_state *s;
+	struct item *items;
+	size_t n;
+};
+
+/* the archived file's row, from what was read */
+static void
+new_file_of(const struct ingest_state *s, const struct item *it,
+	    struct store_new_file *f)
 {
+	const struct store_product *p = &s->cat.products[it->id.product];
+
+	f->product_id = p->id;
+	f->level = p->level;
+	f->filename = it->name;
+	f->date = it->id.date;
+	f->start_usec = it->id.start_usec;
+	f->stop_usec = it->id.stop_usec;
+	f->iv = it->id.version.interface;
+	f->qv = it->id.version.quality;
+	f->rv = it->id.version.revision;
+	f->mtime_usec = (int64_t)it->st.st_mtim.tv_sec * USEC_PER_SEC +
+			it->st.st_mtim.tv_nsec / 1000;
+	f->sha1 = it->sha1;
+	f->sha256 = it->sha256;
+	f->size = it->size;
+	f->keywords = it->id.keywords.buf;
+}
+
+/* a reject's failure row; texts it needs are kept in paths */
+static void
+reject_of(const struct item *it, struct store_reject *rj,
+	  struct strvec *paths)
+{
+	strvec_push_nodup(paths, shown_path(it->target, it->ascii));
+	rj->error_path = paths->v[paths->nr - 1];
+	rj->filename = it->shown;
+	rj->kind = it->kind;
+	rj->reason = it->reason.buf;
+	if (it->ascii) {
+		struct strbuf r = STRBUF_INIT;
+
+		escape_name(&r, it->reason.buf, it->reason.len,
+			    ESCAPE_ASCII | ESCAPE_KEEP_BACKSLASH);
+		strvec_push_nodup(paths, strbuf_detach(&r, NULL));
+		rj->reason = paths->v[paths->nr - 1];
+	}
+}
+
+/*
+ * The batch's record (place_batch_commit): the file, unixtime and queue
+ * rows, the failure rows and the journal's deletion, in one synchronous
+ * transaction left open for the commit.
+ */
+static int
+record(void *arg)
+{
+	struct batch_arg *a = arg;
+	struct ingest_state *s = a->s;
+	size_t n = a->n;
 	struct store_new_file *nf = xcalloc(n + 1, sizeof(*nf));
 	struct store_reject *rj = xcalloc(n + 1, sizeof(*rj));
 	struct strvec paths = STRVEC_INIT; /* texts the rows point at */
@@ -1052,46 +1064,14 @@ record(struct ingest_state *s, struct item *items, size_t n)
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		struct item *it = &items[i];
+		struct item *it = &a->items[i];
 
 		if (it->journal_id)
 			ids[nids++] = it->journal_id;
-		if (it->action == ITEM_ARCHIVE) {
-			struct store_new_file *f = &nf[nnf++];
-
-			f->product_id = s->cat.products[it->id.product].id;
-			f->level = s->cat.products[it->id.product].level;
-			f->filename = it->name;
-			f->date = it->id.date;
-			f->start_usec = it->id.start_usec;
-			f->stop_usec = it->id.stop_usec;
-			f->iv = it->id.version.interface;
-			f->qv = it->id.version.quality;
-			f->rv = it->id.version.revision;
-			f->mtime_usec = (int64_t)it->st.st_mtim.tv_sec *
-						USEC_PER_SEC +
-					it->st.st_mtim.tv_nsec / 1000;
-			f->sha1 = it->sha1;
-			f->sha256 = it->sha256;
-			f->size = it->size;
-			f->keywords = it->id.keywords.buf;
-		} else if (it->action == ITEM_REJECT) {
-			strvec_push_nodup(&paths,
-					  shown_path(it->target, it->ascii));
-			rj[nrj].error_path = paths.v[paths.nr - 1];
-			rj[nrj].filename = it->shown;
-			rj[nrj].kind = it->kind;
-			rj[nrj].reason = it->reason.buf;
-			if (it->ascii) {
-				struct strbuf r = STRBUF_INIT;
-
-				escape_name(&r, it->reason.buf, it->reason.len,
-					    ESCAPE_ASCII | ESCAPE_KEEP_BACKSLASH);
-				strvec_push_nodup(&paths, strbuf_detach(&r, NULL));
-				rj[nrj].reason = paths.v[paths.nr - 1];
-			}
-			nrj++;
-		}
+		if (it->action == ITEM_ARCHIVE)
+			new_file_of(s, it, &nf[nnf++]);
+		else if (it->action == ITEM_REJECT)
+			reject_of(it, &rj[nrj++], &paths);
 	}
 	rc = db_begin(s->db);
 	if (!rc)
@@ -1105,11 +1085,6 @@ record(struct ingest_state *s, struct item *items, size_t n)
 	if (!rc)
 		rc = store_journal_delete(s->db, ids, nids);
 	note_data_error(s, rc);
-	if (!rc) {
-		fault_point("ingest-before-commit");
-		rc = db_commit(s->db);
-	}
-	db_rollback(s->db);
 	strvec_clear(&paths);
 	free(nf);
 	free(rj);
@@ -1117,13 +1092,17 @@ record(struct ingest_state *s, struct item *items, size_t n)
 	return rc;
 }
 
-/*
- * Remove the incoming names.  Their removal need not be durable: a name
- * that comes back after a power loss is a link to an archived file, which
- * the next scan recognises as a left-over and removes.
- */
 static int
-finish(struct ingest_state *s, struct item *items, size_t n)
+commit(void *arg)
+{
+	struct batch_arg *a = arg;
+
+	return db_commit(a->s->db);
+}
+
+/* say what became of each file */
+static void
+report_items(struct ingest_state *s, struct item *items, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -1157,25 +1136,74 @@ finish(struct ingest_state *s, struct item *items, size_t n)
 			free(shown);
 			break;
 		case ITEM_SKIP:
-			continue;
+			break;
 		}
-		if (unlink(it->src) != 0 && errno != ENOENT)
-			return error("could not remove \"%s\" from incoming: %s",
-				     it->shown, strerror(errno));
-		fault_point("ingest-unlinked");
+	}
+}
+
+/*
+ * Remove the incoming names (place_batch_finish).  Their removal need not
+ * be durable: a name that comes back after a power loss is a link to an
+ * archived file, which the next scan recognises as a left-over and
+ * removes.
+ */
+static int
+finish(struct ingest_state *s, struct place_batch *b, struct item *items,
+       size_t n)
+{
+	void *failed = NULL;
+
+	report_items(s, items, n);
+	if (place_batch_finish(b, &failed)) {
+		const struct item *it = failed;
+
+		return error("could not remove \"%s\" from incoming: %s",
+			     it->shown, strerror(errno));
 	}
 	return 0;
 }
 
+/* journal, place, sync, record and commit, unlink (place.h) */
+static int
+execute(struct ingest_state *s, struct place_batch *b, struct item *items,
+	size_t n)
+{
+	struct batch_arg arg = {s, items, n};
+	bool synced;
+	int rc;
+
+	if ((rc = journal(s, items, n)))
+		return rc;
+	place_batch_journaled(b);
+	if ((rc = place_items(s, b, items, n)))
+		return rc;
+	rc = place_batch_commit(b, record, commit, &arg, &synced);
+	db_rollback(s->db);
+	if (rc && !synced) {
+		return error("could not sync the archive directories (\"%s\"): "
+			     "%s",
+			     b->dirs.nr ? b->dirs.v[0] : "", strerror(errno));
+	}
+	if (rc) {
+		int urc;
+
+		if (db_is_data_error(rc) && (urc = unplace(s, b, items, n)))
+			return urc;
+		return rc;
+	}
+	return finish(s, b, items, n);
+}
+
 /*
- * One attempt at n items from what prepare_item decided: decide, journal,
- * place, record, finish.  Returns 0; a data error (db_is_data_error:
- * the server refused something of the batch; nothing of the attempt is
- * left, its message in s->data_error); or another negative status.
+ * One attempt at n items from what prepare_item decided: decide, then
+ * execute.  Returns 0; a data error (db_is_data_error: the server
+ * refused something of the batch; nothing of the attempt is left, its
+ * message in s->data_error); or another negative status.
  */
 static int
 attempt(struct ingest_state *s, struct item *items, size_t n)
 {
+	struct place_batch b;
 	int rc;
 
 	strbuf_reset(&s->data_error);
@@ -1199,20 +1227,10 @@ attempt(struct ingest_state *s, struct item *items, size_t n)
 		}
 		return 0;
 	}
-	if ((rc = journal(s, items, n)))
-		return rc;
-	fault_point("ingest-journaled");
-	if ((rc = place(s, items, n)))
-		return rc;
-	if ((rc = record(s, items, n))) {
-		int urc;
-
-		if (db_is_data_error(rc) && (urc = unplace(s, items, n)))
-			return urc;
-		return rc;
-	}
-	fault_point("ingest-committed");
-	return finish(s, items, n);
+	place_batch_init(&b, &ingest_points);
+	rc = execute(s, &b, items, n);
+	place_batch_release(&b);
+	return rc;
 }
 
 /*

@@ -27,8 +27,10 @@ struct cmd_entry {
 
 static const struct cmd_entry commands[] = {
 	{"init", cmd_init, "create or upgrade the database schema"},
+	{"adopt", cmd_adopt,
+	 "make a dbprocessing database a cascade database, in place"},
 	{"config", cmd_config,
-	 "check, apply or export a mission configuration"},
+	 "check, apply, export or import a mission configuration"},
 	{"process-queue", cmd_process_queue,
 	 "the cron entry: take the flag, ingest and process (ProcessQueue)"},
 	{"ingest", cmd_ingest,

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "place.h"
 #include "runner.h"
 #include "sha.h"
 #include "spawn.h"
@@ -46,7 +47,7 @@ struct eta_proc {
 struct pending {
 	int64_t build_id;
 	struct sr_output out;
-	char *filename, *keywords, *provenance, *work_dir, *dir;
+	char *filename, *keywords, *provenance, *work_dir;
 	char sha1[SHA1_HEX_LEN], sha256[SHA256_HEX_LEN];
 	bool run; /* RUN: no output */
 	const char *process_name;
@@ -79,6 +80,8 @@ struct runner {
 	long seen; /* builds considered, for sample mode */
 	struct pending *pending;
 	size_t n_pending, alloc_pending;
+	/* the pending outputs' placement: synced and committed by flush */
+	struct place_batch placed;
 	/*
 	 * Work directories are reused (emptied, not removed): creating and
 	 * removing a directory per build costs more than the build itself
@@ -150,6 +153,7 @@ int runner_record_output(struct runner *r, const struct sr_build *b,
 int runner_flush(struct runner *r, struct runner_counts *cnt)
 	CASCADE_MUSTCHECK;
 void runner_pending_release(struct pending *p);
+void runner_placed_init(struct runner *r);
 int runner_env_error(struct runner *r, const char *fmt, ...)
 	CASCADE_PRINTF(2, 3);
 bool runner_env_errno(int e);

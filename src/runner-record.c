@@ -23,6 +23,7 @@
 #include "identify.h"
 #include "log.h"
 #include "period.h"
+#include "place.h"
 #include "runner-int.h"
 #include "runner-rules.h"
 #include "timeutil.h"
@@ -37,8 +38,7 @@
 bool
 runner_env_errno(int e)
 {
-	return e == ENOSPC || e == EDQUOT || e == EROFS || e == EACCES ||
-	       e == EPERM || e == EIO || e == EMFILE || e == ENFILE;
+	return place_env_errno(e);
 }
 
 int
@@ -347,7 +347,74 @@ runner_pending_release(struct pending *p)
 	free(p->keywords);
 	free(p->provenance);
 	free(p->work_dir);
-	free(p->dir);
+}
+
+/*
+ * The runner's instants, as the crash tests name them.  An output's
+ * journal is its build's "recording" state, committed before it is
+ * linked; a sample's scratch directory has no fault points.
+ */
+static const struct place_points archive_points = {
+	.mkdir_fail = "archive-mkdir",
+	.link_fail = "archive-link",
+	.placed = "build-linked",
+	.sync_fail = "archive-sync",
+	.committed = "build-recorded",
+};
+static const struct place_points scratch_points = {
+	.mkdir_fail = "archive-mkdir",
+	.placed = "build-linked",
+	.sync_fail = "archive-sync",
+	.committed = "build-recorded",
+};
+
+void
+runner_placed_init(struct runner *r)
+{
+	place_batch_init(&r->placed, r->opt.scratch_dir ? &scratch_points
+							 : &archive_points);
+	place_batch_journaled(&r->placed);
+}
+
+struct flush_arg {
+	struct runner *r;
+	bool own_tx;
+};
+
+/* the group's record: every pending build's outcome, one statement */
+static int
+flush_record(void *arg)
+{
+	struct flush_arg *a = arg;
+	struct runner *r = a->r;
+	struct sr_success *s;
+	int rc;
+
+	if (a->own_tx && ((rc = db_begin(r->db)) ||
+			  (rc = db_exec(r->db, "SET LOCAL synchronous_commit "
+					       "= on"))))
+		return rc;
+	s = xcalloc(r->n_pending, sizeof(*s));
+	for (size_t i = 0; i < r->n_pending; i++) {
+		struct pending *p = &r->pending[i];
+
+		/* pointers into the entry: the array may have moved */
+		p->out.sha1 = p->sha1;
+		p->out.sha256 = p->sha256;
+		s[i].build_id = p->build_id;
+		s[i].out = p->run ? NULL : &p->out;
+	}
+	rc = store_builds_succeeded(r->db, r->opt.run_id, s, r->n_pending);
+	free(s);
+	return rc;
+}
+
+static int
+flush_commit(void *arg)
+{
+	struct flush_arg *a = arg;
+
+	return a->own_tx ? db_commit(a->r->db) : 0;
 }
 
 /*
@@ -358,57 +425,29 @@ runner_pending_release(struct pending *p)
 int
 runner_flush(struct runner *r, struct runner_counts *cnt)
 {
-	struct strvec dirs = STRVEC_INIT;
-	bool own_tx;
+	/* a sample runs inside the caller's transaction, rolled back later */
+	struct flush_arg arg = {r, !db_in_transaction(r->db)};
+	bool synced;
 	int rc = 0;
 
 	if (!r->n_pending)
 		return 0;
-	for (size_t i = 0; i < r->n_pending; i++) {
-		bool seen = false;
-
-		if (r->pending[i].run)
-			continue;
-		for (size_t k = 0; k < dirs.nr; k++)
-			seen |= !strcmp(dirs.v[k], r->pending[i].dir);
-		if (!seen)
-			strvec_push(&dirs, r->pending[i].dir);
-	}
-	if (fault_fail("archive-sync") || fsutil_sync_dirs(&dirs)) {
+	rc = place_batch_commit(&r->placed, flush_record, flush_commit, &arg,
+				&synced);
+	if (arg.own_tx)
+		db_rollback(r->db);
+	if (rc && !synced)
 		rc = runner_env_error(r, "could not sync the archive "
 					 "directories (\"%s\"): %s",
-				      dirs.v[0], strerror(errno));
+				      r->placed.dirs.nr ? r->placed.dirs.v[0]
+							: r->m->rootdir,
+				      strerror(errno));
+	if (rc) {
+		/* the builds stay recording; the next run records them */
+		place_batch_release(&r->placed);
+		runner_placed_init(r);
 		goto out;
 	}
-	/* a sample runs inside the caller's transaction, rolled back later */
-	own_tx = !db_in_transaction(r->db);
-	if (own_tx && ((rc = db_begin(r->db)) ||
-		       (rc = db_exec(r->db, "SET LOCAL synchronous_commit = "
-					    "on"))))
-		goto out;
-	if (!rc) {
-		struct sr_success *s = xcalloc(r->n_pending, sizeof(*s));
-
-		for (size_t i = 0; i < r->n_pending; i++) {
-			struct pending *p = &r->pending[i];
-
-			/* pointers into the entry: the array may have moved */
-			p->out.sha1 = p->sha1;
-			p->out.sha256 = p->sha256;
-			s[i].build_id = p->build_id;
-			s[i].out = p->run ? NULL : &p->out;
-		}
-		rc = store_builds_succeeded(r->db, r->opt.run_id, s,
-					    r->n_pending);
-		free(s);
-	}
-	if (!rc && own_tx)
-		rc = db_commit(r->db);
-	if (own_tx)
-		db_rollback(r->db);
-	if (rc)
-		goto out;
-	fault_point("build-recorded");
 	for (size_t i = 0; i < r->n_pending; i++) {
 		struct pending *p = &r->pending[i];
 
@@ -423,10 +462,8 @@ out:
 	for (size_t i = 0; i < r->n_pending; i++)
 		runner_pending_release(&r->pending[i]);
 	r->n_pending = 0;
-	strvec_clear(&dirs);
 	return rc;
 }
-
 
 /* the end of an output's period, under its product's stop-time rule */
 static int64_t
@@ -463,44 +500,50 @@ open_output(struct runner *r, const struct sr_build *b, const char *work_dir,
 }
 
 /*
- * link src (st) as dst, never replacing a recorded file (an unrecorded
- * one a dead run left is replaced).  0 linked; 1 the name belongs to a
- * recorded file; RUNNER_ENV the archive refused (reported); <0 error.
+ * place src as dst (place.h), never replacing a recorded file (an
+ * unrecorded one a dead run left is replaced).  0 placed; 1 the name
+ * belongs to a recorded file; RUNNER_ENV the archive refused (reported);
+ * <0 error.
  */
 static int
 link_output(struct runner *r, const struct sr_build *b, const char *src,
-	    const char *dst, const struct stat *st, const char *work_dir)
+	    const char *dst, const char *work_dir)
 {
-	struct stat t;
+	struct place_req req = {.source = src, .target = dst};
+	enum place_outcome o = place_batch_add(&r->placed, &req);
 	bool recorded = false;
-	int e, rc;
+	int rc;
 
-	if (r->opt.scratch_dir ? fsutil_place(src, dst, false) == 0
-			       : (!fault_fail("archive-link") &&
-				  link(src, dst) == 0))
-		return 0;
-	e = errno;
-	if (e == EEXIST && stat(dst, &t) == 0 && t.st_ino == st->st_ino &&
-	    t.st_dev == st->st_dev)
-		return 0; /* a crash after linking: ours */
-	if (e == EEXIST &&
+	if (o == PLACE_TAKEN &&
 	    (rc = store_file_recorded(r->db, b->output_filename, &recorded)))
 		return rc;
-	if (e == EEXIST && recorded)
+	if (o == PLACE_TAKEN && recorded)
 		return 1;
-	if (e == EEXIST) {
-		if (unlink(dst) == 0 && link(src, dst) == 0) {
+	if (o == PLACE_TAKEN) {
+		req.flags = PLACE_REPLACE;
+		if ((o = place_batch_add(&r->placed, &req)) == PLACE_PLACED)
 			log_warning("replaced \"%s\", left in the archive "
 				    "without a database row by an interrupted "
 				    "run",
 				    dst);
-			return 0;
-		}
-		e = errno;
 	}
+	/* same inode: a crash after linking, ours */
+	if (o == PLACE_PLACED || o == PLACE_SAME)
+		return 0;
 	/* not the build's fault: the output waits for the next run */
-	rc = runner_env_error(r, "could not archive \"%s\" as \"%s\": %s",
-			      src, dst, strerror(e));
+	if (req.in_dir) {
+		struct strbuf dir = STRBUF_INIT;
+
+		fsutil_dirname(dst, &dir);
+		rc = runner_env_error(r, "could not create directory \"%s\": "
+					 "%s",
+				      dir.buf, strerror(req.err));
+		strbuf_release(&dir);
+	} else {
+		rc = runner_env_error(r, "could not archive \"%s\" as \"%s\": "
+					 "%s",
+				      src, dst, strerror(req.err));
+	}
 	log_detail("Build %lld stays \"recording\"; the next run archives "
 		   "it from \"%s\".",
 		   (long long)b->id, work_dir);
@@ -546,7 +589,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 		     const char *provenance, const char *keywords,
 		     struct runner_counts *cnt)
 {
-	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, dir = STRBUF_INIT;
+	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
 	struct sr_outcome none = {.exit_code = -1};
 	struct pending p = {.build_id = b->id, .process_name = b->process_name};
 	struct stat st;
@@ -579,17 +622,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 		strbuf_release(&why);
 		goto out;
 	}
-	fsutil_dirname(dst.buf, &dir);
-	if (fault_fail("archive-mkdir") || fsutil_mkdir_p(dir.buf)) {
-		rc = runner_env_error(r, "could not create directory \"%s\": "
-					 "%s",
-				      dir.buf, strerror(errno));
-		log_detail("Build %lld stays \"recording\"; the next run "
-			   "archives it from \"%s\".",
-			   (long long)b->id, work_dir);
-		goto out;
-	}
-	rc = link_output(r, b, src.buf, dst.buf, &st, work_dir);
+	rc = link_output(r, b, src.buf, dst.buf, work_dir);
 	if (rc == 1) {
 		struct strbuf why = STRBUF_INIT;
 
@@ -603,9 +636,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 	}
 	if (rc)
 		goto out;
-	fault_point("build-linked");
 	pending_fill(r, &p, b, keywords, provenance, &st, size);
-	p.dir = strbuf_detach(&dir, NULL);
 queue:
 	p.work_dir = remove_dir && work_dir ? xstrdup(work_dir) : NULL;
 	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);
@@ -615,7 +646,6 @@ out:
 		close(fd);
 	strbuf_release(&src);
 	strbuf_release(&dst);
-	strbuf_release(&dir);
 	if (!rc && r->n_pending >= FLUSH_AT)
 		rc = runner_flush(r, cnt);
 	return rc;

@@ -57,6 +57,7 @@ runner_new(struct db *db, const struct store_mission *m,
 	}
 	strbuf_init(&r->host, 0);
 	strvec_init(&r->free_dirs);
+	runner_placed_init(r);
 	sysinfo_hostname(&r->host);
 	spawn_pool_init(&r->pool, opt->slots > 0 ? (unsigned)opt->slots : 1);
 	r->pool.wake_fd = opt->wake_fd;
@@ -104,6 +105,7 @@ runner_free(struct runner *r)
 	for (size_t i = 0; i < r->n_pending; i++)
 		runner_pending_release(&r->pending[i]);
 	free(r->pending);
+	place_batch_release(&r->placed);
 	/* the reused work directories are empty: remove them */
 	for (size_t i = 0; i < r->free_dirs.nr; i++)
 		if (rmdir(r->free_dirs.v[i]) != 0 && errno != ENOENT)

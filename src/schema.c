@@ -109,6 +109,81 @@ lock_and_read(struct db *db, int *version)
 	return current_version(db, version);
 }
 
+/* apply migration m and record it, inside the caller's transaction */
+static int
+apply_one(struct db *db, const struct schema_migration *m)
+{
+	char num[16];
+	const char *params[] = {num, m->name, CASCADE_VERSION};
+
+	log_info("applying migration %04d-%s", m->number, m->name);
+	if (db_exec_script(db, m->sql)) {
+		log_detail("In migration %04d-%s.", m->number, m->name);
+		return -1;
+	}
+	snprintf(num, sizeof(num), "%d", m->number);
+	return db_query(db,
+			"INSERT INTO public.cascade_schema_version "
+			"(version, name, cascade_version) "
+			"VALUES ($1::integer, $2::text, $3::text)",
+			3, params, 0, NULL) ? -1 : 0;
+}
+
+int
+schema_lock(struct db *db)
+{
+	if (!db_in_transaction(db))
+		BUG("schema_lock outside a transaction");
+	if (db_exec(db, "SET LOCAL lock_timeout = 0") ||
+	    db_exec(db, "SELECT pg_catalog.pg_advisory_xact_lock("
+			LOCK_CLASS ", " LOCK_SCHEMA ")"))
+		return -1;
+	return 0;
+}
+
+int
+schema_adopted(struct db *db)
+{
+	int version;
+
+	if (!db_in_transaction(db))
+		BUG("schema_adopted outside a transaction");
+	if (lock_and_read(db, &version))
+		return -1;
+	if (version != 0)
+		return error("database \"%s\" already has cascade schema "
+			     "version %d", db_dbname(db), version);
+	for (int i = 0; i < schema_n_migrations; i++) {
+		const struct schema_migration *m = &schema_migrations[i];
+
+		if (i == 0) {
+			/* made by the adoption itself: recorded only */
+			char num[16];
+			const char *params[] = {num, m->name, CASCADE_VERSION};
+
+			snprintf(num, sizeof(num), "%d", m->number);
+			if (db_query(db,
+				     "INSERT INTO public.cascade_schema_version "
+				     "(version, name, cascade_version) "
+				     "VALUES ($1::integer, $2::text, $3::text)",
+				     3, params, 0, NULL))
+				return -1;
+			continue;
+		}
+		if (apply_one(db, m))
+			return -1;
+	}
+	return 0;
+}
+
+void
+schema_foreign_hint(void)
+{
+	log_hint("A dbprocessing database is adopted in place with \"cascade "
+		 "adopt\", as \"Switching from dbprocessing\" in "
+		 CASCADE_DOCDIR "/from-dbprocessing.md describes.");
+}
+
 int
 schema_migrate(struct db *db, int *applied)
 {
@@ -118,14 +193,15 @@ schema_migrate(struct db *db, int *applied)
 	*applied = 0;
 	if (schema_check(db, &st, &version))
 		return -1;
-	if (st == SCHEMA_FOREIGN)
-		return error("database \"%s\" has a \"mission\" table but no "
-			     "cascade schema version: not a cascade database",
-			     db_dbname(db));
+	if (st == SCHEMA_FOREIGN) {
+		error("database \"%s\" has a \"mission\" table but no "
+		      "cascade schema version: not a cascade database",
+		      db_dbname(db));
+		schema_foreign_hint();
+		return -1;
+	}
 	for (int i = 0; i < schema_n_migrations; i++) {
 		const struct schema_migration *m = &schema_migrations[i];
-		char num[16];
-		const char *params[] = {num, m->name, CASCADE_VERSION};
 
 		if (m->number != i + 1)
 			BUG("migration %d is numbered %d", i + 1, m->number);
@@ -144,18 +220,7 @@ schema_migrate(struct db *db, int *applied)
 			db_rollback(db);
 			continue;
 		}
-		log_info("applying migration %04d-%s", m->number, m->name);
-		if (db_exec_script(db, m->sql)) {
-			log_detail("In migration %04d-%s.", m->number, m->name);
-			goto fail;
-		}
-		snprintf(num, sizeof(num), "%d", m->number);
-		if (db_query(db,
-			     "INSERT INTO public.cascade_schema_version "
-			     "(version, name, cascade_version) "
-			     "VALUES ($1::integer, $2::text, $3::text)",
-			     3, params, 0, NULL) ||
-		    db_commit(db))
+		if (apply_one(db, m) || db_commit(db))
 			goto fail;
 		(*applied)++;
 	}

@@ -43,11 +43,32 @@ int schema_check(struct db *db, enum schema_status *status, int *version)
 	CASCADE_MUSTCHECK;
 
 /*
+ * schema_foreign_hint: the HINT after reporting SCHEMA_FOREIGN (a
+ * database with a "mission" table that cascade did not make, most likely
+ * dbprocessing's): where the switching guide is.
+ */
+void schema_foreign_hint(void);
+
+/*
  * schema_migrate: apply every missing migration, each in one transaction,
  * serialised against concurrent "init" runs by an advisory lock.  Refuses
  * (error reported, -1) a database newer than the binary.  *applied gets
  * the number of migrations applied (0: already current).
  */
 int schema_migrate(struct db *db, int *applied) CASCADE_MUSTCHECK;
+
+/*
+ * schema_adopted: inside the caller's transaction (cascade adopt), on a
+ * database whose tables "adopt" has just brought to what migration 0001
+ * makes: record 0001 as applied and apply the later migrations, so the
+ * database ends at schema_latest().  Takes the schema lock.
+ */
+int schema_adopted(struct db *db) CASCADE_MUSTCHECK;
+
+/*
+ * schema_lock: take the lock that serialises schema changes ("init",
+ * "adopt") until the end of the caller's transaction.
+ */
+int schema_lock(struct db *db) CASCADE_MUSTCHECK;
 
 #endif

@@ -1,9 +1,15 @@
 /*
- * sha.h - SHA-1 and SHA-256 (FIPS 180-4), streaming.
+ * sha.h - SHA-1 and SHA-256 (FIPS 180-4), streaming, through OpenSSL's
+ * libcrypto (EVP digests).
  *
- * Pure.  SHA-1 is dbprocessing's file.shasum (kept for compatibility);
- * SHA-256 is stored beside it and is what code files are checked with.
- * sha_file() hashes a file with both in one read pass.
+ * SHA-1 is dbprocessing's file.shasum (kept for compatibility); SHA-256
+ * is stored beside it and is what code files are checked with.  sha_fd()
+ * hashes a file with both in one read pass.
+ *
+ * A context holds libcrypto state from *_init until *_final_hex, which
+ * frees it: every init must be followed by its final.  libcrypto failing
+ * to set up a digest (out of memory, a provider refusing it) is fatal,
+ * like running out of memory.
  */
 #ifndef CASCADE_SHA_H
 #define CASCADE_SHA_H
@@ -13,18 +19,14 @@
 
 #include "compat.h"
 
+struct evp_md_ctx_st; /* libcrypto's EVP_MD_CTX */
+
 struct sha1_ctx {
-	uint32_t h[5];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t nbuf;
+	struct evp_md_ctx_st *md;
 };
 
 struct sha256_ctx {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t nbuf;
+	struct evp_md_ctx_st *md;
 };
 
 #define SHA1_HEX_LEN 41   /* 40 hex digits and NUL */

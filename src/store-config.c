@@ -123,6 +123,26 @@ store_mission_release(struct store_mission *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/*
+ * The mission's directories as dbprocessing reads them: each is joined to
+ * rootdir (os.path.join: an absolute one stands, a relative one is under
+ * rootdir, '' is rootdir itself); unset, the code directory is rootdir,
+ * the inspector directory the code directory and the error directory
+ * <codedir>/errors.  Databases cascade configured hold absolute paths, on
+ * which this is the identity; adopted dbprocessing databases hold
+ * "incoming", '' and NULL.
+ */
+#define MISSION_JOIN(col, unset)                                              \
+	"CASE WHEN " col " IS NULL THEN " unset                                \
+	" WHEN " col " = '' THEN rootdir WHEN left(" col ", 1) = '/' THEN "    \
+	col " ELSE rtrim(rootdir, '/') || '/' || " col " END"
+#define MISSION_CODEDIR MISSION_JOIN("codedir", "rootdir")
+#define MISSION_DIRS                                                          \
+	MISSION_JOIN("incoming_dir", "rootdir || '/incoming'") ", "            \
+	MISSION_CODEDIR ", "                                                   \
+	MISSION_JOIN("inspectordir", MISSION_CODEDIR) ", "                     \
+	MISSION_JOIN("errordir", "rtrim(" MISSION_CODEDIR ", '/') || '/errors'")
+
 int
 store_mission_get(struct db *db, struct store_mission *m, bool *found)
 {
@@ -131,11 +151,8 @@ store_mission_get(struct db *db, struct store_mission *m, bool *found)
 
 	*found = false;
 	rc = db_query(db,
-		      "SELECT mission_id, mission_name, rootdir, incoming_dir, "
-		      "coalesce(codedir, rootdir), "
-		      "coalesce(inspectordir, codedir, rootdir), "
-		      "coalesce(errordir, rootdir || '/errors'), "
-		      "batch_size, flag_lease_s, slots, settle_s "
+		      "SELECT mission_id, mission_name, rootdir, "
+		      MISSION_DIRS ", batch_size, flag_lease_s, slots, settle_s "
 		      "FROM public.mission ORDER BY mission_id",
 		      0, NULL, 0, &res);
 	if (rc)
@@ -203,10 +220,7 @@ load_mission(struct db *db, struct config *cfg, bool *found)
 
 	*found = false;
 	rc = db_query(db,
-		      "SELECT mission_name, rootdir, incoming_dir, "
-		      "coalesce(codedir, rootdir), "
-		      "coalesce(inspectordir, codedir, rootdir), "
-		      "coalesce(errordir, rootdir || '/errors') "
+		      "SELECT mission_name, rootdir, " MISSION_DIRS " "
 		      "FROM public.mission ORDER BY mission_id LIMIT 1",
 		      0, NULL, 0, &res);
 	if (rc)

@@ -5,6 +5,14 @@
  * Every function works on a whole batch with one statement, passing the
  * batch as array parameters (struct db_params: unnest, = ANY), so ingest
  * costs a handful of queries per batch, not per file.
+ *
+ * The lookups of a batch in the file table (by name, by product, date
+ * and version) are scalar subqueries per element, not joins: each is a
+ * probe of a unique index whatever the planner's estimates, so a batch
+ * costs the same in a large archive as in a small one.  As a join, the
+ * planner may (and with files arriving in no particular order did, up
+ * to some hundred thousand files) hash the whole file table for every
+ * batch, which made ingest slower as the archive grew.
  */
 #include "store.h"
 
@@ -197,7 +205,7 @@ store_journal_delete(struct db *db, const int64_t *ids, size_t n)
 /*
  * run sql, whose rows are (position in the batch, text), and put a copy
  * of each row's text at its position in out (n places, left as they are
- * where no row names them)
+ * where no row names them or its text is NULL)
  */
 static int
 texts_by_ordinal(struct db *db, const char *sql, struct db_params *p,
@@ -215,6 +223,8 @@ texts_by_ordinal(struct db *db, const char *sql, struct db_params *p,
 			rc = -1;
 			break;
 		}
+		if (!db_res_get(res, r, 1))
+			continue;
 		free(out[k]);
 		out[k] = xstrdup(db_res_get(res, r, 1));
 	}
@@ -235,9 +245,10 @@ store_files_by_name(struct db *db, const char *const *names, size_t n,
 		return 0;
 	db_params_text_array(&p, names, n);
 	rc = texts_by_ordinal(db,
-			      "SELECT u.n, coalesce(f.shasum, '') FROM "
-			      "unnest($1::text[]) WITH ORDINALITY AS u(name, n) "
-			      "JOIN public.file f ON f.filename = u.name",
+			      "SELECT u.n, (SELECT coalesce(f.shasum, '') "
+			      "FROM public.file f WHERE f.filename = u.name) "
+			      "FROM unnest($1::text[]) WITH ORDINALITY "
+			      "AS u(name, n)",
 			      &p, n, "files by name", sha1, flags);
 	db_params_release(&p);
 	return rc;
@@ -264,13 +275,13 @@ store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 	}
 	rc = texts_by_ordinal(
 		db,
-		"SELECT u.n, f.filename FROM unnest($1::int[], "
-		"$2::date[], $3::int2[], $4::int2[], $5::int2[]) WITH "
-		"ORDINALITY AS u(p, d, iv, qv, rv, n) "
-		"JOIN public.file f ON f.product_id = u.p AND "
+		"SELECT u.n, (SELECT f.filename FROM public.file f "
+		"WHERE f.product_id = u.p AND "
 		"coalesce(f.utc_file_date, '-infinity'::date) = u.d AND "
 		"f.interface_version = u.iv AND f.quality_version = u.qv "
-		"AND f.revision_version = u.rv",
+		"AND f.revision_version = u.rv) "
+		"FROM unnest($1::int[], $2::date[], $3::int2[], $4::int2[], "
+		"$5::int2[]) WITH ORDINALITY AS u(p, d, iv, qv, rv, n)",
 		&p, n, "file tuples", other, flags);
 	db_params_release(&p);
 	return rc;

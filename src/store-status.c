@@ -485,7 +485,9 @@ store_build_get(struct db *db, int64_t id, struct ss_build **out)
 		      "SELECT " BUILD_COLS
 		      ", CASE WHEN c.code_id IS NULL THEN NULL "
 		      "WHEN c.relative_path LIKE '/%' THEN c.relative_path || "
-		      "'/' || c.filename ELSE coalesce(m.codedir, m.rootdir) || "
+		      "'/' || c.filename ELSE CASE WHEN coalesce(m.codedir, "
+		      "'') = '' THEN m.rootdir WHEN m.codedir LIKE '/%' THEN "
+		      "m.codedir ELSE m.rootdir || '/' || m.codedir END || "
 		      "'/' || c.relative_path || '/' || c.filename END, "
 		      "c.sha256, coalesce(of.filename, b.output_filename), "
 		      "coalesce(of.interface_version || '.' || "

@@ -60,6 +60,12 @@ psql -X -q -d postgres -c "CREATE DATABASE ${DB}_foreign" >/dev/null
 psql -X -q -d "${DB}_foreign" -c "CREATE TABLE mission (x int)" >/dev/null
 expect_rc 5 "init refuses a foreign database with a mission table" "$CASCADE" init -m "${DB}_foreign"
 contains "foreign database: says so" "$err" "no cascade schema version"
+contains "foreign database: hints at the switching guide" "$err" "HINT: A dbprocessing database is adopted in place with \"cascade adopt\""
+contains "foreign database: names the guide's file" "$err" "/from-dbprocessing.md"
+grep -q '^## Switching from dbprocessing$' "$SRC/docs/from-dbprocessing.md" &&
+	pass "the guide has the section the hint names" || fail "the guide has the section the hint names"
+expect_rc 5 "status refuses it too" "$CASCADE" status -m "${DB}_foreign"
+contains "with the same hint" "$err" "HINT: A dbprocessing database is adopted in place with \"cascade adopt\""
 psql -X -q -d postgres -c "DROP DATABASE ${DB}_foreign" >/dev/null
 
 # connection refused, and no password in messages
@@ -67,4 +73,22 @@ expect_rc 4 "unreachable server exits 4" "$CASCADE" init -m "host=127.0.0.1 port
 contains "unreachable server: says could not connect" "$err" "could not connect to the database"
 not_contains "the password is never printed" "$err" "sekrit"
 expect_rc 4 "unknown database exits 4" "$CASCADE" init -m "${DB}_does_not_exist"
+
+# hints by cause, and the one about -m only when -m was not given
+hint_m="Give the database with -m/--mission"
+contains "unknown database: hints at createdb" "$err" "HINT: Create it with \"createdb ${DB}_does_not_exist\""
+contains "and at cascade init" "$err" "\"cascade init -m ${DB}_does_not_exist\""
+not_contains "not at -m, which was given" "$err" "$hint_m"
+expect_rc 4 "a wrong password exits 4" env PGPASSWORD=wrong "$CASCADE" status -m "$DB"
+contains "wrong password: hints at .pgpass and the service file" "$err" "HINT: Check the user name (user= in -m, or PGUSER) and its password in ~/.pgpass or the service file"
+not_contains "not at -m" "$err" "$hint_m"
+expect_rc 4 "no password at all exits 4" env -u PGPASSWORD PGPASSFILE=/nonexistent "$CASCADE" status -m "$DB"
+contains "no password: hints at .pgpass and the service file" "$err" "HINT: The server asks for a password and none was found: put it in ~/.pgpass"
+not_contains "not at -m" "$err" "$hint_m"
+expect_rc 4 "an unknown user exits 4" "$CASCADE" status -m "user=nobody_here dbname=$DB"
+contains "unknown user: the authentication hint" "$err" "HINT: Check the user name"
+expect_rc 4 "unreachable server with -m" "$CASCADE" status -m "host=127.0.0.1 port=1 dbname=x connect_timeout=2"
+not_contains "no hint at -m: it was given" "$err" "$hint_m"
+expect_rc 4 "unreachable server without -m" env -u PGDATABASE PGHOST=127.0.0.1 PGPORT=1 PGCONNECT_TIMEOUT=2 "$CASCADE" status
+contains "without -m: the hint at -m" "$err" "$hint_m"
 t_end

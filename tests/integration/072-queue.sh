@@ -1,5 +1,6 @@
 # 072-queue: "cascade queue list|flush", the psql-only queue script, the
 # operators' views of migration 0002 and the read-only role.
+# integration: alone (it drops and makes again the server's role cascade_readonly)
 . "$(dirname "$0")/lib.sh"
 t_begin queue
 # the newest migration this tree has (sql/NNNN-name.sql)

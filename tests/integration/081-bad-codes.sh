@@ -85,10 +85,9 @@ contains "and stdin at end of file" "$fdsout" "stdin: eof"
 tail_=$(sql "SELECT stderr_tail FROM failure f JOIN build b USING (build_id) JOIN process p USING (process_id) WHERE p.process_name = 'bigerr' LIMIT 1")
 contains "a failure keeps the end of a long stderr" "$tail_" "error line 100:"
 [ "${#tail_}" -le 2000 ] && pass "and at most 2000 bytes of it (${#tail_})" || fail "and at most 2000 bytes of it" "${#tail_}"
-# every supervisor ends (pidwait waits on pidfds; it gives up only if
-# one hangs)
-timeout 60 pidwait -x cascade-sup	# 1: there were none
-[ $? -ne 124 ] && pass "no supervisor is left running" || fail "no supervisor is left running"
+# every supervisor of these runs ends (waited for on pidfds; only one
+# that hangs fails)
+wait_supervisors "$DB" && pass "no supervisor is left running" || fail "no supervisor is left running"
 
 # A code that kills its parent (the run's supervisor): its result is
 # lost, so it is retried, then marked bad; the controller lives on, a new
@@ -116,8 +115,7 @@ kst() { psql -X -A -t -d "$D" -c "SELECT b.status || '|' || coalesce(f.kind, '-'
 equals "kill: the code that kills its supervisor: lost, tried twice, bad" "$(kst killparent)" "bad|lost|2"
 contains "kill: its reason says the supervisor died" "$(psql -X -A -t -d "$D" -c "SELECT reason FROM build JOIN process USING (process_id) WHERE process_name = 'killparent'")" "supervisor"
 equals "kill: the healthy build succeeded" "$(kst ok | cut -d'|' -f1)" "succeeded"
-timeout 60 pidwait -x cascade-sup
-[ $? -ne 124 ] && pass "kill: no supervisor is left running" || fail "kill: no supervisor is left running"
+wait_supervisors "$D" && pass "kill: no supervisor is left running" || fail "kill: no supervisor is left running"
 psql -X -q -d postgres -c "DROP DATABASE $D WITH (FORCE)" >/dev/null
 
 # The database goes away (its session killed) while codes run, and the

@@ -112,34 +112,47 @@ m-format-no-version|2|does not contain {VERSION}|sed 's/^    format: "bi_mag_{Y}
 m-code-version-zero|2|expected a version I.Q.R with I >= 1, got "0.0.0"|with_code ok.sh | sed 's/^        version: 1.0.0$/        version: 0.0.0/' > "$M"
 m-code-date-year-0|2|start_date|with_code ok.sh | sed 's/^        start_date: 2020-01-01$/        start_date: 0000-01-01/' > "$M"
 m-code-ok|0|-|with_code ok.sh > "$M"
-# -- programs that are not there: a warning (the file may be checked
-#    where the codes are not installed); --strict: below
-m-code-missing|0|WARNING: |with_code missing.sh > "$M"
-m-code-not-executable|0|is not executable|with_code noexec.sh > "$M"
-m-code-a-directory|0|is not a regular file|with_code adir > "$M"
-m-inspector-missing|0|product "ext": inspector: |sed "s|$FIX/inspectors/bad.sh|$T/nowhere/inspector.sh|" "$T/bad.yaml" > "$M"
 TABLE
 
-# --strict: the same programs are errors, for check and apply
+# programs that are not there: config check's errors, naming the file and
+# the process or product; apply warns (below), apply --strict refuses
+case_begin "m-inspector-missing"
+sed "s|$FIX/inspectors/bad.sh|$T/nowhere/inspector.sh|" "$T/bad.yaml" > "$M"
+run cascade config check "$M"
+equals "m-inspector-missing: config check exits 2" "$rc" 2
+contains "m-inspector-missing: an ERROR naming the product and the file" "$err" "ERROR: $M:"
+contains "m-inspector-missing: naming the product and the file" "$err" "product \"ext\": inspector: \"$T/nowhere/inspector.sh\" does not exist"
+run cascade config check --no-programs "$M"
+equals "m-inspector-missing: config check --no-programs: exit 0, nothing said" "$rc:$err" "0:"
+# config check: the same programs are errors; apply --strict refuses them
 for c in missing.sh noexec.sh adir; do
 	case_begin "m-strict-$c"
 	with_code "$c" > "$M"
-	run cascade config check --strict "$M"
-	equals "m-strict-$c: config check --strict exits 2" "$rc" 2
+	run cascade config check "$M"
+	equals "m-strict-$c: config check exits 2" "$rc" 2
 	contains "m-strict-$c: an ERROR with file:line:column" "$err" "ERROR: $M:"
-	contains "m-strict-$c: naming the code" "$err" "process \"make_out\": code 1.0.0: \"$T/codes/bin/$c\""
+	contains "m-strict-$c: naming the process, the code and the file" "$err" "process \"make_out\": code 1.0.0: \"$T/codes/bin/$c\""
+	case $c in
+	missing.sh) contains "m-strict-$c: and what is wrong" "$err" "\" does not exist" ;;
+	noexec.sh) contains "m-strict-$c: and what is wrong" "$err" "\" is not executable" ;;
+	adir) contains "m-strict-$c: and what is wrong" "$err" "\" is not a regular file" ;;
+	esac
+	run cascade config check --no-programs "$M"
+	equals "m-strict-$c: config check --no-programs does not look: exit 0, nothing said" "$rc:$err" "0:"
 	run cascade config apply --strict "$M"
 	equals "m-strict-$c: config apply --strict refuses it" "$rc" 2
 	cascade config export > "$T/after.yaml" 2>/dev/null
 	cmp -s "$T/before.yaml" "$T/after.yaml" && pass "m-strict-$c: the database is unchanged" || fail "m-strict-$c: the database is unchanged"
 done
 with_code missing.sh > "$M"
-run cascade config check "$M"
-contains "the warning names the code and what is wrong" "$err" "process \"make_out\": code 1.0.0: \"$T/codes/bin/missing.sh\" does not exist"
-contains "and says what --strict does" "$err" "HINT: Install them before the next run, or check where they are installed with --strict"
+run cascade config apply --dry-run "$M"
+equals "config apply: a missing code is a warning" "$rc" 0
+contains "the warning names the code and what is wrong" "$err" "WARNING: $M:"
+contains "and the code" "$err" "process \"make_out\": code 1.0.0: \"$T/codes/bin/missing.sh\" does not exist"
+contains "and says what --strict does" "$err" "HINT: Install them before the next run, or apply where they are installed with --strict"
 with_code ok.sh > "$M"
-run cascade config check --strict "$M"
-equals "--strict with every program in place: exit 0, no warning" "$rc:$err" "0:"
+run cascade config check "$M"
+equals "every program in place: exit 0, no warning" "$rc:$err" "0:"
 
 # a mission file that is not a file
 case_begin "m-directory"

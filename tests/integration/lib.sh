@@ -118,3 +118,34 @@ pipeline_setup() {
 
 # deliver NAME CONTENT: an atomic delivery into incoming
 deliver() { printf '%s\n' "$2" > "$IN/.$1.part" && mv "$IN/.$1.part" "$IN/$1"; }
+
+# wait_supervisors DB: wait (on pidfds, at most 60 s) until every code
+# supervisor that database names has ended; others' supervisors (tests
+# or runs beside this one) are not waited for.  Exit 124 on the timeout.
+wait_supervisors() {
+	local pids
+	pids=$(psql -X -A -t -q -d "$1" -c "SELECT supervisor_pid FROM build WHERE supervisor_pid IS NOT NULL UNION SELECT supervisor_pid FROM logging WHERE supervisor_pid IS NOT NULL")
+	python3 - $pids <<'PY'
+import os, select, sys, time
+fds = []
+for p in sys.argv[1:]:
+    try:
+        fd = os.pidfd_open(int(p))
+        with open(f"/proc/{p}/comm") as f:
+            if f.read().strip() != "cascade-sup":   # the pid was reused
+                os.close(fd)
+                continue
+        fds.append(fd)
+    except (ProcessLookupError, FileNotFoundError):
+        pass
+deadline = time.monotonic() + 60
+while fds:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        sys.exit(124)
+    ready, _, _ = select.select(fds, [], [], left)
+    for fd in ready:
+        fds.remove(fd)
+        os.close(fd)
+PY
+}

@@ -1,5 +1,6 @@
 /*
- * test-sha.c - SHA-1 and SHA-256 against the FIPS 180 test vectors.
+ * test-sha.c - SHA-1 and SHA-256 (libcrypto through sha.h) against the
+ * FIPS 180 test vectors.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -91,6 +92,34 @@ test_fd(void)
 	CU_ASSERT_EQUAL(sha_fd(-1, h1, NULL, &size), -1);
 }
 
+/* a file larger than sha_fd's read buffer: the million-'a' vectors */
+static void
+test_fd_large(void)
+{
+	char path[] = "/tmp/cascade-sha-XXXXXX";
+	int fd = mkstemp(path);
+	char h1[SHA1_HEX_LEN], h2[SHA256_HEX_LEN];
+	char *a = malloc(1000000);
+	int64_t size = -1;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	memset(a, 'a', 1000000);
+	CU_ASSERT_EQUAL(write(fd, a, 1000000), 1000000);
+	lseek(fd, 0, SEEK_SET);
+	CU_ASSERT_EQUAL(sha_fd(fd, h1, h2, &size), 0);
+	CU_ASSERT_EQUAL(size, 1000000);
+	CU_ASSERT_STRING_EQUAL(h1, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	CU_ASSERT_STRING_EQUAL(
+		h2, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	/* without SHA-256, the same SHA-1 */
+	lseek(fd, 0, SEEK_SET);
+	CU_ASSERT_EQUAL(sha_fd(fd, h1, NULL, &size), 0);
+	CU_ASSERT_STRING_EQUAL(h1, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	close(fd);
+	unlink(path);
+	free(a);
+}
+
 void
 suite_sha(void)
 {
@@ -99,4 +128,5 @@ suite_sha(void)
 	ADD_TEST(s, test_vectors);
 	ADD_TEST(s, test_million_a_in_pieces);
 	ADD_TEST(s, test_fd);
+	ADD_TEST(s, test_fd_large);
 }
