@@ -288,6 +288,8 @@ install: $(BIN)
 		$(DESTDIR)$(BINDIR)/cascade-flag
 	$(INSTALL) -m 0755 scripts/cascade-queue.sh \
 		$(DESTDIR)$(BINDIR)/cascade-queue
+	$(INSTALL) -m 0755 scripts/cascade-dbp-inspector \
+		$(DESTDIR)$(BINDIR)/cascade-dbp-inspector
 	$(INSTALL) -m 0644 scripts/cascade.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/cascade
 	ln -sf cascade $(DESTDIR)$(BASHCOMPDIR)/ProcessQueue
@@ -295,6 +297,7 @@ install: $(BIN)
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cascade $(DESTDIR)$(BINDIR)/ProcessQueue \
 		$(DESTDIR)$(BINDIR)/cascade-flag $(DESTDIR)$(BINDIR)/cascade-queue \
+		$(DESTDIR)$(BINDIR)/cascade-dbp-inspector \
 		$(DESTDIR)$(BASHCOMPDIR)/cascade $(DESTDIR)$(BASHCOMPDIR)/ProcessQueue
 	for f in $(MAN); do s=$${f##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
