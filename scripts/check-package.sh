@@ -55,8 +55,11 @@ fi
 echo "$cc_lines" | grep -qE -- ' -Werror( |$)' && fail "no -Werror in a plain build" || pass "no -Werror in a plain build"
 grep -q -- '-Wl,-z,now' "$work/build.log" && pass "LDFLAGS reach the link" || fail "LDFLAGS reach the link"
 
+dbp=$work/cascade-dbprocessing_${ver}_all.deb
+[ -f "$dbp" ] && pass "and cascade-dbprocessing_${ver}_all.deb" || fail "and cascade-dbprocessing_${ver}_all.deb" "$(ls "$work")"
+
 # lintian: no errors (warnings are shown)
-if lintian --fail-on error --info "$deb" > "$work/lintian.log" 2>&1; then
+if lintian --fail-on error --info "$deb" "$dbp" > "$work/lintian.log" 2>&1; then
 	pass "lintian: no errors"
 else
 	fail "lintian: no errors"
@@ -65,6 +68,9 @@ sed 's/^/#   lintian: /' "$work/lintian.log"
 
 # installed into a throwaway root and run from there
 dpkg -x "$deb" "$root"
+dpkg -x "$dbp" "$root"
+out=$("$root/usr/bin/cascade-dbp-inspector" 2>&1 || true)
+case $out in "usage: cascade-dbp-inspector"*) pass "cascade-dbp-inspector runs" ;; *) fail "cascade-dbp-inspector runs" "$out" ;; esac
 out=$("$root/usr/bin/cascade" --version 2>&1) && pass "cascade --version runs: $out" || fail "cascade --version runs" "$out"
 case $out in "cascade $ver"*) pass "and says $ver" ;; *) fail "and says $ver" "$out" ;; esac
 out=$("$root/usr/bin/ProcessQueue" --help 2>&1 | head -n 1)
