@@ -64,7 +64,7 @@ count_codes(const struct config *cfg)
  * {ROOTDIR}; false for one that depends on the build ({DATE}...).
  */
 static bool
-code_path(const struct config *cfg, const struct config_code *c,
+code_path(const struct config *cfg, const struct code *c,
 	  struct strbuf *out)
 {
 	char v[VERSION_STRLEN];
@@ -131,10 +131,10 @@ check_programs(const struct config *cfg, bool strict)
 	int n = 0;
 
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		const struct config_process *p = &cfg->processes[i];
+		const struct process *p = &cfg->processes[i];
 
 		for (size_t k = 0; k < p->n_codes; k++) {
-			const struct config_code *c = &p->codes[k];
+			const struct code *c = &p->codes[k];
 			struct strbuf path = STRBUF_INIT, what = STRBUF_INIT;
 			char v[VERSION_STRLEN];
 			const char *problem;
@@ -153,8 +153,8 @@ check_programs(const struct config *cfg, bool strict)
 		}
 	}
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		const struct config_product *p = &cfg->products[i];
-		const struct config_inspector *in = &p->inspector;
+		const struct product *p = &cfg->products[i];
+		const struct inspector *in = &p->inspector;
 		struct strbuf what = STRBUF_INIT;
 		const char *problem;
 

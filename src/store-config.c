@@ -322,7 +322,7 @@ load_products(struct db *db, struct config *cfg)
 	cfg->n_products = (size_t)db_res_nrows(res);
 	cfg->products = xcalloc(cfg->n_products + 1, sizeof(*cfg->products));
 	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_product *p = &cfg->products[r];
+		struct product *p = &cfg->products[r];
 
 		p->name = xstrdup(db_res_get(res, r, 0));
 		p->satellite = xstrdup(db_res_get(res, r, 1));
@@ -363,7 +363,7 @@ load_products(struct db *db, struct config *cfg)
 		const char *name = db_res_get(res, r, 0);
 
 		for (size_t i = 0; i < cfg->n_products; i++) {
-			struct config_product *p = &cfg->products[i];
+			struct product *p = &cfg->products[i];
 
 			if (strcmp(p->name, name))
 				continue;
@@ -376,7 +376,7 @@ load_products(struct db *db, struct config *cfg)
 	return rc;
 }
 
-static struct config_process *
+static struct process *
 find_process_mut(struct config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n_processes; i++)
@@ -410,7 +410,7 @@ load_process_rows(struct db *db, struct config *cfg)
 	cfg->processes = xcalloc(cfg->n_processes + 1,
 				 sizeof(*cfg->processes));
 	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_process *p = &cfg->processes[r];
+		struct process *p = &cfg->processes[r];
 		const char *tb = db_res_get(res, r, 2);
 
 		p->name = xstrdup(db_res_get(res, r, 0));
@@ -448,9 +448,9 @@ load_process_inputs(struct db *db, struct config *cfg)
 		return -1;
 	}
 	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_process *p =
+		struct process *p =
 			find_process_mut(cfg, db_res_get(res, r, 0));
-		struct config_input *in;
+		struct input *in;
 
 		if (!p)
 			continue;
@@ -496,9 +496,9 @@ load_process_codes(struct db *db, struct config *cfg)
 		return -1;
 	}
 	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_process *p =
+		struct process *p =
 			find_process_mut(cfg, db_res_get(res, r, 0));
-		struct config_code *c;
+		struct code *c;
 
 		if (!p)
 			continue;
@@ -544,7 +544,7 @@ load_processes(struct db *db, struct config *cfg)
 static int
 load_run(struct db *db, struct config *cfg)
 {
-	struct config_run *run = &cfg->run;
+	struct run_settings *run = &cfg->run;
 	struct db_res *res = NULL;
 	int rc;
 
@@ -697,7 +697,7 @@ static int
 apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	      struct store_apply_report *r)
 {
-	const struct config_mission *m = &cfg->mission;
+	const struct mission *m = &cfg->mission;
 	struct params p;
 	struct strbuf d = STRBUF_INIT;
 	int rc = 0;
@@ -826,7 +826,7 @@ apply_satellites(struct db *db, const struct config *cur,
 		report(r, '+', "satellite %s", name);
 	}
 	for (size_t i = 0; i < cfg->n_instruments; i++) {
-		const struct config_instrument *in = &cfg->instruments[i];
+		const struct instrument *in = &cfg->instruments[i];
 
 		if (has_instrument(cur, in->satellite, in->name))
 			continue;
@@ -846,10 +846,10 @@ apply_satellites(struct db *db, const struct config *cur,
 
 /* inspector row values: kind, filename, relative_path from executable */
 static void
-inspector_params(struct params *p, const struct config_product *prod,
+inspector_params(struct params *p, const struct product *prod,
 		 char **dir_out, const char **base_out)
 {
-	const struct config_inspector *ins = &prod->inspector;
+	const struct inspector *ins = &prod->inspector;
 	const char *slash = ins->executable ? strrchr(ins->executable, '/')
 					    : NULL;
 
@@ -888,7 +888,7 @@ product_file_count(struct db *db, const char *product, int64_t *n)
 		       &p, n);
 }
 
-static const struct config_input *find_input(const struct config_process *p,
+static const struct input *find_input(const struct process *p,
 					    const char *product);
 
 /* whether move-product moved product's files away from relative_path */
@@ -920,8 +920,8 @@ moved_from(struct db *db, const char *product, const char *relative_path,
  */
 static int
 update_product(struct db *db, const struct config *cfg,
-	       const struct config_product *op,
-	       const struct config_product *np, const char *rel,
+	       const struct product *op,
+	       const struct product *np, const char *rel,
 	       struct params *p, struct store_apply_report *r)
 {
 	struct strbuf d = STRBUF_INIT, where = STRBUF_INIT;
@@ -1005,8 +1005,8 @@ update_product(struct db *db, const struct config *cfg,
 
 /* config apply: the inspector of product np (op: as it was, or NULL) */
 static int
-apply_inspector(struct db *db, const struct config_product *op,
-		const struct config_product *np, struct store_apply_report *r)
+apply_inspector(struct db *db, const struct product *op,
+		const struct product *np, struct store_apply_report *r)
 {
 	struct strbuf d = STRBUF_INIT;
 	struct params p;
@@ -1017,7 +1017,7 @@ apply_inspector(struct db *db, const struct config_product *op,
 	p_init(&p);
 	inspector_params(&p, np, &dir, &base);
 	if (op) {
-		const struct config_inspector *a = &op->inspector,
+		const struct inspector *a = &op->inspector,
 					      *b = &np->inspector;
 
 		diff_str(&d, "executable", a->executable,
@@ -1071,8 +1071,8 @@ apply_products(struct db *db, const struct config *cur,
 	       const struct config *cfg, struct store_apply_report *r)
 {
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		const struct config_product *np = &cfg->products[i];
-		const struct config_product *op =
+		const struct product *np = &cfg->products[i];
+		const struct product *op =
 			cur ? config_find_product(cur, np->name) : NULL;
 		struct params p;
 		const char *rel = np->relative_path;
@@ -1135,8 +1135,8 @@ apply_products(struct db *db, const struct config *cur,
 	return 0;
 }
 
-static const struct config_input *
-find_input(const struct config_process *p, const char *product)
+static const struct input *
+find_input(const struct process *p, const char *product)
 {
 	for (size_t i = 0; p && i < p->n_inputs; i++)
 		if (!strcmp(p->inputs[i].product, product))
@@ -1144,8 +1144,8 @@ find_input(const struct config_process *p, const char *product)
 	return NULL;
 }
 
-static const struct config_code *
-find_code(const struct config_process *p, const struct version *v)
+static const struct code *
+find_code(const struct process *p, const struct version *v)
 {
 	for (size_t i = 0; p && i < p->n_codes; i++)
 		if (!version_cmp(&p->codes[i].version, v))
@@ -1154,7 +1154,7 @@ find_code(const struct config_process *p, const struct version *v)
 }
 
 static void
-code_params(struct params *p, const char *process, const struct config_code *c)
+code_params(struct params *p, const char *process, const struct code *c)
 {
 	p_init(p);
 	p_str(p, process);
@@ -1177,8 +1177,8 @@ code_params(struct params *p, const char *process, const struct config_code *c)
 
 /* the fields of code c that differ from those of o, into d */
 static void
-diff_code(struct strbuf *d, const struct config_code *o,
-	  const struct config_code *c)
+diff_code(struct strbuf *d, const struct code *o,
+	  const struct code *c)
 {
 	diff_str(d, "filename", o->filename, c->filename);
 	diff_str(d, "relative_path", o->relative_path,
@@ -1206,8 +1206,8 @@ diff_code(struct strbuf *d, const struct config_code *o,
  * the next run rebuilds exactly those.
  */
 static int
-requeue_for_code(struct db *db, const struct config_process *np,
-		 const struct config_code *c, struct store_apply_report *r)
+requeue_for_code(struct db *db, const struct process *np,
+		 const struct code *c, struct store_apply_report *r)
 {
 	char vbuf[VERSION_STRLEN];
 	struct strbuf spec = STRBUF_INIT;
@@ -1260,15 +1260,15 @@ static const char code_upsert_sql[] =
 	"EXCLUDED.cpu, timeout_s = EXCLUDED.timeout_s";
 
 static int
-apply_codes(struct db *db, const struct config_process *op,
-	    const struct config_process *np, struct store_apply_report *r)
+apply_codes(struct db *db, const struct process *op,
+	    const struct process *np, struct store_apply_report *r)
 {
 	struct params p;
 	char vbuf[VERSION_STRLEN];
 
 	for (size_t i = 0; i < np->n_codes; i++) {
-		const struct config_code *c = &np->codes[i];
-		const struct config_code *o = find_code(op, &c->version);
+		const struct code *c = &np->codes[i];
+		const struct code *o = find_code(op, &c->version);
 		struct strbuf d = STRBUF_INIT;
 		int rc = 0;
 
@@ -1301,7 +1301,7 @@ apply_codes(struct db *db, const struct config_process *op,
 	}
 	/* codes that left the file: deactivated, never deleted (provenance) */
 	for (size_t i = 0; op && i < op->n_codes; i++) {
-		const struct config_code *o = &op->codes[i];
+		const struct code *o = &op->codes[i];
 
 		if (find_code(np, &o->version) || !o->active)
 			continue;
@@ -1327,7 +1327,7 @@ apply_codes(struct db *db, const struct config_process *op,
 }
 
 static void
-describe_input(struct strbuf *sb, const struct config_input *in)
+describe_input(struct strbuf *sb, const struct input *in)
 {
 	strbuf_addf(sb, "%s, yesterday %d, tomorrow %d",
 		    in->optional ? "optional" : "required", in->yesterday,
@@ -1335,14 +1335,14 @@ describe_input(struct strbuf *sb, const struct config_input *in)
 }
 
 static int
-apply_inputs(struct db *db, const struct config_process *op,
-	     const struct config_process *np, struct store_apply_report *r)
+apply_inputs(struct db *db, const struct process *op,
+	     const struct process *np, struct store_apply_report *r)
 {
 	struct params p;
 
 	for (size_t i = 0; i < np->n_inputs; i++) {
-		const struct config_input *in = &np->inputs[i];
-		const struct config_input *o = find_input(op, in->product);
+		const struct input *in = &np->inputs[i];
+		const struct input *o = find_input(op, in->product);
 		struct strbuf d = STRBUF_INIT;
 
 		if (o && o->optional == in->optional &&
@@ -1385,7 +1385,7 @@ apply_inputs(struct db *db, const struct config_process *op,
 		strbuf_release(&d);
 	}
 	for (size_t i = 0; op && i < op->n_inputs; i++) {
-		const struct config_input *o = &op->inputs[i];
+		const struct input *o = &op->inputs[i];
 
 		if (find_input(np, o->product))
 			continue;
@@ -1411,8 +1411,8 @@ apply_processes(struct db *db, const struct config *cur,
 		const struct config *cfg, struct store_apply_report *r)
 {
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		const struct config_process *np = &cfg->processes[i];
-		const struct config_process *op =
+		const struct process *np = &cfg->processes[i];
+		const struct process *op =
 			cur ? config_find_process(cur, np->name) : NULL;
 		struct strbuf d = STRBUF_INIT;
 		struct params p;
@@ -1564,7 +1564,7 @@ remove_instruments(struct db *db, const struct config *cur,
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_instruments; i++) {
-		const struct config_instrument *in = &cur->instruments[i];
+		const struct instrument *in = &cur->instruments[i];
 
 		if (has_instrument(cfg, in->satellite, in->name))
 			continue;
