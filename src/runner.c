@@ -22,6 +22,7 @@
 #include "db.h"
 #include "fault.h"
 #include "fsutil.h"
+#include "identify.h"
 #include "log.h"
 #include "runner-int.h"
 #include "sha.h"
@@ -36,13 +37,15 @@
 #define FETCH 256
 
 int
-runner_new(struct db *db, const struct store_mission *m,
+runner_new(struct db *db, const struct catalog *cat,
 	   const struct runner_options *opt, struct runner **out)
 {
+	const struct mission *m = cat->mission;
 	struct runner *r = xcalloc(1, sizeof(*r));
 
 	*out = NULL;
 	r->db = db;
+	r->cat = cat;
 	r->m = m;
 	r->opt = *opt;
 	/*
@@ -64,10 +67,7 @@ runner_new(struct db *db, const struct store_mission *m,
 	strbuf_init(&r->sup_log, 0);
 	strbuf_addf(&r->sup_log, "%s/.cascade/logs/supervisor.log", m->rootdir);
 	r->pool.sup_log = r->sup_log.buf;
-	if (catalog_load(db, m, &r->cat)) {
-		runner_free(r);
-		return -1;
-	}
+	r->ids = catalog_identify(cat);
 	*out = r;
 	return 0;
 }
@@ -99,7 +99,8 @@ runner_free(struct runner *r)
 	    !db_in_transaction(r->db) &&
 	    store_run_supervisor(r->db, r->opt.run_id, 0, -1))
 		log_debug("the run's supervisor stays named in its row");
-	catalog_release(&r->cat);
+	identify_report_failures(r->ids);
+	identify_set_free(r->ids);
 	free(r->eta);
 	free(r->codes);
 	for (size_t i = 0; i < r->n_pending; i++)
@@ -131,7 +132,7 @@ runner_file_path(const struct runner *r, int product_id, int32_t date,
 	struct strbuf err = STRBUF_INIT;
 	int rc = 0;
 
-	if (archive_path(r->cat.archive, &af, out, &err))
+	if (archive_path(r->cat->archive, &af, out, &err))
 		rc = error("cannot place \"%s\" in the archive: %s", name,
 			   err.buf);
 	strbuf_release(&err);

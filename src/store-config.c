@@ -109,19 +109,7 @@ str_eq(const char *a, const char *b)
 	return b && !strcmp(a, b);
 }
 
-/* -- mission ------------------------------------------------------------ */
-
-void
-store_mission_release(struct store_mission *m)
-{
-	free(m->name);
-	free(m->rootdir);
-	free(m->incoming_dir);
-	free(m->codedir);
-	free(m->inspectordir);
-	free(m->errordir);
-	memset(m, 0, sizeof(*m));
-}
+/* -- load --------------------------------------------------------------- */
 
 /*
  * The mission's directories as dbprocessing reads them: each is joined to
@@ -143,386 +131,307 @@ store_mission_release(struct store_mission *m)
 	MISSION_JOIN("inspectordir", MISSION_CODEDIR) ", "                     \
 	MISSION_JOIN("errordir", "rtrim(" MISSION_CODEDIR ", '/') || '/errors'")
 
-int
-store_mission_get(struct db *db, struct store_mission *m, bool *found)
-{
-	struct db_res *res = NULL;
-	int rc;
+#define RUN_COLUMNS                                                          \
+	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
+	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
+	"log_limit_kb, settle_s"
 
-	*found = false;
-	rc = db_query(db,
-		      "SELECT mission_id, mission_name, rootdir, "
-		      MISSION_DIRS ", batch_size, flag_lease_s, slots, settle_s "
-		      "FROM public.mission ORDER BY mission_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 11, "mission")) {
-		rc = -1;
-		goto out;
-	}
-	if (db_res_nrows(res) > 1) {
-		rc = error("database holds %d missions; cascade keeps one "
-			   "mission per database",
-			   db_res_nrows(res));
-		goto out;
-	}
-	if (db_res_nrows(res) == 0)
-		goto out;
-	if (db_res_int(res, 0, 0, &m->id) ||
-	    db_res_int(res, 0, 7, &m->batch_size) ||
-	    db_res_int(res, 0, 8, &m->flag_lease_s) ||
-	    db_res_int(res, 0, 9, &m->slots) ||
-	    db_res_int(res, 0, 10, &m->settle_s)) {
-		rc = -1;
-		goto out;
-	}
-	m->name = xstrdup(db_res_get(res, 0, 1));
-	m->rootdir = xstrdup(db_res_get(res, 0, 2));
-	m->incoming_dir = xstrdup(db_res_get(res, 0, 3));
-	m->codedir = xstrdup(db_res_get(res, 0, 4));
-	m->inspectordir = xstrdup(db_res_get(res, 0, 5));
-	m->errordir = xstrdup(db_res_get(res, 0, 6));
-	*found = true;
-out:
-	db_res_free(res);
-	return rc;
-}
+/* The mission row: the mission and its run settings. */
+struct mission_row {
+	struct mission m;
+	struct run_settings run;
+};
 
-/* -- load --------------------------------------------------------------- */
+#define MR(type, member) DB_COL(type, struct mission_row, member)
+static const struct db_col mission_cols[] = {
+	MR(DB_INT, m.id), MR(DB_TEXT, m.name), MR(DB_TEXT, m.rootdir),
+	MR(DB_TEXT, m.incoming_dir), MR(DB_TEXT, m.codedir),
+	MR(DB_TEXT, m.inspectordir), MR(DB_TEXT, m.errordir),
+	MR(DB_INT, run.slots), MR(DB_INT, run.batch_size),
+	MR(DB_INT, run.code_timeout_s), MR(DB_INT, run.kill_grace_s),
+	MR(DB_INT, run.max_attempts), MR(DB_INT, run.bad_after),
+	MR(DB_INT, run.bad_within_s), MR(DB_INT, run.flag_lease_s),
+	MR(DB_BOOL, run.refuse_changed_code), MR(DB_TEXT, run.log_file),
+	MR(DB_INT, run.log_limit_kb), MR(DB_INT, run.settle_s),
+};
+#undef MR
+static const struct db_table mission_table =
+	DB_TABLE("mission", mission_cols, struct mission_row);
 
-static int
-parse_version3(const struct db_res *res, int row, int col, struct version *v)
-{
-	if (db_res_int(res, row, col, &v->interface) ||
-	    db_res_int(res, row, col + 1, &v->quality) ||
-	    db_res_int(res, row, col + 2, &v->revision))
-		return -1;
-	return 0;
-}
-
-static int
-parse_date(const struct db_res *res, int row, int col, int32_t *out)
-{
-	const char *v = db_res_get(res, row, col);
-
-	if (!v || timeutil_parse_date(v, strlen(v), out))
-		return error("invalid date \"%s\" in the database",
-			     v ? v : "NULL");
-	return 0;
-}
-
+/* the one mission row, or *found false; two or more are an error */
 static int
 load_mission(struct db *db, struct config *cfg, bool *found)
 {
-	struct db_res *res = NULL;
+	struct mission_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	*found = false;
-	rc = db_query(db,
-		      "SELECT mission_name, rootdir, " MISSION_DIRS " "
-		      "FROM public.mission ORDER BY mission_id LIMIT 1",
-		      0, NULL, 0, &res);
+	rc = db_query_rows(db,
+			   "SELECT mission_id, mission_name, rootdir, "
+			   MISSION_DIRS ", " RUN_COLUMNS " "
+			   "FROM public.mission ORDER BY mission_id",
+			   NULL, 0, &mission_table, &rows, &n);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 6, "mission")) {
-		db_res_free(res);
-		return -1;
+	if (n > 1) {
+		db_rows_free(&mission_table, rows, n);
+		return error("database holds %zu missions; cascade keeps one "
+			     "mission per database",
+			     n);
 	}
-	if (db_res_nrows(res) == 1) {
-		cfg->mission.name = xstrdup(db_res_get(res, 0, 0));
-		cfg->mission.rootdir = xstrdup(db_res_get(res, 0, 1));
-		cfg->mission.incoming_dir = xstrdup(db_res_get(res, 0, 2));
-		cfg->mission.codedir = xstrdup(db_res_get(res, 0, 3));
-		cfg->mission.inspectordir = xstrdup(db_res_get(res, 0, 4));
-		cfg->mission.errordir = xstrdup(db_res_get(res, 0, 5));
+	if (n == 1) {
+		/* the strings move to cfg */
+		cfg->mission = rows[0].m;
+		cfg->run = rows[0].run;
 		*found = true;
 	}
-	db_res_free(res);
+	free(rows);
 	return 0;
 }
+
+static const struct db_col satellite_cols[] = {
+	DB_COL(DB_TEXT, struct satellite, name),
+};
+static const struct db_table satellite_table =
+	DB_TABLE("satellites", satellite_cols, struct satellite);
+
+static const struct db_col instrument_cols[] = {
+	DB_COL(DB_TEXT, struct instrument, satellite),
+	DB_COL(DB_TEXT, struct instrument, name),
+};
+static const struct db_table instrument_table =
+	DB_TABLE("instruments", instrument_cols, struct instrument);
 
 static int
 load_satellites(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT satellite_name FROM public.satellite "
-			  "ORDER BY satellite_id",
-			  0, NULL, 0, &res);
+	int rc = db_query_rows(db,
+			       "SELECT satellite_name FROM public.satellite "
+			       "ORDER BY satellite_id",
+			       NULL, 0, &satellite_table, &cfg->satellites,
+			       &cfg->n_satellites);
 
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 1, "satellites")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_satellites = (size_t)db_res_nrows(res);
-	cfg->satellites = xcalloc(cfg->n_satellites + 1,
-				  sizeof(*cfg->satellites));
-	for (size_t i = 0; i < cfg->n_satellites; i++)
-		cfg->satellites[i].name = xstrdup(db_res_get(res, (int)i, 0));
-	db_res_free(res);
-
-	rc = db_query(db,
-		      "SELECT s.satellite_name, i.instrument_name "
-		      "FROM public.instrument i JOIN public.satellite s "
-		      "USING (satellite_id) ORDER BY i.instrument_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 2, "instruments")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_instruments = (size_t)db_res_nrows(res);
-	cfg->instruments = xcalloc(cfg->n_instruments + 1,
-				   sizeof(*cfg->instruments));
-	for (size_t i = 0; i < cfg->n_instruments; i++) {
-		cfg->instruments[i].satellite =
-			xstrdup(db_res_get(res, (int)i, 0));
-		cfg->instruments[i].name = xstrdup(db_res_get(res, (int)i, 1));
-	}
-	db_res_free(res);
-	return 0;
+	return db_query_rows(db,
+			     "SELECT s.satellite_name, i.instrument_name "
+			     "FROM public.instrument i JOIN public.satellite s "
+			     "USING (satellite_id) ORDER BY i.instrument_id",
+			     NULL, 0, &instrument_table, &cfg->instruments,
+			     &cfg->n_instruments);
 }
 
-#define PRODUCT_COLS 16
+#define PR(type, member) DB_COL(type, struct product, member)
+static const struct db_col product_cols[] = {
+	PR(DB_INT, id), PR(DB_TEXT, name), PR(DB_TEXT, satellite),
+	PR(DB_TEXT, instrument), PR(DB_DOUBLE, level), PR(DB_TEXT, format),
+	PR(DB_TEXT, relative_path), PR(DB_TEXT, description),
+	PR(DB_TEXT, inspector.executable), PR(DB_TEXT, inspector.arguments),
+	PR(DB_TEXT, inspector.description), PR(DB_VERSION, inspector.version),
+	PR(DB_INT, inspector.output_interface_version),
+	PR(DB_INT, inspector.timeout_s), PR(DB_BOOL, inspector.active),
+	PR(DB_BOOL, stop_time_exclusive),
+};
+#undef PR
+static const struct db_table product_table =
+	DB_TABLE("products", product_cols, struct product);
 
+/* the products, by id, with their inspectors (a product has one or none) */
 static int
 load_products(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(
+	return db_query_rows(
 		db,
-		"SELECT p.product_name, s.satellite_name, i.instrument_name, "
-		"p.level, p.format, p.relative_path, p.product_description, "
-		"ins.kind, "
+		"SELECT p.product_id, p.product_name, s.satellite_name, "
+		"i.instrument_name, p.level, p.format, p.relative_path, "
+		"p.product_description, "
 		"CASE WHEN ins.kind = 'exec' THEN ins.relative_path || '/' || "
 		"ins.filename END, "
 		"ins.arguments, nullif(ins.description, ''), "
-		"coalesce(ins.interface_version, 1), "
-		"coalesce(ins.quality_version, 0), "
+		"coalesce(ins.interface_version, 1) || '.' || "
+		"coalesce(ins.quality_version, 0) || '.' || "
 		"coalesce(ins.revision_version, 0), "
 		"coalesce(ins.output_interface_version, 1), "
+		"coalesce(ins.timeout_s, 30), coalesce(ins.active_code, true), "
 		"p.stop_time_exclusive "
 		"FROM public.product p "
 		"JOIN public.instrument i USING (instrument_id) "
 		"JOIN public.satellite s USING (satellite_id) "
 		"LEFT JOIN public.inspector ins ON ins.product = p.product_id "
 		"ORDER BY p.product_id",
-		0, NULL, 0, &res);
-
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, PRODUCT_COLS, "products")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_products = (size_t)db_res_nrows(res);
-	cfg->products = xcalloc(cfg->n_products + 1, sizeof(*cfg->products));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct product *p = &cfg->products[r];
-
-		p->name = xstrdup(db_res_get(res, r, 0));
-		p->satellite = xstrdup(db_res_get(res, r, 1));
-		p->instrument = xstrdup(db_res_get(res, r, 2));
-		if (db_res_double(res, r, 3, &p->level))
-			rc = -1;
-		p->format = xstrdup(db_res_get(res, r, 4));
-		p->relative_path = xstrdup(db_res_get(res, r, 5));
-		p->description = xstrdup_or_null(db_res_get(res, r, 6));
-		p->inspector.executable = xstrdup_or_null(db_res_get(res, r, 8));
-		p->inspector.arguments = xstrdup_or_null(db_res_get(res, r, 9));
-		p->inspector.description = xstrdup_or_null(db_res_get(res, r, 10));
-		if (parse_version3(res, r, 11, &p->inspector.version) ||
-		    db_res_int(res, r, 14,
-			       &p->inspector.output_interface_version) ||
-		    db_res_bool(res, r, 15, &p->stop_time_exclusive))
-			rc = -1;
-		p->inspector.timeout_s = 30;
-		p->inspector.active = true;
-	}
-	db_res_free(res);
-	if (rc)
-		return rc;
-
-	/* inspector timeout and active flag, separately for clarity */
-	rc = db_query(db,
-		      "SELECT p.product_name, ins.timeout_s, ins.active_code "
-		      "FROM public.inspector ins JOIN public.product p "
-		      "ON p.product_id = ins.product",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 3, "inspectors")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		const char *name = db_res_get(res, r, 0);
-
-		for (size_t i = 0; i < cfg->n_products; i++) {
-			struct product *p = &cfg->products[i];
-
-			if (strcmp(p->name, name))
-				continue;
-			if (db_res_int(res, r, 1, &p->inspector.timeout_s) ||
-			    db_res_bool(res, r, 2, &p->inspector.active))
-				rc = -1;
-		}
-	}
-	db_res_free(res);
-	return rc;
+		NULL, 0, &product_table, &cfg->products, &cfg->n_products);
 }
 
-static struct process *
-find_process_mut(struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->n_processes; i++)
-		if (!strcmp(cfg->processes[i].name, name))
-			return &cfg->processes[i];
-	return NULL;
-}
+/* A process row, its timebase as the database writes it. */
+struct process_row {
+	struct process p;
+	char *timebase;
+};
 
-#define CODE_COLS 18
+#define PS(type, member) DB_COL(type, struct process_row, member)
+static const struct db_col process_cols[] = {
+	PS(DB_INT, p.id), PS(DB_TEXT, p.name), PS(DB_TEXT, p.output_product),
+	PS(DB_INT, p.output_product_id), PS(DB_TEXT, timebase),
+	PS(DB_TEXT, p.extra_params),
+};
+#undef PS
+static const struct db_table process_table =
+	DB_TABLE("processes", process_cols, struct process_row);
 
-/* the processes, without their inputs and codes */
+/* the processes, by id, without their inputs and codes */
 static int
 load_process_rows(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT pr.process_name, op.product_name, "
-			  "pr.output_timebase, pr.extra_params "
-			  "FROM public.process pr LEFT JOIN public.product op "
-			  "ON op.product_id = pr.output_product "
-			  "ORDER BY pr.process_id",
-			  0, NULL, 0, &res);
+	struct process_row *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT pr.process_id, pr.process_name, "
+			       "op.product_name, "
+			       "coalesce(pr.output_product, 0), "
+			       "pr.output_timebase, pr.extra_params "
+			       "FROM public.process pr "
+			       "LEFT JOIN public.product op "
+			       "ON op.product_id = pr.output_product "
+			       "ORDER BY pr.process_id",
+			       NULL, 0, &process_table, &rows, &n);
 
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 4, "processes")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_processes = (size_t)db_res_nrows(res);
-	cfg->processes = xcalloc(cfg->n_processes + 1,
-				 sizeof(*cfg->processes));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct process *p = &cfg->processes[r];
-		const char *tb = db_res_get(res, r, 2);
+	cfg->processes = xcalloc(n + 1, sizeof(*cfg->processes));
+	cfg->n_processes = n;
+	for (size_t r = 0; r < n; r++) {
+		const char *tb = rows[r].timebase;
 
-		p->name = xstrdup(db_res_get(res, r, 0));
-		p->output_product = xstrdup_or_null(db_res_get(res, r, 1));
-		if (!tb || timebase_parse(tb, &p->timebase))
+		/* the strings move to cfg */
+		cfg->processes[r] = rows[r].p;
+		if (!tb || timebase_parse(tb, &cfg->processes[r].timebase))
 			rc = error("process \"%s\" has an unknown timebase "
 				   "\"%s\" in the database",
-				   p->name, tb ? tb : "NULL");
-		p->extra_params = xstrdup_or_null(db_res_get(res, r, 3));
+				   rows[r].p.name, tb ? tb : "NULL");
+		free(rows[r].timebase);
 	}
-	db_res_free(res);
+	free(rows);
 	return rc;
 }
 
-/* the inputs of the processes loaded */
+/* the process of id in cfg (sorted by id), or NULL */
+static struct process *
+process_by_id(struct config *cfg, int id)
+{
+	size_t lo = 0, hi = cfg->n_processes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cfg->processes[mid].id == id)
+			return &cfg->processes[mid];
+		if (cfg->processes[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* An input row: the process it belongs to and the input. */
+struct input_row {
+	int process_id;
+	struct input in;
+};
+
+#define IN(type, member) DB_COL(type, struct input_row, member)
+static const struct db_col input_cols[] = {
+	IN(DB_INT, process_id), IN(DB_INT, in.product_id),
+	IN(DB_TEXT, in.product), IN(DB_BOOL, in.optional),
+	IN(DB_INT, in.yesterday), IN(DB_INT, in.tomorrow),
+};
+#undef IN
+static const struct db_table input_table =
+	DB_TABLE("process inputs", input_cols, struct input_row);
+
+/* the inputs of the processes loaded, by input product name */
 static int
 load_process_inputs(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc;
+	struct input_row *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT l.process_id, l.input_product_id, "
+			       "p.product_name, l.optional, l.yesterday, "
+			       "l.tomorrow "
+			       "FROM public.productprocesslink l "
+			       "JOIN public.product p "
+			       "ON p.product_id = l.input_product_id "
+			       "ORDER BY l.process_id, p.product_name",
+			       NULL, 0, &input_table, &rows, &n);
 
-	rc = db_query(db,
-		      "SELECT pr.process_name, p.product_name, l.optional, "
-		      "l.yesterday, l.tomorrow "
-		      "FROM public.productprocesslink l "
-		      "JOIN public.process pr USING (process_id) "
-		      "JOIN public.product p "
-		      "ON p.product_id = l.input_product_id "
-		      "ORDER BY pr.process_id, p.product_name",
-		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 5, "process inputs")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct process *p =
-			find_process_mut(cfg, db_res_get(res, r, 0));
-		struct input *in;
+	for (size_t r = 0; r < n; r++) {
+		struct process *p = process_by_id(cfg, rows[r].process_id);
 
-		if (!p)
+		if (!p) {
+			free(rows[r].in.product);
 			continue;
+		}
 		p->inputs = xrealloc(p->inputs,
 				     (p->n_inputs + 1) * sizeof(*p->inputs));
-		in = &p->inputs[p->n_inputs++];
-		memset(in, 0, sizeof(*in));
-		in->product = xstrdup(db_res_get(res, r, 1));
-		if (db_res_bool(res, r, 2, &in->optional) ||
-		    db_res_int(res, r, 3, &in->yesterday) ||
-		    db_res_int(res, r, 4, &in->tomorrow))
-			rc = -1;
+		p->inputs[p->n_inputs++] = rows[r].in; /* strings move */
 	}
-	db_res_free(res);
-	return rc;
+	free(rows);
+	return 0;
 }
 
-/* the codes of the processes loaded */
+#define CO(type, member) DB_COL(type, struct code, member)
+static const struct db_col code_cols[] = {
+	CO(DB_INT, id), CO(DB_INT, process_id), CO(DB_TEXT, filename),
+	CO(DB_TEXT, relative_path), CO(DB_VERSION, version),
+	CO(DB_INT, output_interface_version), CO(DB_DATE, start_date),
+	CO(DB_DATE, stop_date), CO(DB_TEXT, description),
+	CO(DB_DATE, date_written), CO(DB_TEXT, arguments),
+	CO(DB_BOOL, active), CO(DB_INT, timeout_s), CO(DB_INT, cpu),
+	CO(DB_DOUBLE, ram), CO(DB_BOOL, newest),
+};
+#undef CO
+static const struct db_table code_table =
+	DB_TABLE("codes", code_cols, struct code);
+
+/* the codes of the processes loaded, by version */
 static int
 load_process_codes(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc;
+	struct code *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT code_id, process_id, filename, "
+			       "relative_path, interface_version || '.' || "
+			       "quality_version || '.' || revision_version, "
+			       "output_interface_version, code_start_date, "
+			       "code_stop_date, nullif(code_description, ''), "
+			       "date_written, arguments, active_code, "
+			       "timeout_s, coalesce(cpu, 1), coalesce(ram, 1), "
+			       "newest_version "
+			       "FROM public.code "
+			       "ORDER BY process_id, interface_version, "
+			       "quality_version, revision_version",
+			       NULL, 0, &code_table, &rows, &n);
 
-	rc = db_query(db,
-		      "SELECT pr.process_name, c.filename, c.relative_path, "
-		      "c.interface_version, c.quality_version, "
-		      "c.revision_version, c.output_interface_version, "
-		      "c.code_start_date, c.code_stop_date, "
-		      "nullif(c.code_description, ''), c.date_written, "
-		      "c.arguments, c.active_code, c.timeout_s, "
-		      "coalesce(c.cpu, 1), coalesce(c.ram, 1), c.code_id, "
-		      "c.newest_version "
-		      "FROM public.code c JOIN public.process pr "
-		      "USING (process_id) "
-		      "ORDER BY pr.process_id, c.interface_version, "
-		      "c.quality_version, c.revision_version",
-		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, CODE_COLS, "codes")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct process *p =
-			find_process_mut(cfg, db_res_get(res, r, 0));
-		struct code *c;
+	for (size_t r = 0; r < n; r++) {
+		struct process *p = process_by_id(cfg, rows[r].process_id);
 
-		if (!p)
+		if (!p) {
+			db_row_release(&code_table, &rows[r]);
 			continue;
+		}
 		p->codes = xrealloc(p->codes,
 				    (p->n_codes + 1) * sizeof(*p->codes));
-		c = &p->codes[p->n_codes++];
-		memset(c, 0, sizeof(*c));
-		c->filename = xstrdup(db_res_get(res, r, 1));
-		c->relative_path = xstrdup(db_res_get(res, r, 2));
-		c->description = xstrdup_or_null(db_res_get(res, r, 9));
-		c->arguments = xstrdup_or_null(db_res_get(res, r, 11));
-		if (parse_version3(res, r, 3, &c->version) ||
-		    db_res_int(res, r, 6, &c->output_interface_version) ||
-		    parse_date(res, r, 7, &c->start_date) ||
-		    parse_date(res, r, 8, &c->stop_date) ||
-		    parse_date(res, r, 10, &c->date_written) ||
-		    db_res_bool(res, r, 12, &c->active) ||
-		    db_res_int(res, r, 13, &c->timeout_s) ||
-		    db_res_int(res, r, 14, &c->cpu) ||
-		    db_res_double(res, r, 15, &c->ram))
-			rc = -1;
+		p->codes[p->n_codes++] = rows[r]; /* strings move */
 	}
-	db_res_free(res);
-	return rc;
+	free(rows);
+	return 0;
 }
 
 static int
@@ -536,65 +445,55 @@ load_processes(struct db *db, struct config *cfg)
 	return load_process_codes(db, cfg);
 }
 
-#define RUN_COLUMNS                                                          \
-	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
-	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
-	"log_limit_kb, settle_s"
-
-static int
-load_run(struct db *db, struct config *cfg)
-{
-	struct run_settings *run = &cfg->run;
-	struct db_res *res = NULL;
-	int rc;
-
-	config_run_defaults(run);
-	rc = db_query(db,
-		      "SELECT " RUN_COLUMNS " FROM public.mission "
-		      "ORDER BY mission_id LIMIT 1",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 12, "run settings") ||
-	    db_res_int(res, 0, 0, &run->slots) ||
-	    db_res_int(res, 0, 1, &run->batch_size) ||
-	    db_res_int(res, 0, 2, &run->code_timeout_s) ||
-	    db_res_int(res, 0, 3, &run->kill_grace_s) ||
-	    db_res_int(res, 0, 4, &run->max_attempts) ||
-	    db_res_int(res, 0, 5, &run->bad_after) ||
-	    db_res_int(res, 0, 6, &run->bad_within_s) ||
-	    db_res_int(res, 0, 7, &run->flag_lease_s) ||
-	    db_res_bool(res, 0, 8, &run->refuse_changed_code) ||
-	    db_res_int(res, 0, 10, &run->log_limit_kb) ||
-	    db_res_int(res, 0, 11, &run->settle_s))
-		rc = -1;
-	else
-		run->log_file = xstrdup_or_null(db_res_get(res, 0, 9));
-	db_res_free(res);
-	return rc;
-}
-
 int
 store_config_load(struct db *db, struct config **out)
 {
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	bool found;
+	int rc;
 
 	*out = NULL;
-	if (load_mission(db, cfg, &found))
+	if ((rc = load_mission(db, cfg, &found)))
 		goto fail;
 	if (!found) {
 		config_free(cfg);
 		return 0;
 	}
-	if (load_satellites(db, cfg) || load_products(db, cfg) ||
-	    load_processes(db, cfg) || load_run(db, cfg))
+	if ((rc = load_satellites(db, cfg)) || (rc = load_products(db, cfg)) ||
+	    (rc = load_processes(db, cfg)))
 		goto fail;
 	*out = cfg;
 	return 0;
 fail:
 	config_free(cfg);
-	return -1;
+	return rc;
+}
+
+int
+store_mission_id(struct db *db, int *id, bool *found)
+{
+	int64_t v = 0;
+	int rc;
+
+	*id = 0;
+	*found = false;
+	rc = db_query_int64(db, "SELECT count(*) FROM public.mission", NULL,
+			    0, &v);
+	if (rc)
+		return rc;
+	if (v > 1)
+		return error("database holds %lld missions; cascade keeps one "
+			     "mission per database",
+			     (long long)v);
+	if (v == 0)
+		return 0;
+	rc = db_query_int64(db, "SELECT mission_id FROM public.mission", NULL,
+			    0, &v);
+	if (rc)
+		return rc;
+	*id = (int)v;
+	*found = true;
+	return 0;
 }
 
 /* -- apply -------------------------------------------------------------- */
