@@ -96,6 +96,7 @@ int
 catalog_from_config(struct config *cfg, struct catalog *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->own = cfg;
 	c->cfg = cfg;
 	c->mission = &cfg->mission;
 	c->run = &cfg->run;
@@ -145,7 +146,7 @@ catalog_release(struct catalog *c)
 	free(c->process_by_name);
 	free(c->maker);
 	free(c->codes);
-	config_free(c->cfg);
+	config_free(c->own);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -46,7 +46,7 @@ struct fnformat;
 struct identify_set;
 
 struct catalog {
-	struct config *cfg;		 /* the mission's tables, owned */
+	const struct config *cfg;	 /* the mission's tables */
 	const struct mission *mission;	 /* &cfg->mission */
 	const struct run_settings *run;	 /* &cfg->run */
 	const struct product *products;	 /* cfg->products, by id */
@@ -55,7 +55,8 @@ struct catalog {
 	size_t n_processes;
 	struct fnformat **formats;	 /* products[i]'s filename template */
 	struct archive *archive;	 /* rootdir and relative_path rules */
-	/* private: the maps behind the lookups below */
+	/* private: what cfg points at, and the maps behind the lookups */
+	struct config *own;
 	const struct product **product_by_name; /* sorted by name */
 	const struct process **process_by_name;
 	const struct process **maker;	 /* per product index, or NULL */

@@ -10,10 +10,12 @@
  * file:line:column, the key, and what was expected; all problems in a
  * file are reported, not just the first.
  *
- * The same struct is built from the database by store-config.c (for
- * "config export" and for the diff that "config apply" makes), so every
- * field has a database column; marks are zero for structs not read from a
- * file.
+ * The same struct is built from the database by store-config.c, with
+ * the database's ids (for the catalog, catalog.h, which every command
+ * that works on the mission loads once; for "config export"; and for the
+ * diff that "config apply" makes), so every field has a database column;
+ * marks are zero for structs not read from a file.  The structs it is
+ * made of are model.h's.
  *
  * After loading, a struct config is not modified.  All strings are owned
  * by the struct and freed by config_free().

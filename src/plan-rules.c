@@ -303,3 +303,13 @@ void plan_rules_cache_key(int code_id, const struct sb_input *in,
   }
   sha256_final_hex(&c, out);
 }
+
+const char *plan_rules_output_keywords(const char *own,
+                                       const char *const *in, size_t n) {
+  if (own && own[0])
+    return own;
+  for (size_t i = 0; i < n; i++)
+    if (in[i] && in[i][0])
+      return in[i];
+  return "";
+}

@@ -144,4 +144,14 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
 void plan_rules_cache_key(int code_id, const struct sb_input *in,
                           const struct plan_key *k, char out[SHA256_HEX_LEN]);
 
+/*
+ * plan_rules_output_keywords: the process_keywords of a build's output,
+ * one rule for the planner (which names the output) and the runner
+ * (which files it): the key's own (own: a FILE key's, else "" or NULL),
+ * else the first non-empty one of its inputs' in[0..n), the inputs
+ * ordered by product, date and file id.  Borrowed; "" for none.
+ */
+const char *plan_rules_output_keywords(const char *own,
+                                       const char *const *in, size_t n);
+
 #endif

@@ -210,6 +210,35 @@ report_refusal(const struct planner *p, const struct process *proc,
 	strbuf_release(&sb);
 }
 
+/*
+ * The output name of key k of candidate c: its product's filename
+ * template with the key's date, the new version and the output's
+ * keywords.  0, or -1 with the reason in err.
+ */
+static int
+output_name(const struct planner *p, const struct sb_candidate *c,
+	    const struct plan_key *k, const struct plan_eval *ev, char **out,
+	    struct strbuf *err)
+{
+	long pi = catalog_product_index(p->cat, c->output_product);
+	const char **kws = xcalloc(k->in_n + 1, sizeof(*kws));
+	struct fnformat_values fv = {true, c->key_start, 0, &k->version, NULL};
+	struct strbuf name = STRBUF_INIT;
+	int rc = -1;
+
+	for (size_t j = 0; j < k->in_n; j++)
+		kws[j] = ev->in[k->in_first + j].keywords;
+	fv.keywords = plan_rules_output_keywords(c->keywords, kws, k->in_n);
+	if (pi >= 0 &&
+	    !fnformat_format(p->cat->formats[pi], &fv, &name, err)) {
+		*out = strbuf_detach(&name, NULL);
+		rc = 0;
+	}
+	free(kws);
+	strbuf_release(&name);
+	return rc;
+}
+
 /* plan the candidates; fills builds[] (caller releases) */
 static int
 plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
@@ -252,7 +281,7 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 
 		{
 			struct sb_build *x = &b[nb];
-			struct strbuf key = STRBUF_INIT;
+			struct strbuf key = STRBUF_INIT, err = STRBUF_INIT;
 
 			store_output_key(&c[i], &key);
 			x->process_id = c[i].process_id;
@@ -268,38 +297,19 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			x->version_bump = c[i].version_bump;
 			plan_rules_cache_key(k->code->id, ev.in, k, ck);
 			x->cache_key = xstrdup(ck);
-			if (c[i].output_product) {
-				long pi = catalog_product_index(
-					p->cat, c[i].output_product);
-				const char *kw = c[i].keywords;
-				struct fnformat_values fv = {
-					true, c[i].key_start, 0, &k->version,
-					NULL};
-				struct strbuf name = STRBUF_INIT,
-					      err = STRBUF_INIT;
-
-				/* keywords: the trigger's, else an input's */
-				for (size_t j = 0; !kw[0] && j < k->in_n; j++)
-					kw = ev.in[k->in_first + j].keywords;
-				fv.keywords = kw;
-				if (pi < 0 ||
-				    fnformat_format(p->cat->formats[pi], &fv,
-						    &name, &err)) {
-					log_error("cannot name the output of "
-						  "process \"%s\" for %s: %s",
-						  proc->name, x->output_key,
-						  err.buf);
-					strbuf_release(&name);
-					strbuf_release(&err);
-					cnt->unrunnable++;
-					free(x->output_key);
-					free(x->inputs);
-					free(x->cache_key);
-					memset(x, 0, sizeof(*x));
-					continue;
-				}
-				x->output_filename = strbuf_detach(&name, NULL);
+			if (c[i].output_product &&
+			    output_name(p, &c[i], k, &ev, &x->output_filename,
+					&err)) {
+				log_error("cannot name the output of process "
+					  "\"%s\" for %s: %s",
+					  proc->name, x->output_key, err.buf);
 				strbuf_release(&err);
+				cnt->unrunnable++;
+				free(x->output_key);
+				free(x->inputs);
+				free(x->cache_key);
+				memset(x, 0, sizeof(*x));
+				continue;
 			}
 			nb++;
 			cnt->planned++;

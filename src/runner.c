@@ -24,6 +24,7 @@
 #include "fsutil.h"
 #include "identify.h"
 #include "log.h"
+#include "plan-rules.h"
 #include "runner-int.h"
 #include "sha.h"
 #include "spawn.h"
@@ -367,8 +368,6 @@ input_paths(struct runner *r, const struct sr_build *b, struct strvec *paths,
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct strbuf p = STRBUF_INIT;
 
-		if (!*keywords && f[i]->keywords[0])
-			*keywords = xstrdup(f[i]->keywords);
 		if (runner_file_path(r, f[i]->product_id, f[i]->date,
 			      f[i]->start_usec, &f[i]->version,
 			      f[i]->keywords, f[i]->filename, &p))
@@ -376,6 +375,17 @@ input_paths(struct runner *r, const struct sr_build *b, struct strvec *paths,
 		else
 			strvec_push(paths, p.buf);
 		strbuf_release(&p);
+	}
+	if (!rc) {
+		const char **kws = xcalloc(n + 1, sizeof(*kws));
+		const char *kw;
+
+		for (size_t i = 0; i < n; i++)
+			kws[i] = f[i]->keywords;
+		/* the planner's rule (a FILE key's own are its inputs') */
+		kw = plan_rules_output_keywords(NULL, kws, n);
+		*keywords = kw[0] ? xstrdup(kw) : NULL;
+		free(kws);
 	}
 	free(f);
 	return rc;

@@ -462,6 +462,8 @@ store_config_load(struct db *db, struct config **out)
 	if ((rc = load_satellites(db, cfg)) || (rc = load_products(db, cfg)) ||
 	    (rc = load_processes(db, cfg)))
 		goto fail;
+	log_debug("read the mission's tables: %zu products, %zu processes",
+		  cfg->n_products, cfg->n_processes);
 	*out = cfg;
 	return 0;
 fail:
