@@ -29,75 +29,27 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* -- small helpers for text parameters ---------------------------------- */
+/* -- running statements ------------------------------------------------- */
 
-struct params {
-	const char *v[24];
-	char buf[24][48];
-	int n;
-};
-
-static void
-p_init(struct params *p)
-{
-	p->n = 0;
-}
-
-static void
-p_str(struct params *p, const char *s)
-{
-	p->v[p->n++] = s;
-}
-
-static void
-p_int(struct params *p, long long x)
-{
-	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%lld", x);
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
-static void
-p_double(struct params *p, double x)
-{
-	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%.17g", x);
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
-static void
-p_bool(struct params *p, bool b)
-{
-	p->v[p->n++] = b ? "t" : "f";
-}
-
-static void
-p_date(struct params *p, int32_t days)
-{
-	timeutil_format_date(days, p->buf[p->n]);
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
+/* run: a statement of p's parameters (p stays the caller's) */
 static int
-run(struct db *db, const char *sql, struct params *p)
+run(struct db *db, const char *sql, struct db_params *p)
 {
-	return db_query(db, sql, p->n, p->v, 0, NULL);
+	return db_query_params(db, sql, p, 0, NULL);
 }
 
-/* run a query returning one integer (id or count) */
+/* run_int: a statement returning one integer (an id or a count) */
 static int
-run_int(struct db *db, const char *sql, struct params *p, int64_t *out)
+run_int(struct db *db, const char *sql, struct db_params *p, int64_t *out)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db, sql, p->n, p->v, 0, &res);
+	return db_query_int64(db, sql, p, 0, out);
+}
 
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "single value") ||
-	    db_res_int64(res, 0, 0, out))
-		rc = -1;
-	db_res_free(res);
+/* done: p released, rc returned (a function's every exit) */
+static int
+done(struct db_params *p, int rc)
+{
+	db_params_release(p);
 	return rc;
 }
 
@@ -599,33 +551,34 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	      struct store_apply_report *r)
 {
 	const struct mission *m = &cfg->mission;
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	struct strbuf d = STRBUF_INIT;
 	int rc = 0;
 
 	if (cur && strcmp(cur->mission.name, m->name))
-		return error("database holds mission \"%s\", the file describes "
-			     "\"%s\"; cascade keeps one mission per database",
+		return error("database holds mission \"%s\", the file "
+			     "describes \"%s\"; cascade keeps one mission "
+			     "per database",
 			     cur->mission.name, m->name);
-	p_init(&p);
-	p_str(&p, m->name);
-	p_str(&p, m->rootdir);
-	p_str(&p, m->incoming_dir);
-	p_str(&p, m->codedir);
-	p_str(&p, m->inspectordir);
-	p_str(&p, m->errordir);
-	p_int(&p, cfg->run.slots);
-	p_int(&p, cfg->run.batch_size);
-	p_int(&p, cfg->run.code_timeout_s);
-	p_int(&p, cfg->run.kill_grace_s);
-	p_int(&p, cfg->run.max_attempts);
-	p_int(&p, cfg->run.bad_after);
-	p_int(&p, cfg->run.bad_within_s);
-	p_int(&p, cfg->run.flag_lease_s);
-	p_bool(&p, cfg->run.refuse_changed_code);
-	p_str(&p, cfg->run.log_file);
-	p_int(&p, cfg->run.log_limit_kb);
-	p_int(&p, cfg->run.settle_s);
+	db_params_release(&p);
+	db_params_text(&p, m->name);
+	db_params_text(&p, m->rootdir);
+	db_params_text(&p, m->incoming_dir);
+	db_params_text(&p, m->codedir);
+	db_params_text(&p, m->inspectordir);
+	db_params_text(&p, m->errordir);
+	db_params_int64(&p, cfg->run.slots);
+	db_params_int64(&p, cfg->run.batch_size);
+	db_params_int64(&p, cfg->run.code_timeout_s);
+	db_params_int64(&p, cfg->run.kill_grace_s);
+	db_params_int64(&p, cfg->run.max_attempts);
+	db_params_int64(&p, cfg->run.bad_after);
+	db_params_int64(&p, cfg->run.bad_within_s);
+	db_params_int64(&p, cfg->run.flag_lease_s);
+	db_params_bool(&p, cfg->run.refuse_changed_code);
+	db_params_text(&p, cfg->run.log_file);
+	db_params_int64(&p, cfg->run.log_limit_kb);
+	db_params_int64(&p, cfg->run.settle_s);
 	if (!cur) {
 		rc = run(db,
 			 "INSERT INTO public.mission (mission_name, rootdir, "
@@ -637,7 +590,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 &p);
 		if (!rc)
 			report(r, '+', "mission %s", m->name);
-		return rc;
+		return done(&p, rc);
 	}
 	diff_str(&d, "rootdir", cur->mission.rootdir, m->rootdir);
 	diff_str(&d, "incoming_dir", cur->mission.incoming_dir,
@@ -682,7 +635,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			report(r, '~', "mission %s: %s", m->name, d.buf);
 	}
 	strbuf_release(&d);
-	return rc;
+	return done(&p, rc);
 }
 
 static bool
@@ -708,22 +661,22 @@ static int
 apply_satellites(struct db *db, const struct config *cur,
 		 const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 
 	for (size_t i = 0; i < cfg->n_satellites; i++) {
 		const char *name = cfg->satellites[i].name;
 
 		if (cur_has_satellite(cur, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
-		p_str(&p, cfg->mission.name);
+		db_params_release(&p);
+		db_params_text(&p, name);
+		db_params_text(&p, cfg->mission.name);
 		if (run(db,
 			"INSERT INTO public.satellite (satellite_name, "
 			"mission_id) SELECT $1, mission_id FROM public.mission "
 			"WHERE mission_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '+', "satellite %s", name);
 	}
 	for (size_t i = 0; i < cfg->n_instruments; i++) {
@@ -731,23 +684,23 @@ apply_satellites(struct db *db, const struct config *cur,
 
 		if (has_instrument(cur, in->satellite, in->name))
 			continue;
-		p_init(&p);
-		p_str(&p, in->name);
-		p_str(&p, in->satellite);
+		db_params_release(&p);
+		db_params_text(&p, in->name);
+		db_params_text(&p, in->satellite);
 		if (run(db,
 			"INSERT INTO public.instrument (instrument_name, "
 			"satellite_id) SELECT $1, satellite_id FROM "
 			"public.satellite WHERE satellite_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '+', "instrument %s/%s", in->satellite, in->name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* inspector row values: kind, filename, relative_path from executable */
 static void
-inspector_params(struct params *p, const struct product *prod,
+inspector_params(struct db_params *p, const struct product *prod,
 		 char **dir_out, const char **base_out)
 {
 	const struct inspector *ins = &prod->inspector;
@@ -756,37 +709,38 @@ inspector_params(struct params *p, const struct product *prod,
 
 	*dir_out = NULL;
 	*base_out = "";
-	p_str(p, prod->name);
-	p_str(p, ins->executable ? "exec" : "template");
+	db_params_text(p, prod->name);
+	db_params_text(p, ins->executable ? "exec" : "template");
 	if (ins->executable) {
 		*dir_out = slash ? xstrndup(ins->executable,
 					    (size_t)(slash - ins->executable))
 				 : xstrdup(".");
 		*base_out = slash ? slash + 1 : ins->executable;
 	}
-	p_str(p, *base_out);
-	p_str(p, *dir_out ? *dir_out : "");
-	p_str(p, ins->description ? ins->description : "");
-	p_int(p, ins->version.interface);
-	p_int(p, ins->version.quality);
-	p_int(p, ins->version.revision);
-	p_int(p, ins->output_interface_version);
-	p_bool(p, ins->active);
-	p_str(p, ins->arguments);
-	p_int(p, ins->timeout_s);
+	db_params_text(p, *base_out);
+	db_params_text(p, *dir_out ? *dir_out : "");
+	db_params_text(p, ins->description ? ins->description : "");
+	db_params_int64(p, ins->version.interface);
+	db_params_int64(p, ins->version.quality);
+	db_params_int64(p, ins->version.revision);
+	db_params_int64(p, ins->output_interface_version);
+	db_params_bool(p, ins->active);
+	db_params_text(p, ins->arguments);
+	db_params_int64(p, ins->timeout_s);
 }
 
 static int
 product_file_count(struct db *db, const char *product, int64_t *n)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 
-	p_init(&p);
-	p_str(&p, product);
-	return run_int(db,
-		       "SELECT count(*) FROM public.file f JOIN public.product "
-		       "p USING (product_id) WHERE p.product_name = $1",
-		       &p, n);
+	db_params_release(&p);
+	db_params_text(&p, product);
+	return done(&p, run_int(db,
+				"SELECT count(*) FROM public.file f JOIN "
+				"public.product p USING (product_id) WHERE "
+				"p.product_name = $1",
+				&p, n));
 }
 
 static const struct input *find_input(const struct process *p,
@@ -797,13 +751,13 @@ static int
 moved_from(struct db *db, const char *product, const char *relative_path,
 	   bool *moved)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n = 0;
 	int rc;
 
-	p_init(&p);
-	p_str(&p, product);
-	p_str(&p, relative_path);
+	db_params_release(&p);
+	db_params_text(&p, product);
+	db_params_text(&p, relative_path);
 	rc = run_int(db,
 		     "SELECT count(*) FROM public.product_move m JOIN "
 		     "public.product p USING (product_id) WHERE "
@@ -811,7 +765,7 @@ moved_from(struct db *db, const char *product, const char *relative_path,
 		     "m.old_relative_path = $2",
 		     &p, &n);
 	*moved = n > 0;
-	return rc;
+	return done(&p, rc);
 }
 
 /*
@@ -823,7 +777,7 @@ static int
 update_product(struct db *db, const struct config *cfg,
 	       const struct product *op,
 	       const struct product *np, const char *rel,
-	       struct params *p, struct store_apply_report *r)
+	       struct db_params *p, struct store_apply_report *r)
 {
 	struct strbuf d = STRBUF_INIT, where = STRBUF_INIT;
 	int rc = 0;
@@ -910,12 +864,12 @@ apply_inspector(struct db *db, const struct product *op,
 		const struct product *np, struct store_apply_report *r)
 {
 	struct strbuf d = STRBUF_INIT;
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	char *dir = NULL;
 	const char *base;
 	int rc = 0;
 
-	p_init(&p);
+	db_params_release(&p);
 	inspector_params(&p, np, &dir, &base);
 	if (op) {
 		const struct inspector *a = &op->inspector,
@@ -964,7 +918,7 @@ apply_inspector(struct db *db, const struct product *op,
 	}
 	free(dir);
 	strbuf_release(&d);
-	return rc;
+	return done(&p, rc);
 }
 
 static int
@@ -975,7 +929,7 @@ apply_products(struct db *db, const struct config *cur,
 		const struct product *np = &cfg->products[i];
 		const struct product *op =
 			cur ? config_find_product(cur, np->name) : NULL;
-		struct params p;
+		struct db_params p = DB_PARAMS_INIT;
 		const char *rel = np->relative_path;
 		bool moved = false;
 		int rc = 0;
@@ -987,19 +941,19 @@ apply_products(struct db *db, const struct config *cur,
 		if (op && !str_eq(op->relative_path, np->relative_path) &&
 		    str_eq(op->format, np->format)) {
 			if (moved_from(db, np->name, np->relative_path, &moved))
-				return -1;
+				return done(&p, -1);
 			if (moved)
 				rel = op->relative_path;
 		}
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, np->satellite);
-		p_str(&p, np->instrument);
-		p_double(&p, np->level);
-		p_str(&p, np->format);
-		p_str(&p, rel);
-		p_str(&p, np->description);
-		p_bool(&p, np->stop_time_exclusive);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, np->satellite);
+		db_params_text(&p, np->instrument);
+		db_params_double(&p, np->level);
+		db_params_text(&p, np->format);
+		db_params_text(&p, rel);
+		db_params_text(&p, np->description);
+		db_params_bool(&p, np->stop_time_exclusive);
 		if (moved)
 			report(r, '=', "product %s: relative_path \"%s\" kept: "
 				       "move-product moved its files there from "
@@ -1029,9 +983,10 @@ apply_products(struct db *db, const struct config *cur,
 			rc = update_product(db, cfg, op, np, rel, &p, r);
 		}
 		if (rc)
-			return rc;
+			return done(&p, rc);
 		if ((rc = apply_inspector(db, op, np, r)))
-			return rc;
+			return done(&p, rc);
+		db_params_release(&p);
 	}
 	return 0;
 }
@@ -1055,25 +1010,25 @@ find_code(const struct process *p, const struct version *v)
 }
 
 static void
-code_params(struct params *p, const char *process, const struct code *c)
+code_params(struct db_params *p, const char *process, const struct code *c)
 {
-	p_init(p);
-	p_str(p, process);
-	p_int(p, c->version.interface);
-	p_int(p, c->version.quality);
-	p_int(p, c->version.revision);
-	p_str(p, c->filename);
-	p_str(p, c->relative_path);
-	p_date(p, c->start_date);
-	p_date(p, c->stop_date);
-	p_str(p, c->description ? c->description : "");
-	p_int(p, c->output_interface_version);
-	p_bool(p, c->active);
-	p_date(p, c->date_written);
-	p_str(p, c->arguments);
-	p_double(p, c->ram);
-	p_int(p, c->cpu);
-	p_int(p, c->timeout_s);
+	db_params_release(p);
+	db_params_text(p, process);
+	db_params_int64(p, c->version.interface);
+	db_params_int64(p, c->version.quality);
+	db_params_int64(p, c->version.revision);
+	db_params_text(p, c->filename);
+	db_params_text(p, c->relative_path);
+	db_params_date(p, c->start_date);
+	db_params_date(p, c->stop_date);
+	db_params_text(p, c->description ? c->description : "");
+	db_params_int64(p, c->output_interface_version);
+	db_params_bool(p, c->active);
+	db_params_date(p, c->date_written);
+	db_params_text(p, c->arguments);
+	db_params_double(p, c->ram);
+	db_params_int64(p, c->cpu);
+	db_params_int64(p, c->timeout_s);
 }
 
 /* the fields of code c that differ from those of o, into d */
@@ -1164,7 +1119,7 @@ static int
 apply_codes(struct db *db, const struct process *op,
 	    const struct process *np, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	char vbuf[VERSION_STRLEN];
 
 	for (size_t i = 0; i < np->n_codes; i++) {
@@ -1198,7 +1153,7 @@ apply_codes(struct db *db, const struct process *op,
 			rc = requeue_for_code(db, np, c, r);
 		strbuf_release(&d);
 		if (rc)
-			return rc;
+			return done(&p, rc);
 	}
 	/* codes that left the file: deactivated, never deleted (provenance) */
 	for (size_t i = 0; op && i < op->n_codes; i++) {
@@ -1206,11 +1161,11 @@ apply_codes(struct db *db, const struct process *op,
 
 		if (find_code(np, &o->version) || !o->active)
 			continue;
-		p_init(&p);
-		p_str(&p, np->name);
-		p_int(&p, o->version.interface);
-		p_int(&p, o->version.quality);
-		p_int(&p, o->version.revision);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_int64(&p, o->version.interface);
+		db_params_int64(&p, o->version.quality);
+		db_params_int64(&p, o->version.revision);
 		if (run(db,
 			"UPDATE public.code c SET active_code = false, "
 			"newest_version = false FROM public.process pr WHERE "
@@ -1219,12 +1174,12 @@ apply_codes(struct db *db, const struct process *op,
 			"c.quality_version = $3::int2 AND c.revision_version = "
 			"$4::int2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		affect(r, np->name);
 		report(r, '-', "code %s %s (not in the file: deactivated)",
 		       np->name, version_format(&o->version, vbuf));
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 static void
@@ -1239,7 +1194,7 @@ static int
 apply_inputs(struct db *db, const struct process *op,
 	     const struct process *np, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 
 	for (size_t i = 0; i < np->n_inputs; i++) {
 		const struct input *in = &np->inputs[i];
@@ -1249,12 +1204,12 @@ apply_inputs(struct db *db, const struct process *op,
 		if (o && o->optional == in->optional &&
 		    o->yesterday == in->yesterday && o->tomorrow == in->tomorrow)
 			continue;
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, in->product);
-		p_bool(&p, in->optional);
-		p_int(&p, in->yesterday);
-		p_int(&p, in->tomorrow);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, in->product);
+		db_params_bool(&p, in->optional);
+		db_params_int64(&p, in->yesterday);
+		db_params_int64(&p, in->tomorrow);
 		if (run(db,
 			"INSERT INTO public.productprocesslink (process_id, "
 			"input_product_id, optional, yesterday, tomorrow) "
@@ -1266,7 +1221,7 @@ apply_inputs(struct db *db, const struct process *op,
 			"EXCLUDED.optional, yesterday = EXCLUDED.yesterday, "
 			"tomorrow = EXCLUDED.tomorrow",
 			&p))
-			return -1;
+			return done(&p, -1);
 		if (o) {
 			strbuf_addstr(&d, "(");
 			describe_input(&d, o);
@@ -1290,9 +1245,9 @@ apply_inputs(struct db *db, const struct process *op,
 
 		if (find_input(np, o->product))
 			continue;
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, o->product);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, o->product);
 		if (run(db,
 			"DELETE FROM public.productprocesslink l USING "
 			"public.process pr, public.product p WHERE "
@@ -1300,11 +1255,11 @@ apply_inputs(struct db *db, const struct process *op,
 			"= p.product_id AND pr.process_name = $1 AND "
 			"p.product_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		affect(r, np->name);
 		report(r, '-', "input %s <- %s", np->name, o->product);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 static int
@@ -1316,14 +1271,14 @@ apply_processes(struct db *db, const struct config *cur,
 		const struct process *op =
 			cur ? config_find_process(cur, np->name) : NULL;
 		struct strbuf d = STRBUF_INIT;
-		struct params p;
+		struct db_params p = DB_PARAMS_INIT;
 		int rc = 0;
 
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, np->output_product);
-		p_str(&p, timebase_name(np->timebase));
-		p_str(&p, np->extra_params);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, np->output_product);
+		db_params_text(&p, timebase_name(np->timebase));
+		db_params_text(&p, np->extra_params);
 		if (op) {
 			diff_str(&d, "output_product", op->output_product,
 				 np->output_product);
@@ -1353,7 +1308,8 @@ apply_processes(struct db *db, const struct config *cur,
 		strbuf_release(&d);
 		if (rc || apply_inputs(db, op, np, r) ||
 		    apply_codes(db, op, np, r))
-			return -1;
+			return done(&p, -1);
+		db_params_release(&p);
 	}
 	return 0;
 }
@@ -1364,7 +1320,7 @@ static int
 remove_processes(struct db *db, const struct config *cur,
 		 const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_processes; i++) {
@@ -1372,8 +1328,8 @@ remove_processes(struct db *db, const struct config *cur,
 
 		if (config_find_process(cfg, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
+		db_params_release(&p);
+		db_params_text(&p, name);
 		if (run_int(db,
 			    "SELECT (SELECT count(*) FROM public.build b JOIN "
 			    "public.process pr USING (process_id) WHERE "
@@ -1382,7 +1338,7 @@ remove_processes(struct db *db, const struct config *cur,
 			    "c.code_id = l.source_code JOIN public.process pr "
 			    "USING (process_id) WHERE pr.process_name = $1)",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			if (run(db,
 				"UPDATE public.code c SET active_code = false, "
@@ -1390,7 +1346,7 @@ remove_processes(struct db *db, const struct config *cur,
 				"WHERE pr.process_id = c.process_id AND "
 				"pr.process_name = $1",
 				&p))
-				return -1;
+				return done(&p, -1);
 			report(r, '=', "process %s: not in the file, kept "
 				       "(it has builds or files); its codes "
 				       "are deactivated",
@@ -1408,10 +1364,10 @@ remove_processes(struct db *db, const struct config *cur,
 			&p) ||
 		    run(db, "DELETE FROM public.process WHERE process_name = $1",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "process %s", name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* config apply: the products not in the file: deleted unless they have files or a process uses them */
@@ -1419,7 +1375,7 @@ static int
 remove_products(struct db *db, const struct config *cur,
 		const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_products; i++) {
@@ -1427,8 +1383,8 @@ remove_products(struct db *db, const struct config *cur,
 
 		if (config_find_product(cfg, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
+		db_params_release(&p);
+		db_params_text(&p, name);
 		if (run_int(db,
 			    "SELECT (SELECT count(*) FROM public.file f JOIN "
 			    "public.product p USING (product_id) WHERE "
@@ -1440,7 +1396,7 @@ remove_products(struct db *db, const struct config *cur,
 			    "ON p.product_id = l.input_product_id WHERE "
 			    "p.product_name = $1)",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			report(r, '=', "product %s: not in the file, kept (it "
 				       "has files or a process uses it)",
@@ -1450,10 +1406,10 @@ remove_products(struct db *db, const struct config *cur,
 		if (run(db,
 			"DELETE FROM public.product WHERE product_name = $1",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "product %s", name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* config apply: the instruments not in the file: deleted unless they have products */
@@ -1461,7 +1417,7 @@ static int
 remove_instruments(struct db *db, const struct config *cur,
 		   const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_instruments; i++) {
@@ -1469,16 +1425,16 @@ remove_instruments(struct db *db, const struct config *cur,
 
 		if (has_instrument(cfg, in->satellite, in->name))
 			continue;
-		p_init(&p);
-		p_str(&p, in->satellite);
-		p_str(&p, in->name);
+		db_params_release(&p);
+		db_params_text(&p, in->satellite);
+		db_params_text(&p, in->name);
 		if (run_int(db,
 			    "SELECT count(*) FROM public.product p JOIN "
 			    "public.instrument i USING (instrument_id) JOIN "
 			    "public.satellite s USING (satellite_id) WHERE "
 			    "s.satellite_name = $1 AND i.instrument_name = $2",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			report(r, '=', "instrument %s/%s: not in the file, "
 				       "kept (it has products)",
@@ -1491,10 +1447,10 @@ remove_instruments(struct db *db, const struct config *cur,
 			"i.satellite_id AND s.satellite_name = $1 AND "
 			"i.instrument_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "instrument %s/%s", in->satellite, in->name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* config apply: the satellites not in the file: deleted unless they have instruments */
@@ -1502,7 +1458,7 @@ static int
 remove_satellites(struct db *db, const struct config *cur,
 		  const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_satellites; i++) {
@@ -1510,14 +1466,14 @@ remove_satellites(struct db *db, const struct config *cur,
 
 		if (cur_has_satellite(cfg, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
+		db_params_release(&p);
+		db_params_text(&p, name);
 		if (run_int(db,
 			    "SELECT count(*) FROM public.instrument i JOIN "
 			    "public.satellite s USING (satellite_id) WHERE "
 			    "s.satellite_name = $1",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			report(r, '=', "satellite %s: not in the file, kept "
 				       "(it has instruments)",
@@ -1527,10 +1483,10 @@ remove_satellites(struct db *db, const struct config *cur,
 		if (run(db,
 			"DELETE FROM public.satellite WHERE satellite_name = $1",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "satellite %s", name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 static int
