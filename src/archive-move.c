@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "catalog.h"
 #include "db.h"
 #include "fsutil.h"
 #include "log.h"
@@ -23,32 +24,12 @@
 #include "banned.h"
 
 int
-archive_move_load(struct db *db, const struct store_mission *m,
-		  int override_id, const char *override_rel,
-		  struct store_admin_product **products, size_t *n,
-		  struct archive **out)
+archive_move_load(const struct catalog *cat, int moved_id,
+		  const char *moved_rel, struct archive **out)
 {
-	struct archive_product *ap;
-	int rc;
-
-	*out = NULL;
-	if ((rc = store_admin_products(db, products, n)))
-		return rc;
-	ap = xcalloc(*n + 1, sizeof(*ap));
-	for (size_t i = 0; i < *n; i++) {
-		const struct store_admin_product *p = &(*products)[i];
-
-		ap[i].id = p->id;
-		ap[i].name = p->name;
-		ap[i].satellite = p->satellite;
-		ap[i].instrument = p->instrument;
-		ap[i].relative_path = override_id && p->id == override_id
-					      ? override_rel
-					      : p->relative_path;
-	}
-	rc = archive_new(m->name, m->rootdir, ap, *n, out);
-	free(ap);
-	return rc;
+	return archive_new_moved(cat->mission->name, cat->mission->rootdir,
+				 cat->products, cat->n_products, moved_id,
+				 moved_rel, out);
 }
 
 /* f's archive path under a; -1 with the reason in err */
@@ -65,19 +46,6 @@ file_path(const struct archive *a, const struct store_admin_file *f,
 	return archive_path(a, &af, path, err);
 }
 
-/* the archive of m's products, product_id's under rel */
-static int
-load_one(struct db *db, const struct store_mission *m, int product_id,
-	 const char *rel, struct archive **out)
-{
-	struct store_admin_product *p = NULL;
-	size_t n = 0;
-	int rc = archive_move_load(db, m, product_id, rel, &p, &n, out);
-
-	store_admin_products_free(p, n);
-	return rc;
-}
-
 /* -- settling ------------------------------------------------------------- */
 
 /*
@@ -85,7 +53,7 @@ load_one(struct db *db, const struct store_mission *m, int product_id,
  * new names) one move.
  */
 static int
-finish_move(struct db *db, const struct store_mission *m,
+finish_move(struct db *db, const struct catalog *cat,
 	    const struct store_admin_move *mv, long *removed)
 {
 	const char *drop_rel = mv->committed ? mv->old_relative_path
@@ -99,8 +67,8 @@ finish_move(struct db *db, const struct store_mission *m,
 	size_t nf = 0;
 	int rc;
 
-	if ((rc = load_one(db, m, mv->product_id, drop_rel, &a_drop)) ||
-	    (rc = load_one(db, m, mv->product_id, keep_rel, &a_keep)) ||
+	if ((rc = archive_move_load(cat, mv->product_id, drop_rel, &a_drop)) ||
+	    (rc = archive_move_load(cat, mv->product_id, keep_rel, &a_keep)) ||
 	    (rc = store_admin_files_of_product(db, mv->product_id, &f, &nf)))
 		goto out;
 	for (size_t i = 0; i < nf; i++) {
@@ -130,7 +98,7 @@ finish_move(struct db *db, const struct store_mission *m,
 	}
 	/* directories left empty go too (best effort; rmdir keeps others) */
 	for (size_t i = 0; i < dirs.nr; i++)
-		if (strcmp(dirs.v[i], m->rootdir))
+		if (strcmp(dirs.v[i], cat->mission->rootdir))
 			(void)rmdir(dirs.v[i]);
 	rc = store_admin_move_end(db, mv->id, mv->committed);
 out:
@@ -145,7 +113,7 @@ out:
 }
 
 int
-archive_move_settle(struct db *db, const struct store_mission *m,
+archive_move_settle(struct db *db, const struct catalog *cat,
 		    int product_id, int64_t keep_id, long *moves, long *removed)
 {
 	struct store_admin_move *mv = NULL;
@@ -158,7 +126,7 @@ archive_move_settle(struct db *db, const struct store_mission *m,
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (mv[i].id == keep_id)
 			continue;
-		rc = finish_move(db, m, &mv[i], removed);
+		rc = finish_move(db, cat, &mv[i], removed);
 		if (!rc)
 			(*moves)++;
 	}
@@ -184,7 +152,7 @@ static const struct place_points move_points = {
 
 struct move {
 	struct db *db;
-	const struct store_mission *m;
+	const struct catalog *cat;
 	const char *product, *new_rel;
 	bool dry_run;
 	int pid;
@@ -198,23 +166,6 @@ struct move {
 	bool changed; /* the commit found the product's old path */
 };
 
-/* the product's relative_path now (NULL: no such product) */
-static int
-relative_path_of(struct move *mv, char **out)
-{
-	struct store_admin_product *p = NULL;
-	size_t n = 0;
-
-	*out = NULL;
-	if (store_admin_products(mv->db, &p, &n))
-		return -1;
-	for (size_t k = 0; k < n; k++)
-		if (p[k].id == mv->pid)
-			*out = xstrdup(p[k].relative_path);
-	store_admin_products_free(p, n);
-	return 0;
-}
-
 /*
  * Which product, from where; an earlier move of it that was killed: one
  * to the same directory that had not committed is resumed, any other is
@@ -223,39 +174,32 @@ relative_path_of(struct move *mv, char **out)
 static enum archive_move_status
 find_move(struct move *mv)
 {
+	const struct product *p = catalog_product_named(mv->cat, mv->product);
 	struct store_admin_move *pend = NULL;
-	char *old = NULL;
+	const char *old;
 	size_t n = 0;
-	bool found;
 
-	if (store_admin_product_id(mv->db, mv->product, &mv->pid, &found))
-		return ARCHIVE_MOVE_DB;
-	if (!found) {
+	if (!p) {
 		error("no product named \"%s\"", mv->product);
 		return ARCHIVE_MOVE_NO_PRODUCT;
 	}
-	if (store_admin_moves_pending(mv->db, mv->pid, &pend, &n) ||
-	    relative_path_of(mv, &old)) {
-		store_admin_moves_free(pend, n);
+	mv->pid = p->id;
+	/* settling leaves it: it changes names, not the product's row */
+	old = p->relative_path;
+	if (store_admin_moves_pending(mv->db, mv->pid, &pend, &n))
 		return ARCHIVE_MOVE_DB;
-	}
-	for (size_t k = 0; old && k < n; k++)
+	for (size_t k = 0; k < n; k++)
 		if (!pend[k].committed &&
 		    !strcmp(pend[k].new_relative_path, mv->new_rel) &&
 		    !strcmp(pend[k].old_relative_path, old))
 			mv->move_id = pend[k].id;
 	store_admin_moves_free(pend, n);
-	if (!mv->dry_run) {
-		free(old);
-		old = NULL;
-		if (archive_move_settle(mv->db, mv->m, mv->pid, mv->move_id,
-					&mv->rep->settled,
-					&mv->rep->settled_removed) ||
-		    relative_path_of(mv, &old))
-			return ARCHIVE_MOVE_DB;
-	}
-	mv->rep->old_relative_path = old;
-	return old ? ARCHIVE_MOVE_OK : ARCHIVE_MOVE_DB;
+	if (!mv->dry_run &&
+	    archive_move_settle(mv->db, mv->cat, mv->pid, mv->move_id,
+				&mv->rep->settled, &mv->rep->settled_removed))
+		return ARCHIVE_MOVE_DB;
+	mv->rep->old_relative_path = xstrdup(old);
+	return ARCHIVE_MOVE_OK;
 }
 
 /* give f its new name; a failure that undoes the move is reported */
@@ -371,7 +315,7 @@ execute(struct move *mv)
 				&synced);
 	if (rc && !synced) {
 		error("could not sync \"%s\": %s",
-		      mv->batch.dirs.nr ? mv->batch.dirs.v[0] : mv->m->rootdir,
+		      mv->batch.dirs.nr ? mv->batch.dirs.v[0] : mv->cat->mission->rootdir,
 		      strerror(errno));
 		return ARCHIVE_MOVE_INTERNAL;
 	}
@@ -379,17 +323,17 @@ execute(struct move *mv)
 		return mv->changed ? ARCHIVE_MOVE_DB : ARCHIVE_MOVE_FAILED;
 	/* committed: the rows name the new paths; drop the old names */
 	mv->rep->committed = true;
-	if (archive_move_settle(mv->db, mv->m, mv->pid, 0, &moves, &removed))
+	if (archive_move_settle(mv->db, mv->cat, mv->pid, 0, &moves, &removed))
 		return ARCHIVE_MOVE_DB;
 	return mv->rep->missing ? ARCHIVE_MOVE_FAILED : ARCHIVE_MOVE_OK;
 }
 
 enum archive_move_status
-archive_move_product(struct db *db, const struct store_mission *m,
+archive_move_product(struct db *db, const struct catalog *cat,
 		     int64_t run_id, const char *product, const char *new_rel,
 		     bool dry_run, struct archive_move_report *rep)
 {
-	struct move mv = {.db = db, .m = m, .product = product,
+	struct move mv = {.db = db, .cat = cat, .product = product,
 			  .new_rel = new_rel, .dry_run = dry_run,
 			  .run_id = run_id, .rep = rep, .changed = true};
 	enum archive_move_status rc;
@@ -402,8 +346,8 @@ archive_move_product(struct db *db, const struct store_mission *m,
 		rep->already = true;
 		goto out;
 	}
-	if (load_one(db, m, 0, NULL, &mv.a_old) ||
-	    load_one(db, m, mv.pid, new_rel, &mv.a_new) ||
+	if (archive_move_load(cat, 0, NULL, &mv.a_old) ||
+	    archive_move_load(cat, mv.pid, new_rel, &mv.a_new) ||
 	    store_admin_files_of_product(db, mv.pid, &mv.f, &mv.nf)) {
 		rc = ARCHIVE_MOVE_DB;
 		goto out;
@@ -419,7 +363,7 @@ archive_move_product(struct db *db, const struct store_mission *m,
 		/* undo: every new name this move gave is removed again */
 		long moves, removed;
 
-		if (archive_move_settle(db, m, mv.pid, 0, &moves, &removed))
+		if (archive_move_settle(db, cat, mv.pid, 0, &moves, &removed))
 			log_warning("the new names could not all be removed; "
 				    "\"cascade check --repair\" will");
 	}

@@ -36,20 +36,16 @@
 
 struct archive;
 struct db;
-struct store_admin_product;
-struct store_mission;
+struct catalog;
 
 /*
- * archive_move_load: the mission's products (*products, *n: free with
- * store_admin_products_free) and their archive rules (*out: free with
- * archive_free); with override_id, that product's relative_path is
- * taken to be override_rel (a move in progress).  0 or negative
- * (reported).
+ * archive_move_load: the archive rules of the catalog's products; with
+ * moved_id, that product's relative_path is taken to be moved_rel (a
+ * move in progress).  *out: free with archive_free.  0 or -1 (reported).
  */
-int archive_move_load(struct db *db, const struct store_mission *m,
-		      int override_id, const char *override_rel,
-		      struct store_admin_product **products, size_t *n,
-		      struct archive **out) CASCADE_MUSTCHECK;
+int archive_move_load(const struct catalog *cat, int moved_id,
+		      const char *moved_rel, struct archive **out)
+	CASCADE_MUSTCHECK;
 
 /*
  * archive_move_settle: settle the unfinished moves of product_id (0:
@@ -60,7 +56,7 @@ int archive_move_load(struct db *db, const struct store_mission *m,
  * the number of moves settled, *removed the names removed.  Returns 0
  * or negative (reported).
  */
-int archive_move_settle(struct db *db, const struct store_mission *m,
+int archive_move_settle(struct db *db, const struct catalog *cat,
 			int product_id, int64_t keep_id, long *moves,
 			long *removed) CASCADE_MUSTCHECK;
 
@@ -94,7 +90,7 @@ enum archive_move_status {
  * other failure undoes the move.  run_id is the run's logging id.
  */
 enum archive_move_status
-archive_move_product(struct db *db, const struct store_mission *m,
+archive_move_product(struct db *db, const struct catalog *cat,
 		     int64_t run_id, const char *product, const char *new_rel,
 		     bool dry_run, struct archive_move_report *rep)
 	CASCADE_MUSTCHECK;

@@ -60,7 +60,15 @@ archive_free(struct archive *a)
 
 int
 archive_new(const char *mission, const char *rootdir,
-	    const struct archive_product *p, size_t n, struct archive **out)
+	    const struct product *p, size_t n, struct archive **out)
+{
+	return archive_new_moved(mission, rootdir, p, n, 0, NULL, out);
+}
+
+int
+archive_new_moved(const char *mission, const char *rootdir,
+		  const struct product *p, size_t n, int moved_id,
+		  const char *moved_rel, struct archive **out)
 {
 	struct archive *a = xcalloc(1, sizeof(*a));
 	size_t len = strlen(rootdir);
@@ -74,17 +82,19 @@ archive_new(const char *mission, const char *rootdir,
 	for (size_t i = 0; i < n; i++) {
 		struct fnformat_names names = {mission, p[i].satellite,
 					       p[i].instrument, p[i].name};
+		const char *rel = moved_id && p[i].id == moved_id
+					  ? moved_rel
+					  : p[i].relative_path;
 		struct strbuf err = STRBUF_INIT;
 
 		a->e[i].id = p[i].id;
 		a->e[i].name = xstrdup(p[i].name);
-		a->e[i].relative_path = xstrdup(p[i].relative_path);
+		a->e[i].relative_path = xstrdup(rel);
 		a->n = i + 1;
-		if (fnformat_compile(p[i].relative_path, &names, &a->e[i].fmt,
-				     &err)) {
+		if (fnformat_compile(rel, &names, &a->e[i].fmt, &err)) {
 			error("invalid relative_path \"%s\" of product \"%s\": "
 			      "%s",
-			      p[i].relative_path, p[i].name, err.buf);
+			      rel, p[i].name, err.buf);
 			strbuf_release(&err);
 			archive_free(a);
 			return -1;

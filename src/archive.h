@@ -20,28 +20,30 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "model.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "version.h"
 
 struct archive;
 
-/* A product's naming, borrowed for the length of archive_new. */
-struct archive_product {
-	int id;
-	const char *name;
-	const char *satellite;
-	const char *instrument;
-	const char *relative_path;
-};
-
 /*
- * archive_new: compile the products' relative_path templates for mission
- * (its name and rootdir).  Returns 0 and *out (free with archive_free), or
- * -1 with the template and product that failed reported.
+ * archive_new: compile the relative_path templates of n products (model.h:
+ * id, name, satellite, instrument, relative_path; borrowed for the call)
+ * for mission (its name and rootdir).  Returns 0 and *out (free with
+ * archive_free), or -1 with the template and product that failed
+ * reported.
  */
 int archive_new(const char *mission, const char *rootdir,
-		const struct archive_product *p, size_t n, struct archive **out)
+		const struct product *p, size_t n, struct archive **out)
+	CASCADE_MUSTCHECK;
+/*
+ * archive_new_moved: the same, with product moved_id's relative_path
+ * taken to be moved_rel (a move in progress: move-product, its recovery).
+ */
+int archive_new_moved(const char *mission, const char *rootdir,
+		      const struct product *p, size_t n, int moved_id,
+		      const char *moved_rel, struct archive **out)
 	CASCADE_MUSTCHECK;
 void archive_free(struct archive *a);
 

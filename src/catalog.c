@@ -1,6 +1,6 @@
 /*
- * catalog.c - the mission's products with their archive rules and
- * matchers (see catalog.h).
+ * catalog.c - the mission loaded once, its templates compiled once, its
+ * maps (see catalog.h).
  */
 #include "catalog.h"
 
@@ -8,66 +8,161 @@
 #include <string.h>
 
 #include "archive.h"
+#include "db.h"
+#include "fnformat.h"
 #include "identify.h"
+#include "log.h"
+#include "store.h"
 #include "xalloc.h"
 #include "banned.h"
 
-int
-catalog_load(struct db *db, const struct store_mission *m, struct catalog *c)
+static int
+cmp_product_name(const void *a, const void *b)
 {
-	struct archive_product *ap;
-	int rc;
+	return strcmp((*(const struct product *const *)a)->name,
+		      (*(const struct product *const *)b)->name);
+}
 
-	memset(c, 0, sizeof(*c));
-	if ((rc = store_products_load(db, &c->products, &c->n)))
-		return rc;
-	ap = xcalloc(c->n + 1, sizeof(*ap));
-	c->idp = xcalloc(c->n + 1, sizeof(*c->idp));
-	for (size_t i = 0; i < c->n; i++) {
-		const struct store_product *p = &c->products[i];
+static int
+cmp_process_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct process *const *)a)->name,
+		      (*(const struct process *const *)b)->name);
+}
 
-		ap[i].id = p->id;
-		ap[i].name = p->name;
-		ap[i].satellite = p->satellite;
-		ap[i].instrument = p->instrument;
-		ap[i].relative_path = p->relative_path;
-		c->idp[i].id = p->id;
-		c->idp[i].name = p->name;
-		c->idp[i].format = p->format;
-		c->idp[i].satellite = p->satellite;
-		c->idp[i].instrument = p->instrument;
-		c->idp[i].inspector = p->inspector;
-		c->idp[i].inspector_args = p->inspector_args;
-		c->idp[i].inspector_timeout_s = p->inspector_timeout_s;
+static int
+cmp_code_id(const void *a, const void *b)
+{
+	int x = (*(const struct code *const *)a)->id;
+	int y = (*(const struct code *const *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* the maps: names sorted, the makers, the codes by id */
+static void
+make_maps(struct catalog *c)
+{
+	c->product_by_name = xcalloc(c->n_products + 1,
+				     sizeof(*c->product_by_name));
+	c->process_by_name = xcalloc(c->n_processes + 1,
+				     sizeof(*c->process_by_name));
+	c->maker = xcalloc(c->n_products + 1, sizeof(*c->maker));
+	for (size_t i = 0; i < c->n_products; i++)
+		c->product_by_name[i] = &c->products[i];
+	for (size_t i = 0; i < c->n_processes; i++) {
+		const struct process *p = &c->processes[i];
+		long pi = catalog_product_index(c, p->output_product_id);
+
+		c->process_by_name[i] = p;
+		if (pi >= 0)
+			c->maker[pi] = p;
+		c->n_codes += p->n_codes;
 	}
-	rc = archive_new(m->name, m->rootdir, ap, c->n, &c->archive);
-	free(ap);
-	if (!rc)
-		rc = identify_set_new(m->name, c->idp, c->n, &c->ids);
-	if (rc) {
+	qsort(c->product_by_name, c->n_products, sizeof(*c->product_by_name),
+	      cmp_product_name);
+	qsort(c->process_by_name, c->n_processes,
+	      sizeof(*c->process_by_name), cmp_process_name);
+	c->codes = xcalloc(c->n_codes + 1, sizeof(*c->codes));
+	c->n_codes = 0;
+	for (size_t i = 0; i < c->n_processes; i++)
+		for (size_t k = 0; k < c->processes[i].n_codes; k++)
+			c->codes[c->n_codes++] = &c->processes[i].codes[k];
+	qsort(c->codes, c->n_codes, sizeof(*c->codes), cmp_code_id);
+}
+
+/* every product's filename template, compiled */
+static int
+compile_formats(struct catalog *c)
+{
+	int rc = 0;
+
+	c->formats = xcalloc(c->n_products + 1, sizeof(*c->formats));
+	for (size_t i = 0; i < c->n_products; i++) {
+		const struct product *p = &c->products[i];
+		struct fnformat_names names = {c->mission->name, p->satellite,
+					       p->instrument, p->name};
+		struct strbuf err = STRBUF_INIT;
+
+		if (fnformat_compile(p->format, &names, &c->formats[i], &err))
+			rc = error("invalid format \"%s\" of product \"%s\": %s",
+				   p->format, p->name, err.buf);
+		strbuf_release(&err);
+	}
+	return rc;
+}
+
+int
+catalog_from_config(struct config *cfg, struct catalog *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->own = cfg;
+	c->cfg = cfg;
+	c->mission = &cfg->mission;
+	c->run = &cfg->run;
+	c->products = cfg->products;
+	c->n_products = cfg->n_products;
+	c->processes = cfg->processes;
+	c->n_processes = cfg->n_processes;
+	make_maps(c);
+	if (compile_formats(c) ||
+	    archive_new(c->mission->name, c->mission->rootdir, c->products,
+			c->n_products, &c->archive)) {
 		catalog_release(c);
 		return -1;
 	}
+	log_debug("catalog of mission \"%s\": %zu products, %zu processes, "
+		  "%zu codes",
+		  c->mission->name, c->n_products, c->n_processes, c->n_codes);
 	return 0;
+}
+
+int
+catalog_load(struct db *db, struct catalog *c)
+{
+	struct config *cfg = NULL;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = store_config_load(db, &cfg)))
+		return rc;
+	if (!cfg) {
+		log_error("database \"%s\" has no mission", db_dbname(db));
+		log_hint("Apply a mission file with \"cascade config apply "
+			 "FILE\".");
+		return CATALOG_NO_MISSION;
+	}
+	return catalog_from_config(cfg, c);
 }
 
 void
 catalog_release(struct catalog *c)
 {
-	identify_report_failures(c->ids);
-	identify_set_free(c->ids);
+	for (size_t i = 0; c->formats && i < c->n_products; i++)
+		fnformat_free(c->formats[i]);
+	free(c->formats);
 	archive_free(c->archive);
-	free(c->idp);
-	store_products_free(c->products, c->n);
+	free(c->product_by_name);
+	free(c->process_by_name);
+	free(c->maker);
+	free(c->codes);
+	config_free(c->own);
 	memset(c, 0, sizeof(*c));
 }
 
-long
-catalog_find(const struct catalog *c, int id)
+struct identify_set *
+catalog_identify(const struct catalog *c)
 {
-	size_t lo = 0, hi = c->n;
+	return identify_set_new(c->mission->name, c->products, c->formats,
+				c->n_products);
+}
 
-	/* store_products_load returns them ordered by id */
+long
+catalog_product_index(const struct catalog *c, int id)
+{
+	size_t lo = 0, hi = c->n_products;
+
+	/* store_config_load returns them ordered by id */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -79,4 +174,96 @@ catalog_find(const struct catalog *c, int id)
 			hi = mid;
 	}
 	return -1;
+}
+
+const struct product *
+catalog_product(const struct catalog *c, int id)
+{
+	long i = catalog_product_index(c, id);
+
+	return i < 0 ? NULL : &c->products[i];
+}
+
+const struct product *
+catalog_product_named(const struct catalog *c, const char *name)
+{
+	size_t lo = 0, hi = c->n_products;
+
+	while (name && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct product *p = c->product_by_name[mid];
+		int d = strcmp(p->name, name);
+
+		if (!d)
+			return p;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct process *
+catalog_process(const struct catalog *c, int id)
+{
+	size_t lo = 0, hi = c->n_processes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->processes[mid].id == id)
+			return &c->processes[mid];
+		if (c->processes[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct process *
+catalog_process_named(const struct catalog *c, const char *name)
+{
+	size_t lo = 0, hi = c->n_processes;
+
+	while (name && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct process *p = c->process_by_name[mid];
+		int d = strcmp(p->name, name);
+
+		if (!d)
+			return p;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct process *
+catalog_maker(const struct catalog *c, int product_id)
+{
+	long i = catalog_product_index(c, product_id);
+
+	return i < 0 ? NULL : c->maker[i];
+}
+
+const struct code *
+catalog_code(const struct catalog *c, int id)
+{
+	size_t lo = 0, hi = c->n_codes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->codes[mid]->id == id)
+			return c->codes[mid];
+		if (c->codes[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

@@ -1,55 +1,107 @@
 /*
- * catalog.h - the mission's products as a run uses them: loaded once,
- * with what places their files in the archive (archive.h) and what
- * identifies a file as one of them (identify.h).
+ * catalog.h - the mission as a command works on it: loaded from the
+ * database once, with what is compiled from it once.
  *
- * Ingest files what arrives, the runner places and verifies what codes
- * write; both ask the same catalog, so a file is named, placed and
- * recognised by one set of rules.  Strings and the compiled templates
- * live as long as the catalog.
+ * The catalog is the struct config of the database (store_config_load:
+ * the mission and its run settings, satellites, instruments, products
+ * with their inspectors, processes with their inputs and codes, every id
+ * filled; model.h) plus:
+ *
+ *   - every product's filename template compiled (fnformat), which the
+ *     planner formats output names with and identification matches
+ *     incoming names against (identify.h);
+ *   - the archive rules (archive.h): where a product's files live;
+ *   - maps: products and processes by id and by name, the process that
+ *     makes a product, codes by id.
+ *
+ * Ingest files what arrives, the planner names outputs, the runner
+ * places and verifies what codes write, check and move-product walk the
+ * archive: all ask the same catalog, so a file is named, placed and
+ * recognised by one set of rules, and one command reads the mission's
+ * tables once.  Nothing in it changes after catalog_load; engines and
+ * views take a const struct catalog *.  What changes while a command
+ * runs (an inspector's failures) lives in the engine that uses it
+ * (identify_set_new over the catalog's products and templates).
  *
  *   struct catalog cat;
  *
- *   if (catalog_load(db, &mission, &cat))
+ *   if (catalog_load(db, &cat))
  *           ... reported ...
- *   ... catalog_find(&cat, id), cat.archive, cat.ids ...
+ *   ... cat.mission->rootdir, catalog_product(&cat, id), cat.archive ...
  *   catalog_release(&cat);
  */
 #ifndef CASCADE_CATALOG_H
 #define CASCADE_CATALOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "compat.h"
-#include "store.h"
+#include "config.h"
+#include "model.h"
 
 struct archive;
-struct identify_product;
-struct identify_set;
 struct db;
+struct fnformat;
+struct identify_set;
 
 struct catalog {
-	struct store_product *products; /* by id */
-	size_t n;
-	struct archive *archive;	/* rootdir and relative_path rules */
-	struct identify_product *idp;	/* products[i] as identify sees it */
-	struct identify_set *ids;	/* every product's matcher */
+	const struct config *cfg;	 /* the mission's tables */
+	const struct mission *mission;	 /* &cfg->mission */
+	const struct run_settings *run;	 /* &cfg->run */
+	const struct product *products;	 /* cfg->products, by id */
+	size_t n_products;
+	const struct process *processes; /* cfg->processes, by id */
+	size_t n_processes;
+	struct fnformat **formats;	 /* products[i]'s filename template */
+	struct archive *archive;	 /* rootdir and relative_path rules */
+	/* private: what cfg points at, and the maps behind the lookups */
+	struct config *own;
+	const struct product **product_by_name; /* sorted by name */
+	const struct process **process_by_name;
+	const struct process **maker;	 /* per product index, or NULL */
+	const struct code **codes;	 /* every code, by id */
+	size_t n_codes;
 };
 
 /*
- * catalog_load: the products of mission m (store_products_load), their
- * archive rules and matchers.  Returns 0, or -1 (a negative enum
- * db_status for database errors) with the error reported and *c empty.
+ * catalog_load: the database's mission (store_config_load), its
+ * templates and archive rules compiled.  Returns 0; CATALOG_NO_MISSION
+ * when the database has none ("database "x" has no mission", with a
+ * hint); or -1 (a negative enum db_status for database errors); errors
+ * reported and *c empty.
  */
-int catalog_load(struct db *db, const struct store_mission *m,
-		 struct catalog *c) CASCADE_MUSTCHECK;
+#define CATALOG_NO_MISSION 1
+int catalog_load(struct db *db, struct catalog *c) CASCADE_MUSTCHECK;
+
 /*
- * catalog_release: free c; first, the run's inspector failures are
- * logged (identify_report_failures), one line per failing inspector.
+ * catalog_from_config: the same for a config the caller has (the
+ * catalog takes it over: catalog_release frees it, also on failure).
  */
+int catalog_from_config(struct config *cfg, struct catalog *c)
+	CASCADE_MUSTCHECK;
+
 void catalog_release(struct catalog *c);
 
-/* catalog_find: the index of product id in c->products, or -1. */
-long catalog_find(const struct catalog *c, int id);
+/*
+ * catalog_identify: a new identify set (identify.h) over c's products
+ * and templates, which holds what one engine learns of the inspectors;
+ * free it with identify_set_free, after identify_report_failures.
+ */
+struct identify_set *catalog_identify(const struct catalog *c);
+
+/* catalog_product_index: the index of product id in c->products, or -1. */
+long catalog_product_index(const struct catalog *c, int id);
+
+/* Lookups; NULL when there is none.  Pointers live as long as c. */
+const struct product *catalog_product(const struct catalog *c, int id);
+const struct product *catalog_product_named(const struct catalog *c,
+					    const char *name);
+const struct process *catalog_process(const struct catalog *c, int id);
+const struct process *catalog_process_named(const struct catalog *c,
+					    const char *name);
+/* catalog_maker: the process whose output product_id is, or NULL. */
+const struct process *catalog_maker(const struct catalog *c, int product_id);
+const struct code *catalog_code(const struct catalog *c, int id);
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "archive-move.h"
 #include "archive.h"
+#include "catalog.h"
 #include "db.h"
 #include "fsutil.h"
 #include "ingest.h"
@@ -73,12 +74,11 @@ struct dir_id {
 
 struct state {
 	struct db *db;
-	const struct store_mission *m;
+	const struct catalog *cat;
+	const struct mission *m;	/* cat->mission */
 	const struct check_options *o;
 	struct check_counts *c;
-	struct archive *arch;
-	struct store_admin_product *products;
-	size_t n_products;
+	const struct archive *arch;	/* cat->archive */
 	struct strvec journal_targets; /* excluded from "unrecorded" */
 	struct dir_id excl[4];         /* incoming, errors, codes, inspectors */
 	size_t n_excl;
@@ -185,7 +185,7 @@ check_moves(struct state *s)
 	    n == 0)
 		goto out;
 	if (s->o->repair &&
-	    (rc = archive_move_settle(s->db, s->m, s->o->product_id, 0, &moves,
+	    (rc = archive_move_settle(s->db, s->cat, s->o->product_id, 0, &moves,
 				     &removed)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -534,7 +534,7 @@ check_content(struct state *s, const struct store_admin_file *f,
 }
 
 static int
-check_rows_of(struct state *s, const struct store_admin_product *p)
+check_rows_of(struct state *s, const struct product *p)
 {
 	struct store_admin_file *f = NULL;
 	size_t n = 0;
@@ -630,9 +630,10 @@ check_rows(struct state *s)
 {
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < s->n_products; i++)
-		if (!s->o->product_id || s->products[i].id == s->o->product_id)
-			rc = check_rows_of(s, &s->products[i]);
+	for (size_t i = 0; !rc && i < s->cat->n_products; i++)
+		if (!s->o->product_id ||
+		    s->cat->products[i].id == s->o->product_id)
+			rc = check_rows_of(s, &s->cat->products[i]);
 	return rc;
 }
 
@@ -665,7 +666,7 @@ out:
 #define STALE_BATCH 500
 
 static void
-code_text(const struct sb_code *c, struct strbuf *sb)
+code_text(const struct code *c, struct strbuf *sb)
 {
 	char v[VERSION_STRLEN];
 
@@ -673,13 +674,13 @@ code_text(const struct sb_code *c, struct strbuf *sb)
 }
 
 static void
-code_dates(const struct sb_code *c, struct strbuf *sb)
+code_dates(const struct code *c, struct strbuf *sb)
 {
 	char d1[DATE_STRLEN], d2[DATE_STRLEN];
 
 	code_text(c, sb);
-	strbuf_addf(sb, " (%s to %s)", timeutil_format_date(c->start, d1),
-		    timeutil_format_date(c->stop, d2));
+	strbuf_addf(sb, " (%s to %s)", timeutil_format_date(c->start_date, d1),
+		    timeutil_format_date(c->stop_date, d2));
 }
 
 /*
@@ -757,7 +758,7 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
 			if (version_cmp(&k->code->version,
 					&k->out_code->version) > 0)
 				strbuf_addstr(&sb, ", which is superseded by ");
-			else if (!k->out_code->usable)
+			else if (!plan_code_usable(k->out_code))
 				strbuf_addstr(&sb, ", which is not active; its "
 						   "period's code is ");
 			else
@@ -769,7 +770,7 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
 	if (!why->nr && k->code) {
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "its code declares output interface %d",
-			    k->code->oiv);
+			    k->code->output_interface_version);
 		strvec_push(why, sb.buf);
 	}
 	strbuf_release(&sb);
@@ -818,8 +819,8 @@ left_reason(const struct planner *pl, const struct plan_eval *ev, size_t i,
 		code_text(k->code, why);
 		strbuf_addf(why, " declares output interface %d, below the %d "
 				 "of the code that made it",
-			    k->code->oiv,
-			    k->out_code ? k->out_code->oiv
+			    k->code->output_interface_version,
+			    k->out_code ? k->out_code->output_interface_version
 					: ev->st[i].out_version.interface);
 		strbuf_addstr(advice, "it is not rebuilt: raise the code's "
 				      "output_interface_version, or purge it");
@@ -932,10 +933,10 @@ stale_outputs(struct state *s, const char *const *named, size_t nn)
 	size_t ncf = 0;
 	int rc;
 
-	if ((rc = planner_new(s->db, s->m, &pl)))
+	if ((rc = planner_new(s->db, s->cat, &pl)))
 		return rc;
 	for (size_t pi = 0; planner_process_at(pl, pi); pi++) {
-		const struct sb_process *proc = planner_process_at(pl, pi);
+		const struct process *proc = planner_process_at(pl, pi);
 		struct sb_candidate *c = NULL;
 		int64_t *outs = NULL;
 		size_t n = 0;
@@ -943,8 +944,9 @@ stale_outputs(struct state *s, const char *const *named, size_t nn)
 
 		for (size_t k = 0; k < nn; k++)
 			wanted |= !strcmp(named[k], proc->name);
-		if (!wanted || !proc->output_product ||
-		    (s->o->product_id && proc->output_product != s->o->product_id))
+		if (!wanted || !proc->output_product_id ||
+		    (s->o->product_id &&
+		     proc->output_product_id != s->o->product_id))
 			continue;
 		rc = store_output_keys(s->db, proc->id, &c, &outs, &n);
 		for (size_t i = 0; !rc && i < n; i++)
@@ -965,7 +967,7 @@ stale_outputs(struct state *s, const char *const *named, size_t nn)
 			char d1[DATE_STRLEN], d2[DATE_STRLEN];
 
 			if (s->o->product_id &&
-			    cf[i].process->output_product != s->o->product_id)
+			    cf[i].process->output_product_id != s->o->product_id)
 				continue;
 			strbuf_addf(&d, "%s to %s is not built: codes ",
 				    timeutil_format_date(cf[i].start, d1),
@@ -993,7 +995,7 @@ check_stale(struct state *s)
 }
 
 int
-check_outputs(struct db *db, const struct store_mission *m,
+check_outputs(struct db *db, const struct catalog *cat,
 	      const struct check_options *o, const char *const *named,
 	      size_t n, struct check_counts *c)
 {
@@ -1001,7 +1003,9 @@ check_outputs(struct db *db, const struct store_mission *m,
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
-	s.m = m;
+	s.cat = cat;
+	s.m = cat->mission;
+	s.arch = cat->archive;
 	s.o = o;
 	s.c = c;
 	return stale_outputs(&s, named, n);
@@ -1027,7 +1031,7 @@ check_sql_only(struct state *s, enum check_kind kind,
 }
 
 int
-check_run(struct db *db, const struct store_mission *m,
+check_run(struct db *db, const struct catalog *cat,
 	  const struct check_options *o, struct check_counts *c)
 {
 	struct state s;
@@ -1035,13 +1039,12 @@ check_run(struct db *db, const struct store_mission *m,
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
-	s.m = m;
+	s.cat = cat;
+	s.m = cat->mission;
+	s.arch = cat->archive;
 	s.o = o;
 	s.c = c;
 	strvec_init(&s.journal_targets);
-	if ((rc = archive_move_load(db, m, 0, NULL, &s.products, &s.n_products,
-			       &s.arch)))
-		goto out;
 	/*
 	 * Interrupted work first, so the archive is whole; then the disk
 	 * (which may put a misplaced file back where its row says), then
@@ -1059,8 +1062,6 @@ check_run(struct db *db, const struct store_mission *m,
 	rc = check_sql_only(&s, CHECK_DUPLICATE, store_admin_duplicates,
 			    "purge all but one of them");
 out:
-	archive_free(s.arch);
-	store_admin_products_free(s.products, s.n_products);
 	strvec_clear(&s.journal_targets);
 	return rc;
 }

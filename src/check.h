@@ -60,7 +60,7 @@
 #include "compat.h"
 
 struct db;
-struct store_mission;
+struct catalog;
 
 enum check_kind {
 	CHECK_MISSING,
@@ -125,12 +125,12 @@ struct check_counts {
 };
 
 /*
- * check_run: run every check on mission m (one product with
+ * check_run: run every check on the catalog's mission (one product with
  * o->product_id), reporting each finding through o->report and counting
  * it in *c.  Returns 0 (findings are not errors), or a negative
  * db_status or -1 for a failure that stopped the check (reported).
  */
-int check_run(struct db *db, const struct store_mission *m,
+int check_run(struct db *db, const struct catalog *cat,
 	      const struct check_options *o, struct check_counts *c)
 	CASCADE_MUSTCHECK;
 
@@ -142,7 +142,7 @@ int check_run(struct db *db, const struct store_mission *m,
  * (inside the caller's transaction, if any).  "config apply" calls it
  * on the processes a change touched.  Returns 0 or negative (reported).
  */
-int check_outputs(struct db *db, const struct store_mission *m,
+int check_outputs(struct db *db, const struct catalog *cat,
 		  const struct check_options *o, const char *const *named,
 		  size_t n, struct check_counts *c) CASCADE_MUSTCHECK;
 

@@ -86,27 +86,24 @@ cmd_check(struct ctx *ctx, int argc, char **argv)
 	int rc;
 
 	opt_parse(ctx, &help_check, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, repair ? CTX_FLAG : CTX_MISSION)))
+	if ((rc = ctx_setup(ctx, repair ? CTX_FLAG : CTX_CATALOG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	if (product) {
-		bool found;
+		const struct product *p = catalog_product_named(ctx->cat,
+								product);
 
-		if (store_admin_product_id(ctx->db, product, &o.product_id,
-					   &found)) {
-			rc = EXIT_DB;
-			goto out;
-		}
-		if (!found) {
+		if (!p) {
 			log_error("no product named \"%s\"", product);
 			rc = EXIT_USAGE;
 			goto out;
 		}
+		o.product_id = p->id;
 	}
 	o.verify_checksums = verify;
 	o.repair = repair;
 	o.run_id = ctx->flag.logging_id;
 	o.report = print_finding;
-	rc = check_run(ctx->db, &ctx->mission, &o, &c);
+	rc = check_run(ctx->db, ctx->cat, &o, &c);
 	if (rc) {
 		rc = rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
 		goto out;

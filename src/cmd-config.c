@@ -64,7 +64,7 @@ count_codes(const struct config *cfg)
  * {ROOTDIR}; false for one that depends on the build ({DATE}...).
  */
 static bool
-code_path(const struct config *cfg, const struct config_code *c,
+code_path(const struct config *cfg, const struct code *c,
 	  struct strbuf *out)
 {
 	char v[VERSION_STRLEN];
@@ -131,10 +131,10 @@ check_programs(const struct config *cfg, bool strict)
 	int n = 0;
 
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		const struct config_process *p = &cfg->processes[i];
+		const struct process *p = &cfg->processes[i];
 
 		for (size_t k = 0; k < p->n_codes; k++) {
-			const struct config_code *c = &p->codes[k];
+			const struct code *c = &p->codes[k];
 			struct strbuf path = STRBUF_INIT, what = STRBUF_INIT;
 			char v[VERSION_STRLEN];
 			const char *problem;
@@ -153,8 +153,8 @@ check_programs(const struct config *cfg, bool strict)
 		}
 	}
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		const struct config_product *p = &cfg->products[i];
-		const struct config_inspector *in = &p->inspector;
+		const struct product *p = &cfg->products[i];
+		const struct inspector *in = &p->inspector;
 		struct strbuf what = STRBUF_INIT;
 		const char *problem;
 
@@ -239,8 +239,7 @@ reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry_run)
 	struct left l = {STRVEC_INIT, STRVEC_INIT, STRBUF_INIT};
 	struct check_counts c;
 	struct check_options o;
-	struct store_mission m = {0};
-	bool found;
+	struct catalog cat;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -249,9 +248,11 @@ reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry_run)
 	o.who = "config apply";
 	o.report = gather;
 	o.arg = &l;
-	if ((rc = store_mission_get(ctx->db, &m, &found)) || !found)
-		goto out;
-	rc = check_outputs(ctx->db, &m, &o, (const char *const *)rep->affected.v,
+	/* the catalog as the change made it, inside its transaction */
+	if ((rc = catalog_load(ctx->db, &cat)))
+		return rc;
+	rc = check_outputs(ctx->db, &cat, &o,
+			   (const char *const *)rep->affected.v,
 			   rep->affected.nr, &c);
 	if (rc)
 		goto out;
@@ -287,7 +288,7 @@ reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry_run)
 				    l.left.nr - 10);
 	}
 out:
-	store_mission_release(&m);
+	catalog_release(&cat);
 	strvec_clear(&l.rebuilt);
 	strvec_clear(&l.left);
 	strbuf_release(&l.last);
@@ -308,9 +309,9 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	struct store_apply_report rep = STORE_APPLY_REPORT_INIT;
 	struct lock_holder holder = LOCK_HOLDER_INIT;
 	struct config *cfg = NULL;
-	struct store_mission m = {0};
 	struct strbuf summary = STRBUF_INIT;
 	bool found, changed;
+	int mission_id;
 	const char *file;
 	int i, rc;
 
@@ -327,9 +328,9 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	rc = EXIT_DB;
 	if (db_begin(ctx->db))
 		goto out;
-	if (store_mission_get(ctx->db, &m, &found))
+	if (store_mission_id(ctx->db, &mission_id, &found))
 		goto out;
-	switch (lock_take_xact(ctx->db, found ? m.id : 0, &holder)) {
+	switch (lock_take_xact(ctx->db, mission_id, &holder)) {
 	case LOCK_ACQUIRED:
 		break;
 	case LOCK_HELD: {
@@ -375,14 +376,14 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	store_mission_release(&m);
-	if (store_mission_get(ctx->db, &m, &found) || !found)
+	if (store_mission_id(ctx->db, &mission_id, &found) || !found)
 		goto out;
 	{
 		struct strbuf comment = STRBUF_INIT;
 
 		strbuf_addf(&comment, "applied %s: %s", file, summary.buf);
-		rc = lock_record_run(ctx->db, m.id, "config apply", RUN_STATE_OK,
+		rc = lock_record_run(ctx->db, mission_id, "config apply",
+				     RUN_STATE_OK,
 				     comment.buf);
 		strbuf_release(&comment);
 	}
@@ -395,7 +396,6 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 out:
 	if (ctx->db)
 		db_rollback(ctx->db);
-	store_mission_release(&m);
 	lock_holder_release(&holder);
 	store_apply_report_release(&rep);
 	strbuf_release(&summary);

@@ -23,8 +23,8 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 	int rc;
 
 	if (flags & CTX_FLAG)
-		flags |= CTX_MISSION;
-	if (flags & CTX_MISSION)
+		flags |= CTX_CATALOG;
+	if (flags & CTX_CATALOG)
 		flags |= CTX_SCHEMA;
 	if (flags & CTX_SCHEMA)
 		flags |= CTX_DB;
@@ -77,26 +77,20 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 			return EXIT_SCHEMA;
 		}
 	}
-	if (flags & CTX_MISSION) {
-		bool found;
-
-		if (store_mission_get(ctx->db, &ctx->mission, &found))
-			return EXIT_DB;
-		if (!found) {
-			log_error("database \"%s\" has no mission",
-				  db_dbname(ctx->db));
-			log_hint("Apply a mission file with \"cascade config "
-				 "apply FILE\".");
+	if (flags & CTX_CATALOG) {
+		rc = catalog_load(ctx->db, &ctx->catalog);
+		if (rc == CATALOG_NO_MISSION)
 			return EXIT_USAGE;
-		}
-		ctx->have_mission = true;
+		if (rc)
+			return EXIT_DB;
+		ctx->cat = &ctx->catalog;
 	}
 	if (flags & CTX_FLAG) {
 		struct lock_holder holder = LOCK_HOLDER_INIT;
 
-		rc = lock_acquire(ctx->db, ctx->mission.id, ctx->cmd,
-				  ctx->mission.flag_lease_s > 0
-					  ? ctx->mission.flag_lease_s
+		rc = lock_acquire(ctx->db, ctx->cat->mission->id, ctx->cmd,
+				  ctx->cat->run->flag_lease_s > 0
+					  ? ctx->cat->run->flag_lease_s
 					  : 3600,
 				  &ctx->flag, &holder);
 		if (rc == LOCK_HELD) {
@@ -105,7 +99,7 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 			lock_holder_describe(&holder, &d);
 			log_warning("processing flag of mission \"%s\" is held "
 				    "by %s%s",
-				    ctx->mission.name, d.buf,
+				    ctx->cat->mission->name, d.buf,
 				    holder.session_alive ? ""
 				    : holder.same_host
 					    ? "; its process is alive but its "
@@ -145,8 +139,8 @@ ctx_finish(struct ctx *ctx, int rc, const char *comment,
 	log_set_run(0);
 	db_close(ctx->db);
 	ctx->db = NULL;
-	if (ctx->have_mission)
-		store_mission_release(&ctx->mission);
-	ctx->have_mission = false;
+	if (ctx->cat)
+		catalog_release(&ctx->catalog);
+	ctx->cat = NULL;
 	return rc;
 }

@@ -267,8 +267,8 @@ print_ingest_reject(const struct ctx *ctx, const struct ss_failure *f)
 	       "suffix):\n"
 	       "  move it back to %s to ingest it again, then resolve this "
 	       "failure\n",
-	       safe(ctx->mission.errordir, &a),
-	       safe(ctx->mission.incoming_dir, &b));
+	       safe(ctx->cat->mission->errordir, &a),
+	       safe(ctx->cat->mission->incoming_dir, &b));
 	strbuf_release(&a);
 	strbuf_release(&b);
 }

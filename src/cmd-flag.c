@@ -65,11 +65,11 @@ flag_show(struct ctx *ctx, int argc, char **argv)
 	int rc;
 
 	opt_parse(ctx, &help_show, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
-	if (lock_show(ctx->db, ctx->mission.id, &held, &h))
+	if (lock_show(ctx->db, ctx->cat->mission->id, &held, &h))
 		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
-	printf("mission:      %s\n", ctx->mission.name);
+	printf("mission:      %s\n", ctx->cat->mission->name);
 	if (!held)
 		printf("flag:         not set\n");
 	else
@@ -97,9 +97,9 @@ flag_clear(struct ctx *ctx, int argc, char **argv)
 	opt_parse(ctx, &help_clear, opts, argc, argv);
 	if (!reason || !*reason)
 		usage_error(&help_clear, "a reason is required (--reason=TEXT)");
-	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = lock_clear(ctx->db, ctx->mission.id, reason, force, &h);
+	rc = lock_clear(ctx->db, ctx->cat->mission->id, reason, force, &h);
 	lock_holder_describe(&h, &d);
 	switch (rc) {
 	case LOCK_CLEARED:

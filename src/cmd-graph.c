@@ -53,7 +53,6 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 	struct store_admin_node_state *products = NULL, *processes = NULL;
 	size_t n_products = 0, n_processes = 0;
 	struct graph_dot_state gs = {0};
-	struct config *cfg = NULL;
 	struct strbuf sb = STRBUF_INIT;
 	int rc;
 
@@ -64,11 +63,9 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 	check_date("to", to);
 	if (from && to && strcmp(from, to) > 0)
 		usage_error(&help_graph, "--from %s is after --to %s", from, to);
-	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	rc = EXIT_DB;
-	if (store_config_load(ctx->db, &cfg) || !cfg)
-		goto out;
 	if (state && store_admin_graph_state(ctx->db, from, to, &products,
 					     &n_products, &processes,
 					     &n_processes))
@@ -80,13 +77,12 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 	gs.n_products = n_products;
 	gs.processes = processes;
 	gs.n_processes = n_processes;
-	graph_dot_write(&sb, cfg, &gs);
+	graph_dot_write(&sb, ctx->cat->cfg, &gs);
 	fputs(sb.buf, stdout);
 	rc = EXIT_OK;
 out:
 	strbuf_release(&sb);
 	store_admin_states_free(products, n_products);
 	store_admin_states_free(processes, n_processes);
-	config_free(cfg);
 	return ctx_finish(ctx, rc, NULL, NULL);
 }

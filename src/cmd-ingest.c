@@ -51,9 +51,9 @@ cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
 
 	opt.glob = glob;
 	opt.dry_run = dry_run;
-	opt.batch_size = ctx->mission.batch_size;
+	opt.batch_size = ctx->cat->run->batch_size;
 	opt.run_id = ctx->flag.logging_id;
-	rc = ingest_run(ctx->db, &ctx->mission, &opt, &c);
+	rc = ingest_run(ctx->db, ctx->cat, &opt, &c);
 	dt = now_s() - t0;
 	if (lc) {
 		lc->files_ingested += (int)c.ingested;
@@ -95,7 +95,7 @@ cmd_ingest(struct ctx *ctx, int argc, char **argv)
 	int rc;
 
 	opt_parse(ctx, &help_ingest, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, dry_run ? CTX_MISSION : CTX_FLAG)))
+	if ((rc = ctx_setup(ctx, dry_run ? CTX_CATALOG : CTX_FLAG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	rc = cmd_do_ingest(ctx, glob, dry_run, &lc);
 	return ctx_finish(ctx, rc, rc == EXIT_OK ? "Nominal Exit" : "ingest",
@@ -108,32 +108,13 @@ cmd_inspect(struct ctx *ctx, int argc, char **argv)
 	static const struct opt opts[] = {
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct store_product *products = NULL;
-	struct identify_product *idp = NULL;
-	struct identify_set *set = NULL;
-	size_t n = 0;
+	struct identify_set *set;
 	int i, rc, worst = EXIT_OK;
 
 	i = opt_parse(ctx, &help_inspect, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
-	if (store_products_load(ctx->db, &products, &n))
-		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
-	idp = calloc(n + 1, sizeof(*idp));
-	for (size_t k = 0; idp && k < n; k++) {
-		idp[k].id = products[k].id;
-		idp[k].name = products[k].name;
-		idp[k].format = products[k].format;
-		idp[k].satellite = products[k].satellite;
-		idp[k].instrument = products[k].instrument;
-		idp[k].inspector = products[k].inspector;
-		idp[k].inspector_args = products[k].inspector_args;
-		idp[k].inspector_timeout_s = products[k].inspector_timeout_s;
-	}
-	if (!idp || identify_set_new(ctx->mission.name, idp, n, &set)) {
-		worst = EXIT_USAGE;
-		goto out;
-	}
+	set = catalog_identify(ctx->cat);
 	for (; i < argc; i++) {
 		struct identify_result r = IDENTIFY_RESULT_INIT;
 		const char *base = strrchr(argv[i], '/');
@@ -148,7 +129,7 @@ cmd_inspect(struct ctx *ctx, int argc, char **argv)
 		printf("%s:\n", argv[i]);
 		if (r.kind == IDENTIFY_ONE) {
 			printf("  product:          %s\n",
-			       products[r.product].name);
+			       ctx->cat->products[r.product].name);
 			printf("  version:          %s\n",
 			       version_format(&r.version, v));
 			printf("  utc_file_date:    %s\n",
@@ -166,10 +147,7 @@ cmd_inspect(struct ctx *ctx, int argc, char **argv)
 		}
 		identify_result_release(&r);
 	}
-out:
 	identify_report_failures(set);
 	identify_set_free(set);
-	free(idp);
-	store_products_free(products, n);
 	return ctx_finish(ctx, worst, NULL, NULL);
 }

@@ -75,7 +75,7 @@ cmd_process_queue(struct ctx *ctx, int argc, char **argv)
 	if (!ingest && !process)
 		ingest = process = true;
 
-	rc = ctx_setup(ctx, dryrun ? CTX_MISSION : CTX_FLAG);
+	rc = ctx_setup(ctx, dryrun ? CTX_CATALOG : CTX_FLAG);
 	if (rc)
 		return ctx_finish(ctx, rc, NULL, NULL);
 	fault_point("flag-taken");

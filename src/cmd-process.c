@@ -85,14 +85,14 @@ slots_default(const struct ctx *ctx, int num_proc)
 
 	if (num_proc > 0)
 		return num_proc;
-	if (ctx->mission.slots > 0)
-		return ctx->mission.slots;
+	if (ctx->cat->run->slots > 0)
+		return ctx->cat->run->slots;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
 }
 
 static void
-runner_options_from(const struct ctx *ctx, const struct store_run_settings *v,
+runner_options_from(const struct ctx *ctx, const struct run_settings *v,
 		    struct runner_options *ro)
 {
 	memset(ro, 0, sizeof(*ro));
@@ -119,7 +119,6 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 	struct runner_counts rcnt = {0};
 	struct plan_counts pc = {0};
 	struct plan_options po = {0};
-	struct store_run_settings rs;
 	double t0 = now_s(), dt;
 	bool in_tx = req->dryrun || req->sample > 0;
 	/*
@@ -131,21 +130,19 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 	int rc = EXIT_OK, r;
 	int64_t batch_id = 0;
 
-	if (store_run_settings_get(ctx->db, &rs))
-		return EXIT_DB;
 	if (install_signals())
 		return EXIT_INTERNAL;
-	runner_options_from(ctx, &rs, &ro);
+	runner_options_from(ctx, ctx->cat->run, &ro);
 	ro.slots = slots_default(ctx, req->num_proc);
 	ro.sample_every = req->sample;
 	ro.scratch_dir = req->scratch_dir;
-	po.batch_size = ctx->mission.batch_size;
+	po.batch_size = ctx->cat->run->batch_size;
 	po.run_id = ctx->flag.logging_id;
 	po.only = req->only;
 	po.skip_run = req->skip_run;
 	po.in_transaction = in_tx;
-	if (planner_new(ctx->db, &ctx->mission, &pl) ||
-	    runner_new(ctx->db, &ctx->mission, &ro, &rn)) {
+	if (planner_new(ctx->db, ctx->cat, &pl) ||
+	    runner_new(ctx->db, ctx->cat, &ro, &rn)) {
 		rc = EXIT_DB;
 		goto out;
 	}
@@ -190,8 +187,8 @@ cmd_do_process(struct ctx *ctx, const struct process_request *req,
 		}
 		if (!in_tx && ctx->flag.held &&
 		    lock_renew(ctx->db, &ctx->flag,
-			       ctx->mission.flag_lease_s > 0
-				       ? ctx->mission.flag_lease_s
+			       ctx->cat->run->flag_lease_s > 0
+				       ? ctx->cat->run->flag_lease_s
 				       : 3600)) {
 			rc = EXIT_DB;
 			goto out;
@@ -304,7 +301,7 @@ cmd_process(struct ctx *ctx, int argc, char **argv)
 	opt_parse(ctx, &help_process, opts, argc, argv);
 	if ((rc = process_request_check(&help_process, &req)))
 		return rc;
-	if ((rc = ctx_setup(ctx, req.dryrun || req.sample ? CTX_MISSION
+	if ((rc = ctx_setup(ctx, req.dryrun || req.sample ? CTX_CATALOG
 							  : CTX_FLAG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	rc = cmd_do_process(ctx, &req, &lc);
@@ -390,7 +387,7 @@ cmd_run_process(struct ctx *ctx, int argc, char **argv)
 		usage_error(&help_run_process, "--force takes 0, 1 or 2");
 	req.version_bump = force;
 	process_request_check(&help_run_process, &req);
-	if ((rc = ctx_setup(ctx, req.dryrun ? CTX_MISSION : CTX_FLAG)))
+	if ((rc = ctx_setup(ctx, req.dryrun ? CTX_CATALOG : CTX_FLAG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	if (store_process_id(ctx->db, argv[i], &req.process_id)) {
 		rc = EXIT_DB;
@@ -466,7 +463,7 @@ cmd_reprocess(struct ctx *ctx, int argc, char **argv)
 	rq.from = from;
 	rq.to = to;
 	rq.version_bump = force;
-	if ((rc = ctx_setup(ctx, dry ? CTX_MISSION : CTX_FLAG)))
+	if ((rc = ctx_setup(ctx, dry ? CTX_CATALOG : CTX_FLAG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	if (dry && db_begin(ctx->db))
 		return ctx_finish(ctx, EXIT_DB, NULL, NULL);

@@ -56,13 +56,7 @@ static int
 load_archive(struct ctx *ctx, int override_id, const char *override_rel,
 	     struct archive **out)
 {
-	struct store_admin_product *p = NULL;
-	size_t n = 0;
-	int rc = archive_move_load(ctx->db, &ctx->mission, override_id,
-				   override_rel, &p, &n, out);
-
-	store_admin_products_free(p, n);
-	return rc;
+	return archive_move_load(ctx->cat, override_id, override_rel, out);
 }
 
 static int
@@ -186,7 +180,7 @@ cmd_purge(struct ctx *ctx, int argc, char **argv)
 	int i, rc;
 
 	i = opt_parse(ctx, &help_purge, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, dry_run ? CTX_MISSION : CTX_FLAG)))
+	if ((rc = ctx_setup(ctx, dry_run ? CTX_CATALOG : CTX_FLAG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	rc = EXIT_DB;
 	if (load_archive(ctx, 0, NULL, &a) || db_begin(ctx->db) ||
@@ -270,7 +264,7 @@ cmd_prune(struct ctx *ctx, int argc, char **argv)
 			    "invalid date \"%s\" for option \"--cutoff\": "
 			    "YYYY-MM-DD is expected",
 			    cutoff);
-	if ((rc = ctx_setup(ctx, dry_run ? CTX_MISSION : CTX_FLAG)))
+	if ((rc = ctx_setup(ctx, dry_run ? CTX_CATALOG : CTX_FLAG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	rc = EXIT_DB;
 	if (load_archive(ctx, 0, NULL, &a) || db_begin(ctx->db) ||
@@ -314,9 +308,9 @@ cmd_move_product(struct ctx *ctx, int argc, char **argv)
 	newrel = xstrndup(newdir, len);
 	if (!archive_relative_path_ok(newrel, &err))
 		usage_error(&help_move, "invalid directory: %s", err.buf);
-	if ((rc = ctx_setup(ctx, dry_run ? CTX_MISSION : CTX_FLAG)))
+	if ((rc = ctx_setup(ctx, dry_run ? CTX_CATALOG : CTX_FLAG)))
 		goto out;
-	switch (archive_move_product(ctx->db, &ctx->mission,
+	switch (archive_move_product(ctx->db, ctx->cat,
 				     ctx->flag.logging_id, product, newrel,
 				     dry_run, &rep)) {
 	case ARCHIVE_MOVE_OK:

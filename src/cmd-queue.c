@@ -35,17 +35,16 @@ static const struct cmd_help help_flush = {
 static int
 product_filter(struct ctx *ctx, const char *name, int *id)
 {
-	bool found;
+	const struct product *p;
 
 	*id = 0;
 	if (!name)
 		return EXIT_OK;
-	if (store_admin_product_id(ctx->db, name, id, &found))
-		return EXIT_DB;
-	if (!found) {
+	if (!(p = catalog_product_named(ctx->cat, name))) {
 		log_error("no product named \"%s\"", name);
 		return EXIT_USAGE;
 	}
+	*id = p->id;
 	return EXIT_OK;
 }
 
@@ -78,7 +77,7 @@ queue_list(struct ctx *ctx, int argc, char **argv)
 	int pid, rc, wp = 7, wf = 4;
 
 	opt_parse(ctx, &help_list, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_MISSION)) ||
+	if ((rc = ctx_setup(ctx, CTX_CATALOG)) ||
 	    (rc = product_filter(ctx, product, &pid)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	if (count) {
@@ -140,7 +139,7 @@ queue_flush(struct ctx *ctx, int argc, char **argv)
 	int pid, rc;
 
 	opt_parse(ctx, &help_flush, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, dry_run ? CTX_MISSION : CTX_FLAG)) ||
+	if ((rc = ctx_setup(ctx, dry_run ? CTX_CATALOG : CTX_FLAG)) ||
 	    (rc = product_filter(ctx, product, &pid)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	if (dry_run) {

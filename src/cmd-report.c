@@ -321,7 +321,6 @@ cmd_report(struct ctx *ctx, int argc, char **argv)
 	struct store_admin_node_state *products = NULL, *processes = NULL;
 	size_t n_products = 0, n_processes = 0;
 	struct graph_dot_state gs = {0};
-	struct config *cfg = NULL;
 	struct strbuf dot_src = STRBUF_INIT, svg = STRBUF_INIT,
 		      why = STRBUF_INIT, page = STRBUF_INIT;
 	struct report_data d = {0};
@@ -346,16 +345,16 @@ cmd_report(struct ctx *ctx, int argc, char **argv)
 		sto = cmd_parse_time(&help_report, "to", to, true, tbuf);
 	if ((rc = check_dir(dir)))
 		return ctx_finish(ctx, rc, NULL, NULL);
-	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 
 	rc = EXIT_DB;
-	if (lock_show(ctx->db, ctx->mission.id, &held, &holder) ||
+	if (lock_show(ctx->db, ctx->cat->mission->id, &held, &holder) ||
 	    store_status_read(ctx->db, REPORT_RECENT, &status) ||
-	    store_config_load(ctx->db, &cfg) || !cfg ||
 	    store_admin_graph_state(ctx->db, from, to, &products, &n_products,
 				    &processes, &n_processes) ||
-	    store_report_coverage(ctx->db, from, to,
+	    store_report_coverage(ctx->db, ctx->cat->products,
+				  ctx->cat->n_products, from, to,
 				  STORE_REPORT_DEFAULT_DAYS, &cov) ||
 	    store_failures_list(ctx->db, &ff, &failures, &n_failures) ||
 	    store_stats_read(ctx->db, sfrom, sto, &stats))
@@ -368,7 +367,7 @@ cmd_report(struct ctx *ctx, int argc, char **argv)
 	gs.n_products = n_products;
 	gs.processes = processes;
 	gs.n_processes = n_processes;
-	graph_dot_write(&dot_src, cfg, &gs);
+	graph_dot_write(&dot_src, ctx->cat->cfg, &gs);
 
 	rc = EXIT_FAILED;
 	if (fsutil_mkdir_p(dir)) {
@@ -384,7 +383,7 @@ cmd_report(struct ctx *ctx, int argc, char **argv)
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	d.version = CASCADE_VERSION;
 	d.generated = now;
-	d.mission = ctx->mission.name;
+	d.mission = ctx->cat->mission->name;
 	d.flag_held = held;
 	d.holder = &holder;
 	d.status = &status;
@@ -411,7 +410,6 @@ out:
 	strbuf_release(&why);
 	strbuf_release(&svg);
 	strbuf_release(&dot_src);
-	config_free(cfg);
 	store_admin_states_free(products, n_products);
 	store_admin_states_free(processes, n_processes);
 	ss_failures_free(failures, n_failures);

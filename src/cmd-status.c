@@ -38,14 +38,14 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 	int rc;
 
 	opt_parse(ctx, &help_status, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_MISSION)))
+	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
 		return ctx_finish(ctx, rc, NULL, NULL);
 	rc = EXIT_DB;
-	if (lock_show(ctx->db, ctx->mission.id, &held, &holder))
+	if (lock_show(ctx->db, ctx->cat->mission->id, &held, &holder))
 		goto out;
 	if (store_status_read(ctx->db, STATUS_RECENT, &s))
 		goto out;
-	status_print_status(ctx->mission.name, held, &holder, &s, json);
+	status_print_status(ctx->cat->mission->name, held, &holder, &s, json);
 	rc = EXIT_OK;
 out:
 	ss_status_release(&s);

@@ -5,7 +5,7 @@
  * "int cmd_<name>(struct ctx *, int argc, char **argv)" and does three
  * things: parse its options from one table (opt_parse, which also
  * generates --help), call ctx_setup() with the flags saying what it needs
- * (database, current schema, the mission, the processing flag), and call
+ * (database, current schema, the catalog, the processing flag), and call
  * the modules that do the work, mapping their result to an exit status.
  * Only cmd-*.c and status.c write to stdout.
  */
@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "catalog.h"
 #include "compat.h"
 #include "lock.h"
 #include "store.h"
@@ -37,8 +38,8 @@ enum exit_status {
 enum ctx_flags {
 	CTX_DB = 1 << 0,      /* connect */
 	CTX_SCHEMA = 1 << 1,  /* the schema must be current (implies DB) */
-	CTX_MISSION = 1 << 2, /* load the mission row (implies SCHEMA) */
-	CTX_FLAG = 1 << 3,    /* take the processing flag (implies MISSION) */
+	CTX_CATALOG = 1 << 2, /* load the catalog (implies SCHEMA) */
+	CTX_FLAG = 1 << 3,    /* take the processing flag (implies CATALOG) */
 };
 
 
@@ -47,15 +48,20 @@ struct ctx {
 	const char *conninfo; /* -m/--mission, or NULL for PG* */
 	const char *log_file; /* --log-file */
 	int verbosity;        /* -v count minus -q count */
-	bool have_mission;
-	struct store_mission mission;
+	/*
+	 * CTX_CATALOG: the mission, its products and processes, loaded once
+	 * for the command (catalog.h); else NULL.  cat->mission is the
+	 * mission, cat->run its run settings.
+	 */
+	const struct catalog *cat;
+	struct catalog catalog; /* what cat points at: ctx_finish frees it */
 	struct db *db;
 	struct lock_flag flag;
 };
 
 /*
  * ctx_setup: do what flags ask (in order: log file, connect, schema check,
- * mission, flag).  Returns EXIT_OK, or the exit status to return with the
+ * catalog, flag).  Returns EXIT_OK, or the exit status to return with the
  * problem already reported (EXIT_LOCKED with the holder named).
  */
 int ctx_setup(struct ctx *ctx, unsigned flags) CASCADE_MUSTCHECK;

@@ -1164,158 +1164,158 @@ map_items(struct loader *ld, const struct ynode *seq, const struct ctable *t,
 	{what, keys, ARRAY_SIZE(keys), offsetof(st, mark)}
 
 static const struct ckey mission_keys[] = {
-	K("name", KT_NAME, struct config_mission, name, KEY_REQUIRED, NULL, 0,
+	K("name", KT_NAME, struct mission, name, KEY_REQUIRED, NULL, 0,
 	  MISSION_NAME_MAX),
-	K("rootdir", KT_PATH, struct config_mission, rootdir, KEY_REQUIRED,
+	K("rootdir", KT_PATH, struct mission, rootdir, KEY_REQUIRED,
 	  NULL, 0, 0),
-	K("incoming_dir", KT_PATH, struct config_mission, incoming_dir, 0, NULL,
+	K("incoming_dir", KT_PATH, struct mission, incoming_dir, 0, NULL,
 	  0, 0),
-	K("codedir", KT_PATH, struct config_mission, codedir, 0, NULL, 0, 0),
-	K("inspectordir", KT_PATH, struct config_mission, inspectordir, 0, NULL,
+	K("codedir", KT_PATH, struct mission, codedir, 0, NULL, 0, 0),
+	K("inspectordir", KT_PATH, struct mission, inspectordir, 0, NULL,
 	  0, 0),
-	K("errordir", KT_PATH, struct config_mission, errordir, 0, NULL, 0, 0),
+	K("errordir", KT_PATH, struct mission, errordir, 0, NULL, 0, 0),
 };
 static const struct ctable mission_table =
-	TABLE("mission", mission_keys, struct config_mission);
+	TABLE("mission", mission_keys, struct mission);
 
 static void seq_instruments(struct loader *, const struct ynode *, void *);
 
 static const struct ckey satellite_keys[] = {
-	K("name", KT_NAME, struct config_satellite, name, KEY_REQUIRED, NULL, 0,
+	K("name", KT_NAME, struct satellite, name, KEY_REQUIRED, NULL, 0,
 	  0),
 	KSEQ("instruments", 0, seq_instruments),
 };
 static const struct ctable satellite_table =
-	TABLE("satellite", satellite_keys, struct config_satellite);
+	TABLE("satellite", satellite_keys, struct satellite);
 
 static const struct ckey inspector_keys[] = {
-	K("executable", KT_PATH, struct config_inspector, executable, 0, NULL,
+	K("executable", KT_PATH, struct inspector, executable, 0, NULL,
 	  0, 0),
-	K("arguments", KT_STR, struct config_inspector, arguments, 0, NULL, 0,
+	K("arguments", KT_STR, struct inspector, arguments, 0, NULL, 0,
 	  0),
-	K("description", KT_STR, struct config_inspector, description, 0,
+	K("description", KT_STR, struct inspector, description, 0,
 	  NULL, 0, 0),
-	K("version", KT_VERSION, struct config_inspector, version, KEY_IFACE,
+	K("version", KT_VERSION, struct inspector, version, KEY_IFACE,
 	  "1.0.0", 0, 0),
-	K("output_interface_version", KT_INT, struct config_inspector,
+	K("output_interface_version", KT_INT, struct inspector,
 	  output_interface_version, 0, "1", 1, VERSION_COMPONENT_MAX),
-	K("timeout", KT_DURATION, struct config_inspector, timeout_s, 0, "30",
+	K("timeout", KT_DURATION, struct inspector, timeout_s, 0, "30",
 	  1, INT_MAX),
-	K("active", KT_BOOL, struct config_inspector, active, 0, "true", 0, 0),
+	K("active", KT_BOOL, struct inspector, active, 0, "true", 0, 0),
 };
 static const struct ctable inspector_table =
-	TABLE("inspector", inspector_keys, struct config_inspector);
+	TABLE("inspector", inspector_keys, struct inspector);
 
 static const struct ckey product_keys[] = {
-	K("name", KT_NAME, struct config_product, name, KEY_REQUIRED, NULL, 0,
+	K("name", KT_NAME, struct product, name, KEY_REQUIRED, NULL, 0,
 	  0),
-	K("satellite", KT_NAME, struct config_product, satellite, 0, NULL, 0,
+	K("satellite", KT_NAME, struct product, satellite, 0, NULL, 0,
 	  0),
-	K("instrument", KT_NAME, struct config_product, instrument,
+	K("instrument", KT_NAME, struct product, instrument,
 	  KEY_REQUIRED, NULL, 0, 0),
-	K("level", KT_DOUBLE, struct config_product, level, KEY_REQUIRED, NULL,
+	K("level", KT_DOUBLE, struct product, level, KEY_REQUIRED, NULL,
 	  0, 0),
-	K("format", KT_STR, struct config_product, format,
+	K("format", KT_STR, struct product, format,
 	  KEY_REQUIRED | KEY_NONEMPTY, NULL, 0, 0),
-	K("relative_path", KT_STR, struct config_product, relative_path,
+	K("relative_path", KT_STR, struct product, relative_path,
 	  KEY_REQUIRED | KEY_NONEMPTY, NULL, 0, 0),
-	K("description", KT_STR, struct config_product, description, 0, NULL,
+	K("description", KT_STR, struct product, description, 0, NULL,
 	  0, 0),
-	K("stop_time_exclusive", KT_BOOL, struct config_product,
+	K("stop_time_exclusive", KT_BOOL, struct product,
 	  stop_time_exclusive, 0, "false", 0, 0),
-	KMAP("inspector", struct config_product, inspector, 0,
+	KMAP("inspector", struct product, inspector, 0,
 	     &inspector_table),
 };
 static const struct ctable product_table =
-	TABLE("product", product_keys, struct config_product);
+	TABLE("product", product_keys, struct product);
 
 static const struct ckey input_keys[] = {
-	K("product", KT_NAME, struct config_input, product, KEY_REQUIRED, NULL,
+	K("product", KT_NAME, struct input, product, KEY_REQUIRED, NULL,
 	  0, 0),
-	K("optional", KT_BOOL, struct config_input, optional, 0, "false", 0, 0),
+	K("optional", KT_BOOL, struct input, optional, 0, "false", 0, 0),
 	/* config_validate() checks the range, for database configs too */
-	K("yesterday", KT_INT, struct config_input, yesterday, 0, "0", INT_MIN,
+	K("yesterday", KT_INT, struct input, yesterday, 0, "0", INT_MIN,
 	  INT_MAX),
-	K("tomorrow", KT_INT, struct config_input, tomorrow, 0, "0", INT_MIN,
+	K("tomorrow", KT_INT, struct input, tomorrow, 0, "0", INT_MIN,
 	  INT_MAX),
 };
 static const struct ctable input_table =
-	TABLE("input", input_keys, struct config_input);
+	TABLE("input", input_keys, struct input);
 
 static const struct ckey code_keys[] = {
-	K("filename", KT_STR, struct config_code, filename,
+	K("filename", KT_STR, struct code, filename,
 	  KEY_REQUIRED | KEY_NONEMPTY, NULL, 0, 0),
-	K("relative_path", KT_STR, struct config_code, relative_path,
+	K("relative_path", KT_STR, struct code, relative_path,
 	  KEY_NONEMPTY, ".", 0, 0),
-	K("version", KT_VERSION, struct config_code, version,
+	K("version", KT_VERSION, struct code, version,
 	  KEY_REQUIRED | KEY_IFACE, NULL, 0, 0),
-	K("output_interface_version", KT_INT, struct config_code,
+	K("output_interface_version", KT_INT, struct code,
 	  output_interface_version, KEY_REQUIRED, NULL, 1,
 	  VERSION_COMPONENT_MAX),
-	K("start_date", KT_DATE, struct config_code, start_date, KEY_REQUIRED,
+	K("start_date", KT_DATE, struct code, start_date, KEY_REQUIRED,
 	  NULL, 0, 0),
-	K("stop_date", KT_DATE, struct config_code, stop_date, 0,
+	K("stop_date", KT_DATE, struct code, stop_date, 0,
 	  DEFAULT_STOP_DATE, 0, 0),
-	K("description", KT_STR, struct config_code, description, 0, NULL, 0,
+	K("description", KT_STR, struct code, description, 0, NULL, 0,
 	  0),
 	/* default start_date: filled in by code_init/resolve */
-	K("date_written", KT_DATE, struct config_code, date_written, 0, NULL, 0,
+	K("date_written", KT_DATE, struct code, date_written, 0, NULL, 0,
 	  0),
-	K("arguments", KT_STR, struct config_code, arguments, 0, NULL, 0, 0),
-	K("active", KT_BOOL, struct config_code, active, 0, "true", 0, 0),
-	K("timeout", KT_DURATION, struct config_code, timeout_s, 0, "0", 0,
+	K("arguments", KT_STR, struct code, arguments, 0, NULL, 0, 0),
+	K("active", KT_BOOL, struct code, active, 0, "true", 0, 0),
+	K("timeout", KT_DURATION, struct code, timeout_s, 0, "0", 0,
 	  INT_MAX),
-	K("cpu", KT_INT, struct config_code, cpu, 0, "1", 1, 1024),
-	K("ram", KT_DOUBLE, struct config_code, ram, KEY_POSITIVE, "1", 0, 0),
+	K("cpu", KT_INT, struct code, cpu, 0, "1", 1, 1024),
+	K("ram", KT_DOUBLE, struct code, ram, KEY_POSITIVE, "1", 0, 0),
 };
 static const struct ctable code_table =
-	TABLE("code", code_keys, struct config_code);
+	TABLE("code", code_keys, struct code);
 
 static void seq_inputs(struct loader *, const struct ynode *, void *);
 static void seq_codes(struct loader *, const struct ynode *, void *);
 
 static const struct ckey process_keys[] = {
-	K("name", KT_NAME, struct config_process, name, KEY_REQUIRED, NULL, 0,
+	K("name", KT_NAME, struct process, name, KEY_REQUIRED, NULL, 0,
 	  0),
-	K("output_product", KT_NAME, struct config_process, output_product, 0,
+	K("output_product", KT_NAME, struct process, output_product, 0,
 	  NULL, 0, 0),
-	K("output_timebase", KT_TIMEBASE, struct config_process, timebase,
+	K("output_timebase", KT_TIMEBASE, struct process, timebase,
 	  KEY_REQUIRED, NULL, 0, 0),
-	K("extra_params", KT_STR, struct config_process, extra_params, 0, NULL,
+	K("extra_params", KT_STR, struct process, extra_params, 0, NULL,
 	  0, 0),
 	KSEQ("inputs", 0, seq_inputs),
 	/* "at least one" is config_validate()'s, for database configs too */
 	KSEQ("codes", 0, seq_codes),
 };
 static const struct ctable process_table =
-	TABLE("process", process_keys, struct config_process);
+	TABLE("process", process_keys, struct process);
 
 static const struct ckey run_keys[] = {
-	K("slots", KT_INT, struct config_run, slots, 0, "0", 0, 4096),
-	K("batch_size", KT_INT, struct config_run, batch_size, 0, "500", 1,
+	K("slots", KT_INT, struct run_settings, slots, 0, "0", 0, 4096),
+	K("batch_size", KT_INT, struct run_settings, batch_size, 0, "500", 1,
 	  INT_MAX),
-	K("code_timeout", KT_DURATION, struct config_run, code_timeout_s, 0,
+	K("code_timeout", KT_DURATION, struct run_settings, code_timeout_s, 0,
 	  "3600", 1, INT_MAX),
-	K("kill_grace", KT_DURATION, struct config_run, kill_grace_s, 0, "10",
+	K("kill_grace", KT_DURATION, struct run_settings, kill_grace_s, 0, "10",
 	  0, INT_MAX),
-	K("max_attempts", KT_INT, struct config_run, max_attempts, 0, "3", 1,
+	K("max_attempts", KT_INT, struct run_settings, max_attempts, 0, "3", 1,
 	  INT_MAX),
-	K("bad_after", KT_INT, struct config_run, bad_after, 0, "3", 1,
+	K("bad_after", KT_INT, struct run_settings, bad_after, 0, "3", 1,
 	  INT_MAX),
-	K("bad_within", KT_DURATION, struct config_run, bad_within_s, 0, "60",
+	K("bad_within", KT_DURATION, struct run_settings, bad_within_s, 0, "60",
 	  0, INT_MAX),
-	K("flag_lease", KT_DURATION, struct config_run, flag_lease_s, 0, "3600",
+	K("flag_lease", KT_DURATION, struct run_settings, flag_lease_s, 0, "3600",
 	  1, INT_MAX),
-	K("refuse_changed_code", KT_BOOL, struct config_run,
+	K("refuse_changed_code", KT_BOOL, struct run_settings,
 	  refuse_changed_code, 0, "true", 0, 0),
-	K("log_limit_kb", KT_INT, struct config_run, log_limit_kb, 0, "2048",
+	K("log_limit_kb", KT_INT, struct run_settings, log_limit_kb, 0, "2048",
 	  0, INT_MAX / 1024),
-	K("settle", KT_DURATION, struct config_run, settle_s, 0, "5", 0,
+	K("settle", KT_DURATION, struct run_settings, settle_s, 0, "5", 0,
 	  86400),
-	K("log_file", KT_PATH, struct config_run, log_file, 0, NULL, 0, 0),
+	K("log_file", KT_PATH, struct run_settings, log_file, 0, NULL, 0, 0),
 };
 static const struct ctable run_table =
-	TABLE("run", run_keys, struct config_run);
+	TABLE("run", run_keys, struct run_settings);
 
 static void seq_satellites(struct loader *, const struct ynode *, void *);
 static void seq_products(struct loader *, const struct ynode *, void *);
@@ -1337,14 +1337,14 @@ static void
 seq_instruments(struct loader *ld, const struct ynode *seq, void *base)
 {
 	static const struct ckey name_key =
-		K("instrument", KT_NAME, struct config_instrument, name, 0,
+		K("instrument", KT_NAME, struct instrument, name, 0,
 		  NULL, 0, 0);
-	const struct config_satellite *sat = base;
+	const struct satellite *sat = base;
 	struct config *cfg = ld->cfg;
 
 	for (size_t i = 0; i < seq->nr; i++) {
 		const struct ynode *it = seq->kids[i];
-		struct config_instrument inst;
+		struct instrument inst;
 		size_t saved;
 
 		if (it->bad)
@@ -1390,7 +1390,7 @@ seq_products(struct loader *ld, const struct ynode *seq, void *base)
 static int
 input_short(struct loader *ld, const struct ynode *v, void *el)
 {
-	struct config_input *in = el;
+	struct input *in = el;
 
 	for (size_t i = 1; i < input_table.n; i++)
 		set_default(&input_table.keys[i], in);
@@ -1403,7 +1403,7 @@ input_short(struct loader *ld, const struct ynode *v, void *el)
 static void
 seq_inputs(struct loader *ld, const struct ynode *seq, void *base)
 {
-	struct config_process *proc = base;
+	struct process *proc = base;
 
 	proc->inputs = map_items(ld, seq, &input_table, sizeof(*proc->inputs),
 				 &proc->n_inputs, NULL, input_short);
@@ -1412,7 +1412,7 @@ seq_inputs(struct loader *ld, const struct ynode *seq, void *base)
 static void
 code_init(void *el)
 {
-	struct config_code *code = el;
+	struct code *code = el;
 
 	code->date_written = INT32_MIN; /* not given: start_date */
 }
@@ -1420,7 +1420,7 @@ code_init(void *el)
 static void
 seq_codes(struct loader *ld, const struct ynode *seq, void *base)
 {
-	struct config_process *proc = base;
+	struct process *proc = base;
 
 	proc->codes = map_items(ld, seq, &code_table, sizeof(*proc->codes),
 				&proc->n_codes, code_init, NULL);
@@ -1440,7 +1440,7 @@ seq_processes(struct loader *ld, const struct ynode *seq, void *base)
 }
 
 void
-config_run_defaults(struct config_run *run)
+config_run_defaults(struct run_settings *run)
 {
 	memset(run, 0, sizeof(*run));
 	apply_table(NULL, &run_table, NULL, run);
@@ -1551,8 +1551,8 @@ resolve_in(char **p, const char *base, const char *def)
 static void
 resolve_paths(struct loader *ld)
 {
-	struct config_mission *m = &ld->cfg->mission;
-	struct config_run *run = &ld->cfg->run;
+	struct mission *m = &ld->cfg->mission;
+	struct run_settings *run = &ld->cfg->run;
 
 	if (!m->rootdir)
 		return; /* reported */
@@ -1592,7 +1592,7 @@ resolve_satellites(struct loader *ld)
 	nameidx_init(&pairs, cfg->n_instruments);
 	agg = xcalloc(cfg->n_instruments + 1, sizeof(*agg));
 	for (size_t j = 0; j < cfg->n_instruments; j++) {
-		const struct config_instrument *in = &cfg->instruments[j];
+		const struct instrument *in = &cfg->instruments[j];
 		size_t a;
 
 		if (!in->satellite || !in->name)
@@ -1611,7 +1611,7 @@ resolve_satellites(struct loader *ld)
 	}
 
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		struct config_product *p = &cfg->products[i];
+		struct product *p = &cfg->products[i];
 		struct strbuf sats = STRBUF_INIT;
 		size_t a, n;
 
@@ -1817,7 +1817,7 @@ check_names(const struct config *cfg, int *nerr, struct nameidx *sats,
 	nameidx_init(procs, cfg->n_processes);
 
 	for (size_t i = 0; i < cfg->n_satellites; i++) {
-		const struct config_satellite *s = &cfg->satellites[i];
+		const struct satellite *s = &cfg->satellites[i];
 		size_t prev;
 
 		if (!s->name)
@@ -1829,7 +1829,7 @@ check_names(const struct config *cfg, int *nerr, struct nameidx *sats,
 			       s->name);
 	}
 	for (size_t i = 0; i < cfg->n_instruments; i++) {
-		const struct config_instrument *in = &cfg->instruments[i];
+		const struct instrument *in = &cfg->instruments[i];
 		size_t prev;
 
 		if (!in->name || !in->satellite)
@@ -1849,7 +1849,7 @@ check_names(const struct config *cfg, int *nerr, struct nameidx *sats,
 			       in->satellite, in->name);
 	}
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		const struct config_product *p = &cfg->products[i];
+		const struct product *p = &cfg->products[i];
 
 		if (p->name && nameidx_put(prods, p->name, NULL, i) != SIZE_MAX)
 			report(nerr, &p->mark,
@@ -1857,7 +1857,7 @@ check_names(const struct config *cfg, int *nerr, struct nameidx *sats,
 			       p->name);
 	}
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		const struct config_process *p = &cfg->processes[i];
+		const struct process *p = &cfg->processes[i];
 
 		if (p->name && nameidx_put(procs, p->name, NULL, i) != SIZE_MAX)
 			report(nerr, &p->mark,
@@ -1867,7 +1867,7 @@ check_names(const struct config *cfg, int *nerr, struct nameidx *sats,
 }
 
 static void
-check_template(const struct config *cfg, const struct config_product *p,
+check_template(const struct config *cfg, const struct product *p,
 	       int *nerr)
 {
 	struct fnformat_names names = {cfg->mission.name, p->satellite,
@@ -1925,7 +1925,7 @@ check_template(const struct config *cfg, const struct config_product *p,
  * template reading one field where another was written does not match.
  */
 static bool
-sample_name(const struct config *cfg, const struct config_product *p,
+sample_name(const struct config *cfg, const struct product *p,
 	    struct fnformat **f, struct strbuf *out)
 {
 	static const struct version v = {1, 2, 3};
@@ -2016,7 +2016,7 @@ check_products(const struct config *cfg, int *nerr,
 	       const struct nameidx *sats, const struct nameidx *insts)
 {
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		const struct config_product *p = &cfg->products[i];
+		const struct product *p = &cfg->products[i];
 
 		if (p->satellite &&
 		    nameidx_get(sats, p->satellite, NULL) == SIZE_MAX)
@@ -2039,8 +2039,8 @@ check_products(const struct config *cfg, int *nerr,
 static int
 cmp_code_start(const void *a, const void *b)
 {
-	const struct config_code *x = *(const struct config_code *const *)a;
-	const struct config_code *y = *(const struct config_code *const *)b;
+	const struct code *x = *(const struct code *const *)a;
+	const struct code *y = *(const struct code *const *)b;
 
 	if (x->start_date != y->start_date)
 		return x->start_date < y->start_date ? -1 : 1;
@@ -2051,18 +2051,18 @@ cmp_code_start(const void *a, const void *b)
 static int
 cmp_code_version(const void *a, const void *b)
 {
-	const struct config_code *x = *(const struct config_code *const *)a;
-	const struct config_code *y = *(const struct config_code *const *)b;
+	const struct code *x = *(const struct code *const *)a;
+	const struct code *y = *(const struct code *const *)b;
 	int c = version_cmp(&x->version, &y->version);
 
 	return c ? c : x < y ? -1 : x > y;
 }
 
 static void
-check_codes(const struct config_process *proc, int *nerr)
+check_codes(const struct process *proc, int *nerr)
 {
-	const struct config_code **v;
-	const struct config_code *cover = NULL;
+	const struct code **v;
+	const struct code *cover = NULL;
 	size_t nv = 0;
 	char b1[VERSION_STRLEN], b2[VERSION_STRLEN], d[DATE_STRLEN];
 
@@ -2073,7 +2073,7 @@ check_codes(const struct config_process *proc, int *nerr)
 	}
 	v = xcalloc(proc->n_codes, sizeof(*v));
 	for (size_t i = 0; i < proc->n_codes; i++) {
-		const struct config_code *c = &proc->codes[i];
+		const struct code *c = &proc->codes[i];
 
 		if (c->stop_date < c->start_date)
 			report(nerr, &c->mark,
@@ -2128,7 +2128,7 @@ check_processes(const struct config *cfg, int *nerr,
 	for (size_t i = 0; i < cfg->n_products; i++)
 		producer[i] = SIZE_MAX;
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		const struct config_process *p = &cfg->processes[i];
+		const struct process *p = &cfg->processes[i];
 		struct nameidx seen;
 
 		if (p->timebase == TIMEBASE_RUN && p->output_product) {
@@ -2162,7 +2162,7 @@ check_processes(const struct config *cfg, int *nerr,
 
 		nameidx_init(&seen, p->n_inputs);
 		for (size_t j = 0; j < p->n_inputs; j++) {
-			const struct config_input *in = &p->inputs[j];
+			const struct input *in = &p->inputs[j];
 
 			if (!in->product)
 				continue;
@@ -2212,7 +2212,7 @@ check_cycles(const struct config *cfg, int *nerr, const struct nameidx *prods)
 		return;
 	graph_init(&g, n);
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		const struct config_process *p = &cfg->processes[i];
+		const struct process *p = &cfg->processes[i];
 		size_t o = nameidx_get(prods, p->output_product, NULL);
 
 		if (o != SIZE_MAX)
@@ -2278,7 +2278,7 @@ config_validate(const struct config *cfg)
  * ----------------------------------------------------------------------
  */
 
-const struct config_product *
+const struct product *
 config_find_product(const struct config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n_products; i++)
@@ -2288,7 +2288,7 @@ config_find_product(const struct config *cfg, const char *name)
 	return NULL;
 }
 
-const struct config_process *
+const struct process *
 config_find_process(const struct config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n_processes; i++)
@@ -2318,7 +2318,7 @@ config_free(struct config *cfg)
 	}
 	free(cfg->instruments);
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		struct config_product *p = &cfg->products[i];
+		struct product *p = &cfg->products[i];
 
 		free(p->name);
 		free(p->satellite);
@@ -2332,7 +2332,7 @@ config_free(struct config *cfg)
 	}
 	free(cfg->products);
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		struct config_process *p = &cfg->processes[i];
+		struct process *p = &cfg->processes[i];
 
 		free(p->name);
 		free(p->output_product);
@@ -2534,9 +2534,9 @@ kv_version(struct writer *w, const char *key, const struct version *v)
 }
 
 static bool
-inspector_is_default(const struct config_inspector *in)
+inspector_is_default(const struct inspector *in)
 {
-	struct config_inspector def;
+	struct inspector def;
 
 	memset(&def, 0, sizeof(def));
 	apply_table(NULL, &inspector_table, NULL, &def);
@@ -2547,9 +2547,9 @@ inspector_is_default(const struct config_inspector *in)
 }
 
 static void
-write_product(struct writer *w, const struct config_product *p)
+write_product(struct writer *w, const struct product *p)
 {
-	const struct config_inspector *in = &p->inspector;
+	const struct inspector *in = &p->inspector;
 
 	map_start(w);
 	kv_str(w, "name", p->name);
@@ -2578,7 +2578,7 @@ write_product(struct writer *w, const struct config_product *p)
 }
 
 static void
-write_process(struct writer *w, const struct config_process *p)
+write_process(struct writer *w, const struct process *p)
 {
 	map_start(w);
 	kv_str(w, "name", p->name);
@@ -2587,7 +2587,7 @@ write_process(struct writer *w, const struct config_process *p)
 	kv_str(w, "extra_params", p->extra_params);
 	seq_start(w, "inputs", false);
 	for (size_t j = 0; j < p->n_inputs; j++) {
-		const struct config_input *in = &p->inputs[j];
+		const struct input *in = &p->inputs[j];
 
 		if (!in->product)
 			continue;
@@ -2605,7 +2605,7 @@ write_process(struct writer *w, const struct config_process *p)
 	seq_end(w);
 	seq_start(w, "codes", false);
 	for (size_t j = 0; j < p->n_codes; j++) {
-		const struct config_code *c = &p->codes[j];
+		const struct code *c = &p->codes[j];
 
 		map_start(w);
 		kv_str(w, "filename", c->filename);
@@ -2652,7 +2652,7 @@ instruments_by_satellite(const struct config *cfg)
 			nameidx_put(&sats, cfg->satellites[i].name, NULL, i);
 	}
 	for (size_t j = 0; j < ni; j++) {
-		const struct config_instrument *in = &cfg->instruments[j];
+		const struct instrument *in = &cfg->instruments[j];
 		size_t k = in->name ? nameidx_get(&sats, in->satellite, NULL)
 				    : SIZE_MAX;
 
@@ -2680,8 +2680,8 @@ instruments_by_satellite(const struct config *cfg)
 static void
 write_config(struct writer *w, const struct config *cfg)
 {
-	const struct config_mission *m = &cfg->mission;
-	const struct config_run *r = &cfg->run;
+	const struct mission *m = &cfg->mission;
+	const struct run_settings *r = &cfg->run;
 	size_t *next = instruments_by_satellite(cfg);
 
 	str(w, "mission");

@@ -61,7 +61,7 @@ level_text(double level, char *buf, size_t size)
 }
 
 static void
-add_product(struct strbuf *sb, const struct config_product *p,
+add_product(struct strbuf *sb, const struct product *p,
 	    const struct graph_dot_state *gs)
 {
 	struct strbuf label = STRBUF_INIT;
@@ -89,7 +89,7 @@ add_product(struct strbuf *sb, const struct config_product *p,
 }
 
 static bool
-input_queued(const struct config_process *pr, const struct graph_dot_state *gs)
+input_queued(const struct process *pr, const struct graph_dot_state *gs)
 {
 	for (size_t i = 0; i < pr->n_inputs; i++) {
 		const struct store_admin_node_state *st = find_state(
@@ -102,7 +102,7 @@ input_queued(const struct config_process *pr, const struct graph_dot_state *gs)
 }
 
 static void
-add_process(struct strbuf *sb, const struct config_process *pr,
+add_process(struct strbuf *sb, const struct process *pr,
 	    const struct graph_dot_state *gs)
 {
 	struct strbuf label = STRBUF_INIT;
@@ -143,10 +143,10 @@ add_process(struct strbuf *sb, const struct config_process *pr,
 }
 
 static void
-add_edges(struct strbuf *sb, const struct config_process *pr)
+add_edges(struct strbuf *sb, const struct process *pr)
 {
 	for (size_t i = 0; i < pr->n_inputs; i++) {
-		const struct config_input *in = &pr->inputs[i];
+		const struct input *in = &pr->inputs[i];
 		const char *sep = " [";
 
 		strbuf_addch(sb, '\t');

@@ -34,9 +34,9 @@ struct inspector_state {
 
 struct identify_set {
 	const char *mission;
-	const struct identify_product *products;
+	const struct product *products; /* borrowed */
 	size_t n;
-	struct fnformat **matchers; /* NULL for external inspectors */
+	struct fnformat *const *matchers; /* borrowed: products[i]'s format */
 	struct inspector_state *insp; /* per product, used by inspectors */
 };
 
@@ -48,43 +48,22 @@ identify_result_release(struct identify_result *r)
 	r->kind = IDENTIFY_NONE;
 }
 
-int
-identify_set_new(const char *mission, const struct identify_product *products,
-		 size_t n, struct identify_set **out)
+struct identify_set *
+identify_set_new(const char *mission, const struct product *products,
+		 struct fnformat *const *formats, size_t n)
 {
 	struct identify_set *set = xcalloc(1, sizeof(*set));
-	int rc = 0;
 
 	set->mission = mission;
 	set->products = products;
 	set->n = n;
-	set->matchers = xcalloc(n + 1, sizeof(*set->matchers));
+	set->matchers = formats;
 	set->insp = xcalloc(n + 1, sizeof(*set->insp));
 	for (size_t i = 0; i < n; i++) {
 		strbuf_init(&set->insp[i].first, 0);
 		strbuf_init(&set->insp[i].last, 0);
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct identify_product *p = &products[i];
-		struct fnformat_names names = {mission, p->satellite,
-					       p->instrument, p->name};
-		struct strbuf err = STRBUF_INIT;
-
-		if (p->inspector)
-			continue;
-		if (fnformat_compile(p->format, &names, &set->matchers[i],
-				     &err)) {
-			rc = error("invalid format \"%s\" of product \"%s\": %s",
-				   p->format, p->name, err.buf);
-		}
-		strbuf_release(&err);
-	}
-	if (rc) {
-		identify_set_free(set);
-		set = NULL;
-	}
-	*out = set;
-	return rc;
+	return set;
 }
 
 void
@@ -93,11 +72,9 @@ identify_set_free(struct identify_set *set)
 	if (!set)
 		return;
 	for (size_t i = 0; i < set->n; i++) {
-		fnformat_free(set->matchers[i]);
 		strbuf_release(&set->insp[i].first);
 		strbuf_release(&set->insp[i].last);
 	}
-	free(set->matchers);
 	free(set->insp);
 	free(set);
 }
@@ -346,7 +323,7 @@ match_template(const struct identify_set *set, size_t i, const char *name,
 /* run an external inspector: 1 mine, 0 not mine, -1 failure (reason) */
 static int
 run_inspector(const struct identify_set *set,
-	      const struct identify_product *p, const char *path,
+	      const struct product *p, const char *path,
 	      struct candidate *c, struct strbuf *reason)
 {
 	struct spawn_child child;
@@ -355,13 +332,13 @@ run_inspector(const struct identify_set *set,
 	int rc = -1;
 
 	spawn_child_init(&child);
-	strvec_push(&child.args, p->inspector);
-	if (p->inspector_args)
-		strvec_split(&child.args, p->inspector_args, " \t\n");
+	strvec_push(&child.args, p->inspector.executable);
+	if (p->inspector.arguments)
+		strvec_split(&child.args, p->inspector.arguments, " \t\n");
 	strvec_push(&child.args, path);
 	strvec_pushf(&child.env_delta, "CASCADE_PRODUCT=%s", p->name);
 	strvec_pushf(&child.env_delta, "CASCADE_MISSION=%s", set->mission);
-	child.timeout_ms = (p->inspector_timeout_s > 0 ? p->inspector_timeout_s
+	child.timeout_ms = (p->inspector.timeout_s > 0 ? p->inspector.timeout_s
 						       : 30) * 1000;
 	child.kill_grace_ms = 1000;
 	/* its diagnostics are not its answer: shown with -v, else dropped */
@@ -371,13 +348,13 @@ run_inspector(const struct identify_set *set,
 	if (spawn_run_capture(&child, &out, IDENTIFY_OUTPUT_MAX) < 0) {
 		strbuf_addf(reason, "inspector \"%s\" of product \"%s\" could "
 				    "not be run",
-			    p->inspector, p->name);
+			    p->inspector.executable, p->name);
 		goto out;
 	}
 	if (child.output_overflow) {
 		strbuf_addf(reason, "inspector \"%s\" of product \"%s\": "
 				    "inspector output exceeds %zu bytes",
-			    p->inspector, p->name, IDENTIFY_OUTPUT_MAX);
+			    p->inspector.executable, p->name, IDENTIFY_OUTPUT_MAX);
 		goto out;
 	}
 	if (child.timed_out || child.term_signal ||
@@ -387,7 +364,7 @@ run_inspector(const struct identify_set *set,
 		spawn_describe(&child, &d);
 		strbuf_addf(reason, "inspector \"%s\" of product \"%s\" failed: "
 				    "%s",
-			    p->inspector, p->name, d.buf);
+			    p->inspector.executable, p->name, d.buf);
 		strbuf_release(&d);
 		goto out;
 	}
@@ -397,7 +374,7 @@ run_inspector(const struct identify_set *set,
 	}
 	if (identify_parse_output(out.buf, out.len, &o, &why)) {
 		strbuf_addf(reason, "inspector \"%s\" of product \"%s\": %s",
-			    p->inspector, p->name, why.buf);
+			    p->inspector.executable, p->name, why.buf);
 		goto out;
 	}
 	c->version = o.version;
@@ -485,7 +462,7 @@ static int
 ask_inspector(struct identify_set *set, size_t i, const char *path,
 	      struct candidate *c, struct strbuf *reason)
 {
-	const struct identify_product *p = &set->products[i];
+	const struct product *p = &set->products[i];
 	struct inspector_state *st = &set->insp[i];
 	int m;
 
@@ -494,7 +471,7 @@ ask_inspector(struct identify_set *set, size_t i, const char *path,
 		strbuf_addf(reason,
 			    "inspector \"%s\" of product \"%s\" was not run: "
 			    "it failed %d times in a row in this run (last: %s)",
-			    p->inspector, p->name, IDENTIFY_DISABLE_AFTER,
+			    p->inspector.executable, p->name, IDENTIFY_DISABLE_AFTER,
 			    st->last.buf);
 		return -1;
 	}
@@ -514,7 +491,7 @@ ask_inspector(struct identify_set *set, size_t i, const char *path,
 		st->disabled = true;
 		log_warning("inspector \"%s\" of product \"%s\" failed %d "
 			    "times in a row: not run again in this run",
-			    p->inspector, p->name, st->consecutive);
+			    p->inspector.executable, p->name, st->consecutive);
 		log_detail("Last failure: %s", st->last.buf);
 	}
 	return -1;
@@ -533,11 +510,14 @@ identify_file(struct identify_set *set, const char *path, const char *name,
 	r->kind = IDENTIFY_NONE;
 	r->bad_field = NULL;
 	for (size_t i = 0; i < set->n; i++) {
-		const struct identify_product *p = &set->products[i];
+		const struct product *p = &set->products[i];
 		struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT};
 		int m;
 
-		if (p->inspector) {
+		/* a product whose inspector is not active claims nothing */
+		if (!p->inspector.active)
+			continue;
+		if (p->inspector.executable) {
 			strbuf_reset(&why);
 			m = ask_inspector(set, i, path, &c, &why);
 			if (m < 0) {
@@ -614,7 +594,7 @@ identify_report_failures(const struct identify_set *set)
 				    st->skipped, IDENTIFY_DISABLE_AFTER);
 		log_warning("inspector \"%s\" of product \"%s\" failed on %ld "
 			    "of the %ld files it was run on in this run%s",
-			    set->products[i].inspector, set->products[i].name,
+			    set->products[i].inspector.executable, set->products[i].name,
 			    st->failures, st->runs, more.buf);
 		log_detail("First failure: %s", st->first.buf);
 		strbuf_release(&more);

@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "model.h"
 #include "strbuf.h"
 #include "version.h"
 
@@ -58,27 +59,23 @@
 /* Consecutive failures after which an inspector is not run again. */
 #define IDENTIFY_DISABLE_AFTER 3
 
-/* What identification needs to know of a product (strings borrowed). */
-struct identify_product {
-	int id;
-	const char *name;
-	const char *format;
-	const char *satellite;
-	const char *instrument;
-	const char *inspector; /* absolute path of an external one, or NULL */
-	const char *inspector_args; /* NULL or whitespace-separated */
-	int inspector_timeout_s;
-};
-
+struct fnformat;
 struct identify_set;
 
 /*
- * identify_set_new: compile the matchers of n products of mission.
- * products must stay valid while the set lives.  Returns 0 and *out
- * (free with identify_set_free), or -1 with the errors reported.
+ * identify_set_new: a set that identifies files as one of the n products
+ * of mission (model.h: name, satellite, instrument and inspector are
+ * read), formats[i] being products[i]'s compiled filename template (the
+ * catalog's).  A product with an executable inspector is asked through
+ * it; one whose inspector is not active claims nothing.  products and
+ * formats must stay valid while the set lives; the set holds what a run
+ * learns of the inspectors (failures, disabled ones).  Free it with
+ * identify_set_free.
  */
-int identify_set_new(const char *mission, const struct identify_product *products,
-		     size_t n, struct identify_set **out) CASCADE_MUSTCHECK;
+struct identify_set *identify_set_new(const char *mission,
+				     const struct product *products,
+				     struct fnformat *const *formats,
+				     size_t n);
 void identify_set_free(struct identify_set *set);
 
 enum identify_kind {

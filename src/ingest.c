@@ -94,10 +94,11 @@ struct tally {
 
 struct ingest_state {
 	struct db *db;
-	const struct store_mission *m;
+	const struct catalog *cat; /* products, where their files go */
+	const struct mission *m;  /* cat->mission */
 	const struct ingest_options *opt;
 	struct ingest_counts *counts;
-	struct catalog cat;       /* products, where their files go, matchers */
+	struct identify_set *ids; /* the matchers, and this run's inspectors */
 	struct strvec done;       /* sorted: names not to look at again */
 	struct tally tally[TALLY_N];
 	int pass;                 /* 0 for the first pass over incoming */
@@ -353,13 +354,17 @@ out:
 static int
 state_init(struct ingest_state *s)
 {
-	return catalog_load(s->db, s->m, &s->cat);
+	s->ids = catalog_identify(s->cat);
+	return 0;
 }
 
 static void
 state_release(struct ingest_state *s)
 {
-	catalog_release(&s->cat);
+	/* one line per failing inspector */
+	identify_report_failures(s->ids);
+	identify_set_free(s->ids);
+	s->ids = NULL;
 	strvec_clear(&s->done);
 	for (int k = 0; k < TALLY_N; k++)
 		strvec_clear(&s->tally[k].examples);
@@ -379,7 +384,7 @@ recently_changed(const struct ingest_state *s, const struct stat *st)
 	clock_gettime(CLOCK_REALTIME, &now);
 	age_ms = ((int64_t)now.tv_sec - st->st_mtim.tv_sec) * 1000 +
 		 (now.tv_nsec - st->st_mtim.tv_nsec) / 1000000;
-	return ingest_settling(age_ms, s->m->settle_s);
+	return ingest_settling(age_ms, s->cat->run->settle_s);
 }
 
 /* fsutil_lease_take, or "not available" when a test says so */
@@ -430,7 +435,7 @@ identify_item(struct ingest_state *s, struct item *it)
 		       it->shown);
 		return;
 	}
-	if (identify_file(s->cat.ids, it->src, it->name, &it->id)) {
+	if (identify_file(s->ids, it->src, it->name, &it->id)) {
 		reject(it, "internal", "identification failed");
 		return;
 	}
@@ -452,13 +457,13 @@ identify_item(struct ingest_state *s, struct item *it)
 		return;
 	}
 	{
-		const struct store_product *p = &s->cat.products[it->id.product];
+		const struct product *p = &s->cat->products[it->id.product];
 		struct archive_file f = {p->id, it->name, true, it->id.date,
 					 it->id.start_usec, it->id.version,
 					 it->id.keywords.buf};
 		struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
 
-		if (archive_path(s->cat.archive, &f, &path, &err)) {
+		if (archive_path(s->cat->archive, &f, &path, &err)) {
 			reject(it, "path", "could not make the directory of "
 					   "product \"%s\": %s",
 			       p->name, err.buf);
@@ -770,7 +775,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 		adopt_orphan(s, it);
 		if (it->action != ITEM_ARCHIVE)
 			continue;
-		nf[nnf].product_id = s->cat.products[it->id.product].id;
+		nf[nnf].product_id = s->cat->products[it->id.product].id;
 		nf[nnf].date = it->id.date;
 		nf[nnf].iv = it->id.version.interface;
 		nf[nnf].qv = it->id.version.quality;
@@ -789,7 +794,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 			reject(it, "version-taken",
 			       "file \"%s\" already has product \"%s\", date "
 			       "and version %d.%d.%d",
-			       o, s->cat.products[it->id.product].name,
+			       o, s->cat->products[it->id.product].name,
 			       it->id.version.interface, it->id.version.quality,
 			       it->id.version.revision);
 			free(o);
@@ -1006,7 +1011,7 @@ static void
 new_file_of(const struct ingest_state *s, const struct item *it,
 	    struct store_new_file *f)
 {
-	const struct store_product *p = &s->cat.products[it->id.product];
+	const struct product *p = &s->cat->products[it->id.product];
 
 	f->product_id = p->id;
 	f->level = p->level;
@@ -1113,7 +1118,7 @@ report_items(struct ingest_state *s, struct item *items, size_t n)
 			s->counts->ingested++;
 			log_info("ingested \"%s\" as product \"%s\" version "
 				 "%d.%d.%d",
-				 it->shown, s->cat.products[it->id.product].name,
+				 it->shown, s->cat->products[it->id.product].name,
 				 it->id.version.interface,
 				 it->id.version.quality,
 				 it->id.version.revision);
@@ -1514,9 +1519,10 @@ scan_pass(struct ingest_state *s, DIR *d, int batch, long *handled)
 }
 
 int
-ingest_run(struct db *db, const struct store_mission *m,
+ingest_run(struct db *db, const struct catalog *cat,
 	   const struct ingest_options *opt, struct ingest_counts *counts)
 {
+	const struct mission *m = cat->mission;
 	struct ingest_state s;
 	DIR *d = NULL;
 	int batch = opt->batch_size > 0 ? opt->batch_size : 500;
@@ -1525,6 +1531,7 @@ ingest_run(struct db *db, const struct store_mission *m,
 
 	memset(&s, 0, sizeof(s));
 	s.db = db;
+	s.cat = cat;
 	s.m = m;
 	s.opt = opt;
 	s.counts = counts;

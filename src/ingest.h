@@ -43,7 +43,7 @@
 #include "compat.h"
 
 struct db;
-struct store_mission;
+struct catalog;
 
 struct ingest_options {
 	const char *glob;   /* NULL: "*" */
@@ -70,11 +70,12 @@ int ingest_recover(struct db *db, struct ingest_counts *counts)
 	CASCADE_MUSTCHECK;
 
 /*
- * ingest_run: recover, then ingest everything in m's incoming directory.
+ * ingest_run: recover, then ingest everything in the incoming directory
+ * of the catalog's mission.
  * Returns 0 (rejects are counted, not errors), or a negative db_status
  * for an infrastructure failure (reported): the caller ends the run.
  */
-int ingest_run(struct db *db, const struct store_mission *m,
+int ingest_run(struct db *db, const struct catalog *cat,
 	       const struct ingest_options *opt, struct ingest_counts *counts)
 	CASCADE_MUSTCHECK;
 

@@ -337,7 +337,7 @@ product_ref(struct conv *c, const char *ref, int line)
 	return val(p, "product_name");
 }
 
-static const struct config_process *
+static const struct process *
 db_process(const struct config *db, const char *name)
 {
 	for (size_t i = 0; db && i < db->n_processes; i++)
@@ -347,7 +347,7 @@ db_process(const struct config *db, const char *name)
 }
 
 static void
-put_db_code(struct conv *c, const struct config_code *k)
+put_db_code(struct conv *c, const struct code *k)
 {
 	char vb[VERSION_STRLEN], db[DATE_STRLEN];
 
@@ -450,7 +450,7 @@ put_process(struct conv *c, const struct ini_section *s)
 {
 	const char *tb = val(s, "output_timebase");
 	const char *out = val(s, "output_product");
-	const struct config_process *dbp = db_process(c->db, val(s, "process_name"));
+	const struct process *dbp = db_process(c->db, val(s, "process_name"));
 	struct strbuf sb = STRBUF_INIT;
 	size_t mark = c->y->len;
 	bool refused = strcmp(tb, "FILE") && strcmp(tb, "DAILY") &&

@@ -11,41 +11,42 @@
 #include "xalloc.h"
 #include "banned.h"
 
-const struct sb_process *plan_catalog_process(const struct plan_catalog *cat,
-                                              int id) {
+const struct process *plan_catalog_process(const struct plan_catalog *cat,
+                                           int id) {
   for (size_t i = 0; i < cat->n_processes; i++)
     if (cat->processes[i].id == id)
       return &cat->processes[i];
   return NULL;
 }
 
-const struct sb_code *plan_catalog_code(const struct plan_catalog *cat,
-                                        int id) {
-  for (size_t i = 0; id && i < cat->n_codes; i++)
-    if (cat->codes[i].id == id)
-      return &cat->codes[i];
+const struct code *plan_catalog_code(const struct plan_catalog *cat, int id) {
+  for (size_t i = 0; id && i < cat->n_processes; i++)
+    for (size_t k = 0; k < cat->processes[i].n_codes; k++)
+      if (cat->processes[i].codes[k].id == id)
+        return &cat->processes[i].codes[k];
   return NULL;
 }
 
-enum period_code_result plan_rules_code(const struct plan_catalog *cat,
-                                        const struct sb_process *proc,
+bool plan_code_usable(const struct code *c) { return c->active && c->newest; }
+
+enum period_code_result plan_rules_code(const struct process *proc,
                                         int32_t ks, int32_t ke,
-                                        const struct sb_code **code,
-                                        const struct sb_code **other) {
-  struct period_code *pc = xcalloc(cat->n_codes + 1, sizeof(*pc));
-  const struct sb_code **map = xcalloc(cat->n_codes + 1, sizeof(*map));
+                                        const struct code **code,
+                                        const struct code **other) {
+  struct period_code *pc = xcalloc(proc->n_codes + 1, sizeof(*pc));
+  const struct code **map = xcalloc(proc->n_codes + 1, sizeof(*map));
   size_t n = 0, chosen = 0, oth = 0;
   enum period_code_result r;
 
-  for (size_t i = 0; i < cat->n_codes; i++) {
-    const struct sb_code *c = &cat->codes[i];
+  for (size_t i = 0; i < proc->n_codes; i++) {
+    const struct code *c = &proc->codes[i];
 
-    if (c->process_id != proc->id || !c->usable)
+    if (!plan_code_usable(c))
       continue;
     pc[n].id = c->id;
     pc[n].version = c->version;
-    pc[n].start = c->start;
-    pc[n].stop = c->stop;
+    pc[n].start = c->start_date;
+    pc[n].stop = c->stop_date;
     map[n++] = c;
   }
   r = period_code(pc, n, ks, ke, &chosen, &oth);
@@ -108,11 +109,11 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
       st->out_code_id == k->code->id)
     return PLAN_UPTODATE;
   /* the interface of the code that made the newest output */
-  below = k->out_code ? k->out_code->oiv : st->out_version.interface;
-  if (st->out_id && k->code->oiv < below)
+  below = k->out_code ? k->out_code->output_interface_version : st->out_version.interface;
+  if (st->out_id && k->code->output_interface_version < below)
     return PLAN_INTERFACE_BELOW;
-  if (!st->out_id || k->code->oiv > st->out_version.interface) {
-    v->interface = k->code->oiv;
+  if (!st->out_id || k->code->output_interface_version > st->out_version.interface) {
+    v->interface = k->code->output_interface_version;
     v->quality = v->revision = 0;
     above_purged(st, v);
     return PLAN_BUILD;
@@ -219,7 +220,7 @@ void plan_rules_evaluate(const struct plan_catalog *cat,
   size_t pos = 0;
 
   for (size_t i = 0; i < ev->n; i++) {
-    const struct sb_process *proc = plan_catalog_process(cat, c[i].process_id);
+    const struct process *proc = plan_catalog_process(cat, c[i].process_id);
     const struct sb_state *st = &ev->st[i];
     struct plan_key *k = &ev->keys[i];
 
@@ -235,18 +236,20 @@ void plan_rules_evaluate(const struct plan_catalog *cat,
     if (!proc)
       continue;
     /* every required input product present? */
-    for (size_t l = 0; l < proc->n_links; l++) {
+    for (size_t l = 0; l < proc->n_inputs; l++) {
+      int want = proc->inputs[l].product_id;
       bool have = false;
 
-      if (proc->links[l].optional)
+      if (proc->inputs[l].optional)
         continue;
       for (size_t j = 0; j < k->in_n; j++)
-        if (ev->in[k->in_first + j].product_id == proc->links[l].input_product)
+        if (ev->in[k->in_first + j].product_id == want)
           have = true;
-      if (!have && !k->missing_product)
-        k->missing_product = proc->links[l].input_product;
+      /* the one of lowest id: the inputs are in name order */
+      if (!have && (!k->missing_product || want < k->missing_product))
+        k->missing_product = want;
     }
-    if (k->missing_product || (k->in_n == 0 && proc->n_links > 0))
+    if (k->missing_product || (k->in_n == 0 && proc->n_inputs > 0))
       continue;
     /*
      * A neighbour's data alone never makes an output, nor keeps
@@ -254,12 +257,12 @@ void plan_rules_evaluate(const struct plan_catalog *cat,
      * that spanned midnight no longer does) is left, and said so.
      * RUN keys that ran before are re-evaluated.
      */
-    if (proc->n_links > 0 && !k->has_own &&
+    if (proc->n_inputs > 0 && !k->has_own &&
         (c[i].output_product || !st->n_last_inputs)) {
       k->verdict = PLAN_NEIGHBOUR_ONLY;
       continue;
     }
-    switch (plan_rules_code(cat, proc, c[i].key_start, c[i].key_end, &k->code,
+    switch (plan_rules_code(proc, c[i].key_start, c[i].key_end, &k->code,
                             &k->other)) {
     case PERIOD_CODE_NONE:
       k->verdict = PLAN_NO_CODE;
@@ -273,7 +276,7 @@ void plan_rules_evaluate(const struct plan_catalog *cat,
     if (c[i].output_product == 0) {
       k->verdict =
           run_uptodate(&c[i], st, k, ev->in) ? PLAN_UPTODATE : PLAN_BUILD;
-      k->version.interface = k->code->oiv;
+      k->version.interface = k->code->output_interface_version;
     } else {
       k->verdict =
           plan_rules_version(&c[i], st, k, ev->par, ev->in, &k->version);
@@ -299,4 +302,14 @@ void plan_rules_cache_key(int code_id, const struct sb_input *in,
     sha256_update(&c, buf, strlen(buf));
   }
   sha256_final_hex(&c, out);
+}
+
+const char *plan_rules_output_keywords(const char *own,
+                                       const char *const *in, size_t n) {
+  if (own && own[0])
+    return own;
+  for (size_t i = 0; i < n; i++)
+    if (in[i] && in[i][0])
+      return in[i];
+  return "";
 }

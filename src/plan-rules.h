@@ -2,8 +2,9 @@
  * plan-rules.h - the planner's decisions, pure: what the rules say of a
  * (process, output key) given what the database holds about it.
  *
- * Plain structs in (the candidates, their inputs, their state, the
- * processes and codes: store-build.h's structs, read by the planner),
+ * Plain structs in (the candidates, their inputs, their state:
+ * store-build.h's structs, read by the planner; the processes and codes:
+ * model.h's, the catalog's),
  * plain structs out; no I/O, no logging.  planner.c fetches, calls
  * plan_rules_evaluate and stores; "check" and "config apply" ask the
  * same function through planner_evaluate.  tests/unit/test-plan-rules.c
@@ -38,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model.h"
 #include "period.h"
 #include "sha.h"
 #include "store-build.h"
@@ -59,9 +61,9 @@ enum plan_verdict {
 struct plan_key {
   enum plan_verdict verdict;
   struct version version;         /* PLAN_BUILD: the new output's */
-  const struct sb_code *code;     /* the period's code, or NULL */
-  const struct sb_code *other;    /* PLAN_CODES_SHARED: the other one */
-  const struct sb_code *out_code; /* made its newest output, or NULL */
+  const struct code *code;     /* the period's code, or NULL */
+  const struct code *other;    /* PLAN_CODES_SHARED: the other one */
+  const struct code *out_code; /* made its newest output, or NULL */
   int missing_product;            /* PLAN_NO_INPUT: that product, or 0 */
   bool has_own;                   /* an input in its own period */
   bool current;                   /* its newest output is up to date
@@ -85,29 +87,36 @@ struct plan_eval {
   size_t npar;
 };
 
-/* The processes and codes the rules choose among (borrowed). */
+/*
+ * The processes (with their inputs and codes, model.h) the rules choose
+ * among, borrowed: the catalog's (catalog.h), or a test's table.
+ */
 struct plan_catalog {
-  const struct sb_process *processes;
+  const struct process *processes;
   size_t n_processes;
-  const struct sb_code *codes; /* every code of every process */
-  size_t n_codes;
 };
 
 /* plan_catalog_process/_code: the one with that id, or NULL. */
-const struct sb_process *plan_catalog_process(const struct plan_catalog *cat,
-                                              int id);
-const struct sb_code *plan_catalog_code(const struct plan_catalog *cat, int id);
+const struct process *plan_catalog_process(const struct plan_catalog *cat,
+                                           int id);
+const struct code *plan_catalog_code(const struct plan_catalog *cat, int id);
+
+/*
+ * plan_code_usable: whether the planner may choose code c: active, and
+ * the newest version of its interface (the database's newest_version).
+ */
+bool plan_code_usable(const struct code *c);
 
 /*
  * plan_rules_code: the code rule for process proc and period [ks, ke]:
- * its usable codes (active, newest version) handed to period_code; *code
- * (NULL for none) and *other (PERIOD_CODE_SHARED) point into cat.
+ * its usable codes (active, newest version of their interface) handed
+ * to period_code; *code (NULL for none) and *other (PERIOD_CODE_SHARED)
+ * point into proc.
  */
-enum period_code_result plan_rules_code(const struct plan_catalog *cat,
-                                        const struct sb_process *proc,
+enum period_code_result plan_rules_code(const struct process *proc,
                                         int32_t ks, int32_t ke,
-                                        const struct sb_code **code,
-                                        const struct sb_code **other);
+                                        const struct code **code,
+                                        const struct code **other);
 
 /*
  * plan_rules_evaluate: the verdict of every candidate c[0..ev->n) from
@@ -134,5 +143,15 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
  */
 void plan_rules_cache_key(int code_id, const struct sb_input *in,
                           const struct plan_key *k, char out[SHA256_HEX_LEN]);
+
+/*
+ * plan_rules_output_keywords: the process_keywords of a build's output,
+ * one rule for the planner (which names the output) and the runner
+ * (which files it): the key's own (own: a FILE key's, else "" or NULL),
+ * else the first non-empty one of its inputs' in[0..n), the inputs
+ * ordered by product, date and file id.  Borrowed; "" for none.
+ */
+const char *plan_rules_output_keywords(const char *own,
+                                       const char *const *in, size_t n);
 
 #endif

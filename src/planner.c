@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "db.h"
 #include "fault.h"
 #include "fnformat.h"
@@ -19,54 +20,26 @@
 #include "period.h"
 #include "sha.h"
 #include "store-build.h"
-#include "store.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
 
 struct planner {
 	struct db *db;
-	const struct store_mission *m;
-	struct store_product *products;
-	size_t n_products;
-	struct fnformat **formats; /* output name template per product */
-	struct sb_process *processes;
-	size_t n_processes;
-	struct sb_code *codes; /* every code, by process */
-	size_t n_codes;
+	const struct catalog *cat;
+	struct plan_catalog rules; /* the catalog as plan-rules.c takes it */
 	int64_t last_seq; /* filtered runs walk the queue, leaving it */
 };
 
 int
-planner_new(struct db *db, const struct store_mission *m, struct planner **out)
+planner_new(struct db *db, const struct catalog *cat, struct planner **out)
 {
 	struct planner *p = xcalloc(1, sizeof(*p));
 
-	*out = NULL;
 	p->db = db;
-	p->m = m;
-	if (store_products_load(db, &p->products, &p->n_products) ||
-	    store_processes_load(db, &p->processes, &p->n_processes) ||
-	    store_codes_load(db, &p->codes, &p->n_codes)) {
-		planner_free(p);
-		return -1;
-	}
-	p->formats = xcalloc(p->n_products + 1, sizeof(*p->formats));
-	for (size_t i = 0; i < p->n_products; i++) {
-		const struct store_product *pr = &p->products[i];
-		struct fnformat_names names = {m->name, pr->satellite,
-					       pr->instrument, pr->name};
-		struct strbuf err = STRBUF_INIT;
-
-		if (fnformat_compile(pr->format, &names, &p->formats[i], &err)) {
-			error("invalid format \"%s\" of product \"%s\": %s",
-			      pr->format, pr->name, err.buf);
-			strbuf_release(&err);
-			planner_free(p);
-			return -1;
-		}
-		strbuf_release(&err);
-	}
+	p->cat = cat;
+	p->rules.processes = cat->processes;
+	p->rules.n_processes = cat->n_processes;
 	*out = p;
 	return 0;
 }
@@ -74,66 +47,33 @@ planner_new(struct db *db, const struct store_mission *m, struct planner **out)
 void
 planner_free(struct planner *p)
 {
-	if (!p)
-		return;
-	for (size_t i = 0; p->formats && i < p->n_products; i++)
-		fnformat_free(p->formats[i]);
-	free(p->formats);
-	store_products_free(p->products, p->n_products);
-	store_processes_free(p->processes, p->n_processes);
-	store_codes_free(p->codes, p->n_codes);
 	free(p);
 }
 
-/* the processes and codes as plan-rules.c takes them */
-static struct plan_catalog
-catalog_of(const struct planner *p)
-{
-	struct plan_catalog cat = {
-		.processes = p->processes,
-		.n_processes = p->n_processes,
-		.codes = p->codes,
-		.n_codes = p->n_codes,
-	};
-
-	return cat;
-}
-
-const struct sb_process *
+const struct process *
 planner_process(const struct planner *p, int id)
 {
-	struct plan_catalog cat = catalog_of(p);
-
-	return plan_catalog_process(&cat, id);
+	return catalog_process(p->cat, id);
 }
 
-const struct sb_process *
+const struct process *
 planner_process_at(const struct planner *p, size_t i)
 {
-	return i < p->n_processes ? &p->processes[i] : NULL;
-}
-
-static size_t
-find_product(const struct planner *p, int id)
-{
-	for (size_t i = 0; i < p->n_products; i++)
-		if (p->products[i].id == id)
-			return i;
-	return (size_t)-1;
+	return i < p->cat->n_processes ? &p->cat->processes[i] : NULL;
 }
 
 const char *
 planner_product_name(const struct planner *p, int id)
 {
-	size_t i = find_product(p, id);
+	const struct product *pr = catalog_product(p->cat, id);
 
-	return i == (size_t)-1 ? "?" : p->products[i].name;
+	return pr ? pr->name : "?";
 }
 
 void
 planner_key_end(const struct planner *p, struct sb_candidate *c)
 {
-	const struct sb_process *proc = planner_process(p, c->process_id);
+	const struct process *proc = planner_process(p, c->process_id);
 	int32_t s;
 
 	c->key_end = c->key_start;
@@ -164,7 +104,6 @@ int
 planner_evaluate(struct planner *p, const struct sb_candidate *c, size_t n,
 		 struct plan_eval *ev)
 {
-	struct plan_catalog cat = catalog_of(p);
 	int rc;
 
 	memset(ev, 0, sizeof(*ev));
@@ -175,19 +114,19 @@ planner_evaluate(struct planner *p, const struct sb_candidate *c, size_t n,
 	    (rc = store_candidate_state(p->db, c, n, ev->st, &ev->par,
 					&ev->npar)))
 		return rc;
-	plan_rules_evaluate(&cat, c, ev);
+	plan_rules_evaluate(&p->rules, c, ev);
 	return 0;
 }
 
 static void
-describe_code(const struct sb_code *c, struct strbuf *sb)
+describe_code(const struct code *c, struct strbuf *sb)
 {
 	char v[VERSION_STRLEN], d1[DATE_STRLEN], d2[DATE_STRLEN];
 
 	strbuf_addf(sb, "%s %s (%s to %s)", c->filename,
 		    version_format(&c->version, v),
-		    timeutil_format_date(c->start, d1),
-		    timeutil_format_date(c->stop, d2));
+		    timeutil_format_date(c->start_date, d1),
+		    timeutil_format_date(c->stop_date, d2));
 }
 
 /*
@@ -196,7 +135,7 @@ describe_code(const struct sb_code *c, struct strbuf *sb)
  * built before).
  */
 static void
-report_refusal(const struct planner *p, const struct sb_process *proc,
+report_refusal(const struct planner *p, const struct process *proc,
 	       const struct sb_candidate *c, const struct sb_state *st,
 	       const struct plan_key *k)
 {
@@ -255,8 +194,9 @@ report_refusal(const struct planner *p, const struct sb_process *proc,
 		log_warning("process \"%s\", %s: not built: code %s declares "
 			    "output interface %d, below the %d of its newest "
 			    "output \"%s\"",
-			    proc->name, key.buf, sb.buf, k->code->oiv,
-			    k->out_code ? k->out_code->oiv
+			    proc->name, key.buf, sb.buf,
+			    k->code->output_interface_version,
+			    k->out_code ? k->out_code->output_interface_version
 					: st->out_version.interface,
 			    st->out_filename);
 		log_hint("Its output would never be the newest version: raise "
@@ -268,6 +208,35 @@ report_refusal(const struct planner *p, const struct sb_process *proc,
 	}
 	strbuf_release(&key);
 	strbuf_release(&sb);
+}
+
+/*
+ * The output name of key k of candidate c: its product's filename
+ * template with the key's date, the new version and the output's
+ * keywords.  0, or -1 with the reason in err.
+ */
+static int
+output_name(const struct planner *p, const struct sb_candidate *c,
+	    const struct plan_key *k, const struct plan_eval *ev, char **out,
+	    struct strbuf *err)
+{
+	long pi = catalog_product_index(p->cat, c->output_product);
+	const char **kws = xcalloc(k->in_n + 1, sizeof(*kws));
+	struct fnformat_values fv = {true, c->key_start, 0, &k->version, NULL};
+	struct strbuf name = STRBUF_INIT;
+	int rc = -1;
+
+	for (size_t j = 0; j < k->in_n; j++)
+		kws[j] = ev->in[k->in_first + j].keywords;
+	fv.keywords = plan_rules_output_keywords(c->keywords, kws, k->in_n);
+	if (pi >= 0 &&
+	    !fnformat_format(p->cat->formats[pi], &fv, &name, err)) {
+		*out = strbuf_detach(&name, NULL);
+		rc = 0;
+	}
+	free(kws);
+	strbuf_release(&name);
+	return rc;
 }
 
 /* plan the candidates; fills builds[] (caller releases) */
@@ -285,7 +254,7 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 	if ((rc = planner_evaluate(p, c, n, &ev)))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		const struct sb_process *proc = planner_process(p, c[i].process_id);
+		const struct process *proc = planner_process(p, c[i].process_id);
 		const struct plan_key *k = &ev.keys[i];
 		char ck[SHA256_HEX_LEN];
 
@@ -312,7 +281,7 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 
 		{
 			struct sb_build *x = &b[nb];
-			struct strbuf key = STRBUF_INIT;
+			struct strbuf key = STRBUF_INIT, err = STRBUF_INIT;
 
 			store_output_key(&c[i], &key);
 			x->process_id = c[i].process_id;
@@ -328,37 +297,19 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			x->version_bump = c[i].version_bump;
 			plan_rules_cache_key(k->code->id, ev.in, k, ck);
 			x->cache_key = xstrdup(ck);
-			if (c[i].output_product) {
-				size_t pi = find_product(p, c[i].output_product);
-				const char *kw = c[i].keywords;
-				struct fnformat_values fv = {
-					true, c[i].key_start, 0, &k->version,
-					NULL};
-				struct strbuf name = STRBUF_INIT,
-					      err = STRBUF_INIT;
-
-				/* keywords: the trigger's, else an input's */
-				for (size_t j = 0; !kw[0] && j < k->in_n; j++)
-					kw = ev.in[k->in_first + j].keywords;
-				fv.keywords = kw;
-				if (pi == (size_t)-1 ||
-				    fnformat_format(p->formats[pi], &fv, &name,
-						    &err)) {
-					log_error("cannot name the output of "
-						  "process \"%s\" for %s: %s",
-						  proc->name, x->output_key,
-						  err.buf);
-					strbuf_release(&name);
-					strbuf_release(&err);
-					cnt->unrunnable++;
-					free(x->output_key);
-					free(x->inputs);
-					free(x->cache_key);
-					memset(x, 0, sizeof(*x));
-					continue;
-				}
-				x->output_filename = strbuf_detach(&name, NULL);
+			if (c[i].output_product &&
+			    output_name(p, &c[i], k, &ev, &x->output_filename,
+					&err)) {
+				log_error("cannot name the output of process "
+					  "\"%s\" for %s: %s",
+					  proc->name, x->output_key, err.buf);
 				strbuf_release(&err);
+				cnt->unrunnable++;
+				free(x->output_key);
+				free(x->inputs);
+				free(x->cache_key);
+				memset(x, 0, sizeof(*x));
+				continue;
 			}
 			nb++;
 			cnt->planned++;
@@ -387,7 +338,7 @@ builds_free(struct sb_build *b, size_t n)
 
 /* -o/--only: comma-separated process names or ids */
 static bool
-only_selects(const char *only, const struct sb_process *proc)
+only_selects(const char *only, const struct process *proc)
 {
 	char id[16];
 	const char *s = only;
@@ -411,7 +362,7 @@ only_selects(const char *only, const struct sb_process *proc)
 
 static void
 add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
-	      const struct sb_process *proc, int32_t ks, int32_t ke,
+	      const struct process *proc, int32_t ks, int32_t ke,
 	      const char *kw, int bump, bool own)
 {
 	struct sb_candidate *x;
@@ -421,7 +372,7 @@ add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	memset(x, 0, sizeof(*x));
 	x->process_id = proc->id;
 	x->timebase = proc->timebase;
-	x->output_product = proc->output_product;
+	x->output_product = proc->output_product_id;
 	x->key_start = ks;
 	x->key_end = ke;
 	x->keywords = xstrdup(kw);
@@ -458,18 +409,18 @@ expand(const struct planner *p, const struct plan_options *opt,
 		int32_t first, last;
 
 		period_span_days(&t[i].span, &first, &last);
-		for (size_t pi = 0; pi < p->n_processes; pi++) {
-			const struct sb_process *proc = &p->processes[pi];
+		for (size_t pi = 0; pi < p->cat->n_processes; pi++) {
+			const struct process *proc = &p->cat->processes[pi];
 
 			if (!only_selects(opt->only, proc) ||
 			    (opt->skip_run && proc->timebase == TIMEBASE_RUN))
 				continue;
-			for (size_t l = 0; l < proc->n_links; l++) {
-				const struct sb_link *ln = &proc->links[l];
+			for (size_t l = 0; l < proc->n_inputs; l++) {
+				const struct input *ln = &proc->inputs[l];
 				struct period_key *k = NULL;
 				size_t nk;
 
-				if (ln->input_product != t[i].product_id)
+				if (ln->product_id != t[i].product_id)
 					continue;
 				if (!timebase_by_time(proc->timebase)) {
 					add_candidate(
@@ -575,7 +526,7 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 		   int process_id, int32_t from, int32_t to, int version_bump,
 		   struct plan_counts *cnt)
 {
-	const struct sb_process *proc = planner_process(p, process_id);
+	const struct process *proc = planner_process(p, process_id);
 	struct sb_candidate *c = NULL;
 	struct sb_build *b = NULL;
 	size_t nc = 0, nb = 0, alloc = 0;
@@ -614,32 +565,30 @@ void
 planner_code_conflicts(const struct planner *p, struct plan_conflict **out,
 		       size_t *n)
 {
-	struct plan_catalog cat = catalog_of(p);
 	struct plan_conflict *x = NULL;
 	size_t alloc = 0;
 
 	*n = 0;
-	for (size_t pi = 0; pi < p->n_processes; pi++) {
-		const struct sb_process *proc = &p->processes[pi];
+	for (size_t pi = 0; pi < p->cat->n_processes; pi++) {
+		const struct process *proc = &p->cat->processes[pi];
 
 		if (proc->timebase != TIMEBASE_WEEKLY && proc->timebase != TIMEBASE_MONTHLY &&
 		    proc->timebase != TIMEBASE_YEARLY)
 			continue;
 		/* a change of code can only be at a code's first or last day */
-		for (size_t i = 0; i < p->n_codes; i++) {
-			const struct sb_code *cd = &p->codes[i];
-			int32_t days[2] = {cd->start, cd->stop};
+		for (size_t i = 0; i < proc->n_codes; i++) {
+			const struct code *cd = &proc->codes[i];
+			int32_t days[2] = {cd->start_date, cd->stop_date};
 
-			if (cd->process_id != proc->id || !cd->usable)
+			if (!plan_code_usable(cd))
 				continue;
 			for (int e = 0; e < 2; e++) {
-				const struct sb_code *code, *other;
+				const struct code *code, *other;
 				int32_t s, t;
 				bool seen = false;
 
 				timebase_period(proc->timebase, days[e], &s, &t);
-				if (plan_rules_code(&cat, proc, s, t, &code,
-						    &other) !=
+				if (plan_rules_code(proc, s, t, &code, &other) !=
 				    PERIOD_CODE_SHARED)
 					continue;
 				for (size_t k = 0; k < *n; k++)

@@ -50,13 +50,13 @@
 #include "version.h"
 
 struct db;
-struct store_mission;
+struct catalog;
 struct planner;
 struct sb_candidate;
-struct sb_code;
+struct code;
 struct sb_input;
 struct sb_parent;
-struct sb_process;
+struct process;
 struct sb_state;
 
 struct plan_options {
@@ -79,10 +79,11 @@ struct plan_counts {
 };
 
 /*
- * planner_new: load what planning needs (products, processes).  Returns
- * 0 and *out (free with planner_free), or -1 (reported).
+ * planner_new: a planner over the catalog (its processes, codes and
+ * products' filename templates; borrowed, and it must outlive the
+ * planner).  Returns 0 and *out (free with planner_free).
  */
-int planner_new(struct db *db, const struct store_mission *m,
+int planner_new(struct db *db, const struct catalog *cat,
 		struct planner **out) CASCADE_MUSTCHECK;
 void planner_free(struct planner *p);
 
@@ -120,10 +121,10 @@ int planner_evaluate(struct planner *p, const struct sb_candidate *c,
 void planner_eval_release(struct plan_eval *ev);
 
 /* planner_process: the process with that id, or NULL. */
-const struct sb_process *planner_process(const struct planner *p, int id);
+const struct process *planner_process(const struct planner *p, int id);
 /* planner_process_at: the i-th process (by id), or NULL past the last. */
-const struct sb_process *planner_process_at(const struct planner *p,
-					    size_t i);
+const struct process *planner_process_at(const struct planner *p,
+					 size_t i);
 /* planner_product_name: a product's name, or "?". */
 const char *planner_product_name(const struct planner *p, int id);
 
@@ -135,10 +136,10 @@ void planner_key_end(const struct planner *p, struct sb_candidate *c);
 
 /* A period two codes of a process share (the code rule refuses it). */
 struct plan_conflict {
-	const struct sb_process *process;
+	const struct process *process;
 	int32_t start, end;	     /* the period */
-	const struct sb_code *code;  /* the one that would build it */
-	const struct sb_code *other; /* the one it shares it with */
+	const struct code *code;  /* the one that would build it */
+	const struct code *other; /* the one it shares it with */
 };
 
 /*

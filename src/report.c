@@ -630,7 +630,7 @@ section_graph(struct strbuf *sb, const struct report_data *d)
 /* -- coverage ------------------------------------------------------------ */
 
 static void
-coverage_cell(struct strbuf *sb, const struct sr_product *p,
+coverage_cell(struct strbuf *sb, const struct sr_column *p,
 	      const char *date, const struct sr_cell *c)
 {
 	const char *cls = c->version ? "present"
@@ -638,7 +638,7 @@ coverage_cell(struct strbuf *sb, const struct sr_product *p,
 				       : "missing";
 
 	strbuf_addf(sb, "<td class=\"%s\" title=\"", cls);
-	esc(sb, p->name);
+	esc(sb, p->product->name);
 	strbuf_addch(sb, ' ');
 	esc(sb, date);
 	strbuf_addstr(sb, ": ");
@@ -691,11 +691,11 @@ section_coverage(struct strbuf *sb, const struct report_data *d)
 			  "id=\"coverage-table\">\n<thead><tr><th "
 			  "scope=\"col\">Date</th>");
 	for (size_t p = 0; p < c->n_products; p++) {
-		const struct sr_product *pr = &c->products[p];
+		const struct sr_column *pr = &c->products[p];
 
 		strbuf_addstr(sb, "<th scope=\"col\" class=\"product\" "
 				  "title=\"level ");
-		strbuf_addf(sb, "%g", pr->level);
+		strbuf_addf(sb, "%g", pr->product->level);
 		if (pr->first) {
 			strbuf_addstr(sb, ", files ");
 			esc(sb, pr->first);
@@ -705,7 +705,7 @@ section_coverage(struct strbuf *sb, const struct report_data *d)
 			strbuf_addstr(sb, ", no files");
 		}
 		strbuf_addstr(sb, "\">");
-		esc(sb, pr->name);
+		esc(sb, pr->product->name);
 		strbuf_addstr(sb, "</th>");
 	}
 	strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");

@@ -26,7 +26,9 @@
 #include "strvec.h"
 
 struct db;
-struct store_mission;
+struct catalog;
+struct identify_set;
+struct mission;
 
 struct code_check {
 	int code_id;
@@ -71,9 +73,10 @@ struct job {
 
 struct runner {
 	struct db *db;
-	const struct store_mission *m;
+	const struct catalog *cat;  /* products, archive rules, templates */
+	const struct mission *m;    /* cat->mission */
 	struct runner_options opt;
-	struct catalog cat;
+	struct identify_set *ids;   /* verifies outputs; this run's inspectors */
 	struct code_check *codes;
 	size_t n_codes, alloc_codes;
 	struct strbuf host;

@@ -200,7 +200,7 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 	      struct strbuf *why)
 {
 	struct identify_result id = IDENTIFY_RESULT_INIT;
-	long want = catalog_find(&r->cat, b->output_product);
+	long want = catalog_product_index(r->cat, b->output_product);
 	char v1[VERSION_STRLEN], v2[VERSION_STRLEN], d1[DATE_STRLEN],
 		d2[DATE_STRLEN];
 
@@ -209,7 +209,7 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 		return error("build %lld: unknown output product %d",
 			     (long long)b->id, b->output_product);
 	}
-	if (identify_file(r->cat.ids, path, b->output_filename, &id)) {
+	if (identify_file(r->ids, path, b->output_filename, &id)) {
 		identify_result_release(&id);
 		return -1;
 	}
@@ -217,7 +217,7 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 		strbuf_addf(why,
 			    "its output \"%s\" is not recognised as a file "
 			    "of product \"%s\": %s",
-			    b->output_filename, r->cat.products[want].name,
+			    b->output_filename, r->cat->products[want].name,
 			    id.reason.len ? id.reason.buf : "no product claims it");
 	else if ((long)id.product != want ||
 		 version_cmp(&id.version, &b->out_version) != 0 ||
@@ -227,10 +227,10 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 			    "of %s, version %s; expected product \"%s\" of "
 			    "%s, version %s",
 			    b->output_filename,
-			    r->cat.products[id.product].name,
+			    r->cat->products[id.product].name,
 			    timeutil_format_date(id.date, d1),
 			    version_format(&id.version, v1),
-			    r->cat.products[want].name,
+			    r->cat->products[want].name,
 			    timeutil_format_date(b->date, d2),
 			    version_format(&b->out_version, v2));
 	identify_result_release(&id);
@@ -470,7 +470,7 @@ static int64_t
 output_stop_usec(const struct runner *r, const struct sr_build *b, long pi)
 {
 	return period_stop_usec(b->timebase, b->date,
-				pi >= 0 && r->cat.products[pi].stop_time_exclusive);
+				pi >= 0 && r->cat->products[pi].stop_time_exclusive);
 }
 
 /*
@@ -556,13 +556,13 @@ pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
 	     const char *keywords, const char *provenance,
 	     const struct stat *st, int64_t size)
 {
-	long pi = catalog_find(&r->cat, b->output_product);
+	long pi = catalog_product_index(r->cat, b->output_product);
 
 	p->filename = xstrdup(b->output_filename);
 	p->keywords = xstrdup(keywords ? keywords : "");
 	p->provenance = xstrdup(provenance ? provenance : "");
 	p->out.product_id = b->output_product;
-	p->out.level = pi >= 0 ? r->cat.products[pi].level : 0;
+	p->out.level = pi >= 0 ? r->cat->products[pi].level : 0;
 	p->out.filename = p->filename;
 	p->out.date = b->date;
 	p->out.start_usec = b->date * USEC_PER_DAY;

@@ -22,7 +22,9 @@
 #include "db.h"
 #include "fault.h"
 #include "fsutil.h"
+#include "identify.h"
 #include "log.h"
+#include "plan-rules.h"
 #include "runner-int.h"
 #include "sha.h"
 #include "spawn.h"
@@ -36,13 +38,15 @@
 #define FETCH 256
 
 int
-runner_new(struct db *db, const struct store_mission *m,
+runner_new(struct db *db, const struct catalog *cat,
 	   const struct runner_options *opt, struct runner **out)
 {
+	const struct mission *m = cat->mission;
 	struct runner *r = xcalloc(1, sizeof(*r));
 
 	*out = NULL;
 	r->db = db;
+	r->cat = cat;
 	r->m = m;
 	r->opt = *opt;
 	/*
@@ -64,10 +68,7 @@ runner_new(struct db *db, const struct store_mission *m,
 	strbuf_init(&r->sup_log, 0);
 	strbuf_addf(&r->sup_log, "%s/.cascade/logs/supervisor.log", m->rootdir);
 	r->pool.sup_log = r->sup_log.buf;
-	if (catalog_load(db, m, &r->cat)) {
-		runner_free(r);
-		return -1;
-	}
+	r->ids = catalog_identify(cat);
 	*out = r;
 	return 0;
 }
@@ -99,7 +100,8 @@ runner_free(struct runner *r)
 	    !db_in_transaction(r->db) &&
 	    store_run_supervisor(r->db, r->opt.run_id, 0, -1))
 		log_debug("the run's supervisor stays named in its row");
-	catalog_release(&r->cat);
+	identify_report_failures(r->ids);
+	identify_set_free(r->ids);
 	free(r->eta);
 	free(r->codes);
 	for (size_t i = 0; i < r->n_pending; i++)
@@ -131,7 +133,7 @@ runner_file_path(const struct runner *r, int product_id, int32_t date,
 	struct strbuf err = STRBUF_INIT;
 	int rc = 0;
 
-	if (archive_path(r->cat.archive, &af, out, &err))
+	if (archive_path(r->cat->archive, &af, out, &err))
 		rc = error("cannot place \"%s\" in the archive: %s", name,
 			   err.buf);
 	strbuf_release(&err);
@@ -366,8 +368,6 @@ input_paths(struct runner *r, const struct sr_build *b, struct strvec *paths,
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct strbuf p = STRBUF_INIT;
 
-		if (!*keywords && f[i]->keywords[0])
-			*keywords = xstrdup(f[i]->keywords);
 		if (runner_file_path(r, f[i]->product_id, f[i]->date,
 			      f[i]->start_usec, &f[i]->version,
 			      f[i]->keywords, f[i]->filename, &p))
@@ -375,6 +375,17 @@ input_paths(struct runner *r, const struct sr_build *b, struct strvec *paths,
 		else
 			strvec_push(paths, p.buf);
 		strbuf_release(&p);
+	}
+	if (!rc) {
+		const char **kws = xcalloc(n + 1, sizeof(*kws));
+		const char *kw;
+
+		for (size_t i = 0; i < n; i++)
+			kws[i] = f[i]->keywords;
+		/* the planner's rule (a FILE key's own are its inputs') */
+		kw = plan_rules_output_keywords(NULL, kws, n);
+		*keywords = kw[0] ? xstrdup(kw) : NULL;
+		free(kws);
 	}
 	free(f);
 	return rc;

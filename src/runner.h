@@ -27,7 +27,7 @@
 #include "strbuf.h"
 
 struct db;
-struct store_mission;
+struct catalog;
 struct runner;
 
 /*
@@ -65,10 +65,11 @@ struct runner_counts {
 };
 
 /*
- * runner_new: load products and their directory templates.  Returns 0 and
- * *out (free with runner_free), or -1 (reported).
+ * runner_new: a runner over the catalog (its mission, products and
+ * archive rules; borrowed, and it must outlive the runner).  Returns 0
+ * and *out (free with runner_free), or -1 (reported).
  */
-int runner_new(struct db *db, const struct store_mission *m,
+int runner_new(struct db *db, const struct catalog *cat,
 	       const struct runner_options *opt, struct runner **out)
 	CASCADE_MUSTCHECK;
 void runner_free(struct runner *r);

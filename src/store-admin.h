@@ -23,30 +23,6 @@
 
 struct db;
 
-/* -- products ------------------------------------------------------------ */
-
-/* A product as the archive sees it.  Strings owned. */
-struct store_admin_product {
-	int id;
-	char *name;
-	char *satellite;
-	char *instrument;
-	char *relative_path;
-	char *timebase; /* output_timebase of the process making it, or NULL */
-};
-
-/* store_admin_products: every product, by id. */
-int store_admin_products(struct db *db, struct store_admin_product **out,
-			 size_t *n) CASCADE_MUSTCHECK;
-void store_admin_products_free(struct store_admin_product *p, size_t n);
-
-/*
- * store_admin_product_id: the id of the product named name; *found false
- * (and *id 0) when there is none.
- */
-int store_admin_product_id(struct db *db, const char *name, int *id,
-			   bool *found) CASCADE_MUSTCHECK;
-
 /* -- files --------------------------------------------------------------- */
 
 /* A file row, with what its archive path is made of.  Strings owned. */

@@ -36,25 +36,6 @@ struct sb_candidate {
 /* store_output_key: the build.output_key of a candidate, appended to sb. */
 void store_output_key(const struct sb_candidate *c, struct strbuf *sb);
 
-/* A process and its inputs, as planning needs them. */
-struct sb_link {
-	int input_product;
-	bool optional;
-	int yesterday, tomorrow;
-};
-struct sb_process {
-	int id;
-	char *name;
-	enum timebase timebase;
-	int output_product; /* 0 for RUN */
-	char *extra_params; /* NULL or '|'-separated */
-	struct sb_link *links;
-	size_t n_links;
-};
-int store_processes_load(struct db *db, struct sb_process **out, size_t *n)
-	CASCADE_MUSTCHECK;
-void store_processes_free(struct sb_process *p, size_t n);
-
 /*
  * A claimed queue entry that is the newest version of its product and
  * date, once for itself (claimed true) and once for every other version
@@ -90,21 +71,6 @@ void store_triggers_free(struct sb_trigger *t, size_t n);
 void store_candidates_free(struct sb_candidate *c, size_t n);
 int store_queue_delete(struct db *db, const int64_t *files, size_t n)
 	CASCADE_MUSTCHECK;
-
-/* A code of a process (every code: the planner picks among the usable). */
-struct sb_code {
-	int id;
-	int process_id;
-	char *filename;
-	struct version version;
-	int oiv;	/* output_interface_version */
-	int32_t start;	/* code_start_date */
-	int32_t stop;	/* code_stop_date */
-	bool usable;	/* active_code and newest_version */
-};
-int store_codes_load(struct db *db, struct sb_code **out, size_t *n)
-	CASCADE_MUSTCHECK;
-void store_codes_free(struct sb_code *c, size_t n);
 
 /* An input file of a candidate. */
 struct sb_input {

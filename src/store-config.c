@@ -29,75 +29,27 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* -- small helpers for text parameters ---------------------------------- */
+/* -- running statements ------------------------------------------------- */
 
-struct params {
-	const char *v[24];
-	char buf[24][48];
-	int n;
-};
-
-static void
-p_init(struct params *p)
-{
-	p->n = 0;
-}
-
-static void
-p_str(struct params *p, const char *s)
-{
-	p->v[p->n++] = s;
-}
-
-static void
-p_int(struct params *p, long long x)
-{
-	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%lld", x);
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
-static void
-p_double(struct params *p, double x)
-{
-	snprintf(p->buf[p->n], sizeof(p->buf[0]), "%.17g", x);
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
-static void
-p_bool(struct params *p, bool b)
-{
-	p->v[p->n++] = b ? "t" : "f";
-}
-
-static void
-p_date(struct params *p, int32_t days)
-{
-	timeutil_format_date(days, p->buf[p->n]);
-	p->v[p->n] = p->buf[p->n];
-	p->n++;
-}
-
+/* run: a statement of p's parameters (p stays the caller's) */
 static int
-run(struct db *db, const char *sql, struct params *p)
+run(struct db *db, const char *sql, struct db_params *p)
 {
-	return db_query(db, sql, p->n, p->v, 0, NULL);
+	return db_query_params(db, sql, p, 0, NULL);
 }
 
-/* run a query returning one integer (id or count) */
+/* run_int: a statement returning one integer (an id or a count) */
 static int
-run_int(struct db *db, const char *sql, struct params *p, int64_t *out)
+run_int(struct db *db, const char *sql, struct db_params *p, int64_t *out)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db, sql, p->n, p->v, 0, &res);
+	return db_query_int64(db, sql, p, 0, out);
+}
 
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "single value") ||
-	    db_res_int64(res, 0, 0, out))
-		rc = -1;
-	db_res_free(res);
+/* done: p released, rc returned (a function's every exit) */
+static int
+done(struct db_params *p, int rc)
+{
+	db_params_release(p);
 	return rc;
 }
 
@@ -109,19 +61,7 @@ str_eq(const char *a, const char *b)
 	return b && !strcmp(a, b);
 }
 
-/* -- mission ------------------------------------------------------------ */
-
-void
-store_mission_release(struct store_mission *m)
-{
-	free(m->name);
-	free(m->rootdir);
-	free(m->incoming_dir);
-	free(m->codedir);
-	free(m->inspectordir);
-	free(m->errordir);
-	memset(m, 0, sizeof(*m));
-}
+/* -- load --------------------------------------------------------------- */
 
 /*
  * The mission's directories as dbprocessing reads them: each is joined to
@@ -143,386 +83,307 @@ store_mission_release(struct store_mission *m)
 	MISSION_JOIN("inspectordir", MISSION_CODEDIR) ", "                     \
 	MISSION_JOIN("errordir", "rtrim(" MISSION_CODEDIR ", '/') || '/errors'")
 
-int
-store_mission_get(struct db *db, struct store_mission *m, bool *found)
-{
-	struct db_res *res = NULL;
-	int rc;
+#define RUN_COLUMNS                                                          \
+	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
+	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
+	"log_limit_kb, settle_s"
 
-	*found = false;
-	rc = db_query(db,
-		      "SELECT mission_id, mission_name, rootdir, "
-		      MISSION_DIRS ", batch_size, flag_lease_s, slots, settle_s "
-		      "FROM public.mission ORDER BY mission_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 11, "mission")) {
-		rc = -1;
-		goto out;
-	}
-	if (db_res_nrows(res) > 1) {
-		rc = error("database holds %d missions; cascade keeps one "
-			   "mission per database",
-			   db_res_nrows(res));
-		goto out;
-	}
-	if (db_res_nrows(res) == 0)
-		goto out;
-	if (db_res_int(res, 0, 0, &m->id) ||
-	    db_res_int(res, 0, 7, &m->batch_size) ||
-	    db_res_int(res, 0, 8, &m->flag_lease_s) ||
-	    db_res_int(res, 0, 9, &m->slots) ||
-	    db_res_int(res, 0, 10, &m->settle_s)) {
-		rc = -1;
-		goto out;
-	}
-	m->name = xstrdup(db_res_get(res, 0, 1));
-	m->rootdir = xstrdup(db_res_get(res, 0, 2));
-	m->incoming_dir = xstrdup(db_res_get(res, 0, 3));
-	m->codedir = xstrdup(db_res_get(res, 0, 4));
-	m->inspectordir = xstrdup(db_res_get(res, 0, 5));
-	m->errordir = xstrdup(db_res_get(res, 0, 6));
-	*found = true;
-out:
-	db_res_free(res);
-	return rc;
-}
+/* The mission row: the mission and its run settings. */
+struct mission_row {
+	struct mission m;
+	struct run_settings run;
+};
 
-/* -- load --------------------------------------------------------------- */
+#define MR(type, member) DB_COL(type, struct mission_row, member)
+static const struct db_col mission_cols[] = {
+	MR(DB_INT, m.id), MR(DB_TEXT, m.name), MR(DB_TEXT, m.rootdir),
+	MR(DB_TEXT, m.incoming_dir), MR(DB_TEXT, m.codedir),
+	MR(DB_TEXT, m.inspectordir), MR(DB_TEXT, m.errordir),
+	MR(DB_INT, run.slots), MR(DB_INT, run.batch_size),
+	MR(DB_INT, run.code_timeout_s), MR(DB_INT, run.kill_grace_s),
+	MR(DB_INT, run.max_attempts), MR(DB_INT, run.bad_after),
+	MR(DB_INT, run.bad_within_s), MR(DB_INT, run.flag_lease_s),
+	MR(DB_BOOL, run.refuse_changed_code), MR(DB_TEXT, run.log_file),
+	MR(DB_INT, run.log_limit_kb), MR(DB_INT, run.settle_s),
+};
+#undef MR
+static const struct db_table mission_table =
+	DB_TABLE("mission", mission_cols, struct mission_row);
 
-static int
-parse_version3(const struct db_res *res, int row, int col, struct version *v)
-{
-	if (db_res_int(res, row, col, &v->interface) ||
-	    db_res_int(res, row, col + 1, &v->quality) ||
-	    db_res_int(res, row, col + 2, &v->revision))
-		return -1;
-	return 0;
-}
-
-static int
-parse_date(const struct db_res *res, int row, int col, int32_t *out)
-{
-	const char *v = db_res_get(res, row, col);
-
-	if (!v || timeutil_parse_date(v, strlen(v), out))
-		return error("invalid date \"%s\" in the database",
-			     v ? v : "NULL");
-	return 0;
-}
-
+/* the one mission row, or *found false; two or more are an error */
 static int
 load_mission(struct db *db, struct config *cfg, bool *found)
 {
-	struct db_res *res = NULL;
+	struct mission_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	*found = false;
-	rc = db_query(db,
-		      "SELECT mission_name, rootdir, " MISSION_DIRS " "
-		      "FROM public.mission ORDER BY mission_id LIMIT 1",
-		      0, NULL, 0, &res);
+	rc = db_query_rows(db,
+			   "SELECT mission_id, mission_name, rootdir, "
+			   MISSION_DIRS ", " RUN_COLUMNS " "
+			   "FROM public.mission ORDER BY mission_id",
+			   NULL, 0, &mission_table, &rows, &n);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 6, "mission")) {
-		db_res_free(res);
-		return -1;
+	if (n > 1) {
+		db_rows_free(&mission_table, rows, n);
+		return error("database holds %zu missions; cascade keeps one "
+			     "mission per database",
+			     n);
 	}
-	if (db_res_nrows(res) == 1) {
-		cfg->mission.name = xstrdup(db_res_get(res, 0, 0));
-		cfg->mission.rootdir = xstrdup(db_res_get(res, 0, 1));
-		cfg->mission.incoming_dir = xstrdup(db_res_get(res, 0, 2));
-		cfg->mission.codedir = xstrdup(db_res_get(res, 0, 3));
-		cfg->mission.inspectordir = xstrdup(db_res_get(res, 0, 4));
-		cfg->mission.errordir = xstrdup(db_res_get(res, 0, 5));
+	if (n == 1) {
+		/* the strings move to cfg */
+		cfg->mission = rows[0].m;
+		cfg->run = rows[0].run;
 		*found = true;
 	}
-	db_res_free(res);
+	free(rows);
 	return 0;
 }
+
+static const struct db_col satellite_cols[] = {
+	DB_COL(DB_TEXT, struct satellite, name),
+};
+static const struct db_table satellite_table =
+	DB_TABLE("satellites", satellite_cols, struct satellite);
+
+static const struct db_col instrument_cols[] = {
+	DB_COL(DB_TEXT, struct instrument, satellite),
+	DB_COL(DB_TEXT, struct instrument, name),
+};
+static const struct db_table instrument_table =
+	DB_TABLE("instruments", instrument_cols, struct instrument);
 
 static int
 load_satellites(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT satellite_name FROM public.satellite "
-			  "ORDER BY satellite_id",
-			  0, NULL, 0, &res);
+	int rc = db_query_rows(db,
+			       "SELECT satellite_name FROM public.satellite "
+			       "ORDER BY satellite_id",
+			       NULL, 0, &satellite_table, &cfg->satellites,
+			       &cfg->n_satellites);
 
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 1, "satellites")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_satellites = (size_t)db_res_nrows(res);
-	cfg->satellites = xcalloc(cfg->n_satellites + 1,
-				  sizeof(*cfg->satellites));
-	for (size_t i = 0; i < cfg->n_satellites; i++)
-		cfg->satellites[i].name = xstrdup(db_res_get(res, (int)i, 0));
-	db_res_free(res);
-
-	rc = db_query(db,
-		      "SELECT s.satellite_name, i.instrument_name "
-		      "FROM public.instrument i JOIN public.satellite s "
-		      "USING (satellite_id) ORDER BY i.instrument_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 2, "instruments")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_instruments = (size_t)db_res_nrows(res);
-	cfg->instruments = xcalloc(cfg->n_instruments + 1,
-				   sizeof(*cfg->instruments));
-	for (size_t i = 0; i < cfg->n_instruments; i++) {
-		cfg->instruments[i].satellite =
-			xstrdup(db_res_get(res, (int)i, 0));
-		cfg->instruments[i].name = xstrdup(db_res_get(res, (int)i, 1));
-	}
-	db_res_free(res);
-	return 0;
+	return db_query_rows(db,
+			     "SELECT s.satellite_name, i.instrument_name "
+			     "FROM public.instrument i JOIN public.satellite s "
+			     "USING (satellite_id) ORDER BY i.instrument_id",
+			     NULL, 0, &instrument_table, &cfg->instruments,
+			     &cfg->n_instruments);
 }
 
-#define PRODUCT_COLS 16
+#define PR(type, member) DB_COL(type, struct product, member)
+static const struct db_col product_cols[] = {
+	PR(DB_INT, id), PR(DB_TEXT, name), PR(DB_TEXT, satellite),
+	PR(DB_TEXT, instrument), PR(DB_DOUBLE, level), PR(DB_TEXT, format),
+	PR(DB_TEXT, relative_path), PR(DB_TEXT, description),
+	PR(DB_TEXT, inspector.executable), PR(DB_TEXT, inspector.arguments),
+	PR(DB_TEXT, inspector.description), PR(DB_VERSION, inspector.version),
+	PR(DB_INT, inspector.output_interface_version),
+	PR(DB_INT, inspector.timeout_s), PR(DB_BOOL, inspector.active),
+	PR(DB_BOOL, stop_time_exclusive),
+};
+#undef PR
+static const struct db_table product_table =
+	DB_TABLE("products", product_cols, struct product);
 
+/* the products, by id, with their inspectors (a product has one or none) */
 static int
 load_products(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(
+	return db_query_rows(
 		db,
-		"SELECT p.product_name, s.satellite_name, i.instrument_name, "
-		"p.level, p.format, p.relative_path, p.product_description, "
-		"ins.kind, "
+		"SELECT p.product_id, p.product_name, s.satellite_name, "
+		"i.instrument_name, p.level, p.format, p.relative_path, "
+		"p.product_description, "
 		"CASE WHEN ins.kind = 'exec' THEN ins.relative_path || '/' || "
 		"ins.filename END, "
 		"ins.arguments, nullif(ins.description, ''), "
-		"coalesce(ins.interface_version, 1), "
-		"coalesce(ins.quality_version, 0), "
+		"coalesce(ins.interface_version, 1) || '.' || "
+		"coalesce(ins.quality_version, 0) || '.' || "
 		"coalesce(ins.revision_version, 0), "
 		"coalesce(ins.output_interface_version, 1), "
+		"coalesce(ins.timeout_s, 30), coalesce(ins.active_code, true), "
 		"p.stop_time_exclusive "
 		"FROM public.product p "
 		"JOIN public.instrument i USING (instrument_id) "
 		"JOIN public.satellite s USING (satellite_id) "
 		"LEFT JOIN public.inspector ins ON ins.product = p.product_id "
 		"ORDER BY p.product_id",
-		0, NULL, 0, &res);
-
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, PRODUCT_COLS, "products")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_products = (size_t)db_res_nrows(res);
-	cfg->products = xcalloc(cfg->n_products + 1, sizeof(*cfg->products));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_product *p = &cfg->products[r];
-
-		p->name = xstrdup(db_res_get(res, r, 0));
-		p->satellite = xstrdup(db_res_get(res, r, 1));
-		p->instrument = xstrdup(db_res_get(res, r, 2));
-		if (db_res_double(res, r, 3, &p->level))
-			rc = -1;
-		p->format = xstrdup(db_res_get(res, r, 4));
-		p->relative_path = xstrdup(db_res_get(res, r, 5));
-		p->description = xstrdup_or_null(db_res_get(res, r, 6));
-		p->inspector.executable = xstrdup_or_null(db_res_get(res, r, 8));
-		p->inspector.arguments = xstrdup_or_null(db_res_get(res, r, 9));
-		p->inspector.description = xstrdup_or_null(db_res_get(res, r, 10));
-		if (parse_version3(res, r, 11, &p->inspector.version) ||
-		    db_res_int(res, r, 14,
-			       &p->inspector.output_interface_version) ||
-		    db_res_bool(res, r, 15, &p->stop_time_exclusive))
-			rc = -1;
-		p->inspector.timeout_s = 30;
-		p->inspector.active = true;
-	}
-	db_res_free(res);
-	if (rc)
-		return rc;
-
-	/* inspector timeout and active flag, separately for clarity */
-	rc = db_query(db,
-		      "SELECT p.product_name, ins.timeout_s, ins.active_code "
-		      "FROM public.inspector ins JOIN public.product p "
-		      "ON p.product_id = ins.product",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 3, "inspectors")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		const char *name = db_res_get(res, r, 0);
-
-		for (size_t i = 0; i < cfg->n_products; i++) {
-			struct config_product *p = &cfg->products[i];
-
-			if (strcmp(p->name, name))
-				continue;
-			if (db_res_int(res, r, 1, &p->inspector.timeout_s) ||
-			    db_res_bool(res, r, 2, &p->inspector.active))
-				rc = -1;
-		}
-	}
-	db_res_free(res);
-	return rc;
+		NULL, 0, &product_table, &cfg->products, &cfg->n_products);
 }
 
-static struct config_process *
-find_process_mut(struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->n_processes; i++)
-		if (!strcmp(cfg->processes[i].name, name))
-			return &cfg->processes[i];
-	return NULL;
-}
+/* A process row, its timebase as the database writes it. */
+struct process_row {
+	struct process p;
+	char *timebase;
+};
 
-#define CODE_COLS 18
+#define PS(type, member) DB_COL(type, struct process_row, member)
+static const struct db_col process_cols[] = {
+	PS(DB_INT, p.id), PS(DB_TEXT, p.name), PS(DB_TEXT, p.output_product),
+	PS(DB_INT, p.output_product_id), PS(DB_TEXT, timebase),
+	PS(DB_TEXT, p.extra_params),
+};
+#undef PS
+static const struct db_table process_table =
+	DB_TABLE("processes", process_cols, struct process_row);
 
-/* the processes, without their inputs and codes */
+/* the processes, by id, without their inputs and codes */
 static int
 load_process_rows(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT pr.process_name, op.product_name, "
-			  "pr.output_timebase, pr.extra_params "
-			  "FROM public.process pr LEFT JOIN public.product op "
-			  "ON op.product_id = pr.output_product "
-			  "ORDER BY pr.process_id",
-			  0, NULL, 0, &res);
+	struct process_row *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT pr.process_id, pr.process_name, "
+			       "op.product_name, "
+			       "coalesce(pr.output_product, 0), "
+			       "pr.output_timebase, pr.extra_params "
+			       "FROM public.process pr "
+			       "LEFT JOIN public.product op "
+			       "ON op.product_id = pr.output_product "
+			       "ORDER BY pr.process_id",
+			       NULL, 0, &process_table, &rows, &n);
 
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 4, "processes")) {
-		db_res_free(res);
-		return -1;
-	}
-	cfg->n_processes = (size_t)db_res_nrows(res);
-	cfg->processes = xcalloc(cfg->n_processes + 1,
-				 sizeof(*cfg->processes));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_process *p = &cfg->processes[r];
-		const char *tb = db_res_get(res, r, 2);
+	cfg->processes = xcalloc(n + 1, sizeof(*cfg->processes));
+	cfg->n_processes = n;
+	for (size_t r = 0; r < n; r++) {
+		const char *tb = rows[r].timebase;
 
-		p->name = xstrdup(db_res_get(res, r, 0));
-		p->output_product = xstrdup_or_null(db_res_get(res, r, 1));
-		if (!tb || timebase_parse(tb, &p->timebase))
+		/* the strings move to cfg */
+		cfg->processes[r] = rows[r].p;
+		if (!tb || timebase_parse(tb, &cfg->processes[r].timebase))
 			rc = error("process \"%s\" has an unknown timebase "
 				   "\"%s\" in the database",
-				   p->name, tb ? tb : "NULL");
-		p->extra_params = xstrdup_or_null(db_res_get(res, r, 3));
+				   rows[r].p.name, tb ? tb : "NULL");
+		free(rows[r].timebase);
 	}
-	db_res_free(res);
+	free(rows);
 	return rc;
 }
 
-/* the inputs of the processes loaded */
+/* the process of id in cfg (sorted by id), or NULL */
+static struct process *
+process_by_id(struct config *cfg, int id)
+{
+	size_t lo = 0, hi = cfg->n_processes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cfg->processes[mid].id == id)
+			return &cfg->processes[mid];
+		if (cfg->processes[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* An input row: the process it belongs to and the input. */
+struct input_row {
+	int process_id;
+	struct input in;
+};
+
+#define IN(type, member) DB_COL(type, struct input_row, member)
+static const struct db_col input_cols[] = {
+	IN(DB_INT, process_id), IN(DB_INT, in.product_id),
+	IN(DB_TEXT, in.product), IN(DB_BOOL, in.optional),
+	IN(DB_INT, in.yesterday), IN(DB_INT, in.tomorrow),
+};
+#undef IN
+static const struct db_table input_table =
+	DB_TABLE("process inputs", input_cols, struct input_row);
+
+/* the inputs of the processes loaded, by input product name */
 static int
 load_process_inputs(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc;
+	struct input_row *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT l.process_id, l.input_product_id, "
+			       "p.product_name, l.optional, l.yesterday, "
+			       "l.tomorrow "
+			       "FROM public.productprocesslink l "
+			       "JOIN public.product p "
+			       "ON p.product_id = l.input_product_id "
+			       "ORDER BY l.process_id, p.product_name",
+			       NULL, 0, &input_table, &rows, &n);
 
-	rc = db_query(db,
-		      "SELECT pr.process_name, p.product_name, l.optional, "
-		      "l.yesterday, l.tomorrow "
-		      "FROM public.productprocesslink l "
-		      "JOIN public.process pr USING (process_id) "
-		      "JOIN public.product p "
-		      "ON p.product_id = l.input_product_id "
-		      "ORDER BY pr.process_id, p.product_name",
-		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 5, "process inputs")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_process *p =
-			find_process_mut(cfg, db_res_get(res, r, 0));
-		struct config_input *in;
+	for (size_t r = 0; r < n; r++) {
+		struct process *p = process_by_id(cfg, rows[r].process_id);
 
-		if (!p)
+		if (!p) {
+			free(rows[r].in.product);
 			continue;
+		}
 		p->inputs = xrealloc(p->inputs,
 				     (p->n_inputs + 1) * sizeof(*p->inputs));
-		in = &p->inputs[p->n_inputs++];
-		memset(in, 0, sizeof(*in));
-		in->product = xstrdup(db_res_get(res, r, 1));
-		if (db_res_bool(res, r, 2, &in->optional) ||
-		    db_res_int(res, r, 3, &in->yesterday) ||
-		    db_res_int(res, r, 4, &in->tomorrow))
-			rc = -1;
+		p->inputs[p->n_inputs++] = rows[r].in; /* strings move */
 	}
-	db_res_free(res);
-	return rc;
+	free(rows);
+	return 0;
 }
 
-/* the codes of the processes loaded */
+#define CO(type, member) DB_COL(type, struct code, member)
+static const struct db_col code_cols[] = {
+	CO(DB_INT, id), CO(DB_INT, process_id), CO(DB_TEXT, filename),
+	CO(DB_TEXT, relative_path), CO(DB_VERSION, version),
+	CO(DB_INT, output_interface_version), CO(DB_DATE, start_date),
+	CO(DB_DATE, stop_date), CO(DB_TEXT, description),
+	CO(DB_DATE, date_written), CO(DB_TEXT, arguments),
+	CO(DB_BOOL, active), CO(DB_INT, timeout_s), CO(DB_INT, cpu),
+	CO(DB_DOUBLE, ram), CO(DB_BOOL, newest),
+};
+#undef CO
+static const struct db_table code_table =
+	DB_TABLE("codes", code_cols, struct code);
+
+/* the codes of the processes loaded, by version */
 static int
 load_process_codes(struct db *db, struct config *cfg)
 {
-	struct db_res *res = NULL;
-	int rc;
+	struct code *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT code_id, process_id, filename, "
+			       "relative_path, interface_version || '.' || "
+			       "quality_version || '.' || revision_version, "
+			       "output_interface_version, code_start_date, "
+			       "code_stop_date, nullif(code_description, ''), "
+			       "date_written, arguments, active_code, "
+			       "timeout_s, coalesce(cpu, 1), coalesce(ram, 1), "
+			       "newest_version "
+			       "FROM public.code "
+			       "ORDER BY process_id, interface_version, "
+			       "quality_version, revision_version",
+			       NULL, 0, &code_table, &rows, &n);
 
-	rc = db_query(db,
-		      "SELECT pr.process_name, c.filename, c.relative_path, "
-		      "c.interface_version, c.quality_version, "
-		      "c.revision_version, c.output_interface_version, "
-		      "c.code_start_date, c.code_stop_date, "
-		      "nullif(c.code_description, ''), c.date_written, "
-		      "c.arguments, c.active_code, c.timeout_s, "
-		      "coalesce(c.cpu, 1), coalesce(c.ram, 1), c.code_id, "
-		      "c.newest_version "
-		      "FROM public.code c JOIN public.process pr "
-		      "USING (process_id) "
-		      "ORDER BY pr.process_id, c.interface_version, "
-		      "c.quality_version, c.revision_version",
-		      0, NULL, 0, &res);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, CODE_COLS, "codes")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct config_process *p =
-			find_process_mut(cfg, db_res_get(res, r, 0));
-		struct config_code *c;
+	for (size_t r = 0; r < n; r++) {
+		struct process *p = process_by_id(cfg, rows[r].process_id);
 
-		if (!p)
+		if (!p) {
+			db_row_release(&code_table, &rows[r]);
 			continue;
+		}
 		p->codes = xrealloc(p->codes,
 				    (p->n_codes + 1) * sizeof(*p->codes));
-		c = &p->codes[p->n_codes++];
-		memset(c, 0, sizeof(*c));
-		c->filename = xstrdup(db_res_get(res, r, 1));
-		c->relative_path = xstrdup(db_res_get(res, r, 2));
-		c->description = xstrdup_or_null(db_res_get(res, r, 9));
-		c->arguments = xstrdup_or_null(db_res_get(res, r, 11));
-		if (parse_version3(res, r, 3, &c->version) ||
-		    db_res_int(res, r, 6, &c->output_interface_version) ||
-		    parse_date(res, r, 7, &c->start_date) ||
-		    parse_date(res, r, 8, &c->stop_date) ||
-		    parse_date(res, r, 10, &c->date_written) ||
-		    db_res_bool(res, r, 12, &c->active) ||
-		    db_res_int(res, r, 13, &c->timeout_s) ||
-		    db_res_int(res, r, 14, &c->cpu) ||
-		    db_res_double(res, r, 15, &c->ram))
-			rc = -1;
+		p->codes[p->n_codes++] = rows[r]; /* strings move */
 	}
-	db_res_free(res);
-	return rc;
+	free(rows);
+	return 0;
 }
 
 static int
@@ -536,65 +397,57 @@ load_processes(struct db *db, struct config *cfg)
 	return load_process_codes(db, cfg);
 }
 
-#define RUN_COLUMNS                                                          \
-	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
-	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
-	"log_limit_kb, settle_s"
-
-static int
-load_run(struct db *db, struct config *cfg)
-{
-	struct config_run *run = &cfg->run;
-	struct db_res *res = NULL;
-	int rc;
-
-	config_run_defaults(run);
-	rc = db_query(db,
-		      "SELECT " RUN_COLUMNS " FROM public.mission "
-		      "ORDER BY mission_id LIMIT 1",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 12, "run settings") ||
-	    db_res_int(res, 0, 0, &run->slots) ||
-	    db_res_int(res, 0, 1, &run->batch_size) ||
-	    db_res_int(res, 0, 2, &run->code_timeout_s) ||
-	    db_res_int(res, 0, 3, &run->kill_grace_s) ||
-	    db_res_int(res, 0, 4, &run->max_attempts) ||
-	    db_res_int(res, 0, 5, &run->bad_after) ||
-	    db_res_int(res, 0, 6, &run->bad_within_s) ||
-	    db_res_int(res, 0, 7, &run->flag_lease_s) ||
-	    db_res_bool(res, 0, 8, &run->refuse_changed_code) ||
-	    db_res_int(res, 0, 10, &run->log_limit_kb) ||
-	    db_res_int(res, 0, 11, &run->settle_s))
-		rc = -1;
-	else
-		run->log_file = xstrdup_or_null(db_res_get(res, 0, 9));
-	db_res_free(res);
-	return rc;
-}
-
 int
 store_config_load(struct db *db, struct config **out)
 {
 	struct config *cfg = xcalloc(1, sizeof(*cfg));
 	bool found;
+	int rc;
 
 	*out = NULL;
-	if (load_mission(db, cfg, &found))
+	if ((rc = load_mission(db, cfg, &found)))
 		goto fail;
 	if (!found) {
 		config_free(cfg);
 		return 0;
 	}
-	if (load_satellites(db, cfg) || load_products(db, cfg) ||
-	    load_processes(db, cfg) || load_run(db, cfg))
+	if ((rc = load_satellites(db, cfg)) || (rc = load_products(db, cfg)) ||
+	    (rc = load_processes(db, cfg)))
 		goto fail;
+	log_debug("read the mission's tables: %zu products, %zu processes",
+		  cfg->n_products, cfg->n_processes);
 	*out = cfg;
 	return 0;
 fail:
 	config_free(cfg);
-	return -1;
+	return rc;
+}
+
+int
+store_mission_id(struct db *db, int *id, bool *found)
+{
+	int64_t v = 0;
+	int rc;
+
+	*id = 0;
+	*found = false;
+	rc = db_query_int64(db, "SELECT count(*) FROM public.mission", NULL,
+			    0, &v);
+	if (rc)
+		return rc;
+	if (v > 1)
+		return error("database holds %lld missions; cascade keeps one "
+			     "mission per database",
+			     (long long)v);
+	if (v == 0)
+		return 0;
+	rc = db_query_int64(db, "SELECT mission_id FROM public.mission", NULL,
+			    0, &v);
+	if (rc)
+		return rc;
+	*id = (int)v;
+	*found = true;
+	return 0;
 }
 
 /* -- apply -------------------------------------------------------------- */
@@ -697,34 +550,35 @@ static int
 apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	      struct store_apply_report *r)
 {
-	const struct config_mission *m = &cfg->mission;
-	struct params p;
+	const struct mission *m = &cfg->mission;
+	struct db_params p = DB_PARAMS_INIT;
 	struct strbuf d = STRBUF_INIT;
 	int rc = 0;
 
 	if (cur && strcmp(cur->mission.name, m->name))
-		return error("database holds mission \"%s\", the file describes "
-			     "\"%s\"; cascade keeps one mission per database",
+		return error("database holds mission \"%s\", the file "
+			     "describes \"%s\"; cascade keeps one mission "
+			     "per database",
 			     cur->mission.name, m->name);
-	p_init(&p);
-	p_str(&p, m->name);
-	p_str(&p, m->rootdir);
-	p_str(&p, m->incoming_dir);
-	p_str(&p, m->codedir);
-	p_str(&p, m->inspectordir);
-	p_str(&p, m->errordir);
-	p_int(&p, cfg->run.slots);
-	p_int(&p, cfg->run.batch_size);
-	p_int(&p, cfg->run.code_timeout_s);
-	p_int(&p, cfg->run.kill_grace_s);
-	p_int(&p, cfg->run.max_attempts);
-	p_int(&p, cfg->run.bad_after);
-	p_int(&p, cfg->run.bad_within_s);
-	p_int(&p, cfg->run.flag_lease_s);
-	p_bool(&p, cfg->run.refuse_changed_code);
-	p_str(&p, cfg->run.log_file);
-	p_int(&p, cfg->run.log_limit_kb);
-	p_int(&p, cfg->run.settle_s);
+	db_params_release(&p);
+	db_params_text(&p, m->name);
+	db_params_text(&p, m->rootdir);
+	db_params_text(&p, m->incoming_dir);
+	db_params_text(&p, m->codedir);
+	db_params_text(&p, m->inspectordir);
+	db_params_text(&p, m->errordir);
+	db_params_int64(&p, cfg->run.slots);
+	db_params_int64(&p, cfg->run.batch_size);
+	db_params_int64(&p, cfg->run.code_timeout_s);
+	db_params_int64(&p, cfg->run.kill_grace_s);
+	db_params_int64(&p, cfg->run.max_attempts);
+	db_params_int64(&p, cfg->run.bad_after);
+	db_params_int64(&p, cfg->run.bad_within_s);
+	db_params_int64(&p, cfg->run.flag_lease_s);
+	db_params_bool(&p, cfg->run.refuse_changed_code);
+	db_params_text(&p, cfg->run.log_file);
+	db_params_int64(&p, cfg->run.log_limit_kb);
+	db_params_int64(&p, cfg->run.settle_s);
 	if (!cur) {
 		rc = run(db,
 			 "INSERT INTO public.mission (mission_name, rootdir, "
@@ -736,7 +590,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 &p);
 		if (!rc)
 			report(r, '+', "mission %s", m->name);
-		return rc;
+		return done(&p, rc);
 	}
 	diff_str(&d, "rootdir", cur->mission.rootdir, m->rootdir);
 	diff_str(&d, "incoming_dir", cur->mission.incoming_dir,
@@ -781,7 +635,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			report(r, '~', "mission %s: %s", m->name, d.buf);
 	}
 	strbuf_release(&d);
-	return rc;
+	return done(&p, rc);
 }
 
 static bool
@@ -807,88 +661,89 @@ static int
 apply_satellites(struct db *db, const struct config *cur,
 		 const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 
 	for (size_t i = 0; i < cfg->n_satellites; i++) {
 		const char *name = cfg->satellites[i].name;
 
 		if (cur_has_satellite(cur, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
-		p_str(&p, cfg->mission.name);
+		db_params_release(&p);
+		db_params_text(&p, name);
+		db_params_text(&p, cfg->mission.name);
 		if (run(db,
 			"INSERT INTO public.satellite (satellite_name, "
 			"mission_id) SELECT $1, mission_id FROM public.mission "
 			"WHERE mission_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '+', "satellite %s", name);
 	}
 	for (size_t i = 0; i < cfg->n_instruments; i++) {
-		const struct config_instrument *in = &cfg->instruments[i];
+		const struct instrument *in = &cfg->instruments[i];
 
 		if (has_instrument(cur, in->satellite, in->name))
 			continue;
-		p_init(&p);
-		p_str(&p, in->name);
-		p_str(&p, in->satellite);
+		db_params_release(&p);
+		db_params_text(&p, in->name);
+		db_params_text(&p, in->satellite);
 		if (run(db,
 			"INSERT INTO public.instrument (instrument_name, "
 			"satellite_id) SELECT $1, satellite_id FROM "
 			"public.satellite WHERE satellite_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '+', "instrument %s/%s", in->satellite, in->name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* inspector row values: kind, filename, relative_path from executable */
 static void
-inspector_params(struct params *p, const struct config_product *prod,
+inspector_params(struct db_params *p, const struct product *prod,
 		 char **dir_out, const char **base_out)
 {
-	const struct config_inspector *ins = &prod->inspector;
+	const struct inspector *ins = &prod->inspector;
 	const char *slash = ins->executable ? strrchr(ins->executable, '/')
 					    : NULL;
 
 	*dir_out = NULL;
 	*base_out = "";
-	p_str(p, prod->name);
-	p_str(p, ins->executable ? "exec" : "template");
+	db_params_text(p, prod->name);
+	db_params_text(p, ins->executable ? "exec" : "template");
 	if (ins->executable) {
 		*dir_out = slash ? xstrndup(ins->executable,
 					    (size_t)(slash - ins->executable))
 				 : xstrdup(".");
 		*base_out = slash ? slash + 1 : ins->executable;
 	}
-	p_str(p, *base_out);
-	p_str(p, *dir_out ? *dir_out : "");
-	p_str(p, ins->description ? ins->description : "");
-	p_int(p, ins->version.interface);
-	p_int(p, ins->version.quality);
-	p_int(p, ins->version.revision);
-	p_int(p, ins->output_interface_version);
-	p_bool(p, ins->active);
-	p_str(p, ins->arguments);
-	p_int(p, ins->timeout_s);
+	db_params_text(p, *base_out);
+	db_params_text(p, *dir_out ? *dir_out : "");
+	db_params_text(p, ins->description ? ins->description : "");
+	db_params_int64(p, ins->version.interface);
+	db_params_int64(p, ins->version.quality);
+	db_params_int64(p, ins->version.revision);
+	db_params_int64(p, ins->output_interface_version);
+	db_params_bool(p, ins->active);
+	db_params_text(p, ins->arguments);
+	db_params_int64(p, ins->timeout_s);
 }
 
 static int
 product_file_count(struct db *db, const char *product, int64_t *n)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 
-	p_init(&p);
-	p_str(&p, product);
-	return run_int(db,
-		       "SELECT count(*) FROM public.file f JOIN public.product "
-		       "p USING (product_id) WHERE p.product_name = $1",
-		       &p, n);
+	db_params_release(&p);
+	db_params_text(&p, product);
+	return done(&p, run_int(db,
+				"SELECT count(*) FROM public.file f JOIN "
+				"public.product p USING (product_id) WHERE "
+				"p.product_name = $1",
+				&p, n));
 }
 
-static const struct config_input *find_input(const struct config_process *p,
+static const struct input *find_input(const struct process *p,
 					    const char *product);
 
 /* whether move-product moved product's files away from relative_path */
@@ -896,13 +751,13 @@ static int
 moved_from(struct db *db, const char *product, const char *relative_path,
 	   bool *moved)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n = 0;
 	int rc;
 
-	p_init(&p);
-	p_str(&p, product);
-	p_str(&p, relative_path);
+	db_params_release(&p);
+	db_params_text(&p, product);
+	db_params_text(&p, relative_path);
 	rc = run_int(db,
 		     "SELECT count(*) FROM public.product_move m JOIN "
 		     "public.product p USING (product_id) WHERE "
@@ -910,7 +765,7 @@ moved_from(struct db *db, const char *product, const char *relative_path,
 		     "m.old_relative_path = $2",
 		     &p, &n);
 	*moved = n > 0;
-	return rc;
+	return done(&p, rc);
 }
 
 /*
@@ -920,9 +775,9 @@ moved_from(struct db *db, const char *product, const char *relative_path,
  */
 static int
 update_product(struct db *db, const struct config *cfg,
-	       const struct config_product *op,
-	       const struct config_product *np, const char *rel,
-	       struct params *p, struct store_apply_report *r)
+	       const struct product *op,
+	       const struct product *np, const char *rel,
+	       struct db_params *p, struct store_apply_report *r)
 {
 	struct strbuf d = STRBUF_INIT, where = STRBUF_INIT;
 	int rc = 0;
@@ -1005,19 +860,19 @@ update_product(struct db *db, const struct config *cfg,
 
 /* config apply: the inspector of product np (op: as it was, or NULL) */
 static int
-apply_inspector(struct db *db, const struct config_product *op,
-		const struct config_product *np, struct store_apply_report *r)
+apply_inspector(struct db *db, const struct product *op,
+		const struct product *np, struct store_apply_report *r)
 {
 	struct strbuf d = STRBUF_INIT;
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	char *dir = NULL;
 	const char *base;
 	int rc = 0;
 
-	p_init(&p);
+	db_params_release(&p);
 	inspector_params(&p, np, &dir, &base);
 	if (op) {
-		const struct config_inspector *a = &op->inspector,
+		const struct inspector *a = &op->inspector,
 					      *b = &np->inspector;
 
 		diff_str(&d, "executable", a->executable,
@@ -1063,7 +918,7 @@ apply_inspector(struct db *db, const struct config_product *op,
 	}
 	free(dir);
 	strbuf_release(&d);
-	return rc;
+	return done(&p, rc);
 }
 
 static int
@@ -1071,10 +926,10 @@ apply_products(struct db *db, const struct config *cur,
 	       const struct config *cfg, struct store_apply_report *r)
 {
 	for (size_t i = 0; i < cfg->n_products; i++) {
-		const struct config_product *np = &cfg->products[i];
-		const struct config_product *op =
+		const struct product *np = &cfg->products[i];
+		const struct product *op =
 			cur ? config_find_product(cur, np->name) : NULL;
-		struct params p;
+		struct db_params p = DB_PARAMS_INIT;
 		const char *rel = np->relative_path;
 		bool moved = false;
 		int rc = 0;
@@ -1086,19 +941,19 @@ apply_products(struct db *db, const struct config *cur,
 		if (op && !str_eq(op->relative_path, np->relative_path) &&
 		    str_eq(op->format, np->format)) {
 			if (moved_from(db, np->name, np->relative_path, &moved))
-				return -1;
+				return done(&p, -1);
 			if (moved)
 				rel = op->relative_path;
 		}
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, np->satellite);
-		p_str(&p, np->instrument);
-		p_double(&p, np->level);
-		p_str(&p, np->format);
-		p_str(&p, rel);
-		p_str(&p, np->description);
-		p_bool(&p, np->stop_time_exclusive);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, np->satellite);
+		db_params_text(&p, np->instrument);
+		db_params_double(&p, np->level);
+		db_params_text(&p, np->format);
+		db_params_text(&p, rel);
+		db_params_text(&p, np->description);
+		db_params_bool(&p, np->stop_time_exclusive);
 		if (moved)
 			report(r, '=', "product %s: relative_path \"%s\" kept: "
 				       "move-product moved its files there from "
@@ -1128,15 +983,16 @@ apply_products(struct db *db, const struct config *cur,
 			rc = update_product(db, cfg, op, np, rel, &p, r);
 		}
 		if (rc)
-			return rc;
+			return done(&p, rc);
 		if ((rc = apply_inspector(db, op, np, r)))
-			return rc;
+			return done(&p, rc);
+		db_params_release(&p);
 	}
 	return 0;
 }
 
-static const struct config_input *
-find_input(const struct config_process *p, const char *product)
+static const struct input *
+find_input(const struct process *p, const char *product)
 {
 	for (size_t i = 0; p && i < p->n_inputs; i++)
 		if (!strcmp(p->inputs[i].product, product))
@@ -1144,8 +1000,8 @@ find_input(const struct config_process *p, const char *product)
 	return NULL;
 }
 
-static const struct config_code *
-find_code(const struct config_process *p, const struct version *v)
+static const struct code *
+find_code(const struct process *p, const struct version *v)
 {
 	for (size_t i = 0; p && i < p->n_codes; i++)
 		if (!version_cmp(&p->codes[i].version, v))
@@ -1154,31 +1010,31 @@ find_code(const struct config_process *p, const struct version *v)
 }
 
 static void
-code_params(struct params *p, const char *process, const struct config_code *c)
+code_params(struct db_params *p, const char *process, const struct code *c)
 {
-	p_init(p);
-	p_str(p, process);
-	p_int(p, c->version.interface);
-	p_int(p, c->version.quality);
-	p_int(p, c->version.revision);
-	p_str(p, c->filename);
-	p_str(p, c->relative_path);
-	p_date(p, c->start_date);
-	p_date(p, c->stop_date);
-	p_str(p, c->description ? c->description : "");
-	p_int(p, c->output_interface_version);
-	p_bool(p, c->active);
-	p_date(p, c->date_written);
-	p_str(p, c->arguments);
-	p_double(p, c->ram);
-	p_int(p, c->cpu);
-	p_int(p, c->timeout_s);
+	db_params_release(p);
+	db_params_text(p, process);
+	db_params_int64(p, c->version.interface);
+	db_params_int64(p, c->version.quality);
+	db_params_int64(p, c->version.revision);
+	db_params_text(p, c->filename);
+	db_params_text(p, c->relative_path);
+	db_params_date(p, c->start_date);
+	db_params_date(p, c->stop_date);
+	db_params_text(p, c->description ? c->description : "");
+	db_params_int64(p, c->output_interface_version);
+	db_params_bool(p, c->active);
+	db_params_date(p, c->date_written);
+	db_params_text(p, c->arguments);
+	db_params_double(p, c->ram);
+	db_params_int64(p, c->cpu);
+	db_params_int64(p, c->timeout_s);
 }
 
 /* the fields of code c that differ from those of o, into d */
 static void
-diff_code(struct strbuf *d, const struct config_code *o,
-	  const struct config_code *c)
+diff_code(struct strbuf *d, const struct code *o,
+	  const struct code *c)
 {
 	diff_str(d, "filename", o->filename, c->filename);
 	diff_str(d, "relative_path", o->relative_path,
@@ -1206,8 +1062,8 @@ diff_code(struct strbuf *d, const struct config_code *o,
  * the next run rebuilds exactly those.
  */
 static int
-requeue_for_code(struct db *db, const struct config_process *np,
-		 const struct config_code *c, struct store_apply_report *r)
+requeue_for_code(struct db *db, const struct process *np,
+		 const struct code *c, struct store_apply_report *r)
 {
 	char vbuf[VERSION_STRLEN];
 	struct strbuf spec = STRBUF_INIT;
@@ -1260,15 +1116,15 @@ static const char code_upsert_sql[] =
 	"EXCLUDED.cpu, timeout_s = EXCLUDED.timeout_s";
 
 static int
-apply_codes(struct db *db, const struct config_process *op,
-	    const struct config_process *np, struct store_apply_report *r)
+apply_codes(struct db *db, const struct process *op,
+	    const struct process *np, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	char vbuf[VERSION_STRLEN];
 
 	for (size_t i = 0; i < np->n_codes; i++) {
-		const struct config_code *c = &np->codes[i];
-		const struct config_code *o = find_code(op, &c->version);
+		const struct code *c = &np->codes[i];
+		const struct code *o = find_code(op, &c->version);
 		struct strbuf d = STRBUF_INIT;
 		int rc = 0;
 
@@ -1297,19 +1153,19 @@ apply_codes(struct db *db, const struct config_process *op,
 			rc = requeue_for_code(db, np, c, r);
 		strbuf_release(&d);
 		if (rc)
-			return rc;
+			return done(&p, rc);
 	}
 	/* codes that left the file: deactivated, never deleted (provenance) */
 	for (size_t i = 0; op && i < op->n_codes; i++) {
-		const struct config_code *o = &op->codes[i];
+		const struct code *o = &op->codes[i];
 
 		if (find_code(np, &o->version) || !o->active)
 			continue;
-		p_init(&p);
-		p_str(&p, np->name);
-		p_int(&p, o->version.interface);
-		p_int(&p, o->version.quality);
-		p_int(&p, o->version.revision);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_int64(&p, o->version.interface);
+		db_params_int64(&p, o->version.quality);
+		db_params_int64(&p, o->version.revision);
 		if (run(db,
 			"UPDATE public.code c SET active_code = false, "
 			"newest_version = false FROM public.process pr WHERE "
@@ -1318,16 +1174,16 @@ apply_codes(struct db *db, const struct config_process *op,
 			"c.quality_version = $3::int2 AND c.revision_version = "
 			"$4::int2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		affect(r, np->name);
 		report(r, '-', "code %s %s (not in the file: deactivated)",
 		       np->name, version_format(&o->version, vbuf));
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 static void
-describe_input(struct strbuf *sb, const struct config_input *in)
+describe_input(struct strbuf *sb, const struct input *in)
 {
 	strbuf_addf(sb, "%s, yesterday %d, tomorrow %d",
 		    in->optional ? "optional" : "required", in->yesterday,
@@ -1335,25 +1191,25 @@ describe_input(struct strbuf *sb, const struct config_input *in)
 }
 
 static int
-apply_inputs(struct db *db, const struct config_process *op,
-	     const struct config_process *np, struct store_apply_report *r)
+apply_inputs(struct db *db, const struct process *op,
+	     const struct process *np, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 
 	for (size_t i = 0; i < np->n_inputs; i++) {
-		const struct config_input *in = &np->inputs[i];
-		const struct config_input *o = find_input(op, in->product);
+		const struct input *in = &np->inputs[i];
+		const struct input *o = find_input(op, in->product);
 		struct strbuf d = STRBUF_INIT;
 
 		if (o && o->optional == in->optional &&
 		    o->yesterday == in->yesterday && o->tomorrow == in->tomorrow)
 			continue;
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, in->product);
-		p_bool(&p, in->optional);
-		p_int(&p, in->yesterday);
-		p_int(&p, in->tomorrow);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, in->product);
+		db_params_bool(&p, in->optional);
+		db_params_int64(&p, in->yesterday);
+		db_params_int64(&p, in->tomorrow);
 		if (run(db,
 			"INSERT INTO public.productprocesslink (process_id, "
 			"input_product_id, optional, yesterday, tomorrow) "
@@ -1365,7 +1221,7 @@ apply_inputs(struct db *db, const struct config_process *op,
 			"EXCLUDED.optional, yesterday = EXCLUDED.yesterday, "
 			"tomorrow = EXCLUDED.tomorrow",
 			&p))
-			return -1;
+			return done(&p, -1);
 		if (o) {
 			strbuf_addstr(&d, "(");
 			describe_input(&d, o);
@@ -1385,13 +1241,13 @@ apply_inputs(struct db *db, const struct config_process *op,
 		strbuf_release(&d);
 	}
 	for (size_t i = 0; op && i < op->n_inputs; i++) {
-		const struct config_input *o = &op->inputs[i];
+		const struct input *o = &op->inputs[i];
 
 		if (find_input(np, o->product))
 			continue;
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, o->product);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, o->product);
 		if (run(db,
 			"DELETE FROM public.productprocesslink l USING "
 			"public.process pr, public.product p WHERE "
@@ -1399,11 +1255,11 @@ apply_inputs(struct db *db, const struct config_process *op,
 			"= p.product_id AND pr.process_name = $1 AND "
 			"p.product_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		affect(r, np->name);
 		report(r, '-', "input %s <- %s", np->name, o->product);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 static int
@@ -1411,18 +1267,18 @@ apply_processes(struct db *db, const struct config *cur,
 		const struct config *cfg, struct store_apply_report *r)
 {
 	for (size_t i = 0; i < cfg->n_processes; i++) {
-		const struct config_process *np = &cfg->processes[i];
-		const struct config_process *op =
+		const struct process *np = &cfg->processes[i];
+		const struct process *op =
 			cur ? config_find_process(cur, np->name) : NULL;
 		struct strbuf d = STRBUF_INIT;
-		struct params p;
+		struct db_params p = DB_PARAMS_INIT;
 		int rc = 0;
 
-		p_init(&p);
-		p_str(&p, np->name);
-		p_str(&p, np->output_product);
-		p_str(&p, timebase_name(np->timebase));
-		p_str(&p, np->extra_params);
+		db_params_release(&p);
+		db_params_text(&p, np->name);
+		db_params_text(&p, np->output_product);
+		db_params_text(&p, timebase_name(np->timebase));
+		db_params_text(&p, np->extra_params);
 		if (op) {
 			diff_str(&d, "output_product", op->output_product,
 				 np->output_product);
@@ -1452,7 +1308,8 @@ apply_processes(struct db *db, const struct config *cur,
 		strbuf_release(&d);
 		if (rc || apply_inputs(db, op, np, r) ||
 		    apply_codes(db, op, np, r))
-			return -1;
+			return done(&p, -1);
+		db_params_release(&p);
 	}
 	return 0;
 }
@@ -1463,7 +1320,7 @@ static int
 remove_processes(struct db *db, const struct config *cur,
 		 const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_processes; i++) {
@@ -1471,8 +1328,8 @@ remove_processes(struct db *db, const struct config *cur,
 
 		if (config_find_process(cfg, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
+		db_params_release(&p);
+		db_params_text(&p, name);
 		if (run_int(db,
 			    "SELECT (SELECT count(*) FROM public.build b JOIN "
 			    "public.process pr USING (process_id) WHERE "
@@ -1481,7 +1338,7 @@ remove_processes(struct db *db, const struct config *cur,
 			    "c.code_id = l.source_code JOIN public.process pr "
 			    "USING (process_id) WHERE pr.process_name = $1)",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			if (run(db,
 				"UPDATE public.code c SET active_code = false, "
@@ -1489,7 +1346,7 @@ remove_processes(struct db *db, const struct config *cur,
 				"WHERE pr.process_id = c.process_id AND "
 				"pr.process_name = $1",
 				&p))
-				return -1;
+				return done(&p, -1);
 			report(r, '=', "process %s: not in the file, kept "
 				       "(it has builds or files); its codes "
 				       "are deactivated",
@@ -1507,10 +1364,10 @@ remove_processes(struct db *db, const struct config *cur,
 			&p) ||
 		    run(db, "DELETE FROM public.process WHERE process_name = $1",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "process %s", name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* config apply: the products not in the file: deleted unless they have files or a process uses them */
@@ -1518,7 +1375,7 @@ static int
 remove_products(struct db *db, const struct config *cur,
 		const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_products; i++) {
@@ -1526,8 +1383,8 @@ remove_products(struct db *db, const struct config *cur,
 
 		if (config_find_product(cfg, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
+		db_params_release(&p);
+		db_params_text(&p, name);
 		if (run_int(db,
 			    "SELECT (SELECT count(*) FROM public.file f JOIN "
 			    "public.product p USING (product_id) WHERE "
@@ -1539,7 +1396,7 @@ remove_products(struct db *db, const struct config *cur,
 			    "ON p.product_id = l.input_product_id WHERE "
 			    "p.product_name = $1)",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			report(r, '=', "product %s: not in the file, kept (it "
 				       "has files or a process uses it)",
@@ -1549,10 +1406,10 @@ remove_products(struct db *db, const struct config *cur,
 		if (run(db,
 			"DELETE FROM public.product WHERE product_name = $1",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "product %s", name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* config apply: the instruments not in the file: deleted unless they have products */
@@ -1560,24 +1417,24 @@ static int
 remove_instruments(struct db *db, const struct config *cur,
 		   const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_instruments; i++) {
-		const struct config_instrument *in = &cur->instruments[i];
+		const struct instrument *in = &cur->instruments[i];
 
 		if (has_instrument(cfg, in->satellite, in->name))
 			continue;
-		p_init(&p);
-		p_str(&p, in->satellite);
-		p_str(&p, in->name);
+		db_params_release(&p);
+		db_params_text(&p, in->satellite);
+		db_params_text(&p, in->name);
 		if (run_int(db,
 			    "SELECT count(*) FROM public.product p JOIN "
 			    "public.instrument i USING (instrument_id) JOIN "
 			    "public.satellite s USING (satellite_id) WHERE "
 			    "s.satellite_name = $1 AND i.instrument_name = $2",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			report(r, '=', "instrument %s/%s: not in the file, "
 				       "kept (it has products)",
@@ -1590,10 +1447,10 @@ remove_instruments(struct db *db, const struct config *cur,
 			"i.satellite_id AND s.satellite_name = $1 AND "
 			"i.instrument_name = $2",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "instrument %s/%s", in->satellite, in->name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 /* config apply: the satellites not in the file: deleted unless they have instruments */
@@ -1601,7 +1458,7 @@ static int
 remove_satellites(struct db *db, const struct config *cur,
 		  const struct config *cfg, struct store_apply_report *r)
 {
-	struct params p;
+	struct db_params p = DB_PARAMS_INIT;
 	int64_t n;
 
 	for (size_t i = 0; cur && i < cur->n_satellites; i++) {
@@ -1609,14 +1466,14 @@ remove_satellites(struct db *db, const struct config *cur,
 
 		if (cur_has_satellite(cfg, name))
 			continue;
-		p_init(&p);
-		p_str(&p, name);
+		db_params_release(&p);
+		db_params_text(&p, name);
 		if (run_int(db,
 			    "SELECT count(*) FROM public.instrument i JOIN "
 			    "public.satellite s USING (satellite_id) WHERE "
 			    "s.satellite_name = $1",
 			    &p, &n))
-			return -1;
+			return done(&p, -1);
 		if (n > 0) {
 			report(r, '=', "satellite %s: not in the file, kept "
 				       "(it has instruments)",
@@ -1626,10 +1483,10 @@ remove_satellites(struct db *db, const struct config *cur,
 		if (run(db,
 			"DELETE FROM public.satellite WHERE satellite_name = $1",
 			&p))
-			return -1;
+			return done(&p, -1);
 		report(r, '-', "satellite %s", name);
 	}
-	return 0;
+	return done(&p, 0);
 }
 
 static int

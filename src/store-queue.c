@@ -1,6 +1,6 @@
 /*
- * store-queue.c - deliberate queueing (reprocess, new codes), run
- * settings and process lookup (see store-queue.h).
+ * store-queue.c - deliberate queueing (reprocess, new codes) and process
+ * lookup (see store-queue.h).
  */
 #include "store-queue.h"
 
@@ -12,32 +12,6 @@
 #include "log.h"
 #include "xalloc.h"
 #include "banned.h"
-
-int
-store_run_settings_get(struct db *db, struct store_run_settings *s)
-{
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT code_timeout_s, kill_grace_s, max_attempts, "
-			  "bad_after, bad_within_s, refuse_changed_code, "
-			  "log_limit_kb FROM public.mission ORDER BY "
-			  "mission_id LIMIT 1",
-			  0, NULL, 0, &res);
-
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 7, "run settings") ||
-	    db_res_int(res, 0, 0, &s->code_timeout_s) ||
-	    db_res_int(res, 0, 1, &s->kill_grace_s) ||
-	    db_res_int(res, 0, 2, &s->max_attempts) ||
-	    db_res_int(res, 0, 3, &s->bad_after) ||
-	    db_res_int(res, 0, 4, &s->bad_within_s) ||
-	    db_res_bool(res, 0, 5, &s->refuse_changed_code) ||
-	    db_res_int(res, 0, 6, &s->log_limit_kb))
-		rc = -1;
-	db_res_free(res);
-	return rc;
-}
 
 int
 store_process_id(struct db *db, const char *name, int *id)

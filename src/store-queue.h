@@ -1,6 +1,6 @@
 /*
  * store-queue.h - putting files on the processing queue on purpose
- * (reprocess, new code versions), run settings, process lookup.
+ * (reprocess, new code versions), process lookup.
  */
 #ifndef CASCADE_STORE_QUEUE_H
 #define CASCADE_STORE_QUEUE_H
@@ -11,15 +11,6 @@
 #include "compat.h"
 
 struct db;
-
-/* The run settings of the mission row (config "run:"). */
-struct store_run_settings {
-	int code_timeout_s, kill_grace_s, max_attempts, bad_after,
-		bad_within_s, log_limit_kb;
-	bool refuse_changed_code;
-};
-int store_run_settings_get(struct db *db, struct store_run_settings *out)
-	CASCADE_MUSTCHECK;
 
 /* store_process_id: a process by name or id; *id 0 if there is none. */
 int store_process_id(struct db *db, const char *name, int *id)

@@ -73,7 +73,6 @@ sr_coverage_release(struct sr_coverage *c)
 		free(c->dates[i]);
 	free(c->dates);
 	for (size_t i = 0; c->products && i < c->n_products; i++) {
-		free(c->products[i].name);
 		free(c->products[i].first);
 		free(c->products[i].last);
 	}
@@ -93,13 +92,25 @@ sr_cell_at(const struct sr_coverage *c, size_t d, size_t p)
 	return &c->cells[d * c->n_products + p];
 }
 
+/* the product of id among products[0..n), or NULL */
+static const struct product *
+product_of(const struct product *products, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (products[i].id == id)
+			return &products[i];
+	return NULL;
+}
+
 /* the grid from its rows; 0, or -1 with the error reported */
 static int
-read_grid(const struct db_res *res, struct sr_coverage *c)
+read_grid(const struct db_res *res, const struct product *products,
+	  size_t n_products, struct sr_coverage *c)
 {
 	int nrows = db_res_nrows(res);
 	size_t np = 0, nd;
 	const char *d0;
+	int64_t *ids;
 
 	if (nrows == 0)
 		return 0;
@@ -116,25 +127,32 @@ read_grid(const struct db_res *res, struct sr_coverage *c)
 	c->dates = xcalloc(nd, sizeof(*c->dates));
 	c->n_dates = nd;
 	c->cells = xcalloc(nd * np, sizeof(*c->cells));
+	ids = xcalloc(np + 1, sizeof(*ids));
 	for (size_t p = 0; p < np; p++) {
-		struct sr_product *pr = &c->products[p];
+		struct sr_column *pr = &c->products[p];
 
-		if (db_res_int64(res, (int)p, 1, &pr->id) ||
-		    db_res_double(res, (int)p, 3, &pr->level) ||
-		    db_res_bool(res, (int)p, 4, &pr->many))
+		if (db_res_int64(res, (int)p, 1, &ids[p]) ||
+		    db_res_bool(res, (int)p, 4, &pr->many)) {
+			free(ids);
 			return -1;
-		pr->name = xstrdup_or_null(db_res_get(res, (int)p, 2));
+		}
+		pr->product = product_of(products, n_products, ids[p]);
 		pr->first = xstrdup_or_null(db_res_get(res, (int)p, 5));
 		pr->last = xstrdup_or_null(db_res_get(res, (int)p, 6));
-		if (!pr->name)
-			return error("coverage: product %lld has no name",
-				     (long long)pr->id);
+		if (!pr->product) {
+			error("coverage: product %lld is not in the catalog",
+			      (long long)ids[p]);
+			free(ids);
+			return -1;
+		}
 	}
 	for (size_t d = 0; d < nd; d++) {
 		const char *date = db_res_get(res, (int)(d * np), 0);
 
-		if (!date)
+		if (!date) {
+			free(ids);
 			return error("coverage: a row has no date");
+		}
 		c->dates[d] = xstrdup(date);
 		for (size_t p = 0; p < np; p++) {
 			int row = (int)(d * np + p);
@@ -144,19 +162,25 @@ read_grid(const struct db_res *res, struct sr_coverage *c)
 
 			if (db_res_int64(res, row, 1, &id) ||
 			    db_res_int64(res, row, 8, &cell->files) ||
-			    db_res_bool(res, row, 9, &cell->in_span))
+			    db_res_bool(res, row, 9, &cell->in_span)) {
+				free(ids);
 				return -1;
-			if (id != c->products[p].id || !rd || strcmp(rd, date))
+			}
+			if (id != ids[p] || !rd || strcmp(rd, date)) {
+				free(ids);
 				return error("coverage: row %d is out of order",
 					     row);
+			}
 			cell->version = xstrdup_or_null(db_res_get(res, row, 7));
 		}
 	}
+	free(ids);
 	return 0;
 }
 
 int
-store_report_coverage(struct db *db, const char *from, const char *to,
+store_report_coverage(struct db *db, const struct product *products,
+		      size_t n_products, const char *from, const char *to,
 		      int days, struct sr_coverage *out)
 {
 	struct db_res *res = NULL;
@@ -173,7 +197,7 @@ store_report_coverage(struct db *db, const char *from, const char *to,
 	if (rc)
 		return rc;
 	if (db_res_check_shape(res, -1, COVERAGE_NCOLS, "coverage") ||
-	    read_grid(res, out)) {
+	    read_grid(res, products, n_products, out)) {
 		sr_coverage_release(out);
 		rc = -1;
 	}

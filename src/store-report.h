@@ -17,17 +17,19 @@
 #include <stdint.h>
 
 #include "compat.h"
+#include "model.h"
 
 struct db;
 
 /* How many dates the coverage shows when no range is asked for. */
 #define STORE_REPORT_DEFAULT_DAYS 31
 
-/* A column of the coverage table. */
-struct sr_product {
-	int64_t id;
-	char *name;
-	double level;
+/*
+ * A column of the coverage table: a product (the caller's, model.h) and
+ * what the archive holds of it.
+ */
+struct sr_column {
+	const struct product *product;
 	bool many;   /* made by a FILE-timebase process: several files a day */
 	char *first; /* "YYYY-MM-DD": its first file's date, NULL if none */
 	char *last;  /* its last file's date, NULL if none */
@@ -44,7 +46,7 @@ struct sr_cell {
 struct sr_coverage {
 	char **dates;                 /* "YYYY-MM-DD", newest first */
 	size_t n_dates;
-	struct sr_product *products;  /* by level, then name */
+	struct sr_column *products;   /* by level, then name */
 	size_t n_products;
 	struct sr_cell *cells;        /* n_dates rows of n_products cells */
 };
@@ -64,9 +66,12 @@ const struct sr_cell *sr_cell_at(const struct sr_coverage *c, size_t d,
  * days days up to the newest file date, but none before the oldest
  * file date; with one of them, the range runs from "from" up to the
  * newest file date, or ends at "to" and spans days.  No file at all and
- * no range: no dates.
+ * no range: no dates.  products[0..n_products) are the mission's (the
+ * catalog's): the columns point at them; a product of the database that
+ * is not among them is an error.
  */
-int store_report_coverage(struct db *db, const char *from, const char *to,
+int store_report_coverage(struct db *db, const struct product *products,
+			  size_t n_products, const char *from, const char *to,
 			  int days, struct sr_coverage *out) CASCADE_MUSTCHECK;
 
 #endif

@@ -21,35 +21,20 @@ struct config;
 struct db;
 struct strvec;
 
-/* The mission row, as the commands need it.  Strings owned. */
-struct store_mission {
-	int id;
-	char *name;
-	char *rootdir;
-	char *incoming_dir;
-	char *codedir;
-	char *inspectordir;
-	char *errordir;
-	int batch_size;
-	int flag_lease_s;
-	int slots;
-	int settle_s; /* run.settle: see ingest.h */
-};
-
-
 /*
- * store_mission_get: the database's mission (cascade keeps one per
- * database).  *found false when there is none; more than one is an error.
- * Strings in *m are the caller's (free with store_mission_release).
+ * store_mission_id: the id of the database's mission (cascade keeps one
+ * per database; two or more are an error).  *found false (and *id 0)
+ * when there is none.  For "config apply", which works before and after
+ * a mission exists; everyone else reads the catalog (catalog.h).
  */
-int store_mission_get(struct db *db, struct store_mission *m, bool *found)
-	CASCADE_MUSTCHECK;
-void store_mission_release(struct store_mission *m);
+int store_mission_id(struct db *db, int *id, bool *found) CASCADE_MUSTCHECK;
 
 /*
  * store_config_load: read the whole mission configuration back from the
- * database as a struct config (caller frees with config_free).  *out is
- * NULL when the database has no mission.
+ * database as a struct config (caller frees with config_free), with
+ * every id filled (model.h): products and processes by id, inputs by
+ * product name, codes by version.  *out is NULL when the database has no
+ * mission; two missions are an error.
  */
 int store_config_load(struct db *db, struct config **out) CASCADE_MUSTCHECK;
 
@@ -84,26 +69,6 @@ int store_config_apply(struct db *db, const struct config *cfg,
 
 
 /* -- ingest (store-ingest.c) ------------------------------------------- */
-
-/* A product as ingest needs it.  Strings owned. */
-struct store_product {
-	int id;
-	char *name;
-	char *satellite;
-	char *instrument;
-	double level;
-	char *format;
-	char *relative_path;
-	char *inspector;      /* absolute path of an external inspector or NULL */
-	char *inspector_args;
-	int inspector_timeout_s;
-	bool stop_time_exclusive; /* see config.h */
-};
-
-/* store_products_load: all products with active identification. */
-int store_products_load(struct db *db, struct store_product **out, size_t *n)
-	CASCADE_MUSTCHECK;
-void store_products_free(struct store_product *p, size_t n);
 
 /*
  * The ingest statements below take flags for db_query (DB_QUIET_DATA:

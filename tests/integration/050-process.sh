@@ -156,4 +156,11 @@ expect_rc 0 "reprocess raw 07 again" cascade reprocess --product raw --from 2024
 expect_rc 0 "the changed code runs" cascade process
 contains "with a warning naming the code" "$err" "concat.sh\" (version 1.0.0) changed on disk since it was registered"
 contains "that says why it ran" "$err" "running it anyway, as run.refuse_changed_code is false"
+# one run, one catalog: the mission's tables are read once and the
+# templates compiled once, for ingest, planning and running alike
+deliver pl_raw_20240112_v1.0.0.dat "raw 12"
+expect_rc 0 "ProcessQueue -v -v ingests and processes" "$CASCADE" process-queue -v -v -m "$DB"
+equals "it made l1 of 12" "$(ver l1 2024-01-12)" "1.0.0"
+equals "it read the mission's tables once" "$(grep -c "read the mission's tables" "$T/err")" 1
+equals "it compiled the catalog once" "$(grep -c 'catalog of mission "' "$T/err")" 1
 t_end

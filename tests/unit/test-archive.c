@@ -15,13 +15,18 @@
 #include "timeutil.h"
 #include "unit.h"
 
-static const struct archive_product products[] = {
-	{3, "mag_l1", "sat-a", "mag", "mag/l1/{Y}/{m}"},
-	{1, "mag_l0", "sat-a", "mag", "mag/l0/{Y}"},
-	{7, "notes", "sat-a", "mag", "notes"},
-	{9, "apid", "sat-a", "mag", "{INSTRUMENT}/{APID}/{j}"},
-	{4, "deep", "sat-a", "mag", "mag/l0/{Y}/extra"},
-	{5, "timed", "sat-a", "mag", "t/{H}{M}/v{VERSION}"},
+/* a product as archive_new reads it */
+#define P(i, n, s, ins, rel)                                                  \
+	{.id = (i), .name = (char *)(n), .satellite = (char *)(s),             \
+	 .instrument = (char *)(ins), .relative_path = (char *)(rel)}
+
+static const struct product products[] = {
+	P(3, "mag_l1", "sat-a", "mag", "mag/l1/{Y}/{m}"),
+	P(1, "mag_l0", "sat-a", "mag", "mag/l0/{Y}"),
+	P(7, "notes", "sat-a", "mag", "notes"),
+	P(9, "apid", "sat-a", "mag", "{INSTRUMENT}/{APID}/{j}"),
+	P(4, "deep", "sat-a", "mag", "mag/l0/{Y}/extra"),
+	P(5, "timed", "sat-a", "mag", "t/{H}{M}/v{VERSION}"),
 };
 
 static struct archive *
@@ -99,8 +104,8 @@ test_paths(void)
 static void
 test_keyword_leaving_dir(void)
 {
-	static const struct archive_product p[] = {
-		{1, "kw", "s", "i", "k/{??}"},
+	static const struct product p[] = {
+		P(1, "kw", "s", "i", "k/{??}"),
 	};
 	struct archive *a = NULL;
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
@@ -152,11 +157,11 @@ test_roots(void)
 static void
 test_roots_siblings(void)
 {
-	static const struct archive_product p[] = {
-		{1, "a", "s", "i", "mag/l0/{Y}"},
-		{2, "b", "s", "i", "mag/l0x/{Y}"},
-		{3, "c", "s", "i", "mag/l0"},
-		{4, "d", "s", "i", "eph/{Y}"},
+	static const struct product p[] = {
+		P(1, "a", "s", "i", "mag/l0/{Y}"),
+		P(2, "b", "s", "i", "mag/l0x/{Y}"),
+		P(3, "c", "s", "i", "mag/l0"),
+		P(4, "d", "s", "i", "eph/{Y}"),
 	};
 	struct archive *a = NULL;
 	struct strvec r = STRVEC_INIT;
@@ -179,8 +184,8 @@ test_roots_siblings(void)
 static void
 test_bad_template(void)
 {
-	static const struct archive_product p[] = {
-		{1, "bad", "s", "i", "x/{nonsense}"},
+	static const struct product p[] = {
+		P(1, "bad", "s", "i", "x/{nonsense}"),
 	};
 	struct archive *a = NULL;
 

@@ -682,9 +682,9 @@ test_full_values(void)
 {
 	struct strbuf msgs = STRBUF_INIT;
 	struct config *cfg = NULL;
-	const struct config_product *p;
-	const struct config_process *pr;
-	const struct config_code *c;
+	const struct product *p;
+	const struct process *pr;
+	const struct code *c;
 
 	CU_ASSERT_EQUAL_FATAL(load(full_yaml, strlen(full_yaml), "/etc/demo",
 				   &cfg, &msgs),
@@ -806,9 +806,9 @@ test_defaults(void)
 	struct strbuf sb = STRBUF_INIT;
 	struct parts parts = {NULL, NULL, NULL, NULL, NULL, NULL};
 	struct config *cfg = NULL;
-	struct config_run def;
-	const struct config_product *p;
-	const struct config_code *c;
+	struct run_settings def;
+	const struct product *p;
+	const struct code *c;
 
 	config_run_defaults(&def);
 	CU_ASSERT_EQUAL(def.slots, 0);
@@ -830,7 +830,7 @@ test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(cfg->mission.codedir, "/srv/demo");
 	CU_ASSERT_STRING_EQUAL(cfg->mission.inspectordir, "/srv/demo");
 	CU_ASSERT_STRING_EQUAL(cfg->mission.errordir, "/srv/demo/errors");
-	CU_ASSERT_EQUAL(memcmp(&cfg->run, &def, offsetof(struct config_run,
+	CU_ASSERT_EQUAL(memcmp(&cfg->run, &def, offsetof(struct run_settings,
 							 log_file)),
 			0);
 	CU_ASSERT_PTR_NULL(cfg->run.log_file);
@@ -1132,7 +1132,7 @@ assert_equal(const struct config *a, const struct config *b)
 	}
 	CU_ASSERT_EQUAL_FATAL(a->n_products, b->n_products);
 	for (size_t i = 0; i < a->n_products; i++) {
-		const struct config_product *x = &a->products[i],
+		const struct product *x = &a->products[i],
 					    *y = &b->products[i];
 
 		CU_ASSERT(streq(x->name, y->name));
@@ -1159,7 +1159,7 @@ assert_equal(const struct config *a, const struct config *b)
 	}
 	CU_ASSERT_EQUAL_FATAL(a->n_processes, b->n_processes);
 	for (size_t i = 0; i < a->n_processes; i++) {
-		const struct config_process *x = &a->processes[i],
+		const struct process *x = &a->processes[i],
 					    *y = &b->processes[i];
 
 		CU_ASSERT(streq(x->name, y->name));
@@ -1179,7 +1179,7 @@ assert_equal(const struct config *a, const struct config *b)
 		}
 		CU_ASSERT_EQUAL_FATAL(x->n_codes, y->n_codes);
 		for (size_t j = 0; j < x->n_codes; j++) {
-			const struct config_code *c = &x->codes[j],
+			const struct code *c = &x->codes[j],
 						 *d = &y->codes[j];
 
 			CU_ASSERT(streq(c->filename, d->filename));
@@ -1301,13 +1301,13 @@ static void
 test_validate_database_config(void)
 {
 	struct config cfg;
-	struct config_satellite sat = {(char *)"sat", {NULL, 0, 0}};
-	struct config_instrument inst = {(char *)"sat", (char *)"mag",
+	struct satellite sat = {(char *)"sat", {NULL, 0, 0}};
+	struct instrument inst = {(char *)"sat", (char *)"mag",
 					 {NULL, 0, 0}};
-	struct config_product prods[2];
-	struct config_input in = {(char *)"a", false, 0, 400, {NULL, 0, 0}};
-	struct config_code code;
-	struct config_process proc;
+	struct product prods[2];
+	struct input in = {.product = (char *)"a", .tomorrow = 400};
+	struct code code;
+	struct process proc;
 	struct strbuf msgs = STRBUF_INIT;
 	struct capture c;
 	char *text;
@@ -1777,7 +1777,7 @@ test_large_export(void)
 	enum { NSAT = 20000 };
 	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
 	struct config *cfg = NULL;
-	struct config_instrument *saved;
+	struct instrument *saved;
 	char *text, *text2;
 	size_t n;
 

@@ -372,7 +372,7 @@ static void test_version(void) {
     const struct vcase *t = &version_cases[i];
     struct sb_candidate c = {.output_product = 1, .version_bump = t->bump};
     struct sb_state st = {0};
-    struct sb_code oc = {0}, code = {0};
+    struct code oc = {0}, code = {0};
     struct sb_input in[MAXF] = {{0}};
     struct sb_parent par[MAXF] = {{0}};
     struct version purged[3];
@@ -382,7 +382,7 @@ static void test_version(void) {
 
     code.id = t->code.id;
     code.version = V(t->code.version);
-    code.oiv = t->code.oiv;
+    code.output_interface_version = t->code.oiv;
     if (t->out) {
       st.out_id = 900;
       st.out_version = V(t->out);
@@ -391,7 +391,7 @@ static void test_version(void) {
     if (t->out_code.id) {
       oc.id = t->out_code.id;
       oc.version = V(t->out_code.version);
-      oc.oiv = t->out_code.oiv;
+      oc.output_interface_version = t->out_code.oiv;
       k.out_code = oc.id == code.id ? &code : &oc;
     }
     k.code = &code;
@@ -437,87 +437,111 @@ static void test_version(void) {
  * a change of code on day 101 (a Friday: the week of days 98 to 104 is
  * shared); process 50 has a code valid from day 500 only.
  */
-static const struct sb_link links_10[] = {
-    {.input_product = 2, .optional = false},
-    {.input_product = 3, .optional = true},
+static const struct input inputs_10[] = {
+    {.product_id = 2, .optional = false},
+    {.product_id = 3, .optional = true},
 };
-static const struct sb_link links_2[] = {{.input_product = 2}};
+static const struct input inputs_2[] = {{.product_id = 2}};
 
-static const struct sb_process processes[] = {
-    {.id = 10,
-     .timebase = TIMEBASE_DAILY,
-     .output_product = 1,
-     .links = (struct sb_link *)links_10,
-     .n_links = 2},
-    {.id = 20,
-     .timebase = TIMEBASE_RUN,
-     .output_product = 0,
-     .links = (struct sb_link *)links_2,
-     .n_links = 1},
-    {.id = 30, .timebase = TIMEBASE_DAILY, .output_product = 4},
-    {.id = 40,
-     .timebase = TIMEBASE_WEEKLY,
-     .output_product = 5,
-     .links = (struct sb_link *)links_2,
-     .n_links = 1},
-    {.id = 50,
-     .timebase = TIMEBASE_DAILY,
-     .output_product = 6,
-     .links = (struct sb_link *)links_2,
-     .n_links = 1},
-};
-
-static const struct sb_code codes[] = {
+/* usable codes are active and the newest of their interface */
+static const struct code codes_10[] = {
     {.id = 1,
      .process_id = 10,
      .version = {1, 0, 0},
-     .oiv = 1,
-     .start = 0,
-     .stop = 10000,
-     .usable = true},
+     .output_interface_version = 1,
+     .start_date = 0,
+     .stop_date = 10000,
+     .active = true,
+     .newest = true},
     /* an older version of it: not usable */
     {.id = 2,
      .process_id = 10,
      .version = {0, 9, 0},
-     .oiv = 1,
-     .start = 0,
-     .stop = 10000,
-     .usable = false},
+     .output_interface_version = 1,
+     .start_date = 0,
+     .stop_date = 10000,
+     .active = true,
+     .newest = false},
+};
+static const struct code codes_20[] = {
     {.id = 5,
      .process_id = 20,
      .version = {1, 0, 0},
-     .oiv = 2,
-     .start = 0,
-     .stop = 10000,
-     .usable = true},
+     .output_interface_version = 2,
+     .start_date = 0,
+     .stop_date = 10000,
+     .active = true,
+     .newest = true},
+};
+static const struct code codes_30[] = {
     {.id = 6,
      .process_id = 30,
      .version = {1, 0, 0},
-     .oiv = 1,
-     .start = 0,
-     .stop = 10000,
-     .usable = true},
+     .output_interface_version = 1,
+     .start_date = 0,
+     .stop_date = 10000,
+     .active = true,
+     .newest = true},
+};
+static const struct code codes_40[] = {
     {.id = 7,
      .process_id = 40,
      .version = {1, 0, 0},
-     .oiv = 1,
-     .start = 0,
-     .stop = 100,
-     .usable = true},
+     .output_interface_version = 1,
+     .start_date = 0,
+     .stop_date = 100,
+     .active = true,
+     .newest = true},
     {.id = 8,
      .process_id = 40,
      .version = {2, 0, 0},
-     .oiv = 1,
-     .start = 101,
-     .stop = 10000,
-     .usable = true},
+     .output_interface_version = 1,
+     .start_date = 101,
+     .stop_date = 10000,
+     .active = true,
+     .newest = true},
+};
+static const struct code codes_50[] = {
     {.id = 9,
      .process_id = 50,
      .version = {1, 0, 0},
-     .oiv = 1,
-     .start = 500,
-     .stop = 10000,
-     .usable = true},
+     .output_interface_version = 1,
+     .start_date = 500,
+     .stop_date = 10000,
+     .active = true,
+     .newest = true},
+};
+
+#define CODES(a) .codes = (struct code *)(a), .n_codes = ARRAY_SIZE(a)
+static const struct process processes[] = {
+    {.id = 10,
+     .timebase = TIMEBASE_DAILY,
+     .output_product_id = 1,
+     .inputs = (struct input *)inputs_10,
+     .n_inputs = 2,
+     CODES(codes_10)},
+    {.id = 20,
+     .timebase = TIMEBASE_RUN,
+     .output_product_id = 0,
+     .inputs = (struct input *)inputs_2,
+     .n_inputs = 1,
+     CODES(codes_20)},
+    {.id = 30,
+     .timebase = TIMEBASE_DAILY,
+     .output_product_id = 4,
+     CODES(codes_30)},
+    {.id = 40,
+     .timebase = TIMEBASE_WEEKLY,
+     .output_product_id = 5,
+     .inputs = (struct input *)inputs_2,
+     .n_inputs = 1,
+     CODES(codes_40)},
+    {.id = 50,
+     .timebase = TIMEBASE_DAILY,
+     .output_product_id = 6,
+     .inputs = (struct input *)inputs_2,
+     .n_inputs = 1,
+     CODES(codes_50)},
 };
 
 struct rin {
@@ -890,12 +914,11 @@ static const struct kcase {
 };
 
 static void test_keys(void) {
-  struct plan_catalog cat = {processes, ARRAY_SIZE(processes), codes,
-                             ARRAY_SIZE(codes)};
+  struct plan_catalog cat = {processes, ARRAY_SIZE(processes)};
 
   for (size_t i = 0; i < ARRAY_SIZE(key_cases); i++) {
     const struct kcase *t = &key_cases[i];
-    const struct sb_process *proc = plan_catalog_process(&cat, t->process);
+    const struct process *proc = plan_catalog_process(&cat, t->process);
     struct sb_candidate c = {
         .process_id = t->process, .version_bump = t->bump, .key_start = t->key};
     struct sb_state st = {0};
@@ -907,7 +930,7 @@ static void test_keys(void) {
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(proc);
     c.timebase = proc->timebase;
-    c.output_product = proc->output_product;
+    c.output_product = proc->output_product_id;
     timebase_period(proc->timebase, t->key, &s, &c.key_end);
     for (size_t j = 0; j < MAXF && t->in[j].product; j++) {
       in[j].product_id = t->in[j].product;
@@ -943,7 +966,7 @@ static void test_keys(void) {
     CU_ASSERT_EQUAL(k.current, t->current);
     CU_ASSERT_EQUAL(k.in_n, ev.nin);
     CU_ASSERT_EQUAL(k.par_n, ev.npar);
-    if (t->want == PLAN_BUILD && proc->output_product == 0)
+    if (t->want == PLAN_BUILD && proc->output_product_id == 0)
       CU_ASSERT_EQUAL(k.version.interface, 2); /* its oiv */
     if (t->want == PLAN_CODES_SHARED)
       CU_ASSERT(k.code && k.other && k.code != k.other);
@@ -952,8 +975,7 @@ static void test_keys(void) {
 
 /* several candidates at once: each gets its own inputs and parents */
 static void test_batch(void) {
-  struct plan_catalog cat = {processes, ARRAY_SIZE(processes), codes,
-                             ARRAY_SIZE(codes)};
+  struct plan_catalog cat = {processes, ARRAY_SIZE(processes)};
   struct sb_candidate c[3] = {
       {.process_id = 10,
        .output_product = 1,
@@ -1022,7 +1044,7 @@ static void test_batch(void) {
   CU_ASSERT(k[1].par_first == 1 && k[1].par_n == 1);
   CU_ASSERT(k[1].version.interface == 1 && k[1].version.quality == 1 &&
             k[1].version.revision == 0);
-  CU_ASSERT_PTR_EQUAL(k[1].out_code, &codes[0]);
+  CU_ASSERT_PTR_EQUAL(k[1].out_code, &codes_10[0]);
   /* an unknown process: nothing to build */
   CU_ASSERT_EQUAL(k[2].verdict, PLAN_NO_INPUT);
 }

@@ -104,10 +104,14 @@ expect(const char *page, const char *needle)
 static void
 test_page(void)
 {
-	struct sr_product prods[] = {
-		{1, (char *)"l0", 0, false, (char *)"2024-01-01",
+	struct product products[] = {
+		{.id = 1, .name = (char *)"l0", .level = 0},
+		{.id = 2, .name = (char *)"f<i>le&", .level = 2},
+	};
+	struct sr_column prods[] = {
+		{&products[0], false, (char *)"2024-01-01",
 		 (char *)"2024-01-03"},
-		{2, (char *)"f<i>le&", 2, true, (char *)"2024-01-03",
+		{&products[1], true, (char *)"2024-01-03",
 		 (char *)"2024-01-03"},
 	};
 	char *dates[] = {(char *)"2024-01-03", (char *)"2024-01-02",

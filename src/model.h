@@ -1,0 +1,150 @@
+/*
+ * model.h - the mission's domain: the mission and its run settings,
+ * satellites, instruments, products (with their inspector), processes
+ * (with their inputs and codes).
+ *
+ * One struct for each, whoever holds it: config.c fills them from a
+ * mission file (ids 0), store-config.c from the database (ids filled),
+ * and the catalog (catalog.h) is what a command works on, loaded once.
+ * Strings are owned by the struct config that holds them (config.h) and
+ * freed by config_free().  Nothing here is changed after loading.
+ */
+#ifndef CASCADE_MODEL_H
+#define CASCADE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "period.h"
+#include "version.h"
+
+/* Where a value came from, for messages.  file is borrowed from config. */
+struct config_mark {
+	const char *file;
+	int line;   /* 1-based; 0 when not read from a file */
+	int column; /* 1-based */
+};
+
+struct mission {
+	int id;             /* mission_id; 0 when read from a file */
+	char *name;
+	char *rootdir;      /* absolute after loading */
+	char *incoming_dir; /* absolute; default rootdir/incoming */
+	char *codedir;      /* absolute; default rootdir */
+	char *inspectordir; /* absolute; default codedir */
+	char *errordir;     /* absolute; default rootdir/errors */
+	struct config_mark mark;
+};
+
+struct instrument {
+	char *satellite;
+	char *name;
+	struct config_mark mark;
+};
+
+struct satellite {
+	char *name;
+	struct config_mark mark;
+};
+
+/*
+ * How a product's files are identified.  Without an executable the
+ * built-in matcher compares names against the product's format.  With
+ * one, that program is run on each candidate file (see ingest docs).
+ */
+struct inspector {
+	char *executable;    /* NULL: built-in template matching */
+	char *arguments;     /* NULL or extra arguments, split on whitespace */
+	char *description;   /* NULL or text */
+	struct version version;		/* default 1.0.0 */
+	int output_interface_version;   /* default 1 */
+	int timeout_s;			/* default 30 */
+	bool active;			/* default true */
+	struct config_mark mark;
+};
+
+struct product {
+	int id;             /* product_id; 0 when read from a file */
+	char *name;
+	char *satellite;     /* resolved: never NULL after loading */
+	char *instrument;
+	double level;
+	char *format;        /* filename template, must contain {VERSION} */
+	char *relative_path; /* directory template under rootdir */
+	char *description;   /* NULL or text */
+	/*
+	 * utc_stop_time is the first instant after the data (true), or
+	 * the last instant of it (false, the default: dbprocessing's rule)
+	 */
+	bool stop_time_exclusive;
+	struct inspector inspector;
+	struct config_mark mark;
+};
+
+struct input {
+	int product_id;  /* 0 when read from a file */
+	char *product;
+	bool optional;   /* default false */
+	int yesterday;   /* extra days back, >= 0, default 0 */
+	int tomorrow;    /* extra days forward, >= 0, default 0 */
+	struct config_mark mark;
+};
+
+struct code {
+	int id;              /* code_id; 0 when read from a file */
+	int process_id;      /* its process's id; 0 likewise */
+	char *filename;      /* may contain {CODEVERSION} */
+	char *relative_path; /* under codedir; may contain {CODEVERSION} */
+	struct version version;
+	int output_interface_version; /* >= 1 */
+	int32_t start_date;  /* days since 1970-01-01, inclusive */
+	int32_t stop_date;   /* inclusive; default 9999-12-31 */
+	char *description;   /* NULL or text */
+	int32_t date_written;/* default: start_date */
+	char *arguments;     /* NULL or whitespace-separated, substitutions */
+	bool active;         /* default true */
+	int timeout_s;       /* 0: run.code_timeout */
+	int cpu;             /* slots the code takes, default 1 */
+	double ram;          /* relative RAM weight, default 1 */
+	/*
+	 * newest_version: no code of its process with the same interface has
+	 * a higher version (the database's column; false from a file)
+	 */
+	bool newest;
+	struct config_mark mark;
+};
+
+struct process {
+	int id;               /* process_id; 0 when read from a file */
+	char *name;
+	char *output_product; /* NULL for RUN */
+	int output_product_id; /* 0 for RUN, or when read from a file */
+	enum timebase timebase;
+	char *extra_params;   /* NULL or '|'-separated */
+	struct input *inputs;
+	size_t n_inputs;
+	struct code *codes;
+	size_t n_codes;
+	struct config_mark mark;
+};
+
+/* Run settings: defaults shown, all optional in the file. */
+struct run_settings {
+	int slots;            /* parallel build slots; 0 = number of CPUs */
+	int batch_size;       /* files/builds per transaction, default 500 */
+	int code_timeout_s;   /* default per-build timeout, default 3600 */
+	int kill_grace_s;     /* SIGTERM -> SIGKILL grace, default 10 */
+	int max_attempts;     /* tries of one build before giving up, default 3 */
+	int bad_after;        /* quick failures that mark a build bad, default 3 */
+	int bad_within_s;     /* "quick": failed within this many s, default 60 */
+	int flag_lease_s;     /* trust a remote holder this long, default 3600 */
+	bool refuse_changed_code; /* code file changed without bump, default true */
+	int log_limit_kb;     /* most of a code's output kept in its log, 2048 */
+	int settle_s;         /* ingest: a file without a lease is left alone
+				 this long after its last change, default 5 */
+	char *log_file;       /* NULL or absolute path */
+	struct config_mark mark;
+};
+
+#endif
