@@ -40,6 +40,16 @@ struct identify_set {
 	struct inspector_state *insp; /* per product, used by inspectors */
 };
 
+bool
+identify_reads_files(const struct identify_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->products[i].inspector.active &&
+		    set->products[i].inspector.executable)
+			return true;
+	return false;
+}
+
 void
 identify_result_release(struct identify_result *r)
 {

@@ -156,6 +156,12 @@ int identify_file(struct identify_set *set, const char *path, const char *name,
 		  struct identify_result *r) CASCADE_MUSTCHECK;
 
 /*
+ * identify_reads_files: whether identify_file may run an external
+ * inspector, which reads the file (template products look at names only)
+ */
+bool identify_reads_files(const struct identify_set *set);
+
+/*
  * identify_check_values: whether a claim's values can be recorded (see
  * above): 0, or -1 with the reason appended to reason and *field set to
  * "version", "date" or "keywords".

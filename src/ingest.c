@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +65,8 @@ struct item {
 	bool copy;             /* copy the content (a symlink, or no lease) */
 	bool ascii;            /* shown with ESCAPE_ASCII */
 	unsigned char dtype;   /* from readdir: DT_UNKNOWN if not known */
+	nlink_t lnlink;        /* links of the name (lstat), when prepared */
+	int fd;                /* held under its read lease (hold), or -1 */
 	struct stat st;        /* the content as it was read */
 	char sha1[SHA1_HEX_LEN];
 	char sha256[SHA256_HEX_LEN];
@@ -101,6 +104,8 @@ struct ingest_state {
 	struct identify_set *ids; /* the matchers, and this run's inspectors */
 	struct strvec done;       /* sorted: names not to look at again */
 	struct tally tally[TALLY_N];
+	bool hold;                /* may files be held from read to link */
+	size_t held, held_max;    /* held in this batch, and at most */
 	int pass;                 /* 0 for the first pass over incoming */
 	long total;               /* files found, for the progress line */
 	int64_t t0_ns;            /* start (timeutil_mono_ns), for the rate */
@@ -118,6 +123,8 @@ verdict_release(struct verdict *v)
 static void
 item_release(struct item *it)
 {
+	if (it->fd >= 0)
+		close(it->fd); /* and its lease */
 	free(it->name);
 	free(it->shown);
 	free(it->src);
@@ -351,10 +358,22 @@ out:
 
 /* -- preparing a batch -------------------------------------------------- */
 
+/*
+ * Whether files are held from their read to their link (see hold()): not
+ * when an inspector reads them (one that opened a file for writing would
+ * wait for our lease), and not more than the descriptors allow.
+ */
 static int
 state_init(struct ingest_state *s)
 {
+	struct rlimit rl;
+
 	s->ids = catalog_identify(s->cat);
+	s->hold = !identify_reads_files(s->ids);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		s->held_max = rl.rlim_cur > 256 ? (rl.rlim_cur - 128) / 2 : 0;
+	else
+		s->held_max = 4096;
 	return 0;
 }
 
@@ -477,6 +496,30 @@ identify_item(struct ingest_state *s, struct item *it)
 }
 
 /*
+ * Keep the file read under its lease, fd, open until the batch is done:
+ * placing it then needs no second open, lease and comparison of what was
+ * read (PLACE_HELD: the lease intact after the link says nobody opened
+ * it for writing since before the read).  A file not to be archived is
+ * let go at once.
+ */
+static void
+hold(struct ingest_state *s, struct item *it, int fd)
+{
+	if (it->size != (int64_t)it->st.st_size) {
+		close(fd); /* a writer came while we read */
+		still_writing(s, it);
+		return;
+	}
+	it->fd = fd;
+	s->held++;
+	identify_item(s, it);
+	if (it->action != ITEM_ARCHIVE) {
+		close(it->fd);
+		it->fd = -1;
+	}
+}
+
+/*
  * Read, checksum and identify one file; decide its target, or that it is
  * not complete yet (see ingest.h: a read lease, else run.settle).  Only
  * regular files are opened, so FIFOs, sockets and devices never block.
@@ -491,6 +534,7 @@ prepare_item(struct ingest_state *s, struct item *it)
 		it->action = ITEM_SKIP; /* vanished since the scan */
 		return;
 	}
+	it->lnlink = lst.st_nlink;
 	it->copy = S_ISLNK(lst.st_mode);
 	if (it->copy && stat(it->src, &st) != 0) {
 		reject(it, "unreadable", "could not open \"%s\": %s", it->shown,
@@ -553,6 +597,10 @@ prepare_item(struct ingest_state *s, struct item *it)
 		close(fd);
 		reject(it, "unreadable", "could not read \"%s\": %s", it->shown,
 		       strerror(e));
+		return;
+	}
+	if (lease == 0 && !it->copy && s->hold && s->held < s->held_max) {
+		hold(s, it, fd);
 		return;
 	}
 	/* a writer that came while we read: what we read is not the file */
@@ -640,11 +688,9 @@ reject_leftovers(struct ingest_state *s, struct item *items, size_t n)
 	size_t k = 0;
 	int rc;
 
+	/* the links each name had when it was prepared (lstat) */
 	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-
-		if (items[i].action == ITEM_SKIP ||
-		    lstat(items[i].src, &st) != 0 || st.st_nlink < 2)
+		if (items[i].action == ITEM_SKIP || items[i].lnlink < 2)
 			continue;
 		names[k] = items[i].shown;
 		idx[k++] = i;
@@ -933,6 +979,10 @@ place_items(struct ingest_state *s, struct place_batch *b, struct item *items,
 		if (it->action == ITEM_ARCHIVE) {
 			req.flags |= PLACE_CHECKED | (it->copy ? PLACE_COPY : 0);
 			req.st = &it->st;
+			if (it->fd >= 0) {
+				req.flags |= PLACE_HELD;
+				req.fd = it->fd;
+			}
 		}
 		o = place_batch_add(b, &req);
 		if (req.in_dir) {
@@ -1354,6 +1404,7 @@ do_batch(struct ingest_state *s, struct item *items, size_t n)
 {
 	int rc;
 
+	s->held = 0; /* the last batch's were closed with its items */
 	for (size_t i = 0; i < n; i++) {
 		prepare_item(s, &items[i]);
 		snapshot(&items[i]);
@@ -1490,6 +1541,7 @@ scan_pass(struct ingest_state *s, DIR *d, int batch, long *handled)
 				continue;
 			}
 			items[n].dtype = de->d_type;
+			items[n].fd = -1;
 			items[n].name = xstrdup(de->d_name);
 			items[n].shown = escape_str(de->d_name);
 			items[n].src = strbuf_detach(&path, NULL);

@@ -196,99 +196,77 @@ recover_row(struct db *db, const struct lock_holder *h, const char *why)
 	return rc;
 }
 
-int
-lock_acquire(struct db *db, int mission_id, const char *command, int lease_s,
-	     struct lock_flag *f, struct lock_holder *holder)
+/*
+ * The holder died but its server session has not noticed yet (its socket
+ * closed a moment ago): wait for the session to end, 10 s at most.
+ * Returns 0 (*got set if the flag was had meanwhile) or a failure,
+ * reported.
+ */
+static int
+wait_dead_session(struct db *db, const struct lock_holder *old, bool *got)
 {
-	char mission[16], pidbuf[16], ticksbuf[32], lease[16];
+	int rc;
+
+	log_info("waiting for the session of dead holder pid %d to end",
+		 old->pid);
+	if ((rc = db_exec(db, "SET LOCAL lock_timeout = '10s'")))
+		return rc;
+	rc = db_query(db, "SELECT pg_advisory_lock(" FLAG_KEY ")", 0, NULL,
+		      DB_QUIET, NULL);
+	if (rc == DB_OK)
+		*got = true;
+	else if (rc != DB_ERR_LOCK) {
+		db_report(db, "waiting for the processing flag");
+		return rc;
+	}
+	return 0;
+}
+
+/*
+ * The flag is held: hand its holder to the caller, old's row (moved out
+ * of old) if one was found
+ */
+static void
+give_holder(struct lock_holder *holder, struct lock_holder *old, bool found,
+	    bool session_alive)
+{
+	lock_holder_release(holder);
+	if (found) {
+		*holder = *old;
+		*old = (struct lock_holder)LOCK_HOLDER_INIT;
+	} else {
+		holder->command = xstrdup("(no run recorded)");
+	}
+	holder->session_alive = session_alive;
+}
+
+/* a row whose session is gone: is its process gone too?  why says who */
+static bool
+holder_stale(const struct lock_holder *old, bool lease_expired,
+	     struct strbuf *why)
+{
+	if (old->same_host) {
+		strbuf_addf(why, "holder pid %d on this host is no longer "
+				 "running",
+			    old->pid);
+		return !old->process_alive;
+	}
+	strbuf_addf(why, "the lease of holder pid %d on host \"%s\" expired",
+		    old->pid, old->hostname ? old->hostname : "?");
+	return lease_expired;
+}
+
+/* insert our logging row (f->logging_id) and commit */
+static int
+insert_row(struct db *db, const char *mission, const char *command,
+	   int lease_s, struct lock_flag *f)
+{
+	char pidbuf[16], ticksbuf[32], lease[16];
 	struct strbuf host = STRBUF_INIT, user = STRBUF_INIT,
 		      boot = STRBUF_INIT;
-	struct lock_holder old = LOCK_HOLDER_INIT;
 	struct db_res *res = NULL;
-	bool got = false, lease_expired = false;
 	int64_t ticks;
-	int found, rc = -1;
-
-	snprintf(mission, sizeof(mission), "%d", mission_id);
-	if (db_begin(db))
-		return DB_ERR_CONN;
-	if ((rc = db_exec(db, "SELECT pg_advisory_xact_lock(" XACT_KEY ")")))
-		goto fail;
-	if ((rc = query_bool(db, "SELECT pg_try_advisory_lock(" FLAG_KEY ")",
-			     &got)))
-		goto fail;
-	found = read_holder(db, mission, true, &old, &lease_expired);
-	if (found < 0) {
-		rc = -1;
-		goto fail;
-	}
-	if (!got && found && old.same_host && !old.process_alive) {
-		/*
-		 * The holder died but its server session has not noticed yet
-		 * (its socket closed a moment ago): wait for the session to end.
-		 */
-		log_info("waiting for the session of dead holder pid %d to end",
-			 old.pid);
-		if ((rc = db_exec(db, "SET LOCAL lock_timeout = '10s'")))
-			goto fail;
-		rc = db_query(db, "SELECT pg_advisory_lock(" FLAG_KEY ")", 0,
-			      NULL, DB_QUIET, NULL);
-		if (rc == DB_OK)
-			got = true;
-		else if (rc != DB_ERR_LOCK) {
-			db_report(db, "waiting for the processing flag");
-			goto fail;
-		}
-	}
-	if (!got) {
-		if (found) {
-			lock_holder_release(holder);
-			*holder = old;
-			old = (struct lock_holder)LOCK_HOLDER_INIT;
-		} else {
-			lock_holder_release(holder);
-			holder->command = xstrdup("(no run recorded)");
-		}
-		holder->session_alive = true;
-		if (!holder->backend_pid &&
-		    lock_owner_backend(db, &holder->backend_pid))
-			goto fail;
-		db_rollback(db);
-		rc = LOCK_HELD;
-		goto out;
-	}
-	if (found) {
-		/* the row's session is gone: is its process? */
-		struct strbuf why = STRBUF_INIT;
-		bool stale;
-
-		if (old.same_host) {
-			stale = !old.process_alive;
-			strbuf_addf(&why, "holder pid %d on this host is no "
-					  "longer running",
-				    old.pid);
-		} else {
-			stale = lease_expired;
-			strbuf_addf(&why, "the lease of holder pid %d on host "
-					  "\"%s\" expired",
-				    old.pid, old.hostname ? old.hostname : "?");
-		}
-		if (!stale) {
-			strbuf_release(&why);
-			unlock_flag(db);
-			lock_holder_release(holder);
-			*holder = old;
-			old = (struct lock_holder)LOCK_HOLDER_INIT;
-			holder->session_alive = false;
-			db_rollback(db);
-			rc = LOCK_HELD;
-			goto out;
-		}
-		rc = recover_row(db, &old, why.buf);
-		strbuf_release(&why);
-		if (rc)
-			goto fail_unlock;
-	}
+	int rc;
 
 	sysinfo_hostname(&host);
 	sysinfo_username(&user);
@@ -315,14 +293,71 @@ lock_acquire(struct db *db, int mission_id, const char *command, int lease_s,
 			      "$8::integer), 'running') RETURNING logging_id",
 			      8, params, 0, &res);
 	}
-	if (rc)
-		goto fail_unlock;
-	if (db_res_check_shape(res, 1, 1, "new run") ||
-	    db_res_int64(res, 0, 0, &f->logging_id)) {
+	if (!rc && (db_res_check_shape(res, 1, 1, "new run") ||
+		    db_res_int64(res, 0, 0, &f->logging_id)))
 		rc = -1;
-		goto fail_unlock;
+	if (!rc)
+		rc = db_commit(db);
+	db_res_free(res);
+	strbuf_release(&host);
+	strbuf_release(&user);
+	strbuf_release(&boot);
+	return rc;
+}
+
+int
+lock_acquire(struct db *db, int mission_id, const char *command, int lease_s,
+	     struct lock_flag *f, struct lock_holder *holder)
+{
+	char mission[16];
+	struct lock_holder old = LOCK_HOLDER_INIT;
+	bool got = false, lease_expired = false;
+	int found, rc = -1;
+
+	snprintf(mission, sizeof(mission), "%d", mission_id);
+	if (db_begin(db))
+		return DB_ERR_CONN;
+	if ((rc = db_exec(db, "SELECT pg_advisory_xact_lock(" XACT_KEY ")")))
+		goto fail;
+	if ((rc = query_bool(db, "SELECT pg_try_advisory_lock(" FLAG_KEY ")",
+			     &got)))
+		goto fail;
+	found = read_holder(db, mission, true, &old, &lease_expired);
+	if (found < 0) {
+		rc = -1;
+		goto fail;
 	}
-	if ((rc = db_commit(db)))
+	if (!got && found && old.same_host && !old.process_alive &&
+	    (rc = wait_dead_session(db, &old, &got)))
+		goto fail;
+	if (!got) {
+		give_holder(holder, &old, found, true);
+		if (!holder->backend_pid &&
+		    lock_owner_backend(db, &holder->backend_pid)) {
+			rc = -1;
+			goto fail;
+		}
+		db_rollback(db);
+		rc = LOCK_HELD;
+		goto out;
+	}
+	if (found) {
+		struct strbuf why = STRBUF_INIT;
+
+		if (!holder_stale(&old, lease_expired, &why)) {
+			strbuf_release(&why);
+			unlock_flag(db);
+			give_holder(holder, &old, true, false);
+			db_rollback(db);
+			rc = LOCK_HELD;
+			goto out;
+		}
+		rc = recover_row(db, &old, why.buf);
+		strbuf_release(&why);
+		if (rc)
+			goto fail_unlock;
+	}
+	if ((rc = insert_row(db, mission, command, lease_s, f)))
 		goto fail_unlock;
 	f->mission_id = mission_id;
 	f->held = true;
@@ -338,11 +373,7 @@ fail:
 	if (got)
 		unlock_flag(db);
 out:
-	db_res_free(res);
 	lock_holder_release(&old);
-	strbuf_release(&host);
-	strbuf_release(&user);
-	strbuf_release(&boot);
 	return rc;
 }
 

@@ -135,6 +135,42 @@ place_checked(struct place_req *req, const struct place_points *pts)
 	return rc ? PLACE_CHANGED : PLACE_PLACED;
 }
 
+/*
+ * PLACE_HELD: the lease on req->fd, taken before the caller read the
+ * file, is the check; link the name, and make sure it named that inode.
+ */
+static enum place_outcome
+place_held(struct place_req *req, const struct place_points *pts)
+{
+	struct stat now;
+
+	if (!req->st)
+		BUG("PLACE_HELD without the file as it was read");
+	if (fails_at(pts ? pts->link_fail : NULL))
+		return failed(req, errno);
+	if (link(req->source, req->target) == 0) {
+		if (lstat(req->target, &now) != 0 ||
+		    now.st_dev != req->st->st_dev ||
+		    now.st_ino != req->st->st_ino) {
+			/* the source's name is another file since the read */
+			unlink(req->target);
+			return PLACE_CHANGED;
+		}
+	} else if (errno != EXDEV && errno != EPERM) {
+		return failed(req, errno);
+	} else if (fsutil_place_fd(req->fd, req->source, req->target, true)) {
+		return failed(req, errno);
+	} else {
+		req->copied = true;
+	}
+	if (!fsutil_lease_intact(req->fd)) {
+		/* a writer came since the read */
+		unlink(req->target);
+		return PLACE_CHANGED;
+	}
+	return PLACE_PLACED;
+}
+
 static enum place_outcome
 place_with(struct place_req *req, const struct place_points *pts)
 {
@@ -155,6 +191,8 @@ place_with(struct place_req *req, const struct place_points *pts)
 							 : PLACE_ERROR;
 		}
 	}
+	if ((req->flags & PLACE_CHECKED) && (req->flags & PLACE_HELD))
+		return place_held(req, pts);
 	if (req->flags & PLACE_CHECKED)
 		return place_checked(req, pts);
 	if (req->flags & PLACE_REPLACE)

@@ -83,6 +83,16 @@ enum place_flags {
 	PLACE_REPLACE = 1 << 3,
 	/* in a batch: remove the source's name once the batch committed */
 	PLACE_MOVE = 1 << 4,
+	/*
+	 * With PLACE_CHECKED: fd is the source, open since before the
+	 * caller read it, under a read lease taken before the read.  An
+	 * intact lease after the link says nobody opened the file for
+	 * writing since, so nothing is opened or compared again: the name
+	 * is linked (or fd copied, across file systems), the new name
+	 * checked to be st's inode and the lease to be intact.  The caller
+	 * keeps fd, and its lease, until it closes it.
+	 */
+	PLACE_HELD = 1 << 5,
 };
 
 /* One placement: the caller fills the first part. */
@@ -91,6 +101,7 @@ struct place_req {
 	const char *target;
 	unsigned flags;         /* enum place_flags */
 	const struct stat *st;  /* PLACE_CHECKED: the source as it was read */
+	int fd;                 /* PLACE_HELD: the source, leased */
 	const char *sha1;       /* an existing target with it is PLACE_SAME */
 	void *data;             /* the caller's, handed back by a batch */
 	/* results */

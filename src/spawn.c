@@ -602,6 +602,90 @@ signal_group(struct spawn_child *c, int sig)
 		kill(c->pid, sig);
 }
 
+/* the descriptors a child gets: /dev/null, its stdout and stderr */
+struct child_fds {
+	int null_fd;
+	int out, err;         /* above 2 (fcntl F_DUPFD_CLOEXEC if not) */
+	int out_dup, err_dup; /* those duplicates, to close */
+};
+
+/*
+ * Open /dev/null and set the child's stdout and stderr (-1: /dev/null,
+ * err SPAWN_FD_OUT: like out) above the standard descriptors, so that
+ * the child's dup2 onto 0..2 never closes one it still needs.  -1 on
+ * failure (reported, c->exec_errno set); fds are closed by the caller.
+ */
+static int
+child_fds(struct spawn_child *c, struct child_fds *fds, int out_fd, int err_fd)
+{
+	fds->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fds->null_fd < 0 || move_above_stdio(&fds->null_fd) < 0) {
+		c->exec_errno = errno;
+		error("could not open \"/dev/null\": %s", strerror(errno));
+		return -1;
+	}
+	fds->out = out_fd < 0 ? fds->null_fd : out_fd;
+	if (fds->out >= 0 && fds->out <= 2) {
+		fds->out_dup = fcntl(fds->out, F_DUPFD_CLOEXEC, 3);
+		fds->out = fds->out_dup;
+	}
+	fds->err = err_fd == SPAWN_FD_OUT ? fds->out
+		   : err_fd < 0		  ? fds->null_fd
+					  : err_fd;
+	if (fds->err >= 0 && fds->err <= 2) {
+		fds->err_dup = fcntl(fds->err, F_DUPFD_CLOEXEC, 3);
+		fds->err = fds->err_dup;
+	}
+	if (fds->out < 0 || fds->err < 0) {
+		c->exec_errno = errno;
+		error("could not duplicate file descriptor: %s",
+		      strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read the child's report on notify (nothing: it did exec).  A child
+ * that could not run the program is reaped and its failure reported:
+ * -1, c->exec_errno set.
+ */
+static int
+child_report(struct spawn_child *c, pid_t pid, int notify)
+{
+	const char *name = c->args.v[0];
+	struct child_err ce;
+	ssize_t n = read_full(notify, &ce, sizeof(ce));
+	int saved = errno;
+
+	if (n == 0)
+		return 0;
+	/* a child that did exec must not keep us waiting */
+	if (n < 0)
+		kill(-pid, SIGKILL);
+	reap_failed(pid);
+	if (n < 0) {
+		c->exec_errno = saved;
+		error("could not read from pipe: %s", strerror(saved));
+	} else if (n != (ssize_t)sizeof(ce)) {
+		error("could not execute \"%s\": short report from child "
+		      "process",
+		      name);
+	} else {
+		c->exec_errno = ce.err;
+		if (ce.stage == STAGE_CHDIR)
+			error("could not change directory to \"%s\": %s",
+			      c->dir, strerror(ce.err));
+		else if (ce.stage == STAGE_EXEC)
+			error("could not execute \"%s\": %s", name,
+			      strerror(ce.err));
+		else
+			error("could not set up child process for \"%s\": %s",
+			      name, strerror(ce.err));
+	}
+	return -1;
+}
+
 /*
  * Fork and exec c with the given stdout and stderr (-1: /dev/null,
  * err SPAWN_FD_OUT: like out).  See spawn_start().
@@ -611,12 +695,10 @@ start_child(struct spawn_child *c, int out_fd, int err_fd)
 {
 	struct strvec env = STRVEC_INIT;
 	struct strbuf path = STRBUF_INIT;
-	int null_fd = -1, notify[2] = {-1, -1}, out_dup = -1, err_dup = -1;
-	int out, err;
+	struct child_fds fds = {-1, -1, -1, -1, -1};
+	int notify[2] = {-1, -1};
 	sigset_t all, old;
-	struct child_err ce;
 	const char *name;
-	ssize_t n;
 	pid_t pid;
 	int ret = -1;
 
@@ -633,28 +715,8 @@ start_child(struct spawn_child *c, int out_fd, int err_fd)
 	    resolve_program(c, &env, &path) < 0)
 		goto out;
 
-	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null_fd < 0 || move_above_stdio(&null_fd) < 0) {
-		c->exec_errno = errno;
-		error("could not open \"/dev/null\": %s", strerror(errno));
+	if (child_fds(c, &fds, out_fd, err_fd) < 0)
 		goto out;
-	}
-	out = out_fd < 0 ? null_fd : out_fd;
-	if (out >= 0 && out <= 2) {
-		out_dup = fcntl(out, F_DUPFD_CLOEXEC, 3);
-		out = out_dup;
-	}
-	err = err_fd == SPAWN_FD_OUT ? out : err_fd < 0 ? null_fd : err_fd;
-	if (err >= 0 && err <= 2) {
-		err_dup = fcntl(err, F_DUPFD_CLOEXEC, 3);
-		err = err_dup;
-	}
-	if (out < 0 || err < 0) {
-		c->exec_errno = errno;
-		error("could not duplicate file descriptor: %s",
-		      strerror(errno));
-		goto out;
-	}
 	if (cloexec_pipe(notify) < 0) {
 		c->exec_errno = errno;
 		error("could not create pipe: %s", strerror(errno));
@@ -668,7 +730,8 @@ start_child(struct spawn_child *c, int out_fd, int err_fd)
 	sigprocmask(SIG_SETMASK, &all, &old);
 	c->start_ns = now_ns();
 	c->parent = getpid();
-	pid = vfork_child(path.buf, c, &env, null_fd, out, err, notify[1]);
+	pid = vfork_child(path.buf, c, &env, fds.null_fd, fds.out, fds.err,
+			  notify[1]);
 	if (pid < 0)
 		c->exec_errno = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -682,37 +745,8 @@ start_child(struct spawn_child *c, int out_fd, int err_fd)
 	setpgid(pid, pid);
 
 	close_fd(&notify[1]);
-	n = read_full(notify[0], &ce, sizeof(ce));
-	if (n != 0) {
-		int saved = errno;
-
-		/* a child that did exec must not keep us waiting */
-		if (n < 0)
-			kill(-pid, SIGKILL);
-		reap_failed(pid);
-		if (n < 0) {
-			c->exec_errno = saved;
-			error("could not read from pipe: %s", strerror(saved));
-		} else if (n != (ssize_t)sizeof(ce)) {
-			error("could not execute \"%s\": short report from "
-			      "child process",
-			      name);
-		} else {
-			c->exec_errno = ce.err;
-			if (ce.stage == STAGE_CHDIR)
-				error("could not change directory to "
-				      "\"%s\": %s",
-				      c->dir, strerror(ce.err));
-			else if (ce.stage == STAGE_EXEC)
-				error("could not execute \"%s\": %s", name,
-				      strerror(ce.err));
-			else
-				error("could not set up child process for "
-				      "\"%s\": %s",
-				      name, strerror(ce.err));
-		}
+	if (child_report(c, pid, notify[0]) < 0)
 		goto out;
-	}
 
 	c->state = SPAWN_STATE_RUNNING;
 	c->pidfd = open_pidfd(pid);
@@ -737,9 +771,9 @@ out:
 	}
 	close_fd(&notify[0]);
 	close_fd(&notify[1]);
-	close_fd(&null_fd);
-	close_fd(&out_dup);
-	close_fd(&err_dup);
+	close_fd(&fds.null_fd);
+	close_fd(&fds.out_dup);
+	close_fd(&fds.err_dup);
 	strvec_clear(&env);
 	strbuf_release(&path);
 	return ret;

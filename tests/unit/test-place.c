@@ -253,6 +253,70 @@ test_checked(void)
 	drop_root();
 }
 
+/* fd open on path, under a read lease; -1 where leases are not had */
+static int
+leased(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fsutil_lease_take(fd) != 0 || fstat(fd, st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+test_held(void)
+{
+	struct place_req req;
+	struct stat st, st2;
+	int fd, fd2, wfd;
+
+	make_root();
+	write_file(at("in"), "hello\n");
+	fd = leased(at("in"), &st);
+	if (fd < 0) { /* no leases on this file system: nothing to test */
+		drop_root();
+		return;
+	}
+	/* held since the read: linked, and the caller keeps its lease */
+	req = (struct place_req){.source = at("in"), .target = at("t1"),
+				 .flags = PLACE_CHECKED | PLACE_HELD,
+				 .st = &st, .fd = fd};
+	CU_ASSERT_EQUAL(place(&req), PLACE_PLACED);
+	CU_ASSERT(archive_same_file(at("in"), at("t1")));
+	CU_ASSERT(!req.copied);
+	CU_ASSERT(fsutil_lease_intact(fd));
+	/* a writer came (its open held back, the lease broken): not placed */
+	errno = 0;
+	wfd = open(at("in"), O_WRONLY | O_NONBLOCK);
+	CU_ASSERT(wfd < 0 && errno == EWOULDBLOCK);
+	if (wfd >= 0)
+		close(wfd);
+	req = (struct place_req){.source = at("in"), .target = at("t2"),
+				 .flags = PLACE_CHECKED | PLACE_HELD,
+				 .st = &st, .fd = fd};
+	CU_ASSERT_EQUAL(place(&req), PLACE_CHANGED);
+	CU_ASSERT(!exists(at("t2")));
+	close(fd);
+	/* the name is another file since the read: not placed */
+	write_file(at("in2"), "hello\n");
+	fd2 = leased(at("in2"), &st2);
+	CU_ASSERT_FATAL(fd2 >= 0);
+	write_file(at("new"), "other\n");
+	CU_ASSERT_EQUAL(rename(at("new"), at("in2")), 0);
+	req = (struct place_req){.source = at("in2"), .target = at("t3"),
+				 .flags = PLACE_CHECKED | PLACE_HELD,
+				 .st = &st2, .fd = fd2};
+	CU_ASSERT_EQUAL(place(&req), PLACE_CHANGED);
+	CU_ASSERT(!exists(at("t3")));
+	CU_ASSERT(exists(at("in2")));
+	close(fd2);
+	drop_root();
+}
+
 /* -- the batch -------------------------------------------------------------- */
 
 static const struct place_points test_points = {
@@ -559,6 +623,7 @@ suite_place(void)
 	ADD_TEST(s, test_other_fs);
 	ADD_TEST(s, test_env_errno);
 	ADD_TEST(s, test_checked);
+	ADD_TEST(s, test_held);
 	ADD_TEST(s, test_batch);
 	ADD_TEST(s, test_batch_sync_fails);
 	ADD_TEST(s, test_batch_link_fails);
