@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "timeutil.h"
 #include "version.h"
 #include "xalloc.h"
@@ -1299,6 +1300,25 @@ db_query_int64_column(struct db *db, const char *sql, struct db_params *p,
 	static const struct db_table t = {"values", cols, 1, sizeof(int64_t)};
 
 	return db_query_rows(db, sql, p, flags, &t, out, n);
+}
+
+int
+db_query_text_column(struct db *db, const char *sql, struct db_params *p,
+		     unsigned flags, struct strvec *out)
+{
+	static const struct db_col cols[] = {
+		DB_COLF(DB_TEXT, struct one, s, DB_EMPTY),
+	};
+	static const struct db_table t = DB_TABLE("values", cols, struct one);
+	struct one *v = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db, sql, p, flags, &t, &v, &n);
+
+	/* the strings move to out */
+	for (size_t i = 0; i < n; i++)
+		strvec_push_nodup(out, v[i].s);
+	free(v);
+	return rc;
 }
 
 void

@@ -413,6 +413,14 @@ int db_query_text(struct db *db, const char *sql, struct db_params *p,
 int db_query_int64_column(struct db *db, const char *sql,
 			  struct db_params *p, unsigned flags, int64_t **out,
 			  size_t *n) CASCADE_MUSTCHECK;
+/*
+ * db_query_text_column: a query of one text column, its values in row
+ * order pushed to out (SQL NULL as "").
+ */
+struct strvec;
+int db_query_text_column(struct db *db, const char *sql,
+			 struct db_params *p, unsigned flags,
+			 struct strvec *out) CASCADE_MUSTCHECK;
 
 /* db_row_release: free what row owns by t (its text and arrays). */
 void db_row_release(const struct db_table *t, void *row);
