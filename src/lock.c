@@ -94,15 +94,13 @@ read_holder(struct db *db, int mission_id, bool for_update,
 	int rc;
 
 	db_params_int64(&p, mission_id);
+#define HOLDER_SQL                                                           \
+	"SELECT " HOLDER_COLUMNS " FROM public.logging l WHERE "             \
+	"l.mission_id = $1::integer AND l.currently_processing"
 	rc = db_query_row(db,
-			  for_update
-				  ? "SELECT " HOLDER_COLUMNS " FROM public.logging "
-				    "l WHERE l.mission_id = $1::integer "
-				    "AND l.currently_processing FOR UPDATE"
-				  : "SELECT " HOLDER_COLUMNS " FROM public.logging "
-				    "l WHERE l.mission_id = $1::integer "
-				    "AND l.currently_processing",
+			  for_update ? HOLDER_SQL " FOR UPDATE" : HOLDER_SQL,
 			  &p, 0, &holder_table, &row, &found);
+#undef HOLDER_SQL
 	db_params_release(&p);
 	if (rc)
 		return -1;
