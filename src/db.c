@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "timeutil.h"
 #include "version.h"
 #include "xalloc.h"
@@ -1107,6 +1108,7 @@ read_null(const struct db_res *res, const struct db_col *c, int col,
 		break;
 	case DB_SKIP:
 	case DB_TEXT:
+	case DB_PARSE:
 		break;
 	}
 	return 0;
@@ -1143,6 +1145,12 @@ read_value(const struct db_res *res, const struct db_col *c, int r, int col,
 		return 0;
 	case DB_INT64_ARRAY:
 		return db_res_int64_array(res, r, col, f, at(row, c->aux));
+	case DB_PARSE:
+		if (c->parse(v, f))
+			return error("unexpected value \"%s\" in column \"%s\" "
+				     "of a query result",
+				     v, PQfname(res->res, col));
+		return 0;
 	}
 	return 0;
 }
@@ -1239,6 +1247,7 @@ db_query_row(struct db *db, const char *sql, struct db_params *p,
 struct one {
 	int64_t i;
 	bool b;
+	char *s;
 };
 
 int
@@ -1266,6 +1275,49 @@ db_query_bool(struct db *db, const char *sql, struct db_params *p,
 
 	if (!rc)
 		*out = v.b;
+	return rc;
+}
+
+int
+db_query_text(struct db *db, const char *sql, struct db_params *p,
+	      unsigned flags, char **out)
+{
+	static const struct db_col cols[] = {DB_COL(DB_TEXT, struct one, s)};
+	static const struct db_table t = DB_TABLE("a value", cols, struct one);
+	struct one v;
+	int rc = db_query_row(db, sql, p, flags, &t, &v, NULL);
+
+	*out = rc ? NULL : v.s;
+	return rc;
+}
+
+int
+db_query_int64_column(struct db *db, const char *sql, struct db_params *p,
+		      unsigned flags, int64_t **out, size_t *n)
+{
+	/* the rows are the int64_t elements of the array themselves */
+	static const struct db_col cols[] = {{DB_INT64, 0, 0, 0, NULL}};
+	static const struct db_table t = {"values", cols, 1, sizeof(int64_t)};
+
+	return db_query_rows(db, sql, p, flags, &t, out, n);
+}
+
+int
+db_query_text_column(struct db *db, const char *sql, struct db_params *p,
+		     unsigned flags, struct strvec *out)
+{
+	static const struct db_col cols[] = {
+		DB_COLF(DB_TEXT, struct one, s, DB_EMPTY),
+	};
+	static const struct db_table t = DB_TABLE("values", cols, struct one);
+	struct one *v = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db, sql, p, flags, &t, &v, &n);
+
+	/* the strings move to out */
+	for (size_t i = 0; i < n; i++)
+		strvec_push_nodup(out, v[i].s);
+	free(v);
 	return rc;
 }
 

@@ -305,7 +305,14 @@ int db_query_params(struct db *db, const char *sql, struct db_params *p,
  * SQL NULL: a DB_TEXT column gives NULL (DB_EMPTY: ""); any other type
  * refuses it unless DB_NULLABLE, which gives DB_NULL_INT64/DB_NULL_INT
  * for integers, NaN for doubles, false for booleans, DB_NULL_DATE for
- * dates and an empty array for arrays.
+ * dates, an empty array for arrays, and leaves a DB_PARSE field as it
+ * was (zeroed).
+ *
+ * DB_PARSE (DB_COL_PARSE) reads a text column through the table's own
+ * function, for what db.c does not know: an enum stored by name
+ * (build_state_parse, timebase_parse).  The function returns 0, or -1
+ * (reporting nothing) for a text it does not accept; the reader
+ * reports that.
  */
 enum db_type {
 	DB_SKIP = 0,	/* not read */
@@ -317,6 +324,7 @@ enum db_type {
 	DB_DATE,	/* int32_t, days since 1970-01-01, from YYYY-MM-DD */
 	DB_VERSION,	/* struct version, from text "I.Q.R" */
 	DB_INT64_ARRAY, /* int64_t * owned by the row, its count at aux */
+	DB_PARSE,	/* the column's parse function's type, from text */
 };
 
 enum db_col_flags {
@@ -333,14 +341,19 @@ struct db_col {
 	size_t offset;	/* of the field in the row struct */
 	size_t aux;	/* DB_INT64_ARRAY: offset of its size_t count */
 	unsigned flags;
+	/* DB_PARSE: text -> *field; 0, or -1 if not accepted (unreported) */
+	int (*parse)(const char *text, void *field);
 };
 
-#define DB_COL(type, st, member) {(type), offsetof(st, member), 0, 0}
+#define DB_COL(type, st, member) {(type), offsetof(st, member), 0, 0, NULL}
 #define DB_COLF(type, st, member, flags)                                     \
-	{(type), offsetof(st, member), 0, (flags)}
+	{(type), offsetof(st, member), 0, (flags), NULL}
 #define DB_COL_ARRAY(st, member, count, flags)                               \
-	{DB_INT64_ARRAY, offsetof(st, member), offsetof(st, count), (flags)}
-#define DB_COL_SKIP {DB_SKIP, 0, 0, 0}
+	{DB_INT64_ARRAY, offsetof(st, member), offsetof(st, count), (flags),  \
+	 NULL}
+#define DB_COL_PARSE(st, member, fn)                                         \
+	{DB_PARSE, offsetof(st, member), 0, 0, (fn)}
+#define DB_COL_SKIP {DB_SKIP, 0, 0, 0, NULL}
 
 /* A row struct's column table. */
 struct db_table {
@@ -383,13 +396,31 @@ int db_query_row(struct db *db, const char *sql, struct db_params *p,
 		 bool *found) CASCADE_MUSTCHECK;
 
 /*
- * db_query_int64/db_query_bool: a query of one row and one column (NULL
- * is an error).  Returns 0 or a negative db_status (reported).
+ * db_query_int64/db_query_bool/db_query_text: a query of one row and one
+ * column (NULL is an error, but for text, which gives NULL; *out is then
+ * the caller's to free).  Returns 0 or a negative db_status (reported).
  */
 int db_query_int64(struct db *db, const char *sql, struct db_params *p,
 		   unsigned flags, int64_t *out) CASCADE_MUSTCHECK;
 int db_query_bool(struct db *db, const char *sql, struct db_params *p,
 		  unsigned flags, bool *out) CASCADE_MUSTCHECK;
+int db_query_text(struct db *db, const char *sql, struct db_params *p,
+		  unsigned flags, char **out) CASCADE_MUSTCHECK;
+/*
+ * db_query_int64_column: a query of one bigint column (no NULLs), its
+ * values in row order as a new array (*out, free(); *n of them).
+ */
+int db_query_int64_column(struct db *db, const char *sql,
+			  struct db_params *p, unsigned flags, int64_t **out,
+			  size_t *n) CASCADE_MUSTCHECK;
+/*
+ * db_query_text_column: a query of one text column, its values in row
+ * order pushed to out (SQL NULL as "").
+ */
+struct strvec;
+int db_query_text_column(struct db *db, const char *sql,
+			 struct db_params *p, unsigned flags,
+			 struct strvec *out) CASCADE_MUSTCHECK;
 
 /* db_row_release: free what row owns by t (its text and arrays). */
 void db_row_release(const struct db_table *t, void *row);

@@ -7,7 +7,6 @@
  */
 #include "schema.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,39 +28,27 @@ schema_latest(void)
 static int
 table_exists(struct db *db, const char *name, bool *exists)
 {
-	const char *params[] = {name};
-	struct db_res *res = NULL;
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
-	rc = db_query(db,
-		      "SELECT pg_catalog.to_regclass($1::text) IS NOT NULL",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "table lookup") ||
-	    db_res_bool(res, 0, 0, exists)) {
-		db_res_free(res);
-		return -1;
-	}
-	db_res_free(res);
-	return 0;
+	db_params_text(&p, name);
+	rc = db_query_bool(db,
+			   "SELECT pg_catalog.to_regclass($1::text) IS NOT NULL",
+			   &p, 0, exists);
+	db_params_release(&p);
+	return rc;
 }
 
 static int
 current_version(struct db *db, int *version)
 {
-	struct db_res *res = NULL;
-	int rc;
+	int64_t v = 0;
+	int rc = db_query_int64(db,
+				"SELECT coalesce(max(version), 0) "
+				"FROM public.cascade_schema_version",
+				NULL, 0, &v);
 
-	rc = db_query(db,
-		      "SELECT coalesce(max(version), 0) "
-		      "FROM public.cascade_schema_version",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	rc = db_res_check_shape(res, 1, 1, "schema version") ||
-	     db_res_int(res, 0, 0, version);
-	db_res_free(res);
+	*version = (int)v;
 	return rc ? -1 : 0;
 }
 
@@ -109,24 +96,35 @@ lock_and_read(struct db *db, int *version)
 	return current_version(db, version);
 }
 
+/* record migration m as applied, inside the caller's transaction */
+static int
+record_one(struct db *db, const struct schema_migration *m)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, m->number);
+	db_params_text(&p, m->name);
+	db_params_text(&p, CASCADE_VERSION);
+	rc = db_query_params(db,
+			     "INSERT INTO public.cascade_schema_version "
+			     "(version, name, cascade_version) "
+			     "VALUES ($1::integer, $2::text, $3::text)",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc ? -1 : 0;
+}
+
 /* apply migration m and record it, inside the caller's transaction */
 static int
 apply_one(struct db *db, const struct schema_migration *m)
 {
-	char num[16];
-	const char *params[] = {num, m->name, CASCADE_VERSION};
-
 	log_info("applying migration %04d-%s", m->number, m->name);
 	if (db_exec_script(db, m->sql)) {
 		log_detail("In migration %04d-%s.", m->number, m->name);
 		return -1;
 	}
-	snprintf(num, sizeof(num), "%d", m->number);
-	return db_query(db,
-			"INSERT INTO public.cascade_schema_version "
-			"(version, name, cascade_version) "
-			"VALUES ($1::integer, $2::text, $3::text)",
-			3, params, 0, NULL) ? -1 : 0;
+	return record_one(db, m);
 }
 
 int
@@ -158,15 +156,7 @@ schema_adopted(struct db *db)
 
 		if (i == 0) {
 			/* made by the adoption itself: recorded only */
-			char num[16];
-			const char *params[] = {num, m->name, CASCADE_VERSION};
-
-			snprintf(num, sizeof(num), "%d", m->number);
-			if (db_query(db,
-				     "INSERT INTO public.cascade_schema_version "
-				     "(version, name, cascade_version) "
-				     "VALUES ($1::integer, $2::text, $3::text)",
-				     3, params, 0, NULL))
+			if (record_one(db, m))
 				return -1;
 			continue;
 		}

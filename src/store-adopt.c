@@ -69,26 +69,21 @@ int
 store_adopt_probe(struct db *db, struct strvec *missing)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	size_t n = 0;
 	int rc;
 
 	while (dbp_tables[n])
 		n++;
 	db_params_text_array(&p, dbp_tables, n);
-	rc = db_query_params(db,
-			     "SELECT t FROM unnest($1::text[]) WITH ORDINALITY "
-			     "AS u(t, i) WHERE pg_catalog.to_regclass("
-			     "'public.' || pg_catalog.quote_ident(t)) IS NULL "
-			     "ORDER BY i",
-			     &p, 0, &res);
+	rc = db_query_text_column(db,
+				  "SELECT t FROM unnest($1::text[]) WITH "
+				  "ORDINALITY AS u(t, i) WHERE "
+				  "pg_catalog.to_regclass('public.' || "
+				  "pg_catalog.quote_ident(t)) IS NULL "
+				  "ORDER BY i",
+				  &p, 0, missing);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	for (int r = 0; r < db_res_nrows(res); r++)
-		strvec_push(missing, db_res_get(res, r, 0));
-	db_res_free(res);
-	return 0;
+	return rc;
 }
 
 #define COLS(...) (const char *const[]){__VA_ARGS__}, \
@@ -145,27 +140,33 @@ const size_t adopt_n_dbp_tables = ARRAY_SIZE(adopt_dbp_tables);
 int
 store_adopt_empty(struct db *db, bool *empty)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class "
-			  "WHERE relnamespace = 'public'::regnamespace "
-			  "AND relkind IN ('r', 'v', 'm', 'S', 'p', 'f'))",
-			  0, NULL, 0, &res);
-
-	if (rc)
-		return rc;
-	rc = db_res_check_shape(res, 1, 1, "empty database") ||
-	     db_res_bool(res, 0, 0, empty);
-	db_res_free(res);
-	return rc ? -1 : 0;
+	return db_query_bool(db,
+			     "SELECT NOT EXISTS (SELECT 1 FROM "
+			     "pg_catalog.pg_class WHERE relnamespace = "
+			     "'public'::regnamespace AND relkind IN ('r', 'v', "
+			     "'m', 'S', 'p', 'f'))",
+			     NULL, 0, empty);
 }
+
+/* a column missing ('m') or extra ('x'): "table.column" */
+struct odd_column {
+	char *kind;
+	char *column;
+};
+static const struct db_col odd_column_cols[] = {
+	DB_COL(DB_TEXT, struct odd_column, kind),
+	DB_COL(DB_TEXT, struct odd_column, column),
+};
+static const struct db_table odd_column_table =
+	DB_TABLE("columns", odd_column_cols, struct odd_column);
 
 int
 store_adopt_columns(struct db *db, struct strvec *missing,
 		    struct strvec *extra)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
+	struct odd_column *odd = NULL;
+	size_t n = 0;
 	int rc;
 
 	db_params_columns(&p, 2);
@@ -176,7 +177,7 @@ store_adopt_columns(struct db *db, struct strvec *missing,
 			db_col_text(&p, adopt_dbp_tables[i].name);
 			db_col_text(&p, strcmp(c, "\"user\"") ? c : "user");
 		}
-	rc = db_query_params(db,
+	rc = db_query_rows(db,
 		"WITH k AS (SELECT * FROM unnest($1::text[], $2::text[]) "
 		"  AS k(t, c)), "
 		"a AS (SELECT c.relname AS t, a.attname AS c "
@@ -188,39 +189,33 @@ store_adopt_columns(struct db *db, struct strvec *missing,
 		"  SELECT 'm', t || '.' || c FROM a "
 		"UNION ALL (SELECT 'x', t || '.' || c FROM a EXCEPT ALL "
 		"  SELECT 'x', t || '.' || c FROM k) ORDER BY 1, 2",
-		&p, 0, &res);
+		&p, 0, &odd_column_table, &odd, &n);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 2, "columns")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++)
-		strvec_push(strcmp(db_res_get(res, r, 0), "m") ? extra : missing,
-			    db_res_get(res, r, 1));
-	db_res_free(res);
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		strvec_push(strcmp(odd[i].kind, "m") ? extra : missing,
+			    odd[i].column);
+	db_rows_free(&odd_column_table, odd, n);
+	return rc;
 }
 
 int
 store_adopt_extra(struct db *db, const struct strvec *extra)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
+	struct strvec alters = STRVEC_INIT;
 	int rc;
 
 	if (!extra->nr)
 		return 0;
 	db_params_text_array(&p, extra->v, extra->nr);
-	rc = db_query_params(db,
+	rc = db_query_text_column(db,
 		"SELECT format('ALTER TABLE public.%I ALTER COLUMN %I DROP NOT "
 		"NULL', split_part(x, '.', 1), split_part(x, '.', 2)) "
 		"FROM unnest($1::text[]) AS x",
-		&p, 0, &res);
-	for (int r = 0; !rc && r < db_res_nrows(res); r++)
-		rc = db_exec(db, db_res_get(res, r, 0));
-	db_res_free(res);
+		&p, 0, &alters);
+	for (size_t i = 0; !rc && i < alters.nr; i++)
+		rc = db_exec(db, alters.v[i]);
+	strvec_clear(&alters);
 	if (!rc)
 		rc = db_query_params(db,
 			"INSERT INTO public.failure (kind, reason, resolved, "
@@ -375,15 +370,7 @@ static const char blockers_sql[] =
 int
 store_adopt_blockers(struct db *db, struct strvec *out)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db, blockers_sql, 0, NULL, 0, &res);
-
-	if (rc)
-		return rc;
-	for (int r = 0; r < db_res_nrows(res); r++)
-		strvec_push(out, db_res_get(res, r, 0));
-	db_res_free(res);
-	return 0;
+	return db_query_text_column(db, blockers_sql, NULL, 0, out);
 }
 
 
@@ -537,63 +524,41 @@ store_adopt_rules(struct db *db)
 	return 0;
 }
 
+/* a file to verify: the columns of store_adopt_vfiles's query */
+static const struct db_col vfile_cols[] = {
+	DB_COL(DB_INT64, struct adopt_vfile, id),
+	DB_COL(DB_TEXT, struct adopt_vfile, filename),
+	DB_COL(DB_TEXT, struct adopt_vfile, path),
+	DB_COL(DB_TEXT, struct adopt_vfile, shasum),
+	DB_COL(DB_BOOL, struct adopt_vfile, exists),
+};
+static const struct db_table vfile_table =
+	DB_TABLE("files to verify", vfile_cols, struct adopt_vfile);
+
 void
 adopt_vfiles_free(struct adopt_vfile *f, size_t n)
 {
-	for (size_t i = 0; f && i < n; i++) {
-		free(f[i].filename);
-		free(f[i].path);
-		free(f[i].shasum);
-	}
-	free(f);
+	db_rows_free(&vfile_table, f, n);
 }
 
 int
 store_adopt_vfiles(struct db *db, struct adopt_vfile **out, size_t *n)
 {
-	struct db_res *res = NULL;
-	struct adopt_vfile *v;
-	int rc, nrows;
-
-	*out = NULL;
-	*n = 0;
 	/* dbprocessing: <rootdir>/<relative_path formatted>/<filename> */
-	rc = db_query(db,
-		      "SELECT f.file_id, f.filename,"
-		      " rtrim(m.rootdir, '/') || '/' || cascade_format_path("
-		      "  p.relative_path, f.utc_file_date, f.utc_start_time,"
-		      "  f.interface_version, f.quality_version,"
-		      "  f.revision_version, m.mission_name, s.satellite_name,"
-		      "  i.instrument_name, p.product_name, f.process_keywords)"
-		      " || '/' || f.filename, f.shasum, f.exists_on_disk "
-		      "FROM file f JOIN product p USING (product_id)"
-		      " JOIN instrument i USING (instrument_id)"
-		      " JOIN satellite s USING (satellite_id)"
-		      " JOIN mission m USING (mission_id) ORDER BY f.file_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 5, "files to verify")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	v = xcalloc((size_t)nrows + 1, sizeof(*v));
-	for (int r = 0; r < nrows; r++) {
-		if (db_res_int64(res, r, 0, &v[r].id) ||
-		    db_res_bool(res, r, 4, &v[r].exists)) {
-			adopt_vfiles_free(v, (size_t)r);
-			db_res_free(res);
-			return -1;
-		}
-		v[r].filename = xstrdup(db_res_get(res, r, 1));
-		v[r].path = xstrdup_or_null(db_res_get(res, r, 2));
-		v[r].shasum = xstrdup_or_null(db_res_get(res, r, 3));
-	}
-	db_res_free(res);
-	*out = v;
-	*n = (size_t)nrows;
-	return 0;
+	return db_query_rows(
+		db,
+		"SELECT f.file_id, f.filename,"
+		" rtrim(m.rootdir, '/') || '/' || cascade_format_path("
+		"  p.relative_path, f.utc_file_date, f.utc_start_time,"
+		"  f.interface_version, f.quality_version,"
+		"  f.revision_version, m.mission_name, s.satellite_name,"
+		"  i.instrument_name, p.product_name, f.process_keywords)"
+		" || '/' || f.filename, f.shasum, f.exists_on_disk "
+		"FROM file f JOIN product p USING (product_id)"
+		" JOIN instrument i USING (instrument_id)"
+		" JOIN satellite s USING (satellite_id)"
+		" JOIN mission m USING (mission_id) ORDER BY f.file_id",
+		NULL, 0, &vfile_table, out, n);
 }
 
 int
@@ -645,72 +610,55 @@ store_adopt_verified(struct db *db, const struct adopt_vresult *r, size_t n)
 	return rc;
 }
 
+/* the adoption's counts, into struct adopt_summary itself */
+static const struct db_col counts_cols[] = {
+	DB_COL(DB_INT64, struct adopt_summary, files),
+	DB_COL(DB_INT64, struct adopt_summary, links),
+	DB_COL(DB_INT64, struct adopt_summary, code_links),
+	DB_COL(DB_INT64, struct adopt_summary, queue),
+	DB_COL(DB_INT64, struct adopt_summary, runs),
+	DB_COL(DB_INT64, struct adopt_summary, codes),
+	DB_COL(DB_INT64, struct adopt_summary, products),
+};
+static const struct db_table counts_table =
+	DB_TABLE("adoption counts", counts_cols, struct adopt_summary);
+
+static const struct db_col defect_cols[] = {
+	DB_COL(DB_TEXT, struct adopt_defect, kind),
+	DB_COL(DB_TEXT, struct adopt_defect, filename),
+	DB_COL(DB_TEXT, struct adopt_defect, reason),
+	DB_COL(DB_BOOL, struct adopt_defect, resolved),
+};
+static const struct db_table defect_table =
+	DB_TABLE("adoption defects", defect_cols, struct adopt_defect);
+
 void
 adopt_summary_release(struct adopt_summary *s)
 {
-	for (size_t i = 0; i < s->n_defects; i++) {
-		free(s->defects[i].kind);
-		free(s->defects[i].filename);
-		free(s->defects[i].reason);
-	}
-	free(s->defects);
+	db_rows_free(&defect_table, s->defects, s->n_defects);
 	memset(s, 0, sizeof(*s));
 }
 
 int
 store_adopt_summary(struct db *db, struct adopt_summary *s)
 {
-	struct db_res *res = NULL;
-	int rc, nrows;
+	/* the counts first: db_query_row sets every field of *s */
+	int rc = db_query_row(db,
+			      "SELECT (SELECT count(*) FROM file),"
+			      " (SELECT count(*) FROM filefilelink),"
+			      " (SELECT count(*) FROM filecodelink),"
+			      " (SELECT count(*) FROM processqueue),"
+			      " (SELECT count(*) FROM logging),"
+			      " (SELECT count(*) FROM code),"
+			      " (SELECT count(*) FROM product)",
+			      NULL, 0, &counts_table, s, NULL);
 
-	memset(s, 0, sizeof(*s));
-	rc = db_query(db,
-		      "SELECT (SELECT count(*) FROM file),"
-		      " (SELECT count(*) FROM filefilelink),"
-		      " (SELECT count(*) FROM filecodelink),"
-		      " (SELECT count(*) FROM processqueue),"
-		      " (SELECT count(*) FROM logging),"
-		      " (SELECT count(*) FROM code),"
-		      " (SELECT count(*) FROM product)",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 7, "adoption counts") ||
-	    db_res_int64(res, 0, 0, &s->files) ||
-	    db_res_int64(res, 0, 1, &s->links) ||
-	    db_res_int64(res, 0, 2, &s->code_links) ||
-	    db_res_int64(res, 0, 3, &s->queue) ||
-	    db_res_int64(res, 0, 4, &s->runs) ||
-	    db_res_int64(res, 0, 5, &s->codes) ||
-	    db_res_int64(res, 0, 6, &s->products)) {
-		db_res_free(res);
-		return -1;
-	}
-	db_res_free(res);
-	rc = db_query(db,
-		      "SELECT kind, filename, reason, resolved FROM failure "
-		      "WHERE kind LIKE 'adopt-%' ORDER BY failure_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 4, "adoption defects")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	s->defects = xcalloc((size_t)nrows + 1, sizeof(*s->defects));
-	for (int r = 0; r < nrows; r++) {
-		struct adopt_defect *d = &s->defects[r];
-
-		if (db_res_bool(res, r, 3, &d->resolved)) {
-			db_res_free(res);
-			return -1;
-		}
-		d->kind = xstrdup(db_res_get(res, r, 0));
-		d->filename = xstrdup_or_null(db_res_get(res, r, 1));
-		d->reason = xstrdup(db_res_get(res, r, 2));
-		s->n_defects++;
-	}
-	db_res_free(res);
-	return 0;
+	if (!rc)
+		rc = db_query_rows(db,
+				   "SELECT kind, filename, reason, resolved "
+				   "FROM failure WHERE kind LIKE 'adopt-%' "
+				   "ORDER BY failure_id",
+				   NULL, 0, &defect_table, &s->defects,
+				   &s->n_defects);
+	return rc;
 }

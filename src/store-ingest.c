@@ -16,25 +16,28 @@
  */
 #include "store.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "log.h"
 #include "strvec.h"
-#include "xalloc.h"
 #include "banned.h"
+
+/* a journal entry's columns, in the order of the query below */
+static const struct db_col journal_cols[] = {
+	DB_COL(DB_INT64, struct store_journal_entry, id),
+	DB_COL(DB_TEXT, struct store_journal_entry, source),
+	DB_COL(DB_TEXT, struct store_journal_entry, target),
+	DB_COL(DB_TEXT, struct store_journal_entry, sha1),
+};
+static const struct db_table journal_table =
+	DB_TABLE("journal", journal_cols, struct store_journal_entry);
 
 void
 store_journal_free(struct store_journal_entry *e, size_t n)
 {
-	for (size_t i = 0; e && i < n; i++) {
-		free(e[i].source);
-		free(e[i].target);
-		free(e[i].sha1);
-	}
-	free(e);
+	db_rows_free(&journal_table, e, n);
 }
 
 int
@@ -43,7 +46,8 @@ store_journal_add(struct db *db, int64_t run_id,
 		  unsigned flags)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
+	int64_t *got = NULL;
+	size_t ngot = 0;
 	int rc;
 
 	if (n == 0)
@@ -55,7 +59,7 @@ store_journal_add(struct db *db, int64_t run_id,
 		db_col_text(&p, e[i].target);
 		db_col_text(&p, e[i].sha1);
 	}
-	rc = db_query_params(db,
+	rc = db_query_int64_column(db,
 			     "WITH ins AS (INSERT INTO public.ingest_journal "
 			     "(logging_id, source_path, target_path, sha1) "
 			     "SELECT $1::bigint, s, t, h FROM "
@@ -65,50 +69,25 @@ store_journal_add(struct db *db, int64_t run_id,
 			     "SELECT i.journal_id FROM unnest($2::text[]) WITH "
 			     "ORDINALITY AS u(s, n) JOIN ins i ON "
 			     "i.source_path = u.s ORDER BY u.n",
-			     &p, flags, &res);
-	if (!rc) {
-		if (db_res_check_shape(res, (int)n, 1, "journal ids"))
-			rc = -1;
-		for (size_t i = 0; !rc && i < n; i++)
-			if (db_res_int64(res, (int)i, 0, &ids[i]))
-				rc = -1;
-	}
-	db_res_free(res);
+			     &p, flags, &got, &ngot);
 	db_params_release(&p);
+	if (!rc && ngot != n)
+		rc = error("unexpected result shape for journal ids: %zu rows, "
+			   "expected %zu",
+			   ngot, n);
+	if (!rc)
+		memcpy(ids, got, n * sizeof(*ids));
+	free(got);
 	return rc;
 }
 
 int
 store_journal_list(struct db *db, struct store_journal_entry **out, size_t *n)
 {
-	struct db_res *res = NULL;
-	struct store_journal_entry *e;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = db_query(db,
-		      "SELECT journal_id, source_path, target_path, sha1 "
-		      "FROM public.ingest_journal ORDER BY journal_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 4, "journal")) {
-		db_res_free(res);
-		return -1;
-	}
-	e = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*e));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		if (db_res_int64(res, r, 0, &e[r].id))
-			rc = -1;
-		e[r].source = xstrdup(db_res_get(res, r, 1));
-		e[r].target = xstrdup(db_res_get(res, r, 2));
-		e[r].sha1 = xstrdup(db_res_get(res, r, 3));
-	}
-	*n = (size_t)db_res_nrows(res);
-	db_res_free(res);
-	*out = e;
-	return rc;
+	return db_query_rows(db,
+			     "SELECT journal_id, source_path, target_path, sha1 "
+			     "FROM public.ingest_journal ORDER BY journal_id",
+			     NULL, 0, &journal_table, out, n);
 }
 
 int
@@ -128,33 +107,56 @@ store_journal_delete(struct db *db, const int64_t *ids, size_t n)
 	return rc;
 }
 
+/* a row of a batch lookup: a position in the batch (1..n) and a text */
+struct placed {
+	int64_t n;
+	char *text;
+};
+static const struct db_col placed_cols[] = {
+	DB_COL(DB_INT64, struct placed, n),
+	DB_COL(DB_TEXT, struct placed, text),
+};
+
 /*
- * run sql, whose rows are (position in the batch, text), and put a copy
- * of each row's text at its position in out (n places, left as they are
- * where no row names them or its text is NULL)
+ * placed_index: row r's position as an index into the n places, or -1
+ * (reported) if it is not one of them
+ */
+static int
+placed_index(const struct placed *r, size_t n, const char *what, size_t *k)
+{
+	if (r->n < 1 || (uint64_t)r->n > n)
+		return error("unexpected position %lld in %s of %zu",
+			     (long long)r->n, what, n);
+	*k = (size_t)(r->n - 1);
+	return 0;
+}
+
+/*
+ * run sql, whose rows are (position in the batch, text), and put each
+ * row's text at its position in out (n places, left as they are where no
+ * row names them or its text is NULL)
  */
 static int
 texts_by_ordinal(struct db *db, const char *sql, struct db_params *p,
 		 size_t n, const char *what, char **out, unsigned flags)
 {
-	struct db_res *res = NULL;
-	int rc = db_query_params(db, sql, p, flags, &res);
+	const struct db_table t = DB_TABLE(what, placed_cols, struct placed);
+	struct placed *rows = NULL;
+	size_t nrows = 0, k = 0;
+	int rc = db_query_rows(db, sql, p, flags, &t, &rows, &nrows);
 
-	if (!rc && db_res_check_shape(res, -1, 2, what))
-		rc = -1;
-	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
-		size_t k;
-
-		if (db_res_ordinal(res, r, 0, n, &k)) {
+	for (size_t r = 0; !rc && r < nrows; r++) {
+		if (placed_index(&rows[r], n, what, &k)) {
 			rc = -1;
 			break;
 		}
-		if (!db_res_get(res, r, 1))
+		if (!rows[r].text)
 			continue;
 		free(out[k]);
-		out[k] = xstrdup(db_res_get(res, r, 1));
+		out[k] = rows[r].text;
+		rows[r].text = NULL;
 	}
-	db_res_free(res);
+	db_rows_free(&t, rows, nrows);
 	return rc;
 }
 
@@ -301,8 +303,11 @@ int
 store_rejects_by_name(struct db *db, const char *const *names, size_t n,
 		      struct strvec *paths, unsigned flags)
 {
+	static const struct db_table t =
+		DB_TABLE("rejects by name", placed_cols, struct placed);
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
+	struct placed *rows = NULL;
+	size_t nrows = 0, k = 0;
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
@@ -310,28 +315,24 @@ store_rejects_by_name(struct db *db, const char *const *names, size_t n,
 	if (n == 0)
 		return 0;
 	db_params_text_array(&p, names, n);
-	rc = db_query_params(db,
-			     "SELECT u.n, f.error_path FROM unnest($1::text[]) "
-			     "WITH ORDINALITY AS u(name, n) "
-			     "JOIN public.failure f ON f.filename = u.name "
-			     "AND f.error_path IS NOT NULL "
-			     "JOIN public.logging l ON l.logging_id = "
-			     "f.logging_id AND l.status IN ('running', "
-			     "'aborted', 'interrupted') "
-			     "ORDER BY u.n, f.failure_id",
-			     &p, flags, &res);
-	if (!rc && db_res_check_shape(res, -1, 2, "rejects by name"))
-		rc = -1;
-	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
-		size_t k;
-
-		if (db_res_ordinal(res, r, 0, n, &k)) {
+	rc = db_query_rows(db,
+			   "SELECT u.n, f.error_path FROM unnest($1::text[]) "
+			   "WITH ORDINALITY AS u(name, n) "
+			   "JOIN public.failure f ON f.filename = u.name "
+			   "AND f.error_path IS NOT NULL "
+			   "JOIN public.logging l ON l.logging_id = "
+			   "f.logging_id AND l.status IN ('running', "
+			   "'aborted', 'interrupted') "
+			   "ORDER BY u.n, f.failure_id",
+			   &p, flags, &t, &rows, &nrows);
+	db_params_release(&p);
+	for (size_t r = 0; !rc && r < nrows; r++) {
+		if (placed_index(&rows[r], n, t.what, &k)) {
 			rc = -1;
 			break;
 		}
-		strvec_push(&paths[k], db_res_get(res, r, 1));
+		strvec_push(&paths[k], rows[r].text);
 	}
-	db_res_free(res);
-	db_params_release(&p);
+	db_rows_free(&t, rows, nrows);
 	return rc;
 }

@@ -13,7 +13,6 @@
  */
 #include "store-report.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +20,6 @@
 #include "log.h"
 #include "xalloc.h"
 #include "banned.h"
-
-#define COVERAGE_NCOLS 10
 
 static const char coverage_sql[] =
 	/* per product: the dates of its first and last file (index scans) */
@@ -92,6 +89,41 @@ sr_cell_at(const struct sr_coverage *c, size_t d, size_t p)
 	return &c->cells[d * c->n_products + p];
 }
 
+/* a row of coverage_sql: a date and a product, and that product's cell */
+struct cov_row {
+	char *date;
+	int64_t id;
+	char *name; /* read for the query's shape; the catalog has it */
+	double level;
+	bool many;
+	char *first, *last;
+	struct sr_cell cell;
+};
+static const struct db_col cov_cols[] = {
+	DB_COL(DB_TEXT, struct cov_row, date),
+	DB_COL(DB_INT64, struct cov_row, id),
+	DB_COL(DB_TEXT, struct cov_row, name),
+	DB_COL(DB_DOUBLE, struct cov_row, level),
+	DB_COL(DB_BOOL, struct cov_row, many),
+	DB_COL(DB_TEXT, struct cov_row, first),
+	DB_COL(DB_TEXT, struct cov_row, last),
+	DB_COL(DB_TEXT, struct cov_row, cell.version),
+	DB_COL(DB_INT64, struct cov_row, cell.files),
+	DB_COL(DB_BOOL, struct cov_row, cell.in_span),
+};
+static const struct db_table cov_table =
+	DB_TABLE("coverage", cov_cols, struct cov_row);
+
+/* take: *s, leaving NULL in its place */
+static char *
+take(char **s)
+{
+	char *v = *s;
+
+	*s = NULL;
+	return v;
+}
+
 /* the product of id among products[0..n), or NULL */
 static const struct product *
 product_of(const struct product *products, size_t n, int64_t id)
@@ -102,79 +134,58 @@ product_of(const struct product *products, size_t n, int64_t id)
 	return NULL;
 }
 
-/* the grid from its rows; 0, or -1 with the error reported */
+/*
+ * the grid from its n rows (their strings move to c), its columns the
+ * catalog's products; 0, or -1 with the error reported
+ */
 static int
-read_grid(const struct db_res *res, const struct product *products,
+read_grid(struct cov_row *rows, size_t n, const struct product *products,
 	  size_t n_products, struct sr_coverage *c)
 {
-	int nrows = db_res_nrows(res);
 	size_t np = 0, nd;
-	const char *d0;
-	int64_t *ids;
 
-	if (nrows == 0)
+	if (n == 0)
 		return 0;
-	d0 = db_res_get(res, 0, 0);
-	while ((int)np < nrows && d0 && db_res_get(res, (int)np, 0) &&
-	       !strcmp(db_res_get(res, (int)np, 0), d0))
+	for (size_t r = 0; r < n; r++)
+		if (!rows[r].date)
+			return error("coverage: a row has no date");
+	while (np < n && !strcmp(rows[np].date, rows[0].date))
 		np++;
-	if (np == 0 || (size_t)nrows % np)
-		return error("coverage: %d rows are not a grid of %zu products",
-			     nrows, np);
-	nd = (size_t)nrows / np;
+	if (n % np)
+		return error("coverage: %zu rows are not a grid of %zu "
+			     "products",
+			     n, np);
+	nd = n / np;
 	c->products = xcalloc(np, sizeof(*c->products));
 	c->n_products = np;
 	c->dates = xcalloc(nd, sizeof(*c->dates));
 	c->n_dates = nd;
 	c->cells = xcalloc(nd * np, sizeof(*c->cells));
-	ids = xcalloc(np + 1, sizeof(*ids));
 	for (size_t p = 0; p < np; p++) {
-		struct sr_column *pr = &c->products[p];
+		struct sr_column *col = &c->products[p];
 
-		if (db_res_int64(res, (int)p, 1, &ids[p]) ||
-		    db_res_bool(res, (int)p, 4, &pr->many)) {
-			free(ids);
-			return -1;
-		}
-		pr->product = product_of(products, n_products, ids[p]);
-		pr->first = xstrdup_or_null(db_res_get(res, (int)p, 5));
-		pr->last = xstrdup_or_null(db_res_get(res, (int)p, 6));
-		if (!pr->product) {
-			error("coverage: product %lld is not in the catalog",
-			      (long long)ids[p]);
-			free(ids);
-			return -1;
-		}
+		col->product = product_of(products, n_products, rows[p].id);
+		if (!col->product)
+			return error("coverage: product %lld is not in the "
+				     "catalog",
+				     (long long)rows[p].id);
+		col->many = rows[p].many;
+		col->first = take(&rows[p].first);
+		col->last = take(&rows[p].last);
 	}
 	for (size_t d = 0; d < nd; d++) {
-		const char *date = db_res_get(res, (int)(d * np), 0);
-
-		if (!date) {
-			free(ids);
-			return error("coverage: a row has no date");
-		}
-		c->dates[d] = xstrdup(date);
+		c->dates[d] = xstrdup(rows[d * np].date);
 		for (size_t p = 0; p < np; p++) {
-			int row = (int)(d * np + p);
-			struct sr_cell *cell = &c->cells[d * np + p];
-			const char *rd = db_res_get(res, row, 0);
-			int64_t id;
+			struct cov_row *r = &rows[d * np + p];
 
-			if (db_res_int64(res, row, 1, &id) ||
-			    db_res_int64(res, row, 8, &cell->files) ||
-			    db_res_bool(res, row, 9, &cell->in_span)) {
-				free(ids);
-				return -1;
-			}
-			if (id != ids[p] || !rd || strcmp(rd, date)) {
-				free(ids);
-				return error("coverage: row %d is out of order",
-					     row);
-			}
-			cell->version = xstrdup_or_null(db_res_get(res, row, 7));
+			if (r->id != c->products[p].product->id ||
+			    strcmp(r->date, c->dates[d]))
+				return error("coverage: row %zu is out of order",
+					     d * np + p);
+			c->cells[d * np + p] = r->cell;
+			c->cells[d * np + p].version = take(&r->cell.version);
 		}
 	}
-	free(ids);
 	return 0;
 }
 
@@ -183,24 +194,21 @@ store_report_coverage(struct db *db, const struct product *products,
 		      size_t n_products, const char *from, const char *to,
 		      int days, struct sr_coverage *out)
 {
-	struct db_res *res = NULL;
-	char nd[16];
-	const char *params[3];
+	struct db_params p = DB_PARAMS_INIT;
+	struct cov_row *rows = NULL;
+	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(nd, sizeof(nd), "%d", days > 0 ? days : 1);
-	params[0] = from;
-	params[1] = to;
-	params[2] = nd;
-	rc = db_query(db, coverage_sql, 3, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, COVERAGE_NCOLS, "coverage") ||
-	    read_grid(res, products, n_products, out)) {
+	db_params_text(&p, from);
+	db_params_text(&p, to);
+	db_params_int64(&p, days > 0 ? days : 1);
+	rc = db_query_rows(db, coverage_sql, &p, 0, &cov_table, &rows, &n);
+	db_params_release(&p);
+	if (!rc && read_grid(rows, n, products, n_products, out)) {
 		sr_coverage_release(out);
 		rc = -1;
 	}
-	db_res_free(res);
+	db_rows_free(&cov_table, rows, n);
 	return rc;
 }

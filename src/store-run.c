@@ -14,28 +14,17 @@
 #include "xalloc.h"
 #include "banned.h"
 
-void
-store_sr_builds_free(struct sr_build *b, size_t n)
+static int
+parse_build_state(const char *s, void *out)
 {
-	for (size_t i = 0; b && i < n; i++) {
-		free(b[i].process_name);
-		free(b[i].extra_params);
-		free(b[i].output_key);
-		free(b[i].output_filename);
-		free(b[i].code_filename);
-		free(b[i].code_relpath);
-		free(b[i].code_args);
-		free(b[i].code_sha256);
-		free(b[i].work_dir);
-		free(b[i].inputs);
-		free(b[i].hostname);
-		free(b[i].boot_id);
-		free(b[i].log_path);
-	}
-	free(b);
+	return build_state_parse(s, out);
 }
 
-#define BUILD_COLS 34
+static int
+parse_timebase(const char *s, void *out)
+{
+	return timebase_parse(s, out);
+}
 
 /* builds with their code and process: a constant's prefix, see below */
 #define BUILD_SELECT                                                         \
@@ -43,14 +32,11 @@ store_sr_builds_free(struct sr_build *b, size_t n)
 	"b.attempt, b.quick_failures, b.process_id, pr.process_name, "       \
 	"pr.output_timebase, pr.extra_params, "                              \
 	"coalesce(pr.output_product, 0), b.output_key, b.utc_file_date, "    \
-	"b.output_filename, "                                                \
-	"split_part(b.output_version, '.', 1)::int, "                        \
-	"split_part(b.output_version, '.', 2)::int, "                        \
-	"split_part(b.output_version, '.', 3)::int, "                        \
-	"c.code_id, c.filename, c.relative_path, c.interface_version, "      \
-	"c.quality_version, c.revision_version, c.arguments, "               \
-	"c.timeout_s, coalesce(c.cpu, 1), c.sha256, b.work_dir, "            \
-	"b.input_file_ids, coalesce(b.pid, 0), "                             \
+	"b.output_filename, b.output_version, "                              \
+	"c.code_id, c.filename, c.relative_path, c.interface_version || "    \
+	"'.' || c.quality_version || '.' || c.revision_version, "            \
+	"c.arguments, c.timeout_s, coalesce(c.cpu, 1), c.sha256, "           \
+	"b.work_dir, b.input_file_ids, coalesce(b.pid, 0), "                 \
 	"coalesce(b.supervisor_pid, 0), coalesce(b.supervisor_start, "       \
 	"-1), b.hostname, l.boot_id, b.log_path "                            \
 	"FROM public.build b JOIN public.process pr USING (process_id) "     \
@@ -59,69 +45,54 @@ store_sr_builds_free(struct sr_build *b, size_t n)
 	"pr.output_product "                                                 \
 	"LEFT JOIN public.logging l ON l.logging_id = b.logging_id WHERE "
 
+/* BUILD_SELECT's columns in order */
+static const struct db_col build_cols[] = {
+	DB_COL(DB_INT64, struct sr_build, id),
+	DB_COL(DB_INT64, struct sr_build, batch_id),
+	DB_COL_PARSE(struct sr_build, status, parse_build_state),
+	DB_COL(DB_INT, struct sr_build, attempt),
+	DB_COL(DB_INT, struct sr_build, quick_failures),
+	DB_COL(DB_INT, struct sr_build, process_id),
+	DB_COL(DB_TEXT, struct sr_build, process_name),
+	DB_COL_PARSE(struct sr_build, timebase, parse_timebase),
+	DB_COL(DB_TEXT, struct sr_build, extra_params),
+	DB_COL(DB_INT, struct sr_build, output_product),
+	DB_COL(DB_TEXT, struct sr_build, output_key),
+	DB_COL(DB_DATE, struct sr_build, date),
+	DB_COL(DB_TEXT, struct sr_build, output_filename),
+	DB_COL(DB_VERSION, struct sr_build, out_version),
+	DB_COL(DB_INT, struct sr_build, code_id),
+	DB_COL(DB_TEXT, struct sr_build, code_filename),
+	DB_COL(DB_TEXT, struct sr_build, code_relpath),
+	DB_COL(DB_VERSION, struct sr_build, code_version),
+	DB_COL(DB_TEXT, struct sr_build, code_args),
+	DB_COL(DB_INT, struct sr_build, timeout_s),
+	DB_COL(DB_INT, struct sr_build, cpu),
+	DB_COL(DB_TEXT, struct sr_build, code_sha256),
+	DB_COL(DB_TEXT, struct sr_build, work_dir),
+	DB_COL_ARRAY(struct sr_build, inputs, n_inputs, 0),
+	DB_COL(DB_INT, struct sr_build, pid),
+	DB_COL(DB_INT, struct sr_build, supervisor_pid),
+	DB_COL(DB_INT64, struct sr_build, supervisor_start),
+	DB_COLF(DB_TEXT, struct sr_build, hostname, DB_EMPTY),
+	DB_COLF(DB_TEXT, struct sr_build, boot_id, DB_EMPTY),
+	DB_COL(DB_TEXT, struct sr_build, log_path),
+};
+static const struct db_table build_table =
+	DB_TABLE("builds", build_cols, struct sr_build);
+
+void
+store_sr_builds_free(struct sr_build *b, size_t n)
+{
+	db_rows_free(&build_table, b, n);
+}
+
 /* the builds sql (BUILD_SELECT and a condition) selects */
 static int
 builds_query(struct db *db, const char *sql, struct db_params *p,
 	     struct sr_build **out, size_t *n)
 {
-	struct db_res *res = NULL;
-	struct sr_build *b;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = db_query_params(db, sql, p, DB_CACHED, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, BUILD_COLS, "builds")) {
-		db_res_free(res);
-		return -1;
-	}
-	b = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*b));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		struct sr_build *x = &b[r];
-
-		if (build_state_parse(db_res_get(res, r, 2), &x->status))
-			rc = error("unknown build state \"%s\" in the database",
-				   db_res_get(res, r, 2));
-		x->process_name = xstrdup(db_res_get(res, r, 6));
-		if (timebase_parse(db_res_get(res, r, 7), &x->timebase))
-			rc = error("unknown timebase \"%s\" in the database",
-				   db_res_get(res, r, 7));
-		x->extra_params = xstrdup_or_null(db_res_get(res, r, 8));
-		x->output_key = xstrdup(db_res_get(res, r, 10));
-		x->output_filename = xstrdup_or_null(db_res_get(res, r, 12));
-		x->code_filename = xstrdup(db_res_get(res, r, 17));
-		x->code_relpath = xstrdup(db_res_get(res, r, 18));
-		x->code_args = xstrdup_or_null(db_res_get(res, r, 22));
-		x->code_sha256 = xstrdup_or_null(db_res_get(res, r, 25));
-		x->work_dir = xstrdup_or_null(db_res_get(res, r, 26));
-		x->hostname = xstrdup_or_empty(db_res_get(res, r, 31));
-		x->boot_id = xstrdup_or_empty(db_res_get(res, r, 32));
-		x->log_path = xstrdup_or_null(db_res_get(res, r, 33));
-		if (db_res_int64(res, r, 0, &x->id) ||
-		    db_res_int64(res, r, 1, &x->batch_id) ||
-		    db_res_int(res, r, 3, &x->attempt) ||
-		    db_res_int(res, r, 4, &x->quick_failures) ||
-		    db_res_int(res, r, 5, &x->process_id) ||
-		    db_res_int(res, r, 9, &x->output_product) ||
-		    db_res_date(res, r, 11, &x->date) ||
-		    db_res_version(res, r, 13, &x->out_version) ||
-		    db_res_int(res, r, 16, &x->code_id) ||
-		    db_res_version(res, r, 19, &x->code_version) ||
-		    db_res_int(res, r, 23, &x->timeout_s) ||
-		    db_res_int(res, r, 24, &x->cpu) ||
-		    db_res_int64_array(res, r, 27, &x->inputs,
-				       &x->n_inputs) ||
-		    db_res_int(res, r, 28, &x->pid) ||
-		    db_res_int(res, r, 29, &x->supervisor_pid) ||
-		    db_res_int64(res, r, 30, &x->supervisor_start))
-			rc = -1;
-	}
-	*n = (size_t)db_res_nrows(res);
-	*out = b;
-	db_res_free(res);
-	return rc;
+	return db_query_rows(db, sql, p, DB_CACHED, &build_table, out, n);
 }
 
 int
@@ -156,12 +127,20 @@ store_builds_open(struct db *db, const int64_t *ids, size_t nids,
 	return rc;
 }
 
+/* a supervisor's columns, in the order of store_supervisors_left's query */
+static const struct db_col supervisor_cols[] = {
+	DB_COL(DB_INT64, struct sr_supervisor, logging_id),
+	DB_COL(DB_INT, struct sr_supervisor, pid),
+	DB_COL(DB_INT64, struct sr_supervisor, start),
+	DB_COLF(DB_TEXT, struct sr_supervisor, boot_id, DB_EMPTY),
+};
+static const struct db_table supervisor_table =
+	DB_TABLE("supervisors left", supervisor_cols, struct sr_supervisor);
+
 void
 store_sr_supervisors_free(struct sr_supervisor *s, size_t n)
 {
-	for (size_t i = 0; s && i < n; i++)
-		free(s[i].boot_id);
-	free(s);
+	db_rows_free(&supervisor_table, s, n);
 }
 
 int
@@ -169,19 +148,15 @@ store_supervisors_left(struct db *db, int64_t run_id, const char *host,
 		       struct sr_supervisor **out, size_t *n)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	struct sr_supervisor *s;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
 	db_params_int64(&p, run_id);
 	db_params_text(&p, host);
 	/*
 	 * the runs' rows name their supervisors; a supervisor that
 	 * replaced a dead one may be named only by its builds
 	 */
-	rc = db_query_params(
+	rc = db_query_rows(
 		db,
 		"SELECT max(logging_id), pid, start, max(boot_id) FROM ("
 		"SELECT l.logging_id, l.supervisor_pid AS pid, "
@@ -194,25 +169,8 @@ store_supervisors_left(struct db *db, int64_t run_id, const char *host,
 		"WHERE b.status = 'running' AND b.supervisor_pid IS NOT NULL "
 		"AND b.hostname = $2 AND b.logging_id IS DISTINCT FROM "
 		"$1::bigint) x GROUP BY pid, start ORDER BY pid",
-		&p, 0, &res);
+		&p, 0, &supervisor_table, out, n);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 4, "supervisors left")) {
-		db_res_free(res);
-		return -1;
-	}
-	s = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*s));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		s[r].boot_id = xstrdup_or_empty(db_res_get(res, r, 3));
-		if (db_res_int64(res, r, 0, &s[r].logging_id) ||
-		    db_res_int(res, r, 1, &s[r].pid) ||
-		    db_res_int64(res, r, 2, &s[r].start))
-			rc = -1;
-	}
-	*n = (size_t)db_res_nrows(res);
-	*out = s;
-	db_res_free(res);
 	return rc;
 }
 
@@ -332,14 +290,24 @@ outcome_params(struct db_params *p, const struct sr_outcome *o)
 	db_params_double(p, ago);
 }
 
+/* two counts of one row: (started, recorded), (poisoned, cancelled) */
+struct two {
+	int64_t a, b;
+};
+static const struct db_col two_cols[] = {
+	DB_COL(DB_INT64, struct two, a),
+	DB_COL(DB_INT64, struct two, b),
+};
+
 int
 store_build_start(struct db *db, const struct sr_start *st,
 		  int64_t done_id, const struct sr_outcome *done)
 {
+	static const struct db_table t =
+		DB_TABLE("build start", two_cols, struct two);
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
+	struct two n;
 	int rc;
-	int64_t n = 0, nrec = 1;
 
 	db_params_int64(&p, st->build_id);
 	db_params_int64(&p, st->run_id);
@@ -353,34 +321,30 @@ store_build_start(struct db *db, const struct sr_start *st,
 	if (done) {
 		db_params_int64(&p, done_id);
 		outcome_params(&p, done);
-		rc = db_query_params(
+		rc = db_query_row(
 			db,
 			"WITH " BUILD_START_CTES ", r AS ("
 			BUILD_RECORDING("$9", "$10", "$11", "$12", "$13", "$14",
 					"$15", "$16") " RETURNING 1) "
 			"SELECT (SELECT count(*) FROM b), (SELECT "
 			"count(*) FROM r)",
-			&p, DB_CACHED, &res);
+			&p, DB_CACHED, &t, &n, NULL);
 	} else {
-		rc = db_query_params(db,
-				     "WITH " BUILD_START_CTES "SELECT count(*), "
-				     "1 FROM b",
-				     &p, DB_CACHED, &res);
+		rc = db_query_row(db,
+				  "WITH " BUILD_START_CTES "SELECT count(*), "
+				  "1 FROM b",
+				  &p, DB_CACHED, &t, &n, NULL);
 	}
 	db_params_release(&p);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 2, "build start") ||
-	    db_res_int64(res, 0, 0, &n) || db_res_int64(res, 0, 1, &nrec))
-		rc = -1;
-	else if (n != 1)
-		rc = error("build %lld is no longer queued",
-			   (long long)st->build_id);
-	else if (nrec != 1)
-		rc = error("build %lld is no longer running",
-			   (long long)done_id);
-	db_res_free(res);
-	return rc;
+	if (n.a != 1)
+		return error("build %lld is no longer queued",
+			     (long long)st->build_id);
+	if (n.b != 1)
+		return error("build %lld is no longer running",
+			     (long long)done_id);
+	return 0;
 }
 
 int
@@ -469,7 +433,6 @@ store_builds_succeeded(struct db *db, int64_t run_id,
 	/* one array per column of the file rows; NULL file: a RUN build */
 	enum { NCOL = 16 };
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int64_t moved = 0;
 	int rc;
 
@@ -503,7 +466,7 @@ store_builds_succeeded(struct db *db, int64_t run_id,
 							    : NULL);
 		db_col_text(&p, o->provenance);
 	}
-	rc = db_query_params(
+	rc = db_query_int64(
 		db,
 		"WITH x AS (SELECT * FROM unnest($2::bigint[], $3::text[], "
 		"$4::int[], $5::float8[], $6::date[], $7::timestamp[], "
@@ -544,18 +507,14 @@ store_builds_succeeded(struct db *db, int64_t run_id,
 		"build.status), "
 		BATCH_DONE("true")
 		"SELECT count(*) FROM b",
-		&p, DB_CACHED, &res);
+		&p, DB_CACHED, &moved);
 	db_params_release(&p);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 1, "build success") ||
-	    db_res_int64(res, 0, 0, &moved))
-		rc = -1;
-	else if (moved != (int64_t)n)
-		rc = error("%lld of %zu builds were no longer recording",
-			   (long long)((int64_t)n - moved), n);
-	db_res_free(res);
-	return rc;
+	if (moved != (int64_t)n)
+		return error("%lld of %zu builds were no longer recording",
+			     (long long)((int64_t)n - moved), n);
+	return 0;
 }
 
 int
@@ -589,67 +548,40 @@ store_code_register(struct db *db, int code_id, const char *sha256)
 	return rc;
 }
 
+/* an outlook's columns, in the order of store_run_outlook's query */
+static const struct db_col outlook_cols[] = {
+	DB_COL(DB_INT, struct sr_outlook, process_id),
+	DB_COL(DB_INT64, struct sr_outlook, open),
+	DB_COL(DB_DOUBLE, struct sr_outlook, mean_s),
+};
+static const struct db_table outlook_table =
+	DB_TABLE("run outlook", outlook_cols, struct sr_outlook);
+
 int
 store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
 {
-	struct db_res *res = NULL;
-	struct sr_outlook *o;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = db_query(db,
-		      "SELECT q.process_id, q.n, coalesce(m.mean_s, -1) FROM "
-		      "(SELECT process_id, count(*) AS n FROM public.build "
-		      "WHERE status IN ('queued', 'running', 'recording') "
-		      "GROUP BY process_id) q LEFT JOIN LATERAL (SELECT "
-		      "avg(extract(epoch FROM b.ended_at - b.started_at)) AS "
-		      "mean_s FROM public.build b WHERE b.process_id = "
-		      "q.process_id AND b.status = 'succeeded' AND "
-		      "b.started_at > now() - interval '30 days') m ON true "
-		      "ORDER BY q.process_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 3, "run outlook")) {
-		db_res_free(res);
-		return -1;
-	}
-	o = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*o));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		int64_t cnt = 0;
-
-		if (db_res_int(res, r, 0, &o[r].process_id) ||
-		    db_res_int64(res, r, 1, &cnt) ||
-		    db_res_double(res, r, 2, &o[r].mean_s))
-			rc = -1;
-		o[r].open = (long)cnt;
-	}
-	*n = (size_t)db_res_nrows(res);
-	*out = o;
-	db_res_free(res);
-	return rc;
+	return db_query_rows(
+		db,
+		"SELECT q.process_id, q.n, coalesce(m.mean_s, -1) FROM "
+		"(SELECT process_id, count(*) AS n FROM public.build "
+		"WHERE status IN ('queued', 'running', 'recording') "
+		"GROUP BY process_id) q LEFT JOIN LATERAL (SELECT "
+		"avg(extract(epoch FROM b.ended_at - b.started_at)) AS "
+		"mean_s FROM public.build b WHERE b.process_id = "
+		"q.process_id AND b.status = 'succeeded' AND "
+		"b.started_at > now() - interval '30 days') m ON true "
+		"ORDER BY q.process_id",
+		NULL, 0, &outlook_table, out, n);
 }
 
 int
 store_open_dirs(struct db *db, struct strvec *dirs)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db,
-			  "SELECT work_dir FROM public.build WHERE status IN "
-			  "('running', 'recording') AND work_dir IS NOT NULL",
-			  0, NULL, 0, &res);
-
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 1, "open work directories")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < db_res_nrows(res); r++)
-		strvec_push(dirs, db_res_get(res, r, 0));
-	db_res_free(res);
-	return 0;
+	return db_query_text_column(db,
+				    "SELECT work_dir FROM public.build WHERE "
+				    "status IN ('running', 'recording') AND "
+				    "work_dir IS NOT NULL",
+				    NULL, 0, dirs);
 }
 
 int
@@ -657,29 +589,15 @@ store_running_of(struct db *db, const int64_t *ids, size_t n,
 		 int64_t **running, size_t *nrunning)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
-	*running = NULL;
-	*nrunning = 0;
 	db_params_int64_array(&p, ids, n);
-	rc = db_query_params(db,
-			     "SELECT build_id FROM public.build WHERE build_id "
-			     "= ANY($1::bigint[]) AND status = 'running'",
-			     &p, 0, &res);
+	rc = db_query_int64_column(db,
+				   "SELECT build_id FROM public.build WHERE "
+				   "build_id = ANY($1::bigint[]) AND status = "
+				   "'running'",
+				   &p, 0, running, nrunning);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 1, "running builds")) {
-		db_res_free(res);
-		return -1;
-	}
-	*running = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(**running));
-	for (int r = 0; r < db_res_nrows(res); r++)
-		if (db_res_int64(res, r, 0, &(*running)[r]))
-			rc = -1;
-	*nrunning = (size_t)db_res_nrows(res);
-	db_res_free(res);
 	return rc;
 }
 
@@ -727,9 +645,11 @@ int
 store_recover(struct db *db, const struct sr_recovery *rv, long *poisoned,
 	      long *cancelled, long *requeued)
 {
+	static const struct db_table t =
+		DB_TABLE("poisoned batches", two_cols, struct two);
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	int64_t v[3] = {0, 0, 0};
+	struct two v = {0, 0};
+	int64_t nrequeued = 0;
 	int rc;
 
 	*poisoned = *cancelled = *requeued = 0;
@@ -761,30 +681,20 @@ store_recover(struct db *db, const struct sr_recovery *rv, long *poisoned,
 	db_params_int64(&p, rv->bad_after);
 	db_params_int64_array(&p, rv->live, rv->n_live);
 	db_params_int64_array(&p, rv->kept, rv->n_kept);
-	rc = db_query_params(db, POISON_SQL, &p, 0, &res);
+	rc = db_query_row(db, POISON_SQL, &p, 0, &t, &v, NULL);
 	db_params_release(&p);
-	if (!rc && (db_res_check_shape(res, 1, 2, "poisoned batches") ||
-		    db_res_int64(res, 0, 0, &v[0]) ||
-		    db_res_int64(res, 0, 1, &v[1])))
-		rc = -1;
-	db_res_free(res);
-	res = NULL;
 	/* the code did not fail: the attempt it was on is given back */
 	if (!rc) {
 		db_params_int64_array(&p, rv->dead, rv->n_dead);
-		rc = db_query_params(
+		rc = db_query_int64(
 			db,
 			"WITH b AS (UPDATE public.build SET status = 'queued', "
 			"pid = NULL, supervisor_pid = NULL, attempt = "
 			"greatest(attempt - 1, 0) WHERE build_id = "
 			"ANY($1::bigint[]) AND status = 'running' RETURNING 1) "
 			"SELECT count(*) FROM b",
-			&p, 0, &res);
+			&p, 0, &nrequeued);
 		db_params_release(&p);
-		if (!rc && (db_res_check_shape(res, 1, 1, "requeued builds") ||
-			    db_res_int64(res, 0, 0, &v[2])))
-			rc = -1;
-		db_res_free(res);
 	}
 	/*
 	 * The batches whose results we are about to record: a new attempt
@@ -808,26 +718,21 @@ store_recover(struct db *db, const struct sr_recovery *rv, long *poisoned,
 	if (!rc)
 		rc = db_commit(db);
 	db_rollback(db);
-	*poisoned = (long)v[0];
-	*cancelled = (long)v[1];
-	*requeued = (long)v[2];
+	*poisoned = (long)v.a;
+	*cancelled = (long)v.b;
+	*requeued = (long)nrequeued;
 	return rc;
 }
 
 int
 store_poison_unresolved(struct db *db, long *n)
 {
-	struct db_res *res = NULL;
 	int64_t v = 0;
-	int rc = db_query(db,
-			  "SELECT count(*) FROM public.failure WHERE kind = "
-			  "'poison-batch' AND NOT resolved",
-			  0, NULL, 0, &res);
+	int rc = db_query_int64(db,
+				"SELECT count(*) FROM public.failure WHERE "
+				"kind = 'poison-batch' AND NOT resolved",
+				NULL, 0, &v);
 
-	if (!rc && (db_res_check_shape(res, 1, 1, "poisoned batches") ||
-		    db_res_int64(res, 0, 0, &v)))
-		rc = -1;
-	db_res_free(res);
 	*n = (long)v;
 	return rc;
 }

@@ -25,84 +25,34 @@
 /* UTC text of a timestamp or timestamptz column (session time zone UTC) */
 #define TS(x) "to_char(" x ", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-/* Reading a row column by column, converting NULLs to SS_NULL/NaN/NULL. */
-struct rowreader {
-	const struct db_res *res;
-	int row;
-	int col;
-	int err;
-};
+/*
+ * Rows are read through column tables (db.h): nullable integers give
+ * SS_NULL (DB_NULL_INT64), nullable doubles NaN, text NULL; the states
+ * through their state.h parsers.
+ */
+#define I64(st, m) DB_COLF(DB_INT64, st, m, DB_NULLABLE)
+#define DBL(st, m) DB_COLF(DB_DOUBLE, st, m, DB_NULLABLE)
+#define TXT(st, m) DB_COL(DB_TEXT, st, m)
+#define BOOL(st, m) DB_COL(DB_BOOL, st, m)
 
-static void
-rd_init(struct rowreader *r, const struct db_res *res, int row)
-{
-	r->res = res;
-	r->row = row;
-	r->col = 0;
-	r->err = 0;
-}
+_Static_assert(SS_NULL == DB_NULL_INT64, "SS_NULL is db.h's NULL bigint");
 
-static char *
-rd_str(struct rowreader *r)
-{
-	const char *v = db_res_get(r->res, r->row, r->col++);
-
-	return v ? xstrdup(v) : NULL;
-}
-
-/* a state column: its index in names (a state.h table), or -1 */
 static int
-rd_state(struct rowreader *r, const char *what, const char *const *names)
+parse_run_state(const char *s, void *out)
 {
-	const char *v = db_res_get(r->res, r->row, r->col++);
-	int s = state_index(names, v);
-
-	if (s < 0)
-		r->err = error("unknown %s state \"%s\" in the database", what,
-			       v ? v : "(null)");
-	return s;
+	return run_state_parse(s, out);
 }
 
-static int64_t
-rd_i64(struct rowreader *r)
+static int
+parse_build_state(const char *s, void *out)
 {
-	int64_t v = SS_NULL;
-	int col = r->col++;
-
-	if (db_res_isnull(r->res, r->row, col))
-		return SS_NULL;
-	if (db_res_int64(r->res, r->row, col, &v))
-		r->err = -1;
-	return v;
+	return build_state_parse(s, out);
 }
 
-static double
-rd_dbl(struct rowreader *r)
+static int
+parse_batch_state(const char *s, void *out)
 {
-	double v = NAN;
-	int col = r->col++;
-
-	if (db_res_isnull(r->res, r->row, col))
-		return NAN;
-	if (db_res_double(r->res, r->row, col, &v))
-		r->err = -1;
-	return v;
-}
-
-static bool
-rd_bool(struct rowreader *r)
-{
-	bool v = false;
-
-	if (db_res_bool(r->res, r->row, r->col++, &v))
-		r->err = -1;
-	return v;
-}
-
-static void
-fmt_i64(char *buf, size_t size, int64_t v)
-{
-	snprintf(buf, size, "%lld", (long long)v);
+	return batch_state_parse(s, out);
 }
 
 /* A filter parameter: a text[] of sv's strings, or NULL if sv is empty. */
@@ -127,7 +77,6 @@ param_positive(struct db_params *p, int64_t v)
 
 /* -- runs ------------------------------------------------------------- */
 
-#define RUN_NCOLS 18
 #define RUN_COLS                                                             \
 	"l.logging_id, l.command, l.\"user\", l.hostname, l.pid, l.status, " \
 	"l.exit_status, l.currently_processing, "                            \
@@ -141,63 +90,34 @@ param_positive(struct db_params *p, int64_t v)
 	"(l.files_ingested + l.files_duplicate + l.files_rejected + "        \
 	"l.builds_ok + l.builds_failed + l.builds_skipped > 0)"
 
+/* RUN_COLS in order */
+static const struct db_col run_cols[] = {
+	I64(struct ss_run, id),
+	TXT(struct ss_run, command),
+	TXT(struct ss_run, user),
+	TXT(struct ss_run, hostname),
+	I64(struct ss_run, pid),
+	DB_COL_PARSE(struct ss_run, status, parse_run_state),
+	I64(struct ss_run, exit_status),
+	BOOL(struct ss_run, current),
+	TXT(struct ss_run, started),
+	TXT(struct ss_run, ended),
+	DBL(struct ss_run, duration_s),
+	TXT(struct ss_run, comment),
+	I64(struct ss_run, files_ingested),
+	I64(struct ss_run, files_duplicate),
+	I64(struct ss_run, files_rejected),
+	I64(struct ss_run, builds_ok),
+	I64(struct ss_run, builds_failed),
+	I64(struct ss_run, builds_skipped),
+};
+static const struct db_table run_table =
+	DB_TABLE("runs", run_cols, struct ss_run);
+
 void
 ss_runs_free(struct ss_run *r, size_t n)
 {
-	for (size_t i = 0; r && i < n; i++) {
-		free(r[i].command);
-		free(r[i].user);
-		free(r[i].hostname);
-		free(r[i].started);
-		free(r[i].ended);
-		free(r[i].comment);
-	}
-	free(r);
-}
-
-static int
-read_runs(const struct db_res *res, struct ss_run **out, size_t *n)
-{
-	struct ss_run *r;
-	int nrows = db_res_nrows(res), err = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (db_res_check_shape(res, -1, RUN_NCOLS, "runs"))
-		return -1;
-	r = xcalloc((size_t)nrows + 1, sizeof(*r));
-	for (int i = 0; i < nrows; i++) {
-		struct rowreader rd;
-
-		rd_init(&rd, res, i);
-		r[i].id = rd_i64(&rd);
-		r[i].command = rd_str(&rd);
-		r[i].user = rd_str(&rd);
-		r[i].hostname = rd_str(&rd);
-		r[i].pid = rd_i64(&rd);
-		r[i].status = (enum run_state)rd_state(&rd, "run", run_state_names);
-		r[i].exit_status = rd_i64(&rd);
-		r[i].current = rd_bool(&rd);
-		r[i].started = rd_str(&rd);
-		r[i].ended = rd_str(&rd);
-		r[i].duration_s = rd_dbl(&rd);
-		r[i].comment = rd_str(&rd);
-		r[i].files_ingested = rd_i64(&rd);
-		r[i].files_duplicate = rd_i64(&rd);
-		r[i].files_rejected = rd_i64(&rd);
-		r[i].builds_ok = rd_i64(&rd);
-		r[i].builds_failed = rd_i64(&rd);
-		r[i].builds_skipped = rd_i64(&rd);
-		if (rd.err)
-			err = -1;
-	}
-	if (err) {
-		ss_runs_free(r, (size_t)nrows);
-		return -1;
-	}
-	*out = r;
-	*n = (size_t)nrows;
-	return 0;
+	db_rows_free(&run_table, r, n);
 }
 
 int
@@ -205,18 +125,15 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 		struct ss_run **out, size_t *n)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
 	db_params_text(&p, f->since);
 	db_params_text(&p, f->until);
 	db_params_text(&p, f->command);
 	param_texts(&p, f->statuses);
 	db_params_bool(&p, f->worked);
 	param_positive(&p, f->limit);
-	rc = db_query_params(db,
+	rc = db_query_rows(db,
 			     "SELECT " RUN_COLS "FROM public.logging l "
 			     "WHERE ($1::timestamptz IS NULL OR "
 			     "l.processing_start_time >= ($1::timestamptz AT "
@@ -229,18 +146,13 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 			     "l.status = ANY($4::text[])) "
 			     "AND (NOT $5::boolean OR " RUN_WORKED ") "
 			     "ORDER BY l.logging_id DESC LIMIT $6::bigint",
-			     &p, 0, &res);
+			     &p, 0, &run_table, out, n);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	rc = read_runs(res, out, n);
-	db_res_free(res);
 	return rc;
 }
 
 /* -- builds ----------------------------------------------------------- */
 
-#define BUILD_NCOLS 25
 #define BUILD_COLS                                                           \
 	"b.build_id, b.batch_id, b.logging_id, p.process_name, "             \
 	"op.product_name, b.output_key, b.utc_file_date::text, b.status, "   \
@@ -257,103 +169,79 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	"b.process_id LEFT JOIN public.product op ON op.product_id = "       \
 	"p.output_product LEFT JOIN public.code c ON c.code_id = b.code_id "
 
-static void
-build_release(struct ss_build *b)
-{
-	free(b->process);
-	free(b->product);
-	free(b->output_key);
-	free(b->utc_file_date);
-	free(b->reason);
-	free(b->hostname);
-	free(b->log_path);
-	free(b->queued);
-	free(b->started);
-	free(b->ended);
-	free(b->code_version);
-	free(b->code_path);
-	free(b->code_sha256);
-	free(b->output_filename);
-	free(b->output_version);
-	free(b->cache_key);
-	strvec_clear(&b->argv);
-	for (size_t i = 0; b->inputs && i < b->n_input_rows; i++) {
-		free(b->inputs[i].filename);
-		free(b->inputs[i].product);
-		free(b->inputs[i].version);
-		free(b->inputs[i].utc_file_date);
-	}
-	free(b->inputs);
-}
+/* BUILD_COLS in order, then the detail columns of store_build_get */
+#define BUILD_COL_LIST                                                       \
+	I64(struct ss_build, id), I64(struct ss_build, batch_id),            \
+	I64(struct ss_build, logging_id), TXT(struct ss_build, process),     \
+	TXT(struct ss_build, product), TXT(struct ss_build, output_key),     \
+	TXT(struct ss_build, utc_file_date),                                 \
+	DB_COL_PARSE(struct ss_build, status, parse_build_state),            \
+	I64(struct ss_build, attempt), I64(struct ss_build, exit_code),      \
+	I64(struct ss_build, term_signal), I64(struct ss_build, pid),        \
+	I64(struct ss_build, max_rss_kb), TXT(struct ss_build, reason),      \
+	TXT(struct ss_build, hostname), TXT(struct ss_build, log_path),      \
+	TXT(struct ss_build, queued), TXT(struct ss_build, started),          \
+	TXT(struct ss_build, ended), DBL(struct ss_build, duration_s),        \
+	DBL(struct ss_build, cpu_user_s), DBL(struct ss_build, cpu_sys_s),    \
+	I64(struct ss_build, n_inputs), TXT(struct ss_build, code_version),  \
+	I64(struct ss_build, code_id)
+static const struct db_col build_cols[] = {BUILD_COL_LIST};
+static const struct db_table build_table =
+	DB_TABLE("builds", build_cols, struct ss_build);
+static const struct db_col build_detail_cols[] = {
+	BUILD_COL_LIST,
+	TXT(struct ss_build, code_path),
+	TXT(struct ss_build, code_sha256),
+	TXT(struct ss_build, output_filename),
+	TXT(struct ss_build, output_version),
+	I64(struct ss_build, output_file_id),
+	I64(struct ss_build, version_bump),
+	TXT(struct ss_build, cache_key),
+	BOOL(struct ss_build, have_argv),
+};
+static const struct db_table build_detail_table =
+	DB_TABLE("build", build_detail_cols, struct ss_build);
+
+/* a build's inputs, in the order of read_build_inputs's query */
+static const struct db_col input_cols[] = {
+	I64(struct ss_input, file_id),
+	BOOL(struct ss_input, exists),
+	TXT(struct ss_input, filename),
+	TXT(struct ss_input, product),
+	TXT(struct ss_input, version),
+	TXT(struct ss_input, utc_file_date),
+};
+static const struct db_table input_table =
+	DB_TABLE("build inputs", input_cols, struct ss_input);
 
 void
 ss_builds_free(struct ss_build *b, size_t n)
 {
-	for (size_t i = 0; b && i < n; i++)
-		build_release(&b[i]);
+	for (size_t i = 0; b && i < n; i++) {
+		/* the detail table's text covers the list table's too */
+		db_row_release(&build_detail_table, &b[i]);
+		strvec_clear(&b[i].argv);
+		db_rows_free(&input_table, b[i].inputs, b[i].n_input_rows);
+	}
 	free(b);
 }
 
-/* the BUILD_COLS part of row i into *b; rd continues after them */
-static void
-read_build_cols(struct rowreader *rd, struct ss_build *b)
-{
-	strvec_init(&b->argv);
-	b->id = rd_i64(rd);
-	b->batch_id = rd_i64(rd);
-	b->logging_id = rd_i64(rd);
-	b->process = rd_str(rd);
-	b->product = rd_str(rd);
-	b->output_key = rd_str(rd);
-	b->utc_file_date = rd_str(rd);
-	b->status = (enum build_state)rd_state(rd, "build", build_state_names);
-	b->attempt = rd_i64(rd);
-	b->exit_code = rd_i64(rd);
-	b->term_signal = rd_i64(rd);
-	b->pid = rd_i64(rd);
-	b->max_rss_kb = rd_i64(rd);
-	b->reason = rd_str(rd);
-	b->hostname = rd_str(rd);
-	b->log_path = rd_str(rd);
-	b->queued = rd_str(rd);
-	b->started = rd_str(rd);
-	b->ended = rd_str(rd);
-	b->duration_s = rd_dbl(rd);
-	b->cpu_user_s = rd_dbl(rd);
-	b->cpu_sys_s = rd_dbl(rd);
-	b->n_inputs = rd_i64(rd);
-	b->code_version = rd_str(rd);
-	b->code_id = rd_i64(rd);
-	b->output_file_id = SS_NULL;
-	b->version_bump = SS_NULL;
-}
-
+/*
+ * query_builds: rows of BUILD_COLS into *out, the detail fields not read
+ * (empty argv, no output file, no bump)
+ */
 static int
-read_builds(const struct db_res *res, struct ss_build **out, size_t *n)
+query_builds(struct db *db, const char *sql, struct db_params *p,
+	     struct ss_build **out, size_t *n)
 {
-	struct ss_build *b;
-	int nrows = db_res_nrows(res), err = 0;
+	int rc = db_query_rows(db, sql, p, 0, &build_table, out, n);
 
-	*out = NULL;
-	*n = 0;
-	if (db_res_check_shape(res, -1, BUILD_NCOLS, "builds"))
-		return -1;
-	b = xcalloc((size_t)nrows + 1, sizeof(*b));
-	for (int i = 0; i < nrows; i++) {
-		struct rowreader rd;
-
-		rd_init(&rd, res, i);
-		read_build_cols(&rd, &b[i]);
-		if (rd.err)
-			err = -1;
+	for (size_t i = 0; !rc && i < *n; i++) {
+		strvec_init(&(*out)[i].argv);
+		(*out)[i].output_file_id = SS_NULL;
+		(*out)[i].version_bump = SS_NULL;
 	}
-	if (err) {
-		ss_builds_free(b, (size_t)nrows);
-		return -1;
-	}
-	*out = b;
-	*n = (size_t)nrows;
-	return 0;
+	return rc;
 }
 
 int
@@ -361,18 +249,15 @@ store_builds_list(struct db *db, const struct ss_build_filter *f,
 		  struct ss_build **out, size_t *n)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
 	db_params_text(&p, f->process);
 	db_params_text(&p, f->product);
 	db_params_text(&p, f->from);
 	db_params_text(&p, f->to);
 	param_texts(&p, f->states);
 	param_positive(&p, f->limit);
-	rc = db_query_params(db,
+	rc = query_builds(db,
 			     "SELECT " BUILD_COLS BUILD_FROM
 			     "WHERE ($1::text IS NULL OR "
 			     "p.process_name = $1::text) "
@@ -387,147 +272,77 @@ store_builds_list(struct db *db, const struct ss_build_filter *f,
 			     "AND ($5::text[] IS NULL OR "
 			     "b.status = ANY($5::text[])) "
 			     "ORDER BY b.build_id DESC LIMIT $6::bigint",
-			     &p, 0, &res);
+			     &p, out, n);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	rc = read_builds(res, out, n);
-	db_res_free(res);
 	return rc;
 }
 
+/* a NULL argument is read as "" */
 static int
-read_build_argv(struct db *db, const char *id, struct ss_build *b)
+read_build_argv(struct db *db, struct db_params *id, struct ss_build *b)
 {
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	int rc;
-
-	rc = db_query(db,
-		      "SELECT u.a FROM public.build b CROSS JOIN LATERAL "
-		      "unnest(b.argv) WITH ORDINALITY AS u(a, n) "
-		      "WHERE b.build_id = $1::bigint ORDER BY u.n",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 1, "build argv")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int i = 0; i < db_res_nrows(res); i++) {
-		const char *v = db_res_get(res, i, 0);
-
-		strvec_push(&b->argv, v ? v : "");
-	}
-	db_res_free(res);
-	return 0;
+	return db_query_text_column(db,
+				    "SELECT u.a FROM public.build b CROSS JOIN "
+				    "LATERAL unnest(b.argv) WITH ORDINALITY AS "
+				    "u(a, n) WHERE b.build_id = $1::bigint "
+				    "ORDER BY u.n",
+				    id, 0, &b->argv);
 }
 
 static int
-read_build_inputs(struct db *db, const char *id, struct ss_build *b)
+read_build_inputs(struct db *db, struct db_params *id, struct ss_build *b)
 {
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	int nrows, rc;
-
-	rc = db_query(db,
-		      "SELECT u.id, f.file_id IS NOT NULL, f.filename, "
-		      "p.product_name, f.interface_version || '.' || "
-		      "f.quality_version || '.' || f.revision_version, "
-		      "f.utc_file_date::text "
-		      "FROM public.build b CROSS JOIN LATERAL "
-		      "unnest(b.input_file_ids) WITH ORDINALITY AS u(id, n) "
-		      "LEFT JOIN public.file f ON f.file_id = u.id "
-		      "LEFT JOIN public.product p ON p.product_id = "
-		      "f.product_id "
-		      "WHERE b.build_id = $1::bigint ORDER BY u.n",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 6, "build inputs")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	b->inputs = xcalloc((size_t)nrows + 1, sizeof(*b->inputs));
-	b->n_input_rows = (size_t)nrows;
-	for (int i = 0; i < nrows; i++) {
-		struct rowreader rd;
-		struct ss_input *in = &b->inputs[i];
-
-		rd_init(&rd, res, i);
-		in->file_id = rd_i64(&rd);
-		in->exists = rd_bool(&rd);
-		in->filename = rd_str(&rd);
-		in->product = rd_str(&rd);
-		in->version = rd_str(&rd);
-		in->utc_file_date = rd_str(&rd);
-		if (rd.err)
-			rc = -1;
-	}
-	db_res_free(res);
-	return rc;
+	return db_query_rows(db,
+			     "SELECT u.id, f.file_id IS NOT NULL, f.filename, "
+			     "p.product_name, f.interface_version || '.' || "
+			     "f.quality_version || '.' || f.revision_version, "
+			     "f.utc_file_date::text "
+			     "FROM public.build b CROSS JOIN LATERAL "
+			     "unnest(b.input_file_ids) WITH ORDINALITY AS "
+			     "u(id, n) LEFT JOIN public.file f ON f.file_id = "
+			     "u.id LEFT JOIN public.product p ON p.product_id "
+			     "= f.product_id "
+			     "WHERE b.build_id = $1::bigint ORDER BY u.n",
+			     id, 0, &input_table, &b->inputs, &b->n_input_rows);
 }
 
 int
 store_build_get(struct db *db, int64_t id, struct ss_build **out)
 {
-	struct db_res *res = NULL;
-	struct ss_build *b = NULL;
-	struct rowreader rd;
-	char idbuf[32];
-	const char *params[] = {idbuf};
+	struct db_params p = DB_PARAMS_INIT;
+	struct ss_build *b = xcalloc(1, sizeof(*b));
+	bool found = false;
 	int rc;
 
 	*out = NULL;
-	fmt_i64(idbuf, sizeof(idbuf), id);
-	rc = db_query(db,
-		      "SELECT " BUILD_COLS
-		      ", CASE WHEN c.code_id IS NULL THEN NULL "
-		      "WHEN c.relative_path LIKE '/%' THEN c.relative_path || "
-		      "'/' || c.filename ELSE CASE WHEN coalesce(m.codedir, "
-		      "'') = '' THEN m.rootdir WHEN m.codedir LIKE '/%' THEN "
-		      "m.codedir ELSE m.rootdir || '/' || m.codedir END || "
-		      "'/' || c.relative_path || '/' || c.filename END, "
-		      "c.sha256, coalesce(of.filename, b.output_filename), "
-		      "coalesce(of.interface_version || '.' || "
-		      "of.quality_version || '.' || of.revision_version, "
-		      "b.output_version), b.output_file_id, b.version_bump, "
-		      "b.cache_key, b.argv IS NOT NULL " BUILD_FROM
-		      "LEFT JOIN public.file of ON of.file_id = "
-		      "b.output_file_id "
-		      "LEFT JOIN public.mission m ON m.mission_id = "
-		      "(SELECT min(mission_id) FROM public.mission) "
-		      "WHERE b.build_id = $1::bigint LIMIT 1",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, BUILD_NCOLS + 8, "build")) {
-		db_res_free(res);
-		return -1;
-	}
-	if (db_res_nrows(res) == 0) {
-		db_res_free(res);
-		return 0;
-	}
-	b = xcalloc(1, sizeof(*b));
-	rd_init(&rd, res, 0);
-	read_build_cols(&rd, b);
-	b->code_path = rd_str(&rd);
-	b->code_sha256 = rd_str(&rd);
-	b->output_filename = rd_str(&rd);
-	b->output_version = rd_str(&rd);
-	b->output_file_id = rd_i64(&rd);
-	b->version_bump = rd_i64(&rd);
-	b->cache_key = rd_str(&rd);
-	b->have_argv = rd_bool(&rd);
-	rc = rd.err;
-	db_res_free(res);
-	if (!rc)
-		rc = read_build_argv(db, idbuf, b);
-	if (!rc)
-		rc = read_build_inputs(db, idbuf, b);
-	if (rc) {
+	db_params_int64(&p, id);
+	rc = db_query_row(db,
+			  "SELECT " BUILD_COLS
+			  ", CASE WHEN c.code_id IS NULL THEN NULL "
+			  "WHEN c.relative_path LIKE '/%' THEN c.relative_path "
+			  "|| '/' || c.filename ELSE CASE WHEN coalesce("
+			  "m.codedir, '') = '' THEN m.rootdir WHEN m.codedir "
+			  "LIKE '/%' THEN m.codedir ELSE m.rootdir || '/' || "
+			  "m.codedir END || '/' || c.relative_path || '/' || "
+			  "c.filename END, "
+			  "c.sha256, coalesce(of.filename, b.output_filename), "
+			  "coalesce(of.interface_version || '.' || "
+			  "of.quality_version || '.' || of.revision_version, "
+			  "b.output_version), b.output_file_id, b.version_bump, "
+			  "b.cache_key, b.argv IS NOT NULL " BUILD_FROM
+			  "LEFT JOIN public.file of ON of.file_id = "
+			  "b.output_file_id "
+			  "LEFT JOIN public.mission m ON m.mission_id = "
+			  "(SELECT min(mission_id) FROM public.mission) "
+			  "WHERE b.build_id = $1::bigint LIMIT 1",
+			  &p, 0, &build_detail_table, b, &found);
+	strvec_init(&b->argv);
+	if (!rc && found)
+		rc = read_build_argv(db, &p, b);
+	if (!rc && found)
+		rc = read_build_inputs(db, &p, b);
+	db_params_release(&p);
+	if (rc || !found) {
 		ss_builds_free(b, 1);
 		return rc;
 	}
@@ -537,75 +352,41 @@ store_build_get(struct db *db, int64_t id, struct ss_build **out)
 
 /* -- batches ---------------------------------------------------------- */
 
-#define BATCH_NCOLS 15
 #define BATCH_COLS                                                           \
 	"t.batch_id, t.logging_id, t.pid, t.kind, t.state, t.hostname, "     \
 	"t.size, t.done_count, t.attempts, t.first_key, t.last_key, "        \
 	"t.summary, " TS("t.created_at") ", " TS("t.started_at") ", "        \
 	TS("t.ended_at") " "
 
+/* BATCH_COLS in order */
+static const struct db_col batch_cols[] = {
+	I64(struct ss_batch, id),
+	I64(struct ss_batch, logging_id),
+	I64(struct ss_batch, pid),
+	TXT(struct ss_batch, kind),
+	DB_COL_PARSE(struct ss_batch, state, parse_batch_state),
+	TXT(struct ss_batch, hostname),
+	I64(struct ss_batch, size),
+	I64(struct ss_batch, done_count),
+	I64(struct ss_batch, attempts),
+	TXT(struct ss_batch, first_key),
+	TXT(struct ss_batch, last_key),
+	TXT(struct ss_batch, summary),
+	TXT(struct ss_batch, created),
+	TXT(struct ss_batch, started),
+	TXT(struct ss_batch, ended),
+};
+static const struct db_table batch_table =
+	DB_TABLE("batches", batch_cols, struct ss_batch);
+
 void
 ss_batches_free(struct ss_batch *b, size_t n)
 {
-	for (size_t i = 0; b && i < n; i++) {
-		free(b[i].kind);
-		free(b[i].hostname);
-		free(b[i].first_key);
-		free(b[i].last_key);
-		free(b[i].summary);
-		free(b[i].created);
-		free(b[i].started);
-		free(b[i].ended);
-	}
-	free(b);
-}
-
-static int
-read_batches(const struct db_res *res, struct ss_batch **out, size_t *n)
-{
-	struct ss_batch *b;
-	int nrows = db_res_nrows(res), err = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (db_res_check_shape(res, -1, BATCH_NCOLS, "batches"))
-		return -1;
-	b = xcalloc((size_t)nrows + 1, sizeof(*b));
-	for (int i = 0; i < nrows; i++) {
-		struct rowreader rd;
-
-		rd_init(&rd, res, i);
-		b[i].id = rd_i64(&rd);
-		b[i].logging_id = rd_i64(&rd);
-		b[i].pid = rd_i64(&rd);
-		b[i].kind = rd_str(&rd);
-		b[i].state =
-		    (enum batch_state)rd_state(&rd, "batch", batch_state_names);
-		b[i].hostname = rd_str(&rd);
-		b[i].size = rd_i64(&rd);
-		b[i].done_count = rd_i64(&rd);
-		b[i].attempts = rd_i64(&rd);
-		b[i].first_key = rd_str(&rd);
-		b[i].last_key = rd_str(&rd);
-		b[i].summary = rd_str(&rd);
-		b[i].created = rd_str(&rd);
-		b[i].started = rd_str(&rd);
-		b[i].ended = rd_str(&rd);
-		if (rd.err)
-			err = -1;
-	}
-	if (err) {
-		ss_batches_free(b, (size_t)nrows);
-		return -1;
-	}
-	*out = b;
-	*n = (size_t)nrows;
-	return 0;
+	db_rows_free(&batch_table, b, n);
 }
 
 /* -- failures --------------------------------------------------------- */
 
-#define FAILURE_NCOLS 16
 #define FAILURE_GROUP                                                        \
 	"CASE WHEN f.build_id IS NOT NULL THEN coalesce(p.process_name, "   \
 	"'?') WHEN f.batch_id IS NOT NULL THEN 'batch' ELSE 'ingest' END"
@@ -614,23 +395,32 @@ read_batches(const struct db_res *res, struct ss_batch **out, size_t *n)
 	"f.build_id LEFT JOIN public.process p ON p.process_id = "           \
 	"b.process_id "
 
+/* the failures' columns, in the order of store_failures_list's query */
+static const struct db_col failure_cols[] = {
+	I64(struct ss_failure, id),
+	I64(struct ss_failure, logging_id),
+	I64(struct ss_failure, build_id),
+	I64(struct ss_failure, batch_id),
+	TXT(struct ss_failure, group),
+	TXT(struct ss_failure, output_key),
+	TXT(struct ss_failure, filename),
+	TXT(struct ss_failure, kind),
+	TXT(struct ss_failure, reason),
+	TXT(struct ss_failure, stderr_tail),
+	TXT(struct ss_failure, occurred),
+	BOOL(struct ss_failure, resolved),
+	TXT(struct ss_failure, resolved_at),
+	TXT(struct ss_failure, resolved_by),
+	TXT(struct ss_failure, note),
+	TXT(struct ss_failure, error_path),
+};
+static const struct db_table failure_table =
+	DB_TABLE("failures", failure_cols, struct ss_failure);
+
 void
 ss_failures_free(struct ss_failure *f, size_t n)
 {
-	for (size_t i = 0; f && i < n; i++) {
-		free(f[i].group);
-		free(f[i].output_key);
-		free(f[i].filename);
-		free(f[i].kind);
-		free(f[i].reason);
-		free(f[i].stderr_tail);
-		free(f[i].occurred);
-		free(f[i].resolved_at);
-		free(f[i].resolved_by);
-		free(f[i].note);
-		free(f[i].error_path);
-	}
-	free(f);
+	db_rows_free(&failure_table, f, n);
 }
 
 int
@@ -638,12 +428,8 @@ store_failures_list(struct db *db, const struct ss_failure_filter *f,
 		    struct ss_failure **out, size_t *n)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	struct ss_failure *v = NULL;
-	int nrows, rc;
+	int rc;
 
-	*out = NULL;
-	*n = 0;
 	db_params_bool(&p, f->all);
 	db_params_text(&p, f->kind);
 	db_params_text(&p, f->group);
@@ -668,51 +454,13 @@ store_failures_list(struct db *db, const struct ss_failure_filter *f,
 	"AND ($4::bigint[] IS NULL OR f.failure_id = ANY($4::bigint[])) "    \
 	"AND ($5::bigint IS NULL OR f.build_id = $5::bigint) "               \
 	"ORDER BY 5, f.kind, f.failure_id"
-	rc = db_query_params(db,
-			     f->for_update ? FAILURES_SQL " FOR UPDATE OF f"
-					   : FAILURES_SQL,
-			     &p, 0, &res);
+	rc = db_query_rows(db,
+			   f->for_update ? FAILURES_SQL " FOR UPDATE OF f"
+					 : FAILURES_SQL,
+			   &p, 0, &failure_table, out, n);
 #undef FAILURES_SQL
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, FAILURE_NCOLS, "failures")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	v = xcalloc((size_t)nrows + 1, sizeof(*v));
-	for (int i = 0; i < nrows; i++) {
-		struct rowreader rd;
-
-		rd_init(&rd, res, i);
-		v[i].id = rd_i64(&rd);
-		v[i].logging_id = rd_i64(&rd);
-		v[i].build_id = rd_i64(&rd);
-		v[i].batch_id = rd_i64(&rd);
-		v[i].group = rd_str(&rd);
-		v[i].output_key = rd_str(&rd);
-		v[i].filename = rd_str(&rd);
-		v[i].kind = rd_str(&rd);
-		v[i].reason = rd_str(&rd);
-		v[i].stderr_tail = rd_str(&rd);
-		v[i].occurred = rd_str(&rd);
-		v[i].resolved = rd_bool(&rd);
-		v[i].resolved_at = rd_str(&rd);
-		v[i].resolved_by = rd_str(&rd);
-		v[i].note = rd_str(&rd);
-		v[i].error_path = rd_str(&rd);
-		if (rd.err)
-			rc = -1;
-	}
-	db_res_free(res);
-	if (rc) {
-		ss_failures_free(v, (size_t)nrows);
-		return rc;
-	}
-	*out = v;
-	*n = (size_t)nrows;
-	return 0;
+	return rc;
 }
 
 int
@@ -720,7 +468,6 @@ store_failures_resolve(struct db *db, const int64_t *ids, size_t n,
 		       const char *by, const char *note, long *changed)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int64_t count = 0;
 	int rc;
 
@@ -728,31 +475,37 @@ store_failures_resolve(struct db *db, const int64_t *ids, size_t n,
 	db_params_int64_array(&p, ids, n);
 	db_params_text(&p, by);
 	db_params_text(&p, note);
-	rc = db_query_params(db,
-			     "WITH u AS (UPDATE public.failure SET resolved = "
-			     "true, resolved_at = now(), resolved_by = "
-			     "$2::text, note = $3::text WHERE failure_id = "
-			     "ANY($1::bigint[]) AND NOT resolved RETURNING 1) "
-			     "SELECT count(*) FROM u",
-			     &p, 0, &res);
+	rc = db_query_int64(db,
+			    "WITH u AS (UPDATE public.failure SET resolved = "
+			    "true, resolved_at = now(), resolved_by = "
+			    "$2::text, note = $3::text WHERE failure_id = "
+			    "ANY($1::bigint[]) AND NOT resolved RETURNING 1) "
+			    "SELECT count(*) FROM u",
+			    &p, 0, &count);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "resolved failures") ||
-	    db_res_int64(res, 0, 0, &count))
-		rc = -1;
-	db_res_free(res);
 	*changed = (long)count;
 	return rc;
 }
+
+/* what the retry statement counts, in the order of its columns */
+struct retry_row {
+	int64_t failures, queued, cancelled, batches;
+};
+static const struct db_col retry_cols[] = {
+	DB_COL(DB_INT64, struct retry_row, failures),
+	DB_COL(DB_INT64, struct retry_row, queued),
+	DB_COL(DB_INT64, struct retry_row, cancelled),
+	DB_COL(DB_INT64, struct retry_row, batches),
+};
+static const struct db_table retry_table =
+	DB_TABLE("retried failures", retry_cols, struct retry_row);
 
 int
 store_failures_retry(struct db *db, const int64_t *ids, size_t n,
 		     int64_t run_id, const char *by, struct ss_retry_counts *c)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	int64_t v[4] = {0, 0, 0, 0};
+	struct retry_row v;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -765,7 +518,7 @@ store_failures_retry(struct db *db, const int64_t *ids, size_t n,
 	 * data-modifying parts see the same snapshot, and touch different
 	 * tables, so their order does not matter.
 	 */
-	rc = db_query_params(
+	rc = db_query_row(
 		db,
 		"WITH f AS (SELECT failure_id, build_id, batch_id FROM "
 		"public.failure WHERE failure_id = ANY($1::bigint[]) AND NOT "
@@ -795,59 +548,62 @@ store_failures_retry(struct db *db, const int64_t *ids, size_t n,
 		"failure_id IN (SELECT failure_id FROM f) RETURNING 1) "
 		"SELECT (SELECT count(*) FROM r), (SELECT count(*) FROM q), "
 		"(SELECT count(*) FROM c), (SELECT count(*) FROM t)",
-		&p, 0, &res);
+		&p, 0, &retry_table, &v, NULL);
 	db_params_release(&p);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 4, "retried failures"))
-		rc = -1;
-	for (int i = 0; !rc && i < 4; i++)
-		if (db_res_int64(res, 0, i, &v[i]))
-			rc = -1;
-	db_res_free(res);
-	c->failures = (long)v[0];
-	c->queued = (long)v[1];
-	c->cancelled = (long)v[2];
-	c->batches = (long)v[3];
-	return rc;
+	c->failures = (long)v.failures;
+	c->queued = (long)v.queued;
+	c->cancelled = (long)v.cancelled;
+	c->batches = (long)v.batches;
+	return 0;
 }
 
 int
 store_name_exists(struct db *db, enum ss_name_kind kind, const char *name,
 		  bool *exists)
 {
-	const char *params[] = {name};
-	struct db_res *res = NULL;
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	*exists = false;
-	rc = db_query(db,
-		      kind == SS_PROCESS
-			      ? "SELECT EXISTS (SELECT 1 FROM public.process "
-				"WHERE process_name = $1::text)"
-			      : "SELECT EXISTS (SELECT 1 FROM public.product "
-				"WHERE product_name = $1::text)",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, 1, 1, "name lookup") ||
-	    db_res_bool(res, 0, 0, exists))
-		rc = -1;
-	db_res_free(res);
+	db_params_text(&p, name);
+	rc = db_query_bool(db,
+			   kind == SS_PROCESS
+				   ? "SELECT EXISTS (SELECT 1 FROM "
+				     "public.process WHERE process_name = "
+				     "$1::text)"
+				   : "SELECT EXISTS (SELECT 1 FROM "
+				     "public.product WHERE product_name = "
+				     "$1::text)",
+			   &p, 0, exists);
+	db_params_release(&p);
 	return rc;
 }
 
 /* -- status ----------------------------------------------------------- */
 
+/* counts: (name, count, oldest), or with the kind second */
+static const struct db_col count_cols[] = {
+	TXT(struct ss_count, name),
+	I64(struct ss_count, count),
+	TXT(struct ss_count, oldest),
+};
+static const struct db_table count_table =
+	DB_TABLE("counts", count_cols, struct ss_count);
+static const struct db_col kind_count_cols[] = {
+	TXT(struct ss_count, name),
+	TXT(struct ss_count, kind),
+	I64(struct ss_count, count),
+	TXT(struct ss_count, oldest),
+};
+static const struct db_table kind_count_table =
+	DB_TABLE("counts", kind_count_cols, struct ss_count);
+
 static void
 counts_free(struct ss_count *c, size_t n)
 {
-	for (size_t i = 0; c && i < n; i++) {
-		free(c[i].name);
-		free(c[i].kind);
-		free(c[i].oldest);
-	}
-	free(c);
+	db_rows_free(&kind_count_table, c, n);
 }
 
 void
@@ -874,43 +630,31 @@ static int
 query_counts(struct db *db, const char *sql, bool with_kind,
 	     struct ss_count **out, size_t *n)
 {
-	struct db_res *res = NULL;
-	struct ss_count *c;
-	int nrows, rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = db_query(db, sql, 0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, with_kind ? 4 : 3, "counts")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	c = xcalloc((size_t)nrows + 1, sizeof(*c));
-	for (int i = 0; i < nrows; i++) {
-		struct rowreader rd;
-
-		rd_init(&rd, res, i);
-		c[i].name = rd_str(&rd);
-		c[i].kind = with_kind ? rd_str(&rd) : NULL;
-		c[i].count = rd_i64(&rd);
-		c[i].oldest = rd_str(&rd);
-		if (rd.err)
-			rc = -1;
-	}
-	db_res_free(res);
-	*out = c;
-	*n = (size_t)nrows;
-	return rc;
+	return db_query_rows(db, sql, NULL, 0,
+			     with_kind ? &kind_count_table : &count_table, out,
+			     n);
 }
+
+/* the oldest queue entry */
+struct oldest {
+	int64_t file_id;
+	char *filename, *product, *queued;
+};
+static const struct db_col oldest_cols[] = {
+	I64(struct oldest, file_id),
+	TXT(struct oldest, filename),
+	TXT(struct oldest, product),
+	TXT(struct oldest, queued),
+};
+static const struct db_table oldest_table =
+	DB_TABLE("oldest queue entry", oldest_cols, struct oldest);
 
 /* status: the queue by product, and its oldest entry */
 static int
 read_queue(struct db *db, struct ss_status *s)
 {
-	struct db_res *res = NULL;
+	struct oldest o;
+	bool found;
 	int rc;
 
 	rc = query_counts(db,
@@ -926,33 +670,21 @@ read_queue(struct db *db, struct ss_status *s)
 	for (size_t i = 0; i < s->n_queue; i++)
 		s->queue_total += s->queue[i].count;
 
-	rc = db_query(db,
-		      "SELECT q.file_id, f.filename, p.product_name, "
-		      TS("q.queued_at")
-		      " FROM public.processqueue q "
-		      "JOIN public.file f ON f.file_id = q.file_id "
-		      "JOIN public.product p ON p.product_id = f.product_id "
-		      "ORDER BY q.queued_at, q.seq LIMIT 1",
-		      0, NULL, 0, &res);
-	if (rc)
+	rc = db_query_row(db,
+			  "SELECT q.file_id, f.filename, p.product_name, "
+			  TS("q.queued_at")
+			  " FROM public.processqueue q "
+			  "JOIN public.file f ON f.file_id = q.file_id "
+			  "JOIN public.product p ON p.product_id = f.product_id "
+			  "ORDER BY q.queued_at, q.seq LIMIT 1",
+			  NULL, 0, &oldest_table, &o, &found);
+	if (rc || !found)
 		return rc;
-	if (db_res_check_shape(res, -1, 4, "oldest queue entry")) {
-		db_res_free(res);
-		return -1;
-	}
-	if (db_res_nrows(res) == 1) {
-		struct rowreader rd;
-
-		rd_init(&rd, res, 0);
-		s->oldest_file_id = rd_i64(&rd);
-		s->oldest_filename = rd_str(&rd);
-		s->oldest_product = rd_str(&rd);
-		s->oldest_queued = rd_str(&rd);
-		rc = rd.err;
-	}
-	db_res_free(res);
-	if (rc)
-		return rc;
+	/* the strings move to s */
+	s->oldest_file_id = o.file_id;
+	s->oldest_filename = o.filename;
+	s->oldest_product = o.product;
+	s->oldest_queued = o.queued;
 	return 0;
 }
 
@@ -960,39 +692,29 @@ read_queue(struct db *db, struct ss_status *s)
 static int
 read_recent(struct db *db, int recent, struct ss_status *s)
 {
-	struct db_res *res = NULL;
 	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	db_params_int64(&p, recent);
-	rc = db_query_params(db,
-		      "SELECT * FROM (SELECT " RUN_COLS
-		      "FROM public.logging l WHERE l.status = 'running' "
-		      "UNION ALL (SELECT " RUN_COLS
-		      "FROM public.logging l WHERE l.status <> 'running' "
-		      "ORDER BY l.logging_id DESC LIMIT $1::bigint)) r "
-		      "ORDER BY r.logging_id DESC",
-		      &p, 0, &res);
-	if (rc)
-		goto out;
-	rc = read_runs(res, &s->runs, &s->n_runs);
-	db_res_free(res);
-	if (rc)
-		goto out;
-
-	rc = db_query_params(db,
-		      "SELECT * FROM (SELECT " BATCH_COLS
-		      "FROM public.batch t WHERE t.state IN ('planned', "
-		      "'running') UNION ALL (SELECT " BATCH_COLS
-		      "FROM public.batch t WHERE t.state NOT IN ('planned', "
-		      "'running') ORDER BY t.batch_id DESC LIMIT $1::bigint)) "
-		      "x ORDER BY x.batch_id DESC",
-		      &p, 0, &res);
-	if (rc)
-		goto out;
-	rc = read_batches(res, &s->batches, &s->n_batches);
-	db_res_free(res);
-out:
+	rc = db_query_rows(db,
+			   "SELECT * FROM (SELECT " RUN_COLS
+			   "FROM public.logging l WHERE l.status = 'running' "
+			   "UNION ALL (SELECT " RUN_COLS
+			   "FROM public.logging l WHERE l.status <> 'running' "
+			   "ORDER BY l.logging_id DESC LIMIT $1::bigint)) r "
+			   "ORDER BY r.logging_id DESC",
+			   &p, 0, &run_table, &s->runs, &s->n_runs);
+	if (!rc)
+		rc = db_query_rows(db,
+				   "SELECT * FROM (SELECT " BATCH_COLS
+				   "FROM public.batch t WHERE t.state IN "
+				   "('planned', 'running') UNION ALL (SELECT "
+				   BATCH_COLS "FROM public.batch t WHERE "
+				   "t.state NOT IN ('planned', 'running') "
+				   "ORDER BY t.batch_id DESC LIMIT $1::bigint)) "
+				   "x ORDER BY x.batch_id DESC",
+				   &p, 0, &batch_table, &s->batches,
+				   &s->n_batches);
 	db_params_release(&p);
 	return rc;
 }
@@ -1000,18 +722,11 @@ out:
 static int
 read_status(struct db *db, int recent, struct ss_status *s)
 {
-	struct db_res *res = NULL;
 	int rc;
 
-	rc = db_query(db, "SELECT " TS("now()"), 0, NULL, 0, &res);
+	rc = db_query_text(db, "SELECT " TS("now()"), NULL, 0, &s->now);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, 1, 1, "now")) {
-		db_res_free(res);
-		return -1;
-	}
-	s->now = xstrdup(db_res_get(res, 0, 0));
-	db_res_free(res);
 
 	rc = read_queue(db, s);
 	if (rc)
@@ -1028,15 +743,11 @@ read_status(struct db *db, int recent, struct ss_status *s)
 	if (rc)
 		return rc;
 
-	rc = db_query(db,
-		      "SELECT " BUILD_COLS BUILD_FROM
-		      "WHERE b.status IN ('starting', 'running', 'recording') "
-		      "ORDER BY b.build_id",
-		      0, NULL, 0, &res);
-	if (rc)
-		return rc;
-	rc = read_builds(res, &s->running, &s->n_running);
-	db_res_free(res);
+	rc = query_builds(db,
+			  "SELECT " BUILD_COLS BUILD_FROM
+			  "WHERE b.status IN ('starting', 'running', "
+			  "'recording') ORDER BY b.build_id",
+			  NULL, &s->running, &s->n_running);
 	if (rc)
 		return rc;
 
@@ -1080,14 +791,45 @@ store_status_read(struct db *db, int recent, struct ss_status *s)
 
 /* -- stats ------------------------------------------------------------ */
 
+/* a process's statistics, in the order of store_stats_read's query */
+static const struct db_col proc_stats_cols[] = {
+	TXT(struct ss_process_stats, process),
+	TXT(struct ss_process_stats, product),
+	I64(struct ss_process_stats, builds),
+	I64(struct ss_process_stats, ok),
+	I64(struct ss_process_stats, failed),
+	I64(struct ss_process_stats, bad),
+	I64(struct ss_process_stats, open),
+	I64(struct ss_process_stats, cancelled),
+	DBL(struct ss_process_stats, min_s),
+	DBL(struct ss_process_stats, mean_s),
+	DBL(struct ss_process_stats, max_s),
+	DBL(struct ss_process_stats, total_s),
+	DBL(struct ss_process_stats, cpu_s),
+	I64(struct ss_process_stats, max_rss_kb),
+};
+static const struct db_table proc_stats_table =
+	DB_TABLE("process statistics", proc_stats_cols,
+		 struct ss_process_stats);
+
+/* the run totals, into struct ss_stats itself (read before its procs) */
+static const struct db_col run_totals_cols[] = {
+	I64(struct ss_stats, runs),
+	I64(struct ss_stats, runs_worked),
+	I64(struct ss_stats, files_ingested),
+	I64(struct ss_stats, files_duplicate),
+	I64(struct ss_stats, files_rejected),
+	I64(struct ss_stats, builds_ok),
+	I64(struct ss_stats, builds_failed),
+	I64(struct ss_stats, builds_skipped),
+};
+static const struct db_table run_totals_table =
+	DB_TABLE("run totals", run_totals_cols, struct ss_stats);
+
 void
 ss_stats_release(struct ss_stats *s)
 {
-	for (size_t i = 0; s->procs && i < s->n_procs; i++) {
-		free(s->procs[i].process);
-		free(s->procs[i].product);
-	}
-	free(s->procs);
+	db_rows_free(&proc_stats_table, s->procs, s->n_procs);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -1095,114 +837,69 @@ int
 store_stats_read(struct db *db, const char *from, const char *to,
 		 struct ss_stats *s)
 {
-	struct db_res *res = NULL;
-	const char *params[] = {from, to};
-	int nrows, rc;
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
+	db_params_text(&p, from);
+	db_params_text(&p, to);
+	/* first, as db_query_row sets every field of *s */
+	rc = db_query_row(db,
+			  "SELECT count(*), count(*) FILTER (WHERE " RUN_WORKED
+			  "), coalesce(sum(l.files_ingested), 0), "
+			  "coalesce(sum(l.files_duplicate), 0), "
+			  "coalesce(sum(l.files_rejected), 0), "
+			  "coalesce(sum(l.builds_ok), 0), "
+			  "coalesce(sum(l.builds_failed), 0), "
+			  "coalesce(sum(l.builds_skipped), 0) "
+			  "FROM public.logging l "
+			  "WHERE ($1::timestamptz IS NULL OR "
+			  "l.processing_start_time >= ($1::timestamptz AT TIME "
+			  "ZONE 'UTC')) AND ($2::timestamptz IS NULL OR "
+			  "l.processing_start_time < ($2::timestamptz AT TIME "
+			  "ZONE 'UTC'))",
+			  &p, 0, &run_totals_table, s, NULL);
 	/*
 	 * The period filter sits in the join condition, so that a process
 	 * with no build in the period still has its row.  Durations count
 	 * finished builds only.
 	 */
-	rc = db_query(
-		db,
-		"SELECT p.process_name, op.product_name, count(b.build_id), "
-		"count(*) FILTER (WHERE b.status = 'succeeded'), "
-		"count(*) FILTER (WHERE b.status IN ('failed', 'timed_out', "
-		"'killed')), "
-		"count(*) FILTER (WHERE b.status = 'bad'), "
-		"count(*) FILTER (WHERE b.status IN ('queued', 'starting', "
-		"'running', 'recording')), "
-		"count(*) FILTER (WHERE b.status = 'cancelled'), "
-		"min(extract(epoch FROM b.ended_at - b.started_at))::float8, "
-		"avg(extract(epoch FROM b.ended_at - b.started_at))::float8, "
-		"max(extract(epoch FROM b.ended_at - b.started_at))::float8, "
-		"sum(extract(epoch FROM b.ended_at - b.started_at))::float8, "
-		"sum(coalesce(b.cpu_user_s, 0) + coalesce(b.cpu_sys_s, 0)) "
-		"FILTER (WHERE b.cpu_user_s IS NOT NULL OR b.cpu_sys_s IS NOT "
-		"NULL), max(b.max_rss_kb) "
-		"FROM public.process p LEFT JOIN public.product op ON "
-		"op.product_id = p.output_product "
-		"LEFT JOIN public.build b ON b.process_id = p.process_id "
-		"AND ($1::timestamptz IS NULL OR b.started_at >= "
-		"$1::timestamptz) AND ($2::timestamptz IS NULL OR "
-		"b.started_at < $2::timestamptz) "
-		"GROUP BY p.process_id, p.process_name, op.product_name, "
-		"op.level ORDER BY op.level NULLS LAST, p.process_name",
-		2, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 14, "process statistics")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	s->procs = xcalloc((size_t)nrows + 1, sizeof(*s->procs));
-	s->n_procs = (size_t)nrows;
-	for (int i = 0; i < nrows; i++) {
-		struct ss_process_stats *p = &s->procs[i];
-		struct rowreader rd;
-
-		rd_init(&rd, res, i);
-		p->process = rd_str(&rd);
-		p->product = rd_str(&rd);
-		p->builds = rd_i64(&rd);
-		p->ok = rd_i64(&rd);
-		p->failed = rd_i64(&rd);
-		p->bad = rd_i64(&rd);
-		p->open = rd_i64(&rd);
-		p->cancelled = rd_i64(&rd);
-		p->min_s = rd_dbl(&rd);
-		p->mean_s = rd_dbl(&rd);
-		p->max_s = rd_dbl(&rd);
-		p->total_s = rd_dbl(&rd);
-		p->cpu_s = rd_dbl(&rd);
-		p->max_rss_kb = rd_i64(&rd);
-		if (rd.err)
-			rc = -1;
-	}
-	db_res_free(res);
-	if (rc)
-		goto fail;
-
-	rc = db_query(db,
-		      "SELECT count(*), count(*) FILTER (WHERE " RUN_WORKED
-		      "), coalesce(sum(l.files_ingested), 0), "
-		      "coalesce(sum(l.files_duplicate), 0), "
-		      "coalesce(sum(l.files_rejected), 0), "
-		      "coalesce(sum(l.builds_ok), 0), "
-		      "coalesce(sum(l.builds_failed), 0), "
-		      "coalesce(sum(l.builds_skipped), 0) "
-		      "FROM public.logging l "
-		      "WHERE ($1::timestamptz IS NULL OR "
-		      "l.processing_start_time >= ($1::timestamptz AT TIME "
-		      "ZONE 'UTC')) AND ($2::timestamptz IS NULL OR "
-		      "l.processing_start_time < ($2::timestamptz AT TIME "
-		      "ZONE 'UTC'))",
-		      2, params, 0, &res);
-	if (rc)
-		goto fail;
-	if (db_res_check_shape(res, 1, 8, "run totals")) {
-		rc = -1;
-	} else {
-		struct rowreader rd;
-
-		rd_init(&rd, res, 0);
-		s->runs = rd_i64(&rd);
-		s->runs_worked = rd_i64(&rd);
-		s->files_ingested = rd_i64(&rd);
-		s->files_duplicate = rd_i64(&rd);
-		s->files_rejected = rd_i64(&rd);
-		s->builds_ok = rd_i64(&rd);
-		s->builds_failed = rd_i64(&rd);
-		s->builds_skipped = rd_i64(&rd);
-		rc = rd.err;
-	}
-	db_res_free(res);
 	if (!rc)
-		return 0;
-fail:
-	ss_stats_release(s);
+		rc = db_query_rows(
+			db,
+			"SELECT p.process_name, op.product_name, "
+			"count(b.build_id), "
+			"count(*) FILTER (WHERE b.status = 'succeeded'), "
+			"count(*) FILTER (WHERE b.status IN ('failed', "
+			"'timed_out', 'killed')), "
+			"count(*) FILTER (WHERE b.status = 'bad'), "
+			"count(*) FILTER (WHERE b.status IN ('queued', "
+			"'starting', 'running', 'recording')), "
+			"count(*) FILTER (WHERE b.status = 'cancelled'), "
+			"min(extract(epoch FROM b.ended_at - b.started_at))"
+			"::float8, "
+			"avg(extract(epoch FROM b.ended_at - b.started_at))"
+			"::float8, "
+			"max(extract(epoch FROM b.ended_at - b.started_at))"
+			"::float8, "
+			"sum(extract(epoch FROM b.ended_at - b.started_at))"
+			"::float8, "
+			"sum(coalesce(b.cpu_user_s, 0) + coalesce(b.cpu_sys_s, "
+			"0)) FILTER (WHERE b.cpu_user_s IS NOT NULL OR "
+			"b.cpu_sys_s IS NOT NULL), max(b.max_rss_kb) "
+			"FROM public.process p LEFT JOIN public.product op ON "
+			"op.product_id = p.output_product "
+			"LEFT JOIN public.build b ON b.process_id = "
+			"p.process_id AND ($1::timestamptz IS NULL OR "
+			"b.started_at >= $1::timestamptz) AND "
+			"($2::timestamptz IS NULL OR b.started_at < "
+			"$2::timestamptz) "
+			"GROUP BY p.process_id, p.process_name, "
+			"op.product_name, op.level ORDER BY op.level NULLS "
+			"LAST, p.process_name",
+			&p, 0, &proc_stats_table, &s->procs, &s->n_procs);
+	db_params_release(&p);
+	if (rc)
+		ss_stats_release(s);
 	return rc;
 }

@@ -2,7 +2,8 @@
  * test-db.c - what db.c builds without a server: array literals
  * (escaping, NULLs, empty arrays) and struct db_params (scalars, whole
  * arrays, row-at-a-time columns, their order, release and reuse, and
- * that an incomplete row or a column without columns is caught).
+ * that an incomplete row or a column without columns is caught), and
+ * rows read through column tables from results made in memory.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -324,6 +325,60 @@ test_read_rows_refused(void)
 	}
 }
 
+/* DB_PARSE: an enum stored by name, through the table's function */
+enum colour { RED = 1, GREEN };
+struct painted {
+	enum colour c;
+	enum colour maybe;
+};
+
+static int
+parse_colour(const char *s, void *out)
+{
+	enum colour *c = out;
+
+	if (!strcmp(s, "red"))
+		*c = RED;
+	else if (!strcmp(s, "green"))
+		*c = GREEN;
+	else
+		return -1;
+	return 0;
+}
+
+static void
+test_read_rows_parse(void)
+{
+	static const struct db_col cols[] = {
+		DB_COL_PARSE(struct painted, c, parse_colour),
+		{DB_PARSE, offsetof(struct painted, maybe), 0, DB_NULLABLE,
+		 parse_colour},
+	};
+	static const struct db_table t = DB_TABLE("painted", cols,
+						  struct painted);
+	static const char *const names[] = {"c", "maybe"};
+	static const char *const good[] = {"green", "red", "red", NULL};
+	static const char *const bad[][2] = {
+		{"blue", "red"}, /* not a name */
+		{NULL, "red"},   /* NULL, not nullable */
+		{"Red", NULL},   /* exact */
+	};
+	struct db_res *res = db_res_make(2, 2, names, good);
+	struct painted p[2];
+
+	memset(p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(db_res_read_rows(res, &t, p, 2), 0);
+	CU_ASSERT(p[0].c == GREEN && p[0].maybe == RED);
+	CU_ASSERT(p[1].c == RED && p[1].maybe == 0); /* NULL: left as it was */
+	db_res_free(res);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(p, 0, sizeof(p));
+		res = db_res_make(1, 2, names, bad[i]);
+		CU_ASSERT_EQUAL(db_res_read_rows(res, &t, p, 1), -1);
+		db_res_free(res);
+	}
+}
+
 static void
 test_params_more(void)
 {
@@ -402,5 +457,6 @@ suite_db(void)
 	ADD_TEST(s, test_misuse_is_a_bug);
 	ADD_TEST(s, test_read_rows);
 	ADD_TEST(s, test_read_rows_refused);
+	ADD_TEST(s, test_read_rows_parse);
 	ADD_TEST(s, test_params_more);
 }
