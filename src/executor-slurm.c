@@ -442,9 +442,11 @@ slurm_cmd(const struct strvec *argv, struct strbuf *out, struct strbuf *err)
 /*
  * The fixed part of every group script (bash 5.1 or later: "wait -n -p").
  * The script itself starts each code (its function cmd_I: cd, the
- * environment, exec) as a background job in a process group of its own
- * (set -m), reaps it with wait -n, and writes its record: one fork per
- * build, and mv (with stat and tail when it wrote output).  Timeouts and
+ * environment, exec setsid) as a background job in a session and process
+ * group of its own, reaps it with wait -n, and writes its record: per
+ * build one fork, the setsid and mv programs (and stat and tail when it
+ * wrote output).  (Not "set -m": with job control bash reports and
+ * forgets ended jobs by itself, and wait -n then misses them.)  Timeouts and
  * cancels are enforced by the same loop, woken every second by a ticker
  * (read -t on a FIFO no one writes to, so no sleep is executed); SIGUSR1
  * makes it read the cancel file; SIGTERM (scancel, the job's time limit)
@@ -461,7 +463,7 @@ static const char script_body[] =
 	"CLK=$(getconf CLK_TCK 2>/dev/null) || CLK=100\n"
 	"MAIN=$$\n"
 	"declare -A CANC=() IDX=()\n"
-	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=()\n"
+	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=() GONE=()\n"
 	"load_cancel() {\n"
 	"\tlocal l\n"
 	"\t[ -r \"$CANCEL\" ] || return 0\n"
@@ -491,7 +493,7 @@ static const char script_body[] =
 	"# start build $1 (the directory and program were checked)\n"
 	"start_build() {\n"
 	"\tlocal i=$1 log=${B_LOG[$1]}\n"
-	"\tB0[i]=0 OE[i]=0 TOUT[i]=0 TERMD[i]=0 KD[i]=0 DL[i]=0\n"
+	"\tB0[i]=0 OE[i]=0 TOUT[i]=0 TERMD[i]=0 KD[i]=0 DL[i]=0 GONE[i]=0\n"
 	"\tif [ -s \"$log\" ]; then B0[i]=$(stat -c %s -- \"$log\" 2>/dev/null) || B0[i]=0; fi\n"
 	"\tif ! : >>\"$log\"; then OE[i]=5; log=/dev/null; fi\n"
 	"\tT0[i]=${EPOCHREALTIME/./}\n"
@@ -525,10 +527,22 @@ static const char script_body[] =
 	"\trecord \"$i\" \"${PID[i]}\" \"$code\" \"$sig\" \"${TOUT[i]}\" \"${TERMD[i]}\" 0 0 \"$left\" $((t1 - T0[i])) \"$t1\" \"$u\" \"$s\" \"$ob\" \"${OE[i]}\" \"$tn\"\n"
 	"\tcputimes; UB=$CU SB=$CS\n"
 	"}\n"
-	"# timeouts and cancels: SIGTERM to the group, SIGKILL after the grace\n"
+	"# timeouts and cancels: SIGTERM to the group, SIGKILL after the grace; a\n"
+	"# build whose process is gone for two looks without wait reporting it\n"
+	"# (which should not happen) is let go without a record: it is lost\n"
 	"deadlines() {\n"
 	"\tlocal k now=$EPOCHSECONDS\n"
 	"\tfor k in \"${!RUN[@]}\"; do\n"
+	"\t\tif kill -0 \"${PID[k]}\" 2>/dev/null; then\n"
+	"\t\t\tGONE[k]=0\n"
+	"\t\telif [ \"${GONE[k]}\" -gt 0 ] && [ \"$now\" -gt \"${GONE[k]}\" ]; then\n"
+	"\t\t\techo \"cascade: build ${B_ST[k]}: its process is gone unreported\" >&2\n"
+	"\t\t\tunset \"IDX[${PID[k]}]\" \"RUN[$k]\"\n"
+	"\t\t\tfree=$((free + B_CPU[k])); running=$((running - 1))\n"
+	"\t\t\tcontinue\n"
+	"\t\telif [ \"${GONE[k]}\" = 0 ]; then\n"
+	"\t\t\tGONE[k]=$now\n"
+	"\t\tfi\n"
 	"\t\tif [ \"${TERMD[k]}\" = 0 ] && [ -n \"${CANC[${B_ST[k]}]}\" ]; then\n"
 	"\t\t\tTERMD[k]=1; kill -TERM -- -\"${PID[k]}\" 2>/dev/null; KD[k]=$((now + GRACE))\n"
 	"\t\telif [ \"${DL[k]}\" -gt 0 ] && [ \"$now\" -ge \"${DL[k]}\" ] && [ \"${TOUT[k]}\" = 0 ]; then\n"
@@ -538,8 +552,6 @@ static const char script_body[] =
 	"\t\tfi\n"
 	"\tdone\n"
 	"}\n"
-	"exec 2>/dev/null # no job-control notices (set -m)\n"
-	"set -m\n"
 	"trap 'usr1=1' USR1\n"
 	"trap 'stopping=1' TERM\n"
 	"trap : USR2\n"
@@ -616,10 +628,10 @@ env_words(const struct strvec *delta, struct strbuf *sb)
 			slurm_quote(sb, delta->v[i]);
 			strbuf_addch(sb, ';');
 		}
-		strbuf_addstr(sb, " exec");
+		strbuf_addstr(sb, " exec setsid --");
 		return;
 	}
-	strbuf_addstr(sb, " exec env");
+	strbuf_addstr(sb, " exec setsid -- env");
 	for (size_t i = 0; i < delta->nr; i++) {
 		const char *e = delta->v[i], *eq = strchr(e, '=');
 		size_t n = eq ? (size_t)(eq - e) : strlen(e);
