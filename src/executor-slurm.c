@@ -446,9 +446,12 @@ slurm_cmd(const struct strvec *argv, struct strbuf *out, struct strbuf *err)
  * group of its own, reaps it with wait -n, and writes its record: per
  * build one fork, the setsid and mv programs (and stat and tail when it
  * wrote output).  (Not "set -m": with job control bash reports and
- * forgets ended jobs by itself, and wait -n then misses them.)  Timeouts and
+ * forgets ended jobs by itself.  Even without, wait -n misses a job that
+ * ended before bash next ran a foreground command: each loop looks for
+ * such builds, kill -0, and takes their status with wait PID.)  Timeouts and
  * cancels are enforced by the same loop, woken every second by a ticker
- * (read -t on a FIFO no one writes to, so no sleep is executed); SIGUSR1
+ * child that ends (read -t on a FIFO no one writes to: no sleep is
+ * executed, and no signal interrupts wait); SIGUSR1
  * makes it read the cancel file; SIGTERM (scancel, the job's time limit)
  * marks every running build terminated and the rest unstarted.  Exit
  * statuses above 128 are read as signals (bash does not tell them apart);
@@ -463,7 +466,7 @@ static const char script_body[] =
 	"CLK=$(getconf CLK_TCK 2>/dev/null) || CLK=100\n"
 	"MAIN=$$\n"
 	"declare -A CANC=() IDX=()\n"
-	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=() GONE=()\n"
+	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=()\n"
 	"load_cancel() {\n"
 	"\tlocal l\n"
 	"\t[ -r \"$CANCEL\" ] || return 0\n"
@@ -493,7 +496,7 @@ static const char script_body[] =
 	"# start build $1 (the directory and program were checked)\n"
 	"start_build() {\n"
 	"\tlocal i=$1 log=${B_LOG[$1]}\n"
-	"\tB0[i]=0 OE[i]=0 TOUT[i]=0 TERMD[i]=0 KD[i]=0 DL[i]=0 GONE[i]=0\n"
+	"\tB0[i]=0 OE[i]=0 TOUT[i]=0 TERMD[i]=0 KD[i]=0 DL[i]=0\n"
 	"\tif [ -s \"$log\" ]; then B0[i]=$(stat -c %s -- \"$log\" 2>/dev/null) || B0[i]=0; fi\n"
 	"\tif ! : >>\"$log\"; then OE[i]=5; log=/dev/null; fi\n"
 	"\tT0[i]=${EPOCHREALTIME/./}\n"
@@ -524,24 +527,28 @@ static const char script_body[] =
 	"\t\tob=$((b1 - B0[i])); [ \"$ob\" -ge 0 ] || ob=0\n"
 	"\t\ttn=$ob; [ \"$tn\" -le 4096 ] || tn=4096\n"
 	"\tfi\n"
+	"\t[ \"$stopping\" = 0 ] || TERMD[i]=1\n"
 	"\trecord \"$i\" \"${PID[i]}\" \"$code\" \"$sig\" \"${TOUT[i]}\" \"${TERMD[i]}\" 0 0 \"$left\" $((t1 - T0[i])) \"$t1\" \"$u\" \"$s\" \"$ob\" \"${OE[i]}\" \"$tn\"\n"
 	"\tcputimes; UB=$CU SB=$CS\n"
 	"}\n"
-	"# timeouts and cancels: SIGTERM to the group, SIGKILL after the grace; a\n"
-	"# build whose process is gone for two looks without wait reporting it\n"
-	"# (which should not happen) is let go without a record: it is lost\n"
+	"# ended builds that wait -n will not report (bash files a finished job\n"
+	"# away when it next runs a command in the foreground; wait PID still has\n"
+	"# its status); then timeouts and cancels: SIGTERM to the group, SIGKILL\n"
+	"# after the grace\n"
 	"deadlines() {\n"
 	"\tlocal k now=$EPOCHSECONDS\n"
 	"\tfor k in \"${!RUN[@]}\"; do\n"
-	"\t\tif kill -0 \"${PID[k]}\" 2>/dev/null; then\n"
-	"\t\t\tGONE[k]=0\n"
-	"\t\telif [ \"${GONE[k]}\" -gt 0 ] && [ \"$now\" -gt \"${GONE[k]}\" ]; then\n"
-	"\t\t\techo \"cascade: build ${B_ST[k]}: its process is gone unreported\" >&2\n"
-	"\t\t\tunset \"IDX[${PID[k]}]\" \"RUN[$k]\"\n"
+	"\t\tif ! kill -0 \"${PID[k]}\" 2>/dev/null; then\n"
+	"\t\t\t# a trap pending makes wait return 128+N at once: again\n"
+	"\t\t\ttrapped=0 rc=0\n"
+	"\t\t\twait \"${PID[k]}\"; rc=$?\n"
+	"\t\t\tif [ \"$trapped\" = 1 ] && [ \"$rc\" -gt 128 ]; then\n"
+	"\t\t\t\twait \"${PID[k]}\"; r=$?\n"
+	"\t\t\t\t[ \"$r\" -eq 127 ] || rc=$r\n"
+	"\t\t\tfi\n"
+	"\t\t\tfinish_build \"$k\" \"$rc\"\n"
 	"\t\t\tfree=$((free + B_CPU[k])); running=$((running - 1))\n"
 	"\t\t\tcontinue\n"
-	"\t\telif [ \"${GONE[k]}\" = 0 ]; then\n"
-	"\t\t\tGONE[k]=$now\n"
 	"\t\tfi\n"
 	"\t\tif [ \"${TERMD[k]}\" = 0 ] && [ -n \"${CANC[${B_ST[k]}]}\" ]; then\n"
 	"\t\t\tTERMD[k]=1; kill -TERM -- -\"${PID[k]}\" 2>/dev/null; KD[k]=$((now + GRACE))\n"
@@ -552,12 +559,11 @@ static const char script_body[] =
 	"\t\tfi\n"
 	"\tdone\n"
 	"}\n"
-	"trap 'usr1=1' USR1\n"
-	"trap 'stopping=1' TERM\n"
-	"trap : USR2\n"
-	"# the clock: a tick a second (read -t on a FIFO no one writes to)\n"
-	"( while read -r -t 1 -u \"$WFD\" || [ $? -gt 128 ]; do kill -USR2 \"$MAIN\" || exit 0; done ) &\n"
-	"TICKER=$!\n"
+	"trap 'usr1=1 trapped=1' USR1\n"
+	"trap 'stopping=1 trapped=1' TERM\n"
+	"# the clock of timeouts and cancels: a child that ends after a second\n"
+	"# (read -t on a FIFO no one writes to), which wakes wait -n\n"
+	"TICKER=\n"
 	"cputimes; UB=$CU SB=$CS\n"
 	"free=$SLOTS running=0 next=0\n"
 	"load_cancel\n"
@@ -580,9 +586,20 @@ static const char script_body[] =
 	"\t\tcontinue\n"
 	"\tfi\n"
 	"\tdeadlines\n"
+	"\t[ \"$running\" -gt 0 ] || continue\n"
+	"\t# (the ticker too may end unreported: it is looked at the same way)\n"
+	"\tif [ -n \"$TICKER\" ] && ! kill -0 \"$TICKER\" 2>/dev/null; then\n"
+	"\t\twait \"$TICKER\"; TICKER=\n"
+	"\tfi\n"
+	"\tif [ -z \"$TICKER\" ]; then\n"
+	"\t\tread -r -t 1 -u \"$WFD\" &\n"
+	"\t\tTICKER=$!\n"
+	"\tfi\n"
 	"\tdone_pid=\n"
 	"\twait -n -p done_pid; rc=$?\n"
-	"\tif [ -n \"$done_pid\" ] && [ -n \"${IDX[$done_pid]}\" ]; then\n"
+	"\tif [ -n \"$done_pid\" ] && [ \"$done_pid\" = \"$TICKER\" ]; then\n"
+	"\t\tTICKER=\n"
+	"\telif [ -n \"$done_pid\" ] && [ -n \"${IDX[$done_pid]}\" ]; then\n"
 	"\t\tk=${IDX[$done_pid]}\n"
 	"\t\tfinish_build \"$k\" \"$rc\"\n"
 	"\t\tfree=$((free + B_CPU[k])); running=$((running - 1))\n"
@@ -590,7 +607,7 @@ static const char script_body[] =
 	"\t\trunning=0\n"
 	"\tfi\n"
 	"done\n"
-	"kill \"$TICKER\"\n";
+	"[ -z \"$TICKER\" ] || kill \"$TICKER\"\n";
 
 /* a shell variable name: [A-Za-z_][A-Za-z0-9_]* up to '=' or the end */
 static bool
@@ -923,7 +940,9 @@ check_build(struct slurm_ex *s, struct exec_build *b)
 	r->exit_code = c.exit_code;
 	r->term_signal = c.term_signal;
 	r->timed_out = c.timed_out;
-	r->cancelled = c.terminated && b->cancel_asked;
+	/* asked to stop, and stopped (not an end of its own first) */
+	r->cancelled = b->cancel_asked &&
+		       (c.terminated || c.term_signal || c.pid == 0);
 	r->start_failed = c.start_failed;
 	r->exec_errno = c.exec_errno;
 	r->wall_us = c.wall_us;

