@@ -28,6 +28,12 @@ wait_for() {
 	done
 }
 
+# fail DIR MESSAGE: stop what this start started, then die with MESSAGE
+fail() {
+	stop "$1" >/dev/null 2>&1
+	die "$2"
+}
+
 start() {
 	local dir=$1 p1 p2 cpus mem
 	for c in munged mungekey slurmctld slurmd sbatch scontrol; do
@@ -45,7 +51,7 @@ start() {
 	munged -f --socket="$dir/munge/munge.sock" --key-file="$dir/munge/munge.key" \
 		--pid-file="$dir/munge/munged.pid" --log-file="$dir/log/munged.log" \
 		--seed-file="$dir/munge/munged.seed" ||
-		die "munged did not start: $(tail -n 3 "$dir/log/munged.log" 2>/dev/null)"
+		fail "$dir" "munged did not start: $(tail -n 3 "$dir/log/munged.log" 2>/dev/null)"
 	p1=$(free_port) p2=$(free_port)
 	while [ "$p2" = "$p1" ]; do p2=$(free_port); done
 	cpus=$(nproc)
@@ -79,6 +85,9 @@ SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,sched_interval=1,bf
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 MinJobAge=600
+# a cancelled job's processes get SIGKILL 5 s after SIGTERM (default 30),
+# so that stop's bounded wait covers it
+KillWait=5
 ReturnToService=2
 SlurmdTimeout=30
 NodeName=n1 NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
@@ -86,12 +95,13 @@ PartitionName=test Nodes=n1 Default=YES MaxTime=INFINITE State=UP OverSubscribe=
 CONF
 	export SLURM_CONF=$dir/slurm.conf
 	slurmctld -c -f "$dir/slurm.conf" ||
-		die "slurmctld did not start: $(tail -n 3 "$dir/log/slurmctld.log")"
-	wait_for scontrol ping || die "slurmctld does not answer: $(tail -n 3 "$dir/log/slurmctld.log")"
+		fail "$dir" "slurmctld did not start: $(tail -n 3 "$dir/log/slurmctld.log")"
+	wait_for scontrol ping ||
+		fail "$dir" "slurmctld does not answer: $(tail -n 3 "$dir/log/slurmctld.log")"
 	slurmd -f "$dir/slurm.conf" -N n1 ||
-		die "slurmd did not start: $(tail -n 3 "$dir/log/slurmd.log")"
+		fail "$dir" "slurmd did not start: $(tail -n 3 "$dir/log/slurmd.log")"
 	wait_for sh -c 'sinfo -h -N -o %T | grep -qE "^(idle|mixed|allocated)"' ||
-		die "the node did not come up: $(sinfo -N 2>&1 | tail -n 2); $(tail -n 3 "$dir/log/slurmd.log")"
+		fail "$dir" "the node did not come up: $(sinfo -N 2>&1 | tail -n 2); $(tail -n 3 "$dir/log/slurmd.log")"
 	echo "SLURM_CONF=$dir/slurm.conf"
 }
 
