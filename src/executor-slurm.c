@@ -125,6 +125,16 @@ copy_field(char *dst, size_t sz, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
+/* no control bytes (NUL among them) nor DEL in [s, s+n) */
+static bool
+printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static bool
 is_digits(const char *s, size_t n)
 {
@@ -186,7 +196,8 @@ slurm_parse_squeue(const char *out, size_t len, struct slurm_job_info **jobs,
 		b2 = b1 ? memchr(b1 + 1, '|', (size_t)(le - b1 - 1)) : NULL;
 		if (le == p) {
 			/* an empty line: nothing */
-		} else if (!b2 || memchr(b2 + 1, '|', (size_t)(le - b2 - 1)) ||
+		} else if (!b2 || !printable(p, (size_t)(le - p)) ||
+			   memchr(b2 + 1, '|', (size_t)(le - b2 - 1)) ||
 			   !is_digits(p, (size_t)(b1 - p)) ||
 			   (size_t)(b1 - p) >= sizeof(j.id) || b2 == b1 + 1 ||
 			   (size_t)(b2 - b1 - 1) >= sizeof(j.state)) {
@@ -254,16 +265,18 @@ scontrol_field(const char *k, size_t kn, const char *v, size_t vn,
 	if (KEY("JobId") && is_digits(v, vn) && vn < sizeof(j->id)) {
 		copy_field(j->id, sizeof(j->id), v, vn);
 		*have_id = true;
-	} else if (KEY("JobState") && vn && vn < sizeof(j->state)) {
+	} else if (KEY("JobState") && vn && vn < sizeof(j->state) &&
+		   printable(v, vn)) {
 		copy_field(j->state, sizeof(j->state), v, vn);
 		*have_state = true;
-	} else if (KEY("Reason")) {
+	} else if (KEY("Reason") && printable(v, vn)) {
 		copy_field(j->reason, sizeof(j->reason), v, vn);
 	} else if (KEY("ExitCode")) {
 		parse_exit(v, vn, j);
-	} else if (KEY("BatchHost") ||
-		   (KEY("NodeList") && !j->node[0] &&
-		    !(vn == 6 && !memcmp(v, "(null)", 6)))) {
+	} else if (printable(v, vn) &&
+		   (KEY("BatchHost") ||
+		    (KEY("NodeList") && !j->node[0] &&
+		     !(vn == 6 && !memcmp(v, "(null)", 6))))) {
 		copy_field(j->node, sizeof(j->node), v, vn);
 	}
 #undef KEY

@@ -111,6 +111,8 @@ static void test_parse_squeue(void) {
        "RUNNING", "n1"},
       {"an error line", "squeue: error: Invalid job id\n", 0, 1, NULL, NULL,
        NULL},
+      {"a control byte in a line", "12|\001RUNNING|n1\n13|PENDING|\n", 1, 1,
+       "13", "PENDING", ""},
       {"a long node list is cut",
        "9|RUNNING|"
        "n0000000001,n0000000002,n0000000003,n0000000004,n0000000005,"
@@ -174,6 +176,8 @@ static void test_parse_scontrol(void) {
        "slurm_load_jobs error: Invalid job id specified", -1, NULL, NULL, NULL,
        NULL, 0, 0},
       {"empty", "", -1, NULL, NULL, NULL, NULL, 0, 0},
+      {"a control byte in the state", "JobId=8 JobState=\001RUNNING", -1, NULL,
+       NULL, NULL, NULL, 0, 0},
       {"only the first line counts",
        "JobId=8 JobState=RUNNING\nJobId=9 JobState=FAILED", 0, "8", "RUNNING",
        "", "", -1, -1},
