@@ -131,6 +131,11 @@ $(O)/tests/%.o: tests/unit/%.c $(O)/tests/unit-suites.h $(O)/build-flags | $(O)/
 $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
 	$(QCC)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CUNIT_LIBS) $(DEP_LIBS)
 
+# the executor driver of the Slurm tests and bench/slurm
+# (tests/slurm/exec-driver.c)
+$(O)/exec-driver: tests/slurm/exec-driver.c $(LIB_OBJ)
+	$(QCC)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJ) $(DEP_LIBS)
+
 # check, demo and check-package first make sure the Debian packages they
 # need are there (a no-op when they are; needs root only to install what
 # is missing); "make deps" installs all of them
@@ -229,8 +234,8 @@ check-man:
 		mandoc -Tlint -W warning $(MAN) && echo "man pages: ok"; \
 	else echo "mandoc not installed: man page lint skipped"; fi
 
-check-integration: $(BIN)
-	CASCADE=$(abspath $(BIN)) bash tests/integration/run.sh $(T)
+check-integration: $(BIN) $(O)/exec-driver
+	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) bash tests/integration/run.sh $(T)
 
 # The chaos suite (tests/chaos/chaos.py, see docs/architecture.md): faults
 # at seeded random instants, each trial's end state compared with an

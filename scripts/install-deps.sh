@@ -4,7 +4,7 @@
 #
 #   build     compile cascade
 #   demo      build, and run "make demo" (a PostgreSQL server and psql)
-#   test      build, and run "make check" (CUnit, pg_virtualenv, mandoc,
+#   test      build, and run "make check" (CUnit, pg_virtualenv, mandoc, Slurm,
 #             graphviz, python3, bash; optional: chromium, clang)
 #   package   build the Debian package ("make check-package": debhelper,
 #             lintian, man-db for "man -l")
@@ -28,8 +28,12 @@ DEMO="$BUILD postgresql postgresql-client graphviz"
 # cluster; python3: the integration tests read --json output with its
 # json module (python3-minimal does not have it); bash: the completion's
 # test
+# slurmctld, slurmd, slurm-client, slurm-wlm-basic-plugins, munge: the
+# private single-node Slurm cluster of the Slurm executor's tests
+# (tests/slurm/cluster.sh; without them those tests are skipped, saying so)
 TEST="$BUILD libcunit1-dev postgresql postgresql-common postgresql-client
-mandoc graphviz python3 bash"
+mandoc graphviz python3 bash slurmctld slurmd slurm-client
+slurm-wlm-basic-plugins munge"
 # chromium: the test of "cascade report" checks the page as a browser
 # renders it; clang and libclang-rt-14-dev: "make fuzz" and the fuzzing
 # self-test of "make check" (libFuzzer); where they cannot be installed,

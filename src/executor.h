@@ -1,0 +1,298 @@
+/*
+ * executor.h - where codes run: this host's slots, or a Slurm cluster.
+ *
+ * The runner hands an executor builds to run and learns from it, one at a
+ * time, how each ended.  Two executors share this interface:
+ *
+ *   local   today's spawn pool and its supervisor (spawn.h): codes run
+ *           on this host, in slots; ends are events (pidfds, the
+ *           supervisor's socket).  (To be written: it wraps what
+ *           runner.c does with struct spawn_pool today.)
+ *   slurm   executor-slurm.c: builds are submitted to Slurm in groups,
+ *           one batch job per group, whose generated wrapper script runs
+ *           the group's builds (up to the job's CPUs at a time) and
+ *           writes each build's status file; ends are learned from the
+ *           status files (inotify where the file system reports them,
+ *           else a scan) and, sparingly, from one squeue call for all
+ *           jobs, with scontrol for a job's final state.
+ *
+ * Nothing about planning, versions, verification or recording depends on
+ * the executor: it runs a program in a directory with an environment,
+ * sends its output to a log and reports the end.
+ *
+ * The status-file contract (both executors): every build has a status
+ * path, its key, unique across the mission (the runner's
+ * "rootdir/.cascade/status/build-ID.ATTEMPT").  When a build ends and no
+ * controller takes its result directly (local: the controller is not
+ * attached to the supervisor; slurm: always), the result is written there
+ * as one spawn_status_encode() record, by writing "PATH.tmp" and renaming
+ * it into place: the file is whole or absent.  spawn_status_read() reads
+ * both kinds, so recovery reads a Slurm build's end exactly as a local
+ * one's.  A Slurm record's pid is the code's pid on its node; a build
+ * cancelled before it started has pid 0, terminated 1.
+ *
+ * Calling sequence:
+ *
+ *   struct executor *ex = executor_slurm_new(&opts);
+ *   struct exec_build b[N];        (each exec_build_init()ed, then filled)
+ *   struct exec_build *v[N] = {&b[0], ...};
+ *
+ *   if (executor_submit(ex, v, N))           ... none was submitted
+ *   ... record each b[i].job_id with its build (a successor adopts by it)
+ *   while ((r = executor_wait(ex, -1, &done)) != EXEC_EMPTY) {
+ *           if (r == EXEC_DONE)     ... done->res; exec_build_release()
+ *           else if (r == EXEC_WAKE) ... read wake_fd; maybe cancel
+ *           else if (r < 0)          break;   (reported)
+ *   }
+ *   executor_free(ex, false);
+ *
+ * A successor (the controller's next run) rebuilds each exec_build from
+ * its records (status path, job id, log path) and calls executor_adopt();
+ * an adopted build whose status file is already there comes back at the
+ * next executor_wait() without asking the scheduler.
+ *
+ * Nothing here is thread-safe.  Only spawn.c forks: the Slurm commands
+ * run through spawn_run_capture().
+ */
+#ifndef CASCADE_EXECUTOR_H
+#define CASCADE_EXECUTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compat.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+struct executor;
+
+/* How one build ended, as far as the executor can tell. */
+struct exec_result {
+	/* the program was started (a status record with a pid says so) */
+	bool ran;
+	/* exit status if it exited, else -1; the signal that ended it */
+	int exit_code;
+	int term_signal;
+	/* its own timeout expired (or the Slurm job's time limit did) */
+	bool timed_out;
+	/*
+	 * stopped on request: executor_cancel(), an scancel by someone, the
+	 * controller's SIGTERM (the local executor's spawn "terminated")
+	 */
+	bool cancelled;
+	/* the node it ran on failed, or the job could not start on one */
+	bool node_failed;
+	/* it could not be started: cd or exec failed (errno) */
+	bool start_failed;
+	int exec_errno;
+	/* nothing is known: its job ended without a status record */
+	bool lost;
+	/* wall and CPU (user + system) time; max RSS in KiB, -1: unknown */
+	int64_t wall_us, cpu_us, maxrss_kb;
+	/* when it ended, microseconds since the epoch (0: unknown) */
+	int64_t ended_at_us;
+	/* the last bytes of its output (at most 4 KiB) */
+	struct strbuf tail;
+	/* node name ("" unknown) and, for slurm, why, when not from a record */
+	char node[64];
+	struct strbuf reason;
+};
+
+/* One build to run. */
+struct exec_build {
+	/* Set by the caller before submit (strvecs owned, strings borrowed) */
+	int64_t build_id;
+	int attempt;
+	/* argv (v[0] the program; a path, or looked up in PATH) */
+	struct strvec args;
+	/* "VAR=value" sets, bare "VAR" unsets; later entries win */
+	struct strvec env_delta;
+	/* working directory; the log (stdout and stderr appended) */
+	const char *dir;
+	const char *log_path;
+	/* its key and where its result record goes (see above) */
+	const char *status_path;
+	/* seconds until SIGTERM to its process group (0: none) */
+	int timeout_s;
+	/* CPUs it takes (>= 1) and memory in MiB (0: unspecified) */
+	unsigned cpus;
+	int64_t mem_mb;
+	/* the caller's own pointer */
+	void *data;
+
+	/*
+	 * Set by submit (or by the caller before adopt): the scheduler's
+	 * handle, which the caller records; slurm: the job id ("1234").
+	 */
+	char job_id[32];
+
+	/* Valid once executor_wait() returned it. */
+	struct exec_result res;
+
+	/* Private to the executors. */
+	int state;
+	bool cancel_asked;
+	unsigned index; /* its place in its group */
+	void *job;
+};
+
+/* exec_build_init: an empty build (cpus 1, no results). */
+void exec_build_init(struct exec_build *b);
+/* exec_build_release: free its strvecs and results; reinitialise. */
+void exec_build_release(struct exec_build *b);
+
+/* What executor_wait() found; errors are -1. */
+enum exec_event {
+	EXEC_EMPTY = 0,	  /* nothing submitted that has not been returned */
+	EXEC_DONE = 1,	  /* *done ended: see its res */
+	EXEC_TIMEOUT = 2, /* timeout_ms passed first */
+	EXEC_WAKE = 3,	  /* the wake descriptor is readable */
+};
+
+/* Settings of the Slurm executor (strings borrowed for its life). */
+struct exec_slurm_options {
+	/*
+	 * A directory on the file system shared with the compute nodes:
+	 * group scripts and job output go to WORK/slurm.  Required.
+	 */
+	const char *work_dir;
+	/* sbatch --partition, --account; NULL: the cluster's default */
+	const char *partition, *account;
+	/* more sbatch options, one argument each */
+	const struct strvec *extra;
+	/* the job name (default "cascade") */
+	const char *job_name;
+	/* sbatch --time in minutes; 0: estimated from the builds' timeouts */
+	int time_limit_min;
+	/* CPUs per group job (default 2) and most builds per job (1000) */
+	unsigned group_cpus, group_max;
+	/* least time between two squeue calls (default 5000 ms) */
+	int poll_ms;
+	/* seconds between a build's SIGTERM and SIGKILL (default 5) */
+	int grace_s;
+};
+
+/*
+ * executor_slurm_new: a Slurm executor.  Slurm's commands are found in
+ * PATH and use the environment's SLURM_CONF, if set.  Nothing is asked
+ * of Slurm yet.
+ */
+struct executor *executor_slurm_new(const struct exec_slurm_options *o);
+
+/*
+ * executor_set_wake_fd: a descriptor executor_wait() watches too (a
+ * signal self-pipe); -1: none.  Never read or closed here.
+ */
+void executor_set_wake_fd(struct executor *ex, int fd);
+
+/*
+ * executor_submit: start (or queue with the scheduler) the n builds of b,
+ * which stay the caller's and must neither move nor be released until
+ * executor_wait() has returned them.  The slurm executor groups them
+ * (same CPUs and memory; at most group_max builds, group_cpus CPUs each)
+ * and submits one job per group.  0 once every build is submitted (job_id
+ * set), -1 with the error reported: then the builds of the groups that
+ * were submitted have their job_id set and are the executor's, the
+ * others (job_id "") are not.
+ */
+int executor_submit(struct executor *ex, struct exec_build **b, size_t n)
+	CASCADE_MUSTCHECK;
+
+/*
+ * executor_adopt: b (status_path, job_id, log_path set as recorded) was
+ * submitted by a predecessor: it is now this executor's, and comes back
+ * from executor_wait() when it ends (at once if its record is there).
+ */
+void executor_adopt(struct executor *ex, struct exec_build *b);
+
+/*
+ * executor_wait: wait until a build ends, the wake descriptor is
+ * readable or timeout_ms passes (-1: no limit, 0: just look).  An ended
+ * build is returned in *done with EXEC_DONE (one per call) and is no
+ * longer the executor's; its status file is left for the caller to
+ * remove once the result is recorded.  -1 with the error reported when
+ * waiting itself failed (nothing changed).
+ */
+int executor_wait(struct executor *ex, int timeout_ms,
+		  struct exec_build **done) CASCADE_MUSTCHECK;
+
+/*
+ * executor_cancel: stop b (its program gets SIGTERM, SIGKILL after the
+ * grace period; not started yet: it never will).  It still comes back
+ * from executor_wait(), with cancelled set (or with its own end, if it
+ * ended first).  0, or -1 with the error reported.
+ */
+int executor_cancel(struct executor *ex, struct exec_build *b)
+	CASCADE_MUSTCHECK;
+
+/* executor_pending: builds submitted or adopted, not yet returned */
+size_t executor_pending(const struct executor *ex);
+
+/*
+ * executor_free: let go of ex.  With cancel, every build not returned is
+ * cancelled first (slurm: scancel of their jobs; not waited for);
+ * without, they run on and their results go to their status files for a
+ * successor (executor_adopt).  NULL is accepted.
+ */
+void executor_free(struct executor *ex, bool cancel);
+
+/*
+ * Pure parts of the Slurm executor, for tests.
+ */
+
+/* a Slurm job state as the executor sees it */
+enum slurm_state {
+	SLURM_ACTIVE,	 /* pending, running, completing, suspended... */
+	SLURM_COMPLETED, /* the batch script ended (exit 0 or not) */
+	SLURM_CANCELLED, /* scancel, preemption */
+	SLURM_TIMEOUT,	 /* its time limit */
+	SLURM_NODE_FAIL, /* node or boot failure */
+	SLURM_OOM,	 /* out of memory */
+	SLURM_UNKNOWN,	 /* a state this version does not know: ended */
+};
+
+/* slurm_state_of: the class of a JobState/%T word ("CANCELLED") */
+enum slurm_state slurm_state_of(const char *word);
+
+/* one job as squeue or scontrol shows it */
+struct slurm_job_info {
+	char id[32];
+	char state[32]; /* JobState, as shown */
+	char node[64];	/* NodeList or BatchHost; "" if none */
+	char reason[64];
+	int exit_code, exit_signal; /* ExitCode=C:S; -1 unknown */
+};
+
+/*
+ * slurm_parse_sbatch: the job id in sbatch --parsable output ("1234" or
+ * "1234;cluster", a newline) into id (size idsz).  0, or -1 if the output
+ * is not that.
+ */
+int slurm_parse_sbatch(const char *out, size_t len, char *id, size_t idsz)
+	CASCADE_MUSTCHECK;
+
+/*
+ * slurm_parse_squeue: the lines "ID|STATE|NODELIST" of squeue -h -o
+ * '%i|%T|%N' into a new array *jobs (free()).  Lines not of that shape
+ * are skipped and counted in *bad.  The count, or -1 only if len is
+ * absurd (never for real output).
+ */
+long slurm_parse_squeue(const char *out, size_t len,
+			struct slurm_job_info **jobs, size_t *bad);
+
+/*
+ * slurm_parse_scontrol: one job of scontrol -o show job (KEY=VALUE words
+ * on one line, a value possibly holding spaces) into *job.  0, or -1 if
+ * the line has no JobId and JobState.
+ */
+int slurm_parse_scontrol(const char *line, size_t len,
+			 struct slurm_job_info *job) CASCADE_MUSTCHECK;
+
+/*
+ * slurm_quote: append s to sb as one bash word (single quotes, a quote
+ * as '\'').
+ */
+void slurm_quote(struct strbuf *sb, const char *s);
+
+#endif

@@ -1,0 +1,110 @@
+#!/bin/bash
+# The Slurm executor (src/executor-slurm.c) on a private single-node
+# cluster (tests/slurm/cluster.sh), driven by tests/slurm/exec-driver:
+# builds that succeed, one that fails, one that times out, one cancelled
+# before it starts, one cancelled while it runs (alone in its job: scancel
+# of the job; beside others: the group script's cancel file), one whose
+# program does not exist, and one that ends while no controller runs and
+# is adopted from its status file.  Skipped, saying why, where Slurm is
+# not installed.
+. "$(dirname "$0")/lib.sh"
+t_begin slurm_executor
+
+DRIVER=${EXEC_DRIVER:-$SRC/build/exec-driver}
+CLUSTER=$SRC/tests/slurm/cluster.sh
+
+stop_cluster() {
+	bash "$CLUSTER" stop "$T/cluster" >/dev/null 2>&1
+	t_cleanup
+}
+trap stop_cluster EXIT
+
+conf=$(bash "$CLUSTER" start "$T/cluster" 2>"$T/cluster.err")
+st=$?
+if [ "$st" -eq 77 ]; then
+	pass "# skipped: $(cat "$T/cluster.err")"
+	t_end
+	exit
+fi
+if [ "$st" -ne 0 ] || [ -z "$conf" ]; then
+	fail "the test cluster starts" "$(cat "$T/cluster.err")"
+	t_end
+	exit
+fi
+export "$conf"
+pass "the test cluster starts"
+
+W=$T/w
+mkdir -p "$W/bin"
+printf '#!/bin/sh\necho "ok $CASCADE_BUILD_ID"\n' > "$W/bin/ok"
+printf '#!/bin/sh\necho failing >&2\nexit 3\n' > "$W/bin/fail3"
+# says it runs on the FIFO $1, then waits to be stopped
+printf '#!/bin/sh\necho started > "$1"\nexec sleep 300\n' > "$W/bin/runner"
+# waits for a line on the FIFO $1, then exits 5
+printf '#!/bin/sh\nread line < "$1"\necho "got $line"\nexit 5\n' > "$W/bin/gated"
+chmod +x "$W/bin/"*
+mkfifo "$W/started-6" "$W/started-8" "$W/go-10"
+
+# ID TIMEOUT_S CPUS FLAG JOB ARGV...
+cat > "$T/spec" <<EOF
+1 30 1 - - $W/bin/ok
+2 30 1 - - $W/bin/ok
+3 30 1 - - $W/bin/fail3
+4 1 1 - - /bin/sleep 60
+5 0 1 cancel - /bin/sleep 60
+6 0 2 cancel-running - $W/bin/runner $W/started-6
+7 30 1 - - $W/nonexistent
+8 0 1 cancel-running - $W/bin/runner $W/started-8
+EOF
+run timeout 300 "$DRIVER" -p 300 run "$W" "$T/spec"
+equals "the driver gets every build back" "$rc" 0
+[ "$rc" -eq 0 ] || printf '#   %s\n' "$err"
+line() { grep "^$1 " "$T/out"; }
+for i in 1 2; do
+	contains "build $i succeeded" "$(line $i)" "ran=1 exit=0 signal=0 timed_out=0 cancelled=0 node_failed=0 lost=0 start_failed=0"
+	contains "build $i: its output's tail" "$(line $i)" "tail=\"ok $i\\x0a\""
+	contains "build $i: its node" "$(line $i)" "node=n1"
+done
+contains "build 3 failed with exit 3" "$(line 3)" "ran=1 exit=3 signal=0 timed_out=0 cancelled=0"
+contains "build 3: its stderr's tail" "$(line 3)" 'tail="failing\x0a"'
+contains "build 4 timed out (SIGTERM)" "$(line 4)" "ran=1 exit=-1 signal=15 timed_out=1 cancelled=0"
+contains "build 5 was cancelled before it ran" "$(line 5)" "ran=0 exit=-1 signal=0 timed_out=0 cancelled=1"
+# (scancel of the whole job: Slurm's SIGTERM reaches the group script
+# too, which does not always learn the code's signal; see architecture.md)
+contains "build 6 (its job's only build) was cancelled while it ran" "$(line 6)" "ran=1 exit=-1"
+contains "build 6: cancelled, not timed out" "$(line 6)" "timed_out=0 cancelled=1"
+contains "build 8 (one of a group) was cancelled while it ran" "$(line 8)" "ran=1 exit=-1 signal=15 timed_out=0 cancelled=1"
+contains "build 7 could not start" "$(line 7)" "ran=0 exit=-1 signal=0 timed_out=0 cancelled=0 node_failed=0 lost=0 start_failed=1"
+job1=$(line 1 | sed 's/.* job=\([0-9]*\) .*/\1/')
+job6=$(line 6 | sed 's/.* job=\([0-9]*\) .*/\1/')
+job8=$(line 8 | sed 's/.* job=\([0-9]*\) .*/\1/')
+equals "the builds of one shape ran as one job" "$(grep -c " job=$job1 " "$T/out")" 7
+[ "$job6" != "$job1" ] && [ "$job8" = "$job1" ] && pass "the 2-CPU build had a job of its own" ||
+	fail "the 2-CPU build had a job of its own" "jobs: $job1 $job6 $job8"
+contains "the build's log has its output" "$(cat "$W/logs/build-3.1.log")" "failing"
+equals "no status file is left (the driver removes them)" "$(ls "$W/status")" ""
+equals "no group script is left" "$(ls "$W/slurm" | grep -c '\.sh$')" 0
+state=$(scontrol -o show job "$job6" | tr ' ' '\n' | grep '^JobState=')
+equals "Slurm says the cancelled job was cancelled" "$state" "JobState=CANCELLED"
+
+# a build that ends while no controller runs: submitted, let go, then
+# let finish; the next driver adopts it by its job id and reads its end
+# from its status file
+echo "10 30 1 - - $W/bin/gated $W/go-10" > "$T/spec2"
+run timeout 60 "$DRIVER" -p 300 submit "$W" "$T/spec2"
+equals "submit and let go" "$rc" 0
+job10=$(awk '$1 == 10 { print $2 }' "$T/out")
+[ -n "$job10" ] && pass "its job id is printed" || fail "its job id is printed" "$out"
+echo go > "$W/go-10"
+# its job's end (a job that depends on it runs then) means its record is
+# written: the group script writes it before it exits
+timeout 120 srun --quiet --dependency=afterany:"$job10" true
+[ -e "$W/status/build-10.1" ] && pass "its status record is written with no controller running" ||
+	fail "its status record is written with no controller running"
+echo "10 30 1 - $job10 $W/bin/gated $W/go-10" > "$T/spec3"
+run timeout 60 "$DRIVER" -p 300 run "$W" "$T/spec3"
+equals "the adopting driver ends" "$rc" 0
+contains "the adopted build's end is its own" "$out" "10 ran=1 exit=5 signal=0 timed_out=0 cancelled=0 node_failed=0 lost=0 start_failed=0 node=n1 job=$job10"
+contains "the adopted build's tail" "$out" 'tail="got go\x0a"'
+
+t_end
