@@ -1,9 +1,11 @@
 /*
  * cmd-ctx.c - what every command needs before and after its work.
  *
- * ctx_setup() performs the steps a command's flags ask for, so that no
+ * ctx_setup() performs the steps a command's needs ask for (main.c's
+ * command table, adjusted by the command's parse function), so that no
  * command can forget to check the schema or take the processing flag,
- * and maps each failure to its documented exit status.
+ * and maps each failure to its documented exit status; ctx_finish()
+ * records the run and undoes the set-up.  main.c calls both, once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +18,116 @@
 #include "strbuf.h"
 #include "banned.h"
 
-int
-ctx_setup(struct ctx *ctx, unsigned flags)
+/* the schema must be current: EXIT_OK, or why not (reported) */
+static int
+check_schema(struct ctx *ctx)
 {
-	struct strbuf app = STRBUF_INIT;
+	enum schema_status st;
+	int version;
+
+	if (schema_check(ctx->db, &st, &version))
+		return EXIT_DB;
+	switch (st) {
+	case SCHEMA_OK:
+		break;
+	case SCHEMA_EMPTY:
+		log_error("database \"%s\" has no cascade schema",
+			  db_dbname(ctx->db));
+		log_hint("Create it with \"cascade init\".");
+		return EXIT_SCHEMA;
+	case SCHEMA_OLDER:
+		log_error("database \"%s\" has schema version %d; this "
+			  "cascade needs version %d",
+			  db_dbname(ctx->db), version, schema_latest());
+		log_hint("Upgrade it with \"cascade init\".");
+		return EXIT_SCHEMA;
+	case SCHEMA_FOREIGN:
+		log_error("database \"%s\" has a \"mission\" table "
+			  "but no cascade schema version: not a "
+			  "cascade database",
+			  db_dbname(ctx->db));
+		schema_foreign_hint();
+		return EXIT_SCHEMA;
+	case SCHEMA_NEWER:
+		log_error("database \"%s\" has schema version %d, newer "
+			  "than this cascade supports (%d)",
+			  db_dbname(ctx->db), version, schema_latest());
+		log_hint("Use a newer cascade with this database.");
+		return EXIT_SCHEMA;
+	}
+	return EXIT_OK;
+}
+
+static int
+load_mission(struct ctx *ctx)
+{
+	bool found;
+
+	if (store_mission_get(ctx->db, &ctx->mission, &found))
+		return EXIT_DB;
+	if (!found) {
+		log_error("database \"%s\" has no mission",
+			  db_dbname(ctx->db));
+		log_hint("Apply a mission file with \"cascade config "
+			 "apply FILE\".");
+		return EXIT_USAGE;
+	}
+	ctx->have_mission = true;
+	return EXIT_OK;
+}
+
+/* the processing flag: EXIT_OK, EXIT_LOCKED (the holder named), ... */
+static int
+take_flag(struct ctx *ctx)
+{
+	struct lock_holder holder = LOCK_HOLDER_INIT;
 	int rc;
 
-	if (flags & CTX_FLAG)
-		flags |= CTX_MISSION;
-	if (flags & CTX_MISSION)
-		flags |= CTX_SCHEMA;
-	if (flags & CTX_SCHEMA)
-		flags |= CTX_DB;
+	rc = lock_acquire(ctx->db, ctx->mission.id, ctx->cmd,
+			  ctx->mission.flag_lease_s > 0
+				  ? ctx->mission.flag_lease_s
+				  : 3600,
+			  &ctx->flag, &holder);
+	if (rc == LOCK_HELD) {
+		struct strbuf d = STRBUF_INIT;
+
+		lock_holder_describe(&holder, &d);
+		log_warning("processing flag of mission \"%s\" is held "
+			    "by %s%s",
+			    ctx->mission.name, d.buf,
+			    holder.session_alive ? ""
+			    : holder.same_host
+				    ? "; its process is alive but its "
+				      "database session is gone"
+				    : "; its database session is gone, "
+				      "its lease has not ended");
+		strbuf_release(&d);
+		lock_holder_release(&holder);
+		return EXIT_LOCKED;
+	}
+	lock_holder_release(&holder);
+	if (rc)
+		return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
+	log_set_run(ctx->flag.logging_id);
+	return EXIT_OK;
+}
+
+int
+ctx_setup(struct ctx *ctx)
+{
+	struct strbuf app = STRBUF_INIT;
+	unsigned needs = ctx->needs;
+	int rc;
+
+	if (needs & CTX_FLAG)
+		needs |= CTX_MISSION;
+	if (needs & CTX_MISSION)
+		needs |= CTX_SCHEMA;
+	if (needs & CTX_SCHEMA)
+		needs |= CTX_DB;
 	if (ctx->log_file && log_open_file(ctx->log_file))
 		return EXIT_USAGE;
-	if (!(flags & CTX_DB))
+	if (!(needs & CTX_DB))
 		return EXIT_OK;
 
 	strbuf_addf(&app, "cascade-%s", ctx->cmd);
@@ -41,92 +138,21 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 	strbuf_release(&app);
 	if (rc)
 		return EXIT_DB;
-
-	if (flags & CTX_SCHEMA) {
-		enum schema_status st;
-		int version;
-
-		if (schema_check(ctx->db, &st, &version))
-			return EXIT_DB;
-		switch (st) {
-		case SCHEMA_OK:
-			break;
-		case SCHEMA_EMPTY:
-			log_error("database \"%s\" has no cascade schema",
-				  db_dbname(ctx->db));
-			log_hint("Create it with \"cascade init\".");
-			return EXIT_SCHEMA;
-		case SCHEMA_OLDER:
-			log_error("database \"%s\" has schema version %d; this "
-				  "cascade needs version %d",
-				  db_dbname(ctx->db), version, schema_latest());
-			log_hint("Upgrade it with \"cascade init\".");
-			return EXIT_SCHEMA;
-		case SCHEMA_FOREIGN:
-			log_error("database \"%s\" has a \"mission\" table "
-				  "but no cascade schema version: not a "
-				  "cascade database",
-				  db_dbname(ctx->db));
-			schema_foreign_hint();
-			return EXIT_SCHEMA;
-		case SCHEMA_NEWER:
-			log_error("database \"%s\" has schema version %d, newer "
-				  "than this cascade supports (%d)",
-				  db_dbname(ctx->db), version, schema_latest());
-			log_hint("Use a newer cascade with this database.");
-			return EXIT_SCHEMA;
-		}
-	}
-	if (flags & CTX_MISSION) {
-		bool found;
-
-		if (store_mission_get(ctx->db, &ctx->mission, &found))
-			return EXIT_DB;
-		if (!found) {
-			log_error("database \"%s\" has no mission",
-				  db_dbname(ctx->db));
-			log_hint("Apply a mission file with \"cascade config "
-				 "apply FILE\".");
-			return EXIT_USAGE;
-		}
-		ctx->have_mission = true;
-	}
-	if (flags & CTX_FLAG) {
-		struct lock_holder holder = LOCK_HOLDER_INIT;
-
-		rc = lock_acquire(ctx->db, ctx->mission.id, ctx->cmd,
-				  ctx->mission.flag_lease_s > 0
-					  ? ctx->mission.flag_lease_s
-					  : 3600,
-				  &ctx->flag, &holder);
-		if (rc == LOCK_HELD) {
-			struct strbuf d = STRBUF_INIT;
-
-			lock_holder_describe(&holder, &d);
-			log_warning("processing flag of mission \"%s\" is held "
-				    "by %s%s",
-				    ctx->mission.name, d.buf,
-				    holder.session_alive ? ""
-				    : holder.same_host
-					    ? "; its process is alive but its "
-					      "database session is gone"
-					    : "; its database session is gone, "
-					      "its lease has not ended");
-			strbuf_release(&d);
-			lock_holder_release(&holder);
-			return EXIT_LOCKED;
-		}
-		lock_holder_release(&holder);
-		if (rc)
-			return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
-		log_set_run(ctx->flag.logging_id);
-	}
+	if ((needs & CTX_SCHEMA) && (rc = check_schema(ctx)))
+		return rc;
+	/* a view or a check that writes is a bug: the server refuses it */
+	if ((needs & CTX_READONLY) && !(needs & CTX_FLAG) &&
+	    db_exec(ctx->db, "SET default_transaction_read_only = on"))
+		return EXIT_DB;
+	if ((needs & CTX_MISSION) && (rc = load_mission(ctx)))
+		return rc;
+	if ((needs & CTX_FLAG) && (rc = take_flag(ctx)))
+		return rc;
 	return EXIT_OK;
 }
 
 int
-ctx_finish(struct ctx *ctx, int rc, const char *comment,
-	   const struct lock_counts *counts)
+ctx_finish(struct ctx *ctx, int rc)
 {
 	/*
 	 * A lost connection took the flag's lock with it: the next run
@@ -138,7 +164,7 @@ ctx_finish(struct ctx *ctx, int rc, const char *comment,
 						      : RUN_STATE_FAILED;
 
 		if (lock_release(ctx->db, &ctx->flag, status, rc,
-				 comment ? comment : "", counts) &&
+				 ctx->comment.buf, &ctx->counts) &&
 		    rc == EXIT_OK)
 			rc = EXIT_DB;
 	}
@@ -148,5 +174,6 @@ ctx_finish(struct ctx *ctx, int rc, const char *comment,
 	if (ctx->have_mission)
 		store_mission_release(&ctx->mission);
 	ctx->have_mission = false;
+	strbuf_release(&ctx->comment);
 	return rc;
 }

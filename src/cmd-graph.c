@@ -36,12 +36,13 @@ check_date(const char *opt, const char *s)
 			    s, opt);
 }
 
+static bool state;
+static const char *from, *to;
+
 int
-cmd_graph(struct ctx *ctx, int argc, char **argv)
+cmd_graph_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool state = false;
-	const char *from = NULL, *to = NULL;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 's', "state", &state, NULL,
 		 "colour the nodes by state (queue, failed and bad builds)"},
 		{OPT_STRING, 0, "from", &from, "DATE",
@@ -50,12 +51,6 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 		 "with --state: files and builds dated DATE or earlier"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct store_admin_node_state *products = NULL, *processes = NULL;
-	size_t n_products = 0, n_processes = 0;
-	struct graph_dot_state gs = {0};
-	struct config *cfg = NULL;
-	struct strbuf sb = STRBUF_INIT;
-	int rc;
 
 	opt_parse(ctx, &help_graph, opts, argc, argv);
 	if ((from || to) && !state)
@@ -64,9 +59,19 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 	check_date("to", to);
 	if (from && to && strcmp(from, to) > 0)
 		usage_error(&help_graph, "--from %s is after --to %s", from, to);
-	if ((rc = ctx_setup(ctx, CTX_MISSION)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = EXIT_DB;
+	return EXIT_OK;
+}
+
+int
+cmd_graph_run(struct ctx *ctx)
+{
+	struct store_admin_node_state *products = NULL, *processes = NULL;
+	size_t n_products = 0, n_processes = 0;
+	struct graph_dot_state gs = {0};
+	struct config *cfg = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	int rc = EXIT_DB;
+
 	if (store_config_load(ctx->db, &cfg) || !cfg)
 		goto out;
 	if (state && store_admin_graph_state(ctx->db, from, to, &products,
@@ -88,5 +93,5 @@ out:
 	store_admin_states_free(products, n_products);
 	store_admin_states_free(processes, n_processes);
 	config_free(cfg);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
