@@ -3,19 +3,17 @@
  * inspect": take incoming files into the archive; show what would be
  * decided for one file.
  *
- * ingest is option parsing, one call to cycle_run (cycle.c: ingest.c
+ * ingest is option parsing, one call to cycle_run (cycle.c; ingest.c
  * does the work) and its summary (cmd_ingest_output, shared with
- * process-queue).  Under the processing flag.  Prints one summary line when there was
- * anything in incoming (nothing under cron when it was empty), a progress
- * line on a terminal for long ingests, and exits 1 if any file was
- * rejected or could not be placed.  A run stopped by an error (a lost
+ * process-queue).  Under the processing flag.  Prints one summary line
+ * when there was anything in incoming (nothing under cron when it was
+ * empty), a progress line on a terminal for long ingests, and exits 1
+ * if any file was rejected or could not be placed.  A run stopped by an error (a lost
  * database: exit 4) prints no summary of success, only what it had done.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "cycle.h"

@@ -97,8 +97,9 @@ cmd_process_queue_run(struct ctx *ctx)
 	if (opt.process) {
 		prc = cmd_process_output(ctx, &opt, &r);
 		if (prc != EXIT_OK && prc != EXIT_FAILED) {
-			strbuf_addstr(&ctx->comment, prc >= 128 ? "Interrupted"
-								: "Abnormal exit");
+			strbuf_addstr(&ctx->comment,
+				      prc >= 128 ? "Interrupted"
+						 : "Abnormal exit");
 			rc = prc;
 			goto out;
 		}

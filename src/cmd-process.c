@@ -8,7 +8,6 @@
  * process-queue.  reprocess queues files (store_requeue).
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,6 @@
 #include "cycle.h"
 #include "db.h"
 #include "log.h"
-#include "store-build.h"
 #include "store-queue.h"
 #include "store.h"
 #include "timeutil.h"

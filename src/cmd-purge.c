@@ -9,23 +9,15 @@
  * deleted and committed, then the files unlinked), archive_move_product
  * (archive-move.h: a journaled placement batch, and its recovery).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "archive-move.h"
 #include "archive-purge.h"
 #include "archive.h"
 #include "cmd.h"
-#include "db.h"
-#include "fault.h"
-#include "log.h"
-#include "store-admin.h"
 #include "strbuf.h"
-#include "strvec.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"

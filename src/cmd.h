@@ -62,7 +62,7 @@ struct ctx {
 	const char *conninfo; /* -m/--mission, or NULL for PG* */
 	const char *log_file; /* --log-file */
 	int verbosity;        /* -v count minus -q count */
-	unsigned needs;       /* enum ctx_needs: the table's, as parse left it */
+	unsigned needs;       /* enum ctx_needs: the table's, or parse's */
 	bool have_mission;
 	struct store_mission mission;
 	struct db *db;

@@ -72,7 +72,8 @@ static const struct cmd_entry commands[] = {
 	SUB("flag clear", flag_clear, CTX_MISSION),
 	CMD("status", status, CTX_MISSION | VIEW,
 	    "show the flag, queue, runs, builds, batches and failures"),
-	CMD("runs", runs, VIEW, "list runs, filtered (--since, --command, ...)"),
+	CMD("runs", runs, VIEW,
+	    "list runs, filtered (--since, --command, ...)"),
 	CMD("builds", builds, VIEW,
 	    "list builds, filtered (--process, --state, ...)"),
 	GROUP("show", show, "show everything about one build (show build ID)"),
@@ -160,9 +161,12 @@ finish_stdout(int rc)
 	return rc;
 }
 
+/* a command by its name (not a sub-command: "config apply" is no name) */
 static const struct cmd_entry *
 find_command(const char *name)
 {
+	if (strchr(name, ' '))
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];

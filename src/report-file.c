@@ -84,8 +84,9 @@ first_line(int fd, struct strbuf *sb)
  * is logged (a warning: the report is still written).  Returns 0 or -1.
  */
 int
-report_draw_graph(const char *prog, const char *dir, const struct strbuf *dot_src,
-	   struct strbuf *svg, struct strbuf *why)
+report_draw_graph(const char *prog, const char *dir,
+		  const struct strbuf *dot_src, struct strbuf *svg,
+		  struct strbuf *why)
 {
 	struct spawn_child c = SPAWN_CHILD_INIT;
 	struct strbuf path = STRBUF_INIT, in = STRBUF_INIT,
