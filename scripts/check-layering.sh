@@ -7,6 +7,8 @@
 #  - only spawn.c and spawn-sup.c (the spawn module) call fork, exec*,
 #    waitpid/wait4 or kill;
 #  - only cmd-*.c and status.c write to stdout (printf, puts, stdout);
+#  - only main.c calls ctx_setup and ctx_finish (the dispatcher owns a
+#    command's set-up and teardown; cmd-ctx.c defines them);
 #  - every src/*.c includes its own header first (if it has one) and
 #    banned.h last.
 set -u
@@ -36,6 +38,12 @@ for f in $(code '(^|[^a-z_])(printf|puts|putchar)[[:space:]]*\(|(^|[^a-z_])stdou
 	case "$f" in
 	./cmd-*.c|./status.c|./main.c) ;;
 	*) complain "$f writes to stdout (only cmd-*.c and status.c may)" ;;
+	esac
+done
+for f in $(code '(^|[^a-z_])ctx_(setup|finish)[[:space:]]*\('); do
+	case "$f" in
+	./main.c|./cmd-ctx.c|./cmd.h) ;;
+	*) complain "$f calls ctx_setup or ctx_finish (only main.c may)" ;;
 	esac
 done
 for f in ./*.c; do

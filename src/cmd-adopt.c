@@ -49,11 +49,12 @@ print_summary(struct ctx *ctx, const struct adopt_opts *o,
 	       open, o->dry_run ? " (dry run: nothing changed)" : "");
 }
 
+static struct adopt_opts o = {false, false, NULL};
+
 int
-cmd_adopt(struct ctx *ctx, int argc, char **argv)
+cmd_adopt_parse(struct ctx *ctx, int argc, char **argv)
 {
-	struct adopt_opts o = {false, false, NULL};
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 'n', "dry-run", &o.dry_run, NULL,
 		 "do everything in a transaction that is rolled back"},
 		{OPT_BOOL, 0, "verify", &o.verify, NULL,
@@ -64,28 +65,29 @@ cmd_adopt(struct ctx *ctx, int argc, char **argv)
 		 "database and adopt it"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct adopt_summary s;
-	enum adopt_outcome outcome = ADOPT_DONE;
-	int rc;
 
 	opt_parse(ctx, &help, opts, argc, argv);
-	rc = ctx_setup(ctx, CTX_DB);
-	if (rc)
-		return ctx_finish(ctx, rc, NULL, NULL);
-	if (adopt_run(ctx->db, &o, &s, &outcome)) {
-		rc = outcome == ADOPT_NOT_DBP || outcome == ADOPT_NOT_EMPTY
-			     ? EXIT_SCHEMA
-		     : outcome == ADOPT_REFUSED ? EXIT_FAILED
-		     : outcome == ADOPT_BAD_SOURCE ? EXIT_USAGE
-		     : db_connected(ctx->db) ? EXIT_INTERNAL : EXIT_DB;
-		return ctx_finish(ctx, rc, NULL, NULL);
-	}
+	return EXIT_OK;
+}
+
+int
+cmd_adopt_run(struct ctx *ctx)
+{
+	struct adopt_summary s;
+	enum adopt_outcome outcome = ADOPT_DONE;
+
+	if (adopt_run(ctx->db, &o, &s, &outcome))
+		return outcome == ADOPT_NOT_DBP || outcome == ADOPT_NOT_EMPTY
+			       ? EXIT_SCHEMA
+		       : outcome == ADOPT_REFUSED ? EXIT_FAILED
+		       : outcome == ADOPT_BAD_SOURCE ? EXIT_USAGE
+		       : db_connected(ctx->db) ? EXIT_INTERNAL : EXIT_DB;
 	if (outcome == ADOPT_ALREADY) {
 		printf("database \"%s\" is already a cascade database: nothing "
 		       "to adopt\n", db_dbname(ctx->db));
-		return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+		return EXIT_OK;
 	}
 	print_summary(ctx, &o, &s);
 	adopt_summary_release(&s);
-	return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+	return EXIT_OK;
 }

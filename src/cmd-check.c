@@ -66,12 +66,13 @@ summary(const struct check_counts *c, bool repair, struct strbuf *sb)
 		strbuf_addf(sb, ", %ld checksums verified", c->checksummed);
 }
 
+static bool verify, repair;
+static const char *product;
+
 int
-cmd_check(struct ctx *ctx, int argc, char **argv)
+cmd_check_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool verify = false, repair = false;
-	const char *product = NULL;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 0, "verify-checksums", &verify, NULL,
 		 "read every file and compare its SHA-1 with its row"},
 		{OPT_BOOL, 0, "repair", &repair, NULL,
@@ -80,22 +81,28 @@ cmd_check(struct ctx *ctx, int argc, char **argv)
 		 "check only the files of product NAME"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct check_options o = {0};
-	struct check_counts c = {0};
-	struct strbuf sum = STRBUF_INIT;
-	int rc;
 
 	opt_parse(ctx, &help_check, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, repair ? CTX_FLAG : CTX_CATALOG)))
-		return ctx_finish(ctx, rc, NULL, NULL);
+	/* --repair writes, under the flag */
+	if (repair)
+		ctx->needs = CTX_FLAG;
+	return EXIT_OK;
+}
+
+int
+cmd_check_run(struct ctx *ctx)
+{
+	struct check_options o = {0};
+	struct check_counts c = {0};
+	int rc;
+
 	if (product) {
 		const struct product *p = catalog_product_named(ctx->cat,
 								product);
 
 		if (!p) {
 			log_error("no product named \"%s\"", product);
-			rc = EXIT_USAGE;
-			goto out;
+			return EXIT_USAGE;
 		}
 		o.product_id = p->id;
 	}
@@ -104,15 +111,9 @@ cmd_check(struct ctx *ctx, int argc, char **argv)
 	o.run_id = ctx->flag.logging_id;
 	o.report = print_finding;
 	rc = check_run(ctx->db, ctx->cat, &o, &c);
-	if (rc) {
-		rc = rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
-		goto out;
-	}
-	summary(&c, repair, &sum);
-	printf("check: %s\n", sum.buf);
-	rc = c.findings ? EXIT_FAILED : EXIT_OK;
-out:
-	rc = ctx_finish(ctx, rc, sum.len ? sum.buf : NULL, NULL);
-	strbuf_release(&sum);
-	return rc;
+	if (rc)
+		return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
+	summary(&c, repair, &ctx->comment);
+	printf("check: %s\n", ctx->comment.buf);
+	return c.findings ? EXIT_FAILED : EXIT_OK;
 }

@@ -173,22 +173,34 @@ check_programs(const struct config *cfg, bool strict)
 	return n;
 }
 
-static int
-config_check(struct ctx *ctx, int argc, char **argv)
+/* the options and operand of the sub-commands */
+static bool no_programs, dry_run, strict;
+static const char *file, *output;
+/* config apply: the file, loaded and checked before set-up */
+static struct config *apply_cfg;
+
+int
+cmd_config_check_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool no_programs = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 0, "no-programs", &no_programs, NULL,
 		 "do not look for the codes and inspector programs (a host "
 		 "where they are not installed)"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct config *cfg = NULL;
 	int i = opt_parse(ctx, &help_check, opts, argc, argv);
 
-	if (ctx_setup(ctx, 0))
-		return EXIT_USAGE;
-	if (config_load_file(argv[i], &cfg))
+	file = argv[i];
+	return EXIT_OK;
+}
+
+int
+cmd_config_check_run(struct ctx *ctx)
+{
+	struct config *cfg = NULL;
+
+	(void)ctx;
+	if (config_load_file(file, &cfg))
 		return EXIT_USAGE;
 	if (!no_programs && check_programs(cfg, true)) {
 		config_free(cfg);
@@ -196,7 +208,7 @@ config_check(struct ctx *ctx, int argc, char **argv)
 	}
 	printf("%s: ok: mission %s, %zu satellites, %zu instruments, "
 	       "%zu products, %zu processes, %zu codes\n",
-	       argv[i], cfg->mission.name, cfg->n_satellites,
+	       file, cfg->mission.name, cfg->n_satellites,
 	       cfg->n_instruments, cfg->n_products, cfg->n_processes,
 	       count_codes(cfg));
 	config_free(cfg);
@@ -234,7 +246,7 @@ gather(void *arg, const struct check_finding *f)
  * transaction), those the rules leave behind are listed.
  */
 static int
-reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry_run)
+reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry)
 {
 	struct left l = {STRVEC_INIT, STRVEC_INIT, STRBUF_INIT};
 	struct check_counts c;
@@ -266,7 +278,7 @@ reevaluate(struct ctx *ctx, struct store_apply_report *rep, bool dry_run)
 		if (c.queued)
 			strbuf_addf(&rep->lines, "%s %ld input file%s to "
 						 "rebuild %s\n",
-				    dry_run ? "would queue" : "queued",
+				    dry ? "would queue" : "queued",
 				    (long)c.queued, c.queued == 1 ? "" : "s",
 				    l.rebuilt.nr == 1 ? "it" : "them");
 		else
@@ -295,37 +307,40 @@ out:
 	return rc;
 }
 
-static int
-config_apply(struct ctx *ctx, int argc, char **argv)
+int
+cmd_config_apply_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool dry_run = false, strict = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 'n', "dry-run", &dry_run, NULL,
 		 "show what would change; change nothing"},
 		{OPT_BOOL, 0, "strict", &strict, NULL,
 		 "a missing or non-executable code or inspector is an error"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+	int i = opt_parse(ctx, &help_apply, opts, argc, argv);
+
+	file = argv[i];
+	if (config_load_file(file, &apply_cfg))
+		return EXIT_USAGE;
+	if (check_programs(apply_cfg, strict) && strict) {
+		config_free(apply_cfg);
+		apply_cfg = NULL;
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int
+cmd_config_apply_run(struct ctx *ctx)
+{
 	struct store_apply_report rep = STORE_APPLY_REPORT_INIT;
 	struct lock_holder holder = LOCK_HOLDER_INIT;
-	struct config *cfg = NULL;
+	struct config *cfg = apply_cfg;
 	struct strbuf summary = STRBUF_INIT;
 	bool found, changed;
 	int mission_id;
-	const char *file;
-	int i, rc;
+	int rc = EXIT_DB;
 
-	i = opt_parse(ctx, &help_apply, opts, argc, argv);
-	file = argv[i];
-	if (config_load_file(file, &cfg))
-		return EXIT_USAGE;
-	if (check_programs(cfg, strict) && strict) {
-		config_free(cfg);
-		return EXIT_USAGE;
-	}
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		goto out;
-	rc = EXIT_DB;
 	if (db_begin(ctx->db))
 		goto out;
 	if (store_mission_id(ctx->db, &mission_id, &found))
@@ -383,8 +398,7 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 
 		strbuf_addf(&comment, "applied %s: %s", file, summary.buf);
 		rc = lock_record_run(ctx->db, mission_id, "config apply",
-				     RUN_STATE_OK,
-				     comment.buf);
+				     RUN_STATE_OK, comment.buf);
 		strbuf_release(&comment);
 	}
 	if (rc || db_commit(ctx->db)) {
@@ -394,33 +408,36 @@ config_apply(struct ctx *ctx, int argc, char **argv)
 	printf("applied %s: %s\n", file, summary.buf);
 	rc = EXIT_OK;
 out:
-	if (ctx->db)
-		db_rollback(ctx->db);
+	db_rollback(ctx->db);
 	lock_holder_release(&holder);
 	store_apply_report_release(&rep);
 	strbuf_release(&summary);
 	config_free(cfg);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	apply_cfg = NULL;
+	return rc;
 }
 
-static int
-config_export(struct ctx *ctx, int argc, char **argv)
+int
+cmd_config_export_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *output = NULL;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'o', "output", &output, "FILE",
 		 "write to FILE (atomically) instead of standard output"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+
+	opt_parse(ctx, &help_export, opts, argc, argv);
+	return EXIT_OK;
+}
+
+int
+cmd_config_export_run(struct ctx *ctx)
+{
 	struct config *cfg = NULL;
 	struct strbuf tmp = STRBUF_INIT;
 	FILE *out = stdout;
-	int rc;
+	int rc = EXIT_DB;
 
-	opt_parse(ctx, &help_export, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = EXIT_DB;
 	if (store_config_load(ctx->db, &cfg))
 		goto out;
 	if (!cfg) {
@@ -465,7 +482,7 @@ out:
 		unlink(tmp.buf);
 	strbuf_release(&tmp);
 	config_free(cfg);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
 
 /* write text to path atomically, or to stdout when path is NULL */
@@ -540,40 +557,46 @@ read_all(const char *path, struct strbuf *sb)
  * config import: the INI as YAML, checked as "config check" checks a
  * file; with -m, the codes as the (adopted) database has them.
  */
-static int
-config_import(struct ctx *ctx, int argc, char **argv)
+int
+cmd_config_import_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *output = NULL;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'o', "output", &output, "FILE",
 		 "write to FILE (atomically) instead of standard output"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+	int i = opt_parse(ctx, &help_import, opts, argc, argv);
+
+	file = argv[i];
+	/* with -m, the codes as the (adopted) database has them */
+	if (ctx->conninfo)
+		ctx->needs = CTX_SCHEMA;
+	return EXIT_OK;
+}
+
+int
+cmd_config_import_run(struct ctx *ctx)
+{
 	struct strbuf ini = STRBUF_INIT, yaml = STRBUF_INIT, dir = STRBUF_INIT;
 	struct config *db = NULL, *cfg = NULL;
-	int i = opt_parse(ctx, &help_import, opts, argc, argv);
-	int rc, notes = 0;
+	int rc = EXIT_DB, notes = 0;
 	const char *slash;
 
-	rc = ctx_setup(ctx, ctx->conninfo ? CTX_SCHEMA : 0);
-	if (rc)
-		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = EXIT_DB;
 	if (ctx->db && store_config_load(ctx->db, &db))
 		goto out;
 	rc = EXIT_USAGE;
-	if (read_all(argv[i], &ini) ||
-	    iniconf_convert(argv[i], ini.buf, ini.len, db, &yaml, &notes))
+	if (read_all(file, &ini) ||
+	    iniconf_convert(file, ini.buf, ini.len, db, &yaml, &notes))
 		goto out;
-	slash = strrchr(argv[i], '/');
+	slash = strrchr(file, '/');
 	if (slash)
-		strbuf_add(&dir, argv[i], (size_t)(slash - argv[i]) + 1);
+		strbuf_add(&dir, file, (size_t)(slash - file) + 1);
 	else
 		strbuf_addstr(&dir, ".");
 	if (config_load_string(output ? output : "(imported)", yaml.buf,
 			       yaml.len, dir.buf, &cfg)) {
 		log_detail("The file imported from \"%s\" does not pass "
-			   "\"cascade config check\".", argv[i]);
+			   "\"cascade config check\".", file);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -592,31 +615,13 @@ out:
 	strbuf_release(&ini);
 	strbuf_release(&yaml);
 	strbuf_release(&dir);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
 
+/* "config" without a known sub-command: main.c found none */
 int
-cmd_config(struct ctx *ctx, int argc, char **argv)
+cmd_config_parse(struct ctx *ctx, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(struct ctx *, int, char **);
-	} subs[] = {
-		{"check", config_check},
-		{"apply", config_apply},
-		{"export", config_export},
-		{"import", config_import},
-	};
-
-	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(subs); i++) {
-		if (!strcmp(argv[1], subs[i].name)) {
-			static char name[32];
-
-			snprintf(name, sizeof(name), "config %s", subs[i].name);
-			ctx->cmd = name;
-			return subs[i].fn(ctx, argc - 1, argv + 1);
-		}
-	}
 	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
 		usage_error(&help_config, "unknown subcommand \"%s\"", argv[1]);
 	{

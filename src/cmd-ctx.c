@@ -1,14 +1,18 @@
 /*
  * cmd-ctx.c - what every command needs before and after its work.
  *
- * ctx_setup() performs the steps a command's flags ask for, so that no
+ * ctx_setup() performs the steps a command's needs ask for (main.c's
+ * command table, adjusted by the command's parse function), so that no
  * command can forget to check the schema or take the processing flag,
- * and maps each failure to its documented exit status.
+ * and maps each failure to its documented exit status; ctx_finish()
+ * records the run and undoes the set-up.  main.c calls both, once.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cmd.h"
+#include "config.h"
 #include "db.h"
 #include "log.h"
 #include "schema.h"
@@ -16,21 +20,133 @@
 #include "strbuf.h"
 #include "banned.h"
 
-int
-ctx_setup(struct ctx *ctx, unsigned flags)
+/* the schema must be current: EXIT_OK, or why not (reported) */
+static int
+check_schema(struct ctx *ctx)
 {
-	struct strbuf app = STRBUF_INIT;
+	enum schema_status st;
+	int version;
+
+	if (schema_check(ctx->db, &st, &version))
+		return EXIT_DB;
+	switch (st) {
+	case SCHEMA_OK:
+		break;
+	case SCHEMA_EMPTY:
+		log_error("database \"%s\" has no cascade schema",
+			  db_dbname(ctx->db));
+		log_hint("Create it with \"cascade init\".");
+		return EXIT_SCHEMA;
+	case SCHEMA_OLDER:
+		log_error("database \"%s\" has schema version %d; this "
+			  "cascade needs version %d",
+			  db_dbname(ctx->db), version, schema_latest());
+		log_hint("Upgrade it with \"cascade init\".");
+		return EXIT_SCHEMA;
+	case SCHEMA_FOREIGN:
+		log_error("database \"%s\" has a \"mission\" table "
+			  "but no cascade schema version: not a "
+			  "cascade database",
+			  db_dbname(ctx->db));
+		schema_foreign_hint();
+		return EXIT_SCHEMA;
+	case SCHEMA_NEWER:
+		log_error("database \"%s\" has schema version %d, newer "
+			  "than this cascade supports (%d)",
+			  db_dbname(ctx->db), version, schema_latest());
+		log_hint("Use a newer cascade with this database.");
+		return EXIT_SCHEMA;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * the mission's tables, read once; with CTX_CATALOG compiled into the
+ * catalog (a template that does not compile stops only the commands
+ * that need the catalog)
+ */
+static int
+load_mission(struct ctx *ctx, bool catalog)
+{
+	struct config *cfg = NULL;
+
+	if (store_config_load(ctx->db, &cfg))
+		return EXIT_DB;
+	if (!cfg) {
+		log_error("database \"%s\" has no mission",
+			  db_dbname(ctx->db));
+		log_hint("Apply a mission file with \"cascade config "
+			 "apply FILE\".");
+		return EXIT_USAGE;
+	}
+	if (!catalog) {
+		ctx->own_cfg = cfg;
+		ctx->cfg = cfg;
+		ctx->mission = &cfg->mission;
+		return EXIT_OK;
+	}
+	if (catalog_from_config(cfg, &ctx->catalog))
+		return EXIT_DB;
+	ctx->cat = &ctx->catalog;
+	ctx->cfg = ctx->cat->cfg;
+	ctx->mission = ctx->cat->mission;
+	return EXIT_OK;
+}
+
+/* the processing flag: EXIT_OK, EXIT_LOCKED (the holder named), ... */
+static int
+take_flag(struct ctx *ctx)
+{
+	struct lock_holder holder = LOCK_HOLDER_INIT;
 	int rc;
 
-	if (flags & CTX_FLAG)
-		flags |= CTX_CATALOG;
-	if (flags & CTX_CATALOG)
-		flags |= CTX_SCHEMA;
-	if (flags & CTX_SCHEMA)
-		flags |= CTX_DB;
+	rc = lock_acquire(ctx->db, ctx->mission->id, ctx->cmd,
+			  ctx->cfg->run.flag_lease_s > 0
+				  ? ctx->cfg->run.flag_lease_s
+				  : 3600,
+			  &ctx->flag, &holder);
+	if (rc == LOCK_HELD) {
+		struct strbuf d = STRBUF_INIT;
+
+		lock_holder_describe(&holder, &d);
+		log_warning("processing flag of mission \"%s\" is held "
+			    "by %s%s",
+			    ctx->mission->name, d.buf,
+			    holder.session_alive ? ""
+			    : holder.same_host
+				    ? "; its process is alive but its "
+				      "database session is gone"
+				    : "; its database session is gone, "
+				      "its lease has not ended");
+		strbuf_release(&d);
+		lock_holder_release(&holder);
+		return EXIT_LOCKED;
+	}
+	lock_holder_release(&holder);
+	if (rc)
+		return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
+	log_set_run(ctx->flag.logging_id);
+	return EXIT_OK;
+}
+
+int
+ctx_setup(struct ctx *ctx)
+{
+	struct strbuf app = STRBUF_INIT;
+	unsigned needs = ctx->needs;
+	int rc;
+
+	if (needs & CTX_FLAG)
+		needs |= CTX_CATALOG;
+	if (needs & CTX_CATALOG)
+		needs |= CTX_MISSION;
+	if (needs & CTX_MISSION)
+		needs |= CTX_SCHEMA;
+	if (needs & CTX_SCHEMA)
+		needs |= CTX_DB;
 	if (ctx->log_file && log_open_file(ctx->log_file))
 		return EXIT_USAGE;
-	if (!(flags & CTX_DB))
+	if (!(needs & CTX_DB))
 		return EXIT_OK;
 
 	strbuf_addf(&app, "cascade-%s", ctx->cmd);
@@ -41,86 +157,22 @@ ctx_setup(struct ctx *ctx, unsigned flags)
 	strbuf_release(&app);
 	if (rc)
 		return EXIT_DB;
-
-	if (flags & CTX_SCHEMA) {
-		enum schema_status st;
-		int version;
-
-		if (schema_check(ctx->db, &st, &version))
-			return EXIT_DB;
-		switch (st) {
-		case SCHEMA_OK:
-			break;
-		case SCHEMA_EMPTY:
-			log_error("database \"%s\" has no cascade schema",
-				  db_dbname(ctx->db));
-			log_hint("Create it with \"cascade init\".");
-			return EXIT_SCHEMA;
-		case SCHEMA_OLDER:
-			log_error("database \"%s\" has schema version %d; this "
-				  "cascade needs version %d",
-				  db_dbname(ctx->db), version, schema_latest());
-			log_hint("Upgrade it with \"cascade init\".");
-			return EXIT_SCHEMA;
-		case SCHEMA_FOREIGN:
-			log_error("database \"%s\" has a \"mission\" table "
-				  "but no cascade schema version: not a "
-				  "cascade database",
-				  db_dbname(ctx->db));
-			schema_foreign_hint();
-			return EXIT_SCHEMA;
-		case SCHEMA_NEWER:
-			log_error("database \"%s\" has schema version %d, newer "
-				  "than this cascade supports (%d)",
-				  db_dbname(ctx->db), version, schema_latest());
-			log_hint("Use a newer cascade with this database.");
-			return EXIT_SCHEMA;
-		}
-	}
-	if (flags & CTX_CATALOG) {
-		rc = catalog_load(ctx->db, &ctx->catalog);
-		if (rc == CATALOG_NO_MISSION)
-			return EXIT_USAGE;
-		if (rc)
-			return EXIT_DB;
-		ctx->cat = &ctx->catalog;
-	}
-	if (flags & CTX_FLAG) {
-		struct lock_holder holder = LOCK_HOLDER_INIT;
-
-		rc = lock_acquire(ctx->db, ctx->cat->mission->id, ctx->cmd,
-				  ctx->cat->run->flag_lease_s > 0
-					  ? ctx->cat->run->flag_lease_s
-					  : 3600,
-				  &ctx->flag, &holder);
-		if (rc == LOCK_HELD) {
-			struct strbuf d = STRBUF_INIT;
-
-			lock_holder_describe(&holder, &d);
-			log_warning("processing flag of mission \"%s\" is held "
-				    "by %s%s",
-				    ctx->cat->mission->name, d.buf,
-				    holder.session_alive ? ""
-				    : holder.same_host
-					    ? "; its process is alive but its "
-					      "database session is gone"
-					    : "; its database session is gone, "
-					      "its lease has not ended");
-			strbuf_release(&d);
-			lock_holder_release(&holder);
-			return EXIT_LOCKED;
-		}
-		lock_holder_release(&holder);
-		if (rc)
-			return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
-		log_set_run(ctx->flag.logging_id);
-	}
+	if ((needs & CTX_SCHEMA) && (rc = check_schema(ctx)))
+		return rc;
+	/* a view or a check that writes is a bug: the server refuses it */
+	if ((needs & CTX_READONLY) && !(needs & CTX_FLAG) &&
+	    db_exec(ctx->db, "SET default_transaction_read_only = on"))
+		return EXIT_DB;
+	if ((needs & CTX_MISSION) &&
+	    (rc = load_mission(ctx, needs & CTX_CATALOG)))
+		return rc;
+	if ((needs & CTX_FLAG) && (rc = take_flag(ctx)))
+		return rc;
 	return EXIT_OK;
 }
 
 int
-ctx_finish(struct ctx *ctx, int rc, const char *comment,
-	   const struct lock_counts *counts)
+ctx_finish(struct ctx *ctx, int rc)
 {
 	/*
 	 * A lost connection took the flag's lock with it: the next run
@@ -132,7 +184,7 @@ ctx_finish(struct ctx *ctx, int rc, const char *comment,
 						      : RUN_STATE_FAILED;
 
 		if (lock_release(ctx->db, &ctx->flag, status, rc,
-				 comment ? comment : "", counts) &&
+				 ctx->comment.buf, &ctx->counts) &&
 		    rc == EXIT_OK)
 			rc = EXIT_DB;
 	}
@@ -141,6 +193,11 @@ ctx_finish(struct ctx *ctx, int rc, const char *comment,
 	ctx->db = NULL;
 	if (ctx->cat)
 		catalog_release(&ctx->catalog);
+	config_free(ctx->own_cfg);
 	ctx->cat = NULL;
+	ctx->own_cfg = NULL;
+	ctx->cfg = NULL;
+	ctx->mission = NULL;
+	strbuf_release(&ctx->comment);
 	return rc;
 }

@@ -110,13 +110,18 @@ report_missing(const int64_t *ids, size_t n, const struct ss_failure *f,
 	return missing;
 }
 
+/* the options of the sub-commands */
+static const char *kind, *process, *note;
+static bool all, json;
+static int64_t *ids;
+static size_t nids;
+static const struct cmd_help *list_help;
+
 static int
-failures_list(struct ctx *ctx, const struct cmd_help *help, int argc,
-	      char **argv)
+list_parse(struct ctx *ctx, const struct cmd_help *help, int argc,
+	   char **argv)
 {
-	const char *kind = NULL, *process = NULL;
-	bool all = false, json = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 'a', "all", &all, NULL,
 		 "resolved failures too"},
 		{OPT_STRING, 'k', "kind", &kind, "KIND",
@@ -126,15 +131,27 @@ failures_list(struct ctx *ctx, const struct cmd_help *help, int argc,
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+
+	opt_parse(ctx, help, opts, argc, argv);
+	list_help = help;
+	return EXIT_OK;
+}
+
+int
+cmd_failures_list_parse(struct ctx *ctx, int argc, char **argv)
+{
+	return list_parse(ctx, &help_list, argc, argv);
+}
+
+int
+cmd_failures_list_run(struct ctx *ctx)
+{
 	struct ss_failure_filter ff = {0};
 	struct ss_failure *f = NULL;
 	size_t n = 0;
 	int rc;
 
-	opt_parse(ctx, help, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		goto out;
-	if ((rc = check_group(ctx, help, process)))
+	if ((rc = check_group(ctx, list_help, process)))
 		goto out;
 	ff.all = all;
 	ff.kind = kind;
@@ -146,27 +163,33 @@ failures_list(struct ctx *ctx, const struct cmd_help *help, int argc,
 	rc = EXIT_OK;
 out:
 	ss_failures_free(f, n);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
 
-static int
-failures_show(struct ctx *ctx, int argc, char **argv)
+static int64_t show_id;
+
+int
+cmd_failures_show_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+	int i = opt_parse(ctx, &help_show, opts, argc, argv);
+
+	show_id = cmd_parse_id(&help_show, "failure", argv[i]);
+	return EXIT_OK;
+}
+
+int
+cmd_failures_show_run(struct ctx *ctx)
+{
 	struct ss_failure_filter ff = {0};
 	struct ss_failure *f = NULL;
 	size_t n = 0;
-	int64_t id;
-	int i, rc;
+	int64_t id = show_id;
+	int rc;
 
-	i = opt_parse(ctx, &help_show, opts, argc, argv);
-	id = cmd_parse_id(&help_show, "failure", argv[i]);
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		goto out;
 	ff.all = true;
 	ff.ids = &id;
 	ff.n_ids = 1;
@@ -183,32 +206,35 @@ failures_show(struct ctx *ctx, int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	ss_failures_free(f, n);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
 
-static int
-failures_resolve(struct ctx *ctx, int argc, char **argv)
+int
+cmd_failures_resolve_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *note = NULL;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 0, "note", &note, "TEXT",
 		 "what was done about them (recorded; required)"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct ss_failure_filter ff = {0};
-	struct ss_failure *f = NULL;
-	struct strbuf user = STRBUF_INIT, comment = STRBUF_INIT;
-	int64_t *ids = NULL;
-	size_t nids = 0, n = 0;
-	long changed = 0;
-	int i, rc;
+	int i = opt_parse(ctx, &help_resolve, opts, argc, argv);
 
-	i = opt_parse(ctx, &help_resolve, opts, argc, argv);
 	if (!note || !*note)
 		usage_error(&help_resolve, "a note is required (--note=TEXT)");
 	ids = parse_ids(&help_resolve, argc, argv, i, &nids);
-	if ((rc = ctx_setup(ctx, CTX_FLAG)))
-		goto out;
+	return EXIT_OK;
+}
+
+int
+cmd_failures_resolve_run(struct ctx *ctx)
+{
+	struct ss_failure_filter ff = {0};
+	struct ss_failure *f = NULL;
+	struct strbuf user = STRBUF_INIT;
+	size_t n = 0;
+	long changed = 0;
+	int rc;
+
 	sysinfo_username(&user);
 	rc = EXIT_DB;
 	if (db_begin(ctx->db))
@@ -233,16 +259,13 @@ failures_resolve(struct ctx *ctx, int argc, char **argv)
 	    db_commit(ctx->db))
 		goto out;
 	printf("resolved %ld failure%s\n", changed, changed == 1 ? "" : "s");
-	strbuf_addf(&comment, "resolved %ld failures", changed);
+	strbuf_addf(&ctx->comment, "resolved %ld failures", changed);
 	rc = EXIT_OK;
 out:
-	if (ctx->db)
-		db_rollback(ctx->db);
+	db_rollback(ctx->db);
 	ss_failures_free(f, n);
 	free(ids);
 	strbuf_release(&user);
-	rc = ctx_finish(ctx, rc, comment.len ? comment.buf : NULL, NULL);
-	strbuf_release(&comment);
 	return rc;
 }
 
@@ -267,8 +290,8 @@ print_ingest_reject(const struct ctx *ctx, const struct ss_failure *f)
 	       "suffix):\n"
 	       "  move it back to %s to ingest it again, then resolve this "
 	       "failure\n",
-	       safe(ctx->cat->mission->errordir, &a),
-	       safe(ctx->cat->mission->incoming_dir, &b));
+	       safe(ctx->mission->errordir, &a),
+	       safe(ctx->mission->incoming_dir, &b));
 	strbuf_release(&a);
 	strbuf_release(&b);
 }
@@ -291,33 +314,36 @@ print_retrying(const struct ss_failure *f)
 	strbuf_release(&b);
 }
 
-static int
-failures_retry(struct ctx *ctx, int argc, char **argv)
+int
+cmd_failures_retry_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *process = NULL;
-	bool all = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'p', "process", &process, "NAME",
 		 "every unresolved failure of this process"},
 		{OPT_BOOL, 'a', "all", &all, NULL,
 		 "every unresolved failure"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct ss_failure_filter ff = {0};
-	struct ss_retry_counts c = {0};
-	struct ss_failure *f = NULL;
-	struct strbuf user = STRBUF_INIT, comment = STRBUF_INIT;
-	int64_t *ids = NULL, *todo = NULL;
-	size_t nids = 0, n = 0, ntodo = 0, nrejects = 0;
-	int i, rc;
+	int i = opt_parse(ctx, &help_retry, opts, argc, argv);
 
-	i = opt_parse(ctx, &help_retry, opts, argc, argv);
 	if ((i < argc) + (process != NULL) + all != 1)
 		usage_error(&help_retry, "name the failures: ids, --process "
 					 "or --all (one of them)");
 	ids = parse_ids(&help_retry, argc, argv, i, &nids);
-	if ((rc = ctx_setup(ctx, CTX_FLAG)))
-		goto out;
+	return EXIT_OK;
+}
+
+int
+cmd_failures_retry_run(struct ctx *ctx)
+{
+	struct ss_failure_filter ff = {0};
+	struct ss_retry_counts c = {0};
+	struct ss_failure *f = NULL;
+	struct strbuf user = STRBUF_INIT;
+	int64_t *todo = NULL;
+	size_t n = 0, ntodo = 0, nrejects = 0;
+	int rc;
+
 	if ((rc = check_group(ctx, &help_retry, process)))
 		goto out;
 	sysinfo_username(&user);
@@ -367,45 +393,35 @@ failures_retry(struct ctx *ctx, int argc, char **argv)
 	if (nrejects)
 		printf("%zu ingest reject%s left for a person\n", nrejects,
 		       nrejects == 1 ? "" : "s");
-	strbuf_addf(&comment,
+	strbuf_addf(&ctx->comment,
 		    "retried %ld failures: queued %ld files, cancelled %ld "
 		    "builds and %ld batches",
 		    c.failures, c.queued, c.cancelled, c.batches);
 	rc = EXIT_OK;
 out:
-	if (ctx->db)
-		db_rollback(ctx->db);
+	db_rollback(ctx->db);
 	ss_failures_free(f, n);
 	free(ids);
 	free(todo);
 	strbuf_release(&user);
-	rc = ctx_finish(ctx, rc, comment.len ? comment.buf : NULL, NULL);
-	strbuf_release(&comment);
 	return rc;
 }
 
+/*
+ * "failures" without a known sub-command (main.c found none): "cascade
+ * failures [OPTION]..." lists.
+ */
 int
-cmd_failures(struct ctx *ctx, int argc, char **argv)
+cmd_failures_parse(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "list")) {
-		ctx->cmd = "failures list";
-		return failures_list(ctx, &help_list, argc - 1, argv + 1);
-	}
-	if (argc >= 2 && !strcmp(argv[1], "show")) {
-		ctx->cmd = "failures show";
-		return failures_show(ctx, argc - 1, argv + 1);
-	}
-	if (argc >= 2 && !strcmp(argv[1], "resolve")) {
-		ctx->cmd = "failures resolve";
-		return failures_resolve(ctx, argc - 1, argv + 1);
-	}
-	if (argc >= 2 && !strcmp(argv[1], "retry")) {
-		ctx->cmd = "failures retry";
-		return failures_retry(ctx, argc - 1, argv + 1);
-	}
 	if (argc >= 2 && argv[1][0] != '-')
 		usage_error(&help_failures, "unknown subcommand \"%s\"",
 			    argv[1]);
-	/* "cascade failures [OPTION]..." lists */
-	return failures_list(ctx, &help_failures, argc, argv);
+	return list_parse(ctx, &help_failures, argc, argv);
+}
+
+int
+cmd_failures_run(struct ctx *ctx)
+{
+	return cmd_failures_list_run(ctx);
 }

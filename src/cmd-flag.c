@@ -54,52 +54,62 @@ print_holder(const struct lock_holder *h)
 		       : "stale (recovered when the lease ends, or clear it)");
 }
 
-static int
-flag_show(struct ctx *ctx, int argc, char **argv)
+int
+cmd_flag_show_parse(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct opt opts[] = {
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct lock_holder h = LOCK_HOLDER_INIT;
-	bool held;
-	int rc;
 
 	opt_parse(ctx, &help_show, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	if (lock_show(ctx->db, ctx->cat->mission->id, &held, &h))
-		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
-	printf("mission:      %s\n", ctx->cat->mission->name);
+	return EXIT_OK;
+}
+
+int
+cmd_flag_show_run(struct ctx *ctx)
+{
+	struct lock_holder h = LOCK_HOLDER_INIT;
+	bool held;
+
+	if (lock_show(ctx->db, ctx->mission->id, &held, &h))
+		return EXIT_DB;
+	printf("mission:      %s\n", ctx->mission->name);
 	if (!held)
 		printf("flag:         not set\n");
 	else
 		print_holder(&h);
 	lock_holder_release(&h);
-	return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+	return EXIT_OK;
 }
 
-static int
-flag_clear(struct ctx *ctx, int argc, char **argv)
+static const char *reason;
+static bool force;
+
+int
+cmd_flag_clear_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *reason = NULL;
-	bool force = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'r', "reason", &reason, "TEXT",
 		 "why the flag is cleared (recorded; required)"},
 		{OPT_BOOL, 'f', "force", &force, NULL,
 		 "clear even if the holder's session is alive, and end it"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct lock_holder h = LOCK_HOLDER_INIT;
-	struct strbuf d = STRBUF_INIT;
-	int rc;
 
 	opt_parse(ctx, &help_clear, opts, argc, argv);
 	if (!reason || !*reason)
 		usage_error(&help_clear, "a reason is required (--reason=TEXT)");
-	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = lock_clear(ctx->db, ctx->cat->mission->id, reason, force, &h);
+	return EXIT_OK;
+}
+
+int
+cmd_flag_clear_run(struct ctx *ctx)
+{
+	struct lock_holder h = LOCK_HOLDER_INIT;
+	struct strbuf d = STRBUF_INIT;
+	int rc;
+
+	rc = lock_clear(ctx->db, ctx->mission->id, reason, force, &h);
 	lock_holder_describe(&h, &d);
 	switch (rc) {
 	case LOCK_CLEARED:
@@ -122,20 +132,13 @@ flag_clear(struct ctx *ctx, int argc, char **argv)
 	}
 	strbuf_release(&d);
 	lock_holder_release(&h);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
 
+/* "flag" without a known sub-command: main.c found none */
 int
-cmd_flag(struct ctx *ctx, int argc, char **argv)
+cmd_flag_parse(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "show")) {
-		ctx->cmd = "flag show";
-		return flag_show(ctx, argc - 1, argv + 1);
-	}
-	if (argc >= 2 && !strcmp(argv[1], "clear")) {
-		ctx->cmd = "flag clear";
-		return flag_clear(ctx, argc - 1, argv + 1);
-	}
 	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
 		usage_error(&help_flag, "unknown subcommand \"%s\"", argv[1]);
 	{

@@ -36,12 +36,13 @@ check_date(const char *opt, const char *s)
 			    s, opt);
 }
 
+static bool state;
+static const char *from, *to;
+
 int
-cmd_graph(struct ctx *ctx, int argc, char **argv)
+cmd_graph_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool state = false;
-	const char *from = NULL, *to = NULL;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 's', "state", &state, NULL,
 		 "colour the nodes by state (queue, failed and bad builds)"},
 		{OPT_STRING, 0, "from", &from, "DATE",
@@ -50,11 +51,6 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 		 "with --state: files and builds dated DATE or earlier"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct store_admin_node_state *products = NULL, *processes = NULL;
-	size_t n_products = 0, n_processes = 0;
-	struct graph_dot_state gs = {0};
-	struct strbuf sb = STRBUF_INIT;
-	int rc;
 
 	opt_parse(ctx, &help_graph, opts, argc, argv);
 	if ((from || to) && !state)
@@ -63,9 +59,18 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 	check_date("to", to);
 	if (from && to && strcmp(from, to) > 0)
 		usage_error(&help_graph, "--from %s is after --to %s", from, to);
-	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = EXIT_DB;
+	return EXIT_OK;
+}
+
+int
+cmd_graph_run(struct ctx *ctx)
+{
+	struct store_admin_node_state *products = NULL, *processes = NULL;
+	size_t n_products = 0, n_processes = 0;
+	struct graph_dot_state gs = {0};
+	struct strbuf sb = STRBUF_INIT;
+	int rc = EXIT_DB;
+
 	if (state && store_admin_graph_state(ctx->db, from, to, &products,
 					     &n_products, &processes,
 					     &n_processes))
@@ -77,12 +82,12 @@ cmd_graph(struct ctx *ctx, int argc, char **argv)
 	gs.n_products = n_products;
 	gs.processes = processes;
 	gs.n_processes = n_processes;
-	graph_dot_write(&sb, ctx->cat->cfg, &gs);
+	graph_dot_write(&sb, ctx->cfg, &gs);
 	fputs(sb.buf, stdout);
 	rc = EXIT_OK;
 out:
 	strbuf_release(&sb);
 	store_admin_states_free(products, n_products);
 	store_admin_states_free(processes, n_processes);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }

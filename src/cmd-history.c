@@ -142,13 +142,21 @@ static const struct cmd_help help_runs = {
 	"cascade-runs", 0, 0,
 };
 
+/* the options of runs, builds and show build */
+static const char *since, *command, *status, *process, *product, *from,
+	*to, *state;
+static int limit; /* each parse sets its default first */
+static bool json;
+static char fbuf[TIMESTAMP_STRLEN], tbuf[TIMESTAMP_STRLEN];
+static struct strvec states = STRVEC_INIT;
+static struct ss_run_filter run_filter;
+static struct ss_build_filter build_filter;
+static int64_t build_id;
+
 int
-cmd_runs(struct ctx *ctx, int argc, char **argv)
+cmd_runs_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *since = NULL, *command = NULL, *status = NULL;
-	int limit = 20;
-	bool json = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_INT, 'l', "limit", &limit, "N",
 		 "at most N runs (default 20; 0: all)"},
 		{OPT_STRING, 's', "since", &since, "DATE",
@@ -160,35 +168,38 @@ cmd_runs(struct ctx *ctx, int argc, char **argv)
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct ss_run_filter f = {0};
-	struct strvec statuses = STRVEC_INIT;
-	struct ss_run *runs = NULL;
-	char tbuf[TIMESTAMP_STRLEN];
-	size_t n = 0;
-	int rc;
+	struct ss_run_filter *f = &run_filter;
 
+	limit = 20;
 	opt_parse(ctx, &help_runs, opts, argc, argv);
 	cmd_check_limit(&help_runs, limit);
-	f.limit = limit;
+	f->limit = limit;
 	if (since)
-		f.since = cmd_parse_time(&help_runs, "since", since, false,
-					 tbuf);
-	f.command = command;
+		f->since = cmd_parse_time(&help_runs, "since", since, false,
+					  tbuf);
+	f->command = command;
 	if (status)
 		cmd_parse_list(&help_runs, "status", status, run_state_names,
-			       &statuses);
-	f.statuses = &statuses;
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		goto out;
-	rc = EXIT_DB;
-	if (store_runs_list(ctx->db, &f, &runs, &n))
+			       &states);
+	f->statuses = &states;
+	return EXIT_OK;
+}
+
+int
+cmd_runs_run(struct ctx *ctx)
+{
+	struct ss_run *runs = NULL;
+	size_t n = 0;
+	int rc = EXIT_DB;
+
+	if (store_runs_list(ctx->db, &run_filter, &runs, &n))
 		goto out;
 	status_print_runs(runs, n, json);
 	rc = EXIT_OK;
 out:
 	ss_runs_free(runs, n);
-	strvec_clear(&statuses);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	strvec_clear(&states);
+	return rc;
 }
 
 /* -- builds ----------------------------------------------------------- */
@@ -219,13 +230,9 @@ check_name(struct ctx *ctx, const struct cmd_help *help,
 }
 
 int
-cmd_builds(struct ctx *ctx, int argc, char **argv)
+cmd_builds_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *process = NULL, *product = NULL, *from = NULL, *to = NULL,
-		   *state = NULL;
-	int limit = 50;
-	bool json = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'p', "process", &process, "NAME",
 		 "builds of this process"},
 		{OPT_STRING, 0, "product", &product, "NAME",
@@ -241,42 +248,46 @@ cmd_builds(struct ctx *ctx, int argc, char **argv)
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct ss_build_filter f = {0};
-	struct strvec states = STRVEC_INIT;
-	struct ss_build *builds = NULL;
-	char fbuf[TIMESTAMP_STRLEN], tbuf[TIMESTAMP_STRLEN];
-	size_t n = 0;
-	int rc;
+	struct ss_build_filter *f = &build_filter;
 
+	limit = 50;
 	opt_parse(ctx, &help_builds, opts, argc, argv);
 	cmd_check_limit(&help_builds, limit);
-	f.limit = limit;
-	f.process = process;
-	f.product = product;
+	f->limit = limit;
+	f->process = process;
+	f->product = product;
 	if (from)
-		f.from = cmd_parse_time(&help_builds, "from", from, false,
-					fbuf);
+		f->from = cmd_parse_time(&help_builds, "from", from, false,
+					 fbuf);
 	if (to)
-		f.to = cmd_parse_time(&help_builds, "to", to, true, tbuf);
-	cmd_check_period(&help_builds, f.from, f.to);
+		f->to = cmd_parse_time(&help_builds, "to", to, true, tbuf);
+	cmd_check_period(&help_builds, f->from, f->to);
 	if (state)
 		cmd_parse_list(&help_builds, "state", state, build_state_names,
 			       &states);
-	f.states = &states;
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		goto out;
+	f->states = &states;
+	return EXIT_OK;
+}
+
+int
+cmd_builds_run(struct ctx *ctx)
+{
+	struct ss_build *builds = NULL;
+	size_t n = 0;
+	int rc;
+
 	if ((rc = check_name(ctx, &help_builds, SS_PROCESS, process)) ||
 	    (rc = check_name(ctx, &help_builds, SS_PRODUCT, product)))
 		goto out;
 	rc = EXIT_DB;
-	if (store_builds_list(ctx->db, &f, &builds, &n))
+	if (store_builds_list(ctx->db, &build_filter, &builds, &n))
 		goto out;
 	status_print_builds(builds, n, json);
 	rc = EXIT_OK;
 out:
 	ss_builds_free(builds, n);
 	strvec_clear(&states);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
 
 /* -- show build ------------------------------------------------------- */
@@ -368,28 +379,31 @@ fail:
 	return -1;
 }
 
-static int
-show_build(struct ctx *ctx, int argc, char **argv)
+int
+cmd_show_build_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+	int i = opt_parse(ctx, &help_show_build, opts, argc, argv);
+
+	build_id = cmd_parse_id(&help_show_build, "build", argv[i]);
+	return EXIT_OK;
+}
+
+int
+cmd_show_build_run(struct ctx *ctx)
+{
 	struct ss_failure_filter ff = {0};
 	struct status_log log = {0};
 	struct strbuf tail = STRBUF_INIT;
 	struct ss_failure *fails = NULL;
 	struct ss_build *b = NULL;
+	int64_t id = build_id;
 	size_t nf = 0;
-	int64_t id;
-	int i, rc;
+	int rc = EXIT_DB;
 
-	i = opt_parse(ctx, &help_show_build, opts, argc, argv);
-	id = cmd_parse_id(&help_show_build, "build", argv[i]);
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		goto out;
-	rc = EXIT_DB;
 	if (store_build_get(ctx->db, id, &b))
 		goto out;
 	if (!b) {
@@ -417,16 +431,13 @@ out:
 	strbuf_release(&tail);
 	ss_failures_free(fails, nf);
 	ss_builds_free(b, b ? 1 : 0);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }
 
+/* "show" without a known object: main.c found none */
 int
-cmd_show(struct ctx *ctx, int argc, char **argv)
+cmd_show_parse(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "build")) {
-		ctx->cmd = "show build";
-		return show_build(ctx, argc - 1, argv + 1);
-	}
 	if (argc >= 2 && argv[1][0] != '-')
 		usage_error(&help_show, "unknown object \"%s\": only \"build\" "
 					"can be shown",

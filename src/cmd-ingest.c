@@ -3,19 +3,20 @@
  * inspect": take incoming files into the archive; show what would be
  * decided for one file.
  *
- * Under the processing flag.  Prints one summary line when there was
- * anything in incoming (nothing under cron when it was empty), a progress
- * line on a terminal for long ingests, and exits 1 if any file was
- * rejected or could not be placed.  A run stopped by an error (a lost
+ * ingest is option parsing, one call to cycle_run (cycle.c; ingest.c
+ * does the work) and its summary (cmd_ingest_output, shared with
+ * process-queue).  Under the processing flag.  Prints one summary line
+ * when there was anything in incoming (nothing under cron when it was
+ * empty), a progress line on a terminal for long ingests, and exits 1
+ * if any file was rejected or could not be placed.  A run stopped by an error (a lost
  * database: exit 4) prints no summary of success, only what it had done.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cmd.h"
+#include "cycle.h"
 #include "db.h"
 #include "fnformat.h"
 #include "identify.h"
@@ -34,87 +35,91 @@ static const struct cmd_help help_inspect = {
 	"[OPTION]... FILE...", "cascade-ingest", 1, -1,
 };
 
-static double
-now_s(void)
-{
-	return (double)timeutil_mono_ns() / 1e9;
-}
-
 int
-cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
-	      struct lock_counts *lc)
+cmd_ingest_output(struct ctx *ctx, const struct cycle_options *o,
+		  const struct cycle_result *r)
 {
-	struct ingest_options opt = {0};
-	struct ingest_counts c = {0};
-	double t0 = now_s(), dt;
-	int rc;
+	const struct ingest_counts *c = &r->ingest.counts;
+	double dt = r->ingest.seconds;
 
-	opt.glob = glob;
-	opt.dry_run = dry_run;
-	opt.batch_size = ctx->cat->run->batch_size;
-	opt.run_id = ctx->flag.logging_id;
-	rc = ingest_run(ctx->db, ctx->cat, &opt, &c);
-	dt = now_s() - t0;
-	if (lc) {
-		lc->files_ingested += (int)c.ingested;
-		lc->files_duplicate += (int)c.duplicates;
-		lc->files_rejected += (int)c.rejected;
-	}
-	if (rc) {
+	ctx->counts.files_ingested += (int)c->ingested;
+	ctx->counts.files_duplicate += (int)c->duplicates;
+	ctx->counts.files_rejected += (int)c->rejected;
+	if (r->ingest.outcome != CYCLE_OK) {
 		/* the error said why; this says what got done before it */
-		if (c.ingested || c.duplicates || c.rejected)
+		if (c->ingested || c->duplicates || c->rejected)
 			printf("ingest: stopped by an error after %ld ingested, "
 			       "%ld duplicates, %ld rejected\n",
-			       c.ingested, c.duplicates, c.rejected);
-		return rc == DB_ERR_CONN ? EXIT_DB : EXIT_INTERNAL;
+			       c->ingested, c->duplicates, c->rejected);
+		return r->ingest.outcome == CYCLE_DB ? EXIT_DB : EXIT_INTERNAL;
 	}
-	if (c.seen || c.recovered)
+	if (c->seen || c->recovered)
 		printf("ingest%s: %ld ingested, %ld duplicates, %ld rejected%s%s "
 		       "in %.2f s (%.0f files/s)\n",
-		       dry_run ? " (dry run)" : "", c.ingested, c.duplicates,
-		       c.rejected,
-		       c.writing ? ", some still being written" : "",
-		       c.recovered ? ", interrupted run recovered" : "",
-		       dt, dt > 0 ? (double)c.seen / dt : 0.0);
-	return c.rejected || c.stuck ? EXIT_FAILED : EXIT_OK;
+		       o->dry_run ? " (dry run)" : "", c->ingested,
+		       c->duplicates, c->rejected,
+		       c->writing ? ", some still being written" : "",
+		       c->recovered ? ", interrupted run recovered" : "",
+		       dt, dt > 0 ? (double)c->seen / dt : 0.0);
+	return c->rejected || c->stuck ? EXIT_FAILED : EXIT_OK;
 }
 
+static struct cycle_options opt = CYCLE_OPTIONS_INIT;
+
 int
-cmd_ingest(struct ctx *ctx, int argc, char **argv)
+cmd_ingest_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *glob = NULL;
-	bool dry_run = false;
-	const struct opt opts[] = {
-		{OPT_STRING, 0, "glb", &glob, "GLOB",
+	static const struct opt opts[] = {
+		{OPT_STRING, 0, "glb", &opt.glob, "GLOB",
 		 "only names matching GLOB (default *; dot-files never)"},
-		{OPT_BOOL, 'd', "dry-run", &dry_run, NULL,
+		{OPT_BOOL, 'd', "dry-run", &opt.dry_run, NULL,
 		 "identify and report; move and record nothing"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct lock_counts lc = {0};
-	int rc;
 
 	opt_parse(ctx, &help_ingest, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, dry_run ? CTX_CATALOG : CTX_FLAG)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = cmd_do_ingest(ctx, glob, dry_run, &lc);
-	return ctx_finish(ctx, rc, rc == EXIT_OK ? "Nominal Exit" : "ingest",
-			  &lc);
+	opt.ingest = true;
+	if (opt.dry_run)
+		ctx->needs = CTX_CATALOG;
+	return EXIT_OK;
 }
 
 int
-cmd_inspect(struct ctx *ctx, int argc, char **argv)
+cmd_ingest_run(struct ctx *ctx)
+{
+	struct cycle_result r = CYCLE_RESULT_INIT;
+	int rc;
+
+	(void)cycle_run(ctx->db, ctx->cat, &ctx->flag, &opt, &r);
+	rc = cmd_ingest_output(ctx, &opt, &r);
+	cycle_result_release(&r);
+	strbuf_addstr(&ctx->comment, rc == EXIT_OK ? "Nominal Exit" : "ingest");
+	return rc;
+}
+
+static int inspect_argc, inspect_first;
+static char **inspect_argv;
+
+int
+cmd_inspect_parse(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct opt opts[] = {
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct identify_set *set;
-	int i, rc, worst = EXIT_OK;
 
-	i = opt_parse(ctx, &help_inspect, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	set = catalog_identify(ctx->cat);
+	inspect_first = opt_parse(ctx, &help_inspect, opts, argc, argv);
+	inspect_argc = argc;
+	inspect_argv = argv;
+	return EXIT_OK;
+}
+
+int
+cmd_inspect_run(struct ctx *ctx)
+{
+	struct identify_set *set = catalog_identify(ctx->cat);
+	int argc = inspect_argc, i = inspect_first, worst = EXIT_OK;
+	char **argv = inspect_argv;
+
 	for (; i < argc; i++) {
 		struct identify_result r = IDENTIFY_RESULT_INIT;
 		const char *base = strrchr(argv[i], '/');
@@ -149,5 +154,5 @@ cmd_inspect(struct ctx *ctx, int argc, char **argv)
 	}
 	identify_report_failures(set);
 	identify_set_free(set);
-	return ctx_finish(ctx, worst, NULL, NULL);
+	return worst;
 }

@@ -20,34 +20,38 @@ static const struct cmd_help help = {
 };
 
 int
-cmd_init(struct ctx *ctx, int argc, char **argv)
+cmd_init_parse(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct opt opts[] = {
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	enum schema_status st;
-	int rc, applied = 0, version = 0;
 
 	opt_parse(ctx, &help, opts, argc, argv);
-	rc = ctx_setup(ctx, CTX_DB);
-	if (rc)
-		return ctx_finish(ctx, rc, NULL, NULL);
+	return EXIT_OK;
+}
+
+int
+cmd_init_run(struct ctx *ctx)
+{
+	enum schema_status st;
+	int applied = 0, version = 0;
+
 	if (schema_check(ctx->db, &st, &version))
-		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+		return EXIT_DB;
 	if (st == SCHEMA_NEWER) {
 		log_error("database \"%s\" has schema version %d, newer than "
 			  "this cascade supports (%d)",
 			  db_dbname(ctx->db), version, schema_latest());
 		log_hint("Use a newer cascade with this database.");
-		return ctx_finish(ctx, EXIT_SCHEMA, NULL, NULL);
+		return EXIT_SCHEMA;
 	}
 	if (schema_migrate(ctx->db, &applied))
-		return ctx_finish(ctx, EXIT_SCHEMA, NULL, NULL);
+		return EXIT_SCHEMA;
 	if (applied)
 		printf("database \"%s\": schema upgraded from version %d to %d\n",
 		       db_dbname(ctx->db), version, schema_latest());
 	else
 		printf("database \"%s\": schema already at version %d\n",
 		       db_dbname(ctx->db), schema_latest());
-	return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+	return EXIT_OK;
 }

@@ -120,117 +120,119 @@ count_opts(const struct opt *o)
 /* index into the combined table, encoded as getopt_long's val */
 #define LONG_BASE 1000
 
-int
-opt_parse(struct ctx *ctx, const struct cmd_help *help,
-	  const struct opt *opts, int argc, char **argv)
-{
-	size_t n_cmd = count_opts(opts), n_all = n_cmd + count_opts(common_opts);
-	const struct opt **all = xcalloc(n_all + 1, sizeof(*all));
-	struct option *longs = xcalloc(n_all + 1, sizeof(*longs));
-	struct strbuf shorts = STRBUF_INIT;
-	size_t nl = 0;
-	int c, nargs;
+/* the getopt_long tables of a command's options plus the common ones */
+struct opt_tables {
+	const struct opt **all; /* command's, then common; no OPT_END */
+	size_t n_all;
+	struct option *longs;
+	struct strbuf shorts;
+};
 
-	for (size_t i = 0; i < n_all; i++)
-		all[i] = i < n_cmd ? &opts[i] : &common_opts[i - n_cmd];
-	strbuf_addstr(&shorts, ":");
-	for (size_t i = 0; i < n_all; i++) {
-		const struct opt *o = all[i];
+static void
+build_tables(const struct opt *opts, struct opt_tables *t)
+{
+	size_t n_cmd = count_opts(opts), nl = 0;
+
+	t->n_all = n_cmd + count_opts(common_opts);
+	t->all = xcalloc(t->n_all + 1, sizeof(*t->all));
+	t->longs = xcalloc(t->n_all + 1, sizeof(*t->longs));
+	strbuf_init(&t->shorts, 0);
+	for (size_t i = 0; i < t->n_all; i++)
+		t->all[i] = i < n_cmd ? &opts[i] : &common_opts[i - n_cmd];
+	strbuf_addstr(&t->shorts, ":");
+	for (size_t i = 0; i < t->n_all; i++) {
+		const struct opt *o = t->all[i];
 		bool arg = o->type == OPT_STRING || o->type == OPT_INT;
 
 		if (o->type == OPT_GROUP)
 			continue;
 		if (o->long_name) {
-			longs[nl].name = o->long_name;
-			longs[nl].has_arg = arg ? required_argument : no_argument;
-			longs[nl].flag = NULL;
-			longs[nl].val = LONG_BASE + (int)i;
+			t->longs[nl].name = o->long_name;
+			t->longs[nl].has_arg = arg ? required_argument
+						   : no_argument;
+			t->longs[nl].flag = NULL;
+			t->longs[nl].val = LONG_BASE + (int)i;
 			nl++;
 		}
 		if (o->short_name) {
-			strbuf_addch(&shorts, o->short_name);
+			strbuf_addch(&t->shorts, o->short_name);
 			if (arg)
-				strbuf_addch(&shorts, ':');
+				strbuf_addch(&t->shorts, ':');
 		}
 	}
-	common_help = false;
-	common_mission = NULL;
-	common_log_file = NULL;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts.buf, longs, NULL)) != -1) {
-		const struct opt *o = NULL;
+}
 
-		if (c == '?') {
-			if (optopt && optopt < LONG_BASE)
-				usage_error(help, "invalid option -- '%c'",
-					    optopt);
-			usage_error(help, "unrecognized option \"%s\"",
-				    argv[optind - 1]);
-		}
-		if (c == ':')
-			usage_error(help, "option \"%s\" requires an argument",
-				    argv[optind - 1]);
-		if (c >= LONG_BASE) {
-			o = all[c - LONG_BASE];
-		} else {
-			for (size_t i = 0; i < n_all; i++)
-				if (all[i]->type != OPT_GROUP &&
-				    all[i]->short_name == c) {
-					o = all[i];
-					break;
-				}
-		}
-		if (!o)
-			BUG("option %d not in table", c);
-		if (o->value == &common_verbose_dummy) {
-			ctx->verbosity += o->short_name == OPT_VERBOSE ? 1 : -1;
-			continue;
-		}
-		switch (o->type) {
-		case OPT_BOOL:
-			*(bool *)o->value = true;
-			break;
-		case OPT_STRING:
-			*(const char **)o->value = optarg;
-			break;
-		case OPT_INT: {
-			char *end;
-			long v;
+static void
+release_tables(struct opt_tables *t)
+{
+	free(t->all);
+	free(t->longs);
+	strbuf_release(&t->shorts);
+}
 
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < INT_MIN ||
-			    v > INT_MAX)
-				usage_error(help,
-					    "invalid value \"%s\" for option "
-					    "\"--%s\": an integer is expected",
-					    optarg, o->long_name);
-			*(int *)o->value = (int)v;
-			break;
-		}
-		default:
-			BUG("bad option type");
-		}
+/* the table entry of what getopt_long returned; exits 2 on an error */
+static const struct opt *
+option_of(const struct cmd_help *help, const struct opt_tables *t, int c,
+	  char **argv)
+{
+	if (c == '?') {
+		if (optopt && optopt < LONG_BASE)
+			usage_error(help, "invalid option -- '%c'", optopt);
+		usage_error(help, "unrecognized option \"%s\"",
+			    argv[optind - 1]);
 	}
-	free(all);
-	free(longs);
-	strbuf_release(&shorts);
-	if (common_help) {
-		print_help(help, opts);
-		fflush(stdout);
-		exit(ferror(stdout) ? EXIT_FAILED : EXIT_OK);
+	if (c == ':')
+		usage_error(help, "option \"%s\" requires an argument",
+			    argv[optind - 1]);
+	if (c >= LONG_BASE)
+		return t->all[c - LONG_BASE];
+	for (size_t i = 0; i < t->n_all; i++)
+		if (t->all[i]->type != OPT_GROUP && t->all[i]->short_name == c)
+			return t->all[i];
+	BUG("option %d not in table", c);
+}
+
+/* store optarg (or true) where o says */
+static void
+set_value(const struct cmd_help *help, const struct opt *o)
+{
+	switch (o->type) {
+	case OPT_BOOL:
+		*(bool *)o->value = true;
+		break;
+	case OPT_STRING:
+		*(const char **)o->value = optarg;
+		break;
+	case OPT_INT: {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(optarg, &end, 10);
+		if (errno || end == optarg || *end || v < INT_MIN ||
+		    v > INT_MAX)
+			usage_error(help,
+				    "invalid value \"%s\" for option "
+				    "\"--%s\": an integer is expected",
+				    optarg, o->long_name);
+		*(int *)o->value = (int)v;
+		break;
 	}
+	default:
+		BUG("bad option type");
+	}
+}
+
+/* what the common options ask for: log level, progress line */
+static void
+apply_common(struct ctx *ctx)
+{
+	const char *term = getenv("TERM");
+
 	if (common_mission)
 		ctx->conninfo = common_mission;
 	if (common_log_file)
 		ctx->log_file = common_log_file;
-	nargs = argc - optind;
-	if (nargs < help->min_args)
-		usage_error(help, "missing argument");
-	if (help->max_args >= 0 && nargs > help->max_args)
-		usage_error(help, "too many arguments (first extra: \"%s\")",
-			    argv[optind + help->max_args]);
 	if (ctx->verbosity > 0)
 		log_set_level(ctx->verbosity > 1 ? LOG_LEVEL_DEBUG
 						 : LOG_LEVEL_INFO);
@@ -241,13 +243,45 @@ opt_parse(struct ctx *ctx, const struct cmd_help *help,
 	 * terminal), with --quiet, on a dumb terminal or when
 	 * CASCADE_NO_PROGRESS is set.
 	 */
-	{
-		const char *term = getenv("TERM");
+	log_progress_enable(isatty(STDERR_FILENO) && ctx->verbosity >= 0 &&
+			    !getenv("CASCADE_NO_PROGRESS") &&
+			    !(term && !strcmp(term, "dumb")));
+}
 
-		log_progress_enable(isatty(STDERR_FILENO) &&
-				    ctx->verbosity >= 0 &&
-				    !getenv("CASCADE_NO_PROGRESS") &&
-				    !(term && !strcmp(term, "dumb")));
+int
+opt_parse(struct ctx *ctx, const struct cmd_help *help,
+	  const struct opt *opts, int argc, char **argv)
+{
+	struct opt_tables t;
+	int c, nargs;
+
+	build_tables(opts, &t);
+	common_help = false;
+	common_mission = NULL;
+	common_log_file = NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, t.shorts.buf, t.longs, NULL)) !=
+	       -1) {
+		const struct opt *o = option_of(help, &t, c, argv);
+
+		if (o->value == &common_verbose_dummy)
+			ctx->verbosity += o->short_name == OPT_VERBOSE ? 1 : -1;
+		else
+			set_value(help, o);
 	}
+	release_tables(&t);
+	if (common_help) {
+		print_help(help, opts);
+		fflush(stdout);
+		exit(ferror(stdout) ? EXIT_FAILED : EXIT_OK);
+	}
+	nargs = argc - optind;
+	if (nargs < help->min_args)
+		usage_error(help, "missing argument");
+	if (help->max_args >= 0 && nargs > help->max_args)
+		usage_error(help, "too many arguments (first extra: \"%s\")",
+			    argv[optind + help->max_args]);
+	apply_common(ctx);
 	return optind;
 }

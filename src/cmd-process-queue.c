@@ -7,13 +7,15 @@
  * requested phases, record the run in the logging table with its end
  * time, exit status and counts, release the flag.  dbprocessing's options
  * are accepted: -i (ingest) and -p (process); with neither, both run, in
- * that order.  Quiet when there was nothing to do.
+ * that order (one call to cycle_run, cycle.c).  Quiet when there was
+ * nothing to do.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "cycle.h"
 #include "fault.h"
 #include "log.h"
 #include "banned.h"
@@ -24,28 +26,27 @@ static const struct cmd_help help = {
 	"[-i] [-p] [OPTION]...", "cascade-process-queue", 0, 0,
 };
 
+static struct cycle_options opt = CYCLE_OPTIONS_INIT;
+
 int
-cmd_process_queue(struct ctx *ctx, int argc, char **argv)
+cmd_process_queue_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool ingest = false, process = false, dryrun = false, skip_run = false;
-	const char *only = NULL, *glob = NULL, *log_level = NULL;
-	bool report = false, echo = false;
-	int num_proc = 0;
-	struct lock_counts counts = {0};
-	const struct opt opts[] = {
-		{OPT_BOOL, 'i', "ingest", &ingest, NULL,
+	static const char *log_level;
+	static bool report, echo;
+	static const struct opt opts[] = {
+		{OPT_BOOL, 'i', "ingest", &opt.ingest, NULL,
 		 "ingest the files in the incoming directory"},
-		{OPT_BOOL, 'p', "process", &process, NULL,
+		{OPT_BOOL, 'p', "process", &opt.process, NULL,
 		 "process the queue (build derived products)"},
-		{OPT_BOOL, 'd', "dryrun", &dryrun, NULL,
+		{OPT_BOOL, 'd', "dryrun", &opt.dry_run, NULL,
 		 "show what would be done; change nothing"},
-		{OPT_BOOL, 's', "skip-run", &skip_run, NULL,
+		{OPT_BOOL, 's', "skip-run", &opt.skip_run, NULL,
 		 "skip RUN-timebase processes"},
-		{OPT_STRING, 'o', "only", &only, "LIST",
+		{OPT_STRING, 'o', "only", &opt.only, "LIST",
 		 "run only these processes (names or ids, comma-separated)"},
-		{OPT_INT, 'n', "num-proc", &num_proc, "N",
+		{OPT_INT, 'n', "num-proc", &opt.num_proc, "N",
 		 "parallel build slots (default: configuration, or CPUs)"},
-		{OPT_STRING, 0, "glb", &glob, "GLOB",
+		{OPT_STRING, 0, "glb", &opt.glob, "GLOB",
 		 "only incoming names matching GLOB (default *)"},
 		{OPT_STRING, 'l', "log-level", &log_level, "LEVEL",
 		 "error, warning, info or debug"},
@@ -55,7 +56,6 @@ cmd_process_queue(struct ctx *ctx, int argc, char **argv)
 		 "log every SQL statement (same as -vv)"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	int rc;
 
 	opt_parse(ctx, &help, opts, argc, argv);
 	if (log_level) {
@@ -70,38 +70,45 @@ cmd_process_queue(struct ctx *ctx, int argc, char **argv)
 	}
 	if (echo)
 		log_set_level(LOG_LEVEL_DEBUG);
-	if (num_proc < 0)
+	if (opt.num_proc < 0)
 		usage_error(&help, "--num-proc must be 0 or more");
-	if (!ingest && !process)
-		ingest = process = true;
+	if (!opt.ingest && !opt.process)
+		opt.ingest = opt.process = true;
+	if (opt.dry_run)
+		ctx->needs = CTX_CATALOG;
+	return EXIT_OK;
+}
 
-	rc = ctx_setup(ctx, dryrun ? CTX_CATALOG : CTX_FLAG);
-	if (rc)
-		return ctx_finish(ctx, rc, NULL, NULL);
+int
+cmd_process_queue_run(struct ctx *ctx)
+{
+	struct cycle_result r = CYCLE_RESULT_INIT;
+	int rc = EXIT_OK, prc;
+
 	fault_point("flag-taken");
 	log_info("run %lld started", (long long)ctx->flag.logging_id);
-	if (ingest)
-		rc = cmd_do_ingest(ctx, glob, dryrun, &counts);
-	if (rc != EXIT_OK && rc != EXIT_FAILED)
-		return ctx_finish(ctx, rc, "Abnormal exit", &counts);
-	if (process) {
-		struct process_request req = PROCESS_REQUEST_INIT;
-		int prc;
-
-		req.num_proc = num_proc;
-		req.only = only;
-		req.skip_run = skip_run;
-		req.dryrun = dryrun;
-		prc = cmd_do_process(ctx, &req, &counts);
-		if (prc != EXIT_OK && prc != EXIT_FAILED)
-			return ctx_finish(ctx, prc,
-					  prc >= 128 ? "Interrupted"
-						     : "Abnormal exit",
-					  &counts);
+	(void)cycle_run(ctx->db, ctx->cat, &ctx->flag, &opt, &r);
+	if (opt.ingest)
+		rc = cmd_ingest_output(ctx, &opt, &r);
+	if (rc != EXIT_OK && rc != EXIT_FAILED) {
+		strbuf_addstr(&ctx->comment, "Abnormal exit");
+		goto out;
+	}
+	if (opt.process) {
+		prc = cmd_process_output(ctx, &opt, &r);
+		if (prc != EXIT_OK && prc != EXIT_FAILED) {
+			strbuf_addstr(&ctx->comment,
+				      prc >= 128 ? "Interrupted"
+						 : "Abnormal exit");
+			rc = prc;
+			goto out;
+		}
 		if (prc == EXIT_FAILED)
 			rc = EXIT_FAILED;
 	}
-	return ctx_finish(ctx, rc, rc == EXIT_OK ? "Nominal Exit"
-						 : "Finished with failures",
-			  &counts);
+	strbuf_addstr(&ctx->comment, rc == EXIT_OK ? "Nominal Exit"
+						   : "Finished with failures");
+out:
+	cycle_result_release(&r);
+	return rc;
 }

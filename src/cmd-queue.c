@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "db.h"
 #include "log.h"
 #include "store-admin.h"
@@ -40,7 +41,7 @@ product_filter(struct ctx *ctx, const char *name, int *id)
 	*id = 0;
 	if (!name)
 		return EXIT_OK;
-	if (!(p = catalog_product_named(ctx->cat, name))) {
+	if (!(p = config_find_product(ctx->cfg, name))) {
 		log_error("no product named \"%s\"", name);
 		return EXIT_USAGE;
 	}
@@ -59,37 +60,44 @@ shown(const char *s, struct strbuf *sb)
 	return sb->buf;
 }
 
-static int
-queue_list(struct ctx *ctx, int argc, char **argv)
+static const char *product;
+static bool count, dry_run;
+
+int
+cmd_queue_list_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *product = NULL;
-	bool count = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'p', "product", &product, "NAME",
 		 "only files of product NAME"},
 		{OPT_BOOL, 'c', "count", &count, NULL,
 		 "print only the number of entries"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+
+	opt_parse(ctx, &help_list, opts, argc, argv);
+	return EXIT_OK;
+}
+
+int
+cmd_queue_list_run(struct ctx *ctx)
+{
 	struct store_admin_queue_entry *e = NULL;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	size_t n = 0;
 	int pid, rc, wp = 7, wf = 4;
 
-	opt_parse(ctx, &help_list, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_CATALOG)) ||
-	    (rc = product_filter(ctx, product, &pid)))
-		return ctx_finish(ctx, rc, NULL, NULL);
+	if ((rc = product_filter(ctx, product, &pid)))
+		return rc;
 	if (count) {
 		int64_t k;
 
 		if (store_admin_queue_count(ctx->db, pid, &k))
-			return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+			return EXIT_DB;
 		printf("%lld\n", (long long)k);
-		return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+		return EXIT_OK;
 	}
 	if (store_admin_queue_list(ctx->db, pid, &e, &n))
-		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
+		return EXIT_DB;
 	if (!n) {
 		printf("the queue is empty\n");
 		goto out;
@@ -119,58 +127,54 @@ out:
 	strbuf_release(&a);
 	strbuf_release(&b);
 	store_admin_queue_free(e, n);
-	return ctx_finish(ctx, EXIT_OK, NULL, NULL);
+	return EXIT_OK;
 }
 
-static int
-queue_flush(struct ctx *ctx, int argc, char **argv)
+int
+cmd_queue_flush_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *product = NULL;
-	bool dry_run = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'p', "product", &product, "NAME",
 		 "only files of product NAME"},
 		{OPT_BOOL, 'n', "dry-run", &dry_run, NULL,
 		 "say how many entries would go; change nothing"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct strbuf comment = STRBUF_INIT;
-	int64_t k = 0;
-	int pid, rc;
 
 	opt_parse(ctx, &help_flush, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, dry_run ? CTX_CATALOG : CTX_FLAG)) ||
-	    (rc = product_filter(ctx, product, &pid)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	if (dry_run) {
-		if (store_admin_queue_count(ctx->db, pid, &k))
-			return ctx_finish(ctx, EXIT_DB, NULL, NULL);
-		printf("dry run: would flush %lld queue entr%s\n", (long long)k,
-		       k == 1 ? "y" : "ies");
-		return ctx_finish(ctx, EXIT_OK, NULL, NULL);
-	}
-	if (store_admin_queue_flush(ctx->db, pid, &k))
-		return ctx_finish(ctx, EXIT_DB, NULL, NULL);
-	strbuf_addf(&comment, "flushed %lld queue entr%s%s%s", (long long)k,
-		    k == 1 ? "y" : "ies", product ? " of product " : "",
-		    product ? product : "");
-	printf("%s\n", comment.buf);
-	rc = ctx_finish(ctx, EXIT_OK, comment.buf, NULL);
-	strbuf_release(&comment);
-	return rc;
+	if (dry_run)
+		ctx->needs = CTX_CATALOG;
+	return EXIT_OK;
 }
 
 int
-cmd_queue(struct ctx *ctx, int argc, char **argv)
+cmd_queue_flush_run(struct ctx *ctx)
 {
-	if (argc >= 2 && !strcmp(argv[1], "list")) {
-		ctx->cmd = "queue list";
-		return queue_list(ctx, argc - 1, argv + 1);
+	int64_t k = 0;
+	int pid, rc;
+
+	if ((rc = product_filter(ctx, product, &pid)))
+		return rc;
+	if (dry_run) {
+		if (store_admin_queue_count(ctx->db, pid, &k))
+			return EXIT_DB;
+		printf("dry run: would flush %lld queue entr%s\n", (long long)k,
+		       k == 1 ? "y" : "ies");
+		return EXIT_OK;
 	}
-	if (argc >= 2 && !strcmp(argv[1], "flush")) {
-		ctx->cmd = "queue flush";
-		return queue_flush(ctx, argc - 1, argv + 1);
-	}
+	if (store_admin_queue_flush(ctx->db, pid, &k))
+		return EXIT_DB;
+	strbuf_addf(&ctx->comment, "flushed %lld queue entr%s%s%s",
+		    (long long)k, k == 1 ? "y" : "ies",
+		    product ? " of product " : "", product ? product : "");
+	printf("%s\n", ctx->comment.buf);
+	return EXIT_OK;
+}
+
+/* "queue" without a known sub-command: main.c found none */
+int
+cmd_queue_parse(struct ctx *ctx, int argc, char **argv)
+{
 	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
 		usage_error(&help_queue, "unknown subcommand \"%s\"", argv[1]);
 	{

@@ -22,13 +22,17 @@ static const struct cmd_help help_stats = {
 	"cascade-stats", 0, 0,
 };
 
+static const char *from, *to;
+static int limit = 20;
+static bool json;
+/* the period, as ISO timestamps (or NULL) */
+static char fbuf[TIMESTAMP_STRLEN], tbuf[TIMESTAMP_STRLEN];
+static const char *f, *t;
+
 int
-cmd_stats(struct ctx *ctx, int argc, char **argv)
+cmd_stats_parse(struct ctx *ctx, int argc, char **argv)
 {
-	const char *from = NULL, *to = NULL;
-	int limit = 20;
-	bool json = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_STRING, 'f', "from", &from, "DATE",
 		 "builds and runs started at or after DATE (UTC)"},
 		{OPT_STRING, 't', "to", &to, "DATE",
@@ -38,14 +42,6 @@ cmd_stats(struct ctx *ctx, int argc, char **argv)
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
-	struct ss_stats s = SS_STATS_INIT;
-	struct ss_run_filter rf = {0};
-	struct ss_run *runs = NULL;
-	char fbuf[TIMESTAMP_STRLEN], tbuf[TIMESTAMP_STRLEN];
-	const char *f = NULL, *t = NULL;
-	size_t n = 0;
-	long more;
-	int rc;
 
 	opt_parse(ctx, &help_stats, opts, argc, argv);
 	cmd_check_limit(&help_stats, limit);
@@ -54,9 +50,19 @@ cmd_stats(struct ctx *ctx, int argc, char **argv)
 	if (to)
 		t = cmd_parse_time(&help_stats, "to", to, true, tbuf);
 	cmd_check_period(&help_stats, f, t);
-	if ((rc = ctx_setup(ctx, CTX_SCHEMA)))
-		goto out;
-	rc = EXIT_DB;
+	return EXIT_OK;
+}
+
+int
+cmd_stats_run(struct ctx *ctx)
+{
+	struct ss_stats s = SS_STATS_INIT;
+	struct ss_run_filter rf = {0};
+	struct ss_run *runs = NULL;
+	size_t n = 0;
+	long more;
+	int rc = EXIT_DB;
+
 	if (store_stats_read(ctx->db, f, t, &s))
 		goto out;
 	rf.since = f;
@@ -71,5 +77,5 @@ cmd_stats(struct ctx *ctx, int argc, char **argv)
 out:
 	ss_runs_free(runs, n);
 	ss_stats_release(&s);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }

@@ -24,31 +24,36 @@ static const struct cmd_help help_status = {
 	"[--json] [OPTION]...", "cascade-status", 0, 0,
 };
 
+static bool json;
+
 int
-cmd_status(struct ctx *ctx, int argc, char **argv)
+cmd_status_parse(struct ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
-	const struct opt opts[] = {
+	static const struct opt opts[] = {
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
+
+	opt_parse(ctx, &help_status, opts, argc, argv);
+	return EXIT_OK;
+}
+
+int
+cmd_status_run(struct ctx *ctx)
+{
 	struct lock_holder holder = LOCK_HOLDER_INIT;
 	struct ss_status s = SS_STATUS_INIT;
 	bool held = false;
-	int rc;
+	int rc = EXIT_DB;
 
-	opt_parse(ctx, &help_status, opts, argc, argv);
-	if ((rc = ctx_setup(ctx, CTX_CATALOG)))
-		return ctx_finish(ctx, rc, NULL, NULL);
-	rc = EXIT_DB;
-	if (lock_show(ctx->db, ctx->cat->mission->id, &held, &holder))
+	if (lock_show(ctx->db, ctx->mission->id, &held, &holder))
 		goto out;
 	if (store_status_read(ctx->db, STATUS_RECENT, &s))
 		goto out;
-	status_print_status(ctx->cat->mission->name, held, &holder, &s, json);
+	status_print_status(ctx->mission->name, held, &holder, &s, json);
 	rc = EXIT_OK;
 out:
 	ss_status_release(&s);
 	lock_holder_release(&holder);
-	return ctx_finish(ctx, rc, NULL, NULL);
+	return rc;
 }

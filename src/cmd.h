@@ -1,13 +1,25 @@
 /*
- * cmd.h - the command layer: dispatch table, option tables, run context.
+ * cmd.h - the command layer: the run context, option tables, commands.
  *
- * Each subcommand lives in its own cmd-<name>.c, exports one
- * "int cmd_<name>(struct ctx *, int argc, char **argv)" and does three
- * things: parse its options from one table (opt_parse, which also
- * generates --help), call ctx_setup() with the flags saying what it needs
- * (database, current schema, the catalog, the processing flag), and call
- * the modules that do the work, mapping their result to an exit status.
- * Only cmd-*.c and status.c write to stdout.
+ * A command is two functions, listed in main.c's command table with
+ * what the command needs (database, current schema, the mission, the
+ * catalog, processing flag, read-only session):
+ *
+ *   cmd_NAME_parse(ctx, argc, argv) parses the options from one table
+ *   (opt_parse, which also generates --help) into the command's own
+ *   options, checks them, and may change ctx->needs when the needs
+ *   depend on the options (a dry run takes no flag; --repair does).  It
+ *   returns EXIT_OK, or the exit status to end with (the problem
+ *   reported).
+ *
+ *   cmd_NAME_run(ctx) is called by main after ctx_setup(): one call
+ *   into an engine, its output, and what the run row records
+ *   (ctx->comment, ctx->counts).  It returns the exit status.
+ *
+ * main alone calls ctx_setup() before run and ctx_finish() after it
+ * (scripts/check-layering.sh checks), as git's run_builtin does, so no
+ * command can forget a step or leave the flag behind.  Only cmd-*.c,
+ * main.c and status.c write to stdout.
  */
 #ifndef CASCADE_CMD_H
 #define CASCADE_CMD_H
@@ -19,6 +31,7 @@
 #include "compat.h"
 #include "lock.h"
 #include "store.h"
+#include "strbuf.h"
 
 struct config;
 struct db;
@@ -35,11 +48,15 @@ enum exit_status {
 	EXIT_ENV = 7,     /* the file system refused: full, read-only, denied */
 };
 
-enum ctx_flags {
+/* What a command needs: ctx->needs, from main.c's command table. */
+enum ctx_needs {
 	CTX_DB = 1 << 0,      /* connect */
 	CTX_SCHEMA = 1 << 1,  /* the schema must be current (implies DB) */
-	CTX_CATALOG = 1 << 2, /* load the catalog (implies SCHEMA) */
-	CTX_FLAG = 1 << 3,    /* take the processing flag (implies CATALOG) */
+	CTX_MISSION = 1 << 2, /* read the mission's tables (implies SCHEMA) */
+	CTX_CATALOG = 1 << 3, /* and compile them: the catalog (implies
+				 MISSION) */
+	CTX_FLAG = 1 << 4,    /* take the processing flag (implies CATALOG) */
+	CTX_READONLY = 1 << 5,/* a read-only session: the command only reads */
 };
 
 
@@ -48,30 +65,42 @@ struct ctx {
 	const char *conninfo; /* -m/--mission, or NULL for PG* */
 	const char *log_file; /* --log-file */
 	int verbosity;        /* -v count minus -q count */
+	unsigned needs;       /* enum ctx_needs: the table's, or parse's */
 	/*
-	 * CTX_CATALOG: the mission, its products and processes, loaded once
-	 * for the command (catalog.h); else NULL.  cat->mission is the
-	 * mission, cat->run its run settings.
+	 * CTX_MISSION: the mission's tables as read (store_config_load),
+	 * nothing compiled, so that views and the flag commands work
+	 * whatever a product's template holds: cfg, and cfg->mission as
+	 * mission.  CTX_CATALOG: the catalog (catalog.h) built from them,
+	 * cat (else NULL).  ctx_finish frees what they point at.
 	 */
+	const struct config *cfg;
+	const struct mission *mission;
 	const struct catalog *cat;
-	struct catalog catalog; /* what cat points at: ctx_finish frees it */
+	struct config *own_cfg;  /* cfg when there is no catalog */
+	struct catalog catalog;  /* what cat points at */
 	struct db *db;
 	struct lock_flag flag;
+	/* what ctx_finish records in the run row (with the flag held) */
+	struct strbuf comment;
+	struct lock_counts counts;
 };
+#define CTX_INIT {.comment = STRBUF_INIT}
 
 /*
- * ctx_setup: do what flags ask (in order: log file, connect, schema check,
- * catalog, flag).  Returns EXIT_OK, or the exit status to return with the
- * problem already reported (EXIT_LOCKED with the holder named).
+ * ctx_setup: do what ctx->needs asks (in order: log file, connect,
+ * schema check, read-only session, mission, catalog, flag).  Returns
+ * EXIT_OK, or
+ * the exit status to return with the problem already reported
+ * (EXIT_LOCKED with the holder named).  Called by main.c only.
  */
-int ctx_setup(struct ctx *ctx, unsigned flags) CASCADE_MUSTCHECK;
+int ctx_setup(struct ctx *ctx) CASCADE_MUSTCHECK;
 /*
- * ctx_finish: release the flag if held, recording status and counts for
- * the exit status rc; close the database.  Returns rc, or EXIT_DB if the
- * run could not be recorded.
+ * ctx_finish: release the flag if held, recording status, ctx->comment
+ * and ctx->counts for the exit status rc; close the database.  Returns
+ * rc, or EXIT_DB if the run could not be recorded.  Called by main.c
+ * only.
  */
-int ctx_finish(struct ctx *ctx, int rc, const char *comment,
-	       const struct lock_counts *counts);
+int ctx_finish(struct ctx *ctx, int rc);
 
 /* Option tables: one per command; they drive getopt_long and --help. */
 enum opt_type {
@@ -111,18 +140,59 @@ int opt_parse(struct ctx *ctx, const struct cmd_help *help,
 CASCADE_NORETURN void usage_error(const struct cmd_help *help,
 				  const char *fmt, ...) CASCADE_PRINTF(2, 3);
 
-/* The commands. */
-int cmd_init(struct ctx *ctx, int argc, char **argv);
-int cmd_adopt(struct ctx *ctx, int argc, char **argv);
-int cmd_config(struct ctx *ctx, int argc, char **argv);
-int cmd_flag(struct ctx *ctx, int argc, char **argv);
+/*
+ * The commands (main.c's table says which is which): a parse and a run
+ * function each, as described above.  A command group ("config",
+ * "flag", "queue", "show") has a parse function only, for its --help
+ * and the complaint about an unknown sub-command; "failures" alone
+ * lists.
+ */
+#define CMD_DECLARE(name)                                                  \
+	int cmd_##name##_parse(struct ctx *ctx, int argc, char **argv);    \
+	int cmd_##name##_run(struct ctx *ctx)
+#define CMD_DECLARE_GROUP(name)                                            \
+	int cmd_##name##_parse(struct ctx *ctx, int argc, char **argv)
+
+CMD_DECLARE(init);
+CMD_DECLARE(adopt);
+CMD_DECLARE_GROUP(config);
+CMD_DECLARE(config_check);
+CMD_DECLARE(config_apply);
+CMD_DECLARE(config_export);
+CMD_DECLARE(config_import);
+CMD_DECLARE(process_queue);
+CMD_DECLARE(ingest);
+CMD_DECLARE(inspect);
+CMD_DECLARE(process);
+CMD_DECLARE(run_process);
+CMD_DECLARE(reprocess);
+CMD_DECLARE_GROUP(flag);
+CMD_DECLARE(flag_show);
+CMD_DECLARE(flag_clear);
 /* operators' views: cmd-status.c, cmd-history.c, cmd-failures.c, cmd-stats.c */
-int cmd_status(struct ctx *ctx, int argc, char **argv);
-int cmd_runs(struct ctx *ctx, int argc, char **argv);
-int cmd_builds(struct ctx *ctx, int argc, char **argv);
-int cmd_show(struct ctx *ctx, int argc, char **argv);
-int cmd_failures(struct ctx *ctx, int argc, char **argv);
-int cmd_stats(struct ctx *ctx, int argc, char **argv);
+CMD_DECLARE(status);
+CMD_DECLARE(runs);
+CMD_DECLARE(builds);
+CMD_DECLARE_GROUP(show);
+CMD_DECLARE(show_build);
+CMD_DECLARE(failures);
+CMD_DECLARE(failures_list);
+CMD_DECLARE(failures_show);
+CMD_DECLARE(failures_resolve);
+CMD_DECLARE(failures_retry);
+CMD_DECLARE(stats);
+/* operators' tools: cmd-queue.c, cmd-check.c, cmd-purge.c, cmd-graph.c */
+CMD_DECLARE_GROUP(queue);
+CMD_DECLARE(queue_list);
+CMD_DECLARE(queue_flush);
+CMD_DECLARE(check);
+CMD_DECLARE(purge);
+CMD_DECLARE(prune);
+CMD_DECLARE(move_product);
+CMD_DECLARE(graph);
+/* cmd-report.c: the static HTML report */
+CMD_DECLARE(report);
+
 /*
  * Option helpers of the operators' views (cmd-history.c); each exits 2
  * with a usage message on a bad value.
@@ -146,55 +216,21 @@ void cmd_parse_list(const struct cmd_help *help, const char *opt,
 int64_t cmd_parse_id(const struct cmd_help *help, const char *what,
 		     const char *value);
 void cmd_check_limit(const struct cmd_help *help, int limit);
-/* operators' tools: cmd-queue.c, cmd-check.c, cmd-purge.c, cmd-graph.c */
-int cmd_queue(struct ctx *ctx, int argc, char **argv);
-int cmd_check(struct ctx *ctx, int argc, char **argv);
-int cmd_purge(struct ctx *ctx, int argc, char **argv);
-int cmd_prune(struct ctx *ctx, int argc, char **argv);
-int cmd_move_product(struct ctx *ctx, int argc, char **argv);
-int cmd_graph(struct ctx *ctx, int argc, char **argv);
-/* cmd-report.c: the static HTML report */
-int cmd_report(struct ctx *ctx, int argc, char **argv);
-int cmd_process_queue(struct ctx *ctx, int argc, char **argv);
-int cmd_ingest(struct ctx *ctx, int argc, char **argv);
-int cmd_process(struct ctx *ctx, int argc, char **argv);
-int cmd_run_process(struct ctx *ctx, int argc, char **argv);
-int cmd_reprocess(struct ctx *ctx, int argc, char **argv);
-
-/* What a processing run is asked to do (process, run-process, -p). */
-struct process_request {
-	int num_proc;          /* 0: run.slots, else CPUs */
-	const char *only;      /* -o: process names or ids */
-	bool skip_run;         /* -s */
-	bool dryrun;           /* -d */
-	int sample;            /* --sample N */
-	const char *scratch_dir;
-	int process_id;        /* run-process: this process only */
-	int32_t from, to;      /* run-process: its date range */
-	int version_bump;      /* run-process --force: -1 none */
-};
-#define PROCESS_REQUEST_INIT {0, NULL, false, false, 0, NULL, 0, 0, 0, -1}
-
 /*
- * cmd_do_process: the processing phase shared by process, run-process
- * and process-queue -p (flag held unless dry run or sample): plan and run
- * until nothing is left, print the summary line, add to *lc.  Returns an
- * exit status.
+ * The output of the run cycle (cycle.h), shared by process-queue with
+ * ingest and process: print the phase's summary line, add its counts to
+ * ctx->counts, and return the phase's exit status.
  */
-int cmd_do_process(struct ctx *ctx, const struct process_request *req,
-		   struct lock_counts *lc);
-/* process_request_check: usage checks; makes the --sample scratch dir. */
-int process_request_check(const struct cmd_help *help,
-			  struct process_request *r);
-void process_request_release(struct process_request *r);
-int cmd_inspect(struct ctx *ctx, int argc, char **argv);
-
+struct cycle_options;
+struct cycle_result;
+int cmd_ingest_output(struct ctx *ctx, const struct cycle_options *o,
+		      const struct cycle_result *r);
+int cmd_process_output(struct ctx *ctx, const struct cycle_options *o,
+		       const struct cycle_result *r);
 /*
- * cmd_do_ingest: the ingest phase shared by "ingest" and "process-queue
- * -i" (flag held, mission loaded): run it, print the summary line, add
- * to *lc.  Returns an exit status.
+ * cmd_process_check: the usage checks of the processing options
+ * (exits 2); makes the --sample scratch directory.
  */
-int cmd_do_ingest(struct ctx *ctx, const char *glob, bool dry_run,
-		  struct lock_counts *lc);
+void cmd_process_check(const struct cmd_help *help, struct cycle_options *o);
 
 #endif

@@ -1,11 +1,13 @@
 /*
  * main.c - entry point: sanitise the process, dispatch to a command.
  *
- * "cascade COMMAND [OPTION]... [ARG]..." looks COMMAND up in commands[]
- * (git's table); invoked as "ProcessQueue" (a symlink, dbprocessing's
- * cron entry point) it runs process-queue.  main() owns the process-wide
- * set-up (standard descriptors, logging, locale-free behaviour) and the
- * final flush of stdout, whose failure is an error.
+ * "cascade COMMAND [SUB] [OPTION]... [ARG]..." looks COMMAND (and SUB)
+ * up in commands[] (git's table); invoked as "ProcessQueue" (a symlink,
+ * dbprocessing's cron entry point) it runs process-queue.  main() owns
+ * the process-wide set-up (standard descriptors, logging, locale-free
+ * behaviour), each command's set-up and teardown (run_command: parse,
+ * ctx_setup, run, ctx_finish, as git's run_builtin) and the final flush
+ * of stdout, whose failure is an error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,50 +21,85 @@
 #include "version-gen.h"
 #include "banned.h"
 
+/*
+ * The command table: what each command and sub-command needs (its parse
+ * function may change that when the needs depend on its options: a dry
+ * run takes no flag), set up once before its run function and finished
+ * once after it, here and nowhere else.  A sub-command's name is
+ * "GROUP SUB"; the summary is NULL for sub-commands (not listed by
+ * --help), and run is NULL for a group (its parse function explains
+ * the sub-commands, and fails).
+ */
 struct cmd_entry {
 	const char *name;
-	int (*fn)(struct ctx *ctx, int argc, char **argv);
+	unsigned needs;
+	int (*parse)(struct ctx *ctx, int argc, char **argv);
+	int (*run)(struct ctx *ctx);
 	const char *summary;
 };
 
+#define CMD(name, fn, needs, summary)                                      \
+	{name, needs, cmd_##fn##_parse, cmd_##fn##_run, summary}
+#define GROUP(name, fn, summary) {name, 0, cmd_##fn##_parse, NULL, summary}
+#define SUB(name, fn, needs) CMD(name, fn, needs, NULL)
+/* a view: reads only; the database refuses a write */
+#define VIEW (CTX_SCHEMA | CTX_READONLY)
+
 static const struct cmd_entry commands[] = {
-	{"init", cmd_init, "create or upgrade the database schema"},
-	{"adopt", cmd_adopt,
-	 "make a dbprocessing database a cascade database, in place"},
-	{"config", cmd_config,
-	 "check, apply, export or import a mission configuration"},
-	{"process-queue", cmd_process_queue,
-	 "the cron entry: take the flag, ingest and process (ProcessQueue)"},
-	{"ingest", cmd_ingest,
-	 "take incoming files into the archive (ProcessQueue -i)"},
-	{"inspect", cmd_inspect,
-	 "show how files would be identified; change nothing"},
-	{"process", cmd_process,
-	 "build the derived products of queued files (ProcessQueue -p)"},
-	{"run-process", cmd_run_process,
-	 "build one process for a date range, whatever the queue holds"},
-	{"reprocess", cmd_reprocess,
-	 "queue files so that their derived products are rebuilt"},
-	{"flag", cmd_flag, "show or clear the processing flag"},
-	{"status", cmd_status,
-	 "show the flag, queue, runs, builds, batches and failures"},
-	{"runs", cmd_runs, "list runs, filtered (--since, --command, ...)"},
-	{"builds", cmd_builds,
-	 "list builds, filtered (--process, --state, ...)"},
-	{"show", cmd_show, "show everything about one build (show build ID)"},
-	{"failures", cmd_failures,
-	 "list, show, resolve or retry failures awaiting a person"},
-	{"stats", cmd_stats, "per-process build statistics over a period"},
-	{"queue", cmd_queue, "list or flush the processing queue"},
-	{"check", cmd_check,
-	 "compare the archive on disk with the database; --repair"},
-	{"purge", cmd_purge, "delete files from the database and the archive"},
-	{"prune", cmd_prune, "delete superseded versions older than a cutoff"},
-	{"move-product", cmd_move_product,
-	 "move a product's files to a new relative_path"},
-	{"graph", cmd_graph, "print the product/process graph as Graphviz DOT"},
-	{"report", cmd_report,
-	 "write a static HTML report: status, graph, coverage, failures"},
+	CMD("init", init, CTX_DB, "create or upgrade the database schema"),
+	CMD("adopt", adopt, CTX_DB,
+	    "make a dbprocessing database a cascade database, in place"),
+	GROUP("config", config,
+	      "check, apply, export or import a mission configuration"),
+	SUB("config check", config_check, 0),
+	SUB("config apply", config_apply, CTX_SCHEMA),
+	SUB("config export", config_export, VIEW),
+	SUB("config import", config_import, 0),
+	CMD("process-queue", process_queue, CTX_FLAG,
+	    "the cron entry: take the flag, ingest and process (ProcessQueue)"),
+	CMD("ingest", ingest, CTX_FLAG,
+	    "take incoming files into the archive (ProcessQueue -i)"),
+	CMD("inspect", inspect, CTX_CATALOG | CTX_READONLY,
+	    "show how files would be identified; change nothing"),
+	CMD("process", process, CTX_FLAG,
+	    "build the derived products of queued files (ProcessQueue -p)"),
+	CMD("run-process", run_process, CTX_FLAG,
+	    "build one process for a date range, whatever the queue holds"),
+	CMD("reprocess", reprocess, CTX_FLAG,
+	    "queue files so that their derived products are rebuilt"),
+	GROUP("flag", flag, "show or clear the processing flag"),
+	SUB("flag show", flag_show, CTX_MISSION | VIEW),
+	SUB("flag clear", flag_clear, CTX_MISSION),
+	CMD("status", status, CTX_MISSION | VIEW,
+	    "show the flag, queue, runs, builds, batches and failures"),
+	CMD("runs", runs, VIEW,
+	    "list runs, filtered (--since, --command, ...)"),
+	CMD("builds", builds, VIEW,
+	    "list builds, filtered (--process, --state, ...)"),
+	GROUP("show", show, "show everything about one build (show build ID)"),
+	SUB("show build", show_build, VIEW),
+	CMD("failures", failures, VIEW,
+	    "list, show, resolve or retry failures awaiting a person"),
+	SUB("failures list", failures_list, VIEW),
+	SUB("failures show", failures_show, VIEW),
+	SUB("failures resolve", failures_resolve, CTX_FLAG),
+	SUB("failures retry", failures_retry, CTX_FLAG),
+	CMD("stats", stats, VIEW, "per-process build statistics over a period"),
+	GROUP("queue", queue, "list or flush the processing queue"),
+	SUB("queue list", queue_list, CTX_MISSION | VIEW),
+	SUB("queue flush", queue_flush, CTX_FLAG),
+	CMD("check", check, CTX_CATALOG | CTX_READONLY,
+	    "compare the archive on disk with the database; --repair"),
+	CMD("purge", purge, CTX_FLAG,
+	    "delete files from the database and the archive"),
+	CMD("prune", prune, CTX_FLAG,
+	    "delete superseded versions older than a cutoff"),
+	CMD("move-product", move_product, CTX_FLAG,
+	    "move a product's files to a new relative_path"),
+	CMD("graph", graph, CTX_MISSION | VIEW,
+	    "print the product/process graph as Graphviz DOT"),
+	CMD("report", report, CTX_MISSION | VIEW,
+	    "write a static HTML report: status, graph, coverage, failures"),
 };
 
 /* make sure fds 0-2 are open, so no file we open becomes stdout */
@@ -98,8 +135,9 @@ print_main_help(FILE *out)
 		"process-queue)\n\n"
 		"Commands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-16s %s\n", commands[i].name,
-			commands[i].summary);
+		if (commands[i].summary)
+			fprintf(out, "  %-16s %s\n", commands[i].name,
+				commands[i].summary);
 	fprintf(out,
 		"  %-16s %s\n\n"
 		"Options:\n"
@@ -123,9 +161,12 @@ finish_stdout(int rc)
 	return rc;
 }
 
+/* a command by its name (not a sub-command: "config apply" is no name) */
 static const struct cmd_entry *
 find_command(const char *name)
 {
+	if (strchr(name, ' '))
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
@@ -136,24 +177,54 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* "GROUP SUB" when the table has it, or NULL */
+static const struct cmd_entry *
+find_sub(const struct cmd_entry *group, const char *sub)
+{
+	size_t len = strlen(group->name);
+
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strncmp(commands[i].name, group->name, len) &&
+		    commands[i].name[len] == ' ' &&
+		    !strcmp(commands[i].name + len + 1, sub))
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * Run one command: parse its options, set up what it needs, run it,
+ * record and finish.  argv[0] is the command's (or sub-command's) name.
+ */
+static int
+run_command(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	struct ctx ctx = CTX_INIT;
+	int rc;
+
+	ctx.cmd = cmd->name;
+	ctx.needs = cmd->needs;
+	rc = cmd->parse(&ctx, argc, argv);
+	if (rc == EXIT_OK && !cmd->run)
+		BUG("command \"%s\" has no run function", cmd->name);
+	if (rc == EXIT_OK)
+		rc = ctx_setup(&ctx);
+	if (rc == EXIT_OK)
+		rc = cmd->run(&ctx);
+	return finish_stdout(ctx_finish(&ctx, rc));
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
-	const struct cmd_entry *cmd;
-	struct ctx ctx;
-	int rc;
+	const struct cmd_entry *cmd, *sub;
 
 	sanitise_stdfd();
 	log_init("cascade");
-	memset(&ctx, 0, sizeof(ctx));
 	base = base ? base + 1 : (argc > 0 ? argv[0] : "cascade");
 
-	if (!strcmp(base, "ProcessQueue")) {
-		ctx.cmd = "process-queue";
-		rc = cmd_process_queue(&ctx, argc, argv);
-		return finish_stdout(rc);
-	}
+	if (!strcmp(base, "ProcessQueue"))
+		return run_command(find_command("process-queue"), argc, argv);
 	if (argc < 2) {
 		print_main_help(stderr);
 		return EXIT_USAGE;
@@ -181,8 +252,7 @@ main(int argc, char **argv)
 				argv[2]);
 			return EXIT_USAGE;
 		}
-		ctx.cmd = cmd->name;
-		return finish_stdout(cmd->fn(&ctx, 2, hargv));
+		return run_command(cmd, 2, hargv);
 	}
 	if (argv[1][0] == '-') {
 		fprintf(stderr,
@@ -200,7 +270,7 @@ main(int argc, char **argv)
 			argv[1]);
 		return EXIT_USAGE;
 	}
-	ctx.cmd = cmd->name;
-	rc = cmd->fn(&ctx, argc - 1, argv + 1);
-	return finish_stdout(rc);
+	if (argc >= 3 && (sub = find_sub(cmd, argv[2])))
+		return run_command(sub, argc - 2, argv + 2);
+	return run_command(cmd, argc - 1, argv + 1);
 }

@@ -17,8 +17,9 @@
  * they are and cannot change the page.  The SVG is inlined as dot wrote
  * it (Graphviz escapes the names it writes), minus its prolog.
  *
- * It reads nothing and writes nothing but the strbuf it is given: the
- * command reads the database, runs dot and writes the file.
+ * report.c reads nothing and writes nothing but the strbuf it is given:
+ * the command reads the database; report-file.c runs dot and writes the
+ * page.
  */
 #ifndef CASCADE_REPORT_H
 #define CASCADE_REPORT_H
@@ -79,6 +80,27 @@ void report_html_escape(struct strbuf *sb, const char *s);
  * svg holds no complete <svg> element.
  */
 int report_svg_extract(const char *svg, size_t len, struct strbuf *out)
+	CASCADE_MUSTCHECK;
+
+/* the page in the report's directory */
+#define REPORT_FILE "index.html"
+
+/*
+ * report_draw_graph (report-file.c): draw dot_src with the Graphviz
+ * program prog (a name looked up in PATH, or a path) into svg (the <svg>
+ * element only), its temporary files in the directory dir.  On failure
+ * why says in one line why there is no picture; the problem is logged
+ * (a warning: the report is still written).  Returns 0 or -1.
+ */
+int report_draw_graph(const char *prog, const char *dir,
+		      const struct strbuf *dot_src, struct strbuf *svg,
+		      struct strbuf *why);
+/*
+ * report_write_page (report-file.c): write DIR/index.html atomically
+ * (mode 0644): a temporary file beside it, fsync, rename over the old
+ * page, fsync of DIR.  0, or -1 (reported).
+ */
+int report_write_page(const char *dir, const struct strbuf *page)
 	CASCADE_MUSTCHECK;
 
 #endif
