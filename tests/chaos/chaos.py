@@ -61,6 +61,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CODES = os.path.join(HERE, "codes")
@@ -105,6 +106,15 @@ def proc_stat(pid):
         return None
     rest = s[s.rfind(")") + 2:].split()
     return rest[0], int(rest[3])
+
+
+def owner_marker(token, trial):
+    """The environment entry that marks the processes of one trial of one
+    suite: not the trial's name alone, which another suite running the
+    same trial at the same time (another engineer's make check-chaos)
+    shares, so that each would count the other's processes as orphans
+    and SIGKILL them, its final run among them."""
+    return f"CHAOS_OWNER={token}/{trial}"
 
 
 def processes_with_env(marker):
@@ -591,6 +601,7 @@ class Suite:
         self.seed = args.seed
         self.cascade = args.cascade
         self.keep_all = args.keep
+        self.token = uuid.uuid4().hex
         self.base = args.dir or tempfile.mkdtemp(prefix="cascade-chaos.",
                                                  dir=os.environ.get("TMPDIR", "/tmp"))
         os.makedirs(self.base, exist_ok=True)
@@ -620,7 +631,7 @@ class Suite:
 
     def finish(self):
         if self.current:
-            kill_all(processes_with_env(f"CHAOS_TRIAL={self.current}"))
+            kill_all(processes_with_env(owner_marker(self.token, self.current)))
         for m in list(self.mounts):
             subprocess.run(["umount", "-l", m], capture_output=True)
         self.cluster.stop("immediate")
@@ -696,7 +707,9 @@ class Trial:
         self.ref = None
         self.events = []
         self.points = 0
+        self.marker = owner_marker(suite.token, name)
         self.env = dict(suite.env, CHAOS_MARKERS=self.markers, CHAOS_TRIAL=name,
+                        CHAOS_OWNER=self.marker.split("=", 1)[1],
                         CHAOS_CODE_MS=SPEEDS[speed], CHAOS_CODE_SEED=str(code_seed))
 
     # --- set-up
@@ -766,7 +779,7 @@ class Trial:
 
         def guard():
             hung.append(True)
-            kill_all([rec["proc"].pid] + processes_with_env(f"CHAOS_TRIAL={self.name}"))
+            kill_all([rec["proc"].pid] + processes_with_env(self.marker))
         timer = threading.Timer(RUN_GUARD_S, guard)
         timer.daemon = True
         timer.start()
@@ -804,7 +817,7 @@ class Trial:
     def crash_kill(self, sid):
         """A machine dies: SIGKILL the controller's session and every
         process the trial started, until none is left."""
-        marker = f"CHAOS_TRIAL={self.name}"
+        marker = self.marker
         for _ in range(100):
             pids = set(processes_in_session(sid)) | set(processes_with_env(marker))
             if not pids:
@@ -1168,7 +1181,7 @@ def run_trial(suite, name):
         tr.setup()
         klass = fn(tr, ref)
         final_rc = tr.run(label="final")
-        alive = still_running(f"CHAOS_TRIAL={name}")
+        alive = still_running(tr.marker)
         kill_all(alive)
         st = tr.state()
         markers, bad = read_markers(tr.markers)
