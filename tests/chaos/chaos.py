@@ -589,6 +589,21 @@ def selftest(verbose=False):
         case("a code started twice, finished once", ["restarted"],
              markers={"l1:20240101": [2, 1], "tally:20240101": [1, 1]}),
     ]
+
+    # two suites running the same trial at once: each finds its own
+    # processes, never the other's (a process of one, blocked on a pipe)
+    ours, theirs = owner_marker(uuid.uuid4().hex, "t#1"), owner_marker(uuid.uuid4().hex, "t#1")
+    p = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                         env=dict(os.environ, CHAOS_OWNER=ours.split("=", 1)[1]))
+    try:
+        mine, other = processes_with_env(ours), processes_with_env(theirs)
+    finally:
+        p.stdin.close()
+        p.wait()
+    ok = p.pid in mine and p.pid not in other
+    if verbose or not ok:
+        log(f"  {'ok' if ok else 'FAILED'}: a trial's processes are its suite's alone")
+    cases.append(ok)
     log(f"chaos self-test: {sum(cases)} of {len(cases)} cases ok")
     return 0 if all(cases) else 1
 
