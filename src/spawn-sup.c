@@ -1365,19 +1365,28 @@ on_result(struct spawn_pool *pool, struct spawn_sup *s, const char *key,
 			sup_maybe_close(s);
 			return;
 		}
+	/* listed as running when we attached, not adopted yet: ended */
+	for (size_t i = 0; i < s->nheld; i++)
+		if (s->held[i].running && !strcmp(s->held[i].key, key)) {
+			log_debug("supervisor %ld: %s ended before its adoption",
+				  (long)s->pid, key);
+			s->held[i].running = false;
+			strbuf_reset(&s->held[i].record);
+			strbuf_add(&s->held[i].record, rec, len);
+			return;
+		}
 	/* nobody's: kept by it, for our successor */
 	log_debug("supervisor %ld: %s ended, not ours", (long)s->pid, key);
 }
 
-static void
-sup_read(struct spawn_pool *pool, struct spawn_sup *s)
+/* the whole frames s->in has; -1 if one is malformed (reported) */
+static int
+sup_frames(struct spawn_pool *pool, struct spawn_sup *s)
 {
 	size_t off = 0, len;
 	const char *p;
 	char type;
 	int r;
-
-	int rr = read_into(s->fd, &s->in);
 
 	while ((r = frame_next(&s->in, &off, &type, &p, &len)) == 1) {
 		const char *end = p + len, *key = field_next(&p, end);
@@ -1387,10 +1396,19 @@ sup_read(struct spawn_pool *pool, struct spawn_sup *s)
 	}
 	frame_consumed(&s->in, off);
 	if (r < 0)
-		error("the supervisor (process %ld) sent a malformed frame",
-		      (long)s->pid);
+		return error("the supervisor (process %ld) sent a malformed "
+			     "frame",
+			     (long)s->pid);
+	return 0;
+}
+
+static void
+sup_read(struct spawn_pool *pool, struct spawn_sup *s)
+{
+	int rr = read_into(s->fd, &s->in);
+
 	/* an EOF after what came: it died */
-	if (r < 0 || rr < 0)
+	if (sup_frames(pool, s) < 0 || rr < 0)
 		sup_dead(pool, s);
 }
 
@@ -1732,6 +1750,15 @@ spawn_pool_attach(struct spawn_pool *pool, pid_t pid, int64_t start_ticks,
 	frame_end(&hello, at);
 	rc = write_all(fd, hello.buf, hello.len) < 0 ? 0 : attach_read(s);
 	strbuf_release(&hello);
+	/*
+	 * What came with its E: a RESULT for a program it listed as
+	 * running, sent as soon as the program ended.  The socket has
+	 * nothing more to say about it, so it must be read now: left in the
+	 * buffer, it would wait for a frame that never comes, and both
+	 * sides would wait for each other.
+	 */
+	if (rc == 0 && sup_frames(pool, s) < 0)
+		rc = -1;
 	if (rc != 0) {
 		sup_free(s);
 		return rc < 0 ? -1 : 0;

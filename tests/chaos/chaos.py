@@ -61,6 +61,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CODES = os.path.join(HERE, "codes")
@@ -105,6 +106,15 @@ def proc_stat(pid):
         return None
     rest = s[s.rfind(")") + 2:].split()
     return rest[0], int(rest[3])
+
+
+def owner_marker(token, trial):
+    """The environment entry that marks the processes of one trial of one
+    suite: not the trial's name alone, which another suite running the
+    same trial at the same time (another engineer's make check-chaos)
+    shares, so that each would count the other's processes as orphans
+    and SIGKILL them, its final run among them."""
+    return f"CHAOS_OWNER={token}/{trial}"
 
 
 def processes_with_env(marker):
@@ -579,6 +589,21 @@ def selftest(verbose=False):
         case("a code started twice, finished once", ["restarted"],
              markers={"l1:20240101": [2, 1], "tally:20240101": [1, 1]}),
     ]
+
+    # two suites running the same trial at once: each finds its own
+    # processes, never the other's (a process of one, blocked on a pipe)
+    ours, theirs = owner_marker(uuid.uuid4().hex, "t#1"), owner_marker(uuid.uuid4().hex, "t#1")
+    p = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                         env=dict(os.environ, CHAOS_OWNER=ours.split("=", 1)[1]))
+    try:
+        mine, other = processes_with_env(ours), processes_with_env(theirs)
+    finally:
+        p.stdin.close()
+        p.wait()
+    ok = p.pid in mine and p.pid not in other
+    if verbose or not ok:
+        log(f"  {'ok' if ok else 'FAILED'}: a trial's processes are its suite's alone")
+    cases.append(ok)
     log(f"chaos self-test: {sum(cases)} of {len(cases)} cases ok")
     return 0 if all(cases) else 1
 
@@ -591,6 +616,7 @@ class Suite:
         self.seed = args.seed
         self.cascade = args.cascade
         self.keep_all = args.keep
+        self.token = uuid.uuid4().hex
         self.base = args.dir or tempfile.mkdtemp(prefix="cascade-chaos.",
                                                  dir=os.environ.get("TMPDIR", "/tmp"))
         os.makedirs(self.base, exist_ok=True)
@@ -620,7 +646,7 @@ class Suite:
 
     def finish(self):
         if self.current:
-            kill_all(processes_with_env(f"CHAOS_TRIAL={self.current}"))
+            kill_all(processes_with_env(owner_marker(self.token, self.current)))
         for m in list(self.mounts):
             subprocess.run(["umount", "-l", m], capture_output=True)
         self.cluster.stop("immediate")
@@ -696,7 +722,9 @@ class Trial:
         self.ref = None
         self.events = []
         self.points = 0
+        self.marker = owner_marker(suite.token, name)
         self.env = dict(suite.env, CHAOS_MARKERS=self.markers, CHAOS_TRIAL=name,
+                        CHAOS_OWNER=self.marker.split("=", 1)[1],
                         CHAOS_CODE_MS=SPEEDS[speed], CHAOS_CODE_SEED=str(code_seed))
 
     # --- set-up
@@ -766,7 +794,7 @@ class Trial:
 
         def guard():
             hung.append(True)
-            kill_all([rec["proc"].pid] + processes_with_env(f"CHAOS_TRIAL={self.name}"))
+            kill_all([rec["proc"].pid] + processes_with_env(self.marker))
         timer = threading.Timer(RUN_GUARD_S, guard)
         timer.daemon = True
         timer.start()
@@ -804,7 +832,7 @@ class Trial:
     def crash_kill(self, sid):
         """A machine dies: SIGKILL the controller's session and every
         process the trial started, until none is left."""
-        marker = f"CHAOS_TRIAL={self.name}"
+        marker = self.marker
         for _ in range(100):
             pids = set(processes_in_session(sid)) | set(processes_with_env(marker))
             if not pids:
@@ -1168,7 +1196,7 @@ def run_trial(suite, name):
         tr.setup()
         klass = fn(tr, ref)
         final_rc = tr.run(label="final")
-        alive = still_running(f"CHAOS_TRIAL={name}")
+        alive = still_running(tr.marker)
         kill_all(alive)
         st = tr.state()
         markers, bad = read_markers(tr.markers)

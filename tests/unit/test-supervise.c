@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -430,6 +432,135 @@ test_attach_gone(void)
 	sc_release(&s);
 }
 
+/* one frame of the supervisor's protocol: length, type, fields, rest */
+static void
+put_frame(struct strbuf *out, char type, const char *f1, const char *f2,
+	  const char *f3, const struct strbuf *rest)
+{
+	size_t at = out->len;
+	uint32_t len;
+
+	strbuf_add(out, "\0\0\0\0", 4);
+	strbuf_addch(out, type);
+	for (const char *f[] = {f1, f2, f3}, **q = f; q < f + 3; q++)
+		if (*q)
+			strbuf_add(out, *q, strlen(*q) + 1);
+	if (rest)
+		strbuf_add(out, rest->buf, rest->len);
+	len = (uint32_t)(out->len - at - 4);
+	memcpy(out->buf + at, &len, 4);
+}
+
+/*
+ * A stand-in supervisor on the abstract socket of (pid, start): it
+ * answers HELLO with frames in one write, then exits 0 once it has read
+ * an ACK for key and our EOF (1 without the ACK).
+ */
+static pid_t
+fake_supervisor(pid_t pid, int64_t start, const struct strbuf *frames,
+		const char *key)
+{
+	struct sockaddr_un a;
+	socklen_t alen;
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	pid_t child;
+	int n;
+
+	memset(&a, 0, sizeof(a));
+	a.sun_family = AF_UNIX;
+	n = snprintf(a.sun_path + 1, sizeof(a.sun_path) - 1,
+		     "cascade-sup/%ld/%lld", (long)pid, (long long)start);
+	alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			   (size_t)n);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, alen) < 0 ||
+	    listen(l, 1) < 0)
+		return -1;
+	child = fork();
+	if (child == 0) {
+		struct strbuf in = STRBUF_INIT;
+		char buf[4096];
+		ssize_t r;
+		int fd = accept(l, NULL, NULL);
+
+		/* HELLO: a length of 1 and its type */
+		while (fd >= 0 && in.len < 5 &&
+		       (r = read(fd, buf, 5 - in.len)) > 0)
+			strbuf_add(&in, buf, (size_t)r);
+		if (in.len < 5 || in.buf[4] != 'H' ||
+		    write(fd, frames->buf, frames->len) !=
+			    (ssize_t)frames->len)
+			_exit(2);
+		strbuf_reset(&in);
+		while ((r = read(fd, buf, sizeof(buf))) > 0)
+			strbuf_add(&in, buf, (size_t)r);
+		/* the ACK: a length, 'A', the key and its NUL */
+		_exit(in.len == 5 + strlen(key) + 1 && in.buf[4] == 'A' &&
+				      !strcmp(in.buf + 5, key)
+			      ? 0
+			      : 1);
+	}
+	close(l);
+	return child;
+}
+
+/*
+ * The supervisor lists a program as running and, the moment it ends,
+ * sends its RESULT: both come to a successor slow to read in one read.
+ * The RESULT is taken with the list (the program is ended, its result
+ * adopted), not left in the buffer where nothing would ever look: the
+ * successor would wait for it, and the supervisor for its ACK, forever.
+ */
+static void
+test_attach_result_with_list(void)
+{
+	struct spawn_pool pool = SPAWN_POOL_INIT;
+	struct spawn_child r = SPAWN_CHILD_INIT, e = SPAWN_CHILD_INIT, *d;
+	struct spawn_held *held = NULL;
+	struct strbuf key = STRBUF_INIT, frames = STRBUF_INIT,
+		      rec = STRBUF_INIT;
+	/* no process has this start: the address is ours alone */
+	int64_t start = start_ticks(getpid()) + 1000000000LL + serial;
+	size_t n = 0;
+	pid_t fake;
+
+	path(&key, "status");
+	e.pid = 4242;
+	e.exit_code = 3;
+	strbuf_addstr(&e.ran_dir, "/dir");
+	strbuf_addstr(&e.ran_log, "/dir/log");
+	spawn_status_encode(&e, &rec);
+	put_frame(&frames, 'B', key.buf, "/dir", "/dir/log", NULL);
+	put_frame(&frames, 'E', "", NULL, NULL, NULL);
+	put_frame(&frames, 'R', key.buf, NULL, NULL, &rec);
+	fake = fake_supervisor(getpid(), start, &frames, key.buf);
+	CU_ASSERT_FATAL(fake > 0);
+	spawn_pool_init(&pool, 1);
+	CU_ASSERT_EQUAL_FATAL(spawn_pool_attach(&pool, getpid(), start, &held,
+						&n),
+			      1);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT(!held[0].running);
+	CU_ASSERT_STRING_EQUAL(held[0].log, "/dir/log");
+	r.status_path = key.buf;
+	strvec_push(&r.args, "code");
+	CU_ASSERT_EQUAL(spawn_pool_adopt(&pool, &r), 2);
+	CU_ASSERT(!r.lost);
+	CU_ASSERT_EQUAL(r.exit_code, 3);
+	CU_ASSERT_EQUAL(r.pid, 4242);
+	CU_ASSERT_EQUAL(spawn_pool_wait(&pool, 0, &d), SPAWN_POOL_EMPTY);
+	/* acknowledged: we let it go, it exits */
+	spawn_ack(&r);
+	spawn_pool_release(&pool);
+	CU_ASSERT_EQUAL(wait_exit(fake), 0);
+	spawn_held_free(held, n);
+	r.status_path = NULL;
+	spawn_child_release(&r);
+	spawn_child_release(&e);
+	strbuf_release(&key);
+	strbuf_release(&frames);
+	strbuf_release(&rec);
+}
+
 /* stopped through its supervisor: the result says terminated */
 static void
 test_stop(void)
@@ -616,6 +747,7 @@ suite_supervise(void)
 	ADD_TEST(s, test_let_go_while_running);
 	ADD_TEST(s, test_attach);
 	ADD_TEST(s, test_attach_gone);
+	ADD_TEST(s, test_attach_result_with_list);
 	ADD_TEST(s, test_stop);
 	ADD_TEST(s, test_timeout);
 	ADD_TEST(s, test_lost);
