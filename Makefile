@@ -61,14 +61,21 @@ DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1 libcrypto sqlite3)
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
 
+# src/ has one directory per layer, lowest first (docs/architecture.md;
+# scripts/check-layering.sh checks that includes point down)
+LAYERS = base diag core formats os db rules run views cmd
+SRC_DIRS = $(addprefix src/,$(LAYERS))
+SRC_INC = $(addprefix -I,$(SRC_DIRS))
+vpath %.c $(SRC_DIRS)
+
 CASCADE_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	$(WARN) -MMD -MP -Isrc -I$(O) $(DEP_CFLAGS) $(SAN_FLAGS)
+	$(WARN) -MMD -MP $(SRC_INC) -I$(O) $(DEP_CFLAGS) $(SAN_FLAGS)
 ALL_CFLAGS = $(CASCADE_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 BIN = $(O)/cascade
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ := $(patsubst src/%.c,$(O)/%.o,$(LIB_SRC)) $(O)/schema-sql.o \
+LIB_SRC := $(filter-out src/cmd/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(notdir $(LIB_SRC))) $(O)/schema-sql.o \
 	$(O)/adopt-sql.o
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_OBJ := $(patsubst tests/unit/%.c,$(O)/tests/%.o,$(UNIT_SRC)) \
@@ -104,7 +111,7 @@ $(O)/build-flags: FORCE | $(O)/.dir
 $(O)/schema-sql.c: $(SQL) scripts/embed-sql.sh $(O)/.dir
 	$(Q)sh scripts/embed-sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
-$(O)/%.o: src/%.c $(O)/version-gen.h $(O)/build-flags | $(O)/.dir
+$(O)/%.o: %.c $(O)/version-gen.h $(O)/build-flags | $(O)/.dir
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/schema-sql.o: $(O)/schema-sql.c $(O)/build-flags
@@ -186,9 +193,9 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_O = $(O)/fuzz
 FUZZ_CFLAGS = -g -O1 -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-MMD -MP -Isrc -I$(O) $(DEP_CFLAGS) -fsanitize=address,undefined \
+	-MMD -MP $(SRC_INC) -I$(O) $(DEP_CFLAGS) -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_O)/obj/%.o,$(LIB_SRC)) \
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_O)/obj/%.o,$(notdir $(LIB_SRC))) \
 	$(FUZZ_O)/obj/schema-sql.o $(FUZZ_O)/obj/adopt-sql.o
 
 fuzz: $(patsubst %,$(FUZZ_O)/fuzz-%,$(FUZZ_TARGETS))
@@ -201,7 +208,7 @@ $(FUZZ_O)/.dir:
 	@mkdir -p $(FUZZ_O)/obj
 	@touch $@
 
-$(FUZZ_O)/obj/%.o: src/%.c $(O)/version-gen.h | $(FUZZ_O)/.dir
+$(FUZZ_O)/obj/%.o: %.c $(O)/version-gen.h | $(FUZZ_O)/.dir
 	$(QCC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_O)/obj/schema-sql.o: $(O)/schema-sql.c | $(FUZZ_O)/.dir
@@ -338,10 +345,10 @@ clean:
 	rm -rf build build-san
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c
+	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c
 
 format-check:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/unit/*.c
+	clang-format --dry-run --Werror src/*/*.c src/*/*.h tests/unit/*.c
 
 .PHONY: all deps deps-demo deps-test deps-package check check-unit \
 	check-fuzz-replay fuzz fuzz-selftest check-fuzz-selftest \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# function-lengths.sh - the length of every function in src/*.c, in lines
+# function-lengths.sh - the length of every function in src/*/*.c, in lines
 # from its name (at the start of a line, the house style) to its closing
 # brace, longest first: "LINES FILE:LINE NAME".
 #
@@ -19,7 +19,7 @@ if [ "${1:-}" = -c ]; then
 fi
 
 lengths() {
-	for f in src/*.c; do
+	for f in src/*/*.c; do
 		awk -v file="$f" '
 		# a definition: a name at column 0 followed by "(", and a
 		# body whose "{" opens at column 0 before any ";"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The Slurm executor (src/executor-slurm.c) on a private single-node
+# The Slurm executor (src/os/executor-slurm.c) on a private single-node
 # cluster (tests/slurm/cluster.sh), driven by tests/slurm/exec-driver:
 # builds that succeed, one that fails, one that times out, one cancelled
 # before it starts, one cancelled while it runs (alone in its job: scancel
