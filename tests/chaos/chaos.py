@@ -593,12 +593,17 @@ def selftest(verbose=False):
     # two suites running the same trial at once: each finds its own
     # processes, never the other's (a process of one, blocked on a pipe)
     ours, theirs = owner_marker(uuid.uuid4().hex, "t#1"), owner_marker(uuid.uuid4().hex, "t#1")
-    p = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+    # (it says "ready" once it runs: between exec and the new program's
+    # start its /proc environ reads empty)
+    p = subprocess.Popen(["sh", "-c", "echo ready; read x"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE,
                          env=dict(os.environ, CHAOS_OWNER=ours.split("=", 1)[1]))
     try:
+        p.stdout.readline()
         mine, other = processes_with_env(ours), processes_with_env(theirs)
     finally:
         p.stdin.close()
+        p.stdout.close()
         p.wait()
     ok = p.pid in mine and p.pid not in other
     if verbose or not ok:
