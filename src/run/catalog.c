@@ -39,6 +39,36 @@ cmp_code_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* bsearch keys: a name against a product or process pointer, an id
+ * against a product or process */
+static int
+key_product_name(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct product *const *)elem)->name);
+}
+
+static int
+key_process_name(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct process *const *)elem)->name);
+}
+
+static int
+key_product_id(const void *key, const void *elem)
+{
+	int x = *(const int *)key, y = ((const struct product *)elem)->id;
+
+	return (x > y) - (x < y);
+}
+
+static int
+key_process_id(const void *key, const void *elem)
+{
+	int x = *(const int *)key, y = ((const struct process *)elem)->id;
+
+	return (x > y) - (x < y);
+}
+
 /* the maps: names sorted, the makers, the codes by id */
 static void
 make_maps(struct catalog *c)
@@ -156,24 +186,16 @@ catalog_identify(const struct catalog *c)
 	return identify_set_new(c->mission->name, c->products, c->formats,
 				c->n_products);
 }
-
 long
 catalog_product_index(const struct catalog *c, int id)
 {
-	size_t lo = 0, hi = c->n_products;
-
 	/* store_config_load returns them ordered by id */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	const struct product *p =
+		c->n_products ? bsearch(&id, c->products, c->n_products,
+					sizeof(*c->products), key_product_id)
+			      : NULL;
 
-		if (c->products[mid].id == id)
-			return (long)mid;
-		if (c->products[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return p ? (long)(p - c->products) : -1;
 }
 
 const struct product *
@@ -187,59 +209,32 @@ catalog_product(const struct catalog *c, int id)
 const struct product *
 catalog_product_named(const struct catalog *c, const char *name)
 {
-	size_t lo = 0, hi = c->n_products;
+	const struct product *const *p =
+		name && c->n_products ? bsearch(name, c->product_by_name, c->n_products,
+			       sizeof(*c->product_by_name), key_product_name)
+		     : NULL;
 
-	while (name && lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct product *p = c->product_by_name[mid];
-		int d = strcmp(p->name, name);
-
-		if (!d)
-			return p;
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return p ? *p : NULL;
 }
 
 const struct process *
 catalog_process(const struct catalog *c, int id)
 {
-	size_t lo = 0, hi = c->n_processes;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->processes[mid].id == id)
-			return &c->processes[mid];
-		if (c->processes[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (!c->n_processes) /* bsearch's array must not be NULL */
+		return NULL;
+	return bsearch(&id, c->processes, c->n_processes,
+		       sizeof(*c->processes), key_process_id);
 }
 
 const struct process *
 catalog_process_named(const struct catalog *c, const char *name)
 {
-	size_t lo = 0, hi = c->n_processes;
+	const struct process *const *p =
+		name && c->n_processes ? bsearch(name, c->process_by_name, c->n_processes,
+			       sizeof(*c->process_by_name), key_process_name)
+		     : NULL;
 
-	while (name && lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct process *p = c->process_by_name[mid];
-		int d = strcmp(p->name, name);
-
-		if (!d)
-			return p;
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return p ? *p : NULL;
 }
 
 const struct process *
