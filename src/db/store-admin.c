@@ -819,45 +819,38 @@ store_admin_queue_list(struct db *db, int product_id,
 	return 0;
 }
 
+/* the count statement sql for product_id (0: every product) */
+static int
+queue_count(struct db *db, const char *sql, int product_id, int64_t *count)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, product_id);
+	rc = db_query_int64(db, sql, &p, 0, count);
+	db_params_release(&p);
+	return rc;
+}
+
 int
 store_admin_queue_count(struct db *db, int product_id, int64_t *count)
 {
-	char id[16];
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	int rc;
-
-	snprintf(id, sizeof(id), "%d", product_id);
-	rc = db_query(db,
-		      "SELECT count(*) FROM public.processqueue q "
-		      "JOIN public.file f USING (file_id) "
-		      "WHERE $1::integer = 0 OR f.product_id = $1::integer",
-		      1, params, 0, &res);
-	if (!rc && read_count(res, 0, 1, count))
-		rc = -1;
-	db_res_free(res);
-	return rc;
+	return queue_count(db,
+			   "SELECT count(*) FROM public.processqueue q "
+			   "JOIN public.file f USING (file_id) "
+			   "WHERE $1::integer = 0 OR f.product_id = $1::integer",
+			   product_id, count);
 }
 
 int
 store_admin_queue_flush(struct db *db, int product_id, int64_t *deleted)
 {
-	char id[16];
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	int rc;
-
-	snprintf(id, sizeof(id), "%d", product_id);
-	rc = db_query(db,
-		      "WITH d AS (DELETE FROM public.processqueue q "
-		      "USING public.file f WHERE f.file_id = q.file_id "
-		      "AND ($1::integer = 0 OR f.product_id = $1::integer) "
-		      "RETURNING 1) SELECT count(*) FROM d",
-		      1, params, 0, &res);
-	if (!rc && read_count(res, 0, 1, deleted))
-		rc = -1;
-	db_res_free(res);
-	return rc;
+	return queue_count(db,
+			   "WITH d AS (DELETE FROM public.processqueue q "
+			   "USING public.file f WHERE f.file_id = q.file_id "
+			   "AND ($1::integer = 0 OR f.product_id = $1::integer) "
+			   "RETURNING 1) SELECT count(*) FROM d",
+			   product_id, deleted);
 }
 
 /* -- graph --------------------------------------------------------------- */
