@@ -63,7 +63,24 @@ static const char triggers_sql[] =
 	"ORDER BY f.file_id, g.file_id";
 
 int
-store_queue_claim(struct db *db, int limit, int64_t after_seq,
+store_queue_products(struct db *db, int64_t after_seq, int64_t **ids,
+		     size_t *n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, after_seq);
+	rc = db_query_int64_column(db,
+		      "SELECT DISTINCT f.product_id FROM public.processqueue q "
+		      "JOIN public.file f USING (file_id) WHERE q.seq > "
+		      "$1::bigint ORDER BY 1",
+		      &p, 0, ids, n);
+	db_params_release(&p);
+	return rc;
+}
+
+int
+store_queue_claim(struct db *db, const struct sb_claim *q,
 		  int64_t *max_seq, int64_t **files, size_t *nfiles,
 		  long *not_newest, struct sb_trigger **trig, size_t *ntrig)
 {
@@ -80,8 +97,9 @@ store_queue_claim(struct db *db, int limit, int64_t after_seq,
 	*not_newest = 0;
 	*trig = NULL;
 	*ntrig = 0;
-	db_params_int64(&first, limit);
-	db_params_int64(&first, after_seq);
+	db_params_int64(&first, q->limit);
+	db_params_int64(&first, q->after_seq);
+	db_params_int64_array(&first, q->skip_products, q->n_skip);
 
 	/* the claimed entries themselves (locks them for this transaction) */
 	rc = db_query_params(db,
@@ -91,10 +109,12 @@ store_queue_claim(struct db *db, int limit, int64_t after_seq,
 		      "g.exists_on_disk AND (g.interface_version, "
 		      "g.quality_version, g.revision_version) > "
 		      "(f.interface_version, f.quality_version, "
-		      "f.revision_version)), q.seq FROM (SELECT file_id, seq "
-		      "FROM public.processqueue WHERE seq > $2::bigint ORDER BY "
-		      "seq LIMIT $1::int FOR UPDATE SKIP LOCKED) q JOIN "
-		      "public.file f USING (file_id) ORDER BY q.seq",
+		      "f.revision_version)), q.seq FROM (SELECT e.file_id, e.seq "
+		      "FROM public.processqueue e JOIN public.file x USING "
+		      "(file_id) WHERE e.seq > $2::bigint AND x.product_id <> "
+		      "ALL ($3::bigint[]) ORDER BY e.seq LIMIT $1::int FOR "
+		      "UPDATE OF e SKIP LOCKED) q JOIN public.file f USING "
+		      "(file_id) ORDER BY q.seq",
 		      &first, 0, &res);
 	db_params_release(&first);
 	if (rc)

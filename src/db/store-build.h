@@ -53,20 +53,35 @@ struct sb_trigger {
 	bool claimed;		  /* this row is the claimed file itself */
 };
 
+/* What store_queue_claim takes. */
+struct sb_claim {
+	int limit;		  /* at most this many entries */
+	int64_t after_seq;	  /* only entries after this seq */
+	const int64_t *skip_products; /* leave entries of these products */
+	size_t n_skip;
+};
+
 /*
- * store_queue_claim: lock and read up to limit queue entries after
- * after_seq (FIFO, SKIP LOCKED; *max_seq gets the last one's seq),
- * returning the claimed file ids (*files, *nfiles), how many of them were
- * not the newest version of their product and date (*not_newest), and the
- * newest ones as triggers (*trig, *ntrig; free with
- * store_triggers_free).  Inside the caller's transaction; the caller
- * deletes the claimed entries with store_queue_delete when the plan is
- * stored.
+ * store_queue_claim: lock and read up to q->limit queue entries after
+ * q->after_seq whose file is not of one of q->skip_products (FIFO, SKIP
+ * LOCKED; *max_seq gets the last one's seq), returning the claimed file
+ * ids (*files, *nfiles), how many of them were not the newest version of
+ * their product and date (*not_newest), and the newest ones as triggers
+ * (*trig, *ntrig; free with store_triggers_free).  Inside the caller's
+ * transaction; the caller deletes the claimed entries with
+ * store_queue_delete when the plan is stored.
  */
-int store_queue_claim(struct db *db, int limit, int64_t after_seq,
+int store_queue_claim(struct db *db, const struct sb_claim *q,
 		      int64_t *max_seq, int64_t **files, size_t *nfiles,
 		      long *not_newest, struct sb_trigger **trig,
 		      size_t *ntrig) CASCADE_MUSTCHECK;
+
+/*
+ * store_queue_products: the distinct products of the queue's entries
+ * after after_seq, ascending (*ids, *n; free *ids).
+ */
+int store_queue_products(struct db *db, int64_t after_seq, int64_t **ids,
+			 size_t *n) CASCADE_MUSTCHECK;
 void store_triggers_free(struct sb_trigger *t, size_t n);
 void store_candidates_free(struct sb_candidate *c, size_t n);
 int store_queue_delete(struct db *db, const int64_t *files, size_t n)

@@ -313,3 +313,18 @@ const char *plan_rules_output_keywords(const char *own,
       return in[i];
   return "";
 }
+
+size_t
+plan_rules_wave(size_t n, const bool *feeds, bool *defer)
+{
+	size_t waiting = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		defer[i] = false;
+		for (size_t j = 0; j < n && !defer[i]; j++)
+			defer[i] = j != i && feeds[j * n + i] &&
+				   !feeds[i * n + j];
+		waiting += defer[i];
+	}
+	return waiting;
+}

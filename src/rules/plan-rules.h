@@ -154,4 +154,18 @@ void plan_rules_cache_key(int code_id, const struct sb_input *in,
 const char *plan_rules_output_keywords(const char *own,
                                        const char *const *in, size_t n);
 
+/*
+ * plan_rules_wave: which of the n products with queue entries wait for a
+ * later round.  feeds[j * n + i] says whether product j's files lead,
+ * through processes, to product i's (directly or not).  Product i waits
+ * when another queued product j feeds it and is not fed by it: planned
+ * now, i's children would be made from part of their inputs while j's
+ * entries are still making the rest (a week from the days recorded
+ * before a kill, and again as a new version).  Products that feed one
+ * another (a cycle) do not hold each other back.  Some product is always
+ * left free when n > 0: the relation is a strict partial order.
+ * Sets defer[0..n) and returns how many wait.
+ */
+size_t plan_rules_wave(size_t n, const bool *feeds, bool *defer);
+
 #endif

@@ -101,6 +101,43 @@ make_maps(struct catalog *c)
 	qsort(c->codes, c->n_codes, sizeof(*c->codes), cmp_code_id);
 }
 
+/*
+ * which products lead to which: a search from every product along the
+ * processes' edges (input product -> output product); products are few
+ * (tens to hundreds), so n searches of the whole graph cost nothing
+ */
+static void
+make_feeds(struct catalog *c)
+{
+	size_t n = c->n_products, *stack = xcalloc(n + 1, sizeof(*stack));
+
+	c->feeds = xcalloc(n * n + 1, sizeof(*c->feeds));
+	for (size_t a = 0; a < n; a++) {
+		bool *row = &c->feeds[a * n];
+		size_t top = 0;
+
+		stack[top++] = a;
+		while (top) {
+			int from = c->products[stack[--top]].id;
+
+			for (size_t i = 0; i < c->n_processes; i++) {
+				const struct process *p = &c->processes[i];
+				long o = catalog_product_index(
+					c, p->output_product_id);
+				bool reads = false;
+
+				for (size_t k = 0; k < p->n_inputs; k++)
+					reads |= p->inputs[k].product_id == from;
+				if (reads && o >= 0 && !row[o]) {
+					row[o] = true;
+					stack[top++] = (size_t)o;
+				}
+			}
+		}
+	}
+	free(stack);
+}
+
 /* every product's filename template, compiled */
 static int
 compile_formats(struct catalog *c)
@@ -135,6 +172,7 @@ catalog_from_config(struct config *cfg, struct catalog *c)
 	c->processes = cfg->processes;
 	c->n_processes = cfg->n_processes;
 	make_maps(c);
+	make_feeds(c);
 	if (compile_formats(c) ||
 	    archive_new(c->mission->name, c->mission->rootdir, c->products,
 			c->n_products, &c->archive)) {
@@ -176,6 +214,7 @@ catalog_release(struct catalog *c)
 	free(c->process_by_name);
 	free(c->maker);
 	free(c->codes);
+	free(c->feeds);
 	config_free(c->own);
 	memset(c, 0, sizeof(*c));
 }
@@ -261,4 +300,13 @@ catalog_code(const struct catalog *c, int id)
 			hi = mid;
 	}
 	return NULL;
+}
+
+bool
+catalog_feeds(const struct catalog *c, int from_id, int to_id)
+{
+	long a = catalog_product_index(c, from_id),
+	     b = catalog_product_index(c, to_id);
+
+	return a >= 0 && b >= 0 && c->feeds[(size_t)a * c->n_products + (size_t)b];
 }

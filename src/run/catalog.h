@@ -62,6 +62,7 @@ struct catalog {
 	const struct process **maker;	 /* per product index, or NULL */
 	const struct code **codes;	 /* every code, by id */
 	size_t n_codes;
+	bool *feeds; /* [a * n_products + b]: a's files lead to b's */
 };
 
 /*
@@ -103,5 +104,12 @@ const struct process *catalog_process_named(const struct catalog *c,
 /* catalog_maker: the process whose output product_id is, or NULL. */
 const struct process *catalog_maker(const struct catalog *c, int product_id);
 const struct code *catalog_code(const struct catalog *c, int id);
+
+/*
+ * catalog_feeds: whether files of product from_id lead, through one
+ * process or a chain of them, to files of product to_id (a product feeds
+ * itself only through a cycle).  False for unknown ids.
+ */
+bool catalog_feeds(const struct catalog *c, int from_id, int to_id);
 
 #endif

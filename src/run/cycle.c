@@ -153,9 +153,13 @@ plan(struct rounds *s)
 	    planner_plan_range(s->pl, &s->po, o->process_id, o->from, o->to,
 			       o->version_bump, &s->r->plan))
 		return CYCLE_DB;
+	/* run-process builds its range only: the queue waits */
+	if (stop_signal || o->process_id || s->leftovers)
+		return CYCLE_OK;
+	if (planner_round(s->pl, &s->po))
+		return CYCLE_DB;
 	do {
-		/* run-process builds its range only: the queue waits */
-		if (stop_signal || o->process_id || s->leftovers)
+		if (stop_signal)
 			break;
 		if (planner_plan_batch(s->pl, &s->po, &batch_id, &s->r->plan))
 			return CYCLE_DB;
@@ -208,7 +212,8 @@ rounds(struct rounds *s)
 			    "= 0")))
 		return CYCLE_DB;
 	for (;;) {
-		long planned_before = r->plan.planned,
+		long claimed_before = r->plan.claimed,
+		     planned_before = r->plan.planned,
 		     started_before = r->run.started;
 
 		if ((out = plan(s)))
@@ -223,8 +228,13 @@ rounds(struct rounds *s)
 			s->leftovers = false;
 			continue;
 		}
+		/*
+		 * a round that took queue entries may have left others
+		 * waiting (planner_round): one more round takes them
+		 */
 		if (o->process_id || o->sample ||
-		    (r->plan.planned == planned_before &&
+		    (r->plan.claimed == claimed_before &&
+		     r->plan.planned == planned_before &&
 		     r->run.started == started_before))
 			return CYCLE_OK;
 	}

@@ -29,6 +29,8 @@ struct planner {
 	const struct catalog *cat;
 	struct plan_catalog rules; /* the catalog as plan-rules.c takes it */
 	int64_t last_seq; /* filtered runs walk the queue, leaving it */
+	int64_t *waiting; /* products whose entries wait this round */
+	size_t n_waiting;
 };
 
 int
@@ -47,7 +49,54 @@ planner_new(struct db *db, const struct catalog *cat, struct planner **out)
 void
 planner_free(struct planner *p)
 {
+	if (p)
+		free(p->waiting);
 	free(p);
+}
+
+int
+planner_round(struct planner *p, const struct plan_options *opt)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	bool *feeds, *defer;
+	int rc;
+
+	free(p->waiting);
+	p->waiting = NULL;
+	p->n_waiting = 0;
+	/*
+	 * -o and -s leave what they claim queued and walk past it by seq;
+	 * and what waits on a process they do not run would wait for good:
+	 * they plan the queue as it is
+	 */
+	if (opt->only || opt->skip_run)
+		return 0;
+	/* a full run deletes what it claims: each round reads it all */
+	p->last_seq = 0;
+	if ((rc = store_queue_products(p->db, 0, &ids, &n)))
+		return rc;
+	feeds = xcalloc(n * n + 1, sizeof(*feeds));
+	defer = xcalloc(n + 1, sizeof(*defer));
+	for (size_t j = 0; j < n; j++)
+		for (size_t i = 0; i < n; i++)
+			feeds[j * n + i] = catalog_feeds(p->cat, (int)ids[j],
+							 (int)ids[i]);
+	if (plan_rules_wave(n, feeds, defer)) {
+		p->waiting = xcalloc(n, sizeof(*p->waiting));
+		for (size_t i = 0; i < n; i++)
+			if (defer[i]) {
+				p->waiting[p->n_waiting++] = ids[i];
+				log_debug("queued files of product \"%s\" wait "
+					  "for a later round: a product "
+					  "upstream of it has files queued",
+					  planner_product_name(p, (int)ids[i]));
+			}
+	}
+	free(feeds);
+	free(defer);
+	free(ids);
+	return 0;
 }
 
 const struct process *
@@ -476,6 +525,7 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	struct sb_candidate *c = NULL;
 	struct sb_trigger *t = NULL;
 	struct sb_build *b = NULL;
+	struct sb_claim claim = {0};
 	int64_t *files = NULL;
 	size_t nc = 0, nf = 0, nb = 0, nt = 0;
 	long not_newest = 0;
@@ -484,9 +534,11 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	*batch_id = 0;
 	if (!opt->in_transaction && (rc = db_begin(p->db)))
 		return rc;
-	rc = store_queue_claim(p->db, opt->batch_size > 0 ? opt->batch_size
-							  : 500,
-			       p->last_seq, &p->last_seq, &files, &nf,
+	claim.limit = opt->batch_size > 0 ? opt->batch_size : 500;
+	claim.after_seq = p->last_seq;
+	claim.skip_products = p->waiting;
+	claim.n_skip = p->n_waiting;
+	rc = store_queue_claim(p->db, &claim, &p->last_seq, &files, &nf,
 			       &not_newest, &t, &nt);
 	if (rc || nf == 0)
 		goto out;

@@ -88,6 +88,16 @@ int planner_new(struct db *db, const struct catalog *cat,
 void planner_free(struct planner *p);
 
 /*
+ * planner_round: begin a round of planning the queue: which queued
+ * products wait for a later round (plan_rules_wave: while a product
+ * upstream of theirs has entries queued); the batches of this round
+ * leave their entries queued.  A run filtered by -o/-s plans the queue as
+ * it is.  Returns 0 or a negative db_status (reported).
+ */
+int planner_round(struct planner *p, const struct plan_options *opt)
+	CASCADE_MUSTCHECK;
+
+/*
  * planner_plan_batch: plan one batch (see above).  *batch_id is 0 when the
  * queue was empty (nothing claimed), else the new batch's id (which may
  * hold no builds when everything claimed was up to date).  Returns 0 or a

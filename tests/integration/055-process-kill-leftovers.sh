@@ -5,6 +5,14 @@
 # dailies that exist, then again (a new version) once the rest were
 # made; an uninterrupted run makes it once, from all seven.  Kills at
 # several points, each with one and with two slots.
+#
+# Killed between two planning batches (run.batch_size 3 of the seven
+# raw files), the dead run leaves days planned and raw files still
+# queued.  The next run runs those days first; its first round then
+# holds raw entries and the days' own entries at once.  Planned together,
+# the week would be made from the first three days while the other four
+# were still being made: entries wait while a product upstream of theirs
+# has entries queued.
 . "$(dirname "$0")/lib.sh"
 t_begin process_kill_leftovers
 
@@ -27,12 +35,13 @@ processes:
     output_timebase: WEEKLY
     inputs: [day]
     codes: [{filename: slow.sh, relative_path: ., version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01, arguments: "concat.sh --date {DATE}"}]
+run: {batch_size: 3}
 YAML
 }
 
 n=0
 for slots in 1 2; do
-	for point in build-recorded@2 build-started@4 build-linked@6; do
+	for point in build-recorded@2 build-started@4 build-linked@6 plan-committed@1 plan-committed@2; do
 		n=$((n + 1))
 		S=$T/s$n
 		SDB=${DB}_$n

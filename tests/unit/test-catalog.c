@@ -137,6 +137,12 @@ test_maps(void)
 	CU_ASSERT_PTR_EQUAL(catalog_code(&c, 39), &c.processes[0].codes[1]);
 	CU_ASSERT_PTR_EQUAL(catalog_code(&c, 38), &c.processes[1].codes[0]);
 	CU_ASSERT_PTR_NULL(catalog_code(&c, 41));
+	/* raw -> l1 through make_l1; RUN processes make nothing */
+	CU_ASSERT(catalog_feeds(&c, 2, 5));
+	CU_ASSERT(!catalog_feeds(&c, 5, 2));
+	CU_ASSERT(!catalog_feeds(&c, 2, 2));
+	CU_ASSERT(!catalog_feeds(&c, 5, 9));
+	CU_ASSERT(!catalog_feeds(&c, 2, 4));
 	catalog_release(&c);
 	CU_ASSERT_PTR_NULL(c.cfg);
 }
@@ -179,6 +185,54 @@ test_templates(void)
 	catalog_release(&c);
 }
 
+/* which products lead to which: through chains, not backwards */
+static void
+test_feeds(void)
+{
+	static const char chain[] =
+		"mission: {name: ch, rootdir: /data}\n"
+		"satellites: [{name: sat, instruments: [mag]}]\n"
+		"products:\n"
+		"  - {name: raw, instrument: mag, level: 0, format: \"r_{Y}{m}{d}_v{VERSION}\", relative_path: r}\n"
+		"  - {name: aux, instrument: mag, level: 0, format: \"a_{Y}{m}{d}_v{VERSION}\", relative_path: a}\n"
+		"  - {name: day, instrument: mag, level: 1, format: \"d_{Y}{m}{d}_v{VERSION}\", relative_path: d}\n"
+		"  - {name: week, instrument: mag, level: 2, format: \"w_{Y}{m}{d}_v{VERSION}\", relative_path: w}\n"
+		"processes:\n"
+		"  - {name: day, output_product: day, output_timebase: DAILY, inputs: [raw], codes: [{filename: x, version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01}]}\n"
+		"  - {name: week, output_product: week, output_timebase: WEEKLY, inputs: [day, {product: aux, optional: true}], codes: [{filename: x, version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01}]}\n";
+	struct config *cfg = NULL;
+	struct catalog c;
+
+	CU_ASSERT_EQUAL_FATAL(config_load_string("chain", chain, strlen(chain),
+						 "/", &cfg),
+			      0);
+	for (size_t i = 0; i < cfg->n_products; i++)
+		cfg->products[i].id = (int)i + 1;
+	for (size_t i = 0; i < cfg->n_processes; i++) {
+		struct process *p = &cfg->processes[i];
+
+		p->id = (int)i + 1;
+		p->output_product_id =
+			config_find_product(cfg, p->output_product)->id;
+		for (size_t k = 0; k < p->n_inputs; k++)
+			p->inputs[k].product_id =
+				config_find_product(cfg, p->inputs[k].product)
+					->id;
+	}
+	CU_ASSERT_EQUAL_FATAL(catalog_from_config(cfg, &c), 0);
+	/* raw 1, aux 2, day 3, week 4 */
+	CU_ASSERT(catalog_feeds(&c, 1, 3));
+	CU_ASSERT(catalog_feeds(&c, 1, 4));
+	CU_ASSERT(catalog_feeds(&c, 3, 4));
+	CU_ASSERT(catalog_feeds(&c, 2, 4));
+	CU_ASSERT(!catalog_feeds(&c, 2, 3));
+	CU_ASSERT(!catalog_feeds(&c, 4, 1));
+	CU_ASSERT(!catalog_feeds(&c, 3, 1));
+	CU_ASSERT(!catalog_feeds(&c, 1, 2));
+	CU_ASSERT(!catalog_feeds(&c, 4, 4));
+	catalog_release(&c);
+}
+
 /* a template that does not compile: reported, nothing kept */
 static void
 test_bad_template(void)
@@ -205,5 +259,6 @@ suite_catalog(void)
 
 	ADD_TEST(s, test_maps);
 	ADD_TEST(s, test_templates);
+	ADD_TEST(s, test_feeds);
 	ADD_TEST(s, test_bad_template);
 }

@@ -1070,6 +1070,53 @@ static void test_cache_key(void) {
   CU_ASSERT_STRING_NOT_EQUAL(a, b);
 }
 
+/*
+ * The wave rule: which queued products wait.  Products 0..n-1; an edge
+ * "a>b" means a feeds b (the relation given closed, as the catalog's).
+ */
+static void test_wave(void) {
+  static const struct {
+    const char *what;
+    size_t n;
+    const char *edges; /* "ab" pairs: first feeds second */
+    const char *want;  /* per product: 'w' waits, '.' planned now */
+  } cases[] = {
+      {"nothing queued", 0, "", ""},
+      {"one product", 1, "", "."},
+      {"unrelated products", 3, "", "..."},
+      {"raw and its child: the child waits", 2, "01", ".w"},
+      {"a chain queued at every level", 3, "010212", ".ww"},
+      {"a chain with a gap (raw and week)", 2, "01", ".w"},
+      {"two sources, one child", 3, "0212", "..w"},
+      {"a cycle does not hold itself back", 2, "0110", ".."},
+      {"a cycle fed from outside waits", 3, "01021221", ".ww"},
+      {"downstream of a cycle waits", 3, "01100212", "..w"},
+  };
+
+  for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+    size_t n = cases[c].n, waiting = 0, want_waiting = 0;
+    bool feeds[9] = {false}, defer[3];
+    char got[4] = "";
+
+    for (const char *e = cases[c].edges; *e; e += 2)
+      feeds[(size_t)(e[0] - '0') * n + (size_t)(e[1] - '0')] = true;
+    for (const char *w = cases[c].want; *w; w++)
+      want_waiting += *w == 'w';
+    CU_ASSERT_EQUAL(plan_rules_wave(n, feeds, defer), want_waiting);
+    for (size_t i = 0; i < n; i++) {
+      got[i] = defer[i] ? 'w' : '.';
+      waiting += defer[i];
+    }
+    got[n] = '\0';
+    if (strcmp(got, cases[c].want))
+      fprintf(stderr, "wave: %s: got \"%s\", want \"%s\"\n",
+              cases[c].what, got, cases[c].want);
+    CU_ASSERT_STRING_EQUAL(got, cases[c].want);
+    /* some product is always free to plan */
+    CU_ASSERT(n == 0 || waiting < n);
+  }
+}
+
 void suite_plan_rules(void) {
   CU_pSuite s = unit_add_suite("plan-rules");
 
@@ -1077,4 +1124,5 @@ void suite_plan_rules(void) {
   ADD_TEST(s, test_keys);
   ADD_TEST(s, test_batch);
   ADD_TEST(s, test_cache_key);
+  ADD_TEST(s, test_wave);
 }
