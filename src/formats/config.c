@@ -1880,11 +1880,6 @@ check_template(const struct config *cfg, const struct product *p,
 			report(nerr, &p->mark,
 			       "product \"%s\": invalid format \"%s\": %s",
 			       nn(p->name), p->format, err.buf);
-		else if (!fnformat_has_version(f))
-			report(nerr, &p->mark,
-			       "product \"%s\": format \"%s\" does not "
-			       "contain {VERSION}",
-			       nn(p->name), p->format);
 		else if (!p->inspector.executable && !fnformat_has_date(f))
 			report(nerr, &p->mark,
 			       "product \"%s\": format \"%s\" gives no date: "

@@ -297,6 +297,7 @@ struct candidate {
 	int64_t start, stop;
 	struct version version;
 	struct strbuf keywords;
+	bool versionless; /* a template without {VERSION} matched */
 };
 
 static void
@@ -313,12 +314,18 @@ match_template(const struct identify_set *set, size_t i, const char *name,
 
 	if (!fnformat_match(set->matchers[i], name, strlen(name), &m))
 		return 0;
-	if (!m.has_date || !m.has_version) {
+	if (!m.has_date ||
+	    (!m.has_version && fnformat_has_version(set->matchers[i]))) {
 		fnformat_match_release(&m);
 		return 0;
 	}
 	c->date = m.date;
-	c->version = m.version;
+	if (m.has_version) {
+		c->version = m.version;
+	} else {
+		c->version = (struct version){1, 0, 0};
+		c->versionless = true;
+	}
 	whole_day(c);
 	if (m.has_time) {
 		c->start = c->date * USEC_PER_DAY + m.time_usec;
@@ -519,9 +526,10 @@ identify_file(struct identify_set *set, const char *path, const char *name,
 	strbuf_reset(&r->reason);
 	r->kind = IDENTIFY_NONE;
 	r->bad_field = NULL;
+	r->versionless = false;
 	for (size_t i = 0; i < set->n; i++) {
 		const struct product *p = &set->products[i];
-		struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT};
+		struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT, false};
 		int m;
 
 		/* a product whose inspector is not active claims nothing */
@@ -547,6 +555,7 @@ identify_file(struct identify_set *set, const char *path, const char *name,
 				r->start_usec = c.start;
 				r->stop_usec = c.stop;
 				r->version = c.version;
+				r->versionless = c.versionless;
 				strbuf_addstr(&r->keywords, c.keywords.buf);
 			} else {
 				if (nmatch == 2)

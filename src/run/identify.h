@@ -96,9 +96,16 @@ struct identify_result {
 	struct strbuf keywords; /* process_keywords, may be empty */
 	struct strbuf reason;   /* all but ONE: why, for people */
 	const char *bad_field;  /* INVALID: "version", "date", "keywords" */
+	/*
+	 * the product's filename format has no {VERSION} and no inspector
+	 * said one: version is 1.0.0, the version of a delivered file;
+	 * a build's output has the version its build gave it
+	 */
+	bool versionless;
 };
 #define IDENTIFY_RESULT_INIT                                                 \
-	{IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT, NULL}
+	{IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT, NULL, \
+	 false}
 void identify_result_release(struct identify_result *r);
 
 /* The most an inspector may write; more is an inspector failure. */

@@ -288,6 +288,31 @@ output_name(const struct planner *p, const struct sb_candidate *c,
 	return rc;
 }
 
+/*
+ * A filename format without {VERSION} names every version of a key
+ * alike: a new version would take its newest output's name.  That build
+ * is refused, saying so, instead of failing when its output is archived
+ * (dbprocessing loops for ever there).
+ */
+static bool
+name_taken(const struct process *proc, const struct sb_build *x,
+	   const struct sb_state *st)
+{
+	char v1[VERSION_STRLEN], v2[VERSION_STRLEN];
+
+	if (!x->output_filename || !st->out_filename ||
+	    strcmp(x->output_filename, st->out_filename) != 0)
+		return false;
+	log_warning("process \"%s\", %s: not built: version %s would be "
+		    "named \"%s\", the name of its version %s",
+		    proc->name, x->output_key, version_format(&x->version, v1),
+		    x->output_filename, version_format(&st->out_version, v2));
+	log_hint("The output product's format has no {VERSION}, and a new "
+		 "version needs a new name: add {VERSION} to the format "
+		 "(cascade.yaml(5)).");
+	return true;
+}
+
 /* plan the candidates; fills builds[] (caller releases) */
 static int
 plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
@@ -353,15 +378,20 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 					  "\"%s\" for %s: %s",
 					  proc->name, x->output_key, err.buf);
 				strbuf_release(&err);
-				cnt->unrunnable++;
-				free(x->output_key);
-				free(x->inputs);
-				free(x->cache_key);
-				memset(x, 0, sizeof(*x));
-				continue;
+				goto drop;
 			}
+			if (name_taken(proc, x, &ev.st[i]))
+				goto drop;
 			nb++;
 			cnt->planned++;
+			continue;
+drop:
+			cnt->unrunnable++;
+			free(x->output_key);
+			free(x->inputs);
+			free(x->cache_key);
+			free(x->output_filename);
+			memset(x, 0, sizeof(*x));
 		}
 	}
 	*out = b;

@@ -220,7 +220,8 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 			    b->output_filename, r->cat->products[want].name,
 			    id.reason.len ? id.reason.buf : "no product claims it");
 	else if ((long)id.product != want ||
-		 version_cmp(&id.version, &b->out_version) != 0 ||
+		 (!id.versionless &&
+		  version_cmp(&id.version, &b->out_version) != 0) ||
 		 id.date != b->date)
 		strbuf_addf(why,
 			    "its output \"%s\" is a file of product \"%s\" "
@@ -229,7 +230,8 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 			    b->output_filename,
 			    r->cat->products[id.product].name,
 			    timeutil_format_date(id.date, d1),
-			    version_format(&id.version, v1),
+			    id.versionless ? "given by its build"
+					   : version_format(&id.version, v1),
 			    r->cat->products[want].name,
 			    timeutil_format_date(b->date, d2),
 			    version_format(&b->out_version, v2));

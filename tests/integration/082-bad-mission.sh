@@ -108,7 +108,7 @@ m-timeout-zero|2|products[2].inspector.timeout|sed 's|^      timeout: 1s$|      
 # -- the mission's meaning
 m-same-format|2|products "mag" and "note" both claim files such as "bi_mag_20010203_v1.2.3.dat"|sed 's/^    format: "bi_note_{Y}{m}{d}_{????}_v{VERSION}.txt"$/    format: "bi_mag_{Y}{m}{d}_v{VERSION}.dat"/' "$T/bad.yaml" > "$M"
 m-overlapping-formats|2|products "mag" and "note" both claim files such as "bi_mag_20010203_v1.2.3.dat"|sed 's/^    format: "bi_note_{Y}{m}{d}_{????}_v{VERSION}.txt"$/    format: "bi_mag_{DATE}_v{VERSION}.d{??}"/' "$T/bad.yaml" > "$M"
-m-format-no-version|2|does not contain {VERSION}|sed 's/^    format: "bi_mag_{Y}{m}{d}_v{VERSION}.dat"$/    format: "bi_mag_{Y}{m}{d}.dat"/' "$T/bad.yaml" > "$M"
+m-format-no-version|0|-|sed 's/^    format: "bi_mag_{Y}{m}{d}_v{VERSION}.dat"$/    format: "bi_mag_{Y}{m}{d}.dat"/' "$T/bad.yaml" > "$M"
 m-code-version-zero|2|expected a version I.Q.R with I >= 1, got "0.0.0"|with_code ok.sh | sed 's/^        version: 1.0.0$/        version: 0.0.0/' > "$M"
 m-code-date-year-0|2|start_date|with_code ok.sh | sed 's/^        start_date: 2020-01-01$/        start_date: 0000-01-01/' > "$M"
 m-code-ok|0|-|with_code ok.sh > "$M"

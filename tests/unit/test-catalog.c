@@ -233,6 +233,51 @@ test_feeds(void)
 	catalog_release(&c);
 }
 
+/* a format without {VERSION}: its files are 1.0.0, marked versionless */
+static void
+test_versionless(void)
+{
+	static const char m[] =
+		"mission: {name: vl, rootdir: /data}\n"
+		"satellites: [{name: sat, instruments: [mag]}]\n"
+		"products:\n"
+		"  - {name: raw, instrument: mag, level: 0, format: \"vl_{Y}{m}{d}.dat\", relative_path: r}\n"
+		"  - {name: l1, instrument: mag, level: 1, format: \"vl_l1_{Y}{m}{d}_v{VERSION}.dat\", relative_path: l}\n";
+	struct config *cfg = NULL;
+	struct catalog c;
+	struct identify_set *set;
+	struct identify_result r = IDENTIFY_RESULT_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(config_load_string("vl", m, strlen(m), "/", &cfg),
+			      0);
+	cfg->products[0].id = 1;
+	cfg->products[1].id = 2;
+	CU_ASSERT_EQUAL_FATAL(catalog_from_config(cfg, &c), 0);
+	set = catalog_identify(&c);
+	CU_ASSERT_EQUAL(identify_file(set, "/in/vl_20240310.dat",
+				      "vl_20240310.dat", &r),
+			0);
+	CU_ASSERT_EQUAL(r.kind, IDENTIFY_ONE);
+	CU_ASSERT_EQUAL(r.product, 0);
+	CU_ASSERT(r.versionless);
+	CU_ASSERT(r.version.interface == 1 && r.version.quality == 0 &&
+		  r.version.revision == 0);
+	/* a versioned product's name still needs its version */
+	CU_ASSERT_EQUAL(identify_file(set, "/in/vl_l1_20240310_v1.2.3.dat",
+				      "vl_l1_20240310_v1.2.3.dat", &r),
+			0);
+	CU_ASSERT_EQUAL(r.kind, IDENTIFY_ONE);
+	CU_ASSERT(!r.versionless);
+	CU_ASSERT_EQUAL(r.version.quality, 2);
+	CU_ASSERT_EQUAL(identify_file(set, "/in/vl_l1_20240310.dat",
+				      "vl_l1_20240310.dat", &r),
+			0);
+	CU_ASSERT_EQUAL(r.kind, IDENTIFY_NONE);
+	identify_result_release(&r);
+	identify_set_free(set);
+	catalog_release(&c);
+}
+
 /* a template that does not compile: reported, nothing kept */
 static void
 test_bad_template(void)
@@ -260,5 +305,6 @@ suite_catalog(void)
 	ADD_TEST(s, test_maps);
 	ADD_TEST(s, test_templates);
 	ADD_TEST(s, test_feeds);
+	ADD_TEST(s, test_versionless);
 	ADD_TEST(s, test_bad_template);
 }

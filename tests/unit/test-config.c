@@ -444,9 +444,6 @@ static const struct bad_case bad_cases[] = {
 	 QF("mag_l1_{DATE}_v{VERSION}{????}", "a"),
 	 "products \"mag_l1\" and \"mag_l0\" both claim files such as "
 	 "\"mag_l1_20010203_v1.2.3.dat\""},
-	{"format without VERSION", QF("mag_l0_{Y}{m}{d}.dat", "a"),
-	 "product \"mag_l0\": format \"mag_l0_{Y}{m}{d}.dat\" does not contain "
-	 "{VERSION}"},
 	{"format does not compile", QF("mag_{BOGUS}_v{VERSION}", "a"),
 	 "product \"mag_l0\": invalid format \"mag_{BOGUS}_v{VERSION}\": "
 	 "unknown field"},
@@ -541,7 +538,7 @@ test_all_errors_reported(void)
 		"  - name: mag_l0\n"
 		"    instrument: mag\n"
 		"    level: zero\n"                    /* 11:12 type */
-		"    format: \"x_{Y}{m}{d}.dat\"\n"    /* no VERSION: 9:5 */
+		"    format: \"x_{Y}{m}{d}_{NO}\"\n"   /* 9:5 field */
 		"    relative_path: x\n"
 		"processes:\n"
 		"  - name: p\n"
@@ -565,7 +562,7 @@ test_all_errors_reported(void)
 		strstr(msgs.buf, "t.yaml:11:12: products[0].level: expected"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf,
 				      "t.yaml:9:5: product \"mag_l0\": "
-				      "format \"x_{Y}{m}{d}.dat\""));
+				      "invalid format \"x_{Y}{m}{d}_{NO}\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msgs.buf, "t.yaml:15:5: process \"p\": "
 						"output_product is required"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
