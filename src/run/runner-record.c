@@ -552,29 +552,59 @@ link_output(struct runner *r, const struct sr_build *b, const char *src,
 	return rc;
 }
 
+/*
+ * Where the output product has an inspector, the output's time span and
+ * process keywords are the inspector's, as dbprocessing records them
+ * (its date and version were checked against the build's when the code
+ * ended).  Without one, or where the inspector no longer claims the file
+ * (said, not silent), they are the build's.  1 if *id holds them.
+ */
+static int
+inspected(struct runner *r, const struct sr_build *b, long pi,
+	  const char *path, struct identify_result *id)
+{
+	if (pi < 0 || !r->cat->products[pi].inspector.executable ||
+	    !r->cat->products[pi].inspector.active)
+		return 0;
+	if (identify_file(r->ids, path, b->output_filename, id))
+		return 0;
+	if (id->kind == IDENTIFY_ONE && (long)id->product == pi)
+		return 1;
+	log_warning("build %lld: the inspector of product \"%s\" no longer "
+		    "claims its output \"%s\"%s%s: it is recorded with the "
+		    "build's times and keywords",
+		    (long long)b->id, r->cat->products[pi].name,
+		    b->output_filename, id->reason.len ? ": " : "",
+		    id->reason.buf);
+	return 0;
+}
+
 /* what flush() records of an archived output */
 static void
 pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
 	     const char *keywords, const char *provenance,
-	     const struct stat *st, int64_t size)
+	     const struct stat *st, int64_t size, const char *path)
 {
 	long pi = catalog_product_index(r->cat, b->output_product);
+	struct identify_result id = IDENTIFY_RESULT_INIT;
+	bool meta = inspected(r, b, pi, path, &id);
 
 	p->filename = xstrdup(b->output_filename);
-	p->keywords = xstrdup(keywords ? keywords : "");
+	p->keywords = xstrdup(meta ? id.keywords.buf : keywords ? keywords : "");
 	p->provenance = xstrdup(provenance ? provenance : "");
 	p->out.product_id = b->output_product;
 	p->out.level = pi >= 0 ? r->cat->products[pi].level : 0;
 	p->out.filename = p->filename;
 	p->out.date = b->date;
-	p->out.start_usec = b->date * USEC_PER_DAY;
-	p->out.stop_usec = output_stop_usec(r, b, pi);
+	p->out.start_usec = meta ? id.start_usec : b->date * USEC_PER_DAY;
+	p->out.stop_usec = meta ? id.stop_usec : output_stop_usec(r, b, pi);
 	p->out.version = b->out_version;
 	p->out.mtime_usec = (int64_t)st->st_mtim.tv_sec * USEC_PER_SEC +
 			    st->st_mtim.tv_nsec / 1000;
 	p->out.size = size;
 	p->out.keywords = p->keywords;
 	p->out.provenance = p->provenance;
+	identify_result_release(&id);
 }
 
 /*
@@ -638,7 +668,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 	}
 	if (rc)
 		goto out;
-	pending_fill(r, &p, b, keywords, provenance, &st, size);
+	pending_fill(r, &p, b, keywords, provenance, &st, size, dst.buf);
 queue:
 	p.work_dir = remove_dir && work_dir ? xstrdup(work_dir) : NULL;
 	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);

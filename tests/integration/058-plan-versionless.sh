@@ -4,18 +4,39 @@
 # has the version its build gave it (verified by its product, recorded
 # with it).  A new version of such an output would take the old one's
 # name: that build is refused, saying why, and nothing else stops.
+# Where an output's product has an inspector, the output's time span and
+# keywords are the inspector's, as dbprocessing records them.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-plan.sh"
 t_begin plan_versionless
+# the outputs' inspector: the date and version from the name (a build's
+# version, without {VERSION} in the format: 1.0.0), its own times and
+# keywords, as a real inspector reads them from the file
+cat > "$T/outinsp.sh" <<'SH'
+#!/bin/sh
+case $(basename "$1") in
+vl_out_*) n=$(basename "$1" .dat); n=${n#vl_out_}; d=$(echo "$n" | cut -c1-4)-$(echo "$n" | cut -c5-6)-$(echo "$n" | cut -c7-8) ;;
+*) exit 1 ;;
+esac
+grep -q '^date ' "$1" || exit 1
+echo "utc_file_date=$d"
+echo "version=1.0.0"
+echo "utc_start_time=${d}T06:00:00"
+echo "utc_stop_time=${d}T18:30:00"
+echo "process_keywords=orbit=7"
+SH
+chmod +x "$T/outinsp.sh"
 plan_setup <<'EOF'
 products:
   - {name: raw, instrument: ins, level: 0, format: "vl_raw_{Y}{m}{d}.dat", relative_path: raw}
   - {name: l1, instrument: ins, level: 1, format: "vl_l1_{Y}{m}{d}.dat", relative_path: l1}
   - {name: span, instrument: ins, level: 0, format: "vl_span_{Y}{m}{d}.dat", relative_path: span, inspector: {executable: "@FIX@/inspectors/span.sh"}}
   - {name: spanl1, instrument: ins, level: 1, format: "vl_spanl1_{Y}{m}{d}_v{VERSION}.dat", relative_path: spanl1}
+  - {name: out, instrument: ins, level: 2, format: "vl_out_{Y}{m}{d}.dat", relative_path: out, inspector: {executable: "@T@/outinsp.sh"}}
 processes:
   - {name: l1, output_product: l1, output_timebase: DAILY, inputs: [raw], codes: [{filename: concat.sh, version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01}]}
   - {name: spanl1, output_product: spanl1, output_timebase: DAILY, inputs: [span], codes: [{filename: concat.sh, version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01}]}
+  - {name: out, output_product: out, output_timebase: DAILY, inputs: [spanl1], codes: [{filename: concat.sh, version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01, arguments: "--date {DATE}"}]}
 EOF
 contains "config check accepts formats without {VERSION}" "$("$CASCADE" config check "$T/plan.yaml" 2>&1; echo "rc=$?")" "rc=0"
 
@@ -45,4 +66,13 @@ expect_rc 0 "a span file" "$CASCADE" process-queue -m "$DB"
 equals "the inspector's version is recorded" "$(outputs span)" "03-12:2.1.0"
 equals "its child built" "$(outputs spanl1)" "03-12:1.0.0"
 equals "the child made from it" "$(parents vl_spanl1_20240312_v1.0.0.dat)" "vl_span_20240312.dat"
+
+# -- an output whose product has an inspector: its times and keywords ------------
+equals "the grandchild built under its versionless name" "$(outputs out)" "03-12:1.0.0"
+equals "its times and keywords are its inspector's" \
+	"$(sql "SELECT utc_start_time || ' ' || utc_stop_time || ' ' || process_keywords FROM file WHERE filename = 'vl_out_20240312.dat'")" \
+	"2024-03-12 06:00:00 2024-03-12 18:30:00 orbit=7"
+equals "a build's output without an inspector keeps the build's day" \
+	"$(sql "SELECT utc_start_time || ' ' || utc_stop_time FROM file WHERE filename = 'vl_spanl1_20240312_v1.0.0.dat'")" \
+	"2024-03-12 00:00:00 2024-03-12 23:59:59.999999"
 t_end
