@@ -52,7 +52,8 @@ expect "cascade flag <TAB>: its subcommands" "clear show" "$C" flag ""
 expect "cascade config check --no<TAB>: an option of that subcommand" "--no-programs" "$C" config check --no
 expect "cascade config apply --st<TAB>: and of that one" "--strict" "$C" config apply --st
 expect "cascade status --js<TAB>" "--json" "$C" status --js
-expect "cascade ingest --log<TAB>: an option with a value ends in =" "--log-file=" "$C" ingest --log
+expect "cascade ingest --log-f<TAB>: options with a value end in =" "--log-file-level= --log-file=" "$C" ingest --log-f
+expect "--log-file-level=<TAB>: the levels" "info" "$C" ingest --log-file-level = "i"
 expect "an option's value is skipped: cascade status -m db --js<TAB>" "--json" "$C" status -m db --js
 expect "and so is --mission=db's" "--json" "$C" status --mission = db --js
 expect "cascade help con<TAB>: a command's name" "config" "$C" help con

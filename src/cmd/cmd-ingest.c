@@ -54,8 +54,9 @@ cmd_ingest_output(struct ctx *ctx, const struct cycle_options *o,
 		return r->ingest.outcome == CYCLE_DB ? EXIT_DB : EXIT_INTERNAL;
 	}
 	if (c->seen || c->recovered)
-		printf("ingest%s: %ld ingested, %ld duplicates, %ld rejected%s%s "
-		       "in %.2f s (%.0f files/s)\n",
+		cmd_summary(ctx, c->rejected || c->stuck,
+		       "ingest%s: %ld ingested, %ld duplicates, %ld rejected%s%s "
+		       "in %.2f s (%.0f files/s)",
 		       o->dry_run ? " (dry run)" : "", c->ingested,
 		       c->duplicates, c->rejected,
 		       c->writing ? ", some still being written" : "",

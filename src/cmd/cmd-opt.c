@@ -23,6 +23,8 @@
 static bool common_help;
 static const char *common_mission;
 static const char *common_log_file;
+static const char *common_log_file_level;
+static bool common_syslog;
 static bool common_verbose_dummy;
 
 /* -v and -q are counted, so they are handled by hand */
@@ -39,6 +41,11 @@ static const struct opt common_opts[] = {
 	 "log errors only"},
 	{OPT_STRING, 0, "log-file", &common_log_file, "FILE",
 	 "also append log lines to FILE"},
+	{OPT_STRING, 0, "log-file-level", &common_log_file_level, "LEVEL",
+	 "the log file's and syslog's level: error, warning, info or debug "
+	 "(default: stderr's)"},
+	{OPT_BOOL, 0, "syslog", &common_syslog, NULL,
+	 "also send log lines to syslog (facility daemon)"},
 	{OPT_BOOL, 'h', "help", &common_help, NULL, "show this help, then exit"},
 	{OPT_END, 0, NULL, NULL, NULL, NULL},
 };
@@ -223,11 +230,23 @@ set_value(const struct cmd_help *help, const struct opt *o)
 	}
 }
 
-/* what the common options ask for: log level, progress line */
+/* what the common options ask for: log levels and sinks, progress line */
 static void
-apply_common(struct ctx *ctx)
+apply_common(struct ctx *ctx, const struct cmd_help *help)
 {
 	const char *term = getenv("TERM");
+	enum log_level lv;
+
+	if (common_log_file_level) {
+		if (log_parse_level(common_log_file_level, &lv))
+			usage_error(help,
+				    "invalid --log-file-level \"%s\": expected "
+				    "error, warning, info or debug",
+				    common_log_file_level);
+		log_set_record_level(lv);
+	}
+	if (common_syslog)
+		log_open_syslog();
 
 	if (common_mission)
 		ctx->conninfo = common_mission;
@@ -259,6 +278,8 @@ opt_parse(struct ctx *ctx, const struct cmd_help *help,
 	common_help = false;
 	common_mission = NULL;
 	common_log_file = NULL;
+	common_log_file_level = NULL;
+	common_syslog = false;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, t.shorts.buf, t.longs, NULL)) !=
@@ -282,6 +303,24 @@ opt_parse(struct ctx *ctx, const struct cmd_help *help,
 	if (help->max_args >= 0 && nargs > help->max_args)
 		usage_error(help, "too many arguments (first extra: \"%s\")",
 			    argv[optind + help->max_args]);
-	apply_common(ctx);
+	apply_common(ctx, help);
 	return optind;
+}
+
+void
+cmd_summary(const struct ctx *ctx, bool trouble, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	if (ctx->verbosity >= 0 || trouble) {
+		fputs(sb.buf, stdout);
+		fputc('\n', stdout);
+	} else {
+		log_info("%s", sb.buf);
+	}
+	strbuf_release(&sb);
 }

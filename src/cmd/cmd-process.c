@@ -38,8 +38,9 @@ cmd_process_output(struct ctx *ctx, const struct cycle_options *o,
 	/* after a lost database, what was recorded is not known: no sum */
 	if (!o->dry_run && r->outcome != CYCLE_DB &&
 	    (c->started || c->failed || c->bad || c->recovered))
-		printf("process%s: %ld builds succeeded, %ld failed, %ld bad, "
-		       "%ld retried in %.2f s (%.1f builds/s)%s%s\n",
+		cmd_summary(ctx, c->failed || c->bad || c->poisoned,
+		       "process%s: %ld builds succeeded, %ld failed, %ld bad, "
+		       "%ld retried in %.2f s (%.1f builds/s)%s%s",
 		       o->sample ? " (sample, nothing recorded)" : "",
 		       c->succeeded, c->failed, c->bad, c->retried, dt,
 		       dt > 0 ? (double)c->succeeded / dt : 0.0,

@@ -225,6 +225,15 @@ struct cycle_options;
 struct cycle_result;
 int cmd_ingest_output(struct ctx *ctx, const struct cycle_options *o,
 		      const struct cycle_result *r);
+/*
+ * cmd_summary: a summary line of work done ("ingest: 3 ingested, ...").
+ * Printed on stdout; under --quiet (cron) only when trouble (something
+ * failed or was rejected: a person should read it), and otherwise logged
+ * at INFO, so that it reaches the log file or syslog at that level and a
+ * cron run that went well prints nothing.
+ */
+void cmd_summary(const struct ctx *ctx, bool trouble, const char *fmt, ...)
+	CASCADE_PRINTF(3, 4);
 int cmd_process_output(struct ctx *ctx, const struct cycle_options *o,
 		       const struct cycle_result *r);
 /*

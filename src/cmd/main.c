@@ -221,6 +221,7 @@ main(int argc, char **argv)
 
 	sanitise_stdfd();
 	log_init("cascade");
+	log_detect_stderr();
 	base = base ? base + 1 : (argc > 0 ? argv[0] : "cascade");
 
 	if (!strcmp(base, "ProcessQueue"))

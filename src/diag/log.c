@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +28,11 @@
 static const char *prog = "cascade";
 static enum log_level cur_level = LOG_LEVEL_WARNING;
 static int file_fd = -1;
+/* the log file's and syslog's level; -2: follow cur_level */
+static int record_level = -2;
+static bool to_syslog;
+/* how stderr is read: a log (default), a person, or journald */
+static enum { STDERR_LOG, STDERR_TERMINAL, STDERR_JOURNAL } stderr_style;
 static long long cur_run;
 static char *cur_ctx;
 
@@ -82,6 +89,47 @@ log_close_file(void)
 	if (file_fd >= 0)
 		close(file_fd);
 	file_fd = -1;
+}
+
+void
+log_set_record_level(enum log_level level)
+{
+	record_level = (int)level;
+}
+
+static int
+recorded_level(void)
+{
+	return record_level == -2 ? (int)cur_level : record_level;
+}
+
+void
+log_open_syslog(void)
+{
+	openlog(prog, LOG_PID, LOG_DAEMON);
+	to_syslog = true;
+}
+
+/*
+ * journald reads our stderr when JOURNAL_STREAM names its device and
+ * inode (systemd.exec(5)); a person when it is a terminal
+ */
+void
+log_detect_stderr(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char tail;
+
+	stderr_style = STDERR_LOG;
+	if (js && sscanf(js, "%llu:%llu%c", &dev, &ino, &tail) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 &&
+	    (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino)
+		stderr_style = STDERR_JOURNAL;
+	else if (isatty(STDERR_FILENO))
+		stderr_style = STDERR_TERMINAL;
 }
 
 void
@@ -187,40 +235,83 @@ log_progress_end(void)
 	strbuf_reset(&progress_text);
 }
 
+/* syslog(3) and journald priorities, by level */
+static const int level_priority[] = {LOG_ERR, LOG_WARNING, LOG_INFO,
+				     LOG_DEBUG};
+
+/*
+ * One entry, to every sink that takes its level: stderr (cur_level), in
+ * the style of whoever reads it; the log file and syslog (the record
+ * level).  One entry is one line, whatever the message holds (a file
+ * name with a newline, a server message of several lines): control
+ * characters are written \xNN, as escape.h writes names.
+ */
 static void
-emit(const char *label, const char *fmt, va_list ap)
+emit(enum log_level level, const char *label, const char *fmt, va_list ap)
 {
-	struct strbuf sb = STRBUF_INIT, msg = STRBUF_INIT;
+	struct strbuf body = STRBUF_INIT, msg = STRBUF_INIT,
+		      line = STRBUF_INIT;
 	char ts[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	int saved = errno;
+	bool err = (int)level <= (int)cur_level,
+	     rec = (int)level <= recorded_level() && (file_fd >= 0 || to_syslog);
 
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strbuf_addf(&sb, "%s %s[%ld] ", ts, prog, (long)getpid());
-	if (cur_run)
-		strbuf_addf(&sb, "run=%lld ", cur_run);
-	if (cur_ctx)
-		strbuf_addf(&sb, "%s ", cur_ctx);
-	strbuf_addf(&sb, "%s: ", label);
-	/*
-	 * One entry is one line, whatever the message holds (a file name
-	 * with a newline, a server message of several lines): control
-	 * characters are written \xNN, as escape.h writes names.
-	 */
+	if (!err && !rec)
+		return;
 	strbuf_vaddf(&msg, fmt, ap);
 	strbuf_rtrim(&msg);
-	escape_name(&sb, msg.buf, msg.len, ESCAPE_KEEP_BACKSLASH);
+	if (cur_run)
+		strbuf_addf(&body, "run=%lld ", cur_run);
+	if (cur_ctx)
+		strbuf_addf(&body, "%s ", cur_ctx);
+	strbuf_addf(&body, "%s: ", label);
+	escape_name(&body, msg.buf, msg.len, ESCAPE_KEEP_BACKSLASH);
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strbuf_addf(&line, "%s %s[%ld] %s\n", ts, prog, (long)getpid(),
+		    body.buf);
+	if (err) {
+		struct strbuf out = STRBUF_INIT;
+
+		if (stderr_style == STDERR_JOURNAL) {
+			/* journald adds the time, the name and the pid */
+			strbuf_addf(&out, "<%d>%s\n", level_priority[level],
+				    body.buf);
+		} else if (stderr_style == STDERR_TERMINAL) {
+			/*
+			 * a person: "cascade: MESSAGE" for errors, so that a
+			 * FILE:LINE:COL starts where an editor looks for it
+			 */
+			if (!strcmp(label, "WARNING"))
+				strbuf_addf(&out, "%s: warning: ", prog);
+			else if (!strcmp(label, "DEBUG"))
+				strbuf_addf(&out, "%s: debug: ", prog);
+			else if (!strcmp(label, "ERROR") ||
+				 !strcmp(label, "INFO"))
+				strbuf_addf(&out, "%s: ", prog);
+			else
+				strbuf_addf(&out, "%s: ", label);
+			escape_name(&out, msg.buf, msg.len,
+				    ESCAPE_KEEP_BACKSLASH);
+			strbuf_addch(&out, '\n');
+		} else {
+			strbuf_add(&out, line.buf, line.len);
+		}
+		fflush(stderr);
+		progress_clear();
+		write_all(STDERR_FILENO, out.buf, out.len);
+		progress_draw();
+		strbuf_release(&out);
+	}
+	if (rec && file_fd >= 0)
+		write_all(file_fd, line.buf, line.len);
+	if (rec && to_syslog)
+		syslog(level_priority[level], "%s", body.buf);
 	strbuf_release(&msg);
-	strbuf_addch(&sb, '\n');
-	fflush(stderr);
-	progress_clear();
-	write_all(STDERR_FILENO, sb.buf, sb.len);
-	progress_draw();
-	if (file_fd >= 0)
-		write_all(file_fd, sb.buf, sb.len);
-	strbuf_release(&sb);
+	strbuf_release(&body);
+	strbuf_release(&line);
 	errno = saved;
 }
 
@@ -230,9 +321,7 @@ void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	last_level = level;
-	if ((int)level > (int)cur_level)
-		return;
-	emit(level_names[level], fmt, ap);
+	emit(level, level_names[level], fmt, ap);
 }
 
 #define DEFINE_LOGGER(name, level)                                           \
@@ -253,9 +342,7 @@ static void
 continuation(const char *label, const char *fmt, va_list ap)
 {
 	/* a detail belongs to the message before it: same visibility */
-	if ((int)last_level > (int)cur_level)
-		return;
-	emit(label, fmt, ap);
+	emit(last_level, label, fmt, ap);
 }
 
 void

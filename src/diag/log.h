@@ -45,6 +45,21 @@ int log_parse_level(const char *s, enum log_level *out);
  */
 int log_open_file(const char *path) CASCADE_MUSTCHECK;
 void log_close_file(void);
+/*
+ * log_set_record_level: the level of the log file and syslog, apart
+ * from stderr's (log_set_level); by default they follow stderr's.  So a
+ * cron run can mail errors only and keep INFO in its file.
+ */
+void log_set_record_level(enum log_level level);
+/* log_open_syslog: also send entries to syslog(3), facility daemon. */
+void log_open_syslog(void);
+/*
+ * log_detect_stderr: how stderr is read.  journald (JOURNAL_STREAM names
+ * it): each line carries its priority as "<N>" and no time or name of
+ * its own; a terminal: "cascade: MESSAGE" for errors, "cascade: warning:
+ * MESSAGE", "HINT: ..."; else (cron, a file, a pipe) the full log line.
+ */
+void log_detect_stderr(void);
 /* log_set_run: tag every later line with run=<id>; 0 removes the tag. */
 void log_set_run(long long run_id);
 /*
