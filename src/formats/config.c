@@ -511,7 +511,14 @@ report_parser_error(struct loader *ld, const yaml_parser_t *p,
 	case YAML_PARSER_ERROR:
 		line = pos1(p->problem_mark.line);
 		col = pos1(p->problem_mark.column);
-		if (p->context)
+		/* libyaml's message does not name the usual cause */
+		if (p->problem_mark.index < len &&
+		    text[p->problem_mark.index] == '\t')
+			lerr(ld, line, col,
+			     "invalid YAML: a tab character; YAML indents "
+			     "with spaces only (%s)",
+			     problem);
+		else if (p->context)
 			lerr(ld, line, col,
 			     "invalid YAML: %s (%s at line %zu, column %zu)",
 			     problem, p->context, p->context_mark.line + 1,

@@ -71,7 +71,7 @@ while IFS='|' read -r id want msg how; do
 	mission_case "$id" "$want" "$msg" </dev/null
 done <<'TABLE'
 # -- the YAML itself
-m-tab-indent|2|m.yaml:2:1: invalid YAML: found character that cannot start any token|sed 's/^  name: bad$/\tname: bad/' "$T/bad.yaml" > "$M"
+m-tab-indent|2|m.yaml:2:1: invalid YAML: a tab character; YAML indents with spaces only|sed 's/^  name: bad$/\tname: bad/' "$T/bad.yaml" > "$M"
 m-anchor|2|m.yaml:1:10: YAML anchors ("&m") are not supported|sed 's/^mission:$/mission: \&m/' "$T/bad.yaml" > "$M"
 m-anchor-on-value|2|YAML anchors ("&n") are not supported|sed 's/^  name: bad$/  name: \&n bad/' "$T/bad.yaml" > "$M"
 m-alias|2|YAML aliases ("*s") are not supported|sed 's/^  - name: sat$/  - name: \&s sat/; s/^    instruments: \[mag\]$/    instruments: [*s]/' "$T/bad.yaml" > "$M"
