@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "history-prune.h"
 #include "log.h"
 #include "state.h"
 #include "status.h"
@@ -449,4 +450,78 @@ cmd_show_parse(struct ctx *ctx, int argc, char **argv)
 		opt_parse(ctx, &help_show, opts, argc, argv);
 	}
 	return EXIT_USAGE;
+}
+
+/* -- prune-history ------------------------------------------------------- */
+
+static const struct cmd_help help_prune_history = {
+	"prune-history",
+	"delete runs, batches and builds that ended long ago (never "
+	"provenance)",
+	"--older-than=DAYS [--dry-run] [OPTION]...", "cascade-runs", 0, 0,
+};
+static const char *older_than;
+static bool history_dry_run;
+static int history_days;
+
+/* "90", "90d" or "13w": a number of days, at least 1 */
+static int
+parse_days(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (end == s || errno || n < 1 || n > 365L * 1000)
+		return -1;
+	if (!strcmp(end, "w"))
+		n *= 7;
+	else if (*end && strcmp(end, "d"))
+		return -1;
+	return (int)n;
+}
+
+int
+cmd_prune_history_parse(struct ctx *ctx, int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{OPT_STRING, 0, "older-than", &older_than, "DAYS",
+		 "what ended more than DAYS ago (N, Nd or Nw)"},
+		{OPT_BOOL, 'n', "dry-run", &history_dry_run, NULL,
+		 "count what would be deleted; change nothing"},
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+
+	opt_parse(ctx, &help_prune_history, opts, argc, argv);
+	if (!older_than)
+		usage_error(&help_prune_history,
+			    "an age is required (--older-than=DAYS)");
+	if ((history_days = parse_days(older_than)) < 0)
+		usage_error(&help_prune_history,
+			    "invalid value \"%s\" for option \"--older-than\": "
+			    "a number of days (N, Nd) or weeks (Nw), at "
+			    "least 1, is expected",
+			    older_than);
+	return EXIT_OK;
+}
+
+int
+cmd_prune_history_run(struct ctx *ctx)
+{
+	struct history_counts c;
+	long logs = 0;
+
+	if (history_prune(ctx->db, history_days, ctx->flag.logging_id,
+			  history_dry_run, &c, &logs))
+		return EXIT_DB;
+	if (history_dry_run || c.runs || c.batches || c.builds)
+		cmd_summary(ctx, false,
+			    "prune-history%s: %ld runs, %ld batches, %ld builds "
+			    "%s (older than %d days); %ld build logs removed",
+			    history_dry_run ? " (dry run)" : "", c.runs,
+			    c.batches, c.builds,
+			    history_dry_run ? "would be deleted" : "deleted",
+			    history_days, logs);
+	return EXIT_OK;
 }

@@ -188,6 +188,7 @@ CMD_DECLARE(queue_flush);
 CMD_DECLARE(check);
 CMD_DECLARE(purge);
 CMD_DECLARE(prune);
+CMD_DECLARE(prune_history);
 CMD_DECLARE(move_product);
 CMD_DECLARE(graph);
 /* cmd-report.c: the static HTML report */

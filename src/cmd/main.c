@@ -94,6 +94,8 @@ static const struct cmd_entry commands[] = {
 	    "delete files from the database and the archive"),
 	CMD("prune", prune, CTX_FLAG,
 	    "delete superseded versions older than a cutoff"),
+	CMD("prune-history", prune_history, CTX_FLAG,
+	    "delete runs, batches and builds that ended long ago"),
 	CMD("move-product", move_product, CTX_FLAG,
 	    "move a product's files to a new relative_path"),
 	CMD("graph", graph, CTX_MISSION | VIEW,

@@ -1,0 +1,77 @@
+/*
+ * store-history.c - removing old history (see store-history.h).
+ */
+#include "store-history.h"
+
+#include <string.h>
+
+#include "db.h"
+#include "strvec.h"
+#include "banned.h"
+
+static const char builds_sql[] =
+	"WITH gone AS (DELETE FROM public.build b "
+	"WHERE b.status IN ('succeeded', 'cancelled') "
+	"AND coalesce(b.ended_at, b.queued_at) < now() - "
+	"make_interval(days => $1::int) "
+	"AND (b.status = 'cancelled' OR EXISTS (SELECT 1 FROM public.build n "
+	"  WHERE n.process_id = b.process_id AND n.output_key = b.output_key "
+	"  AND n.status = 'succeeded' AND n.build_id > b.build_id)) "
+	"AND NOT EXISTS (SELECT 1 FROM public.failure f WHERE f.build_id = "
+	"  b.build_id AND NOT f.resolved) "
+	"RETURNING b.log_path) "
+	"SELECT coalesce(log_path, '') FROM gone";
+
+static const char batches_sql[] =
+	"WITH gone AS (DELETE FROM public.batch t "
+	"WHERE t.state IN ('done', 'cancelled') "
+	"AND coalesce(t.ended_at, t.created_at) < now() - "
+	"make_interval(days => $1::int) "
+	"AND NOT EXISTS (SELECT 1 FROM public.build b WHERE b.batch_id = "
+	"  t.batch_id) "
+	"AND NOT EXISTS (SELECT 1 FROM public.failure f WHERE f.batch_id = "
+	"  t.batch_id AND NOT f.resolved) RETURNING 1) "
+	"SELECT count(*) FROM gone";
+
+static const char runs_sql[] =
+	"WITH gone AS (DELETE FROM public.logging l "
+	"WHERE l.status <> 'running' "
+	"AND NOT l.currently_processing "
+	"AND l.processing_end_time < localtimestamp - "
+	"make_interval(days => $1::int) "
+	"AND l.logging_id <> $2::bigint "
+	"AND l.logging_id <> (SELECT max(logging_id) FROM public.logging) "
+	"AND NOT EXISTS (SELECT 1 FROM public.build b WHERE b.logging_id = "
+	"  l.logging_id) "
+	"AND NOT EXISTS (SELECT 1 FROM public.batch t WHERE t.logging_id = "
+	"  l.logging_id) "
+	"AND NOT EXISTS (SELECT 1 FROM public.file f WHERE f.logging_id = "
+	"  l.logging_id) "
+	"AND NOT EXISTS (SELECT 1 FROM public.failure f WHERE f.logging_id = "
+	"  l.logging_id AND NOT f.resolved) RETURNING 1) "
+	"SELECT count(*) FROM gone";
+
+int
+store_history_prune(struct db *db, int days, int64_t current_run,
+		    struct history_counts *c, struct strvec *logs)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	size_t before = logs->nr;
+	int64_t n = 0;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	db_params_int64(&p, days);
+	/* builds first: they hold their batches and runs */
+	rc = db_query_text_column(db, builds_sql, &p, 0, logs);
+	c->builds = (long)(logs->nr - before);
+	if (!rc)
+		rc = db_query_int64(db, batches_sql, &p, 0, &n);
+	c->batches = (long)n;
+	db_params_int64(&p, current_run);
+	if (!rc)
+		rc = db_query_int64(db, runs_sql, &p, 0, &n);
+	c->runs = (long)n;
+	db_params_release(&p);
+	return rc;
+}
