@@ -61,12 +61,24 @@ store_candidates_free(struct sb_candidate *c, size_t n)
 	free(c);
 }
 
+static const struct db_col trigger_cols[] = {
+	DB_COL(DB_INT64, struct sb_trigger, file_id),
+	DB_COL(DB_INT, struct sb_trigger, product_id),
+	DB_COL(DB_DATE, struct sb_trigger, date),
+	DB_COLF(DB_TEXT, struct sb_trigger, keywords, DB_EMPTY),
+	DB_COL(DB_INT, struct sb_trigger, version_bump),
+	DB_COL(DB_INT64, struct sb_trigger, span.start),
+	DB_COL(DB_INT64, struct sb_trigger, span.stop),
+	DB_COL(DB_BOOL, struct sb_trigger, span.exclusive),
+	DB_COL(DB_BOOL, struct sb_trigger, claimed),
+};
+static const struct db_table trigger_table =
+	DB_TABLE("triggers", trigger_cols, struct sb_trigger);
+
 void
 store_triggers_free(struct sb_trigger *t, size_t n)
 {
-	for (size_t i = 0; t && i < n; i++)
-		free(t[i].keywords);
-	free(t);
+	db_rows_free(&trigger_table, t, n);
 }
 
 /*
@@ -76,7 +88,7 @@ store_triggers_free(struct sb_trigger *t, size_t n)
  */
 static const char triggers_sql[] =
 	"SELECT f.file_id, f.product_id, f.utc_file_date, "
-	"  coalesce(g.process_keywords, ''), coalesce(q.version_bump, -1), "
+	"  g.process_keywords, coalesce(q.version_bump, -1), "
 	"  (extract(epoch FROM lower(s.span)) * 1000000)::int8, "
 	"  (extract(epoch FROM upper(s.span)) * 1000000)::int8, "
 	"  p.stop_time_exclusive, g.file_id = f.file_id "
@@ -108,17 +120,42 @@ store_queue_products(struct db *db, int64_t after_seq, int64_t **ids,
 	return rc;
 }
 
+/* a claimed entry */
+struct claimed {
+	int64_t file_id;
+	bool newest; /* the newest version of its product and date */
+	int64_t seq;
+};
+
+static const struct db_col claimed_cols[] = {
+	DB_COL(DB_INT64, struct claimed, file_id),
+	DB_COL(DB_BOOL, struct claimed, newest),
+	DB_COL(DB_INT64, struct claimed, seq),
+};
+static const struct db_table claimed_table =
+	DB_TABLE("claimed queue", claimed_cols, struct claimed);
+
+static const char claim_sql[] =
+	"SELECT q.file_id, f.utc_file_date IS NOT NULL AND NOT EXISTS "
+	"(SELECT 1 FROM public.file g WHERE g.product_id = f.product_id AND "
+	"g.utc_file_date = f.utc_file_date AND g.exists_on_disk AND "
+	"(g.interface_version, g.quality_version, g.revision_version) > "
+	"(f.interface_version, f.quality_version, f.revision_version)), "
+	"q.seq FROM (SELECT e.file_id, e.seq FROM public.processqueue e "
+	"JOIN public.file x USING (file_id) WHERE e.seq > $2::bigint AND "
+	"x.product_id <> ALL ($3::bigint[]) ORDER BY e.seq LIMIT $1::int "
+	"FOR UPDATE OF e SKIP LOCKED) q JOIN public.file f USING (file_id) "
+	"ORDER BY q.seq";
+
 int
 store_queue_claim(struct db *db, const struct sb_claim *q,
 		  int64_t *max_seq, int64_t **files, size_t *nfiles,
 		  long *not_newest, struct sb_trigger **trig, size_t *ntrig)
 {
-	struct db_params first = DB_PARAMS_INIT;
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	struct sb_trigger *t = NULL;
+	struct claimed *c = NULL;
 	int64_t *newest = NULL;
-	size_t nnew = 0;
+	size_t n = 0, nnew = 0;
 	int rc;
 
 	*files = NULL;
@@ -126,78 +163,32 @@ store_queue_claim(struct db *db, const struct sb_claim *q,
 	*not_newest = 0;
 	*trig = NULL;
 	*ntrig = 0;
-	db_params_int64(&first, q->limit);
-	db_params_int64(&first, q->after_seq);
-	db_params_int64_array(&first, q->skip_products, q->n_skip);
-
+	db_params_int64(&p, q->limit);
+	db_params_int64(&p, q->after_seq);
+	db_params_int64_array(&p, q->skip_products, q->n_skip);
 	/* the claimed entries themselves (locks them for this transaction) */
-	rc = db_query_params(db,
-		      "SELECT q.file_id, f.utc_file_date IS NOT NULL AND NOT "
-		      "EXISTS (SELECT 1 FROM public.file g WHERE g.product_id "
-		      "= f.product_id AND g.utc_file_date = f.utc_file_date AND "
-		      "g.exists_on_disk AND (g.interface_version, "
-		      "g.quality_version, g.revision_version) > "
-		      "(f.interface_version, f.quality_version, "
-		      "f.revision_version)), q.seq FROM (SELECT e.file_id, e.seq "
-		      "FROM public.processqueue e JOIN public.file x USING "
-		      "(file_id) WHERE e.seq > $2::bigint AND x.product_id <> "
-		      "ALL ($3::bigint[]) ORDER BY e.seq LIMIT $1::int FOR "
-		      "UPDATE OF e SKIP LOCKED) q JOIN public.file f USING "
-		      "(file_id) ORDER BY q.seq",
-		      &first, 0, &res);
-	db_params_release(&first);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 3, "claimed queue")) {
-		db_res_free(res);
-		return -1;
-	}
-	*files = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(**files));
-	newest = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*newest));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		bool is_newest;
-
-		if (db_res_int64(res, r, 0, &(*files)[r]) ||
-		    db_res_bool(res, r, 1, &is_newest) ||
-		    db_res_int64(res, r, 2, max_seq))
-			rc = -1;
-		else if (!is_newest)
-			(*not_newest)++;
-		else
-			newest[nnew++] = (*files)[r];
-	}
-	*nfiles = (size_t)db_res_nrows(res);
-	db_res_free(res);
-	if (rc || nnew == 0)
-		goto out;
-
-	db_params_int64_array(&p, newest, nnew);
-	rc = db_query_params(db, triggers_sql, &p, 0, &res);
+	rc = db_query_rows(db, claim_sql, &p, 0, &claimed_table, &c, &n);
 	db_params_release(&p);
 	if (rc)
-		goto out;
-	if (db_res_check_shape(res, -1, 9, "triggers")) {
-		db_res_free(res);
-		rc = -1;
-		goto out;
+		return rc;
+	*files = xcalloc(n + 1, sizeof(**files));
+	newest = xcalloc(n + 1, sizeof(*newest));
+	for (size_t r = 0; r < n; r++) {
+		(*files)[r] = c[r].file_id;
+		*max_seq = c[r].seq;
+		if (c[r].newest)
+			newest[nnew++] = c[r].file_id;
+		else
+			(*not_newest)++;
 	}
-	t = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*t));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		t[r].keywords = xstrdup_or_empty(db_res_get(res, r, 3));
-		if (db_res_int64(res, r, 0, &t[r].file_id) ||
-		    db_res_int(res, r, 1, &t[r].product_id) ||
-		    db_res_date(res, r, 2, &t[r].date) ||
-		    db_res_int(res, r, 4, &t[r].version_bump) ||
-		    db_res_int64(res, r, 5, &t[r].span.start) ||
-		    db_res_int64(res, r, 6, &t[r].span.stop) ||
-		    db_res_bool(res, r, 7, &t[r].span.exclusive) ||
-		    db_res_bool(res, r, 8, &t[r].claimed))
-			rc = -1;
+	*nfiles = n;
+	db_rows_free(&claimed_table, c, n);
+	if (nnew > 0) {
+		db_params_int64_array(&p, newest, nnew);
+		rc = db_query_rows(db, triggers_sql, &p, 0, &trigger_table,
+				   trig, ntrig);
+		db_params_release(&p);
 	}
-	*ntrig = (size_t)db_res_nrows(res);
-	*trig = t;
-	db_res_free(res);
-out:
 	free(newest);
 	return rc;
 }
