@@ -47,7 +47,7 @@ struct batch_proc {
 	struct strvec env;   /* the environment delta */
 	int timeout_ms;      /* per file */
 	struct spawn_child child;
-	int to_fd, from_fd;  /* its stdin, its stdout; -1 when not running */
+	int to_fd, from_fd;  /* to its stdin, from its output; -1: not running */
 	bool running;
 	long starts;
 	struct strbuf in;    /* requests not yet written, from in_off */
