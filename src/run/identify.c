@@ -741,7 +741,8 @@ identify_parse_frame(const char *buf, size_t len, struct identify_frame *f,
 	}
 	hlen = (size_t)(nl - buf);
 	sp = memchr(buf, ' ', hlen);
-	if (!sp || sp == buf || sp + 1 == nl) {
+	if (!sp || sp == buf || sp + 1 == nl ||
+	    memchr(sp + 1, ' ', (size_t)(nl - sp - 1))) {
 		strbuf_addstr(reason, "frame header ");
 		add_quoted(reason, buf, hlen);
 		strbuf_addstr(reason, " is not \"STATUS LENGTH\"");
