@@ -34,6 +34,9 @@ expect_rc 0 "config check of it" "$CASCADE" config check "$T/db.yaml"
 expect_rc 0 "config apply of it" cascade config apply "$T/db.yaml"
 contains "config apply: no changes" "$out" "no changes: the database matches"
 equals "nothing was queued" "$(sql "SELECT count(*) FROM processqueue")" 1
+equals "the adopted inspectors run dbprocessing's modules, their rows as dbprocessing wrote them" \
+	"$(sql "SELECT string_agg(kind || ':' || relative_path || '/' || filename || ':' || arguments, ' ' ORDER BY inspector_id) FROM inspector WHERE product IN (SELECT product_id FROM product WHERE product_name LIKE '%L0')")" \
+	"module:inspectors/fxi_hk.py:magic=FXI-HK min_records=2 module:inspectors/fxi_sci.py:magic=FXI-SCI keywords=station,pass"
 
 # without the database's codes, apply would change them: said, not done
 run "$CASCADE" config apply --dry-run "$T/ini.yaml" -m "$DB"
