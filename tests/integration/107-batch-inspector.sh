@@ -129,6 +129,17 @@ equals "deaths: three failed, two not run" \
 	"$(sql "SELECT count(*) FILTER (WHERE reason LIKE '%inspector exited%' AND reason NOT LIKE '%not run%') || ':' || count(*) FILTER (WHERE reason LIKE '%was not run: it failed 3 times in a row%') FROM failure WHERE logging_id = $(last_run)")" "3:2"
 contains "deaths: one WARNING when it is given up" "$err" "failed 3 times in a row: not run again in this run"
 
+# the minimal batch inspector of cascade-ingest(1), as printed there
+rm -f "$IN"/*
+sed "s|executable: $BATCH|executable: $FIX/inspectors/batch-min.sh|" "$T/m.yaml" > "$T/min.yaml"
+expect_rc 0 "the manual's example as the inspector" cascade config apply "$T/min.yaml"
+ok_files m 5 2031
+printf 'something else\n' > "$IN/m_other.bin"
+run cascade ingest
+equals "the manual's example: its files archived" "$(archived m)" 5
+equals "the manual's example: the other file is nobody's" "$(fails)" "m_other.bin:no-product"
+expect_rc 0 "back to the test's inspector" cascade config apply "$T/m.yaml"
+
 # cascade killed while the inspector works on a file: no inspector left
 rm -f "$IN"/*
 sed 's/timeout: 1s/timeout: 1h/' "$T/m.yaml" > "$T/long.yaml"
