@@ -33,7 +33,7 @@ products:
     inspector:
       executable: $BATCH
       batch: true
-      timeout: 1s
+      timeout: 3s
 processes: []
 run:
   settle: 0s
@@ -86,7 +86,7 @@ bad_one() {
 	contains "$name: naming the inspector" "$(reason "${name}_5.bin")" "inspector \"$BATCH\" of product \"ext\""
 	equals "$name: a second process for the files after it" "$(wc -l < "$BATCH_STARTS")" 2
 }
-bad_one hang HANG "failed: timed out after 1 s on this file" 2025
+bad_one hang HANG "failed: timed out after 3 s on this file" 2025
 bad_one die DIE "failed: inspector exited before answering about this file (it exited with status 3)" 2026
 bad_one garbage GARBAGE "malformed answer: frame header \"this is not a frame\" is not \"STATUS LENGTH\"" 2027
 bad_one biglen BIGLEN "malformed answer: frame length \"99999999\" exceeds 65536 bytes" 2028
@@ -142,7 +142,7 @@ expect_rc 0 "back to the test's inspector" cascade config apply "$T/m.yaml"
 
 # cascade killed while the inspector works on a file: no inspector left
 rm -f "$IN"/*
-sed 's/timeout: 1s/timeout: 1h/' "$T/m.yaml" > "$T/long.yaml"
+sed 's/timeout: 3s/timeout: 1h/' "$T/m.yaml" > "$T/long.yaml"
 expect_rc 0 "a long timeout" cascade config apply "$T/long.yaml"
 printf 'HANG\n' > "$IN/k_1.bin"
 make_fifo "$T/hang"
