@@ -942,6 +942,8 @@ batch_ask(struct identify_set *set, size_t i, const char *const *paths,
 		int r;
 
 		if (st->disabled) {
+			/* its requests still pending are not its answers */
+			proc_end(b, 0, NULL);
 			a[k].m = not_run(set, i, &a[k].why);
 			k++;
 			continue;

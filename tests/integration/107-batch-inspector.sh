@@ -129,6 +129,18 @@ equals "deaths: three failed, two not run" \
 	"$(sql "SELECT count(*) FILTER (WHERE reason LIKE '%inspector exited%' AND reason NOT LIKE '%not run%') || ':' || count(*) FILTER (WHERE reason LIKE '%was not run: it failed 3 times in a row%') FROM failure WHERE logging_id = $(last_run)")" "3:2"
 contains "deaths: one WARNING when it is given up" "$err" "failed 3 times in a row: not run again in this run"
 
+# given up after three error frames, with a request still pending (two
+# files a batch): its answer to it is not taken for anything later
+rm -f "$IN"/*
+for i in 1 2 3 4 5 6; do printf 'ERROR\n' > "$IN/x_$i.bin"; done
+sed 's/^  settle: 0s/  settle: 0s\n  batch_size: 2/' "$T/m.yaml" > "$T/two.yaml"
+expect_rc 0 "two files per batch" cascade config apply "$T/two.yaml"
+run cascade ingest
+equals "error frames: three failed, three not run" \
+	"$(sql "SELECT count(*) FILTER (WHERE reason LIKE '%cannot read the header%' AND reason NOT LIKE '%not run%') || ':' || count(*) FILTER (WHERE reason LIKE '%was not run: it failed 3 times in a row%') FROM failure WHERE logging_id = $(last_run)")" "3:3"
+not_contains "error frames: no answer left over for a later batch" "$err" "wrote without being asked"
+expect_rc 0 "back to the mission file" cascade config apply "$T/m.yaml"
+
 # the minimal batch inspector of cascade-ingest(1), as printed there
 rm -f "$IN"/*
 sed "s|executable: $BATCH|executable: $FIX/inspectors/batch-min.sh|" "$T/m.yaml" > "$T/min.yaml"
