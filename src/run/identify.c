@@ -1039,7 +1039,7 @@ batch_ask(struct identify_set *set, size_t i, const char *const *paths,
 				continue;
 			}
 			strbuf_setlen(&b->out, b->out.len + (size_t)got);
-			while (k < n) {
+			while (k < n && !st->disabled) {
 				struct identify_frame f;
 				struct strbuf why = STRBUF_INIT;
 				int pr = identify_parse_frame(
