@@ -921,6 +921,98 @@ fill_requests(struct batch_proc *b, const char *const *paths, size_t n,
 }
 
 /*
+ * Write what the pipe takes of the requests queued.  An inspector that
+ * closed its input gets no more (k_write = n): what it wrote is still
+ * read, and its end fails the file being waited for.
+ */
+static void
+write_requests(struct batch_proc *b, size_t n, size_t *k_write)
+{
+	ssize_t w = spawn_pipe_write(b->to_fd, b->in.buf + b->in_off,
+				     b->in.len - b->in_off);
+
+	if (w > 0) {
+		b->in_off += (size_t)w;
+	} else if (w < 0 && errno != EAGAIN) {
+		close(b->to_fd);
+		b->to_fd = -1;
+		strbuf_reset(&b->in);
+		b->in_off = 0;
+		*k_write = n;
+	}
+}
+
+/*
+ * Read what product i's process wrote and take the whole frames in it as
+ * the answers for files *k on; a frame taken restarts the timeout
+ * (*deadline -1).  Its end, a read error or a malformed frame fails file
+ * *k and ends the process.  No answer is taken once the inspector is
+ * given up.
+ */
+static void
+read_answers(struct identify_set *set, size_t i, struct batch_proc *b,
+	     size_t n, struct answer *a, size_t *k, int64_t *deadline)
+{
+	struct inspector_state *st = &set->insp[i];
+	ssize_t got;
+	size_t off = 0;
+
+	strbuf_grow(&b->out, 65536);
+	got = read(b->from_fd, b->out.buf + b->out.len, 65536);
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (got <= 0) {
+		proc_failed(set, i, b, 1000, &a[*k],
+			    got < 0 ? "its output could not be read "
+				      "(inspector exited?)"
+				    : "inspector exited before answering "
+				      "about this file");
+		(*k)++;
+		return;
+	}
+	strbuf_setlen(&b->out, b->out.len + (size_t)got);
+	while (*k < n && !st->disabled) {
+		struct identify_frame f;
+		struct strbuf why = STRBUF_INIT;
+		int pr = identify_parse_frame(b->out.buf + off,
+					      b->out.len - off, &f, &why);
+
+		if (pr == 0) {
+			strbuf_release(&why);
+			break;
+		}
+		if (pr < 0) {
+			struct strbuf what = STRBUF_INIT;
+
+			strbuf_addf(&what, "malformed answer: %s", why.buf);
+			proc_failed(set, i, b, 0, &a[*k], what.buf);
+			strbuf_release(&what);
+			strbuf_release(&why);
+			(*k)++;
+			return; /* proc_end emptied out */
+		}
+		strbuf_release(&why);
+		note_outcome(set, i, take_frame(set, i, &f, &a[*k]),
+			     &a[*k].why);
+		off += f.frame_len;
+		(*k)++;
+		*deadline = -1;
+	}
+	if (off) {
+		memmove(b->out.buf, b->out.buf + off, b->out.len - off);
+		strbuf_setlen(&b->out, b->out.len - off);
+	}
+}
+
+/* file k failed before it was asked: why (already in a->why) is kept */
+static void
+fail_unasked(struct identify_set *set, size_t i, struct answer *a)
+{
+	a->m = -1;
+	note_outcome(set, i, -1, &a->why);
+}
+
+/*
  * Ask product i's batch inspector about the n files: answers in a[],
  * failures kept in its record.  Requests are written ahead while the
  * answers are read (poll on both pipes, so neither side can block the
@@ -931,6 +1023,7 @@ batch_ask(struct identify_set *set, size_t i, const char *const *paths,
 	  size_t n, struct answer *a)
 {
 	struct inspector_state *st = &set->insp[i];
+	const char *pname = set->products[i].name;
 	struct batch_proc *b = &set->procs[st->proc];
 	size_t k = 0, k_write = 0;
 	int64_t deadline = -1;
@@ -951,11 +1044,8 @@ batch_ask(struct identify_set *set, size_t i, const char *const *paths,
 		if (b->unusable.len) {
 			strbuf_addf(&a[k].why, "inspector \"%s\" of product "
 					       "\"%s\" could not be run: %s",
-				    st->name, set->products[i].name,
-				    b->unusable.buf);
-			a[k].m = -1;
-			note_outcome(set, i, -1, &a[k].why);
-			k++;
+				    st->name, pname, b->unusable.buf);
+			fail_unasked(set, i, &a[k++]);
 			continue;
 		}
 		if (!b->running) {
@@ -963,10 +1053,8 @@ batch_ask(struct identify_set *set, size_t i, const char *const *paths,
 				strbuf_addf(&a[k].why,
 					    "inspector \"%s\" of product \"%s\" "
 					    "could not be run",
-					    st->name, set->products[i].name);
-				a[k].m = -1;
-				note_outcome(set, i, -1, &a[k].why);
-				k++;
+					    st->name, pname);
+				fail_unasked(set, i, &a[k++]);
 				continue;
 			}
 			k_write = k;
@@ -999,84 +1087,14 @@ batch_ask(struct identify_set *set, size_t i, const char *const *paths,
 					   "(its process was killed; the files "
 					   "after it go to a new one)",
 				    b->timeout_ms / 1000);
-			proc_failed(set, i, b, 0, &a[k], what.buf);
+			proc_failed(set, i, b, 0, &a[k++], what.buf);
 			strbuf_release(&what);
-			k++;
 			continue;
 		}
-		if (pfd[1].fd >= 0 && pfd[1].revents) {
-			ssize_t w = spawn_pipe_write(b->to_fd,
-						     b->in.buf + b->in_off,
-						     b->in.len - b->in_off);
-
-			if (w > 0)
-				b->in_off += (size_t)w;
-			else if (w < 0 && errno != EAGAIN) {
-				/* it closed its input: what it said is read */
-				close(b->to_fd);
-				b->to_fd = -1;
-				strbuf_reset(&b->in);
-				b->in_off = 0;
-				k_write = n;
-			}
-		}
-		if (pfd[0].revents) {
-			ssize_t got;
-			size_t off = 0;
-
-			strbuf_grow(&b->out, 65536);
-			got = read(b->from_fd, b->out.buf + b->out.len, 65536);
-			if (got < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (got <= 0) {
-				proc_failed(set, i, b, 1000, &a[k],
-					    got < 0 ? "its output could not be "
-						      "read (inspector exited?)"
-						    : "inspector exited before "
-						      "answering about this "
-						      "file");
-				k++;
-				continue;
-			}
-			strbuf_setlen(&b->out, b->out.len + (size_t)got);
-			while (k < n && !st->disabled) {
-				struct identify_frame f;
-				struct strbuf why = STRBUF_INIT;
-				int pr = identify_parse_frame(
-					b->out.buf + off, b->out.len - off, &f,
-					&why);
-
-				if (pr == 0) {
-					strbuf_release(&why);
-					break;
-				}
-				if (pr < 0) {
-					struct strbuf what = STRBUF_INIT;
-
-					strbuf_addf(&what, "malformed answer: "
-							   "%s",
-						    why.buf);
-					proc_failed(set, i, b, 0, &a[k],
-						    what.buf);
-					strbuf_release(&what);
-					strbuf_release(&why);
-					k++;
-					off = 0; /* proc_end emptied out */
-					break;
-				}
-				strbuf_release(&why);
-				note_outcome(set, i, take_frame(set, i, &f, &a[k]),
-					     &a[k].why);
-				off += f.frame_len;
-				k++;
-				deadline = -1;
-			}
-			if (off) {
-				memmove(b->out.buf, b->out.buf + off,
-					b->out.len - off);
-				strbuf_setlen(&b->out, b->out.len - off);
-			}
-		}
+		if (pfd[1].fd >= 0 && pfd[1].revents)
+			write_requests(b, n, &k_write);
+		if (pfd[0].revents)
+			read_answers(set, i, b, n, a, &k, &deadline);
 	}
 	/* more than it was asked for is out of step: see proc_check_idle */
 }
