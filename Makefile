@@ -85,7 +85,7 @@ SQL := $(sort $(wildcard sql/[0-9][0-9][0-9][0-9]-*.sql))
 ADOPT_SQL := $(sort $(wildcard sql/adopt-*.sql))
 MAN := $(wildcard docs/*.[1-8])
 
-all: $(BIN)
+all: $(BIN) $(O)/cascade-dbp-inspector
 
 $(O)/.dir:
 	@mkdir -p $(O)/tests
@@ -125,6 +125,11 @@ $(O)/adopt-sql.o: $(O)/adopt-sql.c $(O)/build-flags
 
 $(BIN): $(O)/main.o $(LIB_OBJ) $(O)/build-flags
 	$(QCC)$(CC) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(LIB_OBJ) $(DEP_LIBS)
+
+# cascade runs dbprocessing inspector modules with the adapter beside its
+# own executable (as installed): the build tree has a copy there too
+$(O)/cascade-dbp-inspector: scripts/cascade-dbp-inspector | $(O)/.dir
+	$(Q)cp $< $@ && chmod 0755 $@
 
 $(O)/tests/unit-suites.h: $(UNIT_SRC) $(O)/.dir
 	@for f in $(UNIT_SRC); do \
@@ -241,7 +246,7 @@ check-man:
 		mandoc -Tlint -W warning $(MAN) && echo "man pages: ok"; \
 	else echo "mandoc not installed: man page lint skipped"; fi
 
-check-integration: $(BIN) $(O)/exec-driver
+check-integration: $(BIN) $(O)/cascade-dbp-inspector $(O)/exec-driver
 	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) bash tests/integration/run.sh $(T)
 
 # The chaos suite (tests/chaos/chaos.py, see docs/architecture.md): faults

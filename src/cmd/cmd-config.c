@@ -104,6 +104,21 @@ program_problem(const char *path)
 	return NULL;
 }
 
+/* what is wrong with the inspector module at path, or NULL */
+static const char *
+module_problem(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? "does not exist" : strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return "is not a regular file";
+	if (access(path, R_OK) != 0)
+		return "is not readable";
+	return NULL;
+}
+
 static void
 program_report(bool strict, const struct config_mark *m, const char *what,
 	       const char *path, const char *problem)
@@ -118,7 +133,7 @@ program_report(bool strict, const struct config_mark *m, const char *what,
 
 /*
  * The programs the mission runs: every active code and every active
- * inspector must be an executable file.  "config check" is where a
+ * inspector must be an executable file (a module: a readable one).  "config check" is where a
  * mission is validated, so there what is missing is an ERROR (unless
  * --no-programs: a file checked where the codes are not installed);
  * "config apply" may run on a host that does not hold them (an
@@ -158,12 +173,15 @@ check_programs(const struct config *cfg, bool strict)
 		struct strbuf what = STRBUF_INIT;
 		const char *problem;
 
-		if (!in->executable || !in->active ||
-		    !(problem = program_problem(in->executable)))
+		const char *path = in->executable ? in->executable : in->module;
+
+		if (!path || !in->active ||
+		    !(problem = in->executable ? program_problem(path)
+					       : module_problem(path)))
 			continue;
-		strbuf_addf(&what, "product \"%s\": inspector", p->name);
-		program_report(strict, &in->mark, what.buf, in->executable,
-			       problem);
+		strbuf_addf(&what, "product \"%s\": inspector%s", p->name,
+			    in->module ? " module" : "");
+		program_report(strict, &in->mark, what.buf, path, problem);
 		strbuf_release(&what);
 		n++;
 	}

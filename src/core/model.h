@@ -49,12 +49,17 @@ struct satellite {
 };
 
 /*
- * How a product's files are identified.  Without an executable the
- * built-in matcher compares names against the product's format.  With
- * one, that program is run on each candidate file (see ingest docs).
+ * How a product's files are identified.  Without an executable or a
+ * module the built-in matcher compares names against the product's
+ * format.  With an executable, that program is run on each candidate
+ * file, or (batch) started once and asked file after file over a pipe.
+ * With a module, that dbprocessing inspector module is run by
+ * cascade-dbp-inspector in batch mode (identify.h).
  */
 struct inspector {
 	char *executable;    /* NULL: built-in template matching */
+	char *module;        /* NULL or a dbprocessing module (no executable) */
+	bool batch;          /* executable speaks the batch protocol */
 	char *arguments;     /* NULL or extra arguments, split on whitespace */
 	char *description;   /* NULL or text */
 	struct version version;		/* default 1.0.0 */

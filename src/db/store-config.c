@@ -179,7 +179,8 @@ static const struct db_col product_cols[] = {
 	PR(DB_INT, id), PR(DB_TEXT, name), PR(DB_TEXT, satellite),
 	PR(DB_TEXT, instrument), PR(DB_DOUBLE, level), PR(DB_TEXT, format),
 	PR(DB_TEXT, relative_path), PR(DB_TEXT, description),
-	PR(DB_TEXT, inspector.executable), PR(DB_TEXT, inspector.arguments),
+	PR(DB_TEXT, inspector.executable), PR(DB_TEXT, inspector.module),
+	PR(DB_BOOL, inspector.batch), PR(DB_TEXT, inspector.arguments),
 	PR(DB_TEXT, inspector.description), PR(DB_VERSION, inspector.version),
 	PR(DB_INT, inspector.output_interface_version),
 	PR(DB_INT, inspector.timeout_s), PR(DB_BOOL, inspector.active),
@@ -200,6 +201,13 @@ load_products(struct db *db, struct config *cfg)
 		"p.product_description, "
 		"CASE WHEN ins.kind = 'exec' THEN ins.relative_path || '/' || "
 		"ins.filename END, "
+		/* a module: under the inspector directory, as dbprocessing */
+		"CASE WHEN ins.kind = 'module' THEN CASE WHEN "
+		"left(ins.relative_path, 1) = '/' THEN ins.relative_path ELSE "
+		"rtrim(" MISSION_JOIN("inspectordir", MISSION_CODEDIR) ", "
+		"'/') || coalesce(nullif('/' || ins.relative_path, '/'), '') "
+		"END || '/' || ins.filename END, "
+		"coalesce(ins.kind = 'exec' AND ins.batch, false), "
 		"ins.arguments, nullif(ins.description, ''), "
 		"coalesce(ins.interface_version, 1) || '.' || "
 		"coalesce(ins.quality_version, 0) || '.' || "
@@ -211,6 +219,7 @@ load_products(struct db *db, struct config *cfg)
 		"JOIN public.instrument i USING (instrument_id) "
 		"JOIN public.satellite s USING (satellite_id) "
 		"LEFT JOIN public.inspector ins ON ins.product = p.product_id "
+		"LEFT JOIN public.mission ON true " /* one per database */
 		"ORDER BY p.product_id",
 		NULL, 0, &product_table, &cfg->products, &cfg->n_products);
 }
@@ -698,24 +707,41 @@ apply_satellites(struct db *db, const struct config *cur,
 	return done(&p, 0);
 }
 
-/* inspector row values: kind, filename, relative_path from executable */
+/*
+ * inspector row values: kind, filename, relative_path from executable
+ * (its directory) or module (its directory under inspectordir, as
+ * dbprocessing reads it, when it is there)
+ */
 static void
 inspector_params(struct db_params *p, const struct product *prod,
-		 char **dir_out, const char **base_out)
+		 const char *inspectordir, char **dir_out,
+		 const char **base_out)
 {
 	const struct inspector *ins = &prod->inspector;
-	const char *slash = ins->executable ? strrchr(ins->executable, '/')
-					    : NULL;
+	const char *path = ins->executable ? ins->executable : ins->module;
+	const char *slash = path ? strrchr(path, '/') : NULL;
 
 	*dir_out = NULL;
 	*base_out = "";
 	db_params_text(p, prod->name);
-	db_params_text(p, ins->executable ? "exec" : "template");
-	if (ins->executable) {
-		*dir_out = slash ? xstrndup(ins->executable,
-					    (size_t)(slash - ins->executable))
+	db_params_text(p, ins->executable ? "exec"
+			  : ins->module	  ? "module"
+					  : "template");
+	if (path) {
+		size_t n = inspectordir ? strlen(inspectordir) : 0;
+
+		while (n > 1 && inspectordir[n - 1] == '/')
+			n--;
+		*dir_out = slash ? xstrndup(path, (size_t)(slash - path))
 				 : xstrdup(".");
-		*base_out = slash ? slash + 1 : ins->executable;
+		*base_out = slash ? slash + 1 : path;
+		if (ins->module && n && !strncmp(*dir_out, inspectordir, n) &&
+		    ((*dir_out)[n] == '/' || !(*dir_out)[n])) {
+			char *rel = xstrdup(*dir_out + n + ((*dir_out)[n] == '/'));
+
+			free(*dir_out);
+			*dir_out = rel;
+		}
 	}
 	db_params_text(p, *base_out);
 	db_params_text(p, *dir_out ? *dir_out : "");
@@ -727,6 +753,7 @@ inspector_params(struct db_params *p, const struct product *prod,
 	db_params_bool(p, ins->active);
 	db_params_text(p, ins->arguments);
 	db_params_int64(p, ins->timeout_s);
+	db_params_bool(p, ins->batch);
 }
 
 static int
@@ -860,8 +887,9 @@ update_product(struct db *db, const struct config *cfg,
 
 /* config apply: the inspector of product np (op: as it was, or NULL) */
 static int
-apply_inspector(struct db *db, const struct product *op,
-		const struct product *np, struct store_apply_report *r)
+apply_inspector(struct db *db, const struct config *cfg,
+		const struct product *op, const struct product *np,
+		struct store_apply_report *r)
 {
 	struct strbuf d = STRBUF_INIT;
 	struct db_params p = DB_PARAMS_INIT;
@@ -870,13 +898,15 @@ apply_inspector(struct db *db, const struct product *op,
 	int rc = 0;
 
 	db_params_release(&p);
-	inspector_params(&p, np, &dir, &base);
+	inspector_params(&p, np, cfg->mission.inspectordir, &dir, &base);
 	if (op) {
 		const struct inspector *a = &op->inspector,
 					      *b = &np->inspector;
 
 		diff_str(&d, "executable", a->executable,
 			 b->executable);
+		diff_str(&d, "module", a->module, b->module);
+		diff_bool(&d, "batch", a->batch, b->batch);
 		diff_str(&d, "arguments", a->arguments, b->arguments);
 		diff_str(&d, "description", a->description,
 			 b->description);
@@ -894,9 +924,9 @@ apply_inspector(struct db *db, const struct product *op,
 			 "interface_version, quality_version, "
 			 "revision_version, output_interface_version, "
 			 "active_code, newest_version, arguments, "
-			 "timeout_s) SELECT product_id, $2, $3, $4, $5, "
-			 "$6::int2, $7::int2, $8::int2, $9::int2, "
-			 "$10::bool, true, $11, $12::int FROM "
+			 "timeout_s, batch) SELECT product_id, $2, $3, $4, "
+			 "$5, $6::int2, $7::int2, $8::int2, $9::int2, "
+			 "$10::bool, true, $11, $12::int, $13::bool FROM "
 			 "public.product WHERE product_name = $1 "
 			 "ON CONFLICT (product) DO UPDATE SET "
 			 "kind = EXCLUDED.kind, filename = "
@@ -910,7 +940,7 @@ apply_inspector(struct db *db, const struct product *op,
 			 "EXCLUDED.output_interface_version, "
 			 "active_code = EXCLUDED.active_code, "
 			 "arguments = EXCLUDED.arguments, timeout_s = "
-			 "EXCLUDED.timeout_s",
+			 "EXCLUDED.timeout_s, batch = EXCLUDED.batch",
 			 &p);
 		if (!rc && op)
 			report(r, '~', "inspector of %s: %s", np->name,
@@ -984,7 +1014,7 @@ apply_products(struct db *db, const struct config *cur,
 		}
 		if (rc)
 			return done(&p, rc);
-		if ((rc = apply_inspector(db, op, np, r)))
+		if ((rc = apply_inspector(db, cfg, op, np, r)))
 			return done(&p, rc);
 		db_params_release(&p);
 	}

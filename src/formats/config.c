@@ -1198,6 +1198,8 @@ static const struct ctable satellite_table =
 static const struct ckey inspector_keys[] = {
 	K("executable", KT_PATH, struct inspector, executable, 0, NULL,
 	  0, 0),
+	K("module", KT_PATH, struct inspector, module, 0, NULL, 0, 0),
+	K("batch", KT_BOOL, struct inspector, batch, 0, "false", 0, 0),
 	K("arguments", KT_STR, struct inspector, arguments, 0, NULL, 0,
 	  0),
 	K("description", KT_STR, struct inspector, description, 0,
@@ -1572,9 +1574,12 @@ resolve_paths(struct loader *ld)
 		m->inspectordir = xstrdup(m->codedir);
 	resolve_in(&m->errordir, m->rootdir, "errors");
 	resolve_in(&run->log_file, m->rootdir, NULL);
-	for (size_t i = 0; i < ld->cfg->n_products; i++)
+	for (size_t i = 0; i < ld->cfg->n_products; i++) {
 		resolve_in(&ld->cfg->products[i].inspector.executable,
 			   m->inspectordir, NULL);
+		resolve_in(&ld->cfg->products[i].inspector.module,
+			   m->inspectordir, NULL);
+	}
 }
 
 /* The satellites that have an instrument of a given name. */
@@ -1887,7 +1892,8 @@ check_template(const struct config *cfg, const struct product *p,
 			report(nerr, &p->mark,
 			       "product \"%s\": invalid format \"%s\": %s",
 			       nn(p->name), p->format, err.buf);
-		else if (!p->inspector.executable && !fnformat_has_date(f))
+		else if (!p->inspector.executable && !p->inspector.module &&
+			 !fnformat_has_date(f))
 			report(nerr, &p->mark,
 			       "product \"%s\": format \"%s\" gives no date: "
 			       "the built-in matcher needs {Y}{m}{d}, {Y}{j}, "
@@ -1942,7 +1948,8 @@ sample_name(const struct config *cfg, const struct product *p,
 	bool ok;
 
 	*f = NULL;
-	if (!p->format || !p->name || p->inspector.executable)
+	if (!p->format || !p->name || p->inspector.executable ||
+	    p->inspector.module)
 		return false;
 	val.date = timeutil_days_from_ymd(2001, 2, 3);
 	ok = !fnformat_compile(p->format, &names, f, &err) &&
@@ -2033,6 +2040,23 @@ check_products(const struct config *cfg, int *nerr,
 			       "product \"%s\": satellite \"%s\" has no "
 			       "instrument \"%s\"",
 			       nn(p->name), p->satellite, p->instrument);
+		if (p->inspector.executable && p->inspector.module)
+			report(nerr, &p->inspector.mark,
+			       "product \"%s\": its inspector has both an "
+			       "executable and a module: name one (a module is "
+			       "run by cascade-dbp-inspector)",
+			       nn(p->name));
+		else if (p->inspector.module && p->inspector.batch)
+			report(nerr, &p->inspector.mark,
+			       "product \"%s\": \"batch\" is for an "
+			       "inspector executable (a module is always run "
+			       "in batch mode)",
+			       nn(p->name));
+		else if (p->inspector.batch && !p->inspector.executable)
+			report(nerr, &p->inspector.mark,
+			       "product \"%s\": \"batch\" is for an "
+			       "inspector executable, and it has none",
+			       nn(p->name));
 		check_template(cfg, p, nerr);
 	}
 	check_overlaps(cfg, nerr);
@@ -2329,6 +2353,7 @@ config_free(struct config *cfg)
 		free(p->relative_path);
 		free(p->description);
 		free(p->inspector.executable);
+		free(p->inspector.module);
 		free(p->inspector.arguments);
 		free(p->inspector.description);
 	}
@@ -2542,7 +2567,8 @@ inspector_is_default(const struct inspector *in)
 
 	memset(&def, 0, sizeof(def));
 	apply_table(NULL, &inspector_table, NULL, &def);
-	return !in->executable && !in->arguments && !in->description &&
+	return !in->executable && !in->module && !in->batch &&
+	       !in->arguments && !in->description &&
 	       !version_cmp(&in->version, &def.version) &&
 	       in->output_interface_version == def.output_interface_version &&
 	       in->timeout_s == def.timeout_s && in->active == def.active;
@@ -2567,6 +2593,9 @@ write_product(struct writer *w, const struct product *p)
 		str(w, "inspector");
 		map_start(w);
 		kv_str(w, "executable", in->executable);
+		kv_str(w, "module", in->module);
+		if (in->batch)
+			kv_bool(w, "batch", true);
 		kv_str(w, "arguments", in->arguments);
 		kv_str(w, "description", in->description);
 		kv_version(w, "version", &in->version);

@@ -552,14 +552,16 @@ put_product(struct conv *c, const struct ini_section *s, const char *sat,
 	if (*val(s, "inspector_filename")) {
 		struct strbuf sb = STRBUF_INIT;
 
-		strbuf_addf(&sb, "%s: dbprocessing's inspector is the Python "
-			    "module %s%s%s (arguments \"%s\").\ncascade does "
-			    "not run it: files are identified by the format "
-			    "below (date, version\nand, where the format has "
-			    "them, time and keywords); give an executable to "
-			    "run\na program instead (cascade-ingest(1))", v[0],
-			    v[3], *v[3] ? "/" : "", val(s, "inspector_filename"),
-			    v[5]);
+		strbuf_addf(&sb, "%s: dbprocessing's inspector, the Python "
+			    "module %s%s%s, is run unchanged\nby "
+			    "cascade-dbp-inspector(1) (package "
+			    "cascade-dbprocessing), one process for all\n"
+			    "files; without it, drop \"module\" and files "
+			    "are identified by the format\n(date, version "
+			    "and, where the format has them, time and "
+			    "keywords)",
+			    v[0], v[3], *v[3] ? "/" : "",
+			    val(s, "inspector_filename"));
 		note(c, "  ", sb.buf);
 		strbuf_release(&sb);
 	}
@@ -574,6 +576,15 @@ put_product(struct conv *c, const struct ini_section *s, const char *sat,
 	put(c->y, "    ", "description", val(s, "product_description"));
 	if (kv(s, "inspector_filename")) {
 		strbuf_addstr(c->y, "    inspector:\n");
+		/* under inspectordir, as dbprocessing finds it */
+		if (*val(s, "inspector_filename")) {
+			struct strbuf mod = STRBUF_INIT;
+
+			strbuf_addf(&mod, "%s%s%s", v[3], *v[3] ? "/" : "",
+				    val(s, "inspector_filename"));
+			put(c->y, "      ", "module", mod.buf);
+			strbuf_release(&mod);
+		}
 		put(c->y, "      ", "arguments", v[5]);
 		put(c->y, "      ", "description", v[4]);
 		put_version(c, "      ", "version", s, "inspector_version");

@@ -687,11 +687,11 @@ child_report(struct spawn_child *c, pid_t pid, int notify)
 }
 
 /*
- * Fork and exec c with the given stdout and stderr (-1: /dev/null,
- * err SPAWN_FD_OUT: like out).  See spawn_start().
+ * Fork and exec c with the given stdin (-1: /dev/null), stdout and
+ * stderr (-1: /dev/null, err SPAWN_FD_OUT: like out).  See spawn_start().
  */
 static int
-start_child(struct spawn_child *c, int out_fd, int err_fd)
+start_child_in(struct spawn_child *c, int in_fd, int out_fd, int err_fd)
 {
 	struct strvec env = STRVEC_INIT;
 	struct strbuf path = STRBUF_INIT;
@@ -730,8 +730,8 @@ start_child(struct spawn_child *c, int out_fd, int err_fd)
 	sigprocmask(SIG_SETMASK, &all, &old);
 	c->start_ns = now_ns();
 	c->parent = getpid();
-	pid = vfork_child(path.buf, c, &env, fds.null_fd, fds.out, fds.err,
-			  notify[1]);
+	pid = vfork_child(path.buf, c, &env, in_fd >= 0 ? in_fd : fds.null_fd,
+			  fds.out, fds.err, notify[1]);
 	if (pid < 0)
 		c->exec_errno = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -779,10 +779,109 @@ out:
 	return ret;
 }
 
+static int kill_and_reap(struct spawn_child *c);
+
+static int
+start_child(struct spawn_child *c, int out_fd, int err_fd)
+{
+	return start_child_in(c, -1, out_fd, err_fd);
+}
+
 int
 spawn_start(struct spawn_child *c)
 {
 	return start_child(c, c->out_fd, c->err_fd);
+}
+
+int
+spawn_start_piped(struct spawn_child *c, int *to_fd, int *from_fd)
+{
+	int in[2] = {-1, -1}, out[2] = {-1, -1};
+	int ret = -1;
+
+	*to_fd = *from_fd = -1;
+	if (cloexec_pipe(in) < 0 || cloexec_pipe(out) < 0 ||
+	    move_above_stdio(&in[0]) < 0 || move_above_stdio(&out[1]) < 0) {
+		c->exec_errno = errno;
+		c->start_failed = true;
+		c->state = SPAWN_STATE_FAILED;
+		error("could not create pipe: %s", strerror(errno));
+		goto out;
+	}
+	if (start_child_in(c, in[0], out[1],
+			   c->err_fd == SPAWN_FD_OUT ? -1 : c->err_fd) < 0)
+		goto out;
+	if (fcntl(in[1], F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(out[0], F_SETFL, O_NONBLOCK) < 0) {
+		error("could not set pipe non-blocking: %s", strerror(errno));
+		kill_and_reap(c);
+		goto out;
+	}
+	*to_fd = in[1];
+	*from_fd = out[0];
+	in[1] = out[0] = -1;
+	ret = 0;
+out:
+	close_fd(&in[0]);
+	close_fd(&in[1]);
+	close_fd(&out[0]);
+	close_fd(&out[1]);
+	return ret;
+}
+
+ssize_t
+spawn_pipe_write(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	bool was_pending;
+	ssize_t n;
+	int saved;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	saved = errno;
+	if (n < 0 && errno == EPIPE && !was_pending) {
+		const struct timespec zero = {0, 0};
+
+		/* the SIGPIPE that write raised: taken, never delivered */
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 &&
+		       errno == EINTR)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return n;
+}
+
+int
+spawn_finish(struct spawn_child *c, int wait_ms)
+{
+	if (c->in_pool || c->sup)
+		BUG("spawn_finish on a child in a pool or supervised");
+	if (!is_running(c))
+		BUG("spawn_finish on a child that is not running");
+	if (c->state == SPAWN_STATE_RUNNING) {
+		int64_t now = now_ns();
+
+		if (wait_ms <= 0) {
+			c->terminated = true;
+			return kill_and_reap(c);
+		}
+		/* its own timeout, if sooner, still counts as one */
+		if (c->deadline_ns < 0 ||
+		    c->deadline_ns > now + (int64_t)wait_ms * 1000000) {
+			c->deadline_ns = now + (int64_t)wait_ms * 1000000;
+			c->kill_grace_ms = 0;
+			c->state = SPAWN_STATE_TERMINATING;
+		}
+	}
+	return spawn_wait(c);
 }
 
 /* ---- termination and reaping ---- */

@@ -291,6 +291,37 @@ int spawn_wait(struct spawn_child *c) CASCADE_MUSTCHECK;
 int spawn_run(struct spawn_child *c) CASCADE_MUSTCHECK;
 
 /*
+ * spawn_start_piped: start c as spawn_start() does, with its stdin and
+ * stdout on pipes: *to_fd receives the write end of its stdin, *from_fd
+ * the read end of its stdout, both non-blocking and close-on-exec, the
+ * caller's to close (closing to_fd is end of input for the child).
+ * c->out_fd is ignored; stderr goes to c->err_fd, except that
+ * SPAWN_FD_OUT means /dev/null here (stdout is the answer channel).
+ * Returns 0 once it runs, or -1 as spawn_start() (both fds -1).  Its
+ * timeout_ms, if any, counts from the start as usual; a caller with
+ * deadlines of its own leaves it 0.  End it with spawn_finish() or
+ * spawn_child_release() (SIGKILL to its group, then reaped).
+ */
+int spawn_start_piped(struct spawn_child *c, int *to_fd, int *from_fd)
+	CASCADE_MUSTCHECK;
+
+/*
+ * spawn_pipe_write: write(2) to a pipe whose reader may be gone: -1
+ * with errno EPIPE then, without our process getting SIGPIPE (blocked
+ * for the call, and the one it raised taken).  EINTR is retried.
+ */
+ssize_t spawn_pipe_write(int fd, const void *buf, size_t len);
+
+/*
+ * spawn_finish: let the running child c (not in a pool, not supervised)
+ * end by itself within wait_ms, then SIGKILL its group; reap it and fill
+ * in the results as spawn_wait().  wait_ms <= 0: SIGKILL at once
+ * (terminated is set).  For a child that closed its output or was told to
+ * end (its input closed).  0, or -1 as spawn_wait().
+ */
+int spawn_finish(struct spawn_child *c, int wait_ms) CASCADE_MUSTCHECK;
+
+/*
  * spawn_terminate: start stopping a running child now: SIGTERM (and
  * SIGCONT) to its group, SIGKILL after kill_grace_ms; sets terminated.
  * Does not wait: the child is reaped by spawn_wait() or by the pool.

@@ -5,6 +5,8 @@
 #include "identify.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +30,30 @@ struct inspector_state {
 	long skipped;       /* files it was not run on, being disabled */
 	int consecutive;    /* failures since its last answer */
 	bool disabled;      /* IDENTIFY_DISABLE_AFTER reached: not run */
+	size_t proc;        /* its batch process in procs, or SIZE_MAX */
+	const char *name;   /* the program or module, for messages */
 	struct strbuf first; /* its first failure, for the report */
 	struct strbuf last;  /* its last failure, for the files skipped */
+};
+
+/*
+ * A persistent inspector process (the batch protocol): started when a
+ * product using it is first asked, restarted after a death, a timeout or
+ * a malformed answer, ended by identify_set_free.  Products whose
+ * inspectors have the same command line and environment share one.
+ */
+struct batch_proc {
+	struct strvec argv;  /* the program and its arguments */
+	struct strvec env;   /* the environment delta */
+	int timeout_ms;      /* per file */
+	struct spawn_child child;
+	int to_fd, from_fd;  /* to its stdin, from its output; -1: not running */
+	bool running;
+	long starts;
+	struct strbuf in;    /* requests not yet written, from in_off */
+	size_t in_off;
+	struct strbuf out;   /* answers read, not yet taken */
+	struct strbuf unusable; /* why it cannot be started at all, or "" */
 };
 
 struct identify_set {
@@ -38,14 +62,24 @@ struct identify_set {
 	size_t n;
 	struct fnformat *const *matchers; /* borrowed: products[i]'s format */
 	struct inspector_state *insp; /* per product, used by inspectors */
+	struct batch_proc *procs;
+	size_t n_procs;
 };
+
+static bool
+uses_batch(const struct product *p)
+{
+	return p->inspector.module ||
+	       (p->inspector.executable && p->inspector.batch);
+}
 
 bool
 identify_reads_files(const struct identify_set *set)
 {
 	for (size_t i = 0; i < set->n; i++)
 		if (set->products[i].inspector.active &&
-		    set->products[i].inspector.executable)
+		    (set->products[i].inspector.executable ||
+		     set->products[i].inspector.module))
 			return true;
 	return false;
 }
@@ -58,11 +92,107 @@ identify_result_release(struct identify_result *r)
 	r->kind = IDENTIFY_NONE;
 }
 
+/*
+ * Where cascade-dbp-inspector is: beside our own executable (where
+ * "make install" and the packages put it, and where the build tree has
+ * a copy), else in PATH.  False with why set if neither.
+ */
+static bool
+find_adapter(struct strbuf *path, struct strbuf *why)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			strbuf_reset(path);
+			strbuf_add(path, self, (size_t)(slash - self + 1));
+			strbuf_addstr(path, IDENTIFY_DBP_ADAPTER);
+			if (access(path->buf, X_OK) == 0)
+				return true;
+		}
+	}
+	strbuf_reset(path);
+	if (spawn_which(IDENTIFY_DBP_ADAPTER, path))
+		return true;
+	strbuf_addf(why, "%s, which runs dbprocessing inspector modules, is "
+			 "neither beside the cascade executable nor in PATH "
+			 "(it is in the package cascade-dbprocessing)",
+		    IDENTIFY_DBP_ADAPTER);
+	return false;
+}
+
+/* the batch process of product p: one of set->procs, added if new */
+static size_t
+proc_for(struct identify_set *set, const struct product *p,
+	 struct strbuf *adapter, bool *looked, struct strbuf *no_adapter)
+{
+	struct batch_proc b;
+	int timeout_s = p->inspector.timeout_s > 0 ? p->inspector.timeout_s
+						   : 30;
+
+	memset(&b, 0, sizeof(b));
+	strvec_init(&b.argv);
+	strvec_init(&b.env);
+	strbuf_init(&b.in, 0);
+	strbuf_init(&b.out, 0);
+	strbuf_init(&b.unusable, 0);
+	spawn_child_init(&b.child);
+	b.to_fd = b.from_fd = -1;
+	b.timeout_ms = timeout_s * 1000;
+	if (p->inspector.module) {
+		if (!*looked) {
+			*looked = true;
+			find_adapter(adapter, no_adapter);
+		}
+		if (no_adapter->len)
+			strbuf_addstr(&b.unusable, no_adapter->buf);
+		strvec_push(&b.argv, adapter->len ? adapter->buf
+						  : IDENTIFY_DBP_ADAPTER);
+		strvec_push(&b.argv, "--batch");
+		strvec_push(&b.argv, p->inspector.module);
+		strvec_pushf(&b.env, "CASCADE_PRODUCT_FORMAT=%s",
+			     p->format ? p->format : "");
+		strvec_pushf(&b.env, "CASCADE_PRODUCT_LEVEL=%g", p->level);
+	} else {
+		strvec_push(&b.argv, p->inspector.executable);
+	}
+	if (p->inspector.arguments)
+		strvec_split(&b.argv, p->inspector.arguments, " \t\n");
+	strvec_pushf(&b.env, "CASCADE_PRODUCT=%s", p->name);
+	strvec_pushf(&b.env, "CASCADE_MISSION=%s", set->mission);
+	for (size_t k = 0; k < set->n_procs; k++) {
+		const struct batch_proc *o = &set->procs[k];
+		bool same = o->argv.nr == b.argv.nr && o->env.nr == b.env.nr &&
+			    o->timeout_ms == b.timeout_ms;
+
+		for (size_t j = 0; same && j < b.argv.nr; j++)
+			same = !strcmp(o->argv.v[j], b.argv.v[j]);
+		for (size_t j = 0; same && j < b.env.nr; j++)
+			same = !strcmp(o->env.v[j], b.env.v[j]);
+		if (same) {
+			strvec_clear(&b.argv);
+			strvec_clear(&b.env);
+			strbuf_release(&b.unusable);
+			return k;
+		}
+	}
+	set->procs = xrealloc(set->procs, (set->n_procs + 1) * sizeof(b));
+	set->procs[set->n_procs] = b;
+	return set->n_procs++;
+}
+
 struct identify_set *
 identify_set_new(const char *mission, const struct product *products,
 		 struct fnformat *const *formats, size_t n)
 {
 	struct identify_set *set = xcalloc(1, sizeof(*set));
+	struct strbuf adapter = STRBUF_INIT, no_adapter = STRBUF_INIT;
+	bool looked = false;
 
 	set->mission = mission;
 	set->products = products;
@@ -70,10 +200,54 @@ identify_set_new(const char *mission, const struct product *products,
 	set->matchers = formats;
 	set->insp = xcalloc(n + 1, sizeof(*set->insp));
 	for (size_t i = 0; i < n; i++) {
+		const struct product *p = &products[i];
+
 		strbuf_init(&set->insp[i].first, 0);
 		strbuf_init(&set->insp[i].last, 0);
+		set->insp[i].proc = SIZE_MAX;
+		set->insp[i].name = p->inspector.executable
+					    ? p->inspector.executable
+					    : p->inspector.module;
+		if (p->inspector.active && uses_batch(p))
+			set->insp[i].proc =
+				proc_for(set, p, &adapter, &looked, &no_adapter);
 	}
+	strbuf_release(&adapter);
+	strbuf_release(&no_adapter);
 	return set;
+}
+
+/* close our ends of its pipes */
+static void
+proc_close(struct batch_proc *b)
+{
+	if (b->to_fd >= 0)
+		close(b->to_fd);
+	if (b->from_fd >= 0)
+		close(b->from_fd);
+	b->to_fd = b->from_fd = -1;
+	strbuf_reset(&b->in);
+	b->in_off = 0;
+	strbuf_reset(&b->out);
+}
+
+/*
+ * End the process: wait_ms > 0 lets it end by itself that long (its input
+ * closed first), 0 kills it at once.  How it ended goes to how, if given.
+ */
+static void
+proc_end(struct batch_proc *b, int wait_ms, struct strbuf *how)
+{
+	if (!b->running)
+		return;
+	if (b->to_fd >= 0) {
+		close(b->to_fd);
+		b->to_fd = -1;
+	}
+	if (spawn_finish(&b->child, wait_ms) == 0 && how)
+		spawn_describe(&b->child, how);
+	b->running = false;
+	proc_close(b);
 }
 
 void
@@ -81,6 +255,19 @@ identify_set_free(struct identify_set *set)
 {
 	if (!set)
 		return;
+	for (size_t k = 0; k < set->n_procs; k++) {
+		struct batch_proc *b = &set->procs[k];
+
+		/* end of input: a batch inspector exits */
+		proc_end(b, 2000, NULL);
+		spawn_child_release(&b->child);
+		strvec_clear(&b->argv);
+		strvec_clear(&b->env);
+		strbuf_release(&b->in);
+		strbuf_release(&b->out);
+		strbuf_release(&b->unusable);
+	}
+	free(set->procs);
 	for (size_t i = 0; i < set->n; i++) {
 		strbuf_release(&set->insp[i].first);
 		strbuf_release(&set->insp[i].last);
@@ -472,31 +659,21 @@ identify_check_values(const struct version *v, int32_t date,
 }
 
 /*
- * ask product i's external inspector about the file, unless it is
- * disabled: as run_inspector, keeping the inspector's record
+ * Keep product i's inspector's record of one file's outcome m (1 mine, 0
+ * not mine, -1 failed: reason); disable it after IDENTIFY_DISABLE_AFTER
+ * failures in a row.
  */
-static int
-ask_inspector(struct identify_set *set, size_t i, const char *path,
-	      struct candidate *c, struct strbuf *reason)
+static void
+note_outcome(struct identify_set *set, size_t i, int m,
+	     const struct strbuf *reason)
 {
 	const struct product *p = &set->products[i];
 	struct inspector_state *st = &set->insp[i];
-	int m;
 
-	if (st->disabled) {
-		st->skipped++;
-		strbuf_addf(reason,
-			    "inspector \"%s\" of product \"%s\" was not run: "
-			    "it failed %d times in a row in this run (last: %s)",
-			    p->inspector.executable, p->name, IDENTIFY_DISABLE_AFTER,
-			    st->last.buf);
-		return -1;
-	}
 	st->runs++;
-	m = run_inspector(set, p, path, c, reason);
 	if (m >= 0) {
 		st->consecutive = 0;
-		return m;
+		return;
 	}
 	st->failures++;
 	if (!st->first.len)
@@ -508,67 +685,472 @@ ask_inspector(struct identify_set *set, size_t i, const char *path,
 		st->disabled = true;
 		log_warning("inspector \"%s\" of product \"%s\" failed %d "
 			    "times in a row: not run again in this run",
-			    p->inspector.executable, p->name, st->consecutive);
+			    st->name, p->name, st->consecutive);
 		log_detail("Last failure: %s", st->last.buf);
 	}
+}
+
+/* the reason for a file that product i's disabled inspector is not run on */
+static int
+not_run(struct identify_set *set, size_t i, struct strbuf *reason)
+{
+	struct inspector_state *st = &set->insp[i];
+
+	st->skipped++;
+	strbuf_addf(reason,
+		    "inspector \"%s\" of product \"%s\" was not run: it failed "
+		    "%d times in a row in this run (last: %s)",
+		    st->name, set->products[i].name, IDENTIFY_DISABLE_AFTER,
+		    st->last.buf);
 	return -1;
 }
 
-int
-identify_file(struct identify_set *set, const char *path, const char *name,
-	      struct identify_result *r)
+/*
+ * ask product i's external inspector about the file, unless it is
+ * disabled: as run_inspector, keeping the inspector's record
+ */
+static int
+ask_inspector(struct identify_set *set, size_t i, const char *path,
+	      struct candidate *c, struct strbuf *reason)
 {
-	struct strbuf failed = STRBUF_INIT, why = STRBUF_INIT;
-	size_t nmatch = 0, nfailed = 0;
-	const char *field = NULL;
+	int m;
 
-	strbuf_reset(&r->keywords);
-	strbuf_reset(&r->reason);
-	r->kind = IDENTIFY_NONE;
-	r->bad_field = NULL;
-	r->versionless = false;
-	for (size_t i = 0; i < set->n; i++) {
-		const struct product *p = &set->products[i];
-		struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT, false};
-		int m;
+	if (set->insp[i].disabled)
+		return not_run(set, i, reason);
+	m = run_inspector(set, &set->products[i], path, c, reason);
+	note_outcome(set, i, m, reason);
+	return m;
+}
 
-		/* a product whose inspector is not active claims nothing */
-		if (!p->inspector.active)
+/* -- the batch protocol ------------------------------------------------- */
+
+static const char *const frame_status_name[] = {"mine", "notmine", "error"};
+
+int
+identify_parse_frame(const char *buf, size_t len, struct identify_frame *f,
+		     struct strbuf *reason)
+{
+	const char *nl = memchr(buf, '\n', len < IDENTIFY_FRAME_HEADER_MAX
+						 ? len
+						 : IDENTIFY_FRAME_HEADER_MAX);
+	const char *sp, *d;
+	size_t hlen, slen, body = 0;
+	int k;
+
+	if (!nl) {
+		if (len < IDENTIFY_FRAME_HEADER_MAX)
+			return 0;
+		strbuf_addstr(reason, "frame header ");
+		add_quoted(reason, buf, IDENTIFY_FRAME_HEADER_MAX);
+		strbuf_addf(reason, " has no line end within %d bytes",
+			    IDENTIFY_FRAME_HEADER_MAX);
+		return -1;
+	}
+	hlen = (size_t)(nl - buf);
+	sp = memchr(buf, ' ', hlen);
+	if (!sp || sp == buf || sp + 1 == nl ||
+	    memchr(sp + 1, ' ', (size_t)(nl - sp - 1))) {
+		strbuf_addstr(reason, "frame header ");
+		add_quoted(reason, buf, hlen);
+		strbuf_addstr(reason, " is not \"STATUS LENGTH\"");
+		return -1;
+	}
+	slen = (size_t)(sp - buf);
+	for (k = 0; k < IDENTIFY_FRAME_NSTATUS; k++)
+		if (strlen(frame_status_name[k]) == slen &&
+		    !memcmp(buf, frame_status_name[k], slen))
+			break;
+	if (k == IDENTIFY_FRAME_NSTATUS) {
+		strbuf_addstr(reason, "frame status ");
+		add_quoted(reason, buf, slen);
+		strbuf_addstr(reason, " is not mine, notmine or error");
+		return -1;
+	}
+	for (d = sp + 1; d < nl; d++) {
+		if (*d < '0' || *d > '9' || (d == sp + 1 && *d == '0' &&
+					     d + 1 < nl)) {
+			strbuf_addstr(reason, "frame length ");
+			add_quoted(reason, sp + 1, (size_t)(nl - sp - 1));
+			strbuf_addstr(reason, " is not a decimal number");
+			return -1;
+		}
+		body = body * 10 + (size_t)(*d - '0');
+		if (body > IDENTIFY_OUTPUT_MAX) {
+			strbuf_addstr(reason, "frame length ");
+			add_quoted(reason, sp + 1, (size_t)(nl - sp - 1));
+			strbuf_addf(reason, " exceeds %zu bytes",
+				    IDENTIFY_OUTPUT_MAX);
+			return -1;
+		}
+	}
+	if (len - hlen - 1 < body)
+		return 0;
+	f->status = (enum identify_frame_status)k;
+	f->body = nl + 1;
+	f->body_len = body;
+	f->frame_len = hlen + 1 + body;
+	return 1;
+}
+
+/* start b (not running): 0, or -1 (reported by spawn) */
+static int
+proc_start(struct batch_proc *b)
+{
+	spawn_child_release(&b->child);
+	for (size_t j = 0; j < b->argv.nr; j++)
+		strvec_push(&b->child.args, b->argv.v[j]);
+	for (size_t j = 0; j < b->env.nr; j++)
+		strvec_push(&b->child.env_delta, b->env.v[j]);
+	/* its diagnostics are not its answers: shown with -v, else dropped */
+	b->child.err_fd = log_get_level() >= LOG_LEVEL_INFO ? STDERR_FILENO
+							    : -1;
+	if (b->child.err_fd == STDERR_FILENO)
+		log_progress_end();
+	proc_close(b);
+	if (spawn_start_piped(&b->child, &b->to_fd, &b->from_fd) < 0)
+		return -1;
+	b->running = true;
+	b->starts++;
+	return 0;
+}
+
+/*
+ * Whether b, between batches, has written anything or ended: it answers
+ * only what it is asked, so either means it is out of step (ended, it
+ * is restarted at the next request).
+ */
+static void
+proc_check_idle(struct batch_proc *b, const char *name)
+{
+	struct pollfd pfd = {.fd = b->from_fd, .events = POLLIN};
+
+	if (!b->running || b->out.len || poll(&pfd, 1, 0) > 0) {
+		if (b->running)
+			log_warning("inspector \"%s\" wrote without being asked, "
+				    "or ended, between files: restarted",
+				    name);
+		proc_end(b, 0, NULL);
+	}
+}
+
+/* what one product's inspector said of each file of a batch */
+struct answer {
+	int m; /* 1 mine, 0 not mine, -1 failed (why) */
+	struct candidate c;
+	struct strbuf why;
+};
+
+/* fill in the answer for file k from frame f */
+static int
+take_frame(struct identify_set *set, size_t i, const struct identify_frame *f,
+	   struct answer *a)
+{
+	const struct product *p = &set->products[i];
+	const char *name = set->insp[i].name;
+	struct identify_output o = IDENTIFY_OUTPUT_INIT;
+	struct strbuf why = STRBUF_INIT;
+
+	switch (f->status) {
+	case IDENTIFY_FRAME_NOTMINE:
+		if (f->body_len) {
+			strbuf_addstr(&why, "not claimed: ");
+			add_quoted(&why, f->body, f->body_len);
+			log_info("inspector \"%s\" of product \"%s\": %s", name,
+				 p->name, why.buf);
+		}
+		a->m = 0;
+		break;
+	case IDENTIFY_FRAME_ERROR:
+		strbuf_addf(&a->why, "inspector \"%s\" of product \"%s\" "
+				     "failed on this file: ",
+			    name, p->name);
+		add_quoted(&a->why, f->body, f->body_len);
+		a->m = -1;
+		break;
+	case IDENTIFY_FRAME_MINE:
+	default:
+		if (identify_parse_output(f->body, f->body_len, &o, &why)) {
+			strbuf_addf(&a->why, "inspector \"%s\" of product "
+					     "\"%s\": %s",
+				    name, p->name, why.buf);
+			a->m = -1;
+			break;
+		}
+		a->c.version = o.version;
+		a->c.date = o.date;
+		a->c.start = o.start_usec;
+		a->c.stop = o.stop_usec;
+		strbuf_add(&a->c.keywords, o.keywords.buf, o.keywords.len);
+		a->m = 1;
+		break;
+	}
+	identify_output_release(&o);
+	strbuf_release(&why);
+	return a->m;
+}
+
+/*
+ * The unanswered file k failed because the process went wrong (died,
+ * hung, answered out of protocol): it is ended (killed unless it had
+ * ended), the failure kept, and the next file goes to a new process.
+ */
+static void
+proc_failed(struct identify_set *set, size_t i, struct batch_proc *b,
+	    int wait_ms, struct answer *a, const char *what)
+{
+	struct strbuf how = STRBUF_INIT;
+
+	proc_end(b, wait_ms, &how);
+	strbuf_addf(&a->why, "inspector \"%s\" of product \"%s\" failed: ",
+		    set->insp[i].name, set->products[i].name);
+	strbuf_addstr(&a->why, what);
+	if (how.len)
+		strbuf_addf(&a->why, " (it %s)", how.buf);
+	strbuf_release(&how);
+	a->m = -1;
+	note_outcome(set, i, -1, &a->why);
+}
+
+/* queue requests for files from *k_write, up to about 64 KiB ahead */
+static void
+fill_requests(struct batch_proc *b, const char *const *paths, size_t n,
+	      size_t *k_write)
+{
+	if (b->in_off && b->in_off == b->in.len) {
+		strbuf_reset(&b->in);
+		b->in_off = 0;
+	}
+	while (*k_write < n && b->in.len - b->in_off < 65536) {
+		strbuf_addstr(&b->in, paths[*k_write]);
+		strbuf_addch(&b->in, '\0');
+		(*k_write)++;
+	}
+}
+
+/*
+ * Write what the pipe takes of the requests queued.  An inspector that
+ * closed its input gets no more (k_write = n): what it wrote is still
+ * read, and its end fails the file being waited for.
+ */
+static void
+write_requests(struct batch_proc *b, size_t n, size_t *k_write)
+{
+	ssize_t w = spawn_pipe_write(b->to_fd, b->in.buf + b->in_off,
+				     b->in.len - b->in_off);
+
+	if (w > 0) {
+		b->in_off += (size_t)w;
+	} else if (w < 0 && errno != EAGAIN) {
+		close(b->to_fd);
+		b->to_fd = -1;
+		strbuf_reset(&b->in);
+		b->in_off = 0;
+		*k_write = n;
+	}
+}
+
+/*
+ * Read what product i's process wrote and take the whole frames in it as
+ * the answers for files *k on; a frame taken restarts the timeout
+ * (*deadline -1).  Its end, a read error or a malformed frame fails file
+ * *k and ends the process.  No answer is taken once the inspector is
+ * given up.
+ */
+static void
+read_answers(struct identify_set *set, size_t i, struct batch_proc *b,
+	     size_t n, struct answer *a, size_t *k, int64_t *deadline)
+{
+	struct inspector_state *st = &set->insp[i];
+	ssize_t got;
+	size_t off = 0;
+
+	strbuf_grow(&b->out, 65536);
+	got = read(b->from_fd, b->out.buf + b->out.len, 65536);
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (got <= 0) {
+		proc_failed(set, i, b, 1000, &a[*k],
+			    got < 0 ? "its output could not be read "
+				      "(inspector exited?)"
+				    : "inspector exited before answering "
+				      "about this file");
+		(*k)++;
+		return;
+	}
+	strbuf_setlen(&b->out, b->out.len + (size_t)got);
+	while (*k < n && !st->disabled) {
+		struct identify_frame f;
+		struct strbuf why = STRBUF_INIT;
+		int pr = identify_parse_frame(b->out.buf + off,
+					      b->out.len - off, &f, &why);
+
+		if (pr == 0) {
+			strbuf_release(&why);
+			break;
+		}
+		if (pr < 0) {
+			struct strbuf what = STRBUF_INIT;
+
+			strbuf_addf(&what, "malformed answer: %s", why.buf);
+			proc_failed(set, i, b, 0, &a[*k], what.buf);
+			strbuf_release(&what);
+			strbuf_release(&why);
+			(*k)++;
+			return; /* proc_end emptied out */
+		}
+		strbuf_release(&why);
+		note_outcome(set, i, take_frame(set, i, &f, &a[*k]),
+			     &a[*k].why);
+		off += f.frame_len;
+		(*k)++;
+		*deadline = -1;
+	}
+	if (off) {
+		memmove(b->out.buf, b->out.buf + off, b->out.len - off);
+		strbuf_setlen(&b->out, b->out.len - off);
+	}
+}
+
+/* file k failed before it was asked: why (already in a->why) is kept */
+static void
+fail_unasked(struct identify_set *set, size_t i, struct answer *a)
+{
+	a->m = -1;
+	note_outcome(set, i, -1, &a->why);
+}
+
+/*
+ * Ask product i's batch inspector about the n files: answers in a[],
+ * failures kept in its record.  Requests are written ahead while the
+ * answers are read (poll on both pipes, so neither side can block the
+ * other); each file has the inspector's timeout from the previous answer.
+ */
+static void
+batch_ask(struct identify_set *set, size_t i, const char *const *paths,
+	  size_t n, struct answer *a)
+{
+	struct inspector_state *st = &set->insp[i];
+	const char *pname = set->products[i].name;
+	struct batch_proc *b = &set->procs[st->proc];
+	size_t k = 0, k_write = 0;
+	int64_t deadline = -1;
+
+	proc_check_idle(b, st->name);
+	while (k < n) {
+		struct pollfd pfd[2];
+		int64_t now;
+		int r;
+
+		if (st->disabled) {
+			/* its requests still pending are not its answers */
+			proc_end(b, 0, NULL);
+			a[k].m = not_run(set, i, &a[k].why);
+			k++;
 			continue;
-		if (p->inspector.executable) {
-			strbuf_reset(&why);
-			m = ask_inspector(set, i, path, &c, &why);
-			if (m < 0) {
-				/* not mine, as far as the others go */
-				if (nfailed++ == 0)
-					strbuf_addstr(&failed, why.buf);
-				strbuf_release(&c.keywords);
+		}
+		if (b->unusable.len) {
+			strbuf_addf(&a[k].why, "inspector \"%s\" of product "
+					       "\"%s\" could not be run: %s",
+				    st->name, pname, b->unusable.buf);
+			fail_unasked(set, i, &a[k++]);
+			continue;
+		}
+		if (!b->running) {
+			if (proc_start(b) < 0) {
+				strbuf_addf(&a[k].why,
+					    "inspector \"%s\" of product \"%s\" "
+					    "could not be run",
+					    st->name, pname);
+				fail_unasked(set, i, &a[k++]);
 				continue;
 			}
-		} else {
-			m = match_template(set, i, name, &c);
+			k_write = k;
+			deadline = -1;
 		}
-		if (m == 1) {
-			if (nmatch++ == 0) {
-				r->product = i;
-				r->date = c.date;
-				r->start_usec = c.start;
-				r->stop_usec = c.stop;
-				r->version = c.version;
-				r->versionless = c.versionless;
-				strbuf_addstr(&r->keywords, c.keywords.buf);
-			} else {
-				if (nmatch == 2)
-					strbuf_addf(&r->reason,
-						    "matches more than one "
-						    "product: \"%s\"",
-						    set->products[r->product].name);
-				strbuf_addf(&r->reason, ", \"%s\"", p->name);
-			}
+		if (deadline < 0)
+			deadline = timeutil_mono_ns() +
+				   (int64_t)b->timeout_ms * 1000000;
+		fill_requests(b, paths, n, &k_write);
+		pfd[0] = (struct pollfd){.fd = b->from_fd, .events = POLLIN};
+		pfd[1] = (struct pollfd){
+			.fd = b->in.len > b->in_off ? b->to_fd : -1,
+			.events = POLLOUT};
+		now = timeutil_mono_ns();
+		r = now >= deadline
+			    ? 0
+			    : poll(pfd, 2,
+				   (int)((deadline - now + 999999) / 1000000));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			error("could not wait for inspector \"%s\": %s",
+			      st->name, strerror(errno));
+			r = 0; /* as a timeout: it is killed, the file failed */
 		}
-		strbuf_release(&c.keywords);
+		if (r == 0) {
+			struct strbuf what = STRBUF_INIT;
+
+			strbuf_addf(&what, "timed out after %d s on this file "
+					   "(its process was killed; the files "
+					   "after it go to a new one)",
+				    b->timeout_ms / 1000);
+			proc_failed(set, i, b, 0, &a[k++], what.buf);
+			strbuf_release(&what);
+			continue;
+		}
+		if (pfd[1].fd >= 0 && pfd[1].revents)
+			write_requests(b, n, &k_write);
+		if (pfd[0].revents)
+			read_answers(set, i, b, n, a, &k, &deadline);
 	}
-	if (nmatch == 1) {
+	/* more than it was asked for is out of step: see proc_check_idle */
+}
+
+/* -- folding the products' answers ---------------------------------------- */
+
+/* what the products said of one file so far */
+struct tally {
+	size_t nmatch, nfailed;
+	struct strbuf failed; /* the first failure */
+};
+
+static void
+tally_add(const struct identify_set *set, struct identify_result *r,
+	  struct tally *t, size_t i, int m, const struct candidate *c,
+	  const struct strbuf *why)
+{
+	if (m < 0) {
+		/* not mine, as far as the others go */
+		if (t->nfailed++ == 0)
+			strbuf_addstr(&t->failed, why->buf);
+		return;
+	}
+	if (m != 1)
+		return;
+	if (t->nmatch++ == 0) {
+		r->product = i;
+		r->date = c->date;
+		r->start_usec = c->start;
+		r->stop_usec = c->stop;
+		r->version = c->version;
+		r->versionless = c->versionless;
+		strbuf_addstr(&r->keywords, c->keywords.buf);
+	} else {
+		if (t->nmatch == 2)
+			strbuf_addf(&r->reason, "matches more than one product: "
+						"\"%s\"",
+				    set->products[r->product].name);
+		strbuf_addf(&r->reason, ", \"%s\"", set->products[i].name);
+	}
+}
+
+static void
+tally_finish(const struct identify_set *set, struct identify_result *r,
+	     struct tally *t)
+{
+	const char *field = NULL;
+
+	if (t->nmatch == 1) {
 		strbuf_addf(&r->reason, "product \"%s\": ",
 			    set->products[r->product].name);
 		if (identify_check_values(&r->version, r->date, r->start_usec,
@@ -580,22 +1162,84 @@ identify_file(struct identify_set *set, const char *path, const char *name,
 			strbuf_reset(&r->reason);
 			r->kind = IDENTIFY_ONE;
 		}
-	} else if (nmatch > 1) {
+	} else if (t->nmatch > 1) {
 		r->kind = IDENTIFY_AMBIGUOUS;
-	} else if (nfailed) {
+	} else if (t->nfailed) {
 		r->kind = IDENTIFY_ERROR;
-		strbuf_addstr(&r->reason, failed.buf);
-		if (nfailed > 1)
+		strbuf_addstr(&r->reason, t->failed.buf);
+		if (t->nfailed > 1)
 			strbuf_addf(&r->reason, " (and %zu more inspectors "
 						"failed)",
-				    nfailed - 1);
+				    t->nfailed - 1);
 	} else {
 		strbuf_addstr(&r->reason, "matches no product's filename "
 					  "format or inspector");
 	}
-	strbuf_release(&failed);
-	strbuf_release(&why);
+	strbuf_release(&t->failed);
+}
+
+int
+identify_files(struct identify_set *set, const char *const *paths,
+	       const char *const *names, struct identify_result *rs, size_t n)
+{
+	struct tally *t = xcalloc(n + 1, sizeof(*t));
+	struct answer *a = NULL;
+
+	for (size_t k = 0; k < n; k++) {
+		strbuf_reset(&rs[k].keywords);
+		strbuf_reset(&rs[k].reason);
+		rs[k].kind = IDENTIFY_NONE;
+		rs[k].bad_field = NULL;
+		rs[k].versionless = false;
+		strbuf_init(&t[k].failed, 0);
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		const struct product *p = &set->products[i];
+
+		/* a product whose inspector is not active claims nothing */
+		if (!p->inspector.active)
+			continue;
+		if (set->insp[i].proc != SIZE_MAX) {
+			if (!a)
+				a = xcalloc(n + 1, sizeof(*a));
+			for (size_t k = 0; k < n; k++) {
+				a[k].m = 0;
+				strbuf_init(&a[k].c.keywords, 0);
+				strbuf_init(&a[k].why, 0);
+			}
+			batch_ask(set, i, paths, n, a);
+			for (size_t k = 0; k < n; k++) {
+				tally_add(set, &rs[k], &t[k], i, a[k].m, &a[k].c,
+					  &a[k].why);
+				strbuf_release(&a[k].c.keywords);
+				strbuf_release(&a[k].why);
+			}
+			continue;
+		}
+		for (size_t k = 0; k < n; k++) {
+			struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT, false};
+			struct strbuf why = STRBUF_INIT;
+			int m = p->inspector.executable
+					? ask_inspector(set, i, paths[k], &c, &why)
+					: match_template(set, i, names[k], &c);
+
+			tally_add(set, &rs[k], &t[k], i, m, &c, &why);
+			strbuf_release(&c.keywords);
+			strbuf_release(&why);
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		tally_finish(set, &rs[k], &t[k]);
+	free(a);
+	free(t);
 	return 0;
+}
+
+int
+identify_file(struct identify_set *set, const char *path, const char *name,
+	      struct identify_result *r)
+{
+	return identify_files(set, &path, &name, r, 1);
 }
 
 void
@@ -613,7 +1257,7 @@ identify_report_failures(const struct identify_set *set)
 				    st->skipped, IDENTIFY_DISABLE_AFTER);
 		log_warning("inspector \"%s\" of product \"%s\" failed on %ld "
 			    "of the %ld files it was run on in this run%s",
-			    set->products[i].inspector.executable, set->products[i].name,
+			    st->name, set->products[i].name,
 			    st->failures, st->runs, more.buf);
 		log_detail("First failure: %s", st->first.buf);
 		strbuf_release(&more);

@@ -76,6 +76,7 @@ struct identify_set *identify_set_new(const char *mission,
 				     const struct product *products,
 				     struct fnformat *const *formats,
 				     size_t n);
+/* identify_set_free: also ends its batch inspector processes. */
 void identify_set_free(struct identify_set *set);
 
 enum identify_kind {
@@ -149,6 +150,68 @@ void identify_output_release(struct identify_output *o);
 int identify_parse_output(const char *text, size_t len,
 			  struct identify_output *o, struct strbuf *reason)
 	CASCADE_MUSTCHECK;
+
+/*
+ * The batch protocol (documented in cascade-mission(5)): a product whose
+ * inspector has "batch: true" (or names a dbprocessing module, run as
+ * "cascade-dbp-inspector --batch MODULE ARGUMENTS...") is asked through a
+ * process started once, "PROGRAM [ARGUMENTS...]" with the same
+ * environment as above and no file argument.  It reads requests on
+ * stdin, each a path followed by a NUL byte, and answers each, in order,
+ * with one frame on stdout: a header line "STATUS LENGTH\n" (STATUS
+ * "mine", "notmine" or "error"; LENGTH the body's size in decimal, at
+ * most IDENTIFY_OUTPUT_MAX; the line at most IDENTIFY_FRAME_HEADER_MAX
+ * bytes) followed by LENGTH bytes of body: for "mine" the key=value
+ * lines of identify_parse_output, for "notmine" nothing or why (shown
+ * with -v), for "error" what went wrong (a failure for that file).  End
+ * of input means exit.  Each file has the inspector's timeout from the
+ * previous answer.  A timeout, a malformed frame or the process ending
+ * fails the file being waited for alone: the process is killed and the
+ * files after it go to a new one; IDENTIFY_DISABLE_AFTER failures in a
+ * row disable the inspector as above.  Products whose inspectors have
+ * the same command line and environment share one process.
+ */
+
+/* The adapter that runs dbprocessing inspector modules. */
+#define IDENTIFY_DBP_ADAPTER "cascade-dbp-inspector"
+/* The longest frame header line, its LF included. */
+#define IDENTIFY_FRAME_HEADER_MAX 32
+
+enum identify_frame_status {
+	IDENTIFY_FRAME_MINE,
+	IDENTIFY_FRAME_NOTMINE,
+	IDENTIFY_FRAME_ERROR,
+	IDENTIFY_FRAME_NSTATUS
+};
+
+struct identify_frame {
+	enum identify_frame_status status;
+	const char *body;  /* into the buffer parsed */
+	size_t body_len;
+	size_t frame_len;  /* header and body: where the next frame starts */
+};
+
+/*
+ * identify_parse_frame: the first frame of the len bytes at buf.  Pure.
+ * Returns 1 with *f filled, 0 if buf holds only the start of a frame
+ * (read more), or -1 if it is malformed, with the reason appended: no
+ * LF within IDENTIFY_FRAME_HEADER_MAX bytes, a header that is not
+ * "STATUS LENGTH", an unknown status, a length that is not a decimal
+ * number (digits only, no leading zero) or exceeds IDENTIFY_OUTPUT_MAX.
+ */
+int identify_parse_frame(const char *buf, size_t len,
+			 struct identify_frame *f, struct strbuf *reason)
+	CASCADE_MUSTCHECK;
+
+/*
+ * identify_files: identify_file for n files at once: rs[k] for the file
+ * names[k] at paths[k].  Batch inspectors get all n requests pipelined;
+ * the results are those identify_file gives one by one.  Returns 0, or
+ * -1 only for an internal failure (reported).
+ */
+int identify_files(struct identify_set *set, const char *const *paths,
+		   const char *const *names, struct identify_result *rs,
+		   size_t n) CASCADE_MUSTCHECK;
 
 /*
  * identify_file: identify the file name (a basename) whose full path is

@@ -72,6 +72,7 @@ struct item {
 	char sha256[SHA256_HEX_LEN];
 	int64_t size;
 	struct identify_result id;
+	bool to_identify;      /* read, waiting for identify_batch */
 	char *target;          /* archive or error-directory path */
 	const char *kind;      /* reject kind */
 	struct strbuf reason;  /* reject reason */
@@ -443,10 +444,14 @@ invalid_kind(const char *field)
 	return "bad-keywords";
 }
 
-/* a complete file, read: identify it and decide its archive path */
+/*
+ * a complete file, read: to be identified with the others of its batch
+ * (identify_batch), unless its name cannot be recorded
+ */
 static void
 identify_item(struct ingest_state *s, struct item *it)
 {
+	(void)s;
 	if (!escape_valid_utf8(it->name, strlen(it->name))) {
 		reject(it, "bad-name",
 		       "the name \"%s\" is not valid UTF-8: it cannot be "
@@ -454,10 +459,13 @@ identify_item(struct ingest_state *s, struct item *it)
 		       it->shown);
 		return;
 	}
-	if (identify_file(s->ids, it->src, it->name, &it->id)) {
-		reject(it, "internal", "identification failed");
-		return;
-	}
+	it->to_identify = true;
+}
+
+/* an identified file: decide its archive path, or reject it */
+static void
+identified(struct ingest_state *s, struct item *it)
+{
 	switch (it->id.kind) {
 	case IDENTIFY_ONE:
 		break;
@@ -512,11 +520,56 @@ hold(struct ingest_state *s, struct item *it, int fd)
 	}
 	it->fd = fd;
 	s->held++;
-	identify_item(s, it);
-	if (it->action != ITEM_ARCHIVE) {
+	identify_item(s, it); /* let go in identify_batch if not archived */
+	if (!it->to_identify) {
 		close(it->fd);
 		it->fd = -1;
 	}
+}
+
+/*
+ * Identify the batch's files read in full, all at once (batch inspectors
+ * get them pipelined), and decide each one's target.  A held file that
+ * is not to be archived is let go.
+ */
+static void
+identify_batch(struct ingest_state *s, struct item *items, size_t n)
+{
+	const char **paths = xcalloc(n + 1, sizeof(*paths));
+	const char **names = xcalloc(n + 1, sizeof(*names));
+	struct identify_result *rs = xcalloc(n + 1, sizeof(*rs));
+	size_t *idx = xcalloc(n + 1, sizeof(*idx));
+	size_t m = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].to_identify)
+			continue;
+		paths[m] = items[i].src;
+		names[m] = items[i].name;
+		rs[m] = (struct identify_result)IDENTIFY_RESULT_INIT;
+		idx[m++] = i;
+	}
+	rc = m ? identify_files(s->ids, paths, names, rs, m) : 0;
+	for (size_t j = 0; j < m; j++) {
+		struct item *it = &items[idx[j]];
+
+		it->to_identify = false;
+		identify_result_release(&it->id);
+		it->id = rs[j];
+		if (rc)
+			reject(it, "internal", "identification failed");
+		else
+			identified(s, it);
+		if (it->fd >= 0 && it->action != ITEM_ARCHIVE) {
+			close(it->fd);
+			it->fd = -1;
+		}
+	}
+	free(paths);
+	free(names);
+	free(rs);
+	free(idx);
 }
 
 /*
@@ -1405,10 +1458,11 @@ do_batch(struct ingest_state *s, struct item *items, size_t n)
 	int rc;
 
 	s->held = 0; /* the last batch's were closed with its items */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		prepare_item(s, &items[i]);
+	identify_batch(s, items, n);
+	for (size_t i = 0; i < n; i++)
 		snapshot(&items[i]);
-	}
 	if ((rc = settle(s, items, n)))
 		return rc;
 	return reject_refused(s, items, n);

@@ -563,8 +563,10 @@ static int
 inspected(struct runner *r, const struct sr_build *b, long pi,
 	  const char *path, struct identify_result *id)
 {
-	if (pi < 0 || !r->cat->products[pi].inspector.executable ||
-	    !r->cat->products[pi].inspector.active)
+	const struct inspector *in =
+		pi >= 0 ? &r->cat->products[pi].inspector : NULL;
+
+	if (!in || !in->active || !(in->executable || in->module))
 		return 0;
 	if (identify_file(r->ids, path, b->output_filename, id))
 		return 0;

@@ -16,7 +16,8 @@ expect_rc 0 "import without a database" "$CASCADE" config import "$T/mission.con
 contains "it says what it made" "$out" "ini.yaml: ok: mission fixt, 4 products, 3 processes, 3 codes"
 expect_rc 0 "the result passes config check" "$CASCADE" config check "$T/ini.yaml"
 y=$(cat "$T/ini.yaml")
-contains "the inspector module is named in a comment" "$y" "# fxi_hk_L0: dbprocessing's inspector is the Python module inspectors/fxi_hk.py"
+contains "the inspector module is named in a comment" "$y" "# fxi_hk_L0: dbprocessing's inspector, the Python module inspectors/fxi_hk.py, is run unchanged"
+contains "and run as a module" "$y" 'module: "inspectors/fxi_hk.py"'
 contains "yesterday's different meaning is a comment" "$y" "# dbprocessing ran this process only for the days a queued file itself spans"
 contains "{MISSION} replaced as addFromConfig does" "$y" '- name: "fixt-sat"'
 contains "{INSTRUMENT} replaced in the relative path" "$y" 'relative_path: "fxi/L0/hk/{Y}"'
@@ -33,6 +34,9 @@ expect_rc 0 "config check of it" "$CASCADE" config check "$T/db.yaml"
 expect_rc 0 "config apply of it" cascade config apply "$T/db.yaml"
 contains "config apply: no changes" "$out" "no changes: the database matches"
 equals "nothing was queued" "$(sql "SELECT count(*) FROM processqueue")" 1
+equals "the adopted inspectors run dbprocessing's modules, their rows as dbprocessing wrote them" \
+	"$(sql "SELECT string_agg(kind || ':' || relative_path || '/' || filename || ':' || arguments, ' ' ORDER BY inspector_id) FROM inspector WHERE product IN (SELECT product_id FROM product WHERE product_name LIKE '%L0')")" \
+	"module:inspectors/fxi_hk.py:magic=FXI-HK min_records=2 module:inspectors/fxi_sci.py:magic=FXI-SCI keywords=station,pass"
 
 # without the database's codes, apply would change them: said, not done
 run "$CASCADE" config apply --dry-run "$T/ini.yaml" -m "$DB"

@@ -4,8 +4,11 @@
  * identify_parse_output() is pure, so every rule of the protocol in
  * identify.h (CRLF, NUL bytes, keys given twice, comments, defaults,
  * what is quoted in a reason) is checked here without running a program;
- * tests/integration/042-inspector-output.sh runs real inspectors.
+ * tests/integration/042-inspector-output.sh runs real inspectors.  The
+ * batch protocol's frame parser, identify_parse_frame(), likewise
+ * (tests/integration/107-batch-inspector.sh runs a batch inspector).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "identify.h"
@@ -245,6 +248,97 @@ test_buffers(void)
 	strbuf_release(&reason);
 }
 
+/* A frame of the batch protocol and what the parser makes of it. */
+struct frame_case {
+	const char *buf;
+	size_t len;       /* 0: strlen(buf) */
+	int rc;           /* 1 whole, 0 read more, -1 malformed */
+	int status;       /* rc 1: enum identify_frame_status */
+	const char *body; /* rc 1: the body; rc -1: a part of the reason */
+	size_t frame_len; /* rc 1 */
+};
+
+static void
+test_frames(void)
+{
+	static char big[80];
+	static const struct frame_case cases[] = {
+		/* whole frames, with what follows them left alone */
+		{"mine 5\nabcde", 0, 1, IDENTIFY_FRAME_MINE, "abcde", 12},
+		{"mine 5\nabcdenotmine 0\n", 0, 1, IDENTIFY_FRAME_MINE,
+		 "abcde", 12},
+		{"notmine 0\n", 0, 1, IDENTIFY_FRAME_NOTMINE, "", 10},
+		{"notmine 3\nwhy", 0, 1, IDENTIFY_FRAME_NOTMINE, "why", 13},
+		{"error 2\n\n\n", 0, 1, IDENTIFY_FRAME_ERROR, "\n\n", 10},
+		/* bodies may hold anything, NUL bytes too */
+		{"mine 3\na\0b", 10, 1, IDENTIFY_FRAME_MINE, "a", 10},
+		{"mine 65536\n", 0, 0, 0, NULL, 0},
+		/* not yet whole: read more */
+		{"", 0, 0, 0, NULL, 0},
+		{"mi", 0, 0, 0, NULL, 0},
+		{"mine 5", 0, 0, 0, NULL, 0},
+		{"mine 5\nabcd", 0, 0, 0, NULL, 0},
+		{"notmine 12345678901234567890123", 0, 0, 0, NULL, 0},
+		/* malformed */
+		{"notmine 123456789012345678901234", 0, -1, 0,
+		 "has no line end within 32 bytes", 0},
+		{"maybe 0\n", 0, -1, 0,
+		 "frame status \"maybe\" is not mine, notmine or error", 0},
+		{"MINE 0\n", 0, -1, 0, "frame status \"MINE\"", 0},
+		{"mine\n", 0, -1, 0, "frame header \"mine\" is not \"STATUS LENGTH\"", 0},
+		{"mine \n", 0, -1, 0, "is not \"STATUS LENGTH\"", 0},
+		{" 0\n", 0, -1, 0, "is not \"STATUS LENGTH\"", 0},
+		{"mine  5\n", 0, -1, 0, "is not \"STATUS LENGTH\"", 0},
+		{"mine 5 \n", 0, -1, 0, "is not \"STATUS LENGTH\"", 0},
+		{"this is not a frame\n", 0, -1, 0,
+		 "frame header \"this is not a frame\" is not \"STATUS LENGTH\"", 0},
+		{"mine -1\n", 0, -1, 0, "frame length \"-1\" is not a decimal number", 0},
+		{"mine +1\n", 0, -1, 0, "is not a decimal number", 0},
+		{"mine 05\n", 0, -1, 0, "frame length \"05\" is not a decimal number", 0},
+		{"mine 5\r\nabcde", 0, -1, 0, "frame length \"5\\x0d\" is not a decimal number", 0},
+		{"mine 0x10\n", 0, -1, 0, "is not a decimal number", 0},
+		{"mine 65537\n", 0, -1, 0, "frame length \"65537\" exceeds 65536 bytes", 0},
+		{"mine 99999999999999999999\n", 0, -1, 0, "exceeds 65536 bytes", 0},
+		{"mine\xff 1\nx", 0, -1, 0, "frame status \"mine\\xff\"", 0},
+		{big, 0, -1, 0, "xxxxxxxx\" has no line end within 32 bytes", 0},
+	};
+
+	memset(big, 'x', sizeof(big) - 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct frame_case *c = &cases[i];
+		struct identify_frame f = {IDENTIFY_FRAME_NSTATUS, NULL, 0, 0};
+		struct strbuf reason = STRBUF_INIT;
+		size_t len = c->len ? c->len : strlen(c->buf);
+		int rc = identify_parse_frame(c->buf, len, &f, &reason);
+
+		if (rc != c->rc)
+			printf("\nframe case %zu: rc %d, want %d (%s)\n", i, rc,
+			       c->rc, reason.buf);
+		CU_ASSERT_EQUAL(rc, c->rc);
+		if (c->rc == 1 && rc == 1) {
+			CU_ASSERT_EQUAL((int)f.status, c->status);
+			CU_ASSERT_EQUAL(f.frame_len, c->frame_len);
+			CU_ASSERT_PTR_EQUAL(f.body, c->buf + c->frame_len -
+							    f.body_len);
+			CU_ASSERT_EQUAL(f.body_len == strlen(c->body) ||
+						c->len != 0,
+					true);
+			CU_ASSERT_EQUAL(memcmp(f.body, c->body,
+					       strlen(c->body)),
+					0);
+		}
+		if (c->rc == -1) {
+			if (!strstr(reason.buf, c->body))
+				printf("\nframe case %zu: reason %s\n", i,
+				       reason.buf);
+			CU_ASSERT_PTR_NOT_NULL(strstr(reason.buf, c->body));
+		} else {
+			CU_ASSERT_EQUAL(reason.len, 0);
+		}
+		strbuf_release(&reason);
+	}
+}
+
 void
 suite_identify(void)
 {
@@ -253,4 +347,5 @@ suite_identify(void)
 	ADD_TEST(s, test_accepted);
 	ADD_TEST(s, test_rejected);
 	ADD_TEST(s, test_buffers);
+	ADD_TEST(s, test_frames);
 }

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1000,6 +1001,82 @@ test_no_fd_leak(void)
 	CU_ASSERT_EQUAL(count_fds(), fds_at_start);
 }
 
+/* poll fd for events, at most 10 s (a broken child must not hang us) */
+static int
+wait_fd(int fd, short events)
+{
+	struct pollfd pfd = {.fd = fd, .events = events};
+
+	return poll(&pfd, 1, 10000);
+}
+
+/*
+ * spawn_start_piped: what is written to its stdin comes back from its
+ * stdout (cat); end of input ends it; spawn_finish reaps it.
+ */
+static void
+test_piped_echo(void)
+{
+	struct spawn_child c = SPAWN_CHILD_INIT;
+	char buf[64];
+	ssize_t n;
+	int to = -1, from = -1;
+
+	strvec_push(&c.args, "/bin/cat");
+	CU_ASSERT_EQUAL_FATAL(spawn_start_piped(&c, &to, &from), 0);
+	CU_ASSERT(to > 2 && from > 2);
+	CU_ASSERT(fcntl(to, F_GETFL) & O_NONBLOCK);
+	CU_ASSERT(fcntl(from, F_GETFL) & O_NONBLOCK);
+	CU_ASSERT(fcntl(from, F_GETFD) & FD_CLOEXEC);
+	CU_ASSERT_EQUAL(spawn_pipe_write(to, "ping\0", 5), 5);
+	CU_ASSERT_EQUAL(wait_fd(from, POLLIN), 1);
+	n = read(from, buf, sizeof(buf));
+	CU_ASSERT_EQUAL(n, 5);
+	CU_ASSERT_EQUAL(memcmp(buf, "ping\0", 5), 0);
+	close(to);
+	CU_ASSERT_EQUAL(spawn_finish(&c, 10000), 0);
+	CU_ASSERT_EQUAL(c.exit_code, 0);
+	CU_ASSERT_FALSE(c.terminated);
+	close(from);
+	spawn_child_release(&c);
+}
+
+/*
+ * A child that has gone: writing to it gives EPIPE, not SIGPIPE (which
+ * would end this test program); spawn_finish(0) kills a live one.
+ */
+static void
+test_piped_dead_reader(void)
+{
+	struct spawn_child c = SPAWN_CHILD_INIT;
+	char buf[8];
+	int to = -1, from = -1;
+
+	strvec_push(&c.args, "/bin/sh");
+	strvec_push(&c.args, "-c");
+	strvec_push(&c.args, "exec 0<&-; exit 3");
+	CU_ASSERT_EQUAL_FATAL(spawn_start_piped(&c, &to, &from), 0);
+	CU_ASSERT_EQUAL(wait_fd(from, POLLIN), 1);
+	CU_ASSERT_EQUAL(read(from, buf, sizeof(buf)), 0); /* it ended */
+	CU_ASSERT_EQUAL(spawn_finish(&c, 10000), 0);
+	CU_ASSERT_EQUAL(c.exit_code, 3);
+	errno = 0;
+	CU_ASSERT_EQUAL(spawn_pipe_write(to, "x", 1), -1);
+	CU_ASSERT_EQUAL(errno, EPIPE);
+	close(to);
+	close(from);
+	spawn_child_release(&c);
+
+	strvec_push(&c.args, "/bin/cat");
+	CU_ASSERT_EQUAL_FATAL(spawn_start_piped(&c, &to, &from), 0);
+	CU_ASSERT_EQUAL(spawn_finish(&c, 0), 0);
+	CU_ASSERT_EQUAL(c.term_signal, SIGKILL);
+	CU_ASSERT_TRUE(c.terminated);
+	close(to);
+	close(from);
+	spawn_child_release(&c);
+}
+
 void
 suite_spawn(void)
 {
@@ -1022,4 +1099,6 @@ suite_spawn(void)
 	ADD_TEST(s, test_pool_weights);
 	ADD_TEST(s, test_pool_wake_and_kill_all);
 	ADD_TEST(s, test_no_fd_leak);
+	ADD_TEST(s, test_piped_echo);
+	ADD_TEST(s, test_piped_dead_reader);
 }
