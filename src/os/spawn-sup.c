@@ -161,7 +161,12 @@ field_num(const char **p, const char *end, int64_t *v)
 	return !*e && !errno;
 }
 
-/* append what fd has to in (non-blocking); -1 at EOF or error */
+/*
+ * append what fd has to in (non-blocking); -1 at EOF or error.  A read
+ * shorter than asked for took all there was: not asking again saves a
+ * system call per message on each side (an EOF behind it keeps the
+ * socket readable, so the next poll comes back for it).
+ */
 static int
 read_into(int fd, struct strbuf *in)
 {
@@ -172,6 +177,8 @@ read_into(int fd, struct strbuf *in)
 		n = recv(fd, in->buf + in->len, SUP_CHUNK, MSG_DONTWAIT);
 		if (n > 0) {
 			strbuf_setlen(in, in->len + (size_t)n);
+			if (n < SUP_CHUNK)
+				return 0;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -941,7 +948,7 @@ sup_setup(int ctl, const char *log)
 {
 	struct sockaddr_un a;
 	struct sigaction sa;
-	sigset_t none;
+	sigset_t none, changed;
 	int64_t start = -1;
 	socklen_t alen;
 
@@ -961,6 +968,16 @@ sup_setup(int ctl, const char *log)
 	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	/* what our children must set back (SIGTERM's handler is below) */
+	sigemptyset(&changed);
+	sigaddset(&changed, SIGPIPE);
+	sigaddset(&changed, SIGHUP);
+	sigaddset(&changed, SIGINT);
+	sigaddset(&changed, SIGQUIT);
+	sigaddset(&changed, SIGUSR1);
+	sigaddset(&changed, SIGUSR2);
+	sigaddset(&changed, SIGTERM);
+	spawn_signals_changed(&changed);
 	/* every descriptor but stdio and the socket: our database
 	 * connection above all, which must end when we do */
 	for (int fd = 3; fd < ctl; fd++)
