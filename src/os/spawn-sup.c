@@ -442,6 +442,7 @@ struct sbuild {
 	char *key;	       /* status path */
 	struct spawn_child c;  /* the program: we are its parent */
 	int out_rd;	       /* its output (both streams); -1 at EOF */
+	int out_wr;	       /* our copy of the pipe's other end (below) */
 	int log;	       /* out_path, -1 if none */
 	off_t log_base;	       /* the log's size when it started */
 	bool cut;	       /* the log was cut back: the ring is kept */
@@ -663,6 +664,7 @@ static void
 sb_free(struct sbuild *b)
 {
 	spawn_close_fd(&b->out_rd);
+	spawn_close_fd(&b->out_wr);
 	spawn_close_fd(&b->log);
 	free(b->ring);
 	strbuf_release(&b->record);
@@ -780,9 +782,19 @@ sb_start(struct sbuild *b)
 		spawn_close_fd(&out[1]);
 		return;
 	}
-	if (spawn_start_child(&b->c, out[1], out[1]) < 0)
+	if (spawn_start_child(&b->c, out[1], out[1]) < 0) {
 		spawn_close_fd(&out[0]);
-	spawn_close_fd(&out[1]);
+		spawn_close_fd(&out[1]);
+	}
+	/*
+	 * We keep a write end until the program ended, so the pipe never
+	 * reads EOF before: its end is seen once, on the pidfd, instead of
+	 * twice (the program's exit closes its ends first, and a poll woken
+	 * by that EOF was a wake-up per build).  Once it ended, sb_ended()
+	 * reads what is left up to EAGAIN, as it did for output of whatever
+	 * it left behind holding the pipe.
+	 */
+	b->out_wr = out[1];
 	b->out_rd = out[0];
 }
 
@@ -799,7 +811,7 @@ on_start(const char *p, const char *end)
 		  field_num(&p, end, &argc) && argc > 0;
 
 	spawn_child_init(&b->c);
-	b->out_rd = b->log = -1;
+	b->out_rd = b->out_wr = b->log = -1;
 	strbuf_init(&b->record, 0);
 	for (int64_t i = 0; ok && i < argc; i++) {
 		const char *a = field_next(&p, end);
@@ -1079,6 +1091,7 @@ sb_ended(size_t i)
 	struct sbuild *b = S.b[i];
 
 	spawn_reap(&b->c);
+	spawn_close_fd(&b->out_wr);
 	sb_read_output(b, true);
 	sb_finish_output(b);
 	spawn_close_fd(&b->log);

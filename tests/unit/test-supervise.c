@@ -291,7 +291,7 @@ test_success(void)
 	strbuf_release(&sb);
 }
 
-/* the lines of status starting with "Sig" (dispositions, mask) */
+/* the lines of status with the signal mask and dispositions */
 static void
 sig_lines(const char *status, struct strbuf *out)
 {
@@ -302,7 +302,8 @@ sig_lines(const char *status, struct strbuf *out)
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
 
-		if (!strncmp(p, "Sig", 3))
+		if (!strncmp(p, "SigBlk:", 7) || !strncmp(p, "SigIgn:", 7) ||
+		    !strncmp(p, "SigCgt:", 7))
 			strbuf_add(out, p, n);
 		p = nl ? nl + 1 : NULL;
 	}
