@@ -68,7 +68,7 @@ fsutil_fsync_dir(const char *dir)
 }
 
 int
-fsutil_sync_dirs(const struct strvec *dirs)
+fsutil_sync_dirs(const struct strvec *dirs, const dev_t *known_devs)
 {
 	dev_t *devs = NULL;
 	size_t ndev = 0;
@@ -83,7 +83,9 @@ fsutil_sync_dirs(const struct strvec *dirs)
 		bool seen = false;
 		int fd;
 
-		if (stat(dirs->v[i], &st) != 0) {
+		if (known_devs) {
+			st.st_dev = known_devs[i];
+		} else if (stat(dirs->v[i], &st) != 0) {
 			rc = -1;
 			break;
 		}

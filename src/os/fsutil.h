@@ -21,11 +21,13 @@ int fsutil_fsync_dir(const char *dir) CASCADE_MUSTCHECK;
 /*
  * fsutil_sync_dirs: make the entries of every directory in dirs durable:
  * one fsync for a single directory, else one syncfs of the file system
- * of the first (a single journal commit instead of one per directory).
- * 0, or -1/errno.
+ * of each file system they are on (a single journal commit instead of one
+ * per directory).  known_devs, when not NULL, holds the directories' file
+ * systems (st_dev), in order, so that none is stat()ed.  0, or -1/errno.
  */
 struct strvec;
-int fsutil_sync_dirs(const struct strvec *dirs) CASCADE_MUSTCHECK;
+int fsutil_sync_dirs(const struct strvec *dirs, const dev_t *known_devs)
+	CASCADE_MUSTCHECK;
 /*
  * fsutil_place: make target a name of source's content, never replacing
  * an existing target (-1 with EEXIST).  A regular file on the same file

@@ -10,6 +10,7 @@
 #define CASCADE_SPAWN_INT_H
 
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,6 +33,11 @@ void spawn_child_timer(struct spawn_child *c, int64_t now);
 int spawn_reap(struct spawn_child *c);
 /* in a forked supervisor: forget our SIGCHLD pipe (its fds are closed) */
 void spawn_forget_sigchld(void);
+/*
+ * every signal but those in changed (and SIGCHLD) has its default action
+ * in this process, and keeps it: children reset only those before exec
+ */
+void spawn_signals_changed(const sigset_t *changed);
 void spawn_add_running(struct spawn_pool *pool, struct spawn_child *c);
 /* running[i] ended: to pool->ended, its slots taken until returned */
 void spawn_end_running(struct spawn_pool *pool, size_t i);

@@ -161,7 +161,12 @@ field_num(const char **p, const char *end, int64_t *v)
 	return !*e && !errno;
 }
 
-/* append what fd has to in (non-blocking); -1 at EOF or error */
+/*
+ * append what fd has to in (non-blocking); -1 at EOF or error.  A read
+ * shorter than asked for took all there was: not asking again saves a
+ * system call per message on each side (an EOF behind it keeps the
+ * socket readable, so the next poll comes back for it).
+ */
 static int
 read_into(int fd, struct strbuf *in)
 {
@@ -172,6 +177,8 @@ read_into(int fd, struct strbuf *in)
 		n = recv(fd, in->buf + in->len, SUP_CHUNK, MSG_DONTWAIT);
 		if (n > 0) {
 			strbuf_setlen(in, in->len + (size_t)n);
+			if (n < SUP_CHUNK)
+				return 0;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -435,6 +442,7 @@ struct sbuild {
 	char *key;	       /* status path */
 	struct spawn_child c;  /* the program: we are its parent */
 	int out_rd;	       /* its output (both streams); -1 at EOF */
+	int out_wr;	       /* our copy of the pipe's other end (below) */
 	int log;	       /* out_path, -1 if none */
 	off_t log_base;	       /* the log's size when it started */
 	bool cut;	       /* the log was cut back: the ring is kept */
@@ -656,6 +664,7 @@ static void
 sb_free(struct sbuild *b)
 {
 	spawn_close_fd(&b->out_rd);
+	spawn_close_fd(&b->out_wr);
 	spawn_close_fd(&b->log);
 	free(b->ring);
 	strbuf_release(&b->record);
@@ -773,9 +782,19 @@ sb_start(struct sbuild *b)
 		spawn_close_fd(&out[1]);
 		return;
 	}
-	if (spawn_start_child(&b->c, out[1], out[1]) < 0)
+	if (spawn_start_child(&b->c, out[1], out[1]) < 0) {
 		spawn_close_fd(&out[0]);
-	spawn_close_fd(&out[1]);
+		spawn_close_fd(&out[1]);
+	}
+	/*
+	 * We keep a write end until the program ended, so the pipe never
+	 * reads EOF before: its end is seen once, on the pidfd, instead of
+	 * twice (the program's exit closes its ends first, and a poll woken
+	 * by that EOF was a wake-up per build).  Once it ended, sb_ended()
+	 * reads what is left up to EAGAIN, as it did for output of whatever
+	 * it left behind holding the pipe.
+	 */
+	b->out_wr = out[1];
 	b->out_rd = out[0];
 }
 
@@ -792,7 +811,7 @@ on_start(const char *p, const char *end)
 		  field_num(&p, end, &argc) && argc > 0;
 
 	spawn_child_init(&b->c);
-	b->out_rd = b->log = -1;
+	b->out_rd = b->out_wr = b->log = -1;
 	strbuf_init(&b->record, 0);
 	for (int64_t i = 0; ok && i < argc; i++) {
 		const char *a = field_next(&p, end);
@@ -941,7 +960,7 @@ sup_setup(int ctl, const char *log)
 {
 	struct sockaddr_un a;
 	struct sigaction sa;
-	sigset_t none;
+	sigset_t none, changed;
 	int64_t start = -1;
 	socklen_t alen;
 
@@ -961,6 +980,16 @@ sup_setup(int ctl, const char *log)
 	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	/* what our children must set back (SIGTERM's handler is below) */
+	sigemptyset(&changed);
+	sigaddset(&changed, SIGPIPE);
+	sigaddset(&changed, SIGHUP);
+	sigaddset(&changed, SIGINT);
+	sigaddset(&changed, SIGQUIT);
+	sigaddset(&changed, SIGUSR1);
+	sigaddset(&changed, SIGUSR2);
+	sigaddset(&changed, SIGTERM);
+	spawn_signals_changed(&changed);
 	/* every descriptor but stdio and the socket: our database
 	 * connection above all, which must end when we do */
 	for (int fd = 3; fd < ctl; fd++)
@@ -1062,6 +1091,7 @@ sb_ended(size_t i)
 	struct sbuild *b = S.b[i];
 
 	spawn_reap(&b->c);
+	spawn_close_fd(&b->out_wr);
 	sb_read_output(b, true);
 	sb_finish_output(b);
 	spawn_close_fd(&b->log);

@@ -59,6 +59,14 @@ extern char **environ;
  */
 static bool no_pidfd;
 static int chld_pipe[2] = {-1, -1};
+/*
+ * The signals a child must set back to their default action before exec:
+ * every one (64 sigaction calls in each child), unless the process said
+ * which it changed (spawn_signals_changed: the supervisor, which set them
+ * all to default itself).  SIGCHLD is always among them (watch_sigchld).
+ */
+static bool sigs_known;
+static sigset_t sigs_changed;
 
 /* What the child reports through the notify pipe when it cannot exec. */
 enum child_stage {
@@ -511,7 +519,8 @@ child_exec(const char *path, const struct spawn_child *c,
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL); /* EINVAL for KILL, STOP: fine */
+		if (!sigs_known || sigismember(&sigs_changed, sig) == 1)
+			sigaction(sig, &sa, NULL); /* EINVAL for KILL, STOP */
 	/*
 	 * Start with an empty mask rather than ours: a mask survives exec,
 	 * and a blocked SIGTERM would turn every timeout into a SIGKILL.
@@ -1840,4 +1849,12 @@ void
 spawn_forget_sigchld(void)
 {
 	chld_pipe[0] = chld_pipe[1] = -1;
+}
+
+void
+spawn_signals_changed(const sigset_t *changed)
+{
+	sigs_changed = *changed;
+	sigaddset(&sigs_changed, SIGCHLD);
+	sigs_known = true;
 }

@@ -111,6 +111,7 @@ struct ingest_state {
 	long total;               /* files found, for the progress line */
 	int64_t t0_ns;            /* start (timeutil_mono_ns), for the rate */
 	struct strbuf data_error; /* the server's refusal of the last attempt */
+	struct place_dirs dirs;   /* archive directories known to exist */
 };
 
 static void
@@ -389,6 +390,7 @@ state_release(struct ingest_state *s)
 	for (int k = 0; k < TALLY_N; k++)
 		strvec_clear(&s->tally[k].examples);
 	strbuf_release(&s->data_error);
+	place_dirs_release(&s->dirs);
 }
 
 /*
@@ -1336,6 +1338,7 @@ attempt(struct ingest_state *s, struct item *items, size_t n)
 		return 0;
 	}
 	place_batch_init(&b, &ingest_points);
+	place_batch_share_dirs(&b, &s->dirs);
 	rc = execute(s, &b, items, n);
 	place_batch_release(&b);
 	return rc;
@@ -1645,6 +1648,7 @@ ingest_run(struct db *db, const struct catalog *cat,
 	for (int k = 0; k < TALLY_N; k++)
 		strvec_init(&s.tally[k].examples);
 	strbuf_init(&s.data_error, 0);
+	place_dirs_init(&s.dirs);
 	if (!opt->dry_run && (rc = ingest_recover(db, counts)))
 		return rc;
 	d = opendir(m->incoming_dir);

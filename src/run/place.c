@@ -221,6 +221,60 @@ place(struct place_req *req)
 /* -- the batch ------------------------------------------------------------ */
 
 void
+place_dirs_init(struct place_dirs *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void
+place_dirs_release(struct place_dirs *d)
+{
+	for (size_t i = 0; i < d->nr; i++)
+		free(d->v[i].path);
+	free(d->v);
+	place_dirs_init(d);
+}
+
+/* path's index in d (1), or where it would go (0) */
+static int
+dirs_find(const struct place_dirs *d, const char *path, size_t *at)
+{
+	size_t lo = 0, hi = d->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(d->v[mid].path, path);
+
+		if (!c) {
+			*at = mid;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return 0;
+}
+
+static void
+dirs_forget(struct place_dirs *d, size_t at)
+{
+	free(d->v[at].path);
+	memmove(&d->v[at], &d->v[at + 1], (d->nr - at - 1) * sizeof(*d->v));
+	d->nr--;
+}
+
+/* a new group of b's (after a commit or undo): its directories synced anew */
+static void
+new_group(struct place_batch *b)
+{
+	strvec_clear(&b->dirs);
+	b->group = ++b->known->groups;
+}
+
+void
 place_batch_init(struct place_batch *b, const struct place_points *pts)
 {
 	static const struct place_points none;
@@ -228,8 +282,19 @@ place_batch_init(struct place_batch *b, const struct place_points *pts)
 	memset(b, 0, sizeof(*b));
 	b->pts = pts ? pts : &none;
 	strvec_init(&b->dirs);
-	strvec_init(&b->made_dirs);
 	strvec_init(&b->targets);
+	place_dirs_init(&b->own);
+	b->known = &b->own;
+	new_group(b);
+}
+
+void
+place_batch_share_dirs(struct place_batch *b, struct place_dirs *known)
+{
+	if (b->dirs.nr)
+		BUG("place_batch_share_dirs after a placement");
+	b->known = known;
+	new_group(b);
 }
 
 static void
@@ -244,7 +309,10 @@ void
 place_batch_release(struct place_batch *b)
 {
 	strvec_clear(&b->dirs);
-	strvec_clear(&b->made_dirs);
+	free(b->devs);
+	b->devs = NULL;
+	b->alloc_devs = 0;
+	place_dirs_release(&b->own);
 	strvec_clear(&b->targets);
 	forget_moved(b);
 	free(b->moved);
@@ -259,25 +327,37 @@ place_batch_journaled(struct place_batch *b)
 	point_at(b->pts->journaled);
 }
 
-static bool
-has(const struct strvec *v, const char *s)
+/*
+ * the target's directory, made or found once while b's known directories
+ * live: its index there in *at; 1 if it was made or found just now, 0 if
+ * it was known; -1 with errno
+ */
+static int
+make_dir(struct place_batch *b, const char *dir, size_t *at)
 {
-	for (size_t i = v->nr; i-- > 0;)
-		if (!strcmp(v->v[i], s))
-			return true;
-	return false;
+	struct place_dirs *d = b->known;
+	struct stat st;
+
+	if (dirs_find(d, dir, at))
+		return 0;
+	if (fails_at(b->pts->mkdir_fail) || fsutil_mkdir_p(dir) ||
+	    stat(dir, &st) != 0)
+		return -1;
+	ALLOC_GROW(d->v, d->nr + 1, d->alloc);
+	memmove(&d->v[*at + 1], &d->v[*at], (d->nr - *at) * sizeof(*d->v));
+	d->v[*at] = (struct place_dir){.path = xstrdup(dir), .dev = st.st_dev};
+	d->nr++;
+	return 1;
 }
 
-/* the target's directory, created once per batch; -1 with errno */
-static int
-make_dir(struct place_batch *b, const char *dir)
+/* req's outcome when its directory could not be made */
+static enum place_outcome
+dir_failed(struct place_req *req)
 {
-	if (has(&b->made_dirs, dir))
-		return 0;
-	if (fails_at(b->pts->mkdir_fail) || fsutil_mkdir_p(dir))
-		return -1;
-	strvec_push(&b->made_dirs, dir);
-	return 0;
+	req->err = errno;
+	req->in_dir = true;
+	req->copied = false;
+	return place_env_errno(req->err) ? PLACE_ENV : PLACE_ERROR;
 }
 
 enum place_outcome
@@ -285,22 +365,36 @@ place_batch_add(struct place_batch *b, struct place_req *req)
 {
 	struct strbuf dir = STRBUF_INIT;
 	enum place_outcome o;
+	struct place_dir *pd;
+	size_t at;
+	int made;
 
 	if (!b->journaled)
 		BUG("place_batch_add before the journal");
 	fsutil_dirname(req->target, &dir);
-	if (make_dir(b, dir.buf)) {
-		req->err = errno;
-		req->in_dir = true;
-		req->copied = false;
+	if ((made = make_dir(b, dir.buf, &at)) < 0) {
 		strbuf_release(&dir);
-		return place_env_errno(req->err) ? PLACE_ENV : PLACE_ERROR;
+		return dir_failed(req);
 	}
 	req->flags &= ~(unsigned)PLACE_MKDIR;
 	o = place_with(req, b->pts);
+	if (o == PLACE_ERROR && req->err == ENOENT && !made) {
+		/* a known directory is gone (the source is there): again */
+		dirs_forget(b->known, at);
+		if (make_dir(b, dir.buf, &at) < 0) {
+			strbuf_release(&dir);
+			return dir_failed(req);
+		}
+		o = place_with(req, b->pts);
+	}
+	pd = &b->known->v[at];
 	if (o == PLACE_PLACED || o == PLACE_SAME) {
-		if (!has(&b->dirs, dir.buf))
+		if (pd->group != b->group) {
+			pd->group = b->group;
+			ALLOC_GROW(b->devs, b->dirs.nr + 1, b->alloc_devs);
+			b->devs[b->dirs.nr] = pd->dev;
 			strvec_push(&b->dirs, dir.buf);
+		}
 		/* undone as recovery would: ours, or identical */
 		strvec_push(&b->targets, req->target);
 		if (req->flags & PLACE_MOVE)
@@ -330,9 +424,9 @@ place_batch_sync(struct place_batch *b)
 	 * directory.
 	 */
 	if (fails_at(b->pts->sync_fail) ||
-	    (b->dirs.nr && fsutil_sync_dirs(&b->dirs)))
+	    (b->dirs.nr && fsutil_sync_dirs(&b->dirs, b->devs)))
 		return -1;
-	strvec_clear(&b->dirs);
+	new_group(b);
 	return 0;
 }
 
@@ -353,7 +447,6 @@ place_batch_commit(struct place_batch *b, int (*record)(void *),
 		return rc;
 	/* the point of no return: nothing of this group is undone now */
 	strvec_clear(&b->targets);
-	strvec_clear(&b->made_dirs);
 	b->committed = true;
 	point_at(b->pts->committed);
 	return 0;
@@ -365,7 +458,7 @@ place_batch_undo(struct place_batch *b)
 	for (size_t i = 0; i < b->targets.nr; i++)
 		unlink(b->targets.v[i]);
 	strvec_clear(&b->targets);
-	strvec_clear(&b->dirs);
+	new_group(b);
 	forget_moved(b);
 }
 

@@ -154,10 +154,40 @@ struct place_moved {
  * the batch gave (what recovery would do after a crash).  A batch may be
  * committed again after more adds (the runner's groups).
  */
+/*
+ * struct place_dirs: the target directories known to exist, each with its
+ * file system, sorted by path.  A directory is made (or found) and its
+ * device read once for as long as the set lives, not once per batch: a
+ * batch of ingest spreads over every year directory of a product (incoming
+ * is read in hash order), so per batch that cost grew with the archive's
+ * span.  A batch has its own set; place_batch_share_dirs() gives it the
+ * caller's, kept across batches (ingest: one per run).  A directory
+ * removed meanwhile is made again: a link that finds no directory
+ * forgets it and is tried once more.
+ */
+struct place_dir {
+	char *path;
+	dev_t dev;
+	unsigned long group;      /* the last group it was synced in */
+};
+
+struct place_dirs {
+	struct place_dir *v;
+	size_t nr, alloc;
+	unsigned long groups;     /* groups begun: the next group's number */
+};
+
+void place_dirs_init(struct place_dirs *d);
+void place_dirs_release(struct place_dirs *d);
+
 struct place_batch {
 	const struct place_points *pts;
-	struct strvec dirs;       /* the target directories, each once */
-	struct strvec made_dirs;  /* the directories created or found */
+	struct strvec dirs;       /* this group's target directories, each once */
+	dev_t *devs;              /* their file systems, in the same order */
+	size_t alloc_devs;
+	struct place_dirs own;    /* the known directories, unless shared */
+	struct place_dirs *known; /* &own, or the caller's */
+	unsigned long group;      /* this group's number, in known */
 	struct strvec targets;    /* names given since the last commit */
 	struct place_moved *moved; /* sources to unlink after the commit */
 	size_t n_moved, alloc_moved;
@@ -166,14 +196,16 @@ struct place_batch {
 };
 
 void place_batch_init(struct place_batch *b, const struct place_points *pts);
+/* use known (the caller's, outliving b) as b's known directories */
+void place_batch_share_dirs(struct place_batch *b, struct place_dirs *known);
 void place_batch_release(struct place_batch *b);
 
 /* the caller's journal is committed: places may begin */
 void place_batch_journaled(struct place_batch *b);
 
 /*
- * place_batch_add: place(req) (its target's directory created once per
- * batch, PLACE_MKDIR implied), remembering the directory for the sync,
+ * place_batch_add: place(req) (its target's directory created, or found,
+ * once while b's known directories live; PLACE_MKDIR implied), remembering the directory for the sync,
  * the name for place_batch_undo and, with PLACE_MOVE, the source for
  * place_batch_finish.  PLACE_PLACED and PLACE_SAME count as placed and
  * fire the "placed" point.

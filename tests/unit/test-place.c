@@ -321,6 +321,7 @@ test_held(void)
 
 static const struct place_points test_points = {
 	.journaled = "t-journaled",
+	.mkdir_fail = "t-mkdir",
 	.link_fail = "t-link",
 	.placed = "t-placed",
 	.sync_fail = "t-sync",
@@ -440,6 +441,63 @@ test_batch(void)
 	CU_ASSERT_EQUAL(records, 1);
 	CU_ASSERT(exists(at("committed")));
 	assert_whole(true);
+	drop_root();
+}
+
+/* place source as target in a batch of its own sharing known */
+static enum place_outcome
+shared_batch(struct place_dirs *known, const char *source,
+	     const char *target)
+{
+	struct place_batch b;
+	struct place_req req = {.source = source, .target = target};
+	enum place_outcome o;
+	bool synced;
+
+	place_batch_init(&b, &test_points);
+	place_batch_share_dirs(&b, known);
+	place_batch_journaled(&b);
+	o = place_batch_add(&b, &req);
+	CU_ASSERT_EQUAL(place_batch_commit(&b, NULL, NULL, NULL, &synced), 0);
+	place_batch_release(&b);
+	return o;
+}
+
+/*
+ * Directories shared across batches: made and stat()ed once, not per
+ * batch; one removed meanwhile is made again.
+ */
+static void
+test_batch_shared_dirs(void)
+{
+	struct place_dirs known;
+	struct stat st;
+
+	setup_files();
+	place_dirs_init(&known);
+	CU_ASSERT_EQUAL(shared_batch(&known, at("in/f1"), at("arch/0/f1")),
+			PLACE_PLACED);
+	CU_ASSERT_EQUAL_FATAL(known.nr, 1);
+	CU_ASSERT_STRING_EQUAL(known.v[0].path, at("arch/0"));
+	CU_ASSERT_EQUAL_FATAL(stat(at("arch/0"), &st), 0);
+	CU_ASSERT_EQUAL(known.v[0].dev, st.st_dev);
+	/* known: the next batch makes no directory (one would fail) */
+	set_fault("t-mkdir:fail");
+	CU_ASSERT_EQUAL(shared_batch(&known, at("in/f2"), at("arch/0/f2")),
+			PLACE_PLACED);
+	/* a new one is made, and there the fault is met */
+	CU_ASSERT_EQUAL(shared_batch(&known, at("in/f2"), at("arch/1/f2")),
+			PLACE_ENV);
+	set_fault(NULL);
+	CU_ASSERT_EQUAL(known.nr, 1);
+	/* removed behind our back: made again, the file placed */
+	fsutil_remove_tree(at("arch/0"));
+	CU_ASSERT_EQUAL(shared_batch(&known, at("in/f3"), at("arch/0/f3")),
+			PLACE_PLACED);
+	CU_ASSERT(archive_same_file(at("in/f3"), at("arch/0/f3")));
+	CU_ASSERT_EQUAL(known.nr, 1);
+	place_dirs_release(&known);
+	CU_ASSERT_EQUAL(known.nr, 0);
 	drop_root();
 }
 
@@ -625,6 +683,7 @@ suite_place(void)
 	ADD_TEST(s, test_checked);
 	ADD_TEST(s, test_held);
 	ADD_TEST(s, test_batch);
+	ADD_TEST(s, test_batch_shared_dirs);
 	ADD_TEST(s, test_batch_sync_fails);
 	ADD_TEST(s, test_batch_link_fails);
 	ADD_TEST(s, test_crash_recovery);

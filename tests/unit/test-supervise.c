@@ -291,6 +291,66 @@ test_success(void)
 	strbuf_release(&sb);
 }
 
+/* the lines of status with the signal mask and dispositions */
+static void
+sig_lines(const char *status, struct strbuf *out)
+{
+	const char *p = status;
+
+	strbuf_reset(out);
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+
+		if (!strncmp(p, "SigBlk:", 7) || !strncmp(p, "SigIgn:", 7) ||
+		    !strncmp(p, "SigCgt:", 7))
+			strbuf_add(out, p, n);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/*
+ * A supervised code starts with the signal dispositions and mask of an
+ * unsupervised one (which resets every signal): the supervisor's own
+ * (ignored signals, its SIGTERM handler) are set back, though they are
+ * the only ones its children reset.
+ */
+static void
+test_signals_default(void)
+{
+	struct spawn_pool pool = SPAWN_POOL_INIT;
+	struct spawn_child u = SPAWN_CHILD_INIT, *d;
+	struct strbuf out = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
+	struct sc s;
+	pid_t sup = 0;
+
+	strvec_push(&u.args, "/bin/cat");
+	strvec_push(&u.args, "/proc/self/status");
+	CU_ASSERT_EQUAL_FATAL(spawn_run_capture(&u, &out, 65536), 0);
+	sig_lines(out.buf, &want);
+	CU_ASSERT(strstr(want.buf, "SigCgt:\t0000000000000000\n") != NULL);
+	spawn_pool_init(&pool, 1);
+	CU_ASSERT_FATAL(spawn_pool_supervisor(&pool, &sup) == 0);
+	sc_init(&s, "ok.sh");
+	strvec_clear(&s.c.args);
+	strvec_push(&s.c.args, "/bin/cat");
+	strvec_push(&s.c.args, "/proc/self/status");
+	CU_ASSERT_FATAL(spawn_pool_start(&pool, &s.c) == 0);
+	d = next_done(&pool);
+	CU_ASSERT_FATAL(d == &s.c);
+	spawn_ack(d);
+	CU_ASSERT_EQUAL(s.c.exit_code, 0);
+	sig_lines(s.c.tail.buf, &got);
+	CU_ASSERT(strstr(got.buf, "SigIgn:") != NULL);
+	CU_ASSERT_STRING_EQUAL(got.buf, want.buf);
+	release_and_reap(&pool, sup);
+	sc_release(&s);
+	spawn_child_release(&u);
+	strbuf_release(&out);
+	strbuf_release(&want);
+	strbuf_release(&got);
+}
+
 static void
 test_exec_error(void)
 {
@@ -743,6 +803,7 @@ suite_supervise(void)
 	ADD_TEST(s, test_record_round_trip);
 	ADD_TEST(s, test_record_rejects);
 	ADD_TEST(s, test_success);
+	ADD_TEST(s, test_signals_default);
 	ADD_TEST(s, test_exec_error);
 	ADD_TEST(s, test_let_go_while_running);
 	ADD_TEST(s, test_attach);
