@@ -949,24 +949,10 @@ check_build(struct slurm_ex *s, struct exec_build *b)
 		make_ready(s, b);
 		return 1;
 	}
-	r->ran = c.pid > 0;
-	r->exit_code = c.exit_code;
-	r->term_signal = c.term_signal;
-	r->timed_out = c.timed_out;
+	exec_result_from_child(r, &c);
 	/* asked to stop, and stopped (not an end of its own first) */
 	r->cancelled = b->cancel_asked &&
 		       (c.terminated || c.term_signal || c.pid == 0);
-	r->start_failed = c.start_failed;
-	r->exec_errno = c.exec_errno;
-	r->wall_us = c.wall_us;
-	r->cpu_us = (int64_t)c.rusage.ru_utime.tv_sec * 1000000 +
-		    c.rusage.ru_utime.tv_usec +
-		    (int64_t)c.rusage.ru_stime.tv_sec * 1000000 +
-		    c.rusage.ru_stime.tv_usec;
-	r->maxrss_kb = c.rusage.ru_maxrss > 0 ? c.rusage.ru_maxrss : -1;
-	r->ended_at_us = c.ended_at_us;
-	strbuf_reset(&r->tail);
-	strbuf_add(&r->tail, c.tail.buf, c.tail.len);
 	stopped = c.terminated;
 	spawn_child_release(&c);
 	if (stopped && !b->cancel_asked && j) {
@@ -1345,7 +1331,7 @@ slurm_submit(struct executor *e, struct exec_build **b, size_t n)
 	return rc;
 }
 
-static void
+static int
 slurm_adopt(struct executor *e, struct exec_build *b)
 {
 	struct slurm_ex *s = (struct slurm_ex *)e;
@@ -1359,6 +1345,7 @@ slurm_adopt(struct executor *e, struct exec_build *b)
 	job_add(j, b);
 	open_add(s, b);
 	check_build(s, b);
+	return 1;
 }
 
 static int

@@ -17,10 +17,10 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "executor.h"
 #include "place.h"
 #include "runner.h"
 #include "sha.h"
-#include "spawn.h"
 #include "store-run.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -59,7 +59,7 @@ struct pending {
 struct job {
 	struct sr_build *b;	 /* borrowed from a fetched array */
 	struct job *next_active; /* runner_run's list, or the adopted */
-	struct spawn_child child;
+	struct exec_build eb;	 /* as the executor runs it */
 	int log_fd;
 	char *log_path;
 	char *status_path;	   /* where its supervisor keeps a result */
@@ -95,9 +95,12 @@ struct runner {
 	bool dirs_made; /* logs and status directories exist */
 	/* the next build, prepared while codes run (see prepare_next) */
 	struct job *ready;
-	/* the slots, for the whole run: its supervisor lives as long */
-	struct spawn_pool pool;
-	/* the jobs in the pool (started, or adopted from a dead run) */
+	/*
+	 * where codes run, for the whole run (local: the slots, and a
+	 * supervisor that lives as long)
+	 */
+	struct executor *ex;
+	/* the jobs the executor has (started, or adopted from a dead run) */
 	struct job *active;
 	/* where our supervisor writes its own messages */
 	struct strbuf sup_log;
@@ -164,9 +167,8 @@ bool runner_env_errno(int e);
 /* runner-eta.c */
 void runner_eta_refresh(struct runner *r, bool force);
 void runner_eta_done(struct runner *r, int process_id, bool ok, double wall_s);
-void runner_progress_text(const struct runner *r, const struct spawn_pool *pool,
+void runner_progress_text(const struct runner *r,
 			  const struct runner_counts *cnt, struct strbuf *out);
-void runner_show_progress(struct runner *r, const struct spawn_pool *pool,
-			  const struct runner_counts *cnt);
+void runner_show_progress(struct runner *r, const struct runner_counts *cnt);
 
 #endif

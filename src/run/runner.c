@@ -4,9 +4,9 @@
  *
  * Owns the command line of a code (dbprocessing's layout), work, log
  * and status directories, the code checksum check, and the run loop:
- * prepare the next build while codes run, start it under its supervisor
- * when a slot frees, hand what ended to runner-record.c.  Processes are
- * spawn.c's; SQL is store-run.c's.
+ * prepare the next build while codes run, submit it to the executor
+ * when it has room, hand what ended to runner-record.c.  Processes are
+ * the executor's (executor.h); SQL is store-run.c's.
  */
 #include "runner.h"
 
@@ -27,7 +27,6 @@
 #include "plan-rules.h"
 #include "runner-int.h"
 #include "sha.h"
-#include "spawn.h"
 #include "store-run.h"
 #include "store.h"
 #include "sysinfo.h"
@@ -63,11 +62,17 @@ runner_new(struct db *db, const struct catalog *cat,
 	strvec_init(&r->free_dirs);
 	runner_placed_init(r);
 	sysinfo_hostname(&r->host);
-	spawn_pool_init(&r->pool, opt->slots > 0 ? (unsigned)opt->slots : 1);
-	r->pool.wake_fd = opt->wake_fd;
 	strbuf_init(&r->sup_log, 0);
 	strbuf_addf(&r->sup_log, "%s/.cascade/logs/supervisor.log", m->rootdir);
-	r->pool.sup_log = r->sup_log.buf;
+	{
+		struct exec_local_options lo = {
+			.slots = opt->slots > 0 ? (unsigned)opt->slots : 1,
+			.sup_log = r->sup_log.buf,
+		};
+
+		r->ex = executor_local_new(&lo);
+	}
+	executor_set_wake_fd(r->ex, opt->wake_fd);
 	r->ids = catalog_identify(cat);
 	*out = r;
 	return 0;
@@ -83,18 +88,17 @@ runner_free(struct runner *r)
 	 * supervisors, which keep their results for the next run; a
 	 * supervisor with nothing left is no one's any more.
 	 */
-	if (r->active)
-		spawn_pool_detach(&r->pool);
+	for (struct job *j = r->active; j; j = j->next_active)
+		if (!j->eb.done)
+			r->detached = true;
+	executor_free(r->ex, false);
 	while (r->active) {
 		struct job *j = r->active;
 
 		r->active = j->next_active;
-		if (j->child.state != SPAWN_STATE_DONE)
-			r->detached = true;
 		j->keep_dir = true;
 		runner_job_free(r, j);
 	}
-	spawn_pool_release(&r->pool);
 	/* best effort: a row left names a supervisor that is gone */
 	if (r->sup_pid && !r->detached && db_connected(r->db) &&
 	    !db_in_transaction(r->db) &&
@@ -490,7 +494,7 @@ runner_job_free(struct runner *r, struct job *j)
 {
 	if (!j)
 		return;
-	spawn_child_release(&j->child);
+	exec_build_release(&j->eb);
 	if (j->work_dir && !j->keep_dir) {
 		if (j->foreign_dir)
 			fsutil_remove_tree(j->work_dir);
@@ -528,29 +532,29 @@ open_log(struct runner *r, struct job *j)
 	return 0;
 }
 
-/* the child as the code runs: where, with what, for how long */
+/* the build as the code runs: where, with what, for how long */
 static void
-child_setup(struct runner *r, struct job *j)
+build_setup(struct runner *r, struct job *j)
 {
 	const struct sr_build *b = j->b;
+	struct exec_build *e = &j->eb;
 
-	strvec_pushf(&j->child.env_delta, "CASCADE_BUILD_ID=%lld",
-		     (long long)b->id);
-	strvec_pushf(&j->child.env_delta, "CASCADE_PROCESS=%s",
-		     b->process_name);
-	strvec_pushf(&j->child.env_delta, "CASCADE_MISSION=%s", r->m->name);
-	strvec_pushf(&j->child.env_delta, "CASCADE_ARCHIVE=%s", r->m->rootdir);
-	j->child.dir = j->work_dir;
-	j->child.out_path = j->log_path;
-	j->child.status_path = j->status_path;
-	j->child.out_limit = r->opt.log_limit;
-	j->child.timeout_ms = (b->timeout_s > 0 ? b->timeout_s
-				: r->opt.code_timeout_s > 0 ? r->opt.code_timeout_s
-							    : 3600) *
-			      1000;
-	j->child.kill_grace_ms = r->opt.kill_grace_s * 1000;
-	j->child.weight = b->cpu > 0 ? (unsigned)b->cpu : 1;
-	j->child.data = j;
+	strvec_pushf(&e->env_delta, "CASCADE_BUILD_ID=%lld", (long long)b->id);
+	strvec_pushf(&e->env_delta, "CASCADE_PROCESS=%s", b->process_name);
+	strvec_pushf(&e->env_delta, "CASCADE_MISSION=%s", r->m->name);
+	strvec_pushf(&e->env_delta, "CASCADE_ARCHIVE=%s", r->m->rootdir);
+	e->build_id = b->id;
+	e->attempt = b->attempt + 1;
+	e->dir = j->work_dir;
+	e->log_path = j->log_path;
+	e->status_path = j->status_path;
+	e->out_limit = r->opt.log_limit;
+	e->timeout_s = b->timeout_s > 0		 ? b->timeout_s
+		       : r->opt.code_timeout_s > 0 ? r->opt.code_timeout_s
+						   : 3600;
+	e->kill_grace_ms = r->opt.kill_grace_s * 1000;
+	e->cpus = b->cpu > 0 ? (unsigned)b->cpu : 1;
+	e->data = j;
 }
 
 /*
@@ -573,7 +577,7 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 	*out = NULL;
 	j->b = b;
 	j->log_fd = -1;
-	spawn_child_init(&j->child);
+	exec_build_init(&j->eb);
 	code_path(r, b, &path);
 	ok = check_code(r, b, path.buf, &reason);
 	if (ok <= 0) {
@@ -589,17 +593,17 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 		rc = j->work_dir ? rc : RUNNER_ENV;
 		goto fail;
 	}
-	if ((rc = runner_build_argv(r, b, j->work_dir, &j->child.args, &kw)))
+	if ((rc = runner_build_argv(r, b, j->work_dir, &j->eb.args, &kw)))
 		goto fail;
 	j->keywords = kw ? kw : xstrdup("");
-	runner_join_argv(&j->child.args, &prov);
+	runner_join_argv(&j->eb.args, &prov);
 	j->provenance = strbuf_detach(&prov, NULL);
 	dprintf(j->log_fd, "# cascade build %lld attempt %d on %s\n# %s\n",
 		(long long)b->id, b->attempt + 1, r->host.buf, j->provenance);
 	/* the supervisor appends the code's output itself */
 	close(j->log_fd);
 	j->log_fd = -1;
-	child_setup(r, j);
+	build_setup(r, j);
 	*out = j;
 	strbuf_release(&path);
 	return 1;
@@ -622,7 +626,7 @@ ensure_supervisor(struct runner *r)
 	int64_t start = -1;
 	int rc;
 
-	if (spawn_pool_supervisor(&r->pool, &pid))
+	if (executor_supervisor(r->ex, &pid))
 		return runner_env_error(r, "could not start a supervisor: %s",
 					strerror(errno));
 	if (pid == r->sup_pid)
@@ -637,21 +641,23 @@ ensure_supervisor(struct runner *r)
 }
 
 /*
- * start a prepared build under the supervisor, linking it into the
- * active jobs (even if recording the start then fails: its supervisor
- * has it, and the next run finds it there); 1 started, 0 not (it stays
- * queued: env_stop), <0 error.  With done and *done (a code that ended
- * well, whose success is not recorded yet), its "recording" is committed
- * with this start, in one round trip, and *done cleared.
+ * submit a prepared build to the executor (local: start it under the
+ * supervisor), linking it into the active jobs (even if recording the
+ * start then fails: its supervisor has it, and the next run finds it
+ * there); 1 started, 0 not (it stays queued: env_stop), <0 error.  With
+ * done and *done (a code that ended well, whose success is not recorded
+ * yet), its "recording" is committed with this start, in one round trip,
+ * and *done cleared.
  */
 static int
-launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
-	     struct runner_counts *cnt, struct job **done, struct job **active)
+launch_build(struct runner *r, struct job *j, struct runner_counts *cnt,
+	     struct job **done, struct job **active)
 {
 	const struct sr_build *b = j->b;
 	struct job *rec = done ? *done : NULL;
+	struct exec_build *eb = &j->eb;
 	struct sr_start st = {.build_id = b->id, .run_id = r->opt.run_id,
-			      .host = r->host.buf, .argv = &j->child.args,
+			      .host = r->host.buf, .argv = &j->eb.args,
 			      .log_path = j->log_path, .work_dir = j->work_dir};
 	int rc;
 
@@ -659,7 +665,7 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 		runner_job_free(r, j);
 		return rc == RUNNER_ENV ? 0 : rc;
 	}
-	if (fault_fail("build-launch") || spawn_pool_start(pool, &j->child)) {
+	if (fault_fail("build-launch") || executor_submit(r->ex, &eb, 1)) {
 		rc = runner_env_error(r, "could not start build %lld (%s %s): "
 					 "%s",
 				      (long long)b->id, b->process_name,
@@ -668,19 +674,19 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 		runner_job_free(r, j);
 		return rc == RUNNER_ENV ? 0 : rc;
 	}
-	/* in the pool now: if we die, its supervisor keeps it */
+	/* the executor's now: if we die, its supervisor keeps it */
 	j->next_active = *active;
 	*active = j;
 	fault_point("build-sent");
-	if (j->child.supervisor != r->sup_pid && (rc = ensure_supervisor(r)))
+	if (j->eb.supervisor != r->sup_pid && (rc = ensure_supervisor(r)))
 		return rc;
-	st.supervisor_pid = (int)j->child.supervisor;
+	st.supervisor_pid = (int)j->eb.supervisor;
 	st.supervisor_start = r->sup_start;
 	if ((rc = store_build_start(r->db, &st, rec ? rec->b->id : 0,
 				    rec ? &rec->outcome : NULL)))
 		return rc;
 	if (rec) {
-		spawn_ack(&rec->child);
+		executor_ack(r->ex, &rec->eb);
 		*done = NULL;
 		fault_point("build-recording");
 	}
@@ -700,39 +706,41 @@ unlink_job(struct job **active, struct job *j)
 }
 
 /*
- * wait for the pool: a finished child is handed back in *done (not yet
- * recorded: the caller first refills the slot, then records it); a
+ * wait for the executor: a finished build is handed back in *done (not
+ * yet recorded: the caller first refills the slot, then records it); a
  * SIGUSR1 is answered here; a stop request sets *stopped.
  */
 static int
-drain(struct runner *r, struct spawn_pool *pool, bool block,
-      struct runner_counts *cnt, bool *stopped, struct job **done)
+drain(struct runner *r, bool block, struct runner_counts *cnt, bool *stopped,
+      struct job **done)
 {
 	for (;;) {
-		struct spawn_child *c = NULL;
-		int ev = spawn_pool_wait(pool, block ? -1 : 0, &c);
+		struct exec_build *c = NULL;
+		int ev = executor_wait(r->ex, block ? -1 : 0, &c);
 
 		if (ev < 0)
 			return -1;
-		if (ev == SPAWN_POOL_DONE) {
+		if (ev == EXEC_DONE) {
 			*done = c->data;
 			return 0;
 		}
-		if (ev == SPAWN_POOL_WAKE) {
+		if (ev == EXEC_WAKE) {
 			char buf[64];
 
 			while (read(r->opt.wake_fd, buf, sizeof(buf)) > 0)
 				;
 			if (r->opt.report && *r->opt.report) {
 				struct strbuf sb = STRBUF_INIT;
+				unsigned used, capacity;
 
 				*r->opt.report = 0;
 				runner_eta_refresh(r, true);
-				runner_progress_text(r, pool, cnt, &sb);
+				runner_progress_text(r, cnt, &sb);
+				executor_load(r->ex, &used, &capacity);
 				log_warning("running %u of %u slots; %ld builds "
 					    "started; %s",
-					    pool->used, pool->capacity,
-					    cnt->started, sb.buf);
+					    used, capacity, cnt->started,
+					    sb.buf);
 				strbuf_release(&sb);
 			}
 			if (r->opt.stop && *r->opt.stop) {
@@ -781,13 +789,12 @@ unprepare(struct runner *r)
 }
 
 /*
- * start the next builds of b while the pool has room for them (nothing
- * once the environment refused); done as for launch_build
+ * start the next builds of b while the executor has room for them
+ * (nothing once the environment refused); done as for launch_build
  */
 static int
-fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
-	   size_t nb, size_t *next, struct job **active,
-	   struct runner_counts *cnt, struct job **done)
+fill_slots(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
+	   struct job **active, struct runner_counts *cnt, struct job **done)
 {
 	for (;;) {
 		struct job *j;
@@ -798,11 +805,10 @@ fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 		if ((rc = prepare_next(r, b, nb, next, cnt)))
 			return rc;
 		j = r->ready;
-		if (!j || r->env_stop ||
-		    !spawn_pool_has_room(pool, j->child.weight))
+		if (!j || r->env_stop || !executor_has_room(r->ex, j->eb.cpus))
 			return 0;
 		r->ready = NULL;
-		rc = launch_build(r, pool, j, cnt, done, active);
+		rc = launch_build(r, j, cnt, done, active);
 		if (rc < 0)
 			return rc;
 	}
@@ -812,33 +818,31 @@ fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
  * a code ended (done, in *active): record its result.  A success first
  * refills its slot, so that a code runs while its output is archived,
  * and the next start commits its "recording" too; a failure is recorded
- * as runner-record.c decides; either way its supervisor is then told
- * (spawn_ack) and may exit.  Returns 0, RUNNER_ENV (the environment
- * refused: the build stays recording or queued), or <0.
+ * as runner-record.c decides; either way the executor is then told
+ * (executor_ack: its supervisor may exit).  Returns 0, RUNNER_ENV (the
+ * environment refused: the build stays recording or queued), or <0.
  */
 static int
-handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
-	    size_t nb, size_t *next, struct job **active,
-	    struct runner_counts *cnt, struct job *done)
+handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
+	    struct job **active, struct runner_counts *cnt, struct job *done)
 {
 	enum job_end end;
 	int rc, frc = 0;
 
 	rc = runner_decide(r, done, cnt, &end);
 	runner_eta_done(r, done->b->process_id, !rc && end == JOB_ARCHIVE,
-			(double)done->child.wall_us / 1e6);
+			(double)done->eb.res.wall_us / 1e6);
 	if (!rc && end == JOB_ARCHIVE) {
 		struct job *rec = done;
 
 		if (next)
-			frc = fill_slots(r, pool, b, nb, next, active, cnt,
-					 &rec);
+			frc = fill_slots(r, b, nb, next, active, cnt, &rec);
 		/* whether or not the refill went well */
 		if (rec) {
 			rc = store_build_recording(r->db, done->b->id,
 						   &done->outcome);
 			if (!rc) {
-				spawn_ack(&done->child);
+				executor_ack(r->ex, &done->eb);
 				rec = NULL;
 				fault_point("build-recording");
 			}
@@ -860,14 +864,14 @@ handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 		if (frc && (!rc || rc == RUNNER_ENV))
 			rc = frc;
 	} else if (!rc && end == JOB_REQUEUE) {
-		if (!done->child.terminated &&
+		if (!done->eb.res.cancelled &&
 		    !(rc = store_builds_requeue(r->db, &done->b->id, 1)))
-			spawn_ack(&done->child);
+			executor_ack(r->ex, &done->eb);
 		/* stopped by us: queued again on the way out (stop_all) */
-		if (done->child.terminated)
+		if (done->eb.res.cancelled)
 			return 0;
 	} else if (!rc) {
-		spawn_ack(&done->child);
+		executor_ack(r->ex, &done->eb);
 	}
 	/* unrecorded: its supervisor keeps the result, the next run reads
 	 * it, and may need what the code left in its directory */
@@ -879,34 +883,33 @@ handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 }
 
 /*
- * a stop was asked for: stop what runs (through the supervisors), record
+ * a stop was asked for: stop what runs (through the executor), record
  * what ended meanwhile as usual, and queue the stopped builds again
  */
 static int
-stop_all(struct runner *r, struct spawn_pool *pool, struct job **active,
-	 struct runner_counts *cnt)
+stop_all(struct runner *r, struct job **active, struct runner_counts *cnt)
 {
 	int64_t *ids = NULL;
 	size_t n = 0, alloc = 0;
 	int rc = 0;
 
-	(void)spawn_kill_all(pool);
+	(void)!executor_stop_all(r->ex);
 	for (struct job *j = *active, *nj; j && rc >= 0; j = nj) {
 		nj = j->next_active;
-		if (j->child.state != SPAWN_STATE_DONE)
+		if (!j->eb.done)
 			continue;
-		if (j->child.terminated || j->child.lost) {
+		if (j->eb.res.cancelled || j->eb.res.lost) {
 			ALLOC_GROW(ids, n + 1, alloc);
 			ids[n++] = j->b->id;
 			continue;
 		}
-		rc = handle_done(r, pool, NULL, 0, NULL, active, cnt, j);
+		rc = handle_done(r, NULL, 0, NULL, active, cnt, j);
 	}
 	if (rc >= 0 && !(rc = runner_flush(r, cnt)) &&
 	    !(rc = store_interrupt_builds(r->db, r->opt.run_id, ids, n)))
 		for (struct job *j = *active; j; j = j->next_active)
-			if (j->child.terminated || j->child.lost)
-				spawn_ack(&j->child);
+			if (j->eb.res.cancelled || j->eb.res.lost)
+				executor_ack(r->ex, &j->eb);
 	free(ids);
 	return rc;
 }
@@ -930,7 +933,6 @@ fetch(struct runner *r, struct sr_build **b, size_t *nb, size_t *next)
 int
 runner_run(struct runner *r, struct runner_counts *cnt)
 {
-	struct spawn_pool *pool = &r->pool;
 	struct sr_build *b = NULL;
 	size_t nb = 0, next = 0;
 	bool stopped = false, fetched = false;
@@ -945,10 +947,10 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			break;
 		}
 		/* the file system refused: let what runs end, then stop */
-		if (r->env_stop && !pool->used)
+		if (r->env_stop && !executor_pending(r->ex))
 			break;
 		if (!r->env_stop && next == nb && !r->ready &&
-		    (!fetched || !pool->used)) {
+		    (!fetched || !executor_pending(r->ex))) {
 			/* children of these outputs are planned next round */
 			if ((rc = runner_flush(r, cnt)))
 				break;
@@ -958,24 +960,22 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			if ((rc = fetch(r, &b, &nb, &next)))
 				break;
 			fetched = true;
-			if (nb == 0 && !pool->used)
+			if (nb == 0 && !executor_pending(r->ex))
 				break;
 		}
-		if ((rc = fill_slots(r, pool, b, nb, &next, &r->active, cnt,
-				      NULL)))
+		if ((rc = fill_slots(r, b, nb, &next, &r->active, cnt, NULL)))
 			break;
-		runner_show_progress(r, pool, cnt);
-		if (pool->used == 0)
+		runner_show_progress(r, cnt);
+		if (!executor_pending(r->ex))
 			continue;
-		if ((rc = drain(r, pool, true, cnt, &stopped, &done)) ||
-		    stopped)
+		if ((rc = drain(r, true, cnt, &stopped, &done)) || stopped)
 			break;
-		if (done && (rc = handle_done(r, pool, b, nb, &next, &r->active,
-					      cnt, done)) == RUNNER_ENV)
+		if (done && (rc = handle_done(r, b, nb, &next, &r->active, cnt,
+					      done)) == RUNNER_ENV)
 			rc = 0; /* env_stop: start nothing, let the rest end */
 	}
 	if (stopped && rc >= 0 && rc != DB_ERR_CONN)
-		rc = stop_all(r, pool, &r->active, cnt);
+		rc = stop_all(r, &r->active, cnt);
 	/*
 	 * Record the outputs already archived, also after an error (unless
 	 * the database is what failed): they are made.
@@ -1010,8 +1010,9 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	if (stopped)
 		return 1;
 	if (r->active && !r->env_stop)
-		BUG("a round ended with build %lld still active (%u slots used)",
-		    (long long)r->active->b->id, pool->used);
+		BUG("a round ended with build %lld still active (%zu builds "
+		    "with the executor)",
+		    (long long)r->active->b->id, executor_pending(r->ex));
 	return r->env_stop ? RUNNER_ENV : 0;
 }
 
