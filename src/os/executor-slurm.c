@@ -879,6 +879,14 @@ make_ready(struct slurm_ex *s, struct exec_build *b)
 			   strlen(j->info.node));
 	ALLOC_GROW(s->ready, s->n_ready + 1, s->alloc_ready);
 	s->ready[s->n_ready++] = b;
+	/*
+	 * no longer the job's: once returned, the caller may release it
+	 * while others of its job run on
+	 */
+	for (size_t i = 0; j && i < j->n; i++)
+		if (j->b[i] == b)
+			j->b[i] = NULL;
+	b->job = NULL;
 	if (j && --j->open == 0)
 		job_drop(s, j);
 }
@@ -984,16 +992,23 @@ job_ended(struct slurm_ex *s, struct sjob *j)
 {
 	size_t missing = 0;
 
+	/* held while walked: the last record read would drop it */
+	j->open++;
 	for (size_t i = 0; i < j->n; i++)
-		if (j->b[i]->state == B_OPEN && !check_build(s, j->b[i]))
+		if (j->b[i] && j->b[i]->state == B_OPEN &&
+		    !check_build(s, j->b[i]))
 			missing++;
+	if (--j->open == 0) {
+		job_drop(s, j);
+		return;
+	}
 	/* give a late file one more poll, unless it had its second */
 	if (missing && j->ended_seen++ == 0)
 		return;
 	for (size_t i = 0; i < j->n; i++) {
 		struct exec_build *b = j->b[i];
 
-		if (b->state == B_DONE)
+		if (!b || b->state == B_DONE)
 			continue;
 		apply_job_state(b, &j->info, b->state == B_HELD);
 		if (b->state == B_OPEN)
@@ -1443,7 +1458,8 @@ slurm_cancel(struct executor *e, struct exec_build *b)
 		return 0;
 	b->cancel_asked = true;
 	for (size_t i = 0; i < j->n && all; i++)
-		all = j->b[i]->state == B_DONE || j->b[i]->cancel_asked;
+		all = !j->b[i] || j->b[i]->state == B_DONE ||
+		      j->b[i]->cancel_asked;
 	strvec_push(&ids, j->id);
 	if (all) {
 		rc = scancel(NULL, NULL, &ids, false);

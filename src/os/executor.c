@@ -120,6 +120,8 @@ exec_describe(const struct exec_build *b, struct strbuf *sb)
 			    b->timeout_s * 1000);
 	else if (r->timed_out)
 		strbuf_addstr(sb, " after timing out");
+	else if (r->cancelled && b->job_id[0] && !b->cancel_asked)
+		strbuf_addstr(sb, " after its Slurm job was cancelled");
 	else if (r->cancelled)
 		strbuf_addstr(sb, " after being asked to stop");
 	else if (r->node_failed)

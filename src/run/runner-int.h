@@ -60,6 +60,7 @@ struct job {
 	struct sr_build *b;	 /* borrowed from a fetched array */
 	struct job *next_active; /* runner_run's list, or the adopted */
 	struct exec_build eb;	 /* as the executor runs it */
+	struct executor *ex;	 /* which: the run's local or Slurm one */
 	int log_fd;
 	char *log_path;
 	char *status_path;	   /* where its supervisor keeps a result */
@@ -100,7 +101,17 @@ struct runner {
 	 * supervisor that lives as long)
 	 */
 	struct executor *ex;
-	/* the jobs the executor has (started, or adopted from a dead run) */
+	/*
+	 * the Slurm executor, made at the first build of a process whose
+	 * executor is slurm (the mission's settings), its options' strings
+	 */
+	struct executor *slurm;
+	struct strvec slurm_extra;
+	char *slurm_work;
+	/* Slurm builds prepared, submitted together (one group job each) */
+	struct job **to_submit;
+	size_t n_submit, alloc_submit;
+	/* the jobs the executors have (started, or adopted from a dead run) */
 	struct job *active;
 	/* where our supervisor writes its own messages */
 	struct strbuf sup_log;

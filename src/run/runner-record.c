@@ -293,9 +293,12 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 	const struct exec_result *c = &j->eb.res;
 	struct strbuf why = STRBUF_INIT, env = STRBUF_INIT;
 	const struct runner_end e = {
-		.terminated = c->cancelled,
+		/* a Slurm job is stopped by us only if we asked */
+		.terminated = c->cancelled &&
+			      (j->ex == r->ex || j->eb.cancel_asked),
+		.cancelled = c->cancelled,
 		.start_failed = c->start_failed,
-		.lost = c->lost,
+		.lost = c->lost || c->node_failed,
 		.timed_out = c->timed_out,
 		.term_signal = c->term_signal,
 		.exit_code = c->exit_code,

@@ -172,6 +172,7 @@ recovered_job(struct runner *r, struct sr_build *b, int attempt)
 	j->eb.dir = j->work_dir;
 	j->eb.cpus = b->cpu > 0 ? (unsigned)b->cpu : 1;
 	j->eb.data = j;
+	j->ex = r->ex;
 	strvec_clear(&argv);
 	return j;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "config.h"
 #include "db.h"
 #include "fault.h"
 #include "fsutil.h"
@@ -92,6 +93,7 @@ runner_free(struct runner *r)
 		if (!j->eb.done)
 			r->detached = true;
 	executor_free(r->ex, false);
+	executor_free(r->slurm, false);
 	while (r->active) {
 		struct job *j = r->active;
 
@@ -123,7 +125,66 @@ runner_free(struct runner *r)
 	store_sr_builds_free(r->open, r->n_open);
 	strbuf_release(&r->host);
 	strbuf_release(&r->sup_log);
+	strvec_clear(&r->slurm_extra);
+	free(r->slurm_work);
+	free(r->to_submit);
 	free(r);
+}
+
+/*
+ * the run's Slurm executor, made at its first use from the settings es
+ * (the first Slurm process's: one Slurm executor per run)
+ */
+static struct executor *
+slurm_executor(struct runner *r, const struct executor_settings *es)
+{
+	struct exec_slurm_options o = {0};
+
+	if (r->slurm)
+		return r->slurm;
+	strvec_init(&r->slurm_extra);
+	if (es->sbatch_options)
+		strvec_split(&r->slurm_extra, es->sbatch_options, " \t\n");
+	r->slurm_work = es->work_dir ? xstrdup(es->work_dir)
+				     : xasprintf("%s/.cascade", r->m->rootdir);
+	o.work_dir = r->slurm_work;
+	o.partition = es->partition;
+	o.account = es->account;
+	o.extra = &r->slurm_extra;
+	o.job_name = r->m->name;
+	o.time_limit_min = (es->time_limit_s + 59) / 60;
+	o.group_cpus = es->cpus > 0 ? (unsigned)es->cpus : 0;
+	/* tests make Slurm's polls faster */
+	o.poll_ms = getenv("CASCADE_SLURM_POLL_MS")
+			    ? (int)strtol(getenv("CASCADE_SLURM_POLL_MS"), NULL,
+					  10)
+			    : 0;
+	o.grace_s = r->opt.kill_grace_s;
+	r->slurm = executor_slurm_new(&o);
+	executor_set_wake_fd(r->slurm, r->opt.wake_fd);
+	return r->slurm;
+}
+
+/* where build b runs: its process's executor */
+static struct executor *
+executor_of(struct runner *r, const struct sr_build *b, int64_t *mem_mb)
+{
+	const struct process *p = catalog_process(r->cat, b->process_id);
+	struct executor_settings es;
+
+	config_process_executor(r->cat->cfg, p, &es);
+	*mem_mb = es.memory_mb;
+	if (strcmp(es.kind, "slurm"))
+		return r->ex;
+	return slurm_executor(r, &es);
+}
+
+/* builds with the executors, not yet returned */
+static size_t
+pending(const struct runner *r)
+{
+	return executor_pending(r->ex) +
+	       (r->slurm ? executor_pending(r->slurm) : 0);
 }
 
 /* rootdir/<relative_path with date, time, version, keywords>/<name> */
@@ -555,6 +616,7 @@ build_setup(struct runner *r, struct job *j)
 	e->kill_grace_ms = r->opt.kill_grace_s * 1000;
 	e->cpus = b->cpu > 0 ? (unsigned)b->cpu : 1;
 	e->data = j;
+	j->ex = executor_of(r, b, &e->mem_mb);
 }
 
 /*
@@ -665,7 +727,7 @@ launch_build(struct runner *r, struct job *j, struct runner_counts *cnt,
 		runner_job_free(r, j);
 		return rc == RUNNER_ENV ? 0 : rc;
 	}
-	if (fault_fail("build-launch") || executor_submit(r->ex, &eb, 1)) {
+	if (fault_fail("build-launch") || executor_submit(j->ex, &eb, 1)) {
 		rc = runner_env_error(r, "could not start build %lld (%s %s): "
 					 "%s",
 				      (long long)b->id, b->process_name,
@@ -686,7 +748,7 @@ launch_build(struct runner *r, struct job *j, struct runner_counts *cnt,
 				    rec ? &rec->outcome : NULL)))
 		return rc;
 	if (rec) {
-		executor_ack(r->ex, &rec->eb);
+		executor_ack(rec->ex, &rec->eb);
 		*done = NULL;
 		fault_point("build-recording");
 	}
@@ -710,13 +772,39 @@ unlink_job(struct job **active, struct job *j)
  * yet recorded: the caller first refills the slot, then records it); a
  * SIGUSR1 is answered here; a stop request sets *stopped.
  */
+/*
+ * wait for either executor: with builds on both, the local one for at
+ * most 200 ms at a time, then a look at Slurm's (its status files are
+ * read at once; squeue is asked every poll_ms at most)
+ */
+static int
+wait_any(struct runner *r, bool block, struct exec_build **c)
+{
+	size_t nl = executor_pending(r->ex),
+	       ns = r->slurm ? executor_pending(r->slurm) : 0;
+	int ev;
+
+	if (!ns)
+		return executor_wait(r->ex, block ? -1 : 0, c);
+	if (!nl)
+		return executor_wait(r->slurm, block ? -1 : 0, c);
+	for (;;) {
+		ev = executor_wait(r->ex, block ? 200 : 0, c);
+		if (ev != EXEC_TIMEOUT && ev != EXEC_EMPTY)
+			return ev;
+		ev = executor_wait(r->slurm, 0, c);
+		if (!block || (ev != EXEC_TIMEOUT && ev != EXEC_EMPTY))
+			return ev;
+	}
+}
+
 static int
 drain(struct runner *r, bool block, struct runner_counts *cnt, bool *stopped,
       struct job **done)
 {
 	for (;;) {
 		struct exec_build *c = NULL;
-		int ev = executor_wait(r->ex, block ? -1 : 0, &c);
+		int ev = wait_any(r, block, &c);
 
 		if (ev < 0)
 			return -1;
@@ -789,6 +877,81 @@ unprepare(struct runner *r)
 }
 
 /*
+ * the Slurm builds prepared (r->to_submit): recorded running (before
+ * they are submitted: a build that is submitted is never left queued),
+ * submitted together (a group job per group_max), their job ids
+ * recorded; those that could not be submitted are queued again and
+ * nothing more is started (env_stop).  0, or <0.
+ */
+static int
+submit_slurm(struct runner *r, struct runner_counts *cnt, struct job **active)
+{
+	struct exec_build **v;
+	int64_t *ids;
+	const char **jids;
+	size_t n = r->n_submit, k = 0, m = 0, nq = 0;
+	int rc = 0, src;
+
+	if (!n)
+		return 0;
+	v = xcalloc(n, sizeof(*v));
+	ids = xcalloc(n, sizeof(*ids));
+	jids = xcalloc(n, sizeof(*jids));
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct job *j = r->to_submit[i];
+		struct sr_start st = {.build_id = j->b->id,
+				      .run_id = r->opt.run_id,
+				      .supervisor_start = -1,
+				      .host = r->host.buf,
+				      .argv = &j->eb.args,
+				      .log_path = j->log_path,
+				      .work_dir = j->work_dir};
+
+		rc = store_build_start(r->db, &st, 0, NULL);
+		if (!rc)
+			v[k++] = &j->eb;
+	}
+	src = k ? executor_submit(r->slurm, v, k) : 0;
+	fault_point("build-sent");
+	/* ids: the submitted from the front, the others from the back */
+	for (size_t i = 0; i < k; i++) {
+		struct job *j = v[i]->data;
+
+		if (!v[i]->job_id[0]) {
+			ids[n - ++nq] = j->b->id; /* not submitted */
+			continue;
+		}
+		/* the executor's now */
+		j->next_active = *active;
+		*active = j;
+		cnt->started++;
+		ids[m] = j->b->id;
+		jids[m++] = j->eb.job_id;
+	}
+	if (!rc && m)
+		rc = store_builds_slurm(r->db, ids, jids, m);
+	if (!rc && nq)
+		rc = store_builds_requeue(r->db, ids + n - nq, nq);
+	fault_point("build-started");
+	for (size_t i = 0; i < r->n_submit; i++) {
+		struct job *j = r->to_submit[i];
+
+		if (!j->eb.job_id[0]) {
+			if (j->log_path)
+				unlink(j->log_path);
+			runner_job_free(r, j);
+		}
+	}
+	r->n_submit = 0;
+	if (src && !rc)
+		rc = runner_env_error(r, "could not submit builds to Slurm");
+	free(v);
+	free(ids);
+	free(jids);
+	return rc == RUNNER_ENV ? 0 : rc;
+}
+
+/*
  * start the next builds of b while the executor has room for them
  * (nothing once the environment refused); done as for launch_build
  */
@@ -801,12 +964,20 @@ fill_slots(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 		int rc;
 
 		if (r->env_stop || (r->opt.stop && *r->opt.stop))
-			return 0;
+			return submit_slurm(r, cnt, active);
 		if ((rc = prepare_next(r, b, nb, next, cnt)))
 			return rc;
 		j = r->ready;
+		if (j && !r->env_stop && j->ex != r->ex) {
+			/* to Slurm with the others (submit_slurm) */
+			r->ready = NULL;
+			ALLOC_GROW(r->to_submit, r->n_submit + 1,
+				   r->alloc_submit);
+			r->to_submit[r->n_submit++] = j;
+			continue;
+		}
 		if (!j || r->env_stop || !executor_has_room(r->ex, j->eb.cpus))
-			return 0;
+			return submit_slurm(r, cnt, active);
 		r->ready = NULL;
 		rc = launch_build(r, j, cnt, done, active);
 		if (rc < 0)
@@ -827,9 +998,13 @@ handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 	    struct job **active, struct runner_counts *cnt, struct job *done)
 {
 	enum job_end end;
-	int rc, frc = 0;
+	int rc = 0, frc = 0;
 
-	rc = runner_decide(r, done, cnt, &end);
+	/* where a Slurm build ran */
+	if (done->ex != r->ex && done->eb.res.node[0])
+		rc = store_build_node(r->db, done->b->id, done->eb.res.node);
+	if (!rc)
+		rc = runner_decide(r, done, cnt, &end);
 	runner_eta_done(r, done->b->process_id, !rc && end == JOB_ARCHIVE,
 			(double)done->eb.res.wall_us / 1e6);
 	if (!rc && end == JOB_ARCHIVE) {
@@ -842,7 +1017,7 @@ handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 			rc = store_build_recording(r->db, done->b->id,
 						   &done->outcome);
 			if (!rc) {
-				executor_ack(r->ex, &done->eb);
+				executor_ack(done->ex, &done->eb);
 				rec = NULL;
 				fault_point("build-recording");
 			}
@@ -866,12 +1041,12 @@ handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 	} else if (!rc && end == JOB_REQUEUE) {
 		if (!done->eb.res.cancelled &&
 		    !(rc = store_builds_requeue(r->db, &done->b->id, 1)))
-			executor_ack(r->ex, &done->eb);
+			executor_ack(done->ex, &done->eb);
 		/* stopped by us: queued again on the way out (stop_all) */
 		if (done->eb.res.cancelled)
 			return 0;
 	} else if (!rc) {
-		executor_ack(r->ex, &done->eb);
+		executor_ack(done->ex, &done->eb);
 	}
 	/* unrecorded: its supervisor keeps the result, the next run reads
 	 * it, and may need what the code left in its directory */
@@ -894,6 +1069,20 @@ stop_all(struct runner *r, struct job **active, struct runner_counts *cnt)
 	int rc = 0;
 
 	(void)!executor_stop_all(r->ex);
+	/* Slurm's are cancelled, and waited for (the jobs' records) */
+	for (struct job *j = *active; r->slurm && j; j = j->next_active)
+		if (j->ex == r->slurm && !j->eb.done &&
+		    executor_cancel(r->slurm, &j->eb))
+			log_debug("could not cancel build %lld", (long long)j->b->id);
+	while (r->slurm) {
+		struct exec_build *d = NULL;
+
+		if (executor_wait(r->slurm, -1, &d) != EXEC_DONE)
+			break;
+		/* stopped by us (or ended first) */
+		if (d->cancel_asked)
+			d->res.cancelled = true;
+	}
 	for (struct job *j = *active, *nj; j && rc >= 0; j = nj) {
 		nj = j->next_active;
 		if (!j->eb.done)
@@ -909,7 +1098,7 @@ stop_all(struct runner *r, struct job **active, struct runner_counts *cnt)
 	    !(rc = store_interrupt_builds(r->db, r->opt.run_id, ids, n)))
 		for (struct job *j = *active; j; j = j->next_active)
 			if (j->eb.res.cancelled || j->eb.res.lost)
-				executor_ack(r->ex, &j->eb);
+				executor_ack(j->ex, &j->eb);
 	free(ids);
 	return rc;
 }
@@ -947,10 +1136,10 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			break;
 		}
 		/* the file system refused: let what runs end, then stop */
-		if (r->env_stop && !executor_pending(r->ex))
+		if (r->env_stop && !pending(r))
 			break;
 		if (!r->env_stop && next == nb && !r->ready &&
-		    (!fetched || !executor_pending(r->ex))) {
+		    (!fetched || !pending(r))) {
 			/* children of these outputs are planned next round */
 			if ((rc = runner_flush(r, cnt)))
 				break;
@@ -960,13 +1149,13 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			if ((rc = fetch(r, &b, &nb, &next)))
 				break;
 			fetched = true;
-			if (nb == 0 && !executor_pending(r->ex))
+			if (nb == 0 && !pending(r))
 				break;
 		}
 		if ((rc = fill_slots(r, b, nb, &next, &r->active, cnt, NULL)))
 			break;
 		runner_show_progress(r, cnt);
-		if (!executor_pending(r->ex))
+		if (!pending(r))
 			continue;
 		if ((rc = drain(r, true, cnt, &stopped, &done)) || stopped)
 			break;
@@ -1012,7 +1201,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	if (r->active && !r->env_stop)
 		BUG("a round ended with build %lld still active (%zu builds "
 		    "with the executor)",
-		    (long long)r->active->b->id, executor_pending(r->ex));
+		    (long long)r->active->b->id, pending(r));
 	return r->env_stop ? RUNNER_ENV : 0;
 }
 
