@@ -38,7 +38,7 @@ parse_timebase(const char *s, void *out)
 	"c.arguments, c.timeout_s, coalesce(c.cpu, 1), c.sha256, "           \
 	"b.work_dir, b.input_file_ids, coalesce(b.pid, 0), "                 \
 	"coalesce(b.supervisor_pid, 0), coalesce(b.supervisor_start, "       \
-	"-1), b.hostname, l.boot_id, b.log_path "                            \
+	"-1), b.hostname, l.boot_id, b.log_path, b.slurm_job_id "            \
 	"FROM public.build b JOIN public.process pr USING (process_id) "     \
 	"JOIN public.code c ON c.code_id = b.code_id "                       \
 	"LEFT JOIN public.product op ON op.product_id = "                    \
@@ -77,6 +77,7 @@ static const struct db_col build_cols[] = {
 	DB_COLF(DB_TEXT, struct sr_build, hostname, DB_EMPTY),
 	DB_COLF(DB_TEXT, struct sr_build, boot_id, DB_EMPTY),
 	DB_COL(DB_TEXT, struct sr_build, log_path),
+	DB_COLF(DB_TEXT, struct sr_build, slurm_job_id, DB_EMPTY),
 };
 static const struct db_table build_table =
 	DB_TABLE("builds", build_cols, struct sr_build);

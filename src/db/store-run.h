@@ -58,6 +58,7 @@ struct sr_build {
 	char *hostname;      /* where it ran, "" if unknown */
 	char *boot_id;       /* of that host then, "" if unknown */
 	char *log_path;      /* NULL if none */
+	char *slurm_job_id;  /* its Slurm job, "" if none (local) */
 };
 
 /* An input file of a build: where it is and what it is. */

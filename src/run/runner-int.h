@@ -147,6 +147,10 @@ void runner_job_paths(const struct runner *r, int64_t build_id, int attempt,
 int runner_make_dirs(struct runner *r) CASCADE_MUSTCHECK;
 void runner_job_free(struct runner *r, struct job *j);
 void runner_join_argv(const struct strvec *argv, struct strbuf *sb);
+struct executor *runner_executor_of(struct runner *r, const struct sr_build *b,
+				    int64_t *mem_mb);
+/* the run's Slurm executor, made with the mission's settings if need be */
+struct executor *runner_slurm(struct runner *r);
 
 /* runner-record.c */
 /* what became of an ended job, for its caller */

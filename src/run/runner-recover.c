@@ -255,6 +255,27 @@ take_held(struct runner *r, struct found *f, struct sr_build *b, long h,
 	}
 }
 
+/*
+ * a build a dead run submitted to Slurm: collected by its job id, from
+ * whichever host (its job runs on, or has ended and left its record)
+ */
+static void
+take_slurm(struct runner *r, struct found *f, struct sr_build *b)
+{
+	struct job *j = recovered_job(r, b, b->attempt);
+	const struct process *p = catalog_process(r->cat, b->process_id);
+	int64_t mem = 0;
+
+	j->ex = p ? runner_executor_of(r, b, &mem) : NULL;
+	if (!j->ex || j->ex == r->ex)
+		j->ex = runner_slurm(r);
+	snprintf(j->eb.job_id, sizeof(j->eb.job_id), "%s", b->slurm_job_id);
+	(void)executor_adopt(j->ex, &j->eb); /* 1: Slurm's always */
+	push_id(&f->live, &f->n_live, &f->a_live, b->id);
+	j->next_active = f->live_jobs;
+	f->live_jobs = j;
+}
+
 /* sort one open build into live, kept, dead or (queued) started */
 static int
 classify(struct runner *r, struct sr_build *b, struct found *f)
@@ -266,6 +287,10 @@ classify(struct runner *r, struct sr_build *b, struct found *f)
 	char *key = NULL, *log = NULL;
 	int rr;
 
+	if (!queued && b->slurm_job_id[0]) {
+		take_slurm(r, f, b);
+		return 0;
+	}
 	if (!queued && strcmp(b->hostname, r->host.buf)) {
 		push_id(&f->dead, &f->n_dead, &f->a_dead, b->id);
 		return 0;

@@ -166,8 +166,9 @@ slurm_executor(struct runner *r, const struct executor_settings *es)
 }
 
 /* where build b runs: its process's executor */
-static struct executor *
-executor_of(struct runner *r, const struct sr_build *b, int64_t *mem_mb)
+struct executor *
+runner_executor_of(struct runner *r, const struct sr_build *b,
+		   int64_t *mem_mb)
 {
 	const struct process *p = catalog_process(r->cat, b->process_id);
 	struct executor_settings es;
@@ -176,6 +177,17 @@ executor_of(struct runner *r, const struct sr_build *b, int64_t *mem_mb)
 	*mem_mb = es.memory_mb;
 	if (strcmp(es.kind, "slurm"))
 		return r->ex;
+	return slurm_executor(r, &es);
+}
+
+struct executor *
+runner_slurm(struct runner *r)
+{
+	struct executor_settings es;
+
+	if (r->slurm)
+		return r->slurm;
+	config_process_executor(r->cat->cfg, NULL, &es);
 	return slurm_executor(r, &es);
 }
 
@@ -616,7 +628,7 @@ build_setup(struct runner *r, struct job *j)
 	e->kill_grace_ms = r->opt.kill_grace_s * 1000;
 	e->cpus = b->cpu > 0 ? (unsigned)b->cpu : 1;
 	e->data = j;
-	j->ex = executor_of(r, b, &e->mem_mb);
+	j->ex = runner_executor_of(r, b, &e->mem_mb);
 }
 
 /*

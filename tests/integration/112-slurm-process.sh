@@ -77,6 +77,28 @@ equals "local builds have none" "$(q "$DB" "SELECT count(*) FROM build WHERE slu
 equals "the timeout is recorded as such" \
 	"$(q "${DB}_s" "SELECT string_agg(DISTINCT f.kind, ',') FROM failure f JOIN build USING (build_id) JOIN process USING (process_id) WHERE process_name = 'p_hang'")" timeout
 
+# -- the controller killed while its Slurm jobs run --------------------------
+# SIGKILLed right after its first submission is recorded: the next run
+# collects the builds by their job ids (none runs twice: each output's
+# code completed once) and reaches the local run's final state.
+K=$T/K
+setup "$K" "${DB}_k" "executor: {kind: slurm, cpus: 2}" >/dev/null
+for d in 01 02 03; do printf 'raw %s\n' "$d" > "$K/data/incoming/pl_raw_202401${d}_v1.0.0.dat"; done
+printf 'bad\n' > "$K/data/incoming/pl_bad_20240101_v1.0.0.dat"
+export CASCADE_TEST_COMPLETIONS=$K/completions
+CASCADE_FAULT=build-started:kill timeout 600 "$CASCADE" process-queue -m "${DB}_k" >/dev/null 2>&1
+equals "the first run is killed" "$?" 137
+equals "its builds are running in Slurm, with their job ids" \
+	"$(q "${DB}_k" "SELECT count(*) > 0, bool_and(slurm_job_id ~ '^[0-9]+$') FROM build WHERE status = 'running'")" "t|t"
+expect_rc 1 "the next run" timeout 600 "$CASCADE" process-queue -m "${DB}_k"
+contains "it takes them over" "$err" "still running are waited for"
+unset CASCADE_TEST_COMPLETIONS
+equals "no code ran twice" "$(sort "$K/completions" | uniq -d)" ""
+equals "nothing is lost: the same file rows as locally" "$(q "${DB}_k" "$files")" "$(q "$DB" "$files")"
+equals "the same links" "$(q "${DB}_k" "$links")" "$(q "$DB" "$links")"
+equals "the same build outcomes" "$(q "${DB}_k" "$builds")" "$(q "$DB" "$builds")"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS ${DB}_k" >/dev/null 2>&1
+
 # -- a build whose Slurm job someone cancels --------------------------------
 # p_hang's first attempt says it runs (on the FIFO), then waits; its job
 # is cancelled with scancel: recorded killed, kind "cancelled", retried;
