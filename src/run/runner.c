@@ -191,12 +191,16 @@ runner_slurm(struct runner *r)
 	return slurm_executor(r, &es);
 }
 
-/* builds with the executors, not yet returned */
+/*
+ * builds with the executors that the run waits for (submitting and
+ * returning, not Slurm's)
+ */
 static size_t
 pending(const struct runner *r)
 {
 	return executor_pending(r->ex) +
-	       (r->slurm ? executor_pending(r->slurm) : 0);
+	       (r->slurm && !r->opt.slurm_return ? executor_pending(r->slurm)
+						  : 0);
 }
 
 /* rootdir/<relative_path with date, time, version, keywords>/<name> */
@@ -793,7 +797,8 @@ static int
 wait_any(struct runner *r, bool block, struct exec_build **c)
 {
 	size_t nl = executor_pending(r->ex),
-	       ns = r->slurm ? executor_pending(r->slurm) : 0;
+	       ns = r->slurm && !r->opt.slurm_return ? executor_pending(r->slurm)
+						     : 0;
 	int ev;
 
 	if (!ns)
@@ -1081,12 +1086,16 @@ stop_all(struct runner *r, struct job **active, struct runner_counts *cnt)
 	int rc = 0;
 
 	(void)!executor_stop_all(r->ex);
-	/* Slurm's are cancelled, and waited for (the jobs' records) */
-	for (struct job *j = *active; r->slurm && j; j = j->next_active)
+	/*
+	 * Slurm's are cancelled, and waited for (the jobs' records); when
+	 * submitting and returning, they are left to a later run
+	 */
+	for (struct job *j = *active;
+	     r->slurm && !r->opt.slurm_return && j; j = j->next_active)
 		if (j->ex == r->slurm && !j->eb.done &&
 		    executor_cancel(r->slurm, &j->eb))
 			log_debug("could not cancel build %lld", (long long)j->b->id);
-	while (r->slurm) {
+	while (r->slurm && !r->opt.slurm_return) {
 		struct exec_build *d = NULL;
 
 		if (executor_wait(r->slurm, -1, &d) != EXEC_DONE)
@@ -1131,9 +1140,40 @@ fetch(struct runner *r, struct sr_build **b, size_t *nb, size_t *next)
 	return 0;
 }
 
+/*
+ * submitting and returning: record the Slurm builds that ended, without
+ * waiting for the others (0, or <0)
+ */
+static int
+collect_slurm(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
+	      struct runner_counts *cnt)
+{
+	struct exec_build *d = NULL;
+	int rc = 0;
+
+	while (!rc && r->slurm && r->opt.slurm_return &&
+	       executor_wait(r->slurm, 0, &d) == EXEC_DONE) {
+		rc = handle_done(r, b, nb, next, &r->active, cnt, d->data);
+		if (rc == RUNNER_ENV)
+			rc = 0; /* env_stop: start nothing, let the rest end */
+	}
+	return rc;
+}
+
+/* the first active job the run must not leave behind, or NULL */
+static struct job *
+active_local(const struct runner *r)
+{
+	for (struct job *j = r->active; j; j = j->next_active)
+		if (j->ex == r->ex || !r->opt.slurm_return)
+			return j;
+	return NULL;
+}
+
 int
 runner_run(struct runner *r, struct runner_counts *cnt)
 {
+	const struct job *left;
 	struct sr_build *b = NULL;
 	size_t nb = 0, next = 0;
 	bool stopped = false, fetched = false;
@@ -1147,6 +1187,9 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			stopped = true;
 			break;
 		}
+		/* submitting and returning: the Slurm builds that ended */
+		if ((rc = collect_slurm(r, b, nb, &next, cnt)))
+			break;
 		/* the file system refused: let what runs end, then stop */
 		if (r->env_stop && !pending(r))
 			break;
@@ -1210,10 +1253,11 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 		return rc;
 	if (stopped)
 		return 1;
-	if (r->active && !r->env_stop)
+	left = active_local(r);
+	if (left && !r->env_stop)
 		BUG("a round ended with build %lld still active (%zu builds "
 		    "with the executor)",
-		    (long long)r->active->b->id, pending(r));
+		    (long long)left->b->id, pending(r));
 	return r->env_stop ? RUNNER_ENV : 0;
 }
 

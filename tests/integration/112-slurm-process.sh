@@ -99,6 +99,32 @@ equals "the same links" "$(q "${DB}_k" "$links")" "$(q "$DB" "$links")"
 equals "the same build outcomes" "$(q "${DB}_k" "$builds")" "$(q "$DB" "$builds")"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS ${DB}_k" >/dev/null 2>&1
 
+# -- submit and return: runs that do not wait -------------------------------
+# Each "process-queue --no-wait" submits what is ready, records what ended
+# meanwhile and exits; repeated (as cron would), it reaches the local
+# run's final state.
+N=$T/N
+setup "$N" "${DB}_n" "executor: {kind: slurm, cpus: 2}" >/dev/null
+for d in 01 02 03; do printf 'raw %s\n' "$d" > "$N/data/incoming/pl_raw_202401${d}_v1.0.0.dat"; done
+printf 'bad\n' > "$N/data/incoming/pl_bad_20240101_v1.0.0.dat"
+export CASCADE_TEST_COMPLETIONS=$N/completions
+runs=0 bad_rc=
+while [ "$runs" -lt 300 ]; do
+	timeout 300 "$CASCADE" process-queue --no-wait -m "${DB}_n" >/dev/null 2>>"$N/err"
+	rc=$?
+	[ "$rc" -le 1 ] || bad_rc="$bad_rc $rc"
+	runs=$((runs + 1))
+	[ "$(q "${DB}_n" "SELECT count(*) FROM build WHERE status IN ('queued', 'running', 'recording')")" = 0 ] && break
+done
+unset CASCADE_TEST_COMPLETIONS
+pass "# submit and return: $runs runs"
+equals "every run ends (0, or 1 for the bad builds)" "$bad_rc" ""
+equals "no code ran twice" "$(sort "$N/completions" | uniq -d)" ""
+equals "the same file rows as locally" "$(q "${DB}_n" "$files")" "$(q "$DB" "$files")"
+equals "the same links" "$(q "${DB}_n" "$links")" "$(q "$DB" "$links")"
+equals "the same build outcomes" "$(q "${DB}_n" "$builds")" "$(q "$DB" "$builds")"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS ${DB}_n" >/dev/null 2>&1
+
 # -- a build whose Slurm job someone cancels --------------------------------
 # p_hang's first attempt says it runs (on the FIFO), then waits; its job
 # is cancelled with scancel: recorded killed, kind "cancelled", retried;
@@ -123,8 +149,8 @@ wait "$pq"
 rc=$?
 [ "$rc" = 1 ] && pass "ProcessQueue ends (exit 1: bad builds)" ||
 	fail "ProcessQueue ends (exit 1: bad builds)" "exit $rc" "$(tail -8 "$C/pq.err")"
-contains "the cancel is reported as such, and retried" "$(cat "$C/pq.err")" \
-	"(p_hang 2024-01-01) failed, attempt 1 of 2: was terminated by signal 15 (Terminated) after its Slurm job was cancelled"
+contains "the cancel is reported as such, and retried" \
+	"$(grep "(p_hang 2024-01-01) failed, attempt 1 of 2:" "$C/pq.err")" "after its Slurm job was cancelled"
 equals "then the retry's failure is its last" \
 	"$(q "${DB}_c" "SELECT f.kind || ':' || b.status || ':' || b.attempt FROM failure f JOIN build b USING (build_id) JOIN process USING (process_id) WHERE process_name = 'p_hang'")" \
 	"exit:bad:2"
