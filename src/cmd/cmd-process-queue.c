@@ -46,6 +46,8 @@ cmd_process_queue_parse(struct ctx *ctx, int argc, char **argv)
 		 "run only these processes (names or ids, comma-separated)"},
 		{OPT_INT, 'n', "num-proc", &opt.num_proc, "N",
 		 "parallel build slots (default: configuration, or CPUs)"},
+		{OPT_BOOL, 0, "no-wait", &opt.no_wait, NULL,
+		 "submit Slurm builds and return; a later run collects them"},
 		{OPT_STRING, 0, "glb", &opt.glob, "GLOB",
 		 "only incoming names matching GLOB (default *)"},
 		{OPT_STRING, 'l', "log-level", &log_level, "LEVEL",

@@ -120,6 +120,24 @@ struct code {
 	struct config_mark mark;
 };
 
+/*
+ * Where a process's codes run (the mission file's "executor:").  The
+ * mission's is the default of every process; a process's own holds only
+ * what it overrides (NULL or 0: the mission's).
+ */
+struct executor_settings {
+	char *kind;          /* "local" or "slurm"; NULL: local / the mission's */
+	char *partition;     /* sbatch --partition; NULL: the cluster's default */
+	char *account;       /* sbatch --account */
+	int time_limit_s;    /* a Slurm job's time limit; 0: from the timeouts */
+	int cpus;            /* CPUs of one Slurm job (it runs that many builds
+				at a time); 0: 2 */
+	int memory_mb;       /* memory of one build; 0: unspecified */
+	char *sbatch_options; /* more sbatch options, split on white space */
+	char *work_dir;      /* shared with the nodes; NULL: rootdir/.cascade */
+	struct config_mark mark;
+};
+
 struct process {
 	int id;               /* process_id; 0 when read from a file */
 	char *name;
@@ -131,6 +149,7 @@ struct process {
 	size_t n_inputs;
 	struct code *codes;
 	size_t n_codes;
+	struct executor_settings executor; /* overrides of the mission's */
 	struct config_mark mark;
 };
 

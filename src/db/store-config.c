@@ -88,10 +88,17 @@ str_eq(const char *a, const char *b)
 	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
 	"log_limit_kb, settle_s"
 
-/* The mission row: the mission and its run settings. */
+/* the executor settings' columns, in struct executor_settings' order */
+#define EXECUTOR_COLUMNS(t)                                                  \
+	t "executor, " t "slurm_partition, " t "slurm_account, " t           \
+	"slurm_time_limit_s, " t "slurm_cpus, " t "slurm_memory_mb, " t      \
+	"slurm_options, " t "slurm_work_dir"
+
+/* The mission row: the mission and its run and executor settings. */
 struct mission_row {
 	struct mission m;
 	struct run_settings run;
+	struct executor_settings ex;
 };
 
 #define MR(type, member) DB_COL(type, struct mission_row, member)
@@ -105,6 +112,10 @@ static const struct db_col mission_cols[] = {
 	MR(DB_INT, run.bad_within_s), MR(DB_INT, run.flag_lease_s),
 	MR(DB_BOOL, run.refuse_changed_code), MR(DB_TEXT, run.log_file),
 	MR(DB_INT, run.log_limit_kb), MR(DB_INT, run.settle_s),
+	MR(DB_TEXT, ex.kind), MR(DB_TEXT, ex.partition),
+	MR(DB_TEXT, ex.account), MR(DB_INT, ex.time_limit_s),
+	MR(DB_INT, ex.cpus), MR(DB_INT, ex.memory_mb),
+	MR(DB_TEXT, ex.sbatch_options), MR(DB_TEXT, ex.work_dir),
 };
 #undef MR
 static const struct db_table mission_table =
@@ -121,7 +132,8 @@ load_mission(struct db *db, struct config *cfg, bool *found)
 	*found = false;
 	rc = db_query_rows(db,
 			   "SELECT mission_id, mission_name, rootdir, "
-			   MISSION_DIRS ", " RUN_COLUMNS " "
+			   MISSION_DIRS ", " RUN_COLUMNS ", "
+			   EXECUTOR_COLUMNS("") " "
 			   "FROM public.mission ORDER BY mission_id",
 			   NULL, 0, &mission_table, &rows, &n);
 	if (rc)
@@ -136,6 +148,12 @@ load_mission(struct db *db, struct config *cfg, bool *found)
 		/* the strings move to cfg */
 		cfg->mission = rows[0].m;
 		cfg->run = rows[0].run;
+		cfg->executor = rows[0].ex;
+		/* the default, as a file that names none reads */
+		if (cfg->executor.kind && !strcmp(cfg->executor.kind, "local")) {
+			free(cfg->executor.kind);
+			cfg->executor.kind = NULL;
+		}
 		*found = true;
 	}
 	free(rows);
@@ -235,6 +253,11 @@ static const struct db_col process_cols[] = {
 	PS(DB_INT, p.id), PS(DB_TEXT, p.name), PS(DB_TEXT, p.output_product),
 	PS(DB_INT, p.output_product_id), PS(DB_TEXT, timebase),
 	PS(DB_TEXT, p.extra_params),
+	PS(DB_TEXT, p.executor.kind), PS(DB_TEXT, p.executor.partition),
+	PS(DB_TEXT, p.executor.account), PS(DB_INT, p.executor.time_limit_s),
+	PS(DB_INT, p.executor.cpus), PS(DB_INT, p.executor.memory_mb),
+	PS(DB_TEXT, p.executor.sbatch_options),
+	PS(DB_TEXT, p.executor.work_dir),
 };
 #undef PS
 static const struct db_table process_table =
@@ -250,7 +273,13 @@ load_process_rows(struct db *db, struct config *cfg)
 			       "SELECT pr.process_id, pr.process_name, "
 			       "op.product_name, "
 			       "coalesce(pr.output_product, 0), "
-			       "pr.output_timebase, pr.extra_params "
+			       "pr.output_timebase, pr.extra_params, "
+			       "pr.executor, pr.slurm_partition, "
+			       "pr.slurm_account, "
+			       "coalesce(pr.slurm_time_limit_s, 0), "
+			       "coalesce(pr.slurm_cpus, 0), "
+			       "coalesce(pr.slurm_memory_mb, 0), "
+			       "pr.slurm_options, pr.slurm_work_dir "
 			       "FROM public.process pr "
 			       "LEFT JOIN public.product op "
 			       "ON op.product_id = pr.output_product "
@@ -523,6 +552,67 @@ diff_num(struct strbuf *sb, const char *field, double a, double b)
 	strbuf_addf(sb, "%s%s %g -> %g", sb->len ? ", " : "", field, a, b);
 }
 
+/*
+ * the executor settings as 8 parameters (EXECUTOR_VALUES); a mission's
+ * unset kind is "local", its unset numbers 0; a process's unset ones are
+ * NULL (the mission's)
+ */
+#define EXECUTOR_VALUES(a, b, c, d, e, f, g, h)                             \
+	"$" #a "::text, $" #b "::text, $" #c "::text, $" #d "::int, $" #e      \
+	"::int, $" #f "::int, $" #g "::text, $" #h "::text"
+static void
+executor_params(struct db_params *p, const struct executor_settings *e,
+		bool mission)
+{
+	const int nums[] = {e->time_limit_s, e->cpus, e->memory_mb};
+
+	db_params_text(p, e->kind ? e->kind : mission ? "local" : NULL);
+	db_params_text(p, e->partition);
+	db_params_text(p, e->account);
+	for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
+		if (nums[i] || mission)
+			db_params_int64(p, nums[i]);
+		else
+			db_params_null(p);
+	}
+	db_params_text(p, e->sbatch_options);
+	db_params_text(p, e->work_dir);
+}
+
+static void
+diff_num(struct strbuf *sb, const char *field, double a, double b);
+
+static void
+diff_executor(struct strbuf *sb, const char *pre,
+	      const struct executor_settings *a,
+	      const struct executor_settings *b)
+{
+	static const char *const names[] = {
+		"kind", "partition", "account", "sbatch_options", "work_dir",
+	};
+	const char *sa[] = {a->kind, a->partition, a->account,
+			    a->sbatch_options, a->work_dir};
+	const char *sbv[] = {b->kind, b->partition, b->account,
+			     b->sbatch_options, b->work_dir};
+	struct strbuf f = STRBUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		strbuf_reset(&f);
+		strbuf_addf(&f, "%s%s", pre, names[i]);
+		diff_str(sb, f.buf, sa[i], sbv[i]);
+	}
+	strbuf_reset(&f);
+	strbuf_addf(&f, "%stime_limit", pre);
+	diff_num(sb, f.buf, a->time_limit_s, b->time_limit_s);
+	strbuf_reset(&f);
+	strbuf_addf(&f, "%scpus", pre);
+	diff_num(sb, f.buf, a->cpus, b->cpus);
+	strbuf_reset(&f);
+	strbuf_addf(&f, "%smemory_mb", pre);
+	diff_num(sb, f.buf, a->memory_mb, b->memory_mb);
+	strbuf_release(&f);
+}
+
 static void
 diff_bool(struct strbuf *sb, const char *field, bool a, bool b)
 {
@@ -588,14 +678,17 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	db_params_text(&p, cfg->run.log_file);
 	db_params_int64(&p, cfg->run.log_limit_kb);
 	db_params_int64(&p, cfg->run.settle_s);
+	executor_params(&p, &cfg->executor, true);
 	if (!cur) {
 		rc = run(db,
 			 "INSERT INTO public.mission (mission_name, rootdir, "
 			 "incoming_dir, codedir, inspectordir, errordir, "
-			 RUN_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, "
+			 RUN_COLUMNS ", " EXECUTOR_COLUMNS("") ") VALUES ($1, "
+			 "$2, $3, $4, $5, $6, "
 			 "$7::int, $8::int, $9::int, $10::int, $11::int, "
 			 "$12::int, $13::int, $14::int, $15::bool, $16, "
-			 "$17::int, $18::int)",
+			 "$17::int, $18::int, "
+			 EXECUTOR_VALUES(19, 20, 21, 22, 23, 24, 25, 26) ")",
 			 &p);
 		if (!rc)
 			report(r, '+', "mission %s", m->name);
@@ -628,6 +721,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	diff_num(&d, "run.log_limit_kb", cur->run.log_limit_kb,
 		 cfg->run.log_limit_kb);
 	diff_num(&d, "run.settle", cur->run.settle_s, cfg->run.settle_s);
+	diff_executor(&d, "executor.", &cur->executor, &cfg->executor);
 	if (d.len) {
 		rc = run(db,
 			 "UPDATE public.mission SET rootdir = $2, "
@@ -637,8 +731,10 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 "max_attempts = $11::int, bad_after = $12::int, "
 			 "bad_within_s = $13::int, flag_lease_s = $14::int, "
 			 "refuse_changed_code = $15::bool, log_file = $16, "
-			 "log_limit_kb = $17::int, settle_s = $18::int "
-			 "WHERE mission_name = $1",
+			 "log_limit_kb = $17::int, settle_s = $18::int, "
+			 "(" EXECUTOR_COLUMNS("") ") = ("
+			 EXECUTOR_VALUES(19, 20, 21, 22, 23, 24, 25, 26)
+			 ") WHERE mission_name = $1",
 			 &p);
 		if (!rc)
 			report(r, '~', "mission %s: %s", m->name, d.buf);
@@ -1309,6 +1405,7 @@ apply_processes(struct db *db, const struct config *cur,
 		db_params_text(&p, np->output_product);
 		db_params_text(&p, timebase_name(np->timebase));
 		db_params_text(&p, np->extra_params);
+		executor_params(&p, &np->executor, false);
 		if (op) {
 			diff_str(&d, "output_product", op->output_product,
 				 np->output_product);
@@ -1317,17 +1414,23 @@ apply_processes(struct db *db, const struct config *cur,
 				 timebase_name(np->timebase));
 			diff_str(&d, "extra_params", op->extra_params,
 				 np->extra_params);
+			diff_executor(&d, "executor.", &op->executor,
+				      &np->executor);
 		}
 		if (!op || d.len) {
 			rc = run(db,
 				 "INSERT INTO public.process (process_name, "
 				 "output_product, output_timebase, "
-				 "extra_params) VALUES ($1, (SELECT product_id "
+				 "extra_params, " EXECUTOR_COLUMNS("") ") "
+				 "VALUES ($1, (SELECT product_id "
 				 "FROM public.product WHERE product_name = $2), "
-				 "$3, $4) ON CONFLICT (process_name) DO UPDATE "
+				 "$3, $4, " EXECUTOR_VALUES(5, 6, 7, 8, 9, 10, 11, 12) ") "
+				 "ON CONFLICT (process_name) DO UPDATE "
 				 "SET output_product = EXCLUDED.output_product, "
 				 "output_timebase = EXCLUDED.output_timebase, "
-				 "extra_params = EXCLUDED.extra_params",
+				 "extra_params = EXCLUDED.extra_params, "
+				 "(" EXECUTOR_COLUMNS("") ") = ("
+				 EXECUTOR_COLUMNS("EXCLUDED.") ")",
 				 &p);
 			if (!rc && op)
 				report(r, '~', "process %s: %s", np->name,

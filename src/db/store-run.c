@@ -38,7 +38,7 @@ parse_timebase(const char *s, void *out)
 	"c.arguments, c.timeout_s, coalesce(c.cpu, 1), c.sha256, "           \
 	"b.work_dir, b.input_file_ids, coalesce(b.pid, 0), "                 \
 	"coalesce(b.supervisor_pid, 0), coalesce(b.supervisor_start, "       \
-	"-1), b.hostname, l.boot_id, b.log_path "                            \
+	"-1), b.hostname, l.boot_id, b.log_path, b.slurm_job_id "            \
 	"FROM public.build b JOIN public.process pr USING (process_id) "     \
 	"JOIN public.code c ON c.code_id = b.code_id "                       \
 	"LEFT JOIN public.product op ON op.product_id = "                    \
@@ -77,6 +77,7 @@ static const struct db_col build_cols[] = {
 	DB_COLF(DB_TEXT, struct sr_build, hostname, DB_EMPTY),
 	DB_COLF(DB_TEXT, struct sr_build, boot_id, DB_EMPTY),
 	DB_COL(DB_TEXT, struct sr_build, log_path),
+	DB_COLF(DB_TEXT, struct sr_build, slurm_job_id, DB_EMPTY),
 };
 static const struct db_table build_table =
 	DB_TABLE("builds", build_cols, struct sr_build);
@@ -244,7 +245,8 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	"recorded_at = NULL, pid = NULL, supervisor_pid = $3::int, "         \
 	"supervisor_start = $4::bigint, hostname = $5, argv = $6::text[], "  \
 	"log_path = $7, work_dir = $8, logging_id = nullif($2::bigint, 0), " \
-	"exit_code = NULL, term_signal = NULL, reason = NULL WHERE "        \
+	"exit_code = NULL, term_signal = NULL, reason = NULL, "             \
+	"slurm_job_id = NULL, node = NULL WHERE "                            \
 	"build_id = $1::bigint AND status = 'queued' RETURNING batch_id), " \
 	"u AS (UPDATE public.batch SET state = 'running', started_at = "     \
 	"coalesce(started_at, now()), pid = $3::int, hostname = $5, "        \
@@ -769,6 +771,42 @@ store_interrupt_builds(struct db *db, int64_t run_id, const int64_t *ids,
 			     "attempts = greatest(attempts - 1, 0) WHERE state "
 			     "= 'running' AND attempt_logging_id = $1::bigint",
 			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc;
+}
+
+int
+store_builds_slurm(struct db *db, const int64_t *ids,
+		   const char *const *job_ids, size_t n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	if (!n)
+		return 0;
+	db_params_int64_array(&p, ids, n);
+	db_params_text_array(&p, job_ids, n);
+	rc = db_query_params(db,
+			     "UPDATE public.build b SET slurm_job_id = x.j, "
+			     "node = NULL FROM unnest($1::bigint[], "
+			     "$2::text[]) AS x(id, j) WHERE b.build_id = x.id",
+			     &p, DB_CACHED, NULL);
+	db_params_release(&p);
+	return rc;
+}
+
+int
+store_build_node(struct db *db, int64_t id, const char *node)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, id);
+	db_params_text(&p, node && *node ? node : NULL);
+	rc = db_query_params(db,
+			     "UPDATE public.build SET node = $2 WHERE "
+			     "build_id = $1::bigint",
+			     &p, DB_CACHED, NULL);
 	db_params_release(&p);
 	return rc;
 }

@@ -58,6 +58,7 @@ struct sr_build {
 	char *hostname;      /* where it ran, "" if unknown */
 	char *boot_id;       /* of that host then, "" if unknown */
 	char *log_path;      /* NULL if none */
+	char *slurm_job_id;  /* its Slurm job, "" if none (local) */
 };
 
 /* An input file of a build: where it is and what it is. */
@@ -291,5 +292,16 @@ int store_builds_requeue(struct db *db, const int64_t *ids, size_t n)
  */
 int store_interrupt_builds(struct db *db, int64_t run_id, const int64_t *ids,
 			   size_t n) CASCADE_MUSTCHECK;
+
+/*
+ * store_builds_slurm: the Slurm jobs that run builds ids[0..n) (job_ids
+ * alike), recorded on their rows (build.slurm_job_id), in one statement.
+ */
+int store_builds_slurm(struct db *db, const int64_t *ids,
+		       const char *const *job_ids, size_t n) CASCADE_MUSTCHECK;
+
+/* store_build_node: the node build id ran on ("" or NULL: unknown) */
+int store_build_node(struct db *db, int64_t id, const char *node)
+	CASCADE_MUSTCHECK;
 
 #endif

@@ -163,7 +163,7 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	"('running', 'recording') THEN now() END) - b.started_at)::float8, " \
 	"b.cpu_user_s, b.cpu_sys_s, cardinality(b.input_file_ids), "         \
 	"c.interface_version || '.' || c.quality_version || '.' || "         \
-	"c.revision_version, b.code_id "
+	"c.revision_version, b.code_id, b.slurm_job_id, b.node "
 #define BUILD_FROM                                                           \
 	"FROM public.build b JOIN public.process p ON p.process_id = "       \
 	"b.process_id LEFT JOIN public.product op ON op.product_id = "       \
@@ -184,7 +184,8 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	TXT(struct ss_build, ended), DBL(struct ss_build, duration_s),        \
 	DBL(struct ss_build, cpu_user_s), DBL(struct ss_build, cpu_sys_s),    \
 	I64(struct ss_build, n_inputs), TXT(struct ss_build, code_version),  \
-	I64(struct ss_build, code_id)
+	I64(struct ss_build, code_id), TXT(struct ss_build, slurm_job_id),   \
+	TXT(struct ss_build, node)
 static const struct db_col build_cols[] = {BUILD_COL_LIST};
 static const struct db_table build_table =
 	DB_TABLE("builds", build_cols, struct ss_build);

@@ -92,6 +92,8 @@ struct ss_build {
 	int64_t n_inputs;
 	char *code_version;  /* NULL if no code */
 	int64_t code_id;
+	char *slurm_job_id;  /* the Slurm job that runs it; NULL: local */
+	char *node;          /* the node it ran on (Slurm); NULL: unknown */
 	/* detail */
 	char *code_path;
 	char *code_sha256;

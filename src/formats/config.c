@@ -1283,6 +1283,26 @@ static const struct ctable code_table =
 static void seq_inputs(struct loader *, const struct ynode *, void *);
 static void seq_codes(struct loader *, const struct ynode *, void *);
 
+/* no defaults: a process's unset keys are the mission's (validate) */
+static const struct ckey executor_keys[] = {
+	K("kind", KT_NAME, struct executor_settings, kind, 0, NULL, 0, 0),
+	K("partition", KT_STR, struct executor_settings, partition, 0, NULL,
+	  0, 0),
+	K("account", KT_STR, struct executor_settings, account, 0, NULL, 0,
+	  0),
+	K("time_limit", KT_DURATION, struct executor_settings, time_limit_s,
+	  0, "0", 0, INT_MAX),
+	K("cpus", KT_INT, struct executor_settings, cpus, 0, "0", 0, 4096),
+	K("memory_mb", KT_INT, struct executor_settings, memory_mb, 0, "0", 0,
+	  INT_MAX),
+	K("sbatch_options", KT_STR, struct executor_settings, sbatch_options,
+	  0, NULL, 0, 0),
+	K("work_dir", KT_PATH, struct executor_settings, work_dir, 0, NULL,
+	  0, 0),
+};
+static const struct ctable executor_table =
+	TABLE("executor", executor_keys, struct executor_settings);
+
 static const struct ckey process_keys[] = {
 	K("name", KT_NAME, struct process, name, KEY_REQUIRED, NULL, 0,
 	  0),
@@ -1295,6 +1315,7 @@ static const struct ckey process_keys[] = {
 	KSEQ("inputs", 0, seq_inputs),
 	/* "at least one" is config_validate()'s, for database configs too */
 	KSEQ("codes", 0, seq_codes),
+	KMAP("executor", struct process, executor, 0, &executor_table),
 };
 static const struct ctable process_table =
 	TABLE("process", process_keys, struct process);
@@ -1336,6 +1357,7 @@ static const struct ckey root_keys[] = {
 	KSEQ("products", 0, seq_products),
 	KSEQ("processes", 0, seq_processes),
 	KMAP("run", struct config, run, 0, &run_table),
+	KMAP("executor", struct config, executor, 0, &executor_table),
 };
 static const struct ctable root_table = {"the top-level mapping", root_keys,
 					  ARRAY_SIZE(root_keys), NO_MARK};
@@ -1574,6 +1596,15 @@ resolve_paths(struct loader *ld)
 		m->inspectordir = xstrdup(m->codedir);
 	resolve_in(&m->errordir, m->rootdir, "errors");
 	resolve_in(&run->log_file, m->rootdir, NULL);
+	resolve_in(&ld->cfg->executor.work_dir, m->rootdir, NULL);
+	/* the default, as the database gives it back */
+	if (ld->cfg->executor.kind && !strcmp(ld->cfg->executor.kind, "local")) {
+		free(ld->cfg->executor.kind);
+		ld->cfg->executor.kind = NULL;
+	}
+	for (size_t i = 0; i < ld->cfg->n_processes; i++)
+		resolve_in(&ld->cfg->processes[i].executor.work_dir,
+			   m->rootdir, NULL);
 	for (size_t i = 0; i < ld->cfg->n_products; i++) {
 		resolve_in(&ld->cfg->products[i].inspector.executable,
 			   m->inspectordir, NULL);
@@ -2273,12 +2304,66 @@ check_cycles(const struct config *cfg, int *nerr, const struct nameidx *prods)
 	graph_release(&g);
 }
 
+/* an executor's kind is one cascade has */
+static void
+check_executor(int *nerr, const struct executor_settings *e,
+	       const char *whose)
+{
+	if (e->kind && strcmp(e->kind, "local") && strcmp(e->kind, "slurm"))
+		report(nerr, &e->mark,
+		       "%s: unknown executor kind \"%s\" (expected \"local\" "
+		       "or \"slurm\")",
+		       whose, e->kind);
+}
+
+static void
+check_executors(const struct config *cfg, int *nerr)
+{
+	check_executor(nerr, &cfg->executor, "executor");
+	for (size_t i = 0; i < cfg->n_processes; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "process \"%s\": executor",
+			    nn(cfg->processes[i].name));
+		check_executor(nerr, &cfg->processes[i].executor, sb.buf);
+		strbuf_release(&sb);
+	}
+}
+
+void
+config_process_executor(const struct config *cfg, const struct process *p,
+			struct executor_settings *out)
+{
+	const struct executor_settings *m = &cfg->executor,
+				       *o = p ? &p->executor : NULL;
+
+	*out = *m;
+	if (!o)
+		goto out;
+#define OVER(f)                                                             \
+	if (o->f)                                                           \
+		out->f = o->f;
+	OVER(kind)
+	OVER(partition)
+	OVER(account)
+	OVER(time_limit_s)
+	OVER(cpus)
+	OVER(memory_mb)
+	OVER(sbatch_options)
+	OVER(work_dir)
+#undef OVER
+out:
+	if (!out->kind)
+		out->kind = (char *)"local";
+}
+
 static int
 validate(const struct config *cfg, int *nerr)
 {
 	struct nameidx sats, prods, procs, insts;
 	int before = *nerr;
 
+	check_executors(cfg, nerr);
 	check_names(cfg, nerr, &sats, &prods, &procs, &insts);
 	check_products(cfg, nerr, &sats, &insts);
 	check_processes(cfg, nerr, &prods);
@@ -2322,6 +2407,16 @@ config_find_process(const struct config *cfg, const char *name)
 		    !strcmp(cfg->processes[i].name, name))
 			return &cfg->processes[i];
 	return NULL;
+}
+
+static void
+executor_settings_free(struct executor_settings *e)
+{
+	free(e->kind);
+	free(e->partition);
+	free(e->account);
+	free(e->sbatch_options);
+	free(e->work_dir);
 }
 
 void
@@ -2374,9 +2469,11 @@ config_free(struct config *cfg)
 			free(p->codes[j].arguments);
 		}
 		free(p->codes);
+		executor_settings_free(&p->executor);
 	}
 	free(cfg->processes);
 	free(cfg->run.log_file);
+	executor_settings_free(&cfg->executor);
 	free(cfg->path);
 	free(cfg);
 }
@@ -2608,6 +2705,29 @@ write_product(struct writer *w, const struct product *p)
 	map_end(w);
 }
 
+/* an executor mapping, if anything in it is set */
+static void
+write_executor(struct writer *w, const struct executor_settings *e)
+{
+	if (!e->kind && !e->partition && !e->account && !e->time_limit_s &&
+	    !e->cpus && !e->memory_mb && !e->sbatch_options && !e->work_dir)
+		return;
+	str(w, "executor");
+	map_start(w);
+	kv_str(w, "kind", e->kind);
+	kv_str(w, "partition", e->partition);
+	kv_str(w, "account", e->account);
+	if (e->time_limit_s)
+		kv_int(w, "time_limit", e->time_limit_s);
+	if (e->cpus)
+		kv_int(w, "cpus", e->cpus);
+	if (e->memory_mb)
+		kv_int(w, "memory_mb", e->memory_mb);
+	kv_str(w, "sbatch_options", e->sbatch_options);
+	kv_str(w, "work_dir", e->work_dir);
+	map_end(w);
+}
+
 static void
 write_process(struct writer *w, const struct process *p)
 {
@@ -2656,6 +2776,7 @@ write_process(struct writer *w, const struct process *p)
 		map_end(w);
 	}
 	seq_end(w);
+	write_executor(w, &p->executor);
 	map_end(w);
 }
 
@@ -2764,6 +2885,7 @@ write_config(struct writer *w, const struct config *cfg)
 	kv_int(w, "settle", r->settle_s);
 	kv_str(w, "log_file", r->log_file);
 	map_end(w);
+	write_executor(w, &cfg->executor);
 }
 
 int

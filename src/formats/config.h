@@ -43,7 +43,16 @@ struct config {
 	struct process *processes;
 	size_t n_processes;
 	struct run_settings run;
+	struct executor_settings executor; /* the mission's */
 };
+
+/*
+ * config_process_executor: the executor settings of process p: its own,
+ * each unset one the mission's (strings borrowed from cfg).
+ */
+void config_process_executor(const struct config *cfg,
+			     const struct process *p,
+			     struct executor_settings *out);
 
 /* config_run_defaults: fill *run with the defaults listed above. */
 void config_run_defaults(struct run_settings *run);

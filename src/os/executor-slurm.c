@@ -879,6 +879,14 @@ make_ready(struct slurm_ex *s, struct exec_build *b)
 			   strlen(j->info.node));
 	ALLOC_GROW(s->ready, s->n_ready + 1, s->alloc_ready);
 	s->ready[s->n_ready++] = b;
+	/*
+	 * no longer the job's: once returned, the caller may release it
+	 * while others of its job run on
+	 */
+	for (size_t i = 0; j && i < j->n; i++)
+		if (j->b[i] == b)
+			j->b[i] = NULL;
+	b->job = NULL;
 	if (j && --j->open == 0)
 		job_drop(s, j);
 }
@@ -949,24 +957,10 @@ check_build(struct slurm_ex *s, struct exec_build *b)
 		make_ready(s, b);
 		return 1;
 	}
-	r->ran = c.pid > 0;
-	r->exit_code = c.exit_code;
-	r->term_signal = c.term_signal;
-	r->timed_out = c.timed_out;
+	exec_result_from_child(r, &c);
 	/* asked to stop, and stopped (not an end of its own first) */
 	r->cancelled = b->cancel_asked &&
 		       (c.terminated || c.term_signal || c.pid == 0);
-	r->start_failed = c.start_failed;
-	r->exec_errno = c.exec_errno;
-	r->wall_us = c.wall_us;
-	r->cpu_us = (int64_t)c.rusage.ru_utime.tv_sec * 1000000 +
-		    c.rusage.ru_utime.tv_usec +
-		    (int64_t)c.rusage.ru_stime.tv_sec * 1000000 +
-		    c.rusage.ru_stime.tv_usec;
-	r->maxrss_kb = c.rusage.ru_maxrss > 0 ? c.rusage.ru_maxrss : -1;
-	r->ended_at_us = c.ended_at_us;
-	strbuf_reset(&r->tail);
-	strbuf_add(&r->tail, c.tail.buf, c.tail.len);
 	stopped = c.terminated;
 	spawn_child_release(&c);
 	if (stopped && !b->cancel_asked && j) {
@@ -998,16 +992,23 @@ job_ended(struct slurm_ex *s, struct sjob *j)
 {
 	size_t missing = 0;
 
+	/* held while walked: the last record read would drop it */
+	j->open++;
 	for (size_t i = 0; i < j->n; i++)
-		if (j->b[i]->state == B_OPEN && !check_build(s, j->b[i]))
+		if (j->b[i] && j->b[i]->state == B_OPEN &&
+		    !check_build(s, j->b[i]))
 			missing++;
+	if (--j->open == 0) {
+		job_drop(s, j);
+		return;
+	}
 	/* give a late file one more poll, unless it had its second */
 	if (missing && j->ended_seen++ == 0)
 		return;
 	for (size_t i = 0; i < j->n; i++) {
 		struct exec_build *b = j->b[i];
 
-		if (b->state == B_DONE)
+		if (!b || b->state == B_DONE)
 			continue;
 		apply_job_state(b, &j->info, b->state == B_HELD);
 		if (b->state == B_OPEN)
@@ -1345,7 +1346,7 @@ slurm_submit(struct executor *e, struct exec_build **b, size_t n)
 	return rc;
 }
 
-static void
+static int
 slurm_adopt(struct executor *e, struct exec_build *b)
 {
 	struct slurm_ex *s = (struct slurm_ex *)e;
@@ -1359,6 +1360,7 @@ slurm_adopt(struct executor *e, struct exec_build *b)
 	job_add(j, b);
 	open_add(s, b);
 	check_build(s, b);
+	return 1;
 }
 
 static int
@@ -1456,7 +1458,8 @@ slurm_cancel(struct executor *e, struct exec_build *b)
 		return 0;
 	b->cancel_asked = true;
 	for (size_t i = 0; i < j->n && all; i++)
-		all = j->b[i]->state == B_DONE || j->b[i]->cancel_asked;
+		all = !j->b[i] || j->b[i]->state == B_DONE ||
+		      j->b[i]->cancel_asked;
 	strvec_push(&ids, j->id);
 	if (all) {
 		rc = scancel(NULL, NULL, &ids, false);

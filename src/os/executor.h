@@ -4,10 +4,11 @@
  * The runner hands an executor builds to run and learns from it, one at a
  * time, how each ended.  Two executors share this interface:
  *
- *   local   today's spawn pool and its supervisor (spawn.h): codes run
- *           on this host, in slots; ends are events (pidfds, the
- *           supervisor's socket).  (To be written: it wraps what
- *           runner.c does with struct spawn_pool today.)
+ *   local   executor-local.c: the spawn pool and its supervisor
+ *           (spawn.h): codes run on this host, in slots; ends are events
+ *           (the supervisor's socket).  A build is started when it is
+ *           submitted if a slot is free (the runner asks first:
+ *           executor_has_room), else queued for the next free slot.
  *   slurm   executor-slurm.c: builds are submitted to Slurm in groups,
  *           one batch job per group, whose generated wrapper script runs
  *           the group's builds (up to the job's CPUs at a time) and
@@ -60,12 +61,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "compat.h"
 #include "strbuf.h"
 #include "strvec.h"
 
 struct executor;
+struct spawn_child;
 
 /* How one build ended, as far as the executor can tell. */
 struct exec_result {
@@ -88,8 +91,20 @@ struct exec_result {
 	int exec_errno;
 	/* nothing is known: its job ended without a status record */
 	bool lost;
+	/* it dumped core */
+	bool core_dumped;
+	/* processes it left in its group, killed once it ended */
+	unsigned leftovers;
+	/* errno of the first failed write to its log (ENOSPC...), or 0 */
+	int out_errno;
+	/* its pid (slurm: on its node; 0: it never started) */
+	pid_t pid;
+	/* local: the supervisor that ran it (for the "lost" message) */
+	pid_t supervisor;
 	/* wall and CPU (user + system) time; max RSS in KiB, -1: unknown */
 	int64_t wall_us, cpu_us, maxrss_kb;
+	/* the CPU time's two parts */
+	int64_t cpu_user_us, cpu_sys_us;
 	/* when it ended, microseconds since the epoch (0: unknown) */
 	int64_t ended_at_us;
 	/* the last bytes of its output (at most 4 KiB) */
@@ -97,6 +112,8 @@ struct exec_result {
 	/* node name ("" unknown) and, for slurm, why, when not from a record */
 	char node[64];
 	struct strbuf reason;
+	/* where it ran and where its output went, as the record says */
+	struct strbuf ran_dir, ran_log;
 };
 
 /* One build to run. */
@@ -115,6 +132,10 @@ struct exec_build {
 	const char *status_path;
 	/* seconds until SIGTERM to its process group (0: none) */
 	int timeout_s;
+	/* milliseconds from that SIGTERM to SIGKILL (local; default 5000) */
+	int kill_grace_ms;
+	/* local: the most output kept in its log (0: no limit; spawn.h) */
+	int64_t out_limit;
 	/* CPUs it takes (>= 1) and memory in MiB (0: unspecified) */
 	unsigned cpus;
 	int64_t mem_mb;
@@ -127,20 +148,50 @@ struct exec_build {
 	 */
 	char job_id[32];
 
-	/* Valid once executor_wait() returned it. */
+	/*
+	 * Set by submit or adopt: the process that keeps its result while
+	 * no controller listens (local: its supervisor; slurm: 0).
+	 */
+	pid_t supervisor;
+
+	/*
+	 * Set (with res) once it ended and is no longer the executor's:
+	 * returned by executor_wait(), by executor_adopt() (2), or stopped
+	 * by executor_stop_all().
+	 */
+	bool done;
 	struct exec_result res;
 
 	/* Private to the executors. */
 	int state;
 	bool cancel_asked;
-	unsigned index; /* its place in its group */
+	unsigned index; /* its place in its group (local: in the list) */
 	void *job;
+	struct spawn_child *child; /* local: the spawn pool's child */
 };
 
 /* exec_build_init: an empty build (cpus 1, no results). */
 void exec_build_init(struct exec_build *b);
-/* exec_build_release: free its strvecs and results; reinitialise. */
+/*
+ * exec_build_release: free its strvecs and results; reinitialise.  A
+ * local build still running (an error exit) runs on under its
+ * supervisor, which keeps its result for a successor.
+ */
 void exec_build_release(struct exec_build *b);
+
+/*
+ * exec_describe: append how b ended, for messages ("exited with status
+ * 3", "was terminated by signal 9 (Killed) after timing out (600000
+ * ms)", "ended unseen: ...", a Slurm job's state and reason).
+ */
+void exec_describe(const struct exec_build *b, struct strbuf *sb);
+
+/*
+ * exec_result_from_child: r filled in from the result of c (a spawn
+ * child that ended, or a status record read into one).
+ */
+void exec_result_from_child(struct exec_result *r,
+			    const struct spawn_child *c);
 
 /* What executor_wait() found; errors are -1. */
 enum exec_event {
@@ -180,6 +231,20 @@ struct exec_slurm_options {
  */
 struct executor *executor_slurm_new(const struct exec_slurm_options *o);
 
+/* Settings of the local executor (strings borrowed for its life). */
+struct exec_local_options {
+	/* slots (>= 1): a build takes its cpus of them */
+	unsigned slots;
+	/* where the supervisor writes its own messages (NULL: nowhere) */
+	const char *sup_log;
+};
+
+/*
+ * executor_local_new: the local executor (spawn.h's pool and its
+ * supervisor, started at the first build).
+ */
+struct executor *executor_local_new(const struct exec_local_options *o);
+
 /*
  * executor_set_wake_fd: a descriptor executor_wait() watches too (a
  * signal self-pipe); -1: none.  Never read or closed here.
@@ -200,11 +265,79 @@ int executor_submit(struct executor *ex, struct exec_build **b, size_t n)
 	CASCADE_MUSTCHECK;
 
 /*
- * executor_adopt: b (status_path, job_id, log_path set as recorded) was
- * submitted by a predecessor: it is now this executor's, and comes back
- * from executor_wait() when it ends (at once if its record is there).
+ * executor_adopt: b (status_path, job_id, log_path, cpus set as
+ * recorded) was submitted by a predecessor.  1: it is now this
+ * executor's, and comes back from executor_wait() when it ends (slurm:
+ * always; at once if its record is there); 2: it had ended, and its
+ * result is in b->res now (b->done; acknowledge it with executor_ack once
+ * recorded); 0: nothing is known of it here (local: no supervisor
+ * attached has it and it left no status file).
  */
-void executor_adopt(struct executor *ex, struct exec_build *b);
+int executor_adopt(struct executor *ex, struct exec_build *b);
+
+/*
+ * executor_has_room: whether a build of cpus CPUs would start at once if
+ * submitted now (local: a free slot; slurm: always, the scheduler
+ * queues).
+ */
+bool executor_has_room(const struct executor *ex, unsigned cpus);
+
+/* executor_load: slots in use and in all, for progress lines */
+void executor_load(const struct executor *ex, unsigned *used,
+		   unsigned *capacity);
+
+/*
+ * executor_ack: b's result (b->done) is recorded: the executor may forget
+ * it (local: its supervisor is told; a status file read is removed;
+ * slurm: its status file is removed).  Never fails.
+ */
+void executor_ack(struct executor *ex, struct exec_build *b);
+
+/*
+ * executor_supervisor: the process that will keep the results of builds
+ * submitted next while no controller listens, started now if needed, to
+ * be recorded before the first submit (local: the pool's supervisor;
+ * slurm: none, *pid 0).  0, or -1 with errno set (not reported).
+ */
+int executor_supervisor(struct executor *ex, pid_t *pid) CASCADE_MUSTCHECK;
+
+/*
+ * executor_attach: take over the keeper of a dead predecessor's builds
+ * (local: its supervisor pid, started start_ticks after boot; slurm:
+ * nothing to attach, 0): the keys (status paths) of the builds it runs
+ * or holds results of are appended to keys; each is then adopted
+ * (executor_adopt) or dropped (executor_drop).  1 attached, 0 gone, -1
+ * with the error reported.
+ */
+int executor_attach(struct executor *ex, pid_t pid, int64_t start_ticks,
+		    struct strvec *keys) CASCADE_MUSTCHECK;
+
+/*
+ * executor_drop: a key attached that the caller does not take: stopped
+ * if it runs, its result discarded.
+ */
+void executor_drop(struct executor *ex, const char *key);
+
+/*
+ * executor_kill_orphans: what a build whose keeper died left running
+ * (local: the processes on this host in process group pgid, 0: any,
+ * whose environment holds every entry of markers, NULL-terminated; see
+ * spawn_kill_orphans; slurm: nothing, its job is found by its id).
+ * Returns how many processes were killed.
+ */
+long executor_kill_orphans(struct executor *ex, pid_t pgid,
+			   const char *const *markers);
+
+/*
+ * executor_stop_all: for a requested stop: every build not returned is
+ * stopped (local: SIGTERM, SIGKILL after its grace) and waited for; each
+ * comes back done (cancelled, or with its own end), no longer the
+ * executor's.  Slurm: nothing is stopped: the jobs run on and their
+ * builds stay the executor's (executor_free without cancel hands them to
+ * a successor).  0, or -1 with the error reported (then local builds are
+ * let go as by executor_free without cancel).
+ */
+int executor_stop_all(struct executor *ex) CASCADE_MUSTCHECK;
 
 /*
  * executor_wait: wait until a build ends, the wake descriptor is

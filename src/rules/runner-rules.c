@@ -23,6 +23,9 @@ struct runner_verdict runner_judge_end(const struct runner_end *e) {
     v.final = true;
   } else if (e->lost) {
     v.kind = "lost";
+  } else if (e->cancelled) {
+    v.status = BUILD_STATE_KILLED;
+    v.kind = "cancelled";
   } else if (e->timed_out) {
     v.status = BUILD_STATE_TIMED_OUT;
     v.kind = "timeout";

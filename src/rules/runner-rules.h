@@ -18,6 +18,7 @@
 /* How a code's process ended, as spawn.c saw it. */
 struct runner_end {
   bool terminated;   /* stopped by us (a signal to the run, shutdown) */
+  bool cancelled;    /* stopped by someone else (a Slurm job cancelled) */
   bool start_failed; /* could not be started (exec failed) */
   bool lost;         /* its end is unknown (supervisor gone) */
   bool timed_out;    /* killed at its timeout */

@@ -140,6 +140,7 @@ runner_options_from(const struct rounds *s, const struct run_settings *v,
 	ro->slots = slots_default(s->cat->run, s->o->num_proc);
 	ro->sample_every = s->o->sample;
 	ro->scratch_dir = s->o->scratch_dir;
+	ro->slurm_return = s->o->no_wait;
 }
 
 /* plan: the range of run-process, or the queue batch by batch */

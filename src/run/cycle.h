@@ -54,6 +54,8 @@ struct cycle_options {
 	int process_id;          /* run-process: this process only */
 	int32_t from, to;        /* run-process: its date range */
 	int version_bump;        /* run-process --force: -1 none */
+	bool no_wait;            /* --no-wait: Slurm builds submitted, and
+				    collected by a later run */
 };
 #define CYCLE_OPTIONS_INIT {.version_bump = -1}
 

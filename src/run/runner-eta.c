@@ -75,14 +75,16 @@ runner_eta_done(struct runner *r, int process_id, bool ok, double wall_s)
  * this round's outputs will queue are not known yet.
  */
 void
-runner_progress_text(const struct runner *r, const struct spawn_pool *pool,
-	      const struct runner_counts *cnt, struct strbuf *out)
+runner_progress_text(const struct runner *r, const struct runner_counts *cnt,
+		     struct strbuf *out)
 {
 	double all_sum = 0, left_s = 0;
 	long all_n = 0, open = 0;
 	bool known = true;
 	char eta[DURATION_STRLEN];
+	unsigned used, capacity;
 
+	executor_load(r->ex, &used, &capacity);
 	for (size_t k = 0; k < r->n_eta; k++) {
 		all_sum += r->eta[k].obs_sum;
 		all_n += r->eta[k].obs_n;
@@ -102,23 +104,20 @@ runner_progress_text(const struct runner *r, const struct spawn_pool *pool,
 	}
 	strbuf_addf(out,
 		    "%ld built, %ld failed, %u running, %ld to go, ETA %s",
-		    cnt->succeeded, cnt->failed + cnt->bad, pool->used, open,
+		    cnt->succeeded, cnt->failed + cnt->bad, used, open,
 		    timeutil_format_duration(
-			    known ? left_s / (pool->capacity ? pool->capacity
-							     : 1)
-				  : -1,
+			    known ? left_s / (capacity ? capacity : 1) : -1,
 			    eta));
 }
 
 void
-runner_show_progress(struct runner *r, const struct spawn_pool *pool,
-		     const struct runner_counts *cnt)
+runner_show_progress(struct runner *r, const struct runner_counts *cnt)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	if (!log_progress_enabled())
 		return;
-	runner_progress_text(r, pool, cnt, &sb);
+	runner_progress_text(r, cnt, &sb);
 	log_progress(false, "process: %s", sb.buf);
 	strbuf_release(&sb);
 }

@@ -17,10 +17,10 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "executor.h"
 #include "place.h"
 #include "runner.h"
 #include "sha.h"
-#include "spawn.h"
 #include "store-run.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -59,7 +59,8 @@ struct pending {
 struct job {
 	struct sr_build *b;	 /* borrowed from a fetched array */
 	struct job *next_active; /* runner_run's list, or the adopted */
-	struct spawn_child child;
+	struct exec_build eb;	 /* as the executor runs it */
+	struct executor *ex;	 /* which: the run's local or Slurm one */
 	int log_fd;
 	char *log_path;
 	char *status_path;	   /* where its supervisor keeps a result */
@@ -95,9 +96,22 @@ struct runner {
 	bool dirs_made; /* logs and status directories exist */
 	/* the next build, prepared while codes run (see prepare_next) */
 	struct job *ready;
-	/* the slots, for the whole run: its supervisor lives as long */
-	struct spawn_pool pool;
-	/* the jobs in the pool (started, or adopted from a dead run) */
+	/*
+	 * where codes run, for the whole run (local: the slots, and a
+	 * supervisor that lives as long)
+	 */
+	struct executor *ex;
+	/*
+	 * the Slurm executor, made at the first build of a process whose
+	 * executor is slurm (the mission's settings), its options' strings
+	 */
+	struct executor *slurm;
+	struct strvec slurm_extra;
+	char *slurm_work;
+	/* Slurm builds prepared, submitted together (one group job each) */
+	struct job **to_submit;
+	size_t n_submit, alloc_submit;
+	/* the jobs the executors have (started, or adopted from a dead run) */
 	struct job *active;
 	/* where our supervisor writes its own messages */
 	struct strbuf sup_log;
@@ -133,6 +147,10 @@ void runner_job_paths(const struct runner *r, int64_t build_id, int attempt,
 int runner_make_dirs(struct runner *r) CASCADE_MUSTCHECK;
 void runner_job_free(struct runner *r, struct job *j);
 void runner_join_argv(const struct strvec *argv, struct strbuf *sb);
+struct executor *runner_executor_of(struct runner *r, const struct sr_build *b,
+				    int64_t *mem_mb);
+/* the run's Slurm executor, made with the mission's settings if need be */
+struct executor *runner_slurm(struct runner *r);
 
 /* runner-record.c */
 /* what became of an ended job, for its caller */
@@ -164,9 +182,8 @@ bool runner_env_errno(int e);
 /* runner-eta.c */
 void runner_eta_refresh(struct runner *r, bool force);
 void runner_eta_done(struct runner *r, int process_id, bool ok, double wall_s);
-void runner_progress_text(const struct runner *r, const struct spawn_pool *pool,
+void runner_progress_text(const struct runner *r,
 			  const struct runner_counts *cnt, struct strbuf *out);
-void runner_show_progress(struct runner *r, const struct spawn_pool *pool,
-			  const struct runner_counts *cnt);
+void runner_show_progress(struct runner *r, const struct runner_counts *cnt);
 
 #endif

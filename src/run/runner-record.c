@@ -96,7 +96,7 @@ fs_refuses(const char *path, struct strbuf *why)
 static bool
 env_caused(struct runner *r, const struct job *j, struct strbuf *why)
 {
-	const struct spawn_child *c = &j->child;
+	const struct exec_result *c = &j->eb.res;
 	struct strbuf logdir = STRBUF_INIT;
 	bool env;
 
@@ -116,7 +116,7 @@ env_caused(struct runner *r, const struct job *j, struct strbuf *why)
 
 /* a code could not be started for want of resources, not by its fault */
 static bool
-start_env(const struct spawn_child *c, struct strbuf *why)
+start_env(const struct exec_result *c, struct strbuf *why)
 {
 	int e = c->exec_errno;
 
@@ -175,17 +175,17 @@ runner_fail_build(struct runner *r, const struct sr_build *b,
 /* -- deciding ------------------------------------------------------------- */
 
 static void
-outcome_of(const struct spawn_child *c, struct sr_outcome *o)
+outcome_of(const struct exec_result *c, struct sr_outcome *o)
 {
 	o->pid = c->pid;
 	o->exit_code = c->start_failed || c->lost ? -1 : c->exit_code;
 	o->term_signal = c->term_signal;
 	o->wall_s = (double)c->wall_us / 1e6;
-	o->cpu_user_s = (double)c->rusage.ru_utime.tv_sec +
-			(double)c->rusage.ru_utime.tv_usec / 1e6;
-	o->cpu_sys_s = (double)c->rusage.ru_stime.tv_sec +
-		       (double)c->rusage.ru_stime.tv_usec / 1e6;
-	o->max_rss_kb = c->rusage.ru_maxrss;
+	o->cpu_user_s = (double)(c->cpu_user_us / 1000000) +
+			(double)(c->cpu_user_us % 1000000) / 1e6;
+	o->cpu_sys_s = (double)(c->cpu_sys_us / 1000000) +
+		       (double)(c->cpu_sys_us % 1000000) / 1e6;
+	o->max_rss_kb = c->maxrss_kb > 0 ? c->maxrss_kb : 0;
 	o->ended_at_us = c->ended_at_us;
 }
 
@@ -292,12 +292,15 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 	      enum job_end *end)
 {
 	const struct sr_build *b = j->b;
-	struct spawn_child *c = &j->child;
+	const struct exec_result *c = &j->eb.res;
 	struct strbuf why = STRBUF_INIT, env = STRBUF_INIT;
 	const struct runner_end e = {
-		.terminated = c->terminated,
+		/* a Slurm job is stopped by us only if we asked */
+		.terminated = c->cancelled &&
+			      (j->ex == r->ex || j->eb.cancel_asked),
+		.cancelled = c->cancelled,
 		.start_failed = c->start_failed,
-		.lost = c->lost,
+		.lost = c->lost || c->node_failed,
 		.timed_out = c->timed_out,
 		.term_signal = c->term_signal,
 		.exit_code = c->exit_code,
@@ -317,7 +320,7 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 			    c->exec_errno ? strerror(c->exec_errno)
 					  : "see the log");
 	} else if (v.judgement == RUNNER_FAILED) {
-		spawn_describe(c, &why);
+		exec_describe(&j->eb, &why);
 	} else if ((rc = check_output(r, j, &kind, &why)) < 0) {
 		goto out;
 	}

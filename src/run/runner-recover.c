@@ -57,8 +57,8 @@ struct found {
 	struct strvec started_dir, started_log; /* where they ran */
 	struct job *kept_jobs; /* ended: the result known */
 	struct job *live_jobs; /* running under an attached supervisor */
-	struct spawn_held *held; /* all that attached supervisors have */
-	size_t n_held, a_held;
+	struct strvec held; /* the keys attached supervisors have */
+	bool *taken;	    /* and which of them a build took */
 	long orphans;
 	long attached;
 };
@@ -91,14 +91,14 @@ key_build(const char *key, int64_t *id, int *attempt)
 	       (*id = i) > 0;
 }
 
-/* the held entry of key, or NULL */
-static struct spawn_held *
+/* the place of key among the held keys, or -1 */
+static long
 held_of(struct found *f, const char *key)
 {
-	for (size_t i = 0; i < f->n_held; i++)
-		if (f->held[i].key && !strcmp(f->held[i].key, key))
-			return &f->held[i];
-	return NULL;
+	for (size_t i = 0; i < f->held.nr; i++)
+		if (!strcmp(f->held.v[i], key))
+			return (long)i;
+	return -1;
 }
 
 /*
@@ -116,25 +116,18 @@ attach_all(struct runner *r, struct found *f)
 					 &s, &n)))
 		return rc;
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct spawn_held *h = NULL;
-		size_t nh = 0;
 		int ar = 0;
 
 		if (sysinfo_process_liveness((pid_t)s[i].pid, s[i].start,
 					     s[i].boot_id) == SYSINFO_ALIVE)
-			ar = spawn_pool_attach(&r->pool, (pid_t)s[i].pid,
-					       s[i].start, &h, &nh);
+			ar = executor_attach(r->ex, (pid_t)s[i].pid,
+					     s[i].start, &f->held);
 		if (ar < 0) {
 			rc = -1;
 			break;
 		}
 		if (ar == 1)
 			f->attached++;
-		for (size_t k = 0; k < nh; k++) {
-			ALLOC_GROW(f->held, f->n_held + 1, f->a_held);
-			f->held[f->n_held++] = h[k];
-		}
-		free(h);
 		/* gone, or attached now: its row has served */
 		if (ar == 0 && s[i].logging_id &&
 		    (rc = store_run_supervisor(r->db, s[i].logging_id, 0, -1)))
@@ -155,7 +148,7 @@ recovered_job(struct runner *r, struct sr_build *b, int attempt)
 
 	j->b = b;
 	j->log_fd = -1;
-	spawn_child_init(&j->child);
+	exec_build_init(&j->eb);
 	runner_job_paths(r, b->id, attempt, &unused, &j->status_path);
 	j->log_path = b->log_path ? xstrdup(b->log_path) : unused;
 	if (b->log_path)
@@ -165,16 +158,21 @@ recovered_job(struct runner *r, struct sr_build *b, int attempt)
 	if (runner_build_argv(r, b, j->work_dir ? j->work_dir : "", &argv,
 			      &kw) == 0 && argv.nr) {
 		runner_join_argv(&argv, &prov);
-		strvec_push(&j->child.args, argv.v[0]);
+		strvec_push(&j->eb.args, argv.v[0]);
 	} else {
 		strbuf_addstr(&prov, "(recovered)");
-		strvec_push(&j->child.args, b->code_filename);
+		strvec_push(&j->eb.args, b->code_filename);
 	}
 	j->provenance = strbuf_detach(&prov, NULL);
 	j->keywords = kw ? kw : xstrdup("");
-	j->child.status_path = j->status_path;
-	j->child.weight = b->cpu > 0 ? (unsigned)b->cpu : 1;
-	j->child.data = j;
+	j->eb.build_id = b->id;
+	j->eb.attempt = attempt;
+	j->eb.status_path = j->status_path;
+	j->eb.log_path = j->log_path;
+	j->eb.dir = j->work_dir;
+	j->eb.cpus = b->cpu > 0 ? (unsigned)b->cpu : 1;
+	j->eb.data = j;
+	j->ex = r->ex;
 	strvec_clear(&argv);
 	return j;
 }
@@ -199,7 +197,8 @@ kill_orphans(const struct runner *r, const struct sr_build *b)
 	markers[1] = mission.buf;
 	markers[2] = archive.buf;
 	markers[3] = NULL;
-	n = spawn_kill_orphans(b->pid > 0 ? (pid_t)b->pid : 0, markers);
+	n = executor_kill_orphans(r->ex, b->pid > 0 ? (pid_t)b->pid : 0,
+				  markers);
 	strbuf_release(&id);
 	strbuf_release(&mission);
 	strbuf_release(&archive);
@@ -213,7 +212,7 @@ kill_orphans(const struct runner *r, const struct sr_build *b)
 static void
 where_it_ran(struct found *f, struct job *j, bool started)
 {
-	const char *dir = j->child.ran_dir.buf, *log = j->child.ran_log.buf;
+	const char *dir = j->eb.res.ran_dir.buf, *log = j->eb.res.ran_log.buf;
 
 	if (!j->work_dir && *dir)
 		j->work_dir = xstrdup(dir);
@@ -229,19 +228,18 @@ where_it_ran(struct found *f, struct job *j, bool started)
 }
 
 /*
- * a build an attached supervisor has: adopted into the pool (running)
+ * a build an attached supervisor has: adopted by the executor (running)
  * or with its result (ended)
  */
 static void
-take_held(struct runner *r, struct found *f, struct sr_build *b,
-	  struct spawn_held *h, int attempt, bool started)
+take_held(struct runner *r, struct found *f, struct sr_build *b, long h,
+	  int attempt, bool started)
 {
 	struct job *j = recovered_job(r, b, attempt);
 	int ar;
 
-	free(h->key);
-	h->key = NULL;
-	ar = spawn_pool_adopt(&r->pool, &j->child);
+	f->taken[h] = true; /* not dropped */
+	ar = executor_adopt(r->ex, &j->eb);
 	where_it_ran(f, j, started);
 	if (ar == 1) {
 		push_id(&f->live, &f->n_live, &f->a_live, b->id);
@@ -250,11 +248,32 @@ take_held(struct runner *r, struct found *f, struct sr_build *b,
 	} else {
 		/* ended (2), or not there after all (0: lost) */
 		if (ar == 0)
-			j->child.lost = true, j->child.state = SPAWN_STATE_DONE;
+			j->eb.res.lost = true, j->eb.done = true;
 		push_id(&f->kept, &f->n_kept, &f->a_kept, b->id);
 		j->next_active = f->kept_jobs;
 		f->kept_jobs = j;
 	}
+}
+
+/*
+ * a build a dead run submitted to Slurm: collected by its job id, from
+ * whichever host (its job runs on, or has ended and left its record)
+ */
+static void
+take_slurm(struct runner *r, struct found *f, struct sr_build *b)
+{
+	struct job *j = recovered_job(r, b, b->attempt);
+	const struct process *p = catalog_process(r->cat, b->process_id);
+	int64_t mem = 0;
+
+	j->ex = p ? runner_executor_of(r, b, &mem) : NULL;
+	if (!j->ex || j->ex == r->ex)
+		j->ex = runner_slurm(r);
+	snprintf(j->eb.job_id, sizeof(j->eb.job_id), "%s", b->slurm_job_id);
+	(void)executor_adopt(j->ex, &j->eb); /* 1: Slurm's always */
+	push_id(&f->live, &f->n_live, &f->a_live, b->id);
+	j->next_active = f->live_jobs;
+	f->live_jobs = j;
 }
 
 /* sort one open build into live, kept, dead or (queued) started */
@@ -263,11 +282,15 @@ classify(struct runner *r, struct sr_build *b, struct found *f)
 {
 	bool queued = b->status == BUILD_STATE_QUEUED;
 	int attempt = queued ? b->attempt + 1 : b->attempt;
-	struct spawn_held *h;
+	long h;
 	struct job *j;
 	char *key = NULL, *log = NULL;
 	int rr;
 
+	if (!queued && b->slurm_job_id[0]) {
+		take_slurm(r, f, b);
+		return 0;
+	}
 	if (!queued && strcmp(b->hostname, r->host.buf)) {
 		push_id(&f->dead, &f->n_dead, &f->a_dead, b->id);
 		return 0;
@@ -276,13 +299,14 @@ classify(struct runner *r, struct sr_build *b, struct found *f)
 	h = held_of(f, key);
 	free(log);
 	free(key);
-	if (h) {
+	if (h >= 0) {
 		take_held(r, f, b, h, attempt, queued);
 		return 0;
 	}
 	j = recovered_job(r, b, attempt);
-	rr = spawn_status_read(&j->child);
-	if (rr == 1) {
+	/* no supervisor has it: its status file, if one was written */
+	rr = executor_adopt(r->ex, &j->eb);
+	if (rr == 2) {
 		where_it_ran(f, j, queued);
 		push_id(&f->kept, &f->n_kept, &f->a_kept, b->id);
 		j->next_active = f->kept_jobs;
@@ -325,12 +349,14 @@ repoint(struct runner *r, struct job **list, struct sr_build *nb, size_t n,
 		 */
 		*p = j->next_active;
 		if (stop) {
-			spawn_terminate(&j->child);
+			if (executor_cancel(r->ex, &j->eb))
+				log_debug("build %lld could not be stopped",
+					  (long long)j->b->id);
 			j->next_active = r->active;
 			r->active = j;
 			continue;
 		}
-		spawn_ack(&j->child);
+		executor_ack(r->ex, &j->eb);
 		runner_job_free(r, j);
 	}
 }
@@ -386,7 +412,7 @@ record_kept(struct runner *r, struct job *jobs, struct runner_counts *cnt,
 		if (!rc && end == JOB_ARCHIVE) {
 			rc = store_build_recording(r->db, j->b->id, &j->outcome);
 			if (!rc)
-				spawn_ack(&j->child);
+				executor_ack(r->ex, &j->eb);
 			if (!rc)
 				rc = runner_record_output(r, j->b, j->work_dir,
 							  true, j->provenance,
@@ -398,9 +424,9 @@ record_kept(struct runner *r, struct job *jobs, struct runner_counts *cnt,
 		} else if (!rc && end == JOB_REQUEUE) {
 			rc = store_builds_requeue(r->db, &j->b->id, 1);
 			if (!rc)
-				spawn_ack(&j->child);
+				executor_ack(r->ex, &j->eb);
 		} else if (!rc) {
-			spawn_ack(&j->child);
+			executor_ack(r->ex, &j->eb);
 		}
 		(*n)++;
 		runner_job_free(r, j);
@@ -524,7 +550,8 @@ found_release(struct runner *r, struct found *f)
 		f->live_jobs = j->next_active;
 		runner_job_free(r, j);
 	}
-	spawn_held_free(f->held, f->n_held);
+	strvec_clear(&f->held);
+	free(f->taken);
 	strvec_clear(&f->started_dir);
 	strvec_clear(&f->started_log);
 	free(f->live);
@@ -568,11 +595,11 @@ held_ids(const struct found *f, int64_t **ids, size_t *n)
 
 	*ids = NULL;
 	*n = 0;
-	for (size_t i = 0; i < f->n_held; i++) {
+	for (size_t i = 0; i < f->held.nr; i++) {
 		int64_t id;
 		int attempt;
 
-		if (f->held[i].key && key_build(f->held[i].key, &id, &attempt))
+		if (key_build(f->held.v[i], &id, &attempt))
 			push_id(ids, n, &alloc, id);
 	}
 }
@@ -609,6 +636,7 @@ find_left(struct runner *r, struct found *f)
 
 	if ((rc = runner_make_dirs(r)) || (rc = attach_all(r, f)))
 		return rc;
+	f->taken = xcalloc(f->held.nr + 1, sizeof(*f->taken));
 	/*
 	 * Builds still queued that a supervisor has, or whose result a
 	 * status file holds: a dead run sent them and died before it
@@ -624,16 +652,17 @@ find_left(struct runner *r, struct found *f)
 	for (size_t i = 0; !rc && i < r->n_open; i++)
 		if (r->open[i].status != BUILD_STATE_RECORDING)
 			rc = classify(r, &r->open[i], f);
-	for (size_t i = 0; i < f->n_held; i++)
-		if (f->held[i].key) /* a key no build claims */
-			spawn_pool_drop(&r->pool, f->held[i].key);
+	for (size_t i = 0; i < f->held.nr; i++)
+		if (!f->taken[i]) /* a key no build claims */
+			executor_drop(r->ex, f->held.v[i]);
 	return rc;
 }
 
 int
 runner_recover(struct runner *r, struct runner_counts *cnt)
 {
-	struct found f = {.started_dir = STRVEC_INIT,
+	struct found f = {.held = STRVEC_INIT,
+			  .started_dir = STRVEC_INIT,
 			  .started_log = STRVEC_INIT};
 	struct sr_recovery rv = {0};
 	long poisoned = 0, cancelled = 0, requeued = 0, recorded = 0, left = 0;

@@ -4,9 +4,9 @@
  *
  * Owns the command line of a code (dbprocessing's layout), work, log
  * and status directories, the code checksum check, and the run loop:
- * prepare the next build while codes run, start it under its supervisor
- * when a slot frees, hand what ended to runner-record.c.  Processes are
- * spawn.c's; SQL is store-run.c's.
+ * prepare the next build while codes run, submit it to the executor
+ * when it has room, hand what ended to runner-record.c.  Processes are
+ * the executor's (executor.h); SQL is store-run.c's.
  */
 #include "runner.h"
 
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "config.h"
 #include "db.h"
 #include "fault.h"
 #include "fsutil.h"
@@ -27,7 +28,6 @@
 #include "plan-rules.h"
 #include "runner-int.h"
 #include "sha.h"
-#include "spawn.h"
 #include "store-run.h"
 #include "store.h"
 #include "sysinfo.h"
@@ -63,11 +63,17 @@ runner_new(struct db *db, const struct catalog *cat,
 	strvec_init(&r->free_dirs);
 	runner_placed_init(r);
 	sysinfo_hostname(&r->host);
-	spawn_pool_init(&r->pool, opt->slots > 0 ? (unsigned)opt->slots : 1);
-	r->pool.wake_fd = opt->wake_fd;
 	strbuf_init(&r->sup_log, 0);
 	strbuf_addf(&r->sup_log, "%s/.cascade/logs/supervisor.log", m->rootdir);
-	r->pool.sup_log = r->sup_log.buf;
+	{
+		struct exec_local_options lo = {
+			.slots = opt->slots > 0 ? (unsigned)opt->slots : 1,
+			.sup_log = r->sup_log.buf,
+		};
+
+		r->ex = executor_local_new(&lo);
+	}
+	executor_set_wake_fd(r->ex, opt->wake_fd);
 	r->ids = catalog_identify(cat);
 	*out = r;
 	return 0;
@@ -83,18 +89,18 @@ runner_free(struct runner *r)
 	 * supervisors, which keep their results for the next run; a
 	 * supervisor with nothing left is no one's any more.
 	 */
-	if (r->active)
-		spawn_pool_detach(&r->pool);
+	for (struct job *j = r->active; j; j = j->next_active)
+		if (!j->eb.done)
+			r->detached = true;
+	executor_free(r->ex, false);
+	executor_free(r->slurm, false);
 	while (r->active) {
 		struct job *j = r->active;
 
 		r->active = j->next_active;
-		if (j->child.state != SPAWN_STATE_DONE)
-			r->detached = true;
 		j->keep_dir = true;
 		runner_job_free(r, j);
 	}
-	spawn_pool_release(&r->pool);
 	/* best effort: a row left names a supervisor that is gone */
 	if (r->sup_pid && !r->detached && db_connected(r->db) &&
 	    !db_in_transaction(r->db) &&
@@ -119,7 +125,82 @@ runner_free(struct runner *r)
 	store_sr_builds_free(r->open, r->n_open);
 	strbuf_release(&r->host);
 	strbuf_release(&r->sup_log);
+	strvec_clear(&r->slurm_extra);
+	free(r->slurm_work);
+	free(r->to_submit);
 	free(r);
+}
+
+/*
+ * the run's Slurm executor, made at its first use from the settings es
+ * (the first Slurm process's: one Slurm executor per run)
+ */
+static struct executor *
+slurm_executor(struct runner *r, const struct executor_settings *es)
+{
+	struct exec_slurm_options o = {0};
+
+	if (r->slurm)
+		return r->slurm;
+	strvec_init(&r->slurm_extra);
+	if (es->sbatch_options)
+		strvec_split(&r->slurm_extra, es->sbatch_options, " \t\n");
+	r->slurm_work = es->work_dir ? xstrdup(es->work_dir)
+				     : xasprintf("%s/.cascade", r->m->rootdir);
+	o.work_dir = r->slurm_work;
+	o.partition = es->partition;
+	o.account = es->account;
+	o.extra = &r->slurm_extra;
+	o.job_name = r->m->name;
+	o.time_limit_min = (es->time_limit_s + 59) / 60;
+	o.group_cpus = es->cpus > 0 ? (unsigned)es->cpus : 0;
+	/* tests make Slurm's polls faster */
+	o.poll_ms = getenv("CASCADE_SLURM_POLL_MS")
+			    ? (int)strtol(getenv("CASCADE_SLURM_POLL_MS"), NULL,
+					  10)
+			    : 0;
+	o.grace_s = r->opt.kill_grace_s;
+	r->slurm = executor_slurm_new(&o);
+	executor_set_wake_fd(r->slurm, r->opt.wake_fd);
+	return r->slurm;
+}
+
+/* where build b runs: its process's executor */
+struct executor *
+runner_executor_of(struct runner *r, const struct sr_build *b,
+		   int64_t *mem_mb)
+{
+	const struct process *p = catalog_process(r->cat, b->process_id);
+	struct executor_settings es;
+
+	config_process_executor(r->cat->cfg, p, &es);
+	*mem_mb = es.memory_mb;
+	if (strcmp(es.kind, "slurm"))
+		return r->ex;
+	return slurm_executor(r, &es);
+}
+
+struct executor *
+runner_slurm(struct runner *r)
+{
+	struct executor_settings es;
+
+	if (r->slurm)
+		return r->slurm;
+	config_process_executor(r->cat->cfg, NULL, &es);
+	return slurm_executor(r, &es);
+}
+
+/*
+ * builds with the executors that the run waits for (submitting and
+ * returning, not Slurm's)
+ */
+static size_t
+pending(const struct runner *r)
+{
+	return executor_pending(r->ex) +
+	       (r->slurm && !r->opt.slurm_return ? executor_pending(r->slurm)
+						  : 0);
 }
 
 /* rootdir/<relative_path with date, time, version, keywords>/<name> */
@@ -490,7 +571,7 @@ runner_job_free(struct runner *r, struct job *j)
 {
 	if (!j)
 		return;
-	spawn_child_release(&j->child);
+	exec_build_release(&j->eb);
 	if (j->work_dir && !j->keep_dir) {
 		if (j->foreign_dir)
 			fsutil_remove_tree(j->work_dir);
@@ -528,29 +609,30 @@ open_log(struct runner *r, struct job *j)
 	return 0;
 }
 
-/* the child as the code runs: where, with what, for how long */
+/* the build as the code runs: where, with what, for how long */
 static void
-child_setup(struct runner *r, struct job *j)
+build_setup(struct runner *r, struct job *j)
 {
 	const struct sr_build *b = j->b;
+	struct exec_build *e = &j->eb;
 
-	strvec_pushf(&j->child.env_delta, "CASCADE_BUILD_ID=%lld",
-		     (long long)b->id);
-	strvec_pushf(&j->child.env_delta, "CASCADE_PROCESS=%s",
-		     b->process_name);
-	strvec_pushf(&j->child.env_delta, "CASCADE_MISSION=%s", r->m->name);
-	strvec_pushf(&j->child.env_delta, "CASCADE_ARCHIVE=%s", r->m->rootdir);
-	j->child.dir = j->work_dir;
-	j->child.out_path = j->log_path;
-	j->child.status_path = j->status_path;
-	j->child.out_limit = r->opt.log_limit;
-	j->child.timeout_ms = (b->timeout_s > 0 ? b->timeout_s
-				: r->opt.code_timeout_s > 0 ? r->opt.code_timeout_s
-							    : 3600) *
-			      1000;
-	j->child.kill_grace_ms = r->opt.kill_grace_s * 1000;
-	j->child.weight = b->cpu > 0 ? (unsigned)b->cpu : 1;
-	j->child.data = j;
+	strvec_pushf(&e->env_delta, "CASCADE_BUILD_ID=%lld", (long long)b->id);
+	strvec_pushf(&e->env_delta, "CASCADE_PROCESS=%s", b->process_name);
+	strvec_pushf(&e->env_delta, "CASCADE_MISSION=%s", r->m->name);
+	strvec_pushf(&e->env_delta, "CASCADE_ARCHIVE=%s", r->m->rootdir);
+	e->build_id = b->id;
+	e->attempt = b->attempt + 1;
+	e->dir = j->work_dir;
+	e->log_path = j->log_path;
+	e->status_path = j->status_path;
+	e->out_limit = r->opt.log_limit;
+	e->timeout_s = b->timeout_s > 0		 ? b->timeout_s
+		       : r->opt.code_timeout_s > 0 ? r->opt.code_timeout_s
+						   : 3600;
+	e->kill_grace_ms = r->opt.kill_grace_s * 1000;
+	e->cpus = b->cpu > 0 ? (unsigned)b->cpu : 1;
+	e->data = j;
+	j->ex = runner_executor_of(r, b, &e->mem_mb);
 }
 
 /*
@@ -573,7 +655,7 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 	*out = NULL;
 	j->b = b;
 	j->log_fd = -1;
-	spawn_child_init(&j->child);
+	exec_build_init(&j->eb);
 	code_path(r, b, &path);
 	ok = check_code(r, b, path.buf, &reason);
 	if (ok <= 0) {
@@ -589,17 +671,17 @@ prepare_build(struct runner *r, struct sr_build *b, struct job **out,
 		rc = j->work_dir ? rc : RUNNER_ENV;
 		goto fail;
 	}
-	if ((rc = runner_build_argv(r, b, j->work_dir, &j->child.args, &kw)))
+	if ((rc = runner_build_argv(r, b, j->work_dir, &j->eb.args, &kw)))
 		goto fail;
 	j->keywords = kw ? kw : xstrdup("");
-	runner_join_argv(&j->child.args, &prov);
+	runner_join_argv(&j->eb.args, &prov);
 	j->provenance = strbuf_detach(&prov, NULL);
 	dprintf(j->log_fd, "# cascade build %lld attempt %d on %s\n# %s\n",
 		(long long)b->id, b->attempt + 1, r->host.buf, j->provenance);
 	/* the supervisor appends the code's output itself */
 	close(j->log_fd);
 	j->log_fd = -1;
-	child_setup(r, j);
+	build_setup(r, j);
 	*out = j;
 	strbuf_release(&path);
 	return 1;
@@ -622,7 +704,7 @@ ensure_supervisor(struct runner *r)
 	int64_t start = -1;
 	int rc;
 
-	if (spawn_pool_supervisor(&r->pool, &pid))
+	if (executor_supervisor(r->ex, &pid))
 		return runner_env_error(r, "could not start a supervisor: %s",
 					strerror(errno));
 	if (pid == r->sup_pid)
@@ -637,21 +719,23 @@ ensure_supervisor(struct runner *r)
 }
 
 /*
- * start a prepared build under the supervisor, linking it into the
- * active jobs (even if recording the start then fails: its supervisor
- * has it, and the next run finds it there); 1 started, 0 not (it stays
- * queued: env_stop), <0 error.  With done and *done (a code that ended
- * well, whose success is not recorded yet), its "recording" is committed
- * with this start, in one round trip, and *done cleared.
+ * submit a prepared build to the executor (local: start it under the
+ * supervisor), linking it into the active jobs (even if recording the
+ * start then fails: its supervisor has it, and the next run finds it
+ * there); 1 started, 0 not (it stays queued: env_stop), <0 error.  With
+ * done and *done (a code that ended well, whose success is not recorded
+ * yet), its "recording" is committed with this start, in one round trip,
+ * and *done cleared.
  */
 static int
-launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
-	     struct runner_counts *cnt, struct job **done, struct job **active)
+launch_build(struct runner *r, struct job *j, struct runner_counts *cnt,
+	     struct job **done, struct job **active)
 {
 	const struct sr_build *b = j->b;
 	struct job *rec = done ? *done : NULL;
+	struct exec_build *eb = &j->eb;
 	struct sr_start st = {.build_id = b->id, .run_id = r->opt.run_id,
-			      .host = r->host.buf, .argv = &j->child.args,
+			      .host = r->host.buf, .argv = &j->eb.args,
 			      .log_path = j->log_path, .work_dir = j->work_dir};
 	int rc;
 
@@ -659,7 +743,7 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 		runner_job_free(r, j);
 		return rc == RUNNER_ENV ? 0 : rc;
 	}
-	if (fault_fail("build-launch") || spawn_pool_start(pool, &j->child)) {
+	if (fault_fail("build-launch") || executor_submit(j->ex, &eb, 1)) {
 		rc = runner_env_error(r, "could not start build %lld (%s %s): "
 					 "%s",
 				      (long long)b->id, b->process_name,
@@ -668,19 +752,19 @@ launch_build(struct runner *r, struct spawn_pool *pool, struct job *j,
 		runner_job_free(r, j);
 		return rc == RUNNER_ENV ? 0 : rc;
 	}
-	/* in the pool now: if we die, its supervisor keeps it */
+	/* the executor's now: if we die, its supervisor keeps it */
 	j->next_active = *active;
 	*active = j;
 	fault_point("build-sent");
-	if (j->child.supervisor != r->sup_pid && (rc = ensure_supervisor(r)))
+	if (j->eb.supervisor != r->sup_pid && (rc = ensure_supervisor(r)))
 		return rc;
-	st.supervisor_pid = (int)j->child.supervisor;
+	st.supervisor_pid = (int)j->eb.supervisor;
 	st.supervisor_start = r->sup_start;
 	if ((rc = store_build_start(r->db, &st, rec ? rec->b->id : 0,
 				    rec ? &rec->outcome : NULL)))
 		return rc;
 	if (rec) {
-		spawn_ack(&rec->child);
+		executor_ack(rec->ex, &rec->eb);
 		*done = NULL;
 		fault_point("build-recording");
 	}
@@ -700,39 +784,68 @@ unlink_job(struct job **active, struct job *j)
 }
 
 /*
- * wait for the pool: a finished child is handed back in *done (not yet
- * recorded: the caller first refills the slot, then records it); a
+ * wait for the executor: a finished build is handed back in *done (not
+ * yet recorded: the caller first refills the slot, then records it); a
  * SIGUSR1 is answered here; a stop request sets *stopped.
  */
+/*
+ * wait for either executor: with builds on both, the local one for at
+ * most 200 ms at a time, then a look at Slurm's (its status files are
+ * read at once; squeue is asked every poll_ms at most)
+ */
 static int
-drain(struct runner *r, struct spawn_pool *pool, bool block,
-      struct runner_counts *cnt, bool *stopped, struct job **done)
+wait_any(struct runner *r, bool block, struct exec_build **c)
+{
+	size_t nl = executor_pending(r->ex),
+	       ns = r->slurm && !r->opt.slurm_return ? executor_pending(r->slurm)
+						     : 0;
+	int ev;
+
+	if (!ns)
+		return executor_wait(r->ex, block ? -1 : 0, c);
+	if (!nl)
+		return executor_wait(r->slurm, block ? -1 : 0, c);
+	for (;;) {
+		ev = executor_wait(r->ex, block ? 200 : 0, c);
+		if (ev != EXEC_TIMEOUT && ev != EXEC_EMPTY)
+			return ev;
+		ev = executor_wait(r->slurm, 0, c);
+		if (!block || (ev != EXEC_TIMEOUT && ev != EXEC_EMPTY))
+			return ev;
+	}
+}
+
+static int
+drain(struct runner *r, bool block, struct runner_counts *cnt, bool *stopped,
+      struct job **done)
 {
 	for (;;) {
-		struct spawn_child *c = NULL;
-		int ev = spawn_pool_wait(pool, block ? -1 : 0, &c);
+		struct exec_build *c = NULL;
+		int ev = wait_any(r, block, &c);
 
 		if (ev < 0)
 			return -1;
-		if (ev == SPAWN_POOL_DONE) {
+		if (ev == EXEC_DONE) {
 			*done = c->data;
 			return 0;
 		}
-		if (ev == SPAWN_POOL_WAKE) {
+		if (ev == EXEC_WAKE) {
 			char buf[64];
 
 			while (read(r->opt.wake_fd, buf, sizeof(buf)) > 0)
 				;
 			if (r->opt.report && *r->opt.report) {
 				struct strbuf sb = STRBUF_INIT;
+				unsigned used, capacity;
 
 				*r->opt.report = 0;
 				runner_eta_refresh(r, true);
-				runner_progress_text(r, pool, cnt, &sb);
+				runner_progress_text(r, cnt, &sb);
+				executor_load(r->ex, &used, &capacity);
 				log_warning("running %u of %u slots; %ld builds "
 					    "started; %s",
-					    pool->used, pool->capacity,
-					    cnt->started, sb.buf);
+					    used, capacity, cnt->started,
+					    sb.buf);
 				strbuf_release(&sb);
 			}
 			if (r->opt.stop && *r->opt.stop) {
@@ -781,28 +894,109 @@ unprepare(struct runner *r)
 }
 
 /*
- * start the next builds of b while the pool has room for them (nothing
- * once the environment refused); done as for launch_build
+ * the Slurm builds prepared (r->to_submit): recorded running (before
+ * they are submitted: a build that is submitted is never left queued),
+ * submitted together (a group job per group_max), their job ids
+ * recorded; those that could not be submitted are queued again and
+ * nothing more is started (env_stop).  0, or <0.
  */
 static int
-fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
-	   size_t nb, size_t *next, struct job **active,
-	   struct runner_counts *cnt, struct job **done)
+submit_slurm(struct runner *r, struct runner_counts *cnt, struct job **active)
+{
+	struct exec_build **v;
+	int64_t *ids;
+	const char **jids;
+	size_t n = r->n_submit, k = 0, m = 0, nq = 0;
+	int rc = 0, src;
+
+	if (!n)
+		return 0;
+	v = xcalloc(n, sizeof(*v));
+	ids = xcalloc(n, sizeof(*ids));
+	jids = xcalloc(n, sizeof(*jids));
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct job *j = r->to_submit[i];
+		struct sr_start st = {.build_id = j->b->id,
+				      .run_id = r->opt.run_id,
+				      .supervisor_start = -1,
+				      .host = r->host.buf,
+				      .argv = &j->eb.args,
+				      .log_path = j->log_path,
+				      .work_dir = j->work_dir};
+
+		rc = store_build_start(r->db, &st, 0, NULL);
+		if (!rc)
+			v[k++] = &j->eb;
+	}
+	src = k ? executor_submit(r->slurm, v, k) : 0;
+	fault_point("build-sent");
+	/* ids: the submitted from the front, the others from the back */
+	for (size_t i = 0; i < k; i++) {
+		struct job *j = v[i]->data;
+
+		if (!v[i]->job_id[0]) {
+			ids[n - ++nq] = j->b->id; /* not submitted */
+			continue;
+		}
+		/* the executor's now */
+		j->next_active = *active;
+		*active = j;
+		cnt->started++;
+		ids[m] = j->b->id;
+		jids[m++] = j->eb.job_id;
+	}
+	if (!rc && m)
+		rc = store_builds_slurm(r->db, ids, jids, m);
+	if (!rc && nq)
+		rc = store_builds_requeue(r->db, ids + n - nq, nq);
+	fault_point("build-started");
+	for (size_t i = 0; i < r->n_submit; i++) {
+		struct job *j = r->to_submit[i];
+
+		if (!j->eb.job_id[0]) {
+			if (j->log_path)
+				unlink(j->log_path);
+			runner_job_free(r, j);
+		}
+	}
+	r->n_submit = 0;
+	if (src && !rc)
+		rc = runner_env_error(r, "could not submit builds to Slurm");
+	free(v);
+	free(ids);
+	free(jids);
+	return rc == RUNNER_ENV ? 0 : rc;
+}
+
+/*
+ * start the next builds of b while the executor has room for them
+ * (nothing once the environment refused); done as for launch_build
+ */
+static int
+fill_slots(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
+	   struct job **active, struct runner_counts *cnt, struct job **done)
 {
 	for (;;) {
 		struct job *j;
 		int rc;
 
 		if (r->env_stop || (r->opt.stop && *r->opt.stop))
-			return 0;
+			return submit_slurm(r, cnt, active);
 		if ((rc = prepare_next(r, b, nb, next, cnt)))
 			return rc;
 		j = r->ready;
-		if (!j || r->env_stop ||
-		    !spawn_pool_has_room(pool, j->child.weight))
-			return 0;
+		if (j && !r->env_stop && j->ex != r->ex) {
+			/* to Slurm with the others (submit_slurm) */
+			r->ready = NULL;
+			ALLOC_GROW(r->to_submit, r->n_submit + 1,
+				   r->alloc_submit);
+			r->to_submit[r->n_submit++] = j;
+			continue;
+		}
+		if (!j || r->env_stop || !executor_has_room(r->ex, j->eb.cpus))
+			return submit_slurm(r, cnt, active);
 		r->ready = NULL;
-		rc = launch_build(r, pool, j, cnt, done, active);
+		rc = launch_build(r, j, cnt, done, active);
 		if (rc < 0)
 			return rc;
 	}
@@ -812,33 +1006,35 @@ fill_slots(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
  * a code ended (done, in *active): record its result.  A success first
  * refills its slot, so that a code runs while its output is archived,
  * and the next start commits its "recording" too; a failure is recorded
- * as runner-record.c decides; either way its supervisor is then told
- * (spawn_ack) and may exit.  Returns 0, RUNNER_ENV (the environment
- * refused: the build stays recording or queued), or <0.
+ * as runner-record.c decides; either way the executor is then told
+ * (executor_ack: its supervisor may exit).  Returns 0, RUNNER_ENV (the
+ * environment refused: the build stays recording or queued), or <0.
  */
 static int
-handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
-	    size_t nb, size_t *next, struct job **active,
-	    struct runner_counts *cnt, struct job *done)
+handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
+	    struct job **active, struct runner_counts *cnt, struct job *done)
 {
 	enum job_end end;
-	int rc, frc = 0;
+	int rc = 0, frc = 0;
 
-	rc = runner_decide(r, done, cnt, &end);
+	/* where a Slurm build ran */
+	if (done->ex != r->ex && done->eb.res.node[0])
+		rc = store_build_node(r->db, done->b->id, done->eb.res.node);
+	if (!rc)
+		rc = runner_decide(r, done, cnt, &end);
 	runner_eta_done(r, done->b->process_id, !rc && end == JOB_ARCHIVE,
-			(double)done->child.wall_us / 1e6);
+			(double)done->eb.res.wall_us / 1e6);
 	if (!rc && end == JOB_ARCHIVE) {
 		struct job *rec = done;
 
 		if (next)
-			frc = fill_slots(r, pool, b, nb, next, active, cnt,
-					 &rec);
+			frc = fill_slots(r, b, nb, next, active, cnt, &rec);
 		/* whether or not the refill went well */
 		if (rec) {
 			rc = store_build_recording(r->db, done->b->id,
 						   &done->outcome);
 			if (!rc) {
-				spawn_ack(&done->child);
+				executor_ack(done->ex, &done->eb);
 				rec = NULL;
 				fault_point("build-recording");
 			}
@@ -860,14 +1056,14 @@ handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 		if (frc && (!rc || rc == RUNNER_ENV))
 			rc = frc;
 	} else if (!rc && end == JOB_REQUEUE) {
-		if (!done->child.terminated &&
+		if (!done->eb.res.cancelled &&
 		    !(rc = store_builds_requeue(r->db, &done->b->id, 1)))
-			spawn_ack(&done->child);
+			executor_ack(done->ex, &done->eb);
 		/* stopped by us: queued again on the way out (stop_all) */
-		if (done->child.terminated)
+		if (done->eb.res.cancelled)
 			return 0;
 	} else if (!rc) {
-		spawn_ack(&done->child);
+		executor_ack(done->ex, &done->eb);
 	}
 	/* unrecorded: its supervisor keeps the result, the next run reads
 	 * it, and may need what the code left in its directory */
@@ -879,34 +1075,51 @@ handle_done(struct runner *r, struct spawn_pool *pool, struct sr_build *b,
 }
 
 /*
- * a stop was asked for: stop what runs (through the supervisors), record
+ * a stop was asked for: stop what runs (through the executor), record
  * what ended meanwhile as usual, and queue the stopped builds again
  */
 static int
-stop_all(struct runner *r, struct spawn_pool *pool, struct job **active,
-	 struct runner_counts *cnt)
+stop_all(struct runner *r, struct job **active, struct runner_counts *cnt)
 {
 	int64_t *ids = NULL;
 	size_t n = 0, alloc = 0;
 	int rc = 0;
 
-	(void)spawn_kill_all(pool);
+	(void)!executor_stop_all(r->ex);
+	/*
+	 * Slurm's are cancelled, and waited for (the jobs' records); when
+	 * submitting and returning, they are left to a later run
+	 */
+	for (struct job *j = *active;
+	     r->slurm && !r->opt.slurm_return && j; j = j->next_active)
+		if (j->ex == r->slurm && !j->eb.done &&
+		    executor_cancel(r->slurm, &j->eb))
+			log_debug("could not cancel build %lld", (long long)j->b->id);
+	while (r->slurm && !r->opt.slurm_return) {
+		struct exec_build *d = NULL;
+
+		if (executor_wait(r->slurm, -1, &d) != EXEC_DONE)
+			break;
+		/* stopped by us (or ended first) */
+		if (d->cancel_asked)
+			d->res.cancelled = true;
+	}
 	for (struct job *j = *active, *nj; j && rc >= 0; j = nj) {
 		nj = j->next_active;
-		if (j->child.state != SPAWN_STATE_DONE)
+		if (!j->eb.done)
 			continue;
-		if (j->child.terminated || j->child.lost) {
+		if (j->eb.res.cancelled || j->eb.res.lost) {
 			ALLOC_GROW(ids, n + 1, alloc);
 			ids[n++] = j->b->id;
 			continue;
 		}
-		rc = handle_done(r, pool, NULL, 0, NULL, active, cnt, j);
+		rc = handle_done(r, NULL, 0, NULL, active, cnt, j);
 	}
 	if (rc >= 0 && !(rc = runner_flush(r, cnt)) &&
 	    !(rc = store_interrupt_builds(r->db, r->opt.run_id, ids, n)))
 		for (struct job *j = *active; j; j = j->next_active)
-			if (j->child.terminated || j->child.lost)
-				spawn_ack(&j->child);
+			if (j->eb.res.cancelled || j->eb.res.lost)
+				executor_ack(j->ex, &j->eb);
 	free(ids);
 	return rc;
 }
@@ -927,10 +1140,40 @@ fetch(struct runner *r, struct sr_build **b, size_t *nb, size_t *next)
 	return 0;
 }
 
+/*
+ * submitting and returning: record the Slurm builds that ended, without
+ * waiting for the others (0, or <0)
+ */
+static int
+collect_slurm(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
+	      struct runner_counts *cnt)
+{
+	struct exec_build *d = NULL;
+	int rc = 0;
+
+	while (!rc && r->slurm && r->opt.slurm_return &&
+	       executor_wait(r->slurm, 0, &d) == EXEC_DONE) {
+		rc = handle_done(r, b, nb, next, &r->active, cnt, d->data);
+		if (rc == RUNNER_ENV)
+			rc = 0; /* env_stop: start nothing, let the rest end */
+	}
+	return rc;
+}
+
+/* the first active job the run must not leave behind, or NULL */
+static struct job *
+active_local(const struct runner *r)
+{
+	for (struct job *j = r->active; j; j = j->next_active)
+		if (j->ex == r->ex || !r->opt.slurm_return)
+			return j;
+	return NULL;
+}
+
 int
 runner_run(struct runner *r, struct runner_counts *cnt)
 {
-	struct spawn_pool *pool = &r->pool;
+	const struct job *left;
 	struct sr_build *b = NULL;
 	size_t nb = 0, next = 0;
 	bool stopped = false, fetched = false;
@@ -944,11 +1187,14 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			stopped = true;
 			break;
 		}
+		/* submitting and returning: the Slurm builds that ended */
+		if ((rc = collect_slurm(r, b, nb, &next, cnt)))
+			break;
 		/* the file system refused: let what runs end, then stop */
-		if (r->env_stop && !pool->used)
+		if (r->env_stop && !pending(r))
 			break;
 		if (!r->env_stop && next == nb && !r->ready &&
-		    (!fetched || !pool->used)) {
+		    (!fetched || !pending(r))) {
 			/* children of these outputs are planned next round */
 			if ((rc = runner_flush(r, cnt)))
 				break;
@@ -958,24 +1204,22 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			if ((rc = fetch(r, &b, &nb, &next)))
 				break;
 			fetched = true;
-			if (nb == 0 && !pool->used)
+			if (nb == 0 && !pending(r))
 				break;
 		}
-		if ((rc = fill_slots(r, pool, b, nb, &next, &r->active, cnt,
-				      NULL)))
+		if ((rc = fill_slots(r, b, nb, &next, &r->active, cnt, NULL)))
 			break;
-		runner_show_progress(r, pool, cnt);
-		if (pool->used == 0)
+		runner_show_progress(r, cnt);
+		if (!pending(r))
 			continue;
-		if ((rc = drain(r, pool, true, cnt, &stopped, &done)) ||
-		    stopped)
+		if ((rc = drain(r, true, cnt, &stopped, &done)) || stopped)
 			break;
-		if (done && (rc = handle_done(r, pool, b, nb, &next, &r->active,
-					      cnt, done)) == RUNNER_ENV)
+		if (done && (rc = handle_done(r, b, nb, &next, &r->active, cnt,
+					      done)) == RUNNER_ENV)
 			rc = 0; /* env_stop: start nothing, let the rest end */
 	}
 	if (stopped && rc >= 0 && rc != DB_ERR_CONN)
-		rc = stop_all(r, pool, &r->active, cnt);
+		rc = stop_all(r, &r->active, cnt);
 	/*
 	 * Record the outputs already archived, also after an error (unless
 	 * the database is what failed): they are made.
@@ -1009,9 +1253,11 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 		return rc;
 	if (stopped)
 		return 1;
-	if (r->active && !r->env_stop)
-		BUG("a round ended with build %lld still active (%u slots used)",
-		    (long long)r->active->b->id, pool->used);
+	left = active_local(r);
+	if (left && !r->env_stop)
+		BUG("a round ended with build %lld still active (%zu builds "
+		    "with the executor)",
+		    (long long)left->b->id, pending(r));
 	return r->env_stop ? RUNNER_ENV : 0;
 }
 

@@ -49,6 +49,12 @@ struct runner_options {
 	int64_t log_limit;    /* bytes of a code's output kept in its log */
 	int sample_every;     /* >0: run every Nth build only (sample mode) */
 	const char *scratch_dir; /* sample mode: outputs go here */
+	/*
+	 * submit and return: Slurm builds are submitted and those that
+	 * ended are collected, but the run does not wait for the others
+	 * (they are left running, a later run's to collect)
+	 */
+	bool slurm_return;
 	int wake_fd;          /* readable when a signal arrived, or -1 */
 	volatile sig_atomic_t *stop;   /* set by SIGTERM/SIGINT handlers */
 	volatile sig_atomic_t *report; /* set by SIGUSR1: log progress */

@@ -549,6 +549,13 @@ build_row(struct strbuf *sb, const struct ss_build *b)
 	cell(sb, start, c++, tstamp(b->started, false, b2, sizeof(b2)));
 	cell(sb, start, c++, status_format_duration(b->duration_s, d));
 	end_line(sb);
+	/* a Slurm build: its job, and the node once known, under it */
+	if (b->slurm_job_id && *b->slurm_job_id) {
+		strbuf_addf(sb, "%7sin slurm job %s", "", b->slurm_job_id);
+		if (b->node)
+			strbuf_addf(sb, " on %s", b->node);
+		end_line(sb);
+	}
 }
 
 static void
@@ -593,6 +600,8 @@ json_build_fields(struct json_writer *w, const struct ss_build *b)
 	json_kv_string(w, "code_version", b->code_version);
 	json_kv_int(w, "n_inputs", b->n_inputs);
 	json_kv_string(w, "log_path", b->log_path);
+	json_kv_string(w, "slurm_job_id", b->slurm_job_id);
+	json_kv_string(w, "node", b->node);
 }
 
 void
