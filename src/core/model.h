@@ -108,6 +108,7 @@ struct code {
 	char *description;   /* NULL or text */
 	int32_t date_written;/* default: start_date */
 	char *arguments;     /* NULL or whitespace-separated, substitutions */
+	char *working_dir;   /* absolute; NULL: the build's own directory */
 	bool active;         /* default true */
 	int timeout_s;       /* 0: run.code_timeout */
 	int cpu;             /* slots the code takes, default 1 */

@@ -381,7 +381,7 @@ static const struct db_col code_cols[] = {
 	CO(DB_DATE, stop_date), CO(DB_TEXT, description),
 	CO(DB_DATE, date_written), CO(DB_TEXT, arguments),
 	CO(DB_BOOL, active), CO(DB_INT, timeout_s), CO(DB_INT, cpu),
-	CO(DB_DOUBLE, ram), CO(DB_BOOL, newest),
+	CO(DB_DOUBLE, ram), CO(DB_BOOL, newest), CO(DB_TEXT, working_dir),
 };
 #undef CO
 static const struct db_table code_table =
@@ -401,7 +401,7 @@ load_process_codes(struct db *db, struct config *cfg)
 			       "code_stop_date, nullif(code_description, ''), "
 			       "date_written, arguments, active_code, "
 			       "timeout_s, coalesce(cpu, 1), coalesce(ram, 1), "
-			       "newest_version "
+			       "newest_version, working_dir "
 			       "FROM public.code "
 			       "ORDER BY process_id, interface_version, "
 			       "quality_version, revision_version",
@@ -1155,6 +1155,7 @@ code_params(struct db_params *p, const char *process, const struct code *c)
 	db_params_double(p, c->ram);
 	db_params_int64(p, c->cpu);
 	db_params_int64(p, c->timeout_s);
+	db_params_text(p, c->working_dir);
 }
 
 /* the fields of code c that differ from those of o, into d */
@@ -1180,6 +1181,7 @@ diff_code(struct strbuf *d, const struct code *o,
 	diff_num(d, "ram", o->ram, c->ram);
 	diff_num(d, "cpu", o->cpu, c->cpu);
 	diff_num(d, "timeout", o->timeout_s, c->timeout_s);
+	diff_str(d, "working_directory", o->working_dir, c->working_dir);
 }
 
 /*
@@ -1222,10 +1224,10 @@ static const char code_upsert_sql[] =
 	"code_start_date, code_stop_date, code_description, "
 	"output_interface_version, active_code, "
 	"newest_version, date_written, arguments, ram, cpu, "
-	"timeout_s) SELECT process_id, $2::int2, $3::int2, "
+	"timeout_s, working_dir) SELECT process_id, $2::int2, $3::int2, "
 	"$4::int2, $5, $6, $7::date, $8::date, $9, $10::int2, "
 	"$11::bool, $11::bool, $12::date, $13, $14::float8, "
-	"$15::int2, $16::int FROM public.process WHERE "
+	"$15::int2, $16::int, $17 FROM public.process WHERE "
 	"process_name = $1 "
 	"ON CONFLICT (process_id, interface_version, "
 	"quality_version, revision_version) DO UPDATE SET "
@@ -1239,7 +1241,8 @@ static const char code_upsert_sql[] =
 	"EXCLUDED.newest_version, date_written = "
 	"EXCLUDED.date_written, arguments = "
 	"EXCLUDED.arguments, ram = EXCLUDED.ram, cpu = "
-	"EXCLUDED.cpu, timeout_s = EXCLUDED.timeout_s";
+	"EXCLUDED.cpu, timeout_s = EXCLUDED.timeout_s, working_dir = "
+	"EXCLUDED.working_dir";
 
 static int
 apply_codes(struct db *db, const struct process *op,

@@ -1271,6 +1271,8 @@ static const struct ckey code_keys[] = {
 	K("date_written", KT_DATE, struct code, date_written, 0, NULL, 0,
 	  0),
 	K("arguments", KT_STR, struct code, arguments, 0, NULL, 0, 0),
+	K("working_directory", KT_PATH, struct code, working_dir, 0, NULL, 0,
+	  0),
 	K("active", KT_BOOL, struct code, active, 0, "true", 0, 0),
 	K("timeout", KT_DURATION, struct code, timeout_s, 0, "0", 0,
 	  INT_MAX),
@@ -1602,9 +1604,13 @@ resolve_paths(struct loader *ld)
 		free(ld->cfg->executor.kind);
 		ld->cfg->executor.kind = NULL;
 	}
-	for (size_t i = 0; i < ld->cfg->n_processes; i++)
-		resolve_in(&ld->cfg->processes[i].executor.work_dir,
-			   m->rootdir, NULL);
+	for (size_t i = 0; i < ld->cfg->n_processes; i++) {
+		struct process *p = &ld->cfg->processes[i];
+
+		resolve_in(&p->executor.work_dir, m->rootdir, NULL);
+		for (size_t k = 0; k < p->n_codes; k++)
+			resolve_in(&p->codes[k].working_dir, m->rootdir, NULL);
+	}
 	for (size_t i = 0; i < ld->cfg->n_products; i++) {
 		resolve_in(&ld->cfg->products[i].inspector.executable,
 			   m->inspectordir, NULL);
@@ -2467,6 +2473,7 @@ config_free(struct config *cfg)
 			free(p->codes[j].relative_path);
 			free(p->codes[j].description);
 			free(p->codes[j].arguments);
+			free(p->codes[j].working_dir);
 		}
 		free(p->codes);
 		executor_settings_free(&p->executor);
@@ -2769,6 +2776,7 @@ write_process(struct writer *w, const struct process *p)
 		kv_str(w, "description", c->description);
 		kv_date(w, "date_written", c->date_written);
 		kv_str(w, "arguments", c->arguments);
+		kv_str(w, "working_directory", c->working_dir);
 		kv_bool(w, "active", c->active);
 		kv_int(w, "timeout", c->timeout_s);
 		kv_int(w, "cpu", c->cpu);

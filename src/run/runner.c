@@ -615,6 +615,7 @@ build_setup(struct runner *r, struct job *j)
 {
 	const struct sr_build *b = j->b;
 	struct exec_build *e = &j->eb;
+	const struct code *code = catalog_code(r->cat, b->code_id);
 
 	strvec_pushf(&e->env_delta, "CASCADE_BUILD_ID=%lld", (long long)b->id);
 	strvec_pushf(&e->env_delta, "CASCADE_PROCESS=%s", b->process_name);
@@ -622,7 +623,12 @@ build_setup(struct runner *r, struct job *j)
 	strvec_pushf(&e->env_delta, "CASCADE_ARCHIVE=%s", r->m->rootdir);
 	e->build_id = b->id;
 	e->attempt = b->attempt + 1;
-	e->dir = j->work_dir;
+	/*
+	 * its own work directory, where its output is written; or where
+	 * the code's working_directory says (dbprocessing ran codes where
+	 * ProcessQueue was started, and some write files there)
+	 */
+	e->dir = code && code->working_dir ? code->working_dir : j->work_dir;
 	e->log_path = j->log_path;
 	e->status_path = j->status_path;
 	e->out_limit = r->opt.log_limit;
