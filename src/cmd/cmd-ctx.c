@@ -85,8 +85,13 @@ load_mission(struct ctx *ctx, bool catalog)
 		ctx->mission = &cfg->mission;
 		return EXIT_OK;
 	}
+	/*
+	 * the catalog is compiled from what was read: it fails only on the
+	 * mission itself (a template or relative path that does not
+	 * compile), a configuration error like a mission file's
+	 */
 	if (catalog_from_config(cfg, &ctx->catalog))
-		return EXIT_DB;
+		return EXIT_USAGE;
 	ctx->cat = &ctx->catalog;
 	ctx->cfg = ctx->cat->cfg;
 	ctx->mission = ctx->cat->mission;

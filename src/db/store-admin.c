@@ -10,7 +10,6 @@
  */
 #include "store-admin.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,171 +18,153 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* -- helpers ------------------------------------------------------------- */
+/*
+ * Rows are read through column tables (db.h).  A NULL where the struct
+ * has a default ("" for text, -1 for a size, 0 for a start time) is
+ * coalesced in the SQL, so every column is read strictly.
+ */
+#define TXT(st, m) DB_COLF(DB_TEXT, st, m, DB_EMPTY)
+#define I64(st, m) DB_COL(DB_INT64, st, m)
 
-/* read a one-column bigint result into a new array */
-static int
-read_ids(struct db_res *res, int64_t **out, size_t *n)
+/* a run id parameter: NULL when there is none (0) */
+static void
+param_run(struct db_params *p, int64_t run_id)
 {
-	int nrows = db_res_nrows(res);
-	int64_t *v;
-
-	*out = NULL;
-	*n = 0;
-	if (db_res_check_shape(res, -1, 1, "file ids"))
-		return -1;
-	v = xcalloc((size_t)nrows + 1, sizeof(*v));
-	for (int r = 0; r < nrows; r++) {
-		if (db_res_int64(res, r, 0, &v[r])) {
-			free(v);
-			return -1;
-		}
-	}
-	*out = v;
-	*n = (size_t)nrows;
-	return 0;
+	if (run_id > 0)
+		db_params_int64(p, run_id);
+	else
+		db_params_null(p);
 }
 
-/* a single bigint value (count) */
+/* the bigint of sql, run with product_id (0: every product) as $1 */
 static int
-read_count(struct db_res *res, int col, int ncols, int64_t *out)
+query_count(struct db *db, const char *sql, int product_id, int64_t *count)
 {
-	if (db_res_check_shape(res, 1, ncols, "count") ||
-	    db_res_int64(res, 0, col, out))
-		return -1;
-	return 0;
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, product_id);
+	rc = db_query_int64(db, sql, &p, 0, count);
+	db_params_release(&p);
+	return rc;
+}
+
+/*
+ * the rows of sql, run with product_id (0: every product) as $1, read
+ * through t into *out (a pointer to the caller's row pointer)
+ */
+static int
+query_rows(struct db *db, const char *sql, int product_id,
+	   const struct db_table *t, void *out, size_t *n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, product_id);
+	rc = db_query_rows(db, sql, &p, 0, t, out, n);
+	db_params_release(&p);
+	return rc;
 }
 
 /* -- files --------------------------------------------------------------- */
 
 #define FILE_COLS                                                            \
 	"f.file_id, f.product_id, f.filename, "                              \
-	"f.utc_file_date - DATE '1970-01-01', "                              \
-	"(extract(epoch FROM f.utc_start_time) * 1000000)::bigint, "        \
-	"f.interface_version, f.quality_version, f.revision_version, "      \
+	"f.utc_file_date IS NOT NULL, "                                      \
+	"coalesce(f.utc_file_date, DATE '1970-01-01'), "                     \
+	"coalesce((extract(epoch FROM f.utc_start_time) * 1000000)::bigint, " \
+	"0), f.interface_version, f.quality_version, f.revision_version, "   \
 	"coalesce(f.process_keywords, ''), f.shasum, f.exists_on_disk, "    \
 	"coalesce(f.size_bytes, -1)"
-#define FILE_NCOLS 12
+
+/*
+ * FILE_COLS in order, into the struct store_admin_file at member path m
+ * of st (m empty: st is the file itself)
+ */
+#define FILE_COL_LIST(st, m)                                                 \
+	I64(st, m id), DB_COL(DB_INT, st, m product_id),                     \
+	TXT(st, m filename), DB_COL(DB_BOOL, st, m has_date),                \
+	DB_COL(DB_DATE, st, m date), I64(st, m start_usec),                  \
+	DB_COL(DB_INT, st, m iv), DB_COL(DB_INT, st, m qv),                  \
+	DB_COL(DB_INT, st, m rv), TXT(st, m keywords),                       \
+	DB_COL(DB_TEXT, st, m sha1), DB_COL(DB_BOOL, st, m on_disk),         \
+	I64(st, m size)
+
+static const struct db_col file_cols[] = {
+	FILE_COL_LIST(struct store_admin_file, ),
+};
+static const struct db_table file_table =
+	DB_TABLE("files", file_cols, struct store_admin_file);
 
 void
 store_admin_file_release(struct store_admin_file *f)
 {
-	free(f->filename);
-	free(f->keywords);
-	free(f->sha1);
+	db_row_release(&file_table, f);
 	memset(f, 0, sizeof(*f));
 }
 
 void
 store_admin_files_free(struct store_admin_file *f, size_t n)
 {
-	for (size_t i = 0; f && i < n; i++)
-		store_admin_file_release(&f[i]);
-	free(f);
-}
-
-/* one row's FILE_COLS, starting at column c */
-static int
-read_file(struct db_res *res, int r, int c, struct store_admin_file *f)
-{
-	int date = 0;
-
-	if (db_res_int64(res, r, c, &f->id) ||
-	    db_res_int(res, r, c + 1, &f->product_id) ||
-	    db_res_int(res, r, c + 5, &f->iv) ||
-	    db_res_int(res, r, c + 6, &f->qv) ||
-	    db_res_int(res, r, c + 7, &f->rv) ||
-	    db_res_bool(res, r, c + 10, &f->on_disk) ||
-	    db_res_int64(res, r, c + 11, &f->size))
-		return -1;
-	f->has_date = !db_res_isnull(res, r, c + 3);
-	if (f->has_date && db_res_int(res, r, c + 3, &date))
-		return -1;
-	f->date = date;
-	f->start_usec = 0;
-	if (!db_res_isnull(res, r, c + 4) &&
-	    db_res_int64(res, r, c + 4, &f->start_usec))
-		return -1;
-	f->filename = xstrdup_or_empty(db_res_get(res, r, c + 2));
-	f->keywords = xstrdup_or_empty(db_res_get(res, r, c + 8));
-	f->sha1 = xstrdup_or_null(db_res_get(res, r, c + 9));
-	return 0;
-}
-
-static int
-read_files(struct db_res *res, struct store_admin_file **out, size_t *n)
-{
-	int nrows = db_res_nrows(res);
-	struct store_admin_file *f;
-
-	*out = NULL;
-	*n = 0;
-	if (db_res_check_shape(res, -1, FILE_NCOLS, "files"))
-		return -1;
-	f = xcalloc((size_t)nrows + 1, sizeof(*f));
-	for (int r = 0; r < nrows; r++) {
-		if (read_file(res, r, 0, &f[r])) {
-			store_admin_files_free(f, (size_t)nrows);
-			return -1;
-		}
-	}
-	*out = f;
-	*n = (size_t)nrows;
-	return 0;
+	db_rows_free(&file_table, f, n);
 }
 
 int
 store_admin_files_of_product(struct db *db, int product_id,
 			     struct store_admin_file **out, size_t *n)
 {
-	char id[16];
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	snprintf(id, sizeof(id), "%d", product_id);
-	rc = db_query(db,
-		      "SELECT " FILE_COLS " FROM public.file f "
-		      "WHERE f.product_id = $1::integer ORDER BY f.filename",
-		      1, params, 0, &res);
-	if (!rc && read_files(res, out, n))
-		rc = -1;
-	db_res_free(res);
-	return rc;
+	return query_rows(db,
+			  "SELECT " FILE_COLS " FROM public.file f "
+			  "WHERE f.product_id = $1::integer ORDER BY f.filename",
+			  product_id, &file_table, out, n);
 }
+
+/* a file row found for the name at position pos (1-based) of a batch */
+struct named_file {
+	int64_t pos;
+	struct store_admin_file f;
+};
+
+static const struct db_col named_file_cols[] = {
+	I64(struct named_file, pos),
+	FILE_COL_LIST(struct named_file, f.),
+};
+static const struct db_table named_file_table =
+	DB_TABLE("files by name", named_file_cols, struct named_file);
 
 int
 store_admin_files_by_name(struct db *db, const char *const *names, size_t n,
 			  struct store_admin_file *out)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
+	struct named_file *rows = NULL;
+	size_t nrows = 0;
 	int rc;
 
 	if (n == 0)
 		return 0;
 	db_params_text_array(&p, names, n);
-	rc = db_query_params(db,
-			     "SELECT u.n, " FILE_COLS " FROM unnest($1::text[]) "
-			     "WITH ORDINALITY AS u(name, n) "
-			     "JOIN public.file f ON f.filename = u.name",
-			     &p, 0, &res);
-	if (!rc && db_res_check_shape(res, -1, FILE_NCOLS + 1, "files by name"))
-		rc = -1;
-	for (int r = 0; !rc && r < db_res_nrows(res); r++) {
-		size_t k;
+	rc = db_query_rows(db,
+			   "SELECT u.n, " FILE_COLS " FROM unnest($1::text[]) "
+			   "WITH ORDINALITY AS u(name, n) "
+			   "JOIN public.file f ON f.filename = u.name",
+			   &p, 0, &named_file_table, &rows, &nrows);
+	for (size_t r = 0; !rc && r < nrows; r++) {
+		struct store_admin_file *o;
 
-		if (db_res_ordinal(res, r, 0, n, &k)) {
-			rc = -1;
+		if (rows[r].pos < 1 || (uint64_t)rows[r].pos > n) {
+			rc = error("position %lld out of range 1..%zu in "
+				   "files by name",
+				   (long long)rows[r].pos, n);
 			break;
 		}
-		store_admin_file_release(&out[k]);
-		if (read_file(res, r, 1, &out[k]))
-			rc = -1;
+		/* the row's strings move to out */
+		o = &out[rows[r].pos - 1];
+		store_admin_file_release(o);
+		*o = rows[r].f;
+		memset(&rows[r].f, 0, sizeof(rows[r].f));
 	}
-	db_res_free(res);
+	db_rows_free(&named_file_table, rows, nrows);
 	db_params_release(&p);
 	return rc;
 }
@@ -193,20 +174,14 @@ store_admin_files_by_id(struct db *db, const int64_t *ids, size_t n,
 			struct store_admin_file **out, size_t *nout)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
-	*out = NULL;
-	*nout = 0;
 	db_params_int64_array(&p, ids, n);
-	rc = db_query_params(db,
-			     "SELECT " FILE_COLS " FROM public.file f "
-			     "WHERE f.file_id = ANY($1::bigint[]) "
-			     "ORDER BY f.filename",
-			     &p, 0, &res);
-	if (!rc && read_files(res, out, nout))
-		rc = -1;
-	db_res_free(res);
+	rc = db_query_rows(db,
+			   "SELECT " FILE_COLS " FROM public.file f "
+			   "WHERE f.file_id = ANY($1::bigint[]) "
+			   "ORDER BY f.filename",
+			   &p, 0, &file_table, out, nout);
 	db_params_release(&p);
 	return rc;
 }
@@ -232,56 +207,18 @@ store_admin_set_on_disk(struct db *db, const int64_t *ids, size_t n,
 
 /* -- check --------------------------------------------------------------- */
 
+/* (subject, detail): the ids stay 0 */
+static const struct db_col finding_cols[] = {
+	TXT(struct store_admin_finding, subject),
+	TXT(struct store_admin_finding, detail),
+};
+static const struct db_table finding_table =
+	DB_TABLE("findings", finding_cols, struct store_admin_finding);
+
 void
 store_admin_findings_free(struct store_admin_finding *f, size_t n)
 {
-	for (size_t i = 0; f && i < n; i++) {
-		free(f[i].subject);
-		free(f[i].detail);
-	}
-	free(f);
-}
-
-/*
- * findings from a query whose columns are (subject, detail) or
- * (subject, detail, id)
- */
-static int
-query_findings(struct db *db, const char *sql, int product_id,
-	       struct store_admin_finding **out, size_t *n, bool with_id)
-{
-	char id[16];
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	struct store_admin_finding *f = NULL;
-	int rc, nrows;
-
-	*out = NULL;
-	*n = 0;
-	snprintf(id, sizeof(id), "%d", product_id);
-	rc = db_query(db, sql, 1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, with_id ? 3 : 2, "findings")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	f = xcalloc((size_t)nrows + 1, sizeof(*f));
-	for (int r = 0; r < nrows; r++) {
-		f[r].subject = xstrdup_or_empty(db_res_get(res, r, 0));
-		f[r].detail = xstrdup_or_empty(db_res_get(res, r, 1));
-		if (with_id && db_res_int64(res, r, 2, &f[r].id))
-			rc = -1;
-	}
-	db_res_free(res);
-	if (rc) {
-		store_admin_findings_free(f, (size_t)nrows);
-		return -1;
-	}
-	*out = f;
-	*n = (size_t)nrows;
-	return 0;
+	db_rows_free(&finding_table, f, n);
 }
 
 #define VERSION_OF(t)                                                        \
@@ -292,7 +229,7 @@ int
 store_admin_orphan_links(struct db *db, int product_id,
 			 struct store_admin_finding **out, size_t *n)
 {
-	return query_findings(
+	return query_rows(
 		db,
 		"SELECT f.filename, 'queue entry ' || q.seq || ' of a file "
 		"not on disk' FROM public.processqueue q "
@@ -315,20 +252,14 @@ store_admin_orphan_links(struct db *db, int product_id,
 		"WHERE NOT r.exists_on_disk "
 		"AND ($1::integer = 0 OR r.product_id = $1::integer) "
 		"ORDER BY 1, 2",
-		product_id, out, n, false);
+		product_id, &finding_table, out, n);
 }
 
 int
 store_admin_orphan_links_delete(struct db *db, int product_id,
 				int64_t *deleted)
 {
-	char id[16];
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	int rc;
-
-	snprintf(id, sizeof(id), "%d", product_id);
-	rc = db_query(
+	return query_count(
 		db,
 		"WITH gone AS (SELECT file_id FROM public.file "
 		"WHERE NOT exists_on_disk "
@@ -343,18 +274,14 @@ store_admin_orphan_links_delete(struct db *db, int product_id,
 		"RETURNING 1) "
 		"SELECT (SELECT count(*) FROM q) + (SELECT count(*) FROM ff) "
 		"+ (SELECT count(*) FROM fc)",
-		1, params, 0, &res);
-	if (!rc && read_count(res, 0, 1, deleted))
-		rc = -1;
-	db_res_free(res);
-	return rc;
+		product_id, deleted);
 }
 
 int
 store_admin_gaps(struct db *db, int product_id,
 		 struct store_admin_finding **out, size_t *n)
 {
-	return query_findings(
+	return query_rows(
 		db,
 		"WITH d AS (SELECT DISTINCT f.product_id, f.utc_file_date AS d "
 		"FROM public.file f WHERE f.utc_file_date IS NOT NULL "
@@ -371,14 +298,14 @@ store_admin_gaps(struct db *db, int product_id,
 		"public.process pr WHERE pr.output_product = p.product_id "
 		"AND pr.output_timebase <> 'DAILY') "
 		"ORDER BY p.product_name, g.d",
-		product_id, out, n, false);
+		product_id, &finding_table, out, n);
 }
 
 int
 store_admin_duplicates(struct db *db, int product_id,
 		       struct store_admin_finding **out, size_t *n)
 {
-	return query_findings(
+	return query_rows(
 		db,
 		"SELECT p.product_name, coalesce(to_char(f.utc_file_date, "
 		"'YYYY-MM-DD'), 'no date') || ' version ' || "
@@ -389,17 +316,29 @@ store_admin_duplicates(struct db *db, int product_id,
 		"GROUP BY p.product_name, f.product_id, f.utc_file_date, "
 		"f.interface_version, f.quality_version, f.revision_version "
 		"HAVING count(*) > 1 ORDER BY 1, 2",
-		product_id, out, n, false);
+		product_id, &finding_table, out, n);
 }
 
 /* -- purge and prune ----------------------------------------------------- */
+
+/* an argument's file, DB_NULL_INT64 if none */
+struct resolved {
+	int64_t id;
+};
+static const struct db_col resolved_cols[] = {
+	DB_COL_SKIP,
+	DB_COLF(DB_INT64, struct resolved, id, DB_NULLABLE),
+};
+static const struct db_table resolved_table =
+	DB_TABLE("resolved files", resolved_cols, struct resolved);
 
 int
 store_admin_resolve(struct db *db, const char *const *args, size_t n,
 		    int64_t **ids, size_t *nids, struct strvec *unknown)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
+	struct resolved *rows = NULL;
+	size_t nrows = 0;
 	int64_t *v = NULL;
 	size_t nv = 0;
 	int rc;
@@ -408,48 +347,42 @@ store_admin_resolve(struct db *db, const char *const *args, size_t n,
 	*nids = 0;
 	db_params_text_array(&p, args, n);
 	/* a name first; an all-digit argument no file is named is an id */
-	rc = db_query_params(db,
-			     "SELECT u.n, coalesce(byname.file_id, "
-			     "byid.file_id) FROM unnest($1::text[]) WITH "
-			     "ORDINALITY AS u(arg, n) "
-			     "LEFT JOIN public.file byname ON byname.filename = "
-			     "u.arg LEFT JOIN public.file byid ON byid.file_id "
-			     "= CASE WHEN u.arg ~ '^[0-9]{1,18}$' THEN "
-			     "u.arg::bigint END ORDER BY u.n",
-			     &p, 0, &res);
+	rc = db_query_rows(db,
+			   "SELECT u.n, coalesce(byname.file_id, "
+			   "byid.file_id) FROM unnest($1::text[]) WITH "
+			   "ORDINALITY AS u(arg, n) "
+			   "LEFT JOIN public.file byname ON byname.filename = "
+			   "u.arg LEFT JOIN public.file byid ON byid.file_id "
+			   "= CASE WHEN u.arg ~ '^[0-9]{1,18}$' THEN "
+			   "u.arg::bigint END ORDER BY u.n",
+			   &p, 0, &resolved_table, &rows, &nrows);
+	db_params_release(&p);
+	if (!rc && nrows != n)
+		rc = error("unexpected result shape for resolved files: %zu "
+			   "rows, expected %zu",
+			   nrows, n);
 	if (rc)
 		goto out;
-	if (db_res_check_shape(res, (int)n, 2, "resolved files")) {
-		rc = -1;
-		goto out;
-	}
 	v = xcalloc(n + 1, sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
-		int64_t id;
 		bool seen = false;
 
-		if (db_res_isnull(res, (int)i, 1)) {
+		if (rows[i].id == DB_NULL_INT64) {
 			strvec_push(unknown, args[i]);
 			continue;
 		}
-		if (db_res_int64(res, (int)i, 1, &id)) {
-			rc = -1;
-			goto out;
-		}
 		for (size_t k = 0; k < nv && !seen; k++)
-			seen = v[k] == id;
+			seen = v[k] == rows[i].id;
 		if (!seen)
-			v[nv++] = id;
+			v[nv++] = rows[i].id;
 	}
-	db_res_free(res);
-	res = NULL;
 	if (nv) {
-		db_params_release(&p);
 		db_params_int64_array(&p, v, nv);
 		rc = db_query_params(db,
 				     "SELECT file_id FROM public.file WHERE "
 				     "file_id = ANY($1::bigint[]) FOR UPDATE",
 				     &p, 0, NULL);
+		db_params_release(&p);
 		if (rc)
 			goto out;
 	}
@@ -458,8 +391,7 @@ store_admin_resolve(struct db *db, const char *const *args, size_t n,
 	v = NULL;
 out:
 	free(v);
-	db_res_free(res);
-	db_params_release(&p);
+	db_rows_free(&resolved_table, rows, nrows);
 	return rc;
 }
 
@@ -468,23 +400,18 @@ store_admin_descendants(struct db *db, const int64_t *ids, size_t n,
 			int64_t **all, size_t *nall)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
-	*all = NULL;
-	*nall = 0;
 	db_params_int64_array(&p, ids, n);
-	rc = db_query_params(db,
-			     "WITH RECURSIVE d(file_id) AS ("
-			     "SELECT unnest($1::bigint[]) "
-			     "UNION "
-			     "SELECT l.resulting_file FROM public.filefilelink "
-			     "l JOIN d ON l.source_file = d.file_id) "
-			     "SELECT file_id FROM d ORDER BY file_id",
-			     &p, 0, &res);
-	if (!rc && read_ids(res, all, nall))
-		rc = -1;
-	db_res_free(res);
+	rc = db_query_int64_column(db,
+				   "WITH RECURSIVE d(file_id) AS ("
+				   "SELECT unnest($1::bigint[]) "
+				   "UNION "
+				   "SELECT l.resulting_file FROM "
+				   "public.filefilelink l JOIN d ON "
+				   "l.source_file = d.file_id) "
+				   "SELECT file_id FROM d ORDER BY file_id",
+				   &p, 0, all, nall);
 	db_params_release(&p);
 	return rc;
 }
@@ -494,25 +421,20 @@ store_admin_children_outside(struct db *db, const int64_t *ids, size_t n,
 			     struct strvec *lines)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
 	db_params_int64_array(&p, ids, n);
-	rc = db_query_params(db,
-			     "SELECT s.filename || ' -> ' || r.filename "
-			     "FROM public.filefilelink l "
-			     "JOIN public.file s ON s.file_id = l.source_file "
-			     "JOIN public.file r ON r.file_id = "
-			     "l.resulting_file "
-			     "WHERE l.source_file = ANY($1::bigint[]) "
-			     "AND NOT l.resulting_file = ANY($1::bigint[]) "
-			     "ORDER BY 1",
-			     &p, 0, &res);
-	if (!rc && db_res_check_shape(res, -1, 1, "children"))
-		rc = -1;
-	for (int r = 0; !rc && r < db_res_nrows(res); r++)
-		strvec_push(lines, db_res_get(res, r, 0));
-	db_res_free(res);
+	rc = db_query_text_column(db,
+				  "SELECT s.filename || ' -> ' || r.filename "
+				  "FROM public.filefilelink l "
+				  "JOIN public.file s ON s.file_id = "
+				  "l.source_file "
+				  "JOIN public.file r ON r.file_id = "
+				  "l.resulting_file "
+				  "WHERE l.source_file = ANY($1::bigint[]) "
+				  "AND NOT l.resulting_file = ANY($1::bigint[]) "
+				  "ORDER BY 1",
+				  &p, 0, lines);
 	db_params_release(&p);
 	return rc;
 }
@@ -521,12 +443,10 @@ int
 store_admin_prune_candidates(struct db *db, const char *cutoff,
 			     struct store_admin_file **out, size_t *n)
 {
-	const char *params[] = {cutoff};
-	struct db_res *res = NULL;
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
+	db_params_text(&p, cutoff);
 	/*
 	 * c0: superseded, old enough, unreleased.  keep: every other file.
 	 * anc: ancestors of kept files, which stay for provenance (and
@@ -534,7 +454,7 @@ store_admin_prune_candidates(struct db *db, const char *cutoff,
 	 * closed under descendants: a descendant that is kept would make
 	 * its ancestors kept too.
 	 */
-	rc = db_query(
+	rc = db_query_rows(
 		db,
 		"WITH RECURSIVE ranked AS (SELECT file_id, file_create_date, "
 		"row_number() OVER (PARTITION BY product_id, utc_file_date "
@@ -554,10 +474,8 @@ store_admin_prune_candidates(struct db *db, const char *cutoff,
 		"WHERE f.file_id IN (SELECT file_id FROM c0) "
 		"AND NOT EXISTS (SELECT 1 FROM anc WHERE anc.file_id = "
 		"f.file_id) ORDER BY f.filename FOR UPDATE OF f",
-		1, params, 0, &res);
-	if (!rc && read_files(res, out, n))
-		rc = -1;
-	db_res_free(res);
+		&p, 0, &file_table, out, n);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -566,7 +484,6 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 			 const char *how, int64_t run_id, int64_t *deleted)
 {
 	struct db_params p = DB_PARAMS_INIT, q = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
 	*deleted = 0;
@@ -575,10 +492,7 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 	db_params_int64_array(&p, ids, n);
 	db_params_int64_array(&q, ids, n);
 	db_params_text(&q, how);
-	if (run_id > 0)
-		db_params_int64(&q, run_id);
-	else
-		db_params_null(&q);
+	param_run(&q, run_id);
 	/*
 	 * Links first, in their own statement: source_file is RESTRICT,
 	 * checked at the end of the statement that deletes the file.  The
@@ -591,7 +505,7 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 			     "OR resulting_file = ANY($1::bigint[])",
 			     &p, 0, NULL);
 	if (!rc)
-		rc = db_query_params(
+		rc = db_query_int64(
 			db,
 			"WITH d AS (DELETE FROM public.file "
 			"WHERE file_id = ANY($1::bigint[]) RETURNING *), "
@@ -603,10 +517,7 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 			"revision_version, process_keywords, shasum, $2::text, "
 			"$3::bigint FROM d) "
 			"SELECT count(*) FROM d",
-			&q, 0, &res);
-	if (!rc && read_count(res, 0, 1, deleted))
-		rc = -1;
-	db_res_free(res);
+			&q, 0, deleted);
 	db_params_release(&p);
 	db_params_release(&q);
 	return rc;
@@ -614,40 +525,42 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 
 /* -- move-product -------------------------------------------------------- */
 
+static const struct db_col move_cols[] = {
+	I64(struct store_admin_move, id),
+	DB_COL(DB_INT, struct store_admin_move, product_id),
+	TXT(struct store_admin_move, product),
+	TXT(struct store_admin_move, old_relative_path),
+	TXT(struct store_admin_move, new_relative_path),
+	DB_COL(DB_BOOL, struct store_admin_move, committed),
+};
+static const struct db_table move_table =
+	DB_TABLE("moves", move_cols, struct store_admin_move);
+
 void
 store_admin_moves_free(struct store_admin_move *m, size_t n)
 {
-	for (size_t i = 0; m && i < n; i++) {
-		free(m[i].product);
-		free(m[i].old_relative_path);
-		free(m[i].new_relative_path);
-	}
-	free(m);
+	db_rows_free(&move_table, m, n);
 }
 
 int
 store_admin_move_begin(struct db *db, int product_id, const char *old_path,
 		       const char *new_path, int64_t run_id, int64_t *move_id)
 {
-	char id[16], run[32];
-	const char *params[] = {id, old_path, new_path,
-				run_id > 0 ? run : NULL};
-	struct db_res *res = NULL;
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
 	*move_id = 0;
-	snprintf(id, sizeof(id), "%d", product_id);
-	snprintf(run, sizeof(run), "%lld", (long long)run_id);
-	rc = db_query(db,
-		      "INSERT INTO public.product_move (product_id, "
-		      "old_relative_path, new_relative_path, logging_id) "
-		      "VALUES ($1::integer, $2::text, $3::text, $4::bigint) "
-		      "RETURNING move_id",
-		      4, params, 0, &res);
-	if (!rc && (db_res_check_shape(res, 1, 1, "move") ||
-		    db_res_int64(res, 0, 0, move_id)))
-		rc = -1;
-	db_res_free(res);
+	db_params_int64(&p, product_id);
+	db_params_text(&p, old_path);
+	db_params_text(&p, new_path);
+	param_run(&p, run_id);
+	rc = db_query_int64(db,
+			    "INSERT INTO public.product_move (product_id, "
+			    "old_relative_path, new_relative_path, logging_id) "
+			    "VALUES ($1::integer, $2::text, $3::text, "
+			    "$4::bigint) RETURNING move_id",
+			    &p, 0, move_id);
+	db_params_release(&p);
 	return rc;
 }
 
@@ -655,32 +568,28 @@ int
 store_admin_move_commit(struct db *db, int64_t move_id, int files,
 			bool *changed)
 {
-	char id[32], nfiles[16];
-	const char *params[] = {id, nfiles};
-	struct db_res *res = NULL;
+	struct db_params p = DB_PARAMS_INIT;
+	int64_t *moved = NULL;
+	size_t n = 0;
 	int rc;
 
-	*changed = false;
-	snprintf(id, sizeof(id), "%lld", (long long)move_id);
-	snprintf(nfiles, sizeof(nfiles), "%d", files);
-	rc = db_query(db,
-		      "WITH mv AS (SELECT * FROM public.product_move "
-		      "WHERE move_id = $1::bigint AND state = 'linking'), "
-		      "u AS (UPDATE public.product p SET relative_path = "
-		      "mv.new_relative_path FROM mv WHERE p.product_id = "
-		      "mv.product_id AND p.relative_path = mv.old_relative_path "
-		      "RETURNING mv.move_id) "
-		      "UPDATE public.product_move m SET state = 'committed', "
-		      "files = $2::integer FROM u WHERE m.move_id = u.move_id "
-		      "RETURNING m.move_id",
-		      2, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 1, "move commit"))
-		rc = -1;
-	else
-		*changed = db_res_nrows(res) == 1;
-	db_res_free(res);
+	db_params_int64(&p, move_id);
+	db_params_int64(&p, files);
+	rc = db_query_int64_column(
+		db,
+		"WITH mv AS (SELECT * FROM public.product_move "
+		"WHERE move_id = $1::bigint AND state = 'linking'), "
+		"u AS (UPDATE public.product p SET relative_path = "
+		"mv.new_relative_path FROM mv WHERE p.product_id = "
+		"mv.product_id AND p.relative_path = mv.old_relative_path "
+		"RETURNING mv.move_id) "
+		"UPDATE public.product_move m SET state = 'committed', "
+		"files = $2::integer FROM u WHERE m.move_id = u.move_id "
+		"RETURNING m.move_id",
+		&p, 0, &moved, &n);
+	db_params_release(&p);
+	*changed = !rc && n == 1;
+	free(moved);
 	return rc;
 }
 
@@ -688,154 +597,78 @@ int
 store_admin_moves_pending(struct db *db, int product_id,
 			  struct store_admin_move **out, size_t *n)
 {
-	char id[16];
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	struct store_admin_move *m;
-	int rc, nrows;
-
-	*out = NULL;
-	*n = 0;
-	snprintf(id, sizeof(id), "%d", product_id);
-	rc = db_query(db,
-		      "SELECT m.move_id, m.product_id, p.product_name, "
-		      "m.old_relative_path, m.new_relative_path, "
-		      "m.state = 'committed' FROM public.product_move m "
-		      "JOIN public.product p USING (product_id) "
-		      "WHERE m.state IN ('linking', 'committed') "
-		      "AND ($1::integer = 0 OR m.product_id = $1::integer) "
-		      "ORDER BY m.move_id",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 6, "moves")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	m = xcalloc((size_t)nrows + 1, sizeof(*m));
-	for (int r = 0; r < nrows; r++) {
-		if (db_res_int64(res, r, 0, &m[r].id) ||
-		    db_res_int(res, r, 1, &m[r].product_id) ||
-		    db_res_bool(res, r, 5, &m[r].committed))
-			rc = -1;
-		m[r].product = xstrdup_or_empty(db_res_get(res, r, 2));
-		m[r].old_relative_path = xstrdup_or_empty(db_res_get(res, r, 3));
-		m[r].new_relative_path = xstrdup_or_empty(db_res_get(res, r, 4));
-	}
-	db_res_free(res);
-	if (rc) {
-		store_admin_moves_free(m, (size_t)nrows);
-		return -1;
-	}
-	*out = m;
-	*n = (size_t)nrows;
-	return 0;
+	return query_rows(db,
+			  "SELECT m.move_id, m.product_id, p.product_name, "
+			  "m.old_relative_path, m.new_relative_path, "
+			  "m.state = 'committed' FROM public.product_move m "
+			  "JOIN public.product p USING (product_id) "
+			  "WHERE m.state IN ('linking', 'committed') "
+			  "AND ($1::integer = 0 OR m.product_id = $1::integer) "
+			  "ORDER BY m.move_id",
+			  product_id, &move_table, out, n);
 }
 
 int
 store_admin_move_end(struct db *db, int64_t move_id, bool done)
 {
-	char id[32];
-	const char *params[] = {id, done ? "done" : "undone"};
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
 
-	snprintf(id, sizeof(id), "%lld", (long long)move_id);
-	return db_query(db,
-			"UPDATE public.product_move SET state = $2::text, "
-			"ended_at = now() WHERE move_id = $1::bigint",
-			2, params, 0, NULL);
+	db_params_int64(&p, move_id);
+	db_params_text(&p, done ? "done" : "undone");
+	rc = db_query_params(db,
+			     "UPDATE public.product_move SET state = $2::text, "
+			     "ended_at = now() WHERE move_id = $1::bigint",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc;
 }
 
 /* -- queue --------------------------------------------------------------- */
 
+static const struct db_col queue_cols[] = {
+	I64(struct store_admin_queue_entry, seq),
+	TXT(struct store_admin_queue_entry, filename),
+	TXT(struct store_admin_queue_entry, product),
+	TXT(struct store_admin_queue_entry, date),
+	TXT(struct store_admin_queue_entry, version),
+	TXT(struct store_admin_queue_entry, bump),
+	TXT(struct store_admin_queue_entry, queued_at),
+	TXT(struct store_admin_queue_entry, reason),
+};
+static const struct db_table queue_table =
+	DB_TABLE("queue", queue_cols, struct store_admin_queue_entry);
+
 void
 store_admin_queue_free(struct store_admin_queue_entry *e, size_t n)
 {
-	for (size_t i = 0; e && i < n; i++) {
-		free(e[i].filename);
-		free(e[i].product);
-		free(e[i].date);
-		free(e[i].version);
-		free(e[i].bump);
-		free(e[i].queued_at);
-		free(e[i].reason);
-	}
-	free(e);
+	db_rows_free(&queue_table, e, n);
 }
 
 int
 store_admin_queue_list(struct db *db, int product_id,
 		       struct store_admin_queue_entry **out, size_t *n)
 {
-	char id[16];
-	const char *params[] = {id};
-	struct db_res *res = NULL;
-	struct store_admin_queue_entry *e;
-	int rc, nrows;
-
-	*out = NULL;
-	*n = 0;
-	snprintf(id, sizeof(id), "%d", product_id);
-	rc = db_query(db,
-		      "SELECT q.seq, f.filename, p.product_name, "
-		      "coalesce(to_char(f.utc_file_date, 'YYYY-MM-DD'), ''), "
-		      VERSION_OF("f") ", CASE q.version_bump "
-		      "WHEN 0 THEN 'interface' WHEN 1 THEN 'quality' "
-		      "WHEN 2 THEN 'revision' ELSE '' END, "
-		      "to_char(q.queued_at AT TIME ZONE 'UTC', "
-		      "'YYYY-MM-DD HH24:MI:SS'), coalesce(q.reason, '') "
-		      "FROM public.processqueue q "
-		      "JOIN public.file f USING (file_id) "
-		      "JOIN public.product p USING (product_id) "
-		      "WHERE $1::integer = 0 OR f.product_id = $1::integer "
-		      "ORDER BY q.seq",
-		      1, params, 0, &res);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 8, "queue")) {
-		db_res_free(res);
-		return -1;
-	}
-	nrows = db_res_nrows(res);
-	e = xcalloc((size_t)nrows + 1, sizeof(*e));
-	for (int r = 0; r < nrows; r++) {
-		if (db_res_int64(res, r, 0, &e[r].seq))
-			rc = -1;
-		e[r].filename = xstrdup_or_empty(db_res_get(res, r, 1));
-		e[r].product = xstrdup_or_empty(db_res_get(res, r, 2));
-		e[r].date = xstrdup_or_empty(db_res_get(res, r, 3));
-		e[r].version = xstrdup_or_empty(db_res_get(res, r, 4));
-		e[r].bump = xstrdup_or_empty(db_res_get(res, r, 5));
-		e[r].queued_at = xstrdup_or_empty(db_res_get(res, r, 6));
-		e[r].reason = xstrdup_or_empty(db_res_get(res, r, 7));
-	}
-	db_res_free(res);
-	if (rc) {
-		store_admin_queue_free(e, (size_t)nrows);
-		return -1;
-	}
-	*out = e;
-	*n = (size_t)nrows;
-	return 0;
-}
-
-/* the count statement sql for product_id (0: every product) */
-static int
-queue_count(struct db *db, const char *sql, int product_id, int64_t *count)
-{
-	struct db_params p = DB_PARAMS_INIT;
-	int rc;
-
-	db_params_int64(&p, product_id);
-	rc = db_query_int64(db, sql, &p, 0, count);
-	db_params_release(&p);
-	return rc;
+	return query_rows(db,
+			  "SELECT q.seq, f.filename, p.product_name, "
+			  "coalesce(to_char(f.utc_file_date, 'YYYY-MM-DD'), "
+			  "''), " VERSION_OF("f") ", CASE q.version_bump "
+			  "WHEN 0 THEN 'interface' WHEN 1 THEN 'quality' "
+			  "WHEN 2 THEN 'revision' ELSE '' END, "
+			  "to_char(q.queued_at AT TIME ZONE 'UTC', "
+			  "'YYYY-MM-DD HH24:MI:SS'), coalesce(q.reason, '') "
+			  "FROM public.processqueue q "
+			  "JOIN public.file f USING (file_id) "
+			  "JOIN public.product p USING (product_id) "
+			  "WHERE $1::integer = 0 OR f.product_id = $1::integer "
+			  "ORDER BY q.seq",
+			  product_id, &queue_table, out, n);
 }
 
 int
 store_admin_queue_count(struct db *db, int product_id, int64_t *count)
 {
-	return queue_count(db,
+	return query_count(db,
 			   "SELECT count(*) FROM public.processqueue q "
 			   "JOIN public.file f USING (file_id) "
 			   "WHERE $1::integer = 0 OR f.product_id = $1::integer",
@@ -845,7 +678,7 @@ store_admin_queue_count(struct db *db, int product_id, int64_t *count)
 int
 store_admin_queue_flush(struct db *db, int product_id, int64_t *deleted)
 {
-	return queue_count(db,
+	return query_count(db,
 			   "WITH d AS (DELETE FROM public.processqueue q "
 			   "USING public.file f WHERE f.file_id = q.file_id "
 			   "AND ($1::integer = 0 OR f.product_id = $1::integer) "
@@ -855,39 +688,20 @@ store_admin_queue_flush(struct db *db, int product_id, int64_t *deleted)
 
 /* -- graph --------------------------------------------------------------- */
 
+static const struct db_col state_cols[] = {
+	TXT(struct store_admin_node_state, name),
+	I64(struct store_admin_node_state, queued),
+	I64(struct store_admin_node_state, failing),
+	I64(struct store_admin_node_state, bad),
+	I64(struct store_admin_node_state, open),
+};
+static const struct db_table state_table =
+	DB_TABLE("graph state", state_cols, struct store_admin_node_state);
+
 void
 store_admin_states_free(struct store_admin_node_state *s, size_t n)
 {
-	for (size_t i = 0; s && i < n; i++)
-		free(s[i].name);
-	free(s);
-}
-
-static int
-read_states(struct db_res *res, struct store_admin_node_state **out,
-	    size_t *n)
-{
-	int nrows = db_res_nrows(res);
-	struct store_admin_node_state *s;
-
-	*out = NULL;
-	*n = 0;
-	if (db_res_check_shape(res, -1, 5, "graph state"))
-		return -1;
-	s = xcalloc((size_t)nrows + 1, sizeof(*s));
-	for (int r = 0; r < nrows; r++) {
-		s[r].name = xstrdup_or_empty(db_res_get(res, r, 0));
-		if (db_res_int64(res, r, 1, &s[r].queued) ||
-		    db_res_int64(res, r, 2, &s[r].failing) ||
-		    db_res_int64(res, r, 3, &s[r].bad) ||
-		    db_res_int64(res, r, 4, &s[r].open)) {
-			store_admin_states_free(s, (size_t)nrows);
-			return -1;
-		}
-	}
-	*out = s;
-	*n = (size_t)nrows;
-	return 0;
+	db_rows_free(&state_table, s, n);
 }
 
 #define IN_RANGE(col)                                                        \
@@ -901,27 +715,25 @@ store_admin_graph_state(struct db *db, const char *from, const char *to,
 			struct store_admin_node_state **processes,
 			size_t *n_processes)
 {
-	const char *params[] = {from, to};
-	struct db_res *res = NULL;
+	struct db_params p = DB_PARAMS_INIT;
 	int rc;
 
-	*products = *processes = NULL;
-	*n_products = *n_processes = 0;
-	rc = db_query(db,
-		      "SELECT p.product_name, (SELECT count(*) FROM "
-		      "public.processqueue q JOIN public.file f USING (file_id) "
-		      "WHERE f.product_id = p.product_id AND "
-		      IN_RANGE("f.utc_file_date") "), 0::bigint, 0::bigint, "
-		      "0::bigint FROM public.product p ORDER BY 1",
-		      2, params, 0, &res);
-	if (!rc && read_states(res, products, n_products))
-		rc = -1;
-	db_res_free(res);
-	res = NULL;
+	*processes = NULL;
+	*n_processes = 0;
+	db_params_text(&p, from);
+	db_params_text(&p, to);
+	rc = db_query_rows(db,
+			   "SELECT p.product_name, (SELECT count(*) FROM "
+			   "public.processqueue q JOIN public.file f "
+			   "USING (file_id) WHERE f.product_id = p.product_id "
+			   "AND " IN_RANGE("f.utc_file_date") "), 0::bigint, "
+			   "0::bigint, 0::bigint FROM public.product p "
+			   "ORDER BY 1",
+			   &p, 0, &state_table, products, n_products);
 	if (rc)
-		return rc;
+		goto out;
 	/* a key's state is that of its latest build that ran or was judged */
-	rc = db_query(
+	rc = db_query_rows(
 		db,
 		"SELECT pr.process_name, 0::bigint, "
 		"count(lb.status) FILTER (WHERE lb.status IN ('failed', "
@@ -937,14 +749,13 @@ store_admin_graph_state(struct db *db, const char *from, const char *to,
 		IN_RANGE("b.utc_file_date") " ORDER BY b.output_key, "
 		"b.build_id DESC) lb ON true "
 		"GROUP BY pr.process_id, pr.process_name ORDER BY 1",
-		2, params, 0, &res);
-	if (!rc && read_states(res, processes, n_processes))
-		rc = -1;
-	db_res_free(res);
+		&p, 0, &state_table, processes, n_processes);
 	if (rc) {
 		store_admin_states_free(*products, *n_products);
 		*products = NULL;
 		*n_products = 0;
 	}
+out:
+	db_params_release(&p);
 	return rc;
 }

@@ -4,7 +4,8 @@
  */
 #include "store-build.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,34 @@
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/*
+ * Rows are read through column tables (db.h); a version is its three
+ * integer columns.  store_queue_claim still reads its rows by hand.
+ */
+#define VERSION_COLS(st, m)                                                  \
+	DB_COL(DB_INT, st, m.interface), DB_COL(DB_INT, st, m.quality),      \
+	DB_COL(DB_INT, st, m.revision)
+
+/*
+ * query_aligned: run sql with p, whose rows answer the n elements of a
+ * batch in order (one each), and read them through t into base, the
+ * caller's array of n zeroed rows.  What was read stays in base even on
+ * failure, for the caller's release.
+ */
+static int
+query_aligned(struct db *db, const char *sql, struct db_params *p,
+	      const struct db_table *t, void *base, size_t n)
+{
+	struct db_res *res = NULL;
+	int rc = db_query_params(db, sql, p, 0, &res);
+
+	if (!rc && (db_res_check_shape(res, (int)n, (int)t->ncols, t->what) ||
+		    db_res_read_rows(res, t, base, n)))
+		rc = -1;
+	db_res_free(res);
+	return rc;
+}
 
 void
 store_output_key(const struct sb_candidate *c, struct strbuf *sb)
@@ -234,6 +263,21 @@ cand_params(struct db_params *p, const struct sb_candidate *c, size_t n,
 	}
 }
 
+/* c.idx, the 1-based position of a candidate, as its 0-based index */
+static int
+parse_cand(const char *s, void *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > SIZE_MAX)
+		return -1;
+	*(size_t *)out = (size_t)(v - 1);
+	return 0;
+}
+
 void
 store_inputs_free(struct sb_input *in, size_t n)
 {
@@ -257,13 +301,25 @@ static const char inputs_sql[] =
 	"  c.kw) x "
 	"ORDER BY c.idx, x.input_product_id, x.utc_file_date, x.file_id";
 
+static const struct db_col input_cols[] = {
+	DB_COL_PARSE(struct sb_input, cand, parse_cand),
+	DB_COL(DB_INT, struct sb_input, product_id),
+	DB_COL(DB_BOOL, struct sb_input, optional),
+	DB_COL(DB_INT64, struct sb_input, file_id),
+	DB_COL(DB_TEXT, struct sb_input, filename),
+	DB_COL(DB_DATE, struct sb_input, date),
+	VERSION_COLS(struct sb_input, version),
+	DB_COL(DB_BOOL, struct sb_input, own),
+	DB_COLF(DB_TEXT, struct sb_input, keywords, DB_EMPTY),
+};
+static const struct db_table input_table =
+	DB_TABLE("candidate inputs", input_cols, struct sb_input);
+
 int
 store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 		       struct sb_input **out, size_t *nout)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	struct sb_input *in = NULL;
 	int rc;
 
 	*out = NULL;
@@ -271,33 +327,8 @@ store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 	if (n == 0)
 		return 0;
 	cand_params(&p, c, n, CAND_PID | CAND_KS | CAND_KE | CAND_KW);
-	rc = db_query_params(db, inputs_sql, &p, 0, &res);
+	rc = db_query_rows(db, inputs_sql, &p, 0, &input_table, out, nout);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 11, "candidate inputs")) {
-		db_res_free(res);
-		return -1;
-	}
-	in = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*in));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		int64_t idx;
-
-		in[r].filename = xstrdup(db_res_get(res, r, 4));
-		in[r].keywords = xstrdup_or_empty(db_res_get(res, r, 10));
-		if (db_res_int64(res, r, 0, &idx) ||
-		    db_res_int(res, r, 1, &in[r].product_id) ||
-		    db_res_bool(res, r, 2, &in[r].optional) ||
-		    db_res_int64(res, r, 3, &in[r].file_id) ||
-		    db_res_date(res, r, 5, &in[r].date) ||
-		    db_res_version(res, r, 6, &in[r].version) ||
-		    db_res_bool(res, r, 9, &in[r].own))
-			rc = -1;
-		in[r].cand = (size_t)idx - 1;
-	}
-	*nout = (size_t)db_res_nrows(res);
-	*out = in;
-	db_res_free(res);
 	return rc;
 }
 
@@ -311,12 +342,22 @@ store_state_release(struct sb_state *s, size_t n)
 	}
 }
 
+static const struct db_col parent_cols[] = {
+	DB_COL(DB_INT64, struct sb_parent, result),
+	DB_COL(DB_INT64, struct sb_parent, file_id),
+	DB_COL(DB_INT, struct sb_parent, product_id),
+	DB_COL(DB_DATE, struct sb_parent, date),
+	VERSION_COLS(struct sb_parent, version),
+	DB_COL(DB_TEXT, struct sb_parent, filename),
+	DB_COL(DB_BOOL, struct sb_parent, on_disk),
+};
+static const struct db_table parent_table =
+	DB_TABLE("output parents", parent_cols, struct sb_parent);
+
 void
 store_parents_free(struct sb_parent *p, size_t n)
 {
-	for (size_t i = 0; p && i < n; i++)
-		free(p[i].filename);
-	free(p);
+	db_rows_free(&parent_table, p, n);
 }
 
 static const char state_sql[] =
@@ -352,29 +393,50 @@ static const char state_sql[] =
 	"  coalesce(pf.process_keywords, '') = c.kw)) pv ON true "
 	"ORDER BY c.idx";
 
-/* "1.0.0 1.1.0": the versions of a key that were purged */
+/*
+ * "1.0.0 1.1.0": the versions of a key that were purged, into the
+ * sb_state whose purged field is at field (its count, n_purged, is a
+ * sibling: the column's one field cannot hold both)
+ */
 static int
-parse_versions(const char *s, struct version **out, size_t *n)
+parse_purged(const char *s, void *field)
 {
+	struct sb_state *st =
+		(struct sb_state *)((char *)field -
+				    offsetof(struct sb_state, purged));
 	size_t alloc = 0;
 
-	*out = NULL;
-	*n = 0;
-	while (s && *s) {
+	while (*s) {
 		const char *e = strchr(s, ' ');
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 
-		ALLOC_GROW(*out, *n + 1, alloc);
-		if (version_parse(s, len, &(*out)[*n]))
-			return error("invalid version \"%.*s\" in purged_file",
-				     (int)len, s);
-		(*n)++;
+		ALLOC_GROW(st->purged, st->n_purged + 1, alloc);
+		if (version_parse(s, len, &st->purged[st->n_purged]))
+			return -1;
+		st->n_purged++;
 		s += len;
 		while (*s == ' ')
 			s++;
 	}
 	return 0;
 }
+
+/* state_sql in order: c.idx is the row's position, not read */
+static const struct db_col state_cols[] = {
+	DB_COL_SKIP,
+	DB_COL(DB_INT64, struct sb_state, out_id),
+	DB_COL(DB_TEXT, struct sb_state, out_filename),
+	VERSION_COLS(struct sb_state, out_version),
+	DB_COL(DB_INT, struct sb_state, out_code_id),
+	DB_COL(DB_BOOL, struct sb_state, open),
+	DB_COL(DB_BOOL, struct sb_state, bad),
+	DB_COL_ARRAY(struct sb_state, last_inputs, n_last_inputs, DB_NULLABLE),
+	DB_COL(DB_INT, struct sb_state, last_code_id),
+	{DB_PARSE, offsetof(struct sb_state, purged), 0, DB_NULLABLE,
+	 parse_purged},
+};
+static const struct db_table state_table =
+	DB_TABLE("candidate state", state_cols, struct sb_state);
 
 int
 store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
@@ -384,44 +446,17 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 	struct db_params q = DB_PARAMS_INIT;
 	int64_t *outs = NULL;
 	size_t nouts = 0;
-	struct db_res *res = NULL;
-	struct sb_parent *p = NULL;
 	int rc;
 
 	*parents = NULL;
 	*nparents = 0;
 	if (n == 0)
 		return 0;
+	memset(st, 0, n * sizeof(*st));
 	cand_params(&q, c, n,
 		    CAND_PID | CAND_TB | CAND_OP | CAND_KS | CAND_KW | CAND_KEY);
-	rc = db_query_params(db, state_sql, &q, 0, &res);
+	rc = query_aligned(db, state_sql, &q, &state_table, st, n);
 	db_params_release(&q);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, (int)n, 12, "candidate state")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < (int)n; r++) {
-		struct sb_state *s = &st[r];
-
-		memset(s, 0, sizeof(*s));
-		s->out_filename = xstrdup_or_null(db_res_get(res, r, 2));
-		if (db_res_int64(res, r, 1, &s->out_id) ||
-		    db_res_version(res, r, 3, &s->out_version) ||
-		    db_res_int(res, r, 6, &s->out_code_id) ||
-		    db_res_bool(res, r, 7, &s->open) ||
-		    db_res_bool(res, r, 8, &s->bad) ||
-		    db_res_int(res, r, 10, &s->last_code_id) ||
-		    parse_versions(db_res_get(res, r, 11), &s->purged,
-				   &s->n_purged))
-			rc = -1;
-		if (!db_res_isnull(res, r, 9) &&
-		    db_res_int64_array(res, r, 9, &s->last_inputs,
-				       &s->n_last_inputs))
-			rc = -1;
-	}
-	db_res_free(res);
 	if (rc)
 		return rc;
 
@@ -432,66 +467,39 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 			outs[nouts++] = st[i].out_id;
 	db_params_int64_array(&q, outs, nouts);
 	free(outs);
-	rc = db_query_params(db,
-		      "SELECT l.resulting_file, f.file_id, f.product_id, "
-		      "f.utc_file_date, f.interface_version, f.quality_version, "
-		      "f.revision_version, f.filename, f.exists_on_disk "
-		      "FROM public.filefilelink l JOIN "
-		      "public.file f ON f.file_id = l.source_file WHERE "
-		      "l.resulting_file = ANY($1::bigint[]) ORDER BY "
-		      "l.resulting_file, f.file_id",
-		      &q, 0, &res);
+	rc = db_query_rows(db,
+			   "SELECT l.resulting_file, f.file_id, f.product_id, "
+			   "f.utc_file_date, f.interface_version, "
+			   "f.quality_version, f.revision_version, f.filename, "
+			   "f.exists_on_disk FROM public.filefilelink l JOIN "
+			   "public.file f ON f.file_id = l.source_file WHERE "
+			   "l.resulting_file = ANY($1::bigint[]) ORDER BY "
+			   "l.resulting_file, f.file_id",
+			   &q, 0, &parent_table, parents, nparents);
 	db_params_release(&q);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, -1, 9, "output parents")) {
-		db_res_free(res);
-		return -1;
-	}
-	p = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*p));
-	for (int r = 0; r < db_res_nrows(res); r++) {
-		p[r].filename = xstrdup(db_res_get(res, r, 7));
-		if (db_res_int64(res, r, 0, &p[r].result) ||
-		    db_res_int64(res, r, 1, &p[r].file_id) ||
-		    db_res_int(res, r, 2, &p[r].product_id) ||
-		    db_res_date(res, r, 3, &p[r].date) ||
-		    db_res_version(res, r, 4, &p[r].version) ||
-		    db_res_bool(res, r, 8, &p[r].on_disk))
-			rc = -1;
-	}
-	*nparents = (size_t)db_res_nrows(res);
-	*parents = p;
-	db_res_free(res);
 	return rc;
 }
 
 int
 store_queued(struct db *db, const int64_t *ids, size_t n, bool **queued)
 {
+	/* the rows are the bool elements of the array themselves */
+	static const struct db_col cols[] = {{DB_BOOL, 0, 0, 0, NULL}};
+	static const struct db_table t = {"queued files", cols, 1,
+					  sizeof(bool)};
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
 	*queued = xcalloc(n + 1, sizeof(**queued));
 	if (n == 0)
 		return 0;
 	db_params_int64_array(&p, ids, n);
-	rc = db_query_params(db,
-			     "SELECT EXISTS (SELECT 1 FROM public.processqueue "
-			     "q WHERE q.file_id = c.id) FROM unnest($1::bigint[]) "
-			     "WITH ORDINALITY AS c(id, idx) ORDER BY c.idx",
-			     &p, 0, &res);
+	rc = query_aligned(db,
+			   "SELECT EXISTS (SELECT 1 FROM public.processqueue "
+			   "q WHERE q.file_id = c.id) FROM unnest($1::bigint[]) "
+			   "WITH ORDINALITY AS c(id, idx) ORDER BY c.idx",
+			   &p, &t, *queued, n);
 	db_params_release(&p);
-	if (rc)
-		return rc;
-	if (db_res_check_shape(res, (int)n, 1, "queued files")) {
-		db_res_free(res);
-		return -1;
-	}
-	for (int r = 0; r < (int)n; r++)
-		if (db_res_bool(res, r, 0, &(*queued)[r]))
-			rc = -1;
-	db_res_free(res);
 	return rc;
 }
 
@@ -500,7 +508,6 @@ store_queue_files(struct db *db, const int64_t *ids, size_t n,
 		  int64_t run_id, const char *reason, int64_t *queued)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
 	*queued = 0;
@@ -512,36 +519,55 @@ store_queue_files(struct db *db, const int64_t *ids, size_t n,
 	else
 		db_params_null(&p);
 	db_params_text(&p, reason);
-	rc = db_query_params(
+	rc = db_query_int64(
 		db,
 		"WITH ins AS (INSERT INTO public.processqueue (file_id, "
 		"logging_id, reason) SELECT DISTINCT id, $2::bigint, $3::text "
 		"FROM unnest($1::bigint[]) AS c(id) ORDER BY id "
 		"ON CONFLICT (file_id) DO NOTHING RETURNING 1) "
 		"SELECT count(*) FROM ins",
-		&p, 0, &res);
+		&p, 0, queued);
 	db_params_release(&p);
-	if (!rc && (db_res_check_shape(res, 1, 1, "queued files") ||
-		    db_res_int64(res, 0, 0, queued)))
-		rc = -1;
-	db_res_free(res);
 	return rc;
 }
+
+static int
+parse_timebase(const char *s, void *out)
+{
+	return timebase_parse(s, out);
+}
+
+/* an output key as a candidate, with the newest file of its output */
+struct output_key {
+	struct sb_candidate c;
+	int64_t file_id;
+};
+
+static const struct db_col output_key_cols[] = {
+	DB_COL_PARSE(struct output_key, c.timebase, parse_timebase),
+	DB_COL(DB_INT, struct output_key, c.output_product),
+	DB_COL(DB_DATE, struct output_key, c.key_start),
+	DB_COLF(DB_TEXT, struct output_key, c.keywords, DB_EMPTY),
+	DB_COL(DB_INT64, struct output_key, file_id),
+};
+static const struct db_table output_key_table =
+	DB_TABLE("output keys", output_key_cols, struct output_key);
 
 int
 store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 		  int64_t **outputs, size_t *n)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
-	struct sb_candidate *c = NULL;
+	struct output_key *rows = NULL;
+	size_t nrows = 0;
+	struct sb_candidate *c;
 	int rc;
 
 	*cands = NULL;
 	*outputs = NULL;
 	*n = 0;
 	db_params_int64(&p, process_id);
-	rc = db_query_params(db,
+	rc = db_query_rows(db,
 		      "SELECT DISTINCT ON (f.utc_file_date, CASE WHEN "
 		      "pr.output_timebase = 'FILE' THEN coalesce("
 		      "f.process_keywords, '') END) pr.output_timebase, "
@@ -555,35 +581,25 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 		      "THEN coalesce(f.process_keywords, '') END, "
 		      "f.interface_version DESC, f.quality_version DESC, "
 		      "f.revision_version DESC",
-		      &p, 0, &res);
+		      &p, 0, &output_key_table, &rows, &nrows);
 	db_params_release(&p);
 	if (rc)
 		return rc;
-	if (db_res_check_shape(res, -1, 5, "output keys")) {
-		db_res_free(res);
-		return -1;
-	}
-	c = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(*c));
-	*outputs = xcalloc((size_t)db_res_nrows(res) + 1, sizeof(**outputs));
-	for (int r = 0; r < db_res_nrows(res); r++) {
+	/* the rows' keywords move to the candidates */
+	c = xcalloc(nrows + 1, sizeof(*c));
+	*outputs = xcalloc(nrows + 1, sizeof(**outputs));
+	for (size_t r = 0; r < nrows; r++) {
+		c[r] = rows[r].c;
 		c[r].process_id = process_id;
-		if (timebase_parse(db_res_get(res, r, 0), &c[r].timebase))
-			rc = error("process %d has an unknown timebase in the "
-				   "database",
-				   process_id);
-		c[r].keywords = xstrdup_or_empty(db_res_get(res, r, 3));
+		c[r].key_end = c[r].key_start;
 		c[r].version_bump = -1;
 		c[r].own = true;
-		if (db_res_int(res, r, 1, &c[r].output_product) ||
-		    db_res_date(res, r, 2, &c[r].key_start) ||
-		    db_res_int64(res, r, 4, &(*outputs)[r]))
-			rc = -1;
-		c[r].key_end = c[r].key_start;
+		(*outputs)[r] = rows[r].file_id;
 	}
-	*n = (size_t)db_res_nrows(res);
+	free(rows);
 	*cands = c;
-	db_res_free(res);
-	return rc;
+	*n = nrows;
+	return 0;
 }
 
 int
@@ -591,7 +607,6 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		   size_t n, int64_t *batch_id)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	struct db_res *res = NULL;
 	int rc;
 
 	*batch_id = 0;
@@ -615,7 +630,7 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		db_col_text(&p, b[i].cache_key);
 	}
 	db_params_int64(&p, (int64_t)n);
-	rc = db_query_params(
+	rc = db_query_int64(
 		db,
 		"WITH bt AS (INSERT INTO public.batch (logging_id, kind, state, "
 		"size, first_key, last_key) SELECT nullif($1::bigint, 0), "
@@ -633,11 +648,7 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"$6::text[], $7::text[], $8::text[], $9::int2[], $10::text[]) "
 		"AS u(pid, code, okey, d, inputs, fname, ver, bump, cache)) "
 		"SELECT batch_id FROM bt",
-		&p, 0, &res);
-	if (!rc && (db_res_check_shape(res, 1, 1, "new batch") ||
-		    db_res_int64(res, 0, 0, batch_id)))
-		rc = -1;
-	db_res_free(res);
+		&p, 0, batch_id);
 	db_params_release(&p);
 	return rc;
 }

@@ -27,11 +27,15 @@ contains "flag clear clears it" "$out" "cleared the processing flag"
 equals "no flag left" "$(sql "SELECT count(*) FROM logging WHERE currently_processing")" 0
 
 printf 'good\n' > "$IN/bi_mag_20240601_v1.0.0.dat"
-run cascade ingest
-[ "$rc" -ne 0 ] && pass "ingest refuses to start" || fail "ingest refuses to start" "exit status 0" "$out"
+# a mission that does not compile is a configuration error (exit 2), as
+# an invalid mission file is: not a database failure (4)
+expect_rc 2 "ingest refuses to start, a configuration error" cascade ingest
 contains "ingest says which template" "$err" 'invalid format "bi_mag_{nonsense}_v{VERSION}.dat" of product "mag"'
 equals "ingest took nothing, and left no flag" "$(ls "$IN"):$(sql "SELECT count(*) FROM file"):$(sql "SELECT count(*) FROM logging WHERE currently_processing")" "bi_mag_20240601_v1.0.0.dat:0:0"
-run cascade inspect "$IN/bi_mag_20240601_v1.0.0.dat"
+expect_rc 2 "inspect refuses to start too" cascade inspect "$IN/bi_mag_20240601_v1.0.0.dat"
 contains "inspect says it too" "$err" 'invalid format "bi_mag_{nonsense}_v{VERSION}.dat" of product "mag"'
+expect_rc 2 "process-queue refuses to start too" cascade process-queue
+contains "process-queue says which template" "$err" 'invalid format "bi_mag_{nonsense}_v{VERSION}.dat" of product "mag"'
+equals "process-queue took nothing, and left no flag" "$(ls "$IN"):$(sql "SELECT count(*) FROM file"):$(sql "SELECT count(*) FROM logging WHERE currently_processing")" "bi_mag_20240601_v1.0.0.dat:0:0"
 
 t_end
