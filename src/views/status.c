@@ -485,7 +485,7 @@ status_print_runs(const struct ss_run *r, size_t n, bool json)
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_key(&w, "runs");
 		json_array_begin(&w);
 		for (size_t i = 0; i < n; i++)
@@ -595,6 +595,37 @@ json_build_fields(struct json_writer *w, const struct ss_build *b)
 	json_kv_string(w, "log_path", b->log_path);
 }
 
+/*
+ * a build's output, code, command line and inputs (its provenance),
+ * inside an open object
+ */
+static void
+json_build_provenance(struct json_writer *w, const struct ss_build *b)
+{
+	json_kv_string(w, "code_filename", b->code_filename);
+	json_kv_string(w, "code_path", b->code_path);
+	json_kv_string(w, "code_sha256", b->code_sha256);
+	kv_i64(w, "output_file_id", b->output_file_id);
+	json_kv_string(w, "output_filename", b->output_filename);
+	json_kv_string(w, "output_version", b->output_version);
+	kv_i64(w, "version_bump", b->version_bump);
+	json_kv_string(w, "cache_key", b->cache_key);
+	json_key(w, "argv");
+	if (b->have_argv) {
+		json_array_begin(w);
+		for (size_t i = 0; i < b->argv.nr; i++)
+			json_string(w, b->argv.v[i]);
+		json_array_end(w);
+	} else {
+		json_null(w);
+	}
+	json_key(w, "inputs");
+	json_array_begin(w);
+	for (size_t i = 0; i < b->n_input_rows; i++)
+		json_input(w, &b->inputs[i]);
+	json_array_end(w);
+}
+
 void
 status_print_builds(const struct ss_build *b, size_t n, bool json)
 {
@@ -604,12 +635,13 @@ status_print_builds(const struct ss_build *b, size_t n, bool json)
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_key(&w, "builds");
 		json_array_begin(&w);
 		for (size_t i = 0; i < n; i++) {
 			json_object_begin(&w);
 			json_build_fields(&w, &b[i]);
+			json_build_provenance(&w, &b[i]);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
@@ -629,10 +661,10 @@ status_print_builds(const struct ss_build *b, size_t n, bool json)
 
 /* -- failures --------------------------------------------------------- */
 
+/* a failure's members, inside an open object */
 static void
-json_failure(struct json_writer *w, const struct ss_failure *f)
+json_failure_fields(struct json_writer *w, const struct ss_failure *f)
 {
-	json_object_begin(w);
 	json_kv_int(w, "failure_id", f->id);
 	json_kv_string(w, "process", f->group);
 	json_kv_string(w, "kind", f->kind);
@@ -649,6 +681,13 @@ json_failure(struct json_writer *w, const struct ss_failure *f)
 	json_kv_string(w, "resolved_at", f->resolved_at);
 	json_kv_string(w, "resolved_by", f->resolved_by);
 	json_kv_string(w, "note", f->note);
+}
+
+static void
+json_failure(struct json_writer *w, const struct ss_failure *f)
+{
+	json_object_begin(w);
+	json_failure_fields(w, f);
 	json_object_end(w);
 }
 
@@ -681,7 +720,7 @@ status_print_failures(const struct ss_failure *f, size_t n, bool all,
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_key(&w, "failures");
 		json_array_begin(&w);
 		for (size_t i = 0; i < n; i++)
@@ -751,7 +790,9 @@ status_print_failure(const struct ss_failure *f, bool json)
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_failure(&w, f);
+		json_document_begin(&w);
+		json_failure_fields(&w, f);
+		json_object_end(&w);
 		json_flush(&w, &sb);
 		return;
 	}
@@ -814,29 +855,9 @@ json_build_detail(struct json_writer *w, const struct ss_build *b,
 		  const struct ss_failure *f, size_t nf,
 		  const struct status_log *log)
 {
-	json_object_begin(w);
+	json_document_begin(w);
 	json_build_fields(w, b);
-	json_kv_string(w, "code_path", b->code_path);
-	json_kv_string(w, "code_sha256", b->code_sha256);
-	kv_i64(w, "output_file_id", b->output_file_id);
-	json_kv_string(w, "output_filename", b->output_filename);
-	json_kv_string(w, "output_version", b->output_version);
-	kv_i64(w, "version_bump", b->version_bump);
-	json_kv_string(w, "cache_key", b->cache_key);
-	json_key(w, "argv");
-	if (b->have_argv) {
-		json_array_begin(w);
-		for (size_t i = 0; i < b->argv.nr; i++)
-			json_string(w, b->argv.v[i]);
-		json_array_end(w);
-	} else {
-		json_null(w);
-	}
-	json_key(w, "inputs");
-	json_array_begin(w);
-	for (size_t i = 0; i < b->n_input_rows; i++)
-		json_input(w, &b->inputs[i]);
-	json_array_end(w);
+	json_build_provenance(w, b);
 	json_key(w, "failures");
 	json_array_begin(w);
 	for (size_t i = 0; i < nf; i++)
@@ -1130,7 +1151,7 @@ json_status(struct strbuf *sb, const char *mission, bool held,
 	char t[32];
 
 	json_init(&w, sb, JSON_PRETTY);
-	json_object_begin(&w);
+	json_document_begin(&w);
 	json_kv_string(&w, "mission", mission);
 	json_kv_string(&w, "time", s->now);
 
@@ -1499,7 +1520,7 @@ status_print_stats(const struct ss_stats *s, const char *from, const char *to,
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_kv_string(&w, "from", from);
 		json_kv_string(&w, "until", to);
 		json_key(&w, "processes");
