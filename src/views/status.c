@@ -1143,12 +1143,60 @@ json_batch(struct json_writer *w, const struct ss_batch *b)
 	json_object_end(w);
 }
 
+/* the processing flag: null, or its holder */
+static void
+json_flag(struct json_writer *w, bool held, const struct lock_holder *h)
+{
+	char t[32];
+
+	if (!held) {
+		json_null(w);
+	} else {
+		json_object_begin(w);
+		json_kv_int(w, "logging_id", h->logging_id);
+		json_kv_int(w, "pid", h->pid);
+		json_kv_string(w, "hostname", h->hostname);
+		json_kv_string(w, "user", h->user);
+		json_kv_string(w, "command", h->command);
+		json_kv_string(w, "since", iso(h->started, t, sizeof(t)));
+		json_kv_string(w, "lease_until",
+			       iso(h->lease_until, t, sizeof(t)));
+		json_kv_bool(w, "session_alive", h->session_alive);
+		if (h->session_alive)
+			json_kv_int(w, "backend_pid", h->backend_pid);
+		else
+			json_kv_null(w, "backend_pid");
+		json_kv_bool(w, "same_host", h->same_host);
+		if (h->same_host)
+			json_kv_bool(w, "process_alive", h->process_alive);
+		else
+			json_kv_null(w, "process_alive");
+		json_kv_string(w, "state", flag_state(h));
+		json_object_end(w);
+	}
+}
+
+void
+status_print_flag(const char *mission, bool held,
+		  const struct lock_holder *h)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+
+	json_init(&w, &sb, JSON_PRETTY);
+	json_document_begin(&w);
+	json_kv_string(&w, "mission", mission);
+	json_key(&w, "flag");
+	json_flag(&w, held, h);
+	json_object_end(&w);
+	json_flush(&w, &sb);
+}
+
 static void
 json_status(struct strbuf *sb, const char *mission, bool held,
 	    const struct lock_holder *h, const struct ss_status *s)
 {
 	struct json_writer w;
-	char t[32];
 
 	json_init(&w, sb, JSON_PRETTY);
 	json_document_begin(&w);
@@ -1156,31 +1204,7 @@ json_status(struct strbuf *sb, const char *mission, bool held,
 	json_kv_string(&w, "time", s->now);
 
 	json_key(&w, "flag");
-	if (!held) {
-		json_null(&w);
-	} else {
-		json_object_begin(&w);
-		json_kv_int(&w, "logging_id", h->logging_id);
-		json_kv_int(&w, "pid", h->pid);
-		json_kv_string(&w, "hostname", h->hostname);
-		json_kv_string(&w, "user", h->user);
-		json_kv_string(&w, "command", h->command);
-		json_kv_string(&w, "since", iso(h->started, t, sizeof(t)));
-		json_kv_string(&w, "lease_until",
-			       iso(h->lease_until, t, sizeof(t)));
-		json_kv_bool(&w, "session_alive", h->session_alive);
-		if (h->session_alive)
-			json_kv_int(&w, "backend_pid", h->backend_pid);
-		else
-			json_kv_null(&w, "backend_pid");
-		json_kv_bool(&w, "same_host", h->same_host);
-		if (h->same_host)
-			json_kv_bool(&w, "process_alive", h->process_alive);
-		else
-			json_kv_null(&w, "process_alive");
-		json_kv_string(&w, "state", flag_state(h));
-		json_object_end(&w);
-	}
+	json_flag(&w, held, h);
 
 	json_key(&w, "queue");
 	json_object_begin(&w);
