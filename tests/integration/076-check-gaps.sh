@@ -28,19 +28,22 @@ jequals "json: its detail" findings.0.detail "no file on 2024-01-04: it has no i
 jequals "json: found, not repaired" findings.0.outcome found
 jequals "json: no action" findings.0.action null
 
-# raw 04 arrives but is not processed: l1 of 04 could be built now
+# raw 04 arrives but is not processed: l1 of 04 could be built now (and
+# l1 of 03 and 05, whose window it is in, are stale)
 deliver pl_raw_20240104_v1.0.0.dat "raw 04"
 expect_rc 0 "ingest raw 04 alone" cascade ingest
 expect_rc 1 "check: a gap that could be built is a problem (exit 1)" cascade check
 contains "check: the gap" "$out" "gap: l1: no file on 2024-01-04"
-contains "check: the summary" "$out" "check: 1 problem found (gap 1); "
+contains "check: the summary" "$out" "check: 3 problems found (stale 2, gap 1); "
+not_contains "check: no day with no input now" "$out" "no input"
 not_contains "check: raw has no gap now" "$out" "raw:"
 expect_rc 1 "check --json with a gap" cascade check --json
 json_ok "check --json is valid"
-jequals "json: one problem" problems 1
+jequals "json: three problems" problems 3
 jequals "json: by kind" by_kind.gap 1
-jequals "json: the gap" findings.0.kind gap
-jequals "json: a problem" findings.0.problem true
+jequals "json: the gap" findings.2.kind gap
+jequals "json: a problem" findings.2.problem true
+jequals "json: its detail" findings.2.detail "no file on 2024-01-04"
 expect_rc 1 "check --repair leaves it, and says how to build it" cascade check --repair
 contains "the advice" "$out" "gap: l1: no file on 2024-01-04 (left: its inputs are there: \"cascade run-process\" builds it)"
 expect_rc 0 "process" "$CASCADE" process-queue -m "$DB"
