@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "status.h"
 #include "banned.h"
 
 static const struct cmd_help help_flag = {
@@ -19,7 +20,8 @@ static const struct cmd_help help_flag = {
 	"cascade-flag", 1, 1,
 };
 static const struct cmd_help help_show = {
-	"flag show", "show who holds the processing flag", "[OPTION]...",
+	"flag show", "show who holds the processing flag",
+	"[--json] [OPTION]...",
 	"cascade-flag", 0, 0,
 };
 static const struct cmd_help help_clear = {
@@ -54,10 +56,13 @@ print_holder(const struct lock_holder *h)
 		       : "stale (recovered when the lease ends, or clear it)");
 }
 
+static bool show_json;
+
 int
 cmd_flag_show_parse(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct opt opts[] = {
+		{OPT_BOOL, 0, "json", &show_json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
 
@@ -73,6 +78,11 @@ cmd_flag_show_run(struct ctx *ctx)
 
 	if (lock_show(ctx->db, ctx->mission->id, &held, &h))
 		return EXIT_DB;
+	if (show_json) {
+		status_print_flag(ctx->mission->name, held, &h);
+		lock_holder_release(&h);
+		return EXIT_OK;
+	}
 	printf("mission:      %s\n", ctx->mission->name);
 	if (!held)
 		printf("flag:         not set\n");

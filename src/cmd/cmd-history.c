@@ -267,6 +267,7 @@ cmd_builds_parse(struct ctx *ctx, int argc, char **argv)
 		cmd_parse_list(&help_builds, "state", state, build_state_names,
 			       &states);
 	f->states = &states;
+	f->provenance = json; /* the text table shows none of it */
 	return EXIT_OK;
 }
 

@@ -286,12 +286,13 @@ cmd_reprocess_parse(struct ctx *ctx, int argc, char **argv)
 int
 cmd_reprocess_run(struct ctx *ctx)
 {
-	long queued = 0;
+	long queued = 0, already = 0;
 	int rc;
 
 	if (dry && db_begin(ctx->db))
 		return EXIT_DB;
-	rc = store_requeue(ctx->db, &rq, ctx->flag.logging_id, &queued);
+	rc = store_requeue(ctx->db, &rq, ctx->flag.logging_id, &queued,
+			   &already);
 	if (dry)
 		db_rollback(ctx->db);
 	if (rc == 1) {
@@ -299,10 +300,14 @@ cmd_reprocess_run(struct ctx *ctx)
 	} else if (rc) {
 		rc = EXIT_DB;
 	} else {
-		printf("%s%ld files queued%s\n", dry ? "dry run: " : "",
+		printf("%s%ld files queued%s", dry ? "dry run: " : "",
 		       queued,
 		       rq.version_bump >= 0 ? " with a forced version bump"
 						: "");
+		if (already)
+			printf(", %ld already queued%s", already,
+			       rq.version_bump >= 0 ? " (bump set)" : "");
+		putchar('\n');
 		rc = EXIT_OK;
 	}
 	strbuf_addstr(&ctx->comment,

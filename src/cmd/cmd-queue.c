@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
+#include "json.h"
 #include "log.h"
 #include "store-admin.h"
 #include "strbuf.h"
@@ -25,7 +26,8 @@ static const struct cmd_help help_queue = {
 };
 static const struct cmd_help help_list = {
 	"queue list", "list the processing queue",
-	"[--product=NAME] [--count] [OPTION]...", "cascade-queue", 0, 0,
+	"[--product=NAME] [--count] [--json] [OPTION]...", "cascade-queue", 0,
+	0,
 };
 static const struct cmd_help help_flush = {
 	"queue flush", "empty the processing queue",
@@ -61,7 +63,63 @@ shown(const char *s, struct strbuf *sb)
 }
 
 static const char *product;
-static bool count, dry_run;
+static bool count, dry_run, json;
+
+/* "YYYY-MM-DD HH:MM:SS" as "YYYY-MM-DDTHH:MM:SSZ", as every JSON time is */
+static const char *
+iso_time(const char *t, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	strbuf_addstr(sb, t);
+	if (sb->len == 19 && sb->buf[10] == ' ') {
+		sb->buf[10] = 'T';
+		strbuf_addch(sb, 'Z');
+	}
+	return sb->buf;
+}
+
+/* a text column that is "" for none: null in JSON */
+static void
+kv_text(struct json_writer *w, const char *key, const char *v)
+{
+	json_kv_string(w, key, *v ? v : NULL);
+}
+
+/* queue list --json: the count, and the entries unless only counted */
+static void
+list_json(const struct store_admin_queue_entry *e, size_t n, int64_t k,
+	  bool entries)
+{
+	struct strbuf sb = STRBUF_INIT, t = STRBUF_INIT;
+	struct json_writer w;
+
+	json_init(&w, &sb, JSON_PRETTY);
+	json_document_begin(&w);
+	json_kv_int(&w, "count", k);
+	if (entries) {
+		json_key(&w, "entries");
+		json_array_begin(&w);
+		for (size_t i = 0; i < n; i++) {
+			json_object_begin(&w);
+			json_kv_int(&w, "seq", e[i].seq);
+			json_kv_string(&w, "queued_at",
+				       iso_time(e[i].queued_at, &t));
+			json_kv_string(&w, "product", e[i].product);
+			kv_text(&w, "utc_file_date", e[i].date);
+			json_kv_string(&w, "version", e[i].version);
+			kv_text(&w, "version_bump", e[i].bump);
+			json_kv_string(&w, "filename", e[i].filename);
+			kv_text(&w, "reason", e[i].reason);
+			json_object_end(&w);
+		}
+		json_array_end(&w);
+	}
+	json_object_end(&w);
+	json_finish(&w);
+	fputs(sb.buf, stdout);
+	strbuf_release(&sb);
+	strbuf_release(&t);
+}
 
 int
 cmd_queue_list_parse(struct ctx *ctx, int argc, char **argv)
@@ -71,6 +129,7 @@ cmd_queue_list_parse(struct ctx *ctx, int argc, char **argv)
 		 "only files of product NAME"},
 		{OPT_BOOL, 'c', "count", &count, NULL,
 		 "print only the number of entries"},
+		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
 		{OPT_END, 0, NULL, NULL, NULL, NULL},
 	};
 
@@ -93,11 +152,18 @@ cmd_queue_list_run(struct ctx *ctx)
 
 		if (store_admin_queue_count(ctx->db, pid, &k))
 			return EXIT_DB;
-		printf("%lld\n", (long long)k);
+		if (json)
+			list_json(NULL, 0, k, false);
+		else
+			printf("%lld\n", (long long)k);
 		return EXIT_OK;
 	}
 	if (store_admin_queue_list(ctx->db, pid, &e, &n))
 		return EXIT_DB;
+	if (json) {
+		list_json(e, n, (int64_t)n, true);
+		goto out;
+	}
 	if (!n) {
 		printf("the queue is empty\n");
 		goto out;

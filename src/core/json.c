@@ -100,6 +100,15 @@ json_object_begin(struct json_writer *w)
 }
 
 void
+json_document_begin(struct json_writer *w)
+{
+	if (w->depth != 0 || w->done)
+		BUG("json: a document begins at the top level");
+	json_object_begin(w);
+	json_kv_int(w, "format", JSON_FORMAT);
+}
+
+void
 json_object_end(struct json_writer *w)
 {
 	close_container(w, 'o');

@@ -57,6 +57,15 @@ struct json_writer {
 	bool done;      /* the top-level value is complete */
 };
 
+/*
+ * The version of the documents cascade writes (status, runs, builds,
+ * failures, stats, check, flag show, queue list --json): each is an
+ * object whose first member is "format": JSON_FORMAT.  It is raised when
+ * a member is removed, renamed or changes meaning; members are added
+ * without raising it.  cascade(7) documents it.
+ */
+#define JSON_FORMAT 1
+
 /* json_init: write to out (kept, not owned), appending. */
 void json_init(struct json_writer *w, struct strbuf *out, unsigned flags);
 /*
@@ -65,6 +74,12 @@ void json_init(struct json_writer *w, struct strbuf *out, unsigned flags);
  */
 void json_finish(struct json_writer *w);
 
+/*
+ * json_document_begin: open the top-level object of one of cascade's
+ * documents, with its "format" member (JSON_FORMAT); close it with
+ * json_object_end.
+ */
+void json_document_begin(struct json_writer *w);
 void json_object_begin(struct json_writer *w);
 void json_object_end(struct json_writer *w);
 void json_array_begin(struct json_writer *w);

@@ -277,9 +277,24 @@ store_admin_orphan_links_delete(struct db *db, int product_id,
 		product_id, deleted);
 }
 
+static const struct db_col gap_day_cols[] = {
+	DB_COL(DB_INT, struct store_admin_gap_day, product_id),
+	DB_COLF(DB_TEXT, struct store_admin_gap_day, product, DB_EMPTY),
+	DB_COL(DB_INT, struct store_admin_gap_day, date),
+	DB_COL(DB_INT, struct store_admin_gap_day, process_id),
+};
+static const struct db_table gap_day_table =
+	DB_TABLE("gap days", gap_day_cols, struct store_admin_gap_day);
+
+void
+store_admin_gap_days_free(struct store_admin_gap_day *d, size_t n)
+{
+	db_rows_free(&gap_day_table, d, n);
+}
+
 int
-store_admin_gaps(struct db *db, int product_id,
-		 struct store_admin_finding **out, size_t *n)
+store_admin_gap_days(struct db *db, int product_id,
+		     struct store_admin_gap_day **out, size_t *n)
 {
 	return query_rows(
 		db,
@@ -288,17 +303,17 @@ store_admin_gaps(struct db *db, int product_id,
 		"AND ($1::integer = 0 OR f.product_id = $1::integer)), "
 		"g AS (SELECT product_id, d, lead(d) OVER (PARTITION BY "
 		"product_id ORDER BY d) AS nd FROM d) "
-		"SELECT p.product_name, CASE WHEN g.nd - g.d = 2 "
-		"THEN 'no file on ' || to_char(g.d + 1, 'YYYY-MM-DD') "
-		"ELSE 'no file from ' || to_char(g.d + 1, 'YYYY-MM-DD') || "
-		"' to ' || to_char(g.nd - 1, 'YYYY-MM-DD') || ' (' || "
-		"(g.nd - g.d - 1) || ' days)' END "
+		"SELECT p.product_id, p.product_name, "
+		"(g.d + s.i) - DATE '1970-01-01', coalesce((SELECT "
+		"min(pr.process_id) FROM public.process pr WHERE "
+		"pr.output_product = p.product_id), 0) "
 		"FROM g JOIN public.product p USING (product_id) "
+		"CROSS JOIN LATERAL generate_series(1, g.nd - g.d - 1) AS s(i) "
 		"WHERE g.nd > g.d + 1 AND NOT EXISTS (SELECT 1 FROM "
 		"public.process pr WHERE pr.output_product = p.product_id "
 		"AND pr.output_timebase <> 'DAILY') "
-		"ORDER BY p.product_name, g.d",
-		product_id, &finding_table, out, n);
+		"ORDER BY p.product_name, p.product_id, 3",
+		product_id, &gap_day_table, out, n);
 }
 
 int

@@ -92,12 +92,20 @@ int store_admin_orphan_links_delete(struct db *db, int product_id,
 				    int64_t *deleted) CASCADE_MUSTCHECK;
 
 /*
- * store_admin_gaps: runs of days with no file between the first and the
- * last file of each product made daily (or made by no process): subject
- * the product, detail the dates.
+ * store_admin_gap_days: each day with no file between the first and the
+ * last file of each product made daily (or made by no process), ordered
+ * by product and date, with the process that makes the product (0: none
+ * makes it; it is delivered).
  */
-int store_admin_gaps(struct db *db, int product_id,
-		     struct store_admin_finding **out, size_t *n)
+struct store_admin_gap_day {
+	int product_id;
+	char *product;
+	int date;       /* days since 1970-01-01 */
+	int process_id; /* 0: a delivered product */
+};
+void store_admin_gap_days_free(struct store_admin_gap_day *d, size_t n);
+int store_admin_gap_days(struct db *db, int product_id,
+			 struct store_admin_gap_day **out, size_t *n)
 	CASCADE_MUSTCHECK;
 
 /*

@@ -1196,7 +1196,7 @@ requeue_for_code(struct db *db, const struct process *np,
 	char vbuf[VERSION_STRLEN];
 	struct strbuf spec = STRBUF_INIT;
 	struct store_requeue rq = {0};
-	long queued = 0;
+	long queued = 0, already = 0;
 	int rc;
 
 	strbuf_addf(&spec, "%s:%s", np->name,
@@ -1204,7 +1204,7 @@ requeue_for_code(struct db *db, const struct process *np,
 	rq.code = spec.buf;
 	rq.version_bump = -1;
 	rq.reason = "new code";
-	rc = store_requeue(db, &rq, 0, &queued);
+	rc = store_requeue(db, &rq, 0, &queued, &already);
 	if (rc == 1)
 		rc = 0; /* a process without inputs */
 	if (!rc && queued)

@@ -121,17 +121,30 @@ check_code_version(struct db *db, const char *process, const char *version)
 	return rc;
 }
 
+/* store_requeue's counts */
+struct requeue_count {
+	int64_t queued, already;
+};
+static const struct db_col requeue_count_cols[] = {
+	DB_COL(DB_INT64, struct requeue_count, queued),
+	DB_COL(DB_INT64, struct requeue_count, already),
+};
+static const struct db_table requeue_count_table =
+	DB_TABLE("requeue counts", requeue_count_cols, struct requeue_count);
+
 int
 store_requeue(struct db *db, const struct store_requeue *rq, int64_t run_id,
-	      long *queued)
+	      long *queued, long *already)
 {
+	struct requeue_count cnt = {0, 0};
+	bool found = false;
 	struct db_params p = DB_PARAMS_INIT;
 	char *process = NULL, *version = NULL;
 	bool any = false;
-	int64_t n = 0;
 	int rc;
 
 	*queued = 0;
+	*already = 0;
 	if (rq->code) {
 		const char *colon = strchr(rq->code, ':');
 
@@ -161,7 +174,7 @@ store_requeue(struct db *db, const struct store_requeue *rq, int64_t run_id,
 	else
 		db_params_null(&p);
 	db_params_text(&p, rq->reason);
-	rc = db_query_int64(
+	rc = db_query_row(
 		db,
 		"WITH sel AS (" PRODUCTS_SQL "), "
 		"code AS (SELECT c.code_start_date AS s, c.code_stop_date AS e "
@@ -184,11 +197,20 @@ store_requeue(struct db *db, const struct store_requeue *rq, int64_t run_id,
 		"coalesce($10, 'reprocess') FROM nf ON CONFLICT (file_id) DO "
 		"UPDATE SET version_bump = coalesce(EXCLUDED.version_bump, "
 		"public.processqueue.version_bump) RETURNING file_id) "
-		"SELECT count(*) FROM q",
-		&p, 0, &n);
+		/*
+		 * the outer query sees the queue as it was before q (one
+		 * snapshot): a returned file already in it was updated,
+		 * not queued
+		 */
+		"SELECT count(*) FILTER (WHERE pq.file_id IS NULL), "
+		"count(*) FILTER (WHERE pq.file_id IS NOT NULL) "
+		"FROM q LEFT JOIN public.processqueue pq USING (file_id)",
+		&p, 0, &requeue_count_table, &cnt, &found);
 	db_params_release(&p);
-	if (!rc)
-		*queued = (long)n;
+	if (!rc) {
+		*queued = (long)cnt.queued;
+		*already = (long)cnt.already;
+	}
 out:
 	free(process);
 	free(version);

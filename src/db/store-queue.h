@@ -29,11 +29,13 @@ struct store_requeue {
 
 /*
  * store_requeue: queue the newest on-disk files selected (a file already
- * queued gets the forced bump, which dbprocessing failed to do).  Returns
- * 0 with *queued set, 1 when the selector names nothing (reported), or a
- * negative db_status (reported).
+ * queued stays, and gets the forced bump, which dbprocessing failed to
+ * do).  Returns 0 with *queued (files newly queued) and *already (files
+ * selected that were in the queue already) set, 1 when the selector
+ * names nothing (reported), or a negative db_status (reported).
  */
 int store_requeue(struct db *db, const struct store_requeue *rq,
-		  int64_t run_id, long *queued) CASCADE_MUSTCHECK;
+		  int64_t run_id, long *queued, long *already)
+	CASCADE_MUSTCHECK;
 
 #endif

@@ -169,7 +169,26 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	"b.process_id LEFT JOIN public.product op ON op.product_id = "       \
 	"p.output_product LEFT JOIN public.code c ON c.code_id = b.code_id "
 
-/* BUILD_COLS in order, then the detail columns of store_build_get */
+/* the detail columns (after BUILD_COLS), with BUILD_DETAIL_FROM */
+#define BUILD_DETAIL_COLS                                                    \
+	", CASE WHEN c.code_id IS NULL THEN NULL "                           \
+	"WHEN c.relative_path LIKE '/%' THEN c.relative_path "               \
+	"|| '/' || c.filename ELSE CASE WHEN coalesce("                      \
+	"m.codedir, '') = '' THEN m.rootdir WHEN m.codedir "                 \
+	"LIKE '/%' THEN m.codedir ELSE m.rootdir || '/' || "                 \
+	"m.codedir END || '/' || c.relative_path || '/' || "                 \
+	"c.filename END, c.filename, "                                       \
+	"c.sha256, coalesce(of.filename, b.output_filename), "               \
+	"coalesce(of.interface_version || '.' || "                           \
+	"of.quality_version || '.' || of.revision_version, "                 \
+	"b.output_version), b.output_file_id, b.version_bump, "              \
+	"b.cache_key, b.argv IS NOT NULL "
+#define BUILD_DETAIL_FROM                                                    \
+	"LEFT JOIN public.file of ON of.file_id = b.output_file_id "         \
+	"LEFT JOIN public.mission m ON m.mission_id = "                      \
+	"(SELECT min(mission_id) FROM public.mission) "
+
+/* BUILD_COLS in order, then the detail columns (BUILD_DETAIL_COLS) */
 #define BUILD_COL_LIST                                                       \
 	I64(struct ss_build, id), I64(struct ss_build, batch_id),            \
 	I64(struct ss_build, logging_id), TXT(struct ss_build, process),     \
@@ -192,6 +211,7 @@ static const struct db_table build_table =
 static const struct db_col build_detail_cols[] = {
 	BUILD_COL_LIST,
 	TXT(struct ss_build, code_path),
+	TXT(struct ss_build, code_filename),
 	TXT(struct ss_build, code_sha256),
 	TXT(struct ss_build, output_filename),
 	TXT(struct ss_build, output_version),
@@ -214,6 +234,34 @@ static const struct db_col input_cols[] = {
 };
 static const struct db_table input_table =
 	DB_TABLE("build inputs", input_cols, struct ss_input);
+
+/* the argv and inputs of several builds: rows tagged with their build */
+struct build_arg {
+	int64_t build_id;
+	char *arg;
+};
+static const struct db_col build_arg_cols[] = {
+	DB_COL(DB_INT64, struct build_arg, build_id),
+	DB_COLF(DB_TEXT, struct build_arg, arg, DB_EMPTY),
+};
+static const struct db_table build_arg_table =
+	DB_TABLE("build arguments", build_arg_cols, struct build_arg);
+
+struct build_input {
+	int64_t build_id;
+	struct ss_input in;
+};
+static const struct db_col build_input_cols[] = {
+	DB_COL(DB_INT64, struct build_input, build_id),
+	I64(struct build_input, in.file_id),
+	BOOL(struct build_input, in.exists),
+	TXT(struct build_input, in.filename),
+	TXT(struct build_input, in.product),
+	TXT(struct build_input, in.version),
+	TXT(struct build_input, in.utc_file_date),
+};
+static const struct db_table build_input_table =
+	DB_TABLE("build inputs", build_input_cols, struct build_input);
 
 void
 ss_builds_free(struct ss_build *b, size_t n)
@@ -245,6 +293,73 @@ query_builds(struct db *db, const char *sql, struct db_params *p,
 	return rc;
 }
 
+/*
+ * The argv and inputs of builds b[0..n) (ordered by build_id descending,
+ * as store_builds_list gives them): two queries for all of them.
+ */
+static int
+read_builds_provenance(struct db *db, struct ss_build *b, size_t n)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct build_arg *args = NULL;
+	struct build_input *ins = NULL;
+	size_t nargs = 0, nins = 0, j;
+	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = b[i].id;
+	db_params_int64_array(&p, ids, n);
+	rc = db_query_rows(db,
+			   "SELECT b.build_id, u.a FROM public.build b CROSS "
+			   "JOIN LATERAL unnest(b.argv) WITH ORDINALITY AS "
+			   "u(a, n) WHERE b.build_id = ANY($1::bigint[]) "
+			   "ORDER BY b.build_id DESC, u.n",
+			   &p, 0, &build_arg_table, &args, &nargs);
+	if (!rc)
+		rc = db_query_rows(
+			db,
+			"SELECT b.build_id, u.id, f.file_id IS NOT NULL, "
+			"f.filename, p.product_name, f.interface_version || "
+			"'.' || f.quality_version || '.' || f.revision_version, "
+			"f.utc_file_date::text "
+			"FROM public.build b CROSS JOIN LATERAL "
+			"unnest(b.input_file_ids) WITH ORDINALITY AS u(id, n) "
+			"LEFT JOIN public.file f ON f.file_id = u.id "
+			"LEFT JOIN public.product p ON p.product_id = "
+			"f.product_id WHERE b.build_id = ANY($1::bigint[]) "
+			"ORDER BY b.build_id DESC, u.n",
+			&p, 0, &build_input_table, &ins, &nins);
+	db_params_release(&p);
+	free(ids);
+	if (rc)
+		goto out;
+	j = 0;
+	for (size_t i = 0; i < n; i++)
+		for (; j < nargs && args[j].build_id == b[i].id; j++)
+			strvec_push(&b[i].argv, args[j].arg);
+	j = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t first = j;
+
+		while (j < nins && ins[j].build_id == b[i].id)
+			j++;
+		if (j == first)
+			continue;
+		b[i].inputs = xcalloc(j - first, sizeof(*b[i].inputs));
+		b[i].n_input_rows = j - first;
+		for (size_t k = first; k < j; k++) {
+			/* the strings move to the build */
+			b[i].inputs[k - first] = ins[k].in;
+			memset(&ins[k].in, 0, sizeof(ins[k].in));
+		}
+	}
+out:
+	db_rows_free(&build_arg_table, args, nargs);
+	db_rows_free(&build_input_table, ins, nins);
+	return rc;
+}
+
 int
 store_builds_list(struct db *db, const struct ss_build_filter *f,
 		  struct ss_build **out, size_t *n)
@@ -258,23 +373,33 @@ store_builds_list(struct db *db, const struct ss_build_filter *f,
 	db_params_text(&p, f->to);
 	param_texts(&p, f->states);
 	param_positive(&p, f->limit);
-	rc = query_builds(db,
-			     "SELECT " BUILD_COLS BUILD_FROM
-			     "WHERE ($1::text IS NULL OR "
-			     "p.process_name = $1::text) "
-			     "AND ($2::text IS NULL OR "
-			     "op.product_name = $2::text) "
-			     "AND ($3::timestamptz IS NULL OR "
-			     "coalesce(b.started_at, b.queued_at) >= "
-			     "$3::timestamptz) "
-			     "AND ($4::timestamptz IS NULL OR "
-			     "coalesce(b.started_at, b.queued_at) < "
-			     "$4::timestamptz) "
-			     "AND ($5::text[] IS NULL OR "
-			     "b.status = ANY($5::text[])) "
-			     "ORDER BY b.build_id DESC LIMIT $6::bigint",
-			     &p, out, n);
+	rc = db_query_rows(db,
+			   "SELECT " BUILD_COLS BUILD_DETAIL_COLS BUILD_FROM
+			   BUILD_DETAIL_FROM
+			   "WHERE ($1::text IS NULL OR "
+			   "p.process_name = $1::text) "
+			   "AND ($2::text IS NULL OR "
+			   "op.product_name = $2::text) "
+			   "AND ($3::timestamptz IS NULL OR "
+			   "coalesce(b.started_at, b.queued_at) >= "
+			   "$3::timestamptz) "
+			   "AND ($4::timestamptz IS NULL OR "
+			   "coalesce(b.started_at, b.queued_at) < "
+			   "$4::timestamptz) "
+			   "AND ($5::text[] IS NULL OR "
+			   "b.status = ANY($5::text[])) "
+			   "ORDER BY b.build_id DESC LIMIT $6::bigint",
+			   &p, 0, &build_detail_table, out, n);
 	db_params_release(&p);
+	for (size_t i = 0; !rc && i < *n; i++)
+		strvec_init(&(*out)[i].argv);
+	if (!rc && f->provenance && *n)
+		rc = read_builds_provenance(db, *out, *n);
+	if (rc) {
+		ss_builds_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 
@@ -318,23 +443,8 @@ store_build_get(struct db *db, int64_t id, struct ss_build **out)
 	*out = NULL;
 	db_params_int64(&p, id);
 	rc = db_query_row(db,
-			  "SELECT " BUILD_COLS
-			  ", CASE WHEN c.code_id IS NULL THEN NULL "
-			  "WHEN c.relative_path LIKE '/%' THEN c.relative_path "
-			  "|| '/' || c.filename ELSE CASE WHEN coalesce("
-			  "m.codedir, '') = '' THEN m.rootdir WHEN m.codedir "
-			  "LIKE '/%' THEN m.codedir ELSE m.rootdir || '/' || "
-			  "m.codedir END || '/' || c.relative_path || '/' || "
-			  "c.filename END, "
-			  "c.sha256, coalesce(of.filename, b.output_filename), "
-			  "coalesce(of.interface_version || '.' || "
-			  "of.quality_version || '.' || of.revision_version, "
-			  "b.output_version), b.output_file_id, b.version_bump, "
-			  "b.cache_key, b.argv IS NOT NULL " BUILD_FROM
-			  "LEFT JOIN public.file of ON of.file_id = "
-			  "b.output_file_id "
-			  "LEFT JOIN public.mission m ON m.mission_id = "
-			  "(SELECT min(mission_id) FROM public.mission) "
+			  "SELECT " BUILD_COLS BUILD_DETAIL_COLS BUILD_FROM
+			  BUILD_DETAIL_FROM
 			  "WHERE b.build_id = $1::bigint LIMIT 1",
 			  &p, 0, &build_detail_table, b, &found);
 	strvec_init(&b->argv);

@@ -72,7 +72,11 @@ struct ss_input {
 	char *utc_file_date;
 };
 
-/* A build.  The fields after "detail" are filled by store_build_get only. */
+/*
+ * A build.  The fields after "detail" are filled by store_build_get and
+ * store_builds_list, argv and inputs by store_builds_list only with
+ * provenance.
+ */
 struct ss_build {
 	int64_t id;
 	int64_t batch_id, logging_id; /* SS_NULL if none */
@@ -96,6 +100,7 @@ struct ss_build {
 	char *node;          /* the node it ran on (Slurm); NULL: unknown */
 	/* detail */
 	char *code_path;
+	char *code_filename;
 	char *code_sha256;
 	char *output_filename;
 	char *output_version;
@@ -115,9 +120,13 @@ struct ss_build_filter {
 	const char *product;         /* output product name */
 	const char *from, *to;       /* timestamps: started (or queued) in [from, to) */
 	const struct strvec *states; /* any of these */
+	bool provenance;             /* read argv and inputs too */
 };
 
-/* store_builds_list: builds, newest first (no detail fields). */
+/*
+ * store_builds_list: builds, newest first, with their detail fields;
+ * argv and inputs with f->provenance (two more queries for them all).
+ */
 int store_builds_list(struct db *db, const struct ss_build_filter *f,
 		      struct ss_build **out, size_t *n) CASCADE_MUSTCHECK;
 

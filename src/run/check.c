@@ -54,6 +54,7 @@ static const char *const kind_names[CHECK_N_KINDS] = {
 	[CHECK_STALE] = "stale",
 	[CHECK_PERIOD] = "period",
 	[CHECK_GAP] = "gap",
+	[CHECK_NO_INPUT] = "no-input",
 	[CHECK_DUPLICATE] = "duplicate",
 	[CHECK_PATH] = "path",
 	[CHECK_SIZE] = "size",
@@ -100,13 +101,19 @@ report(struct state *s, enum check_kind kind, const char *subject,
 		outcome = CHECK_FOUND;
 		action = NULL;
 	}
+	if (kind == CHECK_NO_INPUT) {
+		/* reported, not a problem: nothing to repair or leave */
+		outcome = CHECK_FOUND;
+		action = NULL;
+	}
 	f.kind = kind;
 	f.subject = subject;
 	f.detail = detail.buf;
 	f.outcome = outcome;
 	f.action = action;
 	s->c->found[kind]++;
-	s->c->findings++;
+	if (kind != CHECK_NO_INPUT)
+		s->c->findings++;
 	if (outcome == CHECK_REPAIRED)
 		s->c->repaired++;
 	else if (outcome == CHECK_LEFT)
@@ -1011,6 +1018,155 @@ check_outputs(struct db *db, const struct catalog *cat,
 	return stale_outputs(&s, named, n);
 }
 
+/* a missing day of a product: a gap, or a day with no input (why) */
+struct gap_class {
+	bool no_input;
+	char *why; /* the rules' reason, or NULL */
+};
+
+/*
+ * classify days d[0..n) of one made product (one process): the planner
+ * evaluates each as a key; one it leaves for want of inputs (no input,
+ * or only a neighbour's) is a day with no input, any other a gap
+ */
+static int
+classify_made(struct planner *pl, const struct store_admin_gap_day *d,
+	      size_t n, struct gap_class *out)
+{
+	struct sb_candidate *c = xcalloc(n + 1, sizeof(*c));
+	struct plan_eval ev;
+	struct strbuf why = STRBUF_INIT, advice = STRBUF_INIT;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	for (size_t i = 0; i < n; i++) {
+		c[i].process_id = d[i].process_id;
+		c[i].timebase = TIMEBASE_DAILY;
+		c[i].output_product = d[i].product_id;
+		c[i].key_start = d[i].date;
+		c[i].keywords = (char *)"";
+		c[i].version_bump = -1;
+		c[i].own = true;
+		planner_key_end(pl, &c[i]);
+	}
+	rc = planner_evaluate(pl, c, n, &ev);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct plan_key *k = &ev.keys[i];
+
+		strbuf_reset(&why);
+		strbuf_reset(&advice);
+		out[i].no_input = k->verdict == PLAN_NO_INPUT ||
+				  k->verdict == PLAN_NEIGHBOUR_ONLY;
+		if (left_reason(pl, &ev, i, &why, &advice))
+			out[i].why = xstrdup(why.buf);
+	}
+	planner_eval_release(&ev);
+	strbuf_release(&why);
+	strbuf_release(&advice);
+	free(c);
+	return rc;
+}
+
+/* report days d[0..n) (one product, one class and reason) as runs */
+static void
+report_gap_runs(struct state *s, const struct store_admin_gap_day *d,
+		size_t n, const struct gap_class *gc)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		char d1[DATE_STRLEN], d2[DATE_STRLEN];
+		struct strbuf det = STRBUF_INIT;
+
+		while (j < n && d[j].date == d[j - 1].date + 1)
+			j++;
+		if (j - i == 1)
+			strbuf_addf(&det, "no file on %s",
+				    timeutil_format_date(d[i].date, d1));
+		else
+			strbuf_addf(&det, "no file from %s to %s (%zu days)",
+				    timeutil_format_date(d[i].date, d1),
+				    timeutil_format_date(d[j - 1].date, d2),
+				    j - i);
+		if (gc->no_input && !d[i].process_id)
+			strbuf_addstr(&det, ": none was delivered");
+		else if (gc->why)
+			strbuf_addf(&det, ": %s", gc->why);
+		if (gc->no_input)
+			s->c->no_input_days += (long)(j - i);
+		report(s, gc->no_input ? CHECK_NO_INPUT : CHECK_GAP,
+		       d[i].product, CHECK_LEFT,
+		       d[i].process_id ? "its inputs are there: "
+					 "\"cascade run-process\" builds it"
+				       : "deliver the missing files, or accept "
+					 "the gap",
+		       "%s", det.buf);
+		strbuf_release(&det);
+		i = j;
+	}
+}
+
+static bool
+same_class(const struct gap_class *a, const struct gap_class *b)
+{
+	if (a->no_input != b->no_input)
+		return false;
+	if (!a->why || !b->why)
+		return !a->why && !b->why;
+	return !strcmp(a->why, b->why);
+}
+
+/*
+ * gap: days with no file between a product's first and last.  A day
+ * that cannot be built because a required input never arrived (a
+ * delivered product's, or a made one the planner leaves for want of
+ * input) is reported as "no-input", not as a problem.
+ */
+static int
+check_gaps(struct state *s)
+{
+	struct store_admin_gap_day *d = NULL;
+	struct gap_class *gc = NULL;
+	struct planner *pl = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_admin_gap_days(s->db, s->o->product_id, &d, &n)))
+		return rc;
+	gc = xcalloc(n + 1, sizeof(*gc));
+	for (size_t i = 0; !rc && i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && d[j].product_id == d[i].product_id &&
+		       j - i < STALE_BATCH)
+			j++;
+		if (!d[i].process_id) {
+			for (size_t k = i; k < j; k++)
+				gc[k].no_input = true;
+		} else {
+			if (!pl && (rc = planner_new(s->db, s->cat, &pl)))
+				break;
+			rc = classify_made(pl, d + i, j - i, gc + i);
+		}
+		i = j;
+	}
+	for (size_t i = 0; !rc && i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && d[j].product_id == d[i].product_id &&
+		       same_class(&gc[j], &gc[i]) &&
+		       d[j].date == d[j - 1].date + 1)
+			j++;
+		report_gap_runs(s, d + i, j - i, &gc[i]);
+		i = j;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(gc[i].why);
+	free(gc);
+	planner_free(pl);
+	store_admin_gap_days_free(d, n);
+	return rc;
+}
+
 static int
 check_sql_only(struct state *s, enum check_kind kind,
 	       int (*fn)(struct db *, int, struct store_admin_finding **,
@@ -1055,9 +1211,7 @@ check_run(struct db *db, const struct catalog *cat,
 	    (rc = check_disk(&s)) || (rc = check_rows(&s)) ||
 	    (rc = check_orphans(&s)) || (rc = check_stale(&s)))
 		goto out;
-	if ((rc = check_sql_only(&s, CHECK_GAP, store_admin_gaps,
-				 "deliver the missing files, or accept the "
-				 "gap")))
+	if ((rc = check_gaps(&s)))
 		goto out;
 	rc = check_sql_only(&s, CHECK_DUPLICATE, store_admin_duplicates,
 			    "purge all but one of them");

@@ -28,7 +28,14 @@
  *                  output interface)
  *   period         a period of a WEEKLY, MONTHLY or YEARLY process that
  *                  two of its codes share: no code builds it
- *   gap            days with no file between a product's first and last
+ *   gap            days with no file between a product's first and
+ *                  last that could be built (their inputs are there, or
+ *                  the rules leave them for another reason: no code...)
+ *   no-input       such days that cannot be built because a required
+ *                  input never arrived: a delivered product's, or a
+ *                  made product's that the planner leaves for want of
+ *                  input (PLAN_NO_INPUT, PLAN_NEIGHBOUR_ONLY).  Reported,
+ *                  but not a problem: not counted in findings
  *   duplicate      several files with one product, date and version
  *   path           a row whose archive path cannot be computed
  *
@@ -78,6 +85,7 @@ enum check_kind {
 	CHECK_DUPLICATE,
 	CHECK_PATH,
 	CHECK_SIZE,
+	CHECK_NO_INPUT,
 	CHECK_N_KINDS
 };
 
@@ -122,6 +130,7 @@ struct check_counts {
 	long stale;	  /* of which stale (one or more findings each) */
 	long stale_left;  /* of which the rules leave as they are */
 	long queued;	  /* input files queued to rebuild stale outputs */
+	long no_input_days; /* days with no file and no input (no-input) */
 };
 
 /*

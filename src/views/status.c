@@ -485,7 +485,7 @@ status_print_runs(const struct ss_run *r, size_t n, bool json)
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_key(&w, "runs");
 		json_array_begin(&w);
 		for (size_t i = 0; i < n; i++)
@@ -604,6 +604,37 @@ json_build_fields(struct json_writer *w, const struct ss_build *b)
 	json_kv_string(w, "node", b->node);
 }
 
+/*
+ * a build's output, code, command line and inputs (its provenance),
+ * inside an open object
+ */
+static void
+json_build_provenance(struct json_writer *w, const struct ss_build *b)
+{
+	json_kv_string(w, "code_filename", b->code_filename);
+	json_kv_string(w, "code_path", b->code_path);
+	json_kv_string(w, "code_sha256", b->code_sha256);
+	kv_i64(w, "output_file_id", b->output_file_id);
+	json_kv_string(w, "output_filename", b->output_filename);
+	json_kv_string(w, "output_version", b->output_version);
+	kv_i64(w, "version_bump", b->version_bump);
+	json_kv_string(w, "cache_key", b->cache_key);
+	json_key(w, "argv");
+	if (b->have_argv) {
+		json_array_begin(w);
+		for (size_t i = 0; i < b->argv.nr; i++)
+			json_string(w, b->argv.v[i]);
+		json_array_end(w);
+	} else {
+		json_null(w);
+	}
+	json_key(w, "inputs");
+	json_array_begin(w);
+	for (size_t i = 0; i < b->n_input_rows; i++)
+		json_input(w, &b->inputs[i]);
+	json_array_end(w);
+}
+
 void
 status_print_builds(const struct ss_build *b, size_t n, bool json)
 {
@@ -613,12 +644,13 @@ status_print_builds(const struct ss_build *b, size_t n, bool json)
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_key(&w, "builds");
 		json_array_begin(&w);
 		for (size_t i = 0; i < n; i++) {
 			json_object_begin(&w);
 			json_build_fields(&w, &b[i]);
+			json_build_provenance(&w, &b[i]);
 			json_object_end(&w);
 		}
 		json_array_end(&w);
@@ -638,10 +670,10 @@ status_print_builds(const struct ss_build *b, size_t n, bool json)
 
 /* -- failures --------------------------------------------------------- */
 
+/* a failure's members, inside an open object */
 static void
-json_failure(struct json_writer *w, const struct ss_failure *f)
+json_failure_fields(struct json_writer *w, const struct ss_failure *f)
 {
-	json_object_begin(w);
 	json_kv_int(w, "failure_id", f->id);
 	json_kv_string(w, "process", f->group);
 	json_kv_string(w, "kind", f->kind);
@@ -658,6 +690,13 @@ json_failure(struct json_writer *w, const struct ss_failure *f)
 	json_kv_string(w, "resolved_at", f->resolved_at);
 	json_kv_string(w, "resolved_by", f->resolved_by);
 	json_kv_string(w, "note", f->note);
+}
+
+static void
+json_failure(struct json_writer *w, const struct ss_failure *f)
+{
+	json_object_begin(w);
+	json_failure_fields(w, f);
 	json_object_end(w);
 }
 
@@ -690,7 +729,7 @@ status_print_failures(const struct ss_failure *f, size_t n, bool all,
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_key(&w, "failures");
 		json_array_begin(&w);
 		for (size_t i = 0; i < n; i++)
@@ -760,7 +799,9 @@ status_print_failure(const struct ss_failure *f, bool json)
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_failure(&w, f);
+		json_document_begin(&w);
+		json_failure_fields(&w, f);
+		json_object_end(&w);
 		json_flush(&w, &sb);
 		return;
 	}
@@ -823,29 +864,9 @@ json_build_detail(struct json_writer *w, const struct ss_build *b,
 		  const struct ss_failure *f, size_t nf,
 		  const struct status_log *log)
 {
-	json_object_begin(w);
+	json_document_begin(w);
 	json_build_fields(w, b);
-	json_kv_string(w, "code_path", b->code_path);
-	json_kv_string(w, "code_sha256", b->code_sha256);
-	kv_i64(w, "output_file_id", b->output_file_id);
-	json_kv_string(w, "output_filename", b->output_filename);
-	json_kv_string(w, "output_version", b->output_version);
-	kv_i64(w, "version_bump", b->version_bump);
-	json_kv_string(w, "cache_key", b->cache_key);
-	json_key(w, "argv");
-	if (b->have_argv) {
-		json_array_begin(w);
-		for (size_t i = 0; i < b->argv.nr; i++)
-			json_string(w, b->argv.v[i]);
-		json_array_end(w);
-	} else {
-		json_null(w);
-	}
-	json_key(w, "inputs");
-	json_array_begin(w);
-	for (size_t i = 0; i < b->n_input_rows; i++)
-		json_input(w, &b->inputs[i]);
-	json_array_end(w);
+	json_build_provenance(w, b);
 	json_key(w, "failures");
 	json_array_begin(w);
 	for (size_t i = 0; i < nf; i++)
@@ -1131,44 +1152,68 @@ json_batch(struct json_writer *w, const struct ss_batch *b)
 	json_object_end(w);
 }
 
+/* the processing flag: null, or its holder */
+static void
+json_flag(struct json_writer *w, bool held, const struct lock_holder *h)
+{
+	char t[32];
+
+	if (!held) {
+		json_null(w);
+	} else {
+		json_object_begin(w);
+		json_kv_int(w, "logging_id", h->logging_id);
+		json_kv_int(w, "pid", h->pid);
+		json_kv_string(w, "hostname", h->hostname);
+		json_kv_string(w, "user", h->user);
+		json_kv_string(w, "command", h->command);
+		json_kv_string(w, "since", iso(h->started, t, sizeof(t)));
+		json_kv_string(w, "lease_until",
+			       iso(h->lease_until, t, sizeof(t)));
+		json_kv_bool(w, "session_alive", h->session_alive);
+		if (h->session_alive)
+			json_kv_int(w, "backend_pid", h->backend_pid);
+		else
+			json_kv_null(w, "backend_pid");
+		json_kv_bool(w, "same_host", h->same_host);
+		if (h->same_host)
+			json_kv_bool(w, "process_alive", h->process_alive);
+		else
+			json_kv_null(w, "process_alive");
+		json_kv_string(w, "state", flag_state(h));
+		json_object_end(w);
+	}
+}
+
+void
+status_print_flag(const char *mission, bool held,
+		  const struct lock_holder *h)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+
+	json_init(&w, &sb, JSON_PRETTY);
+	json_document_begin(&w);
+	json_kv_string(&w, "mission", mission);
+	json_key(&w, "flag");
+	json_flag(&w, held, h);
+	json_object_end(&w);
+	json_flush(&w, &sb);
+}
+
 static void
 json_status(struct strbuf *sb, const char *mission, bool held,
 	    const struct lock_holder *h, const struct ss_status *s)
 {
 	struct json_writer w;
-	char t[32];
 
 	json_init(&w, sb, JSON_PRETTY);
-	json_object_begin(&w);
+	json_document_begin(&w);
 	json_kv_string(&w, "mission", mission);
 	json_kv_string(&w, "time", s->now);
 
 	json_key(&w, "flag");
-	if (!held) {
-		json_null(&w);
-	} else {
-		json_object_begin(&w);
-		json_kv_int(&w, "logging_id", h->logging_id);
-		json_kv_int(&w, "pid", h->pid);
-		json_kv_string(&w, "hostname", h->hostname);
-		json_kv_string(&w, "user", h->user);
-		json_kv_string(&w, "command", h->command);
-		json_kv_string(&w, "since", iso(h->started, t, sizeof(t)));
-		json_kv_string(&w, "lease_until",
-			       iso(h->lease_until, t, sizeof(t)));
-		json_kv_bool(&w, "session_alive", h->session_alive);
-		if (h->session_alive)
-			json_kv_int(&w, "backend_pid", h->backend_pid);
-		else
-			json_kv_null(&w, "backend_pid");
-		json_kv_bool(&w, "same_host", h->same_host);
-		if (h->same_host)
-			json_kv_bool(&w, "process_alive", h->process_alive);
-		else
-			json_kv_null(&w, "process_alive");
-		json_kv_string(&w, "state", flag_state(h));
-		json_object_end(&w);
-	}
+	json_flag(&w, held, h);
 
 	json_key(&w, "queue");
 	json_object_begin(&w);
@@ -1508,7 +1553,7 @@ status_print_stats(const struct ss_stats *s, const char *from, const char *to,
 		struct json_writer w;
 
 		json_init(&w, &sb, JSON_PRETTY);
-		json_object_begin(&w);
+		json_document_begin(&w);
 		json_kv_string(&w, "from", from);
 		json_kv_string(&w, "until", to);
 		json_key(&w, "processes");

@@ -37,6 +37,13 @@ struct status_log {
 };
 
 /*
+ * status_print_flag: "flag show --json": the mission and its processing
+ * flag (null when not held, else the holder as in status --json).
+ */
+void status_print_flag(const char *mission, bool held,
+		       const struct lock_holder *h);
+
+/*
  * status_print_status: the inspector view of mission: the processing
  * flag (held: holder, else not set), queue, builds, runs, batches and
  * failures of s.

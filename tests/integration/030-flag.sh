@@ -2,6 +2,7 @@
 # remote holders and leases, show and clear, the run record.
 . "$(dirname "$0")/lib.sh"
 t_begin flag
+. "$(dirname "$0")/lib-ops.sh"
 
 demo_config "$T" > "$T/small.yaml"
 expect_rc 0 "init" cascade init
@@ -50,6 +51,14 @@ contains "a loser names the holder's command" "$loser_err" "process-queue"
 expect_rc 0 "flag show" cascade flag show
 contains "flag show names the holder" "$out" "pid $winner"
 contains "flag show says the session is alive" "$out" "session:      alive"
+expect_rc 0 "flag show --json" cascade flag show --json
+json_ok "flag show --json is one JSON document"
+jequals "flag json: the format version" format 1
+jequals "flag json: the mission" mission small
+jequals "flag json: the holder's pid" flag.pid "$winner"
+jequals "flag json: its command" flag.command process-queue
+jequals "flag json: its session is alive" flag.session_alive true
+jequals "flag json: active" flag.state active
 expect_rc 3 "flag clear refuses a live holder" cascade flag clear --reason test
 contains "flag clear explains" "$err" "held by a live controller"
 expect_rc 3 "config apply waits for no one: exits 3 while the flag is held" cascade config apply "$T/small.yaml"
@@ -66,6 +75,10 @@ dead=$(sql "SELECT logging_id FROM logging WHERE currently_processing")
 [ -n "$dead" ] && pass "the dead holder left its flag row" || fail "the dead holder left its flag row"
 expect_rc 0 "flag show on a stale flag" cascade flag show
 contains "flag show: stale, will be recovered" "$out" "stale (will be recovered"
+expect_rc 0 "flag show --json on a stale flag" cascade flag show --json
+jequals "flag json: the dead holder's run" flag.logging_id "$dead"
+jequals "flag json: stale-dead" flag.state stale-dead
+jequals "flag json: its process is dead" flag.process_alive false
 expect_rc 0 "the next run recovers and succeeds" cascade process-queue
 contains "the recovery is logged" "$err" "recovered a stale processing flag"
 equals "the dead run is marked aborted with an end time" \

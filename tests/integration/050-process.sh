@@ -82,9 +82,9 @@ expect_rc 2 "reprocess of an unknown product" cascade reprocess --product nosuch
 contains "unknown product named" "$err" 'product "nosuch" names no product'
 # by code: the newest inputs of a process, within a code version's dates
 expect_rc 0 "reprocess by process" cascade reprocess --code l1 --from 2024-01-01 --to 2024-01-03
-contains "it queues the process's inputs in the range" "$out" "3 files queued"
+equals "it queues the process's inputs in the range" "$out" "3 files queued"
 expect_rc 0 "reprocess by process and code version" cascade reprocess --code l1:1.0.0 --from 2024-01-01 --to 2024-01-03
-contains "a valid version queues the same" "$out" "3 files queued"
+equals "a valid version selects the same, already queued" "$out" "0 files queued, 3 already queued"
 expect_rc 2 "a code version the process does not have" cascade reprocess --code l1:9.9.9
 contains "says which and lists the versions" "$err" 'process "l1" has no code version "9.9.9"'
 contains "with the versions it has" "$err" "Its code versions: 1.0.0"

@@ -21,6 +21,7 @@ equals "nothing on stderr" "$err" ""
 expect_rc 0 "status --json of an empty mission" cascade status --json
 json_ok "status --json is one JSON document"
 jequals "json: mission" mission small
+jequals "json: the format version" format 1
 jequals "json: no flag" flag null
 jequals "json: empty queue" queue.files 0
 jequals "json: no oldest entry" queue.oldest null

@@ -12,6 +12,7 @@ fits80 "runs"
 expect_rc 0 "runs --json" cascade runs --json
 json_ok "runs --json is valid"
 jequals "runs: three" runs.# 3
+jequals "runs: the format version" format 1
 jequals "runs: newest first" runs.0.logging_id 3
 jequals "runs: command" runs.0.command process-queue
 jequals "runs: user" runs.0.user ops
@@ -84,6 +85,22 @@ jequals "builds: process" builds.5.process mag_l0_to_l1
 jequals "builds: product" builds.5.product mag_l1
 jequals "builds: batch" builds.5.batch_id 1
 jequals "builds: run" builds.5.logging_id 3
+jequals "builds: the format version" format 1
+jequals "builds: output file name" builds.5.output_filename small_mag_l1_20240101_v1.0.0.dat
+jequals "builds: output file id" builds.5.output_file_id "$F4"
+jequals "builds: output version" builds.5.output_version 1.0.0
+jequals "builds: code id" builds.5.code_id 1
+jequals "builds: code file name" builds.5.code_filename l0_to_l1.sh
+jequals "builds: code path" builds.5.code_path "$T/codes/bin/l0_to_l1.sh"
+jequals "builds: argv" builds.5.argv.# 6
+jequals "builds: argv 0 is the code" builds.5.argv.0 "$T/codes/bin/l0_to_l1.sh"
+jequals "builds: argv 5 is the output" builds.5.argv.5 small_mag_l1_20240101_v1.0.0.dat
+jequals "builds: inputs" builds.5.inputs.# 2
+jequals "builds: input ids" builds.5.inputs.1.file_id "$F2"
+jequals "builds: input names" builds.5.inputs.1.filename small_mag_l0_20240102_v1.0.0.dat
+jequals "builds: another build's inputs" builds.4.inputs.# 3
+jequals "builds: another build's argv" builds.4.argv.1 --date
+jequals "builds: a build without argv" builds.2.argv null
 expect_rc 0 "builds --process" cascade builds --process mag_l0_to_l1 --json
 jequals "--process: all six" builds.# 6
 expect_rc 0 "builds --product" cascade builds --product mag_l1 --json
@@ -154,6 +171,7 @@ not_contains "show: running has no end" "$out" "ended:"
 expect_rc 0 "show build 2 --json" cascade show build 2 --json
 json_ok "show --json is valid"
 jequals "show json: id" build_id 2
+jequals "show json: the format version" format 1
 jequals "show json: argv" argv.# 3
 jequals "show json: argv 1" argv.1 --date
 jequals "show json: inputs" inputs.# 3

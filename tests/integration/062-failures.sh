@@ -20,6 +20,7 @@ equals "failures list is failures" "$(normalise < "$T/out")" "$(cat "$SRC/tests/
 expect_rc 0 "failures --json" cascade failures --json
 json_ok "failures --json is valid"
 jequals "json: six" failures.# 6
+jequals "json: the format version" format 1
 jequals "json: ordered by process" failures.0.process batch
 jequals "json: batch id" failures.0.batch_id 3
 jequals "json: batch failure has no build" failures.0.build_id null
@@ -61,6 +62,7 @@ contains "show: the whole reason" "$out" "reason:      matches no product"
 expect_rc 0 "failures show --json" cascade failures show 6 --json
 json_ok "failures show --json is valid"
 jequals "show json: id" failure_id 6
+jequals "show json: the format version" format 1
 jequals "show json: kind" kind bad-batch
 jequals "show json: reason" reason "batch 3 failed 3 times, each within 60 s of its start"
 expect_rc 2 "failures show of an unknown id" cascade failures show 99

@@ -36,6 +36,7 @@ not_contains "idle runs are not listed" "$out" "config apply"
 expect_rc 0 "stats --json" cascade stats --json
 json_ok "stats --json is valid"
 jequals "json: open period" from null
+jequals "json: the format version" format 1
 jequals "json: open period end" until null
 jequals "json: processes" processes.# 2
 jequals "json: process name" processes.0.process mag_l0_to_l1

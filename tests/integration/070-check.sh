@@ -159,13 +159,13 @@ contains "misplaced: another name" "$out" "misplaced: $ARC/mag/l0/small_mag_l0_2
 contains "misplaced: moved away" "$out" "misplaced: $ARC/mag/l1/small_mag_l1_20240102_v1.0.0.dat: file \"small_mag_l1_20240102_v1.0.0.dat\" belongs at"
 contains "misplaced: a different file" "$out" "misplaced: $ARC/mag/l0/2023/small_mag_l0_20240103_v1.0.0.dat: file \"small_mag_l0_20240103_v1.0.0.dat\" is recorded at"
 contains "stale" "$out" "stale: small_mag_l1_20240101_v1.0.0.dat: made from small_mag_l0_20240101_v1.0.0.dat, which is superseded by small_mag_l0_20240101_v1.1.0.dat"
-contains "gap" "$out" "gap: mag_l0: no file on 2024-01-07"
+contains "a day never delivered: no-input, not a gap" "$out" "no-input: mag_l0: no file on 2024-01-07: none was delivered"
 contains "duplicate" "$out" "duplicate: mag_l0: 2024-01-06 version 1.0.0: 2 files: small_mag_l0_20240106_v1.0.0.dat, small_mag_l0_20240106_v1.0.0.dup"
 contains "interrupted ingest" "$out" "ingest: $IN/small_mag_l0_20240109_v1.0.0.dat: an ingest was killed"
 not_contains "a journaled file is not unrecorded" "$out" "unrecorded: $L0/small_mag_l0_20240109"
 not_contains "no orphan links before the repair" "$out" "orphan-link"
 not_contains "nothing says repaired" "$out" "repaired"
-contains "summary" "$out" "check: 13 problems found (missing 2, checksum 1, reappeared 1, unrecorded 2, misplaced 3, ingest 1, stale 1, gap 1, duplicate 1)"
+contains "summary" "$out" "check: 12 problems found (missing 2, checksum 1, reappeared 1, unrecorded 2, misplaced 3, ingest 1, stale 1, duplicate 1); 1 day with no input (not problems);"
 equals "one line per finding and a summary" "$(printf '%s\n' "$out" | wc -l)" 14
 
 # --product narrows it
@@ -203,12 +203,13 @@ equals "stale: the newest version of each input is queued, with a reason" \
 	"$(sql "SELECT f.filename, q.reason, q.logging_id IS NOT NULL FROM processqueue q JOIN file f USING (file_id) ORDER BY 1")" \
 	"small_mag_l0_20240101_v1.1.0.dat|check --repair: stale output small_mag_l1_20240101_v1.0.0.dat|t
 small_mag_l0_20240102_v1.0.0.dat|check --repair: stale output small_mag_l1_20240101_v1.0.0.dat|t"
-contains "gap: left" "$out" "gap: mag_l0: no file on 2024-01-07 (left:"
+contains "no-input: neither repaired nor left" "$out" "no-input: mag_l0: no file on 2024-01-07: none was delivered
+"
 contains "duplicate: left" "$out" "duplicate: mag_l0: 2024-01-06 version 1.0.0: 2 files:"
 contains "ingest: rolled back" "$out" "ingest: $IN/small_mag_l0_20240109_v1.0.0.dat: an ingest was killed while moving it to \"$L0/small_mag_l0_20240109_v1.0.0.dat\" (repaired: rolled back"
 equals "ingest: journal empty" "$(sql "SELECT count(*) FROM ingest_journal")" 0
 [ -f "$IN/small_mag_l0_20240109_v1.0.0.dat" ] && [ ! -e "$L0/small_mag_l0_20240109_v1.0.0.dat" ] && pass "ingest: the file is back in incoming only" || fail "ingest: the file is back in incoming only"
-contains "repair summary" "$out" "10 repaired, 4 left"
+contains "repair summary" "$out" "10 repaired, 3 left"
 equals "the repair run is recorded" "$(sql "SELECT command, exit_status, comment LIKE '%repaired%' FROM logging WHERE command = 'check'")" "check|1|t"
 equals "no flag left" "$(sql "SELECT count(*) FROM logging WHERE currently_processing")" 0
 

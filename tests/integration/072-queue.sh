@@ -3,6 +3,7 @@
 # integration: alone (it drops and makes again the server's role cascade_readonly)
 . "$(dirname "$0")/lib.sh"
 t_begin queue
+. "$(dirname "$0")/lib-ops.sh"
 # the newest migration this tree has (sql/NNNN-name.sql)
 latest=$(ls "$SRC"/sql/[0-9][0-9][0-9][0-9]-*.sql | tail -n 1 | sed 's|.*/||; s/-.*//; s/^0*//')
 
@@ -17,6 +18,11 @@ expect_rc 0 "queue list of an empty queue" cascade queue list
 equals "says it is empty" "$out" "the queue is empty"
 expect_rc 0 "queue list --count of an empty queue" cascade queue list --count
 equals "zero" "$out" 0
+expect_rc 0 "queue list --json of an empty queue" cascade queue list --json
+json_ok "queue list --json is one JSON document"
+jequals "json: the format version" format 1
+jequals "json: no entries" entries.# 0
+jequals "json: count 0" count 0
 
 deliver small_mag_l0_20240101_v1.0.0.dat "one"
 deliver small_mag_l0_20240102_v1.0.0.dat "two"
@@ -40,6 +46,22 @@ not_contains "not the others" "$out" "small_mag_l0"
 contains "one entry" "$out" "1 entry"
 expect_rc 0 "queue list -c -p mag_l0" cascade queue list -c -p mag_l0
 equals "the count, like printProcessQueue -c" "$out" 3
+expect_rc 0 "queue list --json" cascade queue list --json
+json_ok "queue list --json is valid"
+jequals "json: four entries" entries.# 4
+jequals "json: the count" count 4
+jequals "json: in queue order" entries.0.filename small_mag_l0_20240101_v1.0.0.dat
+jequals "json: the product" entries.0.product mag_l0
+jequals "json: the date" entries.0.utc_file_date 2024-01-01
+jequals "json: the version" entries.0.version 1.0.0
+jequals "json: no bump" entries.0.version_bump null
+jequals "json: the reason" entries.0.reason ingested
+jequals "json: the forced bump" entries.2.version_bump quality
+jequals "json: its reason" entries.2.reason "reprocess: new calibration"
+jequals "json: the time, UTC" entries.0.queued_at "$(sql "SELECT to_char(queued_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM processqueue ORDER BY seq LIMIT 1")"
+expect_rc 0 "queue list --json --count" cascade queue list --json -c -p mag_l0
+jequals "json --count: the count" count 3
+not_contains "json --count: no entries" "$out" "\"entries\""
 expect_rc 2 "queue list --product unknown" cascade queue list --product nosuch
 contains "unknown product" "$err" 'no product named "nosuch"'
 expect_rc 2 "queue without a subcommand" cascade queue

@@ -95,6 +95,23 @@ test_compact_document(void)
 	strbuf_release(&sb);
 }
 
+/* a document of cascade's: an object whose first member is its format */
+static void
+test_document_format(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+
+	json_init(&w, &sb, 0);
+	json_document_begin(&w);
+	json_kv_int(&w, "n", 2);
+	json_object_end(&w);
+	json_finish(&w);
+	CU_ASSERT_STRING_EQUAL(sb.buf, "{\"format\":1,\"n\":2}\n");
+	CU_ASSERT_EQUAL(JSON_FORMAT, 1);
+	strbuf_release(&sb);
+}
+
 static void
 test_pretty_document(void)
 {
@@ -293,6 +310,7 @@ suite_json(void)
 
 	ADD_TEST(s, test_escape_table);
 	ADD_TEST(s, test_compact_document);
+	ADD_TEST(s, test_document_format);
 	ADD_TEST(s, test_pretty_document);
 	ADD_TEST(s, test_scalars_at_top);
 	ADD_TEST(s, test_numbers);
