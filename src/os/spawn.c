@@ -1409,7 +1409,7 @@ spawn_pool_has_room(const struct spawn_pool *pool, unsigned weight)
 
 	if (w > pool->capacity)
 		w = pool->capacity;
-	return pool->used + w <= pool->capacity;
+	return pool->used + w <= pool->capacity + pool->ahead;
 }
 
 static void
@@ -1441,6 +1441,8 @@ spawn_pool_start(struct spawn_pool *pool, struct spawn_child *c)
 	if (!spawn_pool_has_room(pool, c->weight))
 		BUG("no room in the spawn pool for a child of weight %u",
 		    c->weight);
+	if (pool->ahead && !c->status_path)
+		BUG("an unsupervised child in a pool that sends ahead");
 	if (c->status_path ? sup_start_child(pool, c) < 0
 			   : start_child(c, c->out_fd, c->err_fd) < 0)
 		return -1;

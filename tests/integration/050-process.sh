@@ -163,4 +163,13 @@ expect_rc 0 "ProcessQueue -v -v ingests and processes" "$CASCADE" process-queue 
 equals "it made l1 of 12" "$(ver l1 2024-01-12)" "1.0.0"
 equals "it read the mission's tables once" "$(grep -c "read the mission's tables" "$T/err")" 1
 equals "it compiled the catalog once" "$(grep -c 'catalog of mission "' "$T/err")" 1
+# one slot, builds sent ahead to the supervisor: each starts when the
+# one before it ended, and its row says so (not when it was sent)
+for d in 13 14 15 16; do deliver "pl_raw_202401${d}_v1.0.0.dat" "raw $d"; done
+expect_rc 0 "ProcessQueue with one slot" "$CASCADE" process-queue -n 1 -m "$DB"
+equals "one slot: the four days made" "$(sql "SELECT count(*) FROM file WHERE filename LIKE 'pl_l1_2024011%' AND utc_file_date >= '2024-01-13'")" 4
+# (the times are the server's clock less how long ago the supervisor saw
+# them, so a statement's latency blurs them by milliseconds; a start
+# recorded when it was sent would overlap the whole of the build before)
+equals "one slot: no build's run time overlaps half of another's" "$(sql "SELECT count(*) FROM build a JOIN build b ON a.build_id <> b.build_id WHERE a.logging_id = b.logging_id AND a.logging_id = (SELECT max(logging_id) FROM build) AND a.started_at <= b.started_at AND a.ended_at - b.started_at > (a.ended_at - a.started_at) / 2")" 0
 t_end
