@@ -648,8 +648,9 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 	}
 	if ((rc = open_output(r, b, work_dir, &dst, &src, &fd)))
 		goto out;
+	/* its code has ended: its size is what there is to read */
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    sha_fd(fd, p.sha1, p.sha256, &size)) {
+	    sha_fd_upto(fd, (int64_t)st.st_size, p.sha1, p.sha256, &size)) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addf(&why, "its output \"%s\" is gone from \"%s\"",
