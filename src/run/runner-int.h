@@ -28,6 +28,7 @@
 struct db;
 struct catalog;
 struct identify_set;
+struct identify_result;
 struct mission;
 
 struct code_check {
@@ -70,6 +71,8 @@ struct job {
 	bool keep_dir;		   /* its output waits there for a run */
 	bool foreign_dir;	   /* a dead run's directory: removed after */
 	struct sr_outcome outcome; /* of a success, until it is recorded */
+	/* its output as verified when its code ended (NULL: not known) */
+	struct identify_result *verified;
 };
 
 struct runner {
@@ -170,6 +173,7 @@ int runner_fail_build(struct runner *r, const struct sr_build *b,
 int runner_record_output(struct runner *r, const struct sr_build *b,
 			 const char *work_dir, bool remove_dir,
 			 const char *provenance, const char *keywords,
+			 const struct identify_result *verified,
 			 struct runner_counts *cnt) CASCADE_MUSTCHECK;
 int runner_flush(struct runner *r, struct runner_counts *cnt)
 	CASCADE_MUSTCHECK;

@@ -197,7 +197,7 @@ outcome_of(const struct exec_result *c, struct sr_outcome *o)
  */
 static int
 verify_output(struct runner *r, const struct sr_build *b, const char *path,
-	      struct strbuf *why)
+	      struct identify_result *res, struct strbuf *why)
 {
 	struct identify_result id = IDENTIFY_RESULT_INIT;
 	long want = catalog_product_index(r->cat, b->output_product);
@@ -235,6 +235,11 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 			    r->cat->products[want].name,
 			    timeutil_format_date(b->date, d2),
 			    version_format(&b->out_version, v2));
+	else {
+		/* kept for the recording (an inspector's span, keywords) */
+		*res = id;
+		return 0;
+	}
 	identify_result_release(&id);
 	return 0;
 }
@@ -279,9 +284,16 @@ check_output(struct runner *r, struct job *j, const char **kind,
 		if (d)
 			closedir(d);
 		*kind = nother ? "wrong-output" : "no-output";
-	} else if ((rc = verify_output(r, b, out.buf, why)) == 0 &&
-		   why->len) {
-		*kind = "wrong-output";
+	} else {
+		struct identify_result id = IDENTIFY_RESULT_INIT;
+
+		rc = verify_output(r, b, out.buf, &id, why);
+		if (!rc && why->len)
+			*kind = "wrong-output";
+		else if (!rc && id.kind == IDENTIFY_ONE) {
+			j->verified = xmalloc(sizeof(*j->verified));
+			*j->verified = id;
+		}
 	}
 	strbuf_release(&out);
 	return rc;
@@ -564,13 +576,24 @@ link_output(struct runner *r, const struct sr_build *b, const char *src,
  */
 static int
 inspected(struct runner *r, const struct sr_build *b, long pi,
-	  const char *path, struct identify_result *id)
+	  const char *path, const struct identify_result *verified,
+	  struct identify_result *id)
 {
 	const struct inspector *in =
 		pi >= 0 ? &r->cat->products[pi].inspector : NULL;
 
 	if (!in || !in->active || !(in->executable || in->module))
 		return 0;
+	/* as its inspector said when the code ended: not asked twice */
+	if (verified && verified->kind == IDENTIFY_ONE &&
+	    (long)verified->product == pi) {
+		id->kind = verified->kind;
+		id->start_usec = verified->start_usec;
+		id->stop_usec = verified->stop_usec;
+		strbuf_add(&id->keywords, verified->keywords.buf,
+			   verified->keywords.len);
+		return 1;
+	}
 	if (identify_file(r->ids, path, b->output_filename, id))
 		return 0;
 	if (id->kind == IDENTIFY_ONE && (long)id->product == pi)
@@ -588,11 +611,12 @@ inspected(struct runner *r, const struct sr_build *b, long pi,
 static void
 pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
 	     const char *keywords, const char *provenance,
-	     const struct stat *st, int64_t size, const char *path)
+	     const struct identify_result *verified, const struct stat *st,
+	     int64_t size, const char *path)
 {
 	long pi = catalog_product_index(r->cat, b->output_product);
 	struct identify_result id = IDENTIFY_RESULT_INIT;
-	bool meta = inspected(r, b, pi, path, &id);
+	bool meta = inspected(r, b, pi, path, verified, &id);
 
 	p->filename = xstrdup(b->output_filename);
 	p->keywords = xstrdup(meta ? id.keywords.buf : keywords ? keywords : "");
@@ -624,6 +648,7 @@ int
 runner_record_output(struct runner *r, const struct sr_build *b,
 		     const char *work_dir, bool remove_dir,
 		     const char *provenance, const char *keywords,
+		     const struct identify_result *verified,
 		     struct runner_counts *cnt)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
@@ -674,7 +699,8 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 	}
 	if (rc)
 		goto out;
-	pending_fill(r, &p, b, keywords, provenance, &st, size, dst.buf);
+	pending_fill(r, &p, b, keywords, provenance, verified, &st, size,
+		     dst.buf);
 queue:
 	p.work_dir = remove_dir && work_dir ? xstrdup(work_dir) : NULL;
 	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);

@@ -585,6 +585,10 @@ runner_job_free(struct runner *r, struct job *j)
 	free(j->work_dir);
 	free(j->provenance);
 	free(j->keywords);
+	if (j->verified) {
+		identify_result_release(j->verified);
+		free(j->verified);
+	}
 	free(j);
 }
 
@@ -1050,7 +1054,8 @@ handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 			rc = runner_record_output(r, done->b, done->work_dir,
 						  done->foreign_dir,
 						  done->provenance,
-						  done->keywords, cnt);
+						  done->keywords,
+						  done->verified, cnt);
 		/*
 		 * Not archived (the archive refused it, or the database is
 		 * gone): its output stays in its work directory for the
