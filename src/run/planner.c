@@ -50,8 +50,9 @@ planner_show_progress(struct planner *p, const struct plan_options *opt,
 	if (!report && !log_progress_enabled())
 		return;
 	strbuf_addf(&sb, "plan: %ld queue entries, %ld builds planned so far "
-			 "in %ld batches",
-		    cnt->claimed, cnt->planned, p->batches);
+			 "in %ld batch%s",
+		    cnt->claimed, cnt->planned, p->batches,
+		    p->batches == 1 ? "" : "es");
 	log_progress(report, "%s", sb.buf);
 	if (report) {
 		*opt->report = 0;

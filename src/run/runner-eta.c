@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "log.h"
 #include "runner-int.h"
 #include "timeutil.h"
@@ -200,4 +201,5 @@ runner_report(struct runner *r, const struct runner_counts *cnt)
 	log_progress(true, "%s", sb.buf);
 	log_warning("%s", sb.buf);
 	strbuf_release(&sb);
+	fault_point("progress-reported");
 }
