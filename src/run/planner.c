@@ -620,9 +620,9 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	fault_point("plan-committed");
 	p->batches += n_batches;
 	if (n_batches > 1)
-		log_info("planned batches %lld and on (%ld, one per process): "
-			 "%zu queue entries, %zu builds",
-			 (long long)*batch_id, n_batches, nf, nb);
+		log_info("planned %ld batches from batch %lld, one per "
+			 "process: %zu queue entries, %zu builds",
+			 n_batches, (long long)*batch_id, nf, nb);
 	else
 		log_info("planned batch %lld: %zu queue entries, %zu builds",
 			 (long long)*batch_id, nf, nb);

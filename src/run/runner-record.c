@@ -151,6 +151,7 @@ runner_fail_build(struct runner *r, const struct sr_build *b,
 				tail && *tail ? tail : NULL, o);
 	if (rc)
 		return rc;
+	/* failed for good: no longer open (a retry stays to go) */
 	if (!f.retry)
 		runner_eta_ended(r, b->process_id);
 	if (f.retry) {

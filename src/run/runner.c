@@ -1018,12 +1018,11 @@ handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 		rc = store_build_node(r->db, done->b->id, done->eb.res.node);
 	if (!rc)
 		rc = runner_decide(r, done, cnt, &end);
-	if (!rc && end == JOB_ARCHIVE)
-		runner_eta_observe(r, done->b->process_id,
-				   (double)done->eb.res.wall_us / 1e6);
 	if (!rc && end == JOB_ARCHIVE) {
 		struct job *rec = done;
 
+		runner_eta_observe(r, done->b->process_id,
+				   (double)done->eb.res.wall_us / 1e6);
 		if (next)
 			frc = fill_slots(r, b, nb, next, active, cnt, &rec);
 		/* whether or not the refill went well */
