@@ -380,21 +380,28 @@ store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
  * The batch bookkeeping when builds reach a final state, as the last CTE
  * "u" of a statement whose CTE "b" returns (build_id, batch_id, status)
  * of the builds it moved, with their new status: the batches count them
- * as done where cond holds; a batch whose last build this was is closed
- * with its summary, counting the new status of the builds moved here
- * (the statement's snapshot still has their old one).
+ * as done where cond holds, and as succeeded or failed by that status; a
+ * batch whose last build this was is closed, "done" if every build of
+ * it succeeded, else "failed", with its summary, counting the new status
+ * of the builds moved here (the statement's snapshot still has their old
+ * one).
  */
 #define BATCH_DONE(cond)                                                     \
 	"u AS (UPDATE public.batch SET done_count = done_count + c.n, "      \
-	"state = CASE WHEN done_count + c.n >= size THEN 'done' ELSE state " \
-	"END, ended_at = CASE WHEN done_count + c.n >= size THEN now() ELSE " \
+	"succeeded_count = succeeded_count + c.ok, failed_count = "          \
+	"failed_count + c.bad, "                                             \
+	"state = CASE WHEN done_count + c.n < size THEN state WHEN "         \
+	"failed_count + c.bad > 0 THEN 'failed' ELSE 'done' END, "           \
+	"ended_at = CASE WHEN done_count + c.n >= size THEN now() ELSE "     \
 	"ended_at END, summary = CASE WHEN done_count + c.n >= size THEN "    \
 	"(SELECT count(*) FILTER (WHERE coalesce(nb.status, x.status) = "     \
 	"'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE "          \
 	"coalesce(nb.status, x.status) IN ('failed', 'timed_out', 'killed', " \
 	"'bad')) || ' failed' FROM public.build x LEFT JOIN b nb ON "         \
 	"nb.build_id = x.build_id WHERE x.batch_id = batch.batch_id) ELSE "  \
-	"summary END FROM (SELECT batch_id, count(*) AS n FROM b WHERE "     \
+	"summary END FROM (SELECT batch_id, count(*) AS n, count(*) FILTER " \
+	"(WHERE status = 'succeeded') AS ok, count(*) FILTER (WHERE status " \
+	"IN ('failed', 'timed_out', 'killed', 'bad')) AS bad FROM b WHERE "  \
 	cond " GROUP BY batch_id) c WHERE batch.batch_id = c.batch_id) "
 
 int
@@ -578,7 +585,7 @@ store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
 		db,
 		"SELECT q.process_id, q.n, coalesce(m.mean_s, -1) FROM "
 		"(SELECT process_id, count(*) AS n FROM public.build "
-		"WHERE status IN ('queued', 'running', 'recording') "
+		"WHERE status IN ('queued', 'running') "
 		"GROUP BY process_id) q LEFT JOIN LATERAL (SELECT "
 		"avg(extract(epoch FROM b.ended_at - b.started_at)) AS "
 		"mean_s FROM public.build b WHERE b.process_id = "

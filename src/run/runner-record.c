@@ -151,6 +151,9 @@ runner_fail_build(struct runner *r, const struct sr_build *b,
 				tail && *tail ? tail : NULL, o);
 	if (rc)
 		return rc;
+	/* failed for good: no longer open (a retry stays to go) */
+	if (!f.retry)
+		runner_eta_ended(r, b->process_id);
 	if (f.retry) {
 		cnt->retried++;
 		log_warning("build %lld (%s %s) failed, attempt %d of %d: %s",
@@ -449,6 +452,7 @@ runner_flush(struct runner *r, struct runner_counts *cnt)
 
 	if (!r->n_pending)
 		return 0;
+	runner_stage(r, cnt, "record");
 	rc = place_batch_commit(&r->placed, flush_record, flush_commit, &arg,
 				&synced);
 	if (arg.own_tx)
@@ -704,7 +708,9 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 queue:
 	p.work_dir = remove_dir && work_dir ? xstrdup(work_dir) : NULL;
 	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);
+	/* built: counted from now on (runner_figures), no longer open */
 	r->pending[r->n_pending++] = p;
+	runner_eta_ended(r, b->process_id);
 out:
 	if (fd >= 0)
 		close(fd);

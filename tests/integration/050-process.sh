@@ -36,8 +36,8 @@ equals "RUN builds record no file but their inputs" \
 	"$(sql "SELECT count(*), bool_and(output_file_id IS NULL), sum(array_length(input_file_ids, 1)) FROM build JOIN process USING (process_id) WHERE process_name = 'summary'")" "5|t|5"
 equals "the RUN code saw the l2 files" "$(grep -c '^run pl_l2_' "$T/runlog")" 5
 equals "queue empty" "$(sql "SELECT count(*) FROM processqueue")" 0
-equals "every batch is done, its count and summary those of its builds" \
-	"$(sql "SELECT count(*) FROM batch a WHERE state = 'done' AND done_count = size AND summary = (SELECT count(*) FILTER (WHERE status = 'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE status <> 'succeeded') || ' failed' FROM build WHERE batch_id = a.batch_id)")" \
+equals "every batch is done, its counts and summary those of its builds" \
+	"$(sql "SELECT count(*) FROM batch a WHERE state = 'done' AND done_count = size AND succeeded_count = size AND failed_count = 0 AND summary = (SELECT count(*) FILTER (WHERE status = 'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE status <> 'succeeded') || ' failed' FROM build WHERE batch_id = a.batch_id)")" \
 	"$(sql "SELECT count(*) FROM batch")"
 equals "run record" "$(sql "SELECT status, builds_ok, builds_failed FROM logging WHERE command = 'process-queue' ORDER BY logging_id DESC LIMIT 1")" "ok|15|0"
 
