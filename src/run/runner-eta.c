@@ -88,18 +88,39 @@ runner_eta_ended(struct runner *r, int process_id)
  * procs if not NULL, their processes: "l1", or "l1 2, l2 1", the first
  * SHOWN_PROCESSES of them
  */
+static unsigned
+local_slots(const struct job *j, unsigned capacity)
+{
+	unsigned w = j->eb.cpus ? j->eb.cpus : 1;
+
+	return w > capacity ? capacity : w;
+}
+
 static long
 running_now(const struct runner *r, struct strbuf *procs)
 {
 	const char *name[SHOWN_PROCESSES];
 	long count[SHOWN_PROCESSES] = {0}, n = 0, more = 0;
 	size_t nn = 0;
+	unsigned used, capacity, local = 0;
 
+	/*
+	 * The local builds sent ahead wait in the supervisor for a slot:
+	 * they are the newest (the list's head), and still to go
+	 */
+	executor_load(r->ex, &used, &capacity);
+	for (const struct job *j = r->active; j; j = j->next_active)
+		if (!j->eb.done && j->ex == r->ex)
+			local += local_slots(j, capacity);
 	for (const struct job *j = r->active; j; j = j->next_active) {
 		size_t k = 0;
 
 		if (j->eb.done)
 			continue;
+		if (j->ex == r->ex && local > capacity) {
+			local -= local_slots(j, capacity);
+			continue;
+		}
 		n++;
 		while (k < nn && strcmp(name[k], j->b->process_name))
 			k++;
