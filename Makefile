@@ -57,7 +57,7 @@ SAN_FLAGS =
 endif
 
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq yaml-0.1 libcrypto sqlite3)
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1 libcrypto sqlite3)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1 libcrypto sqlite3) -lm
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
 
