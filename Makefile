@@ -247,7 +247,7 @@ check-man:
 	else echo "mandoc not installed: man page lint skipped"; fi
 
 check-integration: $(BIN) $(O)/cascade-dbp-inspector $(O)/exec-driver
-	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) bash tests/integration/run.sh $(T)
+	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) CASCADE_TEST_ARTEFACTS=$(abspath $(O))/test-artefacts bash tests/integration/run.sh $(T)
 
 # The chaos suite (tests/chaos/chaos.py, see docs/architecture.md): faults
 # at seeded random instants, each trial's end state compared with an

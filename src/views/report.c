@@ -621,7 +621,7 @@ section_graph(struct strbuf *sb, const struct report_data *d)
 			  "<p class=\"legend\" id=\"graph-legend\">");
 	for (size_t i = 0; i < GRAPH_DOT_N_KEYS; i++)
 		strbuf_addf(sb, "<span class=\"key\"><i class=\"sw\" "
-				"style=\"background:%s\"></i>%s</span>",
+				"style=\"background:%s\"></i>%s</span> ",
 			    graph_dot_keys[i].color, graph_dot_keys[i].name);
 	strbuf_addstr(sb, "<span class=\"note\">the state of the files "
 			  "and builds ");
@@ -684,7 +684,7 @@ coverage_legend(struct strbuf *sb)
 	strbuf_addstr(sb, "<p class=\"legend\" id=\"coverage-legend\">");
 	for (int st = COV_N_STATES - 1; st >= 0; st--)
 		strbuf_addf(sb, "<span class=\"key\" title=\"%s\"><i "
-				"class=\"sw c-%s\"></i>%s</span>",
+				"class=\"sw c-%s\"></i>%s</span> ",
 			    state_help[st], cov_state_name(st),
 			    cov_state_label(st));
 	strbuf_addstr(sb, "</p>\n");
