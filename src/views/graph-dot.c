@@ -209,7 +209,9 @@ add_legend(struct strbuf *sb, const char *from, const char *to)
 	strbuf_addstr(sb, "\tsubgraph \"cluster_legend\" {\n\t\tlabel=");
 	dot_str(sb, label.buf);
 	strbuf_addstr(sb, ";\n\t\tfontsize=9;\n\t\tstyle=dashed;\n"
+			  "\t\tmargin=4;\n"
 			  "\t\t\"legend:\" [shape=plaintext, fontsize=9, "
+			  "margin=0, width=0, height=0, "
 			  "label=<<table border=\"0\" cellspacing=\"2\" "
 			  "cellpadding=\"2\"><tr>");
 	for (size_t i = 0; i < GRAPH_DOT_N_KEYS; i++) {

@@ -198,6 +198,10 @@ tick_row(struct strbuf *sb, const struct xscale *s, int32_t lo, int32_t hi,
 			line(sb, "grid", x, g0, x, g1);
 		tick_label(t, d, major, buf, sizeof(buf));
 		w = CHAR_W * (double)strlen(buf);
+		/* the range's start gives way to a period's start */
+		if (!at_start && next_tick(t, step, d) <= hi &&
+		    x_of(s, next_tick(t, step, d)) < x + w + 8)
+			continue;
 		if (t == TICK_DAY && px_day >= 2 * CHAR_W)
 			x += px_day / 2 - w / 2; /* centred on its day */
 		else
@@ -447,6 +451,8 @@ time_label(double s, char *buf, size_t size)
 		snprintf(buf, size, "%ldd", v / 86400);
 	else if (v % 3600 == 0)
 		snprintf(buf, size, "%ldh", v / 3600);
+	else if (v > 3600 && v % 60 == 0)
+		snprintf(buf, size, "%ldh%02ldm", v / 3600, v % 3600 / 60);
 	else if (v % 60 == 0)
 		snprintf(buf, size, "%ldm", v / 60);
 	else

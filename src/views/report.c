@@ -854,7 +854,10 @@ section_coverage(struct strbuf *sb, const struct report_data *d)
 		esc(sb, d->gaps_note);
 		strbuf_addstr(sb, ".</p>\n");
 	}
-	if (g->first != COV_NO_DAY)
+	/* the whole mission, unless the window shows all of it */
+	if (g->first != COV_NO_DAY &&
+	    (!d->has_window || g->first < d->window_lo ||
+	     g->last > d->window_hi))
 		coverage_strip(sb, d);
 	if (d->has_window) {
 		coverage_window(sb, d);

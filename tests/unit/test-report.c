@@ -193,9 +193,9 @@ test_page(void)
 		       "<small>&times;4</small></td></tr>");
 	expect(sb.buf, "<td class=\"gap\" title=\"l0 1970-01-02: no file: "
 		       "a gap that could be built\"></td><td class=\"none\"");
-	/* the pictures: the window is the whole mission */
+	/* the pictures: the window is the whole mission, drawn once */
 	expect(sb.buf, "<svg id=\"coverage-window\" class=\"heatmap\"");
-	expect(sb.buf, "<svg id=\"coverage-strip\" class=\"heatmap\"");
+	CU_ASSERT_PTR_NULL(strstr(sb.buf, "coverage-strip"));
 	expect(sb.buf, "class=\"cell c-gap\"");
 	expect(sb.buf, "<title>f&lt;i&gt;le&amp; 1970-01-03: 1.3.0 (4 "
 		       "files), a newer version</title>");
@@ -208,6 +208,13 @@ test_page(void)
 		       "5s</title>");
 	expect(sb.buf, "id=\"activity-total\">4</span>");
 	expect(sb.buf, "Runs of all time: 2 (1 did work)");
+	strbuf_reset(&sb);
+	/* a window of the newest day only: the whole mission above it */
+	d.window_lo = 2;
+	report_html(&sb, &d);
+	expect(sb.buf, "<svg id=\"coverage-strip\" class=\"heatmap\"");
+	expect(sb.buf, "<rect class=\"window\"");
+	expect(sb.buf, "<span id=\"coverage-first\">1970-01-01</span>");
 	/* failures */
 	expect(sb.buf, "data-process=\"p&amp;q\" data-kind=\"exit\"");
 	expect(sb.buf, "<td>build 12 key 2024-01-02</td><td "
