@@ -206,7 +206,7 @@ tick_row(struct strbuf *sb, const struct xscale *s, int32_t lo, int32_t hi,
 			x += px_day / 2 - w / 2; /* centred on its day */
 		else
 			x += 2;
-		if (x < last_end + 4 || x + w > x_of(s, hi + 1) + 24)
+		if (x < last_end + 4 || x + w > x_of(s, hi + 1) + 10)
 			continue;
 		text_at(sb, major ? "tick major" : "tick", x, y, buf);
 		last_end = x + w;
@@ -300,6 +300,40 @@ alike(const struct cov_summary *a, const struct cov_summary *b)
 				   !version_cmp(&a->vmax, &b->vmax));
 }
 
+/*
+ * a group's worst state fills a band at the top of its cell, as high as
+ * its share of the days (at least 3 px); the rest shows the commonest
+ * other state (days that expect no file aside), so that a month with
+ * one day missing reads as a good month with a mark
+ */
+static void
+cell_rest(struct strbuf *sb, const struct cov_summary *s, double x, double y,
+	  double w, double h)
+{
+	int64_t expected = s->days - s->count[COV_NONE];
+	enum cov_state rest = COV_NONE;
+	double band;
+
+	for (int st = COV_NONE + 1; st < COV_N_STATES; st++)
+		if (st != (int)s->worst && s->count[st] > s->count[rest] &&
+		    (rest != COV_NONE || s->count[st] > 0))
+			rest = st;
+	if (rest == COV_NONE || s->worst == COV_NONE || expected <= 0)
+		return;
+	band = fmax(3, h * (double)s->count[s->worst] / (double)expected);
+	if (band >= h - 1)
+		return;
+	strbuf_addf(sb, "<rect class=\"rest c-%s\" x=\"", cov_state_name(rest));
+	num(sb, x);
+	strbuf_addstr(sb, "\" y=\"");
+	num(sb, y + band);
+	strbuf_addstr(sb, "\" width=\"");
+	num(sb, w);
+	strbuf_addstr(sb, "\" height=\"");
+	num(sb, h - band);
+	strbuf_addstr(sb, "\"/>\n");
+}
+
 /* one cell over columns [k0, k1) of product p */
 static void
 cell(struct strbuf *sb, const struct svg_heatmap *h, const struct xscale *s,
@@ -307,16 +341,23 @@ cell(struct strbuf *sb, const struct svg_heatmap *h, const struct xscale *s,
 {
 	struct cov_column c = {s->cols[k0].first, s->cols[k1 - 1].last};
 	double gap = s->col_w >= 4 ? 1 : 0;
+	double x = s->x0 + s->col_w * (double)k0 + gap / 2;
+	double w = s->col_w * (double)(k1 - k0) - gap;
 	struct strbuf cls = STRBUF_INIT, t = STRBUF_INIT;
 
 	strbuf_addf(&cls, "cell c-%s", cov_state_name(st));
-	rect_open(sb, cls.buf, s->x0 + s->col_w * (double)k0 + gap / 2, y,
-		  s->col_w * (double)(k1 - k0) - gap, h->row_h - 2);
+	rect_open(sb, cls.buf, x, y, w, h->row_h - 2);
 	strbuf_addf(sb, " data-days=\"%lld\"><title>",
 		    (long long)(c.last - c.first + 1));
 	cov_describe(&t, h->g, p, &c);
 	report_html_escape(sb, t.buf);
 	strbuf_addstr(sb, "</title></rect>\n");
+	if (c.last > c.first) {
+		struct cov_summary sum;
+
+		cov_summarize(h->g, p, c.first, c.last, &sum);
+		cell_rest(sb, &sum, x, y, w, h->row_h - 2);
+	}
 	strbuf_release(&t);
 	strbuf_release(&cls);
 }

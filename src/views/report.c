@@ -76,6 +76,7 @@ static const char style[] =
 	"svg .grid{stroke:#d8dee4}\n"
 	"svg .axis{stroke:#8c959f}\n"
 	"svg rect.cell:hover{stroke:#1b1f24;stroke-width:1}\n"
+	"svg rect.rest{pointer-events:none}\n"
 	"svg rect.window{fill:none;stroke:#20364f;stroke-width:1.5}\n"
 	"svg rect.hit{fill:transparent}\n"
 	"svg g.day:hover rect.hit{fill:rgba(32,54,79,.08)}\n"
