@@ -161,7 +161,11 @@ struct gathered {
 	size_t n_build_days;
 };
 
-/* the days of the builds chart: as --from and --to, else --days to today */
+/*
+ * the days of the builds chart: as --from and --to, else --days up to
+ * today; none after today (no build has started yet), and at most a
+ * century of them (the last)
+ */
 static void
 activity_days(int32_t *lo, int32_t *hi)
 {
@@ -172,11 +176,17 @@ activity_days(int32_t *lo, int32_t *hi)
 		*hi = to_day;
 	} else if (from_day != COV_NO_DAY) {
 		*lo = from_day;
-		*hi = today > from_day ? today : from_day;
+		*hi = today;
 	} else {
 		*hi = to_day != COV_NO_DAY ? to_day : today;
 		*lo = *hi - (days - 1);
 	}
+	if (*hi > today)
+		*hi = today;
+	if (*hi < *lo)
+		*hi = *lo;
+	if (*hi - *lo >= REPORT_MAX_DAYS)
+		*lo = *hi - (REPORT_MAX_DAYS - 1);
 }
 
 /*

@@ -443,7 +443,7 @@ count_columns(enum cov_unit u, int step, int32_t lo, int32_t hi)
 
 enum cov_unit
 cov_columns(int32_t lo, int32_t hi, size_t max_cols, struct cov_column **out,
-	    size_t *n)
+	    size_t *n, int *years)
 {
 	enum cov_unit u = COV_DAY;
 	int step = 1;
@@ -470,6 +470,7 @@ cov_columns(int32_t lo, int32_t hi, size_t max_cols, struct cov_column **out,
 		(*out)[k].last = e < hi ? e : hi;
 		k++;
 	}
+	*years = step;
 	return u;
 }
 

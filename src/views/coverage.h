@@ -169,11 +169,12 @@ struct cov_column {
 /*
  * cov_columns: [lo, hi] (lo <= hi) as columns of the finest unit whose
  * count is at most max_cols (at least 1): days, weeks, months, or years
- * (several a column when even years are too many).  *out (free())
- * holds *n columns, in order, together covering [lo, hi] once.
+ * (*step of them a column, counted from year 1, when even years are too
+ * many; else *step is 1).  *out (free()) holds *n columns, in order,
+ * together covering [lo, hi] once.
  */
 enum cov_unit cov_columns(int32_t lo, int32_t hi, size_t max_cols,
-			  struct cov_column **out, size_t *n);
+			  struct cov_column **out, size_t *n, int *step);
 
 /*
  * cov_describe: the words of product p over a column (one day: its

@@ -386,7 +386,7 @@ cells_of(struct strbuf *sb, const struct svg_heatmap *h,
 }
 
 enum cov_unit
-svg_heatmap(struct strbuf *sb, const struct svg_heatmap *h)
+svg_heatmap(struct strbuf *sb, const struct svg_heatmap *h, int *step)
 {
 	struct cov_column *cols = NULL;
 	struct xscale s;
@@ -394,7 +394,7 @@ svg_heatmap(struct strbuf *sb, const struct svg_heatmap *h)
 	double names_w = names_width(h->g), top = 34, bottom, w;
 	size_t max_cols = (size_t)fmax(1, floor(h->plot_w / h->min_col_w));
 
-	unit = cov_columns(h->lo, h->hi, max_cols, &cols, &s.n);
+	unit = cov_columns(h->lo, h->hi, max_cols, &cols, &s.n, step);
 	s.cols = cols;
 	s.x0 = names_w + 8;
 	s.col_w = fmin(h->max_col_w, h->plot_w / (double)s.n);
@@ -625,8 +625,9 @@ svg_builds(struct strbuf *sb, const struct sr_build_day *d, size_t n,
 	struct bar *bars;
 	struct chart ch = {.a_top = 26, .a_h = 110, .max_n = 1, .max_t = 1};
 	double w;
+	int step;
 
-	cov_columns(d[0].date, d[n - 1].date, 880 / 4, &cols, &ch.s.n);
+	cov_columns(d[0].date, d[n - 1].date, 880 / 4, &cols, &ch.s.n, &step);
 	ch.s.cols = cols;
 	ch.s.x0 = 52;
 	ch.s.col_w = fmin(36, 880 / (double)ch.s.n);

@@ -43,9 +43,11 @@ struct svg_heatmap {
  * svg_heatmap: the heat map h describes.  Every cell (or run of alike
  * cells, with merge) is a <rect class="cell c-STATE"> with data-days
  * (how many product-days it covers) and a <title>; product names label
- * the rows, dates the columns.  Returns the unit of a column.
+ * the rows, dates the columns.  Returns the unit of a column, and in
+ * *step how many of them (years only; else 1).
  */
-enum cov_unit svg_heatmap(struct strbuf *sb, const struct svg_heatmap *h);
+enum cov_unit svg_heatmap(struct strbuf *sb, const struct svg_heatmap *h,
+			  int *step);
 
 /*
  * svg_builds: the builds of days d[0..n) (consecutive, n >= 1) as a

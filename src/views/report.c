@@ -763,6 +763,16 @@ coverage_table(struct strbuf *sb, const struct report_data *d)
 	strbuf_addstr(sb, "</tbody></table></div>\n</details>\n");
 }
 
+/* what a column holds: "day", ..., "year" or "N years" */
+static void
+unit_words(struct strbuf *sb, enum cov_unit u, int step)
+{
+	if (u == COV_YEAR && step > 1)
+		strbuf_addf(sb, "%d years", step);
+	else
+		strbuf_addstr(sb, cov_unit_name(u));
+}
+
 /* the whole mission's strip, the window outlined */
 static void
 coverage_strip(struct strbuf *sb, const struct report_data *d)
@@ -776,6 +786,7 @@ coverage_strip(struct strbuf *sb, const struct report_data *d)
 	struct strbuf svg = STRBUF_INIT;
 	char d1[DATE_STRLEN], d2[DATE_STRLEN];
 	enum cov_unit u;
+	int step;
 
 	h.lo = g->first;
 	h.hi = g->last;
@@ -785,15 +796,15 @@ coverage_strip(struct strbuf *sb, const struct report_data *d)
 		h.mark_lo = d->window_lo;
 		h.mark_hi = d->window_hi;
 	}
-	u = svg_heatmap(&svg, &h);
+	u = svg_heatmap(&svg, &h, &step);
 	strbuf_addf(sb, "<h3>The whole mission: <span id=\"coverage-first\">"
 			"%s</span> to <span id=\"coverage-last\">%s</span> "
 			"<small>(%" PRId64 " days, a column per <span "
-			"id=\"coverage-unit\">%s</span>, each its worst "
-			"day",
+			"id=\"coverage-unit\">",
 		    timeutil_format_date(h.lo, d1),
-		    timeutil_format_date(h.hi, d2), (int64_t)h.hi - h.lo + 1,
-		    cov_unit_name(u));
+		    timeutil_format_date(h.hi, d2), (int64_t)h.hi - h.lo + 1);
+	unit_words(sb, u, step);
+	strbuf_addstr(sb, "</span>, each its worst day");
 	if (d->has_window)
 		strbuf_addstr(sb, "; outlined: the days enlarged below");
 	strbuf_addstr(sb, ")</small></h3>\n<div class=\"figure\">\n");
@@ -813,15 +824,18 @@ coverage_window(struct strbuf *sb, const struct report_data *d)
 	};
 	char d1[DATE_STRLEN], d2[DATE_STRLEN];
 	struct strbuf svg = STRBUF_INIT;
-	enum cov_unit u = svg_heatmap(&svg, &h);
+	int step;
+	enum cov_unit u = svg_heatmap(&svg, &h, &step);
 
 	strbuf_addf(sb, "<h3>From <span id=\"coverage-from\">%s</span> to "
 			"<span id=\"coverage-to\">%s</span> <small>(%" PRId64
 			" days",
 		    timeutil_format_date(h.lo, d1),
 		    timeutil_format_date(h.hi, d2), (int64_t)h.hi - h.lo + 1);
-	if (u != COV_DAY)
-		strbuf_addf(sb, ", a column per %s", cov_unit_name(u));
+	if (u != COV_DAY) {
+		strbuf_addstr(sb, ", a column per ");
+		unit_words(sb, u, step);
+	}
 	strbuf_addstr(sb, "; <code>cascade report --days=N</code> or "
 			  "<code>--from</code>/<code>--to</code> choose "
 			  "them)</small></h3>\n<div class=\"figure\">\n");

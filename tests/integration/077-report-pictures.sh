@@ -275,7 +275,7 @@ else
 		--disable-background-networking --disable-component-update \
 		--disable-sync --user-data-dir="$prof" --hide-scrollbars \
 		--enable-logging=stderr --v=0 \
-		--window-size=1280,2400 --screenshot="$ART/report.png" \
+		--window-size=1280,3000 --screenshot="$ART/report.png" \
 		"file://$H" > "$T/chrome.out" 2> "$T/chrome.err"
 	st=$?
 	equals "chromium: a screenshot (exit 0)" "$st" 0

@@ -98,41 +98,45 @@ test_columns(void)
 		enum cov_unit unit;
 		size_t n;
 		const char *first_last, *last_first;
+		int step;
 	} cases[] = {
 		{"2024-03-01", "2024-03-01", 1, COV_DAY, 1, "2024-03-01",
-		 "2024-03-01"},
+		 "2024-03-01", 1},
 		{"2024-03-01", "2024-03-31", 31, COV_DAY, 31, "2024-03-01",
-		 "2024-03-31"},
+		 "2024-03-31", 1},
 		/* 31 days in 30 columns: weeks, the first and last cut */
 		{"2024-03-01", "2024-03-31", 30, COV_WEEK, 5, "2024-03-03",
-		 "2024-03-25"},
+		 "2024-03-25", 1},
 		{"2024-03-04", "2024-03-10", 6, COV_WEEK, 1, "2024-03-10",
-		 "2024-03-04"},
+		 "2024-03-04", 1},
 		{"2021-01-04", "2024-06-30", 900, COV_WEEK, 182, "2021-01-10",
-		 "2024-06-24"},
+		 "2024-06-24", 1},
 		{"2021-01-04", "2024-06-30", 100, COV_MONTH, 42, "2021-01-31",
-		 "2024-06-01"},
+		 "2024-06-01", 1},
 		{"1960-01-01", "2024-06-30", 900, COV_MONTH, 774,
-		 "1960-01-31", "2024-06-01"},
+		 "1960-01-31", "2024-06-01", 1},
 		{"1931-01-01", "2024-06-30", 900, COV_YEAR, 94, "1931-12-31",
-		 "2024-01-01"},
+		 "2024-01-01", 1},
 		/* even years too many: several a column, from year 1 */
 		{"0001-01-01", "9999-12-31", 900, COV_YEAR, 500,
-		 "0020-12-31", "9981-01-01"},
+		 "0020-12-31", "9981-01-01", 20},
 		{"2001-06-01", "2024-06-30", 3, COV_YEAR, 3, "2010-12-31",
-		 "2021-01-01"},
+		 "2021-01-01", 10},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct cov_column *c = NULL;
 		size_t n = 0;
 		int32_t lo = day_of(cases[i].lo), hi = day_of(cases[i].hi);
-		enum cov_unit u = cov_columns(lo, hi, cases[i].max, &c, &n);
+		int step = 0;
+		enum cov_unit u =
+			cov_columns(lo, hi, cases[i].max, &c, &n, &step);
 		char d1[DATE_STRLEN], d2[DATE_STRLEN];
 		bool whole = n > 0 && c[0].first == lo && c[n - 1].last == hi;
 
 		CU_ASSERT_EQUAL(u, cases[i].unit);
 		CU_ASSERT_EQUAL(n, cases[i].n);
+		CU_ASSERT_EQUAL(step, cases[i].step);
 		CU_ASSERT(n <= cases[i].max);
 		for (size_t k = 1; k < n; k++)
 			whole = whole && c[k].first == c[k - 1].last + 1 &&
