@@ -80,7 +80,7 @@ class P(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.stack, self.out, self.svg, self.cell, self.text = [], [], None, None, None
-        self.counts, self.days = {}, {}
+        self.counts, self.days, self.untitled = {}, {}, {}
         self.sections, self.ids = [], {}
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -110,6 +110,7 @@ class P(HTMLParser):
             self.span = a["id"]; self.spantext = ""; self.depth = 0
     def handle_endtag(self, tag):
         if tag == "svg":
+            self.out.append("untitled.%s\t%d" % (self.svg, self.untitled.get(self.svg, 0)))
             self.out.append("cells.%s\t%d" % (self.svg, self.counts[self.svg]))
             self.out.append("days.%s\t%d" % (self.svg, self.days[self.svg]))
             self.svg = None
@@ -117,6 +118,8 @@ class P(HTMLParser):
             self.cell[1] = self.text
             self.text = None
         elif tag == "rect" and self.cell is not None:
+            if not self.cell[1]:
+                self.untitled[self.svg] = self.untitled.get(self.svg, 0) + 1
             key, _, rest = self.cell[1].partition(": ")
             self.out.append("cell.%s.%s\t%s|%s" % (self.svg, key, self.cell[0], rest))
             self.cell = None
@@ -178,6 +181,8 @@ fis "strip: to the last" id.coverage-last 2024-06-30
 fis "strip: a column per week (the days would be narrower than a pixel)" id.coverage-unit week
 ndays=$(( ( $(date -ud 2024-06-30 +%s) - $(date -ud 2021-01-04 +%s) ) / 86400 + 1 ))
 fis "strip: its cells cover every product-day once" days.coverage-strip $((6 * ndays))
+fis "strip: every cell has a tooltip" untitled.coverage-strip 0
+fis "window: every cell has a tooltip" untitled.coverage-window 0
 n=$(f cells.coverage-strip)
 if [ "$n" -gt 6 ] && [ "$n" -lt $((6 * 183)) ]; then
 	pass "strip: alike weeks are one rectangle ($n rectangles for 6 x 183 weeks)"
