@@ -404,9 +404,9 @@ cov_unit_name(enum cov_unit u)
 {
 	static const char *const names[] = {"day", "week", "month", "year"};
 
-	if ((int)u < 0 || u > COV_YEAR)
-		BUG("coverage unit %d", (int)u);
-	return names[u];
+	if ((int)u >= 0 && u <= COV_YEAR)
+		return names[u];
+	BUG("coverage unit %d", (int)u);
 }
 
 /* the period of unit u (years: step of them, from year 1) holding day */
