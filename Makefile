@@ -57,7 +57,7 @@ SAN_FLAGS =
 endif
 
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq yaml-0.1 libcrypto sqlite3)
-DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1 libcrypto sqlite3)
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs libpq yaml-0.1 libcrypto sqlite3) -lm
 CUNIT_CFLAGS := $(shell $(PKG_CONFIG) --cflags cunit 2>/dev/null)
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null || echo -lcunit)
 
@@ -247,7 +247,7 @@ check-man:
 	else echo "mandoc not installed: man page lint skipped"; fi
 
 check-integration: $(BIN) $(O)/cascade-dbp-inspector $(O)/exec-driver
-	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) bash tests/integration/run.sh $(T)
+	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) CASCADE_TEST_ARTEFACTS=$(abspath $(O))/test-artefacts bash tests/integration/run.sh $(T)
 
 # The chaos suite (tests/chaos/chaos.py, see docs/architecture.md): faults
 # at seeded random instants, each trial's end state compared with an

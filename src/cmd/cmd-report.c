@@ -3,13 +3,17 @@
  * mission, DIR/index.html.
  *
  * Reads what the operators' views read (status, the graph and its
- * states, failures, statistics) plus the coverage of the archive
- * (store-report.c), has Graphviz draw the graph and writes the page
- * (report_draw_graph and report_write_page, report-file.c), which
- * report.c lays out.  Read-only and without the processing flag, like
- * "cascade status".  A missing or failing dot costs the picture only:
- * the graph section then shows why and the DOT source, and the command
- * still succeeds.
+ * states, failures, statistics) plus the coverage of the archive and
+ * the builds per day (store-report.c) and the missing days "check"
+ * classifies (check_gap_days, over a catalog loaded here: the command
+ * itself needs only the mission's tables), has Graphviz draw the graph
+ * and writes the page (report_draw_graph and report_write_page,
+ * report-file.c), which report.c lays out.  Read-only and without the
+ * processing flag, like "cascade status".  A missing or failing dot
+ * costs the picture only: the graph section then shows why and the DOT
+ * source, and the command still succeeds; so does a catalog that does
+ * not load (a product's template the planner cannot compile): its
+ * missing days are then all shown as gaps, and the page says why.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,8 +21,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "catalog.h"
+#include "check.h"
 #include "cmd.h"
 #include "config.h"
+#include "coverage.h"
 #include "fsutil.h"
 #include "graph-dot.h"
 #include "lock.h"
@@ -40,7 +47,8 @@
 
 static const struct cmd_help help_report = {
 	"report", "write a static HTML report of the mission",
-	"--html=DIR [--from=DATE] [--to=DATE] [--dot=PROGRAM] [OPTION]...",
+	"--html=DIR [--days=N] [--from=DATE] [--to=DATE] [--dot=PROGRAM] "
+	"[OPTION]...",
 	"cascade-report", 0, 0,
 };
 
@@ -79,7 +87,13 @@ check_dir(const char *dir)
 	return EXIT_OK;
 }
 
+/* the longest window --days gives: a century */
+#define REPORT_MAX_DAYS 36525
+
 static const char *dir, *from, *to, *dot = "dot";
+static int days = STORE_REPORT_DEFAULT_DAYS;
+/* from and to as days (COV_NO_DAY: not given) */
+static int32_t from_day = COV_NO_DAY, to_day = COV_NO_DAY;
 /* the statistics' period, as ISO timestamps (or NULL) */
 static char fbuf[TIMESTAMP_STRLEN], tbuf[TIMESTAMP_STRLEN];
 static const char *sfrom, *sto;
@@ -90,8 +104,12 @@ cmd_report_parse(struct ctx *ctx, int argc, char **argv)
 	static const struct opt opts[] = {
 		{OPT_STRING, 0, "html", &dir, "DIR",
 		 "write DIR/index.html (DIR is created if missing)"},
+		{OPT_INT, 'd', "days", &days, "N",
+		 "the recent days shown enlarged, and of builds (default "
+		 "31)"},
 		{OPT_STRING, 'f', "from", &from, "DATE",
-		 "coverage, graph and statistics from DATE (YYYY-MM-DD)"},
+		 "coverage, graph, builds and statistics from DATE "
+		 "(YYYY-MM-DD)"},
 		{OPT_STRING, 't', "to", &to, "DATE",
 		 "... up to and including DATE"},
 		{OPT_STRING, 0, "dot", &dot, "PROGRAM",
@@ -102,8 +120,16 @@ cmd_report_parse(struct ctx *ctx, int argc, char **argv)
 	opt_parse(ctx, &help_report, opts, argc, argv);
 	if (!dir)
 		usage_error(&help_report, "--html=DIR is required");
+	if (days < 1 || days > REPORT_MAX_DAYS)
+		usage_error(&help_report,
+			    "--days %d is out of range: 1 to %d days", days,
+			    REPORT_MAX_DAYS);
 	check_date("from", from);
 	check_date("to", to);
+	if (from && timeutil_parse_date(from, strlen(from), &from_day))
+		from_day = COV_NO_DAY;
+	if (to && timeutil_parse_date(to, strlen(to), &to_day))
+		to_day = COV_NO_DAY;
 	if (from && to && strcmp(from, to) > 0)
 		usage_error(&help_report, "--from %s is after --to %s", from,
 			    to);
@@ -120,26 +146,90 @@ struct gathered {
 	bool held;
 	struct ss_status status;
 	struct ss_stats stats;
-	struct sr_coverage cov;
 	struct ss_failure *failures;
 	size_t n_failures;
 	struct store_admin_node_state *products, *processes;
 	size_t n_products, n_processes;
+	/* coverage */
+	struct sr_day *facts;
+	size_t n_facts;
+	struct check_gap_day *gaps;
+	size_t n_gaps;
+	bool gaps_known;
+	/* activity */
+	struct sr_build_day *build_days;
+	size_t n_build_days;
 };
+
+/*
+ * the days of the builds chart: as --from and --to, else --days up to
+ * today; none after today (no build has started yet), and at most a
+ * century of them (the last)
+ */
+static void
+activity_days(int32_t *lo, int32_t *hi)
+{
+	int32_t today = timeutil_date_of(timeutil_now_usec());
+
+	if (from_day != COV_NO_DAY && to_day != COV_NO_DAY) {
+		*lo = from_day;
+		*hi = to_day;
+	} else if (from_day != COV_NO_DAY) {
+		*lo = from_day;
+		*hi = today;
+	} else {
+		*hi = to_day != COV_NO_DAY ? to_day : today;
+		*lo = *hi - (days - 1);
+	}
+	if (*hi > today)
+		*hi = today;
+	if (*hi < *lo)
+		*hi = *lo;
+	if (*hi - *lo >= REPORT_MAX_DAYS)
+		*lo = *hi - (REPORT_MAX_DAYS - 1);
+}
+
+/*
+ * the missing days as "check" classifies them, over a catalog of our
+ * own; a catalog that does not load (reported) costs the classification
+ * only
+ */
+static int
+gather_gaps(struct ctx *ctx, struct gathered *g)
+{
+	struct config *cfg = NULL;
+	struct catalog cat;
+	int rc;
+
+	if ((rc = store_config_load(ctx->db, &cfg)))
+		return rc;
+	if (!cfg || catalog_from_config(cfg, &cat)) {
+		log_warning("report: days without input are shown as gaps: "
+			    "the mission's catalog does not load");
+		return 0;
+	}
+	rc = check_gap_days(ctx->db, &cat, &g->gaps, &g->n_gaps);
+	g->gaps_known = rc == 0;
+	catalog_release(&cat);
+	return rc;
+}
 
 static int
 gather(struct ctx *ctx, struct gathered *g)
 {
 	struct ss_failure_filter ff = {0};
+	int32_t lo, hi;
 
+	activity_days(&lo, &hi);
 	return lock_show(ctx->db, ctx->mission->id, &g->held, &g->holder) ||
 	       store_status_read(ctx->db, REPORT_RECENT, &g->status) ||
 	       store_admin_graph_state(ctx->db, from, to, &g->products,
 				       &g->n_products, &g->processes,
 				       &g->n_processes) ||
-	       store_report_coverage(ctx->db, ctx->cfg->products,
-				     ctx->cfg->n_products, from, to,
-				     STORE_REPORT_DEFAULT_DAYS, &g->cov) ||
+	       store_report_days(ctx->db, &g->facts, &g->n_facts) ||
+	       gather_gaps(ctx, g) ||
+	       store_report_build_days(ctx->db, lo, hi, &g->build_days,
+				       &g->n_build_days) ||
 	       store_failures_list(ctx->db, &ff, &g->failures,
 				   &g->n_failures) ||
 	       store_stats_read(ctx->db, sfrom, sto, &g->stats);
@@ -151,7 +241,9 @@ gathered_release(struct gathered *g)
 	store_admin_states_free(g->products, g->n_products);
 	store_admin_states_free(g->processes, g->n_processes);
 	ss_failures_free(g->failures, g->n_failures);
-	sr_coverage_release(&g->cov);
+	store_report_days_free(g->facts, g->n_facts);
+	free(g->gaps);
+	free(g->build_days);
 	ss_stats_release(&g->stats);
 	ss_status_release(&g->status);
 	lock_holder_release(&g->holder);
@@ -163,6 +255,7 @@ page_of(struct ctx *ctx, const struct gathered *g, const struct strbuf *dot_src,
 	const struct strbuf *svg, const struct strbuf *why, struct strbuf *page)
 {
 	struct report_data d = {0};
+	struct cov_grid grid;
 	char now[32];
 	time_t t;
 	struct tm tm;
@@ -170,6 +263,8 @@ page_of(struct ctx *ctx, const struct gathered *g, const struct strbuf *dot_src,
 	t = time(NULL);
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cov_grid_init(&grid, ctx->cfg, g->facts, g->n_facts, g->gaps,
+		      g->n_gaps, g->gaps_known);
 	d.version = CASCADE_VERSION;
 	d.generated = now;
 	d.mission = ctx->mission->name;
@@ -181,7 +276,14 @@ page_of(struct ctx *ctx, const struct gathered *g, const struct strbuf *dot_src,
 	d.graph_error = why->len ? why->buf : NULL;
 	d.graph_from = from;
 	d.graph_to = to;
-	d.coverage = &g->cov;
+	d.coverage = &grid;
+	d.has_window = cov_window(&grid, from_day, to_day, days, &d.window_lo,
+				  &d.window_hi);
+	if (!g->gaps_known)
+		d.gaps_note = "the mission's catalog does not load (see "
+			      "\"cascade config check\")";
+	d.build_days = g->build_days;
+	d.n_build_days = g->n_build_days;
 	d.failures = g->failures;
 	d.n_failures = g->n_failures;
 	d.failures_per_group = REPORT_FAILURES_PER_GROUP;
@@ -189,6 +291,7 @@ page_of(struct ctx *ctx, const struct gathered *g, const struct strbuf *dot_src,
 	d.stats_from = sfrom;
 	d.stats_to = sto;
 	report_html(page, &d);
+	cov_grid_release(&grid);
 }
 
 int
@@ -196,8 +299,7 @@ cmd_report_run(struct ctx *ctx)
 {
 	struct gathered g = {.holder = LOCK_HOLDER_INIT,
 			     .status = SS_STATUS_INIT,
-			     .stats = SS_STATS_INIT,
-			     .cov = SR_COVERAGE_INIT};
+			     .stats = SS_STATS_INIT};
 	struct graph_dot_state gs = {0};
 	struct strbuf dot_src = STRBUF_INIT, svg = STRBUF_INIT,
 		      why = STRBUF_INIT, page = STRBUF_INIT;
@@ -212,6 +314,7 @@ cmd_report_run(struct ctx *ctx)
 	gs.n_products = g.n_products;
 	gs.processes = g.processes;
 	gs.n_processes = g.n_processes;
+	gs.no_legend = true; /* the page has its own, in one line */
 	graph_dot_write(&dot_src, ctx->cfg, &gs);
 
 	rc = EXIT_FAILED;

@@ -1257,23 +1257,18 @@ same_class(const struct gap_class *a, const struct gap_class *b)
 }
 
 /*
- * gap: days with no file between a product's first and last.  A day
- * that cannot be built because a required input never arrived (a
- * delivered product's, or a made one the planner leaves for want of
- * input) is reported as "no-input", not as a problem.
+ * classify the days d[0..n) (store_admin_gap_days: by product, then
+ * date) into gc[0..n): a delivered product's missing day has no input
+ * (none was delivered); a made product's is evaluated by the planner
  */
 static int
-check_gaps(struct state *s)
+classify_gaps(struct db *db, const struct catalog *cat,
+	      const struct store_admin_gap_day *d, size_t n,
+	      struct gap_class *gc)
 {
-	struct store_admin_gap_day *d = NULL;
-	struct gap_class *gc = NULL;
 	struct planner *pl = NULL;
-	size_t n = 0;
-	int rc;
+	int rc = 0;
 
-	if ((rc = store_admin_gap_days(s->db, s->o->product_id, &d, &n)))
-		return rc;
-	gc = xcalloc(n + 1, sizeof(*gc));
 	for (size_t i = 0; !rc && i < n;) {
 		size_t j = i + 1;
 
@@ -1284,12 +1279,65 @@ check_gaps(struct state *s)
 			for (size_t k = i; k < j; k++)
 				gc[k].no_input = true;
 		} else {
-			if (!pl && (rc = planner_new(s->db, s->cat, &pl)))
+			if (!pl && (rc = planner_new(db, cat, &pl)))
 				break;
 			rc = classify_made(s, pl, d + i, j - i, gc + i);
 		}
 		i = j;
 	}
+	planner_free(pl);
+	return rc;
+}
+
+int
+check_gap_days(struct db *db, const struct catalog *cat,
+	       struct check_gap_day **out, size_t *n)
+{
+	struct store_admin_gap_day *d = NULL;
+	struct gap_class *gc = NULL;
+	size_t nd = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_admin_gap_days(db, 0, &d, &nd)))
+		return rc;
+	gc = xcalloc(nd + 1, sizeof(*gc));
+	rc = classify_gaps(db, cat, d, nd, gc);
+	if (!rc) {
+		*out = xcalloc(nd + 1, sizeof(**out));
+		for (size_t i = 0; i < nd; i++) {
+			(*out)[i].product_id = d[i].product_id;
+			(*out)[i].date = d[i].date;
+			(*out)[i].no_input = gc[i].no_input;
+		}
+		*n = nd;
+	}
+	for (size_t i = 0; i < nd; i++)
+		free(gc[i].why);
+	free(gc);
+	store_admin_gap_days_free(d, nd);
+	return rc;
+}
+
+/*
+ * gap: days with no file between a product's first and last.  A day
+ * that cannot be built because a required input never arrived (a
+ * delivered product's, or a made one the planner leaves for want of
+ * input) is reported as "no-input", not as a problem.
+ */
+static int
+check_gaps(struct state *s)
+{
+	struct store_admin_gap_day *d = NULL;
+	struct gap_class *gc = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = store_admin_gap_days(s->db, s->o->product_id, &d, &n)))
+		return rc;
+	gc = xcalloc(n + 1, sizeof(*gc));
+	rc = classify_gaps(s->db, s->cat, d, n, gc);
 	for (size_t i = 0; !rc && i < n;) {
 		size_t j = i + 1;
 
@@ -1306,7 +1354,6 @@ check_gaps(struct state *s)
 		free(gc[i].made);
 	}
 	free(gc);
-	planner_free(pl);
 	store_admin_gap_days_free(d, n);
 	return rc;
 }

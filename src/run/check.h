@@ -161,4 +161,26 @@ int check_outputs(struct db *db, const struct catalog *cat,
 		  const struct check_options *o, const char *const *named,
 		  size_t n, struct check_counts *c) CASCADE_MUSTCHECK;
 
+/*
+ * A day with no file between a product's first and last file, of a
+ * product made daily or delivered (store_admin_gap_days), as the "gap"
+ * and "no-input" checks classify it.
+ */
+struct check_gap_day {
+	int product_id;
+	int32_t date;  /* days since 1970-01-01 */
+	bool no_input; /* a required input never arrived: cannot be built */
+};
+
+/*
+ * check_gap_days: every such day of every product of the catalog's
+ * mission, by product and date, classified by the rule of the "gap"
+ * and "no-input" checks (delivered products: no input; made products:
+ * the planner's verdict on the day's key).  *out (free()) holds *n
+ * days.  Returns 0, or a negative db_status or -1 (reported; *out
+ * NULL).  Reads only.
+ */
+int check_gap_days(struct db *db, const struct catalog *cat,
+		   struct check_gap_day **out, size_t *n) CASCADE_MUSTCHECK;
+
 #endif

@@ -17,6 +17,13 @@
 #define COLOR_FAILING "#fdae6b"
 #define COLOR_BAD "#fb6a4a"
 
+const struct graph_dot_key graph_dot_keys[GRAPH_DOT_N_KEYS] = {
+	{"up to date", COLOR_OK},
+	{"queued", COLOR_QUEUED},
+	{"failing", COLOR_FAILING},
+	{"bad", COLOR_BAD},
+};
+
 /* a DOT double-quoted string: quotes and backslashes escaped */
 static void
 dot_str(struct strbuf *sb, const char *s)
@@ -185,17 +192,14 @@ add_edges(struct strbuf *sb, const struct process *pr)
 	}
 }
 
+/*
+ * the legend: one small box, a single row of the four colours with the
+ * range of the states, in a cluster of its own (dot puts it beside the
+ * graph's first rank, a row high)
+ */
 static void
 add_legend(struct strbuf *sb, const char *from, const char *to)
 {
-	static const struct {
-		const char *name, *color;
-	} keys[] = {
-		{"up to date", COLOR_OK},
-		{"queued", COLOR_QUEUED},
-		{"failing", COLOR_FAILING},
-		{"bad", COLOR_BAD},
-	};
 	struct strbuf label = STRBUF_INIT;
 
 	strbuf_addstr(&label, "state");
@@ -204,12 +208,17 @@ add_legend(struct strbuf *sb, const char *from, const char *to)
 			    to ? to : "");
 	strbuf_addstr(sb, "\tsubgraph \"cluster_legend\" {\n\t\tlabel=");
 	dot_str(sb, label.buf);
-	strbuf_addstr(sb, ";\n\t\tnode [shape=plaintext, style=filled];\n");
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		strbuf_addf(sb, "\t\t\"legend:%s\" [label=\"%s\", "
-				"fillcolor=\"%s\"];\n",
-			    keys[i].name, keys[i].name, keys[i].color);
-	strbuf_addstr(sb, "\t}\n");
+	strbuf_addstr(sb, ";\n\t\tfontsize=9;\n\t\tstyle=dashed;\n"
+			  "\t\tmargin=4;\n"
+			  "\t\t\"legend:\" [shape=plaintext, fontsize=9, "
+			  "margin=0, width=0, height=0, "
+			  "label=<<table border=\"0\" cellspacing=\"2\" "
+			  "cellpadding=\"2\"><tr>");
+	for (size_t i = 0; i < GRAPH_DOT_N_KEYS; i++) {
+		strbuf_addf(sb, "<td bgcolor=\"%s\">%s</td>",
+			    graph_dot_keys[i].color, graph_dot_keys[i].name);
+	}
+	strbuf_addstr(sb, "</tr></table>>];\n\t}\n");
 	strbuf_release(&label);
 }
 
@@ -237,7 +246,7 @@ graph_dot_write(struct strbuf *sb, const struct config *cfg,
 		add_process(sb, &cfg->processes[i], gs);
 	for (size_t i = 0; i < cfg->n_processes; i++)
 		add_edges(sb, &cfg->processes[i]);
-	if (gs->on)
+	if (gs->on && !gs->no_legend)
 		add_legend(sb, gs->from, gs->to);
 	strbuf_addstr(sb, "}\n");
 }

@@ -9,7 +9,8 @@
  * filled by state: products with files in the queue are "queued";
  * processes whose latest build of some key is bad are "bad", failed
  * "failing", with builds under way or queued inputs "queued"; the rest
- * are "up to date"; a legend is added.  Node ids are "product:NAME" and
+ * are "up to date"; a legend is added, a small box holding one row of
+ * the four colours.  Node ids are "product:NAME" and
  * "process:NAME", quoted and escaped, so any name is valid DOT.
  *
  * Pure: it reads nothing and writes nothing but the strbuf it is given;
@@ -27,6 +28,14 @@
 
 struct config;
 
+/* The states' keys, for a legend drawn elsewhere (the report's). */
+struct graph_dot_key {
+	const char *name;  /* "up to date", "queued", "failing", "bad" */
+	const char *color; /* "#rrggbb" */
+};
+#define GRAPH_DOT_N_KEYS 4
+extern const struct graph_dot_key graph_dot_keys[GRAPH_DOT_N_KEYS];
+
 /* What to colour the nodes by.  Everything borrowed. */
 struct graph_dot_state {
 	bool on;          /* false: no colours, no legend */
@@ -36,6 +45,7 @@ struct graph_dot_state {
 	size_t n_products;
 	const struct store_admin_node_state *processes;
 	size_t n_processes;
+	bool no_legend;   /* colours without the legend (the caller has one) */
 };
 
 /*

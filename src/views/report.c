@@ -7,8 +7,12 @@
  * only way text enters the page; what is written literally is ours.
  * Classes and ids are part of the interface (tests and operators' own
  * style sheets rely on them): sections "status", "graph", "coverage",
- * "failures", "stats"; coverage cells "present", "missing" and
- * "missing gap".
+ * "activity", "failures", "stats"; the coverage's pictures
+ * "coverage-strip" and "coverage-window" and table "coverage-table",
+ * whose cells are classed by state (cov_state_name: "current", "gap",
+ * "failed", ...); the chart "activity-chart".  The pictures themselves
+ * are report-svg.c's; their colours are defined here, once, from
+ * coverage.c's table.
  */
 #include "report.h"
 
@@ -17,7 +21,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graph-dot.h"
+#include "report-svg.h"
 #include "status.h"
+#include "timeutil.h"
 #include "banned.h"
 
 /* the style sheet: the page's only styling, inline (nothing fetched) */
@@ -52,21 +59,38 @@ static const char style[] =
 	"pre{background:#f6f8fa;border:1px solid #d0d7de;padding:8px;"
 	"overflow:auto;max-height:40em}\n"
 	"#graph .svg{overflow:auto}\n"
-	"#graph svg{max-width:100%;height:auto}\n"
+	"#graph svg{max-width:100%;height:auto;max-height:80vh}\n"
+	".legend{margin:4px 0 8px;font-size:13px}\n"
+	".legend .key{display:inline-block;margin-right:14px;"
+	"white-space:nowrap}\n"
+	".legend .note{display:inline-block}\n"
+	".sw{display:inline-block;width:12px;height:12px;margin-right:5px;"
+	"vertical-align:-1px;border:1px solid rgba(0,0,0,.15)}\n"
+	".figure{overflow-x:auto;margin:2px 0 14px}\n"
+	".figure svg{display:block}\n"
+	"svg text{font:11px system-ui,-apple-system,\"Segoe UI\",Helvetica,"
+	"Arial,sans-serif;fill:#1b1f24}\n"
+	"svg .tick{fill:#57606a}\n"
+	"svg .tick.major,svg .head{font-weight:600;fill:#1b1f24}\n"
+	"svg .name,svg .num{text-anchor:end}\n"
+	"svg .grid{stroke:#d8dee4}\n"
+	"svg .axis{stroke:#8c959f}\n"
+	"svg rect.cell:hover{stroke:#1b1f24;stroke-width:1}\n"
+	"svg rect.rest{pointer-events:none}\n"
+	"svg rect.window{fill:none;stroke:#20364f;stroke-width:1.5}\n"
+	"svg rect.hit{fill:transparent}\n"
+	"svg g.day:hover rect.hit{fill:rgba(32,54,79,.08)}\n"
+	"svg .bar.ok{fill:#41ab5d}\n"
+	"svg .bar.failed{fill:#d7301f}\n"
+	"svg .bar.other{fill:#9ea7b3}\n"
+	"svg .bar.time{fill:#4a7bb7}\n"
+	"details summary{cursor:pointer;color:#0b5cad}\n"
 	"table.coverage td{text-align:center;font-family:ui-monospace,"
 	"monospace;min-width:4.5em}\n"
 	"table.coverage th{position:sticky;top:0}\n"
 	"table.coverage tbody th{font-family:ui-monospace,monospace;"
 	"font-weight:normal;left:0;background:#fff}\n"
-	"td.present{background:#d9f0d3}\n"
-	"td.missing{background:#f4f5f7}\n"
-	"td.gap{background:#fb6a4a;color:#fff}\n"
-	"td.gap::after{content:\"gap\";font-size:11px}\n"
-	".legend span{display:inline-block;min-width:3.5em;text-align:center;"
-	"border:1px solid #c9d1db;padding:0 6px;margin-right:4px}\n"
-	"span.present{background:#d9f0d3}\n"
-	"span.gap{background:#fb6a4a;color:#fff}\n"
-	"span.missing{background:#f4f5f7}\n"
+	"table.coverage td.failed,table.coverage td.updated{color:#fff}\n"
 	"small{color:#57606a}\n"
 	"footer{padding:12px 24px;color:#57606a;border-top:1px solid "
 	"#d0d7de}\n";
@@ -601,9 +625,13 @@ section_graph(struct strbuf *sb, const struct report_data *d)
 {
 	strbuf_addstr(sb, "<section id=\"graph\">\n"
 			  "<h2>Product/process graph</h2>\n"
-			  "<p class=\"note\">Products are boxes, processes "
-			  "ellipses; dashed edges are optional inputs. "
-			  "Colours are the state of the files and builds ");
+			  "<p class=\"legend\" id=\"graph-legend\">");
+	for (size_t i = 0; i < GRAPH_DOT_N_KEYS; i++)
+		strbuf_addf(sb, "<span class=\"key\"><i class=\"sw\" "
+				"style=\"background:%s\"></i>%s</span> ",
+			    graph_dot_keys[i].color, graph_dot_keys[i].name);
+	strbuf_addstr(sb, "<span class=\"note\">the state of the files "
+			  "and builds ");
 	if (d->graph_from || d->graph_to) {
 		strbuf_addstr(sb, "dated ");
 		text(sb, d->graph_from);
@@ -612,8 +640,8 @@ section_graph(struct strbuf *sb, const struct report_data *d)
 	} else {
 		strbuf_addstr(sb, "of every date");
 	}
-	strbuf_addstr(sb, ": green up to date, blue queued, orange failing, "
-			  "red bad.</p>\n");
+	strbuf_addstr(sb, "; boxes are products, ellipses processes, dashed "
+			  "edges optional inputs</span></p>\n");
 	if (d->svg) {
 		/* dot's own output: it escapes the names it writes */
 		strbuf_addstr(sb, "<div class=\"svg\">\n");
@@ -635,96 +663,264 @@ section_graph(struct strbuf *sb, const struct report_data *d)
 
 /* -- coverage ------------------------------------------------------------ */
 
-static void
-coverage_cell(struct strbuf *sb, const struct sr_column *p,
-	      const char *date, const struct sr_cell *c)
-{
-	const char *cls = c->version ? "present"
-			  : c->in_span ? "missing gap"
-				       : "missing";
+/* the table shows at most this many days of the window, the newest */
+#define TABLE_MAX_DAYS 366
 
-	strbuf_addf(sb, "<td class=\"%s\" title=\"", cls);
-	esc(sb, p->product->name);
-	strbuf_addch(sb, ' ');
-	esc(sb, date);
-	strbuf_addstr(sb, ": ");
-	if (c->version && p->many)
-		strbuf_addf(sb, "%" PRId64 " file%s, highest version ",
-			    c->files, plural(c->files));
-	if (c->version)
-		esc(sb, c->version);
-	else if (c->in_span)
-		strbuf_addstr(sb, "no file (a gap)");
-	else
-		strbuf_addstr(sb, "no file");
+/* what the states mean, for the legend's tooltips */
+static const char *const state_help[COV_N_STATES] = {
+	[COV_NONE] = "no file, and none expected: before the product's first "
+		     "file, after its last, or a product not made daily",
+	[COV_CURRENT] = "a file of the first version of the product's newest "
+			"interface (I.0.0)",
+	[COV_UPDATED] = "a file of a later version of that interface (I.Q.R): "
+			"remade or delivered again",
+	[COV_NO_INPUT] = "no file, and it cannot be made: a required input "
+			 "never arrived (cascade check: no-input)",
+	[COV_BUILDING] = "a build of the day is queued or running",
+	[COV_OLD] = "a file of an older interface than the product's newest: "
+		    "superseded",
+	[COV_GAP] = "no file between the product's first and last, and it "
+		    "could be made (cascade check: gap)",
+	[COV_FAILED] = "the newest build of the day failed, timed out, was "
+		       "killed or is bad",
+};
+
+static void
+coverage_legend(struct strbuf *sb)
+{
+	strbuf_addstr(sb, "<p class=\"legend\" id=\"coverage-legend\">");
+	for (int st = COV_N_STATES - 1; st >= 0; st--)
+		strbuf_addf(sb, "<span class=\"key\" title=\"%s\"><i "
+				"class=\"sw c-%s\"></i>%s</span> ",
+			    state_help[st], cov_state_name(st),
+			    cov_state_label(st));
+	strbuf_addstr(sb, "</p>\n");
+}
+
+/* a table cell: product p on day */
+static void
+coverage_cell(struct strbuf *sb, const struct cov_grid *g, size_t p,
+	      int32_t day)
+{
+	struct cov_column c = {day, day};
+	struct cov_facts f;
+	enum cov_state st;
+	const struct sr_day *d = cov_day(g, p, day, &f, &st);
+	struct strbuf t = STRBUF_INIT;
+	char v[VERSION_STRLEN];
+
+	cov_describe(&t, g, p, &c);
+	strbuf_addf(sb, "<td class=\"%s\" title=\"", cov_state_name(st));
+	esc(sb, t.buf);
 	strbuf_addstr(sb, "\">");
-	if (c->version) {
-		esc(sb, c->version);
-		if (p->many && c->files > 1)
+	if (f.file) {
+		strbuf_addstr(sb, version_format(&f.version, v));
+		if (g->products[p].many && d->files > 1)
 			strbuf_addf(sb, " <small>&times;%" PRId64 "</small>",
-				    c->files);
+				    d->files);
 	}
 	strbuf_addstr(sb, "</td>");
+	strbuf_release(&t);
 }
 
 static void
-section_coverage(struct strbuf *sb, const struct report_data *d)
+coverage_table(struct strbuf *sb, const struct report_data *d)
 {
-	const struct sr_coverage *c = d->coverage;
+	const struct cov_grid *g = d->coverage;
+	int32_t lo = d->window_lo;
+	char day[DATE_STRLEN];
 
-	strbuf_addstr(sb, "<section id=\"coverage\">\n<h2>Coverage</h2>\n");
-	if (!c || c->n_dates == 0 || c->n_products == 0) {
-		strbuf_addstr(sb, "<p id=\"coverage-empty\">No files to show: "
-				  "the archive has none yet.</p>\n"
-				  "</section>\n");
-		return;
-	}
-	strbuf_addstr(sb, "<p class=\"note\">The newest version of each "
-			  "product by date, from <span id=\"coverage-to\">");
-	esc(sb, c->dates[0]);
-	strbuf_addstr(sb, "</span> back to <span id=\"coverage-from\">");
-	esc(sb, c->dates[c->n_dates - 1]);
-	strbuf_addstr(sb, "</span>; files on disk only. Products made per "
-			  "file show their highest version and "
-			  "&times;&thinsp;the number of files.</p>\n"
-			  "<p class=\"legend note\"><span class=\"present\">"
-			  "1.0.0</span>newest version "
-			  "<span class=\"gap\">gap</span>no file on a date "
-			  "between the product's first and last file "
-			  "<span class=\"missing\">&nbsp;</span>before its "
-			  "first or after its last file</p>\n");
+	if (d->window_hi - lo + 1 > TABLE_MAX_DAYS)
+		lo = d->window_hi - (TABLE_MAX_DAYS - 1);
+	strbuf_addstr(sb, "<details id=\"coverage-details\"><summary>The "
+			  "window's versions, day by day</summary>\n");
+	if (lo != d->window_lo)
+		strbuf_addf(sb, "<p class=\"note\">The newest %d days of the "
+				"window.</p>\n",
+			    TABLE_MAX_DAYS);
 	strbuf_addstr(sb, "<div class=\"scroll\"><table class=\"coverage\" "
 			  "id=\"coverage-table\">\n<thead><tr><th "
 			  "scope=\"col\">Date</th>");
-	for (size_t p = 0; p < c->n_products; p++) {
-		const struct sr_column *pr = &c->products[p];
+	for (size_t p = 0; p < g->n_products; p++) {
+		const struct cov_product *pr = &g->products[p];
+		char d1[DATE_STRLEN], d2[DATE_STRLEN];
 
-		strbuf_addstr(sb, "<th scope=\"col\" class=\"product\" "
-				  "title=\"level ");
-		strbuf_addf(sb, "%g", pr->product->level);
-		if (pr->first) {
-			strbuf_addstr(sb, ", files ");
-			esc(sb, pr->first);
-			strbuf_addstr(sb, " to ");
-			esc(sb, pr->last);
-		} else {
+		strbuf_addf(sb, "<th scope=\"col\" class=\"product\" "
+				"title=\"level %g",
+			    pr->product->level);
+		if (pr->first != COV_NO_DAY)
+			strbuf_addf(sb, ", files %s to %s",
+				    timeutil_format_date(pr->first, d1),
+				    timeutil_format_date(pr->last, d2));
+		else
 			strbuf_addstr(sb, ", no files");
-		}
 		strbuf_addstr(sb, "\">");
 		esc(sb, pr->product->name);
 		strbuf_addstr(sb, "</th>");
 	}
 	strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");
-	for (size_t i = 0; i < c->n_dates; i++) {
-		strbuf_addstr(sb, "<tr><th scope=\"row\">");
-		esc(sb, c->dates[i]);
-		strbuf_addstr(sb, "</th>");
-		for (size_t p = 0; p < c->n_products; p++)
-			coverage_cell(sb, &c->products[p], c->dates[i],
-				      sr_cell_at(c, i, p));
+	for (int32_t day1 = d->window_hi; day1 >= lo; day1--) {
+		strbuf_addf(sb, "<tr><th scope=\"row\">%s</th>",
+			    timeutil_format_date(day1, day));
+		for (size_t p = 0; p < g->n_products; p++)
+			coverage_cell(sb, g, p, day1);
 		strbuf_addstr(sb, "</tr>\n");
 	}
-	strbuf_addstr(sb, "</tbody></table></div>\n</section>\n");
+	strbuf_addstr(sb, "</tbody></table></div>\n</details>\n");
+}
+
+/* what a column holds: "day", ..., "year" or "N years" */
+static void
+unit_words(struct strbuf *sb, enum cov_unit u, int step)
+{
+	if (u == COV_YEAR && step > 1)
+		strbuf_addf(sb, "%d years", step);
+	else
+		strbuf_addstr(sb, cov_unit_name(u));
+}
+
+/* the whole mission's strip, the window outlined */
+static void
+coverage_strip(struct strbuf *sb, const struct report_data *d)
+{
+	const struct cov_grid *g = d->coverage;
+	struct svg_heatmap h = {
+		.g = g, .plot_w = 900, .min_col_w = 1, .max_col_w = 24,
+		.row_h = 14, .merge = true, .mark_lo = COV_NO_DAY,
+		.id = "coverage-strip", .label = "coverage of the whole mission",
+	};
+	struct strbuf svg = STRBUF_INIT;
+	char d1[DATE_STRLEN], d2[DATE_STRLEN];
+	enum cov_unit u;
+	int step;
+
+	h.lo = g->first;
+	h.hi = g->last;
+	if (d->has_window) {
+		h.lo = d->window_lo < h.lo ? d->window_lo : h.lo;
+		h.hi = d->window_hi > h.hi ? d->window_hi : h.hi;
+		h.mark_lo = d->window_lo;
+		h.mark_hi = d->window_hi;
+	}
+	u = svg_heatmap(&svg, &h, &step);
+	strbuf_addf(sb, "<h3>The whole mission: <span id=\"coverage-first\">"
+			"%s</span> to <span id=\"coverage-last\">%s</span> "
+			"<small>(%" PRId64 " days, a column per <span "
+			"id=\"coverage-unit\">",
+		    timeutil_format_date(h.lo, d1),
+		    timeutil_format_date(h.hi, d2), (int64_t)h.hi - h.lo + 1);
+	unit_words(sb, u, step);
+	strbuf_addstr(sb, "</span>, each its worst day");
+	if (d->has_window)
+		strbuf_addstr(sb, "; outlined: the days enlarged below");
+	strbuf_addstr(sb, ")</small></h3>\n<div class=\"figure\">\n");
+	strbuf_add(sb, svg.buf, svg.len);
+	strbuf_addstr(sb, "</div>\n");
+	strbuf_release(&svg);
+}
+
+static void
+coverage_window(struct strbuf *sb, const struct report_data *d)
+{
+	struct svg_heatmap h = {
+		.g = d->coverage, .lo = d->window_lo, .hi = d->window_hi,
+		.plot_w = 900, .min_col_w = 6, .max_col_w = 28, .row_h = 20,
+		.merge = false, .mark_lo = COV_NO_DAY, .id = "coverage-window",
+		.label = "coverage of the recent days",
+	};
+	char d1[DATE_STRLEN], d2[DATE_STRLEN];
+	struct strbuf svg = STRBUF_INIT;
+	int step;
+	enum cov_unit u = svg_heatmap(&svg, &h, &step);
+
+	strbuf_addf(sb, "<h3>From <span id=\"coverage-from\">%s</span> to "
+			"<span id=\"coverage-to\">%s</span> <small>(%" PRId64
+			" days",
+		    timeutil_format_date(h.lo, d1),
+		    timeutil_format_date(h.hi, d2), (int64_t)h.hi - h.lo + 1);
+	if (u != COV_DAY) {
+		strbuf_addstr(sb, ", a column per ");
+		unit_words(sb, u, step);
+	}
+	strbuf_addstr(sb, "; <code>cascade report --days=N</code> or "
+			  "<code>--from</code>/<code>--to</code> choose "
+			  "them)</small></h3>\n<div class=\"figure\">\n");
+	strbuf_add(sb, svg.buf, svg.len);
+	strbuf_addstr(sb, "</div>\n");
+	strbuf_release(&svg);
+}
+
+static void
+section_coverage(struct strbuf *sb, const struct report_data *d)
+{
+	const struct cov_grid *g = d->coverage;
+
+	strbuf_addstr(sb, "<section id=\"coverage\">\n<h2>Coverage</h2>\n");
+	if (!g || g->n_products == 0 ||
+	    (g->first == COV_NO_DAY && !d->has_window)) {
+		strbuf_addstr(sb, "<p id=\"coverage-empty\">No files to show: "
+				  "the archive has none yet.</p>\n"
+				  "</section>\n");
+		return;
+	}
+	strbuf_addstr(sb, "<p class=\"note\">Each product (a row) on each "
+			  "day (a column): the newest version on disk, as "
+			  "the planner picks it, or why there is none. "
+			  "Hover a cell for its product, date and version "
+			  "or reason.</p>\n");
+	coverage_legend(sb);
+	if (d->gaps_note) {
+		strbuf_addstr(sb, "<p class=\"warning\">Days without input are "
+				  "shown as gaps: ");
+		esc(sb, d->gaps_note);
+		strbuf_addstr(sb, ".</p>\n");
+	}
+	/* the whole mission, unless the window shows all of it */
+	if (g->first != COV_NO_DAY &&
+	    (!d->has_window || g->first < d->window_lo ||
+	     g->last > d->window_hi))
+		coverage_strip(sb, d);
+	if (d->has_window) {
+		coverage_window(sb, d);
+		coverage_table(sb, d);
+	}
+	strbuf_addstr(sb, "</section>\n");
+}
+
+/* -- activity ------------------------------------------------------------ */
+
+static void
+section_activity(struct strbuf *sb, const struct report_data *d)
+{
+	const struct sr_build_day *b = d->build_days;
+	size_t n = d->n_build_days;
+	char d1[DATE_STRLEN], d2[DATE_STRLEN];
+	int64_t total = 0;
+
+	strbuf_addstr(sb, "<section id=\"activity\">\n<h2>Builds per day</h2>"
+			  "\n");
+	if (!b || n == 0) {
+		strbuf_addstr(sb, "<p>No days to show.</p>\n</section>\n");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += b[i].succeeded + b[i].failed + b[i].other;
+	strbuf_addf(sb, "<p class=\"note\">The builds started each day (UTC) "
+			"from <span id=\"activity-from\">%s</span> to <span "
+			"id=\"activity-to\">%s</span>, <span "
+			"id=\"activity-total\">%" PRId64 "</span> in all, by "
+			"outcome, and the time their codes ran. Hover a "
+			"column for its numbers.</p>\n",
+		    timeutil_format_date(b[0].date, d1),
+		    timeutil_format_date(b[n - 1].date, d2), total);
+	if (total == 0) {
+		strbuf_addstr(sb, "<p id=\"activity-none\">No builds started "
+				  "in these days.</p>\n</section>\n");
+		return;
+	}
+	strbuf_addstr(sb, "<div class=\"figure\">\n");
+	svg_builds(sb, b, n, "activity-chart");
+	strbuf_addstr(sb, "</div>\n</section>\n");
 }
 
 /* -- failures ------------------------------------------------------------ */
@@ -892,8 +1088,15 @@ section_stats(struct strbuf *sb, const struct report_data *d)
 		strbuf_addstr(sb, "</tr>\n");
 	}
 	strbuf_addstr(sb, "</tbody></table></div>\n");
+	strbuf_addstr(sb, "<p id=\"stats-runs\">Runs ");
+	if (d->stats_from || d->stats_to) {
+		strbuf_addstr(sb, "started ");
+		period(sb, d->stats_from, d->stats_to);
+	} else {
+		strbuf_addstr(sb, "of all time");
+	}
 	strbuf_addf(sb,
-		    "<p id=\"stats-runs\">Runs in the period: %" PRId64
+		    ": %" PRId64
 		    " (%" PRId64 " did work); files %" PRId64
 		    " ingested, %" PRId64 " duplicates, %" PRId64
 		    " rejected; builds %" PRId64 " ok, %" PRId64
@@ -922,6 +1125,11 @@ report_html(struct strbuf *sb, const struct report_data *d)
 	esc(sb, d->mission);
 	strbuf_addstr(sb, ": cascade report</title>\n<style>\n");
 	strbuf_addstr(sb, style);
+	/* the states' colours: the pictures' cells, the table, the legend */
+	for (int st = 0; st < COV_N_STATES; st++)
+		strbuf_addf(sb, ".c-%s,td.%s{fill:%s;background:%s}\n",
+			    cov_state_name(st), cov_state_name(st),
+			    cov_state_color(st), cov_state_color(st));
 	strbuf_addstr(sb, "</style>\n</head>\n<body>\n<header>\n"
 			  "<h1>Mission <span id=\"mission\">");
 	esc(sb, d->mission);
@@ -932,12 +1140,14 @@ report_html(struct strbuf *sb, const struct report_data *d)
 	strbuf_addstr(sb, "</span>.</p>\n<nav><a href=\"#status\">Status</a>"
 			  "<a href=\"#graph\">Graph</a>"
 			  "<a href=\"#coverage\">Coverage</a>"
+			  "<a href=\"#activity\">Builds per day</a>"
 			  "<a href=\"#failures\">Failures</a>"
 			  "<a href=\"#stats\">Statistics</a></nav>\n"
 			  "</header>\n<main>\n");
 	section_status(sb, d);
 	section_graph(sb, d);
 	section_coverage(sb, d);
+	section_activity(sb, d);
 	section_failures(sb, d);
 	section_stats(sb, d);
 	strbuf_addstr(sb, "</main>\n<footer>cascade ");

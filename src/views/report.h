@@ -2,15 +2,18 @@
  * report.h - "cascade report" as one self-contained HTML page.
  *
  * Owns the layout of the report: a header (mission, generation time in
- * UTC, cascade version), then five sections with stable ids: "status"
+ * UTC, cascade version), then six sections with stable ids: "status"
  * (flag, queue, builds, runs, batches, failure count), "graph" (the
- * product/process graph as inline SVG, or its DOT source when no SVG
- * could be made), "coverage" (dates by products, the newest version in
- * each cell, gaps marked), "failures" (unresolved, grouped by process
- * and kind) and "stats" (per-process build statistics).  The page needs
- * nothing else: the style sheet is inline, there is no script, no font,
- * no image and no link outside the page, and a Content-Security-Policy
- * forbids fetching anything.
+ * product/process graph as inline SVG with a one-line legend, or its
+ * DOT source when no SVG could be made), "coverage" (a heat map of
+ * products by days over the whole mission, the recent window enlarged
+ * below it, and the window's versions as a table; coverage.h's states),
+ * "activity" (builds and code run time per day, report-svg.h),
+ * "failures" (unresolved, grouped by process and kind) and "stats"
+ * (per-process build statistics).  The page needs nothing else: the
+ * style sheet is inline, there is no script, no font, no image and no
+ * link outside the page, and a Content-Security-Policy forbids fetching
+ * anything.
  *
  * Every string that comes from the database is escaped with
  * report_html_escape(), so names containing <, & or quotes are shown as
@@ -27,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "coverage.h"
 #include "lock.h"
 #include "store-report.h"
 #include "store-status.h"
@@ -49,8 +53,15 @@ struct report_data {
 	const char *graph_error; /* one line: why there is no SVG */
 	const char *graph_from, *graph_to; /* the state's range, or NULL */
 
-	/* coverage */
-	const struct sr_coverage *coverage;
+	/* coverage: the grid (NULL: none) and the recent window, if any */
+	const struct cov_grid *coverage;
+	bool has_window;
+	int32_t window_lo, window_hi;
+	const char *gaps_note; /* why no-input days are not told, or NULL */
+
+	/* activity: the builds of consecutive days (n >= 1, or none) */
+	const struct sr_build_day *build_days;
+	size_t n_build_days;
 
 	/* failures: unresolved, as store_failures_list orders them */
 	const struct ss_failure *failures;

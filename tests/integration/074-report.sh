@@ -281,7 +281,7 @@ not_contains "no DOCTYPE of dot's" "$raw" '<!DOCTYPE svg'
 check_populated() {
 	fis "only SVG namespaces refer outside the page" external ""
 	fis "the SVG namespaces are there" xmlns 2
-	fis "five sections, in order" sections "status,graph,coverage,failures,stats"
+	fis "six sections, in order" sections "status,graph,coverage,activity,failures,stats"
 	fis "the title names the mission" title 'sm<all>&co: cascade report'
 	fis "the mission" mission 'sm<all>&co'
 	fis "the version" version "$("$CASCADE" --version | cut -d' ' -f2)"
@@ -311,18 +311,20 @@ check_populated() {
 	fis "coverage: the last 31 days" coverage.rows 31
 	fis "coverage: newest date first" coverage.first 2024-01-05
 	fis "coverage: 31 days back" coverage.last 2023-12-06
-	fis "coverage: a file" cell.mag_l0.2024-01-01 "present|1.0.0"
-	fis "coverage: the newest of two versions" cell.mag_l0.2024-01-02 "present|1.0.2"
-	fis "coverage: a gap inside the span" cell.mag_l0.2024-01-04 "missing gap|"
-	fis "coverage: the span ends" cell.mag_l0.2024-01-05 "present|1.0.0"
-	fis "coverage: another product" cell.mag_l1.2024-01-01 "present|1.0.0"
-	fis "coverage: after its only file: missing, not a gap" cell.mag_l1.2024-01-02 "missing|"
-	fis "coverage: the odd product's file" "cell.$odd.2024-01-03" "present|1.0.0"
-	fis "coverage: before the span is missing, not a gap" "cell.$odd.2024-01-02" "missing|"
-	fis "coverage: one gap on 2024-01-04" row-gaps.2024-01-04 1
-	fis "coverage: a gap since June" cell.mag_l0.2023-12-31 "missing gap|"
-	fis "coverage: before a span is missing, not a gap" cell.mag_l1.2023-12-31 "missing|"
-	fis "coverage: one gap on 2023-12-31" row-gaps.2023-12-31 1
+	fis "coverage: a file" cell.mag_l0.2024-01-01 "current|1.0.0"
+	fis "coverage: the newest of two versions" cell.mag_l0.2024-01-02 "updated|1.0.2"
+	fis "coverage: a day never delivered inside the span" cell.mag_l0.2024-01-04 "no-input|"
+	fis "coverage: the span ends" cell.mag_l0.2024-01-05 "current|1.0.0"
+	fis "coverage: another product" cell.mag_l1.2024-01-01 "current|1.0.0"
+	fis "coverage: the failed build's day is marked" cell.mag_l1.2024-01-02 "failed|"
+	fis "coverage: so is a timed out one" cell.mag_l1.2024-01-03 "failed|"
+	fis "coverage: after its only file, no build: none" cell.mag_l1.2024-01-05 "none|"
+	fis "coverage: the odd product's file" "cell.$odd.2024-01-03" "current|1.0.0"
+	fis "coverage: before the span is none, not a gap" "cell.$odd.2024-01-02" "none|"
+	fis "coverage: no gap (delivered products have no input) on 2024-01-04" row-gaps.2024-01-04 0
+	fis "coverage: not delivered since June" cell.mag_l0.2023-12-31 "no-input|"
+	fis "coverage: before a span is none, not a gap" cell.mag_l1.2023-12-31 "none|"
+	fis "coverage: no gap on 2023-12-31" row-gaps.2023-12-31 0
 	fis "coverage: no gap on 2024-01-03" row-gaps.2024-01-03 0
 	# failures
 	fhas "failures grouped as cascade failures groups them" failure-group "mag_l0_to_l1/exit"
@@ -335,7 +337,7 @@ check_populated() {
 	# statistics: builds, ok, failed, bad, open
 	fis "per-process statistics" stats.mag_l0_to_l1 "mag_l1|6|1|3|1|1"
 	fcontains "the period" section.stats "Builds started of all time"
-	fcontains "run totals" stats-runs "Runs in the period: 4 (3 did work); files 8 ingested, 0 duplicates, 1 rejected; builds 2 ok, 3 failed, 0 skipped."
+	fcontains "run totals, of all time" stats-runs "Runs of all time: 4 (3 did work); files 8 ingested, 0 duplicates, 1 rejected; builds 2 ok, 3 failed, 0 skipped."
 }
 
 facts "$H" html
@@ -366,15 +368,15 @@ fcontains "the graph section says why" graph-missing 'the Graphviz program "dot"
 fcontains "and shows the DOT source" graph.dot 'digraph "sm<all>&co" {'
 fcontains "the DOT names the nodes" section.graph '"product:mag_l0" [shape=box'
 fis "no SVG" graph.svg 0
-fis "the other sections are there" sections "status,graph,coverage,failures,stats"
+fis "the other sections are there" sections "status,graph,coverage,activity,failures,stats"
 fis "the status is there" queue-total "$queued"
-fis "the coverage is there" cell.mag_l0.2024-01-02 "present|1.0.2"
+fis "the coverage is there" cell.mag_l0.2024-01-02 "updated|1.0.2"
 fis "the failures are there" failure.3 "mag_l0_to_l1|timeout|build 3 key 2024-01-03|timed out after 60 s"
 fis "the statistics are there" stats.mag_l0_to_l1 "mag_l1|6|1|3|1|1"
 fis "still self-contained" external ""
 if dom "$T/nodot/index.html" nodot-dom; then
 	fcontains "the DOT source, as text" graph.dot 'digraph "sm<all>&co" {'
-	fis "the fallback renders" sections "status,graph,coverage,failures,stats"
+	fis "the fallback renders" sections "status,graph,coverage,activity,failures,stats"
 fi
 
 printf '#!/bin/sh\necho "dot: syntax error near <line 3>" >&2\nexit 3\n' > "$T/baddot"
@@ -432,13 +434,13 @@ check_pipeline() {
 	fis "coverage: the days with files" coverage.rows 3
 	fis "coverage: back to the oldest" coverage.last 2024-01-01
 	fis "coverage: ends with the newest file" coverage.first 2024-01-03
-	fis "coverage: a new input version" cell.raw.2024-01-03 "present|1.1.0"
-	fis "coverage: its output follows" cell.l1.2024-01-03 "present|1.1.0"
-	fis "coverage: so does the neighbour's" cell.l1.2024-01-02 "present|1.1.0"
-	fis "coverage: a version not on disk does not count" cell.l1.2024-01-01 "present|1.0.0"
-	fis "coverage: per-file product, many files: highest version and count" cell.l2.2024-01-02 "present|1.3.0 ×2"
-	fis "coverage: per-file product, one file" cell.l2.2024-01-01 "present|1.0.0"
-	fis "coverage: a product without files is missing, not a gap" cell.aux.2024-01-02 "missing|"
+	fis "coverage: a new input version" cell.raw.2024-01-03 "updated|1.1.0"
+	fis "coverage: its output follows" cell.l1.2024-01-03 "updated|1.1.0"
+	fis "coverage: so does the neighbour's" cell.l1.2024-01-02 "updated|1.1.0"
+	fis "coverage: a version not on disk does not count" cell.l1.2024-01-01 "current|1.0.0"
+	fis "coverage: per-file product, many files: highest version and count" cell.l2.2024-01-02 "updated|1.3.0 ×2"
+	fis "coverage: per-file product, one file" cell.l2.2024-01-01 "current|1.0.0"
+	fis "coverage: a product without files expects none" cell.aux.2024-01-02 "none|"
 	fhas "graph: the per-file process" graph.title "process:l2"
 	fhas "graph: the RUN process" graph.title "process:summary"
 	fhas "graph: an edge" graph.title "product:l1->process:l2"

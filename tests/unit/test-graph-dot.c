@@ -104,7 +104,7 @@ test_state(void)
 		{(char *)"p", 0, 2, 1, 4},
 	};
 	struct graph_dot_state st = {true, "2024-01-01", NULL, prods, 1,
-				     procs, 1};
+				     procs, 1, false};
 
 	CU_ASSERT_PTR_NOT_NULL(cfg);
 	if (!cfg)
@@ -123,6 +123,19 @@ test_state(void)
 		       "fillcolor=\"#c6dbef\"");
 	expect(sb.buf, "subgraph \"cluster_legend\" {\n\t\tlabel=\"state "
 		       "2024-01-01..\";");
+	/* one row of the four colours, in one node */
+	expect(sb.buf, "label=<<table border=\"0\" cellspacing=\"2\" "
+		       "cellpadding=\"2\"><tr><td bgcolor=\"#d9f0d3\">up to "
+		       "date</td><td bgcolor=\"#c6dbef\">queued</td><td "
+		       "bgcolor=\"#fdae6b\">failing</td><td "
+		       "bgcolor=\"#fb6a4a\">bad</td></tr></table>>];");
+	CU_ASSERT_PTR_NULL(strstr(sb.buf, "legend:up to date"));
+	strbuf_reset(&sb);
+	/* a caller with its own legend */
+	st.no_legend = true;
+	graph_dot_write(&sb, cfg, &st);
+	CU_ASSERT_PTR_NULL(strstr(sb.buf, "legend"));
+	expect(sb.buf, "fillcolor=\"#fb6a4a\"");
 	strbuf_release(&sb);
 	config_free(cfg);
 }

@@ -108,20 +108,23 @@ test_page(void)
 		{.id = 1, .name = (char *)"l0", .level = 0},
 		{.id = 2, .name = (char *)"f<i>le&", .level = 2},
 	};
-	struct sr_column prods[] = {
-		{&products[0], false, (char *)"2024-01-01",
-		 (char *)"2024-01-03"},
-		{&products[1], true, (char *)"2024-01-03",
-		 (char *)"2024-01-03"},
+	struct process procs[] = {
+		{.id = 1, .name = (char *)"mk", .output_product_id = 2,
+		 .timebase = TIMEBASE_FILE},
 	};
-	char *dates[] = {(char *)"2024-01-03", (char *)"2024-01-02",
-			 (char *)"2024-01-01"};
-	struct sr_cell cells[] = {
-		{(char *)"1.0.2", 1, true}, {(char *)"1.3.0", 4, true},
-		{NULL, 0, true},            {NULL, 0, false},
-		{(char *)"1.0.0", 1, true}, {NULL, 0, false},
+	struct config cfg = {.products = products, .n_products = 2,
+			     .processes = procs, .n_processes = 1};
+	struct sr_day facts[] = {
+		{1, 0, true, {1, 0, 0}, 1, 0, NULL, 0},
+		{1, 2, true, {1, 0, 2}, 1, 0, NULL, 0},
+		{2, 2, true, {1, 3, 0}, 4, 0, NULL, 0},
 	};
-	struct sr_coverage cov = {dates, 3, prods, 2, cells};
+	struct check_gap_day gaps[] = {{1, 1, false}};
+	struct cov_grid cov;
+	struct sr_build_day bd[] = {
+		{0, 3, 1, 0, 4, 10.0, 2.0, 5.0},
+		{1, 0, 0, 0, 0, 0, NAN, NAN},
+	};
 	struct ss_count q[] = {{(char *)"l<0", NULL, 3, NULL}};
 	struct ss_status st = {0};
 	struct ss_failure fl[] = {{
@@ -152,7 +155,13 @@ test_page(void)
 	d.status = &st;
 	d.dot = "digraph \"m<1>\" {}\n";
 	d.graph_error = "dot & co were not found";
+	cov_grid_init(&cov, &cfg, facts, 3, gaps, 1, true);
 	d.coverage = &cov;
+	d.has_window = true;
+	d.window_lo = 0;
+	d.window_hi = 2;
+	d.build_days = bd;
+	d.n_build_days = 2;
 	d.failures = fl;
 	d.n_failures = 1;
 	d.stats = &stats;
@@ -172,18 +181,40 @@ test_page(void)
 	expect(sb.buf, "No picture of the graph: dot &amp; co were not found.");
 	expect(sb.buf, "<pre id=\"graph-dot\">digraph &quot;m&lt;1&gt;&quot; "
 		       "{}\n</pre>");
-	CU_ASSERT_PTR_NULL(strstr(sb.buf, "<svg"));
+	CU_ASSERT_PTR_NULL(strstr(sb.buf, "<div class=\"svg\">"));
 	/* coverage: headers, cells, classes */
-	expect(sb.buf, "title=\"level 2, files 2024-01-03 to 2024-01-03\">"
+	expect(sb.buf, "title=\"level 2, files 1970-01-03 to 1970-01-03\">"
 		       "f&lt;i&gt;le&amp;</th>");
-	expect(sb.buf, "<tr><th scope=\"row\">2024-01-03</th><td "
-		       "class=\"present\" title=\"l0 2024-01-03: 1.0.2\">"
-		       "1.0.2</td><td class=\"present\" "
-		       "title=\"f&lt;i&gt;le&amp; 2024-01-03: 4 files, "
-		       "highest version 1.3.0\">1.3.0 "
+	expect(sb.buf, "<tr><th scope=\"row\">1970-01-03</th><td "
+		       "class=\"updated\" title=\"l0 1970-01-03: 1.0.2, a "
+		       "newer version\">1.0.2</td><td class=\"updated\" "
+		       "title=\"f&lt;i&gt;le&amp; 1970-01-03: 1.3.0 (4 "
+		       "files), a newer version\">1.3.0 "
 		       "<small>&times;4</small></td></tr>");
-	expect(sb.buf, "<td class=\"missing gap\" title=\"l0 2024-01-02: no "
-		       "file (a gap)\"></td><td class=\"missing\"");
+	expect(sb.buf, "<td class=\"gap\" title=\"l0 1970-01-02: no file: "
+		       "a gap that could be built\"></td><td class=\"none\"");
+	/* the pictures: the window is the whole mission, drawn once */
+	expect(sb.buf, "<svg id=\"coverage-window\" class=\"heatmap\"");
+	CU_ASSERT_PTR_NULL(strstr(sb.buf, "coverage-strip"));
+	expect(sb.buf, "class=\"cell c-gap\"");
+	expect(sb.buf, "<title>f&lt;i&gt;le&amp; 1970-01-03: 1.3.0 (4 "
+		       "files), a newer version</title>");
+	expect(sb.buf, ".c-failed,td.failed{fill:#d7301f;background:#d7301f}");
+	/* builds per day */
+	expect(sb.buf, "<section id=\"activity\">");
+	expect(sb.buf, "<svg id=\"activity-chart\" class=\"chart\"");
+	expect(sb.buf, "<title>1970-01-01: 4 builds started: 3 succeeded, 1 "
+		       "failed; code run time 10s in all, median 2s, longest "
+		       "5s</title>");
+	expect(sb.buf, "id=\"activity-total\">4</span>");
+	expect(sb.buf, "Runs of all time: 2 (1 did work)");
+	strbuf_reset(&sb);
+	/* a window of the newest day only: the whole mission above it */
+	d.window_lo = 2;
+	report_html(&sb, &d);
+	expect(sb.buf, "<svg id=\"coverage-strip\" class=\"heatmap\"");
+	expect(sb.buf, "<rect class=\"window\"");
+	expect(sb.buf, "<span id=\"coverage-first\">1970-01-01</span>");
 	/* failures */
 	expect(sb.buf, "data-process=\"p&amp;q\" data-kind=\"exit\"");
 	expect(sb.buf, "<td>build 12 key 2024-01-02</td><td "
@@ -195,18 +226,22 @@ test_page(void)
 	CU_ASSERT_PTR_NULL(strstr(sb.buf, "m<1>"));
 	CU_ASSERT_PTR_NULL(strstr(sb.buf, "p&q"));
 	CU_ASSERT_PTR_NULL(strstr(sb.buf, "://"));
+	CU_ASSERT_PTR_NULL(strstr(sb.buf, "<script"));
 	strbuf_release(&sb);
 
 	/* an SVG is inlined as given; no coverage at all */
 	d.svg = "<svg><title>x</title></svg>\n";
 	d.graph_error = NULL;
-	cov.n_dates = 0;
+	d.has_window = false;
+	cov_grid_release(&cov);
+	cov_grid_init(&cov, &cfg, NULL, 0, NULL, 0, false);
 	report_html(&sb, &d);
 	expect(sb.buf, "<div class=\"svg\">\n<svg><title>x</title></svg>\n"
 		       "</div>");
 	CU_ASSERT_PTR_NULL(strstr(sb.buf, "graph-dot"));
 	expect(sb.buf, "<p id=\"coverage-empty\">");
 	strbuf_release(&sb);
+	cov_grid_release(&cov);
 }
 
 void
