@@ -1267,6 +1267,8 @@ classify_gaps(struct db *db, const struct catalog *cat,
 	      struct gap_class *gc)
 {
 	struct planner *pl = NULL;
+	/* what classify_made reads of a check's state: the catalog */
+	const struct state st = {.db = db, .cat = cat};
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < n;) {
@@ -1281,7 +1283,7 @@ classify_gaps(struct db *db, const struct catalog *cat,
 		} else {
 			if (!pl && (rc = planner_new(db, cat, &pl)))
 				break;
-			rc = classify_made(s, pl, d + i, j - i, gc + i);
+			rc = classify_made(&st, pl, d + i, j - i, gc + i);
 		}
 		i = j;
 	}
@@ -1313,8 +1315,11 @@ check_gap_days(struct db *db, const struct catalog *cat,
 		}
 		*n = nd;
 	}
-	for (size_t i = 0; i < nd; i++)
+	for (size_t i = 0; i < nd; i++) {
 		free(gc[i].why);
+		free(gc[i].deliver);
+		free(gc[i].made);
+	}
 	free(gc);
 	store_admin_gap_days_free(d, nd);
 	return rc;
