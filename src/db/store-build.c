@@ -56,8 +56,10 @@ store_output_key(const struct sb_candidate *c, struct strbuf *sb)
 void
 store_candidates_free(struct sb_candidate *c, size_t n)
 {
-	for (size_t i = 0; c && i < n; i++)
+	for (size_t i = 0; c && i < n; i++) {
 		free(c[i].keywords);
+		free(c[i].request);
+	}
 	free(c);
 }
 
@@ -71,6 +73,8 @@ static const struct db_col trigger_cols[] = {
 	DB_COL(DB_INT64, struct sb_trigger, span.stop),
 	DB_COL(DB_BOOL, struct sb_trigger, span.exclusive),
 	DB_COL(DB_BOOL, struct sb_trigger, claimed),
+	DB_COL(DB_INT64, struct sb_trigger, queued_by),
+	DB_COL(DB_TEXT, struct sb_trigger, request),
 };
 static const struct db_table trigger_table =
 	DB_TABLE("triggers", trigger_cols, struct sb_trigger);
@@ -84,14 +88,19 @@ store_triggers_free(struct sb_trigger *t, size_t n)
 /*
  * Every version of the claimed newest files' product and date, with its
  * time span (cascade_file_span's, inclusive: the planner applies the
- * product's stop-time rule) in microseconds.
+ * product's stop-time rule) in microseconds, and who queued the entry:
+ * its run, and its reason when a command queued it deliberately (ingest
+ * writes "ingested", a build's output "made by build N": store-ingest.c,
+ * store-run.c; dbprocessing wrote none).
  */
 static const char triggers_sql[] =
 	"SELECT f.file_id, f.product_id, f.utc_file_date, "
 	"  g.process_keywords, coalesce(q.version_bump, -1), "
 	"  (extract(epoch FROM lower(s.span)) * 1000000)::int8, "
 	"  (extract(epoch FROM upper(s.span)) * 1000000)::int8, "
-	"  p.stop_time_exclusive, g.file_id = f.file_id "
+	"  p.stop_time_exclusive, g.file_id = f.file_id, "
+	"  coalesce(q.logging_id, 0), CASE WHEN q.reason = 'ingested' OR "
+	"  q.reason LIKE 'made by build %' THEN NULL ELSE q.reason END "
 	"FROM unnest($1::bigint[]) AS c(id) "
 	"JOIN public.processqueue q ON q.file_id = c.id "
 	"JOIN public.file f ON f.file_id = c.id "
@@ -593,6 +602,84 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	return 0;
 }
 
+/* a reason's version, or NULL for none (interface 0: no file or code) */
+static const char *
+reason_version(const struct version *v, char *buf)
+{
+	return v->interface > 0 ? version_format(v, buf) : NULL;
+}
+
+/* the reasons of builds b[0..n) as parallel array parameters */
+static void
+reason_params(struct db_params *p, const struct sb_build *b, size_t n)
+{
+	db_params_columns(p, 13);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < b[i].n_reasons; j++) {
+			const struct sb_reason *r = &b[i].reasons[j];
+			char v[VERSION_STRLEN];
+
+			db_col_int64(p, (int64_t)i + 1);
+			db_col_text(p, build_reason_name(r->kind));
+			db_col_int64(p, r->product_id);
+			if (r->product_id)
+				db_col_date(p, r->date);
+			else
+				db_col_null(p);
+			db_col_int64(p, r->old_file);
+			db_col_int64(p, r->new_file);
+			db_col_text(p, reason_version(&r->old_version, v));
+			db_col_text(p, reason_version(&r->new_version, v));
+			db_col_int64(p, r->old_code);
+			db_col_int64(p, r->new_code);
+			if (r->bump >= 0)
+				db_col_int64(p, r->bump);
+			else
+				db_col_null(p);
+			db_col_int64(p, r->by_run);
+			db_col_text(p, r->detail);
+		}
+	}
+}
+
+/*
+ * The batch, its builds (in order) and their reasons, which find their
+ * build by (process, output key): unique in a batch, and RETURNING does
+ * not promise the rows' order.
+ */
+static const char batch_sql[] =
+	"WITH bt AS (INSERT INTO public.batch (logging_id, kind, state, "
+	"size, first_key, last_key) SELECT nullif($1::bigint, 0), 'process', "
+	"CASE WHEN $11::int = 0 THEN 'done' ELSE 'planned' END, $11::int, "
+	"(SELECT min(k) FROM unnest($4::text[]) k), (SELECT max(k) FROM "
+	"unnest($4::text[]) k) RETURNING batch_id), "
+	"u AS (SELECT * FROM unnest($2::int[], $3::int[], $4::text[], "
+	"$5::date[], $6::text[], $7::text[], $8::text[], $9::int2[], "
+	"$10::text[]) WITH ORDINALITY AS u(pid, code, okey, d, inputs, fname, "
+	"ver, bump, cache, idx)), "
+	"ins AS (INSERT INTO public.build (batch_id, logging_id, "
+	"process_id, code_id, output_key, utc_file_date, "
+	"input_file_ids, output_filename, output_version, "
+	"version_bump, cache_key, status) SELECT bt.batch_id, "
+	"nullif($1::bigint, 0), u.pid, nullif(u.code, 0), u.okey, u.d, "
+	"u.inputs::bigint[], u.fname, u.ver, u.bump, u.cache, 'queued' "
+	"FROM bt, u ORDER BY u.idx RETURNING build_id, process_id, "
+	"output_key), "
+	"rs AS (INSERT INTO public.build_reason (build_id, seq, kind, "
+	"product_id, utc_date, old_file_id, new_file_id, old_version, "
+	"new_version, old_code_id, new_code_id, bump, logging_id, detail) "
+	"SELECT ins.build_id, row_number() OVER (PARTITION BY r.idx ORDER BY "
+	"r.n), r.kind, nullif(r.prod, 0), r.d, nullif(r.oldf, 0), "
+	"nullif(r.newf, 0), r.oldv, r.newv, nullif(r.oldc, 0), "
+	"nullif(r.newc, 0), r.bump, nullif(r.run, 0), r.detail "
+	"FROM unnest($12::bigint[], $13::text[], $14::int[], $15::date[], "
+	"$16::bigint[], $17::bigint[], $18::text[], $19::text[], $20::int[], "
+	"$21::int[], $22::int2[], $23::bigint[], $24::text[]) WITH "
+	"ORDINALITY AS r(idx, kind, prod, d, oldf, newf, oldv, newv, oldc, "
+	"newc, bump, run, detail, n) JOIN u ON u.idx = r.idx JOIN ins ON "
+	"ins.process_id = u.pid AND ins.output_key = u.okey) "
+	"SELECT batch_id FROM bt";
+
 int
 store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		   size_t n, int64_t *batch_id)
@@ -621,25 +708,8 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		db_col_text(&p, b[i].cache_key);
 	}
 	db_params_int64(&p, (int64_t)n);
-	rc = db_query_int64(
-		db,
-		"WITH bt AS (INSERT INTO public.batch (logging_id, kind, state, "
-		"size, first_key, last_key) SELECT nullif($1::bigint, 0), "
-		"'process', "
-		"CASE WHEN $11::int = 0 THEN 'done' ELSE 'planned' END, $11::int, (SELECT min(k) FROM unnest($4::text[]) "
-		"k), (SELECT max(k) FROM unnest($4::text[]) k) "
-		"RETURNING batch_id), "
-		"ins AS (INSERT INTO public.build (batch_id, logging_id, "
-		"process_id, code_id, output_key, utc_file_date, "
-		"input_file_ids, output_filename, output_version, "
-		"version_bump, cache_key, status) SELECT bt.batch_id, "
-		"nullif($1::bigint, 0), u.pid, nullif(u.code, 0), u.okey, u.d, "
-		"u.inputs::bigint[], u.fname, u.ver, u.bump, u.cache, 'queued' "
-		"FROM bt, unnest($2::int[], $3::int[], $4::text[], $5::date[], "
-		"$6::text[], $7::text[], $8::text[], $9::int2[], $10::text[]) "
-		"AS u(pid, code, okey, d, inputs, fname, ver, bump, cache)) "
-		"SELECT batch_id FROM bt",
-		&p, 0, batch_id);
+	reason_params(&p, b, n);
+	rc = db_query_int64(db, batch_sql, &p, 0, batch_id);
 	db_params_release(&p);
 	return rc;
 }

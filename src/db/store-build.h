@@ -16,6 +16,7 @@
 
 #include "compat.h"
 #include "period.h"
+#include "state.h"
 #include "strbuf.h"
 #include "version.h"
 
@@ -31,6 +32,15 @@ struct sb_candidate {
 	char *keywords;     /* FILE: the trigger's process_keywords, else "" */
 	int version_bump;   /* -1 none, else 0..2 (max over triggers) */
 	bool own;           /* the key is one of the trigger's own days */
+	/*
+	 * Who asked for it, when a command did (a forced bump's, else the
+	 * first deliberate trigger's): the run (0: not known) and the
+	 * queue entry's reason ("reprocess", "retry of failure 7", or the
+	 * command: "run-process"), NULL when only ingest or builds queued
+	 * its triggers.
+	 */
+	int64_t by_run;
+	char *request;
 };
 
 /* store_output_key: the build.output_key of a candidate, appended to sb. */
@@ -51,6 +61,10 @@ struct sb_trigger {
 	int version_bump;	  /* the entry's: -1 none, else 0..2 */
 	struct period_span span;  /* this version's time span */
 	bool claimed;		  /* this row is the claimed file itself */
+	int64_t queued_by;	  /* the entry's run (logging_id), 0: none */
+	char *request;		  /* the entry's reason when a command queued
+				     it deliberately (not ingest, not a
+				     build's output), else NULL */
 };
 
 /* What store_queue_claim takes. */
@@ -180,6 +194,25 @@ int store_output_keys(struct db *db, int process_id,
 		      struct sb_candidate **cands, int64_t **outputs,
 		      size_t *n) CASCADE_MUSTCHECK;
 
+/*
+ * One reason a build is planned (a build_reason row; state.h names the
+ * kinds): what the rules saw change, or who asked.  Fields a kind does
+ * not use are 0 (a version 0.0.0: none; bump -1).
+ */
+struct sb_reason {
+	enum build_reason kind;
+	int product_id;           /* input reasons: the input's product */
+	int32_t date;             /* and its date */
+	int64_t old_file;         /* input reasons: the file made from */
+	int64_t new_file;         /* and the file of now */
+	struct version old_version, new_version; /* theirs, or the codes' */
+	int old_code, new_code;   /* code-changed (first: the new code) */
+	int bump;                 /* forced: 0..2, else -1 */
+	int64_t by_run;           /* forced, requested: the run that asked */
+	const char *detail;       /* forced, requested, scheduled: borrowed
+				     (the candidate's request) */
+};
+
 /* A planned build, as stored. */
 struct sb_build {
 	int process_id;
@@ -192,11 +225,15 @@ struct sb_build {
 	struct version version;
 	int version_bump;      /* -1 none */
 	char *cache_key;
+	struct sb_reason *reasons; /* why: owned, its details borrowed */
+	size_t n_reasons;
 };
 
 /*
  * store_batch_create: insert a batch row (kind 'process', state
- * 'planned') and its builds (status 'queued'); *batch_id gets its id.
+ * 'planned'), its builds (status 'queued') and their reasons
+ * (build_reason), in one statement; *batch_id gets its id.  The builds'
+ * (process_id, output_key) are unique.
  */
 int store_batch_create(struct db *db, int64_t run_id,
 		       const struct sb_build *b, size_t n, int64_t *batch_id)

@@ -146,6 +146,7 @@ planner_eval_release(struct plan_eval *ev)
 	free(ev->st);
 	store_inputs_free(ev->in, ev->nin);
 	store_parents_free(ev->par, ev->npar);
+	plan_reasons_release(&ev->why);
 	memset(ev, 0, sizeof(*ev));
 }
 
@@ -371,6 +372,10 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			x->version_bump = c[i].version_bump;
 			plan_rules_cache_key(k->code->id, ev.in, k, ck);
 			x->cache_key = xstrdup(ck);
+			x->n_reasons = k->why_n;
+			x->reasons = xcalloc(k->why_n + 1, sizeof(*x->reasons));
+			memcpy(x->reasons, ev.why.v + k->why_first,
+			       k->why_n * sizeof(*x->reasons));
 			if (c[i].output_product &&
 			    output_name(p, &c[i], k, &ev, &x->output_filename,
 					&err)) {
@@ -391,6 +396,7 @@ drop:
 			free(x->inputs);
 			free(x->cache_key);
 			free(x->output_filename);
+			free(x->reasons);
 			memset(x, 0, sizeof(*x));
 		}
 	}
@@ -411,6 +417,7 @@ builds_free(struct sb_build *b, size_t n)
 		free(b[i].inputs);
 		free(b[i].output_filename);
 		free(b[i].cache_key);
+		free(b[i].reasons);
 	}
 	free(b);
 }
@@ -439,10 +446,16 @@ only_selects(const char *only, const struct process *proc)
 	return false;
 }
 
+/* who asked for a candidate: a run and a request (see sb_candidate) */
+struct asker {
+	int64_t run;
+	const char *request;
+};
+
 static void
 add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	      const struct process *proc, int32_t ks, int32_t ke,
-	      const char *kw, int bump, bool own)
+	      const char *kw, int bump, bool own, const struct asker *by)
 {
 	struct sb_candidate *x;
 
@@ -457,6 +470,21 @@ add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	x->keywords = xstrdup(kw);
 	x->version_bump = bump;
 	x->own = own;
+	if (by && by->request) {
+		x->by_run = by->run;
+		x->request = xstrdup(by->request);
+	}
+}
+
+/* x takes y's asker (y keeps x's, to be freed with it) */
+static void
+take_asker(struct sb_candidate *x, struct sb_candidate *y)
+{
+	char *r = x->request;
+
+	x->request = y->request;
+	x->by_run = y->by_run;
+	y->request = r;
 }
 
 static int
@@ -485,6 +513,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 	size_t n = 0, alloc = 0, m = 0;
 
 	for (size_t i = 0; i < nt; i++) {
+		struct asker by = {t[i].queued_by, t[i].request};
 		int32_t first, last;
 
 		period_span_days(&t[i].span, &first, &last);
@@ -510,7 +539,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 							: "",
 						t[i].claimed ? t[i].version_bump
 							     : -1,
-						t[i].claimed);
+						t[i].claimed, &by);
 					continue;
 				}
 				nk = period_keys(proc->timebase, first, last,
@@ -522,24 +551,32 @@ expand(const struct planner *p, const struct plan_options *opt,
 						t[i].claimed && k[j].own
 							? t[i].version_bump
 							: -1,
-						t[i].claimed && k[j].own);
+						t[i].claimed && k[j].own, &by);
 				free(k);
 			}
 		}
 	}
 	if (n)
 		qsort(c, n, sizeof(*c), cmp_candidate);
-	/* one candidate per key: the strongest forced bump, own if any */
+	/*
+	 * one candidate per key: the strongest forced bump (and who asked
+	 * for it), own if any, else the first request
+	 */
 	for (size_t i = 0; i < n; i++) {
 		if (m && !cmp_candidate(&c[m - 1], &c[i])) {
 			struct sb_candidate *x = &c[m - 1];
 
 			if (c[i].version_bump >= 0 &&
 			    (x->version_bump < 0 ||
-			     c[i].version_bump < x->version_bump))
+			     c[i].version_bump < x->version_bump)) {
 				x->version_bump = c[i].version_bump;
+				take_asker(x, &c[i]);
+			} else if (!x->request && c[i].request) {
+				take_asker(x, &c[i]);
+			}
 			x->own |= c[i].own;
 			free(c[i].keywords);
+			free(c[i].request);
 			continue;
 		}
 		c[m++] = c[i];
@@ -620,11 +657,12 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 	if (to < from)
 		return 0;
 	for (int32_t d = from; d <= to;) {
+		struct asker by = {opt->run_id, "run-process"};
 		int32_t ks, ke;
 
 		timebase_period(proc->timebase, d, &ks, &ke);
 		add_candidate(&c, &nc, &alloc, proc, ks, ke, "", version_bump,
-			      true);
+			      true, &by);
 		d = ke + 1;
 	}
 	if (!opt->in_transaction && (rc = db_begin(p->db)))
