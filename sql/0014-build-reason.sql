@@ -1,4 +1,5 @@
--- 0014-build-reason.sql: why each build was planned (issue 16), as data.
+-- 0014-build-reason.sql: why each build was planned (issue 16), as data;
+-- processes without inputs on a schedule.
 --
 --   build_reason          one row per reason a build was planned, in the
 --                         order the planner found them: what changed
@@ -6,6 +7,7 @@
 --                         last successful build), or who asked
 --   cascade_build_reason  the same with names: process, product, files,
 --                         codes, and the run (command, user) that asked
+--   process_schedule      a process without inputs run on a schedule
 --
 -- The kinds (state.h, enum build_reason):
 --   first              the key had no output yet (RUN: no build)
@@ -72,3 +74,17 @@ SELECT r.build_id, b.process_id, pc.process_name, b.output_key,
   LEFT JOIN file fo ON fo.file_id = r.old_file_id
   LEFT JOIN file fn ON fn.file_id = r.new_file_id
   LEFT JOIN logging l ON l.logging_id = r.logging_id;
+
+-- Processes without inputs that run on a schedule (issue 16): every
+-- period of "every" (the process's output timebase, DAILY for RUN) from
+-- start_date on is due lag_days after it ended; process-queue plans the
+-- due keys that have no build yet, with the reason "scheduled".  A table
+-- of its own: dbprocessing's process table is unchanged.
+CREATE TABLE process_schedule (
+    process_id  integer PRIMARY KEY REFERENCES process ON DELETE CASCADE,
+    every       varchar(10) NOT NULL
+        CHECK (every IN ('DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY')),
+    start_date  date NOT NULL,
+    lag_days    integer NOT NULL DEFAULT 0
+        CHECK (lag_days BETWEEN -366 AND 3660)
+);

@@ -602,6 +602,59 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	return 0;
 }
 
+static const struct db_col due_cols[] = {
+	DB_COL(DB_INT, struct sb_candidate, process_id),
+	DB_COL(DB_DATE, struct sb_candidate, key_start),
+};
+static const struct db_table due_table =
+	DB_TABLE("due keys", due_cols, struct sb_candidate);
+
+/*
+ * Every period of a schedule from the one holding its start date (ISO
+ * weeks start on Monday, as date_trunc's), up to the last one that ended
+ * lag days ago or more: ks + step <= today - lag.
+ */
+static const char due_sql[] =
+	"SELECT s.pid, k.ks::date FROM unnest($1::int[], $2::text[], "
+	"  $3::date[], $4::int[], $5::int[]) AS s(pid, every, start, lag, op) "
+	"CROSS JOIN LATERAL (SELECT CASE s.every WHEN 'DAILY' THEN "
+	"  interval '1 day' WHEN 'WEEKLY' THEN interval '1 week' WHEN "
+	"  'MONTHLY' THEN interval '1 month' ELSE interval '1 year' END AS "
+	"  step, date_trunc(CASE s.every WHEN 'DAILY' THEN 'day' WHEN "
+	"  'WEEKLY' THEN 'week' WHEN 'MONTHLY' THEN 'month' ELSE 'year' END, "
+	"  s.start::timestamp) AS first) x "
+	"CROSS JOIN LATERAL generate_series(x.first, (current_date - "
+	"  s.lag)::timestamp - x.step, x.step) AS k(ks) "
+	"WHERE NOT EXISTS (SELECT 1 FROM public.build b WHERE b.process_id = "
+	"  s.pid AND b.output_key = to_char(k.ks, 'YYYY-MM-DD')) "
+	"AND (s.op = 0 OR NOT EXISTS (SELECT 1 FROM public.file f WHERE "
+	"  f.product_id = s.op AND f.utc_file_date = k.ks::date)) "
+	"ORDER BY 1, 2";
+
+int
+store_due_keys(struct db *db, const struct sb_schedule *s, size_t n,
+	       struct sb_candidate **out, size_t *nout)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (n == 0)
+		return 0;
+	db_params_columns(&p, 5);
+	for (size_t i = 0; i < n; i++) {
+		db_col_int64(&p, s[i].process_id);
+		db_col_text(&p, timebase_name(s[i].every));
+		db_col_date(&p, s[i].start_date);
+		db_col_int64(&p, s[i].lag_days);
+		db_col_int64(&p, s[i].output_product);
+	}
+	rc = db_query_rows(db, due_sql, &p, 0, &due_table, out, nout);
+	db_params_release(&p);
+	return rc;
+}
+
 /* a reason's version, or NULL for none (interface 0: no file or code) */
 static const char *
 reason_version(const struct version *v, char *buf)

@@ -41,6 +41,7 @@ struct sb_candidate {
 	 */
 	int64_t by_run;
 	char *request;
+	bool scheduled;     /* a due key of a schedule: request says which */
 };
 
 /* store_output_key: the build.output_key of a candidate, appended to sb. */
@@ -212,6 +213,24 @@ struct sb_reason {
 	const char *detail;       /* forced, requested, scheduled: borrowed
 				     (the candidate's request) */
 };
+
+/* A process's schedule, as store_due_keys takes it (model.h). */
+struct sb_schedule {
+	int process_id;
+	int output_product;  /* 0 for RUN */
+	enum timebase every;
+	int32_t start_date;
+	int lag_days;
+};
+
+/*
+ * store_due_keys: the keys of the schedules s[0..n) that are due today
+ * (UTC: the period ended lag_days ago or more) and have neither a build
+ * nor an output file, as candidates (process_id and key_start set, the
+ * rest the caller's; *out, *nout), by process and day.
+ */
+int store_due_keys(struct db *db, const struct sb_schedule *s, size_t n,
+		   struct sb_candidate **out, size_t *nout) CASCADE_MUSTCHECK;
 
 /* A planned build, as stored. */
 struct sb_build {

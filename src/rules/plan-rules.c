@@ -103,21 +103,34 @@ static struct sb_reason *add_reason(struct plan_reasons *why,
   return r;
 }
 
-/* who asked: a forced bump, else a command's request */
+/* who asked, a forced bump aside: a schedule, or a command's request */
+static void asked_reason(const struct sb_candidate *c,
+                         struct plan_reasons *why) {
+  struct sb_reason *r;
+
+  if (c->scheduled)
+    r = add_reason(why, BUILD_REASON_SCHEDULED);
+  else if (c->request)
+    r = add_reason(why, BUILD_REASON_REQUESTED);
+  else
+    return;
+  r->by_run = c->by_run;
+  r->detail = c->request;
+}
+
+/* who asked: a forced bump (of the newest version), else as above */
 static void trigger_reasons(const struct sb_candidate *c,
                             const struct sb_state *st,
                             struct plan_reasons *why) {
   struct sb_reason *r;
 
-  if (c->version_bump >= 0) {
-    r = add_reason(why, BUILD_REASON_FORCED);
-    r->bump = c->version_bump;
-    r->old_version = st->out_version;
-  } else if (c->request) {
-    r = add_reason(why, BUILD_REASON_REQUESTED);
-  } else {
+  if (c->version_bump < 0) {
+    asked_reason(c, why);
     return;
   }
+  r = add_reason(why, BUILD_REASON_FORCED);
+  r->bump = c->version_bump;
+  r->old_version = st->out_version;
   r->by_run = c->by_run;
   r->detail = c->request;
 }
@@ -245,12 +258,7 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
     return PLAN_INTERFACE_BELOW;
   if (!st->out_id) {
     first_reason(k->code, why);
-    if (c->request) {
-      struct sb_reason *r = add_reason(why, BUILD_REASON_REQUESTED);
-
-      r->by_run = c->by_run;
-      r->detail = c->request;
-    }
+    asked_reason(c, why);
   } else {
     trigger_reasons(c, st, why);
   }
@@ -331,12 +339,7 @@ void plan_rules_run_reasons(const struct plan_catalog *cat,
 
   if (!st->last_code_id) {
     first_reason(k->code, why);
-    if (c->request) {
-      struct sb_reason *r = add_reason(why, BUILD_REASON_REQUESTED);
-
-      r->by_run = c->by_run;
-      r->detail = c->request;
-    }
+    asked_reason(c, why);
     return;
   }
   trigger_reasons(c, st, why);

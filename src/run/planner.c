@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "config.h"
 #include "db.h"
 #include "fault.h"
 #include "fnformat.h"
@@ -31,6 +32,7 @@ struct planner {
 	int64_t last_seq; /* filtered runs walk the queue, leaving it */
 	int64_t *waiting; /* products whose entries wait this round */
 	size_t n_waiting;
+	bool schedules_due; /* the round has not planned its schedules yet */
 };
 
 int
@@ -65,6 +67,7 @@ planner_round(struct planner *p, const struct plan_options *opt)
 	free(p->waiting);
 	p->waiting = NULL;
 	p->n_waiting = 0;
+	p->schedules_due = true;
 	/*
 	 * -o and -s leave what they claim queued and walk past it by seq;
 	 * and what waits on a process they do not run would wait for good:
@@ -585,6 +588,88 @@ expand(const struct planner *p, const struct plan_options *opt,
 	*nout = m;
 }
 
+/* "DAILY from 2024-01-01, lag 1 day(s)": a schedule, for its reasons */
+static char *
+schedule_text(const struct process *proc)
+{
+	char d[DATE_STRLEN];
+
+	return xasprintf("%s from %s, lag %d day(s)",
+			 timebase_name(config_schedule_every(proc)),
+			 timeutil_format_date(proc->schedule.start_date, d),
+			 proc->schedule.lag_days);
+}
+
+/*
+ * The due keys of the scheduled processes the run runs, planned as one
+ * batch (*batch_id; 0 when none was due or none is built): a process
+ * without inputs has no queue entry to start it.  Keys the rules refuse
+ * (no code on their day) leave no build and are asked again next round,
+ * building nothing.
+ */
+static int
+plan_schedules(struct planner *p, const struct plan_options *opt,
+	       int64_t *batch_id, struct plan_counts *cnt)
+{
+	struct sb_schedule *s = xcalloc(p->cat->n_processes + 1, sizeof(*s));
+	struct sb_candidate *c = NULL;
+	struct sb_build *b = NULL;
+	size_t ns = 0, nc = 0, nb = 0;
+	int rc;
+
+	for (size_t i = 0; i < p->cat->n_processes; i++) {
+		const struct process *proc = &p->cat->processes[i];
+
+		if (!proc->schedule.set || proc->n_inputs ||
+		    !only_selects(opt->only, proc) ||
+		    (opt->skip_run && proc->timebase == TIMEBASE_RUN))
+			continue;
+		s[ns].process_id = proc->id;
+		s[ns].output_product = proc->output_product_id;
+		s[ns].every = config_schedule_every(proc);
+		s[ns].start_date = proc->schedule.start_date;
+		s[ns].lag_days = proc->schedule.lag_days;
+		ns++;
+	}
+	if (ns == 0) {
+		free(s);
+		return 0;
+	}
+	if (!opt->in_transaction && (rc = db_begin(p->db)))
+		goto out;
+	if ((rc = store_due_keys(p->db, s, ns, &c, &nc)) || nc == 0)
+		goto out;
+	for (size_t i = 0; i < nc; i++) {
+		const struct process *proc =
+			planner_process(p, c[i].process_id);
+
+		c[i].timebase = proc->timebase;
+		c[i].output_product = proc->output_product_id;
+		planner_key_end(p, &c[i]);
+		c[i].keywords = xstrdup("");
+		c[i].version_bump = -1;
+		c[i].own = true;
+		c[i].by_run = opt->run_id;
+		c[i].request = schedule_text(proc);
+		c[i].scheduled = true;
+	}
+	if ((rc = plan_candidates(p, c, nc, &b, &nb, cnt)) || nb == 0 ||
+	    (rc = store_batch_create(p->db, opt->run_id, b, nb, batch_id)) ||
+	    (!opt->in_transaction && (rc = db_commit(p->db))))
+		goto out;
+	log_info("planned batch %lld: %zu scheduled builds",
+		 (long long)*batch_id, nb);
+out:
+	if (rc)
+		*batch_id = 0;
+	if (!opt->in_transaction)
+		db_rollback(p->db);
+	free(s);
+	store_candidates_free(c, nc);
+	builds_free(b, nb);
+	return rc;
+}
+
 int
 planner_plan_batch(struct planner *p, const struct plan_options *opt,
 		   int64_t *batch_id, struct plan_counts *cnt)
@@ -599,6 +684,11 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	int rc;
 
 	*batch_id = 0;
+	if (p->schedules_due) {
+		p->schedules_due = false;
+		if ((rc = plan_schedules(p, opt, batch_id, cnt)) || *batch_id)
+			return rc;
+	}
 	if (!opt->in_transaction && (rc = db_begin(p->db)))
 		return rc;
 	claim.limit = opt->batch_size > 0 ? opt->batch_size : 500;
