@@ -325,7 +325,7 @@ static void
 verdict_text(struct strbuf *sb, const struct why_not *wn)
 {
 	const struct sw_key *b = &wn->builds;
-	char v[VERSION_STRLEN];
+	char v[VERSION_STRLEN], d[DATE_STRLEN];
 
 	switch (wn->verdict) {
 	case PLAN_UPTODATE:
@@ -393,6 +393,16 @@ verdict_text(struct strbuf *sb, const struct why_not *wn)
 			strbuf_addstr(sb, "queued: inputs of it are in the "
 					  "queue; the next processing run "
 					  "builds it");
+		else if (wn->process->schedule.set)
+			strbuf_addf(sb, "scheduled: the first processing run "
+					"from %s on builds it (its schedule: "
+					"due %d day(s) after its period)",
+				    timeutil_format_date(
+					    wn->key_end + 1 +
+						    wn->process->schedule
+							    .lag_days,
+					    d),
+				    wn->process->schedule.lag_days);
 		else
 			strbuf_addstr(sb, "not built yet: it would be built, "
 					  "but nothing queued it since it "

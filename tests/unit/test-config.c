@@ -1509,7 +1509,7 @@ test_example_file(void)
 			"ram", "run", "slots", "batch_size", "code_timeout",
 			"kill_grace", "max_attempts", "bad_after",
 			"bad_within", "flag_lease", "refuse_changed_code",
-			"log_file",
+			"log_file", "schedule", "every", "lag_days",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
