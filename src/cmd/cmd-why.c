@@ -90,6 +90,7 @@ why_file_run(struct ctx *ctx)
 		log_error("no file is named or numbered \"%s\"", file);
 		log_hint("\"cascade why\" takes a file's name, its path in "
 			 "the archive, or its id.");
+		sw_nodes_free(nodes, n);
 		return EXIT_USAGE;
 	}
 	why_format_file(&sb, nodes, n, depth, json);
