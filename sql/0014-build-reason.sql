@@ -6,7 +6,9 @@
 --                         since the key's newest output (or, for RUN, its
 --                         last successful build), or who asked
 --   cascade_build_reason  the same with names: process, product, files,
---                         codes, and the run (command, user) that asked
+--                         codes (and their SHA-256: another code of the
+--                         same version shows another hash), and the run
+--                         (command, user) that asked
 --   process_schedule      a process without inputs run on a schedule
 --
 -- The kinds (state.h, enum build_reason):
@@ -62,7 +64,8 @@ SELECT r.build_id, b.process_id, pc.process_name, b.output_key,
        r.product_id, pr.product_name, r.utc_date,
        r.old_file_id, fo.filename AS old_filename, r.old_version,
        r.new_file_id, fn.filename AS new_filename, r.new_version,
-       r.old_code_id, r.new_code_id,
+       r.old_code_id, co.sha256 AS old_code_sha256,
+       r.new_code_id, cn.sha256 AS new_code_sha256,
        CASE r.bump WHEN 0 THEN 'interface' WHEN 1 THEN 'quality'
                    WHEN 2 THEN 'revision' END AS bump,
        r.logging_id, l.command AS by_command, l."user" AS by_user,
@@ -73,6 +76,8 @@ SELECT r.build_id, b.process_id, pc.process_name, b.output_key,
   LEFT JOIN product pr ON pr.product_id = r.product_id
   LEFT JOIN file fo ON fo.file_id = r.old_file_id
   LEFT JOIN file fn ON fn.file_id = r.new_file_id
+  LEFT JOIN code co ON co.code_id = r.old_code_id
+  LEFT JOIN code cn ON cn.code_id = r.new_code_id
   LEFT JOIN logging l ON l.logging_id = r.logging_id;
 
 -- Processes without inputs that run on a schedule (issue 16): every

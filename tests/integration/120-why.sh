@@ -98,6 +98,8 @@ equals "l2 of the 2nd: its code changed, on the request of config apply" \
 	"$(sql "SELECT string_agg(kind || ':' || coalesce(old_version, '') || '>' || coalesce(new_version, '') || ':' || coalesce(detail, ''), '; ' ORDER BY seq)
 	          FROM cascade_build_reason WHERE build_id = $(build_of l2 2024-03-02)")" \
 	"requested:>:new code; code-changed:1.0.0>1.1.0:"
+equals "the view has both codes' SHA-256: one file, the same hash" \
+	"$(sql "SELECT old_code_sha256 = new_code_sha256 FROM cascade_build_reason WHERE kind = 'code-changed' AND build_id = $(build_of l2 2024-03-02)")" "t"
 run cascade show build "$(build_of l2 2024-03-02)"
 contains "show build: why (config apply runs without a run of its own)" "$out" "why:         requested: new code"
 contains "show build: the code change" "$out" "code changed: 1.0.0 -> 1.1.0 (code "

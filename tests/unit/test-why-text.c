@@ -1,7 +1,8 @@
 /*
  * test-why-text.c - reasons in words, as a table (every kind, with and
- * without the parts a kind may lack), and a chain of two files as text
- * and as JSON (nested by depth, inputs past the depth counted).
+ * without the parts a kind may lack), a chain of two files as text and
+ * as JSON (nested by depth, inputs past the depth counted), and every
+ * verdict of "why --not" in words and JSON.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ reason_of(const struct rcase *c)
 	return r;
 }
 
-static const struct rcase cases[] = {
+static const struct rcase reasons[] = {
 	{BUILD_REASON_FIRST, NULL, NULL, N, N, NULL, "1.0.0", N, 3, NULL, N,
 	 NULL, NULL, NULL, "first build of its key (code 3, version 1.0.0)"},
 	{BUILD_REASON_FIRST, NULL, NULL, N, N, NULL, NULL, N, N, NULL, N, NULL,
@@ -104,14 +105,14 @@ static const struct rcase cases[] = {
 static void
 test_reason_words(void)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
 		struct strbuf sb = STRBUF_INIT;
-		struct sw_reason r = reason_of(&cases[i]);
+		struct sw_reason r = reason_of(&reasons[i]);
 
 		why_text_reason(&sb, &r);
-		if (strcmp(sb.buf, cases[i].want))
+		if (strcmp(sb.buf, reasons[i].want))
 			fprintf(stderr, "\n  reason %zu: \"%s\"\n", i, sb.buf);
-		CU_ASSERT_STRING_EQUAL(sb.buf, cases[i].want);
+		CU_ASSERT_STRING_EQUAL(sb.buf, reasons[i].want);
 		strbuf_release(&sb);
 	}
 }
@@ -121,7 +122,7 @@ static void
 chain_of(struct sw_node *nd, struct sw_reason *changed)
 {
 	memset(nd, 0, 2 * sizeof(*nd));
-	*changed = reason_of(&cases[5]);
+	*changed = reason_of(&reasons[5]);
 	for (int i = 0; i < 2; i++) {
 		nd[i].depth = i;
 		nd[i].path = (char *)(i ? "1" : "");
@@ -176,6 +177,90 @@ test_chain(void)
 	strbuf_release(&sb);
 }
 
+/* why --not: each verdict in words, and its JSON member */
+static void
+test_not_verdicts(void)
+{
+	static struct code code = {.id = 4, .filename = (char *)"l1.sh",
+				   .version = {1, 0, 0},
+				   .output_interface_version = 1,
+				   .start_date = 0, .stop_date = 100};
+	static const struct {
+		enum plan_verdict v;
+		bool scheduled, queued;
+		const char *text, *json;
+	} cases[] = {
+		{PLAN_NO_INPUT, false, false,
+		 "key 1970-01-11: no input: required input product \"raw\" "
+		 "has no file for it",
+		 "\"verdict\": \"no-input\""},
+		{PLAN_NEIGHBOUR_ONLY, false, false, "no input of its own",
+		 "\"verdict\": \"neighbour-only\""},
+		{PLAN_NO_CODE, false, false, "no code of the process is valid",
+		 "\"verdict\": \"no-code\""},
+		{PLAN_CODES_SHARED, false, false,
+		 "two codes are valid within its period, l1.sh 1.0.0 (code 4, "
+		 "1970-01-01 to 1970-04-11) and l1.sh",
+		 "\"verdict\": \"codes-shared\""},
+		{PLAN_INTERFACE_BELOW, false, false,
+		 "declares output interface 1, below",
+		 "\"verdict\": \"interface-below\""},
+		{PLAN_UPTODATE, false, false,
+		 "up to date since build 12, ended 2024-03-02T00:00:00Z: its "
+		 "output l1.dat (version 1.2.0)",
+		 "\"made_by\": 12"},
+		{PLAN_BAD, false, false, "build 13 of it is bad",
+		 "\"bad_build\": 13"},
+		{PLAN_OPEN, false, false, "build 14 of it is running",
+		 "\"open_build\": 14"},
+		{PLAN_BUILD, false, true, "queued: inputs of it are in the queue",
+		 "\"queued_inputs\": [\n    \"raw.dat\"\n  ]"},
+		{PLAN_BUILD, true, false,
+		 "scheduled: the first processing run from 1970-01-14 on "
+		 "builds it",
+		 "\"verdict\": \"would-build\""},
+		{PLAN_BUILD, false, false, "not built yet: it would be built",
+		 "\"verdict\": \"would-build\""},
+	};
+	struct process proc = {.name = (char *)"l1",
+			       .schedule = {.set = false, .lag_days = 2}};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct why_not wn = WHY_NOT_INIT;
+		struct strbuf sb = STRBUF_INIT;
+
+		proc.schedule.set = cases[i].scheduled;
+		wn.process = &proc;
+		wn.output_key = (char *)"1970-01-11";
+		wn.key_start = wn.key_end = 10;
+		wn.verdict = cases[i].v;
+		wn.missing_product = "raw";
+		wn.code = wn.other = &code;
+		wn.out_id = 30;
+		wn.out_filename = (char *)"l1.dat";
+		wn.out_version = (struct version){1, 2, 0};
+		wn.builds.made_by = 12;
+		wn.builds.made_at = (char *)"2024-03-02T00:00:00Z";
+		wn.builds.bad_build = 13;
+		wn.builds.open_build = 14;
+		wn.builds.open_status = (char *)"running";
+		if (cases[i].queued)
+			strvec_push(&wn.queued, "raw.dat");
+		why_format_not(&sb, &wn, false);
+		if (!strstr(sb.buf, cases[i].text))
+			fprintf(stderr, "\n  verdict %zu: %s", i, sb.buf);
+		CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, cases[i].text));
+		strbuf_reset(&sb);
+		why_format_not(&sb, &wn, true);
+		if (!strstr(sb.buf, cases[i].json))
+			fprintf(stderr, "\n  verdict %zu: %s", i, sb.buf);
+		CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, cases[i].json));
+		CU_ASSERT(strncmp(sb.buf, "{\n  \"format\": 1,", 16) == 0);
+		strbuf_release(&sb);
+		strvec_clear(&wn.queued);
+	}
+}
+
 void
 suite_why_text(void)
 {
@@ -183,4 +268,5 @@ suite_why_text(void)
 
 	ADD_TEST(s, test_reason_words);
 	ADD_TEST(s, test_chain);
+	ADD_TEST(s, test_not_verdicts);
 }
