@@ -1,5 +1,6 @@
 /*
- * state.c - the text tables of the build, batch and run states.
+ * state.c - the text tables of the build, batch and run states and of
+ * the reasons for a build.
  */
 #include "state.h"
 
@@ -38,6 +39,19 @@ const char *const run_state_names[RUN_STATE_COUNT + 1] = {
     [RUN_STATE_COUNT] = NULL,
 };
 
+const char *const build_reason_names[BUILD_REASON_COUNT + 1] = {
+    [BUILD_REASON_FIRST] = "first",
+    [BUILD_REASON_INPUT_ADDED] = "input-added",
+    [BUILD_REASON_INPUT_REMOVED] = "input-removed",
+    [BUILD_REASON_INPUT_CHANGED] = "input-changed",
+    [BUILD_REASON_NEIGHBOUR] = "neighbour-changed",
+    [BUILD_REASON_CODE_CHANGED] = "code-changed",
+    [BUILD_REASON_FORCED] = "forced",
+    [BUILD_REASON_REQUESTED] = "requested",
+    [BUILD_REASON_SCHEDULED] = "scheduled",
+    [BUILD_REASON_COUNT] = NULL,
+};
+
 static const char *name_of(const char *const *names, size_t count, unsigned v) {
   return v < count ? names[v] : "unknown";
 }
@@ -59,6 +73,10 @@ const char *batch_state_name(enum batch_state s) {
 
 const char *run_state_name(enum run_state s) {
   return name_of(run_state_names, RUN_STATE_COUNT, (unsigned)s);
+}
+
+const char *build_reason_name(enum build_reason r) {
+  return name_of(build_reason_names, BUILD_REASON_COUNT, (unsigned)r);
 }
 
 int build_state_parse(const char *s, enum build_state *out) {
@@ -85,5 +103,14 @@ int run_state_parse(const char *s, enum run_state *out) {
   if (v < 0)
     return -1;
   *out = (enum run_state)v;
+  return 0;
+}
+
+int build_reason_parse(const char *s, enum build_reason *out) {
+  int v = state_index(build_reason_names, s);
+
+  if (v < 0)
+    return -1;
+  *out = (enum build_reason)v;
   return 0;
 }

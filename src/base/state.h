@@ -1,7 +1,8 @@
 /*
  * state.h - the states of a build, a batch and a run (a logging row),
- * each one enum with one text table: the database stores the names (its
- * CHECK constraints list the same ones, sql/0001-initial.sql), C code
+ * and the reasons a build was planned, each one enum with one text
+ * table: the database stores the names (its CHECK constraints list the
+ * same ones, sql/0001-initial.sql and sql/0011-build-reason.sql), C code
  * compares the enums.
  *
  * Pure: no I/O.  The transitions themselves are the stores' (store-run.c
@@ -54,12 +55,32 @@ enum run_state {
 #define RUN_STATE_COUNT (RUN_STATE_CLEARED + 1)
 
 /*
+ * Why a build was planned (a build_reason row; a build has one or more):
+ * what the planner saw change since the key's newest output (or, for
+ * RUN, its last successful build), or who asked.
+ */
+enum build_reason {
+  BUILD_REASON_FIRST = 0,      /* the key had no output (RUN: no build) */
+  BUILD_REASON_INPUT_ADDED,    /* an input of its own period appeared */
+  BUILD_REASON_INPUT_REMOVED,  /* one went (superseded out, or gone) */
+  BUILD_REASON_INPUT_CHANGED,  /* another file (version) of its date */
+  BUILD_REASON_NEIGHBOUR,      /* an input of a neighbouring day only (its
+                                  window) was added, removed or changed */
+  BUILD_REASON_CODE_CHANGED,   /* another code than the one that made it */
+  BUILD_REASON_FORCED,         /* a forced version bump */
+  BUILD_REASON_REQUESTED,      /* queued by a command (reprocess, ...) */
+  BUILD_REASON_SCHEDULED,      /* a process without inputs, due */
+};
+#define BUILD_REASON_COUNT (BUILD_REASON_SCHEDULED + 1)
+
+/*
  * The text tables, indexed by the enums and ending with NULL (so a
  * table is also the list of values an option accepts).
  */
 extern const char *const build_state_names[BUILD_STATE_COUNT + 1];
 extern const char *const batch_state_names[BATCH_STATE_COUNT + 1];
 extern const char *const run_state_names[RUN_STATE_COUNT + 1];
+extern const char *const build_reason_names[BUILD_REASON_COUNT + 1];
 
 /*
  * state_index: the index of s in names (one of the tables above), -1 if
@@ -74,6 +95,7 @@ int state_index(const char *const *names, const char *s);
 const char *build_state_name(enum build_state s);
 const char *batch_state_name(enum batch_state s);
 const char *run_state_name(enum run_state s);
+const char *build_reason_name(enum build_reason r);
 
 /*
  * *_state_parse: the state named s (exactly, as stored); -1 if s is
@@ -82,5 +104,7 @@ const char *run_state_name(enum run_state s);
 int build_state_parse(const char *s, enum build_state *out) CASCADE_MUSTCHECK;
 int batch_state_parse(const char *s, enum batch_state *out) CASCADE_MUSTCHECK;
 int run_state_parse(const char *s, enum run_state *out) CASCADE_MUSTCHECK;
+int build_reason_parse(const char *s, enum build_reason *out)
+    CASCADE_MUSTCHECK;
 
 #endif

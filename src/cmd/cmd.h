@@ -193,6 +193,8 @@ CMD_DECLARE(move_product);
 CMD_DECLARE(graph);
 /* cmd-report.c: the static HTML report */
 CMD_DECLARE(report);
+/* cmd-why.c: why a file was made, why a key was not built */
+CMD_DECLARE(why);
 
 /*
  * Option helpers of the operators' views (cmd-history.c); each exits 2

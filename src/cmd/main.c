@@ -85,6 +85,8 @@ static const struct cmd_entry commands[] = {
 	SUB("failures resolve", failures_resolve, CTX_FLAG),
 	SUB("failures retry", failures_retry, CTX_FLAG),
 	CMD("stats", stats, VIEW, "per-process build statistics over a period"),
+	CMD("why", why, VIEW,
+	    "why a file was made, or why a key was not (re)built"),
 	GROUP("queue", queue, "list or flush the processing queue"),
 	SUB("queue list", queue_list, CTX_MISSION | VIEW),
 	SUB("queue flush", queue_flush, CTX_FLAG),

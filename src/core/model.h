@@ -139,6 +139,23 @@ struct executor_settings {
 	struct config_mark mark;
 };
 
+/*
+ * A process without inputs that runs on a schedule: every period of its
+ * timebase ("every": its output timebase; DAILY for RUN) from start_date
+ * on is due lag_days after the period ended (lag_days < 0: before), and
+ * process-queue plans the due keys that have no build yet.
+ */
+#define SCHEDULE_LAG_MIN (-366)
+#define SCHEDULE_LAG_MAX 3660
+
+struct schedule {
+	bool set;             /* the process has one */
+	enum timebase every;  /* the period; TIMEBASE_FILE: not given */
+	int32_t start_date;   /* the first period's day; INT32_MIN: not given */
+	int lag_days;         /* -366..3660, default 0 */
+	struct config_mark mark;
+};
+
 struct process {
 	int id;               /* process_id; 0 when read from a file */
 	char *name;
@@ -151,6 +168,7 @@ struct process {
 	struct code *codes;
 	size_t n_codes;
 	struct executor_settings executor; /* overrides of the mission's */
+	struct schedule schedule;
 	struct config_mark mark;
 };
 

@@ -56,8 +56,10 @@ store_output_key(const struct sb_candidate *c, struct strbuf *sb)
 void
 store_candidates_free(struct sb_candidate *c, size_t n)
 {
-	for (size_t i = 0; c && i < n; i++)
+	for (size_t i = 0; c && i < n; i++) {
 		free(c[i].keywords);
+		free(c[i].request);
+	}
 	free(c);
 }
 
@@ -71,6 +73,8 @@ static const struct db_col trigger_cols[] = {
 	DB_COL(DB_INT64, struct sb_trigger, span.stop),
 	DB_COL(DB_BOOL, struct sb_trigger, span.exclusive),
 	DB_COL(DB_BOOL, struct sb_trigger, claimed),
+	DB_COL(DB_INT64, struct sb_trigger, queued_by),
+	DB_COL(DB_TEXT, struct sb_trigger, request),
 };
 static const struct db_table trigger_table =
 	DB_TABLE("triggers", trigger_cols, struct sb_trigger);
@@ -84,14 +88,19 @@ store_triggers_free(struct sb_trigger *t, size_t n)
 /*
  * Every version of the claimed newest files' product and date, with its
  * time span (cascade_file_span's, inclusive: the planner applies the
- * product's stop-time rule) in microseconds.
+ * product's stop-time rule) in microseconds, and who queued the entry:
+ * its run, and its reason when a command queued it deliberately (ingest
+ * writes "ingested", a build's output "made by build N": store-ingest.c,
+ * store-run.c; dbprocessing wrote none).
  */
 static const char triggers_sql[] =
 	"SELECT f.file_id, f.product_id, f.utc_file_date, "
 	"  g.process_keywords, coalesce(q.version_bump, -1), "
 	"  (extract(epoch FROM lower(s.span)) * 1000000)::int8, "
 	"  (extract(epoch FROM upper(s.span)) * 1000000)::int8, "
-	"  p.stop_time_exclusive, g.file_id = f.file_id "
+	"  p.stop_time_exclusive, g.file_id = f.file_id, "
+	"  coalesce(q.logging_id, 0), CASE WHEN q.reason = 'ingested' OR "
+	"  q.reason LIKE 'made by build %' THEN NULL ELSE q.reason END "
 	"FROM unnest($1::bigint[]) AS c(id) "
 	"JOIN public.processqueue q ON q.file_id = c.id "
 	"JOIN public.file f ON f.file_id = c.id "
@@ -601,6 +610,99 @@ static const struct db_col batch_ids_cols[] = {
 	DB_COL(DB_INT64, struct batch_ids, first),
 	DB_COL(DB_INT64, struct batch_ids, n),
 };
+static const struct db_col due_cols[] = {
+	DB_COL(DB_INT, struct sb_candidate, process_id),
+	DB_COL(DB_DATE, struct sb_candidate, key_start),
+};
+static const struct db_table due_table =
+	DB_TABLE("due keys", due_cols, struct sb_candidate);
+
+/*
+ * Every period of a schedule from the one holding its start date (ISO
+ * weeks start on Monday, as date_trunc's), up to the last one that ended
+ * lag days ago or more: ks + step <= today - lag.
+ */
+static const char due_sql[] =
+	"SELECT s.pid, k.ks::date FROM unnest($1::int[], $2::text[], "
+	"  $3::date[], $4::int[], $5::int[]) AS s(pid, every, start, lag, op) "
+	"CROSS JOIN LATERAL (SELECT CASE s.every WHEN 'DAILY' THEN "
+	"  interval '1 day' WHEN 'WEEKLY' THEN interval '1 week' WHEN "
+	"  'MONTHLY' THEN interval '1 month' ELSE interval '1 year' END AS "
+	"  step, date_trunc(CASE s.every WHEN 'DAILY' THEN 'day' WHEN "
+	"  'WEEKLY' THEN 'week' WHEN 'MONTHLY' THEN 'month' ELSE 'year' END, "
+	"  s.start::timestamp) AS first) x "
+	"CROSS JOIN LATERAL generate_series(x.first, (current_date - "
+	"  s.lag)::timestamp - x.step, x.step) AS k(ks) "
+	"WHERE NOT EXISTS (SELECT 1 FROM public.build b WHERE b.process_id = "
+	"  s.pid AND b.output_key = to_char(k.ks, 'YYYY-MM-DD')) "
+	"AND (s.op = 0 OR NOT EXISTS (SELECT 1 FROM public.file f WHERE "
+	"  f.product_id = s.op AND f.utc_file_date = k.ks::date)) "
+	"ORDER BY 1, 2";
+
+int
+store_due_keys(struct db *db, const struct sb_schedule *s, size_t n,
+	       struct sb_candidate **out, size_t *nout)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	*out = NULL;
+	*nout = 0;
+	if (n == 0)
+		return 0;
+	db_params_columns(&p, 5);
+	for (size_t i = 0; i < n; i++) {
+		db_col_int64(&p, s[i].process_id);
+		db_col_text(&p, timebase_name(s[i].every));
+		db_col_date(&p, s[i].start_date);
+		db_col_int64(&p, s[i].lag_days);
+		db_col_int64(&p, s[i].output_product);
+	}
+	rc = db_query_rows(db, due_sql, &p, 0, &due_table, out, nout);
+	db_params_release(&p);
+	return rc;
+}
+
+/* a reason's version, or NULL for none (interface 0: no file or code) */
+static const char *
+reason_version(const struct version *v, char *buf)
+{
+	return v->interface > 0 ? version_format(v, buf) : NULL;
+}
+
+/* the reasons of builds b[0..n) as parallel array parameters */
+static void
+reason_params(struct db_params *p, const struct sb_build *b, size_t n)
+{
+	db_params_columns(p, 13);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < b[i].n_reasons; j++) {
+			const struct sb_reason *r = &b[i].reasons[j];
+			char v[VERSION_STRLEN];
+
+			db_col_int64(p, (int64_t)i + 1);
+			db_col_text(p, build_reason_name(r->kind));
+			db_col_int64(p, r->product_id);
+			if (r->product_id)
+				db_col_date(p, r->date);
+			else
+				db_col_null(p);
+			db_col_int64(p, r->old_file);
+			db_col_int64(p, r->new_file);
+			db_col_text(p, reason_version(&r->old_version, v));
+			db_col_text(p, reason_version(&r->new_version, v));
+			db_col_int64(p, r->old_code);
+			db_col_int64(p, r->new_code);
+			if (r->bump >= 0)
+				db_col_int64(p, r->bump);
+			else
+				db_col_null(p);
+			db_col_int64(p, r->by_run);
+			db_col_text(p, r->detail);
+		}
+	}
+}
+
 
 int
 store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
@@ -636,7 +738,10 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 	/*
 	 * One batch per process, in the order the builds name them; nothing
 	 * planned: one empty batch, done, that says the entries were seen.
+	 * The builds' reasons find their build by (process, output key):
+	 * unique in a batch, and RETURNING does not promise the rows' order.
 	 */
+	reason_params(&p, b, n);
 	rc = db_query_row(
 		db,
 		"WITH u AS (SELECT * FROM unnest($2::int[], $3::int[], "
@@ -658,7 +763,21 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"version_bump, cache_key, status) SELECT bt.batch_id, "
 		"nullif($1::bigint, 0), u.pid, nullif(u.code, 0), u.okey, u.d, "
 		"u.inputs::bigint[], u.fname, u.ver, u.bump, u.cache, 'queued' "
-		"FROM u JOIN bt ON bt.process_id = u.pid ORDER BY u.ord) "
+		"FROM u JOIN bt ON bt.process_id = u.pid ORDER BY u.ord "
+		"RETURNING build_id, process_id, output_key), "
+		"rs AS (INSERT INTO public.build_reason (build_id, seq, kind, "
+		"product_id, utc_date, old_file_id, new_file_id, old_version, "
+		"new_version, old_code_id, new_code_id, bump, logging_id, detail) "
+		"SELECT ins.build_id, row_number() OVER (PARTITION BY r.idx ORDER "
+		"BY r.n), r.kind, nullif(r.prod, 0), r.d, nullif(r.oldf, 0), "
+		"nullif(r.newf, 0), r.oldv, r.newv, nullif(r.oldc, 0), "
+		"nullif(r.newc, 0), r.bump, nullif(r.run, 0), r.detail "
+		"FROM unnest($11::bigint[], $12::text[], $13::int[], $14::date[], "
+		"$15::bigint[], $16::bigint[], $17::text[], $18::text[], "
+		"$19::int[], $20::int[], $21::int2[], $22::bigint[], $23::text[]) "
+		"WITH ORDINALITY AS r(idx, kind, prod, d, oldf, newf, oldv, newv, "
+		"oldc, newc, bump, run, detail, n) JOIN u ON u.ord = r.idx JOIN "
+		"ins ON ins.process_id = u.pid AND ins.output_key = u.okey) "
 		"SELECT min(batch_id), count(*) FROM (SELECT batch_id FROM bt "
 		"UNION ALL SELECT batch_id FROM e) x",
 		&p, 0, &t, &ids, NULL);

@@ -16,6 +16,7 @@
 
 #include "compat.h"
 #include "period.h"
+#include "state.h"
 #include "strbuf.h"
 #include "version.h"
 
@@ -31,6 +32,16 @@ struct sb_candidate {
 	char *keywords;     /* FILE: the trigger's process_keywords, else "" */
 	int version_bump;   /* -1 none, else 0..2 (max over triggers) */
 	bool own;           /* the key is one of the trigger's own days */
+	/*
+	 * Who asked for it, when a command did (a forced bump's, else the
+	 * first deliberate trigger's): the run (0: not known) and the
+	 * queue entry's reason ("reprocess", "retry of failure 7", or the
+	 * command: "run-process"), NULL when only ingest or builds queued
+	 * its triggers.
+	 */
+	int64_t by_run;
+	char *request;
+	bool scheduled;     /* a due key of a schedule: request says which */
 };
 
 /* store_output_key: the build.output_key of a candidate, appended to sb. */
@@ -51,6 +62,10 @@ struct sb_trigger {
 	int version_bump;	  /* the entry's: -1 none, else 0..2 */
 	struct period_span span;  /* this version's time span */
 	bool claimed;		  /* this row is the claimed file itself */
+	int64_t queued_by;	  /* the entry's run (logging_id), 0: none */
+	char *request;		  /* the entry's reason when a command queued
+				     it deliberately (not ingest, not a
+				     build's output), else NULL */
 };
 
 /* What store_queue_claim takes. */
@@ -180,6 +195,43 @@ int store_output_keys(struct db *db, int process_id,
 		      struct sb_candidate **cands, int64_t **outputs,
 		      size_t *n) CASCADE_MUSTCHECK;
 
+/*
+ * One reason a build is planned (a build_reason row; state.h names the
+ * kinds): what the rules saw change, or who asked.  Fields a kind does
+ * not use are 0 (a version 0.0.0: none; bump -1).
+ */
+struct sb_reason {
+	enum build_reason kind;
+	int product_id;           /* input reasons: the input's product */
+	int32_t date;             /* and its date */
+	int64_t old_file;         /* input reasons: the file made from */
+	int64_t new_file;         /* and the file of now */
+	struct version old_version, new_version; /* theirs, or the codes' */
+	int old_code, new_code;   /* code-changed (first: the new code) */
+	int bump;                 /* forced: 0..2, else -1 */
+	int64_t by_run;           /* forced, requested: the run that asked */
+	const char *detail;       /* forced, requested, scheduled: borrowed
+				     (the candidate's request) */
+};
+
+/* A process's schedule, as store_due_keys takes it (model.h). */
+struct sb_schedule {
+	int process_id;
+	int output_product;  /* 0 for RUN */
+	enum timebase every;
+	int32_t start_date;
+	int lag_days;
+};
+
+/*
+ * store_due_keys: the keys of the schedules s[0..n) that are due today
+ * (UTC: the period ended lag_days ago or more) and have neither a build
+ * nor an output file, as candidates (process_id and key_start set, the
+ * rest the caller's; *out, *nout), by process and day.
+ */
+int store_due_keys(struct db *db, const struct sb_schedule *s, size_t n,
+		   struct sb_candidate **out, size_t *nout) CASCADE_MUSTCHECK;
+
 /* A planned build, as stored. */
 struct sb_build {
 	int process_id;
@@ -192,14 +244,18 @@ struct sb_build {
 	struct version version;
 	int version_bump;      /* -1 none */
 	char *cache_key;
+	struct sb_reason *reasons; /* why: owned, its details borrowed */
+	size_t n_reasons;
 };
 
 /*
  * store_batch_create: insert the builds b[0..n) (status 'queued') in one
  * batch row per process (kind 'process', state 'planned', naming its
- * process), or, with n 0, one empty batch ('done'), that records that
- * queue entries were planned; *batch_id gets the first batch's id,
- * *n_batches how many were made (their ids follow it).
+ * process), with their reasons (build_reason), or, with n 0, one empty
+ * batch ('done'), that records that queue entries were planned;
+ * *batch_id gets the first batch's id, *n_batches how many were made
+ * (their ids follow it).  The builds' (process_id, output_key) are
+ * unique.
  */
 int store_batch_create(struct db *db, int64_t run_id,
 		       const struct sb_build *b, size_t n, int64_t *batch_id,

@@ -425,13 +425,59 @@ load_process_codes(struct db *db, struct config *cfg)
 	return 0;
 }
 
+/* A schedule row: its process and the schedule. */
+struct schedule_row {
+	int process_id;
+	char *every;
+	int32_t start_date;
+	int lag_days;
+};
+static const struct db_col schedule_cols[] = {
+	DB_COL(DB_INT, struct schedule_row, process_id),
+	DB_COL(DB_TEXT, struct schedule_row, every),
+	DB_COL(DB_DATE, struct schedule_row, start_date),
+	DB_COL(DB_INT, struct schedule_row, lag_days),
+};
+static const struct db_table schedule_table =
+	DB_TABLE("process schedules", schedule_cols, struct schedule_row);
+
+/* the schedules of the processes loaded */
+static int
+load_process_schedules(struct db *db, struct config *cfg)
+{
+	struct schedule_row *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT process_id, every, start_date, lag_days "
+			       "FROM public.process_schedule "
+			       "ORDER BY process_id",
+			       NULL, 0, &schedule_table, &rows, &n);
+
+	for (size_t r = 0; !rc && r < n; r++) {
+		struct process *p = process_by_id(cfg, rows[r].process_id);
+
+		if (!p)
+			continue;
+		p->schedule.set = true;
+		p->schedule.start_date = rows[r].start_date;
+		p->schedule.lag_days = rows[r].lag_days;
+		if (timebase_parse(rows[r].every, &p->schedule.every))
+			rc = error("process \"%s\" has an unknown schedule "
+				   "\"%s\" in the database",
+				   p->name, rows[r].every);
+	}
+	db_rows_free(&schedule_table, rows, n);
+	return rc;
+}
+
 static int
 load_processes(struct db *db, struct config *cfg)
 {
 	int rc;
 
 	if ((rc = load_process_rows(db, cfg)) ||
-	    (rc = load_process_inputs(db, cfg)))
+	    (rc = load_process_inputs(db, cfg)) ||
+	    (rc = load_process_schedules(db, cfg)))
 		return rc;
 	return load_process_codes(db, cfg);
 }
@@ -1396,6 +1442,70 @@ apply_inputs(struct db *db, const struct process *op,
 	return done(&p, 0);
 }
 
+/* "DAILY from 2024-01-01, lag 1 day(s)", or "none" */
+static void
+describe_schedule(struct strbuf *sb, const struct process *p)
+{
+	char d[DATE_STRLEN];
+
+	if (!p->schedule.set) {
+		strbuf_addstr(sb, "none");
+		return;
+	}
+	strbuf_addf(sb, "%s from %s, lag %d day(s)",
+		    timebase_name(config_schedule_every(p)),
+		    p->schedule.start_date != INT32_MIN
+			    ? timeutil_format_date(p->schedule.start_date, d)
+			    : "?",
+		    p->schedule.lag_days);
+}
+
+/* a process's schedule: written, changed or removed */
+static int
+apply_schedule(struct db *db, const struct process *op,
+	       const struct process *np, struct store_apply_report *r)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	int rc = 0;
+
+	describe_schedule(&a, op ? op : np);
+	describe_schedule(&b, np);
+	if (op && !strcmp(a.buf, b.buf))
+		goto out;
+	if (!op && !np->schedule.set)
+		goto out;
+	db_params_text(&p, np->name);
+	if (np->schedule.set) {
+		db_params_text(&p, timebase_name(config_schedule_every(np)));
+		db_params_date(&p, np->schedule.start_date);
+		db_params_int64(&p, np->schedule.lag_days);
+		rc = run(db,
+			 "INSERT INTO public.process_schedule (process_id, "
+			 "every, start_date, lag_days) SELECT pr.process_id, "
+			 "$2, $3::date, $4::int FROM public.process pr WHERE "
+			 "pr.process_name = $1 ON CONFLICT (process_id) DO "
+			 "UPDATE SET every = EXCLUDED.every, start_date = "
+			 "EXCLUDED.start_date, lag_days = EXCLUDED.lag_days",
+			 &p);
+	} else {
+		rc = run(db,
+			 "DELETE FROM public.process_schedule s USING "
+			 "public.process pr WHERE s.process_id = "
+			 "pr.process_id AND pr.process_name = $1",
+			 &p);
+	}
+	if (!rc && op)
+		report(r, '~', "schedule %s: %s -> %s", np->name, a.buf,
+		       b.buf);
+	else if (!rc)
+		report(r, '+', "schedule %s: %s", np->name, b.buf);
+out:
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return done(&p, rc);
+}
+
 static int
 apply_processes(struct db *db, const struct config *cur,
 		const struct config *cfg, struct store_apply_report *r)
@@ -1448,7 +1558,8 @@ apply_processes(struct db *db, const struct config *cur,
 		}
 		strbuf_release(&d);
 		if (rc || apply_inputs(db, op, np, r) ||
-		    apply_codes(db, op, np, r))
+		    apply_codes(db, op, np, r) ||
+		    apply_schedule(db, op, np, r))
 			return done(&p, -1);
 		db_params_release(&p);
 	}

@@ -271,6 +271,7 @@ ss_builds_free(struct ss_build *b, size_t n)
 		db_row_release(&build_detail_table, &b[i]);
 		strvec_clear(&b[i].argv);
 		db_rows_free(&input_table, b[i].inputs, b[i].n_input_rows);
+		sw_reasons_free(b[i].reasons, b[i].n_reasons);
 	}
 	free(b);
 }
@@ -290,6 +291,44 @@ query_builds(struct db *db, const char *sql, struct db_params *p,
 		(*out)[i].output_file_id = SS_NULL;
 		(*out)[i].version_bump = SS_NULL;
 	}
+	return rc;
+}
+
+/*
+ * The reasons of builds b[0..n), in any order: one query, the reasons
+ * handed out by build id.
+ */
+static int
+read_builds_reasons(struct db *db, struct ss_build *b, size_t n)
+{
+	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
+	struct sw_reason *r = NULL;
+	size_t nr = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		ids[i] = b[i].id;
+	rc = store_build_reasons(db, ids, n, &r, &nr);
+	free(ids);
+	for (size_t j = 0; !rc && j < nr;) {
+		size_t k = j;
+		struct ss_build *x = NULL;
+
+		while (k < nr && r[k].build_id == r[j].build_id)
+			k++;
+		for (size_t i = 0; i < n && !x; i++)
+			if (b[i].id == r[j].build_id)
+				x = &b[i];
+		if (x && !x->reasons) {
+			/* the strings move to the build */
+			x->reasons = xcalloc(k - j, sizeof(*x->reasons));
+			x->n_reasons = k - j;
+			memcpy(x->reasons, &r[j], (k - j) * sizeof(*r));
+			memset(&r[j], 0, (k - j) * sizeof(*r));
+		}
+		j = k;
+	}
+	sw_reasons_free(r, nr);
 	return rc;
 }
 
@@ -395,6 +434,8 @@ store_builds_list(struct db *db, const struct ss_build_filter *f,
 		strvec_init(&(*out)[i].argv);
 	if (!rc && f->provenance && *n)
 		rc = read_builds_provenance(db, *out, *n);
+	if (!rc && f->provenance && *n)
+		rc = read_builds_reasons(db, *out, *n);
 	if (rc) {
 		ss_builds_free(*out, *n);
 		*out = NULL;
@@ -452,6 +493,8 @@ store_build_get(struct db *db, int64_t id, struct ss_build **out)
 		rc = read_build_argv(db, &p, b);
 	if (!rc && found)
 		rc = read_build_inputs(db, &p, b);
+	if (!rc && found)
+		rc = read_builds_reasons(db, b, 1);
 	db_params_release(&p);
 	if (rc || !found) {
 		ss_builds_free(b, 1);
@@ -864,6 +907,8 @@ read_status(struct db *db, int recent, struct ss_status *s)
 			  "WHERE b.status IN ('starting', 'running', "
 			  "'recording') ORDER BY b.build_id",
 			  NULL, &s->running, &s->n_running);
+	if (!rc && s->n_running)
+		rc = read_builds_reasons(db, s->running, s->n_running);
 	if (rc)
 		return rc;
 

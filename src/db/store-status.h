@@ -22,6 +22,7 @@
 
 #include "compat.h"
 #include "state.h"
+#include "store-why.h"
 #include "strvec.h"
 
 struct db;
@@ -74,8 +75,9 @@ struct ss_input {
 
 /*
  * A build.  The fields after "detail" are filled by store_build_get and
- * store_builds_list, argv and inputs by store_builds_list only with
- * provenance.
+ * store_builds_list, argv, inputs and reasons by store_builds_list only
+ * with provenance (and reasons for the running builds of
+ * store_status_read).
  */
 struct ss_build {
 	int64_t id;
@@ -111,6 +113,8 @@ struct ss_build {
 	bool have_argv;
 	struct ss_input *inputs;
 	size_t n_input_rows;
+	struct sw_reason *reasons; /* why it was planned (store-why.h) */
+	size_t n_reasons;
 };
 void ss_builds_free(struct ss_build *b, size_t n);
 
@@ -132,8 +136,8 @@ int store_builds_list(struct db *db, const struct ss_build_filter *f,
 
 /*
  * store_build_get: one build with every detail: argv, inputs (in build
- * order, joined with file and product), code path and SHA-256.  *out is
- * NULL when no build has that id.
+ * order, joined with file and product), code path and SHA-256, its
+ * reasons.  *out is NULL when no build has that id.
  */
 int store_build_get(struct db *db, int64_t id, struct ss_build **out)
 	CASCADE_MUSTCHECK;

@@ -1305,6 +1305,19 @@ static const struct ckey executor_keys[] = {
 static const struct ctable executor_table =
 	TABLE("executor", executor_keys, struct executor_settings);
 
+/*
+ * a schedule: every key optional here (a process without one gets these
+ * defaults too); check_schedule says what a schedule needs
+ */
+static const struct ckey schedule_keys[] = {
+	K("every", KT_TIMEBASE, struct schedule, every, 0, NULL, 0, 0),
+	K("start_date", KT_DATE, struct schedule, start_date, 0, NULL, 0, 0),
+	K("lag_days", KT_INT, struct schedule, lag_days, 0, "0",
+	  SCHEDULE_LAG_MIN, SCHEDULE_LAG_MAX),
+};
+static const struct ctable schedule_table =
+	TABLE("schedule", schedule_keys, struct schedule);
+
 static const struct ckey process_keys[] = {
 	K("name", KT_NAME, struct process, name, KEY_REQUIRED, NULL, 0,
 	  0),
@@ -1318,6 +1331,7 @@ static const struct ckey process_keys[] = {
 	/* "at least one" is config_validate()'s, for database configs too */
 	KSEQ("codes", 0, seq_codes),
 	KMAP("executor", struct process, executor, 0, &executor_table),
+	KMAP("schedule", struct process, schedule, 0, &schedule_table),
 };
 static const struct ctable process_table =
 	TABLE("process", process_keys, struct process);
@@ -1465,13 +1479,25 @@ seq_codes(struct loader *ld, const struct ynode *seq, void *base)
 }
 
 static void
+process_init(void *el)
+{
+	struct process *proc = el;
+
+	proc->schedule.start_date = INT32_MIN; /* not given */
+}
+
+static void
 seq_processes(struct loader *ld, const struct ynode *seq, void *base)
 {
 	struct config *cfg = base;
 
 	cfg->processes = map_items(ld, seq, &process_table,
 				   sizeof(*cfg->processes), &cfg->n_processes,
-				   NULL, NULL);
+				   process_init, NULL);
+	/* a schedule mapping in the file, even an empty one, is one */
+	for (size_t i = 0; i < cfg->n_processes; i++)
+		cfg->processes[i].schedule.set =
+			cfg->processes[i].schedule.mark.line > 0;
 }
 
 void
@@ -2183,6 +2209,52 @@ check_codes(const struct process *proc, int *nerr)
 	free(v);
 }
 
+/* a schedule is for a process without inputs, from a day, by its period */
+static void
+check_schedule(const struct process *p, int *nerr)
+{
+	const struct schedule *sc = &p->schedule;
+	const struct config_mark *m = sc->mark.line ? &sc->mark : &p->mark;
+
+	if (!sc->set)
+		return;
+	if (p->n_inputs)
+		report(nerr, m,
+		       "process \"%s\": a schedule is for processes without "
+		       "inputs (it has %zu)",
+		       nn(p->name), p->n_inputs);
+	if (sc->start_date == INT32_MIN)
+		report(nerr, m,
+		       "process \"%s\": schedule: missing required key "
+		       "\"start_date\"",
+		       nn(p->name));
+	if (p->timebase == TIMEBASE_FILE)
+		report(nerr, m,
+		       "process \"%s\": a FILE process cannot be scheduled "
+		       "(its keys are its inputs' files)",
+		       nn(p->name));
+	else if (sc->every != TIMEBASE_FILE &&
+		 sc->every != config_schedule_every(p))
+		report(nerr, m,
+		       "process \"%s\": schedule: every %s does not match "
+		       "the process (expected %s: its output timebase, or "
+		       "DAILY for RUN)",
+		       nn(p->name), timebase_name(sc->every),
+		       timebase_name(config_schedule_every(p)));
+	if (sc->lag_days < SCHEDULE_LAG_MIN || sc->lag_days > SCHEDULE_LAG_MAX)
+		report(nerr, m,
+		       "process \"%s\": schedule: lag_days must be from %d "
+		       "to %d, not %d",
+		       nn(p->name), SCHEDULE_LAG_MIN, SCHEDULE_LAG_MAX,
+		       sc->lag_days);
+}
+
+enum timebase
+config_schedule_every(const struct process *p)
+{
+	return p->timebase == TIMEBASE_RUN ? TIMEBASE_DAILY : p->timebase;
+}
+
 static void
 check_processes(const struct config *cfg, int *nerr,
 		const struct nameidx *prods)
@@ -2258,6 +2330,7 @@ check_processes(const struct config *cfg, int *nerr,
 		}
 		nameidx_release(&seen);
 		check_codes(p, nerr);
+		check_schedule(p, nerr);
 	}
 	free(producer);
 }
@@ -2787,6 +2860,14 @@ write_process(struct writer *w, const struct process *p)
 	}
 	seq_end(w);
 	write_executor(w, &p->executor);
+	if (p->schedule.set) {
+		str(w, "schedule");
+		map_start(w);
+		kv_str(w, "every", timebase_name(config_schedule_every(p)));
+		kv_date(w, "start_date", p->schedule.start_date);
+		kv_int(w, "lag_days", p->schedule.lag_days);
+		map_end(w);
+	}
 	map_end(w);
 }
 

@@ -54,6 +54,12 @@ void config_process_executor(const struct config *cfg,
 			     const struct process *p,
 			     struct executor_settings *out);
 
+/*
+ * config_schedule_every: the period of process p's schedule: its output
+ * timebase, DAILY for RUN (a schedule's "every" must say the same).
+ */
+enum timebase config_schedule_every(const struct process *p);
+
 /* config_run_defaults: fill *run with the defaults listed above. */
 void config_run_defaults(struct run_settings *run);
 

@@ -86,11 +86,155 @@ static void above_purged(const struct sb_state *st, struct version *v) {
   }
 }
 
+void plan_reasons_release(struct plan_reasons *why) {
+  free(why->v);
+  memset(why, 0, sizeof(*why));
+}
+
+static struct sb_reason *add_reason(struct plan_reasons *why,
+                                    enum build_reason kind) {
+  struct sb_reason *r;
+
+  ALLOC_GROW(why->v, why->n + 1, why->alloc);
+  r = &why->v[why->n++];
+  memset(r, 0, sizeof(*r));
+  r->kind = kind;
+  r->bump = -1;
+  return r;
+}
+
+/* who asked, a forced bump aside: a schedule, or a command's request */
+static void asked_reason(const struct sb_candidate *c,
+                         struct plan_reasons *why) {
+  struct sb_reason *r;
+
+  if (c->scheduled)
+    r = add_reason(why, BUILD_REASON_SCHEDULED);
+  else if (c->request)
+    r = add_reason(why, BUILD_REASON_REQUESTED);
+  else
+    return;
+  r->by_run = c->by_run;
+  r->detail = c->request;
+}
+
+/* who asked: a forced bump (of the newest version), else as above */
+static void trigger_reasons(const struct sb_candidate *c,
+                            const struct sb_state *st,
+                            struct plan_reasons *why) {
+  struct sb_reason *r;
+
+  if (c->version_bump < 0) {
+    asked_reason(c, why);
+    return;
+  }
+  r = add_reason(why, BUILD_REASON_FORCED);
+  r->bump = c->version_bump;
+  r->old_version = st->out_version;
+  r->by_run = c->by_run;
+  r->detail = c->request;
+}
+
+/* an input reason: its own period's, or a neighbour's */
+static struct sb_reason *input_reason(struct plan_reasons *why,
+                                      enum build_reason kind, bool own,
+                                      int product, int32_t date) {
+  struct sb_reason *r = add_reason(why, own ? kind : BUILD_REASON_NEIGHBOUR);
+
+  r->product_id = product;
+  r->date = date;
+  return r;
+}
+
+/*
+ * Each current input against the parent of its product and date, and
+ * each parent without one: the reasons, and the largest bump they call
+ * for (an input added or removed: quality; changed: as its version did)
+ */
+static enum bump diff_inputs(const struct sb_candidate *c,
+                             const struct plan_key *k,
+                             const struct sb_parent *pp,
+                             const struct sb_input *x,
+                             struct plan_reasons *why) {
+  enum bump b = BUMP_NONE;
+
+  for (size_t i = 0; i < k->in_n; i++) {
+    const struct sb_parent *same = NULL;
+    struct sb_reason *r;
+
+    for (size_t j = 0; j < k->par_n; j++)
+      if (pp[j].product_id == x[i].product_id && pp[j].date == x[i].date)
+        same = &pp[j];
+    if (same && same->file_id == x[i].file_id)
+      continue;
+    r = input_reason(why,
+                     same ? BUILD_REASON_INPUT_CHANGED
+                          : BUILD_REASON_INPUT_ADDED,
+                     x[i].own, x[i].product_id, x[i].date);
+    r->new_file = x[i].file_id;
+    r->new_version = x[i].version;
+    if (same) {
+      enum bump ib = version_change(&same->version, &x[i].version);
+
+      r->old_file = same->file_id;
+      r->old_version = same->version;
+      if (ib > b)
+        b = ib;
+    } else {
+      b = BUMP_QUALITY;
+    }
+  }
+  for (size_t j = 0; j < k->par_n; j++) {
+    bool found = false;
+    struct sb_reason *r;
+
+    for (size_t i = 0; i < k->in_n; i++)
+      found |= pp[j].product_id == x[i].product_id && pp[j].date == x[i].date;
+    if (found)
+      continue;
+    r = input_reason(why, BUILD_REASON_INPUT_REMOVED,
+                     pp[j].date >= c->key_start && pp[j].date <= c->key_end,
+                     pp[j].product_id, pp[j].date);
+    r->old_file = pp[j].file_id;
+    r->old_version = pp[j].version;
+    b = BUMP_QUALITY;
+  }
+  return b;
+}
+
+/* another code than the one that made it (old: NULL when not known) */
+static enum bump diff_code(int old_id, const struct code *old,
+                           const struct code *code,
+                           struct plan_reasons *why) {
+  struct sb_reason *r;
+  enum bump b;
+
+  if (old_id == code->id)
+    return BUMP_NONE;
+  r = add_reason(why, BUILD_REASON_CODE_CHANGED);
+  r->old_code = old_id;
+  r->new_code = code->id;
+  r->new_version = code->version;
+  if (old)
+    r->old_version = old->version;
+  b = old ? version_change(&old->version, &code->version) : BUMP_QUALITY;
+  /* the same version, another code: still another build */
+  return b == BUMP_NONE ? BUMP_REVISION : b;
+}
+
+static void first_reason(const struct code *code, struct plan_reasons *why) {
+  struct sb_reason *r = add_reason(why, BUILD_REASON_FIRST);
+
+  r->new_code = code->id;
+  r->new_version = code->version;
+}
+
 enum plan_verdict
 plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
                    const struct plan_key *k, const struct sb_parent *par,
-                   const struct sb_input *in, struct version *v) {
-  enum bump b = BUMP_NONE;
+                   const struct sb_input *in, struct version *v,
+                   struct plan_reasons *why) {
+  enum bump b;
   const struct sb_parent *pp = par + k->par_first;
   const struct sb_input *x = in + k->in_first;
   bool same_inputs = st->out_id && k->par_n == k->in_n;
@@ -112,13 +256,30 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
   below = k->out_code ? k->out_code->output_interface_version : st->out_version.interface;
   if (st->out_id && k->code->output_interface_version < below)
     return PLAN_INTERFACE_BELOW;
+  if (!st->out_id) {
+    first_reason(k->code, why);
+    asked_reason(c, why);
+  } else {
+    trigger_reasons(c, st, why);
+  }
   if (!st->out_id || k->code->output_interface_version > st->out_version.interface) {
+    if (st->out_id) {
+      diff_code(st->out_code_id, k->out_code, k->code, why);
+      diff_inputs(c, k, pp, x, why);
+    }
     v->interface = k->code->output_interface_version;
     v->quality = v->revision = 0;
     above_purged(st, v);
     return PLAN_BUILD;
   }
 
+  b = diff_code(st->out_code_id, k->out_code, k->code, why);
+  {
+    enum bump ib = diff_inputs(c, k, pp, x, why);
+
+    if (ib > b)
+      b = ib;
+  }
   *v = st->out_version;
   if (c->version_bump >= 0) {
     if (c->version_bump == 0) {
@@ -133,34 +294,6 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
     above_purged(st, v);
     return PLAN_BUILD;
   }
-  if (st->out_code_id != k->code->id) {
-    enum bump cb =
-        k->out_code ? version_change(&k->out_code->version, &k->code->version)
-                    : BUMP_QUALITY;
-    if (cb > b)
-      b = cb;
-    if (b == BUMP_NONE)
-      b = BUMP_REVISION;
-  }
-  /* each current input against the parent of its product and date */
-  for (size_t i = 0; i < k->in_n; i++) {
-    bool found = false;
-
-    for (size_t j = 0; j < k->par_n; j++) {
-      enum bump ib;
-
-      if (pp[j].product_id != x[i].product_id || pp[j].date != x[i].date)
-        continue;
-      found = true;
-      ib = version_change(&pp[j].version, &x[i].version);
-      if (ib > b)
-        b = ib;
-    }
-    if (!found)
-      b = BUMP_QUALITY; /* an input added */
-  }
-  if (k->par_n > k->in_n)
-    b = BUMP_QUALITY; /* an input removed */
   if (b == BUMP_NONE)
     b = BUMP_REVISION; /* changed, yet no version moved */
   if (b == BUMP_QUALITY) {
@@ -194,6 +327,47 @@ static bool run_uptodate(const struct sb_candidate *c,
     same = ids[i] == st->last_inputs[i];
   free(ids);
   return same;
+}
+
+void plan_rules_run_reasons(const struct plan_catalog *cat,
+                            const struct sb_candidate *c,
+                            const struct sb_state *st,
+                            const struct plan_key *k,
+                            const struct sb_input *in,
+                            struct plan_reasons *why) {
+  const struct sb_input *x = in + k->in_first;
+
+  if (!st->last_code_id) {
+    first_reason(k->code, why);
+    asked_reason(c, why);
+    return;
+  }
+  trigger_reasons(c, st, why);
+  (void)diff_code(st->last_code_id, plan_catalog_code(cat, st->last_code_id),
+                  k->code, why);
+  /* its last build's inputs are known by file id only */
+  for (size_t i = 0; i < k->in_n; i++) {
+    bool seen = false;
+
+    for (size_t j = 0; j < st->n_last_inputs; j++)
+      seen |= st->last_inputs[j] == x[i].file_id;
+    if (!seen) {
+      struct sb_reason *r = input_reason(why, BUILD_REASON_INPUT_ADDED,
+                                         x[i].own, x[i].product_id, x[i].date);
+
+      r->new_file = x[i].file_id;
+      r->new_version = x[i].version;
+    }
+  }
+  for (size_t j = 0; j < st->n_last_inputs; j++) {
+    bool seen = false;
+
+    for (size_t i = 0; i < k->in_n; i++)
+      seen |= st->last_inputs[j] == x[i].file_id;
+    if (!seen)
+      add_reason(why, BUILD_REASON_INPUT_REMOVED)->old_file =
+          st->last_inputs[j];
+  }
 }
 
 /* the parents of output id: a run of par[] (sorted by result) */
@@ -273,14 +447,18 @@ void plan_rules_evaluate(const struct plan_catalog *cat,
     case PERIOD_CODE_ONE:
       break;
     }
+    k->why_first = ev->why.n;
     if (c[i].output_product == 0) {
       k->verdict =
           run_uptodate(&c[i], st, k, ev->in) ? PLAN_UPTODATE : PLAN_BUILD;
       k->version.interface = k->code->output_interface_version;
+      if (k->verdict == PLAN_BUILD)
+        plan_rules_run_reasons(cat, &c[i], st, k, ev->in, &ev->why);
     } else {
-      k->verdict =
-          plan_rules_version(&c[i], st, k, ev->par, ev->in, &k->version);
+      k->verdict = plan_rules_version(&c[i], st, k, ev->par, ev->in,
+                                      &k->version, &ev->why);
     }
+    k->why_n = ev->why.n - k->why_first;
     k->current = k->verdict == PLAN_UPTODATE;
     if (st->bad)
       k->verdict = PLAN_BAD;

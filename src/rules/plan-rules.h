@@ -30,7 +30,13 @@
  *    anything else changed) bumps revision; a version not above the
  *    newest purged one of its interface becomes that one's next
  *    revision;
- *  - the cache key: SHA-256 of the code id and the input file ids.
+ *  - the cache key: SHA-256 of the code id and the input file ids;
+ *  - why a key is built (plan_rules_version, struct sb_reason, kinds in
+ *    state.h): the first output of the key, or each thing that differs
+ *    from what made its newest output (RUN: its last successful build):
+ *    the code, every input added, removed or changed (an input outside
+ *    the key's own period: a neighbour's), a forced bump, and who asked;
+ *    the version bump is the largest its reasons call for.
  */
 #ifndef CASCADE_PLAN_RULES_H
 #define CASCADE_PLAN_RULES_H
@@ -70,6 +76,15 @@ struct plan_key {
                                      (also when a build is bad or open) */
   size_t in_first, in_n;          /* its inputs: in[in_first..] */
   size_t par_first, par_n;        /* its newest output's parents */
+  size_t why_first, why_n;        /* why it is built: why.v[why_first..]
+                                     (PLAN_BUILD, and a bad or open key
+                                     that would be) */
+};
+
+/* A growing list of reasons (plan_eval's, or a test's). */
+struct plan_reasons {
+  struct sb_reason *v;
+  size_t n, alloc;
 };
 
 /*
@@ -85,6 +100,7 @@ struct plan_eval {
   size_t nin;
   struct sb_parent *par;
   size_t npar;
+  struct plan_reasons why; /* the keys' reasons, by key */
 };
 
 /*
@@ -130,12 +146,30 @@ void plan_rules_evaluate(const struct plan_catalog *cat,
  * plan_rules_version: for a key of an output product whose code k->code
  * is chosen and whose inputs and parents k points at in in[] and par[]:
  * PLAN_UPTODATE, PLAN_INTERFACE_BELOW, or PLAN_BUILD with the new
- * output's version in *v.
+ * output's version in *v and the reasons appended to why (their detail
+ * borrowed from c).
  */
 enum plan_verdict
 plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
                    const struct plan_key *k, const struct sb_parent *par,
-                   const struct sb_input *in, struct version *v);
+                   const struct sb_input *in, struct version *v,
+                   struct plan_reasons *why);
+
+/*
+ * plan_rules_run_reasons: why RUN key k (not up to date) is run: its
+ * first run, or what differs from its last successful build (code,
+ * input files), a forced bump and who asked; appended to why.  cat
+ * gives the old code.
+ */
+void plan_rules_run_reasons(const struct plan_catalog *cat,
+                            const struct sb_candidate *c,
+                            const struct sb_state *st,
+                            const struct plan_key *k,
+                            const struct sb_input *in,
+                            struct plan_reasons *why);
+
+/* plan_reasons_release: free the list; it is empty again. */
+void plan_reasons_release(struct plan_reasons *why);
 
 /*
  * plan_rules_cache_key: the build's cache key, the hex SHA-256 of

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "config.h"
 #include "db.h"
 #include "fault.h"
 #include "fnformat.h"
@@ -33,6 +34,7 @@ struct planner {
 	int64_t *waiting; /* products whose entries wait this round */
 	size_t n_waiting;
 	long batches;     /* made in this run, for the progress line */
+	bool schedules_due; /* the round has not planned its schedules yet */
 };
 
 /*
@@ -93,6 +95,7 @@ planner_round(struct planner *p, const struct plan_options *opt)
 	free(p->waiting);
 	p->waiting = NULL;
 	p->n_waiting = 0;
+	p->schedules_due = true;
 	/*
 	 * -o and -s leave what they claim queued and walk past it by seq;
 	 * and what waits on a process they do not run would wait for good:
@@ -174,6 +177,7 @@ planner_eval_release(struct plan_eval *ev)
 	free(ev->st);
 	store_inputs_free(ev->in, ev->nin);
 	store_parents_free(ev->par, ev->npar);
+	plan_reasons_release(&ev->why);
 	memset(ev, 0, sizeof(*ev));
 }
 
@@ -399,6 +403,10 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			x->version_bump = c[i].version_bump;
 			plan_rules_cache_key(k->code->id, ev.in, k, ck);
 			x->cache_key = xstrdup(ck);
+			x->n_reasons = k->why_n;
+			x->reasons = xcalloc(k->why_n + 1, sizeof(*x->reasons));
+			memcpy(x->reasons, ev.why.v + k->why_first,
+			       k->why_n * sizeof(*x->reasons));
 			if (c[i].output_product &&
 			    output_name(p, &c[i], k, &ev, &x->output_filename,
 					&err)) {
@@ -419,6 +427,7 @@ drop:
 			free(x->inputs);
 			free(x->cache_key);
 			free(x->output_filename);
+			free(x->reasons);
 			memset(x, 0, sizeof(*x));
 		}
 	}
@@ -439,6 +448,7 @@ builds_free(struct sb_build *b, size_t n)
 		free(b[i].inputs);
 		free(b[i].output_filename);
 		free(b[i].cache_key);
+		free(b[i].reasons);
 	}
 	free(b);
 }
@@ -467,10 +477,16 @@ only_selects(const char *only, const struct process *proc)
 	return false;
 }
 
+/* who asked for a candidate: a run and a request (see sb_candidate) */
+struct asker {
+	int64_t run;
+	const char *request;
+};
+
 static void
 add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	      const struct process *proc, int32_t ks, int32_t ke,
-	      const char *kw, int bump, bool own)
+	      const char *kw, int bump, bool own, const struct asker *by)
 {
 	struct sb_candidate *x;
 
@@ -485,6 +501,21 @@ add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	x->keywords = xstrdup(kw);
 	x->version_bump = bump;
 	x->own = own;
+	if (by && by->request) {
+		x->by_run = by->run;
+		x->request = xstrdup(by->request);
+	}
+}
+
+/* x takes y's asker (y keeps x's, to be freed with it) */
+static void
+take_asker(struct sb_candidate *x, struct sb_candidate *y)
+{
+	char *r = x->request;
+
+	x->request = y->request;
+	x->by_run = y->by_run;
+	y->request = r;
 }
 
 static int
@@ -513,6 +544,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 	size_t n = 0, alloc = 0, m = 0;
 
 	for (size_t i = 0; i < nt; i++) {
+		struct asker by = {t[i].queued_by, t[i].request};
 		int32_t first, last;
 
 		period_span_days(&t[i].span, &first, &last);
@@ -538,7 +570,7 @@ expand(const struct planner *p, const struct plan_options *opt,
 							: "",
 						t[i].claimed ? t[i].version_bump
 							     : -1,
-						t[i].claimed);
+						t[i].claimed, &by);
 					continue;
 				}
 				nk = period_keys(proc->timebase, first, last,
@@ -550,30 +582,123 @@ expand(const struct planner *p, const struct plan_options *opt,
 						t[i].claimed && k[j].own
 							? t[i].version_bump
 							: -1,
-						t[i].claimed && k[j].own);
+						t[i].claimed && k[j].own, &by);
 				free(k);
 			}
 		}
 	}
 	if (n)
 		qsort(c, n, sizeof(*c), cmp_candidate);
-	/* one candidate per key: the strongest forced bump, own if any */
+	/*
+	 * one candidate per key: the strongest forced bump (and who asked
+	 * for it), own if any, else the first request
+	 */
 	for (size_t i = 0; i < n; i++) {
 		if (m && !cmp_candidate(&c[m - 1], &c[i])) {
 			struct sb_candidate *x = &c[m - 1];
 
 			if (c[i].version_bump >= 0 &&
 			    (x->version_bump < 0 ||
-			     c[i].version_bump < x->version_bump))
+			     c[i].version_bump < x->version_bump)) {
 				x->version_bump = c[i].version_bump;
+				take_asker(x, &c[i]);
+			} else if (!x->request && c[i].request) {
+				take_asker(x, &c[i]);
+			}
 			x->own |= c[i].own;
 			free(c[i].keywords);
+			free(c[i].request);
 			continue;
 		}
 		c[m++] = c[i];
 	}
 	*out = c;
 	*nout = m;
+}
+
+/* "DAILY from 2024-01-01, lag 1 day(s)": a schedule, for its reasons */
+static char *
+schedule_text(const struct process *proc)
+{
+	char d[DATE_STRLEN];
+
+	return xasprintf("%s from %s, lag %d day(s)",
+			 timebase_name(config_schedule_every(proc)),
+			 timeutil_format_date(proc->schedule.start_date, d),
+			 proc->schedule.lag_days);
+}
+
+/*
+ * The due keys of the scheduled processes the run runs, planned as one
+ * batch (*batch_id; 0 when none was due or none is built): a process
+ * without inputs has no queue entry to start it.  Keys the rules refuse
+ * (no code on their day) leave no build and are asked again next round,
+ * building nothing.
+ */
+static int
+plan_schedules(struct planner *p, const struct plan_options *opt,
+	       int64_t *batch_id, struct plan_counts *cnt)
+{
+	struct sb_schedule *s = xcalloc(p->cat->n_processes + 1, sizeof(*s));
+	struct sb_candidate *c = NULL;
+	struct sb_build *b = NULL;
+	size_t ns = 0, nc = 0, nb = 0;
+	long n_batches = 0;
+	int rc;
+
+	for (size_t i = 0; i < p->cat->n_processes; i++) {
+		const struct process *proc = &p->cat->processes[i];
+
+		if (!proc->schedule.set || proc->n_inputs ||
+		    !only_selects(opt->only, proc) ||
+		    (opt->skip_run && proc->timebase == TIMEBASE_RUN))
+			continue;
+		s[ns].process_id = proc->id;
+		s[ns].output_product = proc->output_product_id;
+		s[ns].every = config_schedule_every(proc);
+		s[ns].start_date = proc->schedule.start_date;
+		s[ns].lag_days = proc->schedule.lag_days;
+		ns++;
+	}
+	if (ns == 0) {
+		free(s);
+		return 0;
+	}
+	if (!opt->in_transaction && (rc = db_begin(p->db)))
+		goto out;
+	if ((rc = store_due_keys(p->db, s, ns, &c, &nc)) || nc == 0)
+		goto out;
+	for (size_t i = 0; i < nc; i++) {
+		const struct process *proc =
+			planner_process(p, c[i].process_id);
+
+		c[i].timebase = proc->timebase;
+		c[i].output_product = proc->output_product_id;
+		planner_key_end(p, &c[i]);
+		c[i].keywords = xstrdup("");
+		c[i].version_bump = -1;
+		c[i].own = true;
+		c[i].by_run = opt->run_id;
+		c[i].request = schedule_text(proc);
+		c[i].scheduled = true;
+	}
+	if ((rc = plan_candidates(p, c, nc, &b, &nb, cnt)) || nb == 0 ||
+	    (rc = store_batch_create(p->db, opt->run_id, b, nb, batch_id,
+				     &n_batches)) ||
+	    (!opt->in_transaction && (rc = db_commit(p->db))))
+		goto out;
+	p->batches += n_batches;
+	log_info("planned batch %lld: %zu scheduled builds",
+		 (long long)*batch_id, nb);
+out:
+	if (rc)
+		*batch_id = 0;
+	if (!opt->in_transaction)
+		db_rollback(p->db);
+	free(s);
+	store_candidates_free(c, nc);
+	builds_free(b, nb);
+	return rc;
 }
 
 int
@@ -590,6 +715,11 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	int rc;
 
 	*batch_id = 0;
+	if (p->schedules_due) {
+		p->schedules_due = false;
+		if ((rc = plan_schedules(p, opt, batch_id, cnt)) || *batch_id)
+			return rc;
+	}
 	if (!opt->in_transaction && (rc = db_begin(p->db)))
 		return rc;
 	claim.limit = opt->batch_size > 0 ? opt->batch_size : 500;
@@ -657,11 +787,12 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 	if (to < from)
 		return 0;
 	for (int32_t d = from; d <= to;) {
+		struct asker by = {opt->run_id, "run-process"};
 		int32_t ks, ke;
 
 		timebase_period(proc->timebase, d, &ks, &ke);
 		add_candidate(&c, &nc, &alloc, proc, ks, ke, "", version_bump,
-			      true);
+			      true, &by);
 		d = ke + 1;
 	}
 	if (!opt->in_transaction && (rc = db_begin(p->db)))

@@ -25,6 +25,7 @@
 #include "report-svg.h"
 #include "status.h"
 #include "timeutil.h"
+#include "why-text.h"
 #include "banned.h"
 
 /* the style sheet: the page's only styling, inline (nothing fetched) */
@@ -447,6 +448,18 @@ build_row(struct strbuf *sb, const struct ss_build *b)
 	td(sb, b->hostname);
 	td_when(sb, b->started);
 	td_duration(sb, b->duration_s);
+	{
+		/* why it was planned: its reasons, one line each */
+		struct strbuf why = STRBUF_INIT;
+
+		for (size_t i = 0; i < b->n_reasons; i++) {
+			if (i)
+				strbuf_addstr(&why, "; ");
+			why_text_reason(&why, &b->reasons[i]);
+		}
+		td(sb, why.len ? why.buf : NULL);
+		strbuf_release(&why);
+	}
 	strbuf_addstr(sb, "</tr>\n");
 }
 
@@ -456,7 +469,7 @@ status_builds(struct strbuf *sb, const struct ss_status *s)
 	static const char *const cols[] = {"State", "#Builds", NULL};
 	static const char *const rcols[] = {
 		"#Build", "Process", "Key", "State", "#Attempt", "#PID",
-		"Host", "Started (UTC)", "#Running for", NULL};
+		"Host", "Started (UTC)", "#Running for", "Why", NULL};
 
 	strbuf_addstr(sb, "<h3>Builds by state</h3>\n");
 	if (s->n_build_states == 0) {

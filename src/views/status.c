@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "why-text.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -633,6 +634,7 @@ json_build_provenance(struct json_writer *w, const struct ss_build *b)
 	for (size_t i = 0; i < b->n_input_rows; i++)
 		json_input(w, &b->inputs[i]);
 	json_array_end(w);
+	why_json_reasons(w, b->reasons, b->n_reasons);
 }
 
 void
@@ -973,6 +975,13 @@ build_identity(struct strbuf *sb, const struct ss_build *b)
 		       b->version_bump == 0   ? "interface"
 		       : b->version_bump == 1 ? "quality"
 					      : "revision");
+	for (size_t i = 0; i < b->n_reasons; i++) {
+		struct strbuf r = STRBUF_INIT;
+
+		why_text_reason(&r, &b->reasons[i]);
+		field(sb, i ? "" : "why:", r.buf);
+		strbuf_release(&r);
+	}
 	if (b->hostname || b->pid != SS_NULL)
 		fieldf(sb, "host:", "%s, pid %s",
 		       b->hostname ? b->hostname : "?",

@@ -170,6 +170,11 @@ slurp(const char *path)
 	"    inputs: " inputs "\n"                                           \
 	"    codes:\n" CODE("1.0.0", "2020-01-01")
 #define PROCS_OK "processes:\n" PROCESS("l0_to_l1", "mag_l1", "[mag_l0]")
+/* a RUN process without inputs, with more keys */
+#define RUN_PROC(lines)                                                      \
+	"  - name: eph\n"                                                    \
+	"    output_timebase: RUN\n"                                         \
+	"    codes:\n" CODE("1.0.0", "2020-01-01") lines
 
 struct parts {
 	const char *raw; /* the whole file, instead of the parts */
@@ -494,6 +499,26 @@ static const struct bad_case bad_cases[] = {
 	{"input listed twice",
 	 P("processes:\n" PROCESS("p", "mag_l1", "[mag_l0, mag_l0]")),
 	 "process \"p\": input product \"mag_l0\" is listed more than once"},
+	/* schedules: processes without inputs, from a day, by their period */
+	{"a schedule with inputs",
+	 CW("    schedule: {start_date: 2024-01-01}\n"),
+	 "process \"l0_to_l1\": a schedule is for processes without inputs "
+	 "(it has 1)"},
+	{"a schedule without start_date",
+	 P("processes:\n" RUN_PROC("    schedule: {lag_days: 1}\n")),
+	 "process \"eph\": schedule: missing required key \"start_date\""},
+	{"a schedule of another period",
+	 P("processes:\n" RUN_PROC("    schedule: {every: WEEKLY, "
+				   "start_date: 2024-01-01}\n")),
+	 "process \"eph\": schedule: every WEEKLY does not match the "
+	 "process (expected DAILY"},
+	{"a schedule's lag out of range",
+	 P("processes:\n" RUN_PROC("    schedule: {start_date: 2024-01-01, "
+				   "lag_days: 4000}\n")),
+	 "lag_days"},
+	{"an unknown key in a schedule",
+	 P("processes:\n" RUN_PROC("    schedule: {start: 2024-01-01}\n")),
+	 "unknown key \"start\" in schedule"},
 };
 
 static void
@@ -1168,6 +1193,15 @@ assert_equal(const struct config *a, const struct config *b)
 		CU_ASSERT(streq(x->output_product, y->output_product));
 		CU_ASSERT_EQUAL(x->timebase, y->timebase);
 		CU_ASSERT(streq(x->extra_params, y->extra_params));
+		CU_ASSERT_EQUAL(x->schedule.set, y->schedule.set);
+		if (x->schedule.set && y->schedule.set) {
+			CU_ASSERT_EQUAL(config_schedule_every(x),
+					config_schedule_every(y));
+			CU_ASSERT_EQUAL(x->schedule.start_date,
+					y->schedule.start_date);
+			CU_ASSERT_EQUAL(x->schedule.lag_days,
+					y->schedule.lag_days);
+		}
 		CU_ASSERT_EQUAL_FATAL(x->n_inputs, y->n_inputs);
 		for (size_t j = 0; j < x->n_inputs; j++) {
 			CU_ASSERT(streq(x->inputs[j].product,
@@ -1260,6 +1294,44 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(count_lines(text, "stop_time_exclusive: true\n"), 1);
 	free(text);
 	config_free(cfg);
+}
+
+/* A schedule: read, defaulted, validated, and written back. */
+static void
+test_schedule(void)
+{
+	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
+	struct parts p = {NULL, NULL, NULL, NULL,
+			  PROCS_OK RUN_PROC("    schedule: {start_date: "
+					    "2024-01-03, lag_days: -1}\n"),
+			  NULL};
+	struct config *cfg = NULL;
+	const struct process *eph, *l1;
+	char *text;
+
+	build(&sb, &p);
+	CU_ASSERT_EQUAL_FATAL(load(sb.buf, sb.len, "/", &cfg, &msgs), 0);
+	eph = config_find_process(cfg, "eph");
+	l1 = config_find_process(cfg, "l0_to_l1");
+	CU_ASSERT_FATAL(eph && l1);
+	CU_ASSERT(eph->schedule.set);
+	CU_ASSERT_EQUAL(eph->schedule.start_date, 19725); /* 2024-01-03 */
+	CU_ASSERT_EQUAL(eph->schedule.lag_days, -1);
+	/* "every" not given: the process's period, DAILY for RUN */
+	CU_ASSERT_EQUAL(eph->schedule.every, TIMEBASE_FILE);
+	CU_ASSERT_EQUAL(config_schedule_every(eph), TIMEBASE_DAILY);
+	CU_ASSERT_EQUAL(config_schedule_every(l1), TIMEBASE_DAILY);
+	CU_ASSERT(!l1->schedule.set);
+	text = round_trip(cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "  schedule:\n"
+					    "    every: DAILY\n"
+					    "    start_date: 2024-01-03\n"
+					    "    lag_days: -1\n"));
+	CU_ASSERT_EQUAL(count_lines(text, "schedule:\n"), 1);
+	free(text);
+	config_free(cfg);
+	strbuf_release(&msgs);
+	strbuf_release(&sb);
 }
 
 /* Strings that YAML would read as something else survive the trip. */
@@ -1442,7 +1514,7 @@ test_example_file(void)
 			"ram", "run", "slots", "batch_size", "code_timeout",
 			"kill_grace", "max_attempts", "bad_after",
 			"bad_within", "flag_lease", "refuse_changed_code",
-			"log_file", "keep_history",
+			"log_file", "keep_history", "schedule", "every", "lag_days",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -1890,6 +1962,7 @@ suite_config(void)
 	ADD_TEST(s, test_durations);
 	ADD_TEST(s, test_timebase);
 	ADD_TEST(s, test_round_trip);
+	ADD_TEST(s, test_schedule);
 	ADD_TEST(s, test_round_trip_tricky_strings);
 	ADD_TEST(s, test_validate_database_config);
 	ADD_TEST(s, test_example_file);

@@ -2,8 +2,9 @@
  * test-plan-rules.c - the planner's decisions, as tables: the next
  * version (first output, forced bumps from the newest version, interface,
  * quality and revision bumps from the code and the inputs, purged
- * versions never taken again), which keys are runnable (required inputs,
- * a neighbour's data never making an output, the code rule), up to date,
+ * versions never taken again), why each key is built (its reasons, in
+ * the same tables), which keys are runnable (required inputs, a
+ * neighbour's data never making an output, the code rule), up to date,
  * bad or open, and the cache key.
  */
 #include <stdio.h>
@@ -56,6 +57,10 @@ static const struct vcase {
   const char *purged[3]; /* versions of the key purged */
   enum plan_verdict want;
   const char *want_v;
+  const char *why;       /* its reasons (why_text) */
+  const char *request;   /* who asked: the queue entry's reason */
+  int64_t by_run;        /* and its run */
+  bool scheduled;        /* a schedule's due key (request: which) */
 } version_cases[] = {
     {"first output: interface of the code's output",
      -1,
@@ -66,7 +71,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.0.0"},
+     "1.0.0",
+     "first c1",
+     NULL,
+     0,
+     false},
     {"first output of a code of output interface 3",
      -1,
      NULL,
@@ -76,7 +85,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "3.0.0"},
+     "3.0.0",
+     "first c1",
+     NULL,
+     0,
+     false},
     {"same code, same inputs: up to date",
      -1,
      "1.2.3",
@@ -86,7 +99,11 @@ static const struct vcase {
      {"2:10:501:1.0.0", "3:10:601:1.0.0"},
      {NULL},
      PLAN_UPTODATE,
-     NULL},
+     NULL,
+     "",
+     NULL,
+     0,
+     false},
     {"forced interface bump from the newest version",
      0,
      "1.2.3",
@@ -96,7 +113,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "2.0.0"},
+     "2.0.0",
+     "forced bump0",
+     NULL,
+     0,
+     false},
     {"forced quality bump",
      1,
      "1.2.3",
@@ -106,7 +127,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "forced bump1",
+     NULL,
+     0,
+     false},
     {"forced revision bump",
      2,
      "1.2.3",
@@ -116,7 +141,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "forced bump2",
+     NULL,
+     0,
+     false},
     {"forced revision bump wins over a changed input's quality",
      2,
      "1.2.3",
@@ -126,7 +155,11 @@ static const struct vcase {
      {"2:10:502:1.1.0"},
      {NULL},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "forced bump2, input-changed 2:10 501>502",
+     NULL,
+     0,
+     false},
     {"forced bump, code of a higher interface: its interface",
      2,
      "1.2.3",
@@ -136,7 +169,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "2.0.0"},
+     "2.0.0",
+     "forced bump2, code-changed c1>c2",
+     NULL,
+     0,
+     false},
     {"input revision changed: revision bump",
      -1,
      "1.2.3",
@@ -146,7 +183,11 @@ static const struct vcase {
      {"2:10:502:1.0.1"},
      {NULL},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "input-changed 2:10 501>502",
+     NULL,
+     0,
+     false},
     {"input quality changed: quality bump",
      -1,
      "1.2.3",
@@ -156,7 +197,11 @@ static const struct vcase {
      {"2:10:502:1.1.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "input-changed 2:10 501>502",
+     NULL,
+     0,
+     false},
     {"input interface changed: quality bump",
      -1,
      "1.2.3",
@@ -166,7 +211,11 @@ static const struct vcase {
      {"2:10:502:2.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "input-changed 2:10 501>502",
+     NULL,
+     0,
+     false},
     {"one of two inputs changed revision",
      -1,
      "1.2.3",
@@ -176,7 +225,11 @@ static const struct vcase {
      {"2:10:501:1.0.0", "3:10:602:1.0.1"},
      {NULL},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "input-changed 3:10 601>602",
+     NULL,
+     0,
+     false},
     {"input added: quality bump",
      -1,
      "1.2.3",
@@ -186,7 +239,11 @@ static const struct vcase {
      {"2:10:501:1.0.0", "3:10:601:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "input-added 3:10 +601",
+     NULL,
+     0,
+     false},
     {"input of another date added: quality bump",
      -1,
      "1.2.3",
@@ -196,7 +253,11 @@ static const struct vcase {
      {"2:9:499:1.0.0", "2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "neighbour-changed 2:9 +499",
+     NULL,
+     0,
+     false},
     {"input removed: quality bump",
      -1,
      "1.2.3",
@@ -206,7 +267,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "input-removed 3:10 -601",
+     NULL,
+     0,
+     false},
     {"another file, same version: revision bump",
      -1,
      "1.2.3",
@@ -216,7 +281,11 @@ static const struct vcase {
      {"2:10:777:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "input-changed 2:10 501>777",
+     NULL,
+     0,
+     false},
     {"code revision changed: revision bump",
      -1,
      "1.2.3",
@@ -226,7 +295,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "code-changed c1>c2",
+     NULL,
+     0,
+     false},
     {"code quality changed: quality bump",
      -1,
      "1.2.3",
@@ -236,7 +309,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "code-changed c1>c2",
+     NULL,
+     0,
+     false},
     {"code interface changed, same output interface: quality bump",
      -1,
      "1.2.3",
@@ -246,7 +323,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "code-changed c1>c2",
+     NULL,
+     0,
+     false},
     {"another code of the same version: revision bump",
      -1,
      "1.2.3",
@@ -256,7 +337,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "code-changed c1>c2",
+     NULL,
+     0,
+     false},
     {"code revision and input quality: quality wins",
      -1,
      "1.2.3",
@@ -266,7 +351,11 @@ static const struct vcase {
      {"2:10:502:1.1.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "code-changed c1>c2, input-changed 2:10 501>502",
+     NULL,
+     0,
+     false},
     {"code of a higher output interface: new interface",
      -1,
      "1.2.3",
@@ -276,7 +365,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "2.0.0"},
+     "2.0.0",
+     "code-changed c1>c2",
+     NULL,
+     0,
+     false},
     {"code of a lower output interface than the newest's: refused",
      -1,
      "2.0.0",
@@ -286,7 +379,11 @@ static const struct vcase {
      {"2:10:502:1.1.0"},
      {NULL},
      PLAN_INTERFACE_BELOW,
-     NULL},
+     NULL,
+     "",
+     NULL,
+     0,
+     false},
     {"unknown code of the newest output, lower interface: refused",
      -1,
      "2.0.0",
@@ -296,7 +393,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_INTERFACE_BELOW,
-     NULL},
+     NULL,
+     "",
+     NULL,
+     0,
+     false},
     {"unknown code of the newest output: quality bump",
      -1,
      "1.2.3",
@@ -306,7 +407,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {NULL},
      PLAN_BUILD,
-     "1.3.0"},
+     "1.3.0",
+     "code-changed c0>c2",
+     NULL,
+     0,
+     false},
     {"first output, its version purged: the next revision",
      -1,
      NULL,
@@ -316,7 +421,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {"1.0.0"},
      PLAN_BUILD,
-     "1.0.1"},
+     "1.0.1",
+     "first c1",
+     NULL,
+     0,
+     false},
     {"above the newest purged of its interface only",
      -1,
      NULL,
@@ -326,7 +435,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {"1.0.3", "1.0.0", "2.5.0"},
      PLAN_BUILD,
-     "1.0.4"},
+     "1.0.4",
+     "first c1",
+     NULL,
+     0,
+     false},
     {"quality bump onto a purged version",
      -1,
      "1.2.3",
@@ -336,7 +449,11 @@ static const struct vcase {
      {"2:10:502:1.1.0"},
      {"1.3.0"},
      PLAN_BUILD,
-     "1.3.1"},
+     "1.3.1",
+     "input-changed 2:10 501>502",
+     NULL,
+     0,
+     false},
     {"forced bump below a purged version: above it",
      2,
      "1.2.3",
@@ -346,7 +463,11 @@ static const struct vcase {
      {"2:10:501:1.0.0"},
      {"1.4.0"},
      PLAN_BUILD,
-     "1.4.1"},
+     "1.4.1",
+     "forced bump2",
+     NULL,
+     0,
+     false},
     {"purged versions of another interface do not count",
      -1,
      "1.2.3",
@@ -356,8 +477,179 @@ static const struct vcase {
      {"2:10:502:1.0.1"},
      {"2.5.0"},
      PLAN_BUILD,
-     "1.2.4"},
+     "1.2.4",
+     "input-changed 2:10 501>502",
+     NULL,
+     0,
+     false},
+    {"a neighbour's input removed: quality bump",
+     -1,
+     "1.2.3",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:9:499:1.0.0", "2:10:501:1.0.0"},
+     {"2:10:501:1.0.0"},
+     {NULL},
+     PLAN_BUILD,
+     "1.3.0",
+     "neighbour-changed 2:9 -499",
+     NULL,
+     0,
+     false},
+    {"a neighbour's input changed revision: revision bump",
+     -1,
+     "1.2.3",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:9:499:1.0.0", "2:10:501:1.0.0"},
+     {"2:9:498:1.0.1", "2:10:501:1.0.0"},
+     {NULL},
+     PLAN_BUILD,
+     "1.2.4",
+     "neighbour-changed 2:9 499>498",
+     NULL,
+     0,
+     false},
+    {"reprocess queued it and an input changed: both said",
+     -1,
+     "1.2.3",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:10:501:1.0.0"},
+     {"2:10:502:1.0.1"},
+     {NULL},
+     PLAN_BUILD,
+     "1.2.4",
+     "requested by7 (reprocess), input-changed 2:10 501>502",
+     "reprocess",
+     7,
+     false},
+    {"a first output asked for by run-process",
+     -1,
+     NULL,
+     {0},
+     {1, "1.0.0", 1},
+     {NULL},
+     {"2:10:501:1.0.0"},
+     {NULL},
+     PLAN_BUILD,
+     "1.0.0",
+     "first c1, requested by3 (run-process)",
+     "run-process",
+     3,
+     false},
+    {"a forced bump names who asked",
+     1,
+     "1.2.3",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:10:501:1.0.0"},
+     {"2:10:501:1.0.0"},
+     {NULL},
+     PLAN_BUILD,
+     "1.3.0",
+     "forced bump1 by7 (reprocess)",
+     "reprocess",
+     7,
+     false},
+    {"asked for, yet up to date: not built, no reason",
+     -1,
+     "1.2.3",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:10:501:1.0.0"},
+     {"2:10:501:1.0.0"},
+     {NULL},
+     PLAN_UPTODATE,
+     NULL,
+     "",
+     "reprocess",
+     7,
+     false},
+    {"a scheduled first output: first, and the schedule",
+     -1,
+     NULL,
+     {0},
+     {1, "1.0.0", 1},
+     {NULL},
+     {NULL},
+     {NULL},
+     PLAN_BUILD,
+     "1.0.0",
+     "first c1, scheduled by4 (DAILY from 2024-01-01, lag 1 day(s))",
+     "DAILY from 2024-01-01, lag 1 day(s)",
+     4,
+     true},
+    {"a forced bump of a scheduled key: the bump says who",
+     2,
+     "1.0.0",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {NULL},
+     {NULL},
+     {NULL},
+     PLAN_BUILD,
+     "1.0.1",
+     "forced bump2 by4 (DAILY from 2024-01-01, lag 1 day(s))",
+     "DAILY from 2024-01-01, lag 1 day(s)",
+     4,
+     true},
+    {"a scheduled key already built: up to date",
+     -1,
+     "1.0.0",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {NULL},
+     {NULL},
+     {NULL},
+     PLAN_UPTODATE,
+     NULL,
+     "",
+     "DAILY from 2024-01-01, lag 1 day(s)",
+     4,
+     true},
 };
+
+/*
+ * The reasons why[0..n) as the tables write them: "KIND[ P:D][ FILES]
+ * [ CODES][ bumpB][ byRUN][ (DETAIL)]", joined by ", ": FILES is
+ * "OLD>NEW", "+NEW" or "-OLD"; CODES "cOLD>cNEW" (first: "cNEW").
+ */
+static void why_text(const struct sb_reason *why, size_t n, char *out,
+                     size_t size) {
+  size_t len = 0;
+
+  out[0] = '\0';
+  for (size_t i = 0; i < n && len < size; i++) {
+    const struct sb_reason *r = &why[i];
+
+    len += (size_t)snprintf(out + len, size - len, "%s%s", i ? ", " : "",
+                            build_reason_name(r->kind));
+    if (len < size && r->product_id)
+      len += (size_t)snprintf(out + len, size - len, " %d:%d", r->product_id,
+                              (int)r->date);
+    if (len < size && r->old_file && r->new_file)
+      len += (size_t)snprintf(out + len, size - len, " %lld>%lld",
+                              (long long)r->old_file, (long long)r->new_file);
+    else if (len < size && (r->old_file || r->new_file))
+      len += (size_t)snprintf(out + len, size - len, " %c%lld",
+                              r->new_file ? '+' : '-',
+                              (long long)(r->new_file ? r->new_file
+                                                      : r->old_file));
+    if (len < size && r->kind == BUILD_REASON_CODE_CHANGED)
+      len += (size_t)snprintf(out + len, size - len, " c%d>c%d", r->old_code,
+                              r->new_code);
+    else if (len < size && r->kind == BUILD_REASON_FIRST)
+      len += (size_t)snprintf(out + len, size - len, " c%d", r->new_code);
+    if (len < size && r->bump >= 0)
+      len += (size_t)snprintf(out + len, size - len, " bump%d", r->bump);
+    if (len < size && r->by_run)
+      len += (size_t)snprintf(out + len, size - len, " by%lld",
+                              (long long)r->by_run);
+    if (len < size && r->detail)
+      len += (size_t)snprintf(out + len, size - len, " (%s)", r->detail);
+  }
+}
 
 static size_t count(const char *const *v) {
   size_t n = 0;
@@ -370,7 +662,15 @@ static size_t count(const char *const *v) {
 static void test_version(void) {
   for (size_t i = 0; i < ARRAY_SIZE(version_cases); i++) {
     const struct vcase *t = &version_cases[i];
-    struct sb_candidate c = {.output_product = 1, .version_bump = t->bump};
+    struct sb_candidate c = {.output_product = 1,
+                             .version_bump = t->bump,
+                             .key_start = 10,
+                             .key_end = 10,
+                             .by_run = t->by_run,
+                             .request = (char *)t->request,
+                             .scheduled = t->scheduled};
+    struct plan_reasons why = {0};
+    char got_why[512];
     struct sb_state st = {0};
     struct code oc = {0}, code = {0};
     struct sb_input in[MAXF] = {{0}};
@@ -397,9 +697,11 @@ static void test_version(void) {
     k.code = &code;
     k.in_n = count(t->in);
     k.par_n = count(t->par);
-    for (size_t j = 0; j < k.in_n; j++)
+    for (size_t j = 0; j < k.in_n; j++) {
       file_of(t->in[j], &in[j].product_id, &in[j].date, &in[j].file_id,
               &in[j].version);
+      in[j].own = in[j].date == c.key_start; /* else in its window only */
+    }
     for (size_t j = 0; j < k.par_n; j++) {
       file_of(t->par[j], &par[j].product_id, &par[j].date, &par[j].file_id,
               &par[j].version);
@@ -408,7 +710,15 @@ static void test_version(void) {
     for (size_t j = 0; j < 3 && t->purged[j]; j++)
       purged[st.n_purged++] = V(t->purged[j]);
     st.purged = purged;
-    got = plan_rules_version(&c, &st, &k, par, in, &v);
+    got = plan_rules_version(&c, &st, &k, par, in, &v, &why);
+    why_text(why.v, why.n, got_why, sizeof(got_why));
+    plan_reasons_release(&why);
+    if (strcmp(got_why, t->why))
+      fprintf(stderr, "\n  version: %s: why \"%s\", want \"%s\"\n",
+              t->what, got_why, t->why);
+    CU_ASSERT_STRING_EQUAL(got_why, t->why);
+    /* a build always has a reason */
+    CU_ASSERT(got != PLAN_BUILD || got_why[0]);
     if (got != t->want) {
       fprintf(stderr, "\n  version: %s: verdict %d, want %d\n", t->what,
               (int)got, (int)t->want);
@@ -565,6 +875,7 @@ static const struct kcase {
   enum plan_verdict want;
   int missing; /* PLAN_NO_INPUT: the product */
   bool current;
+  const char *why; /* its reasons (why_text) */
 } key_cases[] = {
     {"no input at all",
      10,
@@ -580,7 +891,8 @@ static const struct kcase {
      0,
      PLAN_NO_INPUT,
      2,
-     false},
+     false,
+     ""},
     {"an optional input only",
      10,
      50,
@@ -595,7 +907,8 @@ static const struct kcase {
      0,
      PLAN_NO_INPUT,
      2,
-     false},
+     false,
+     ""},
     {"its required input in its period",
      10,
      50,
@@ -610,7 +923,8 @@ static const struct kcase {
      0,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "first c1"},
     {"a neighbour's data alone never makes an output",
      10,
      50,
@@ -625,7 +939,8 @@ static const struct kcase {
      0,
      PLAN_NEIGHBOUR_ONLY,
      0,
-     false},
+     false,
+     ""},
     {"nor keeps one: left, not rebuilt",
      10,
      50,
@@ -640,7 +955,8 @@ static const struct kcase {
      0,
      PLAN_NEIGHBOUR_ONLY,
      0,
-     false},
+     false,
+     ""},
     {"an own optional input is an own input",
      10,
      50,
@@ -655,7 +971,8 @@ static const struct kcase {
      0,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "first c1"},
     {"same code and inputs: up to date",
      10,
      50,
@@ -670,7 +987,8 @@ static const struct kcase {
      0,
      PLAN_UPTODATE,
      0,
-     true},
+     true,
+     ""},
     {"a forced bump is built even when up to date",
      10,
      50,
@@ -685,7 +1003,8 @@ static const struct kcase {
      0,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "forced bump2"},
     {"a bad build wins over up to date",
      10,
      50,
@@ -700,7 +1019,8 @@ static const struct kcase {
      0,
      PLAN_BAD,
      0,
-     true},
+     true,
+     ""},
     {"a bad build wins over a build",
      10,
      50,
@@ -715,7 +1035,8 @@ static const struct kcase {
      0,
      PLAN_BAD,
      0,
-     false},
+     false,
+     "input-changed 2:50 501>502"},
     {"an open build: not planned twice",
      10,
      50,
@@ -730,7 +1051,8 @@ static const struct kcase {
      0,
      PLAN_OPEN,
      0,
-     false},
+     false,
+     "input-changed 2:50 501>502"},
     {"no code valid in its period",
      50,
      50,
@@ -745,7 +1067,8 @@ static const struct kcase {
      0,
      PLAN_NO_CODE,
      0,
-     false},
+     false,
+     ""},
     {"a code valid from a later day only",
      50,
      499,
@@ -760,7 +1083,8 @@ static const struct kcase {
      0,
      PLAN_NO_CODE,
      0,
-     false},
+     false,
+     ""},
     {"its code valid on its day",
      50,
      500,
@@ -775,7 +1099,8 @@ static const struct kcase {
      0,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "first c9"},
     {"two codes share its week: not built",
      40,
      98,
@@ -790,7 +1115,8 @@ static const struct kcase {
      0,
      PLAN_CODES_SHARED,
      0,
-     false},
+     false,
+     ""},
     {"the week before the change: the old code",
      40,
      91,
@@ -805,7 +1131,8 @@ static const struct kcase {
      0,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "first c7"},
     {"a process without inputs is always runnable",
      30,
      50,
@@ -820,7 +1147,8 @@ static const struct kcase {
      0,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "first c6"},
     {"RUN: its last build saw the same: up to date",
      20,
      50,
@@ -835,7 +1163,8 @@ static const struct kcase {
      5,
      PLAN_UPTODATE,
      0,
-     true},
+     true,
+     ""},
     {"RUN: a new input",
      20,
      50,
@@ -850,7 +1179,8 @@ static const struct kcase {
      5,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "input-added 2:50 +503, input-removed -502"},
     {"RUN: another code",
      20,
      50,
@@ -865,7 +1195,8 @@ static const struct kcase {
      4,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "code-changed c4>c5"},
     {"RUN: forced",
      20,
      50,
@@ -880,7 +1211,8 @@ static const struct kcase {
      5,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "forced bump1"},
     {"RUN: a neighbour's data never starts one",
      20,
      50,
@@ -895,7 +1227,8 @@ static const struct kcase {
      0,
      PLAN_NEIGHBOUR_ONLY,
      0,
-     false},
+     false,
+     ""},
     {"RUN: one that ran before is re-evaluated",
      20,
      50,
@@ -910,7 +1243,8 @@ static const struct kcase {
      5,
      PLAN_BUILD,
      0,
-     false},
+     false,
+     "neighbour-changed 2:50 +501, input-removed -499"},
 };
 
 static void test_keys(void) {
@@ -970,6 +1304,16 @@ static void test_keys(void) {
       CU_ASSERT_EQUAL(k.version.interface, 2); /* its oiv */
     if (t->want == PLAN_CODES_SHARED)
       CU_ASSERT(k.code && k.other && k.code != k.other);
+    {
+      char got_why[512];
+
+      why_text(ev.why.v + k.why_first, k.why_n, got_why, sizeof(got_why));
+      if (strcmp(got_why, t->why))
+        fprintf(stderr, "\n  keys: %s: why \"%s\", want \"%s\"\n",
+                t->what, got_why, t->why);
+      CU_ASSERT_STRING_EQUAL(got_why, t->why);
+    }
+    plan_reasons_release(&ev.why);
   }
 }
 
@@ -1045,8 +1389,20 @@ static void test_batch(void) {
   CU_ASSERT(k[1].version.interface == 1 && k[1].version.quality == 1 &&
             k[1].version.revision == 0);
   CU_ASSERT_PTR_EQUAL(k[1].out_code, &codes_10[0]);
+  /* each key's reasons are its own: none for the first, one here */
+  CU_ASSERT_EQUAL(k[0].why_n, 0);
+  CU_ASSERT_EQUAL(k[1].why_n, 1);
+  CU_ASSERT_EQUAL(ev.why.n, 1);
+  if (k[1].why_n == 1) {
+    const struct sb_reason *r = &ev.why.v[k[1].why_first];
+
+    CU_ASSERT_EQUAL(r->kind, BUILD_REASON_NEIGHBOUR);
+    CU_ASSERT(r->product_id == 2 && r->date == 50 && r->new_file == 501 &&
+              r->old_file == 0);
+  }
   /* an unknown process: nothing to build */
   CU_ASSERT_EQUAL(k[2].verdict, PLAN_NO_INPUT);
+  plan_reasons_release(&ev.why);
 }
 
 static void test_cache_key(void) {

@@ -25,6 +25,13 @@ static void test_round_trip(void) {
 
     CU_ASSERT(run_state_parse(run_state_name(i), &s) == 0 && (int)s == i);
   }
+  for (int i = 0; i < BUILD_REASON_COUNT; i++) {
+    enum build_reason r;
+
+    CU_ASSERT(build_reason_parse(build_reason_name(i), &r) == 0 &&
+              (int)r == i);
+  }
+  CU_ASSERT_PTR_NULL(build_reason_names[BUILD_REASON_COUNT]);
   CU_ASSERT_PTR_NULL(build_state_names[BUILD_STATE_COUNT]);
   CU_ASSERT_PTR_NULL(batch_state_names[BATCH_STATE_COUNT]);
   CU_ASSERT_PTR_NULL(run_state_names[RUN_STATE_COUNT]);
