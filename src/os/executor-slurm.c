@@ -1873,7 +1873,7 @@ out:
 
 int
 slurm_jobs_query(const char *const *ids, size_t n,
-		 struct slurm_job_info **jobs, size_t *nj)
+		 struct slurm_job_info **jobs, size_t *nj, struct strbuf *why)
 {
 	struct strvec argv = STRVEC_INIT;
 	struct strbuf list = STRBUF_INIT, out = STRBUF_INIT,
@@ -1896,10 +1896,14 @@ slurm_jobs_query(const char *const *ids, size_t n,
 	strvec_pushf(&argv, "--jobs=%s", list.buf);
 	rc = slurm_cmd(&argv, &out, &err);
 	/* (a job it has forgotten makes it fail, "Invalid job id") */
-	if (rc == 1 && !strstr(err.buf, "Invalid job id"))
-		rc = error("squeue failed: %s", err.buf);
-	else if (rc == 1)
+	if (rc == 1 && !strstr(err.buf, "Invalid job id")) {
+		strbuf_addf(why, "squeue failed: %s", err.buf);
+		rc = -1;
+	} else if (rc == 1) {
 		rc = 0;
+	} else if (rc < 0) {
+		strbuf_addstr(why, "squeue could not be run");
+	}
 	if (!rc) {
 		nv = slurm_parse_squeue(out.buf, out.len, jobs, &bad);
 		*nj = nv > 0 ? (size_t)nv : 0;

@@ -481,11 +481,12 @@ int slurm_parse_script_keys(const char *text, size_t len,
  * slurm_jobs_query: the state of the jobs ids[0..n) as one squeue call
  * shows them (id, state, node, reason of a pending job) into a new array
  * *jobs (free()), *nj of them; jobs squeue no longer shows are left
- * out.  0, or -1 with the error reported (squeue missing or failing).
+ * out.  0, or -1 with why (squeue missing or failing) in why, not
+ * reported.
  */
 int slurm_jobs_query(const char *const *ids, size_t n,
-		     struct slurm_job_info **jobs, size_t *nj)
-	CASCADE_MUSTCHECK;
+		     struct slurm_job_info **jobs, size_t *nj,
+		     struct strbuf *why) CASCADE_MUSTCHECK;
 
 /*
  * slurm_quote: append s to sb as one bash word (single quotes, a quote

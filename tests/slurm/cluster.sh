@@ -92,6 +92,8 @@ ReturnToService=2
 SlurmdTimeout=30
 NodeName=n1 NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=n1 Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:8
+# a second partition on the same node, for per-process settings
+PartitionName=other Nodes=n1 Default=NO MaxTime=INFINITE State=UP OverSubscribe=FORCE:8
 CONF
 	export SLURM_CONF=$dir/slurm.conf
 	slurmctld -c -f "$dir/slurm.conf" ||
