@@ -1359,6 +1359,7 @@ warn_waiting(struct sjob *j)
 		    j->open, j->info.reason);
 	log_hint("It starts once Slurm can run it: see \"scontrol show job "
 		 "%s\" and \"sinfo -R\".", j->id);
+	fault_point("slurm-waiting");
 }
 
 /* one squeue call for every open job; then act on the ended ones */
