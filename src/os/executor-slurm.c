@@ -15,9 +15,17 @@
  * (cancelled, timed out, node failure, or lost).
  *
  * Cancelling one build of a group appends its status path to
- * WORK/slurm/cancel-JOBID and signals the batch shell (SIGUSR1, scancel
- * --batch), which stops that build, or skips it if it has not started;
- * cancelling every open build of a job is one scancel of the job.
+ * WORK/slurm/cancel-JOBID and signals the batch shell (SIGURG, scancel
+ * --batch: ignored by default, so that a shell not yet listening is not
+ * killed by it; it reads the file when it starts), which stops that
+ * build, or skips it if it has not started; cancelling every open build
+ * of a job is one scancel of the job.
+ *
+ * A build's record is written to DIR/.job-JOBID (DIR: its status
+ * path's directory) and renamed into place with the others written
+ * meanwhile, one mv for all, at once or a quarter of a second after the
+ * last; records a killed job left there unrenamed are renamed by the
+ * controller when the job has ended.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +61,8 @@ enum { B_OPEN = 0, B_HELD, B_DONE };
 struct sjob {
 	char id[32];
 	char *dir;	/* its WORK/slurm: script, output, node and cancel files */
+	/* its builds' status directories, where DIR/.job-ID holds records */
+	struct strvec sdirs;
 	char *script;
 	struct exec_build **b;
 	size_t n, alloc;
@@ -578,16 +588,18 @@ read_tail(const char *path, size_t max, struct strbuf *sb)
  * The script itself starts each code (its function cmd_I: cd, the
  * environment, exec setsid) as a background job in a session and process
  * group of its own, reaps it with wait -n, and writes its record: per
- * build one fork, the setsid and mv programs (and stat and tail when it
- * wrote output).  (Not "set -m": with job control bash reports and
+ * build one fork and the setsid program (and stat and tail when it wrote
+ * output), and an mv for the records of a quarter of a second.  (Not "set -m": with job control bash reports and
  * forgets ended jobs by itself.  Even without, wait -n misses a job that
  * ended before bash next ran a foreground command: each loop looks for
  * such builds, kill -0, and takes their status with wait PID.)  Timeouts and
  * cancels are enforced by the same loop, woken every second by a ticker
  * child that ends (read -t on a FIFO no one writes to: no sleep is
- * executed, and no signal interrupts wait); SIGUSR1
+ * executed, and no signal interrupts wait); SIGURG
  * makes it read the cancel file; SIGTERM (scancel, the job's time limit)
- * marks every running build terminated and the rest unstarted.  Exit
+ * marks every running build terminated and the rest unstarted.  Records
+ * are published together (flush: one mv a status directory) at most
+ * every quarter of a second.  Exit
  * statuses above 128 are read as signals (bash does not tell them apart);
  * CPU time is what /proc says we reaped; max RSS is not measured (0).
  */
@@ -600,7 +612,8 @@ static const char script_body[] =
 	"CLK=$(getconf CLK_TCK 2>/dev/null) || CLK=100\n"
 	"MAIN=$$\n"
 	"declare -A CANC=() IDX=()\n"
-	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=()\n"
+	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=() PF=() PT=()\n"
+	"LASTF=0\n"
 	"load_cancel() {\n"
 	"\tlocal l\n"
 	"\t[ -r \"$CANCEL\" ] || return 0\n"
@@ -615,13 +628,31 @@ static const char script_body[] =
 	"\t\tprintf '%s%s' \"$dir\" \"$log\"\n"
 	"\t\t[ \"${16}\" -eq 0 ] || tail -c \"${16}\" -- \"$log\"\n"
 	"\t\tprintf '\\nend\\n'\n"
-	"\t} >\"$st.tmp\" && mv -f -- \"$st.tmp\" \"$st\"\n"
+	"\t} >\"${st%/*}/.job-$JOB/${st##*/}\" || return 0\n"
+	"\tPF+=(\"${st%/*}/.job-$JOB/${st##*/}\") PT+=(\"${st%/*}\")\n"
+	"}\n"
+	"# the records written since the last call, renamed into place: one mv\n"
+	"# a status directory (a record is whole or absent where it is read)\n"
+	"flush() {\n"
+	"\tlocal d k\n"
+	"\tlocal -a fs\n"
+	"\tlocal -A sd=()\n"
+	"\tLASTF=${EPOCHREALTIME/./}\n"
+	"\t[ \"${#PF[@]}\" -gt 0 ] || return 0\n"
+	"\tfor k in \"${!PT[@]}\"; do sd[${PT[k]}]=1; done\n"
+	"\tfor d in \"${!sd[@]}\"; do\n"
+	"\t\tfs=()\n"
+	"\t\tfor k in \"${!PF[@]}\"; do [ \"${PT[k]}\" != \"$d\" ] || fs+=(\"${PF[k]}\"); done\n"
+	"\t\tmv -f -t \"$d\" -- \"${fs[@]}\"\n"
+	"\tdone\n"
+	"\tPF=() PT=()\n"
 	"}\n"
 	"# the CPU times of the children we reaped, in clock ticks, into CU and CS\n"
 	"cputimes() {\n"
 	"\tlocal l f\n"
 	"\tIFS= read -r l <\"/proc/$MAIN/stat\" || l=\n"
-	"\tread -r -a f <<<\"${l##*) }\"\n"
+	"\t# (not read <<<: a here-string is a pipe, read a byte at a time)\n"
+	"\tf=(${l##*) })\n"
 	"\tCU=${f[13]:-0} CS=${f[14]:-0}\n"
 	"}\n"
 	"unstarted() {\n"
@@ -693,7 +724,7 @@ static const char script_body[] =
 	"\t\tfi\n"
 	"\tdone\n"
 	"}\n"
-	"trap 'usr1=1 trapped=1' USR1\n"
+	"trap 'urg=1 trapped=1' URG\n"
 	"trap 'stopping=1 trapped=1' TERM\n"
 	"# the clock of timeouts and cancels: a child that ends after a second\n"
 	"# (read -t on a FIFO no one writes to), which wakes wait -n\n"
@@ -702,7 +733,7 @@ static const char script_body[] =
 	"free=$SLOTS running=0 next=0\n"
 	"load_cancel\n"
 	"while [ \"$next\" -lt \"$NB\" ] || [ \"$running\" -gt 0 ]; do\n"
-	"\tif [ \"$usr1\" = 1 ]; then usr1=0; load_cancel; fi\n"
+	"\tif [ \"$urg\" = 1 ]; then urg=0; load_cancel; fi\n"
 	"\tif [ \"$stopping\" = 1 ]; then\n"
 	"\t\tfor k in \"${!RUN[@]}\"; do TERMD[k]=1; done\n"
 	"\tfi\n"
@@ -720,6 +751,9 @@ static const char script_body[] =
 	"\t\tcontinue\n"
 	"\tfi\n"
 	"\tdeadlines\n"
+	"\t# records are published at once, but at most every quarter of a\n"
+	"\t# second (then together) when builds end faster\n"
+	"\tif [ \"${#PF[@]}\" -gt 0 ] && { [ $((${EPOCHREALTIME/./} - LASTF)) -ge 250000 ] || [ \"${#PF[@]}\" -ge 512 ]; }; then flush; fi\n"
 	"\t[ \"$running\" -gt 0 ] || continue\n"
 	"\t# (the ticker too may end unreported: it is looked at the same way)\n"
 	"\tif [ -n \"$TICKER\" ] && ! kill -0 \"$TICKER\" 2>/dev/null; then\n"
@@ -741,7 +775,10 @@ static const char script_body[] =
 	"\t\trunning=0\n"
 	"\tfi\n"
 	"done\n"
-	"[ -z \"$TICKER\" ] || kill \"$TICKER\"\n";
+	"flush\n"
+	"rmdir -- \"${PD[@]}\" 2>/dev/null\n"
+	"[ -z \"$TICKER\" ] || kill \"$TICKER\" 2>/dev/null\n"
+	"exit 0\n";
 
 /* a shell variable name: [A-Za-z_][A-Za-z0-9_]* up to '=' or the end */
 static bool
@@ -849,6 +886,33 @@ script_array(struct strbuf *sb, const char *name, struct exec_build **b,
 	strbuf_addstr(sb, ")\n");
 }
 
+/* the directories of the builds' status paths, as the array S_DIR */
+static void
+status_dirs(struct exec_build **b, size_t n, struct strbuf *sb)
+{
+	struct strvec dirs = STRVEC_INIT;
+	struct strbuf d = STRBUF_INIT;
+
+	strbuf_addstr(sb, "S_DIR=(");
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		strbuf_reset(&d);
+		fsutil_dirname(b[i]->status_path, &d);
+		for (size_t k = 0; k < dirs.nr && !seen; k++)
+			seen = !strcmp(dirs.v[k], d.buf);
+		if (seen)
+			continue;
+		if (dirs.nr)
+			strbuf_addch(sb, ' ');
+		slurm_quote(sb, d.buf);
+		strvec_push(&dirs, d.buf);
+	}
+	strbuf_addstr(sb, ")\n");
+	strvec_clear(&dirs);
+	strbuf_release(&d);
+}
+
 /*
  * the whole script of a group of n builds, run slots CPUs at a time; dir
  * its job's WORK/slurm
@@ -860,8 +924,8 @@ group_script(const struct slurm_ex *s, const char *dir, struct exec_build **b,
 	strbuf_addstr(sb, "#!/bin/bash\n"
 			  "# a cascade group job (generated): runs the builds "
 			  "below and writes their status records\n"
-			  "usr1=0 stopping=0\n"
-			  "trap 'usr1=1' USR1\n"
+			  "urg=0 stopping=0\n"
+			  "trap 'urg=1' URG\n"
 			  "trap 'stopping=1' TERM\n"
 			  "export LC_ALL=C\n");
 	strbuf_addf(sb, "SLOTS=%u GRACE=%d NB=%zu\nCANCEL=", slots,
@@ -877,6 +941,12 @@ group_script(const struct slurm_ex *s, const char *dir, struct exec_build **b,
 			  "WF=$(mktemp -u \"${TMPDIR:-/tmp}/cascade-wd.XXXXXX\") && "
 			  "mkfifo -m 0600 \"$WF\" && exec {WFD}<>\"$WF\" && "
 			  "rm -f \"$WF\" || exit 1\n");
+	status_dirs(b, n, sb);
+	strbuf_addstr(sb, "# records are written to DIR/.job-JOB, then renamed "
+			  "into DIR\n"
+			  "JOB=${SLURM_JOB_ID:-$$}\n"
+			  "PD=(\"${S_DIR[@]/%//.job-$JOB}\")\n"
+			  "mkdir -p -- \"${PD[@]}\" || exit 1\n");
 	script_array(sb, "B_DIR", b, n, 0);
 	script_array(sb, "B_LOG", b, n, 1);
 	script_array(sb, "B_ST", b, n, 2);
@@ -932,6 +1002,7 @@ job_new(struct slurm_ex *s, const char *id, char *dir)
 	struct sjob *j = xcalloc(1, sizeof(*j));
 
 	j->dir = dir;
+	strvec_init(&j->sdirs);
 	copy_field(j->id, sizeof(j->id), id, strlen(id));
 	ALLOC_GROW(s->jobs, s->n_jobs + 1, s->alloc_jobs);
 	s->jobs[s->n_jobs++] = j;
@@ -941,6 +1012,15 @@ job_new(struct slurm_ex *s, const char *id, char *dir)
 static void
 job_add(struct sjob *j, struct exec_build *b)
 {
+	struct strbuf d = STRBUF_INIT;
+	bool seen = false;
+
+	fsutil_dirname(b->status_path, &d);
+	for (size_t i = 0; i < j->sdirs.nr && !seen; i++)
+		seen = !strcmp(j->sdirs.v[i], d.buf);
+	if (!seen)
+		strvec_push(&j->sdirs, d.buf);
+	strbuf_release(&d);
 	ALLOC_GROW(j->b, j->n + 1, j->alloc);
 	j->b[j->n++] = b;
 	j->open++;
@@ -966,6 +1046,13 @@ job_drop(struct slurm_ex *s, struct sjob *j)
 	strbuf_addf(&p, "%s/%s.out", j->dir, j->id);
 	if (stat(p.buf, &st) == 0 && st.st_size == 0)
 		unlink(p.buf);
+	/* what a killed script did not publish (all its builds are back) */
+	for (size_t i = 0; i < j->sdirs.nr; i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/.job-%s", j->sdirs.v[i], j->id);
+		if (lstat(p.buf, &st) == 0)
+			fsutil_remove_tree(p.buf);
+	}
 	strbuf_release(&p);
 	for (size_t i = 0; i < s->n_jobs; i++)
 		if (s->jobs[i] == j) {
@@ -974,6 +1061,7 @@ job_drop(struct slurm_ex *s, struct sjob *j)
 		}
 	free(j->script);
 	free(j->dir);
+	strvec_clear(&j->sdirs);
 	free(j->b);
 	free(j);
 }
@@ -1185,6 +1273,47 @@ job_oom(const struct sjob *j, struct strbuf *sb)
 	return hit != NULL;
 }
 
+/*
+ * the records the job's script wrote but did not rename into place
+ * (killed between the two: it publishes them together, about once a
+ * second), renamed now; one cut short is left out
+ */
+static void
+publish_pending(struct sjob *j)
+{
+	struct strbuf p = STRBUF_INIT, d = STRBUF_INIT;
+
+	for (size_t i = 0; i < j->n; i++) {
+		const struct exec_build *b = j->b[i];
+		const char *base;
+		char tail[5];
+		int fd;
+
+		if (!b || b->state != B_OPEN)
+			continue;
+		strbuf_reset(&d);
+		fsutil_dirname(b->status_path, &d);
+		base = strrchr(b->status_path, '/');
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/.job-%s/%s", d.buf, j->id,
+			    base ? base + 1 : b->status_path);
+		fd = open(p.buf, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (pread(fd, tail, sizeof(tail),
+			  lseek(fd, 0, SEEK_END) - (off_t)sizeof(tail)) ==
+			    (ssize_t)sizeof(tail) &&
+		    !memcmp(tail, "\nend\n", sizeof(tail)) &&
+		    rename(p.buf, b->status_path) == 0)
+			log_debug("build %lld: its record was published for its "
+				  "job %s",
+				  (long long)b->build_id, j->id);
+		close(fd);
+	}
+	strbuf_release(&p);
+	strbuf_release(&d);
+}
+
 /* the job ended: its builds without a record end as its state says */
 static void
 job_ended(struct slurm_ex *s, struct sjob *j)
@@ -1193,6 +1322,7 @@ job_ended(struct slurm_ex *s, struct sjob *j)
 	bool killed;
 	size_t missing = 0;
 
+	publish_pending(j);
 	/* held while walked: the last record read would drop it */
 	j->open++;
 	for (size_t i = 0; i < j->n; i++)
@@ -1734,8 +1864,10 @@ slurm_submit(struct executor *e, struct exec_build **b, size_t n)
 		return 0;
 	v = xcalloc(n, sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
-		if (!b[i]->status_path || !b[i]->args.nr)
-			BUG("a build without a status path or a program");
+		if (!b[i]->status_path || b[i]->status_path[0] != '/' ||
+		    !b[i]->args.nr)
+			BUG("a build without an absolute status path or a "
+			    "program");
 		b[i]->index = (unsigned)i;
 		b[i]->job_id[0] = '\0';
 		v[i] = b[i];
@@ -1771,7 +1903,12 @@ slurm_adopt(struct executor *e, struct exec_build *b)
 		j = job_new(s, b->job_id, dir_of(s, b));
 	job_add(j, b);
 	open_add(s, b);
-	check_build(s, b);
+	/*
+	 * its record is read at the next wait, not now: a job whose
+	 * builds are adopted one by one must not be dropped (its files
+	 * removed) when the first of them has ended
+	 */
+	s->next_poll_ns = 0;
 	return 1;
 }
 
@@ -2031,7 +2168,7 @@ slurm_cancel(struct executor *e CASCADE_UNUSED, struct exec_build *b)
 	 * fails then: "Job is pending execution"); one that has ended has
 	 * written the build's record already
 	 */
-	(void)!scancel("--batch", "--signal=USR1", &ids, true);
+	(void)!scancel("--batch", "--signal=URG", &ids, true);
 out:
 	strvec_clear(&ids);
 	strbuf_release(&p);
@@ -2063,6 +2200,7 @@ slurm_free(struct executor *e, bool cancel)
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		free(s->jobs[i]->script);
 		free(s->jobs[i]->dir);
+		strvec_clear(&s->jobs[i]->sdirs);
 		free(s->jobs[i]->b);
 		free(s->jobs[i]);
 	}

@@ -73,15 +73,6 @@ push_id(int64_t **v, size_t *n, size_t *alloc, int64_t id)
 	(*v)[(*n)++] = id;
 }
 
-static bool
-has_id(const int64_t *v, size_t n, int64_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == id)
-			return true;
-	return false;
-}
-
 /* the build id and attempt of a status path (key), or false */
 static bool
 key_build(const char *key, int64_t *id, int *attempt)
@@ -620,21 +611,37 @@ keep_work(const char *path, void *data)
 	return false;
 }
 
-/* a status file of a build still running under an attached supervisor */
+/*
+ * a status file of a build still running (under an attached supervisor,
+ * or in Slurm), or the directory where a Slurm job still running writes
+ * its records before it publishes them (".job-ID")
+ */
 static bool
 keep_status(const char *path, void *data)
 {
-	const struct found *f = data;
+	const struct runner *r = data;
 	const char *base = strrchr(path, '/');
 	long long id = 0;
 
-	return base && sscanf(base + 1, "build-%lld.", &id) == 1 &&
-	       has_id(f->live, f->n_live, (int64_t)id);
+	if (!base)
+		return false;
+	if (!strncmp(base + 1, ".job-", 5)) {
+		for (const struct job *j = r->active; j; j = j->next_active)
+			if (j->eb.job_id[0] && !strcmp(j->eb.job_id, base + 6))
+				return true;
+		return false;
+	}
+	if (sscanf(base + 1, "build-%lld.", &id) != 1)
+		return false;
+	for (const struct job *j = r->active; j; j = j->next_active)
+		if (j->b->id == (int64_t)id)
+			return true;
+	return false;
 }
 
 /* remove the work directories and status files nobody needs any more */
 static int
-sweep(struct runner *r, struct found *f)
+sweep(struct runner *r)
 {
 	struct strvec keep = STRVEC_INIT;
 	struct strbuf dir = STRBUF_INIT;
@@ -646,7 +653,7 @@ sweep(struct runner *r, struct found *f)
 	sweep_dir(dir.buf, keep_work, &keep);
 	strbuf_reset(&dir);
 	strbuf_addf(&dir, "%s/.cascade/status", r->m->rootdir);
-	sweep_dir(dir.buf, keep_status, f);
+	sweep_dir(dir.buf, keep_status, r);
 	strbuf_release(&dir);
 	strvec_clear(&keep);
 	return 0;
@@ -828,7 +835,7 @@ runner_recover(struct runner *r, struct runner_counts *cnt)
 		rc = runner_flush(r, cnt);
 	fault_point("recover-recorded");
 	if (!rc || rc == RUNNER_ENV) {
-		int src = sweep(r, &f);
+		int src = sweep(r);
 
 		if (src)
 			rc = src;

@@ -74,7 +74,7 @@ matches() {
 }
 # Slurm's words for a job that waits for a drained node (the first, then
 # the scheduler's)
-DRAINED='(ReqNodeNotAvail|Nodes required for job are DOWN, DRAINED)'
+DRAINED='(ReqNodeNotAvail|Nodes required for job are DOWN)'
 failure() { q "SELECT f.kind || ': ' || f.reason FROM failure f JOIN build USING (build_id) JOIN process USING (process_id) WHERE process_name = '$1' ORDER BY failure_id"; }
 
 # -- a drained node: the job waits, and says why ----------------------------
