@@ -363,8 +363,12 @@ slurm_parse_jobcomp(const char *text, size_t len, const char *id,
 	{
 		const char *nl = memchr(hit, '\n', (size_t)(end - hit));
 
+		/* (a line naming two jobs is not this one's) */
 		return slurm_parse_scontrol(hit, (size_t)((nl ? nl : end) - hit),
-					    j);
+					    j) == 0 &&
+				       !strcmp(j->id, id)
+			       ? 0
+			       : -1;
 	}
 }
 

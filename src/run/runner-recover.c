@@ -60,6 +60,7 @@ struct found {
 	struct job *unsent;    /* sent to Slurm, no job recorded */
 	size_t n_unsent;
 	long found_unsent;     /* of which Slurm still had a job */
+	bool unknown;          /* Slurm could not be asked about them */
 	struct strvec held; /* the keys attached supervisors have */
 	bool *taken;	    /* and which of them a build took */
 	long orphans;
@@ -336,6 +337,7 @@ take_unsent(struct runner *r, struct found *f)
 			    "known",
 			    n);
 		log_hint("The next run looks again.");
+		f->unknown = true;
 		while (f->unsent) {
 			struct job *j = f->unsent;
 
@@ -641,7 +643,7 @@ keep_status(const char *path, void *data)
 
 /* remove the work directories and status files nobody needs any more */
 static int
-sweep(struct runner *r)
+sweep(struct runner *r, const struct found *f)
 {
 	struct strvec keep = STRVEC_INIT;
 	struct strbuf dir = STRBUF_INIT;
@@ -653,7 +655,9 @@ sweep(struct runner *r)
 	sweep_dir(dir.buf, keep_work, &keep);
 	strbuf_reset(&dir);
 	strbuf_addf(&dir, "%s/.cascade/status", r->m->rootdir);
-	sweep_dir(dir.buf, keep_status, r);
+	/* (jobs Slurm may run but no one knows: their records stay) */
+	if (!f->unknown)
+		sweep_dir(dir.buf, keep_status, r);
 	strbuf_release(&dir);
 	strvec_clear(&keep);
 	return 0;
@@ -835,7 +839,7 @@ runner_recover(struct runner *r, struct runner_counts *cnt)
 		rc = runner_flush(r, cnt);
 	fault_point("recover-recorded");
 	if (!rc || rc == RUNNER_ENV) {
-		int src = sweep(r);
+		int src = sweep(r, &f);
 
 		if (src)
 			rc = src;

@@ -236,7 +236,8 @@ static void test_parse_jobcomp(void) {
       "JobId=12 UserId=root(0) Name=my job JobState=CANCELLED NodeList=n4 "
       "ExitCode=0:15\n"
       "garbage line\n"
-      "JobId=7 JobState=NODE_FAIL NodeList=n5";
+      "JobId=7 JobState=NODE_FAIL NodeList=n5\n"
+      "JobId=99 JobId=98 JobState=FAILED";
   static const struct {
     const char *what, *id;
     int rc;
@@ -248,6 +249,7 @@ static void test_parse_jobcomp(void) {
       {"no final newline", "7", 0, "NODE_FAIL", "n5"},
       {"not there", "2", -1, NULL, NULL},
       {"not an id", "1 ", -1, NULL, NULL},
+      {"a line that names another job too", "99", -1, NULL, NULL},
   };
 
   for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
