@@ -9,9 +9,14 @@
  * snapshot.  dbprocessing had no such view: its operators read tables.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
+#include "executor.h"
 #include "lock.h"
+#include "log.h"
+#include "xalloc.h"
 #include "status.h"
 #include "store-status.h"
 #include "banned.h"
@@ -38,6 +43,45 @@ cmd_status_parse(struct ctx *ctx, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * what Slurm says of the jobs of the running builds (one squeue call):
+ * queued or running, why it waits, where it runs
+ */
+static void
+slurm_states(struct ss_status *s)
+{
+	const char **ids = xcalloc(s->n_running + 1, sizeof(*ids));
+	struct slurm_job_info *jobs = NULL;
+	struct strbuf why = STRBUF_INIT;
+	size_t n = 0, nj = 0;
+
+	for (size_t i = 0; i < s->n_running; i++)
+		if (s->running[i].slurm_job_id && *s->running[i].slurm_job_id)
+			ids[n++] = s->running[i].slurm_job_id;
+	if (n && slurm_jobs_query(ids, n, &jobs, &nj, &why))
+		log_warning("the state of the Slurm jobs is not known: %s",
+			    why.buf);
+	for (size_t i = 0; i < s->n_running; i++) {
+		struct ss_build *b = &s->running[i];
+
+		for (size_t k = 0; b->slurm_job_id && k < nj; k++) {
+			if (strcmp(jobs[k].id, b->slurm_job_id))
+				continue;
+			snprintf(b->slurm_state, sizeof(b->slurm_state), "%s",
+				 jobs[k].state);
+			if (strcmp(jobs[k].reason, "None"))
+				snprintf(b->slurm_reason,
+					 sizeof(b->slurm_reason), "%s",
+					 jobs[k].reason);
+			snprintf(b->slurm_node, sizeof(b->slurm_node), "%s",
+				 jobs[k].node);
+		}
+	}
+	free(jobs);
+	free(ids);
+	strbuf_release(&why);
+}
+
 int
 cmd_status_run(struct ctx *ctx)
 {
@@ -50,6 +94,7 @@ cmd_status_run(struct ctx *ctx)
 		goto out;
 	if (store_status_read(ctx->db, STATUS_RECENT, &s))
 		goto out;
+	slurm_states(&s);
 	status_print_status(ctx->mission->name, held, &holder, &s, json);
 	rc = EXIT_OK;
 out:

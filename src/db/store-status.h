@@ -100,6 +100,14 @@ struct ss_build {
 	int64_t code_id;
 	char *slurm_job_id;  /* the Slurm job that runs it; NULL: local */
 	char *node;          /* the node it ran on (Slurm); NULL: unknown */
+	/*
+	 * filled by the caller from Slurm (cascade status), "" if not
+	 * known: its job's state (PENDING, RUNNING...), why it waits, and
+	 * the node it runs on
+	 */
+	char slurm_state[32];
+	char slurm_reason[128];
+	char slurm_node[64];
 	/* detail */
 	char *code_path;
 	char *code_filename;

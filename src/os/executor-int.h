@@ -27,6 +27,7 @@ struct executor_ops {
 	int (*stop_all)(struct executor *ex);
 	long (*kill_orphans)(struct executor *ex, pid_t pgid,
 			     const char *const *markers);
+	long (*lookup)(struct executor *ex, struct exec_build **b, size_t n);
 };
 
 /* the first member of every executor's own struct */

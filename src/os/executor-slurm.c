@@ -15,9 +15,17 @@
  * (cancelled, timed out, node failure, or lost).
  *
  * Cancelling one build of a group appends its status path to
- * WORK/slurm/cancel-JOBID and signals the batch shell (SIGUSR1, scancel
- * --batch), which stops that build, or skips it if it has not started;
- * cancelling every open build of a job is one scancel of the job.
+ * WORK/slurm/cancel-JOBID and signals the batch shell (SIGURG, scancel
+ * --batch: ignored by default, so that a shell not yet listening is not
+ * killed by it; it reads the file when it starts), which stops that
+ * build, or skips it if it has not started; cancelling every open build
+ * of a job is one scancel of the job.
+ *
+ * A build's record is written to DIR/.job-JOBID (DIR: its status
+ * path's directory) and renamed into place with the others written
+ * meanwhile, one mv for all, at once or a quarter of a second after the
+ * last; records a killed job left there unrenamed are renamed by the
+ * controller when the job has ended.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +40,7 @@
 #include <unistd.h>
 
 #include "executor-int.h"
+#include "fault.h"
 #include "fsutil.h"
 #include "log.h"
 #include "spawn.h"
@@ -45,9 +54,15 @@ enum { B_OPEN = 0, B_HELD, B_DONE };
 /* how long a Slurm command may take */
 #define SLURM_CMD_TIMEOUT_MS 60000
 
+/* the most of a file read: a group script, a log's tail */
+#define READ_MAX (64 * 1024 * 1024)
+
 /* one batch job: a group of builds */
 struct sjob {
 	char id[32];
+	char *dir;	/* its WORK/slurm: script, output, node and cancel files */
+	/* its builds' status directories, where DIR/.job-ID holds records */
+	struct strvec sdirs;
 	char *script;
 	struct exec_build **b;
 	size_t n, alloc;
@@ -56,6 +71,7 @@ struct sjob {
 	bool check_now; /* a record says it was stopped: ask for its state */
 	struct slurm_job_info info;
 	bool have_info;
+	bool warned; /* that it waits for want of a node, or held */
 };
 
 /* an open-addressing table: status path -> build */
@@ -68,9 +84,13 @@ struct smap {
 
 struct slurm_ex {
 	struct executor base;
+	/* the executor's settings: the strings its own copies */
 	struct exec_slurm_options o;
-	char *work_dir, *slurm_dir, *partition, *account, *job_name;
+	char *work_dir, *slurm_dir, *partition, *account, *job_name, *tag;
 	struct strvec extra;
+	/* the jobcomp/filetxt log, once asked (NULL: none readable here) */
+	char *jobcomp;
+	bool jobcomp_asked;
 	struct sjob **jobs;
 	size_t n_jobs, alloc_jobs;
 	struct smap open;    /* builds not yet ready */
@@ -189,15 +209,16 @@ slurm_parse_squeue(const char *out, size_t len, struct slurm_job_info **jobs,
 		return -1;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end, *b1, *b2;
+		const char *le = nl ? nl : end, *b1, *b2, *b3;
 		struct slurm_job_info j = {.exit_code = -1, .exit_signal = -1};
 
 		b1 = memchr(p, '|', (size_t)(le - p));
 		b2 = b1 ? memchr(b1 + 1, '|', (size_t)(le - b1 - 1)) : NULL;
+		/* the node list ends at the reason, the rest of the line */
+		b3 = b2 ? memchr(b2 + 1, '|', (size_t)(le - b2 - 1)) : NULL;
 		if (le == p) {
 			/* an empty line: nothing */
 		} else if (!b2 || !printable(p, (size_t)(le - p)) ||
-			   memchr(b2 + 1, '|', (size_t)(le - b2 - 1)) ||
 			   !is_digits(p, (size_t)(b1 - p)) ||
 			   (size_t)(b1 - p) >= sizeof(j.id) || b2 == b1 + 1 ||
 			   (size_t)(b2 - b1 - 1) >= sizeof(j.state)) {
@@ -207,7 +228,10 @@ slurm_parse_squeue(const char *out, size_t len, struct slurm_job_info **jobs,
 			copy_field(j.state, sizeof(j.state), b1 + 1,
 				   (size_t)(b2 - b1 - 1));
 			copy_field(j.node, sizeof(j.node), b2 + 1,
-				   (size_t)(le - b2 - 1));
+				   (size_t)((b3 ? b3 : le) - b2 - 1));
+			if (b3)
+				copy_field(j.reason, sizeof(j.reason), b3 + 1,
+					   (size_t)(le - b3 - 1));
 			ALLOC_GROW(v, nr + 1, alloc);
 			v[nr++] = j;
 		}
@@ -316,6 +340,95 @@ slurm_parse_scontrol(const char *line, size_t len, struct slurm_job_info *j)
 		p = q;
 	}
 	return have_id && have_state ? 0 : -1;
+}
+
+int
+slurm_parse_jobcomp(const char *text, size_t len, const char *id,
+		    struct slurm_job_info *j)
+{
+	const char *p = text, *end = text + len, *hit = NULL;
+	size_t idn = strlen(id);
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+
+		if ((size_t)(le - p) > 6 + idn && !memcmp(p, "JobId=", 6) &&
+		    !memcmp(p + 6, id, idn) && p[6 + idn] == ' ')
+			hit = p;
+		p = nl ? nl + 1 : end;
+	}
+	if (!hit || !is_digits(id, idn))
+		return -1;
+	{
+		const char *nl = memchr(hit, '\n', (size_t)(end - hit));
+
+		/* (a line naming two jobs is not this one's) */
+		return slurm_parse_scontrol(hit, (size_t)((nl ? nl : end) - hit),
+					    j) == 0 &&
+				       !strcmp(j->id, id)
+			       ? 0
+			       : -1;
+	}
+}
+
+int
+slurm_parse_script_keys(const char *text, size_t len, struct strvec *keys)
+{
+	static const char tag[] = "B_ST=(";
+	const char *p = text, *end = text + len;
+	struct strvec got = STRVEC_INIT;
+	struct strbuf w = STRBUF_INIT;
+
+	/* the array's line: "B_ST=(" at the start of a line */
+	for (;;) {
+		const char *nl;
+
+		if ((size_t)(end - p) >= sizeof(tag) - 1 &&
+		    !memcmp(p, tag, sizeof(tag) - 1))
+			break;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return -1;
+		p = nl + 1;
+	}
+	p += sizeof(tag) - 1;
+	/* words of '...' and \' pieces, separated by spaces, then ")" */
+	while (p < end && *p != ')') {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		strbuf_reset(&w);
+		while (p < end && *p != ' ' && *p != ')') {
+			const char *q;
+
+			if (*p == '\\' && p + 1 < end && p[1] == '\'') {
+				strbuf_addch(&w, '\'');
+				p += 2;
+				continue;
+			}
+			if (*p != '\'' ||
+			    !(q = memchr(p + 1, '\'', (size_t)(end - p - 1))))
+				goto bad;
+			strbuf_add(&w, p + 1, (size_t)(q - p - 1));
+			p = q + 1;
+		}
+		if (memchr(w.buf, '\0', w.len))
+			goto bad;
+		strvec_push(&got, w.buf);
+	}
+	if (p >= end || (p + 1 < end && p[1] != '\n'))
+		goto bad;
+	for (size_t i = 0; i < got.nr; i++)
+		strvec_push(keys, got.v[i]);
+	strvec_clear(&got);
+	strbuf_release(&w);
+	return 0;
+bad:
+	strvec_clear(&got);
+	strbuf_release(&w);
+	return -1;
 }
 
 void
@@ -450,6 +563,28 @@ slurm_cmd(const struct strvec *argv, struct strbuf *out, struct strbuf *err)
 	return rc;
 }
 
+/* the last max bytes of the file at path into sb: 0, or -1 (errno) */
+static int
+read_tail(const char *path, size_t max, struct strbuf *sb)
+{
+	struct stat st;
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && (size_t)st.st_size > max &&
+	    lseek(fd, st.st_size - (off_t)max, SEEK_SET) < 0) {
+		close(fd);
+		return -1;
+	}
+	while (sb->len < max && (n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(sb, buf, (size_t)n);
+	close(fd);
+	return 0;
+}
+
 /* -- the group script ------------------------------------------------------ */
 
 /*
@@ -457,16 +592,18 @@ slurm_cmd(const struct strvec *argv, struct strbuf *out, struct strbuf *err)
  * The script itself starts each code (its function cmd_I: cd, the
  * environment, exec setsid) as a background job in a session and process
  * group of its own, reaps it with wait -n, and writes its record: per
- * build one fork, the setsid and mv programs (and stat and tail when it
- * wrote output).  (Not "set -m": with job control bash reports and
+ * build one fork and the setsid program (and stat and tail when it wrote
+ * output), and an mv for the records of a quarter of a second.  (Not "set -m": with job control bash reports and
  * forgets ended jobs by itself.  Even without, wait -n misses a job that
  * ended before bash next ran a foreground command: each loop looks for
  * such builds, kill -0, and takes their status with wait PID.)  Timeouts and
  * cancels are enforced by the same loop, woken every second by a ticker
  * child that ends (read -t on a FIFO no one writes to: no sleep is
- * executed, and no signal interrupts wait); SIGUSR1
+ * executed, and no signal interrupts wait); SIGURG
  * makes it read the cancel file; SIGTERM (scancel, the job's time limit)
- * marks every running build terminated and the rest unstarted.  Exit
+ * marks every running build terminated and the rest unstarted.  Records
+ * are published together (flush: one mv a status directory) at most
+ * every quarter of a second.  Exit
  * statuses above 128 are read as signals (bash does not tell them apart);
  * CPU time is what /proc says we reaped; max RSS is not measured (0).
  */
@@ -479,7 +616,8 @@ static const char script_body[] =
 	"CLK=$(getconf CLK_TCK 2>/dev/null) || CLK=100\n"
 	"MAIN=$$\n"
 	"declare -A CANC=() IDX=()\n"
-	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=()\n"
+	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=() PF=() PT=()\n"
+	"LASTF=0\n"
 	"load_cancel() {\n"
 	"\tlocal l\n"
 	"\t[ -r \"$CANCEL\" ] || return 0\n"
@@ -494,13 +632,31 @@ static const char script_body[] =
 	"\t\tprintf '%s%s' \"$dir\" \"$log\"\n"
 	"\t\t[ \"${16}\" -eq 0 ] || tail -c \"${16}\" -- \"$log\"\n"
 	"\t\tprintf '\\nend\\n'\n"
-	"\t} >\"$st.tmp\" && mv -f -- \"$st.tmp\" \"$st\"\n"
+	"\t} >\"${st%/*}/.job-$JOB/${st##*/}\" || return 0\n"
+	"\tPF+=(\"${st%/*}/.job-$JOB/${st##*/}\") PT+=(\"${st%/*}\")\n"
+	"}\n"
+	"# the records written since the last call, renamed into place: one mv\n"
+	"# a status directory (a record is whole or absent where it is read)\n"
+	"flush() {\n"
+	"\tlocal d k\n"
+	"\tlocal -a fs\n"
+	"\tlocal -A sd=()\n"
+	"\tLASTF=${EPOCHREALTIME/./}\n"
+	"\t[ \"${#PF[@]}\" -gt 0 ] || return 0\n"
+	"\tfor k in \"${!PT[@]}\"; do sd[${PT[k]}]=1; done\n"
+	"\tfor d in \"${!sd[@]}\"; do\n"
+	"\t\tfs=()\n"
+	"\t\tfor k in \"${!PF[@]}\"; do [ \"${PT[k]}\" != \"$d\" ] || fs+=(\"${PF[k]}\"); done\n"
+	"\t\tmv -f -t \"$d\" -- \"${fs[@]}\"\n"
+	"\tdone\n"
+	"\tPF=() PT=()\n"
 	"}\n"
 	"# the CPU times of the children we reaped, in clock ticks, into CU and CS\n"
 	"cputimes() {\n"
 	"\tlocal l f\n"
 	"\tIFS= read -r l <\"/proc/$MAIN/stat\" || l=\n"
-	"\tread -r -a f <<<\"${l##*) }\"\n"
+	"\t# (not read <<<: a here-string is a pipe, read a byte at a time)\n"
+	"\tf=(${l##*) })\n"
 	"\tCU=${f[13]:-0} CS=${f[14]:-0}\n"
 	"}\n"
 	"unstarted() {\n"
@@ -572,7 +728,7 @@ static const char script_body[] =
 	"\t\tfi\n"
 	"\tdone\n"
 	"}\n"
-	"trap 'usr1=1 trapped=1' USR1\n"
+	"trap 'urg=1 trapped=1' URG\n"
 	"trap 'stopping=1 trapped=1' TERM\n"
 	"# the clock of timeouts and cancels: a child that ends after a second\n"
 	"# (read -t on a FIFO no one writes to), which wakes wait -n\n"
@@ -581,7 +737,7 @@ static const char script_body[] =
 	"free=$SLOTS running=0 next=0\n"
 	"load_cancel\n"
 	"while [ \"$next\" -lt \"$NB\" ] || [ \"$running\" -gt 0 ]; do\n"
-	"\tif [ \"$usr1\" = 1 ]; then usr1=0; load_cancel; fi\n"
+	"\tif [ \"$urg\" = 1 ]; then urg=0; load_cancel; fi\n"
 	"\tif [ \"$stopping\" = 1 ]; then\n"
 	"\t\tfor k in \"${!RUN[@]}\"; do TERMD[k]=1; done\n"
 	"\tfi\n"
@@ -599,6 +755,9 @@ static const char script_body[] =
 	"\t\tcontinue\n"
 	"\tfi\n"
 	"\tdeadlines\n"
+	"\t# records are published at once, but at most every quarter of a\n"
+	"\t# second (then together) when builds end faster\n"
+	"\tif [ \"${#PF[@]}\" -gt 0 ] && { [ $((${EPOCHREALTIME/./} - LASTF)) -ge 250000 ] || [ \"${#PF[@]}\" -ge 512 ]; }; then flush; fi\n"
 	"\t[ \"$running\" -gt 0 ] || continue\n"
 	"\t# (the ticker too may end unreported: it is looked at the same way)\n"
 	"\tif [ -n \"$TICKER\" ] && ! kill -0 \"$TICKER\" 2>/dev/null; then\n"
@@ -620,7 +779,10 @@ static const char script_body[] =
 	"\t\trunning=0\n"
 	"\tfi\n"
 	"done\n"
-	"[ -z \"$TICKER\" ] || kill \"$TICKER\"\n";
+	"flush\n"
+	"rmdir -- \"${PD[@]}\" 2>/dev/null\n"
+	"[ -z \"$TICKER\" ] || kill \"$TICKER\" 2>/dev/null\n"
+	"exit 0\n";
 
 /* a shell variable name: [A-Za-z_][A-Za-z0-9_]* up to '=' or the end */
 static bool
@@ -728,23 +890,53 @@ script_array(struct strbuf *sb, const char *name, struct exec_build **b,
 	strbuf_addstr(sb, ")\n");
 }
 
-/* the whole script of a group of n builds, run slots CPUs at a time */
+/* the directories of the builds' status paths, as the array S_DIR */
 static void
-group_script(const struct slurm_ex *s, struct exec_build **b, size_t n,
-	     unsigned slots, struct strbuf *sb)
+status_dirs(struct exec_build **b, size_t n, struct strbuf *sb)
+{
+	struct strvec dirs = STRVEC_INIT;
+	struct strbuf d = STRBUF_INIT;
+
+	strbuf_addstr(sb, "S_DIR=(");
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		strbuf_reset(&d);
+		fsutil_dirname(b[i]->status_path, &d);
+		for (size_t k = 0; k < dirs.nr && !seen; k++)
+			seen = !strcmp(dirs.v[k], d.buf);
+		if (seen)
+			continue;
+		if (dirs.nr)
+			strbuf_addch(sb, ' ');
+		slurm_quote(sb, d.buf);
+		strvec_push(&dirs, d.buf);
+	}
+	strbuf_addstr(sb, ")\n");
+	strvec_clear(&dirs);
+	strbuf_release(&d);
+}
+
+/*
+ * the whole script of a group of n builds, run slots CPUs at a time; dir
+ * its job's WORK/slurm
+ */
+static void
+group_script(const struct slurm_ex *s, const char *dir, struct exec_build **b,
+	     size_t n, unsigned slots, struct strbuf *sb)
 {
 	strbuf_addstr(sb, "#!/bin/bash\n"
 			  "# a cascade group job (generated): runs the builds "
 			  "below and writes their status records\n"
-			  "usr1=0 stopping=0\n"
-			  "trap 'usr1=1' USR1\n"
+			  "urg=0 stopping=0\n"
+			  "trap 'urg=1' URG\n"
 			  "trap 'stopping=1' TERM\n"
 			  "export LC_ALL=C\n");
 	strbuf_addf(sb, "SLOTS=%u GRACE=%d NB=%zu\nCANCEL=", slots,
 		    s->o.grace_s, n);
-	slurm_quote(sb, s->slurm_dir);
+	slurm_quote(sb, dir);
 	strbuf_addstr(sb, "/cancel-${SLURM_JOB_ID:-none}\nNODEF=");
-	slurm_quote(sb, s->slurm_dir);
+	slurm_quote(sb, dir);
 	strbuf_addstr(sb, "/node-${SLURM_JOB_ID:-none}\n"
 			  "printf '%s\\n' \"${SLURMD_NODENAME:-$HOSTNAME}\" "
 			  ">\"$NODEF.tmp\" && mv -f -- \"$NODEF.tmp\" \"$NODEF\"\n"
@@ -753,6 +945,12 @@ group_script(const struct slurm_ex *s, struct exec_build **b, size_t n,
 			  "WF=$(mktemp -u \"${TMPDIR:-/tmp}/cascade-wd.XXXXXX\") && "
 			  "mkfifo -m 0600 \"$WF\" && exec {WFD}<>\"$WF\" && "
 			  "rm -f \"$WF\" || exit 1\n");
+	status_dirs(b, n, sb);
+	strbuf_addstr(sb, "# records are written to DIR/.job-JOB, then renamed "
+			  "into DIR\n"
+			  "JOB=${SLURM_JOB_ID:-$$}\n"
+			  "PD=(\"${S_DIR[@]/%//.job-$JOB}\")\n"
+			  "mkdir -p -- \"${PD[@]}\" || exit 1\n");
 	script_array(sb, "B_DIR", b, n, 0);
 	script_array(sb, "B_LOG", b, n, 1);
 	script_array(sb, "B_ST", b, n, 2);
@@ -784,11 +982,31 @@ job_find(struct slurm_ex *s, const char *id)
 	return NULL;
 }
 
+/* the settings of b's job */
+static const struct exec_slurm_options *
+prof_of(const struct slurm_ex *s, const struct exec_build *b)
+{
+	return b->slurm ? b->slurm : &s->o;
+}
+
+/* the WORK/slurm of b's job, new */
+static char *
+dir_of(const struct slurm_ex *s, const struct exec_build *b)
+{
+	const struct exec_slurm_options *p = prof_of(s, b);
+
+	return p->work_dir ? xasprintf("%s/slurm", p->work_dir)
+			   : xstrdup(s->slurm_dir);
+}
+
+/* a job of ours, its files in dir (taken) */
 static struct sjob *
-job_new(struct slurm_ex *s, const char *id)
+job_new(struct slurm_ex *s, const char *id, char *dir)
 {
 	struct sjob *j = xcalloc(1, sizeof(*j));
 
+	j->dir = dir;
+	strvec_init(&j->sdirs);
 	copy_field(j->id, sizeof(j->id), id, strlen(id));
 	ALLOC_GROW(s->jobs, s->n_jobs + 1, s->alloc_jobs);
 	s->jobs[s->n_jobs++] = j;
@@ -798,6 +1016,15 @@ job_new(struct slurm_ex *s, const char *id)
 static void
 job_add(struct sjob *j, struct exec_build *b)
 {
+	struct strbuf d = STRBUF_INIT;
+	bool seen = false;
+
+	fsutil_dirname(b->status_path, &d);
+	for (size_t i = 0; i < j->sdirs.nr && !seen; i++)
+		seen = !strcmp(j->sdirs.v[i], d.buf);
+	if (!seen)
+		strvec_push(&j->sdirs, d.buf);
+	strbuf_release(&d);
 	ALLOC_GROW(j->b, j->n + 1, j->alloc);
 	j->b[j->n++] = b;
 	j->open++;
@@ -814,15 +1041,22 @@ job_drop(struct slurm_ex *s, struct sjob *j)
 
 	if (j->script)
 		unlink(j->script);
-	strbuf_addf(&p, "%s/cancel-%s", s->slurm_dir, j->id);
+	strbuf_addf(&p, "%s/cancel-%s", j->dir, j->id);
 	unlink(p.buf);
 	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/node-%s", s->slurm_dir, j->id);
+	strbuf_addf(&p, "%s/node-%s", j->dir, j->id);
 	unlink(p.buf);
 	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/%s.out", s->slurm_dir, j->id);
+	strbuf_addf(&p, "%s/%s.out", j->dir, j->id);
 	if (stat(p.buf, &st) == 0 && st.st_size == 0)
 		unlink(p.buf);
+	/* what a killed script did not publish (all its builds are back) */
+	for (size_t i = 0; i < j->sdirs.nr; i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/.job-%s", j->sdirs.v[i], j->id);
+		if (lstat(p.buf, &st) == 0)
+			fsutil_remove_tree(p.buf);
+	}
 	strbuf_release(&p);
 	for (size_t i = 0; i < s->n_jobs; i++)
 		if (s->jobs[i] == j) {
@@ -830,6 +1064,8 @@ job_drop(struct slurm_ex *s, struct sjob *j)
 			break;
 		}
 	free(j->script);
+	free(j->dir);
+	strvec_clear(&j->sdirs);
 	free(j->b);
 	free(j);
 }
@@ -839,14 +1075,14 @@ job_drop(struct slurm_ex *s, struct sjob *j)
  * a build's end needs no squeue call to name its node)
  */
 static void
-job_node(const struct slurm_ex *s, struct sjob *j)
+job_node(struct sjob *j)
 {
 	struct strbuf p = STRBUF_INIT;
 	char buf[sizeof(j->info.node)];
 	ssize_t n = -1;
 	int fd;
 
-	strbuf_addf(&p, "%s/node-%s", s->slurm_dir, j->id);
+	strbuf_addf(&p, "%s/node-%s", j->dir, j->id);
 	fd = open(p.buf, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
@@ -870,7 +1106,7 @@ make_ready(struct slurm_ex *s, struct exec_build *b)
 	if (b->state == B_DONE)
 		return;
 	if (j && !j->info.node[0] && b->res.ran)
-		job_node(s, j);
+		job_node(j);
 	smap_del(&s->open, b->status_path);
 	s->n_open--;
 	b->state = B_DONE;
@@ -891,14 +1127,33 @@ make_ready(struct slurm_ex *s, struct exec_build *b)
 		job_drop(s, j);
 }
 
-/* what the job's state says of a build it stopped or never ran */
+/*
+ * what the job's state says of a build it stopped or never ran; oom: the
+ * line of the job's output saying that it went over its memory limit,
+ * or NULL
+ */
 static void
 apply_job_state(struct exec_build *b, const struct slurm_job_info *info,
-		bool have_record)
+		bool have_record, const char *oom)
 {
 	struct exec_result *r = &b->res;
+	enum slurm_state st = slurm_state_of(info->state);
 
-	switch (slurm_state_of(info->state)) {
+	if ((st == SLURM_OOM || oom) && !b->cancel_asked) {
+		/* Slurm's kill, not a cancel: the memory limit's */
+		r->oom = true;
+		r->cancelled = false;
+		strbuf_reset(&r->reason);
+		strbuf_addf(&r->reason, "Slurm job %s ended %s: over its "
+					"memory limit",
+			    info->id, info->state[0] ? info->state : "(unknown)");
+		if (oom)
+			strbuf_addf(&r->reason, " (%s)", oom);
+		if (!have_record)
+			strbuf_addstr(&r->reason, ", without a status record");
+		return;
+	}
+	switch (st) {
 	case SLURM_CANCELLED:
 		r->cancelled = true;
 		break;
@@ -986,12 +1241,92 @@ scan_all(struct slurm_ex *s)
 	}
 }
 
+/*
+ * whether the job's output (its WORK/slurm/ID.out) says that Slurm killed
+ * it for its memory (jobacct_gather's OverMemoryKill: "exceeded memory
+ * limit"; the cgroup's: "oom-kill"): the line into sb
+ */
+static bool
+job_oom(const struct sjob *j, struct strbuf *sb)
+{
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
+	const char *hit = NULL, *pats[] = {"exceeded memory limit",
+					   "Exceeded job memory limit",
+					   "oom-kill"};
+
+	strbuf_addf(&p, "%s/%s.out", j->dir, j->id);
+	if (read_tail(p.buf, 16384, &t) == 0)
+		for (size_t i = 0; i < ARRAY_SIZE(pats) && !hit; i++)
+			hit = strstr(t.buf, pats[i]);
+	if (hit) {
+		const char *b = hit, *e = strchr(hit, '\n');
+
+		while (b > t.buf && b[-1] != '\n')
+			b--;
+		if (!e)
+			e = t.buf + t.len;
+		if (e - b > 200)
+			e = b + 200;
+		strbuf_add(sb, b, (size_t)(e - b));
+		for (size_t i = 0; i < sb->len; i++)
+			if ((unsigned char)sb->buf[i] < ' ')
+				sb->buf[i] = ' ';
+	}
+	strbuf_release(&p);
+	strbuf_release(&t);
+	return hit != NULL;
+}
+
+/*
+ * the records the job's script wrote but did not rename into place
+ * (killed between the two: it publishes them together, about once a
+ * second), renamed now; one cut short is left out
+ */
+static void
+publish_pending(struct sjob *j)
+{
+	struct strbuf p = STRBUF_INIT, d = STRBUF_INIT;
+
+	for (size_t i = 0; i < j->n; i++) {
+		const struct exec_build *b = j->b[i];
+		const char *base;
+		char tail[5];
+		int fd;
+
+		if (!b || b->state != B_OPEN)
+			continue;
+		strbuf_reset(&d);
+		fsutil_dirname(b->status_path, &d);
+		base = strrchr(b->status_path, '/');
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/.job-%s/%s", d.buf, j->id,
+			    base ? base + 1 : b->status_path);
+		fd = open(p.buf, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (pread(fd, tail, sizeof(tail),
+			  lseek(fd, 0, SEEK_END) - (off_t)sizeof(tail)) ==
+			    (ssize_t)sizeof(tail) &&
+		    !memcmp(tail, "\nend\n", sizeof(tail)) &&
+		    rename(p.buf, b->status_path) == 0)
+			log_debug("build %lld: its record was published for its "
+				  "job %s",
+				  (long long)b->build_id, j->id);
+		close(fd);
+	}
+	strbuf_release(&p);
+	strbuf_release(&d);
+}
+
 /* the job ended: its builds without a record end as its state says */
 static void
 job_ended(struct slurm_ex *s, struct sjob *j)
 {
+	struct strbuf oom = STRBUF_INIT;
+	bool killed;
 	size_t missing = 0;
 
+	publish_pending(j);
 	/* held while walked: the last record read would drop it */
 	j->open++;
 	for (size_t i = 0; i < j->n; i++)
@@ -1005,26 +1340,104 @@ job_ended(struct slurm_ex *s, struct sjob *j)
 	/* give a late file one more poll, unless it had its second */
 	if (missing && j->ended_seen++ == 0)
 		return;
+	killed = job_oom(j, &oom);
 	for (size_t i = 0; i < j->n; i++) {
 		struct exec_build *b = j->b[i];
+		bool last = j->open == 1;
 
 		if (!b || b->state == B_DONE)
 			continue;
-		apply_job_state(b, &j->info, b->state == B_HELD);
+		apply_job_state(b, &j->info, b->state == B_HELD,
+				killed ? oom.buf : NULL);
 		if (b->state == B_OPEN)
 			b->res.ran = false;
 		/* the last make_ready() frees j */
-		if (j->open == 1) {
-			make_ready(s, b);
-			return;
-		}
 		make_ready(s, b);
+		if (last)
+			break;
 	}
+	strbuf_release(&oom);
 }
 
-/* the state of the jobs squeue did not show, from scontrol */
+/* the value of key in scontrol show config's "Key = value" lines, new */
+static char *
+config_value(const char *out, const char *key)
+{
+	size_t kn = strlen(key);
+
+	for (const char *p = out; p && *p;) {
+		const char *nl = strchr(p, '\n'), *v = p + kn;
+
+		if (!strncmp(p, key, kn) && (*v == ' ' || *v == '=')) {
+			size_t n;
+
+			v += strspn(v, " =");
+			n = nl ? (size_t)(nl - v) : strlen(v);
+			while (n && v[n - 1] == ' ')
+				n--;
+			return xstrndup(v, n);
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * the job completion log (JobCompType jobcomp/filetxt) where this host
+ * can read it, asked of scontrol once; NULL if none
+ */
+static const char *
+jobcomp_path(struct slurm_ex *s)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+
+	if (s->jobcomp_asked)
+		return s->jobcomp;
+	s->jobcomp_asked = true;
+	strvec_push(&argv, "scontrol");
+	strvec_push(&argv, "show");
+	strvec_push(&argv, "config");
+	if (slurm_cmd(&argv, &out, &err) == 0) {
+		char *type = config_value(out.buf, "JobCompType"),
+		     *loc = config_value(out.buf, "JobCompLoc");
+
+		if (type && !strcmp(type, "jobcomp/filetxt") && loc &&
+		    access(loc, R_OK) == 0)
+			s->jobcomp = xstrdup(loc);
+		else
+			log_debug("no job completion log to read here (%s %s)",
+				  type ? type : "?", loc ? loc : "?");
+		free(type);
+		free(loc);
+	}
+	strvec_clear(&argv);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return s->jobcomp;
+}
+
+/* the job's record in the job completion log into *info: 0, or -1 */
+static int
+ask_jobcomp(struct slurm_ex *s, const struct sjob *j,
+	    struct slurm_job_info *info)
+{
+	const char *path = jobcomp_path(s);
+	struct strbuf t = STRBUF_INIT;
+	int rc = -1;
+
+	if (path && read_tail(path, 16 * 1024 * 1024, &t) == 0)
+		rc = slurm_parse_jobcomp(t.buf, t.len, j->id, info);
+	strbuf_release(&t);
+	return rc;
+}
+
+/*
+ * the state of the jobs squeue did not show, from scontrol, or once the
+ * controller forgot them, from the job completion log
+ */
 static void
-ask_scontrol(struct sjob *j)
+ask_scontrol(struct slurm_ex *s, struct sjob *j)
 {
 	struct strvec argv = STRVEC_INIT;
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
@@ -1039,6 +1452,10 @@ ask_scontrol(struct sjob *j)
 	    slurm_parse_scontrol(out.buf, out.len, &info) == 0 &&
 	    !strcmp(info.id, j->id)) {
 		j->info = info;
+	} else if (ask_jobcomp(s, j, &info) == 0) {
+		j->info = info;
+		snprintf(j->info.reason, sizeof(j->info.reason),
+			 "as its completion record says");
 	} else {
 		/* purged from the controller's memory: no state known */
 		memset(&j->info, 0, sizeof(j->info));
@@ -1051,6 +1468,32 @@ ask_scontrol(struct sjob *j)
 	strvec_clear(&argv);
 	strbuf_release(&out);
 	strbuf_release(&err);
+}
+
+/*
+ * a pending job that waits for something other than its turn (a node
+ * drained or down, a partition down, a hold): said once, as it will not
+ * start by itself
+ */
+static void
+warn_waiting(struct sjob *j)
+{
+	static const char *const normal[] = {
+		"None", "Priority", "Resources", "BeginTime", "Dependency",
+		"Prolog", "",
+	};
+	bool odd = strcmp(j->info.state, "PENDING") == 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(normal) && odd; i++)
+		odd = strcmp(j->info.reason, normal[i]) != 0;
+	if (!odd || j->warned)
+		return;
+	j->warned = true;
+	log_warning("Slurm job %s (%zu builds) is pending and waits: %s", j->id,
+		    j->open, j->info.reason);
+	log_hint("It starts once Slurm can run it: see \"scontrol show job "
+		 "%s\" and \"sinfo -R\".", j->id);
+	fault_point("slurm-waiting");
 }
 
 /* one squeue call for every open job; then act on the ended ones */
@@ -1072,7 +1515,7 @@ poll_jobs(struct slurm_ex *s)
 	strvec_push(&argv, "-h");
 	strvec_push(&argv, "--states=all");
 	strvec_push(&argv, "-o");
-	strvec_push(&argv, "%i|%T|%N");
+	strvec_push(&argv, "%i|%T|%N|%r");
 	strvec_pushf(&argv, "--jobs=%s", ids.buf);
 	rc = slurm_cmd(&argv, &out, &err);
 	if (rc < 0 || (rc == 1 && !strstr(err.buf, "Invalid job id"))) {
@@ -1097,10 +1540,11 @@ poll_jobs(struct slurm_ex *s)
 			}
 		if (shown && slurm_state_of(j->info.state) == SLURM_ACTIVE) {
 			j->ended_seen = 0;
+			warn_waiting(j);
 			continue;
 		}
 		if (!shown || j->check_now)
-			ask_scontrol(j);
+			ask_scontrol(s, j);
 		j->check_now = false;
 		if (slurm_state_of(j->info.state) != SLURM_ACTIVE)
 			job_ended(s, j);
@@ -1191,13 +1635,13 @@ open_add(struct slurm_ex *s, struct exec_build *b)
 
 /* the time limit of a group, in minutes; 0: none asked */
 static int
-group_minutes(const struct slurm_ex *s, struct exec_build **b, size_t n,
-	      unsigned slots)
+group_minutes(const struct slurm_ex *s, const struct exec_slurm_options *p,
+	      struct exec_build **b, size_t n, unsigned slots)
 {
 	int64_t sum = 0, max = 0;
 
-	if (s->o.time_limit_min > 0)
-		return s->o.time_limit_min;
+	if (p->time_limit_min > 0)
+		return p->time_limit_min;
 	for (size_t i = 0; i < n; i++) {
 		if (b[i]->timeout_s <= 0)
 			return 0;
@@ -1209,6 +1653,77 @@ group_minutes(const struct slurm_ex *s, struct exec_build **b, size_t n,
 	return (int)((sum + 59) / 60 < INT_MAX ? (sum + 59) / 60 : INT_MAX);
 }
 
+/*
+ * a new script file in dir (WORK/slurm/group-TAG-N.sh, never one that
+ * exists: another controller may share the directory) holding sc: its
+ * path into path; 0, or -1 reported
+ */
+static int
+write_script(struct slurm_ex *s, const char *dir, const struct strbuf *sc,
+	     struct strbuf *path)
+{
+	int fd = -1;
+
+	for (int tries = 0; fd < 0 && tries < 1000; tries++) {
+		strbuf_reset(path);
+		strbuf_addf(path, "%s/group-%s-%u.sh", dir, s->tag, s->seq++);
+		fd = open(path->buf,
+			  O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0 || write(fd, sc->buf, sc->len) != (ssize_t)sc->len) {
+		error("could not write \"%s\": %s", path->buf, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path->buf);
+		}
+		return -1;
+	}
+	if (close(fd)) {
+		error("could not write \"%s\": %s", path->buf, strerror(errno));
+		unlink(path->buf);
+		return -1;
+	}
+	return 0;
+}
+
+/* sbatch's arguments for a group of builds b[0..n), slots CPUs */
+static void
+sbatch_args(const struct slurm_ex *s, const char *dir, struct exec_build **b,
+	    size_t n, unsigned slots, unsigned maxc, int64_t mem,
+	    struct strvec *argv)
+{
+	const struct exec_slurm_options *p = prof_of(s, b[0]);
+	int minutes = group_minutes(s, p, b, n, slots);
+
+	strvec_push(argv, "sbatch");
+	strvec_push(argv, "--parsable");
+	strvec_pushf(argv, "--job-name=%s", s->job_name);
+	strvec_push(argv, "--nodes=1");
+	strvec_push(argv, "--ntasks=1");
+	strvec_pushf(argv, "--cpus-per-task=%u", slots);
+	/*
+	 * Slurm must not run the group again (a node failure, a
+	 * preemption): builds that ended would run twice; the runner
+	 * queues what did not end
+	 */
+	strvec_push(argv, "--no-requeue");
+	if (mem > 0)
+		strvec_pushf(argv, "--mem=%" PRId64 "M",
+			     mem * (int64_t)(slots / maxc ? slots / maxc : 1));
+	if (minutes > 0)
+		strvec_pushf(argv, "--time=%d", minutes);
+	if (p->partition)
+		strvec_pushf(argv, "--partition=%s", p->partition);
+	if (p->account)
+		strvec_pushf(argv, "--account=%s", p->account);
+	strvec_pushf(argv, "--output=%s/%%j.out", dir);
+	strvec_pushf(argv, "--chdir=%s", dir);
+	for (size_t i = 0; p->extra && i < p->extra->nr; i++)
+		strvec_push(argv, p->extra->v[i]);
+}
+
 /* write the group's script and sbatch it: 0, or -1 reported */
 static int
 submit_group(struct slurm_ex *s, struct exec_build **b, size_t n)
@@ -1216,10 +1731,12 @@ submit_group(struct slurm_ex *s, struct exec_build **b, size_t n)
 	struct strbuf sc = STRBUF_INIT, path = STRBUF_INIT, out = STRBUF_INIT,
 		      err = STRBUF_INIT;
 	struct strvec argv = STRVEC_INIT;
-	unsigned slots = 0, maxc = 1;
+	const struct exec_slurm_options *p = prof_of(s, b[0]);
+	unsigned slots = 0, maxc = 1,
+		 most = p->group_cpus ? p->group_cpus : s->o.group_cpus;
 	int64_t mem = 0;
-	char id[32];
-	int rc = -1, fd, minutes;
+	char id[32], *dir = dir_of(s, b[0]);
+	int rc = -1;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = b[i]->cpus ? b[i]->cpus : 1;
@@ -1230,44 +1747,19 @@ submit_group(struct slurm_ex *s, struct exec_build **b, size_t n)
 		if (b[i]->mem_mb > mem)
 			mem = b[i]->mem_mb;
 	}
-	if (slots > s->o.group_cpus)
-		slots = s->o.group_cpus;
+	if (slots > most)
+		slots = most;
 	if (slots < maxc)
 		slots = maxc;
-	group_script(s, b, n, slots, &sc);
-	strbuf_addf(&path, "%s/group-%ld-%u.sh", s->slurm_dir, (long)getpid(),
-		    s->seq++);
-	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (fd < 0 || write(fd, sc.buf, sc.len) != (ssize_t)sc.len) {
-		error("could not write \"%s\": %s", path.buf, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fsutil_mkdir_p(dir)) {
+		error("could not create directory \"%s\": %s", dir,
+		      strerror(errno));
 		goto out;
 	}
-	if (close(fd)) {
-		error("could not write \"%s\": %s", path.buf, strerror(errno));
+	group_script(s, dir, b, n, slots, &sc);
+	if (write_script(s, dir, &sc, &path))
 		goto out;
-	}
-	strvec_push(&argv, "sbatch");
-	strvec_push(&argv, "--parsable");
-	strvec_pushf(&argv, "--job-name=%s", s->job_name);
-	strvec_push(&argv, "--nodes=1");
-	strvec_push(&argv, "--ntasks=1");
-	strvec_pushf(&argv, "--cpus-per-task=%u", slots);
-	if (mem > 0)
-		strvec_pushf(&argv, "--mem=%" PRId64 "M",
-			     mem * (int64_t)(slots / maxc ? slots / maxc : 1));
-	minutes = group_minutes(s, b, n, slots);
-	if (minutes > 0)
-		strvec_pushf(&argv, "--time=%d", minutes);
-	if (s->partition)
-		strvec_pushf(&argv, "--partition=%s", s->partition);
-	if (s->account)
-		strvec_pushf(&argv, "--account=%s", s->account);
-	strvec_pushf(&argv, "--output=%s/%%j.out", s->slurm_dir);
-	strvec_pushf(&argv, "--chdir=%s", s->slurm_dir);
-	for (size_t i = 0; i < s->extra.nr; i++)
-		strvec_push(&argv, s->extra.v[i]);
+	sbatch_args(s, dir, b, n, slots, maxc, mem, &argv);
 	strvec_push(&argv, path.buf);
 	rc = slurm_cmd(&argv, &out, &err);
 	if (rc == 1)
@@ -1276,17 +1768,21 @@ submit_group(struct slurm_ex *s, struct exec_build **b, size_t n)
 		rc = error("sbatch printed no job id: \"%.*s\"",
 			   (int)(out.len > 200 ? 200 : out.len), out.buf);
 	if (rc == 0) {
-		struct sjob *j = job_new(s, id);
+		struct sjob *j = job_new(s, id, dir);
 
+		dir = NULL;
 		j->script = strbuf_detach(&path, NULL);
 		for (size_t i = 0; i < n; i++) {
 			job_add(j, b[i]);
 			open_add(s, b[i]);
 		}
+		/* Slurm has it; the caller has not recorded its job id */
+		fault_point("slurm-submitted");
 	} else {
 		unlink(path.buf);
 	}
 out:
+	free(dir);
 	strbuf_release(&sc);
 	strbuf_release(&path);
 	strbuf_release(&out);
@@ -1295,17 +1791,69 @@ out:
 	return rc;
 }
 
-/* builds alike (CPUs, memory) go together; order otherwise kept */
+static int
+strcmp_null(const char *a, const char *b)
+{
+	return a == b ? 0 : !a ? -1 : !b ? 1 : strcmp(a, b);
+}
+
+/* the order of two builds' job settings (0: they may share a job) */
+static int
+prof_cmp(const struct slurm_ex *s, const struct exec_build *x,
+	 const struct exec_build *y)
+{
+	const struct exec_slurm_options *a = prof_of(s, x), *b = prof_of(s, y);
+	size_t na = a->extra ? a->extra->nr : 0, nb = b->extra ? b->extra->nr : 0;
+	int c;
+
+	if (a == b)
+		return 0;
+	if ((c = strcmp_null(a->work_dir ? a->work_dir : s->o.work_dir,
+			     b->work_dir ? b->work_dir : s->o.work_dir)) ||
+	    (c = strcmp_null(a->partition, b->partition)) ||
+	    (c = strcmp_null(a->account, b->account)))
+		return c;
+	if (a->time_limit_min != b->time_limit_min)
+		return a->time_limit_min < b->time_limit_min ? -1 : 1;
+	if (a->group_cpus != b->group_cpus)
+		return a->group_cpus < b->group_cpus ? -1 : 1;
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	for (size_t i = 0; i < na; i++)
+		if ((c = strcmp(a->extra->v[i], b->extra->v[i])))
+			return c;
+	return 0;
+}
+
+/* what may share a job: the same settings, CPUs and memory */
+static int
+group_cmp(const struct slurm_ex *s, const struct exec_build *a,
+	  const struct exec_build *b)
+{
+	int c = prof_cmp(s, a, b);
+
+	if (c)
+		return c;
+	if (a->cpus != b->cpus)
+		return a->cpus < b->cpus ? -1 : 1;
+	if (a->mem_mb != b->mem_mb)
+		return a->mem_mb < b->mem_mb ? -1 : 1;
+	return 0;
+}
+
+/* for qsort: the executor being sorted for */
+static const struct slurm_ex *sorting;
+
+/* builds that may share a job go together; order otherwise kept */
 static int
 same_shape(const void *pa, const void *pb)
 {
 	const struct exec_build *a = *(struct exec_build *const *)pa,
 				*b = *(struct exec_build *const *)pb;
+	int c = group_cmp(sorting, a, b);
 
-	if (a->cpus != b->cpus)
-		return a->cpus < b->cpus ? -1 : 1;
-	if (a->mem_mb != b->mem_mb)
-		return a->mem_mb < b->mem_mb ? -1 : 1;
+	if (c)
+		return c;
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
@@ -1318,23 +1866,23 @@ slurm_submit(struct executor *e, struct exec_build **b, size_t n)
 
 	if (!n)
 		return 0;
-	if (fsutil_mkdir_p(s->slurm_dir))
-		return error("could not create directory \"%s\": %s",
-			     s->slurm_dir, strerror(errno));
 	v = xcalloc(n, sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
-		if (!b[i]->status_path || !b[i]->args.nr)
-			BUG("a build without a status path or a program");
+		if (!b[i]->status_path || b[i]->status_path[0] != '/' ||
+		    !b[i]->args.nr)
+			BUG("a build without an absolute status path or a "
+			    "program");
 		b[i]->index = (unsigned)i;
 		b[i]->job_id[0] = '\0';
 		v[i] = b[i];
 	}
+	sorting = s;
 	qsort(v, n, sizeof(*v), same_shape);
+	sorting = NULL;
 	for (size_t i = 0; i < n && !rc;) {
 		size_t k = i, groups, per;
 
-		while (k < n && v[k]->cpus == v[i]->cpus &&
-		       v[k]->mem_mb == v[i]->mem_mb)
+		while (k < n && !group_cmp(s, v[k], v[i]))
 			k++;
 		/* builds of one shape spread evenly over the jobs */
 		groups = (k - i + s->o.group_max - 1) / s->o.group_max;
@@ -1356,11 +1904,157 @@ slurm_adopt(struct executor *e, struct exec_build *b)
 		BUG("adopting a build without a status path or job id");
 	j = job_find(s, b->job_id);
 	if (!j)
-		j = job_new(s, b->job_id);
+		j = job_new(s, b->job_id, dir_of(s, b));
 	job_add(j, b);
 	open_add(s, b);
-	check_build(s, b);
+	/*
+	 * its record is read at the next wait, not now: a job whose
+	 * builds are adopted one by one must not be dropped (its files
+	 * removed) when the first of them has ended
+	 */
+	s->next_poll_ns = 0;
 	return 1;
+}
+
+/*
+ * the status paths that the group script at path runs, if it is one of
+ * ours (in one of dirs, named group-*.sh) and readable, into keys
+ */
+static void
+script_keys(const char *path, const struct strvec *dirs, struct strvec *keys)
+{
+	struct strbuf t = STRBUF_INIT;
+	bool ours = false;
+
+	for (size_t i = 0; i < dirs->nr && !ours; i++) {
+		size_t n = strlen(dirs->v[i]);
+
+		ours = !strncmp(path, dirs->v[i], n) &&
+		       !strncmp(path + n, "/group-", 7) &&
+		       !strchr(path + n + 1, '/');
+	}
+	if (!ours)
+		return;
+	if (read_tail(path, READ_MAX, &t) == 0 &&
+	    slurm_parse_script_keys(t.buf, t.len, keys))
+		log_warning("group script \"%s\" names no builds", path);
+	strbuf_release(&t);
+}
+
+static long
+slurm_lookup(struct executor *e, struct exec_build **b, size_t n)
+{
+	struct slurm_ex *s = (struct slurm_ex *)e;
+	struct smap want = {0};
+	struct strvec argv = STRVEC_INIT, dirs = STRVEC_INIT,
+		      keys = STRVEC_INIT;
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	long found = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		char *d = dir_of(s, b[i]);
+		bool known = false;
+
+		if (!b[i]->status_path || b[i]->job_id[0])
+			BUG("looking up a build without a status path or with "
+			    "a job");
+		smap_put(&want, b[i]);
+		for (size_t k = 0; k < dirs.nr && !known; k++)
+			known = !strcmp(dirs.v[k], d);
+		if (!known)
+			strvec_push(&dirs, d);
+		free(d);
+	}
+	/* every job of ours Slurm knows, with its script */
+	strvec_push(&argv, "squeue");
+	strvec_push(&argv, "--me");
+	strvec_push(&argv, "-h");
+	strvec_push(&argv, "--states=all");
+	strvec_push(&argv, "-o");
+	strvec_push(&argv, "%i|%o");
+	rc = slurm_cmd(&argv, &out, &err);
+	if (rc) {
+		if (rc == 1)
+			error("squeue failed: %s", err.buf);
+		found = -1;
+		goto out;
+	}
+	for (const char *p = out.buf; *p;) {
+		const char *nl = strchr(p, '\n'), *bar;
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, len);
+
+		bar = strchr(line, '|');
+		strvec_clear(&keys);
+		if (bar && is_digits(line, (size_t)(bar - line)) &&
+		    bar - line < 32)
+			script_keys(bar + 1, &dirs, &keys);
+		for (size_t k = 0; k < keys.nr; k++) {
+			struct exec_build **slot =
+				smap_find(&want, keys.v[k], false);
+
+			if (!slot || (*slot)->job_id[0])
+				continue;
+			copy_field((*slot)->job_id, sizeof((*slot)->job_id),
+				   line, (size_t)(bar - line));
+			found++;
+		}
+		free(line);
+		p = nl ? nl + 1 : p + len;
+	}
+out:
+	free(want.slot);
+	strvec_clear(&argv);
+	strvec_clear(&dirs);
+	strvec_clear(&keys);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return found;
+}
+
+int
+slurm_jobs_query(const char *const *ids, size_t n,
+		 struct slurm_job_info **jobs, size_t *nj, struct strbuf *why)
+{
+	struct strvec argv = STRVEC_INIT;
+	struct strbuf list = STRBUF_INIT, out = STRBUF_INIT,
+		      err = STRBUF_INIT;
+	size_t bad = 0;
+	long nv = 0;
+	int rc;
+
+	*jobs = NULL;
+	*nj = 0;
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&list, "%s%s", i ? "," : "", ids[i]);
+	strvec_push(&argv, "squeue");
+	strvec_push(&argv, "-h");
+	strvec_push(&argv, "--states=all");
+	strvec_push(&argv, "-o");
+	strvec_push(&argv, "%i|%T|%N|%r");
+	strvec_pushf(&argv, "--jobs=%s", list.buf);
+	rc = slurm_cmd(&argv, &out, &err);
+	/* (a job it has forgotten makes it fail, "Invalid job id") */
+	if (rc == 1 && !strstr(err.buf, "Invalid job id")) {
+		strbuf_addf(why, "squeue failed: %s", err.buf);
+		rc = -1;
+	} else if (rc == 1) {
+		rc = 0;
+	} else if (rc < 0) {
+		strbuf_addstr(why, "squeue could not be run");
+	}
+	if (!rc) {
+		nv = slurm_parse_squeue(out.buf, out.len, jobs, &bad);
+		*nj = nv > 0 ? (size_t)nv : 0;
+	}
+	strvec_clear(&argv);
+	strbuf_release(&list);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return rc;
 }
 
 static int
@@ -1445,9 +2139,8 @@ scancel(const char *opt1, const char *opt2, const struct strvec *ids,
 }
 
 static int
-slurm_cancel(struct executor *e, struct exec_build *b)
+slurm_cancel(struct executor *e CASCADE_UNUSED, struct exec_build *b)
 {
-	struct slurm_ex *s = (struct slurm_ex *)e;
 	struct sjob *j = b->job;
 	struct strvec ids = STRVEC_INIT;
 	struct strbuf p = STRBUF_INIT, line = STRBUF_INIT;
@@ -1466,7 +2159,7 @@ slurm_cancel(struct executor *e, struct exec_build *b)
 		goto out;
 	}
 	/* one of several: the batch shell stops it, told by the cancel file */
-	strbuf_addf(&p, "%s/cancel-%s", s->slurm_dir, j->id);
+	strbuf_addf(&p, "%s/cancel-%s", j->dir, j->id);
 	strbuf_addf(&line, "%s\n", b->status_path);
 	fd = open(p.buf, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, line.buf, line.len) != (ssize_t)line.len ||
@@ -1479,7 +2172,7 @@ slurm_cancel(struct executor *e, struct exec_build *b)
 	 * fails then: "Job is pending execution"); one that has ended has
 	 * written the build's record already
 	 */
-	(void)!scancel("--batch", "--signal=USR1", &ids, true);
+	(void)!scancel("--batch", "--signal=URG", &ids, true);
 out:
 	strvec_clear(&ids);
 	strbuf_release(&p);
@@ -1510,6 +2203,8 @@ slurm_free(struct executor *e, bool cancel)
 	}
 	for (size_t i = 0; i < s->n_jobs; i++) {
 		free(s->jobs[i]->script);
+		free(s->jobs[i]->dir);
+		strvec_clear(&s->jobs[i]->sdirs);
 		free(s->jobs[i]->b);
 		free(s->jobs[i]);
 	}
@@ -1526,6 +2221,8 @@ slurm_free(struct executor *e, bool cancel)
 	free(s->partition);
 	free(s->account);
 	free(s->job_name);
+	free(s->tag);
+	free(s->jobcomp);
 	free(s);
 }
 
@@ -1536,6 +2233,7 @@ static const struct executor_ops slurm_ops = {
 	.cancel = slurm_cancel,
 	.pending = slurm_pending,
 	.free = slurm_free,
+	.lookup = slurm_lookup,
 };
 
 struct executor *
@@ -1553,6 +2251,7 @@ executor_slurm_new(const struct exec_slurm_options *o)
 	s->partition = xstrdup_or_null(o->partition);
 	s->account = xstrdup_or_null(o->account);
 	s->job_name = xstrdup(o->job_name ? o->job_name : "cascade");
+	s->tag = o->tag ? xstrdup(o->tag) : xasprintf("%ld", (long)getpid());
 	strvec_init(&s->extra);
 	strvec_init(&s->watched);
 	for (size_t i = 0; o->extra && i < o->extra->nr; i++)
@@ -1565,7 +2264,13 @@ executor_slurm_new(const struct exec_slurm_options *o)
 		s->o.poll_ms = 5000;
 	if (s->o.grace_s <= 0)
 		s->o.grace_s = 5;
-	s->o.extra = NULL;
+	/* its own settings, for builds without theirs: its copies */
+	s->o.work_dir = s->work_dir;
+	s->o.partition = s->partition;
+	s->o.account = s->account;
+	s->o.job_name = s->job_name;
+	s->o.tag = s->tag;
+	s->o.extra = &s->extra;
 	s->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	return &s->base;
 }

@@ -126,6 +126,8 @@ exec_describe(const struct exec_build *b, struct strbuf *sb)
 		strbuf_addstr(sb, " after being asked to stop");
 	else if (r->node_failed)
 		strbuf_addstr(sb, " after its node failed");
+	else if (r->oom)
+		strbuf_addstr(sb, " after going over its memory limit");
 	if (r->leftovers)
 		strbuf_addf(sb,
 			    "; %u leftover process(es) in its group were "
@@ -173,6 +175,12 @@ size_t
 executor_pending(const struct executor *ex)
 {
 	return ex->ops->pending(ex);
+}
+
+long
+executor_lookup(struct executor *ex, struct exec_build **b, size_t n)
+{
+	return ex->ops->lookup && n ? ex->ops->lookup(ex, b, n) : 0;
 }
 
 bool

@@ -69,6 +69,7 @@
 
 struct executor;
 struct spawn_child;
+struct exec_slurm_options;
 
 /* How one build ended, as far as the executor can tell. */
 struct exec_result {
@@ -86,6 +87,11 @@ struct exec_result {
 	bool cancelled;
 	/* the node it ran on failed, or the job could not start on one */
 	bool node_failed;
+	/*
+	 * it was killed for exceeding its memory limit (slurm: its job's,
+	 * which the group's builds share)
+	 */
+	bool oom;
 	/* it could not be started: cd or exec failed (errno) */
 	bool start_failed;
 	int exec_errno;
@@ -139,6 +145,12 @@ struct exec_build {
 	/* CPUs it takes (>= 1) and memory in MiB (0: unspecified) */
 	unsigned cpus;
 	int64_t mem_mb;
+	/*
+	 * slurm: the settings of its job (borrowed, alive while the build
+	 * is the executor's; NULL: the executor's own): builds whose
+	 * settings differ never share a job
+	 */
+	const struct exec_slurm_options *slurm;
 	/* the caller's own pointer */
 	void *data;
 
@@ -201,7 +213,12 @@ enum exec_event {
 	EXEC_WAKE = 3,	  /* the wake descriptor is readable */
 };
 
-/* Settings of the Slurm executor (strings borrowed for its life). */
+/*
+ * Settings of the Slurm executor (strings borrowed for its life).  A
+ * build's own (exec_build.slurm) give its job's work_dir (NULL: the
+ * executor's), partition, account, extra, time_limit_min and group_cpus
+ * (0: the executor's); the rest is always the executor's.
+ */
 struct exec_slurm_options {
 	/*
 	 * A directory on the file system shared with the compute nodes:
@@ -214,6 +231,11 @@ struct exec_slurm_options {
 	const struct strvec *extra;
 	/* the job name (default "cascade") */
 	const char *job_name;
+	/*
+	 * names the group scripts, WORK/slurm/group-TAG-N.sh, which
+	 * executor_lookup reads (default: the process id)
+	 */
+	const char *tag;
 	/* sbatch --time in minutes; 0: estimated from the builds' timeouts */
 	int time_limit_min;
 	/* CPUs per group job (default 2) and most builds per job (1000) */
@@ -274,6 +296,21 @@ int executor_submit(struct executor *ex, struct exec_build **b, size_t n)
  * attached has it and it left no status file).
  */
 int executor_adopt(struct executor *ex, struct exec_build *b);
+
+/*
+ * executor_lookup: the builds of b[0..n) (job_id "", status_path and
+ * their settings as when submitted) that a predecessor submitted and
+ * died before it recorded their jobs: those a job of the scheduler
+ * still holds get their job_id (then executor_adopt them); the others
+ * were never submitted, or their jobs are gone (their status files may
+ * say how they ended).  Slurm: one squeue call for the user's jobs,
+ * whose group scripts in the builds' work directories are read for the
+ * status paths they run.  Returns how many were found, or -1 with the
+ * error reported when the scheduler could not be asked (then nothing is
+ * known: do not run them again).  Local: 0.
+ */
+long executor_lookup(struct executor *ex, struct exec_build **b, size_t n)
+	CASCADE_MUSTCHECK;
 
 /*
  * executor_has_room: whether a build of cpus CPUs would start at once if
@@ -381,7 +418,7 @@ enum slurm_state {
 	SLURM_CANCELLED, /* scancel, preemption */
 	SLURM_TIMEOUT,	 /* its time limit */
 	SLURM_NODE_FAIL, /* node or boot failure */
-	SLURM_OOM,	 /* out of memory */
+	SLURM_OOM,	 /* out of memory (the cgroup's OOM killer) */
 	SLURM_UNKNOWN,	 /* a state this version does not know: ended */
 };
 
@@ -393,7 +430,7 @@ struct slurm_job_info {
 	char id[32];
 	char state[32]; /* JobState, as shown */
 	char node[64];	/* NodeList or BatchHost; "" if none */
-	char reason[64];
+	char reason[128]; /* why it waits, or ended; "" if none */
 	int exit_code, exit_signal; /* ExitCode=C:S; -1 unknown */
 };
 
@@ -406,10 +443,11 @@ int slurm_parse_sbatch(const char *out, size_t len, char *id, size_t idsz)
 	CASCADE_MUSTCHECK;
 
 /*
- * slurm_parse_squeue: the lines "ID|STATE|NODELIST" of squeue -h -o
- * '%i|%T|%N' into a new array *jobs (free()).  Lines not of that shape
- * are skipped and counted in *bad.  The count, or -1 only if len is
- * absurd (never for real output).
+ * slurm_parse_squeue: the lines "ID|STATE|NODELIST" or
+ * "ID|STATE|NODELIST|REASON" (the reason is the rest of the line) of
+ * squeue -h -o '%i|%T|%N|%r' into a new array *jobs (free()).  Lines not
+ * of that shape are skipped and counted in *bad.  The count, or -1 only
+ * if len is absurd (never for real output).
  */
 long slurm_parse_squeue(const char *out, size_t len,
 			struct slurm_job_info **jobs, size_t *bad);
@@ -421,6 +459,34 @@ long slurm_parse_squeue(const char *out, size_t len,
  */
 int slurm_parse_scontrol(const char *line, size_t len,
 			 struct slurm_job_info *job) CASCADE_MUSTCHECK;
+
+/*
+ * slurm_parse_jobcomp: the last record of job id in the text of a
+ * jobcomp/filetxt log (a line of KEY=VALUE words per job that ended,
+ * "JobId=ID ..." as scontrol shows a job) into *job: 0, or -1 if there
+ * is none.
+ */
+int slurm_parse_jobcomp(const char *text, size_t len, const char *id,
+			struct slurm_job_info *job) CASCADE_MUSTCHECK;
+
+/*
+ * slurm_parse_script_keys: the status paths a group script runs (its
+ * B_ST array, single-quoted words) appended to keys: 0, or -1 if the
+ * text has no such array or it is malformed (keys then unchanged).
+ */
+int slurm_parse_script_keys(const char *text, size_t len,
+			    struct strvec *keys) CASCADE_MUSTCHECK;
+
+/*
+ * slurm_jobs_query: the state of the jobs ids[0..n) as one squeue call
+ * shows them (id, state, node, reason of a pending job) into a new array
+ * *jobs (free()), *nj of them; jobs squeue no longer shows are left
+ * out.  0, or -1 with why (squeue missing or failing) in why, not
+ * reported.
+ */
+int slurm_jobs_query(const char *const *ids, size_t n,
+		     struct slurm_job_info **jobs, size_t *nj,
+		     struct strbuf *why) CASCADE_MUSTCHECK;
 
 /*
  * slurm_quote: append s to sb as one bash word (single quotes, a quote

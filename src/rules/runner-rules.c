@@ -21,6 +21,8 @@ struct runner_verdict runner_judge_end(const struct runner_end *e) {
   } else if (e->start_failed) {
     v.kind = "exec";
     v.final = true;
+  } else if (e->oom) {
+    v.kind = "memory";
   } else if (e->lost) {
     v.kind = "lost";
   } else if (e->cancelled) {

@@ -23,6 +23,7 @@ struct runner_end {
   bool start_failed; /* could not be started (exec failed) */
   bool lost;         /* its end is unknown (supervisor gone) */
   bool timed_out;    /* killed at its timeout */
+  bool oom;          /* killed for going over its memory limit (Slurm) */
   int term_signal;   /* killed by this signal, 0 if none */
   int exit_code;     /* its exit status */
 };
@@ -43,7 +44,8 @@ struct runner_verdict {
 
 /*
  * runner_judge_end: stopped by us: requeue; not started: failed "exec",
- * final (running it again cannot help); lost: failed "lost"; timed out:
+ * final (running it again cannot help); over its memory limit: failed
+ * "memory" (whatever else its end says); lost: failed "lost"; timed out:
  * timed_out "timeout"; killed by a signal: failed "signal"; a non-zero
  * exit: failed "exit"; exit 0: its output decides.
  */

@@ -32,6 +32,17 @@ struct identify_set;
 struct identify_result;
 struct mission;
 
+/*
+ * the Slurm settings of a set of processes (their merged executor
+ * mappings alike): the jobs of their builds are asked for with them
+ */
+struct slurm_profile {
+	struct exec_slurm_options o;
+	struct strvec extra;
+	char *partition, *account, *work_dir, *sbatch_options;
+	int time_limit_s, cpus;
+};
+
 struct code_check {
 	int code_id;
 	int ok; /* 1 ok, 0 refused */
@@ -98,11 +109,16 @@ struct runner {
 	struct executor *ex;
 	/*
 	 * the Slurm executor, made at the first build of a process whose
-	 * executor is slurm (the mission's settings), its options' strings
+	 * executor is slurm (the mission's settings), its options' strings;
+	 * the settings of the processes' jobs (a build's exec_build.slurm
+	 * points into them)
 	 */
 	struct executor *slurm;
 	struct strvec slurm_extra;
 	char *slurm_work;
+	char slurm_tag[32];
+	struct slurm_profile **profiles;
+	size_t n_profiles, alloc_profiles;
 	/* Slurm builds prepared, submitted together (one group job each) */
 	struct job **to_submit;
 	size_t n_submit, alloc_submit;
@@ -150,8 +166,12 @@ void runner_job_paths(const struct runner *r, int64_t build_id, int attempt,
 int runner_make_dirs(struct runner *r) CASCADE_MUSTCHECK;
 void runner_job_free(struct runner *r, struct job *j);
 void runner_join_argv(const struct strvec *argv, struct strbuf *sb);
+/*
+ * where build b runs (its process's executor), e's memory and Slurm
+ * settings set from its process's
+ */
 struct executor *runner_executor_of(struct runner *r, const struct sr_build *b,
-				    int64_t *mem_mb);
+				    struct exec_build *e);
 /* the run's Slurm executor, made with the mission's settings if need be */
 struct executor *runner_slurm(struct runner *r);
 

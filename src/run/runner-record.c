@@ -317,6 +317,7 @@ runner_decide(struct runner *r, struct job *j, struct runner_counts *cnt,
 		.start_failed = c->start_failed,
 		.lost = c->lost || c->node_failed,
 		.timed_out = c->timed_out,
+		.oom = c->oom,
 		.term_signal = c->term_signal,
 		.exit_code = c->exit_code,
 	};

@@ -57,6 +57,10 @@ struct found {
 	struct strvec started_dir, started_log; /* where they ran */
 	struct job *kept_jobs; /* ended: the result known */
 	struct job *live_jobs; /* running under an attached supervisor */
+	struct job *unsent;    /* sent to Slurm, no job recorded */
+	size_t n_unsent;
+	long found_unsent;     /* of which Slurm still had a job */
+	bool unknown;          /* Slurm could not be asked about them */
 	struct strvec held; /* the keys attached supervisors have */
 	bool *taken;	    /* and which of them a build took */
 	long orphans;
@@ -68,15 +72,6 @@ push_id(int64_t **v, size_t *n, size_t *alloc, int64_t id)
 {
 	ALLOC_GROW(*v, *n + 1, *alloc);
 	(*v)[(*n)++] = id;
-}
-
-static bool
-has_id(const int64_t *v, size_t n, int64_t id)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == id)
-			return true;
-	return false;
 }
 
 /* the build id and attempt of a status path (key), or false */
@@ -255,6 +250,46 @@ take_held(struct runner *r, struct found *f, struct sr_build *b, long h,
 	}
 }
 
+/* whether b's process runs its builds on Slurm (its current settings) */
+static bool
+slurm_process(struct runner *r, const struct sr_build *b)
+{
+	const struct process *p = catalog_process(r->cat, b->process_id);
+	struct exec_build e;
+	bool slurm;
+
+	if (!p)
+		return false;
+	exec_build_init(&e);
+	slurm = runner_executor_of(r, b, &e) != r->ex;
+	exec_build_release(&e);
+	return slurm;
+}
+
+/* a job for a build a dead run sent to Slurm, with its job's settings */
+static struct job *
+slurm_job(struct runner *r, struct sr_build *b)
+{
+	struct job *j = recovered_job(r, b, b->attempt);
+	const struct process *p = catalog_process(r->cat, b->process_id);
+
+	j->ex = p ? runner_executor_of(r, b, &j->eb) : NULL;
+	if (!j->ex || j->ex == r->ex) {
+		j->ex = runner_slurm(r);
+		j->eb.slurm = NULL;
+	}
+	return j;
+}
+
+/* j's build is live: its executor has it */
+static void
+push_live(struct found *f, struct job *j)
+{
+	push_id(&f->live, &f->n_live, &f->a_live, j->b->id);
+	j->next_active = f->live_jobs;
+	f->live_jobs = j;
+}
+
 /*
  * a build a dead run submitted to Slurm: collected by its job id, from
  * whichever host (its job runs on, or has ended and left its record)
@@ -262,18 +297,85 @@ take_held(struct runner *r, struct found *f, struct sr_build *b, long h,
 static void
 take_slurm(struct runner *r, struct found *f, struct sr_build *b)
 {
-	struct job *j = recovered_job(r, b, b->attempt);
-	const struct process *p = catalog_process(r->cat, b->process_id);
-	int64_t mem = 0;
+	struct job *j = slurm_job(r, b);
 
-	j->ex = p ? runner_executor_of(r, b, &mem) : NULL;
-	if (!j->ex || j->ex == r->ex)
-		j->ex = runner_slurm(r);
 	snprintf(j->eb.job_id, sizeof(j->eb.job_id), "%s", b->slurm_job_id);
 	(void)executor_adopt(j->ex, &j->eb); /* 1: Slurm's always */
-	push_id(&f->live, &f->n_live, &f->a_live, b->id);
-	j->next_active = f->live_jobs;
-	f->live_jobs = j;
+	push_live(f, j);
+}
+
+/*
+ * The builds a dead run sent to Slurm without recording their job (it
+ * died between sbatch and the commit of the job ids), from whichever
+ * host: a job that Slurm still has for them (its group script names
+ * their status paths) is adopted and its id recorded now; one that
+ * ended and was forgotten left their status files; the others were
+ * never submitted and are queued again.  If Slurm cannot be asked,
+ * they are left running for a later run to look again: queued, they
+ * might run twice.
+ */
+static int
+take_unsent(struct runner *r, struct found *f)
+{
+	struct exec_build **v;
+	int64_t *ids;
+	const char **jids;
+	size_t n = 0, m = 0;
+	long found;
+	int rc = 0;
+
+	if (!f->unsent)
+		return 0;
+	v = xcalloc(f->n_unsent, sizeof(*v));
+	for (struct job *j = f->unsent; j; j = j->next_active)
+		v[n++] = &j->eb;
+	found = executor_lookup(runner_slurm(r), v, n);
+	free(v);
+	if (found < 0) {
+		log_warning("%zu builds an interrupted run sent to Slurm are "
+			    "left as they are: whether Slurm runs them is not "
+			    "known",
+			    n);
+		log_hint("The next run looks again.");
+		f->unknown = true;
+		while (f->unsent) {
+			struct job *j = f->unsent;
+
+			f->unsent = j->next_active;
+			runner_job_free(r, j);
+		}
+		return 0;
+	}
+	ids = xcalloc(n, sizeof(*ids));
+	jids = xcalloc(n, sizeof(*jids));
+	while (f->unsent) {
+		struct job *j = f->unsent;
+
+		f->unsent = j->next_active;
+		if (j->eb.job_id[0]) {
+			ids[m] = j->b->id;
+			jids[m++] = j->eb.job_id;
+			(void)executor_adopt(j->ex, &j->eb);
+			push_live(f, j);
+			continue;
+		}
+		/* no job: its status file, if its job ended long ago */
+		j->ex = r->ex;
+		j->eb.slurm = NULL;
+		if (executor_adopt(r->ex, &j->eb) == 2) {
+			push_id(&f->kept, &f->n_kept, &f->a_kept, j->b->id);
+			j->next_active = f->kept_jobs;
+			f->kept_jobs = j;
+			continue;
+		}
+		push_id(&f->dead, &f->n_dead, &f->a_dead, j->b->id);
+		runner_job_free(r, j);
+	}
+	f->found_unsent = (long)m;
+	rc = store_builds_slurm(r->db, ids, jids, m);
+	free(ids);
+	free(jids);
+	return rc;
 }
 
 /* sort one open build into live, kept, dead or (queued) started */
@@ -289,6 +391,14 @@ classify(struct runner *r, struct sr_build *b, struct found *f)
 
 	if (!queued && b->slurm_job_id[0]) {
 		take_slurm(r, f, b);
+		return 0;
+	}
+	/* sent to Slurm, its job not recorded: looked up with the others */
+	if (!queued && b->supervisor_pid <= 0 && slurm_process(r, b)) {
+		j = slurm_job(r, b);
+		j->next_active = f->unsent;
+		f->unsent = j;
+		f->n_unsent++;
 		return 0;
 	}
 	if (!queued && strcmp(b->hostname, r->host.buf)) {
@@ -349,14 +459,14 @@ repoint(struct runner *r, struct job **list, struct sr_build *nb, size_t n,
 		 */
 		*p = j->next_active;
 		if (stop) {
-			if (executor_cancel(r->ex, &j->eb))
+			if (executor_cancel(j->ex, &j->eb))
 				log_debug("build %lld could not be stopped",
 					  (long long)j->b->id);
 			j->next_active = r->active;
 			r->active = j;
 			continue;
 		}
-		executor_ack(r->ex, &j->eb);
+		executor_ack(j->ex, &j->eb);
 		runner_job_free(r, j);
 	}
 }
@@ -505,21 +615,37 @@ keep_work(const char *path, void *data)
 	return false;
 }
 
-/* a status file of a build still running under an attached supervisor */
+/*
+ * a status file of a build still running (under an attached supervisor,
+ * or in Slurm), or the directory where a Slurm job still running writes
+ * its records before it publishes them (".job-ID")
+ */
 static bool
 keep_status(const char *path, void *data)
 {
-	const struct found *f = data;
+	const struct runner *r = data;
 	const char *base = strrchr(path, '/');
 	long long id = 0;
 
-	return base && sscanf(base + 1, "build-%lld.", &id) == 1 &&
-	       has_id(f->live, f->n_live, (int64_t)id);
+	if (!base)
+		return false;
+	if (!strncmp(base + 1, ".job-", 5)) {
+		for (const struct job *j = r->active; j; j = j->next_active)
+			if (j->eb.job_id[0] && !strcmp(j->eb.job_id, base + 6))
+				return true;
+		return false;
+	}
+	if (sscanf(base + 1, "build-%lld.", &id) != 1)
+		return false;
+	for (const struct job *j = r->active; j; j = j->next_active)
+		if (j->b->id == (int64_t)id)
+			return true;
+	return false;
 }
 
 /* remove the work directories and status files nobody needs any more */
 static int
-sweep(struct runner *r, struct found *f)
+sweep(struct runner *r, const struct found *f)
 {
 	struct strvec keep = STRVEC_INIT;
 	struct strbuf dir = STRBUF_INIT;
@@ -531,7 +657,9 @@ sweep(struct runner *r, struct found *f)
 	sweep_dir(dir.buf, keep_work, &keep);
 	strbuf_reset(&dir);
 	strbuf_addf(&dir, "%s/.cascade/status", r->m->rootdir);
-	sweep_dir(dir.buf, keep_status, f);
+	/* (jobs Slurm may run but no one knows: their records stay) */
+	if (!f->unknown)
+		sweep_dir(dir.buf, keep_status, r);
 	strbuf_release(&dir);
 	strvec_clear(&keep);
 	return 0;
@@ -550,6 +678,12 @@ found_release(struct runner *r, struct found *f)
 		struct job *j = f->live_jobs;
 
 		f->live_jobs = j->next_active;
+		runner_job_free(r, j);
+	}
+	while (f->unsent) {
+		struct job *j = f->unsent;
+
+		f->unsent = j->next_active;
 		runner_job_free(r, j);
 	}
 	strvec_clear(&f->held);
@@ -573,6 +707,12 @@ report(const struct found *f, long requeued, long recorded, long left,
 			    "recording were archived, %ld builds will run "
 			    "again",
 			    f->n_live, recorded, left, requeued);
+	if (f->found_unsent)
+		log_warning("%ld of them had been submitted to Slurm by the "
+			    "interrupted run, which died before it recorded "
+			    "their jobs: found in Slurm's queue, they are taken "
+			    "over, not run again",
+			    f->found_unsent);
 	if (f->orphans)
 		log_warning("killed %ld processes left running by the codes "
 			    "of an interrupted run",
@@ -654,6 +794,8 @@ find_left(struct runner *r, struct found *f)
 	for (size_t i = 0; !rc && i < r->n_open; i++)
 		if (r->open[i].status != BUILD_STATE_RECORDING)
 			rc = classify(r, &r->open[i], f);
+	if (!rc)
+		rc = take_unsent(r, f);
 	for (size_t i = 0; i < f->held.nr; i++)
 		if (!f->taken[i]) /* a key no build claims */
 			executor_drop(r->ex, f->held.v[i]);

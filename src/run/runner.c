@@ -127,13 +127,24 @@ runner_free(struct runner *r)
 	strbuf_release(&r->sup_log);
 	strvec_clear(&r->slurm_extra);
 	free(r->slurm_work);
+	for (size_t i = 0; i < r->n_profiles; i++) {
+		struct slurm_profile *p = r->profiles[i];
+
+		strvec_clear(&p->extra);
+		free(p->partition);
+		free(p->account);
+		free(p->work_dir);
+		free(p->sbatch_options);
+		free(p);
+	}
+	free(r->profiles);
 	free(r->to_submit);
 	free(r);
 }
 
 /*
- * the run's Slurm executor, made at its first use from the settings es
- * (the first Slurm process's: one Slurm executor per run)
+ * the run's Slurm executor, made at its first use from the mission's
+ * settings es (a process's own go with its builds: slurm_profile)
  */
 static struct executor *
 slurm_executor(struct runner *r, const struct executor_settings *es)
@@ -152,6 +163,10 @@ slurm_executor(struct runner *r, const struct executor_settings *es)
 	o.account = es->account;
 	o.extra = &r->slurm_extra;
 	o.job_name = r->m->name;
+	/* its group scripts are named by the run (a successor reads them) */
+	snprintf(r->slurm_tag, sizeof(r->slurm_tag), "%lld",
+		 (long long)r->opt.run_id);
+	o.tag = r->slurm_tag;
 	o.time_limit_min = (es->time_limit_s + 59) / 60;
 	o.group_cpus = es->cpus > 0 ? (unsigned)es->cpus : 0;
 	/* tests make Slurm's polls faster */
@@ -165,19 +180,65 @@ slurm_executor(struct runner *r, const struct executor_settings *es)
 	return r->slurm;
 }
 
-/* where build b runs: its process's executor */
+static bool
+same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * the Slurm settings of a process's jobs (es, its merged executor
+ * mapping): one profile per distinct set, made at its first use
+ */
+static const struct exec_slurm_options *
+slurm_profile(struct runner *r, const struct executor_settings *es)
+{
+	struct slurm_profile *p;
+
+	for (size_t i = 0; i < r->n_profiles; i++) {
+		p = r->profiles[i];
+		if (same_str(p->partition, es->partition) &&
+		    same_str(p->account, es->account) &&
+		    same_str(p->work_dir, es->work_dir) &&
+		    same_str(p->sbatch_options, es->sbatch_options) &&
+		    p->time_limit_s == es->time_limit_s && p->cpus == es->cpus)
+			return &p->o;
+	}
+	p = xcalloc(1, sizeof(*p));
+	strvec_init(&p->extra);
+	p->partition = xstrdup_or_null(es->partition);
+	p->account = xstrdup_or_null(es->account);
+	p->work_dir = xstrdup_or_null(es->work_dir);
+	p->sbatch_options = xstrdup_or_null(es->sbatch_options);
+	p->time_limit_s = es->time_limit_s;
+	p->cpus = es->cpus;
+	if (p->sbatch_options)
+		strvec_split(&p->extra, p->sbatch_options, " \t\n");
+	p->o.work_dir = p->work_dir; /* NULL: the executor's */
+	p->o.partition = p->partition;
+	p->o.account = p->account;
+	p->o.extra = &p->extra;
+	p->o.time_limit_min = (es->time_limit_s + 59) / 60;
+	p->o.group_cpus = es->cpus > 0 ? (unsigned)es->cpus : 0;
+	ALLOC_GROW(r->profiles, r->n_profiles + 1, r->alloc_profiles);
+	r->profiles[r->n_profiles++] = p;
+	return &p->o;
+}
+
 struct executor *
 runner_executor_of(struct runner *r, const struct sr_build *b,
-		   int64_t *mem_mb)
+		   struct exec_build *e)
 {
 	const struct process *p = catalog_process(r->cat, b->process_id);
 	struct executor_settings es;
 
 	config_process_executor(r->cat->cfg, p, &es);
-	*mem_mb = es.memory_mb;
+	e->mem_mb = es.memory_mb;
+	e->slurm = NULL;
 	if (strcmp(es.kind, "slurm"))
 		return r->ex;
-	return slurm_executor(r, &es);
+	e->slurm = slurm_profile(r, &es);
+	return runner_slurm(r);
 }
 
 struct executor *
@@ -642,7 +703,7 @@ build_setup(struct runner *r, struct job *j)
 	e->kill_grace_ms = r->opt.kill_grace_s * 1000;
 	e->cpus = b->cpu > 0 ? (unsigned)b->cpu : 1;
 	e->data = j;
-	j->ex = runner_executor_of(r, b, &e->mem_mb);
+	j->ex = runner_executor_of(r, b, e);
 }
 
 /*

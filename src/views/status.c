@@ -534,6 +534,40 @@ exit_text(const struct ss_build *b, char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * a Slurm build's line under its row: queued or running in its job (as
+ * Slurm says, when asked), why it waits, and its node once known; cut
+ * to the terminal's 80 columns
+ */
+static void
+slurm_line(struct strbuf *sb, const struct ss_build *b)
+{
+	const char *st = b->slurm_state,
+		   *node = b->slurm_node[0] ? b->slurm_node : b->node;
+	size_t start = sb->len;
+
+	if (!strcmp(st, "PENDING"))
+		strbuf_addf(sb, "%7squeued in Slurm job %s", "",
+			    b->slurm_job_id);
+	else if (!strcmp(st, "RUNNING"))
+		strbuf_addf(sb, "%7srunning in Slurm job %s", "",
+			    b->slurm_job_id);
+	else if (*st)
+		strbuf_addf(sb, "%7sin Slurm job %s (%s)", "", b->slurm_job_id,
+			    st);
+	else
+		strbuf_addf(sb, "%7sin Slurm job %s", "", b->slurm_job_id);
+	if (node && *node)
+		strbuf_addf(sb, " on %s", node);
+	if (b->slurm_reason[0])
+		strbuf_addf(sb, ", waiting: %s", b->slurm_reason);
+	if (sb->len - start > 79) {
+		strbuf_setlen(sb, start + 76);
+		strbuf_addstr(sb, "...");
+	}
+	end_line(sb);
+}
+
 static void
 build_row(struct strbuf *sb, const struct ss_build *b)
 {
@@ -550,13 +584,8 @@ build_row(struct strbuf *sb, const struct ss_build *b)
 	cell(sb, start, c++, tstamp(b->started, false, b2, sizeof(b2)));
 	cell(sb, start, c++, status_format_duration(b->duration_s, d));
 	end_line(sb);
-	/* a Slurm build: its job, and the node once known, under it */
-	if (b->slurm_job_id && *b->slurm_job_id) {
-		strbuf_addf(sb, "%7sin slurm job %s", "", b->slurm_job_id);
-		if (b->node)
-			strbuf_addf(sb, " on %s", b->node);
-		end_line(sb);
-	}
+	if (b->slurm_job_id && *b->slurm_job_id)
+		slurm_line(sb, b);
 }
 
 static void
@@ -602,7 +631,12 @@ json_build_fields(struct json_writer *w, const struct ss_build *b)
 	json_kv_int(w, "n_inputs", b->n_inputs);
 	json_kv_string(w, "log_path", b->log_path);
 	json_kv_string(w, "slurm_job_id", b->slurm_job_id);
-	json_kv_string(w, "node", b->node);
+	json_kv_string(w, "node", b->node ? b->node
+				 : b->slurm_node[0] ? b->slurm_node : NULL);
+	json_kv_string(w, "slurm_state",
+		       b->slurm_state[0] ? b->slurm_state : NULL);
+	json_kv_string(w, "slurm_reason",
+		       b->slurm_reason[0] ? b->slurm_reason : NULL);
 }
 
 /*

@@ -1,13 +1,15 @@
 /*
  * fuzz-slurm.c - libFuzzer target for the Slurm executor's parsers of
- * sbatch's, squeue's and scontrol's output (executor.h).
+ * sbatch's, squeue's and scontrol's output, of the job completion log and
+ * of a group script's status paths (executor.h).
  *
- * The input is given to all three.  Beyond "no crash, no undefined
+ * The input is given to all five.  Beyond "no crash, no undefined
  * behaviour" it checks what the parsers promise: an sbatch job id is
  * digits only; every squeue job has a digits-only id and a state, all
  * fields terminated within their arrays, and jobs plus bad lines never
  * outnumber the lines; an scontrol job, when accepted, has a digits-only
- * id and a state.
+ * id and a state; a job completion record found is the job's; a group
+ * script's status paths are no longer than the input.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "executor.h"
+#include "strvec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,5 +76,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (slurm_parse_scontrol(s, size, &j) == 0)
 		check_job(&j);
 	(void)slurm_state_of(j.state);
+	if (slurm_parse_jobcomp(s, size, "12", &j) == 0) {
+		check_job(&j);
+		CHECK(!strcmp(j.id, "12"));
+	}
+	{
+		struct strvec keys = STRVEC_INIT;
+
+		if (slurm_parse_script_keys(s, size, &keys) == 0)
+			for (size_t i = 0; i < keys.nr; i++)
+				CHECK(strlen(keys.v[i]) <= size);
+		else
+			CHECK(keys.nr == 0);
+		strvec_clear(&keys);
+	}
 	return 0;
 }

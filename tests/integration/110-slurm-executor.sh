@@ -4,8 +4,9 @@
 # builds that succeed, one that fails, one that times out, one cancelled
 # before it starts, one cancelled while it runs (alone in its job: scancel
 # of the job; beside others: the group script's cancel file), one whose
-# program does not exist, and one that ends while no controller runs and
-# is adopted from its status file.  Skipped, saying why, where Slurm is
+# program does not exist, one that ends while no controller runs and is
+# adopted from its status file, and one whose job ended without records
+# and was forgotten by Slurm, read from the job completion log.  Skipped, saying why, where Slurm is
 # not installed.
 . "$(dirname "$0")/lib.sh"
 t_begin slurm_executor
@@ -106,5 +107,29 @@ run timeout 60 "$DRIVER" -p 300 run "$W" "$T/spec3"
 equals "the adopting driver ends" "$rc" 0
 contains "the adopted build's end is its own" "$out" "10 ran=1 exit=5 signal=0 timed_out=0 cancelled=0 node_failed=0 lost=0 start_failed=0 node=n1 job=$job10"
 contains "the adopted build's tail" "$out" 'tail="got go\x0a"'
+
+# a job that ended without records and that Slurm then forgot: its end is
+# read from the job completion log (jobcomp/filetxt), the last source
+# (and build 12 of the same job had its record written, not yet renamed
+# into place, when the job was killed: the controller publishes it)
+mkfifo "$W/started-11" "$W/started-12"
+printf '11 30 1 - - %s\n12 30 1 - - %s\n' "$W/bin/runner $W/started-11" "$W/bin/runner $W/started-12" > "$T/spec4"
+run timeout 60 "$DRIVER" -p 300 submit "$W" "$T/spec4"
+job11=$(awk '$1 == 11 { print $2 }' "$T/out")
+read -r line < "$W/started-11"
+read -r line < "$W/started-12"
+# its batch shell killed outright: no record is written
+scancel --batch --signal=KILL "$job11"
+timeout 120 srun --quiet --dependency=afterany:"$job11" true
+printf 'cascade-status 1\npid=77\nexit_code=7\nterm_signal=0\ncore_dumped=0\ntimed_out=0\nterminated=0\nstart_failed=0\nexec_errno=0\nleftovers=0\nwall_us=1000\nended_at_us=1\nutime_us=0\nstime_us=0\nmaxrss_kb=0\nout_bytes=0\nout_dropped=0\nout_errno=0\ndir=0\nlog=0\ntail=0\n\nend\n' \
+	> "$W/status/.job-$job11/build-12.1"
+expect_rc 0 "the controller forgets the job" bash "$CLUSTER" forget "$T/cluster"
+printf '11 30 1 - %s %s\n12 30 1 - %s %s\n' "$job11" "$W/bin/runner $W/started-11" "$job11" "$W/bin/runner $W/started-12" > "$T/spec5"
+run timeout 60 "$DRIVER" -p 300 run "$W" "$T/spec5"
+equals "the driver gets them back" "$rc" 0
+contains "its end is the completion log's" "$(line 11)" "Slurm job $job11 ended FAILED (as its completion record says) without a status record"
+contains "with its node" "$(line 11)" "node=n1 job=$job11"
+contains "the record left unpublished is read" "$(line 12)" "12 ran=1 exit=7 signal=0 timed_out=0 cancelled=0 node_failed=0 lost=0"
+equals "the job's records directory is gone" "$(ls -A "$W/status")" ""
 
 t_end

@@ -141,9 +141,11 @@ read -r line < "$C/started"
 equals "the hanging code runs on a node" "$line" started
 jid=$(q "${DB}_c" "SELECT slurm_job_id FROM build JOIN process USING (process_id) WHERE process_name = 'p_hang'")
 expect_rc 0 "cascade status while it runs" "$CASCADE" status -m "${DB}_c"
-contains "status shows the Slurm job of the running build" "$out" "slurm job $jid"
+contains "status shows the running build's Slurm job and node" "$out" "running in Slurm job $jid on n1"
 expect_rc 0 "cascade status --json" "$CASCADE" status --json -m "${DB}_c"
 contains "json: its job id" "$out" "\"slurm_job_id\": \"$jid\""
+contains "json: its job runs" "$out" '"slurm_state": "RUNNING"'
+contains "json: on its node" "$out" '"node": "n1"'
 expect_rc 0 "scancel of its job" scancel "$jid"
 wait "$pq"
 rc=$?

@@ -5,6 +5,13 @@
 #                          "SLURM_CONF=DIR/slurm.conf" (export it to use the
 #                          cluster with sbatch, squeue, scontrol, scancel)
 #   cluster.sh stop DIR    cancel every job, wait for them, stop the daemons
+#   cluster.sh forget DIR  restart slurmctld with its state cleared: the jobs
+#                          that ended are forgotten, as if purged (their
+#                          records stay in the job completion log)
+#
+# With CLUSTER_MEMORY=1, start makes memory a resource that jobs ask for
+# (--mem; 256 MiB per CPU if they do not) and that is enforced: a job over
+# its limit is killed (jobacct_gather's OverMemoryKill: no cgroups needed).
 #
 # Like pg_virtualenv for PostgreSQL: nothing outside DIR is touched, two
 # clusters can run side by side (each picks free ports), and start fails
@@ -56,6 +63,13 @@ start() {
 	while [ "$p2" = "$p1" ]; do p2=$(free_port); done
 	cpus=$(nproc)
 	mem=$(awk '/MemTotal/ { print int($2 / 1024 / 2) }' /proc/meminfo)
+	if [ "${CLUSTER_MEMORY:-0}" = 1 ]; then
+		select="CR_Core_Memory
+JobAcctGatherParams=OverMemoryKill
+DefMemPerCPU=256"
+	else
+		select=CR_Core
+	fi
 	cat > "$dir/slurm.conf" <<CONF
 ClusterName=cascadetest
 SlurmctldHost=localhost
@@ -83,7 +97,7 @@ AccountingStorageType=accounting_storage/none
 SchedulerType=sched/backfill
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,sched_interval=1,bf_interval=1
 SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
+SelectTypeParameters=$select
 MinJobAge=600
 # a cancelled job's processes get SIGKILL 5 s after SIGTERM (default 30),
 # so that stop's bounded wait covers it
@@ -92,6 +106,8 @@ ReturnToService=2
 SlurmdTimeout=30
 NodeName=n1 NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=test Nodes=n1 Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:8
+# a second partition on the same node, for per-process settings
+PartitionName=other Nodes=n1 Default=NO MaxTime=INFINITE State=UP OverSubscribe=FORCE:8
 CONF
 	export SLURM_CONF=$dir/slurm.conf
 	slurmctld -c -f "$dir/slurm.conf" ||
@@ -122,8 +138,23 @@ stop() {
 	return 0
 }
 
+forget() {
+	local dir=$1 pid
+	export PATH=$PATH:/usr/sbin SLURM_CONF=$dir/slurm.conf
+	pid=$(cat "$dir/slurmctld.pid" 2>/dev/null) || die "no slurmctld in $dir"
+	kill "$pid" 2>/dev/null
+	wait_for sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null
+	slurmctld -c -f "$dir/slurm.conf" ||
+		die "slurmctld did not start again: $(tail -n 3 "$dir/log/slurmctld.log")"
+	wait_for scontrol ping ||
+		die "slurmctld does not answer: $(tail -n 3 "$dir/log/slurmctld.log")"
+	wait_for sh -c 'sinfo -h -N -o %T | grep -qE "^(idle|mixed|allocated)"' ||
+		die "the node did not come back: $(sinfo -N 2>&1 | tail -n 2)"
+}
+
 case "${1:-}" in
 start) [ $# -eq 2 ] || die "usage: cluster.sh start DIR" 2; start "$2" ;;
 stop) [ $# -eq 2 ] || die "usage: cluster.sh stop DIR" 2; stop "$2" ;;
-*) die "usage: cluster.sh start|stop DIR" 2 ;;
+forget) [ $# -eq 2 ] || die "usage: cluster.sh forget DIR" 2; forget "$2" ;;
+*) die "usage: cluster.sh start|stop|forget DIR" 2 ;;
 esac

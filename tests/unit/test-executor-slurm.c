@@ -105,7 +105,7 @@ static void test_parse_squeue(void) {
       {"an array task id is not ours", "12_3|RUNNING|n1\n", 0, 1, NULL, NULL,
        NULL},
       {"too few fields", "12|RUNNING\n", 0, 1, NULL, NULL, NULL},
-      {"too many fields", "12|RUNNING|n1|x\n", 0, 1, NULL, NULL, NULL},
+      {"a reason", "12|RUNNING|n1|None\n", 1, 0, "12", "RUNNING", "n1"},
       {"no state", "12||n1\n", 0, 1, NULL, NULL, NULL},
       {"a header", "JOBID|STATE|NODELIST\n5|RUNNING|n1\n", 1, 1, "5",
        "RUNNING", "n1"},
@@ -136,6 +136,31 @@ static void test_parse_squeue(void) {
       CU_ASSERT_STRING_EQUAL(v[0].state, cases[i].state0);
       CU_ASSERT_STRING_EQUAL(v[0].node, cases[i].node0);
     }
+    free(v);
+  }
+}
+
+static void test_parse_squeue_reason(void) {
+  static const struct {
+    const char *what, *out, *reason;
+  } cases[] = {
+      {"none asked", "12|RUNNING|n1\n", ""},
+      {"a running job's", "12|RUNNING|n1|None\n", "None"},
+      {"the rest of the line",
+       "13|PENDING||Nodes required for job are DOWN, DRAINED | x\n",
+       "Nodes required for job are DOWN, DRAINED | x"},
+      {"empty", "14|PENDING||\n", ""},
+  };
+
+  for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+    struct slurm_job_info *v = NULL;
+    size_t bad = 99;
+    long n = slurm_parse_squeue(cases[i].out, strlen(cases[i].out), &v, &bad);
+
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_EQUAL(bad, 0);
+    if (n == 1)
+      CU_ASSERT_STRING_EQUAL(v[0].reason, cases[i].reason);
     free(v);
   }
 }
@@ -201,6 +226,115 @@ static void test_parse_scontrol(void) {
   }
 }
 
+static void test_parse_jobcomp(void) {
+  static const char log[] =
+      "JobId=1 UserId=root(0) GroupId=root(0) Name=pipe JobState=COMPLETED "
+      "Partition=test NodeList=n1 ExitCode=0:0\n"
+      "JobId=12 UserId=root(0) Name=pipe JobState=FAILED NodeList=n2 "
+      "ExitCode=1:0\n"
+      "JobId=120 UserId=root(0) Name=pipe JobState=TIMEOUT NodeList=n3\n"
+      "JobId=12 UserId=root(0) Name=my job JobState=CANCELLED NodeList=n4 "
+      "ExitCode=0:15\n"
+      "garbage line\n"
+      "JobId=7 JobState=NODE_FAIL NodeList=n5\n"
+      "JobId=99 JobId=98 JobState=FAILED";
+  static const struct {
+    const char *what, *id;
+    int rc;
+    const char *state, *node;
+  } cases[] = {
+      {"the first", "1", 0, "COMPLETED", "n1"},
+      {"the last of a job's records", "12", 0, "CANCELLED", "n4"},
+      {"not a prefix of another id", "120", 0, "TIMEOUT", "n3"},
+      {"no final newline", "7", 0, "NODE_FAIL", "n5"},
+      {"not there", "2", -1, NULL, NULL},
+      {"not an id", "1 ", -1, NULL, NULL},
+      {"a line that names another job too", "99", -1, NULL, NULL},
+  };
+
+  for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+    struct slurm_job_info j;
+    int rc = slurm_parse_jobcomp(log, strlen(log), cases[i].id, &j);
+
+    if (rc != cases[i].rc)
+      fprintf(stderr, "\n  jobcomp %s: %d\n", cases[i].what, rc);
+    CU_ASSERT_EQUAL(rc, cases[i].rc);
+    if (rc)
+      continue;
+    CU_ASSERT_STRING_EQUAL(j.id, cases[i].id);
+    CU_ASSERT_STRING_EQUAL(j.state, cases[i].state);
+    CU_ASSERT_STRING_EQUAL(j.node, cases[i].node);
+  }
+  {
+    struct slurm_job_info j;
+
+    CU_ASSERT_EQUAL(slurm_parse_jobcomp("", 0, "1", &j), -1);
+  }
+}
+
+static void test_parse_script_keys(void) {
+  static const struct {
+    const char *what, *text;
+    int rc;
+    size_t n;
+    const char *k0, *k1;
+  } cases[] = {
+      {"two paths", "#!/bin/bash\nB_LOG=('/l/a')\nB_ST=('/s/build-1.1' "
+                    "'/s/build-2.1')\nB_TO=(1 2)\n",
+       0, 2, "/s/build-1.1", "/s/build-2.1"},
+      {"a quote and a space in a path",
+       "B_ST=('/a b/it'\\''s/build-3.1')\n", 0, 1, "/a b/it's/build-3.1",
+       NULL},
+      {"an empty array", "x\nB_ST=()\n", 0, 0, NULL, NULL},
+      {"at the end of the text", "B_ST=('/s/x')", 0, 1, "/s/x", NULL},
+      {"not at the start of a line", "xB_ST=('/s/x')\n", -1, 0, NULL, NULL},
+      {"none", "#!/bin/bash\nB_LOG=('/l/a')\n", -1, 0, NULL, NULL},
+      {"an unterminated quote", "B_ST=('/s/x)\n", -1, 0, NULL, NULL},
+      {"no closing parenthesis", "B_ST=('/s/x'\n", -1, 0, NULL, NULL},
+      {"an unquoted word", "B_ST=(/s/x)\n", -1, 0, NULL, NULL},
+      {"more after the array", "B_ST=('/s/x') y\n", -1, 0, NULL, NULL},
+  };
+
+  for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+    struct strvec keys = STRVEC_INIT;
+    int rc = slurm_parse_script_keys(cases[i].text, strlen(cases[i].text),
+                                     &keys);
+
+    if (rc != cases[i].rc || keys.nr != cases[i].n)
+      fprintf(stderr, "\n  script keys %s: %d, %zu keys\n", cases[i].what,
+              rc, keys.nr);
+    CU_ASSERT_EQUAL(rc, cases[i].rc);
+    CU_ASSERT_EQUAL(keys.nr, cases[i].n);
+    if (keys.nr > 0 && cases[i].k0)
+      CU_ASSERT_STRING_EQUAL(keys.v[0], cases[i].k0);
+    if (keys.nr > 1 && cases[i].k1)
+      CU_ASSERT_STRING_EQUAL(keys.v[1], cases[i].k1);
+    strvec_clear(&keys);
+  }
+}
+
+/* what the group script writes, read back as the lookup reads it */
+static void test_script_keys_quote(void) {
+  static const char *const paths[] = {"/plain/build-1.1", "/q'uo'te/b",
+                                      "/sp ace/$x `y` \\z", "''"};
+  struct strbuf sb = STRBUF_INIT;
+  struct strvec keys = STRVEC_INIT;
+
+  strbuf_addstr(&sb, "B_DIR=('.')\nB_ST=(");
+  for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+    if (i)
+      strbuf_addch(&sb, ' ');
+    slurm_quote(&sb, paths[i]);
+  }
+  strbuf_addstr(&sb, ")\nB_TO=(0)\n");
+  CU_ASSERT_EQUAL(slurm_parse_script_keys(sb.buf, sb.len, &keys), 0);
+  CU_ASSERT_EQUAL(keys.nr, ARRAY_SIZE(paths));
+  for (size_t i = 0; i < keys.nr && i < ARRAY_SIZE(paths); i++)
+    CU_ASSERT_STRING_EQUAL(keys.v[i], paths[i]);
+  strvec_clear(&keys);
+  strbuf_release(&sb);
+}
+
 static void test_quote(void) {
   static const struct {
     const char *in, *want;
@@ -228,6 +362,10 @@ void suite_executor_slurm(void) {
   ADD_TEST(s, test_state_of);
   ADD_TEST(s, test_parse_sbatch);
   ADD_TEST(s, test_parse_squeue);
+  ADD_TEST(s, test_parse_squeue_reason);
   ADD_TEST(s, test_parse_scontrol);
+  ADD_TEST(s, test_parse_jobcomp);
+  ADD_TEST(s, test_parse_script_keys);
+  ADD_TEST(s, test_script_keys_quote);
   ADD_TEST(s, test_quote);
 }
