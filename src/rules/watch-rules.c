@@ -51,15 +51,11 @@ enum watch_lost_step
 watch_lost_next(const struct watch_lost *s, int64_t now, int64_t *wait_ms)
 {
 	*wait_ms = 0;
-	if (!s->fenced && now >= s->fence_at)
-		return WATCH_LOST_FENCE;
 	if (s->attempts >= WATCH_RECONNECT_TRIES)
 		return WATCH_LOST_GIVE_UP;
 	if (now >= s->next_try)
 		return WATCH_LOST_CONNECT;
 	*wait_ms = s->next_try - now;
-	if (!s->fenced)
-		*wait_ms = min64(*wait_ms, s->fence_at - now);
 	return WATCH_LOST_WAIT;
 }
 

@@ -13,12 +13,12 @@
  * renews it every L/4; a connection that is cut is noticed, at both
  * ends, within L/2 of its last traffic (keepalives and a TCP user
  * timeout: the server then ends the session, which frees the flag's
- * lock); the holder stops its codes (fences) at L - L/8 after the start
- * of its last successful renewal if it has not renewed since, which is
- * before any other host may take the flag (at L after the server's
- * renewal, which came later); a standby takes the flag once the lease
- * has run out and the holder's session is gone: within L of the
- * holder's death or cut, plus the time to notice.
+ * lock); the holder stops its codes as soon as it notices (fencing), so
+ * by L/4 + L/2 after the start of its last successful renewal, which is
+ * before L - L/8 (fence_ms), itself before any other host may take the
+ * flag (at L after the server's renewal, which came later); a standby
+ * takes the flag once the lease has run out and the holder's session is
+ * gone: within L of the holder's death or cut, plus the time to notice.
  */
 #ifndef CASCADE_WATCH_RULES_H
 #define CASCADE_WATCH_RULES_H
@@ -30,8 +30,8 @@
 struct watch_lease {
 	int64_t renew_ms;  /* renew this often (L/4, at least 250 ms) */
 	int64_t detect_ms; /* a cut connection is noticed within this (L/2) */
-	int64_t fence_ms;  /* stop codes this long after the last renewal
-			      began, unless renewed since (L - L/8) */
+	int64_t fence_ms;  /* codes are stopped within this of the start of
+			      the last renewal (L - L/8 > renew + detect) */
 	/* keepalives at both ends of the connection (db_liveness) */
 	int idle_s, interval_s, count, user_timeout_ms;
 	int connect_timeout_s; /* per reconnection attempt */
@@ -47,21 +47,17 @@ void watch_lease_plan(int lease_s, struct watch_lease *w);
 struct watch_lost {
 	int attempts;	    /* connections tried so far */
 	int64_t next_try;   /* not before this */
-	int64_t fence_at;   /* codes must be stopped by then */
-	bool fenced;	    /* they were */
 };
 
 enum watch_lost_step {
 	WATCH_LOST_WAIT,    /* wait *wait_ms (or a signal) */
-	WATCH_LOST_FENCE,   /* stop the codes now (then ask again) */
 	WATCH_LOST_CONNECT, /* try to connect now */
-	WATCH_LOST_GIVE_UP, /* stop trying (fence first if not fenced) */
+	WATCH_LOST_GIVE_UP, /* stop trying */
 };
 
 /*
  * watch_lost_next: what to do at now; *wait_ms set for WATCH_LOST_WAIT.
- * The fence comes first whatever else is due; giving up waits for no
- * backoff.
+ * Giving up waits for no backoff.
  */
 enum watch_lost_step watch_lost_next(const struct watch_lost *s, int64_t now,
 				     int64_t *wait_ms);
