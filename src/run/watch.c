@@ -602,8 +602,8 @@ watch_standby(struct db *db, int mission_id, int lease_s,
 	      const char *command, struct lock_flag *f)
 {
 	struct watch_lease l;
-	struct strbuf ch = STRBUF_INIT, said = STRBUF_INIT;
-	int64_t t0 = now_ms();
+	struct strbuf ch = STRBUF_INIT;
+	int64_t t0 = now_ms(), said = -1; /* the holder we named */
 	bool listening = false;
 	int sigfd = cycle_signals(true), rc = 0;
 
@@ -640,7 +640,7 @@ watch_standby(struct db *db, int mission_id, int lease_s,
 			continue;
 		rc = lock_acquire(db, mission_id, command, lease_s, f, &holder);
 		if (rc == LOCK_ACQUIRED) {
-			if (said.len)
+			if (said >= 0)
 				log_warning("took over the processing flag "
 					    "after %.1f s on standby",
 					    (double)(now_ms() - t0) / 1000);
@@ -654,13 +654,12 @@ watch_standby(struct db *db, int mission_id, int lease_s,
 				continue;
 			break;
 		}
-		lock_holder_describe(&holder, &d);
-		if (strcmp(d.buf, said.buf)) {
+		if (holder.logging_id != said) {
+			lock_holder_describe(&holder, &d);
 			log_info("standing by: the processing flag is held by "
 				 "%s",
 				 d.buf);
-			strbuf_reset(&said);
-			strbuf_addstr(&said, d.buf);
+			said = holder.logging_id;
 		}
 		strbuf_release(&d);
 		/* announced while we asked: ask again at once */
@@ -677,6 +676,5 @@ watch_standby(struct db *db, int mission_id, int lease_s,
 			break;
 	}
 	strbuf_release(&ch);
-	strbuf_release(&said);
 	return rc;
 }
