@@ -52,6 +52,7 @@ struct watch {
 	int rescan_tfd; /* one-shot: look at files still being written */
 	int dbfd;	/* the database socket in the set (-1: none) */
 	bool pending;	/* something happened since the last cycle began */
+	bool arrived;	/* files arrived during a cycle: ingest them now */
 	bool lost;	/* the database connection is gone */
 	bool taken;	/* the flag is not ours any more */
 	long cycles;
@@ -154,6 +155,7 @@ take_files(struct watch *w)
 					       w->o->cycle.glob)) {
 			case WATCH_FS_SCAN:
 				w->pending = true;
+				w->arrived = true;
 				break;
 			case WATCH_FS_REWATCH:
 				if (e.wd == w->wd) {
@@ -246,11 +248,54 @@ take_events(struct watch *w, int timeout_ms, bool idle)
 	return rc;
 }
 
+/*
+ * files arrived while codes run: ingest them now (the round that runs
+ * plans them next, or the next cycle), synchronously committed as
+ * ingest always is (the runner's session commits its intermediate
+ * states without waiting for the flush).  0, or DB_ERR_CONN.
+ */
+static int
+ingest_now(struct watch *w)
+{
+	struct cycle_options co = w->o->cycle;
+	struct cycle_result res = CYCLE_RESULT_INIT;
+	int64_t rescan;
+	int rc = 0;
+
+	w->arrived = false;
+	if (!co.ingest || db_in_transaction(w->db))
+		return 0;
+	co.process = false;
+	if (db_exec(w->db, "SET synchronous_commit = on"))
+		return db_connected(w->db) ? 0 : DB_ERR_CONN;
+	(void)cycle_run(w->db, &w->cat, w->flag, &co, &res);
+	if (w->o->report)
+		w->o->report(w->o->report_arg, &co, &res);
+	if (res.ingest.outcome == CYCLE_OK) {
+		rescan = watch_rescan_ms(res.ingest.counts.writing,
+					 w->cat.run->settle_s);
+		if (rescan >= 0)
+			arm(w->rescan_tfd, rescan, 0);
+	}
+	cycle_result_release(&res);
+	if (db_exec(w->db, "SET synchronous_commit = off") ||
+	    !db_connected(w->db))
+		rc = db_connected(w->db) ? 0 : DB_ERR_CONN;
+	if (rc)
+		w->lost = true;
+	return rc;
+}
+
 /* the runner's wake descriptor was readable: take what is there */
 static int
 on_wake(void *arg)
 {
-	return take_events(arg, 0, false);
+	struct watch *w = arg;
+	int rc = take_events(w, 0, false);
+
+	if (!rc && w->arrived && !cycle_signal_stop())
+		rc = ingest_now(w);
+	return rc;
 }
 
 /* the mission's channel and keepalives, on a new connection */
@@ -344,6 +389,8 @@ cycle(struct watch *w, struct watch_result *r)
 	int64_t rescan = -1;
 
 	watch_incoming(w);
+	w->arrived = false;
+	arm(w->rescan_tfd, -1, 0); /* this cycle's ingest looks anyway */
 	co.wake_fd = w->ep;
 	co.on_wake = on_wake;
 	co.wake_arg = w;
@@ -356,7 +403,8 @@ cycle(struct watch *w, struct watch_result *r)
 	if (res.ingest.ran && out == CYCLE_OK)
 		rescan = watch_rescan_ms(res.ingest.counts.writing,
 					 w->cat.run->settle_s);
-	arm(w->rescan_tfd, rescan, 0);
+	if (rescan >= 0)
+		arm(w->rescan_tfd, rescan, 0);
 	if (out == CYCLE_STOPPED)
 		r->signal = res.process.signal;
 	cycle_result_release(&res);

@@ -114,6 +114,11 @@ until_sql 20 "another resident takes the free flag" \
 deliver pl_raw_20240305_v1.0.0.dat "raw 5"
 until_sql 30 "its code runs (blocked)" \
 	"SELECT count(*) FROM build WHERE status = 'running' AND output_key LIKE '2024-03-05%'" 1
+deliver pl_raw_20240306_v1.0.0.dat "raw 6"
+until_sql 30 "a file arriving while a code runs is ingested at once" \
+	"SELECT count(*) FROM file WHERE filename = 'pl_raw_20240306_v1.0.0.dat'" 1
+equals "while the code still runs" \
+	"$(sql "SELECT count(*) FROM build WHERE status = 'running' AND output_key LIKE '2024-03-05%'")" 1
 kill -TERM "$w3"
 wait "$w3"
 equals "SIGTERM with a code running: a clean stop (exit 0)" "$?" 0
@@ -124,8 +129,8 @@ wait_supervisors "$DB"
 left=$(grep -lsz "^CASCADE_TEST_BLOCK=$T/block\$" /proc/[0-9]*/environ | wc -l)
 equals "no code is left running" "$left" 0
 expect_rc 0 "a cron run finishes the work" cascade process-queue
-equals "the stopped build ran again and succeeded" \
-	"$(sql "SELECT count(*) FROM file WHERE filename = 'pl_l2_20240305_v1.0.0.dat'")" 1
+equals "the stopped build ran again and succeeded, and the file that came meanwhile was processed" \
+	"$(sql "SELECT count(*) FROM file WHERE filename IN ('pl_l2_20240305_v1.0.0.dat', 'pl_l2_20240306_v1.0.0.dat')")" 2
 
 # -- SIGKILL: recovered by a cron run --------------------------------------------
 start_watch w4 CASCADE_FAULT=build-started:kill
