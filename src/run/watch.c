@@ -505,8 +505,9 @@ reconnect(struct watch *w, struct watch_result *r)
 		if (rc == LOCK_TAKEN) {
 			struct strbuf d = STRBUF_INIT;
 
-			error("the processing flag was taken over while the "
-			      "connection was lost: stopping");
+			error("the processing flag was %s while the "
+			      "connection was lost: stopping",
+			      holder.command ? "taken over" : "cleared");
 			if (holder.command) {
 				lock_holder_describe(&holder, &d);
 				log_detail("It is held by %s.", d.buf);
