@@ -1151,11 +1151,11 @@ stop_on_loss(struct runner *r)
 		return;
 	if (executor_stop_all(r->ex))
 		return; /* reported: they run on under their supervisor */
-	log_warning("stopped the %zu codes running on this host: without "
+	log_warning("stopped the %zu code%s running on this host: without "
 		    "the database their ends cannot be recorded, and the "
 		    "processing flag may soon be another host's; they will "
 		    "run again",
-		    n);
+		    n, n == 1 ? "" : "s");
 }
 
 /* fetch the next ready builds; false when there are none */

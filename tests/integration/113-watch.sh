@@ -3,9 +3,11 @@
 # delivered into incoming is processed to its last child with no other
 # command; a file still held open by its writer waits for its close; a
 # second --watch stands by; "cascade reprocess" runs beside the resident
-# and wakes it (NOTIFY); SIGTERM while a code runs is a clean stop (exit
-# 0, the build queued again, the flag released) and a cron run finishes
-# the work; a resident killed with SIGKILL is recovered by a cron run as
+# and wakes it (NOTIFY); a file arriving while a code runs is ingested at
+# once; its database session ended, the resident stops its code,
+# connects again and goes on as a new run; SIGTERM while a code runs is a
+# clean stop (exit 0, the build queued again, the flag released) and a
+# cron run finishes the work; a resident killed with SIGKILL is recovered by a cron run as
 # any dead run.  Waits are bounded loops over a cheap check, never sleeps
 # for time.
 . "$(dirname "$0")/lib.sh"
@@ -119,6 +121,17 @@ until_sql 30 "a file arriving while a code runs is ingested at once" \
 	"SELECT count(*) FROM file WHERE filename = 'pl_raw_20240306_v1.0.0.dat'" 1
 equals "while the code still runs" \
 	"$(sql "SELECT count(*) FROM build WHERE status = 'running' AND output_key LIKE '2024-03-05%'")" 1
+# its database session ended: it stops its code, connects again, takes
+# the flag back as a new run and goes on
+old=$(sql "SELECT logging_id FROM logging WHERE currently_processing AND pid = $w3")
+equals "its session is ended" "$(sql "SELECT pg_terminate_backend(backend_pid) FROM logging WHERE logging_id = $old")" t
+until_sql 30 "the resident takes the flag back as a new run" \
+	"SELECT count(*) FROM logging WHERE currently_processing AND pid = $w3 AND logging_id > $old" 1
+equals "its old run is recovered" \
+	"$(sql "SELECT status || ' ' || (comment LIKE 'Recovered: the controller lost its database connection%') FROM logging WHERE logging_id = $old")" "aborted true"
+contains "it stopped its code when the connection went" "$(cat "$T/w3.err")" "stopped the 1 code running on this host"
+until_sql 30 "the stopped build runs again, on the attempt it was on" \
+	"SELECT status || ' ' || attempt FROM build WHERE output_key LIKE '2024-03-05%'" "running 1"
 kill -TERM "$w3"
 wait "$w3"
 equals "SIGTERM with a code running: a clean stop (exit 0)" "$?" 0
