@@ -7,9 +7,9 @@
 # once; its database session ended, the resident stops its code,
 # connects again and goes on as a new run; SIGTERM while a code runs is a
 # clean stop (exit 0, the build queued again, the flag released) and a
-# cron run finishes the work; a resident killed with SIGKILL is recovered by a cron run as
-# any dead run.  Waits are bounded loops over a cheap check, never sleeps
-# for time.
+# cron run finishes the work; a resident killed with SIGKILL is recovered
+# by a cron run as any dead run.  Waits are bounded loops over a cheap
+# check, never sleeps for time.
 . "$(dirname "$0")/lib.sh"
 t_begin watch
 
