@@ -259,7 +259,6 @@ ingest_now(struct watch *w)
 {
 	struct cycle_options co = w->o->cycle;
 	struct cycle_result res = CYCLE_RESULT_INIT;
-	int64_t rescan;
 	int rc = 0;
 
 	w->arrived = false;
@@ -272,8 +271,9 @@ ingest_now(struct watch *w)
 	if (w->o->report)
 		w->o->report(w->o->report_arg, &co, &res);
 	if (res.ingest.outcome == CYCLE_OK) {
-		rescan = watch_rescan_ms(res.ingest.counts.writing,
-					 w->cat.run->settle_s);
+		int64_t rescan = watch_rescan_ms(res.ingest.counts.writing,
+						 w->cat.run->settle_s);
+
 		if (rescan >= 0)
 			arm(w->rescan_tfd, rescan, 0);
 	}
