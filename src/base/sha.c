@@ -108,14 +108,27 @@ sha256_final_hex(struct sha256_ctx *c, char out[SHA256_HEX_LEN])
 int
 sha_fd(int fd, char sha1[SHA1_HEX_LEN], char *sha256, int64_t *size)
 {
+	return sha_fd_upto(fd, -1, sha1, sha256, size);
+}
+
+int
+sha_fd_upto(int fd, int64_t expect, char sha1[SHA1_HEX_LEN], char *sha256,
+	    int64_t *size)
+{
 	unsigned char *buf = xmalloc(SHA_READ_SIZE);
 	EVP_MD_CTX *c1 = digest_new(EVP_sha1());
 	EVP_MD_CTX *c2 = sha256 ? digest_new(EVP_sha256()) : NULL;
 	int64_t total = 0;
 	int rc = 0, saved = 0;
 
-	for (;;) {
-		ssize_t n = read(fd, buf, SHA_READ_SIZE);
+	/* known to be expect bytes: no read only to be told of the end */
+	while (expect < 0 || total < expect) {
+		size_t want = SHA_READ_SIZE;
+		ssize_t n;
+
+		if (expect >= 0 && expect - total < (int64_t)want)
+			want = (size_t)(expect - total);
+		n = read(fd, buf, want);
 
 		if (n < 0) {
 			if (errno == EINTR)

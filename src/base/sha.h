@@ -49,4 +49,13 @@ void sha256_final_hex(struct sha256_ctx *c, char hex[SHA256_HEX_LEN]);
 int sha_fd(int fd, char sha1[SHA1_HEX_LEN], char *sha256, int64_t *size)
 	CASCADE_MUSTCHECK;
 
+/*
+ * sha_fd_upto: as sha_fd(), but stop after expect bytes (-1: at the end)
+ * without the read that would find the end: for a file whose size cannot
+ * change (a read lease held, its writer gone).  *size is what was read,
+ * less than expect if the file was shorter.
+ */
+int sha_fd_upto(int fd, int64_t expect, char sha1[SHA1_HEX_LEN], char *sha256,
+		int64_t *size) CASCADE_MUSTCHECK;
+
 #endif

@@ -513,7 +513,7 @@ cmd_prune_history_run(struct ctx *ctx)
 	struct history_counts c;
 	long logs = 0;
 
-	if (history_prune(ctx->db, history_days, ctx->flag.logging_id,
+	if (history_prune(ctx->db, history_days, ctx->flag.logging_id, 0,
 			  history_dry_run, &c, &logs))
 		return EXIT_DB;
 	if (history_dry_run || c.runs || c.batches || c.builds)

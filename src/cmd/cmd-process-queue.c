@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "cycle.h"
 #include "fault.h"
+#include "history-prune.h"
 #include "log.h"
 #include "watch.h"
 #include "banned.h"
@@ -179,6 +180,18 @@ cmd_process_queue_run(struct ctx *ctx)
 		}
 		if (prc == EXIT_FAILED)
 			rc = EXIT_FAILED;
+	}
+	/*
+	 * a run that went well removes the history older than
+	 * run.keep_history (bounded: the rest next time); a failure to do
+	 * so fails the run (the database is what failed)
+	 */
+	if (rc == EXIT_OK && !opt.dry_run &&
+	    history_prune_kept(ctx->db, ctx->cat->run->keep_history_days,
+			       ctx->flag.logging_id)) {
+		strbuf_addstr(&ctx->comment, "Abnormal exit");
+		rc = EXIT_DB;
+		goto out;
 	}
 	strbuf_addstr(&ctx->comment, rc == EXIT_OK ? "Nominal Exit"
 						   : "Finished with failures");

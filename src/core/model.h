@@ -169,6 +169,8 @@ struct run_settings {
 	int settle_s;         /* ingest: a file without a lease is left alone
 				 this long after its last change, default 5 */
 	char *log_file;       /* NULL or absolute path */
+	int keep_history_days; /* ProcessQueue prunes history older than
+				  this; 0: kept for ever (the default) */
 	struct config_mark mark;
 };
 

@@ -593,14 +593,27 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	return 0;
 }
 
+/* the ids a store_batch_create made: the first, and how many */
+struct batch_ids {
+	int64_t first, n;
+};
+static const struct db_col batch_ids_cols[] = {
+	DB_COL(DB_INT64, struct batch_ids, first),
+	DB_COL(DB_INT64, struct batch_ids, n),
+};
+
 int
 store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
-		   size_t n, int64_t *batch_id)
+		   size_t n, int64_t *batch_id, long *n_batches)
 {
+	static const struct db_table t =
+		DB_TABLE("new batches", batch_ids_cols, struct batch_ids);
 	struct db_params p = DB_PARAMS_INIT;
+	struct batch_ids ids = {0, 0};
 	int rc;
 
 	*batch_id = 0;
+	*n_batches = 0;
 	db_params_int64(&p, run_id);
 	db_params_columns(&p, 9);
 	for (size_t i = 0; i < n; i++) {
@@ -620,26 +633,37 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 			db_col_null(&p);
 		db_col_text(&p, b[i].cache_key);
 	}
-	db_params_int64(&p, (int64_t)n);
-	rc = db_query_int64(
+	/*
+	 * One batch per process, in the order the builds name them; nothing
+	 * planned: one empty batch, done, that says the entries were seen.
+	 */
+	rc = db_query_row(
 		db,
-		"WITH bt AS (INSERT INTO public.batch (logging_id, kind, state, "
-		"size, first_key, last_key) SELECT nullif($1::bigint, 0), "
-		"'process', "
-		"CASE WHEN $11::int = 0 THEN 'done' ELSE 'planned' END, $11::int, (SELECT min(k) FROM unnest($4::text[]) "
-		"k), (SELECT max(k) FROM unnest($4::text[]) k) "
-		"RETURNING batch_id), "
+		"WITH u AS (SELECT * FROM unnest($2::int[], $3::int[], "
+		"$4::text[], $5::date[], $6::text[], $7::text[], $8::text[], "
+		"$9::int2[], $10::text[]) WITH ORDINALITY AS u(pid, code, okey, "
+		"d, inputs, fname, ver, bump, cache, ord)), "
+		"g AS (SELECT pid, count(*) AS n, min(okey) AS k0, max(okey) "
+		"AS k1, min(ord) AS o FROM u GROUP BY pid), "
+		"bt AS (INSERT INTO public.batch (logging_id, kind, state, "
+		"size, first_key, last_key, process_id) SELECT nullif($1::bigint, "
+		"0), 'process', 'planned', g.n, g.k0, g.k1, g.pid FROM g ORDER BY "
+		"g.o RETURNING batch_id, process_id), "
+		"e AS (INSERT INTO public.batch (logging_id, kind, state, size) "
+		"SELECT nullif($1::bigint, 0), 'process', 'done', 0 WHERE NOT "
+		"EXISTS (SELECT 1 FROM u) RETURNING batch_id), "
 		"ins AS (INSERT INTO public.build (batch_id, logging_id, "
 		"process_id, code_id, output_key, utc_file_date, "
 		"input_file_ids, output_filename, output_version, "
 		"version_bump, cache_key, status) SELECT bt.batch_id, "
 		"nullif($1::bigint, 0), u.pid, nullif(u.code, 0), u.okey, u.d, "
 		"u.inputs::bigint[], u.fname, u.ver, u.bump, u.cache, 'queued' "
-		"FROM bt, unnest($2::int[], $3::int[], $4::text[], $5::date[], "
-		"$6::text[], $7::text[], $8::text[], $9::int2[], $10::text[]) "
-		"AS u(pid, code, okey, d, inputs, fname, ver, bump, cache)) "
-		"SELECT batch_id FROM bt",
-		&p, 0, batch_id);
+		"FROM u JOIN bt ON bt.process_id = u.pid ORDER BY u.ord) "
+		"SELECT min(batch_id), count(*) FROM (SELECT batch_id FROM bt "
+		"UNION ALL SELECT batch_id FROM e) x",
+		&p, 0, &t, &ids, NULL);
 	db_params_release(&p);
+	*batch_id = ids.first;
+	*n_batches = (long)ids.n;
 	return rc;
 }

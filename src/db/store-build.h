@@ -195,11 +195,14 @@ struct sb_build {
 };
 
 /*
- * store_batch_create: insert a batch row (kind 'process', state
- * 'planned') and its builds (status 'queued'); *batch_id gets its id.
+ * store_batch_create: insert the builds b[0..n) (status 'queued') in one
+ * batch row per process (kind 'process', state 'planned', naming its
+ * process), or, with n 0, one empty batch ('done'), that records that
+ * queue entries were planned; *batch_id gets the first batch's id,
+ * *n_batches how many were made (their ids follow it).
  */
 int store_batch_create(struct db *db, int64_t run_id,
-		       const struct sb_build *b, size_t n, int64_t *batch_id)
-	CASCADE_MUSTCHECK;
+		       const struct sb_build *b, size_t n, int64_t *batch_id,
+		       long *n_batches) CASCADE_MUSTCHECK;
 
 #endif

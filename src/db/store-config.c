@@ -86,7 +86,7 @@ str_eq(const char *a, const char *b)
 #define RUN_COLUMNS                                                          \
 	"slots, batch_size, code_timeout_s, kill_grace_s, max_attempts, "    \
 	"bad_after, bad_within_s, flag_lease_s, refuse_changed_code, log_file, " \
-	"log_limit_kb, settle_s"
+	"log_limit_kb, settle_s, keep_history_days"
 
 /* the executor settings' columns, in struct executor_settings' order */
 #define EXECUTOR_COLUMNS(t)                                                  \
@@ -112,6 +112,7 @@ static const struct db_col mission_cols[] = {
 	MR(DB_INT, run.bad_within_s), MR(DB_INT, run.flag_lease_s),
 	MR(DB_BOOL, run.refuse_changed_code), MR(DB_TEXT, run.log_file),
 	MR(DB_INT, run.log_limit_kb), MR(DB_INT, run.settle_s),
+	MR(DB_INT, run.keep_history_days),
 	MR(DB_TEXT, ex.kind), MR(DB_TEXT, ex.partition),
 	MR(DB_TEXT, ex.account), MR(DB_INT, ex.time_limit_s),
 	MR(DB_INT, ex.cpus), MR(DB_INT, ex.memory_mb),
@@ -678,6 +679,7 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	db_params_text(&p, cfg->run.log_file);
 	db_params_int64(&p, cfg->run.log_limit_kb);
 	db_params_int64(&p, cfg->run.settle_s);
+	db_params_int64(&p, cfg->run.keep_history_days);
 	executor_params(&p, &cfg->executor, true);
 	if (!cur) {
 		rc = run(db,
@@ -687,8 +689,8 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 "$2, $3, $4, $5, $6, "
 			 "$7::int, $8::int, $9::int, $10::int, $11::int, "
 			 "$12::int, $13::int, $14::int, $15::bool, $16, "
-			 "$17::int, $18::int, "
-			 EXECUTOR_VALUES(19, 20, 21, 22, 23, 24, 25, 26) ")",
+			 "$17::int, $18::int, $19::int, "
+			 EXECUTOR_VALUES(20, 21, 22, 23, 24, 25, 26, 27) ")",
 			 &p);
 		if (!rc)
 			report(r, '+', "mission %s", m->name);
@@ -721,6 +723,8 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 	diff_num(&d, "run.log_limit_kb", cur->run.log_limit_kb,
 		 cfg->run.log_limit_kb);
 	diff_num(&d, "run.settle", cur->run.settle_s, cfg->run.settle_s);
+	diff_num(&d, "run.keep_history", cur->run.keep_history_days,
+		 cfg->run.keep_history_days);
 	diff_executor(&d, "executor.", &cur->executor, &cfg->executor);
 	if (d.len) {
 		rc = run(db,
@@ -732,8 +736,9 @@ apply_mission(struct db *db, const struct config *cur, const struct config *cfg,
 			 "bad_within_s = $13::int, flag_lease_s = $14::int, "
 			 "refuse_changed_code = $15::bool, log_file = $16, "
 			 "log_limit_kb = $17::int, settle_s = $18::int, "
+			 "keep_history_days = $19::int, "
 			 "(" EXECUTOR_COLUMNS("") ") = ("
-			 EXECUTOR_VALUES(19, 20, 21, 22, 23, 24, 25, 26)
+			 EXECUTOR_VALUES(20, 21, 22, 23, 24, 25, 26, 27)
 			 ") WHERE mission_name = $1",
 			 &p);
 		if (!rc)

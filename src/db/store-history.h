@@ -5,6 +5,7 @@
 #ifndef CASCADE_STORE_HISTORY_H
 #define CASCADE_STORE_HISTORY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "compat.h"
@@ -17,6 +18,7 @@ struct history_counts {
 	long runs;
 	long batches;
 	long builds;
+	bool more; /* the bound was reached: more may be left to delete */
 };
 
 /*
@@ -28,17 +30,19 @@ struct history_counts {
  *    newest output) and builds with a failure that awaits a person; their
  *    log files' paths are pushed to logs, for the caller to remove once
  *    committed;
- *  - done and cancelled batches with no build left and no failure that
- *    awaits a person;
+ *  - done, failed and cancelled batches with no build left and no
+ *    failure that awaits a person;
  *  - ended runs (logging rows) with no build, batch or file left that
  *    they made, and no failure that awaits a person; never the newest run
  *    nor current_run.
  *
+ * With limit > 0, at most limit rows of each (the oldest first: the
+ * rest is for a later call, c->more says whether some may be left).
  * Files, their links, codes, failures awaiting a person and the queue are
  * never touched.  Returns 0 or a negative db_status (reported).
  */
 int store_history_prune(struct db *db, int days, int64_t current_run,
-			struct history_counts *c, struct strvec *logs)
-	CASCADE_MUSTCHECK;
+			long limit, struct history_counts *c,
+			struct strvec *logs) CASCADE_MUSTCHECK;
 
 #endif

@@ -265,16 +265,26 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 	"greatest(started_at, clock_timestamp() - " ago "::float8 * "        \
 	"interval '1 second')"
 
+/*
+ * when it started: wall seconds before it ended, when that is later than
+ * the row says (a build sent ahead to the supervisor, or queued in
+ * Slurm, is recorded running before its program starts)
+ */
+#define STARTED_AT(ago, wall)                                                \
+	"CASE WHEN started_at IS NOT NULL THEN greatest(started_at, "        \
+	"clock_timestamp() - (" ago "::float8 + " wall "::float8) * "        \
+	"interval '1 second') END"
+
 /* running -> recording with the outcome, its parameters named */
-#define BUILD_RECORDING(id, pid, ec, sig, cu, cs, rss, ago)                  \
+#define BUILD_RECORDING(id, pid, ec, sig, cu, cs, rss, ago, wall)            \
 	"UPDATE public.build SET status = 'recording', pid = nullif(" pid    \
 	"::int, 0), exit_code = " ec "::int, term_signal = nullif(" sig      \
 	"::int, 0), cpu_user_s = " cu "::float8, cpu_sys_s = " cs            \
 	"::float8, max_rss_kb = " rss "::bigint, ended_at = " ENDED_AT(ago)  \
-	", recorded_at = now() WHERE build_id = " id "::bigint AND status "  \
-	"= 'running'"
+	", started_at = " STARTED_AT(ago, wall) ", recorded_at = now() "     \
+	"WHERE build_id = " id "::bigint AND status = 'running'"
 
-/* the outcome's seven parameters: pid, exit, signal, cpu, rss, ago */
+/* the outcome's eight parameters: pid, exit, signal, cpu, rss, ago, wall */
 static void
 outcome_params(struct db_params *p, const struct sr_outcome *o)
 {
@@ -290,6 +300,7 @@ outcome_params(struct db_params *p, const struct sr_outcome *o)
 	db_params_double(p, o->cpu_sys_s);
 	db_params_int64(p, o->max_rss_kb);
 	db_params_double(p, ago);
+	db_params_double(p, o->wall_s > 0 ? o->wall_s : 0.0);
 }
 
 /* two counts of one row: (started, recorded), (poisoned, cancelled) */
@@ -327,7 +338,7 @@ store_build_start(struct db *db, const struct sr_start *st,
 			db,
 			"WITH " BUILD_START_CTES ", r AS ("
 			BUILD_RECORDING("$9", "$10", "$11", "$12", "$13", "$14",
-					"$15", "$16") " RETURNING 1) "
+					"$15", "$16", "$17") " RETURNING 1) "
 			"SELECT (SELECT count(*) FROM b), (SELECT "
 			"count(*) FROM r)",
 			&p, DB_CACHED, &t, &n, NULL);
@@ -359,7 +370,7 @@ store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
 	outcome_params(&p, o);
 	rc = db_query_params(db,
 			     BUILD_RECORDING("$1", "$2", "$3", "$4", "$5", "$6",
-					     "$7", "$8"),
+					     "$7", "$8", "$9"),
 			     &p, DB_CACHED, NULL);
 	db_params_release(&p);
 	return rc;
@@ -369,21 +380,28 @@ store_build_recording(struct db *db, int64_t id, const struct sr_outcome *o)
  * The batch bookkeeping when builds reach a final state, as the last CTE
  * "u" of a statement whose CTE "b" returns (build_id, batch_id, status)
  * of the builds it moved, with their new status: the batches count them
- * as done where cond holds; a batch whose last build this was is closed
- * with its summary, counting the new status of the builds moved here
- * (the statement's snapshot still has their old one).
+ * as done where cond holds, and as succeeded or failed by that status; a
+ * batch whose last build this was is closed, "done" if every build of
+ * it succeeded, else "failed", with its summary, counting the new status
+ * of the builds moved here (the statement's snapshot still has their old
+ * one).
  */
 #define BATCH_DONE(cond)                                                     \
 	"u AS (UPDATE public.batch SET done_count = done_count + c.n, "      \
-	"state = CASE WHEN done_count + c.n >= size THEN 'done' ELSE state " \
-	"END, ended_at = CASE WHEN done_count + c.n >= size THEN now() ELSE " \
+	"succeeded_count = succeeded_count + c.ok, failed_count = "          \
+	"failed_count + c.bad, "                                             \
+	"state = CASE WHEN done_count + c.n < size THEN state WHEN "         \
+	"failed_count + c.bad > 0 THEN 'failed' ELSE 'done' END, "           \
+	"ended_at = CASE WHEN done_count + c.n >= size THEN now() ELSE "     \
 	"ended_at END, summary = CASE WHEN done_count + c.n >= size THEN "    \
 	"(SELECT count(*) FILTER (WHERE coalesce(nb.status, x.status) = "     \
 	"'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE "          \
 	"coalesce(nb.status, x.status) IN ('failed', 'timed_out', 'killed', " \
 	"'bad')) || ' failed' FROM public.build x LEFT JOIN b nb ON "         \
 	"nb.build_id = x.build_id WHERE x.batch_id = batch.batch_id) ELSE "  \
-	"summary END FROM (SELECT batch_id, count(*) AS n FROM b WHERE "     \
+	"summary END FROM (SELECT batch_id, count(*) AS n, count(*) FILTER " \
+	"(WHERE status = 'succeeded') AS ok, count(*) FILTER (WHERE status " \
+	"IN ('failed', 'timed_out', 'killed', 'bad')) AS bad FROM b WHERE "  \
 	cond " GROUP BY batch_id) c WHERE batch.batch_id = c.batch_id) "
 
 int
@@ -404,7 +422,7 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 	db_params_text(&p, kind);
 	db_params_text(&p, reason);
 	db_params_text(&p, stderr_tail);
-	outcome_params(&p, o); /* $10..$16 */
+	outcome_params(&p, o); /* $10..$17 */
 	rc = db_query_params(
 		db,
 		"WITH b AS (UPDATE public.build SET status = CASE WHEN "
@@ -412,7 +430,8 @@ store_build_failed(struct db *db, int64_t id, int64_t run_id,
 		"pid = coalesce(nullif($10::int, 0), pid), "
 		"exit_code = nullif($11::int, -1), term_signal = "
 		"nullif($12::int, 0), reason = $8, ended_at = " ENDED_AT("$16")
-		", recorded_at = now(), "
+		", started_at = " STARTED_AT("$16", "$17") ", recorded_at = "
+		"now(), "
 		"cpu_user_s = $13::float8, cpu_sys_s = $14::float8, "
 		"max_rss_kb = $15::bigint, quick_failures = CASE WHEN "
 		"$6::bool THEN quick_failures + 1 ELSE 0 END "
@@ -566,7 +585,7 @@ store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
 		db,
 		"SELECT q.process_id, q.n, coalesce(m.mean_s, -1) FROM "
 		"(SELECT process_id, count(*) AS n FROM public.build "
-		"WHERE status IN ('queued', 'running', 'recording') "
+		"WHERE status IN ('queued', 'running') "
 		"GROUP BY process_id) q LEFT JOIN LATERAL (SELECT "
 		"avg(extract(epoch FROM b.ended_at - b.started_at)) AS "
 		"mean_s FROM public.build b WHERE b.process_id = "

@@ -218,7 +218,7 @@ int store_code_register(struct db *db, int code_id, const char *sha256)
 /* Open builds of a process and how long its builds take. */
 struct sr_outlook {
 	int process_id;
-	int64_t open;  /* queued, running or recording */
+	int64_t open;  /* queued or running */
 	double mean_s; /* mean run time of its recent successes; <0: none */
 };
 

@@ -465,9 +465,11 @@ store_build_get(struct db *db, int64_t id, struct ss_build **out)
 
 #define BATCH_COLS                                                           \
 	"t.batch_id, t.logging_id, t.pid, t.kind, t.state, t.hostname, "     \
-	"t.size, t.done_count, t.attempts, t.first_key, t.last_key, "        \
-	"t.summary, " TS("t.created_at") ", " TS("t.started_at") ", "        \
-	TS("t.ended_at") " "
+	"t.size, t.done_count, t.succeeded_count, t.failed_count, "          \
+	"t.attempts, t.first_key, t.last_key, t.summary, "                   \
+	"(SELECT pr.process_name FROM public.process pr WHERE "              \
+	"pr.process_id = t.process_id), "                                    \
+	TS("t.created_at") ", " TS("t.started_at") ", " TS("t.ended_at") " "
 
 /* BATCH_COLS in order */
 static const struct db_col batch_cols[] = {
@@ -479,10 +481,13 @@ static const struct db_col batch_cols[] = {
 	TXT(struct ss_batch, hostname),
 	I64(struct ss_batch, size),
 	I64(struct ss_batch, done_count),
+	I64(struct ss_batch, succeeded),
+	I64(struct ss_batch, failed),
 	I64(struct ss_batch, attempts),
 	TXT(struct ss_batch, first_key),
 	TXT(struct ss_batch, last_key),
 	TXT(struct ss_batch, summary),
+	TXT(struct ss_batch, process),
 	TXT(struct ss_batch, created),
 	TXT(struct ss_batch, started),
 	TXT(struct ss_batch, ended),

@@ -145,9 +145,12 @@ struct ss_batch {
 	char *kind;
 	enum batch_state state;
 	char *hostname;
-	int64_t size, done_count, attempts;
+	int64_t size, done_count;  /* its builds, those ended for good */
+	int64_t succeeded, failed; /* of those ended */
+	int64_t attempts;
 	char *first_key, *last_key;
 	char *summary;
+	char *process; /* the process of its builds, or NULL */
 	char *created, *started, *ended;
 };
 void ss_batches_free(struct ss_batch *b, size_t n);

@@ -1345,6 +1345,8 @@ static const struct ckey run_keys[] = {
 	K("settle", KT_DURATION, struct run_settings, settle_s, 0, "5", 0,
 	  86400),
 	K("log_file", KT_PATH, struct run_settings, log_file, 0, NULL, 0, 0),
+	K("keep_history", KT_INT, struct run_settings, keep_history_days, 0,
+	  "0", 0, 365000),
 };
 static const struct ctable run_table =
 	TABLE("run", run_keys, struct run_settings);
@@ -2892,6 +2894,8 @@ write_config(struct writer *w, const struct config *cfg)
 	kv_int(w, "log_limit_kb", r->log_limit_kb);
 	kv_int(w, "settle", r->settle_s);
 	kv_str(w, "log_file", r->log_file);
+	if (r->keep_history_days > 0) /* unset: kept for ever */
+		kv_int(w, "keep_history", r->keep_history_days);
 	map_end(w);
 	write_executor(w, &cfg->executor);
 }

@@ -213,7 +213,9 @@ local_load(const struct executor *e, unsigned *used, unsigned *capacity)
 {
 	const struct local_ex *l = (const struct local_ex *)e;
 
-	*used = l->pool.used;
+	/* one sent ahead waits: it takes no slot yet */
+	*used = l->pool.used < l->pool.capacity ? l->pool.used
+						: l->pool.capacity;
 	*capacity = l->pool.capacity;
 }
 
@@ -318,6 +320,8 @@ executor_local_new(const struct exec_local_options *o)
 	l->base.ops = &local_ops;
 	l->base.wake_fd = -1;
 	spawn_pool_init(&l->pool, o->slots ? o->slots : 1);
+	/* one build sent ahead: a freed slot starts it at once */
+	l->pool.ahead = 1;
 	l->pool.sup_log = o->sup_log;
 	return &l->base;
 }

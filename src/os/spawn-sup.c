@@ -19,11 +19,20 @@
  * E.  While it has no controller, results go to their status files.  It
  * exits when it has no controller and nothing to watch.
  *
+ * Starts sent ahead: a START says how many slots its program takes and
+ * how many the controller has.  A program that does not fit beside those
+ * running waits (in the order the STARTs came) and is started here the
+ * moment one ends, before its result even goes out: a freed slot does
+ * not wait for the round trip through the controller.  A waiting program
+ * is one the supervisor has (a successor hears of it as running); a stop
+ * or TERM of one that never started ends it as never run (pid 0,
+ * terminated).
+ *
  * Frames, both ways: a 4-byte length (of what follows, host order), a
  * type byte, NUL-separated text fields; a RESULT's record follows its key
  * and is binary.  START: key, out_path, dir, timeout_ms, grace_ms,
- * out_limit, argc, argv..., envc, env_delta....  TERM, ACK, B: key.  R:
- * key and record.
+ * out_limit, argc, argv..., envc, env_delta..., then (optional) slots
+ * and capacity.  TERM, ACK, B: key.  R: key and record.
  */
 /* struct ucred, SO_PEERCRED, accept4: Linux facilities */
 #define _GNU_SOURCE 1
@@ -452,6 +461,9 @@ struct sbuild {
 	size_t tail_pos;
 	bool ended;	       /* its result is held, awaiting ACK */
 	struct strbuf record;  /* the result, once ended */
+	unsigned slots;	       /* the slots it takes (at least 1) */
+	bool waiting;	       /* sent ahead: not started yet */
+	bool counted;	       /* started: its slots are in S.used */
 };
 
 static struct {
@@ -462,6 +474,8 @@ static struct {
 	struct strbuf pending_in;
 	int term_rd;	      /* SIGTERM self-pipe */
 	bool stopping;	      /* SIGTERM: stop everything, then exit */
+	unsigned capacity;    /* the controller's slots (0: no limit) */
+	unsigned used;	      /* slots of the programs started */
 	struct sbuild **b;
 	size_t nb, ab;
 } S;
@@ -798,7 +812,70 @@ sb_start(struct sbuild *b)
 	b->out_rd = out[0];
 }
 
-/* START: key, out_path, dir, timeout, grace, limit, argv, env delta */
+/* whether a program of that many slots may start beside those running */
+static bool
+sb_fits(unsigned slots)
+{
+	return !S.capacity || !S.used || S.used + slots <= S.capacity;
+}
+
+/* a program that never ran, ended so (being stopped, or TERMed waiting) */
+static void
+sb_never_ran(size_t i)
+{
+	struct sbuild *b = S.b[i];
+
+	spawn_reset_results(&b->c);
+	b->waiting = false;
+	b->c.terminated = true;
+	b->c.state = SPAWN_STATE_DONE;
+	sb_deliver(i);
+}
+
+/* start S.b[i]; false if it could not (its failure delivered) */
+static bool
+sb_launch(size_t i)
+{
+	struct sbuild *b = S.b[i];
+
+	b->waiting = false;
+	sb_start(b);
+	if (b->c.state == SPAWN_STATE_FAILED) {
+		sb_deliver(i);
+		return false;
+	}
+	b->counted = true;
+	S.used += b->slots;
+	return true;
+}
+
+/*
+ * start the waiting programs, in order, while they fit (a slot freed);
+ * from the end of the loop, as delivery to a status file removes entries
+ */
+static void
+sb_start_waiting(void)
+{
+	for (size_t i = 0; i < S.nb && !S.stopping;) {
+		struct sbuild *b = S.b[i];
+		size_t nb = S.nb;
+
+		if (!b->waiting) {
+			i++;
+			continue;
+		}
+		if (!sb_fits(b->slots))
+			return; /* in order: none overtakes it */
+		sb_launch(i);
+		if (S.nb == nb)
+			i++;
+	}
+}
+
+/*
+ * START: key, out_path, dir, timeout, grace, limit, argv, env delta, and
+ * (optional) slots and capacity
+ */
 static void
 on_start(const char *p, const char *end)
 {
@@ -806,6 +883,7 @@ on_start(const char *p, const char *end)
 	const char *key = field_next(&p, end), *out = field_next(&p, end),
 		   *dir = field_next(&p, end);
 	int64_t timeout = 0, grace = 0, limit = 0, argc = 0, envc = 0;
+	int64_t slots = 1, capacity = 0;
 	bool ok = key && out && dir && field_num(&p, end, &timeout) &&
 		  field_num(&p, end, &grace) && field_num(&p, end, &limit) &&
 		  field_num(&p, end, &argc) && argc > 0;
@@ -828,6 +906,10 @@ on_start(const char *p, const char *end)
 		if (ok)
 			strvec_push(&b->c.env_delta, e);
 	}
+	if (ok && p < end)
+		ok = field_num(&p, end, &slots) &&
+		     field_num(&p, end, &capacity) && slots > 0 &&
+		     slots <= INT_MAX && capacity >= 0 && capacity <= INT_MAX;
 	if (!ok || sb_find(key) >= 0) {
 		fprintf(stderr, "cascade-sup[%ld]: malformed or repeated START\n",
 			(long)getpid());
@@ -840,19 +922,18 @@ on_start(const char *p, const char *end)
 	b->c.timeout_ms = (int)timeout;
 	b->c.kill_grace_ms = (int)grace;
 	b->c.out_limit = limit;
+	b->slots = (unsigned)slots;
+	S.capacity = (unsigned)capacity;
 	ALLOC_GROW(S.b, S.nb + 1, S.ab);
 	S.b[S.nb++] = b;
 	if (S.stopping) {
 		/* being stopped: it never runs, and says so */
-		spawn_reset_results(&b->c);
-		b->c.terminated = true;
-		b->c.state = SPAWN_STATE_DONE;
-		sb_deliver(S.nb - 1);
+		sb_never_ran(S.nb - 1);
 		return;
 	}
-	sb_start(b);
-	if (b->c.state == SPAWN_STATE_FAILED)
-		sb_deliver(S.nb - 1);
+	/* behind others waiting, or no room: it waits its turn */
+	b->waiting = true;
+	sb_start_waiting();
 }
 
 /* HELLO: the caller is our controller now; what we run and hold */
@@ -920,6 +1001,8 @@ ctl_frames(struct strbuf *in, bool from_pending)
 				break;
 			if (type == F_ACK && S.b[i]->ended)
 				sb_remove((size_t)i);
+			else if (type == F_TERM && S.b[i]->waiting)
+				sb_never_ran((size_t)i);
 			else if (type == F_TERM)
 				spawn_terminate(&S.b[i]->c);
 			break;
@@ -1091,6 +1174,10 @@ sb_ended(size_t i)
 	struct sbuild *b = S.b[i];
 
 	spawn_reap(&b->c);
+	if (b->counted) {
+		S.used -= b->slots;
+		b->counted = false;
+	}
 	spawn_close_fd(&b->out_wr);
 	sb_read_output(b, true);
 	sb_finish_output(b);
@@ -1156,8 +1243,11 @@ sup_stop(void)
 	while (read(S.term_rd, buf, sizeof(buf)) > 0)
 		;
 	S.stopping = true;
-	for (size_t i = 0; i < S.nb; i++)
-		spawn_terminate(&S.b[i]->c);
+	for (size_t i = S.nb; i-- > 0;)
+		if (S.b[i]->waiting)
+			sb_never_ran(i);
+		else
+			spawn_terminate(&S.b[i]->c);
 }
 
 /*
@@ -1193,6 +1283,8 @@ supervise(int ctl, const char *log)
 			continue; /* a timer: acted upon at the top */
 		/* first the programs: what follows may remove entries */
 		sup_programs(pfd + 4, nb);
+		/* their slots, to the programs sent ahead */
+		sb_start_waiting();
 		if (pfd[3].revents)
 			sup_stop();
 		if (pfd[1].revents)
@@ -1538,10 +1630,13 @@ spawn_pool_supervisor(struct spawn_pool *pool, pid_t *pid)
 	return 0;
 }
 
-/* c's START frame */
+/* c's START frame; its slots and our capacity, for starts sent ahead */
 static void
-start_frame(const struct spawn_child *c, struct strbuf *f)
+start_frame(const struct spawn_pool *pool, const struct spawn_child *c,
+	    struct strbuf *f)
 {
+	unsigned slots = c->weight ? c->weight : 1;
+
 	size_t at = frame_begin(f, F_START);
 
 	frame_field(f, c->status_path);
@@ -1556,6 +1651,8 @@ start_frame(const struct spawn_child *c, struct strbuf *f)
 	frame_num(f, (int64_t)c->env_delta.nr);
 	for (size_t i = 0; i < c->env_delta.nr; i++)
 		frame_field(f, c->env_delta.v[i]);
+	frame_num(f, slots > pool->capacity ? pool->capacity : slots);
+	frame_num(f, pool->capacity);
 	frame_end(f, at);
 }
 
@@ -1570,7 +1667,7 @@ sup_start_child(struct spawn_pool *pool, struct spawn_child *c)
 		BUG("starting a child without a program");
 	spawn_reset_results(c);
 	c->from_file = false;
-	start_frame(c, &f);
+	start_frame(pool, c, &f);
 	/* a supervisor that died meanwhile is replaced, once */
 	if (s && sup_send(s, &f) < 0) {
 		sup_dead(pool, s);
@@ -1616,7 +1713,11 @@ sup_terminate(struct spawn_child *c)
 void
 sup_terminate_all(struct spawn_pool *pool)
 {
-	for (size_t i = 0; i < pool->nr_running; i++)
+	/*
+	 * Newest first: one sent ahead hears its TERM before the one whose
+	 * slot it waits for ends of its own, and so never starts.
+	 */
+	for (size_t i = pool->nr_running; i-- > 0;)
 		if (pool->running[i]->sup &&
 		    pool->running[i]->state == SPAWN_STATE_RUNNING)
 			sup_terminate(pool->running[i]);

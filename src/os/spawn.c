@@ -18,6 +18,9 @@
  * reaped (a zombie still holds its pid, so the number cannot be reused).
  * Every kill() here therefore happens before the wait4() of that child.
  */
+/* pipe2(): a Linux facility */
+#define _GNU_SOURCE 1
+
 #include "spawn.h"
 
 #include <dirent.h>
@@ -159,11 +162,9 @@ move_above_stdio(int *fd)
 static int
 cloexec_pipe(int fds[2])
 {
-	if (pipe(fds) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
-	if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) < 0 ||
-	    fcntl(fds[1], F_SETFD, FD_CLOEXEC) < 0 ||
-	    move_above_stdio(&fds[0]) < 0 || move_above_stdio(&fds[1]) < 0) {
+	if (move_above_stdio(&fds[0]) < 0 || move_above_stdio(&fds[1]) < 0) {
 		int saved = errno;
 
 		close_fd(&fds[0]);
@@ -750,8 +751,13 @@ start_child_in(struct spawn_child *c, int in_fd, int out_fd, int err_fd)
 		goto out;
 	}
 	c->pid = pid;
-	/* the child does the same: whichever runs first closes the race */
+#if defined(__SANITIZE_ADDRESS__)
+	/*
+	 * The child does the same: whichever runs first closes the race.
+	 * (After vfork it has: we were suspended until its exec or exit.)
+	 */
 	setpgid(pid, pid);
+#endif
 
 	close_fd(&notify[1]);
 	if (child_report(c, pid, notify[0]) < 0)
@@ -1409,7 +1415,7 @@ spawn_pool_has_room(const struct spawn_pool *pool, unsigned weight)
 
 	if (w > pool->capacity)
 		w = pool->capacity;
-	return pool->used + w <= pool->capacity;
+	return pool->used + w <= pool->capacity + pool->ahead;
 }
 
 static void
@@ -1441,6 +1447,8 @@ spawn_pool_start(struct spawn_pool *pool, struct spawn_child *c)
 	if (!spawn_pool_has_room(pool, c->weight))
 		BUG("no room in the spawn pool for a child of weight %u",
 		    c->weight);
+	if (pool->ahead && !c->status_path)
+		BUG("an unsupervised child in a pool that sends ahead");
 	if (c->status_path ? sup_start_child(pool, c) < 0
 			   : start_child(c, c->out_fd, c->err_fd) < 0)
 		return -1;

@@ -373,6 +373,14 @@ struct spawn_pool {
 	unsigned capacity;
 	unsigned used;
 	/*
+	 * Slots that may be sent ahead to the supervisor beyond capacity
+	 * (0: none): supervised children only (every child of such a pool
+	 * must have a status_path).  A child sent ahead waits in the
+	 * supervisor and starts there the moment a slot frees, without a
+	 * round trip through us; it is "running" to us from the send.
+	 */
+	unsigned ahead;
+	/*
 	 * A descriptor the caller wants watched as well (a signal
 	 * self-pipe, say); -1 for none.  Set it directly; not owned.
 	 */

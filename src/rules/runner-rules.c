@@ -52,3 +52,45 @@ struct runner_failure runner_failure_rule(const struct runner_retry *p,
   f.retry = !final && !f.bad && f.attempts < f.max_attempts;
   return f;
 }
+
+double runner_eta_seconds(const struct runner_eta_proc *e, size_t n,
+                          unsigned capacity) {
+  double all_sum = 0, left_s = 0;
+  long all_n = 0;
+
+  for (size_t k = 0; k < n; k++) {
+    all_sum += e[k].obs_sum;
+    all_n += e[k].obs_n;
+  }
+  for (size_t k = 0; k < n; k++) {
+    double mean = e[k].hist_s >= 0 ? e[k].hist_s
+                  : e[k].obs_n     ? e[k].obs_sum / (double)e[k].obs_n
+                  : all_n          ? all_sum / (double)all_n
+                                   : -1;
+
+    if (e[k].open <= 0)
+      continue;
+    if (mean < 0)
+      return -1;
+    left_s += (double)e[k].open * mean;
+  }
+  return left_s / (capacity ? capacity : 1);
+}
+
+struct runner_figures runner_figures_of(const struct runner_eta_proc *e,
+                                        size_t n, long built, long failed,
+                                        long running, unsigned capacity) {
+  struct runner_figures f = {0};
+  long open = 0;
+
+  for (size_t k = 0; k < n; k++)
+    open += e[k].open > 0 ? e[k].open : 0;
+  f.built = built;
+  f.failed = failed;
+  f.running = running;
+  /* a code that runs is one of the open builds (it ended: no longer) */
+  f.to_go = open > running ? open - running : 0;
+  f.planned = built + failed + running + f.to_go;
+  f.eta_s = runner_eta_seconds(e, n, capacity);
+  return f;
+}

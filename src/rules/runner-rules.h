@@ -1,7 +1,7 @@
 /*
  * runner-rules.h - the runner's decisions, pure: what a code's end means
- * for its build, and what a failure does to it (retried, failed, or bad
- * by the poison rule).
+ * for its build, what a failure does to it (retried, failed, or bad by
+ * the poison rule), and the figures of the progress line.
  *
  * Plain values in and out, no I/O: runner-record.c gathers the facts
  * (the child's end, the build's attempts, the run settings), asks these,
@@ -12,6 +12,7 @@
 #define CASCADE_RUNNER_RULES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "state.h"
 
@@ -73,5 +74,51 @@ struct runner_failure {
 struct runner_failure runner_failure_rule(const struct runner_retry *p,
                                           int attempt, int quick_failures,
                                           double wall_s, bool final);
+
+/*
+ * What a run has still to do of one process, for the ETA: its builds
+ * not ended for good (planned and queued, waiting for a retry, or
+ * running), and how long its builds take.
+ */
+struct runner_eta_proc {
+  int process_id;
+  long open;      /* its builds queued or running */
+  double hist_s;  /* mean run time of its recent successes; <0: none */
+  double obs_sum; /* run times of this run's successes */
+  long obs_n;
+};
+
+/*
+ * runner_eta_seconds: how long the open builds of e[0..n) take, spread
+ * over capacity slots (0: 1): each process's open builds times its mean
+ * run time, from its history, else from this run's successes of it,
+ * else this run's mean over all processes.  -1 when a process with
+ * open builds has no mean from any of them; 0 when nothing is open.
+ */
+double runner_eta_seconds(const struct runner_eta_proc *e, size_t n,
+                          unsigned capacity);
+
+/*
+ * Where a run stands, the one source of its progress line and of what
+ * SIGUSR1 logs.  planned = built + failed + running + to_go, always.
+ */
+struct runner_figures {
+  long built;   /* codes that ended well, their outputs recorded or
+                   being recorded */
+  long failed;  /* builds failed for good or marked bad */
+  long running; /* codes running */
+  long to_go;   /* open builds not running: queued, or a retry */
+  long planned; /* all the above: the builds planned so far */
+  double eta_s; /* for the running and those to go; <0: unknown */
+};
+
+/*
+ * runner_figures_of: the figures from what ended (built, failed), what
+ * runs now (running) and the open builds of each process in e[0..n)
+ * (running ones included), with the ETA over every open build.
+ */
+struct runner_figures runner_figures_of(const struct runner_eta_proc *e,
+                                        size_t n, long built, long failed,
+                                        long running, unsigned capacity);
 
 #endif

@@ -101,11 +101,13 @@ report(struct state *s, enum check_kind kind, const char *subject,
 		outcome = CHECK_FOUND;
 		action = NULL;
 	}
-	if (kind == CHECK_NO_INPUT) {
-		/* reported, not a problem: nothing to repair or leave */
-		outcome = CHECK_FOUND;
-		action = NULL;
-	}
+	/*
+	 * a day with no input is not a problem: never repaired (nothing
+	 * can build it), nor counted as left; --repair says what a person
+	 * can do about it
+	 */
+	if (kind == CHECK_NO_INPUT && outcome == CHECK_REPAIRED)
+		BUG("a day with no input repaired");
 	f.kind = kind;
 	f.subject = subject;
 	f.detail = detail.buf;
@@ -116,7 +118,7 @@ report(struct state *s, enum check_kind kind, const char *subject,
 		s->c->findings++;
 	if (outcome == CHECK_REPAIRED)
 		s->c->repaired++;
-	else if (outcome == CHECK_LEFT)
+	else if (outcome == CHECK_LEFT && kind != CHECK_NO_INPUT)
 		s->c->left++;
 	if (s->o->report)
 		s->o->report(s->o->arg, &f);
@@ -1018,11 +1020,77 @@ check_outputs(struct db *db, const struct catalog *cat,
 	return stale_outputs(&s, named, n);
 }
 
-/* a missing day of a product: a gap, or a day with no input (why) */
+/*
+ * A missing day of a product: a gap, or a day with no input (why), and
+ * what a person can do: for a day with no input, the input products it
+ * lacks (delivered ones, made ones), for a gap what the rules say of it.
+ */
 struct gap_class {
 	bool no_input;
-	char *why; /* the rules' reason, or NULL */
+	char *why;     /* the rules' reason, or NULL */
+	enum plan_verdict verdict; /* a made product's day */
+	char *deliver; /* no input: delivered products it lacks ("a", "b") */
+	char *made;    /* no input: made products it lacks */
+	size_t n_made;
 };
+
+/* the names quoted, for a sentence: "a", "a" and "b", "a", "b" and "c" */
+static char *
+name_list(const struct strvec *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v->nr)
+		return NULL;
+	for (size_t i = 0; i < v->nr; i++)
+		strbuf_addf(&sb, "%s\"%s\"",
+			    !i		     ? ""
+			    : i + 1 < v->nr ? ", "
+					     : " and ",
+			    v->v[i]);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * the input products key i lacks in its own period: its required ones
+ * with no file there (or, when all its inputs are optional, any), apart
+ * into delivered and made products
+ */
+static void
+lacking(const struct state *s, const struct planner *pl,
+	const struct plan_eval *ev, size_t i, int process_id,
+	struct gap_class *out)
+{
+	const struct process *proc = catalog_process(s->cat, process_id);
+	const struct plan_key *k = &ev->keys[i];
+	struct strvec deliver = STRVEC_INIT, made = STRVEC_INIT;
+	bool any_required = false;
+
+	for (size_t n = 0; proc && n < proc->n_inputs; n++)
+		any_required |= !proc->inputs[n].optional;
+	for (size_t n = 0; proc && n < proc->n_inputs; n++) {
+		const struct input *in = &proc->inputs[n];
+		bool has = false;
+
+		if (in->optional && any_required)
+			continue;
+		for (size_t j = 0; j < k->in_n && !has; j++) {
+			const struct sb_input *x = &ev->in[k->in_first + j];
+
+			has = x->own && x->product_id == in->product_id;
+		}
+		if (has)
+			continue;
+		strvec_push(catalog_maker(s->cat, in->product_id) ? &made
+								  : &deliver,
+			    planner_product_name(pl, in->product_id));
+	}
+	out->deliver = name_list(&deliver);
+	out->made = name_list(&made);
+	out->n_made = made.nr;
+	strvec_clear(&deliver);
+	strvec_clear(&made);
+}
 
 /*
  * classify days d[0..n) of one made product (one process): the planner
@@ -1030,8 +1098,9 @@ struct gap_class {
  * or only a neighbour's) is a day with no input, any other a gap
  */
 static int
-classify_made(struct planner *pl, const struct store_admin_gap_day *d,
-	      size_t n, struct gap_class *out)
+classify_made(const struct state *s, struct planner *pl,
+	      const struct store_admin_gap_day *d, size_t n,
+	      struct gap_class *out)
 {
 	struct sb_candidate *c = xcalloc(n + 1, sizeof(*c));
 	struct plan_eval ev;
@@ -1055,16 +1124,87 @@ classify_made(struct planner *pl, const struct store_admin_gap_day *d,
 
 		strbuf_reset(&why);
 		strbuf_reset(&advice);
+		out[i].verdict = k->verdict;
 		out[i].no_input = k->verdict == PLAN_NO_INPUT ||
 				  k->verdict == PLAN_NEIGHBOUR_ONLY;
 		if (left_reason(pl, &ev, i, &why, &advice))
 			out[i].why = xstrdup(why.buf);
+		if (out[i].no_input)
+			lacking(s, pl, &ev, i, d[i].process_id, &out[i]);
 	}
 	planner_eval_release(&ev);
 	strbuf_release(&why);
 	strbuf_release(&advice);
 	free(c);
 	return rc;
+}
+
+/*
+ * what a person can do about days d[0..n) of one class (n: how many),
+ * into sb.  Nothing here is repaired: a day with no input cannot be
+ * built, and a gap is built by the planner's own rules, not by check.
+ */
+static void
+gap_advice(const struct store_admin_gap_day *d, size_t n,
+	   const struct gap_class *gc, struct strbuf *sb)
+{
+	const char *it = n == 1 ? "it" : "them",
+		   *days = n == 1 ? "that day" : "these days";
+
+	if (gc->no_input && !d->process_id) {
+		strbuf_addf(sb, "deliver the files of \"%s\" for %s, or accept "
+				"the gap: the next ProcessQueue ingests them and "
+				"builds what they feed",
+			    d->product, days);
+	} else if (gc->no_input && gc->deliver && gc->made) {
+		strbuf_addf(sb, "deliver %s for %s; the next ProcessQueue "
+				"builds %s once %s %s files for %s too",
+			    gc->deliver, days, it, gc->made,
+			    gc->n_made > 1 ? "have" : "has", days);
+	} else if (gc->no_input && gc->deliver) {
+		strbuf_addf(sb, "deliver %s for %s: the next ProcessQueue "
+				"builds %s",
+			    gc->deliver, days, it);
+	} else if (gc->no_input && gc->made) {
+		strbuf_addf(sb, "the next ProcessQueue builds %s once %s "
+				"%s files for %s (see %s own line%s)",
+			    it, gc->made, gc->n_made > 1 ? "have" : "has", days,
+			    gc->n_made > 1 ? "their" : "its",
+			    gc->n_made > 1 ? "s" : "");
+	} else if (gc->no_input) {
+		strbuf_addf(sb, "the next ProcessQueue builds %s once its "
+				"inputs are delivered",
+			    it);
+	} else {
+		switch (gc->verdict) {
+		case PLAN_OPEN:
+			strbuf_addf(sb, "planned already: the next "
+					"ProcessQueue builds %s",
+				    it);
+			break;
+		case PLAN_BAD:
+			strbuf_addstr(sb, "a bad build is left for a person "
+					  "(cascade failures)");
+			break;
+		case PLAN_NO_CODE:
+			strbuf_addstr(sb, "give a code of its process these "
+					  "dates");
+			break;
+		case PLAN_CODES_SHARED:
+			strbuf_addstr(sb, "move a start_date or stop_date to a "
+					  "period boundary");
+			break;
+		case PLAN_INTERFACE_BELOW:
+			strbuf_addstr(sb, "raise its code's "
+					  "output_interface_version");
+			break;
+		default:
+			strbuf_addf(sb, "its inputs are there: \"cascade "
+					"run-process\" builds %s",
+				    it);
+			break;
+		}
+	}
 }
 
 /* report days d[0..n) (one product, one class and reason) as runs */
@@ -1075,7 +1215,7 @@ report_gap_runs(struct state *s, const struct store_admin_gap_day *d,
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		char d1[DATE_STRLEN], d2[DATE_STRLEN];
-		struct strbuf det = STRBUF_INIT;
+		struct strbuf det = STRBUF_INIT, advice = STRBUF_INIT;
 
 		while (j < n && d[j].date == d[j - 1].date + 1)
 			j++;
@@ -1093,26 +1233,27 @@ report_gap_runs(struct state *s, const struct store_admin_gap_day *d,
 			strbuf_addf(&det, ": %s", gc->why);
 		if (gc->no_input)
 			s->c->no_input_days += (long)(j - i);
+		gap_advice(d + i, j - i, gc, &advice);
 		report(s, gc->no_input ? CHECK_NO_INPUT : CHECK_GAP,
-		       d[i].product, CHECK_LEFT,
-		       d[i].process_id ? "its inputs are there: "
-					 "\"cascade run-process\" builds it"
-				       : "deliver the missing files, or accept "
-					 "the gap",
-		       "%s", det.buf);
+		       d[i].product, CHECK_LEFT, advice.buf, "%s", det.buf);
 		strbuf_release(&det);
+		strbuf_release(&advice);
 		i = j;
 	}
 }
 
 static bool
+same_text(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : !a && !b;
+}
+
+static bool
 same_class(const struct gap_class *a, const struct gap_class *b)
 {
-	if (a->no_input != b->no_input)
-		return false;
-	if (!a->why || !b->why)
-		return !a->why && !b->why;
-	return !strcmp(a->why, b->why);
+	return a->no_input == b->no_input && same_text(a->why, b->why) &&
+	       (a->no_input || a->verdict == b->verdict) &&
+	       same_text(a->deliver, b->deliver) && same_text(a->made, b->made);
 }
 
 /*
@@ -1145,7 +1286,7 @@ check_gaps(struct state *s)
 		} else {
 			if (!pl && (rc = planner_new(s->db, s->cat, &pl)))
 				break;
-			rc = classify_made(pl, d + i, j - i, gc + i);
+			rc = classify_made(s, pl, d + i, j - i, gc + i);
 		}
 		i = j;
 	}
@@ -1159,8 +1300,11 @@ check_gaps(struct state *s)
 		report_gap_runs(s, d + i, j - i, &gc[i]);
 		i = j;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(gc[i].why);
+		free(gc[i].deliver);
+		free(gc[i].made);
+	}
 	free(gc);
 	planner_free(pl);
 	store_admin_gap_days_free(d, n);

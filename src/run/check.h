@@ -35,7 +35,12 @@
  *                  input never arrived: a delivered product's, or a
  *                  made product's that the planner leaves for want of
  *                  input (PLAN_NO_INPUT, PLAN_NEIGHBOUR_ONLY).  Reported,
- *                  but not a problem: not counted in findings
+ *                  but not a problem: not counted in findings, nor, with
+ *                  repair, as left; never repaired (nothing can build
+ *                  it), but repair says what a person can do: deliver
+ *                  the day's file of a delivered product, or of the
+ *                  delivered inputs the day lacks, or wait for the made
+ *                  inputs it lacks (each has its own line)
  *   duplicate      several files with one product, date and version
  *   path           a row whose archive path cannot be computed
  *
@@ -52,7 +57,8 @@
  * next "ProcessQueue -p" rebuilds it, unless the rules leave it (then
  * it is left, and why said).  size, checksum, unreadable, period, gap,
  * duplicate, path and misplaced copies are left for a person, and said
- * so.
+ * so (a gap with what the rules say of it: built by run-process, a
+ * build planned or bad, no code, codes sharing its period).
  *
  * Findings are handed to a callback as they are made; nothing here writes
  * to stdout.

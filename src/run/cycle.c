@@ -331,6 +331,7 @@ process_phase(struct db *db, const struct catalog *cat,
 	s.po.only = o->only;
 	s.po.skip_run = o->skip_run;
 	s.po.in_transaction = s.in_tx;
+	s.po.report = &report_flag;
 	if (planner_new(db, cat, &s.pl) || runner_new(db, cat, &ro, &s.rn))
 		r->outcome = CYCLE_DB;
 	else

@@ -56,8 +56,8 @@ remove_logs(const char *path)
 }
 
 int
-history_prune(struct db *db, int days, int64_t run_id, bool dry_run,
-	      struct history_counts *c, long *logs_removed)
+history_prune(struct db *db, int days, int64_t run_id, long limit,
+	      bool dry_run, struct history_counts *c, long *logs_removed)
 {
 	struct strvec logs = STRVEC_INIT;
 	int rc;
@@ -65,7 +65,7 @@ history_prune(struct db *db, int days, int64_t run_id, bool dry_run,
 	*logs_removed = 0;
 	if ((rc = db_begin(db)))
 		return rc;
-	rc = store_history_prune(db, days, run_id, c, &logs);
+	rc = store_history_prune(db, days, run_id, limit, c, &logs);
 	if (!rc && !dry_run)
 		rc = db_commit(db);
 	db_rollback(db);
@@ -74,4 +74,25 @@ history_prune(struct db *db, int days, int64_t run_id, bool dry_run,
 			*logs_removed += remove_logs(logs.v[i]);
 	strvec_clear(&logs);
 	return rc;
+}
+
+int
+history_prune_kept(struct db *db, int days, int64_t run_id)
+{
+	struct history_counts c;
+	long logs = 0;
+	int rc;
+
+	if (days <= 0)
+		return 0;
+	rc = history_prune(db, days, run_id, HISTORY_PRUNE_PER_RUN, false, &c,
+			   &logs);
+	if (rc)
+		return rc;
+	if (c.runs || c.batches || c.builds)
+		log_info("run.keep_history: %ld runs, %ld batches, %ld builds "
+			 "older than %d days deleted; %ld build logs removed%s",
+			 c.runs, c.batches, c.builds, days, logs,
+			 c.more ? "; more is left for the next run" : "");
+	return 0;
 }

@@ -65,7 +65,7 @@ struct item {
 	bool copy;             /* copy the content (a symlink, or no lease) */
 	bool ascii;            /* shown with ESCAPE_ASCII */
 	unsigned char dtype;   /* from readdir: DT_UNKNOWN if not known */
-	nlink_t lnlink;        /* links of the name (lstat), when prepared */
+	nlink_t lnlink;        /* links of the name, when prepared */
 	int fd;                /* held under its read lease (hold), or -1 */
 	struct stat st;        /* the content as it was read */
 	char sha1[SHA1_HEX_LEN];
@@ -585,48 +585,72 @@ prepare_item(struct ingest_state *s, struct item *it)
 	struct stat lst, st, after;
 	int fd, lease;
 
-	if (lstat(it->src, &lst) != 0) {
-		it->action = ITEM_SKIP; /* vanished since the scan */
-		return;
-	}
-	it->lnlink = lst.st_nlink;
-	it->copy = S_ISLNK(lst.st_mode);
-	if (it->copy && stat(it->src, &st) != 0) {
-		reject(it, "unreadable", "could not open \"%s\": %s", it->shown,
-		       strerror(errno));
-		return;
-	}
-	if (!it->copy)
-		st = lst;
-	if (!S_ISREG(st.st_mode)) {
-		reject(it, "not-a-file", "\"%s\" is %s%s", it->shown,
-		       file_type(st.st_mode),
-		       it->copy ? " (through a symbolic link)" : "");
-		return;
-	}
-	fd = open(it->src, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0 && errno == ENOENT && !it->copy) {
+	/*
+	 * A name readdir said is a regular file is opened at once (without
+	 * following a symbolic link that took its place); any other, and
+	 * one that is not what readdir said, is looked at first.
+	 */
+	fd = it->dtype == DT_REG
+		     ? open(it->src, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+					     O_NOCTTY | O_NOFOLLOW)
+		     : -1;
+	if (fd < 0 && it->dtype == DT_REG && errno == ENOENT) {
 		it->action = ITEM_SKIP; /* vanished since the scan */
 		return;
 	}
 	if (fd < 0) {
-		int e = errno;
-
-		if (recently_changed(s, &st)) {
-			still_writing(s, it);
+		if (lstat(it->src, &lst) != 0) {
+			it->action = ITEM_SKIP; /* vanished since the scan */
 			return;
 		}
-		reject(it, "unreadable", "could not open \"%s\": %s", it->shown,
-		       strerror(e));
-		return;
+		it->lnlink = lst.st_nlink;
+		it->copy = S_ISLNK(lst.st_mode);
+		if (it->copy && stat(it->src, &st) != 0) {
+			reject(it, "unreadable", "could not open \"%s\": %s",
+			       it->shown, strerror(errno));
+			return;
+		}
+		if (!it->copy)
+			st = lst;
+		if (!S_ISREG(st.st_mode)) {
+			reject(it, "not-a-file", "\"%s\" is %s%s", it->shown,
+			       file_type(st.st_mode),
+			       it->copy ? " (through a symbolic link)" : "");
+			return;
+		}
+		fd = open(it->src,
+			  O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0 && errno == ENOENT && !it->copy) {
+			it->action = ITEM_SKIP; /* vanished since the scan */
+			return;
+		}
+		if (fd < 0) {
+			int e = errno;
+
+			if (recently_changed(s, &st)) {
+				still_writing(s, it);
+				return;
+			}
+			reject(it, "unreadable", "could not open \"%s\": %s",
+			       it->shown, strerror(e));
+			return;
+		}
 	}
+	/*
+	 * The lease first, then the content's state: with the lease held,
+	 * nobody writes it, so the size read is the size to read
+	 */
+	lease = take_lease(fd); /* -1 too for what is not a regular file */
 	if (fstat(fd, &it->st) != 0 || !S_ISREG(it->st.st_mode)) {
+		if (lease == 0)
+			fsutil_lease_release(fd);
 		close(fd);
 		reject(it, "not-a-file", "\"%s\" is not a regular file",
 		       it->shown);
 		return;
 	}
-	lease = take_lease(fd);
+	if (!it->copy)
+		it->lnlink = it->st.st_nlink;
 	if (lease == 1 || (lease < 0 && recently_changed(s, &it->st))) {
 		close(fd);
 		still_writing(s, it);
@@ -644,7 +668,8 @@ prepare_item(struct ingest_state *s, struct item *it)
 		       it->shown);
 		return;
 	}
-	if (sha_fd(fd, it->sha1, it->sha256, &it->size) != 0) {
+	if (sha_fd_upto(fd, lease == 0 ? (int64_t)it->st.st_size : -1,
+			it->sha1, it->sha256, &it->size) != 0) {
 		int e = errno;
 
 		if (lease == 0)

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "period.h"
 #include "sha.h"
+#include "strbuf.h"
 #include "store-build.h"
 #include "timeutil.h"
 #include "xalloc.h"
@@ -31,7 +32,34 @@ struct planner {
 	int64_t last_seq; /* filtered runs walk the queue, leaving it */
 	int64_t *waiting; /* products whose entries wait this round */
 	size_t n_waiting;
+	long batches;     /* made in this run, for the progress line */
 };
+
+/*
+ * The plan stage's progress line (and, after SIGUSR1, the same text
+ * logged at WARNING): queue entries taken, builds planned and batches
+ * made, so far in this run.
+ */
+static void
+planner_show_progress(struct planner *p, const struct plan_options *opt,
+		      const struct plan_counts *cnt)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool report = opt->report && *opt->report;
+
+	if (!report && !log_progress_enabled())
+		return;
+	strbuf_addf(&sb, "plan: %ld queue entries, %ld builds planned so far "
+			 "in %ld batch%s",
+		    cnt->claimed, cnt->planned, p->batches,
+		    p->batches == 1 ? "" : "es");
+	log_progress(report, "%s", sb.buf);
+	if (report) {
+		*opt->report = 0;
+		log_warning("%s", sb.buf);
+	}
+	strbuf_release(&sb);
+}
 
 int
 planner_new(struct db *db, const struct catalog *cat, struct planner **out)
@@ -558,7 +586,7 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	struct sb_claim claim = {0};
 	int64_t *files = NULL;
 	size_t nc = 0, nf = 0, nb = 0, nt = 0;
-	long not_newest = 0;
+	long not_newest = 0, n_batches = 0;
 	int rc;
 
 	*batch_id = 0;
@@ -583,14 +611,22 @@ planner_plan_batch(struct planner *p, const struct plan_options *opt,
 	 * finds the processes that did run up to date), and this run walks
 	 * past them by seq instead.
 	 */
-	if ((rc = store_batch_create(p->db, opt->run_id, b, nb, batch_id)) ||
+	if ((rc = store_batch_create(p->db, opt->run_id, b, nb, batch_id,
+				     &n_batches)) ||
 	    (!opt->only && !opt->skip_run &&
 	     (rc = store_queue_delete(p->db, files, nf))) ||
 	    (!opt->in_transaction && (rc = db_commit(p->db))))
 		goto out;
 	fault_point("plan-committed");
-	log_info("planned batch %lld: %zu queue entries, %zu builds",
-		 (long long)*batch_id, nf, nb);
+	p->batches += n_batches;
+	if (n_batches > 1)
+		log_info("planned %ld batches from batch %lld, one per "
+			 "process: %zu queue entries, %zu builds",
+			 n_batches, (long long)*batch_id, nf, nb);
+	else
+		log_info("planned batch %lld: %zu queue entries, %zu builds",
+			 (long long)*batch_id, nf, nb);
+	planner_show_progress(p, opt, cnt);
 out:
 	if (rc)
 		*batch_id = 0;
@@ -613,6 +649,7 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 	struct sb_build *b = NULL;
 	size_t nc = 0, nb = 0, alloc = 0;
 	int64_t batch_id = 0;
+	long n_batches = 0;
 	int rc;
 
 	if (!proc)
@@ -630,9 +667,12 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 	if (!opt->in_transaction && (rc = db_begin(p->db)))
 		goto out;
 	if ((rc = plan_candidates(p, c, nc, &b, &nb, cnt)) ||
-	    (rc = store_batch_create(p->db, opt->run_id, b, nb, &batch_id)) ||
+	    (rc = store_batch_create(p->db, opt->run_id, b, nb, &batch_id,
+				     &n_batches)) ||
 	    (!opt->in_transaction && (rc = db_commit(p->db))))
 		goto out;
+	p->batches += n_batches;
+	planner_show_progress(p, opt, cnt);
 	log_info("planned batch %lld: %zu builds of process \"%s\"",
 		 (long long)batch_id, nb, proc->name);
 out:

@@ -41,6 +41,7 @@
 #ifndef CASCADE_PLANNER_H
 #define CASCADE_PLANNER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +66,11 @@ struct plan_options {
 	const char *only; /* comma-separated process names or ids, or NULL */
 	bool skip_run;    /* -s: skip RUN-timebase processes */
 	bool in_transaction; /* the caller holds a transaction (dry runs) */
+	/*
+	 * set by SIGUSR1 (or NULL): where it stands is logged at WARNING,
+	 * the progress line's text, after the batch that is being planned
+	 */
+	volatile sig_atomic_t *report;
 };
 
 struct plan_counts {

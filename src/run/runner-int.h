@@ -20,6 +20,7 @@
 #include "executor.h"
 #include "place.h"
 #include "runner.h"
+#include "runner-rules.h"
 #include "sha.h"
 #include "store-run.h"
 #include "strbuf.h"
@@ -28,21 +29,13 @@
 struct db;
 struct catalog;
 struct identify_set;
+struct identify_result;
 struct mission;
 
 struct code_check {
 	int code_id;
 	int ok; /* 1 ok, 0 refused */
 	char reason[512];
-};
-
-/* per process, what is left, for the progress line's ETA */
-struct eta_proc {
-	int process_id;
-	long open;	/* builds not finished yet */
-	double hist_s;	/* mean run time in recent history; <0: none */
-	double obs_sum; /* run times of this run's successes */
-	long obs_n;
 };
 
 /* an output linked into the archive, awaiting one sync and commit */
@@ -70,6 +63,8 @@ struct job {
 	bool keep_dir;		   /* its output waits there for a run */
 	bool foreign_dir;	   /* a dead run's directory: removed after */
 	struct sr_outcome outcome; /* of a success, until it is recorded */
+	/* its output as verified when its code ended (NULL: not known) */
+	struct identify_result *verified;
 };
 
 struct runner {
@@ -125,8 +120,16 @@ struct runner {
 	size_t n_open;
 	/* the file system refused something: start nothing more */
 	bool env_stop;
-	struct eta_proc *eta;
+	/*
+	 * per process, its open builds (queued or running: as the database
+	 * had them when last read, less those ended for good since) and
+	 * its mean run time, for the progress figures; read only when they
+	 * are shown (a terminal, or SIGUSR1)
+	 */
+	struct runner_eta_proc *eta;
 	size_t n_eta;
+	/* "run", or "record" while outputs are synced and recorded */
+	const char *stage;
 	/* the input files of the fetched builds, sorted by id */
 	struct sr_file *files;
 	size_t n_files;
@@ -170,6 +173,7 @@ int runner_fail_build(struct runner *r, const struct sr_build *b,
 int runner_record_output(struct runner *r, const struct sr_build *b,
 			 const char *work_dir, bool remove_dir,
 			 const char *provenance, const char *keywords,
+			 const struct identify_result *verified,
 			 struct runner_counts *cnt) CASCADE_MUSTCHECK;
 int runner_flush(struct runner *r, struct runner_counts *cnt)
 	CASCADE_MUSTCHECK;
@@ -181,9 +185,22 @@ bool runner_env_errno(int e);
 
 /* runner-eta.c */
 void runner_eta_refresh(struct runner *r, bool force);
-void runner_eta_done(struct runner *r, int process_id, bool ok, double wall_s);
+/* a build of process_id succeeded in wall_s seconds (for the means) */
+void runner_eta_observe(struct runner *r, int process_id, double wall_s);
+/* a build of process_id ended for good (succeeded, failed, or bad) */
+void runner_eta_ended(struct runner *r, int process_id);
+struct runner_figures runner_figures(const struct runner *r,
+				     const struct runner_counts *cnt);
 void runner_progress_text(const struct runner *r,
 			  const struct runner_counts *cnt, struct strbuf *out);
 void runner_show_progress(struct runner *r, const struct runner_counts *cnt);
+/*
+ * runner_stage: the run is now at stage ("run", "record"); the line is
+ * redrawn at once when the stage changes
+ */
+void runner_stage(struct runner *r, const struct runner_counts *cnt,
+		  const char *stage);
+/* SIGUSR1: the progress line's text, logged at WARNING, and redrawn */
+void runner_report(struct runner *r, const struct runner_counts *cnt);
 
 #endif

@@ -151,6 +151,9 @@ runner_fail_build(struct runner *r, const struct sr_build *b,
 				tail && *tail ? tail : NULL, o);
 	if (rc)
 		return rc;
+	/* failed for good: no longer open (a retry stays to go) */
+	if (!f.retry)
+		runner_eta_ended(r, b->process_id);
 	if (f.retry) {
 		cnt->retried++;
 		log_warning("build %lld (%s %s) failed, attempt %d of %d: %s",
@@ -197,7 +200,7 @@ outcome_of(const struct exec_result *c, struct sr_outcome *o)
  */
 static int
 verify_output(struct runner *r, const struct sr_build *b, const char *path,
-	      struct strbuf *why)
+	      struct identify_result *res, struct strbuf *why)
 {
 	struct identify_result id = IDENTIFY_RESULT_INIT;
 	long want = catalog_product_index(r->cat, b->output_product);
@@ -235,6 +238,11 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 			    r->cat->products[want].name,
 			    timeutil_format_date(b->date, d2),
 			    version_format(&b->out_version, v2));
+	else {
+		/* kept for the recording (an inspector's span, keywords) */
+		*res = id;
+		return 0;
+	}
 	identify_result_release(&id);
 	return 0;
 }
@@ -279,9 +287,16 @@ check_output(struct runner *r, struct job *j, const char **kind,
 		if (d)
 			closedir(d);
 		*kind = nother ? "wrong-output" : "no-output";
-	} else if ((rc = verify_output(r, b, out.buf, why)) == 0 &&
-		   why->len) {
-		*kind = "wrong-output";
+	} else {
+		struct identify_result id = IDENTIFY_RESULT_INIT;
+
+		rc = verify_output(r, b, out.buf, &id, why);
+		if (!rc && why->len)
+			*kind = "wrong-output";
+		else if (!rc && id.kind == IDENTIFY_ONE) {
+			j->verified = xmalloc(sizeof(*j->verified));
+			*j->verified = id;
+		}
 	}
 	strbuf_release(&out);
 	return rc;
@@ -437,6 +452,7 @@ runner_flush(struct runner *r, struct runner_counts *cnt)
 
 	if (!r->n_pending)
 		return 0;
+	runner_stage(r, cnt, "record");
 	rc = place_batch_commit(&r->placed, flush_record, flush_commit, &arg,
 				&synced);
 	if (arg.own_tx)
@@ -564,13 +580,24 @@ link_output(struct runner *r, const struct sr_build *b, const char *src,
  */
 static int
 inspected(struct runner *r, const struct sr_build *b, long pi,
-	  const char *path, struct identify_result *id)
+	  const char *path, const struct identify_result *verified,
+	  struct identify_result *id)
 {
 	const struct inspector *in =
 		pi >= 0 ? &r->cat->products[pi].inspector : NULL;
 
 	if (!in || !in->active || !(in->executable || in->module))
 		return 0;
+	/* as its inspector said when the code ended: not asked twice */
+	if (verified && verified->kind == IDENTIFY_ONE &&
+	    (long)verified->product == pi) {
+		id->kind = verified->kind;
+		id->start_usec = verified->start_usec;
+		id->stop_usec = verified->stop_usec;
+		strbuf_add(&id->keywords, verified->keywords.buf,
+			   verified->keywords.len);
+		return 1;
+	}
 	if (identify_file(r->ids, path, b->output_filename, id))
 		return 0;
 	if (id->kind == IDENTIFY_ONE && (long)id->product == pi)
@@ -588,11 +615,12 @@ inspected(struct runner *r, const struct sr_build *b, long pi,
 static void
 pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
 	     const char *keywords, const char *provenance,
-	     const struct stat *st, int64_t size, const char *path)
+	     const struct identify_result *verified, const struct stat *st,
+	     int64_t size, const char *path)
 {
 	long pi = catalog_product_index(r->cat, b->output_product);
 	struct identify_result id = IDENTIFY_RESULT_INIT;
-	bool meta = inspected(r, b, pi, path, &id);
+	bool meta = inspected(r, b, pi, path, verified, &id);
 
 	p->filename = xstrdup(b->output_filename);
 	p->keywords = xstrdup(meta ? id.keywords.buf : keywords ? keywords : "");
@@ -624,6 +652,7 @@ int
 runner_record_output(struct runner *r, const struct sr_build *b,
 		     const char *work_dir, bool remove_dir,
 		     const char *provenance, const char *keywords,
+		     const struct identify_result *verified,
 		     struct runner_counts *cnt)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
@@ -648,8 +677,9 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 	}
 	if ((rc = open_output(r, b, work_dir, &dst, &src, &fd)))
 		goto out;
+	/* its code has ended: its size is what there is to read */
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    sha_fd(fd, p.sha1, p.sha256, &size)) {
+	    sha_fd_upto(fd, (int64_t)st.st_size, p.sha1, p.sha256, &size)) {
 		struct strbuf why = STRBUF_INIT;
 
 		strbuf_addf(&why, "its output \"%s\" is gone from \"%s\"",
@@ -673,11 +703,14 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 	}
 	if (rc)
 		goto out;
-	pending_fill(r, &p, b, keywords, provenance, &st, size, dst.buf);
+	pending_fill(r, &p, b, keywords, provenance, verified, &st, size,
+		     dst.buf);
 queue:
 	p.work_dir = remove_dir && work_dir ? xstrdup(work_dir) : NULL;
 	ALLOC_GROW(r->pending, r->n_pending + 1, r->alloc_pending);
+	/* built: counted from now on (runner_figures), no longer open */
 	r->pending[r->n_pending++] = p;
+	runner_eta_ended(r, b->process_id);
 out:
 	if (fd >= 0)
 		close(fd);

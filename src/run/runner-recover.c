@@ -422,7 +422,8 @@ record_kept(struct runner *r, struct job *jobs, struct runner_counts *cnt,
 			if (!rc)
 				rc = runner_record_output(r, j->b, j->work_dir,
 							  true, j->provenance,
-							  j->keywords, cnt);
+							  j->keywords,
+							  j->verified, cnt);
 			/* the recording owns it: removed once recorded */
 			j->keep_dir = true;
 			if (rc == RUNNER_ENV)
@@ -460,7 +461,8 @@ record_left(struct runner *r, struct runner_counts *cnt, long *n)
 		 * removes the directory, if nobody needs it.
 		 */
 		rc = runner_record_output(r, b, b->work_dir ? b->work_dir : "",
-					  false, j->provenance, j->keywords, cnt);
+					  false, j->provenance, j->keywords, NULL,
+					  cnt);
 		j->keep_dir = true; /* the recording owns it until flushed */
 		runner_job_free(r, j);
 		(*n)++;

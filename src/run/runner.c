@@ -585,6 +585,10 @@ runner_job_free(struct runner *r, struct job *j)
 	free(j->work_dir);
 	free(j->provenance);
 	free(j->keywords);
+	if (j->verified) {
+		identify_result_release(j->verified);
+		free(j->verified);
+	}
 	free(j);
 }
 
@@ -848,18 +852,8 @@ drain(struct runner *r, bool block, struct runner_counts *cnt, bool *stopped,
 					;
 			}
 			if (r->opt.report && *r->opt.report) {
-				struct strbuf sb = STRBUF_INIT;
-				unsigned used, capacity;
-
 				*r->opt.report = 0;
-				runner_eta_refresh(r, true);
-				runner_progress_text(r, cnt, &sb);
-				executor_load(r->ex, &used, &capacity);
-				log_warning("running %u of %u slots; %ld builds "
-					    "started; %s",
-					    used, capacity, cnt->started,
-					    sb.buf);
-				strbuf_release(&sb);
+				runner_report(r, cnt);
 			}
 			if (r->opt.stop && *r->opt.stop) {
 				*stopped = true;
@@ -1035,11 +1029,11 @@ handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 		rc = store_build_node(r->db, done->b->id, done->eb.res.node);
 	if (!rc)
 		rc = runner_decide(r, done, cnt, &end);
-	runner_eta_done(r, done->b->process_id, !rc && end == JOB_ARCHIVE,
-			(double)done->eb.res.wall_us / 1e6);
 	if (!rc && end == JOB_ARCHIVE) {
 		struct job *rec = done;
 
+		runner_eta_observe(r, done->b->process_id,
+				   (double)done->eb.res.wall_us / 1e6);
 		if (next)
 			frc = fill_slots(r, b, nb, next, active, cnt, &rec);
 		/* whether or not the refill went well */
@@ -1057,7 +1051,8 @@ handle_done(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 			rc = runner_record_output(r, done->b, done->work_dir,
 						  done->foreign_dir,
 						  done->provenance,
-						  done->keywords, cnt);
+						  done->keywords,
+						  done->verified, cnt);
 		/*
 		 * Not archived (the archive refused it, or the database is
 		 * gone): its output stays in its work directory for the
@@ -1243,6 +1238,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 		}
 		if ((rc = fill_slots(r, b, nb, &next, &r->active, cnt, NULL)))
 			break;
+		runner_stage(r, cnt, "run");
 		runner_show_progress(r, cnt);
 		if (!pending(r))
 			continue;

@@ -517,12 +517,18 @@ status_batches(struct strbuf *sb, const struct ss_status *s)
 		td_num(sb, b->id);
 		td(sb, b->kind);
 		td_state(sb, batch_state_name(b->state));
+		/* ended of all, and of those the failed, in red */
 		strbuf_addf(sb,
 			    "<td><progress value=\"%" PRId64 "\" max=\"%" PRId64
 			    "\"></progress> <span class=\"progress\">%" PRId64
-			    "/%" PRId64 "</span></td>",
+			    "/%" PRId64 "</span>",
 			    b->done_count, b->size > 0 ? b->size : 1,
 			    b->done_count, b->size);
+		if (b->failed > 0)
+			strbuf_addf(sb, " <span class=\"st-failed\">%" PRId64
+					" failed</span>",
+				    b->failed);
+		strbuf_addstr(sb, "</td>");
 		td_num(sb, b->attempts);
 		strbuf_addstr(sb, "<td>");
 		text(sb, b->first_key);

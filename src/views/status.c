@@ -1138,8 +1138,11 @@ json_batch(struct json_writer *w, const struct ss_batch *b)
 	kv_i64(w, "logging_id", b->logging_id);
 	json_kv_string(w, "kind", b->kind);
 	json_kv_string(w, "state", batch_state_name(b->state));
+	json_kv_string(w, "process", b->process);
 	json_kv_int(w, "size", b->size);
 	json_kv_int(w, "done_count", b->done_count);
+	json_kv_int(w, "succeeded", b->succeeded);
+	json_kv_int(w, "failed", b->failed);
 	json_kv_int(w, "attempts", b->attempts);
 	json_kv_string(w, "first_key", b->first_key);
 	json_kv_string(w, "last_key", b->last_key);
@@ -1336,8 +1339,8 @@ static const struct column queue_cols[] = {
 	{NULL, 0, false},
 };
 static const struct column batch_cols[] = {
-	{"BATCH", 6, true},  {"KIND", 7, false},      {"STATE", 9, false},
-	{"DONE/SIZE", 11, true}, {"ATT", 3, true},    {"KEYS", 0, false},
+	{"BATCH", 6, true},   {"PROCESS", 16, false}, {"STATE", 9, false},
+	{"OK/FAILED/SIZE", 14, true}, {"ATT", 3, true}, {"KEYS", 0, false},
 	{NULL, 0, false},
 };
 static const struct column failure_count_cols[] = {
@@ -1402,10 +1405,18 @@ text_batches(struct strbuf *sb, const struct ss_status *s)
 			char prog[64];
 
 			cell(sb, start, c++, num(b->id, n1, sizeof(n1)));
-			cell(sb, start, c++, b->kind);
+			/* a process batch names its process; else its kind */
+			if (b->process)
+				cell(sb, start, c++, b->process);
+			else if (strcmp(b->kind, "process"))
+				cell(sb, start, c++, b->kind);
+			else	/* made before batches had one process */
+				cell(sb, start, c++,
+				     b->size > 0 ? "(several)" : "-");
 			cell(sb, start, c++, batch_state_name(b->state));
-			snprintf(prog, sizeof(prog), "%" PRId64 "/%" PRId64,
-				 b->done_count, b->size);
+			snprintf(prog, sizeof(prog),
+				 "%" PRId64 "/%" PRId64 "/%" PRId64,
+				 b->succeeded, b->failed, b->size);
 			cell(sb, start, c++, prog);
 			cell(sb, start, c++, num(b->attempts, n1, sizeof(n1)));
 			if (b->first_key && b->last_key &&

@@ -273,7 +273,7 @@ SELECT 'B', pr.process_name, coalesce(b.utc_file_date::text, b.output_key),
 SELECT 'Q', count(*) FROM processqueue;
 SELECT 'G', count(*) FROM logging WHERE currently_processing;
 SELECT 'J', count(*) FROM ingest_journal;
-SELECT 'A', state, count(*) FROM batch WHERE state <> 'done' GROUP BY state;
+SELECT 'A', state, count(*) FROM batch WHERE state NOT IN ('done', 'failed') GROUP BY state;
 SELECT 'X', kind, count(*) FROM failure WHERE NOT resolved GROUP BY kind;
 """
 

@@ -36,8 +36,8 @@ equals "RUN builds record no file but their inputs" \
 	"$(sql "SELECT count(*), bool_and(output_file_id IS NULL), sum(array_length(input_file_ids, 1)) FROM build JOIN process USING (process_id) WHERE process_name = 'summary'")" "5|t|5"
 equals "the RUN code saw the l2 files" "$(grep -c '^run pl_l2_' "$T/runlog")" 5
 equals "queue empty" "$(sql "SELECT count(*) FROM processqueue")" 0
-equals "every batch is done, its count and summary those of its builds" \
-	"$(sql "SELECT count(*) FROM batch a WHERE state = 'done' AND done_count = size AND summary = (SELECT count(*) FILTER (WHERE status = 'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE status <> 'succeeded') || ' failed' FROM build WHERE batch_id = a.batch_id)")" \
+equals "every batch is done, its counts and summary those of its builds" \
+	"$(sql "SELECT count(*) FROM batch a WHERE state = 'done' AND done_count = size AND succeeded_count = size AND failed_count = 0 AND summary = (SELECT count(*) FILTER (WHERE status = 'succeeded') || ' succeeded, ' || count(*) FILTER (WHERE status <> 'succeeded') || ' failed' FROM build WHERE batch_id = a.batch_id)")" \
 	"$(sql "SELECT count(*) FROM batch")"
 equals "run record" "$(sql "SELECT status, builds_ok, builds_failed FROM logging WHERE command = 'process-queue' ORDER BY logging_id DESC LIMIT 1")" "ok|15|0"
 
@@ -163,4 +163,13 @@ expect_rc 0 "ProcessQueue -v -v ingests and processes" "$CASCADE" process-queue 
 equals "it made l1 of 12" "$(ver l1 2024-01-12)" "1.0.0"
 equals "it read the mission's tables once" "$(grep -c "read the mission's tables" "$T/err")" 1
 equals "it compiled the catalog once" "$(grep -c 'catalog of mission "' "$T/err")" 1
+# one slot, builds sent ahead to the supervisor: each starts when the
+# one before it ended, and its row says so (not when it was sent)
+for d in 13 14 15 16; do deliver "pl_raw_202401${d}_v1.0.0.dat" "raw $d"; done
+expect_rc 0 "ProcessQueue with one slot" "$CASCADE" process-queue -n 1 -m "$DB"
+equals "one slot: the four days made" "$(sql "SELECT count(*) FROM file WHERE filename LIKE 'pl_l1_2024011%' AND utc_file_date >= '2024-01-13'")" 4
+# (the times are the server's clock less how long ago the supervisor saw
+# them, so a statement's latency blurs them by milliseconds; a start
+# recorded when it was sent would overlap the whole of the build before)
+equals "one slot: no build's run time overlaps half of another's" "$(sql "SELECT count(*) FROM build a JOIN build b ON a.build_id <> b.build_id WHERE a.logging_id = b.logging_id AND a.logging_id = (SELECT max(logging_id) FROM build) AND a.started_at <= b.started_at AND a.ended_at - b.started_at > (a.ended_at - a.started_at) / 2")" 0
 t_end

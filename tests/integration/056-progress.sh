@@ -24,8 +24,8 @@ on_tty "$T/tty1" "$CASCADE" process-queue -m "$DB"
 equals "on a terminal: the run succeeds" "$?" 0
 tty1=$(tr '\r' '\n' < "$T/tty1")
 contains "the ingest line counts files of the total" "$tty1" "ingest: 6 of 6 files (100%)"
-contains "the process line counts builds" "$tty1" "process: 0 built, 0 failed"
-contains "it shows what is left and an ETA" "$tty1" "to go, ETA "
+contains "the run line counts builds" "$tty1" "run: 0 built, 0 failed"
+contains "it shows what is left and an ETA" "$tty1" "to go; ETA "
 contains "without history the first ETA is unknown" "$tty1" "ETA ?"
 contains "the line is taken down at the end" "$(cat "$T/tty1")" "$(printf '\r\033[K')"
 contains "the summary is still printed" "$tty1" "builds succeeded, 0 failed"
@@ -34,7 +34,7 @@ contains "the summary is still printed" "$tty1" "builds succeeded, 0 failed"
 expect_rc 0 "reprocess everything" cascade reprocess --product raw --force 2
 on_tty "$T/tty2" "$CASCADE" process -m "$DB"
 tty2=$(tr '\r' '\n' < "$T/tty2")
-first=$(printf '%s\n' "$tty2" | grep -m1 '^process: ')
+first=$(printf '%s\n' "$tty2" | grep -m1 '^run: ')
 case "$first" in
 *"ETA ?"*) fail "with history the first ETA is known" "$first" ;;
 *"ETA "[0-9]*) pass "with history the first ETA is known" ;;
@@ -68,7 +68,8 @@ exec 3>&-
 wait $pq
 equals "the run goes on after SIGUSR1" "$?" 0
 usr1=$(cat "$T/usr1.err")
-contains "SIGUSR1: slots and builds started" "$usr1" "of 2 slots; "
-contains "SIGUSR1: counts and the ETA from the history" "$usr1" "to go, ETA "
+contains "SIGUSR1: the stage and the builds" "$usr1" "WARNING: run: "
+contains "SIGUSR1: counts and the ETA from the history" "$usr1" "to go; ETA "
+contains "SIGUSR1: for what is planned so far" "$usr1" "builds planned so far"
 not_contains "SIGUSR1: the ETA is known" "$usr1" "ETA ?"
 t_end

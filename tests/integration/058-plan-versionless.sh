@@ -14,6 +14,7 @@ t_begin plan_versionless
 # keywords, as a real inspector reads them from the file
 cat > "$T/outinsp.sh" <<'SH'
 #!/bin/sh
+echo "$1" >> "$(dirname "$0")/outinsp.calls"
 case $(basename "$1") in
 vl_out_*) n=$(basename "$1" .dat); n=${n#vl_out_}; d=$(echo "$n" | cut -c1-4)-$(echo "$n" | cut -c5-6)-$(echo "$n" | cut -c7-8) ;;
 *) exit 1 ;;
@@ -72,6 +73,8 @@ equals "the grandchild built under its versionless name" "$(outputs out)" "03-12
 equals "its times and keywords are its inspector's" \
 	"$(sql "SELECT utc_start_time || ' ' || utc_stop_time || ' ' || process_keywords FROM file WHERE filename = 'vl_out_20240312.dat'")" \
 	"2024-03-12 06:00:00 2024-03-12 18:30:00 orbit=7"
+equals "its inspector was asked once, when its code ended (not again to record it)" \
+	"$(grep -c 'vl_out_20240312.dat$' "$T/outinsp.calls")" 1
 equals "a build's output without an inspector keeps the build's day" \
 	"$(sql "SELECT utc_start_time || ' ' || utc_stop_time FROM file WHERE filename = 'vl_spanl1_20240312_v1.0.0.dat'")" \
 	"2024-03-12 00:00:00 2024-03-12 23:59:59.999999"

@@ -48,7 +48,8 @@ contains "builds by state" "$out" "Builds: 1 running, 1 succeeded, 1 failed, 1 t
 contains "the running build is listed" "$out" "     6 mag_l0_to_l1     2024-01-06 running     1     - 2024-03-01 09:30"
 contains "a run with its outcome and counts" "$out" "     3 process-queue    2024-03-01 09:00 10m00s failed         1   0/0/0  2/3/0"
 contains "the ingest run counts its reject" "$out" "     2 ingest           2024-03-01 08:05  2.25s failed         1   4/0/1  0/0/0"
-contains "a running batch with progress" "$out" "     2 process running           2/4   1 2024-01-06 .. 2024-01-09"
+contains "a running batch with its process and progress" "$out" "     2 mag_l0_to_l1     running            2/0/4   1 2024-01-06 .. 2024-01-09"
+contains "a batch whose builds failed is failed, with its counts" "$out" "     1 mag_l0_to_l1     failed             2/3/5   1 2024-01-01 .. 2024-01-05"
 contains "failures awaiting a person" "$out" "Failures awaiting a person: 6"
 contains "failures by process and kind" "$out" "mag_l0_to_l1             timeout                   1 2024-03-01 09:03"
 contains "ingest rejects are a group" "$out" "ingest                   no-product                1 2024-03-01 08:05"
@@ -89,6 +90,11 @@ jequals "json: batch state" batches.1.state running
 jequals "json: batch progress" batches.1.done_count 2
 jequals "json: batch size" batches.1.size 4
 jequals "json: batch keys" batches.1.last_key 2024-01-09
+jequals "json: batch process" batches.1.process mag_l0_to_l1
+jequals "json: batch succeeded" batches.1.succeeded 2
+jequals "json: a failed batch" batches.2.state failed
+jequals "json: its builds that failed" batches.2.failed 3
+jequals "json: and those that succeeded" batches.2.succeeded 2
 jequals "json: unresolved failures" failures.unresolved 6
 jequals "json: failure groups" failures.by_kind.# 6
 jequals "json: first group" failures.by_kind.0.process batch

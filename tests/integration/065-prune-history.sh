@@ -2,7 +2,8 @@
 # provenance, each key's newest build, failures awaiting a person and
 # the runs they need stay; the deleted builds' logs leave the disk; a
 # run afterwards plans and runs nothing anew (a RUN key still knows its
-# last build).
+# last build).  run.keep_history makes ProcessQueue do it at the end of
+# a run that went well, at most 10,000 rows of each kind a run.
 . "$(dirname "$0")/lib.sh"
 t_begin prune_history
 pipeline_setup
@@ -66,6 +67,35 @@ equals "and it says nothing under -q" "$out$err" ""
 builds=$(sql "SELECT count(*) FROM build")
 expect_rc 0 "a run after pruning" cascade process-queue
 equals "runs nothing anew (the RUN keys know their last build)" "$(sql "SELECT count(*) FROM build")" "$builds"
+# run.keep_history: set, shown, exported
+printf '  keep_history: 90\n' >> "$T/pipeline.yaml"
+expect_rc 0 "config apply --dry-run shows the change" cascade config apply --dry-run "$T/pipeline.yaml"
+contains "the change" "$out" "run.keep_history 0 -> 90"
+expect_rc 0 "config apply" cascade config apply "$T/pipeline.yaml"
+expect_rc 0 "config export" cascade config export
+contains "exported" "$out" "keep_history: 90"
+# 10,001 superseded builds of one key that ended 100 days ago, and its
+# newest build
+p=$(sql "SELECT process_id FROM process WHERE process_name = 'l1'")
+sql "INSERT INTO build (process_id, output_key, status, queued_at, ended_at)
+     SELECT $p, '1999-01-01', 'succeeded', now() - interval '101 days', now() - interval '100 days'
+     FROM generate_series(0, 10001)" >/dev/null
+old() { sql "SELECT count(*) FROM build WHERE output_key = '1999-01-01'"; }
+equals "10,002 old builds of that key" "$(old)" 10002
+deliver pl_bad_20240504_v1.0.0.dat "bad 04"
+expect_rc 1 "a run with a failure" cascade process-queue -v -o p_fail
+equals "a run that failed prunes nothing" "$(old)" 10002
+expect_rc 0 "a run that went well" cascade process-queue -v -o l1
+equals "it deleted 10,000 of them (the bound)" "$(old)" 2
+contains "logged at INFO, with what is left" "$err" "INFO: run.keep_history: "
+contains "it says so" "$err" "10000 builds older than 90 days deleted"
+contains "and that more is left" "$err" "more is left for the next run"
+expect_rc 0 "the next run" cascade process-queue -v -o l1
+equals "deletes the rest, but the key's newest" "$(old)" 1
+not_contains "nothing is left" "$err" "more is left"
+expect_rc 0 "a run under -q" cascade process-queue -q -o l1
+equals "prints nothing" "$out$err" ""
+
 expect_rc 2 "--older-than is required" cascade prune-history
 expect_rc 2 "at least a day" cascade prune-history --older-than 0
 contains "says what it expected" "$err" 'invalid value "0" for option "--older-than"'

@@ -203,8 +203,7 @@ equals "stale: the newest version of each input is queued, with a reason" \
 	"$(sql "SELECT f.filename, q.reason, q.logging_id IS NOT NULL FROM processqueue q JOIN file f USING (file_id) ORDER BY 1")" \
 	"small_mag_l0_20240101_v1.1.0.dat|check --repair: stale output small_mag_l1_20240101_v1.0.0.dat|t
 small_mag_l0_20240102_v1.0.0.dat|check --repair: stale output small_mag_l1_20240101_v1.0.0.dat|t"
-contains "no-input: neither repaired nor left" "$out" "no-input: mag_l0: no file on 2024-01-07: none was delivered
-"
+contains "no-input: not repaired, not counted as left; what a person can do said" "$out" "no-input: mag_l0: no file on 2024-01-07: none was delivered (left: deliver the files of \"mag_l0\" for that day, or accept the gap: the next ProcessQueue ingests them and builds what they feed)"
 contains "duplicate: left" "$out" "duplicate: mag_l0: 2024-01-06 version 1.0.0: 2 files:"
 contains "ingest: rolled back" "$out" "ingest: $IN/small_mag_l0_20240109_v1.0.0.dat: an ingest was killed while moving it to \"$L0/small_mag_l0_20240109_v1.0.0.dat\" (repaired: rolled back"
 equals "ingest: journal empty" "$(sql "SELECT count(*) FROM ingest_journal")" 0

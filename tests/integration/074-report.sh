@@ -117,6 +117,7 @@ for r in table_rows("runs"):
     fact("run." + r[0].text(), "%s|%s|%s" % (r[1].text(), r[4].text(), r[5].text()))
 for r in table_rows("batches"):
     fact("batch." + r[0].text(), "%s|%s" % (r[2].text(), r[3].text().strip()))
+    fact("batch-style." + r[0].text(), " ".join(r[2].classes()))
 for r in table_rows("queue"):
     fact("queue." + r[0].text(), r[1].text())
 for r in table_rows("failure-counts"):
@@ -295,6 +296,8 @@ check_populated() {
 	fis "builds succeeded" build-state.succeeded 1
 	fis "a run with its outcome and exit status" run.3 "process-queue|failed|1"
 	fis "a batch with its progress" batch.2 "running|2/4"
+	fis "a batch whose builds failed: failed, with its failures" batch.1 "failed|5/5 3 failed"
+	fis "and red, not a green done" batch-style.1 st-failed
 	fis "the unresolved failure count" failures-total 6
 	fis "failures counted by process and kind" "failure-count.mag_l0_to_l1/exit" 1
 	# graph

@@ -122,7 +122,8 @@ fits80() {
 #             1 reject "unknown.dat"), 3 process-queue (inserted: 2 builds
 #             ok, 3 failed), times fixed on 2024-03-01
 #   files     F1 F2 F3: mag_l0 2024-01-01..03; F4: mag_l1 2024-01-01
-#   batches   1 done 5/5, 2 running 2/4, 3 bad 0/2 (all of run 3)
+#   batches   1 failed 5/5 (2 succeeded, 3 failed), 2 running 2/4 (2
+#             succeeded), 3 bad 0/2 (all of run 3, process mag_l0_to_l1)
 #   builds    1 succeeded (key 2024-01-01, output F4, log with 30 lines)
 #             2 failed (exit 1, log), 3 timed_out, 4 killed (signal 9),
 #             5 bad (batch 3), 6 running (since 2024-03-01 09:30)
@@ -157,10 +158,10 @@ populate() {
 	INSERT INTO logging (logging_id, processing_start_time, processing_end_time, mission_id, \"user\", hostname, command, pid, status, exit_status, comment, builds_ok, builds_failed)
 	  SELECT 3, '2024-03-01 09:00:00', '2024-03-01 09:10:00', mission_id, 'ops', 'proc1', 'process-queue', 5151, 'failed', 1, 'builds failed', 2, 3 FROM mission;
 	SELECT setval(pg_get_serial_sequence('logging', 'logging_id'), 3);
-	INSERT INTO batch (batch_id, logging_id, kind, state, size, done_count, first_key, last_key, attempts, hostname, pid, created_at, started_at, ended_at) VALUES
-	  (1, 3, 'process', 'done', 5, 5, '2024-01-01', '2024-01-05', 1, 'proc1', 5151, '2024-03-01 09:00:00+00', '2024-03-01 09:00:00+00', '2024-03-01 09:05:00+00'),
-	  (2, 3, 'process', 'running', 4, 2, '2024-01-06', '2024-01-09', 1, 'proc1', 5151, '2024-03-01 09:05:00+00', '2024-03-01 09:05:00+00', NULL),
-	  (3, 3, 'process', 'bad', 2, 0, '2024-01-10', '2024-01-10', 3, 'proc1', 5151, '2024-03-01 09:06:00+00', '2024-03-01 09:06:00+00', '2024-03-01 09:07:00+00');
+	INSERT INTO batch (batch_id, logging_id, kind, state, size, done_count, succeeded_count, failed_count, process_id, first_key, last_key, attempts, hostname, pid, created_at, started_at, ended_at) VALUES
+	  (1, 3, 'process', 'failed', 5, 5, 2, 3, $P, '2024-01-01', '2024-01-05', 1, 'proc1', 5151, '2024-03-01 09:00:00+00', '2024-03-01 09:00:00+00', '2024-03-01 09:05:00+00'),
+	  (2, 3, 'process', 'running', 4, 2, 2, 0, $P, '2024-01-06', '2024-01-09', 1, 'proc1', 5151, '2024-03-01 09:05:00+00', '2024-03-01 09:05:00+00', NULL),
+	  (3, 3, 'process', 'bad', 2, 0, 0, 0, $P, '2024-01-10', '2024-01-10', 3, 'proc1', 5151, '2024-03-01 09:06:00+00', '2024-03-01 09:06:00+00', '2024-03-01 09:07:00+00');
 	SELECT setval(pg_get_serial_sequence('batch', 'batch_id'), 3);
 	INSERT INTO build (build_id, batch_id, logging_id, process_id, code_id, output_key, utc_file_date, input_file_ids, output_file_id, output_filename, output_version, argv, status, attempt, exit_code, term_signal, reason, hostname, pid, log_path, queued_at, started_at, ended_at, cpu_user_s, cpu_sys_s, max_rss_kb) VALUES
 	  (1, 1, 3, $P, $C, '2024-01-01', '2024-01-01', '{$F1,$F2}', $F4, 'small_mag_l1_20240101_v1.0.0.dat', '1.0.0',

@@ -331,6 +331,8 @@ static const struct bad_case bad_cases[] = {
 	 "expected an integer from 0 to 4096, got \"-1\""},
 	{"float for integer", R("run:\n  slots: 1.5\n"),
 	 "expected an integer from 0 to 4096"},
+	{"history kept a negative time", R("run:\n  keep_history: -1\n"),
+	 "run.keep_history: expected an integer from 0 to 365000, got \"-1\""},
 	{"bad boolean", R("run:\n  refuse_changed_code: maybe\n"),
 	 "expected a boolean (true/false, yes/no or on/off), got \"maybe\""},
 	{"1 for a boolean", R("run:\n  refuse_changed_code: 1\n"),
@@ -672,7 +674,8 @@ static const char full_yaml[] =
 	"  bad_within: 30\n"
 	"  flag_lease: 90m\n"
 	"  refuse_changed_code: No\n"
-	"  log_file: log/cascade.log\n";
+	"  log_file: log/cascade.log\n"
+	"  keep_history: 90\n";
 
 static void
 test_full_values(void)
@@ -790,6 +793,7 @@ test_full_values(void)
 	CU_ASSERT(!cfg->run.refuse_changed_code);
 	CU_ASSERT_STRING_EQUAL(cfg->run.log_file,
 			       "/etc/demo/data/log/cascade.log");
+	CU_ASSERT_EQUAL(cfg->run.keep_history_days, 90);
 	CU_ASSERT_EQUAL(cfg->run.mark.line, 86);
 
 	CU_ASSERT_EQUAL(config_validate(cfg), 0);
@@ -818,6 +822,7 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(def.flag_lease_s, 3600);
 	CU_ASSERT(def.refuse_changed_code);
 	CU_ASSERT_PTR_NULL(def.log_file);
+	CU_ASSERT_EQUAL(def.keep_history_days, 0);
 	CU_ASSERT_EQUAL(def.mark.line, 0);
 
 	build(&sb, &parts);
@@ -1437,7 +1442,7 @@ test_example_file(void)
 			"ram", "run", "slots", "batch_size", "code_timeout",
 			"kill_grace", "max_attempts", "bad_after",
 			"bad_within", "flag_lease", "refuse_changed_code",
-			"log_file",
+			"log_file", "keep_history",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {

@@ -267,9 +267,115 @@ static void test_failure_rule(void) {
   }
 }
 
+/* the ETA spreads every open build of every process over the slots */
+static void test_eta(void) {
+  static const struct {
+    const char *what;
+    struct runner_eta_proc e[3];
+    size_t n;
+    unsigned capacity;
+    double want;
+  } cases[] = {
+      {"nothing open: 0", {{1, 0, -1, 0, 0}}, 1, 2, 0},
+      {"nothing planned: 0", {{0}}, 0, 2, 0},
+      {"open, no mean anywhere: unknown", {{1, 3, -1, 0, 0}}, 1, 1, -1},
+      {"the history's mean", {{1, 4, 10, 0, 0}}, 1, 1, 40},
+      {"over the slots", {{1, 4, 10, 0, 0}}, 1, 4, 10},
+      {"capacity 0 counts as 1", {{1, 4, 10, 0, 0}}, 1, 0, 40},
+      {"the history wins over this run's", {{1, 2, 10, 90, 3}}, 1, 1, 20},
+      {"this run's mean of the process", {{1, 2, -1, 30, 3}}, 1, 1, 20},
+      {"every process planned so far, each its own mean",
+       {{1, 2, 10, 0, 0}, {2, 3, 100, 0, 0}},
+       2,
+       1,
+       320},
+      {"no mean of its own: this run's over all processes",
+       {{1, 0, -1, 40, 4}, {2, 3, -1, 0, 0}},
+       2,
+       1,
+       30},
+      {"a process without any mean makes it unknown",
+       {{1, 2, 10, 0, 0}, {2, 1, -1, 0, 0}},
+       2,
+       1,
+       -1},
+      {"an ended process without a mean does not",
+       {{1, 2, 10, 0, 0}, {2, 0, -1, 0, 0}},
+       2,
+       1,
+       20},
+  };
+
+  for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+    double got = runner_eta_seconds(cases[i].e, cases[i].n, cases[i].capacity);
+
+    if (got != cases[i].want)
+      fprintf(stderr, "\n  eta: %s: %g, want %g\n", cases[i].what, got,
+              cases[i].want);
+    CU_ASSERT_DOUBLE_EQUAL(got, cases[i].want, 1e-9);
+  }
+}
+
+/* the figures add up: built + failed + running + to go = planned */
+static void test_figures(void) {
+  static const struct {
+    const char *what;
+    struct runner_eta_proc e[2];
+    size_t n;
+    long built, failed, running;
+    long to_go, planned;
+  } cases[] = {
+      {"nothing yet", {{0}}, 0, 0, 0, 0, 0, 0},
+      {"planned, none started", {{1, 6, -1, 0, 0}}, 1, 0, 0, 0, 6, 6},
+      {"mid-batch: 3 ended, 1 runs, 2 to go",
+       {{1, 3, -1, 0, 0}},
+       1,
+       3,
+       0,
+       1,
+       2,
+       6},
+      {"failures count apart", {{1, 2, -1, 0, 0}}, 1, 3, 1, 2, 0, 6},
+      {"two processes' open builds",
+       {{1, 2, -1, 0, 0}, {2, 4, -1, 0, 0}},
+       2,
+       6,
+       0,
+       2,
+       4,
+       12},
+      {"more running than known open (adopted): none to go",
+       {{1, 1, -1, 0, 0}},
+       1,
+       0,
+       0,
+       2,
+       0,
+       2},
+  };
+
+  for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+    struct runner_figures f =
+        runner_figures_of(cases[i].e, cases[i].n, cases[i].built,
+                          cases[i].failed, cases[i].running, 1);
+
+    if (f.to_go != cases[i].to_go || f.planned != cases[i].planned)
+      fprintf(stderr, "\n  figures: %s: %ld to go of %ld\n", cases[i].what,
+              f.to_go, f.planned);
+    CU_ASSERT_EQUAL(f.built, cases[i].built);
+    CU_ASSERT_EQUAL(f.failed, cases[i].failed);
+    CU_ASSERT_EQUAL(f.running, cases[i].running);
+    CU_ASSERT_EQUAL(f.to_go, cases[i].to_go);
+    CU_ASSERT_EQUAL(f.planned, cases[i].planned);
+    CU_ASSERT_EQUAL(f.built + f.failed + f.running + f.to_go, f.planned);
+  }
+}
+
 void suite_runner_rules(void) {
   CU_pSuite s = unit_add_suite("runner-rules");
 
   ADD_TEST(s, test_judge_end);
   ADD_TEST(s, test_failure_rule);
+  ADD_TEST(s, test_eta);
+  ADD_TEST(s, test_figures);
 }
