@@ -278,7 +278,8 @@ SUBST = sed -e 's|/usr/local/share/doc/cascade|$(DOCDIR)|g' \
 	-e 's|/usr/local|$(PREFIX)|g'
 EXAMPLES = $(wildcard config/*.yaml config/*.example) scripts/crontab.example \
 	scripts/cascade.logrotate \
-	scripts/cascade-processqueue.service scripts/cascade-processqueue.timer
+	scripts/cascade-processqueue.service scripts/cascade-processqueue.timer \
+	scripts/cascade-watch@.service
 # a manual page's other names (.Nm in its NAME section: cascade-purge(1)
 # is also cascade-prune(1), cascade-process-queue(1) is ProcessQueue(1))
 MAN_NAMES = sed -n '/^\.Sh NAME/,/^\.Nd/s/^\.Nm \([A-Za-z][A-Za-z-]*\).*/\1/p'

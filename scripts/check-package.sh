@@ -95,6 +95,7 @@ zcat "$man1/cascade.1.gz" | grep -q '^\.It Pa /usr/bin/ProcessQueue$' &&
 ex=$root/usr/share/doc/cascade/examples
 grep -q '/usr/bin/ProcessQueue' "$ex/crontab.example" && pass "the crontab example runs /usr/bin/ProcessQueue" || fail "the crontab example runs /usr/bin/ProcessQueue"
 grep -q '^ExecStart=/usr/bin/ProcessQueue' "$ex/cascade-processqueue.service" && pass "so does the systemd unit" || fail "so does the systemd unit"
+grep -q '^ExecStart=/usr/bin/ProcessQueue --watch' "$ex/cascade-watch@.service" && pass "and the resident controller's unit" || fail "and the resident controller's unit"
 grep -aq '/usr/share/doc/cascade' "$root/usr/bin/cascade" && pass "the binary names /usr/share/doc/cascade" || fail "the binary names /usr/share/doc/cascade"
 # the examples are valid mission files for the installed binary
 for f in "$ex"/*.yaml "$ex"/*.example; do

@@ -416,7 +416,9 @@ cmd_config_apply_run(struct ctx *ctx)
 
 		strbuf_addf(&comment, "applied %s: %s", file, summary.buf);
 		rc = lock_record_run(ctx->db, mission_id, "config apply",
-				     RUN_STATE_OK, comment.buf);
+				     RUN_STATE_OK, comment.buf, NULL);
+		if (!rc && lock_notify(ctx->db, mission_id, "config"))
+			rc = -1;
 		strbuf_release(&comment);
 	}
 	if (rc || db_commit(ctx->db)) {

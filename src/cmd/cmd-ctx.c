@@ -18,6 +18,7 @@
 #include "schema.h"
 #include "store.h"
 #include "strbuf.h"
+#include "watch.h"
 #include "banned.h"
 
 /* the schema must be current: EXIT_OK, or why not (reported) */
@@ -103,13 +104,29 @@ static int
 take_flag(struct ctx *ctx)
 {
 	struct lock_holder holder = LOCK_HOLDER_INIT;
+	int lease = ctx->cfg->run.flag_lease_s > 0 ? ctx->cfg->run.flag_lease_s
+						   : 3600;
+	bool standby = ctx->needs & CTX_STANDBY;
+	const char *command = standby ? LOCK_RESIDENT_COMMAND : ctx->cmd;
 	int rc;
 
-	rc = lock_acquire(ctx->db, ctx->mission->id, ctx->cmd,
-			  ctx->cfg->run.flag_lease_s > 0
-				  ? ctx->cfg->run.flag_lease_s
-				  : 3600,
+	rc = lock_acquire(ctx->db, ctx->mission->id, command, lease,
 			  &ctx->flag, &holder);
+	if (rc == LOCK_HELD && standby) {
+		lock_holder_release(&holder);
+		rc = watch_standby(ctx->db, ctx->mission->id, lease, command,
+				   &ctx->flag);
+		if (rc == 1)
+			return EXIT_OK; /* stopped while waiting: no flag */
+	}
+	if (rc == LOCK_HELD && (ctx->needs & CTX_BESIDE) &&
+	    holder.session_alive && lock_holder_resident(&holder)) {
+		lock_holder_release(&holder);
+		ctx->beside = true;
+		log_debug("a resident controller holds the processing flag: "
+			  "running beside it");
+		return EXIT_OK;
+	}
 	if (rc == LOCK_HELD) {
 		struct strbuf d = STRBUF_INIT;
 

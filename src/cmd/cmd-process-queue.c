@@ -9,6 +9,12 @@
  * are accepted: -i (ingest) and -p (process); with neither, both run, in
  * that order (one call to cycle_run, cycle.c).  Quiet when there was
  * nothing to do.
+ *
+ * With --watch it is the resident controller instead (watch.c): it
+ * waits for the flag if another holds it (a standby), then runs the same
+ * cycle whenever something happens until SIGTERM/SIGINT, which is a
+ * clean stop (exit 0).  Each cycle's summary lines are printed as a cron
+ * run's are; the run row counts them all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 #include "fault.h"
 #include "history-prune.h"
 #include "log.h"
+#include "watch.h"
 #include "banned.h"
 
 static const struct cmd_help help = {
@@ -28,6 +35,7 @@ static const struct cmd_help help = {
 };
 
 static struct cycle_options opt = CYCLE_OPTIONS_INIT;
+static bool watch;
 
 int
 cmd_process_queue_parse(struct ctx *ctx, int argc, char **argv)
@@ -49,6 +57,9 @@ cmd_process_queue_parse(struct ctx *ctx, int argc, char **argv)
 		 "parallel build slots (default: configuration, or CPUs)"},
 		{OPT_BOOL, 0, "no-wait", &opt.no_wait, NULL,
 		 "submit Slurm builds and return; a later run collects them"},
+		{OPT_BOOL, 0, "watch", &watch, NULL,
+		 "stay resident: run again when files arrive or work is "
+		 "queued, until SIGTERM; wait for the flag if it is held"},
 		{OPT_STRING, 0, "glb", &opt.glob, "GLOB",
 		 "only incoming names matching GLOB (default *)"},
 		{OPT_STRING, 'l', "log-level", &log_level, "LEVEL",
@@ -77,9 +88,68 @@ cmd_process_queue_parse(struct ctx *ctx, int argc, char **argv)
 		usage_error(&help, "--num-proc must be 0 or more");
 	if (!opt.ingest && !opt.process)
 		opt.ingest = opt.process = true;
+	if (watch && opt.dry_run)
+		usage_error(&help, "--watch and --dryrun do not go together");
+	if (watch && opt.no_wait)
+		usage_error(&help, "--watch and --no-wait do not go together: "
+				   "a resident controller waits for its "
+				   "Slurm builds");
 	if (opt.dry_run)
 		ctx->needs = CTX_CATALOG;
+	if (watch)
+		ctx->needs |= CTX_STANDBY;
 	return EXIT_OK;
+}
+
+/* a resident controller's cycle: its summary lines and counts */
+static void
+report_cycle(void *arg, const struct cycle_options *o,
+	     const struct cycle_result *r)
+{
+	struct ctx *ctx = arg;
+
+	if (o->ingest && r->ingest.ran)
+		(void)cmd_ingest_output(ctx, o, r);
+	if (o->process && r->process.ran)
+		(void)cmd_process_output(ctx, o, r);
+}
+
+static int
+watch_command(struct ctx *ctx)
+{
+	struct watch_options wo = {.cycle = opt, .report = report_cycle,
+				   .report_arg = ctx};
+	struct watch_result r;
+
+	if (!ctx->flag.held) {
+		log_info("stopped by signal %d while standing by",
+			 cycle_signal_stop());
+		return EXIT_OK;
+	}
+	fault_point("flag-taken");
+	log_info("run %lld started (resident)",
+		 (long long)ctx->flag.logging_id);
+	(void)watch_run(ctx->db, &ctx->flag, &wo, &r);
+	switch (r.end) {
+	case WATCH_STOPPED:
+		strbuf_addf(&ctx->comment, "Stopped by signal %d after %ld "
+					   "cycles",
+			    r.signal, r.cycles);
+		return EXIT_OK;
+	case WATCH_TAKEN:
+		strbuf_addstr(&ctx->comment, "Flag taken over");
+		return EXIT_LOCKED;
+	case WATCH_DB:
+		strbuf_addstr(&ctx->comment, "Abnormal exit");
+		return EXIT_DB;
+	case WATCH_ENV:
+		strbuf_addstr(&ctx->comment, "Abnormal exit");
+		return EXIT_ENV;
+	case WATCH_INTERNAL:
+	default:
+		strbuf_addstr(&ctx->comment, "Abnormal exit");
+		return EXIT_INTERNAL;
+	}
 }
 
 int
@@ -88,6 +158,8 @@ cmd_process_queue_run(struct ctx *ctx)
 	struct cycle_result r = CYCLE_RESULT_INIT;
 	int rc = EXIT_OK, prc;
 
+	if (watch)
+		return watch_command(ctx);
 	fault_point("flag-taken");
 	log_info("run %lld started", (long long)ctx->flag.logging_id);
 	(void)cycle_run(ctx->db, ctx->cat, &ctx->flag, &opt, &r);

@@ -287,13 +287,28 @@ int
 cmd_reprocess_run(struct ctx *ctx)
 {
 	long queued = 0, already = 0;
+	int64_t run_id = ctx->flag.logging_id;
 	int rc;
 
-	if (dry && db_begin(ctx->db))
+	if ((dry || ctx->beside) && db_begin(ctx->db))
 		return EXIT_DB;
-	rc = store_requeue(ctx->db, &rq, ctx->flag.logging_id, &queued,
-			   &already);
-	if (dry)
+	/*
+	 * beside a resident controller: our run row, the queue entries and
+	 * the notice that wakes it, in one transaction
+	 */
+	rc = ctx->beside ? lock_record_run(ctx->db, ctx->mission->id,
+					   "reprocess", RUN_STATE_OK,
+					   "Nominal Exit (beside a resident "
+					   "controller)",
+					   &run_id)
+			 : 0;
+	if (!rc)
+		rc = store_requeue(ctx->db, &rq, run_id, &queued, &already);
+	if (!rc && ctx->beside &&
+	    ((rc = lock_notify(ctx->db, ctx->mission->id, "queued")) ||
+	     (rc = db_commit(ctx->db))))
+		rc = -1;
+	if (dry || ctx->beside)
 		db_rollback(ctx->db);
 	if (rc == 1) {
 		rc = EXIT_USAGE; /* unknown name: reported */

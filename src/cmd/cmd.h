@@ -57,6 +57,21 @@ enum ctx_needs {
 				 MISSION) */
 	CTX_FLAG = 1 << 4,    /* take the processing flag (implies CATALOG) */
 	CTX_READONLY = 1 << 5,/* a read-only session: the command only reads */
+	/*
+	 * with FLAG: a flag held by a live controller is waited for (a
+	 * standby, watch_standby) rather than exit 3, and is recorded as a
+	 * resident controller's (LOCK_RESIDENT_COMMAND); a stop signal while
+	 * waiting ends the set-up with EXIT_OK and no flag (ctx->flag.held
+	 * false)
+	 */
+	CTX_STANDBY = 1 << 6,
+	/*
+	 * with FLAG: a flag held by a resident controller is not waited for:
+	 * the command runs beside it (ctx->beside true, no flag), and must
+	 * then do all its writing in one transaction that records its run
+	 * (lock_record_run) and notifies the holder (lock_notify)
+	 */
+	CTX_BESIDE = 1 << 7,
 };
 
 
@@ -80,6 +95,8 @@ struct ctx {
 	struct catalog catalog;  /* what cat points at */
 	struct db *db;
 	struct lock_flag flag;
+	/* CTX_BESIDE: a resident controller holds the flag; we run beside */
+	bool beside;
 	/* what ctx_finish records in the run row (with the flag held) */
 	struct strbuf comment;
 	struct lock_counts counts;

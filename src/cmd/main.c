@@ -65,7 +65,7 @@ static const struct cmd_entry commands[] = {
 	    "build the derived products of queued files (ProcessQueue -p)"),
 	CMD("run-process", run_process, CTX_FLAG,
 	    "build one process for a date range, whatever the queue holds"),
-	CMD("reprocess", reprocess, CTX_FLAG,
+	CMD("reprocess", reprocess, CTX_FLAG | CTX_BESIDE,
 	    "queue files so that their derived products are rebuilt"),
 	GROUP("flag", flag, "show or clear the processing flag"),
 	SUB("flag show", flag_show, CTX_MISSION | VIEW),

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <libpq-fe.h>
 
@@ -41,6 +44,8 @@ struct db {
 	struct db_stmt *stmts;
 	size_t n_stmts, alloc_stmts;
 	bool lost_reported; /* the loss of the connection was reported */
+	/* what db_reconnect connects with again */
+	char *conninfo, *appname;
 };
 
 struct db_res {
@@ -188,18 +193,27 @@ connect_hint(PGconn *conn, const char *msg, bool named)
 	}
 }
 
-int
-db_connect(const char *conninfo, const char *appname, struct db **out)
+/*
+ * open a connection for db (conninfo and appname as saved) into db->conn,
+ * with a connect timeout of timeout_s seconds if > 0 (the environment's
+ * or conninfo's otherwise); then set the session up.  DB_OK or
+ * DB_ERR_CONN, reported.
+ */
+static int
+open_conn(struct db *db, int timeout_s)
 {
+	char tbuf[16];
 	const char *keys[] = {"dbname", "fallback_application_name",
-			      "client_encoding", NULL};
-	const char *vals[] = {conninfo && *conninfo ? conninfo : NULL, appname,
-			      "UTF8", NULL};
-	struct db *db = xcalloc(1, sizeof(*db));
+			      "client_encoding", "connect_timeout", NULL};
+	const char *vals[] = {db->conninfo, db->appname, "UTF8", NULL, NULL};
 	int rc;
 
-	*out = NULL;
-	strbuf_init(&db->copybuf, 0);
+	if (timeout_s > 0) {
+		snprintf(tbuf, sizeof(tbuf), "%d", timeout_s < 2 ? 2 : timeout_s);
+		vals[3] = tbuf;
+	} else {
+		keys[3] = NULL;
+	}
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
 		struct strbuf msg = STRBUF_INIT;
@@ -208,9 +222,8 @@ db_connect(const char *conninfo, const char *appname, struct db **out)
 					     : "out of memory");
 		strbuf_rtrim(&msg);
 		log_error("could not connect to the database: %s", msg.buf);
-		connect_hint(db->conn, msg.buf, conninfo && *conninfo);
+		connect_hint(db->conn, msg.buf, db->conninfo != NULL);
 		strbuf_release(&msg);
-		db_close(db);
 		return DB_ERR_CONN;
 	}
 	PQsetNoticeProcessor(db->conn, notice_processor, NULL);
@@ -218,7 +231,6 @@ db_connect(const char *conninfo, const char *appname, struct db **out)
 		log_error("server version %d is too old: cascade needs "
 			  "PostgreSQL 12 or later",
 			  PQserverVersion(db->conn));
-		db_close(db);
 		return DB_ERR_CONN;
 	}
 	/*
@@ -237,12 +249,151 @@ db_connect(const char *conninfo, const char *appname, struct db **out)
 			 "pg_catalog.set_config('lock_timeout', '30s', false), "
 			 "pg_catalog.set_config("
 			 "'idle_in_transaction_session_timeout', '10min', false)");
-	if (rc) {
+	return rc ? DB_ERR_CONN : DB_OK;
+}
+
+int
+db_connect(const char *conninfo, const char *appname, struct db **out)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+
+	*out = NULL;
+	strbuf_init(&db->copybuf, 0);
+	db->conninfo = conninfo && *conninfo ? xstrdup(conninfo) : NULL;
+	db->appname = xstrdup(appname);
+	if (open_conn(db, 0)) {
 		db_close(db);
 		return DB_ERR_CONN;
 	}
 	*out = db;
 	return DB_OK;
+}
+
+int
+db_reconnect(struct db *db, int timeout_s)
+{
+	if (cancel_handle) {
+		PGcancel *c = cancel_handle;
+
+		cancel_handle = NULL;
+		PQfreeCancel(c);
+	}
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	/* statements prepared on the old connection are gone with it */
+	db->n_stmts = 0;
+	db->lost_reported = false;
+	error_clear(&db->err);
+	if (open_conn(db, timeout_s)) {
+		/* a dead connection again: later calls fail quietly */
+		db->lost_reported = true;
+		return DB_ERR_CONN;
+	}
+	return DB_OK;
+}
+
+int
+db_socket(const struct db *db)
+{
+	return db && db->conn ? PQsocket(db->conn) : -1;
+}
+
+int
+db_listen(struct db *db, const char *channel)
+{
+	struct strbuf sql = STRBUF_INIT;
+	char *id = PQescapeIdentifier(db->conn, channel, strlen(channel));
+	int rc;
+
+	if (!id) {
+		rc = capture(db, NULL);
+		db_report(db, "listening for notifications");
+		return rc;
+	}
+	strbuf_addf(&sql, "LISTEN %s", id);
+	PQfreemem(id);
+	rc = db_exec(db, sql.buf);
+	strbuf_release(&sql);
+	return rc;
+}
+
+int
+db_notifications(struct db *db, struct strvec *payloads)
+{
+	PGnotify *n;
+	int count = 0;
+
+	if (!db->conn || !PQconsumeInput(db->conn)) {
+		int rc = db->conn ? capture(db, NULL) : DB_ERR_CONN;
+
+		if (rc != DB_ERR_CONN && db->conn &&
+		    PQstatus(db->conn) == CONNECTION_OK)
+			rc = DB_ERR;
+		db_report(db, "waiting for notifications");
+		return rc < 0 ? rc : DB_ERR_CONN;
+	}
+	while ((n = PQnotifies(db->conn))) {
+		if (payloads)
+			strvec_push(payloads, n->extra ? n->extra : "");
+		count++;
+		PQfreemem(n);
+	}
+	/* a connection the server closed shows as readable, then bad */
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		(void)capture(db, NULL);
+		db_report(db, "waiting for notifications");
+		return DB_ERR_CONN;
+	}
+	return count;
+}
+
+/* set an integer socket option, ignoring what the kernel lacks */
+static int
+sockopt(int fd, int level, int name, int value)
+{
+	if (setsockopt(fd, level, name, &value, sizeof(value)) == 0 ||
+	    errno == ENOPROTOOPT)
+		return 0;
+	return -1;
+}
+
+int
+db_set_liveness(struct db *db, const struct db_liveness *l)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof(sa);
+	int fd = db_socket(db);
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	/* the client's end: a TCP connection only (not a Unix socket) */
+	if (fd >= 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0 &&
+	    (sa.ss_family == AF_INET || sa.ss_family == AF_INET6) &&
+	    (sockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1) ||
+	     sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, l->idle_s) ||
+	     sockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, l->interval_s) ||
+	     sockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, l->count) ||
+	     sockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, l->user_timeout_ms)))
+		return error("could not set the keepalive options of the "
+			     "database connection: %s",
+			     strerror(errno));
+	/* the server's end (ignored by the server on a Unix socket) */
+	db_params_int64(&p, l->idle_s);
+	db_params_int64(&p, l->interval_s);
+	db_params_int64(&p, l->count);
+	db_params_int64(&p, l->user_timeout_ms);
+	rc = db_query_params(db,
+			     "SELECT pg_catalog.set_config("
+			     "'tcp_keepalives_idle', $1::text, false), "
+			     "pg_catalog.set_config('tcp_keepalives_interval', "
+			     "$2::text, false), pg_catalog.set_config("
+			     "'tcp_keepalives_count', $3::text, false), "
+			     "pg_catalog.set_config('tcp_user_timeout', "
+			     "$4::text, false)",
+			     &p, 0, NULL);
+	db_params_release(&p);
+	return rc;
 }
 
 void
@@ -259,6 +410,8 @@ db_close(struct db *db)
 	if (db->conn)
 		PQfinish(db->conn);
 	free(db->stmts);
+	free(db->conninfo);
+	free(db->appname);
 	error_clear(&db->err);
 	strbuf_release(&db->copybuf);
 	free(db);

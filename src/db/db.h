@@ -24,6 +24,7 @@
 
 #include "compat.h"
 #include "strbuf.h"
+#include "strvec.h"
 
 struct db;
 struct db_res;
@@ -86,6 +87,56 @@ struct db_error {
 int db_connect(const char *conninfo, const char *appname, struct db **out)
 	CASCADE_MUSTCHECK;
 void db_close(struct db *db);
+
+/*
+ * db_reconnect: drop db's connection (dead or not) and connect again with
+ * the same conninfo and session setup, giving up after timeout_s seconds
+ * (at least 2; 0: libpq's default, the environment's or conninfo's).
+ * Statements prepared on the old connection are forgotten, and so is
+ * every session setting made since db_connect (LISTEN, SET...): the
+ * caller makes them again.  DB_OK, or DB_ERR_CONN reported.
+ */
+int db_reconnect(struct db *db, int timeout_s) CASCADE_MUSTCHECK;
+
+/*
+ * db_socket: the connection's socket, to poll for readability while
+ * waiting for notifications (never read or written but through db_*);
+ * -1 if there is none.
+ */
+int db_socket(const struct db *db);
+
+/* db_listen: LISTEN on channel (quoted here).  DB_OK or < 0, reported. */
+int db_listen(struct db *db, const char *channel) CASCADE_MUSTCHECK;
+
+/*
+ * db_notifications: read what the server sent (the socket was readable,
+ * or a statement ran since the last call) and take the notifications
+ * received, appending their payloads to payloads (may be NULL).
+ * Returns how many, or DB_ERR_CONN (reported once) when the connection
+ * is gone.
+ */
+int db_notifications(struct db *db, struct strvec *payloads)
+	CASCADE_MUSTCHECK;
+
+/*
+ * How soon a dead peer is noticed on a TCP connection, at both ends:
+ * keepalive probes after idle_s seconds without traffic, every
+ * interval_s, count of them unanswered; and unacknowledged data (or
+ * probes) for user_timeout_ms ms.
+ */
+struct db_liveness {
+	int idle_s, interval_s, count;
+	int user_timeout_ms;
+};
+/*
+ * db_set_liveness: set l on our socket (a TCP connection only) and on
+ * the server's end of the session (tcp_keepalives_*, tcp_user_timeout),
+ * so that a cut network ends the session (and frees what it holds)
+ * on the server, and fails our statements, within about that time.
+ * Again after db_reconnect.  DB_OK or < 0, reported.
+ */
+int db_set_liveness(struct db *db, const struct db_liveness *l)
+	CASCADE_MUSTCHECK;
 
 /* db_dbname/db_host/db_user: borrowed, valid until db_close. */
 const char *db_dbname(const struct db *db);

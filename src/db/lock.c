@@ -15,6 +15,7 @@
 #include "db.h"
 #include "log.h"
 #include "sysinfo.h"
+#include "timeutil.h"
 #include "version-gen.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -30,7 +31,9 @@
 	"to_char(l.processing_start_time, 'YYYY-MM-DD HH24:MI:SS'), "        \
 	"to_char(l.lease_until AT TIME ZONE 'UTC', "                         \
 	"'YYYY-MM-DD HH24:MI:SS'), "                                         \
-	"coalesce(l.backend_pid, 0), coalesce(l.lease_until < now(), true)"
+	"coalesce(l.backend_pid, 0), coalesce(l.lease_until < now(), true), " \
+	"l.lease_until IS NOT NULL, coalesce((extract(epoch FROM "           \
+	"l.lease_until - now()) * 1000)::bigint, 0)"
 
 /* the flag holder's row: HOLDER_COLUMNS in order */
 struct holder_row {
@@ -49,6 +52,8 @@ static const struct db_col holder_cols[] = {
 	DB_COL(DB_TEXT, struct holder_row, h.lease_until),
 	DB_COL(DB_INT, struct holder_row, h.backend_pid),
 	DB_COL(DB_BOOL, struct holder_row, lease_expired),
+	DB_COL(DB_BOOL, struct holder_row, h.lease_known),
+	DB_COL(DB_INT64, struct holder_row, h.lease_left_ms),
 };
 static const struct db_table holder_table =
 	DB_TABLE("flag holder", holder_cols, struct holder_row);
@@ -76,6 +81,41 @@ lock_holder_describe(const struct lock_holder *h, struct strbuf *sb)
 	if (!h->same_host && h->lease_until)
 		strbuf_addf(sb, ", lease until %s UTC", h->lease_until);
 	strbuf_addch(sb, ')');
+}
+
+bool
+lock_holder_resident(const struct lock_holder *h)
+{
+	return h->command && !strcmp(h->command, LOCK_RESIDENT_COMMAND);
+}
+
+void
+lock_channel(int mission_id, struct strbuf *sb)
+{
+	strbuf_addf(sb, "cascade_%d", mission_id);
+}
+
+int
+lock_notify(struct db *db, int mission_id, const char *payload)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	struct strbuf ch = STRBUF_INIT;
+	int rc;
+
+	lock_channel(mission_id, &ch);
+	db_params_text(&p, ch.buf);
+	db_params_text(&p, payload);
+	rc = db_query_params(db, "SELECT pg_notify($1::text, $2::text)", &p,
+			     0, NULL);
+	db_params_release(&p);
+	strbuf_release(&ch);
+	return rc;
+}
+
+static int64_t
+mono_ms(void)
+{
+	return timeutil_mono_ns() / 1000000;
 }
 
 /*
@@ -317,6 +357,7 @@ lock_acquire(struct db *db, int mission_id, const char *command, int lease_s,
 			goto fail_unlock;
 	}
 
+	f->renewed_ms = mono_ms();
 	if ((rc = insert_run(db, mission_id, command, lease_s,
 			     &f->logging_id)))
 		goto fail_unlock;
@@ -370,10 +411,11 @@ lock_take_xact(struct db *db, int mission_id, struct lock_holder *holder)
 
 int
 lock_record_run(struct db *db, int mission_id, const char *command,
-		enum run_state status, const char *comment)
+		enum run_state status, const char *comment, int64_t *logging_id)
 {
 	struct db_params p = DB_PARAMS_INIT;
 	struct strbuf host = STRBUF_INIT, user = STRBUF_INIT;
+	int64_t id = 0;
 	int rc;
 
 	sysinfo_hostname(&host);
@@ -385,29 +427,31 @@ lock_record_run(struct db *db, int mission_id, const char *command,
 	db_params_text(&p, command);
 	db_params_text(&p, run_state_name(status));
 	db_params_text(&p, comment);
-	rc = db_query_params(db,
-			     "INSERT INTO public.logging (currently_processing, "
-			     "pid, processing_start_time, processing_end_time, "
-			     "mission_id, \"user\", hostname, command, status, "
-			     "exit_status, comment, backend_pid) "
-			     "VALUES (false, $2::integer, now() AT TIME ZONE "
-			     "'UTC', clock_timestamp() AT TIME ZONE 'UTC', "
-			     "$1::integer, left($3::text, 30), "
-			     "left($4::text, 100), $5::text, $6::text, "
-			     "CASE WHEN $6::text = 'ok' THEN 0 ELSE 1 END, "
-			     "$7::text, pg_backend_pid())",
-			     &p, 0, NULL);
+	rc = db_query_int64(db,
+			    "INSERT INTO public.logging (currently_processing, "
+			    "pid, processing_start_time, processing_end_time, "
+			    "mission_id, \"user\", hostname, command, status, "
+			    "exit_status, comment, backend_pid) "
+			    "VALUES (false, $2::integer, now() AT TIME ZONE "
+			    "'UTC', clock_timestamp() AT TIME ZONE 'UTC', "
+			    "$1::integer, left($3::text, 30), "
+			    "left($4::text, 100), $5::text, $6::text, "
+			    "CASE WHEN $6::text = 'ok' THEN 0 ELSE 1 END, "
+			    "$7::text, pg_backend_pid()) RETURNING logging_id",
+			    &p, 0, &id);
 	db_params_release(&p);
+	if (logging_id)
+		*logging_id = id;
 	strbuf_release(&host);
 	strbuf_release(&user);
 	return rc ? -1 : 0;
 }
 
 int
-lock_renew(struct db *db, const struct lock_flag *f, int lease_s)
+lock_renew(struct db *db, struct lock_flag *f, int lease_s)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	int64_t renewed = 0;
+	int64_t renewed = 0, sent = mono_ms();
 	int rc;
 
 	db_params_int64(&p, f->logging_id);
@@ -421,12 +465,107 @@ lock_renew(struct db *db, const struct lock_flag *f, int lease_s)
 			    &p, 0, &renewed);
 	db_params_release(&p);
 	if (rc)
-		return -1;
+		return rc;
 	if (renewed != 1)
 		return error("the processing flag of run %lld was cleared by "
 			     "someone else: stopping",
 			     (long long)f->logging_id);
+	f->renewed_ms = sent;
 	return 0;
+}
+
+/*
+ * end the session of our run's row that the server still thinks alive
+ * (the connection died on our side), then wait for its lock: 0 and *got,
+ * or < 0
+ */
+static int
+end_old_session(struct db *db, int backend, bool *got)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	int rc;
+
+	db_params_int64(&p, backend);
+	rc = db_query_params(db, "SELECT pg_terminate_backend($1::integer)",
+			     &p, DB_QUIET, NULL);
+	db_params_release(&p);
+	if (rc) {
+		db_report(db, "could not end the old database session");
+		return rc;
+	}
+	log_info("ended our old database session (backend pid %d), which "
+		 "the server still held",
+		 backend);
+	if ((rc = db_exec(db, "SET LOCAL lock_timeout = '10s'")))
+		return rc;
+	rc = db_query(db, "SELECT pg_advisory_lock(" FLAG_KEY ")", 0, NULL,
+		      DB_QUIET, NULL);
+	if (rc == DB_ERR_LOCK)
+		return 0; /* still held: someone else's after all */
+	if (rc) {
+		db_report(db, "waiting for the processing flag");
+		return rc;
+	}
+	*got = true;
+	return 0;
+}
+
+int
+lock_retake(struct db *db, struct lock_flag *f, const char *command,
+	    int lease_s, struct lock_holder *holder)
+{
+	struct lock_holder row = LOCK_HOLDER_INIT;
+	bool got = false, lease_expired = false, ours;
+	int64_t old = f->logging_id, sent = mono_ms();
+	int found, rc;
+
+	if ((rc = db_begin(db)))
+		return rc;
+	if ((rc = db_exec(db, "SELECT pg_advisory_xact_lock(" XACT_KEY ")")) ||
+	    (rc = query_bool(db, "SELECT pg_try_advisory_lock(" FLAG_KEY ")",
+			     &got)))
+		goto out;
+	found = read_holder(db, f->mission_id, true, &row, &lease_expired);
+	if (found < 0) {
+		rc = -1;
+		goto out;
+	}
+	ours = found && row.logging_id == old;
+	if (!got && ours && row.backend_pid &&
+	    row.backend_pid != db_backend_pid(db) &&
+	    (rc = end_old_session(db, row.backend_pid, &got)))
+		goto out;
+	if (!got || !ours) {
+		lock_holder_release(holder);
+		if (found && !ours) {
+			*holder = row;
+			row = (struct lock_holder)LOCK_HOLDER_INIT;
+		}
+		holder->session_alive = !got;
+		f->held = false; /* not ours to release */
+		rc = LOCK_TAKEN;
+		goto out;
+	}
+	rc = recover_row(db, &row, "the controller lost its database "
+				   "connection and goes on as a new run");
+	if (!rc)
+		rc = insert_run(db, f->mission_id, command, lease_s,
+				&f->logging_id);
+	if (!rc)
+		rc = db_commit(db);
+	if (!rc) {
+		f->held = true;
+		f->renewed_ms = sent;
+		rc = LOCK_ACQUIRED;
+	} else {
+		f->logging_id = old;
+	}
+out:
+	db_rollback(db);
+	if (rc != LOCK_ACQUIRED && got)
+		unlock_flag(db);
+	lock_holder_release(&row);
+	return rc;
 }
 
 int
@@ -467,6 +606,9 @@ lock_release(struct db *db, struct lock_flag *f, enum run_state status,
 	db_params_release(&p);
 	unlock_flag(db);
 	f->held = false;
+	/* after the unlock: a standby woken by it finds the flag free */
+	if (!rc && lock_notify(db, f->mission_id, "released"))
+		log_debug("the release of the flag was not announced");
 	return rc ? -1 : 0;
 }
 

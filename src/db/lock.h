@@ -47,23 +47,43 @@ struct lock_holder {
 	bool session_alive; /* its advisory lock is held right now */
 	bool same_host;
 	bool process_alive; /* meaningful only when same_host */
+	bool lease_known;   /* it has a lease: */
+	int64_t lease_left_ms; /* how long it has yet (server's clock; <= 0
+				  ended) */
 };
-#define LOCK_HOLDER_INIT {0, 0, -1, NULL, NULL, NULL, NULL, NULL, NULL, 0, false, false, false}
+#define LOCK_HOLDER_INIT {0, 0, -1, NULL, NULL, NULL, NULL, NULL, NULL, 0, false, false, false, false, 0}
 void lock_holder_release(struct lock_holder *h);
 /* lock_holder_describe: one line naming the holder, appended to sb. */
 void lock_holder_describe(const struct lock_holder *h, struct strbuf *sb);
+
+/*
+ * The command a resident controller (process-queue --watch) records as
+ * holding the flag: commands that only queue work (reprocess) run beside
+ * such a holder, and notify it (lock_notify).
+ */
+#define LOCK_RESIDENT_COMMAND "process-queue --watch"
+/* lock_holder_resident: whether h is a resident controller */
+bool lock_holder_resident(const struct lock_holder *h);
 
 /* A flag we hold. */
 struct lock_flag {
 	int64_t logging_id;
 	int mission_id;
 	bool held;
+	/*
+	 * when the lease was last confirmed: the monotonic time (ms) at which
+	 * the statement that took or renewed it was sent, before the server
+	 * set lease_until from its clock (so lease_until is at least
+	 * lease_s after it)
+	 */
+	int64_t renewed_ms;
 };
-#define LOCK_FLAG_INIT {0, 0, false}
+#define LOCK_FLAG_INIT {0, 0, false, 0}
 
 enum lock_result {
 	LOCK_ACQUIRED = 0,
 	LOCK_HELD = 1, /* a live controller holds it: *holder filled */
+	LOCK_TAKEN = 2, /* lock_retake: ours was taken over meanwhile */
 };
 
 /*
@@ -90,18 +110,48 @@ int lock_take_xact(struct db *db, int mission_id, struct lock_holder *holder)
 /*
  * lock_record_run: inside the caller's transaction, record a finished run
  * of command (status RUN_STATE_OK or _FAILED, comment) for mission_id; used with
- * lock_take_xact.  Returns 0 or -1 (reported).
+ * lock_take_xact, and by commands that run beside a resident controller.
+ * *logging_id (if not NULL) is the row's.  Returns 0 or -1 (reported).
  */
 int lock_record_run(struct db *db, int mission_id, const char *command,
-		    enum run_state status,
-		    const char *comment) CASCADE_MUSTCHECK;
+		    enum run_state status, const char *comment,
+		    int64_t *logging_id) CASCADE_MUSTCHECK;
 
 /*
- * lock_renew: extend the lease and confirm we still hold the flag.
- * Returns 0, or -1 (reported) if the flag was cleared or the database
- * is gone: the caller must stop writing.
+ * lock_renew: extend the lease and confirm we still hold the flag
+ * (f->renewed_ms set).  Returns 0, or a negative db_status (reported) if
+ * the flag was cleared or the database is gone: the caller must stop
+ * writing.
  */
-int lock_renew(struct db *db, const struct lock_flag *f, int lease_s)
+int lock_renew(struct db *db, struct lock_flag *f, int lease_s)
+	CASCADE_MUSTCHECK;
+
+/*
+ * lock_retake: after the connection was lost and made again
+ * (db_reconnect), take the flag back: if our run's row (f->logging_id)
+ * still holds it, that row is ended as recovered and a new run row holds
+ * it for command (f filled: the new logging_id); our old session, if the
+ * server has not noticed yet that it died, is ended first.  Returns
+ * LOCK_ACQUIRED, LOCK_TAKEN (someone cleared or took the flag meanwhile:
+ * holder filled when someone holds it, nothing changed: the caller must
+ * stop), or a negative db_status (reported).
+ */
+int lock_retake(struct db *db, struct lock_flag *f, const char *command,
+		int lease_s, struct lock_holder *holder) CASCADE_MUSTCHECK;
+
+/*
+ * The notification channel of mission_id ("cascade_ID"), on which flag
+ * releases and queued work are announced (NOTIFY), for resident
+ * controllers and standbys (LISTEN).
+ */
+void lock_channel(int mission_id, struct strbuf *sb);
+
+/*
+ * lock_notify: NOTIFY mission_id's channel with payload (delivered when
+ * the caller's transaction commits, or at once outside one).  0 or < 0,
+ * reported.
+ */
+int lock_notify(struct db *db, int mission_id, const char *payload)
 	CASCADE_MUSTCHECK;
 
 /* Counts written to the run's row at release. */
@@ -112,8 +162,9 @@ struct lock_counts {
 
 /*
  * lock_release: end the run: write end time, status (RUN_STATE_OK,
- * _FAILED or _INTERRUPTED), exit status, comment and counts, clear the flag and
- * drop the advisory lock.  Returns 0, or -1 with the error reported (the
+ * _FAILED or _INTERRUPTED), exit status, comment and counts, clear the flag,
+ * drop the advisory lock and notify the mission's channel ("released"),
+ * so that a standby takes it at once.  Returns 0, or -1 with the error reported (the
  * server drops the lock with the session anyway; the next run recovers
  * the row).
  */

@@ -24,6 +24,7 @@
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t report_flag;
+static volatile sig_atomic_t hup_flag;
 static int sig_pipe[2] = {-1, -1};
 
 static void
@@ -33,6 +34,8 @@ on_signal(int sig)
 
 	if (sig == SIGUSR1)
 		report_flag = 1;
+	else if (sig == SIGHUP)
+		hup_flag = 1;
 	else
 		stop_signal = sig;
 	if (sig_pipe[1] >= 0)
@@ -61,6 +64,48 @@ install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	return 0;
+}
+
+int
+cycle_signals(bool hup)
+{
+	if (install_signals())
+		return -1;
+	if (hup) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	return sig_pipe[0];
+}
+
+int
+cycle_signal_stop(void)
+{
+	return (int)stop_signal;
+}
+
+bool
+cycle_signal_take(int sig)
+{
+	volatile sig_atomic_t *f = sig == SIGHUP ? &hup_flag : &report_flag;
+
+	if (!*f)
+		return false;
+	*f = 0;
+	return true;
+}
+
+void
+cycle_signals_drain(void)
+{
+	char buf[64];
+
+	while (sig_pipe[0] >= 0 && read(sig_pipe[0], buf, sizeof(buf)) > 0)
+		;
 }
 
 static double
@@ -134,7 +179,10 @@ runner_options_from(const struct rounds *s, const struct run_settings *v,
 	ro->bad_within_s = v->bad_within_s;
 	ro->refuse_changed_code = v->refuse_changed_code;
 	ro->log_limit = (int64_t)v->log_limit_kb * 1024;
-	ro->wake_fd = sig_pipe[0];
+	ro->wake_fd = s->o->on_wake ? s->o->wake_fd : sig_pipe[0];
+	ro->on_wake = s->o->on_wake;
+	ro->wake_arg = s->o->wake_arg;
+	ro->stop_on_loss = s->o->stop_on_loss;
 	ro->stop = &stop_signal;
 	ro->report = &report_flag;
 	ro->slots = slots_default(s->cat->run, s->o->num_proc);

@@ -56,6 +56,16 @@ struct cycle_options {
 	int version_bump;        /* run-process --force: -1 none */
 	bool no_wait;            /* --no-wait: Slurm builds submitted, and
 				    collected by a later run */
+	/*
+	 * A resident controller's events (watch.c): when on_wake is set,
+	 * the runner waits on wake_fd (the signal pipe among others) and
+	 * calls on_wake(wake_arg) when it is readable (runner.h); codes are
+	 * stopped when the connection is lost (stop_on_loss).
+	 */
+	int wake_fd;
+	int (*on_wake)(void *wake_arg);
+	void *wake_arg;
+	bool stop_on_loss;
 };
 #define CYCLE_OPTIONS_INIT {.version_bump = -1}
 
@@ -105,5 +115,19 @@ int cycle_run(struct db *db, const struct catalog *cat,
 	      struct lock_flag *flag, const struct cycle_options *o,
 	      struct cycle_result *r);
 void cycle_result_release(struct cycle_result *r);
+
+/*
+ * The signals of a controller.  cycle_signals installs the handlers
+ * (SIGTERM and SIGINT ask for a stop, SIGUSR1 for a progress line, and
+ * with hup SIGHUP for another look: a resident controller's rescan),
+ * once, and returns the read end of the self-pipe they write a byte to
+ * (non-blocking), or -1 (reported).  cycle_signal_stop: the stop signal
+ * received, 0 if none.  cycle_signal_take(SIGUSR1 or SIGHUP): whether it
+ * came since the last call.  cycle_signals_drain: read the pipe empty.
+ */
+int cycle_signals(bool hup);
+int cycle_signal_stop(void);
+bool cycle_signal_take(int sig);
+void cycle_signals_drain(void);
 
 #endif

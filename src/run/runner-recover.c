@@ -402,6 +402,12 @@ classify(struct runner *r, struct sr_build *b, struct found *f)
 		return 0;
 	}
 	if (!queued && strcmp(b->hostname, r->host.buf)) {
+		/* its supervisor and result, if any, are that host's */
+		log_warning("build %lld (%s %s) was running on host \"%s\", "
+			    "whose controller is gone: it is lost and will run "
+			    "again",
+			    (long long)b->id, b->process_name, b->output_key,
+			    b->hostname);
 		push_id(&f->dead, &f->n_dead, &f->a_dead, b->id);
 		return 0;
 	}

@@ -902,9 +902,16 @@ drain(struct runner *r, bool block, struct runner_counts *cnt, bool *stopped,
 		}
 		if (ev == EXEC_WAKE) {
 			char buf[64];
+			int wrc;
 
-			while (read(r->opt.wake_fd, buf, sizeof(buf)) > 0)
-				;
+			if (r->opt.on_wake) {
+				if ((wrc = r->opt.on_wake(r->opt.wake_arg)) < 0)
+					return wrc;
+			} else {
+				while (read(r->opt.wake_fd, buf, sizeof(buf)) >
+				       0)
+					;
+			}
 			if (r->opt.report && *r->opt.report) {
 				*r->opt.report = 0;
 				runner_report(r, cnt);
@@ -1186,6 +1193,27 @@ stop_all(struct runner *r, struct job **active, struct runner_counts *cnt)
 	return rc;
 }
 
+/*
+ * the database is gone (resident controller): stop the codes that run
+ * here; their supervisor keeps the results (stopped) for whoever
+ * recovers, who queues them again
+ */
+static void
+stop_on_loss(struct runner *r)
+{
+	size_t n = executor_pending(r->ex);
+
+	if (!n)
+		return;
+	if (executor_stop_all(r->ex))
+		return; /* reported: they run on under their supervisor */
+	log_warning("stopped the %zu code%s running on this host: without "
+		    "the database their ends cannot be recorded, and the "
+		    "processing flag may soon be another host's; they will "
+		    "run again",
+		    n, n == 1 ? "" : "s");
+}
+
 /* fetch the next ready builds; false when there are none */
 static int
 fetch(struct runner *r, struct sr_build **b, size_t *nb, size_t *next)
@@ -1283,6 +1311,8 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	}
 	if (stopped && rc >= 0 && rc != DB_ERR_CONN)
 		rc = stop_all(r, &r->active, cnt);
+	if (rc == DB_ERR_CONN && r->opt.stop_on_loss)
+		stop_on_loss(r);
 	/*
 	 * Record the outputs already archived, also after an error (unless
 	 * the database is what failed): they are made.

@@ -56,6 +56,23 @@ struct runner_options {
 	 */
 	bool slurm_return;
 	int wake_fd;          /* readable when a signal arrived, or -1 */
+	/*
+	 * NULL: the wake descriptor is a pipe, read empty here.  Else
+	 * on_wake(wake_arg) is called when it is readable, to take what
+	 * made it so (the resident controller's events: signals, its lease
+	 * timer, files arriving, notifications); a negative db_status
+	 * returned (its lease could not be renewed) ends the run as a
+	 * database error would.
+	 */
+	int (*on_wake)(void *wake_arg);
+	void *wake_arg;
+	/*
+	 * the connection lost: stop the codes running on this host (they run
+	 * again) rather than let them run on under their supervisors, so
+	 * that none runs on once the flag may be another host's (resident
+	 * controllers; Slurm's jobs run on, collected by their ids)
+	 */
+	bool stop_on_loss;
 	volatile sig_atomic_t *stop;   /* set by SIGTERM/SIGINT handlers */
 	volatile sig_atomic_t *report; /* set by SIGUSR1: log progress */
 };
