@@ -119,7 +119,7 @@ b1=$pid
 until_log 30 "host B's resident stands by" "$T/b1.err" "standing by: the processing flag is held by pid $a1 on host \"host-a\""
 raw "$S" 01 02 03 04
 until_sql 30 "A runs codes (blocked)" \
-	"SELECT count(*) FROM build WHERE status = 'running' AND hostname = 'host-a'" 2
+	"SELECT count(*) >= 2 FROM build WHERE status = 'running' AND hostname = 'host-a'" t
 t0=$(date +%s.%N)
 netns_cut A
 until_sql 60 "B takes over when A's lease ends" \
@@ -129,7 +129,7 @@ equals "A's run is recovered as its lease ended" \
 	"$(sql "SELECT status || ' ' || (comment LIKE 'Recovered: the lease of holder pid $a1 on host \"host-a\" expired%') FROM logging WHERE pid = $a1 AND hostname = 'host-a'")" "aborted true"
 until_log 30 "B reports A's builds lost, to run again" "$T/b1.err" "was running on host \"host-a\", whose controller is gone: it is lost and will run again"
 until_sql 60 "B finishes the work" "$IDLE" 0
-contains "A noticed the cut and stopped its codes" "$(cat "$T/a1.err")" "stopped the 2 codes running on this host"
+contains "A noticed the cut and stopped its codes" "$(cat "$T/a1.err")" "running on this host: without the database"
 equals "nothing of A runs but its controller" "$(netns_pids A | grep -vx "$a1" | wc -l)" 0
 netns_plug A
 if timeout 60 bash -c "while kill -0 $a1 2>/dev/null; do sleep 0.1; done"; then
