@@ -45,6 +45,13 @@ cmd_ingest_output(struct ctx *ctx, const struct cycle_options *o,
 	ctx->counts.files_ingested += (int)c->ingested;
 	ctx->counts.files_duplicate += (int)c->duplicates;
 	ctx->counts.files_rejected += (int)c->rejected;
+	if (r->ingest.outcome == CYCLE_STOPPED) {
+		printf("ingest: stopped by signal %d after %ld ingested, %ld "
+		       "duplicates, %ld rejected\n",
+		       r->ingest.signal, c->ingested, c->duplicates,
+		       c->rejected);
+		return 128 + r->ingest.signal;
+	}
 	if (r->ingest.outcome != CYCLE_OK) {
 		/* the error said why; this says what got done before it */
 		if (c->ingested || c->duplicates || c->rejected)

@@ -166,7 +166,8 @@ cmd_process_queue_run(struct ctx *ctx)
 	if (opt.ingest)
 		rc = cmd_ingest_output(ctx, &opt, &r);
 	if (rc != EXIT_OK && rc != EXIT_FAILED) {
-		strbuf_addstr(&ctx->comment, "Abnormal exit");
+		strbuf_addstr(&ctx->comment,
+			      rc >= 128 ? "Interrupted" : "Abnormal exit");
 		goto out;
 	}
 	if (opt.process) {

@@ -1,10 +1,13 @@
 /*
  * cycle.c - the run cycle: ingest, then plan/run rounds (see cycle.h).
  *
- * The signal handlers only set a flag and write a byte to a pipe whose
- * read end the runner polls (ro.wake_fd), so a signal wakes the runner
- * out of its wait at once; the runner stops its children and returns 1,
- * and the round loop ends with CYCLE_STOPPED.
+ * The signal handlers, installed before ingest begins, only set a flag
+ * and write a byte to a pipe whose read end the runner polls
+ * (ro.wake_fd), so a signal wakes the runner out of its wait at once;
+ * the runner stops its children and returns 1, and the round loop ends
+ * with CYCLE_STOPPED.  Ingest looks at the flags after each batch: a
+ * SIGUSR1 logs where it stands, a stop ends it there (CYCLE_STOPPED,
+ * nothing processed).
  */
 #include "cycle.h"
 
@@ -129,12 +132,21 @@ ingest_phase(struct db *db, const struct catalog *cat,
 	opt.dry_run = o->dry_run;
 	opt.batch_size = cat->run->batch_size;
 	opt.run_id = flag->logging_id;
+	opt.report = &report_flag;
+	opt.stop = &stop_signal;
 	rc = ingest_run(db, cat, &opt, &r->counts);
 	r->ran = true;
 	r->seconds = now_s() - t0;
 	r->outcome = !rc ? CYCLE_OK
-		     : rc == DB_ERR_CONN ? CYCLE_DB
-					 : CYCLE_INTERNAL;
+		     : rc == INGEST_STOPPED ? CYCLE_STOPPED
+		     : rc == DB_ERR_CONN    ? CYCLE_DB
+					    : CYCLE_INTERNAL;
+	if (r->outcome == CYCLE_STOPPED) {
+		r->signal = (int)stop_signal;
+		log_warning("stopped by signal %d: ingest ended after %ld "
+			    "files, the rest stay in incoming for the next run",
+			    r->signal, r->counts.seen);
+	}
 }
 
 /* -- processing -------------------------------------------------------- */
@@ -320,10 +332,6 @@ process_phase(struct db *db, const struct catalog *cat,
 
 	s.in_tx = o->dry_run || o->sample > 0;
 	s.leftovers = !s.in_tx && !o->process_id;
-	if (install_signals()) {
-		r->outcome = CYCLE_INTERNAL;
-		return;
-	}
 	r->ran = true;
 	runner_options_from(&s, cat->run, &ro);
 	s.po.batch_size = cat->run->batch_size;
@@ -354,6 +362,14 @@ cycle_run(struct db *db, const struct catalog *cat,
 	  struct lock_flag *flag, const struct cycle_options *o,
 	  struct cycle_result *r)
 {
+	/* before ingest: SIGUSR1 must never end a run */
+	if (install_signals()) {
+		if (o->ingest)
+			r->ingest.outcome = CYCLE_INTERNAL;
+		else
+			r->process.outcome = CYCLE_INTERNAL;
+		return -1;
+	}
 	if (o->ingest) {
 		ingest_phase(db, cat, flag, o, &r->ingest);
 		if (r->ingest.outcome != CYCLE_OK)

@@ -75,12 +75,13 @@ enum cycle_outcome {
 	CYCLE_DB,       /* the database failed or the connection was lost */
 	CYCLE_ENV,      /* the file system refused (full, read-only...) */
 	CYCLE_INTERNAL, /* an unexpected error */
-	CYCLE_STOPPED,  /* by a signal (processing only) */
+	CYCLE_STOPPED,  /* by a signal */
 };
 
 struct cycle_ingest {
 	bool ran;
 	enum cycle_outcome outcome;
+	int signal; /* CYCLE_STOPPED: the signal */
 	struct ingest_counts counts;
 	double seconds;
 };

@@ -109,6 +109,7 @@ struct ingest_state {
 	size_t held, held_max;    /* held in this batch, and at most */
 	int pass;                 /* 0 for the first pass over incoming */
 	long total;               /* files found, for the progress line */
+	bool counted;             /* total is known (a progress line) */
 	int64_t t0_ns;            /* start (timeutil_mono_ns), for the rate */
 	struct strbuf data_error; /* the server's refusal of the last attempt */
 	struct place_dirs dirs;   /* archive directories known to exist */
@@ -1513,26 +1514,52 @@ candidate(struct ingest_state *s, const char *name, const char *glob)
 	       !done_has(s, name);
 }
 
-/* the progress line: files done of those found, rate and ETA */
+/*
+ * where ingest stands: files done of those found, rate and ETA (the
+ * files found are counted only for a progress line: without one, the
+ * files done and what became of them)
+ */
+static void
+progress_text(const struct ingest_state *s, struct strbuf *sb)
+{
+	const struct ingest_counts *c = s->counts;
+	double dt = (double)(timeutil_mono_ns() - s->t0_ns) / 1e9;
+	double rate = dt > 0 ? (double)c->seen / dt : 0;
+	long left = s->total > c->seen ? s->total - c->seen : 0;
+	char eta[DURATION_STRLEN];
+
+	if (!s->counted) {
+		strbuf_addf(sb, "ingest: %ld files done (%ld ingested, %ld "
+				"duplicates, %ld rejected), %.0f files/s",
+			    c->seen, c->ingested, c->duplicates, c->rejected,
+			    rate);
+		return;
+	}
+	strbuf_addf(sb, "ingest: %ld of %ld files (%ld%%), %.0f files/s, "
+			"ETA %s",
+		    c->seen, s->total, s->total ? c->seen * 100 / s->total : 100,
+		    rate,
+		    timeutil_format_duration(rate > 0 ? (double)left / rate : -1,
+					     eta));
+}
+
+/* the progress line, and after SIGUSR1 the same text logged */
 static void
 show_progress(struct ingest_state *s, bool now)
 {
-	double dt, rate;
-	long done = s->counts->seen, left;
-	char eta[DURATION_STRLEN];
+	struct strbuf sb = STRBUF_INIT;
+	bool report = s->opt->report && *s->opt->report;
 
-	if (!log_progress_enabled())
+	if (!report && !log_progress_enabled())
 		return;
-	dt = (double)(timeutil_mono_ns() - s->t0_ns) / 1e9;
-	rate = dt > 0 ? (double)done / dt : 0;
-	left = s->total > done ? s->total - done : 0;
-	log_progress(now, "ingest: %ld of %ld files (%ld%%), %.0f files/s, "
-			  "ETA %s",
-		     done, s->total, s->total ? done * 100 / s->total : 100,
-		     rate,
-		     timeutil_format_duration(rate > 0 ? (double)left / rate
-						       : -1,
-					      eta));
+	progress_text(s, &sb);
+	log_progress(now || report, "%s", sb.buf);
+	if (report) {
+		*s->opt->report = 0;
+		log_warning("%s", sb.buf);
+		fault_point("progress-reported");
+	}
+	strbuf_release(&sb);
 }
 
 /*
@@ -1546,6 +1573,7 @@ count_candidates(struct ingest_state *s, DIR *d)
 	struct dirent *de;
 
 	s->total = s->counts->seen;
+	s->counted = true;
 	rewinddir(d);
 	while ((de = readdir(d)))
 		if (de->d_type != DT_DIR && candidate(s, de->d_name, glob))
@@ -1643,7 +1671,11 @@ scan_pass(struct ingest_state *s, DIR *d, int batch, long *handled)
 			memset(items, 0, (size_t)batch * sizeof(*items));
 			s->counts->seen += (long)n;
 			n = 0;
+			fault_point("ingest-batch");
 			show_progress(s, false);
+			/* a stop: after a whole batch, the rest stays */
+			if (!rc && s->opt->stop && *s->opt->stop)
+				rc = INGEST_STOPPED;
 		}
 	}
 	for (size_t i = 0; i < n; i++)
@@ -1701,7 +1733,7 @@ ingest_run(struct db *db, const struct catalog *cat,
 		s.pass++;
 	} while (!rc && handled > 0 && !opt->dry_run);
 	log_progress_end();
-	if (!rc)
+	if (rc >= 0)
 		report_tallies(&s);
 out:
 	if (d)

@@ -38,6 +38,7 @@
 #define CASCADE_INGEST_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "compat.h"
@@ -50,6 +51,14 @@ struct ingest_options {
 	int batch_size;     /* files per transaction */
 	int64_t run_id;     /* logging_id of this run */
 	bool dry_run;       /* identify and report only */
+	/*
+	 * Set by signal handlers (or NULL): report (SIGUSR1) logs where
+	 * ingest stands at WARNING after the batch in hand; stop (SIGTERM,
+	 * SIGINT) ends it after that batch, the rest left in incoming for
+	 * the next run.
+	 */
+	volatile sig_atomic_t *report;
+	volatile sig_atomic_t *stop;
 };
 
 struct ingest_counts {
@@ -72,9 +81,12 @@ int ingest_recover(struct db *db, struct ingest_counts *counts)
 /*
  * ingest_run: recover, then ingest everything in the incoming directory
  * of the catalog's mission.
- * Returns 0 (rejects are counted, not errors), or a negative db_status
- * for an infrastructure failure (reported): the caller ends the run.
+ * Returns 0 (rejects are counted, not errors), INGEST_STOPPED when
+ * *opt->stop was set (every batch begun was finished), or a negative
+ * db_status for an infrastructure failure (reported): the caller ends
+ * the run.
  */
+#define INGEST_STOPPED 1
 int ingest_run(struct db *db, const struct catalog *cat,
 	       const struct ingest_options *opt, struct ingest_counts *counts)
 	CASCADE_MUSTCHECK;

@@ -406,7 +406,9 @@ cycle(struct watch *w, struct watch_result *r)
 	if (rescan >= 0)
 		arm(w->rescan_tfd, rescan, 0);
 	if (out == CYCLE_STOPPED)
-		r->signal = res.process.signal;
+		r->signal = res.ingest.outcome == CYCLE_STOPPED
+				    ? res.ingest.signal
+				    : res.process.signal;
 	cycle_result_release(&res);
 	if (w->taken) {
 		r->end = WATCH_TAKEN;

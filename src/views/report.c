@@ -537,8 +537,8 @@ static void
 status_batches(struct strbuf *sb, const struct ss_status *s)
 {
 	static const char *const cols[] = {
-		"#Batch", "Kind", "State", "Progress", "#Attempts", "Keys",
-		"Started (UTC)", NULL};
+		"#Batch", "Process", "Kind", "State", "Progress", "#Succeeded",
+		"#Failed", "#Attempts", "Keys", "Started (UTC)", NULL};
 
 	strbuf_addstr(sb, "<h3>Batches: open and recent</h3>\n");
 	if (s->n_batches == 0) {
@@ -552,20 +552,24 @@ status_batches(struct strbuf *sb, const struct ss_status *s)
 
 		strbuf_addstr(sb, "<tr>");
 		td_num(sb, b->id);
+		td(sb, b->process);
 		td(sb, b->kind);
 		td_state(sb, batch_state_name(b->state));
-		/* ended of all, and of those the failed, in red */
+		/* ended of all; then of those the succeeded and the failed,
+		 * these in red */
 		strbuf_addf(sb,
 			    "<td><progress value=\"%" PRId64 "\" max=\"%" PRId64
 			    "\"></progress> <span class=\"progress\">%" PRId64
-			    "/%" PRId64 "</span>",
+			    "/%" PRId64 "</span></td>",
 			    b->done_count, b->size > 0 ? b->size : 1,
 			    b->done_count, b->size);
+		td_num(sb, b->succeeded);
 		if (b->failed > 0)
-			strbuf_addf(sb, " <span class=\"st-failed\">%" PRId64
-					" failed</span>",
+			strbuf_addf(sb, "<td class=\"num st-failed\">%" PRId64
+					"</td>",
 				    b->failed);
-		strbuf_addstr(sb, "</td>");
+		else
+			td_num(sb, b->failed);
 		td_num(sb, b->attempts);
 		strbuf_addstr(sb, "<td>");
 		text(sb, b->first_key);

@@ -116,8 +116,10 @@ for r in table_rows("builds-by-state"):
 for r in table_rows("runs"):
     fact("run." + r[0].text(), "%s|%s|%s" % (r[1].text(), r[4].text(), r[5].text()))
 for r in table_rows("batches"):
-    fact("batch." + r[0].text(), "%s|%s" % (r[2].text(), r[3].text().strip()))
-    fact("batch-style." + r[0].text(), " ".join(r[2].classes()))
+    fact("batch." + r[0].text(), "%s|%s" % (r[3].text(), r[4].text().strip()))
+    fact("batch-style." + r[0].text(), " ".join(r[3].classes()))
+    fact("batch-counts." + r[0].text(), "%s|%s|%s" % (r[1].text(), r[5].text(), r[6].text()))
+    fact("batch-failed-style." + r[0].text(), " ".join(r[6].classes()))
 for r in table_rows("queue"):
     fact("queue." + r[0].text(), r[1].text())
 for r in table_rows("failure-counts"):
@@ -296,8 +298,11 @@ check_populated() {
 	fis "builds succeeded" build-state.succeeded 1
 	fis "a run with its outcome and exit status" run.3 "process-queue|failed|1"
 	fis "a batch with its progress" batch.2 "running|2/4"
-	fis "a batch whose builds failed: failed, with its failures" batch.1 "failed|5/5 3 failed"
+	fis "a batch whose builds failed: failed" batch.1 "failed|5/5"
 	fis "and red, not a green done" batch-style.1 st-failed
+	fis "a batch names its process, with its succeeded and failed counts" batch-counts.1 "mag_l0_to_l1|2|3"
+	fis "its failed count in red" batch-failed-style.1 "num st-failed"
+	fis "the running batch's counts" batch-counts.2 "mag_l0_to_l1|2|0"
 	fis "the unresolved failure count" failures-total 6
 	fis "failures counted by process and kind" "failure-count.mag_l0_to_l1/exit" 1
 	# graph
