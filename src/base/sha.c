@@ -8,6 +8,7 @@
 #include "sha.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -33,13 +34,41 @@ digest_failed(const char *what)
 	exit(6);
 }
 
+/*
+ * The digests, fetched from the default provider once: EVP_sha1() and
+ * EVP_sha256() make every EVP_DigestInit_ex() look the implementation
+ * up again, which for the small files of a delivery costs as much as
+ * hashing them.
+ */
+static const EVP_MD *
+md_of(bool sha256)
+{
+	static EVP_MD *md[2];
+
+	if (!md[sha256]) {
+		md[sha256] = EVP_MD_fetch(NULL, sha256 ? "SHA256" : "SHA1",
+					  NULL);
+		if (!md[sha256])
+			digest_failed("find a digest");
+	}
+	return md[sha256];
+}
+
+static void
+digest_start(EVP_MD_CTX *c, bool sha256)
+{
+	if (!EVP_DigestInit_ex(c, md_of(sha256), NULL))
+		digest_failed("start a digest");
+}
+
 static struct evp_md_ctx_st *
-digest_new(const EVP_MD *md)
+digest_new(bool sha256)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 
-	if (!c || !EVP_DigestInit_ex(c, md, NULL))
+	if (!c)
 		digest_failed("start a digest");
+	digest_start(c, sha256);
 	return c;
 }
 
@@ -50,6 +79,7 @@ digest_update(EVP_MD_CTX *c, const void *data, size_t len)
 		digest_failed("update a digest");
 }
 
+/* the digest in hex into out; the context stays for another digest */
 static void
 digest_final_hex(EVP_MD_CTX *c, char *out, size_t want)
 {
@@ -59,7 +89,6 @@ digest_final_hex(EVP_MD_CTX *c, char *out, size_t want)
 
 	if (!EVP_DigestFinal_ex(c, md, &n) || n != want)
 		digest_failed("finish a digest");
-	EVP_MD_CTX_free(c);
 	for (unsigned int i = 0; i < n; i++) {
 		out[2 * i] = digits[md[i] >> 4];
 		out[2 * i + 1] = digits[md[i] & 0xf];
@@ -70,7 +99,7 @@ digest_final_hex(EVP_MD_CTX *c, char *out, size_t want)
 void
 sha1_init(struct sha1_ctx *c)
 {
-	c->md = digest_new(EVP_sha1());
+	c->md = digest_new(false);
 }
 
 void
@@ -83,13 +112,14 @@ void
 sha1_final_hex(struct sha1_ctx *c, char out[SHA1_HEX_LEN])
 {
 	digest_final_hex(c->md, out, (SHA1_HEX_LEN - 1) / 2);
+	EVP_MD_CTX_free(c->md);
 	c->md = NULL;
 }
 
 void
 sha256_init(struct sha256_ctx *c)
 {
-	c->md = digest_new(EVP_sha256());
+	c->md = digest_new(true);
 }
 
 void
@@ -102,6 +132,7 @@ void
 sha256_final_hex(struct sha256_ctx *c, char out[SHA256_HEX_LEN])
 {
 	digest_final_hex(c->md, out, (SHA256_HEX_LEN - 1) / 2);
+	EVP_MD_CTX_free(c->md);
 	c->md = NULL;
 }
 
@@ -115,11 +146,29 @@ int
 sha_fd_upto(int fd, int64_t expect, char sha1[SHA1_HEX_LEN], char *sha256,
 	    int64_t *size)
 {
-	unsigned char *buf = xmalloc(SHA_READ_SIZE);
-	EVP_MD_CTX *c1 = digest_new(EVP_sha1());
-	EVP_MD_CTX *c2 = sha256 ? digest_new(EVP_sha256()) : NULL;
+	/*
+	 * One buffer and one context of each digest for every file of a
+	 * run (cascade hashes from one thread): a delivery of small files
+	 * costs no allocation per file.
+	 */
+	static unsigned char *buf;
+	static EVP_MD_CTX *ctx1, *ctx2;
+	EVP_MD_CTX *c1, *c2 = NULL;
 	int64_t total = 0;
 	int rc = 0, saved = 0;
+
+	if (!buf) {
+		buf = xmalloc(SHA_READ_SIZE);
+		ctx1 = digest_new(false);
+		ctx2 = digest_new(true);
+	} else {
+		digest_start(ctx1, false);
+		if (sha256)
+			digest_start(ctx2, true);
+	}
+	c1 = ctx1;
+	if (sha256)
+		c2 = ctx2;
 
 	/* known to be expect bytes: no read only to be told of the end */
 	while (expect < 0 || total < expect) {
@@ -144,10 +193,7 @@ sha_fd_upto(int fd, int64_t expect, char sha1[SHA1_HEX_LEN], char *sha256,
 			digest_update(c2, buf, (size_t)n);
 		total += n;
 	}
-	free(buf);
 	if (rc != 0) {
-		EVP_MD_CTX_free(c1);
-		EVP_MD_CTX_free(c2);
 		errno = saved;
 		return -1;
 	}
