@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -2239,6 +2240,7 @@ static const struct executor_ops slurm_ops = {
 struct executor *
 executor_slurm_new(const struct exec_slurm_options *o)
 {
+	uint32_t rnd;
 	struct slurm_ex *s = xcalloc(1, sizeof(*s));
 
 	if (!o->work_dir)
@@ -2251,7 +2253,18 @@ executor_slurm_new(const struct exec_slurm_options *o)
 	s->partition = xstrdup_or_null(o->partition);
 	s->account = xstrdup_or_null(o->account);
 	s->job_name = xstrdup(o->job_name ? o->job_name : "cascade");
-	s->tag = o->tag ? xstrdup(o->tag) : xasprintf("%ld", (long)getpid());
+	/*
+	 * The script's name is how a later run finds the job of builds a
+	 * dead run submitted (squeue's %o): a random part makes it this
+	 * executor's alone, never the name of a job Slurm still lists from
+	 * an earlier mission with the same run numbers and directories.
+	 */
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		rnd = (uint32_t)timeutil_mono_ns() ^ (uint32_t)getpid();
+	if (o->tag)
+		s->tag = xasprintf("%s-%08" PRIx32, o->tag, rnd);
+	else
+		s->tag = xasprintf("%ld-%08" PRIx32, (long)getpid(), rnd);
 	strvec_init(&s->extra);
 	strvec_init(&s->watched);
 	for (size_t i = 0; o->extra && i < o->extra->nr; i++)

@@ -232,8 +232,10 @@ struct exec_slurm_options {
 	/* the job name (default "cascade") */
 	const char *job_name;
 	/*
-	 * names the group scripts, WORK/slurm/group-TAG-N.sh, which
-	 * executor_lookup reads (default: the process id)
+	 * names the group scripts, WORK/slurm/group-TAG-RANDOM-N.sh, which
+	 * executor_lookup reads (default: the process id); RANDOM, 8 hex
+	 * digits, keeps a script's name from ever being that of another
+	 * mission's job that Slurm still lists
 	 */
 	const char *tag;
 	/* sbatch --time in minutes; 0: estimated from the builds' timeouts */

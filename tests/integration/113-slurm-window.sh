@@ -15,7 +15,7 @@ t_begin slurm_window
 CLUSTER=$SRC/tests/slurm/cluster.sh
 stop_cluster() {
 	bash "$CLUSTER" stop "$T/cluster" >/dev/null 2>&1
-	for d in 2 3; do
+	for d in 2 3 4; do
 		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS ${DB}_$d WITH (FORCE)" >/dev/null 2>&1
 	done
 	t_cleanup
@@ -150,5 +150,29 @@ for m in "W ${DB}_2" "X ${DB}_3"; do
 		"succeeded|$([ "$1" = W ] && echo 2 || echo 4)|1"
 	equals "$1: every code completed once" "$(wc -l < "$T/$1/completions")" "$([ "$1" = W ] && echo 2 || echo 4)"
 done
+
+# a mission started again in the same directories, with the same run and
+# build ids: Slurm still lists the first one's ended jobs (MinJobAge) by
+# their script paths, which must never name the second's scripts
+Y=$T/Y
+setup "$Y" "${DB}_4" "" 01 >/dev/null
+timeout 120 "$CASCADE" process-queue -m "${DB}_4" >/dev/null 2>&1
+equals "Y: the first mission's run ends" "$?" 0
+old=$(q "${DB}_4" "SELECT string_agg(DISTINCT slurm_job_id, ' ') FROM build")
+rm -rf "$Y"
+setup "$Y" "${DB}_4" --hold 01 >/dev/null
+before=$(held)
+crash "$Y" "${DB}_4" slurm-submitted@1
+equals "Y: the second mission's run killed after its first sbatch" "$?" 137
+new4=$(comm -13 <(echo "$before" | tr ' ' '\n') <(held | tr ' ' '\n'))
+expect_rc 0 "Y: the next run, not waiting" timeout 120 "$CASCADE" process-queue --no-wait -m "${DB}_4"
+equals "Y: the build submitted is found in its own new job" \
+	"$(q "${DB}_4" "SELECT count(*) FROM build WHERE slurm_job_id = '$new4'")" 1
+not_contains "Y: no build was matched to an old job" " $(q "${DB}_4" "SELECT string_agg(slurm_job_id, ' ') FROM build") " " $old "
+scontrol release "$(held | tr ' ' ',')"
+timeout 120 "$CASCADE" process-queue -m "${DB}_4" >/dev/null 2>&1
+equals "Y: the last run ends" "$?" 0
+equals "Y: every build succeeded, once" \
+	"$(q "${DB}_4" "SELECT string_agg(DISTINCT status::text, ','), count(*), max(attempt) FROM build")" "succeeded|2|1"
 
 t_end
