@@ -5,6 +5,7 @@
 #                         warnings are errors there, WERROR=-Werror)
 #   make check-unit       unit tests only (no database)
 #   make check-chaos      the chaos suite: >= 500 kill points (long, root for disk-full)
+#   make check-chaos-slurm  Slurm kill chaos: CHAOS_SLURM_ROUNDS seeded rounds
 #   make SANITIZE=address,undefined check
 #   make install PREFIX=/usr DESTDIR=/tmp/pkg
 #   make check-package    build the Debian package, lintian, install it into a
@@ -262,6 +263,14 @@ CHAOS_ENV = CASCADE=$(abspath $(BIN)) CHAOS_SEED=$(CHAOS_SEED) CHAOS_POINTS=$(CH
 check-chaos: deps-test $(BIN)
 	$(CHAOS_ENV) python3 tests/chaos/chaos.py
 
+# Kill chaos for the Slurm executor (tests/chaos/slurm-kill.sh): seeded
+# rounds on a private cluster; 115-slurm-kill runs three fixed ones.
+CHAOS_SLURM_ROUNDS ?= 30
+CHAOS_SEED ?= 1
+check-chaos-slurm: $(BIN)
+	CASCADE=$(abspath $(BIN)) N=$(CHAOS_SLURM_ROUNDS) SEED=$(CHAOS_SEED) \
+		pg_virtualenv -t bash tests/chaos/slurm-kill.sh
+
 check-chaos-short: $(BIN)
 	@python3 tests/chaos/chaos.py --selftest
 	@if [ "$(CASCADE_CHAOS_SHORT)" = 1 ]; then \
@@ -360,7 +369,7 @@ format-check:
 .PHONY: all deps deps-demo deps-test deps-package check check-unit \
 	check-fuzz-replay fuzz fuzz-selftest check-fuzz-selftest \
 	check-layering check-functions check-man check-integration check-chaos \
-	check-chaos-short check-completion check-package \
+	check-chaos-short check-chaos-slurm check-completion check-package \
 	install uninstall demo demo-stop demo-clean clean format format-check FORCE
 
 FORCE:
