@@ -38,6 +38,7 @@
 #include <sys/inotify.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "executor-int.h"
@@ -281,6 +282,27 @@ parse_exit(const char *v, size_t n, struct slurm_job_info *j)
 	j->exit_signal = (int)s;
 }
 
+/*
+ * scontrol's "2026-12-07T13:04:15", the controller's local time, as
+ * seconds since 1970; 0 for anything else ("Unknown", "None")
+ */
+static int64_t
+parse_local_time(const char *v, size_t n)
+{
+	int64_t usec;
+	time_t t;
+	struct tm tm;
+
+	if (n != 19 || timeutil_parse_timestamp(v, n, &usec))
+		return 0;
+	t = (time_t)(usec / 1000000);
+	if (!gmtime_r(&t, &tm))
+		return 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	return t == (time_t)-1 ? 0 : (int64_t)t;
+}
+
 /* one KEY=VALUE field of scontrol's line into the job */
 static void
 scontrol_field(const char *k, size_t kn, const char *v, size_t vn,
@@ -298,6 +320,8 @@ scontrol_field(const char *k, size_t kn, const char *v, size_t vn,
 		copy_field(j->reason, sizeof(j->reason), v, vn);
 	} else if (KEY("ExitCode")) {
 		parse_exit(v, vn, j);
+	} else if (KEY("EndTime")) {
+		j->end_s = parse_local_time(v, vn);
 	} else if (printable(v, vn) &&
 		   (KEY("BatchHost") ||
 		    (KEY("NodeList") && !j->node[0] &&
@@ -1319,6 +1343,27 @@ publish_pending(struct sjob *j)
 	strbuf_release(&d);
 }
 
+static void ask_scontrol(struct slurm_ex *s, struct sjob *j);
+
+/*
+ * whether a record missing from an ended job may still appear: not if
+ * the job never reached a node (cancelled, or failed, while pending: no
+ * script ran), nor once it ended CASCADE_SLURM_LATE_S (60) seconds ago,
+ * longer than a shared file system hides a new file
+ */
+static bool
+records_may_come(struct slurm_ex *s, struct sjob *j)
+{
+	const char *e = getenv("CASCADE_SLURM_LATE_S");
+	long late = e && *e ? strtol(e, NULL, 10) : 60;
+
+	if (!j->info.node[0])
+		return false;
+	if (!j->info.end_s)
+		ask_scontrol(s, j);
+	return !j->info.end_s || (int64_t)time(NULL) - j->info.end_s < late;
+}
+
 /* the job ended: its builds without a record end as its state says */
 static void
 job_ended(struct slurm_ex *s, struct sjob *j)
@@ -1338,8 +1383,12 @@ job_ended(struct slurm_ex *s, struct sjob *j)
 		job_drop(s, j);
 		return;
 	}
-	/* give a late file one more poll, unless it had its second */
-	if (missing && j->ended_seen++ == 0)
+	/*
+	 * give a late file one more poll, unless it had its second, or no
+	 * record can come any more (a run that polls once, --no-wait, would
+	 * otherwise wait for it for ever)
+	 */
+	if (missing && records_may_come(s, j) && j->ended_seen++ == 0)
 		return;
 	killed = job_oom(j, &oom);
 	for (size_t i = 0; i < j->n; i++) {

@@ -434,6 +434,7 @@ struct slurm_job_info {
 	char node[64];	/* NodeList or BatchHost; "" if none */
 	char reason[128]; /* why it waits, or ended; "" if none */
 	int exit_code, exit_signal; /* ExitCode=C:S; -1 unknown */
+	int64_t end_s; /* EndTime (scontrol), seconds since 1970; 0 unknown */
 };
 
 /*

@@ -15,7 +15,7 @@ t_begin slurm_window
 CLUSTER=$SRC/tests/slurm/cluster.sh
 stop_cluster() {
 	bash "$CLUSTER" stop "$T/cluster" >/dev/null 2>&1
-	for d in 2 3 4; do
+	for d in 2 3 4 5; do
 		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS ${DB}_$d WITH (FORCE)" >/dev/null 2>&1
 	done
 	t_cleanup
@@ -174,5 +174,21 @@ timeout 120 "$CASCADE" process-queue -m "${DB}_4" >/dev/null 2>&1
 equals "Y: the last run ends" "$?" 0
 equals "Y: every build succeeded, once" \
 	"$(q "${DB}_4" "SELECT string_agg(DISTINCT status::text, ','), count(*), max(attempt) FROM build")" "succeeded|2|1"
+
+# a held job cancelled while pending, under --no-wait (each run looks at
+# Slurm once): no record can come from a job that never reached a node,
+# so the next run records the cancel and retries the build at once (it
+# waited for "one more poll" of a run that never polls again: for ever)
+Z=$T/Z
+setup "$Z" "${DB}_5" --hold 01 >/dev/null
+expect_rc 0 "Z: a run that submits and returns" timeout 120 "$CASCADE" process-queue --no-wait -o pa -m "${DB}_5"
+jz=$(q "${DB}_5" "SELECT slurm_job_id FROM build")
+scancel "$jz"
+expect_rc 0 "Z: the next such run" timeout 120 "$CASCADE" process-queue --no-wait -o pa -m "${DB}_5"
+contains "Z: it retries the cancelled build" "$out" "1 retried"
+contains "Z: the cancel is said as such" "$(grep -o 'failed, attempt 1 of [0-9]*: .*' "$T/err")" "cancelled"
+equals "Z: the build's second attempt is in a new job" \
+	"$(q "${DB}_5" "SELECT attempt, slurm_job_id <> '$jz' FROM build")" "2|t"
+scancel "$(q "${DB}_5" "SELECT slurm_job_id FROM build")"
 
 t_end

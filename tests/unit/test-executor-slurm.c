@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compat.h"
 #include "executor.h"
@@ -226,6 +227,39 @@ static void test_parse_scontrol(void) {
   }
 }
 
+/* EndTime is the controller's local time: read in TZ (UTC here) */
+static void test_parse_scontrol_end(void) {
+  static const struct {
+    const char *line;
+    long long end_s;
+  } cases[] = {
+      {"JobId=1 JobState=COMPLETED EndTime=2026-12-07T13:04:15 Deadline=N/A",
+       1796648655LL},
+      {"JobId=2 JobState=CANCELLED StartTime=Unknown EndTime=Unknown", 0},
+      {"JobId=3 JobState=PENDING EndTime=None", 0},
+      {"JobId=4 JobState=FAILED EndTime=2026-12-07", 0},
+      {"JobId=5 JobState=FAILED EndTime=2026-12-07T13:04:15.5", 0},
+      {"JobId=6 JobState=FAILED", 0},
+  };
+  char *tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+
+  setenv("TZ", "UTC0", 1);
+  tzset();
+  for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+    struct slurm_job_info j;
+
+    CU_ASSERT_EQUAL(
+        slurm_parse_scontrol(cases[i].line, strlen(cases[i].line), &j), 0);
+    CU_ASSERT_EQUAL((long long)j.end_s, cases[i].end_s);
+  }
+  if (tz)
+    setenv("TZ", tz, 1);
+  else
+    unsetenv("TZ");
+  tzset();
+  free(tz);
+}
+
 static void test_parse_jobcomp(void) {
   static const char log[] =
       "JobId=1 UserId=root(0) GroupId=root(0) Name=pipe JobState=COMPLETED "
@@ -364,6 +398,7 @@ void suite_executor_slurm(void) {
   ADD_TEST(s, test_parse_squeue);
   ADD_TEST(s, test_parse_squeue_reason);
   ADD_TEST(s, test_parse_scontrol);
+  ADD_TEST(s, test_parse_scontrol_end);
   ADD_TEST(s, test_parse_jobcomp);
   ADD_TEST(s, test_parse_script_keys);
   ADD_TEST(s, test_script_keys_quote);
