@@ -628,6 +628,7 @@ json_build_fields(struct json_writer *w, const struct ss_build *b)
 	kv_i64(w, "max_rss_kb", b->max_rss_kb);
 	kv_i64(w, "code_id", b->code_id);
 	json_kv_string(w, "code_version", b->code_version);
+	kv_i64(w, "reused_from_build_id", b->reused_from);
 	json_kv_int(w, "n_inputs", b->n_inputs);
 	json_kv_string(w, "log_path", b->log_path);
 	json_kv_string(w, "slurm_job_id", b->slurm_job_id);
@@ -654,6 +655,7 @@ json_build_provenance(struct json_writer *w, const struct ss_build *b)
 	json_kv_string(w, "output_version", b->output_version);
 	kv_i64(w, "version_bump", b->version_bump);
 	json_kv_string(w, "cache_key", b->cache_key);
+	json_kv_string(w, "content_key", b->content_key);
 	json_key(w, "argv");
 	if (b->have_argv) {
 		json_array_begin(w);
@@ -1016,6 +1018,10 @@ build_identity(struct strbuf *sb, const struct ss_build *b)
 		field(sb, i ? "" : "why:", r.buf);
 		strbuf_release(&r);
 	}
+	if (b->reused_from != SS_NULL)
+		fieldf(sb, "reused:", "the output of build %" PRId64 " (the "
+				      "same content): no code ran",
+		       b->reused_from);
 	if (b->hostname || b->pid != SS_NULL)
 		fieldf(sb, "host:", "%s, pid %s",
 		       b->hostname ? b->hostname : "?",
@@ -1052,6 +1058,8 @@ build_times(struct strbuf *sb, const struct ss_build *b)
 		field(sb, "run:", num(b->logging_id, b1, sizeof(b1)));
 	if (b->cache_key)
 		field(sb, "cache key:", b->cache_key);
+	if (b->content_key)
+		field(sb, "content key:", b->content_key);
 }
 
 /* show build: its command line and inputs */
