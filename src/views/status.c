@@ -521,11 +521,16 @@ builds_header(struct strbuf *sb)
 	header(sb, "", build_cols);
 }
 
-/* exit code, "sigN" or "-" */
+/*
+ * exit code, "sigN", "reuse" (it took an earlier build's output: no code
+ * ran) or "-"
+ */
 static const char *
 exit_text(const struct ss_build *b, char *buf, size_t size)
 {
-	if (b->term_signal != SS_NULL && b->term_signal != 0)
+	if (b->reused_from != SS_NULL)
+		snprintf(buf, size, "reuse");
+	else if (b->term_signal != SS_NULL && b->term_signal != 0)
 		snprintf(buf, size, "sig%" PRId64, b->term_signal);
 	else if (b->exit_code != SS_NULL)
 		snprintf(buf, size, "%" PRId64, b->exit_code);

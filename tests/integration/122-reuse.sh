@@ -100,6 +100,9 @@ print(ids)')" "[True, True, True]"
 expect_rc 0 "show build" cascade show build "$l3_build"
 contains "show build says reused" "$out" "the output of build $l3_from (the same content): no code ran"
 contains "show build: the content key" "$out" "content key:"
+expect_rc 0 "builds of l3" cascade builds --process=l3
+contains "the list says reuse where its exit status would be" "$out" "$(printf '%6s' "$l3_build") l3"
+equals "one reused l3 build listed" "$(printf '%s\n' "$out" | grep -c ' reuse ')" 1
 expect_rc 0 "show build --json" cascade show build --json "$l3_build"
 equals "show build --json: reused_from_build_id" "$(printf '%s' "$out" | python3 -c '
 import json, sys; print(json.load(sys.stdin)["reused_from_build_id"])')" "$l3_from"
