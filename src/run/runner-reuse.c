@@ -260,9 +260,7 @@ run:
 		 "%lld, \"%s\", has the same content key but %s",
 		 (long long)b->id, b->process_name, b->output_key,
 		 (long long)m->from_build, m->filename, why.buf);
-	if (dir) {
-		runner_give_dir(r, dir);
-	}
+	runner_give_dir(r, dir);
 out:
 	free(dir);
 	free(kw);
