@@ -1,6 +1,6 @@
 /*
  * state.c - the text tables of the build, batch and run states and of
- * the reasons for a build.
+ * the reasons for a build, and of what a process may reuse.
  */
 #include "state.h"
 
@@ -112,5 +112,24 @@ int build_reason_parse(const char *s, enum build_reason *out) {
   if (v < 0)
     return -1;
   *out = (enum build_reason)v;
+  return 0;
+}
+
+static const char *const reuse_mode_names[REUSE_MODE_COUNT + 1] = {
+    [REUSE_NONE] = "none",
+    [REUSE_CONTENT] = "content",
+    [REUSE_MODE_COUNT] = NULL,
+};
+
+const char *reuse_mode_name(enum reuse_mode m) {
+  return name_of(reuse_mode_names, REUSE_MODE_COUNT, (unsigned)m);
+}
+
+int reuse_mode_parse(const char *s, enum reuse_mode *out) {
+  int v = state_index(reuse_mode_names, s);
+
+  if (v < 0)
+    return -1;
+  *out = (enum reuse_mode)v;
   return 0;
 }

@@ -74,6 +74,18 @@ enum build_reason {
 #define BUILD_REASON_COUNT (BUILD_REASON_SCHEDULED + 1)
 
 /*
+ * What a process may reuse ("reuse:" in the mission file, table
+ * process_reuse): nothing (a build always runs its code), or the output
+ * of an earlier successful build made from the same content (its code
+ * declared deterministic: reuse-rules.h).  "none" is not stored.
+ */
+enum reuse_mode {
+  REUSE_NONE = 0,
+  REUSE_CONTENT,
+};
+#define REUSE_MODE_COUNT (REUSE_CONTENT + 1)
+
+/*
  * The text tables, indexed by the enums and ending with NULL (so a
  * table is also the list of values an option accepts).
  */
@@ -106,5 +118,9 @@ int batch_state_parse(const char *s, enum batch_state *out) CASCADE_MUSTCHECK;
 int run_state_parse(const char *s, enum run_state *out) CASCADE_MUSTCHECK;
 int build_reason_parse(const char *s, enum build_reason *out)
     CASCADE_MUSTCHECK;
+
+/* reuse_mode_name/_parse: "none", "content" */
+const char *reuse_mode_name(enum reuse_mode m);
+int reuse_mode_parse(const char *s, enum reuse_mode *out) CASCADE_MUSTCHECK;
 
 #endif

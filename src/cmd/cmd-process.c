@@ -37,15 +37,22 @@ cmd_process_output(struct ctx *ctx, const struct cycle_options *o,
 	ctx->counts.builds_skipped += (int)r->plan.uptodate;
 	/* after a lost database, what was recorded is not known: no sum */
 	if (!o->dry_run && r->outcome != CYCLE_DB &&
-	    (c->started || c->failed || c->bad || c->recovered))
+	    (c->started || c->failed || c->bad || c->recovered ||
+	     c->reused)) {
+		char reused[64] = "";
+
+		if (c->reused)
+			snprintf(reused, sizeof(reused), " (%ld reused)",
+				 c->reused);
 		cmd_summary(ctx, c->failed || c->bad || c->poisoned,
-		       "process%s: %ld builds succeeded, %ld failed, %ld bad, "
+		       "process%s: %ld builds succeeded%s, %ld failed, %ld bad, "
 		       "%ld retried in %.2f s (%.1f builds/s)%s%s",
 		       o->sample ? " (sample, nothing recorded)" : "",
-		       c->succeeded, c->failed, c->bad, c->retried, dt,
+		       c->succeeded, reused, c->failed, c->bad, c->retried, dt,
 		       dt > 0 ? (double)c->succeeded / dt : 0.0,
 		       o->sample ? "; outputs in " : "",
 		       o->sample ? o->scratch_dir : "");
+	}
 	if (o->dry_run) {
 		fputs(r->ready.buf, stdout);
 		printf("dry run: %ld builds would run (%ld up to date, %ld "

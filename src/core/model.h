@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "period.h"
+#include "state.h"
 #include "version.h"
 
 /* Where a value came from, for messages.  file is borrowed from config. */
@@ -169,6 +170,7 @@ struct process {
 	size_t n_codes;
 	struct executor_settings executor; /* overrides of the mission's */
 	struct schedule schedule;
+	enum reuse_mode reuse; /* REUSE_CONTENT: its code is deterministic */
 	struct config_mark mark;
 };
 

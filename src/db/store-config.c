@@ -470,6 +470,41 @@ load_process_schedules(struct db *db, struct config *cfg)
 	return rc;
 }
 
+/* A process_reuse row: its process and what it may reuse. */
+struct reuse_row {
+	int process_id;
+	char *reuse;
+};
+static const struct db_col reuse_cols[] = {
+	DB_COL(DB_INT, struct reuse_row, process_id),
+	DB_COL(DB_TEXT, struct reuse_row, reuse),
+};
+static const struct db_table reuse_table =
+	DB_TABLE("process reuse", reuse_cols, struct reuse_row);
+
+/* what the processes loaded may reuse (none unless a row says) */
+static int
+load_process_reuse(struct db *db, struct config *cfg)
+{
+	struct reuse_row *rows = NULL;
+	size_t n = 0;
+	int rc = db_query_rows(db,
+			       "SELECT process_id, reuse FROM "
+			       "public.process_reuse ORDER BY process_id",
+			       NULL, 0, &reuse_table, &rows, &n);
+
+	for (size_t r = 0; !rc && r < n; r++) {
+		struct process *p = process_by_id(cfg, rows[r].process_id);
+
+		if (p && reuse_mode_parse(rows[r].reuse, &p->reuse))
+			rc = error("process \"%s\" has an unknown reuse "
+				   "\"%s\" in the database",
+				   p->name, rows[r].reuse);
+	}
+	db_rows_free(&reuse_table, rows, n);
+	return rc;
+}
+
 static int
 load_processes(struct db *db, struct config *cfg)
 {
@@ -477,7 +512,8 @@ load_processes(struct db *db, struct config *cfg)
 
 	if ((rc = load_process_rows(db, cfg)) ||
 	    (rc = load_process_inputs(db, cfg)) ||
-	    (rc = load_process_schedules(db, cfg)))
+	    (rc = load_process_schedules(db, cfg)) ||
+	    (rc = load_process_reuse(db, cfg)))
 		return rc;
 	return load_process_codes(db, cfg);
 }
@@ -1506,6 +1542,43 @@ out:
 	return done(&p, rc);
 }
 
+/* what a process may reuse: written, changed or removed */
+static int
+apply_reuse(struct db *db, const struct process *op,
+	    const struct process *np, struct store_apply_report *r)
+{
+	struct db_params p = DB_PARAMS_INIT;
+	enum reuse_mode old = op ? op->reuse : REUSE_NONE;
+	int rc = 0;
+
+	if (old == np->reuse)
+		return 0;
+	db_params_text(&p, np->name);
+	if (np->reuse != REUSE_NONE) {
+		db_params_text(&p, reuse_mode_name(np->reuse));
+		rc = run(db,
+			 "INSERT INTO public.process_reuse (process_id, "
+			 "reuse) SELECT pr.process_id, $2 FROM "
+			 "public.process pr WHERE pr.process_name = $1 ON "
+			 "CONFLICT (process_id) DO UPDATE SET reuse = "
+			 "EXCLUDED.reuse",
+			 &p);
+	} else {
+		rc = run(db,
+			 "DELETE FROM public.process_reuse x USING "
+			 "public.process pr WHERE x.process_id = "
+			 "pr.process_id AND pr.process_name = $1",
+			 &p);
+	}
+	if (!rc && op)
+		report(r, '~', "reuse %s: %s -> %s", np->name,
+		       reuse_mode_name(old), reuse_mode_name(np->reuse));
+	else if (!rc)
+		report(r, '+', "reuse %s: %s", np->name,
+		       reuse_mode_name(np->reuse));
+	return done(&p, rc);
+}
+
 static int
 apply_processes(struct db *db, const struct config *cur,
 		const struct config *cfg, struct store_apply_report *r)
@@ -1559,7 +1632,8 @@ apply_processes(struct db *db, const struct config *cur,
 		strbuf_release(&d);
 		if (rc || apply_inputs(db, op, np, r) ||
 		    apply_codes(db, op, np, r) ||
-		    apply_schedule(db, op, np, r))
+		    apply_schedule(db, op, np, r) ||
+		    apply_reuse(db, op, np, r))
 			return done(&p, -1);
 		db_params_release(&p);
 	}

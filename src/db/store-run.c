@@ -203,6 +203,8 @@ static const struct db_col sr_file_cols[] = {
 	DB_COL(DB_VERSION, struct sr_file, version),
 	DB_COL(DB_TEXT, struct sr_file, keywords),
 	DB_COL(DB_INT64, struct sr_file, start_usec),
+	DB_COL(DB_TEXT, struct sr_file, sha1),
+	DB_COL(DB_TEXT, struct sr_file, sha256),
 };
 static const struct db_table sr_file_table =
 	DB_TABLE("files", sr_file_cols, struct sr_file);
@@ -226,7 +228,8 @@ store_files_get(struct db *db, const int64_t *ids, size_t n,
 			   "utc_file_date, interface_version || '.' || "
 			   "quality_version || '.' || revision_version, "
 			   "coalesce(process_keywords, ''), floor(extract("
-			   "epoch FROM utc_start_time) * 1000000)::bigint "
+			   "epoch FROM utc_start_time) * 1000000)::bigint, "
+			   "shasum, sha256 "
 			   "FROM public.file WHERE file_id = ANY($1::bigint[])",
 			   &p, 0, &sr_file_table, out, nout);
 	db_params_release(&p);
@@ -590,6 +593,7 @@ store_run_outlook(struct db *db, struct sr_outlook **out, size_t *n)
 		"avg(extract(epoch FROM b.ended_at - b.started_at)) AS "
 		"mean_s FROM public.build b WHERE b.process_id = "
 		"q.process_id AND b.status = 'succeeded' AND "
+		"b.reused_from_build_id IS NULL AND "
 		"b.started_at > now() - interval '30 days') m ON true "
 		"ORDER BY q.process_id",
 		NULL, 0, &outlook_table, out, n);

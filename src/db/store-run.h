@@ -70,6 +70,7 @@ struct sr_file {
 	int64_t start_usec; /* utc_start_time */
 	struct version version;
 	char *keywords;
+	char *sha1, *sha256; /* as recorded; NULL: not */
 };
 
 /*

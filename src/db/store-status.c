@@ -163,7 +163,8 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	"('running', 'recording') THEN now() END) - b.started_at)::float8, " \
 	"b.cpu_user_s, b.cpu_sys_s, cardinality(b.input_file_ids), "         \
 	"c.interface_version || '.' || c.quality_version || '.' || "         \
-	"c.revision_version, b.code_id, b.slurm_job_id, b.node "
+	"c.revision_version, b.code_id, b.slurm_job_id, b.node, "            \
+	"b.reused_from_build_id "
 #define BUILD_FROM                                                           \
 	"FROM public.build b JOIN public.process p ON p.process_id = "       \
 	"b.process_id LEFT JOIN public.product op ON op.product_id = "       \
@@ -182,7 +183,7 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	"coalesce(of.interface_version || '.' || "                           \
 	"of.quality_version || '.' || of.revision_version, "                 \
 	"b.output_version), b.output_file_id, b.version_bump, "              \
-	"b.cache_key, b.argv IS NOT NULL "
+	"b.cache_key, b.content_key, b.argv IS NOT NULL "
 #define BUILD_DETAIL_FROM                                                    \
 	"LEFT JOIN public.file of ON of.file_id = b.output_file_id "         \
 	"LEFT JOIN public.mission m ON m.mission_id = "                      \
@@ -204,7 +205,7 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	DBL(struct ss_build, cpu_user_s), DBL(struct ss_build, cpu_sys_s),    \
 	I64(struct ss_build, n_inputs), TXT(struct ss_build, code_version),  \
 	I64(struct ss_build, code_id), TXT(struct ss_build, slurm_job_id),   \
-	TXT(struct ss_build, node)
+	TXT(struct ss_build, node), I64(struct ss_build, reused_from)
 static const struct db_col build_cols[] = {BUILD_COL_LIST};
 static const struct db_table build_table =
 	DB_TABLE("builds", build_cols, struct ss_build);
@@ -218,6 +219,7 @@ static const struct db_col build_detail_cols[] = {
 	I64(struct ss_build, output_file_id),
 	I64(struct ss_build, version_bump),
 	TXT(struct ss_build, cache_key),
+	TXT(struct ss_build, content_key),
 	BOOL(struct ss_build, have_argv),
 };
 static const struct db_table build_detail_table =

@@ -100,6 +100,8 @@ struct ss_build {
 	int64_t code_id;
 	char *slurm_job_id;  /* the Slurm job that runs it; NULL: local */
 	char *node;          /* the node it ran on (Slurm); NULL: unknown */
+	int64_t reused_from; /* took build N's output (no code ran), or
+				SS_NULL */
 	/*
 	 * filled by the caller from Slurm (cascade status), "" if not
 	 * known: its job's state (PENDING, RUNNING...), why it waits, and
@@ -117,6 +119,7 @@ struct ss_build {
 	int64_t output_file_id;
 	int64_t version_bump;
 	char *cache_key;
+	char *content_key;   /* reuse by content's key, or NULL */
 	struct strvec argv;
 	bool have_argv;
 	struct ss_input *inputs;

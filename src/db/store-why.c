@@ -106,6 +106,7 @@ static const struct db_col node_cols[] = {
 	TXT(struct node_row, n.built),
 	I64(struct node_row, n.code_id),
 	I64(struct node_row, n.n_inputs),
+	I64(struct node_row, n.reused_from),
 	REASON_COLS(struct node_row, r),
 };
 static const struct db_table node_table =
@@ -113,7 +114,7 @@ static const struct db_table node_table =
 
 /* the node part of node_table: the node's own strings */
 static const struct db_table node_only_table = {
-	"why chain", node_cols, 16, sizeof(struct node_row)};
+	"why chain", node_cols, 17, sizeof(struct node_row)};
 
 /* the build that made file t.file_id: its newest successful one */
 #define MAKER(t)                                                             \
@@ -144,7 +145,8 @@ static const char why_file_sql[] =
 	"  '.' || c.revision_version, " TS("b.ended_at") ", "
 	"  CASE WHEN b.build_id IS NULL THEN (SELECT min(fl.source_code) FROM "
 	"  public.filecodelink fl WHERE fl.resulting_file = t.file_id) END, "
-	"  cardinality(b.input_file_ids), " REASON_SQL
+	"  cardinality(b.input_file_ids), b.reused_from_build_id, "
+	REASON_SQL
 	"FROM t LEFT JOIN public.file f ON f.file_id = t.file_id "
 	"LEFT JOIN public.product p ON p.product_id = f.product_id "
 	"LEFT JOIN public.build b ON b.build_id = (" MAKER("t") ") "

@@ -66,6 +66,8 @@ struct sw_node {
 	int64_t code_id;    /* no build: a code recorded as its maker
 			       (filecodelink, before cascade), or INT64_MIN */
 	int64_t n_inputs;   /* its build's inputs (INT64_MIN: no build) */
+	int64_t reused_from; /* its build took build N's output (no code
+				ran), or INT64_MIN */
 	struct sw_reason *reasons;
 	size_t n_reasons;
 };

@@ -595,6 +595,7 @@ enum ktype {
 	KT_DATE,     /* YYYY-MM-DD -> int32_t days */
 	KT_VERSION,  /* I.Q.R */
 	KT_TIMEBASE, /* enum timebase */
+	KT_REUSE,    /* enum reuse_mode */
 	KT_MAP,      /* a nested table */
 	KT_SEQ,      /* a list, handled by a function */
 };
@@ -812,6 +813,9 @@ describe_expected(const struct ckey *k, struct strbuf *what)
 		strbuf_addstr(what, "one of FILE, DAILY, WEEKLY, MONTHLY, "
 				     "YEARLY or RUN");
 		break;
+	case KT_REUSE:
+		strbuf_addstr(what, "one of none or content");
+		break;
 	case KT_MAP:
 		strbuf_addstr(what, "a mapping");
 		break;
@@ -932,6 +936,10 @@ convert(struct loader *ld, const struct ckey *k, const struct ynode *v,
 	case KT_TIMEBASE:
 		if (timebase_parse(v->text,
 					  (enum timebase *)p) < 0)
+			rc = -1;
+		break;
+	case KT_REUSE:
+		if (reuse_mode_parse(v->text, (enum reuse_mode *)p) < 0)
 			rc = -1;
 		break;
 	case KT_MAP:
@@ -1332,6 +1340,7 @@ static const struct ckey process_keys[] = {
 	KSEQ("codes", 0, seq_codes),
 	KMAP("executor", struct process, executor, 0, &executor_table),
 	KMAP("schedule", struct process, schedule, 0, &schedule_table),
+	K("reuse", KT_REUSE, struct process, reuse, 0, "none", 0, 0),
 };
 static const struct ctable process_table =
 	TABLE("process", process_keys, struct process);
@@ -2331,6 +2340,12 @@ check_processes(const struct config *cfg, int *nerr,
 		nameidx_release(&seen);
 		check_codes(p, nerr);
 		check_schedule(p, nerr);
+		if (p->reuse != REUSE_NONE && p->timebase == TIMEBASE_RUN)
+			report(nerr, &p->mark,
+			       "process \"%s\": reuse: %s is for processes "
+			       "with an output product (a RUN process has "
+			       "none)",
+			       nn(p->name), reuse_mode_name(p->reuse));
 	}
 	free(producer);
 }
@@ -2868,6 +2883,8 @@ write_process(struct writer *w, const struct process *p)
 		kv_int(w, "lag_days", p->schedule.lag_days);
 		map_end(w);
 	}
+	if (p->reuse != REUSE_NONE)
+		kv_str(w, "reuse", reuse_mode_name(p->reuse));
 	map_end(w);
 }
 

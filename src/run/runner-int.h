@@ -47,7 +47,10 @@ struct code_check {
 	int code_id;
 	int ok; /* 1 ok, 0 refused */
 	char reason[512];
+	char sha256[SHA256_HEX_LEN]; /* the file's, when ok */
 };
+
+struct su_match;
 
 /* an output linked into the archive, awaiting one sync and commit */
 struct pending {
@@ -149,6 +152,12 @@ struct runner {
 	/* the input files of the fetched builds, sorted by id */
 	struct sr_file *files;
 	size_t n_files;
+	/*
+	 * the fetched builds that may take an earlier build's output
+	 * (runner-reuse.c), sorted by build id
+	 */
+	struct su_match *reuse;
+	size_t n_reuse;
 };
 
 /* runner.c */
@@ -174,6 +183,42 @@ struct executor *runner_executor_of(struct runner *r, const struct sr_build *b,
 				    struct exec_build *e);
 /* the run's Slurm executor, made with the mission's settings if need be */
 struct executor *runner_slurm(struct runner *r);
+/*
+ * runner_code_sha256: the SHA-256 of build b's code file as checked for
+ * running it (check_code: registered on first use, cached for the run),
+ * into *sha256 (borrowed from the runner, until the next code is
+ * checked); NULL when the code is refused
+ * (its build fails when prepared, saying why).  0, or -1 (database).
+ */
+int runner_code_sha256(struct runner *r, const struct sr_build *b,
+		       const char **sha256) CASCADE_MUSTCHECK;
+/* runner_take_dir: an empty work directory (NULL: env_stop, reported) */
+char *runner_take_dir(struct runner *r);
+/* runner_give_dir: a build is done with dir: emptied for the next */
+void runner_give_dir(struct runner *r, const char *dir);
+
+/* runner-reuse.c */
+/*
+ * runner_reuse_find: the content keys of the fetched builds b[0..n) of
+ * processes declared "reuse: content" are computed and stored, and the
+ * earlier successful builds of equal keys looked up, in one statement
+ * (r->reuse).  Nothing in a sample.  0, or <0.
+ */
+int runner_reuse_find(struct runner *r, const struct sr_build *b, size_t n)
+	CASCADE_MUSTCHECK;
+/*
+ * runner_reuse_try: build b takes an earlier build's output instead of
+ * running, if r->reuse has one for it and that output is still in the
+ * archive with the bytes recorded (else said at INFO, and it runs): the
+ * output is placed in a work directory under b's name (place.h), b
+ * becomes "recording" (its journal, as a run's), then it is archived
+ * and queued for runner_flush as a run's output.  1 reused, 0 it runs,
+ * RUNNER_ENV, or <0.
+ */
+int runner_reuse_try(struct runner *r, struct sr_build *b,
+		     struct runner_counts *cnt) CASCADE_MUSTCHECK;
+/* runner_reuse_release: forget r->reuse */
+void runner_reuse_release(struct runner *r);
 
 /* runner-record.c */
 /* what became of an ended job, for its caller */

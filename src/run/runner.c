@@ -122,6 +122,7 @@ runner_free(struct runner *r)
 				    r->free_dirs.v[i], strerror(errno));
 	strvec_clear(&r->free_dirs);
 	store_sr_files_free(r->files, r->n_files);
+	runner_reuse_release(r);
 	store_sr_builds_free(r->open, r->n_open);
 	strbuf_release(&r->host);
 	strbuf_release(&r->sup_log);
@@ -393,8 +394,29 @@ check_code(struct runner *r, const struct sr_build *b, const char *path,
 			    path, version_format(&b->code_version, cv),
 			    b->code_sha256, h2);
 	}
+	memcpy(cc->sha256, h2, sizeof(cc->sha256));
 	cc->ok = 1;
 	return 1;
+}
+
+int
+runner_code_sha256(struct runner *r, const struct sr_build *b,
+		   const char **sha256)
+{
+	struct strbuf path = STRBUF_INIT;
+	const char *reason = NULL;
+	int ok;
+
+	*sha256 = NULL;
+	code_path(r, b, &path);
+	ok = check_code(r, b, path.buf, &reason);
+	strbuf_release(&path);
+	if (ok < 0)
+		return -1;
+	for (size_t i = 0; ok && i < r->n_codes; i++)
+		if (r->codes[i].code_id == b->code_id)
+			*sha256 = r->codes[i].sha256;
+	return 0;
 }
 
 /* an empty work directory for a build (reused, or made) */
@@ -433,6 +455,18 @@ give_dir(struct runner *r, const char *dir)
 	}
 	fsutil_empty_dir(dir);
 	strvec_push(&r->free_dirs, dir);
+}
+
+char *
+runner_take_dir(struct runner *r)
+{
+	return take_dir(r);
+}
+
+void
+runner_give_dir(struct runner *r, const char *dir)
+{
+	give_dir(r, dir);
 }
 
 static int
@@ -943,6 +977,11 @@ prepare_next(struct runner *r, struct sr_build *b, size_t nb, size_t *next,
 		if (r->opt.sample_every > 1 &&
 		    (r->seen - 1) % r->opt.sample_every != 0)
 			continue;
+		/* its output made already, from the same content */
+		if ((rc = runner_reuse_try(r, x, cnt)) < 0)
+			return rc;
+		if (rc == 1 || rc == RUNNER_ENV)
+			continue;
 		if ((rc = prepare_build(r, x, &r->ready, cnt)) < 0)
 			return rc;
 	}
@@ -1224,7 +1263,8 @@ fetch(struct runner *r, struct sr_build **b, size_t *nb, size_t *next)
 	*b = NULL;
 	*nb = *next = 0;
 	if ((rc = store_builds_ready(r->db, FETCH, b, nb)) ||
-	    (rc = runner_prefetch_inputs(r, *b, *nb)))
+	    (rc = runner_prefetch_inputs(r, *b, *nb)) ||
+	    (rc = runner_reuse_find(r, *b, *nb)))
 		return rc;
 	runner_eta_refresh(r, false);
 	return 0;

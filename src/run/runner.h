@@ -85,6 +85,7 @@ struct runner_counts {
 	long retried;
 	long recovered; /* builds queued again after a dead controller */
 	long poisoned;	/* batches marked bad by the poison rule */
+	long reused;	/* of succeeded: took an earlier build's output */
 };
 
 /*

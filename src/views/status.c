@@ -521,11 +521,16 @@ builds_header(struct strbuf *sb)
 	header(sb, "", build_cols);
 }
 
-/* exit code, "sigN" or "-" */
+/*
+ * exit code, "sigN", "reuse" (it took an earlier build's output: no code
+ * ran) or "-"
+ */
 static const char *
 exit_text(const struct ss_build *b, char *buf, size_t size)
 {
-	if (b->term_signal != SS_NULL && b->term_signal != 0)
+	if (b->reused_from != SS_NULL)
+		snprintf(buf, size, "reuse");
+	else if (b->term_signal != SS_NULL && b->term_signal != 0)
 		snprintf(buf, size, "sig%" PRId64, b->term_signal);
 	else if (b->exit_code != SS_NULL)
 		snprintf(buf, size, "%" PRId64, b->exit_code);
@@ -628,6 +633,7 @@ json_build_fields(struct json_writer *w, const struct ss_build *b)
 	kv_i64(w, "max_rss_kb", b->max_rss_kb);
 	kv_i64(w, "code_id", b->code_id);
 	json_kv_string(w, "code_version", b->code_version);
+	kv_i64(w, "reused_from_build_id", b->reused_from);
 	json_kv_int(w, "n_inputs", b->n_inputs);
 	json_kv_string(w, "log_path", b->log_path);
 	json_kv_string(w, "slurm_job_id", b->slurm_job_id);
@@ -654,6 +660,7 @@ json_build_provenance(struct json_writer *w, const struct ss_build *b)
 	json_kv_string(w, "output_version", b->output_version);
 	kv_i64(w, "version_bump", b->version_bump);
 	json_kv_string(w, "cache_key", b->cache_key);
+	json_kv_string(w, "content_key", b->content_key);
 	json_key(w, "argv");
 	if (b->have_argv) {
 		json_array_begin(w);
@@ -1016,6 +1023,10 @@ build_identity(struct strbuf *sb, const struct ss_build *b)
 		field(sb, i ? "" : "why:", r.buf);
 		strbuf_release(&r);
 	}
+	if (b->reused_from != SS_NULL)
+		fieldf(sb, "reused:", "the output of build %" PRId64 " (the "
+				      "same content): no code ran",
+		       b->reused_from);
 	if (b->hostname || b->pid != SS_NULL)
 		fieldf(sb, "host:", "%s, pid %s",
 		       b->hostname ? b->hostname : "?",
@@ -1052,6 +1063,8 @@ build_times(struct strbuf *sb, const struct ss_build *b)
 		field(sb, "run:", num(b->logging_id, b1, sizeof(b1)));
 	if (b->cache_key)
 		field(sb, "cache key:", b->cache_key);
+	if (b->content_key)
+		field(sb, "content key:", b->content_key);
 }
 
 /* show build: its command line and inputs */

@@ -212,6 +212,13 @@ node_text(struct strbuf *sb, const struct sw_node *nd, int depth)
 		    nd->build_id, nd->process, nd->output_key,
 		    nd->code_version ? nd->code_version : "-",
 		    nd->built ? ", ended " : "", nd->built ? nd->built : "");
+	if (nd->reused_from != INT64_MIN) {
+		indent(sb, nd->depth);
+		strbuf_addf(sb, "    reused from build %" PRId64 ": the same "
+				"content (code and input bytes), its code did "
+				"not run\n",
+			    nd->reused_from);
+	}
 	for (size_t i = 0; i < nd->n_reasons; i++) {
 		indent(sb, nd->depth);
 		strbuf_addstr(sb, "    because: ");
@@ -267,6 +274,7 @@ json_node(struct json_writer *w, const struct sw_node *nodes, size_t n,
 		json_kv_string(w, "code_version", nd->code_version);
 		json_kv_string(w, "ended_at", nd->built);
 		kv_id(w, "n_inputs", nd->n_inputs);
+		kv_id(w, "reused_from_build_id", nd->reused_from);
 		json_kv_bool(w, "inputs_shown",
 			     nd->depth < depth || nd->n_inputs <= 0);
 		why_json_reasons(w, nd->reasons, nd->n_reasons);

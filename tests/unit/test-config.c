@@ -516,6 +516,13 @@ static const struct bad_case bad_cases[] = {
 	 P("processes:\n" RUN_PROC("    schedule: {start_date: 2024-01-01, "
 				   "lag_days: 4000}\n")),
 	 "lag_days"},
+	/* reuse by content: for processes with an output */
+	{"reuse of a RUN process",
+	 P("processes:\n" RUN_PROC("    reuse: content\n")),
+	 "process \"eph\": reuse: content is for processes with an output "
+	 "product"},
+	{"reuse of an unknown kind",
+	 CW("    reuse: always\n"), "expected one of none or content"},
 	{"an unknown key in a schedule",
 	 P("processes:\n" RUN_PROC("    schedule: {start: 2024-01-01}\n")),
 	 "unknown key \"start\" in schedule"},
@@ -1194,6 +1201,7 @@ assert_equal(const struct config *a, const struct config *b)
 		CU_ASSERT_EQUAL(x->timebase, y->timebase);
 		CU_ASSERT(streq(x->extra_params, y->extra_params));
 		CU_ASSERT_EQUAL(x->schedule.set, y->schedule.set);
+		CU_ASSERT_EQUAL(x->reuse, y->reuse);
 		if (x->schedule.set && y->schedule.set) {
 			CU_ASSERT_EQUAL(config_schedule_every(x),
 					config_schedule_every(y));
@@ -1294,6 +1302,37 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(count_lines(text, "stop_time_exclusive: true\n"), 1);
 	free(text);
 	config_free(cfg);
+}
+
+/* reuse: read, defaulted (none), and written back only when declared */
+static void
+test_reuse(void)
+{
+	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
+	struct parts p = {NULL, NULL, NULL, NULL,
+			  "processes:\n" PROCESS("l0_to_l1", "mag_l1",
+						 "[mag_l0]")
+			  "    reuse: content\n"
+			  RUN_PROC("    reuse: none\n"),
+			  NULL};
+	struct config *cfg = NULL;
+	const struct process *l1, *l2;
+	char *text;
+
+	build(&sb, &p);
+	CU_ASSERT_EQUAL_FATAL(load(sb.buf, sb.len, "/", &cfg, &msgs), 0);
+	l1 = config_find_process(cfg, "l0_to_l1");
+	l2 = config_find_process(cfg, "eph");
+	CU_ASSERT_FATAL(l1 && l2);
+	CU_ASSERT_EQUAL(l1->reuse, REUSE_CONTENT);
+	CU_ASSERT_EQUAL(l2->reuse, REUSE_NONE);
+	text = round_trip(cfg);
+	CU_ASSERT_EQUAL(count_lines(text, "  reuse: content\n"), 1);
+	CU_ASSERT_PTR_NULL(strstr(text, "reuse: none"));
+	free(text);
+	config_free(cfg);
+	strbuf_release(&msgs);
+	strbuf_release(&sb);
 }
 
 /* A schedule: read, defaulted, validated, and written back. */
@@ -1515,6 +1554,7 @@ test_example_file(void)
 			"kill_grace", "max_attempts", "bad_after",
 			"bad_within", "flag_lease", "refuse_changed_code",
 			"log_file", "keep_history", "schedule", "every", "lag_days",
+			"reuse",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -1963,6 +2003,7 @@ suite_config(void)
 	ADD_TEST(s, test_timebase);
 	ADD_TEST(s, test_round_trip);
 	ADD_TEST(s, test_schedule);
+	ADD_TEST(s, test_reuse);
 	ADD_TEST(s, test_round_trip_tricky_strings);
 	ADD_TEST(s, test_validate_database_config);
 	ADD_TEST(s, test_example_file);

@@ -138,6 +138,7 @@ chain_of(struct sw_node *nd, struct sw_reason *changed)
 		nd[i].code_version = (char *)"1.0.0";
 		nd[i].code_id = N;
 		nd[i].n_inputs = i ? 2 : 1;
+		nd[i].reused_from = N;
 	}
 	nd[0].reasons = changed;
 	nd[0].n_reasons = 1;
@@ -174,6 +175,24 @@ test_chain(void)
 	strbuf_reset(&sb);
 	why_format_file(&sb, NULL, 0, 4, true);
 	CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, "\"file\": null"));
+	CU_ASSERT_PTR_NULL(strstr(sb.buf, "reused"));
+	/* a build that took an earlier build's output says so */
+	chain[0].reused_from = 3;
+	strbuf_reset(&sb);
+	why_format_file(&sb, chain, 2, 1, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		sb.buf, "  made by build 7 (process l2, key 2024-03-01, code "
+			"1.0.0):\n"
+			"    reused from build 3: the same content (code and "
+			"input bytes), its code did not run\n"
+			"    because: input changed"));
+	/* only the build that did: l1's made by build 5 ran */
+	CU_ASSERT_PTR_NULL(strstr(strstr(sb.buf, "made by build 5"),
+				  "reused"));
+	strbuf_reset(&sb);
+	why_format_file(&sb, chain, 2, 1, true);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, "\"reused_from_build_id\": 3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, "\"reused_from_build_id\": null"));
 	strbuf_release(&sb);
 }
 
