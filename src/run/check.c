@@ -30,6 +30,7 @@
 #include "log.h"
 #include "place.h"
 #include "planner.h"
+#include "prefer-rules.h"
 #include "store-admin.h"
 #include "store-build.h"
 #include "store.h"
@@ -1072,12 +1073,16 @@ lacking(const struct state *s, const struct planner *pl,
 		const struct input *in = &proc->inputs[n];
 		bool has = false;
 
-		if (in->optional && any_required)
+		/* an input group once, named by its first product */
+		if ((in->optional && any_required) ||
+		    (in->group && in->rank != 0))
 			continue;
 		for (size_t j = 0; j < k->in_n && !has; j++) {
 			const struct sb_input *x = &ev->in[k->in_first + j];
 
-			has = x->own && x->product_id == in->product_id;
+			has = x->own &&
+			      prefer_same_input(in, prefer_input(proc,
+								 x->product_id));
 		}
 		if (has)
 			continue;
