@@ -1061,62 +1061,6 @@ test_short_form_inputs(void)
 	strbuf_release(&sb);
 }
 
-/* An input group: one input per product, ranked; a pin; written back. */
-static void
-test_input_groups(void)
-{
-	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
-	struct parts parts = {
-		NULL, NULL, NULL,
-		"products:\n" PRODUCT("def", "mag", "0")
-			PRODUCT("ql", "mag", "0") PRODUCT("hk", "eph", "0")
-				PRODUCT("out", "mag", "1"),
-		"processes:\n"
-		"  - name: p\n"
-		"    output_product: out\n"
-		"    output_timebase: DAILY\n"
-		"    inputs:\n"
-		"      - {product: hk, version: 2}\n"
-		"      - one_of: [def, ql]\n"
-		"        optional: yes\n"
-		"        yesterday: 1\n"
-		"        version: 3\n"
-		"    codes:\n" CODE("1.0.0", "2020-01-01"),
-		NULL};
-	struct config *cfg = NULL;
-	const struct input *in;
-	char *text;
-
-	build(&sb, &parts);
-	CU_ASSERT_EQUAL_FATAL(load(sb.buf, sb.len, "/", &cfg, &msgs), 0);
-	CU_ASSERT_EQUAL_FATAL(cfg->processes[0].n_inputs, 3);
-	in = cfg->processes[0].inputs;
-	CU_ASSERT_STRING_EQUAL(in[0].product, "hk");
-	CU_ASSERT_EQUAL(in[0].pin, 2);
-	CU_ASSERT_PTR_NULL(in[0].group);
-	CU_ASSERT(!in[0].optional);
-	for (int i = 1; i < 3; i++) {
-		CU_ASSERT_STRING_EQUAL(in[i].product, i == 1 ? "def" : "ql");
-		CU_ASSERT_STRING_EQUAL(in[i].group, "def");
-		CU_ASSERT_EQUAL(in[i].rank, i - 1);
-		CU_ASSERT(in[i].optional);
-		CU_ASSERT_EQUAL(in[i].yesterday, 1);
-		CU_ASSERT_EQUAL(in[i].pin, 3);
-		/* each product where it is named */
-		CU_ASSERT_EQUAL(in[i].mark.line, 34);
-	}
-	CU_ASSERT_EQUAL(in[1].mark.column, 18);
-	CU_ASSERT_EQUAL(in[2].mark.column, 23);
-	text = round_trip(cfg);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "one_of: [def, ql]\n"));
-	CU_ASSERT_EQUAL(count_lines(text, "version: 3\n"), 1);
-	CU_ASSERT_EQUAL(count_lines(text, "version: 2\n"), 1);
-	free(text);
-	config_free(cfg);
-	strbuf_release(&msgs);
-	strbuf_release(&sb);
-}
-
 /* Non-overlapping or inactive codes of one process are fine. */
 static void
 test_codes_ok(void)
@@ -1411,6 +1355,62 @@ test_round_trip(void)
 	CU_ASSERT_EQUAL(count_lines(text, "stop_time_exclusive: true\n"), 1);
 	free(text);
 	config_free(cfg);
+}
+
+/* An input group: one input per product, ranked; a pin; written back. */
+static void
+test_input_groups(void)
+{
+	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
+	struct parts parts = {
+		NULL, NULL, NULL,
+		"products:\n" PRODUCT("def", "mag", "0")
+			PRODUCT("ql", "mag", "0") PRODUCT("hk", "eph", "0")
+				PRODUCT("out", "mag", "1"),
+		"processes:\n"
+		"  - name: p\n"
+		"    output_product: out\n"
+		"    output_timebase: DAILY\n"
+		"    inputs:\n"
+		"      - {product: hk, version: 2}\n"
+		"      - one_of: [def, ql]\n"
+		"        optional: yes\n"
+		"        yesterday: 1\n"
+		"        version: 3\n"
+		"    codes:\n" CODE("1.0.0", "2020-01-01"),
+		NULL};
+	struct config *cfg = NULL;
+	const struct input *in;
+	char *text;
+
+	build(&sb, &parts);
+	CU_ASSERT_EQUAL_FATAL(load(sb.buf, sb.len, "/", &cfg, &msgs), 0);
+	CU_ASSERT_EQUAL_FATAL(cfg->processes[0].n_inputs, 3);
+	in = cfg->processes[0].inputs;
+	CU_ASSERT_STRING_EQUAL(in[0].product, "hk");
+	CU_ASSERT_EQUAL(in[0].pin, 2);
+	CU_ASSERT_PTR_NULL(in[0].group);
+	CU_ASSERT(!in[0].optional);
+	for (int i = 1; i < 3; i++) {
+		CU_ASSERT_STRING_EQUAL(in[i].product, i == 1 ? "def" : "ql");
+		CU_ASSERT_STRING_EQUAL(in[i].group, "def");
+		CU_ASSERT_EQUAL(in[i].rank, i - 1);
+		CU_ASSERT(in[i].optional);
+		CU_ASSERT_EQUAL(in[i].yesterday, 1);
+		CU_ASSERT_EQUAL(in[i].pin, 3);
+		/* each product where it is named */
+		CU_ASSERT_EQUAL(in[i].mark.line, 34);
+	}
+	CU_ASSERT_EQUAL(in[1].mark.column, 18);
+	CU_ASSERT_EQUAL(in[2].mark.column, 23);
+	text = round_trip(cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "one_of: [def, ql]\n"));
+	CU_ASSERT_EQUAL(count_lines(text, "version: 3\n"), 1);
+	CU_ASSERT_EQUAL(count_lines(text, "version: 2\n"), 1);
+	free(text);
+	config_free(cfg);
+	strbuf_release(&msgs);
+	strbuf_release(&sb);
 }
 
 /* A schedule: read, defaulted, validated, and written back. */

@@ -23,17 +23,17 @@
  * g2 (6), pinned to 2; an optional group "o1" of o1 (7) over o2 (8).
  */
 static struct input inputs_10[] = {
-	{.product_id = 1, .product = "def", .group = "def", .rank = 0},
-	{.product_id = 2, .product = "ql", .group = "def", .rank = 1},
-	{.product_id = 3, .product = "hk"},
-	{.product_id = 4, .product = "att", .pin = 2},
-	{.product_id = 5, .product = "g1", .group = "g1", .rank = 0,
+	{.product_id = 1, .product = (char *)"def", .group = (char *)"def", .rank = 0},
+	{.product_id = 2, .product = (char *)"ql", .group = (char *)"def", .rank = 1},
+	{.product_id = 3, .product = (char *)"hk"},
+	{.product_id = 4, .product = (char *)"att", .pin = 2},
+	{.product_id = 5, .product = (char *)"g1", .group = (char *)"g1", .rank = 0,
 	 .pin = 2},
-	{.product_id = 6, .product = "g2", .group = "g1", .rank = 1,
+	{.product_id = 6, .product = (char *)"g2", .group = (char *)"g1", .rank = 1,
 	 .pin = 2},
-	{.product_id = 7, .product = "o1", .group = "o1", .rank = 0,
+	{.product_id = 7, .product = (char *)"o1", .group = (char *)"o1", .rank = 0,
 	 .optional = true},
-	{.product_id = 8, .product = "o2", .group = "o1", .rank = 1,
+	{.product_id = 8, .product = (char *)"o2", .group = (char *)"o1", .rank = 1,
 	 .optional = true},
 };
 
@@ -50,7 +50,7 @@ static struct code codes_10[] = {
 
 static const struct process proc_10 = {
 	.id = 10,
-	.name = "l1",
+	.name = (char *)"l1",
 	.timebase = TIMEBASE_DAILY,
 	.output_product_id = 20,
 	.inputs = inputs_10,
