@@ -791,18 +791,21 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
  * can do (*advice); false if they do not.
  */
 static bool
-left_reason(const struct planner *pl, const struct plan_eval *ev, size_t i,
+left_reason(const struct state *s, const struct planner *pl,
+	    const struct plan_eval *ev, size_t i, int process_id,
 	    struct strbuf *why, struct strbuf *advice)
 {
 	const struct plan_key *k = &ev->keys[i];
 
 	switch (k->verdict) {
 	case PLAN_NO_INPUT:
-		if (k->missing_product)
-			strbuf_addf(why, "required input product \"%s\" has no "
-					 "file for it now",
-				    planner_product_name(pl, k->missing_product));
-		else
+		if (k->missing_product) {
+			strbuf_addstr(why, "required ");
+			catalog_input_text(s->cat,
+					   planner_process(pl, process_id),
+					   k->missing_product, why);
+			strbuf_addstr(why, " has no file for it now");
+		} else
 			strbuf_addstr(why, "it has no inputs now");
 		break;
 	case PLAN_NEIGHBOUR_ONLY:
@@ -874,7 +877,8 @@ stale_batch(struct state *s, struct planner *pl,
 		strbuf_reset(&action);
 		strbuf_reset(&why);
 		strvec_clear(&lines);
-		if (left_reason(pl, &ev, i, &why, &action)) {
+		if (left_reason(s, pl, &ev, i, c[i].process_id, &why,
+				&action)) {
 			outcome = CHECK_LEFT;
 			s->c->stale_left++;
 			strvec_push(&lines, why.buf);
@@ -1132,7 +1136,8 @@ classify_made(const struct state *s, struct planner *pl,
 		out[i].verdict = k->verdict;
 		out[i].no_input = k->verdict == PLAN_NO_INPUT ||
 				  k->verdict == PLAN_NEIGHBOUR_ONLY;
-		if (left_reason(pl, &ev, i, &why, &advice))
+		if (left_reason(s, pl, &ev, i, d[i].process_id, &why,
+				&advice))
 			out[i].why = xstrdup(why.buf);
 		if (out[i].no_input)
 			lacking(s, pl, &ev, i, d[i].process_id, &out[i]);

@@ -90,6 +90,13 @@ d = json.load(sys.stdin)
 print(d["verdict"], d["missing_product"], ",".join(d["missing_group"]), d["missing_pin"], len(d["pinned_out"]))')" \
 	"no-input def def,ql None 0"
 
+# a gap of l1 between two days made: check names the group
+deliver p_ql_20240304_v1.0.0.dat "ql 4"
+expect_rc 0 "quick-look of the 4th" "$CASCADE" process-queue -m "$DB"
+run cascade check
+contains "check: the day without either, the group named" "$out" \
+	"no-input: l1: no file on 2024-03-03: required input group (one_of: def, ql) has no file for it now"
+
 # -- a pinned input: 2.x.x in, 3.x.x out ---------------------------------------
 deliver p_att_20240301_v2.0.0.dat "att 1 v2"
 deliver p_att_20240301_v3.0.0.dat "att 1 v3"
