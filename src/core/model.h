@@ -88,12 +88,24 @@ struct product {
 	struct config_mark mark;
 };
 
+/*
+ * One input product of a process (a productprocesslink row).  The
+ * products of an input group ("one_of" in the mission file) are one
+ * struct input each, with the group's optional, yesterday, tomorrow and
+ * pin: for each key the group's most preferred product that has a file
+ * for it is the input, the others are not (prefer-rules.h).
+ */
 struct input {
 	int product_id;  /* 0 when read from a file */
 	char *product;
-	bool optional;   /* default false */
+	bool optional;   /* default false; a group's: the group's */
 	int yesterday;   /* extra days back, >= 0, default 0 */
 	int tomorrow;    /* extra days forward, >= 0, default 0 */
+	int pin;         /* only files of this interface version; 0: any */
+	char *group;     /* its group's most preferred product (its name);
+			    NULL: a plain input */
+	int group_product_id; /* that product's id; 0 from a file */
+	int rank;        /* its place in its group, 0 the most preferred */
 	struct config_mark mark;
 };
 

@@ -144,12 +144,21 @@ static const struct db_col claimed_cols[] = {
 static const struct db_table claimed_table =
 	DB_TABLE("claimed queue", claimed_cols, struct claimed);
 
+/*
+ * newest: no newer version of its product and date is on disk; for a
+ * product that an input pins to an interface version (migration 0013),
+ * no newer one of its own interface (a 2.x.x file under a 3.x.x one is
+ * still the input of a pin to 2)
+ */
 static const char claim_sql[] =
 	"SELECT q.file_id, f.utc_file_date IS NOT NULL AND NOT EXISTS "
 	"(SELECT 1 FROM public.file g WHERE g.product_id = f.product_id AND "
 	"g.utc_file_date = f.utc_file_date AND g.exists_on_disk AND "
 	"(g.interface_version, g.quality_version, g.revision_version) > "
-	"(f.interface_version, f.quality_version, f.revision_version)), "
+	"(f.interface_version, f.quality_version, f.revision_version) AND "
+	"(g.interface_version = f.interface_version OR NOT EXISTS (SELECT 1 "
+	"FROM public.productprocesslink l WHERE l.input_product_id = "
+	"f.product_id AND l.interface_pin IS NOT NULL))), "
 	"q.seq FROM (SELECT e.file_id, e.seq FROM public.processqueue e "
 	"JOIN public.file x USING (file_id) WHERE e.seq > $2::bigint AND "
 	"x.product_id <> ALL ($3::bigint[]) ORDER BY e.seq LIMIT $1::int "

@@ -81,7 +81,8 @@ struct sb_claim {
  * q->after_seq whose file is not of one of q->skip_products (FIFO, SKIP
  * LOCKED; *max_seq gets the last one's seq), returning the claimed file
  * ids (*files, *nfiles), how many of them were not the newest version of
- * their product and date (*not_newest), and the newest ones as triggers
+ * their product and date (*not_newest; of a product an input pins to an
+ * interface version: of their interface), and the newest ones as triggers
  * (*trig, *ntrig; free with store_triggers_free).  Inside the caller's
  * transaction; the caller deletes the claimed entries with
  * store_queue_delete when the plan is stored.

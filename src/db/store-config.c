@@ -336,6 +336,9 @@ static const struct db_col input_cols[] = {
 	IN(DB_INT, process_id), IN(DB_INT, in.product_id),
 	IN(DB_TEXT, in.product), IN(DB_BOOL, in.optional),
 	IN(DB_INT, in.yesterday), IN(DB_INT, in.tomorrow),
+	IN(DB_INT, in.pin),
+	DB_COLF(DB_TEXT, struct input_row, in.group, DB_NULLABLE),
+	IN(DB_INT, in.group_product_id), IN(DB_INT, in.rank),
 };
 #undef IN
 static const struct db_table input_table =
@@ -349,11 +352,17 @@ load_process_inputs(struct db *db, struct config *cfg)
 	size_t n = 0;
 	int rc = db_query_rows(db,
 			       "SELECT l.process_id, l.input_product_id, "
-			       "p.product_name, l.optional, l.yesterday, "
-			       "l.tomorrow "
+			       "p.product_name, "
+			       "coalesce(l.group_optional, l.optional), "
+			       "l.yesterday, l.tomorrow, "
+			       "coalesce(l.interface_pin, 0), g.product_name, "
+			       "coalesce(l.group_product, 0), "
+			       "coalesce(l.group_rank, 0) "
 			       "FROM public.productprocesslink l "
 			       "JOIN public.product p "
 			       "ON p.product_id = l.input_product_id "
+			       "LEFT JOIN public.product g "
+			       "ON g.product_id = l.group_product "
 			       "ORDER BY l.process_id, p.product_name",
 			       NULL, 0, &input_table, &rows, &n);
 
@@ -364,6 +373,7 @@ load_process_inputs(struct db *db, struct config *cfg)
 
 		if (!p) {
 			free(rows[r].in.product);
+			free(rows[r].in.group);
 			continue;
 		}
 		p->inputs = xrealloc(p->inputs,
@@ -1399,11 +1409,34 @@ apply_codes(struct db *db, const struct process *op,
 }
 
 static void
-describe_input(struct strbuf *sb, const struct input *in)
+describe_input(struct strbuf *sb, const struct process *p,
+	       const struct input *in)
 {
 	strbuf_addf(sb, "%s, yesterday %d, tomorrow %d",
 		    in->optional ? "optional" : "required", in->yesterday,
 		    in->tomorrow);
+	if (in->pin)
+		strbuf_addf(sb, ", version %d only", in->pin);
+	if (!in->group)
+		return;
+	strbuf_addstr(sb, ", one of ");
+	for (int r = 0, n = 0; r < (int)p->n_inputs; r++)
+		for (size_t k = 0; k < p->n_inputs; k++)
+			if (p->inputs[k].group && p->inputs[k].rank == r &&
+			    !strcmp(p->inputs[k].group, in->group))
+				strbuf_addf(sb, "%s%s", n++ ? ", " : "",
+					    p->inputs[k].product);
+	strbuf_addf(sb, " (choice %d)", in->rank + 1);
+}
+
+/* whether o and in are the same input */
+static bool
+same_input(const struct input *o, const struct input *in)
+{
+	return o->optional == in->optional && o->yesterday == in->yesterday &&
+	       o->tomorrow == in->tomorrow && o->pin == in->pin &&
+	       str_eq(o->group, in->group) &&
+	       (!in->group || o->rank == in->rank);
 }
 
 static int
@@ -1417,8 +1450,7 @@ apply_inputs(struct db *db, const struct process *op,
 		const struct input *o = find_input(op, in->product);
 		struct strbuf d = STRBUF_INIT;
 
-		if (o && o->optional == in->optional &&
-		    o->yesterday == in->yesterday && o->tomorrow == in->tomorrow)
+		if (o && same_input(o, in))
 			continue;
 		db_params_release(&p);
 		db_params_text(&p, np->name);
@@ -1426,29 +1458,47 @@ apply_inputs(struct db *db, const struct process *op,
 		db_params_bool(&p, in->optional);
 		db_params_int64(&p, in->yesterday);
 		db_params_int64(&p, in->tomorrow);
+		db_params_int64(&p, in->pin);
+		db_params_text(&p, in->group);
+		db_params_int64(&p, in->rank);
+		/*
+		 * a product of a group is optional to dbprocessing (which
+		 * knows no groups); the group's own is group_optional
+		 */
 		if (run(db,
 			"INSERT INTO public.productprocesslink (process_id, "
-			"input_product_id, optional, yesterday, tomorrow) "
-			"SELECT pr.process_id, p.product_id, $3::bool, "
-			"$4::int, $5::int FROM public.process pr, "
-			"public.product p WHERE pr.process_name = $1 AND "
-			"p.product_name = $2 ON CONFLICT (process_id, "
+			"input_product_id, optional, yesterday, tomorrow, "
+			"interface_pin, group_product, group_rank, "
+			"group_optional) "
+			"SELECT pr.process_id, p.product_id, "
+			"$3::bool OR $7::text IS NOT NULL, $4::int, $5::int, "
+			"nullif($6::int, 0), g.product_id, "
+			"CASE WHEN $7::text IS NOT NULL THEN $8::int END, "
+			"CASE WHEN $7::text IS NOT NULL THEN $3::bool END "
+			"FROM public.process pr JOIN public.product p ON "
+			"p.product_name = $2 LEFT JOIN public.product g ON "
+			"g.product_name = $7::text WHERE pr.process_name = $1 "
+			"ON CONFLICT (process_id, "
 			"input_product_id) DO UPDATE SET optional = "
 			"EXCLUDED.optional, yesterday = EXCLUDED.yesterday, "
-			"tomorrow = EXCLUDED.tomorrow",
+			"tomorrow = EXCLUDED.tomorrow, interface_pin = "
+			"EXCLUDED.interface_pin, group_product = "
+			"EXCLUDED.group_product, group_rank = "
+			"EXCLUDED.group_rank, group_optional = "
+			"EXCLUDED.group_optional",
 			&p))
 			return done(&p, -1);
 		if (o) {
 			strbuf_addstr(&d, "(");
-			describe_input(&d, o);
+			describe_input(&d, op, o);
 			strbuf_addstr(&d, ") -> (");
-			describe_input(&d, in);
+			describe_input(&d, np, in);
 			strbuf_addstr(&d, ")");
 			affect(r, np->name);
 			report(r, '~', "input %s <- %s: %s", np->name,
 			       in->product, d.buf);
 		} else {
-			describe_input(&d, in);
+			describe_input(&d, np, in);
 			if (op)
 				affect(r, np->name);
 			report(r, '+', "input %s <- %s (%s)", np->name,

@@ -271,6 +271,16 @@ struct loader {
 	size_t alloc_instruments; /* capacity of cfg->instruments */
 	int nerr;
 	struct strbuf path; /* key path of the node being converted */
+	/* the "one_of" lists read, until seq_inputs makes them inputs */
+	struct one_of *one_of;
+	size_t n_one_of, alloc_one_of;
+};
+
+/* An input entry's "one_of": its products, in order of preference. */
+struct one_of {
+	const struct input *entry; /* the entry, in map_items' array */
+	struct input *members;     /* product and mark set */
+	size_t n;
 };
 
 static void lerr(struct loader *ld, int line, int column, const char *fmt,
@@ -1246,15 +1256,20 @@ static const struct ckey product_keys[] = {
 static const struct ctable product_table =
 	TABLE("product", product_keys, struct product);
 
+static void seq_one_of(struct loader *, const struct ynode *, void *);
+
+/* "product" or "one_of", one of them: seq_inputs says so */
 static const struct ckey input_keys[] = {
-	K("product", KT_NAME, struct input, product, KEY_REQUIRED, NULL,
-	  0, 0),
+	K("product", KT_NAME, struct input, product, 0, NULL, 0, 0),
 	K("optional", KT_BOOL, struct input, optional, 0, "false", 0, 0),
 	/* config_validate() checks the range, for database configs too */
 	K("yesterday", KT_INT, struct input, yesterday, 0, "0", INT_MIN,
 	  INT_MAX),
 	K("tomorrow", KT_INT, struct input, tomorrow, 0, "0", INT_MIN,
 	  INT_MAX),
+	K("version", KT_INT, struct input, pin, 0, NULL, 1,
+	  VERSION_COMPONENT_MAX),
+	KSEQ("one_of", KEY_NONEMPTY, seq_one_of),
 };
 static const struct ctable input_table =
 	TABLE("input", input_keys, struct input);
@@ -1458,13 +1473,114 @@ input_short(struct loader *ld, const struct ynode *v, void *el)
 	return convert(ld, &input_table.keys[0], v, in);
 }
 
+/*
+ * seq_one_of: an input entry's "one_of: [definitive, quicklook]", its
+ * products by preference, kept in the loader until seq_inputs makes
+ * them inputs of the entry's process.
+ */
+static void
+seq_one_of(struct loader *ld, const struct ynode *seq, void *base)
+{
+	static const struct ckey name_key =
+		K("product", KT_NAME, struct input, product, 0, NULL, 0, 0);
+	struct one_of g = {base, NULL, 0};
+
+	g.members = xcalloc(seq->nr + 1, sizeof(*g.members));
+	for (size_t i = 0; i < seq->nr; i++) {
+		const struct ynode *it = seq->kids[i];
+		struct input *m = &g.members[g.n];
+		size_t saved;
+
+		if (it->bad)
+			continue;
+		path_push(ld, &saved, "[%zu]", i);
+		if (it->kind != YN_SCALAR || is_null(it)) {
+			expect(ld, it, "a product name");
+		} else if (!convert(ld, &name_key, it, m)) {
+			m->mark.file = ld->file;
+			m->mark.line = it->line;
+			m->mark.column = it->column;
+			g.n++;
+		}
+		path_pop(ld, saved);
+	}
+	ALLOC_GROW(ld->one_of, ld->n_one_of + 1, ld->alloc_one_of);
+	ld->one_of[ld->n_one_of++] = g;
+}
+
+/*
+ * The inputs of one entry: itself, or the products of its "one_of", each
+ * with the entry's settings, ranked, named by the first (which owns the
+ * group's name; the others have a copy).  Returns how many it added at
+ * out (the entry's strings move).
+ */
+static size_t
+entry_inputs(struct loader *ld, struct input *e, struct one_of *g,
+	     struct input *out)
+{
+	if (!g) {
+		if (!e->product)
+			lerr(ld, e->mark.line, e->mark.column,
+			     "missing required key \"product\" in input "
+			     "(or \"one_of\", a list of products)");
+		if (out != e)
+			out[0] = *e;
+		return 1;
+	}
+	if (e->product) {
+		lerr(ld, e->mark.line, e->mark.column,
+		     "an input has \"product\" or \"one_of\", not both");
+		free(e->product);
+		e->product = NULL;
+	}
+	for (size_t k = 0; k < g->n; k++) {
+		struct input *m = &out[k];
+		struct config_mark mark = g->members[k].mark;
+
+		*m = *e;
+		m->product = g->members[k].product;
+		m->group = xstrdup(g->members[0].product);
+		m->rank = (int)k;
+		m->mark = mark;
+	}
+	free(g->members);
+	g->members = NULL;
+	return g->n;
+}
+
 static void
 seq_inputs(struct loader *ld, const struct ynode *seq, void *base)
 {
 	struct process *proc = base;
+	size_t first = ld->n_one_of, n = 0, total;
+	struct input *in;
 
 	proc->inputs = map_items(ld, seq, &input_table, sizeof(*proc->inputs),
 				 &proc->n_inputs, NULL, input_short);
+	total = proc->n_inputs;
+	for (size_t k = first; k < ld->n_one_of; k++)
+		total += ld->one_of[k].n;
+	if (first == ld->n_one_of) {
+		/* no groups: the entries are the inputs */
+		for (size_t j = 0; j < proc->n_inputs; j++)
+			if (!proc->inputs[j].product)
+				(void)entry_inputs(ld, &proc->inputs[j], NULL,
+						   &proc->inputs[j]);
+		return;
+	}
+	in = xcalloc(total + 1, sizeof(*in));
+	for (size_t j = 0; j < proc->n_inputs; j++) {
+		struct one_of *g = NULL;
+
+		for (size_t k = first; k < ld->n_one_of && !g; k++)
+			if (ld->one_of[k].entry == &proc->inputs[j])
+				g = &ld->one_of[k];
+		n += entry_inputs(ld, &proc->inputs[j], g, in + n);
+	}
+	free(proc->inputs);
+	proc->inputs = in;
+	proc->n_inputs = n;
+	ld->n_one_of = first;
 }
 
 static void
@@ -1800,6 +1916,7 @@ load(const char *name, const char *text, size_t len, const char *base,
 out:
 	ynode_free(root);
 	strbuf_release(&ld.path);
+	free(ld.one_of);
 	if (ld.nerr) {
 		config_free(cfg);
 		return -1;
@@ -2136,6 +2253,76 @@ check_products(const struct config *cfg, int *nerr,
 	check_overlaps(cfg, nerr);
 }
 
+/* a product listed twice among a process's inputs: which ways */
+static void
+twice_input(const struct process *p, const struct input *a,
+	    const struct input *b, int *nerr)
+{
+	if (!a->group && !b->group)
+		report(nerr, &b->mark,
+		       "process \"%s\": input product \"%s\" is listed "
+		       "more than once",
+		       nn(p->name), b->product);
+	else if (!a->group || !b->group)
+		report(nerr, &b->mark,
+		       "process \"%s\": input product \"%s\" is both a "
+		       "plain input and in input group \"%s\" (one_of)",
+		       nn(p->name), b->product, a->group ? a->group : b->group);
+	else if (!strcmp(a->group, b->group))
+		report(nerr, &b->mark,
+		       "process \"%s\": input product \"%s\" is listed "
+		       "twice in input group \"%s\"",
+		       nn(p->name), b->product, b->group);
+	else
+		report(nerr, &b->mark,
+		       "process \"%s\": input product \"%s\" is in two "
+		       "input groups, \"%s\" and \"%s\"",
+		       nn(p->name), b->product, a->group, b->group);
+}
+
+/*
+ * check_groups: the products of an input group (from the database: a
+ * file's are so by construction) are ranked 0, 1, ... after the product
+ * that names the group, and share its settings.
+ */
+static void
+check_groups(const struct process *p, int *nerr)
+{
+	for (size_t j = 0; j < p->n_inputs; j++) {
+		const struct input *in = &p->inputs[j], *head = NULL;
+		size_t n = 0, ranked = 0;
+
+		if (!in->group || !in->product)
+			continue;
+		for (size_t k = 0; k < p->n_inputs; k++) {
+			const struct input *o = &p->inputs[k];
+
+			if (!o->group || strcmp(o->group, in->group))
+				continue;
+			n++;
+			ranked += o->rank == in->rank;
+			if (o->product && !strcmp(o->product, in->group) &&
+			    (!head || o->rank == 0))
+				head = o;
+		}
+		if (!head || head->rank != 0 || ranked != 1 ||
+		    (size_t)in->rank >= n)
+			report(nerr, &in->mark,
+			       "process \"%s\": input \"%s\": input group "
+			       "\"%s\" is not ranked 0 to %zu from its first "
+			       "product",
+			       nn(p->name), in->product, in->group, n - 1);
+		else if (head->optional != in->optional ||
+			 head->yesterday != in->yesterday ||
+			 head->tomorrow != in->tomorrow || head->pin != in->pin)
+			report(nerr, &in->mark,
+			       "process \"%s\": input \"%s\": the products "
+			       "of input group \"%s\" differ in optional, "
+			       "yesterday, tomorrow or version",
+			       nn(p->name), in->product, in->group);
+	}
+}
+
 static int
 cmp_code_start(const void *a, const void *b)
 {
@@ -2317,12 +2504,14 @@ check_processes(const struct config *cfg, int *nerr,
 				       "process \"%s\": input product \"%s\" "
 				       "does not exist",
 				       nn(p->name), in->product);
-			if (nameidx_put(&seen, in->product, NULL, j) !=
-			    SIZE_MAX)
-				report(nerr, &in->mark,
-				       "process \"%s\": input product \"%s\" "
-				       "is listed more than once",
-				       nn(p->name), in->product);
+			{
+				size_t d = nameidx_put(&seen, in->product,
+						       NULL, j);
+
+				if (d != SIZE_MAX)
+					twice_input(p, &p->inputs[d], in,
+						    nerr);
+			}
 			if (in->yesterday < 0 ||
 			    in->yesterday > MAX_DAYS_AROUND)
 				report(nerr, &in->mark,
@@ -2338,6 +2527,7 @@ check_processes(const struct config *cfg, int *nerr,
 				       MAX_DAYS_AROUND, in->tomorrow);
 		}
 		nameidx_release(&seen);
+		check_groups(p, nerr);
 		check_codes(p, nerr);
 		check_schedule(p, nerr);
 		if (p->reuse != REUSE_NONE && p->timebase == TIMEBASE_RUN)
@@ -2555,8 +2745,10 @@ config_free(struct config *cfg)
 		free(p->name);
 		free(p->output_product);
 		free(p->extra_params);
-		for (size_t j = 0; j < p->n_inputs; j++)
+		for (size_t j = 0; j < p->n_inputs; j++) {
 			free(p->inputs[j].product);
+			free(p->inputs[j].group);
+		}
 		free(p->inputs);
 		for (size_t j = 0; j < p->n_codes; j++) {
 			free(p->codes[j].filename);
@@ -2825,6 +3017,35 @@ write_executor(struct writer *w, const struct executor_settings *e)
 	map_end(w);
 }
 
+/*
+ * whether input j is written: a plain one, or the first of its group in
+ * p's order (which writes the group)
+ */
+static bool
+group_first_here(const struct process *p, size_t j)
+{
+	const char *g = p->inputs[j].group;
+
+	for (size_t k = 0; g && k < j; k++)
+		if (p->inputs[k].group && !strcmp(p->inputs[k].group, g))
+			return false;
+	return true;
+}
+
+/* "one_of: [a, b]": the products of group g, by rank */
+static void
+write_one_of(struct writer *w, const struct process *p, const char *g)
+{
+	seq_start(w, "one_of", true);
+	for (int r = 0; r < (int)p->n_inputs; r++)
+		for (size_t k = 0; k < p->n_inputs; k++)
+			if (p->inputs[k].group && p->inputs[k].product &&
+			    p->inputs[k].rank == r &&
+			    !strcmp(p->inputs[k].group, g))
+				str(w, p->inputs[k].product);
+	seq_end(w);
+}
+
 static void
 write_process(struct writer *w, const struct process *p)
 {
@@ -2837,17 +3058,23 @@ write_process(struct writer *w, const struct process *p)
 	for (size_t j = 0; j < p->n_inputs; j++) {
 		const struct input *in = &p->inputs[j];
 
-		if (!in->product)
+		if (!in->product || !group_first_here(p, j))
 			continue;
-		if (!in->optional && !in->yesterday && !in->tomorrow) {
+		if (!in->optional && !in->yesterday && !in->tomorrow &&
+		    !in->pin && !in->group) {
 			str(w, in->product); /* the short form */
 			continue;
 		}
 		map_start(w);
-		kv_str(w, "product", in->product);
+		if (in->group)
+			write_one_of(w, p, in->group);
+		else
+			kv_str(w, "product", in->product);
 		kv_bool(w, "optional", in->optional);
 		kv_int(w, "yesterday", in->yesterday);
 		kv_int(w, "tomorrow", in->tomorrow);
+		if (in->pin)
+			kv_int(w, "version", in->pin);
 		map_end(w);
 	}
 	seq_end(w);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefer-rules.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -389,6 +390,60 @@ static void parents_of(const struct sb_parent *par, size_t npar, int64_t id,
     (*n)++;
 }
 
+/*
+ * The key's candidates in[0..n): its inputs first, what its pins and
+ * groups leave out after them (stable); sets k->in_n and k->left_n.
+ */
+static void choose_inputs(const struct process *proc, struct sb_input *in,
+                          size_t n, struct plan_key *k) {
+  enum prefer_fate *fate = xcalloc(n + 1, sizeof(*fate));
+  size_t kept = prefer_rules_choose(proc, in, n, fate);
+
+  k->in_n = kept;
+  k->left_n = n - kept;
+  if (kept < n) {
+    struct sb_input *tmp = xcalloc(n, sizeof(*tmp));
+    size_t a = 0, b = kept;
+
+    for (size_t j = 0; j < n; j++)
+      tmp[fate[j] == PREFER_INPUT ? a++ : b++] = in[j];
+    memcpy(in, tmp, n * sizeof(*tmp));
+    free(tmp);
+  }
+  free(fate);
+}
+
+/*
+ * Every required input present?  The missing one (a group's first
+ * product) of lowest id into k->missing_product, and whether its pin
+ * left files of it out.
+ */
+static void required_inputs(const struct process *proc,
+                            const struct sb_input *x, struct plan_key *k) {
+  const struct input *missing = NULL;
+
+  for (size_t l = 0; l < proc->n_inputs; l++) {
+    const struct input *inp = &proc->inputs[l];
+    bool have = false;
+
+    /* a group once, at its first product */
+    if (inp->optional || (inp->group && inp->rank != 0))
+      continue;
+    for (size_t j = 0; j < k->in_n && !have; j++)
+      have = prefer_same_input(inp, prefer_input(proc, x[j].product_id));
+    /* the one of lowest id: the inputs are in name order */
+    if (!have && (!missing || inp->product_id < missing->product_id))
+      missing = inp;
+  }
+  k->missing_product = missing ? missing->product_id : 0;
+  for (size_t j = k->in_n; missing && j < k->in_n + k->left_n; j++) {
+    const struct input *y = prefer_input(proc, x[j].product_id);
+
+    k->pin_left |= prefer_same_input(missing, y) &&
+                   prefer_pinned_out(y, &x[j].version);
+  }
+}
+
 void plan_rules_evaluate(const struct plan_catalog *cat,
                          const struct sb_candidate *c, struct plan_eval *ev) {
   size_t pos = 0;
@@ -399,30 +454,17 @@ void plan_rules_evaluate(const struct plan_catalog *cat,
     struct plan_key *k = &ev->keys[i];
 
     k->in_first = pos;
-    while (pos < ev->nin && ev->in[pos].cand == i) {
-      k->has_own |= ev->in[pos].own;
+    while (pos < ev->nin && ev->in[pos].cand == i)
       pos++;
-    }
-    k->in_n = pos - k->in_first;
+    choose_inputs(proc, ev->in + k->in_first, pos - k->in_first, k);
+    for (size_t j = 0; j < k->in_n; j++)
+      k->has_own |= ev->in[k->in_first + j].own;
     parents_of(ev->par, ev->npar, st->out_id, &k->par_first, &k->par_n);
     k->out_code = plan_catalog_code(cat, st->out_code_id);
     k->verdict = PLAN_NO_INPUT;
     if (!proc)
       continue;
-    /* every required input product present? */
-    for (size_t l = 0; l < proc->n_inputs; l++) {
-      int want = proc->inputs[l].product_id;
-      bool have = false;
-
-      if (proc->inputs[l].optional)
-        continue;
-      for (size_t j = 0; j < k->in_n; j++)
-        if (ev->in[k->in_first + j].product_id == want)
-          have = true;
-      /* the one of lowest id: the inputs are in name order */
-      if (!have && (!k->missing_product || want < k->missing_product))
-        k->missing_product = want;
-    }
+    required_inputs(proc, ev->in + k->in_first, k);
     if (k->missing_product || (k->in_n == 0 && proc->n_inputs > 0))
       continue;
     /*

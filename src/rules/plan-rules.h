@@ -12,7 +12,10 @@
  *
  * The rules (planner.h says them in prose, docs/architecture.md too):
  *
- *  - runnable: every required input product has a file for the key, the
+ *  - inputs: of the candidates the database found, those the inputs'
+ *    pins and groups choose (prefer-rules.h);
+ *  - runnable: every required input product (or input group) has a file
+ *    for the key, the
  *    key has an input in its own period (a neighbour's data alone never
  *    makes or keeps an output; a RUN key that ran before is
  *    re-evaluated), and one code builds its period (period_code);
@@ -70,11 +73,17 @@ struct plan_key {
   const struct code *code;     /* the period's code, or NULL */
   const struct code *other;    /* PLAN_CODES_SHARED: the other one */
   const struct code *out_code; /* made its newest output, or NULL */
-  int missing_product;            /* PLAN_NO_INPUT: that product, or 0 */
+  int missing_product;            /* PLAN_NO_INPUT: that product (an
+                                     input group's: its first), or 0 */
+  bool pin_left;                  /* PLAN_NO_INPUT: that input's pin left
+                                     files of it out */
   bool has_own;                   /* an input in its own period */
   bool current;                   /* its newest output is up to date
                                      (also when a build is bad or open) */
   size_t in_first, in_n;          /* its inputs: in[in_first..] */
+  size_t left_n;                  /* then the candidates its pins and
+                                     input groups left out
+                                     (prefer-rules.h) */
   size_t par_first, par_n;        /* its newest output's parents */
   size_t why_first, why_n;        /* why it is built: why.v[why_first..]
                                      (PLAN_BUILD, and a bad or open key
@@ -137,7 +146,9 @@ enum period_code_result plan_rules_code(const struct process *proc,
 /*
  * plan_rules_evaluate: the verdict of every candidate c[0..ev->n) from
  * ev->st, ev->in and ev->par (filled by the caller), into ev->keys
- * (allocated by the caller, zeroed).
+ * (allocated by the caller, zeroed).  Each candidate's slice of ev->in
+ * is reordered: its inputs first, what its pins and groups left out
+ * after them (plan_key.left_n), each part in its order.
  */
 void plan_rules_evaluate(const struct plan_catalog *cat,
                          const struct sb_candidate *c, struct plan_eval *ev);

@@ -12,6 +12,7 @@
 #include "fnformat.h"
 #include "identify.h"
 #include "log.h"
+#include "prefer-rules.h"
 #include "store.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -309,4 +310,30 @@ catalog_feeds(const struct catalog *c, int from_id, int to_id)
 	     b = catalog_product_index(c, to_id);
 
 	return a >= 0 && b >= 0 && c->feeds[(size_t)a * c->n_products + (size_t)b];
+}
+
+void
+catalog_input_text(const struct catalog *c, const struct process *proc,
+		   int product_id, struct strbuf *sb)
+{
+	const struct input *in = prefer_input(proc, product_id);
+	const struct product *p;
+	int n = 0;
+
+	if (!in || !in->group) {
+		p = catalog_product(c, product_id);
+		strbuf_addf(sb, "input product \"%s\"", p ? p->name : "?");
+		return;
+	}
+	strbuf_addstr(sb, "input group (one_of: ");
+	for (int r = 0; r < (int)proc->n_inputs; r++)
+		for (size_t l = 0; l < proc->n_inputs; l++)
+			if (proc->inputs[l].rank == r &&
+			    prefer_same_input(in, &proc->inputs[l])) {
+				p = catalog_product(c,
+						    proc->inputs[l].product_id);
+				strbuf_addf(sb, "%s%s", n++ ? ", " : "",
+					    p ? p->name : "?");
+			}
+	strbuf_addch(sb, ')');
 }

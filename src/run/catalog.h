@@ -39,6 +39,7 @@
 #include "compat.h"
 #include "config.h"
 #include "model.h"
+#include "strbuf.h"
 
 struct archive;
 struct db;
@@ -111,5 +112,13 @@ const struct code *catalog_code(const struct catalog *c, int id);
  * itself only through a cycle).  False for unknown ids.
  */
 bool catalog_feeds(const struct catalog *c, int from_id, int to_id);
+
+/*
+ * catalog_input_text: process proc's input of product_id in words,
+ * appended to sb: "input product \"x\"", or for a product of an input
+ * group "input group (one_of: a, b)", its products by preference.
+ */
+void catalog_input_text(const struct catalog *c, const struct process *proc,
+			int product_id, struct strbuf *sb);
 
 #endif

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "place.h"
 #include "planner.h"
+#include "prefer-rules.h"
 #include "store-admin.h"
 #include "store-build.h"
 #include "store.h"
@@ -790,18 +791,21 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
  * can do (*advice); false if they do not.
  */
 static bool
-left_reason(const struct planner *pl, const struct plan_eval *ev, size_t i,
+left_reason(const struct state *s, const struct planner *pl,
+	    const struct plan_eval *ev, size_t i, int process_id,
 	    struct strbuf *why, struct strbuf *advice)
 {
 	const struct plan_key *k = &ev->keys[i];
 
 	switch (k->verdict) {
 	case PLAN_NO_INPUT:
-		if (k->missing_product)
-			strbuf_addf(why, "required input product \"%s\" has no "
-					 "file for it now",
-				    planner_product_name(pl, k->missing_product));
-		else
+		if (k->missing_product) {
+			strbuf_addstr(why, "required ");
+			catalog_input_text(s->cat,
+					   planner_process(pl, process_id),
+					   k->missing_product, why);
+			strbuf_addstr(why, " has no file for it now");
+		} else
 			strbuf_addstr(why, "it has no inputs now");
 		break;
 	case PLAN_NEIGHBOUR_ONLY:
@@ -873,7 +877,8 @@ stale_batch(struct state *s, struct planner *pl,
 		strbuf_reset(&action);
 		strbuf_reset(&why);
 		strvec_clear(&lines);
-		if (left_reason(pl, &ev, i, &why, &action)) {
+		if (left_reason(s, pl, &ev, i, c[i].process_id, &why,
+				&action)) {
 			outcome = CHECK_LEFT;
 			s->c->stale_left++;
 			strvec_push(&lines, why.buf);
@@ -1072,12 +1077,16 @@ lacking(const struct state *s, const struct planner *pl,
 		const struct input *in = &proc->inputs[n];
 		bool has = false;
 
-		if (in->optional && any_required)
+		/* an input group once, named by its first product */
+		if ((in->optional && any_required) ||
+		    (in->group && in->rank != 0))
 			continue;
 		for (size_t j = 0; j < k->in_n && !has; j++) {
 			const struct sb_input *x = &ev->in[k->in_first + j];
 
-			has = x->own && x->product_id == in->product_id;
+			has = x->own &&
+			      prefer_same_input(in, prefer_input(proc,
+								 x->product_id));
 		}
 		if (has)
 			continue;
@@ -1127,7 +1136,8 @@ classify_made(const struct state *s, struct planner *pl,
 		out[i].verdict = k->verdict;
 		out[i].no_input = k->verdict == PLAN_NO_INPUT ||
 				  k->verdict == PLAN_NEIGHBOUR_ONLY;
-		if (left_reason(pl, &ev, i, &why, &advice))
+		if (left_reason(s, pl, &ev, i, d[i].process_id, &why,
+				&advice))
 			out[i].why = xstrdup(why.buf);
 		if (out[i].no_input)
 			lacking(s, pl, &ev, i, d[i].process_id, &out[i]);

@@ -229,11 +229,12 @@ report_refusal(const struct planner *p, const struct process *proc,
 	case PLAN_NEIGHBOUR_ONLY:
 		if (!st->out_id)
 			break;
-		if (k->missing_product)
-			strbuf_addf(&sb, "required input product \"%s\" has no "
-					 "file for it",
-				    planner_product_name(p, k->missing_product));
-		else
+		if (k->missing_product) {
+			strbuf_addstr(&sb, "required ");
+			catalog_input_text(p->cat, proc, k->missing_product,
+					   &sb);
+			strbuf_addstr(&sb, " has no file for it");
+		} else
 			strbuf_addstr(&sb, "it has no input of its own");
 		log_warning("process \"%s\", %s: %s now; its output \"%s\" is "
 			    "left as it is",

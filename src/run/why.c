@@ -11,6 +11,7 @@
 #include "db.h"
 #include "log.h"
 #include "planner.h"
+#include "prefer-rules.h"
 #include "store-build.h"
 #include "timeutil.h"
 #include "xalloc.h"
@@ -50,6 +51,8 @@ why_not_release(struct why_not *w)
 	sw_key_release(&w->builds);
 	sw_reasons_free(w->reasons, w->n_reasons);
 	strvec_clear(&w->queued);
+	strvec_clear(&w->missing_group);
+	strvec_clear(&w->pinned_out);
 	sw_queued_free(w->upstream, w->n_upstream);
 	memset(w, 0, sizeof(*w));
 }
@@ -151,6 +154,40 @@ queue_state(struct db *db, const struct catalog *cat,
 	return rc;
 }
 
+/*
+ * the missing input's group (its products by preference) and the files
+ * its pin left out
+ */
+static void
+missing_input(const struct catalog *cat, const struct plan_eval *ev,
+	      const struct plan_key *k, struct why_not *w)
+{
+	const struct process *proc = w->process;
+	const struct input *in = prefer_input(proc, k->missing_product);
+
+	if (!in)
+		return;
+	w->missing_pin = in->pin;
+	for (int r = 0; in->group && r < (int)proc->n_inputs; r++)
+		for (size_t l = 0; l < proc->n_inputs; l++)
+			if (proc->inputs[l].rank == r &&
+			    prefer_same_input(in, &proc->inputs[l])) {
+				const struct product *p = catalog_product(
+					cat, proc->inputs[l].product_id);
+
+				strvec_push(&w->missing_group,
+					    p ? p->name : "?");
+			}
+	for (size_t j = k->in_n; j < k->in_n + k->left_n; j++) {
+		const struct sb_input *x = &ev->in[k->in_first + j];
+		const struct input *y = prefer_input(proc, x->product_id);
+
+		if (prefer_same_input(in, y) &&
+		    prefer_pinned_out(y, &x->version))
+			strvec_push(&w->pinned_out, x->filename);
+	}
+}
+
 /* what the evaluation of the key says, into w */
 static void
 take_eval(const struct catalog *cat, struct plan_eval *ev, struct why_not *w)
@@ -164,6 +201,7 @@ take_eval(const struct catalog *cat, struct plan_eval *ev, struct why_not *w)
 			catalog_product(cat, k->missing_product);
 
 		w->missing_product = p ? p->name : "?";
+		missing_input(cat, ev, k, w);
 	}
 	w->code = k->code;
 	w->other = k->other;

@@ -31,7 +31,12 @@ struct why_not {
 	char *output_key;               /* "2024-03-01", or with keywords */
 	int32_t key_start, key_end;     /* its period */
 	enum plan_verdict verdict;      /* the rules' (plan-rules.h) */
-	const char *missing_product;    /* PLAN_NO_INPUT: its name */
+	const char *missing_product;    /* PLAN_NO_INPUT: its name (an
+					   input group's first product) */
+	struct strvec missing_group;    /* and the group's products, by
+					   preference; empty: not a group */
+	int missing_pin;                /* its pin (interface version), 0 */
+	struct strvec pinned_out;       /* its files the pin left out */
 	const struct code *code, *other; /* the period's code(s), or NULL */
 	const struct code *out_code;    /* made its newest output, or NULL */
 	size_t n_inputs;                /* its inputs now */
@@ -47,7 +52,9 @@ struct why_not {
 					   the next run may change them) */
 	size_t n_upstream;
 };
-#define WHY_NOT_INIT {.queued = STRVEC_INIT}
+#define WHY_NOT_INIT                                                         \
+	{.queued = STRVEC_INIT, .missing_group = STRVEC_INIT,                \
+	 .pinned_out = STRVEC_INIT}
 
 /*
  * why_not: *out for the key of process_id that holds day date (its

@@ -364,11 +364,27 @@ verdict_text(struct strbuf *sb, const struct why_not *wn)
 			    b->open_status ? b->open_status : "open");
 		return;
 	case PLAN_NO_INPUT:
-		if (wn->missing_product)
+		if (wn->missing_group.nr) {
+			strbuf_addstr(sb, "no input: none of the products of "
+					  "required input group (one_of: ");
+			for (size_t i = 0; i < wn->missing_group.nr; i++)
+				strbuf_addf(sb, "%s%s", i ? ", " : "",
+					    wn->missing_group.v[i]);
+			strbuf_addstr(sb, ") has a file for it");
+		} else if (wn->missing_product) {
 			strbuf_addf(sb, "no input: required input product "
 					"\"%s\" has no file for it",
 				    wn->missing_product);
-		else
+		}
+		if (wn->missing_product && wn->pinned_out.nr) {
+			strbuf_addf(sb, " of version %d.x.x; the pin "
+					"(version: %d) left out ",
+				    wn->missing_pin, wn->missing_pin);
+			for (size_t i = 0; i < wn->pinned_out.nr; i++)
+				strbuf_addf(sb, "%s%s", i ? ", " : "",
+					    wn->pinned_out.v[i]);
+		}
+		if (!wn->missing_product)
 			strbuf_addstr(sb, "no input: none of its input products "
 					  "has a file for it");
 		return;
@@ -489,6 +505,12 @@ not_json(struct strbuf *sb, const struct why_not *wn)
 	verdict_text(&text, wn);
 	json_kv_string(&w, "text", text.buf);
 	json_kv_string(&w, "missing_product", wn->missing_product);
+	json_strvec(&w, "missing_group", &wn->missing_group);
+	if (wn->missing_pin)
+		json_kv_int(&w, "missing_pin", wn->missing_pin);
+	else
+		json_kv_null(&w, "missing_pin");
+	json_strvec(&w, "pinned_out", &wn->pinned_out);
 	json_kv_int(&w, "n_inputs", (int64_t)wn->n_inputs);
 	if (wn->code)
 		json_kv_int(&w, "code_id", wn->code->id);

@@ -499,6 +499,63 @@ static const struct bad_case bad_cases[] = {
 	{"input listed twice",
 	 P("processes:\n" PROCESS("p", "mag_l1", "[mag_l0, mag_l0]")),
 	 "process \"p\": input product \"mag_l0\" is listed more than once"},
+	/* input groups and pins */
+	{"unknown product in an input group",
+	 P("processes:\n" PROCESS("p", "mag_l1", "[{one_of: [mag_l0, nope]}]")),
+	 ":22:32: process \"p\": input product \"nope\" does not exist"},
+	{"an empty input group",
+	 P("processes:\n" PROCESS("p", "mag_l1", "[{one_of: []}]")),
+	 "processes[0].inputs[0].one_of: expected a non-empty list"},
+	{"an input group not a list",
+	 P("processes:\n" PROCESS("p", "mag_l1", "[{one_of: mag_l0}]")),
+	 "processes[0].inputs[0].one_of: expected a list, got \"mag_l0\""},
+	{"an input group of a mapping",
+	 P("processes:\n" PROCESS("p", "mag_l1", "[{one_of: [{a: b}]}]")),
+	 "processes[0].inputs[0].one_of[0]: expected a product name, got a "
+	 "mapping"},
+	{"product and one_of",
+	 P("processes:\n" PROCESS("p", "mag_l1",
+				  "[{product: mag_l0, one_of: [mag_l0]}]")),
+	 "an input has \"product\" or \"one_of\", not both"},
+	{"neither product nor one_of",
+	 P("processes:\n" PROCESS("p", "mag_l1", "[{optional: true}]")),
+	 "missing required key \"product\" in input (or \"one_of\""},
+	{"a pin that is not a number",
+	 P("processes:\n" PROCESS("p", "mag_l1",
+				  "[{product: mag_l0, version: two}]")),
+	 "processes[0].inputs[0].version: expected an integer from 1 to 32767"},
+	{"a pin of a whole version",
+	 P("processes:\n" PROCESS("p", "mag_l1",
+				  "[{product: mag_l0, version: 2.0.0}]")),
+	 "expected an integer from 1 to 32767, got \"2.0.0\""},
+	{"a pin of 0",
+	 P("processes:\n" PROCESS("p", "mag_l1",
+				  "[{one_of: [mag_l0], version: 0}]")),
+	 "expected an integer from 1 to 32767, got \"0\""},
+	{"a product both in a group and a plain input",
+	 {NULL, NULL, NULL,
+	  "products:\n" PRODUCT("mag_l0", "mag", "0")
+		  PRODUCT("mag_ql", "mag", "0") PRODUCT("mag_l1", "mag", "1"),
+	  "processes:\n" PROCESS("p", "mag_l1",
+				 "[mag_l0, {one_of: [mag_ql, mag_l0]}]"),
+	  NULL},
+	 "process \"p\": input product \"mag_l0\" is both a plain input and "
+	 "in input group \"mag_ql\" (one_of)"},
+	{"a product in two groups",
+	 {NULL, NULL, NULL,
+	  "products:\n" PRODUCT("mag_l0", "mag", "0")
+		  PRODUCT("mag_ql", "mag", "0") PRODUCT("mag_l1", "mag", "1"),
+	  "processes:\n" PROCESS("p", "mag_l1",
+				 "[{one_of: [mag_l0]}, {one_of: [mag_ql, "
+				 "mag_l0]}]"),
+	  NULL},
+	 "process \"p\": input product \"mag_l0\" is in two input groups, "
+	 "\"mag_l0\" and \"mag_ql\""},
+	{"a product twice in a group",
+	 P("processes:\n" PROCESS("p", "mag_l1",
+				  "[{one_of: [mag_l0, mag_l0]}]")),
+	 "process \"p\": input product \"mag_l0\" is listed twice in input "
+	 "group \"mag_l0\""},
 	/* schedules: processes without inputs, from a day, by their period */
 	{"a schedule with inputs",
 	 CW("    schedule: {start_date: 2024-01-01}\n"),
@@ -1220,6 +1277,10 @@ assert_equal(const struct config *a, const struct config *b)
 					y->inputs[j].yesterday);
 			CU_ASSERT_EQUAL(x->inputs[j].tomorrow,
 					y->inputs[j].tomorrow);
+			CU_ASSERT_EQUAL(x->inputs[j].pin, y->inputs[j].pin);
+			CU_ASSERT(streq(x->inputs[j].group,
+					y->inputs[j].group));
+			CU_ASSERT_EQUAL(x->inputs[j].rank, y->inputs[j].rank);
 		}
 		CU_ASSERT_EQUAL_FATAL(x->n_codes, y->n_codes);
 		for (size_t j = 0; j < x->n_codes; j++) {
@@ -1329,6 +1390,62 @@ test_reuse(void)
 	text = round_trip(cfg);
 	CU_ASSERT_EQUAL(count_lines(text, "  reuse: content\n"), 1);
 	CU_ASSERT_PTR_NULL(strstr(text, "reuse: none"));
+	free(text);
+	config_free(cfg);
+	strbuf_release(&msgs);
+	strbuf_release(&sb);
+}
+
+/* An input group: one input per product, ranked; a pin; written back. */
+static void
+test_input_groups(void)
+{
+	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
+	struct parts parts = {
+		NULL, NULL, NULL,
+		"products:\n" PRODUCT("def", "mag", "0")
+			PRODUCT("ql", "mag", "0") PRODUCT("hk", "eph", "0")
+				PRODUCT("out", "mag", "1"),
+		"processes:\n"
+		"  - name: p\n"
+		"    output_product: out\n"
+		"    output_timebase: DAILY\n"
+		"    inputs:\n"
+		"      - {product: hk, version: 2}\n"
+		"      - one_of: [def, ql]\n"
+		"        optional: yes\n"
+		"        yesterday: 1\n"
+		"        version: 3\n"
+		"    codes:\n" CODE("1.0.0", "2020-01-01"),
+		NULL};
+	struct config *cfg = NULL;
+	const struct input *in;
+	char *text;
+
+	build(&sb, &parts);
+	CU_ASSERT_EQUAL_FATAL(load(sb.buf, sb.len, "/", &cfg, &msgs), 0);
+	CU_ASSERT_EQUAL_FATAL(cfg->processes[0].n_inputs, 3);
+	in = cfg->processes[0].inputs;
+	CU_ASSERT_STRING_EQUAL(in[0].product, "hk");
+	CU_ASSERT_EQUAL(in[0].pin, 2);
+	CU_ASSERT_PTR_NULL(in[0].group);
+	CU_ASSERT(!in[0].optional);
+	for (int i = 1; i < 3; i++) {
+		CU_ASSERT_STRING_EQUAL(in[i].product, i == 1 ? "def" : "ql");
+		CU_ASSERT_STRING_EQUAL(in[i].group, "def");
+		CU_ASSERT_EQUAL(in[i].rank, i - 1);
+		CU_ASSERT(in[i].optional);
+		CU_ASSERT_EQUAL(in[i].yesterday, 1);
+		CU_ASSERT_EQUAL(in[i].pin, 3);
+		/* each product where it is named */
+		CU_ASSERT_EQUAL(in[i].mark.line, 34);
+	}
+	CU_ASSERT_EQUAL(in[1].mark.column, 18);
+	CU_ASSERT_EQUAL(in[2].mark.column, 23);
+	text = round_trip(cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "one_of: [def, ql]\n"));
+	CU_ASSERT_EQUAL(count_lines(text, "version: 3\n"), 1);
+	CU_ASSERT_EQUAL(count_lines(text, "version: 2\n"), 1);
 	free(text);
 	config_free(cfg);
 	strbuf_release(&msgs);
@@ -1554,7 +1671,7 @@ test_example_file(void)
 			"kill_grace", "max_attempts", "bad_after",
 			"bad_within", "flag_lease", "refuse_changed_code",
 			"log_file", "keep_history", "schedule", "every", "lag_days",
-			"reuse",
+			"reuse", "one_of",
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
@@ -1997,6 +2114,7 @@ suite_config(void)
 	ADD_TEST(s, test_paths);
 	ADD_TEST(s, test_relative_basedir);
 	ADD_TEST(s, test_short_form_inputs);
+	ADD_TEST(s, test_input_groups);
 	ADD_TEST(s, test_codes_ok);
 	ADD_TEST(s, test_booleans);
 	ADD_TEST(s, test_durations);

@@ -280,6 +280,65 @@ test_not_verdicts(void)
 	}
 }
 
+/* why --not of a missing input group, and of an input a pin left out */
+static void
+test_not_group_pin(void)
+{
+	static const struct {
+		const char *group[3], *pinned[3];
+		int pin;
+		const char *text, *json;
+	} cases[] = {
+		{{"def", "ql"}, {NULL}, 0,
+		 "key 1970-01-11: no input: none of the products of required "
+		 "input group (one_of: def, ql) has a file for it\n",
+		 "\"missing_group\": [\n    \"def\",\n    \"ql\"\n  ],\n"
+		 "  \"missing_pin\": null,\n  \"pinned_out\": []"},
+		{{NULL}, {"def_v3.0.0.dat", "def_v3.1.0.dat"}, 2,
+		 "key 1970-01-11: no input: required input product \"def\" has "
+		 "no file for it of version 2.x.x; the pin (version: 2) left "
+		 "out def_v3.0.0.dat, def_v3.1.0.dat\n",
+		 "\"missing_pin\": 2,\n  \"pinned_out\": [\n    "
+		 "\"def_v3.0.0.dat\",\n    \"def_v3.1.0.dat\"\n  ]"},
+		{{"def", "ql"}, {"ql_v1.0.0.dat"}, 2,
+		 "none of the products of required input group (one_of: def, "
+		 "ql) has a file for it of version 2.x.x; the pin (version: 2) "
+		 "left out ql_v1.0.0.dat\n",
+		 "\"missing_product\": \"def\",\n  \"missing_group\": ["},
+	};
+	struct process proc = {.name = (char *)"l1"};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct why_not wn = WHY_NOT_INIT;
+		struct strbuf sb = STRBUF_INIT;
+
+		wn.process = &proc;
+		wn.output_key = (char *)"1970-01-11";
+		wn.key_start = wn.key_end = 10;
+		wn.verdict = PLAN_NO_INPUT;
+		wn.missing_product = "def";
+		wn.missing_pin = cases[i].pin;
+		wn.builds.made_by = wn.builds.bad_build = INT64_MIN;
+		wn.builds.open_build = INT64_MIN;
+		for (size_t j = 0; j < 3 && cases[i].group[j]; j++)
+			strvec_push(&wn.missing_group, cases[i].group[j]);
+		for (size_t j = 0; j < 3 && cases[i].pinned[j]; j++)
+			strvec_push(&wn.pinned_out, cases[i].pinned[j]);
+		why_format_not(&sb, &wn, false);
+		if (!strstr(sb.buf, cases[i].text))
+			fprintf(stderr, "\n  case %zu: %s", i, sb.buf);
+		CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, cases[i].text));
+		strbuf_reset(&sb);
+		why_format_not(&sb, &wn, true);
+		if (!strstr(sb.buf, cases[i].json))
+			fprintf(stderr, "\n  case %zu: %s", i, sb.buf);
+		CU_ASSERT_PTR_NOT_NULL(strstr(sb.buf, cases[i].json));
+		strbuf_release(&sb);
+		strvec_clear(&wn.missing_group);
+		strvec_clear(&wn.pinned_out);
+	}
+}
+
 void
 suite_why_text(void)
 {
@@ -288,4 +347,5 @@ suite_why_text(void)
 	ADD_TEST(s, test_reason_words);
 	ADD_TEST(s, test_chain);
 	ADD_TEST(s, test_not_verdicts);
+	ADD_TEST(s, test_not_group_pin);
 }
