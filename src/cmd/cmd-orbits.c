@@ -38,6 +38,17 @@ static bool dry_run, json;
 static const char *path, *from, *to;
 static int64_t from_usec = INT64_MIN, to_usec = INT64_MAX;
 
+/* a source for a terminal: control characters shown as '?' */
+static const char *
+shown(const char *s, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	for (; s && *s; s++)
+		strbuf_addch(sb, (unsigned char)*s < 0x20 || *s == 0x7f ? '?'
+									: *s);
+	return sb->len ? sb->buf : "-";
+}
+
 int
 cmd_orbits_load_parse(struct ctx *ctx, int argc, char **argv)
 {
@@ -56,11 +67,12 @@ int
 cmd_orbits_load_run(struct ctx *ctx)
 {
 	struct so_load r = SO_LOAD_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	enum orbits_load_status st = orbits_load(ctx->db, path, dry_run, &r);
 
 	if (st == ORBITS_LOADED) {
 		printf("%s%s: %ld orbit%s added, %ld replaced, %ld unchanged\n",
-		       dry_run ? "dry run: " : "", path, r.added,
+		       dry_run ? "dry run: " : "", shown(path, &sb), r.added,
 		       r.added == 1 ? "" : "s", r.replaced, r.unchanged);
 		for (size_t i = 0; i < r.n_old; i++) {
 			char a[TIMESTAMP_STRLEN], b[TIMESTAMP_STRLEN];
@@ -69,10 +81,11 @@ cmd_orbits_load_run(struct ctx *ctx)
 			       (long long)r.old[i].number,
 			       timeutil_format_timestamp(r.old[i].start, a),
 			       timeutil_format_timestamp(r.old[i].stop, b),
-			       r.old[i].source ? r.old[i].source : "?");
+			       shown(r.old[i].source, &sb));
 		}
 	}
 	so_load_release(&r);
+	strbuf_release(&sb);
 	return st == ORBITS_LOADED ? EXIT_OK
 	       : st == ORBITS_BAD  ? EXIT_USAGE
 				   : EXIT_DB;
@@ -152,6 +165,7 @@ list_json(const struct so_orbit *o, size_t n)
 int
 cmd_orbits_list_run(struct ctx *ctx)
 {
+	struct strbuf sb = STRBUF_INIT;
 	struct so_orbit *o = NULL;
 	size_t n = 0;
 
@@ -171,10 +185,11 @@ cmd_orbits_list_run(struct ctx *ctx)
 			       (long long)o[i].number,
 			       timeutil_format_timestamp(o[i].start, a),
 			       timeutil_format_timestamp(o[i].stop, b),
-			       o[i].source ? o[i].source : "-");
+			       shown(o[i].source, &sb));
 		}
 		printf("%zu orbit%s\n", n, n == 1 ? "" : "s");
 	}
+	strbuf_release(&sb);
 	store_orbits_free(o, n);
 	return EXIT_OK;
 }
