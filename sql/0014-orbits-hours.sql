@@ -6,11 +6,13 @@
 --                         excluded: an orbit ends where the next one
 --                         begins), where it was loaded from (file:line)
 --                         and when.  Numbers follow times: no two
---                         intervals overlap (an exclusion constraint),
+--                         intervals overlap (an exclusion constraint,
+--                         deferrable so that it is checked at the end of
+--                         a statement, not row by row),
 --                         and a higher number never starts before a
---                         lower one stops (cascade_orbit_order, checked
---                         at commit, so that one load may move several
---                         orbits at once).  Gaps are allowed.
+--                         lower one stops (cascade_orbit_order, after
+--                         each statement, so that one load may move
+--                         several orbits at once).  Gaps are allowed.
 --
 -- A table of cascade's own: dbprocessing declared the ORBIT timebase and
 -- never had orbits; its tables are unchanged.
@@ -24,32 +26,33 @@ CREATE TABLE orbit (
     CHECK (start_time < stop_time),
     CONSTRAINT orbit_no_overlap
         EXCLUDE USING gist (tsrange(start_time, stop_time, '[)') WITH &&)
-        DEFERRABLE INITIALLY DEFERRED
+        DEFERRABLE INITIALLY IMMEDIATE
 );
 
--- Numbers in the order of times: each changed orbit against the orbits
--- numbered just below and just above it (the exclusion constraint keeps
--- the intervals apart, so neighbours in order make the whole table in
--- order).
+-- Numbers in the order of times: after each statement, set-based, the
+-- orbits it wrote against their neighbours by number (the exclusion
+-- constraint keeps the intervals apart, so neighbours in order make the
+-- whole table in order, and only pairs with a written orbit can have
+-- changed).  A statement, not a row: one upsert moves several orbits at
+-- once; rows written by hand must keep the order statement by statement.
 CREATE FUNCTION cascade_orbit_order() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 DECLARE
     o record;
 BEGIN
-    SELECT * INTO o FROM orbit WHERE orbit_number = NEW.orbit_number;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
-    IF EXISTS (SELECT 1 FROM (SELECT p.stop_time FROM orbit p
-                               WHERE p.orbit_number < o.orbit_number
-                               ORDER BY p.orbit_number DESC LIMIT 1) b
-                WHERE b.stop_time > o.start_time)
-       OR EXISTS (SELECT 1 FROM (SELECT n.start_time FROM orbit n
-                                  WHERE n.orbit_number > o.orbit_number
-                                  ORDER BY n.orbit_number LIMIT 1) a
-                   WHERE a.start_time < o.stop_time) THEN
-        RAISE EXCEPTION 'orbit % (% to %) is out of order with its neighbours',
-            o.orbit_number, o.start_time, o.stop_time
+    SELECT a.orbit_number, a.start_time, a.stop_time, a.nn, a.ns
+      INTO o
+      FROM (SELECT orbit_number, start_time, stop_time,
+                   lead(orbit_number) OVER w AS nn,
+                   lead(start_time) OVER w AS ns
+              FROM orbit WINDOW w AS (ORDER BY orbit_number)) a
+     WHERE a.ns < a.stop_time
+       AND (a.orbit_number IN (SELECT orbit_number FROM written)
+            OR a.nn IN (SELECT orbit_number FROM written))
+     ORDER BY a.orbit_number LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'orbit % starts at %, before orbit % stops at %',
+            o.nn, o.ns, o.orbit_number, o.stop_time
             USING ERRCODE = 'check_violation',
                   HINT = 'Orbit numbers must follow their times.';
     END IF;
@@ -57,6 +60,9 @@ BEGIN
 END
 $fn$;
 
-CREATE CONSTRAINT TRIGGER orbit_order AFTER INSERT OR UPDATE ON orbit
-    DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION cascade_orbit_order();
+CREATE TRIGGER orbit_order_insert AFTER INSERT ON orbit
+    REFERENCING NEW TABLE AS written
+    FOR EACH STATEMENT EXECUTE FUNCTION cascade_orbit_order();
+CREATE TRIGGER orbit_order_update AFTER UPDATE ON orbit
+    REFERENCING NEW TABLE AS written
+    FOR EACH STATEMENT EXECUTE FUNCTION cascade_orbit_order();

@@ -93,52 +93,55 @@ static const char upsert_sql[] =
 	"RETURNING orbit_number";
 
 /*
- * Neighbours by number out of time order, where one of them was loaded
- * (the table was in order before: these are the only ones there can be)
+ * Neighbours by number out of time order in the table as the load would
+ * leave it (the stored orbits it does not replace, and its own), where
+ * one of them is loaded: the table was in order before, so these are
+ * the only ones there can be
  */
 static const char conflicts_sql[] =
-	"SELECT a.orbit_number, " USEC("a.start_time") ", "
-	USEC("a.stop_time") ", a.source, a.nn, " USEC("a.ns") ", "
-	USEC("a.ne") ", a.nsrc "
-	"FROM (SELECT orbit_number, start_time, stop_time, source, "
-	"  lead(orbit_number) OVER w AS nn, lead(start_time) OVER w AS ns, "
-	"  lead(stop_time) OVER w AS ne, lead(source) OVER w AS nsrc "
-	"  FROM public.orbit WINDOW w AS (ORDER BY orbit_number)) a "
-	"WHERE a.ns < a.stop_time "
-	"  AND (a.orbit_number = ANY ($1::bigint[]) OR a.nn = ANY ($1::bigint[])) "
-	"ORDER BY a.orbit_number LIMIT 21";
+	"WITH x AS (SELECT * FROM unnest($1::bigint[], $2::timestamp[], "
+	"  $3::timestamp[], $4::text[]) AS x(num, start, stop, src)), "
+	"m AS (SELECT o.orbit_number AS num, o.start_time AS start, "
+	"  o.stop_time AS stop, o.source AS src, false AS loaded "
+	"  FROM public.orbit o WHERE NOT EXISTS (SELECT 1 FROM x "
+	"  WHERE x.num = o.orbit_number) "
+	"  UNION ALL SELECT num, start, stop, src, true FROM x) "
+	"SELECT a.num, " USEC("a.start") ", " USEC("a.stop") ", a.src, "
+	"  a.nn, " USEC("a.ns") ", " USEC("a.ne") ", a.nsrc "
+	"FROM (SELECT num, start, stop, src, loaded, "
+	"  lead(num) OVER w AS nn, lead(start) OVER w AS ns, "
+	"  lead(stop) OVER w AS ne, lead(src) OVER w AS nsrc, "
+	"  lead(loaded) OVER w AS nloaded "
+	"  FROM m WINDOW w AS (ORDER BY num)) a "
+	"WHERE a.ns < a.stop AND (a.loaded OR a.nloaded) "
+	"ORDER BY a.num LIMIT 21";
 
 int
 store_orbits_load(struct db *db, const struct orbit_list *l,
 		  const char *name, struct so_load *r)
 {
 	struct db_params p = DB_PARAMS_INIT;
-	int64_t *nums = xcalloc(l->n + 1, sizeof(*nums)), *written = NULL;
+	int64_t *written = NULL;
 	size_t nw = 0;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	for (size_t i = 0; i < l->n; i++)
-		nums[i] = l->v[i].number;
 	orbit_params(&p, l, name);
-	rc = db_query_rows(db, old_sql, &p, 0, &orbit_table, &r->old,
-			   &r->n_old);
-	if (!rc)
+	rc = db_query_rows(db, conflicts_sql, &p, 0, &conflict_table,
+			   &r->conflicts, &r->n_conflicts);
+	if (!rc && !r->n_conflicts)
+		rc = db_query_rows(db, old_sql, &p, 0, &orbit_table, &r->old,
+				   &r->n_old);
+	if (!rc && !r->n_conflicts)
 		rc = db_query_int64_column(db, upsert_sql, &p, 0, &written,
 					   &nw);
 	db_params_release(&p);
-	if (rc)
-		goto out;
-	r->replaced = (long)r->n_old;
-	r->added = (long)nw - r->replaced;
-	r->unchanged = (long)l->n - (long)nw;
-	db_params_int64_array(&p, nums, l->n);
-	rc = db_query_rows(db, conflicts_sql, &p, 0, &conflict_table,
-			   &r->conflicts, &r->n_conflicts);
-	db_params_release(&p);
-out:
+	if (!rc && !r->n_conflicts) {
+		r->replaced = (long)r->n_old;
+		r->added = (long)nw - r->replaced;
+		r->unchanged = (long)l->n - (long)nw;
+	}
 	free(written);
-	free(nums);
 	return rc;
 }
 

@@ -22,16 +22,16 @@ struct so_orbit {
 };
 
 /*
- * Two orbits next to each other by number whose times are not in order
- * (the second starts before the first stops) after a load: a is the
- * lower number.
+ * Two orbits next to each other by number whose times would not be in
+ * order (the second starts before the first stops) after a load: a is
+ * the lower number.
  */
 struct so_conflict {
 	struct so_orbit a, b;
 };
 
-/* What a load did: counts, the orbits it replaced (as they were) and
- * the conflicts it would leave. */
+/* What a load did: counts and the orbits it replaced (as they were); or
+ * the conflicts it would leave, and it did nothing. */
 struct so_load {
 	long added, replaced, unchanged;
 	struct so_orbit *old;  /* the replaced orbits before the load */
@@ -43,13 +43,14 @@ struct so_load {
 void so_load_release(struct so_load *r);
 
 /*
- * store_orbits_load: inside the caller's transaction, insert the orbits
- * of l (sorted by number, each line's source "name:LINE"), replacing
- * the stored orbit of the same number when its times differ, and fill
- * *r: how many were added, replaced and already so, the replaced ones as
- * they were, and the pairs of orbits next to each other by number that
- * the table would now have out of order (the caller rolls back when
- * there is one: the constraints would refuse the commit).
+ * store_orbits_load: inside the caller's transaction, check that the
+ * orbits of l (sorted by number, each line's source "name:LINE") keep
+ * the table in order with the stored ones they do not replace: if not,
+ * *r gets the pairs of orbits next to each other by number that would
+ * be out of order (at most 21) and nothing is written.  Else insert
+ * them, replacing the stored orbit of the same number when its times
+ * differ, and fill *r: how many were added, replaced and already so,
+ * and the replaced ones as they were.
  */
 int store_orbits_load(struct db *db, const struct orbit_list *l,
 		      const char *name, struct so_load *r) CASCADE_MUSTCHECK;

@@ -92,6 +92,14 @@ cat > "$T/shift.csv" <<'X'
 X
 expect_rc 0 "two neighbours moved together" cascade orbits load "$T/shift.csv"
 contains "both replaced" "$out" "0 orbits added, 2 replaced, 0 unchanged"
+# and back: orbit 1, written first, overlaps 2 until 2 is written too
+cat > "$T/back.csv" <<'X'
+1,2024-03-01T00:00:00Z,2024-03-01T01:30:00Z
+2,2024-03-01T01:30:00Z,2024-03-01T03:00:00Z
+X
+expect_rc 0 "moved back: checked at the end of the statement" cascade orbits load "$T/back.csv"
+contains "both replaced again" "$out" "0 orbits added, 2 replaced, 0 unchanged"
+expect_rc 0 "and forth again" cascade orbits load "$T/shift.csv"
 
 # the database keeps the rules itself (psql)
 run sql "INSERT INTO orbit VALUES (20, '2024-03-01T02:00:00', '2024-03-01T02:10:00')"
@@ -99,7 +107,7 @@ equals "an overlapping row is refused by the table" "$rc" 1
 contains "by its exclusion constraint" "$err" "orbit_no_overlap"
 run sql "INSERT INTO orbit VALUES (0, '2024-03-02T00:00:00', '2024-03-02T01:00:00')"
 equals "a number out of time order is refused by the table" "$rc" 1
-contains "by its order trigger" "$err" "orbit 0"
+contains "by its order trigger, naming both" "$err" "orbit 1 starts at 2024-03-01 00:00:00, before orbit 0 stops at 2024-03-02 01:00:00"
 run sql "INSERT INTO orbit VALUES (21, '2024-03-01T09:00:00', '2024-03-01T08:00:00')"
 equals "a stop before the start is refused by the table" "$rc" 1
 
