@@ -212,6 +212,10 @@ CMD_DECLARE(graph);
 CMD_DECLARE(report);
 /* cmd-why.c: why a file was made, why a key was not built */
 CMD_DECLARE(why);
+/* cmd-orbits.c: the mission's orbits */
+CMD_DECLARE_GROUP(orbits);
+CMD_DECLARE(orbits_load);
+CMD_DECLARE(orbits_list);
 
 /*
  * Option helpers of the operators' views (cmd-history.c); each exits 2

@@ -3,6 +3,7 @@
  */
 #include "period.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "timeutil.h"
@@ -115,10 +116,16 @@ period_span_days(const struct period_span *s, int32_t *first, int32_t *last)
 }
 
 bool
+period_span_overlaps_at(const struct period_span *s, int64_t from, int64_t to)
+{
+	return s->start < to && period_span_last(s) >= from;
+}
+
+bool
 period_span_overlaps(const struct period_span *s, int32_t first, int32_t last)
 {
-	return s->start < (int64_t)(last + 1) * USEC_PER_DAY &&
-	       period_span_last(s) >= (int64_t)first * USEC_PER_DAY;
+	return period_span_overlaps_at(s, (int64_t)first * USEC_PER_DAY,
+				       (int64_t)(last + 1) * USEC_PER_DAY);
 }
 
 size_t
@@ -145,6 +152,107 @@ period_keys(enum timebase tb, int32_t first, int32_t last,
 	}
 	*out = k;
 	return n;
+}
+
+void
+period_hour(int64_t t, struct period_slot *out)
+{
+	int64_t h = t / USEC_PER_HOUR;
+
+	/* floor, also before 1970 */
+	if (t % USEC_PER_HOUR < 0)
+		h--;
+	out->number = h;
+	out->start = h * USEC_PER_HOUR;
+	out->stop = out->start + USEC_PER_HOUR;
+}
+
+/* the first slot of slots[0..n) that stops after t (n: none) */
+static size_t
+first_stopping_after(const struct period_slot *slots, size_t n, int64_t t)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (slots[mid].stop > t)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+size_t
+period_slot_keys(const struct period_slot *slots, size_t n,
+		 const struct period_span *s, int yesterday, int tomorrow,
+		 struct period_slot_key **out)
+{
+	struct period_slot_key *k = NULL;
+	size_t nk = 0, alloc = 0, from, to;
+	int64_t last = period_span_last(s);
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	if (yesterday < 0)
+		yesterday = 0;
+	if (tomorrow < 0)
+		tomorrow = 0;
+	/*
+	 * the slots the span may touch are [lo, hi): lo the first stopping
+	 * after its start, hi the first stopping after its last instant,
+	 * plus one; a key's window reaches tomorrow slots forward and
+	 * yesterday back, so the keys are within [lo - tomorrow, hi +
+	 * yesterday)
+	 */
+	from = first_stopping_after(slots, n, s->start);
+	to = first_stopping_after(slots, n, last);
+	to = to < n ? to + 1 : n;
+	from = from > (size_t)tomorrow ? from - (size_t)tomorrow : 0;
+	to = n - to > (size_t)yesterday ? to + (size_t)yesterday : n;
+	for (size_t i = from; i < to; i++) {
+		size_t a = i > (size_t)yesterday ? i - (size_t)yesterday : 0;
+		size_t b = n - 1 - i > (size_t)tomorrow ? i + (size_t)tomorrow
+							: n - 1;
+
+		if (!period_span_overlaps_at(s, slots[a].start, slots[b].stop))
+			continue;
+		ALLOC_GROW(k, nk + 1, alloc);
+		k[nk].slot = slots[i];
+		k[nk].own = period_span_overlaps_at(s, slots[i].start,
+						    slots[i].stop);
+		nk++;
+	}
+	*out = k;
+	return nk;
+}
+
+size_t
+period_hour_keys(const struct period_span *s, int yesterday, int tomorrow,
+		 struct period_slot_key **out)
+{
+	struct period_slot first, last, *slots;
+	size_t n, nk;
+
+	if (yesterday < 0)
+		yesterday = 0;
+	if (tomorrow < 0)
+		tomorrow = 0;
+	/* the hours that can be keys: the span's, widened */
+	period_hour(s->start, &first);
+	period_hour(period_span_last(s), &last);
+	n = (size_t)(last.number - first.number) + 1 + (size_t)yesterday +
+	    (size_t)tomorrow;
+	slots = xcalloc(n, sizeof(*slots));
+	for (size_t i = 0; i < n; i++)
+		period_hour((first.number - tomorrow + (int64_t)i) *
+				    USEC_PER_HOUR,
+			    &slots[i]);
+	nk = period_slot_keys(slots, n, s, yesterday, tomorrow, out);
+	free(slots);
+	return nk;
 }
 
 /* whether code c is valid on every day of [a, b] */

@@ -99,6 +99,15 @@ void period_span_days(const struct period_span *s, int32_t *first,
 bool period_span_overlaps(const struct period_span *s, int32_t first,
 			  int32_t last);
 
+/*
+ * period_span_overlaps_at: the same rule on instants: whether the span
+ * shares an instant with [from, to) (to excluded).  period_span_overlaps
+ * is this rule on whole days; keys of less than a day (hours) and of
+ * intervals from a table (orbits) use it directly.
+ */
+bool period_span_overlaps_at(const struct period_span *s, int64_t from,
+			     int64_t to);
+
 /* A key a file feeds: its period, and whether the file is in the period
  * itself (own) or only in the window around it. */
 struct period_key {
@@ -116,6 +125,55 @@ struct period_key {
  */
 size_t period_keys(enum timebase tb, int32_t first, int32_t last,
 		   int yesterday, int tomorrow, struct period_key **out);
+
+/*
+ * Keys that are intervals of time rather than days: hours, and orbits
+ * (intervals an operator loads, orbit.h).  A slot is one numbered
+ * interval [start, stop) of instants; a list of slots is in number order,
+ * which is also their order in time, and they do not overlap (gaps
+ * between them are allowed).
+ */
+struct period_slot {
+	int64_t number; /* the hour since 1970 (may be negative), the orbit */
+	int64_t start;  /* first instant */
+	int64_t stop;   /* first instant after it */
+};
+
+/* A slot a file feeds: the slot, and whether the file is in the slot
+ * itself (own) or only in the window around it. */
+struct period_slot_key {
+	struct period_slot slot;
+	bool own;
+};
+
+#define USEC_PER_HOUR (INT64_C(3600) * INT64_C(1000000))
+
+/* period_hour: the hour holding instant t, as a slot. */
+void period_hour(int64_t t, struct period_slot *out);
+
+/*
+ * period_slot_keys: the one rule of keys that are slots.  Slot i's
+ * window runs from the start of the slot yesterday places before it to
+ * the stop of the one tomorrow places after it (in the list; at its
+ * ends, as far as the list goes), gaps included: yesterday and tomorrow
+ * are the previous and next slots, not days.  The keys span s feeds are
+ * the slots whose window it overlaps (period_span_overlaps_at), own
+ * when the slot itself does.  A span in no slot's window feeds no key.
+ * slots[0..n) must be in order (a binary search finds the span).
+ * Returns how many keys, in *out (caller frees; NULL when none), in
+ * order.
+ */
+size_t period_slot_keys(const struct period_slot *slots, size_t n,
+			const struct period_span *s, int yesterday,
+			int tomorrow, struct period_slot_key **out);
+
+/*
+ * period_hour_keys: the same rule for hours: the hours whose window
+ * (the hour widened by yesterday hours before and tomorrow hours after)
+ * overlaps the span.  A file spanning an hour boundary feeds both hours.
+ */
+size_t period_hour_keys(const struct period_span *s, int yesterday,
+			int tomorrow, struct period_slot_key **out);
 
 /* A code of a process, as the code rule sees it. */
 struct period_code {

@@ -15,7 +15,8 @@ for c in init "config check" "config apply" "config export" \
 	"flag show" "flag clear" process-queue \
 	queue "queue list" "queue flush" check purge prune move-product graph \
 	status runs builds show "show build" failures "failures list" \
-	"failures show" "failures resolve" "failures retry" stats why; do
+	"failures show" "failures resolve" "failures retry" stats why \
+	orbits "orbits load" "orbits list"; do
 	expect_rc 0 "cascade $c --help exits 0" "$CASCADE" $c --help
 	contains "cascade $c --help has Usage" "$out" "Usage:"
 	contains "cascade $c --help names the man page" "$out" "(1)"

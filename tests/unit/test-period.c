@@ -3,6 +3,7 @@
  * days a file covers (inclusive and exclusive stop times), the input
  * overlap rule, the keys a file feeds, and the code rule.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -400,6 +401,238 @@ test_code_rule(void)
 	}
 }
 
+/* keys as text: "YYYY-MM-DDTHH" (hours) or the number (orbits), "*" own */
+static void
+slot_keys_text(const struct period_slot_key *k, size_t n, bool hours,
+	       char *got, size_t size)
+{
+	got[0] = '\0';
+	for (size_t j = 0; j < n; j++) {
+		char t[TIMESTAMP_STRLEN];
+		size_t len = strlen(got);
+
+		if (hours)
+			snprintf(got + len, size - len, "%s%.13s%s",
+				 j ? " " : "",
+				 timeutil_format_timestamp(k[j].slot.start, t),
+				 k[j].own ? "*" : "");
+		else
+			snprintf(got + len, size - len, "%s%lld%s",
+				 j ? " " : "", (long long)k[j].slot.number,
+				 k[j].own ? "*" : "");
+	}
+}
+
+/* the overlap rule on instants, [from, to) */
+static void
+test_span_overlaps_at(void)
+{
+	static const struct {
+		const char *start, *stop;
+		bool exclusive;
+		const char *from, *to;
+		bool want;
+	} cases[] = {
+		{"2024-03-10T05:00:00", "2024-03-10T05:59:59.999999", false,
+		 "2024-03-10T05:00:00", "2024-03-10T06:00:00", true},
+		{"2024-03-10T05:00:00", "2024-03-10T05:59:59.999999", false,
+		 "2024-03-10T06:00:00", "2024-03-10T07:00:00", false},
+		/* a stop on the hour: the next hour's only if inclusive */
+		{"2024-03-10T05:00:00", "2024-03-10T06:00:00", false,
+		 "2024-03-10T06:00:00", "2024-03-10T07:00:00", true},
+		{"2024-03-10T05:00:00", "2024-03-10T06:00:00", true,
+		 "2024-03-10T06:00:00", "2024-03-10T07:00:00", false},
+		/* to is excluded */
+		{"2024-03-10T06:00:00", "2024-03-10T06:10:00", false,
+		 "2024-03-10T05:00:00", "2024-03-10T06:00:00", false},
+		/* an instant */
+		{"2024-03-10T06:00:00", "2024-03-10T06:00:00", true,
+		 "2024-03-10T06:00:00", "2024-03-10T06:00:00.000001", true},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct period_span s = {T(cases[i].start), T(cases[i].stop),
+					cases[i].exclusive};
+
+		CU_ASSERT_EQUAL(period_span_overlaps_at(&s, T(cases[i].from),
+							T(cases[i].to)),
+				cases[i].want);
+	}
+}
+
+/* hours: the keys a file feeds, windows in hours, boundary-spanning */
+static void
+test_hour_keys(void)
+{
+	static const struct {
+		const char *start, *stop;
+		bool exclusive;
+		int yesterday, tomorrow;
+		const char *want;
+	} cases[] = {
+		{"2024-03-01T05:00:00", "2024-03-01T05:59:59.999999", false, 0,
+		 0, "2024-03-01T05*"},
+		/* spanning an hour boundary: both hours, as its own */
+		{"2024-03-01T05:30:00", "2024-03-01T06:30:00", false, 0, 0,
+		 "2024-03-01T05* 2024-03-01T06*"},
+		/* a stop on the hour: the next hour too unless exclusive */
+		{"2024-03-01T05:00:00", "2024-03-01T06:00:00", false, 0, 0,
+		 "2024-03-01T05* 2024-03-01T06*"},
+		{"2024-03-01T05:00:00", "2024-03-01T06:00:00", true, 0, 0,
+		 "2024-03-01T05*"},
+		/* three hours long: all three */
+		{"2024-03-01T05:10:00", "2024-03-01T07:10:00", true, 0, 0,
+		 "2024-03-01T05* 2024-03-01T06* 2024-03-01T07*"},
+		/* yesterday: the next hour's window holds this one */
+		{"2024-03-01T05:10:00", "2024-03-01T05:20:00", false, 1, 0,
+		 "2024-03-01T05* 2024-03-01T06"},
+		/* tomorrow: the previous hours' windows hold it */
+		{"2024-03-01T05:10:00", "2024-03-01T05:20:00", false, 0, 2,
+		 "2024-03-01T03 2024-03-01T04 2024-03-01T05*"},
+		/* across midnight and the new year */
+		{"2024-12-31T23:30:00", "2025-01-01T00:30:00", false, 0, 0,
+		 "2024-12-31T23* 2025-01-01T00*"},
+		{"2024-12-31T23:30:00", "2024-12-31T23:40:00", false, 1, 0,
+		 "2024-12-31T23* 2025-01-01T00"},
+		/* before 1970 */
+		{"1969-12-31T23:30:00", "1970-01-01T00:00:00", true, 0, 0,
+		 "1969-12-31T23*"},
+		{"1969-12-31T22:59:59", "1969-12-31T23:00:00", false, 0, 0,
+		 "1969-12-31T22* 1969-12-31T23*"},
+		/* a stop before the start counts as the start */
+		{"2024-03-01T05:10:00", "2024-03-01T01:00:00", false, 0, 0,
+		 "2024-03-01T05*"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct period_span s = {T(cases[i].start), T(cases[i].stop),
+					cases[i].exclusive};
+		struct period_slot_key *k = NULL;
+		size_t n = period_hour_keys(&s, cases[i].yesterday,
+					    cases[i].tomorrow, &k);
+		char got[512];
+
+		slot_keys_text(k, n, true, got, sizeof(got));
+		if (strcmp(got, cases[i].want))
+			fprintf(stderr, "\n  hour keys %zu: got \"%s\", want "
+					"\"%s\"\n",
+				i, got, cases[i].want);
+		CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+		free(k);
+	}
+}
+
+/* a slot's hour */
+static void
+test_hour(void)
+{
+	struct period_slot h;
+
+	period_hour(T("2024-03-01T05:59:59.999999"), &h);
+	CU_ASSERT_EQUAL(h.start, T("2024-03-01T05:00:00"));
+	CU_ASSERT_EQUAL(h.stop, T("2024-03-01T06:00:00"));
+	CU_ASSERT_EQUAL(h.number, T("2024-03-01T05:00:00") / USEC_PER_HOUR);
+	period_hour(T("1969-12-31T23:00:00.000001"), &h);
+	CU_ASSERT_EQUAL(h.start, T("1969-12-31T23:00:00"));
+	CU_ASSERT_EQUAL(h.number, -1);
+	period_hour(T("1969-12-31T23:00:00"), &h);
+	CU_ASSERT_EQUAL(h.number, -1);
+	period_hour(0, &h);
+	CU_ASSERT_EQUAL(h.number, 0);
+}
+
+/*
+ * orbits: slots from a table, with a gap (no orbit 4): the orbit a file
+ * is in, both orbits of a file across their boundary, nothing for a
+ * file in the gap or outside the table, and windows of orbits
+ */
+static void
+test_slot_keys(void)
+{
+	static const struct period_slot slots[] = {
+		{1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {5, 0, 0},
+	};
+	static const char *const times[][2] = {
+		{"2024-03-01T00:00:00", "2024-03-01T01:30:00"},
+		{"2024-03-01T01:30:00", "2024-03-01T03:00:00"},
+		{"2024-03-01T03:00:00", "2024-03-01T04:30:00"},
+		{"2024-03-01T05:00:00", "2024-03-01T06:30:00"},
+	};
+	static const struct {
+		const char *start, *stop;
+		bool exclusive;
+		int yesterday, tomorrow;
+		const char *want;
+	} cases[] = {
+		{"2024-03-01T02:00:00", "2024-03-01T02:10:00", false, 0, 0,
+		 "2*"},
+		/* across the boundary of 1 and 2: both */
+		{"2024-03-01T01:00:00", "2024-03-01T02:00:00", false, 0, 0,
+		 "1* 2*"},
+		/* ending where 2 begins: 2 too unless exclusive */
+		{"2024-03-01T01:00:00", "2024-03-01T01:30:00", false, 0, 0,
+		 "1* 2*"},
+		{"2024-03-01T01:00:00", "2024-03-01T01:30:00", true, 0, 0,
+		 "1*"},
+		/* in the gap: no orbit */
+		{"2024-03-01T04:40:00", "2024-03-01T04:50:00", false, 0, 0,
+		 ""},
+		/* ... but in the windows of its neighbours */
+		{"2024-03-01T04:40:00", "2024-03-01T04:50:00", false, 1, 0,
+		 "5"},
+		{"2024-03-01T04:40:00", "2024-03-01T04:50:00", false, 0, 1,
+		 "3"},
+		/* outside the table */
+		{"2024-02-29T12:00:00", "2024-02-29T13:00:00", false, 1, 1,
+		 ""},
+		{"2024-03-01T07:00:00", "2024-03-01T08:00:00", false, 1, 1,
+		 ""},
+		/* yesterday and tomorrow are orbits, not days */
+		{"2024-03-01T02:00:00", "2024-03-01T02:10:00", false, 1, 1,
+		 "1 2* 3"},
+		{"2024-03-01T02:00:00", "2024-03-01T02:10:00", false, 2, 0,
+		 "2* 3 5"},
+		/* at the table's ends the window goes as far as the table */
+		{"2024-03-01T00:10:00", "2024-03-01T00:20:00", false, 0, 3,
+		 "1*"},
+		/* a file over the whole table */
+		{"2024-02-01T00:00:00", "2024-04-01T00:00:00", false, 0, 0,
+		 "1* 2* 3* 5*"},
+	};
+	struct period_slot s[ARRAY_SIZE(slots)];
+
+	for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
+		s[i] = slots[i];
+		s[i].start = T(times[i][0]);
+		s[i].stop = T(times[i][1]);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct period_span sp = {T(cases[i].start), T(cases[i].stop),
+					 cases[i].exclusive};
+		struct period_slot_key *k = NULL;
+		size_t n = period_slot_keys(s, ARRAY_SIZE(s), &sp,
+					    cases[i].yesterday,
+					    cases[i].tomorrow, &k);
+		char got[512];
+
+		slot_keys_text(k, n, false, got, sizeof(got));
+		if (strcmp(got, cases[i].want))
+			fprintf(stderr, "\n  orbit keys %zu: got \"%s\", want "
+					"\"%s\"\n",
+				i, got, cases[i].want);
+		CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+		free(k);
+	}
+	/* no slots: no keys */
+	{
+		struct period_span sp = {0, 1, false};
+		struct period_slot_key *k = NULL;
+
+		CU_ASSERT_EQUAL(period_slot_keys(s, 0, &sp, 1, 1, &k), 0);
+		CU_ASSERT_PTR_NULL(k);
+	}
+}
+
 void
 suite_period(void)
 {
@@ -412,4 +645,8 @@ suite_period(void)
 	ADD_TEST(s, test_span_overlaps);
 	ADD_TEST(s, test_keys);
 	ADD_TEST(s, test_code_rule);
+	ADD_TEST(s, test_span_overlaps_at);
+	ADD_TEST(s, test_hour);
+	ADD_TEST(s, test_hour_keys);
+	ADD_TEST(s, test_slot_keys);
 }
