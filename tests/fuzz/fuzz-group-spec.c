@@ -8,6 +8,7 @@
  * absolute status path and a program; one refused says why and holds
  * nothing.  An accepted spec written again reads back the same.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
