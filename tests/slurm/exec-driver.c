@@ -327,8 +327,11 @@ main(int argc, char **argv)
 	}
 	strbuf_release(&sb);
 	ex = executor_slurm_new(&opts);
-	if (!strcmp(argv[optind], "bench"))
-		return bench(ex, work, atol(argv[optind + 2]), dir);
+	if (!strcmp(argv[optind], "bench")) {
+		rc = bench(ex, work, atol(argv[optind + 2]), dir);
+		free(dir);
+		return rc;
+	}
 	if (strcmp(argv[optind], "run") && strcmp(argv[optind], "submit"))
 		return usage();
 	if (read_spec(work, argv[optind + 2], &it, &n, dir))
