@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,9 @@
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* how long a code killed by someone else waits for the job's SIGTERM */
+#define STOP_NEWS_MS 250
 
 /* the most of a group script read */
 #define SCRIPT_MAX (256 * 1024 * 1024)
@@ -329,6 +333,24 @@ read_signals(int sfd)
 	}
 }
 
+/*
+ * before c's record: a SIGTERM that came meanwhile (scancel, the time
+ * limit) is read first, and c killed by a signal we did not send is
+ * given a moment for it (Slurm signals the job's processes one by one,
+ * and the code may die and be reaped before the runner's own signal
+ * comes), so that its record says it was stopped, as the job's state
+ * will
+ */
+static void
+stop_news(int sfd, const struct spawn_child *c)
+{
+	struct pollfd p = {.fd = sfd, .events = POLLIN};
+
+	if (!R.stopping && c->term_signal && !c->timed_out && !c->terminated)
+		(void)!poll(&p, 1, STOP_NEWS_MS);
+	read_signals(sfd);
+}
+
 static int
 run(int sfd)
 {
@@ -363,6 +385,7 @@ run(int sfd)
 			break;
 		}
 		if (r == SPAWN_POOL_DONE) {
+			stop_news(sfd, done);
 			finish((struct rbuild *)done->data);
 			running--;
 		}

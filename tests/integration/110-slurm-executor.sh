@@ -52,11 +52,12 @@ mkfifo "$W/go-10"
 line() { grep "^$1 " "$T/out"; }
 
 # the first builds, with the group runner R ("/nonexistent...": the bash
-# body runs them); M names the way in the assertions
+# body runs them); M names the way in the assertions and its work
+# directory (its own: a job's record written late must not be another's)
 first_builds() {
-	local R=$1 M=$2 job1 job6 job8 state
-	rm -f "$W/started-6" "$W/started-8" "$W/logs/"*
-	mkfifo "$W/started-6" "$W/started-8"
+	local R=$1 M=$2 WM=$W/$2 job1 job6 job8 state
+	mkdir -p "$WM"
+	mkfifo "$WM/started-6" "$WM/started-8"
 	# ID TIMEOUT_S CPUS FLAG JOB ARGV...
 	cat > "$T/spec" <<EOF
 1 30 1 - - $W/bin/ok
@@ -64,11 +65,11 @@ first_builds() {
 3 30 1 - - $W/bin/fail3
 4 1 1 - - /bin/sleep 60
 5 0 1 cancel - /bin/sleep 60
-6 0 2 cancel-running - $W/bin/runner $W/started-6
+6 0 2 cancel-running - $W/bin/runner $WM/started-6
 7 30 1 - - $W/nonexistent
-8 0 1 cancel-running - $W/bin/runner $W/started-8
+8 0 1 cancel-running - $W/bin/runner $WM/started-8
 EOF
-	run timeout 300 "$DRIVER" -p 300 -r "$R" run "$W" "$T/spec"
+	run timeout 300 "$DRIVER" -p 300 -r "$R" run "$WM" "$T/spec"
 	equals "$M: the driver gets every build back" "$rc" 0
 	[ "$rc" -eq 0 ] || printf '#   %s\n' "$err"
 	for i in 1 2; do
@@ -86,18 +87,18 @@ EOF
 	contains "$M: build 6: cancelled, not timed out" "$(line 6)" "timed_out=0 cancelled=1"
 	contains "$M: build 8 (one of a group) was cancelled while it ran" "$(line 8)" "ran=1 exit=-1 signal=15 timed_out=0 cancelled=1"
 	contains "$M: build 7 could not start" "$(line 7)" "ran=0 exit=-1 signal=0 timed_out=0 cancelled=0 node_failed=0 lost=0 start_failed=1"
-	contains "$M: build 7: why, in its log" "$(cat "$W/logs/build-7.1.log")" "cascade: could not start"
+	contains "$M: build 7: why, in its log" "$(cat "$WM/logs/build-7.1.log")" "cascade: could not start"
 	job1=$(line 1 | sed 's/.* job=\([0-9]*\) .*/\1/')
 	job6=$(line 6 | sed 's/.* job=\([0-9]*\) .*/\1/')
 	job8=$(line 8 | sed 's/.* job=\([0-9]*\) .*/\1/')
 	equals "$M: the builds of one shape ran as one job" "$(grep -c " job=$job1 " "$T/out")" 7
 	[ "$job6" != "$job1" ] && [ "$job8" = "$job1" ] && pass "$M: the 2-CPU build had a job of its own" ||
 		fail "$M: the 2-CPU build had a job of its own" "jobs: $job1 $job6 $job8"
-	contains "$M: the build's log has its output" "$(cat "$W/logs/build-3.1.log")" "failing"
-	equals "$M: no status file is left (the driver removes them)" "$(ls "$W/status")" ""
-	equals "$M: no group script is left" "$(ls "$W/slurm" | grep -c '\.sh$')" 0
+	contains "$M: the build's log has its output" "$(cat "$WM/logs/build-3.1.log")" "failing"
+	equals "$M: no status file is left (the driver removes them)" "$(ls "$WM/status")" ""
+	equals "$M: no group script is left" "$(ls "$WM/slurm" | grep -c '\.sh$')" 0
 	# (an empty job output is removed with the job's files)
-	equals "$M: the job of seven builds wrote no output" "$(cat "$W/slurm/$job1.out" 2>/dev/null)" ""
+	equals "$M: the job of seven builds wrote no output" "$(cat "$WM/slurm/$job1.out" 2>/dev/null)" ""
 	state=$(scontrol -o show job "$job6" | tr ' ' '\n' | grep '^JobState=')
 	equals "$M: Slurm says the cancelled job was cancelled" "$state" "JobState=CANCELLED"
 }
@@ -111,10 +112,9 @@ first_builds /nonexistent/cascade-group-runner bash
 for R in "$RUNNER" ""; do
 	M=${R:+runner}
 	M=${M:-bash}
-	rm -f "$W/slurm/"*.out
-	run timeout 300 "$DRIVER" -p 300 -r "$R" -c 2 bench "$W" 300
+	run timeout 300 "$DRIVER" -p 300 -r "$R" -c 2 bench "$W/bench-$M" 300
 	contains "$M: 300 trivial builds end well" "$out" "300 builds (0 failed)"
-	equals "$M: their jobs wrote no output" "$(cat "$W/slurm/"*.out 2>/dev/null)" ""
+	equals "$M: their jobs wrote no output" "$(cat "$W/bench-$M/slurm/"*.out 2>/dev/null)" ""
 done
 
 # a build that ends while no controller runs: submitted, let go, then
