@@ -29,6 +29,7 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 SYSCONFDIR ?= $(PREFIX)/etc
 DOCDIR ?= $(DATADIR)/doc/cascade
+LIBEXECDIR ?= $(PREFIX)/libexec
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 INSTALL ?= install
 
@@ -75,7 +76,7 @@ ALL_CFLAGS = $(CASCADE_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 BIN = $(O)/cascade
-LIB_SRC := $(filter-out src/cmd/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+LIB_SRC := $(filter-out src/cmd/main.c src/os/group-runner.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJ := $(patsubst %.c,$(O)/%.o,$(notdir $(LIB_SRC))) $(O)/schema-sql.o \
 	$(O)/adopt-sql.o
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
@@ -86,7 +87,7 @@ SQL := $(sort $(wildcard sql/[0-9][0-9][0-9][0-9]-*.sql))
 ADOPT_SQL := $(sort $(wildcard sql/adopt-*.sql))
 MAN := $(wildcard docs/*.[1-8])
 
-all: $(BIN) $(O)/cascade-dbp-inspector
+all: $(BIN) $(O)/cascade-dbp-inspector $(O)/cascade-group-runner
 
 $(O)/.dir:
 	@mkdir -p $(O)/tests
@@ -98,7 +99,8 @@ $(O)/version-gen.h: VERSION FORCE | $(O)/.dir
 	@v=$$(git describe --tags --dirty 2>/dev/null | sed 's/^v//'); \
 	[ -n "$$v" ] || v=$$(cat VERSION); \
 	{ printf '#define CASCADE_VERSION "%s"\n' "$$v"; \
-	  printf '#define CASCADE_DOCDIR "%s"\n' '$(DOCDIR)'; } > $@.tmp; \
+	  printf '#define CASCADE_DOCDIR "%s"\n' '$(DOCDIR)'; \
+	  printf '#define CASCADE_LIBEXECDIR "%s"\n' '$(LIBEXECDIR)/cascade'; } > $@.tmp; \
 	cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # the compiler and flags everything was built with: objects depend on
@@ -126,6 +128,15 @@ $(O)/adopt-sql.o: $(O)/adopt-sql.c $(O)/build-flags
 
 $(BIN): $(O)/main.o $(LIB_OBJ) $(O)/build-flags
 	$(QCC)$(CC) $(ALL_LDFLAGS) -o $@ $(O)/main.o $(LIB_OBJ) $(DEP_LIBS)
+
+# the program that runs a Slurm group job's builds on its node
+# (src/os/group-runner.c): linked from an archive, so that it takes only
+# what it uses (no libpq, no libyaml)
+$(O)/libcascade.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJ)
+
+$(O)/cascade-group-runner: $(O)/group-runner.o $(O)/libcascade.a $(O)/build-flags
+	$(QCC)$(CC) $(ALL_LDFLAGS) -o $@ $(O)/group-runner.o $(O)/libcascade.a
 
 # cascade runs dbprocessing inspector modules with the adapter beside its
 # own executable (as installed): the build tree has a copy there too
@@ -247,8 +258,8 @@ check-man:
 		mandoc -Tlint -W warning $(MAN) && echo "man pages: ok"; \
 	else echo "mandoc not installed: man page lint skipped"; fi
 
-check-integration: $(BIN) $(O)/cascade-dbp-inspector $(O)/exec-driver
-	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) CASCADE_TEST_ARTEFACTS=$(abspath $(O))/test-artefacts bash tests/integration/run.sh $(T)
+check-integration: $(BIN) $(O)/cascade-dbp-inspector $(O)/exec-driver $(O)/cascade-group-runner
+	CASCADE=$(abspath $(BIN)) EXEC_DRIVER=$(abspath $(O)/exec-driver) GROUP_RUNNER=$(abspath $(O)/cascade-group-runner) CASCADE_TEST_ARTEFACTS=$(abspath $(O))/test-artefacts bash tests/integration/run.sh $(T)
 
 # The chaos suite (tests/chaos/chaos.py, see docs/architecture.md): faults
 # at seeded random instants, each trial's end state compared with an
@@ -283,6 +294,7 @@ SUBST = sed -e 's|/usr/local/share/doc/cascade|$(DOCDIR)|g' \
 	-e 's|/usr/local/share/man|$(MANDIR)|g' \
 	-e 's|/usr/local/bin|$(BINDIR)|g' \
 	-e 's|/usr/local/etc|$(SYSCONFDIR)|g' \
+	-e 's|/usr/local/libexec|$(LIBEXECDIR)|g' \
 	-e 's|/usr/local/share|$(DATADIR)|g' \
 	-e 's|/usr/local|$(PREFIX)|g'
 EXAMPLES = $(wildcard config/*.yaml config/*.example) scripts/crontab.example \
@@ -293,12 +305,15 @@ EXAMPLES = $(wildcard config/*.yaml config/*.example) scripts/crontab.example \
 # is also cascade-prune(1), cascade-process-queue(1) is ProcessQueue(1))
 MAN_NAMES = sed -n '/^\.Sh NAME/,/^\.Nd/s/^\.Nm \([A-Za-z][A-Za-z-]*\).*/\1/p'
 
-install: $(BIN)
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+install: $(BIN) $(O)/cascade-group-runner
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/cascade \
+		$(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/cascade
 	ln -sf cascade $(DESTDIR)$(BINDIR)/ProcessQueue
+	$(INSTALL) -m 0755 $(O)/cascade-group-runner \
+		$(DESTDIR)$(LIBEXECDIR)/cascade/cascade-group-runner
 	for f in $(MAN); do s=$${f##*.}; \
 		$(SUBST) $$f > $(DESTDIR)$(MANDIR)/man$$s/$${f##*/} && \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man$$s/$${f##*/} || exit 1; done
@@ -326,7 +341,9 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cascade $(DESTDIR)$(BINDIR)/ProcessQueue \
 		$(DESTDIR)$(BINDIR)/cascade-flag $(DESTDIR)$(BINDIR)/cascade-queue \
 		$(DESTDIR)$(BINDIR)/cascade-dbp-inspector \
-		$(DESTDIR)$(BASHCOMPDIR)/cascade $(DESTDIR)$(BASHCOMPDIR)/ProcessQueue
+		$(DESTDIR)$(BASHCOMPDIR)/cascade $(DESTDIR)$(BASHCOMPDIR)/ProcessQueue \
+		$(DESTDIR)$(LIBEXECDIR)/cascade/cascade-group-runner
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/cascade
 	for f in $(MAN); do s=$${f##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; \
 		for n in $$($(MAN_NAMES) $$f); do \

@@ -21,10 +21,15 @@
  * build, or skips it if it has not started; cancelling every open build
  * of a job is one scancel of the job.
  *
+ * The group script hands its builds to the group runner
+ * (cascade-group-runner, group-runner.c: a fork and exec per build, no
+ * shell) where the node has it (exec_slurm_options.group_runner), and runs
+ * them with bash itself where not; the runner reads them from the spec
+ * after the script's "exit" (group-spec.h).
+ *
  * A build's record is written to DIR/.job-JOBID (DIR: its status
- * path's directory) and renamed into place with the others written
- * meanwhile, one mv for all, at once or a quarter of a second after the
- * last; records a killed job left there unrenamed are renamed by the
+ * path's directory) and renamed into place at once, one rename a record;
+ * records a killed job left there unrenamed are renamed by the
  * controller when the job has ended.
  */
 #include <errno.h>
@@ -44,9 +49,11 @@
 #include "executor-int.h"
 #include "fault.h"
 #include "fsutil.h"
+#include "group-spec.h"
 #include "log.h"
 #include "spawn.h"
 #include "timeutil.h"
+#include "version-gen.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -89,6 +96,7 @@ struct slurm_ex {
 	/* the executor's settings: the strings its own copies */
 	struct exec_slurm_options o;
 	char *work_dir, *slurm_dir, *partition, *account, *job_name, *tag;
+	char *group_runner;
 	struct strvec extra;
 	/* the jobcomp/filetxt log, once asked (NULL: none readable here) */
 	char *jobcomp;
@@ -613,12 +621,14 @@ read_tail(const char *path, size_t max, struct strbuf *sb)
 /* -- the group script ------------------------------------------------------ */
 
 /*
- * The fixed part of every group script (bash 5.1 or later: "wait -n -p").
+ * The fixed part of every group script (bash 5.1 or later: "wait -n -p"),
+ * which runs the builds where the node has no group runner (see
+ * group_runner_line; the runner does the same in C, much faster).
  * The script itself starts each code (its function cmd_I: cd, the
  * environment, exec setsid) as a background job in a session and process
  * group of its own, reaps it with wait -n, and writes its record: per
  * build one fork and the setsid program (and stat and tail when it wrote
- * output), and an mv for the records of a quarter of a second.  (Not "set -m": with job control bash reports and
+ * output), and an mv of its record.  (Not "set -m": with job control bash reports and
  * forgets ended jobs by itself.  Even without, wait -n misses a job that
  * ended before bash next ran a foreground command: each loop looks for
  * such builds, kill -0, and takes their status with wait PID.)  Timeouts and
@@ -626,9 +636,7 @@ read_tail(const char *path, size_t max, struct strbuf *sb)
  * child that ends (read -t on a FIFO no one writes to: no sleep is
  * executed, and no signal interrupts wait); SIGURG
  * makes it read the cancel file; SIGTERM (scancel, the job's time limit)
- * marks every running build terminated and the rest unstarted.  Records
- * are published together (flush: one mv a status directory) at most
- * every quarter of a second.  Exit
+ * marks every running build terminated and the rest unstarted.  Exit
  * statuses above 128 are read as signals (bash does not tell them apart);
  * CPU time is what /proc says we reaped; max RSS is not measured (0).
  */
@@ -641,8 +649,7 @@ static const char script_body[] =
 	"CLK=$(getconf CLK_TCK 2>/dev/null) || CLK=100\n"
 	"MAIN=$$\n"
 	"declare -A CANC=() IDX=()\n"
-	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=() PF=() PT=()\n"
-	"LASTF=0\n"
+	"declare -a RUN=() PID=() T0=() B0=() OE=() DL=() KD=() TOUT=() TERMD=()\n"
 	"load_cancel() {\n"
 	"\tlocal l\n"
 	"\t[ -r \"$CANCEL\" ] || return 0\n"
@@ -658,23 +665,10 @@ static const char script_body[] =
 	"\t\t[ \"${16}\" -eq 0 ] || tail -c \"${16}\" -- \"$log\"\n"
 	"\t\tprintf '\\nend\\n'\n"
 	"\t} >\"${st%/*}/.job-$JOB/${st##*/}\" || return 0\n"
-	"\tPF+=(\"${st%/*}/.job-$JOB/${st##*/}\") PT+=(\"${st%/*}\")\n"
-	"}\n"
-	"# the records written since the last call, renamed into place: one mv\n"
-	"# a status directory (a record is whole or absent where it is read)\n"
-	"flush() {\n"
-	"\tlocal d k\n"
-	"\tlocal -a fs\n"
-	"\tlocal -A sd=()\n"
-	"\tLASTF=${EPOCHREALTIME/./}\n"
-	"\t[ \"${#PF[@]}\" -gt 0 ] || return 0\n"
-	"\tfor k in \"${!PT[@]}\"; do sd[${PT[k]}]=1; done\n"
-	"\tfor d in \"${!sd[@]}\"; do\n"
-	"\t\tfs=()\n"
-	"\t\tfor k in \"${!PF[@]}\"; do [ \"${PT[k]}\" != \"$d\" ] || fs+=(\"${PF[k]}\"); done\n"
-	"\t\tmv -f -t \"$d\" -- \"${fs[@]}\"\n"
-	"\tdone\n"
-	"\tPF=() PT=()\n"
+	"\t# renamed into place at once, one mv a record (a record is whole or\n"
+	"\t# absent where it is read; an mv of several stats each target after\n"
+	"\t# its rename, which the controller may have read and removed)\n"
+	"\tmv -f -T -- \"${st%/*}/.job-$JOB/${st##*/}\" \"$st\"\n"
 	"}\n"
 	"# the CPU times of the children we reaped, in clock ticks, into CU and CS\n"
 	"cputimes() {\n"
@@ -780,9 +774,6 @@ static const char script_body[] =
 	"\t\tcontinue\n"
 	"\tfi\n"
 	"\tdeadlines\n"
-	"\t# records are published at once, but at most every quarter of a\n"
-	"\t# second (then together) when builds end faster\n"
-	"\tif [ \"${#PF[@]}\" -gt 0 ] && { [ $((${EPOCHREALTIME/./} - LASTF)) -ge 250000 ] || [ \"${#PF[@]}\" -ge 512 ]; }; then flush; fi\n"
 	"\t[ \"$running\" -gt 0 ] || continue\n"
 	"\t# (the ticker too may end unreported: it is looked at the same way)\n"
 	"\tif [ -n \"$TICKER\" ] && ! kill -0 \"$TICKER\" 2>/dev/null; then\n"
@@ -804,7 +795,6 @@ static const char script_body[] =
 	"\t\trunning=0\n"
 	"\tfi\n"
 	"done\n"
-	"flush\n"
 	"rmdir -- \"${PD[@]}\" 2>/dev/null\n"
 	"[ -z \"$TICKER\" ] || kill \"$TICKER\" 2>/dev/null\n"
 	"exit 0\n";
@@ -942,6 +932,61 @@ status_dirs(struct exec_build **b, size_t n, struct strbuf *sb)
 	strbuf_release(&d);
 }
 
+static const struct exec_slurm_options *
+prof_of(const struct slurm_ex *s, const struct exec_build *b);
+
+/* the group runner of b's job: its path, or NULL for none */
+static const char *
+group_runner_of(const struct slurm_ex *s, const struct exec_build *b)
+{
+	const struct exec_slurm_options *p = prof_of(s, b);
+	const char *r = p->group_runner ? p->group_runner : s->o.group_runner;
+
+	return r && r[0] ? r : NULL;
+}
+
+/*
+ * the script's hand-over to the group runner, where the node has it:
+ * exec, and (execfail) on with bash if that fails
+ */
+static void
+group_runner_line(const struct slurm_ex *s, const struct exec_build *b,
+		  struct strbuf *sb)
+{
+	const char *r = group_runner_of(s, b);
+
+	if (!r)
+		return;
+	strbuf_addstr(sb, "# the group runner, where this node has it, runs the "
+			  "builds of the spec after \"exit\" below\nRUNNER=");
+	slurm_quote(sb, r);
+	strbuf_addstr(sb, "\nif [ -f \"$RUNNER\" ] && [ -x \"$RUNNER\" ]; then\n"
+			  "\tshopt -s execfail\n"
+			  "\texec \"$RUNNER\" \"$0\" \"$CANCEL\" "
+			  "\"${SLURM_JOB_ID:-$$}\"\n"
+			  "\tshopt -u execfail\n"
+			  "fi\n");
+}
+
+/* the builds again, for the group runner (group-spec.h), after "exit" */
+static void
+group_spec_of(struct exec_build **b, size_t n, unsigned slots, int grace_s,
+	      struct strbuf *sb)
+{
+	size_t start = sb->len;
+
+	group_spec_begin(sb, slots, grace_s, n);
+	for (size_t i = 0; i < n; i++)
+		group_spec_add_build(sb, b[i]->dir ? b[i]->dir : ".",
+				     b[i]->log_path ? b[i]->log_path
+						    : "/dev/null",
+				     b[i]->status_path,
+				     b[i]->timeout_s > 0 ? b[i]->timeout_s : 0,
+				     b[i]->cpus ? b[i]->cpus : 1, &b[i]->args,
+				     &b[i]->env_delta);
+	group_spec_end(sb, start);
+}
+
 /*
  * the whole script of a group of n builds, run slots CPUs at a time; dir
  * its job's WORK/slurm
@@ -964,8 +1009,9 @@ group_script(const struct slurm_ex *s, const char *dir, struct exec_build **b,
 	slurm_quote(sb, dir);
 	strbuf_addstr(sb, "/node-${SLURM_JOB_ID:-none}\n"
 			  "printf '%s\\n' \"${SLURMD_NODENAME:-$HOSTNAME}\" "
-			  ">\"$NODEF.tmp\" && mv -f -- \"$NODEF.tmp\" \"$NODEF\"\n"
-			  "# the watchdogs' clock: read -t on a FIFO no one "
+			  ">\"$NODEF.tmp\" && mv -f -- \"$NODEF.tmp\" \"$NODEF\"\n");
+	group_runner_line(s, b[0], sb);
+	strbuf_addstr(sb, "# the watchdogs' clock: read -t on a FIFO no one "
 			  "writes to\n"
 			  "WF=$(mktemp -u \"${TMPDIR:-/tmp}/cascade-wd.XXXXXX\") && "
 			  "mkfifo -m 0600 \"$WF\" && exec {WFD}<>\"$WF\" && "
@@ -994,6 +1040,7 @@ group_script(const struct slurm_ex *s, const char *dir, struct exec_build **b,
 		strbuf_addstr(sb, "; }\n");
 	}
 	strbuf_addstr(sb, script_body);
+	group_spec_of(b, n, slots, s->o.grace_s, sb);
 }
 
 /* -- jobs ------------------------------------------------------------------ */
@@ -1860,6 +1907,7 @@ prof_cmp(const struct slurm_ex *s, const struct exec_build *x,
 		return 0;
 	if ((c = strcmp_null(a->work_dir ? a->work_dir : s->o.work_dir,
 			     b->work_dir ? b->work_dir : s->o.work_dir)) ||
+	    (c = strcmp_null(group_runner_of(s, x), group_runner_of(s, y))) ||
 	    (c = strcmp_null(a->partition, b->partition)) ||
 	    (c = strcmp_null(a->account, b->account)))
 		return c;
@@ -2272,6 +2320,7 @@ slurm_free(struct executor *e, bool cancel)
 	free(s->account);
 	free(s->job_name);
 	free(s->tag);
+	free(s->group_runner);
 	free(s->jobcomp);
 	free(s);
 }
@@ -2322,6 +2371,11 @@ executor_slurm_new(const struct exec_slurm_options *o)
 		s->o.group_cpus = 2;
 	if (!s->o.group_max)
 		s->o.group_max = 1000;
+	s->group_runner = xstrdup(o->group_runner
+					  ? o->group_runner
+					  : CASCADE_LIBEXECDIR
+					  "/cascade-group-runner");
+	s->o.group_runner = s->group_runner;
 	if (s->o.poll_ms <= 0)
 		s->o.poll_ms = 5000;
 	if (s->o.grace_s <= 0)

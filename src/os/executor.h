@@ -246,6 +246,13 @@ struct exec_slurm_options {
 	int poll_ms;
 	/* seconds between a build's SIGTERM and SIGKILL (default 5) */
 	int grace_s;
+	/*
+	 * the group runner's path on the compute nodes: a job's script
+	 * execs it where it is an executable file there, and runs the
+	 * builds with bash itself where not.  NULL: where cascade installs
+	 * it (LIBEXECDIR/cascade-group-runner); "": none, always bash
+	 */
+	const char *group_runner;
 };
 
 /*

@@ -176,6 +176,8 @@ slurm_executor(struct runner *r, const struct executor_settings *es)
 					  10)
 			    : 0;
 	o.grace_s = r->opt.kill_grace_s;
+	/* where the nodes have the group runner, if not where installed */
+	o.group_runner = getenv("CASCADE_GROUP_RUNNER");
 	r->slurm = executor_slurm_new(&o);
 	executor_set_wake_fd(r->slurm, r->opt.wake_fd);
 	return r->slurm;

@@ -4,7 +4,9 @@
 # the local executor and with Slurm gives the same archive, file rows,
 # links and build outcomes (successes; a failure, a crash, a timeout, no
 # output, a wrong output, each recorded with its kind); Slurm builds keep
-# their job id and node.  Skipped, saying why, where Slurm is missing.
+# their job id and node.  The jobs run their builds with the build
+# tree's group runner (CASCADE_GROUP_RUNNER).  Skipped, saying why, where
+# Slurm is missing.
 . "$(dirname "$0")/lib.sh"
 t_begin slurm_process
 
@@ -30,6 +32,7 @@ if [ "$st" -ne 0 ] || [ -z "$conf" ]; then
 fi
 export "$conf"
 export CASCADE_SLURM_POLL_MS=300
+export CASCADE_GROUP_RUNNER=${GROUP_RUNNER:-$SRC/build/cascade-group-runner}
 pass "the test cluster starts"
 
 # setup ROOT DB [EXTRA]: the pipeline mission rooted at ROOT in DB

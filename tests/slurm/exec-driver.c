@@ -21,7 +21,9 @@
  *   ID ran=1 exit=3 signal=0 timed_out=0 cancelled=0 node_failed=0
  *      lost=0 start_failed=0 node=n1 job=12 cpu_us=... tail="..."
  *
- * Options: -p POLL_MS, -c GROUP_CPUS, -g GROUP_MAX.  The Slurm commands
+ * Options: -p POLL_MS, -c GROUP_CPUS, -g GROUP_MAX, -r GROUP_RUNNER (the
+ * group runner's path; "" for none: the group scripts' bash runs the
+ * builds; default: the installed one).  The Slurm commands
  * come from PATH and use SLURM_CONF.  Exit 0, or 1 with a message.
  */
 #include <errno.h>
@@ -51,7 +53,7 @@ static struct exec_slurm_options opts = {.poll_ms = 500};
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: exec-driver [-p MS] [-c CPUS] [-g MAX] "
+	fprintf(stderr, "usage: exec-driver [-p MS] [-c CPUS] [-g MAX] [-r RUNNER] "
 			"run|submit WORK SPEC | bench WORK N\n");
 	return 2;
 }
@@ -294,13 +296,15 @@ main(int argc, char **argv)
 	int c, rc;
 
 	log_init("exec-driver");
-	while ((c = getopt(argc, argv, "p:c:g:")) != -1) {
+	while ((c = getopt(argc, argv, "p:c:g:r:")) != -1) {
 		if (c == 'p')
 			opts.poll_ms = atoi(optarg);
 		else if (c == 'c')
 			opts.group_cpus = (unsigned)atoi(optarg);
 		else if (c == 'g')
 			opts.group_max = (unsigned)atoi(optarg);
+		else if (c == 'r')
+			opts.group_runner = optarg;
 		else
 			return usage();
 	}
@@ -323,8 +327,11 @@ main(int argc, char **argv)
 	}
 	strbuf_release(&sb);
 	ex = executor_slurm_new(&opts);
-	if (!strcmp(argv[optind], "bench"))
-		return bench(ex, work, atol(argv[optind + 2]), dir);
+	if (!strcmp(argv[optind], "bench")) {
+		rc = bench(ex, work, atol(argv[optind + 2]), dir);
+		free(dir);
+		return rc;
+	}
 	if (strcmp(argv[optind], "run") && strcmp(argv[optind], "submit"))
 		return usage();
 	if (read_spec(work, argv[optind + 2], &it, &n, dir))
