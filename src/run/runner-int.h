@@ -125,6 +125,16 @@ struct runner {
 	/* Slurm builds prepared, submitted together (one group job each) */
 	struct job **to_submit;
 	size_t n_submit, alloc_submit;
+	/*
+	 * fetched arrays of builds that jobs still point into when the
+	 * round that fetched them ends: Slurm builds a run that submits
+	 * and returns leaves running (freed by runner_free)
+	 */
+	struct kept_builds {
+		struct sr_build *b;
+		size_t n;
+	} *kept;
+	size_t n_kept, alloc_kept;
 	/* the jobs the executors have (started, or adopted from a dead run) */
 	struct job *active;
 	/* where our supervisor writes its own messages */

@@ -124,6 +124,9 @@ runner_free(struct runner *r)
 	store_sr_files_free(r->files, r->n_files);
 	runner_reuse_release(r);
 	store_sr_builds_free(r->open, r->n_open);
+	for (size_t i = 0; i < r->n_kept; i++)
+		store_sr_builds_free(r->kept[i].b, r->kept[i].n);
+	free(r->kept);
 	strbuf_release(&r->host);
 	strbuf_release(&r->sup_log);
 	strvec_clear(&r->slurm_extra);
@@ -1255,13 +1258,36 @@ stop_on_loss(struct runner *r)
 		    n, n == 1 ? "" : "s");
 }
 
+/*
+ * free a fetched array of builds, unless an active job still points
+ * into it (a Slurm build that a run that submits and returns leaves
+ * running, whose end a later round or the run's last collect records):
+ * then it is kept until runner_free
+ */
+static void
+release_builds(struct runner *r, struct sr_build *b, size_t nb)
+{
+	uintptr_t lo = (uintptr_t)b, hi = (uintptr_t)(b + nb);
+
+	if (!b)
+		return;
+	for (const struct job *j = r->active; j; j = j->next_active)
+		if ((uintptr_t)j->b >= lo && (uintptr_t)j->b < hi) {
+			ALLOC_GROW(r->kept, r->n_kept + 1, r->alloc_kept);
+			r->kept[r->n_kept].b = b;
+			r->kept[r->n_kept++].n = nb;
+			return;
+		}
+	store_sr_builds_free(b, nb);
+}
+
 /* fetch the next ready builds; false when there are none */
 static int
 fetch(struct runner *r, struct sr_build **b, size_t *nb, size_t *next)
 {
 	int rc;
 
-	store_sr_builds_free(*b, *nb);
+	release_builds(r, *b, *nb);
 	*b = NULL;
 	*nb = *next = 0;
 	if ((rc = store_builds_ready(r->db, FETCH, b, nb)) ||
@@ -1383,7 +1409,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 			runner_job_free(r, j);
 		}
 	}
-	store_sr_builds_free(b, nb);
+	release_builds(r, b, nb);
 	if (rc)
 		return rc;
 	if (stopped)
