@@ -1337,6 +1337,7 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 	bool stopped = false, fetched = false;
 	int rc = 0;
 
+	fault_point("run-round");
 	/* the pool may hold builds adopted from a dead run already */
 	while (!rc) {
 		struct job *done = NULL;
