@@ -149,13 +149,5 @@ cmd_flag_clear_run(struct ctx *ctx)
 int
 cmd_flag_parse(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
-		usage_error(&help_flag, "unknown subcommand \"%s\"", argv[1]);
-	{
-		static const struct opt opts[] = {
-			{OPT_END, 0, NULL, NULL, NULL, NULL},
-		};
-		opt_parse(ctx, &help_flag, opts, argc, argv);
-	}
-	return EXIT_USAGE;
+	return opt_parse_group(ctx, &help_flag, argc, argv);
 }

@@ -324,3 +324,17 @@ cmd_summary(const struct ctx *ctx, bool trouble, const char *fmt, ...)
 	}
 	strbuf_release(&sb);
 }
+
+int
+opt_parse_group(struct ctx *ctx, const struct cmd_help *help, int argc,
+		char **argv)
+{
+	static const struct opt opts[] = {
+		{OPT_END, 0, NULL, NULL, NULL, NULL},
+	};
+
+	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+		usage_error(help, "unknown subcommand \"%s\"", argv[1]);
+	opt_parse(ctx, help, opts, argc, argv);
+	return EXIT_USAGE;
+}

@@ -198,13 +198,5 @@ cmd_orbits_list_run(struct ctx *ctx)
 int
 cmd_orbits_parse(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
-		usage_error(&help_orbits, "unknown subcommand \"%s\"", argv[1]);
-	{
-		static const struct opt opts[] = {
-			{OPT_END, 0, NULL, NULL, NULL, NULL},
-		};
-		opt_parse(ctx, &help_orbits, opts, argc, argv);
-	}
-	return EXIT_USAGE;
+	return opt_parse_group(ctx, &help_orbits, argc, argv);
 }

@@ -241,13 +241,5 @@ cmd_queue_flush_run(struct ctx *ctx)
 int
 cmd_queue_parse(struct ctx *ctx, int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
-		usage_error(&help_queue, "unknown subcommand \"%s\"", argv[1]);
-	{
-		static const struct opt opts[] = {
-			{OPT_END, 0, NULL, NULL, NULL, NULL},
-		};
-		opt_parse(ctx, &help_queue, opts, argc, argv);
-	}
-	return EXIT_USAGE;
+	return opt_parse_group(ctx, &help_queue, argc, argv);
 }

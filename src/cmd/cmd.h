@@ -153,6 +153,15 @@ struct cmd_help {
  */
 int opt_parse(struct ctx *ctx, const struct cmd_help *help,
 	      const struct opt *opts, int argc, char **argv);
+/*
+ * opt_parse_group: the parse of a command group ("config", "flag",
+ * "orbits", "queue") named without a known sub-command (main.c found
+ * none): --help prints the group's help and exits 0, anything else is a
+ * usage error; returns EXIT_USAGE (no sub-command: nothing to run).
+ */
+int opt_parse_group(struct ctx *ctx, const struct cmd_help *help, int argc,
+		    char **argv);
+
 /* usage_error: report a usage problem found after parsing and exit 2. */
 CASCADE_NORETURN void usage_error(const struct cmd_help *help,
 				  const char *fmt, ...) CASCADE_PRINTF(2, 3);
