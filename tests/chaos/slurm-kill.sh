@@ -26,19 +26,7 @@ stop_cluster() {
 	t_cleanup
 }
 trap stop_cluster EXIT
-conf=$(bash "$CLUSTER" start "$T/cluster" 2>"$T/cluster.err")
-st=$?
-if [ "$st" -eq 77 ]; then
-	pass "# skipped: $(cat "$T/cluster.err")"
-	t_end
-	exit
-fi
-if [ "$st" -ne 0 ] || [ -z "$conf" ]; then
-	fail "the test cluster starts" "$(cat "$T/cluster.err")"
-	t_end
-	exit
-fi
-export "$conf"
+slurm_start
 export CASCADE_SLURM_POLL_MS=300
 
 # setup ROOT DB [EXTRA]: the pipeline mission at ROOT (made anew) in DB

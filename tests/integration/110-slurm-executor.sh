@@ -24,19 +24,7 @@ stop_cluster() {
 }
 trap stop_cluster EXIT
 
-conf=$(bash "$CLUSTER" start "$T/cluster" 2>"$T/cluster.err")
-st=$?
-if [ "$st" -eq 77 ]; then
-	pass "# skipped: $(cat "$T/cluster.err")"
-	t_end
-	exit
-fi
-if [ "$st" -ne 0 ] || [ -z "$conf" ]; then
-	fail "the test cluster starts" "$(cat "$T/cluster.err")"
-	t_end
-	exit
-fi
-export "$conf"
+slurm_start
 pass "the test cluster starts"
 
 W=$T/w

@@ -14,19 +14,7 @@ t_begin slurm_return_rounds
 
 CLUSTER=$SRC/tests/slurm/cluster.sh
 trap 'bash "$CLUSTER" stop "$T/cluster" >/dev/null 2>&1; t_cleanup' EXIT
-conf=$(bash "$CLUSTER" start "$T/cluster" 2>"$T/cluster.err")
-st=$?
-if [ "$st" -eq 77 ]; then
-	pass "# skipped: $(cat "$T/cluster.err")"
-	t_end
-	exit
-fi
-if [ "$st" -ne 0 ] || [ -z "$conf" ]; then
-	fail "the test cluster starts" "$(cat "$T/cluster.err")"
-	t_end
-	exit
-fi
-export "$conf"
+slurm_start
 export CASCADE_SLURM_POLL_MS=300
 export CASCADE_GROUP_RUNNER=${GROUP_RUNNER:-$SRC/build/cascade-group-runner}
 pipeline_setup

@@ -116,6 +116,27 @@ pipeline_setup() {
 	mkdir -p "$IN"
 }
 
+# slurm_start: the private test cluster (tests/slurm/cluster.sh) in
+# $T/cluster, its SLURM_CONF exported; where it cannot start the test
+# ends here, skipped saying why (cluster.sh exits 77: Slurm missing) or
+# failed.  The caller's EXIT trap stops it (cluster.sh stop $T/cluster).
+slurm_start() {
+	local conf st
+	conf=$(bash "$SRC/tests/slurm/cluster.sh" start "$T/cluster" 2>"$T/cluster.err")
+	st=$?
+	if [ "$st" -eq 77 ]; then
+		pass "# skipped: $(cat "$T/cluster.err")"
+		t_end
+		exit
+	fi
+	if [ "$st" -ne 0 ] || [ -z "$conf" ]; then
+		fail "the test cluster starts" "$(cat "$T/cluster.err")"
+		t_end
+		exit
+	fi
+	export "$conf"
+}
+
 # deliver NAME CONTENT: an atomic delivery into incoming
 deliver() { printf '%s\n' "$2" > "$IN/.$1.part" && mv "$IN/.$1.part" "$IN/$1"; }
 
