@@ -18,6 +18,10 @@
 --   purged_file.period_number, build.period_number
 --                         the same for a purged file and for a build's
 --                         key (0 for keys of days)
+--   build.period_range    an HOURLY or ORBIT build's period when it was
+--                         planned: a key whose orbit moved since its
+--                         output was built is built again, with the
+--                         reason 'period-changed' (build_reason.kind)
 --   cascade_period_range(timebase, number)
 --                         the instants [start, stop) of an hour or of an
 --                         orbit (NULL for an orbit not in the table)
@@ -45,6 +49,15 @@ ALTER TABLE product ADD COLUMN timebase varchar(10) NOT NULL DEFAULT 'DAILY'
 ALTER TABLE file ADD COLUMN period_number bigint NOT NULL DEFAULT 0;
 ALTER TABLE purged_file ADD COLUMN period_number bigint NOT NULL DEFAULT 0;
 ALTER TABLE build ADD COLUMN period_number bigint NOT NULL DEFAULT 0;
+-- an HOURLY or ORBIT build's period as it was planned: an orbit loaded
+-- again with other times rebuilds its key ("period-changed")
+ALTER TABLE build ADD COLUMN period_range tsrange;
+ALTER TABLE build_reason DROP CONSTRAINT IF EXISTS build_reason_kind_check;
+ALTER TABLE build_reason ADD CONSTRAINT build_reason_kind_check
+    CHECK (kind IN ('first', 'input-added', 'input-removed',
+                    'input-changed', 'neighbour-changed',
+                    'code-changed', 'forced', 'requested',
+                    'scheduled', 'period-changed'));
 
 DROP INDEX "Unique file tuple";
 CREATE UNIQUE INDEX "Unique file tuple" ON file

@@ -49,6 +49,7 @@ const char *const build_reason_names[BUILD_REASON_COUNT + 1] = {
     [BUILD_REASON_FORCED] = "forced",
     [BUILD_REASON_REQUESTED] = "requested",
     [BUILD_REASON_SCHEDULED] = "scheduled",
+    [BUILD_REASON_PERIOD_CHANGED] = "period-changed",
     [BUILD_REASON_COUNT] = NULL,
 };
 

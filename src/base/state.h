@@ -70,8 +70,10 @@ enum build_reason {
   BUILD_REASON_FORCED,         /* a forced version bump */
   BUILD_REASON_REQUESTED,      /* queued by a command (reprocess, ...) */
   BUILD_REASON_SCHEDULED,      /* a process without inputs, due */
+  BUILD_REASON_PERIOD_CHANGED, /* its orbit's times are not those its
+                                  output was built for */
 };
-#define BUILD_REASON_COUNT (BUILD_REASON_SCHEDULED + 1)
+#define BUILD_REASON_COUNT (BUILD_REASON_PERIOD_CHANGED + 1)
 
 /*
  * What a process may reuse ("reuse:" in the mission file, table

@@ -83,6 +83,21 @@ cmd_orbits_load_run(struct ctx *ctx)
 			       timeutil_format_timestamp(r.old[i].stop, b),
 			       shown(r.old[i].source, &sb));
 		}
+		if (r.queued)
+			printf("%s%ld file%s queued: the keys of ORBIT "
+			       "processes they feed may change\n",
+			       dry_run ? "dry run: " : "", r.queued,
+			       r.queued == 1 ? "" : "s");
+		if (r.renumbered)
+			printf("%s%ld file%s of ORBIT products now in "
+			       "another orbit\n",
+			       dry_run ? "dry run: " : "", r.renumbered,
+			       r.renumbered == 1 ? "" : "s");
+		if (r.kept)
+			log_warning("%ld file%s of ORBIT products kept "
+				    "their orbit: the orbit now holding "
+				    "their start has that version already",
+				    r.kept, r.kept == 1 ? "" : "s");
 	}
 	so_load_release(&r);
 	strbuf_release(&sb);

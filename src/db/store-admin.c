@@ -329,6 +329,7 @@ store_admin_duplicates(struct db *db, int product_id,
 		"FROM public.file f JOIN public.product p USING (product_id) "
 		"WHERE $1::integer = 0 OR f.product_id = $1::integer "
 		"GROUP BY p.product_name, f.product_id, f.utc_file_date, "
+		"f.period_number, "
 		"f.interface_version, f.quality_version, f.revision_version "
 		"HAVING count(*) > 1 ORDER BY 1, 2",
 		product_id, &finding_table, out, n);

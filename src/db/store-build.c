@@ -367,6 +367,7 @@ store_state_release(struct sb_state *s, size_t n)
 		free(s[i].last_inputs);
 		free(s[i].out_filename);
 		free(s[i].purged);
+		free(s[i].period_was);
 	}
 }
 
@@ -399,7 +400,11 @@ static const char state_sql[] =
 	"    'recording')), "
 	"  EXISTS (SELECT 1 FROM public.build b WHERE b.process_id = c.pid AND "
 	"    b.output_key = c.okey AND b.status = 'bad'), "
-	"  lb.input_file_ids, coalesce(lb.code_id, 0), pv.versions "
+	"  lb.input_file_ids, coalesce(lb.code_id, 0), pv.versions, "
+	"  CASE WHEN lp.r IS DISTINCT FROM "
+	"  public.cascade_period_range(c.tb, c.pn) THEN "
+	"  to_char(lower(lp.r), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ' to ' || "
+	"  to_char(upper(lp.r), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END "
 	"FROM unnest($1::int[], $2::text[], $3::int[], $4::date[], "
 	"  $5::text[], $6::text[], $7::int8[]) WITH ORDINALITY "
 	"  AS c(pid, tb, op, ks, kw, okey, pn, idx) "
@@ -422,6 +427,11 @@ static const char state_sql[] =
 	"  AND pf.utc_file_date = c.ks AND pf.period_number = c.pn "
 	"  AND (c.tb <> 'FILE' OR "
 	"  coalesce(pf.process_keywords, '') = c.kw)) pv ON true "
+	"LEFT JOIN LATERAL (SELECT b.period_range AS r FROM public.build b "
+	"  WHERE c.tb IN ('HOURLY', 'ORBIT') AND b.process_id = c.pid AND "
+	"  b.output_key = c.okey AND b.status = 'succeeded' AND "
+	"  b.period_range IS NOT NULL ORDER BY b.build_id DESC LIMIT 1) lp "
+	"  ON true "
 	"ORDER BY c.idx";
 
 /*
@@ -465,6 +475,7 @@ static const struct db_col state_cols[] = {
 	DB_COL(DB_INT, struct sb_state, last_code_id),
 	{DB_PARSE, offsetof(struct sb_state, purged), 0, DB_NULLABLE,
 	 parse_purged},
+	DB_COL(DB_TEXT, struct sb_state, period_was),
 };
 static const struct db_table state_table =
 	DB_TABLE("candidate state", state_cols, struct sb_state);
@@ -766,9 +777,10 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 	*batch_id = 0;
 	*n_batches = 0;
 	db_params_int64(&p, run_id);
-	db_params_columns(&p, 10);
+	db_params_columns(&p, 11);
 	for (size_t i = 0; i < n; i++) {
 		char v[VERSION_STRLEN];
+		char t0[TIMESTAMP_STRLEN], t1[TIMESTAMP_STRLEN];
 
 		db_col_int64(&p, b[i].process_id);
 		db_col_int64(&p, b[i].code_id);
@@ -784,6 +796,19 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 			db_col_null(&p);
 		db_col_text(&p, b[i].cache_key);
 		db_col_int64(&p, b[i].period_number);
+		if (b[i].period_stop > b[i].period_start) {
+			struct strbuf r = STRBUF_INIT;
+
+			strbuf_addf(&r, "[%s,%s)",
+				    timeutil_format_timestamp(b[i].period_start,
+							      t0),
+				    timeutil_format_timestamp(b[i].period_stop,
+							      t1));
+			db_col_text(&p, r.buf);
+			strbuf_release(&r);
+		} else {
+			db_col_null(&p);
+		}
 	}
 	/*
 	 * One batch per process, in the order the builds name them; nothing
@@ -796,9 +821,9 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		db,
 		"WITH u AS (SELECT * FROM unnest($2::int[], $3::int[], "
 		"$4::text[], $5::date[], $6::text[], $7::text[], $8::text[], "
-		"$9::int2[], $10::text[], $11::int8[]) WITH ORDINALITY AS "
-		"u(pid, code, okey, d, inputs, fname, ver, bump, cache, pn, "
-		"ord)), "
+		"$9::int2[], $10::text[], $11::int8[], $12::text[]) WITH "
+		"ORDINALITY AS u(pid, code, okey, d, inputs, fname, ver, bump, "
+		"cache, pn, pr, ord)), "
 		"g AS (SELECT pid, count(*) AS n, min(okey) AS k0, max(okey) "
 		"AS k1, min(ord) AS o FROM u GROUP BY pid), "
 		"bt AS (INSERT INTO public.batch (logging_id, kind, state, "
@@ -811,10 +836,10 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"ins AS (INSERT INTO public.build (batch_id, logging_id, "
 		"process_id, code_id, output_key, utc_file_date, "
 		"input_file_ids, output_filename, output_version, "
-		"version_bump, cache_key, status, period_number) SELECT "
-		"bt.batch_id, nullif($1::bigint, 0), u.pid, nullif(u.code, 0), "
-		"u.okey, u.d, u.inputs::bigint[], u.fname, u.ver, u.bump, "
-		"u.cache, 'queued', u.pn "
+		"version_bump, cache_key, status, period_number, period_range) "
+		"SELECT bt.batch_id, nullif($1::bigint, 0), u.pid, "
+		"nullif(u.code, 0), u.okey, u.d, u.inputs::bigint[], u.fname, "
+		"u.ver, u.bump, u.cache, 'queued', u.pn, u.pr::tsrange "
 		"FROM u JOIN bt ON bt.process_id = u.pid ORDER BY u.ord "
 		"RETURNING build_id, process_id, output_key), "
 		"rs AS (INSERT INTO public.build_reason (build_id, seq, kind, "
@@ -824,9 +849,9 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"BY r.n), r.kind, nullif(r.prod, 0), r.d, nullif(r.oldf, 0), "
 		"nullif(r.newf, 0), r.oldv, r.newv, nullif(r.oldc, 0), "
 		"nullif(r.newc, 0), r.bump, nullif(r.run, 0), r.detail "
-		"FROM unnest($12::bigint[], $13::text[], $14::int[], $15::date[], "
-		"$16::bigint[], $17::bigint[], $18::text[], $19::text[], "
-		"$20::int[], $21::int[], $22::int2[], $23::bigint[], $24::text[]) "
+		"FROM unnest($13::bigint[], $14::text[], $15::int[], $16::date[], "
+		"$17::bigint[], $18::bigint[], $19::text[], $20::text[], "
+		"$21::int[], $22::int[], $23::int2[], $24::bigint[], $25::text[]) "
 		"WITH ORDINALITY AS r(idx, kind, prod, d, oldf, newf, oldv, newv, "
 		"oldc, newc, bump, run, detail, n) JOIN u ON u.ord = r.idx JOIN "
 		"ins ON ins.process_id = u.pid AND ins.output_key = u.okey) "

@@ -159,6 +159,11 @@ struct sb_state {
 	int last_code_id;     /* RUN: its code */
 	struct version *purged; /* versions of the key purged or pruned */
 	size_t n_purged;
+	/*
+	 * HOURLY, ORBIT: the period its last successful build was planned
+	 * for, when that is not the key's now ("START to STOP"), else NULL
+	 */
+	char *period_was;
 };
 
 /* A parent (filefilelink source) of an existing output. */
@@ -228,7 +233,9 @@ struct sb_reason {
 	int bump;                 /* forced: 0..2, else -1 */
 	int64_t by_run;           /* forced, requested: the run that asked */
 	const char *detail;       /* forced, requested, scheduled: borrowed
-				     (the candidate's request) */
+				     (the candidate's request);
+				     period-changed: the period it was
+				     built for (the state's period_was) */
 };
 
 /* A process's schedule, as store_due_keys takes it (model.h). */
@@ -256,6 +263,8 @@ struct sb_build {
 	char *output_key;
 	int32_t date;
 	int64_t period_number; /* HOURLY, ORBIT: the key's (else 0) */
+	int64_t period_start, period_stop; /* and its instants (else 0, 0) */
+	char *period_was;      /* a period-changed reason's detail (owned) */
 	int64_t *inputs;
 	size_t n_inputs;
 	char *output_filename; /* NULL for RUN */

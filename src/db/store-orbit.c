@@ -9,6 +9,7 @@
 #include "db.h"
 #include "log.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -117,6 +118,136 @@ static const char conflicts_sql[] =
 	"WHERE a.ns < a.stop AND (a.loaded OR a.nloaded) "
 	"ORDER BY a.num LIMIT 21";
 
+/*
+ * The intervals an orbit load changes (ch: an added orbit's, a moved
+ * one's old and new), before the load writes them; $5 the file's name.
+ * Files there, of products an ORBIT process reads, the newest of their
+ * product, date and period, go to the queue: found by date (regular
+ * files) and through file_span_long (the others), as cascade_key_inputs
+ * finds them.
+ */
+#define CHANGED_CTE                                                          \
+	"WITH x AS (SELECT * FROM unnest($1::bigint[], $2::timestamp[], "   \
+	"  $3::timestamp[], $4::text[]) AS x(num, start, stop, src)), "      \
+	"ch AS (SELECT tsrange(x.start, x.stop, '[)') AS r FROM x "          \
+	"  LEFT JOIN public.orbit o ON o.orbit_number = x.num WHERE "        \
+	"  o.orbit_number IS NULL OR (o.start_time, o.stop_time) <> "        \
+	"  (x.start, x.stop) "                                               \
+	"  UNION ALL SELECT tsrange(o.start_time, o.stop_time, '[)') FROM "   \
+	"  x JOIN public.orbit o ON o.orbit_number = x.num WHERE "           \
+	"  (o.start_time, o.stop_time) <> (x.start, x.stop)), "
+
+static const char requeue_sql[] =
+	CHANGED_CTE
+	"rp AS (SELECT DISTINCT l.input_product_id AS product_id FROM "
+	"  public.productprocesslink l JOIN public.process pr USING "
+	"  (process_id) WHERE pr.output_timebase = 'ORBIT'), "
+	"hit AS (SELECT f.file_id FROM ch JOIN rp ON true JOIN public.file f "
+	"  ON f.product_id = rp.product_id AND f.utc_file_date BETWEEN "
+	"  lower(ch.r)::date - 1 AND upper(ch.r)::date + 1 "
+	"  JOIN public.product p ON p.product_id = f.product_id "
+	"  WHERE public.cascade_file_span(f.utc_start_time, f.utc_stop_time, "
+	"  f.utc_file_date, p.stop_time_exclusive) && ch.r "
+	"  UNION SELECT f.file_id FROM ch JOIN rp ON true JOIN public.file f "
+	"  ON NOT public.cascade_file_regular(f.utc_start_time, "
+	"  f.utc_stop_time, f.utc_file_date) AND int4range(f.product_id, "
+	"  f.product_id, '[]') @> rp.product_id AND "
+	"  public.cascade_file_span(f.utc_start_time, f.utc_stop_time, "
+	"  f.utc_file_date, false) && ch.r), "
+	"ins AS (INSERT INTO public.processqueue (file_id, reason) "
+	"  SELECT f.file_id, 'orbits loaded from ' || $5 FROM hit "
+	"  JOIN public.file f USING (file_id) WHERE f.exists_on_disk AND "
+	"  NOT EXISTS (SELECT 1 FROM public.file g WHERE g.product_id = "
+	"  f.product_id AND g.utc_file_date = f.utc_file_date AND "
+	"  g.period_number = f.period_number AND g.exists_on_disk AND "
+	"  (g.interface_version, g.quality_version, g.revision_version) > "
+	"  (f.interface_version, f.quality_version, f.revision_version)) "
+	"  ORDER BY f.file_id ON CONFLICT (file_id) DO NOTHING RETURNING 1) "
+	"SELECT count(*) FROM ins";
+
+/*
+ * After the load: files of ORBIT products numbered from the table (no
+ * {ORBIT} in the format) whose start is in a changed interval, and
+ * whose orbit now is another: renumbered, unless their new orbit holds
+ * that version already (then kept, and counted).  $6: the intervals, as
+ * requeue_sql's ch gave them before the load (a text array of ranges).
+ */
+static const char renumber_sql[] =
+	"WITH ch AS (SELECT r::tsrange AS r FROM unnest($1::text[]) AS u(r)), "
+	"c AS (SELECT DISTINCT f.file_id, coalesce(o.orbit_number, "
+	"  f.period_number) AS num FROM ch JOIN public.file f ON "
+	"  ch.r @> f.utc_start_time JOIN public.product p ON p.product_id = "
+	"  f.product_id AND p.timebase = 'ORBIT' AND strpos(p.format, "
+	"  '{ORBIT}') = 0 LEFT JOIN public.orbit o ON o.start_time <= "
+	"  f.utc_start_time AND o.stop_time > f.utc_start_time), "
+	"w AS (SELECT c.file_id, c.num FROM c JOIN public.file f USING "
+	"  (file_id) WHERE c.num <> f.period_number AND NOT EXISTS (SELECT 1 "
+	"  FROM public.file g WHERE g.product_id = f.product_id AND "
+	"  coalesce(g.utc_file_date, '-infinity'::date) = "
+	"  coalesce(f.utc_file_date, '-infinity'::date) AND "
+	"  g.period_number = c.num AND (g.interface_version, "
+	"  g.quality_version, g.revision_version) = (f.interface_version, "
+	"  f.quality_version, f.revision_version))), "
+	"u AS (UPDATE public.file f SET period_number = w.num FROM w WHERE "
+	"  f.file_id = w.file_id RETURNING 1) "
+	"SELECT (SELECT count(*) FROM u), "
+	"  (SELECT count(*) FROM c JOIN public.file f USING (file_id) WHERE "
+	"  c.num <> f.period_number) - (SELECT count(*) FROM u)";
+
+/* the changed intervals as text ranges (for renumber_sql) */
+static const char changed_sql[] =
+	CHANGED_CTE
+	"z AS (SELECT 1) SELECT r::text FROM ch";
+
+struct renumbered {
+	int64_t done, kept;
+};
+static const struct db_col renumbered_cols[] = {
+	DB_COL(DB_INT64, struct renumbered, done),
+	DB_COL(DB_INT64, struct renumbered, kept),
+};
+
+/*
+ * What a load changes for the files: queue those whose keys may change
+ * (before the orbits are written), renumber those numbered from the
+ * table (after); upsert writes the orbits between the two.
+ */
+static int
+orbits_files(struct db *db, struct db_params *p, const struct orbit_list *l,
+	     const char *name, struct so_load *r, int64_t **written,
+	     size_t *nw)
+{
+	static const struct db_table rt =
+		DB_TABLE("renumbered files", renumbered_cols,
+			 struct renumbered);
+	struct db_params q = DB_PARAMS_INIT;
+	struct renumbered rn = {0, 0};
+	struct strvec ranges = STRVEC_INIT;
+	int64_t queued = 0;
+	int rc;
+
+	rc = db_query_text_column(db, changed_sql, p, 0, &ranges);
+	if (!rc) {
+		orbit_params(&q, l, name);
+		db_params_text(&q, name);
+		rc = db_query_int64(db, requeue_sql, &q, 0, &queued);
+		db_params_release(&q);
+	}
+	if (!rc)
+		rc = db_query_int64_column(db, upsert_sql, p, 0, written, nw);
+	if (!rc && ranges.nr) {
+		db_params_text_array(&q, (const char *const *)ranges.v,
+				     ranges.nr);
+		rc = db_query_row(db, renumber_sql, &q, 0, &rt, &rn, NULL);
+		db_params_release(&q);
+	}
+	r->queued = (long)queued;
+	r->renumbered = (long)rn.done;
+	r->kept = (long)rn.kept;
+	strvec_clear(&ranges);
+	return rc;
+}
+
 int
 store_orbits_load(struct db *db, const struct orbit_list *l,
 		  const char *name, struct so_load *r)
@@ -134,8 +265,7 @@ store_orbits_load(struct db *db, const struct orbit_list *l,
 		rc = db_query_rows(db, old_sql, &p, 0, &orbit_table, &r->old,
 				   &r->n_old);
 	if (!rc && !r->n_conflicts)
-		rc = db_query_int64_column(db, upsert_sql, &p, 0, &written,
-					   &nw);
+		rc = orbits_files(db, &p, l, name, r, &written, &nw);
 	db_params_release(&p);
 	if (!rc && !r->n_conflicts) {
 		r->replaced = (long)r->n_old;

@@ -38,8 +38,11 @@ struct so_load {
 	size_t n_old;
 	struct so_conflict *conflicts; /* at most 21 */
 	size_t n_conflicts;
+	long queued;     /* files queued: their orbits were added or moved */
+	long renumbered; /* files of ORBIT products given another orbit */
+	long kept;       /* files whose new orbit holds that version already */
 };
-#define SO_LOAD_INIT {0, 0, 0, NULL, 0, NULL, 0}
+#define SO_LOAD_INIT {0, 0, 0, NULL, 0, NULL, 0, 0, 0, 0}
 void so_load_release(struct so_load *r);
 
 /*
@@ -50,7 +53,13 @@ void so_load_release(struct so_load *r);
  * be out of order (at most 21) and nothing is written.  Else insert
  * them, replacing the stored orbit of the same number when its times
  * differ, and fill *r: how many were added, replaced and already so,
- * and the replaced ones as they were.
+ * and the replaced ones as they were.  An orbit added or moved changes
+ * which keys of ORBIT processes the files of its old and new interval
+ * feed: the newest of them of the products ORBIT processes read are
+ * queued (reason "orbits loaded from NAME"), and the files of ORBIT
+ * products that took their orbit from the table (no {ORBIT} in their
+ * format) get the orbit now holding their start, unless it holds that
+ * version of theirs already (*r counts both, and those kept).
  */
 int store_orbits_load(struct db *db, const struct orbit_list *l,
 		      const char *name, struct so_load *r) CASCADE_MUSTCHECK;

@@ -254,7 +254,7 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
     same_inputs = found;
   }
   if (st->out_id && c->version_bump < 0 && same_inputs &&
-      st->out_code_id == k->code->id)
+      st->out_code_id == k->code->id && !st->period_was)
     return PLAN_UPTODATE;
   /* the interface of the code that made the newest output */
   below = k->out_code ? k->out_code->output_interface_version : st->out_version.interface;
@@ -283,6 +283,11 @@ plan_rules_version(const struct sb_candidate *c, const struct sb_state *st,
 
     if (ib > b)
       b = ib;
+  }
+  if (st->period_was) {
+    /* its orbit moved: the data it holds may be another's */
+    add_reason(why, BUILD_REASON_PERIOD_CHANGED)->detail = st->period_was;
+    b = BUMP_QUALITY;
   }
   *v = st->out_version;
   if (c->version_bump >= 0) {

@@ -703,6 +703,7 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
 	      struct strvec *why)
 {
 	const struct plan_key *k = &ev->keys[i];
+	const struct sb_state *st = &ev->st[i];
 	const struct sb_parent *par = ev->par + k->par_first;
 	const struct sb_input *in = ev->in + k->in_first;
 	const bool *q = queued + k->in_first;
@@ -777,6 +778,12 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
 				strbuf_addstr(&sb, "; its period's code is ");
 			code_text(k->code, &sb);
 		}
+		strvec_push(why, sb.buf);
+	}
+	if (st->period_was) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "its period moved: it was built for %s",
+			    st->period_was);
 		strvec_push(why, sb.buf);
 	}
 	if (!why->nr && k->code) {

@@ -444,6 +444,8 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			x->output_key = strbuf_detach(&key, NULL);
 			x->date = c[i].key_start;
 			x->period_number = c[i].period_number;
+			x->period_start = c[i].period_start;
+			x->period_stop = c[i].period_stop;
 			x->n_inputs = k->in_n;
 			x->inputs = xcalloc(k->in_n + 1, sizeof(*x->inputs));
 			for (size_t j = 0; j < k->in_n; j++)
@@ -457,6 +459,16 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			x->reasons = xcalloc(k->why_n + 1, sizeof(*x->reasons));
 			memcpy(x->reasons, ev.why.v + k->why_first,
 			       k->why_n * sizeof(*x->reasons));
+			/* the state's text goes with ev: the build keeps it */
+			for (size_t j = 0; j < x->n_reasons; j++)
+				if (x->reasons[j].kind ==
+					    BUILD_REASON_PERIOD_CHANGED &&
+				    x->reasons[j].detail) {
+					free(x->period_was);
+					x->period_was =
+						xstrdup(x->reasons[j].detail);
+					x->reasons[j].detail = x->period_was;
+				}
 			if (c[i].output_product &&
 			    output_name(p, &c[i], k, &ev, &x->output_filename,
 					&err)) {
@@ -478,6 +490,7 @@ drop:
 			free(x->cache_key);
 			free(x->output_filename);
 			free(x->reasons);
+			free(x->period_was);
 			memset(x, 0, sizeof(*x));
 		}
 	}
@@ -499,6 +512,7 @@ builds_free(struct sb_build *b, size_t n)
 		free(b[i].output_filename);
 		free(b[i].cache_key);
 		free(b[i].reasons);
+		free(b[i].period_was);
 	}
 	free(b);
 }

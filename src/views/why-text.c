@@ -121,6 +121,11 @@ why_text_reason(struct strbuf *sb, const struct sw_reason *r)
 		if (r->detail)
 			strbuf_addf(sb, ": %s", r->detail);
 		return;
+	case BUILD_REASON_PERIOD_CHANGED:
+		strbuf_addstr(sb, "its period moved");
+		if (r->detail)
+			strbuf_addf(sb, ": it was %s", r->detail);
+		return;
 	}
 	strbuf_addstr(sb, "unknown reason");
 }
