@@ -84,6 +84,13 @@ struct product {
 	 * the last instant of it (false, the default: dbprocessing's rule)
 	 */
 	bool stop_time_exclusive;
+	/*
+	 * How its files are told apart within a date: DAILY (one per date
+	 * and version), HOURLY or ORBIT (one per hour, per orbit: the
+	 * file's period number).  Unset in a mission file (TIMEBASE_FILE),
+	 * its maker's when that is HOURLY or ORBIT, else DAILY.
+	 */
+	enum timebase timebase;
 	struct inspector inspector;
 	struct config_mark mark;
 };

@@ -14,6 +14,7 @@ static const char *const timebase_names[TIMEBASE_COUNT] = {
 	[TIMEBASE_FILE] = "FILE",	  [TIMEBASE_DAILY] = "DAILY",
 	[TIMEBASE_WEEKLY] = "WEEKLY",	  [TIMEBASE_MONTHLY] = "MONTHLY",
 	[TIMEBASE_YEARLY] = "YEARLY",	  [TIMEBASE_RUN] = "RUN",
+	[TIMEBASE_HOURLY] = "HOURLY",	  [TIMEBASE_ORBIT] = "ORBIT",
 };
 
 const char *
@@ -60,6 +61,12 @@ timebase_by_time(enum timebase tb)
 	return tb != TIMEBASE_FILE && tb != TIMEBASE_RUN;
 }
 
+bool
+timebase_numbered(enum timebase tb)
+{
+	return tb == TIMEBASE_HOURLY || tb == TIMEBASE_ORBIT;
+}
+
 void
 timebase_period(enum timebase tb, int32_t day, int32_t *start, int32_t *end)
 {
@@ -84,6 +91,8 @@ timebase_period(enum timebase tb, int32_t day, int32_t *start, int32_t *end)
 	case TIMEBASE_FILE:
 	case TIMEBASE_DAILY:
 	case TIMEBASE_RUN:
+	case TIMEBASE_HOURLY:
+	case TIMEBASE_ORBIT:
 		break;
 	}
 	*start = *end = day;

@@ -35,8 +35,10 @@ enum timebase {
 	TIMEBASE_MONTHLY,
 	TIMEBASE_YEARLY,
 	TIMEBASE_RUN,
+	TIMEBASE_HOURLY, /* keys are hours: period numbers, period_hour */
+	TIMEBASE_ORBIT,  /* keys are orbits of the orbit table (orbit.h) */
 };
-#define TIMEBASE_COUNT (TIMEBASE_RUN + 1)
+#define TIMEBASE_COUNT (TIMEBASE_ORBIT + 1)
 
 /* timebase_name: "FILE", "DAILY", ... (the stored spelling); "UNKNOWN"
  * for a value out of range. */
@@ -52,11 +54,20 @@ int timebase_parse(const char *s, enum timebase *out) CASCADE_MUSTCHECK;
 bool timebase_by_time(enum timebase tb);
 
 /*
+ * timebase_numbered: whether keys of this timebase are numbered periods
+ * of instants (HOURLY: the hour since 1970, ORBIT: the orbit number)
+ * rather than days: their key, and their product's files, carry a
+ * period number (file.period_number) besides the date.
+ */
+bool timebase_numbered(enum timebase tb);
+
+/*
  * timebase_period: the period of timebase tb containing day: [*start,
  * *end] (inclusive days).  FILE, RUN and DAILY: the day itself; WEEKLY:
  * the ISO week, Monday to Sunday; MONTHLY: the calendar month; YEARLY:
  * the year.  The one period rule: the planner, the runner and "check"
- * all ask it.
+ * all ask it.  HOURLY and ORBIT keys are not made of days: the day
+ * itself (their days come from their period, struct period_slot).
  */
 void timebase_period(enum timebase tb, int32_t day, int32_t *start,
 		     int32_t *end);

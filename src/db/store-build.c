@@ -48,7 +48,17 @@ store_output_key(const struct sb_candidate *c, struct strbuf *sb)
 {
 	char d[DATE_STRLEN];
 
+	if (c->timebase == TIMEBASE_ORBIT) {
+		strbuf_addf(sb, "%0*lld", STORE_ORBIT_KEY_DIGITS,
+			    (long long)c->period_number);
+		return;
+	}
 	strbuf_addstr(sb, timeutil_format_date(c->key_start, d));
+	if (c->timebase == TIMEBASE_HOURLY)
+		strbuf_addf(sb, "T%02d",
+			    (int)((c->period_start -
+				   (int64_t)c->key_start * USEC_PER_DAY) /
+				  USEC_PER_HOUR));
 	if (c->keywords && c->keywords[0])
 		strbuf_addf(sb, " %s", c->keywords);
 }
@@ -107,6 +117,7 @@ static const char triggers_sql[] =
 	"JOIN public.product p ON p.product_id = f.product_id "
 	"JOIN public.file g ON g.product_id = f.product_id "
 	"  AND g.utc_file_date = f.utc_file_date "
+	"  AND g.period_number = f.period_number "
 	"CROSS JOIN LATERAL (SELECT public.cascade_file_span(g.utc_start_time, "
 	"  g.utc_stop_time, g.utc_file_date, false) AS span) s "
 	"WHERE NOT isempty(s.span) "
@@ -145,7 +156,8 @@ static const struct db_table claimed_table =
 	DB_TABLE("claimed queue", claimed_cols, struct claimed);
 
 /*
- * newest: no newer version of its product and date is on disk; for a
+ * newest: no newer version of its product, date and period number is on
+ * disk; for a
  * product that an input pins to an interface version (migration 0013),
  * no newer one of its own interface (a 2.x.x file under a 3.x.x one is
  * still the input of a pin to 2)
@@ -153,7 +165,8 @@ static const struct db_table claimed_table =
 static const char claim_sql[] =
 	"SELECT q.file_id, f.utc_file_date IS NOT NULL AND NOT EXISTS "
 	"(SELECT 1 FROM public.file g WHERE g.product_id = f.product_id AND "
-	"g.utc_file_date = f.utc_file_date AND g.exists_on_disk AND "
+	"g.utc_file_date = f.utc_file_date AND "
+	"g.period_number = f.period_number AND g.exists_on_disk AND "
 	"(g.interface_version, g.quality_version, g.revision_version) > "
 	"(f.interface_version, f.quality_version, f.revision_version) AND "
 	"(g.interface_version = f.interface_version OR NOT EXISTS (SELECT 1 "
@@ -237,6 +250,7 @@ enum cand_col {
 	CAND_KE = 1 << 4,  /* key end, date */
 	CAND_KW = 1 << 5,  /* keywords, text */
 	CAND_KEY = 1 << 6, /* output key, text */
+	CAND_PN = 1 << 7,  /* period number, bigint */
 };
 
 /* the candidates as parallel array parameters, one per column in cols */
@@ -269,6 +283,8 @@ cand_params(struct db_params *p, const struct sb_candidate *c, size_t n,
 			db_col_text(p, k.buf);
 			strbuf_release(&k);
 		}
+		if (cols & CAND_PN)
+			db_col_int64(p, c[i].period_number);
 	}
 }
 
@@ -303,12 +319,13 @@ static const char inputs_sql[] =
 	"SELECT c.idx, x.input_product_id, x.optional, x.file_id, "
 	"  x.filename, x.utc_file_date, x.interface_version, "
 	"  x.quality_version, x.revision_version, x.own, "
-	"  coalesce(x.process_keywords, '') "
-	"FROM unnest($1::int[], $2::date[], $3::date[], $4::text[]) "
-	"  WITH ORDINALITY AS c(pid, ks, ke, kw, idx) "
+	"  coalesce(x.process_keywords, ''), x.period_number "
+	"FROM unnest($1::int[], $2::date[], $3::date[], $4::text[], "
+	"  $5::int8[]) WITH ORDINALITY AS c(pid, ks, ke, kw, pn, idx) "
 	"CROSS JOIN LATERAL public.cascade_key_inputs(c.pid, c.ks, c.ke, "
-	"  c.kw) x "
-	"ORDER BY c.idx, x.input_product_id, x.utc_file_date, x.file_id";
+	"  c.kw, c.pn) x "
+	"ORDER BY c.idx, x.input_product_id, x.utc_file_date, "
+	"  x.period_number, x.file_id";
 
 static const struct db_col input_cols[] = {
 	DB_COL_PARSE(struct sb_input, cand, parse_cand),
@@ -320,6 +337,7 @@ static const struct db_col input_cols[] = {
 	VERSION_COLS(struct sb_input, version),
 	DB_COL(DB_BOOL, struct sb_input, own),
 	DB_COLF(DB_TEXT, struct sb_input, keywords, DB_EMPTY),
+	DB_COL(DB_INT64, struct sb_input, period_number),
 };
 static const struct db_table input_table =
 	DB_TABLE("candidate inputs", input_cols, struct sb_input);
@@ -335,7 +353,8 @@ store_candidate_inputs(struct db *db, const struct sb_candidate *c, size_t n,
 	*nout = 0;
 	if (n == 0)
 		return 0;
-	cand_params(&p, c, n, CAND_PID | CAND_KS | CAND_KE | CAND_KW);
+	cand_params(&p, c, n,
+		    CAND_PID | CAND_KS | CAND_KE | CAND_KW | CAND_PN);
 	rc = db_query_rows(db, inputs_sql, &p, 0, &input_table, out, nout);
 	db_params_release(&p);
 	return rc;
@@ -359,6 +378,7 @@ static const struct db_col parent_cols[] = {
 	VERSION_COLS(struct sb_parent, version),
 	DB_COL(DB_TEXT, struct sb_parent, filename),
 	DB_COL(DB_BOOL, struct sb_parent, on_disk),
+	DB_COL(DB_INT64, struct sb_parent, period_number),
 };
 static const struct db_table parent_table =
 	DB_TABLE("output parents", parent_cols, struct sb_parent);
@@ -381,11 +401,12 @@ static const char state_sql[] =
 	"    b.output_key = c.okey AND b.status = 'bad'), "
 	"  lb.input_file_ids, coalesce(lb.code_id, 0), pv.versions "
 	"FROM unnest($1::int[], $2::text[], $3::int[], $4::date[], "
-	"  $5::text[], $6::text[]) WITH ORDINALITY "
-	"  AS c(pid, tb, op, ks, kw, okey, idx) "
+	"  $5::text[], $6::text[], $7::int8[]) WITH ORDINALITY "
+	"  AS c(pid, tb, op, ks, kw, okey, pn, idx) "
 	"LEFT JOIN LATERAL (SELECT f.file_id, f.filename, f.interface_version, "
 	"  f.quality_version, f.revision_version FROM public.file f WHERE "
 	"  c.op <> 0 AND f.product_id = c.op AND f.utc_file_date = c.ks AND "
+	"  f.period_number = c.pn AND "
 	"  (c.tb <> 'FILE' OR coalesce(f.process_keywords, '') = c.kw) "
 	"  ORDER BY f.interface_version DESC, f.quality_version DESC, "
 	"  f.revision_version DESC LIMIT 1) o ON true "
@@ -398,7 +419,8 @@ static const char state_sql[] =
 	"LEFT JOIN LATERAL (SELECT string_agg(pf.interface_version || '.' || "
 	"  pf.quality_version || '.' || pf.revision_version, ' ') AS versions "
 	"  FROM public.purged_file pf WHERE c.op <> 0 AND pf.product_id = c.op "
-	"  AND pf.utc_file_date = c.ks AND (c.tb <> 'FILE' OR "
+	"  AND pf.utc_file_date = c.ks AND pf.period_number = c.pn "
+	"  AND (c.tb <> 'FILE' OR "
 	"  coalesce(pf.process_keywords, '') = c.kw)) pv ON true "
 	"ORDER BY c.idx";
 
@@ -463,7 +485,8 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 		return 0;
 	memset(st, 0, n * sizeof(*st));
 	cand_params(&q, c, n,
-		    CAND_PID | CAND_TB | CAND_OP | CAND_KS | CAND_KW | CAND_KEY);
+		    CAND_PID | CAND_TB | CAND_OP | CAND_KS | CAND_KW |
+			    CAND_KEY | CAND_PN);
 	rc = query_aligned(db, state_sql, &q, &state_table, st, n);
 	db_params_release(&q);
 	if (rc)
@@ -480,7 +503,8 @@ store_candidate_state(struct db *db, const struct sb_candidate *c, size_t n,
 			   "SELECT l.resulting_file, f.file_id, f.product_id, "
 			   "f.utc_file_date, f.interface_version, "
 			   "f.quality_version, f.revision_version, f.filename, "
-			   "f.exists_on_disk FROM public.filefilelink l JOIN "
+			   "f.exists_on_disk, f.period_number FROM "
+			   "public.filefilelink l JOIN "
 			   "public.file f ON f.file_id = l.source_file WHERE "
 			   "l.resulting_file = ANY($1::bigint[]) ORDER BY "
 			   "l.resulting_file, f.file_id",
@@ -558,6 +582,10 @@ static const struct db_col output_key_cols[] = {
 	DB_COL(DB_DATE, struct output_key, c.key_start),
 	DB_COLF(DB_TEXT, struct output_key, c.keywords, DB_EMPTY),
 	DB_COL(DB_INT64, struct output_key, file_id),
+	DB_COL(DB_INT64, struct output_key, c.period_number),
+	DB_COL(DB_INT64, struct output_key, c.period_start),
+	DB_COL(DB_INT64, struct output_key, c.period_stop),
+	DB_COL(DB_DATE, struct output_key, c.key_end),
 };
 static const struct db_table output_key_table =
 	DB_TABLE("output keys", output_key_cols, struct output_key);
@@ -577,16 +605,27 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	*n = 0;
 	db_params_int64(&p, process_id);
 	rc = db_query_rows(db,
-		      "SELECT DISTINCT ON (f.utc_file_date, CASE WHEN "
+		      "SELECT DISTINCT ON (f.utc_file_date, f.period_number, "
+		      "CASE WHEN "
 		      "pr.output_timebase = 'FILE' THEN coalesce("
 		      "f.process_keywords, '') END) pr.output_timebase, "
 		      "pr.output_product, f.utc_file_date, CASE WHEN "
 		      "pr.output_timebase = 'FILE' THEN coalesce("
-		      "f.process_keywords, '') ELSE '' END, f.file_id "
+		      "f.process_keywords, '') ELSE '' END, f.file_id, "
+		      "f.period_number, "
+		      "coalesce((extract(epoch FROM lower(kr.r)) * 1000000)"
+		      "::int8, 0), "
+		      "coalesce((extract(epoch FROM upper(kr.r)) * 1000000)"
+		      "::int8, 0), "
+		      "coalesce((upper(kr.r) - interval '1 microsecond')::date, "
+		      "f.utc_file_date) "
 		      "FROM public.process pr JOIN public.file f ON "
-		      "f.product_id = pr.output_product WHERE pr.process_id = "
+		      "f.product_id = pr.output_product CROSS JOIN LATERAL "
+		      "(SELECT public.cascade_period_range(pr.output_timebase, "
+		      "f.period_number) AS r) kr WHERE pr.process_id = "
 		      "$1::int AND f.utc_file_date IS NOT NULL ORDER BY "
-		      "f.utc_file_date, CASE WHEN pr.output_timebase = 'FILE' "
+		      "f.utc_file_date, f.period_number, "
+		      "CASE WHEN pr.output_timebase = 'FILE' "
 		      "THEN coalesce(f.process_keywords, '') END, "
 		      "f.interface_version DESC, f.quality_version DESC, "
 		      "f.revision_version DESC",
@@ -600,7 +639,8 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	for (size_t r = 0; r < nrows; r++) {
 		c[r] = rows[r].c;
 		c[r].process_id = process_id;
-		c[r].key_end = c[r].key_start;
+		if (!timebase_numbered(c[r].timebase))
+			c[r].key_end = c[r].key_start;
 		c[r].version_bump = -1;
 		c[r].own = true;
 		(*outputs)[r] = rows[r].file_id;
@@ -726,7 +766,7 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 	*batch_id = 0;
 	*n_batches = 0;
 	db_params_int64(&p, run_id);
-	db_params_columns(&p, 9);
+	db_params_columns(&p, 10);
 	for (size_t i = 0; i < n; i++) {
 		char v[VERSION_STRLEN];
 
@@ -743,6 +783,7 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		else
 			db_col_null(&p);
 		db_col_text(&p, b[i].cache_key);
+		db_col_int64(&p, b[i].period_number);
 	}
 	/*
 	 * One batch per process, in the order the builds name them; nothing
@@ -755,8 +796,9 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		db,
 		"WITH u AS (SELECT * FROM unnest($2::int[], $3::int[], "
 		"$4::text[], $5::date[], $6::text[], $7::text[], $8::text[], "
-		"$9::int2[], $10::text[]) WITH ORDINALITY AS u(pid, code, okey, "
-		"d, inputs, fname, ver, bump, cache, ord)), "
+		"$9::int2[], $10::text[], $11::int8[]) WITH ORDINALITY AS "
+		"u(pid, code, okey, d, inputs, fname, ver, bump, cache, pn, "
+		"ord)), "
 		"g AS (SELECT pid, count(*) AS n, min(okey) AS k0, max(okey) "
 		"AS k1, min(ord) AS o FROM u GROUP BY pid), "
 		"bt AS (INSERT INTO public.batch (logging_id, kind, state, "
@@ -769,9 +811,10 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"ins AS (INSERT INTO public.build (batch_id, logging_id, "
 		"process_id, code_id, output_key, utc_file_date, "
 		"input_file_ids, output_filename, output_version, "
-		"version_bump, cache_key, status) SELECT bt.batch_id, "
-		"nullif($1::bigint, 0), u.pid, nullif(u.code, 0), u.okey, u.d, "
-		"u.inputs::bigint[], u.fname, u.ver, u.bump, u.cache, 'queued' "
+		"version_bump, cache_key, status, period_number) SELECT "
+		"bt.batch_id, nullif($1::bigint, 0), u.pid, nullif(u.code, 0), "
+		"u.okey, u.d, u.inputs::bigint[], u.fname, u.ver, u.bump, "
+		"u.cache, 'queued', u.pn "
 		"FROM u JOIN bt ON bt.process_id = u.pid ORDER BY u.ord "
 		"RETURNING build_id, process_id, output_key), "
 		"rs AS (INSERT INTO public.build_reason (build_id, seq, kind, "
@@ -781,9 +824,9 @@ store_batch_create(struct db *db, int64_t run_id, const struct sb_build *b,
 		"BY r.n), r.kind, nullif(r.prod, 0), r.d, nullif(r.oldf, 0), "
 		"nullif(r.newf, 0), r.oldv, r.newv, nullif(r.oldc, 0), "
 		"nullif(r.newc, 0), r.bump, nullif(r.run, 0), r.detail "
-		"FROM unnest($11::bigint[], $12::text[], $13::int[], $14::date[], "
-		"$15::bigint[], $16::bigint[], $17::text[], $18::text[], "
-		"$19::int[], $20::int[], $21::int2[], $22::bigint[], $23::text[]) "
+		"FROM unnest($12::bigint[], $13::text[], $14::int[], $15::date[], "
+		"$16::bigint[], $17::bigint[], $18::text[], $19::text[], "
+		"$20::int[], $21::int[], $22::int2[], $23::bigint[], $24::text[]) "
 		"WITH ORDINALITY AS r(idx, kind, prod, d, oldf, newf, oldv, newv, "
 		"oldc, newc, bump, run, detail, n) JOIN u ON u.ord = r.idx JOIN "
 		"ins ON ins.process_id = u.pid AND ins.output_key = u.okey) "

@@ -29,6 +29,14 @@ struct sb_candidate {
 	int output_product; /* 0 for RUN */
 	int32_t key_start;  /* first day of the output's period */
 	int32_t key_end;    /* last day */
+	/*
+	 * HOURLY and ORBIT keys: the hour since 1970, or the orbit
+	 * number (build.period_number; 0 for keys of days), and its
+	 * instants [period_start, period_stop), whose days key_start and
+	 * key_end are
+	 */
+	int64_t period_number;
+	int64_t period_start, period_stop;
 	char *keywords;     /* FILE: the trigger's process_keywords, else "" */
 	int version_bump;   /* -1 none, else 0..2 (max over triggers) */
 	bool own;           /* the key is one of the trigger's own days */
@@ -44,7 +52,13 @@ struct sb_candidate {
 	bool scheduled;     /* a due key of a schedule: request says which */
 };
 
-/* store_output_key: the build.output_key of a candidate, appended to sb. */
+/*
+ * store_output_key: the build.output_key of a candidate, appended to sb:
+ * its first day (2024-03-01), with its keywords for FILE, its hour for
+ * HOURLY (2024-03-01T05); for ORBIT the orbit number, zero-padded to
+ * STORE_ORBIT_KEY_DIGITS so that keys sort as numbers up to there.
+ */
+#define STORE_ORBIT_KEY_DIGITS 6
 void store_output_key(const struct sb_candidate *c, struct strbuf *sb);
 
 /*
@@ -112,6 +126,7 @@ struct sb_input {
 	char *filename;
 	char *path;         /* archive path */
 	int32_t date;
+	int64_t period_number; /* its hour or orbit (0: a product of days) */
 	struct version version;
 	bool own;           /* in the key's own period (not only its window) */
 	char *keywords;
@@ -155,6 +170,7 @@ struct sb_parent {
 	struct version version;
 	char *filename;
 	bool on_disk;
+	int64_t period_number; /* its hour or orbit (0: a product of days) */
 };
 
 /*
@@ -239,6 +255,7 @@ struct sb_build {
 	int code_id;
 	char *output_key;
 	int32_t date;
+	int64_t period_number; /* HOURLY, ORBIT: the key's (else 0) */
 	int64_t *inputs;
 	size_t n_inputs;
 	char *output_filename; /* NULL for RUN */

@@ -193,6 +193,13 @@ load_satellites(struct db *db, struct config *cfg)
 			     &cfg->n_instruments);
 }
 
+/* product.timebase: DAILY, HOURLY or ORBIT */
+static int
+parse_product_timebase(const char *s, void *out)
+{
+	return timebase_parse(s, out);
+}
+
 #define PR(type, member) DB_COL(type, struct product, member)
 static const struct db_col product_cols[] = {
 	PR(DB_INT, id), PR(DB_TEXT, name), PR(DB_TEXT, satellite),
@@ -204,6 +211,7 @@ static const struct db_col product_cols[] = {
 	PR(DB_INT, inspector.output_interface_version),
 	PR(DB_INT, inspector.timeout_s), PR(DB_BOOL, inspector.active),
 	PR(DB_BOOL, stop_time_exclusive),
+	DB_COL_PARSE(struct product, timebase, parse_product_timebase),
 };
 #undef PR
 static const struct db_table product_table =
@@ -233,7 +241,7 @@ load_products(struct db *db, struct config *cfg)
 		"coalesce(ins.revision_version, 0), "
 		"coalesce(ins.output_interface_version, 1), "
 		"coalesce(ins.timeout_s, 30), coalesce(ins.active_code, true), "
-		"p.stop_time_exclusive "
+		"p.stop_time_exclusive, p.timebase "
 		"FROM public.product p "
 		"JOIN public.instrument i USING (instrument_id) "
 		"JOIN public.satellite s USING (satellite_id) "
@@ -1021,6 +1029,8 @@ update_product(struct db *db, const struct config *cfg,
 	diff_bool(&d, "stop_time_exclusive",
 		  op->stop_time_exclusive,
 		  np->stop_time_exclusive);
+	diff_str(&d, "timebase", timebase_name(op->timebase),
+		 timebase_name(np->timebase));
 	/* its files' days change: so may its consumers' inputs */
 	for (size_t k = 0; op->stop_time_exclusive !=
 				   np->stop_time_exclusive &&
@@ -1029,7 +1039,8 @@ update_product(struct db *db, const struct config *cfg,
 		if (find_input(&cfg->processes[k], np->name))
 			affect(r, cfg->processes[k].name);
 	if (!str_eq(op->relative_path, rel) ||
-	    !str_eq(op->format, np->format)) {
+	    !str_eq(op->format, np->format) ||
+	    op->timebase != np->timebase) {
 		int64_t n;
 
 		if (product_file_count(db, np->name, &n)) {
@@ -1039,8 +1050,8 @@ update_product(struct db *db, const struct config *cfg,
 		if (n > 0) {
 			strbuf_release(&d);
 			error("product \"%s\" has %lld files: "
-			      "its format and relative_path "
-			      "cannot change",
+			      "its format, relative_path and "
+			      "timebase cannot change",
 			      np->name, (long long)n);
 			if (!str_eq(op->relative_path, rel))
 				log_hint("Move its files with "
@@ -1062,7 +1073,8 @@ update_product(struct db *db, const struct config *cfg,
 			 "FROM i), level = $4::float8, format = "
 			 "$5, relative_path = $6, "
 			 "product_description = $7, "
-			 "stop_time_exclusive = $8::bool WHERE "
+			 "stop_time_exclusive = $8::bool, "
+			 "timebase = $9 WHERE "
 			 "product_name = $1 RETURNING "
 			 "product_id, instrument_id) "
 			 "UPDATE public.instrumentproductlink l "
@@ -1177,6 +1189,9 @@ apply_products(struct db *db, const struct config *cur,
 		db_params_text(&p, rel);
 		db_params_text(&p, np->description);
 		db_params_bool(&p, np->stop_time_exclusive);
+		db_params_text(&p, timebase_numbered(np->timebase)
+					   ? timebase_name(np->timebase)
+					   : "DAILY");
 		if (moved)
 			report(r, '=', "product %s: relative_path \"%s\" kept: "
 				       "move-product moved its files there from "
@@ -1192,9 +1207,9 @@ apply_products(struct db *db, const struct config *cur,
 				 "p AS (INSERT INTO public.product "
 				 "(product_name, instrument_id, level, format, "
 				 "relative_path, product_description, "
-				 "stop_time_exclusive) SELECT "
+				 "stop_time_exclusive, timebase) SELECT "
 				 "$1, instrument_id, $4::float8, $5, $6, $7, "
-				 "$8::bool FROM i RETURNING product_id, "
+				 "$8::bool, $9 FROM i RETURNING product_id, "
 				 "instrument_id) "
 				 "INSERT INTO public.instrumentproductlink "
 				 "(instrument_id, product_id) SELECT "

@@ -193,10 +193,11 @@ store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 		other[i] = NULL;
 	if (n == 0)
 		return 0;
-	db_params_columns(&p, 5);
+	db_params_columns(&p, 6);
 	for (size_t i = 0; i < n; i++) {
 		db_col_int64(&p, f[i].product_id);
 		db_col_date(&p, f[i].date);
+		db_col_int64(&p, f[i].period_number);
 		db_col_int64(&p, f[i].iv);
 		db_col_int64(&p, f[i].qv);
 		db_col_int64(&p, f[i].rv);
@@ -206,10 +207,12 @@ store_files_tuple_taken(struct db *db, const struct store_new_file *f,
 		"SELECT u.n, (SELECT f.filename FROM public.file f "
 		"WHERE f.product_id = u.p AND "
 		"coalesce(f.utc_file_date, '-infinity'::date) = u.d AND "
+		"f.period_number = u.pn AND "
 		"f.interface_version = u.iv AND f.quality_version = u.qv "
 		"AND f.revision_version = u.rv) "
-		"FROM unnest($1::int[], $2::date[], $3::int2[], $4::int2[], "
-		"$5::int2[]) WITH ORDINALITY AS u(p, d, iv, qv, rv, n)",
+		"FROM unnest($1::int[], $2::date[], $3::int8[], $4::int2[], "
+		"$5::int2[], $6::int2[]) WITH ORDINALITY "
+		"AS u(p, d, pn, iv, qv, rv, n)",
 		&p, n, "file tuples", other, flags);
 	db_params_release(&p);
 	return rc;
@@ -224,7 +227,7 @@ store_files_insert(struct db *db, int64_t run_id,
 
 	if (n == 0)
 		return 0;
-	db_params_columns(&p, 14);
+	db_params_columns(&p, 15);
 	for (size_t i = 0; i < n; i++) {
 		db_col_text(&p, f[i].filename);
 		db_col_int64(&p, f[i].product_id);
@@ -240,6 +243,7 @@ store_files_insert(struct db *db, int64_t run_id,
 		db_col_text(&p, f[i].sha256);
 		db_col_int64(&p, f[i].size);
 		db_col_text(&p, f[i].keywords);
+		db_col_int64(&p, f[i].period_number);
 	}
 	db_params_int64(&p, run_id);
 	rc = db_query_params(
@@ -247,24 +251,25 @@ store_files_insert(struct db *db, int64_t run_id,
 		"WITH u AS (SELECT * FROM unnest($1::text[], $2::int[], "
 		"$3::float8[], $4::date[], $5::timestamp[], $6::timestamp[], "
 		"$7::int2[], $8::int2[], $9::int2[], $10::timestamp[], "
-		"$11::text[], $12::text[], $13::int8[], $14::text[]) WITH "
+		"$11::text[], $12::text[], $13::int8[], $14::text[], "
+		"$15::int8[]) WITH "
 		"ORDINALITY AS t(filename, product_id, level, d, start_t, "
-		"stop_t, iv, qv, rv, ctime, sha1, sha256, size, kw, n)), "
+		"stop_t, iv, qv, rv, ctime, sha1, sha256, size, kw, pn, n)), "
 		"ins AS (INSERT INTO public.file (filename, product_id, "
 		"data_level, utc_file_date, utc_start_time, utc_stop_time, "
 		"interface_version, quality_version, revision_version, "
 		"file_create_date, shasum, sha256, size_bytes, "
-		"process_keywords, exists_on_disk, logging_id) "
+		"process_keywords, exists_on_disk, logging_id, period_number) "
 		"SELECT filename, product_id, level, d, start_t, stop_t, iv, "
 		"qv, rv, ctime, sha1, sha256, size, nullif(kw, ''), true, "
-		"$15::bigint FROM u ORDER BY n "
+		"$16::bigint, pn FROM u ORDER BY n "
 		"RETURNING file_id, utc_start_time, utc_stop_time), "
 		"ut AS (INSERT INTO public.unixtime (file_id, unix_start, "
 		"unix_stop) SELECT file_id, "
 		"floor(extract(epoch FROM utc_start_time))::bigint, "
 		"floor(extract(epoch FROM utc_stop_time))::bigint FROM ins) "
 		"INSERT INTO public.processqueue (file_id, logging_id, reason) "
-		"SELECT file_id, $15::bigint, 'ingested' FROM ins "
+		"SELECT file_id, $16::bigint, 'ingested' FROM ins "
 		"ORDER BY file_id",
 		&p, flags, NULL);
 	db_params_release(&p);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "xalloc.h"
@@ -168,5 +169,39 @@ store_orbits_list(struct db *db, int64_t from, int64_t to,
 			   "ORDER BY orbit_number",
 			   &p, 0, &orbit_table, out, n);
 	db_params_release(&p);
+	return rc;
+}
+
+int
+store_orbits_at(struct db *db, const int64_t *t, size_t n, int64_t *number)
+{
+	/* the rows are the elements of the answer themselves */
+	static const struct db_col cols[] = {{DB_INT64, 0, 0, 0, NULL}};
+	static const struct db_table tab = {"orbits at instants", cols, 1,
+					    sizeof(int64_t)};
+	struct db_params p = DB_PARAMS_INIT;
+	int64_t *got = NULL;
+	size_t ngot = 0;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	db_params_columns(&p, 1);
+	for (size_t i = 0; i < n; i++)
+		db_col_timestamp(&p, t[i]);
+	rc = db_query_rows(db,
+			   "SELECT coalesce((SELECT o.orbit_number FROM "
+			   "public.orbit o WHERE o.start_time <= u.t AND "
+			   "o.stop_time > u.t), -1) FROM unnest($1::timestamp[]) "
+			   "WITH ORDINALITY AS u(t, k) ORDER BY u.k",
+			   &p, 0, &tab, &got, &ngot);
+	db_params_release(&p);
+	if (!rc && ngot != n)
+		rc = error("unexpected result shape for orbits at instants: "
+			   "%zu rows, expected %zu",
+			   ngot, n);
+	if (!rc)
+		memcpy(number, got, n * sizeof(*number));
+	free(got);
 	return rc;
 }

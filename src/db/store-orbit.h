@@ -64,4 +64,12 @@ int store_orbits_list(struct db *db, int64_t from, int64_t to,
 		      struct so_orbit **out, size_t *n) CASCADE_MUSTCHECK;
 void store_orbits_free(struct so_orbit *o, size_t n);
 
+/*
+ * store_orbits_at: for each of the n instants t[i], the number of the
+ * stored orbit containing it (start <= t < stop) in number[i], or -1
+ * when no orbit does.  One query.
+ */
+int store_orbits_at(struct db *db, const int64_t *t, size_t n,
+		    int64_t *number) CASCADE_MUSTCHECK;
+
 #endif

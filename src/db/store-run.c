@@ -38,8 +38,13 @@ parse_timebase(const char *s, void *out)
 	"c.arguments, c.timeout_s, coalesce(c.cpu, 1), c.sha256, "           \
 	"b.work_dir, b.input_file_ids, coalesce(b.pid, 0), "                 \
 	"coalesce(b.supervisor_pid, 0), coalesce(b.supervisor_start, "       \
-	"-1), b.hostname, l.boot_id, b.log_path, b.slurm_job_id "            \
+	"-1), b.hostname, l.boot_id, b.log_path, b.slurm_job_id, "           \
+	"b.period_number, coalesce((extract(epoch FROM lower(kr.r)) * "      \
+	"1000000)::int8, 0), coalesce((extract(epoch FROM upper(kr.r)) * "   \
+	"1000000)::int8, 0) "                                                \
 	"FROM public.build b JOIN public.process pr USING (process_id) "     \
+	"CROSS JOIN LATERAL (SELECT public.cascade_period_range("            \
+	"pr.output_timebase, b.period_number) AS r) kr "                     \
 	"JOIN public.code c ON c.code_id = b.code_id "                       \
 	"LEFT JOIN public.product op ON op.product_id = "                    \
 	"pr.output_product "                                                 \
@@ -78,6 +83,9 @@ static const struct db_col build_cols[] = {
 	DB_COLF(DB_TEXT, struct sr_build, boot_id, DB_EMPTY),
 	DB_COL(DB_TEXT, struct sr_build, log_path),
 	DB_COLF(DB_TEXT, struct sr_build, slurm_job_id, DB_EMPTY),
+	DB_COL(DB_INT64, struct sr_build, period_number),
+	DB_COL(DB_INT64, struct sr_build, period_start),
+	DB_COL(DB_INT64, struct sr_build, period_stop),
 };
 static const struct db_table build_table =
 	DB_TABLE("builds", build_cols, struct sr_build);
@@ -504,9 +512,11 @@ store_builds_succeeded(struct db *db, int64_t run_id,
 		"interface_version, quality_version, revision_version, "
 		"file_create_date, shasum, sha256, size_bytes, "
 		"process_keywords, verbose_provenance, exists_on_disk, "
-		"logging_id) SELECT filename, product_id, level, d, t0, t1, iv, "
-		"qv, rv, mtime, sha1, sha256, size, kw, prov, true, "
-		"nullif($1::bigint, 0) FROM x WHERE filename IS NOT NULL "
+		"logging_id, period_number) SELECT x.filename, x.product_id, "
+		"x.level, x.d, x.t0, x.t1, x.iv, x.qv, x.rv, x.mtime, x.sha1, "
+		"x.sha256, x.size, x.kw, x.prov, true, nullif($1::bigint, 0), "
+		"kb.period_number FROM x JOIN public.build kb ON kb.build_id = "
+		"x.build_id WHERE x.filename IS NOT NULL "
 		"RETURNING file_id, filename, utc_start_time, utc_stop_time), "
 		"fx AS (SELECT x.build_id, f.file_id FROM f JOIN x USING "
 		"(filename)), "

@@ -59,6 +59,13 @@ struct sr_build {
 	char *boot_id;       /* of that host then, "" if unknown */
 	char *log_path;      /* NULL if none */
 	char *slurm_job_id;  /* its Slurm job, "" if none (local) */
+	/*
+	 * HOURLY and ORBIT: its key's period number and instants [start,
+	 * stop) (0, 0 for keys of days, and for an orbit no longer in the
+	 * table)
+	 */
+	int64_t period_number;
+	int64_t period_start, period_stop;
 };
 
 /* An input file of a build: where it is and what it is. */

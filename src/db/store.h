@@ -112,6 +112,7 @@ struct store_new_file {
 	double level;
 	const char *filename;
 	int32_t date;
+	int64_t period_number; /* its hour or orbit; 0: a product of days */
 	int64_t start_usec, stop_usec;
 	int iv, qv, rv;
 	int64_t mtime_usec;
@@ -123,7 +124,8 @@ struct store_new_file {
 
 /*
  * store_files_tuple_taken: for each of n new files, whether a file row
- * already has its product, date and version: other[i] gets that file's
+ * already has its product, date, period number and version: other[i]
+ * gets that file's
  * name (caller frees) or stays NULL.  One query.
  */
 int store_files_tuple_taken(struct db *db, const struct store_new_file *f,

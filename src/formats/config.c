@@ -820,8 +820,8 @@ describe_expected(const struct ckey *k, struct strbuf *what)
 					     : "a version I.Q.R");
 		break;
 	case KT_TIMEBASE:
-		strbuf_addstr(what, "one of FILE, DAILY, WEEKLY, MONTHLY, "
-				     "YEARLY or RUN");
+		strbuf_addstr(what, "one of FILE, HOURLY, DAILY, WEEKLY, "
+				     "MONTHLY, YEARLY, ORBIT or RUN");
 		break;
 	case KT_REUSE:
 		strbuf_addstr(what, "one of none or content");
@@ -1250,6 +1250,8 @@ static const struct ckey product_keys[] = {
 	  0, 0),
 	K("stop_time_exclusive", KT_BOOL, struct product,
 	  stop_time_exclusive, 0, "false", 0, 0),
+	/* unset (FILE): resolve_product_timebases */
+	K("timebase", KT_TIMEBASE, struct product, timebase, 0, NULL, 0, 0),
 	KMAP("inspector", struct product, inspector, 0,
 	     &inspector_table),
 };
@@ -1779,6 +1781,32 @@ struct inst_sats {
 };
 
 /*
+ * resolve_product_timebases: a product that declares no timebase is its
+ * maker's when that is HOURLY or ORBIT (its files are told apart by
+ * hour, by orbit), else DAILY; a declared one is checked against its
+ * maker's by check_product_timebases.
+ */
+static void
+resolve_product_timebases(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_products; i++) {
+		struct product *pr = &cfg->products[i];
+
+		if (pr->timebase != TIMEBASE_FILE || !pr->name)
+			continue;
+		pr->timebase = TIMEBASE_DAILY;
+		for (size_t j = 0; j < cfg->n_processes; j++) {
+			const struct process *p = &cfg->processes[j];
+
+			if (p->output_product &&
+			    !strcmp(p->output_product, pr->name) &&
+			    timebase_numbered(p->timebase))
+				pr->timebase = p->timebase;
+		}
+	}
+}
+
+/*
  * resolve_satellites: fill in the satellite of products that name none,
  * when exactly one satellite has their instrument.
  */
@@ -1911,6 +1939,7 @@ load(const char *name, const char *text, size_t len, const char *base,
 	apply_table(&ld, &root_table, root, cfg);
 	resolve_paths(&ld);
 	resolve_satellites(&ld);
+	resolve_product_timebases(ld.cfg);
 	(void)validate(cfg, &ld.nerr);
 
 out:
@@ -2218,6 +2247,13 @@ check_products(const struct config *cfg, int *nerr,
 	for (size_t i = 0; i < cfg->n_products; i++) {
 		const struct product *p = &cfg->products[i];
 
+		if (p->timebase != TIMEBASE_FILE &&
+		    p->timebase != TIMEBASE_DAILY &&
+		    !timebase_numbered(p->timebase))
+			report(nerr, &p->mark,
+			       "product \"%s\": timebase must be DAILY, "
+			       "HOURLY or ORBIT, not %s",
+			       nn(p->name), timebase_name(p->timebase));
 		if (p->satellite &&
 		    nameidx_get(sats, p->satellite, NULL) == SIZE_MAX)
 			report(nerr, &p->mark,
@@ -2429,6 +2465,12 @@ check_schedule(const struct process *p, int *nerr)
 		       "process \"%s\": a FILE process cannot be scheduled "
 		       "(its keys are its inputs' files)",
 		       nn(p->name));
+	else if (timebase_numbered(p->timebase))
+		report(nerr, m,
+		       "process \"%s\": an %s process cannot be scheduled "
+		       "(a schedule plans days; its keys come from its "
+		       "inputs)",
+		       nn(p->name), timebase_name(p->timebase));
 	else if (sc->every != TIMEBASE_FILE &&
 		 sc->every != config_schedule_every(p))
 		report(nerr, m,
@@ -2449,6 +2491,36 @@ enum timebase
 config_schedule_every(const struct process *p)
 {
 	return p->timebase == TIMEBASE_RUN ? TIMEBASE_DAILY : p->timebase;
+}
+
+/*
+ * A product's timebase (DAILY, HOURLY, ORBIT) and its maker's: an HOURLY
+ * or ORBIT process makes a product of its own timebase, one period
+ * number per key; a product of hours or orbits made by a process of days
+ * would have one file per date for every period.
+ */
+static void
+check_product_timebase(const struct config *cfg, const struct process *p,
+		       const struct product *pr, int *nerr)
+{
+	(void)cfg;
+	if (timebase_numbered(p->timebase) || timebase_numbered(pr->timebase)) {
+		if (p->timebase != pr->timebase)
+			report(nerr, &p->mark,
+			       "process \"%s\": output_timebase %s makes "
+			       "product \"%s\", whose timebase is %s (expected "
+			       "the same: an %s process makes one file per %s)",
+			       nn(p->name), timebase_name(p->timebase),
+			       nn(pr->name), timebase_name(pr->timebase),
+			       timebase_name(timebase_numbered(p->timebase)
+						     ? p->timebase
+						     : pr->timebase),
+			       (timebase_numbered(p->timebase) ? p->timebase
+							       : pr->timebase) ==
+					       TIMEBASE_HOURLY
+				       ? "hour"
+				       : "orbit");
+	}
 }
 
 static void
@@ -2491,6 +2563,9 @@ check_processes(const struct config *cfg, int *nerr,
 				       nn(p->name));
 			else
 				producer[o] = i;
+			if (o != SIZE_MAX)
+				check_product_timebase(cfg, p,
+						       &cfg->products[o], nerr);
 		}
 
 		nameidx_init(&seen, p->n_inputs);
@@ -2975,6 +3050,8 @@ write_product(struct writer *w, const struct product *p)
 	kv_str(w, "description", p->description);
 	if (p->stop_time_exclusive)
 		kv_bool(w, "stop_time_exclusive", true);
+	if (timebase_numbered(p->timebase))
+		kv_str(w, "timebase", timebase_name(p->timebase));
 	if (!inspector_is_default(in)) {
 		str(w, "inspector");
 		map_start(w);

@@ -164,7 +164,8 @@ static enum bump diff_inputs(const struct sb_candidate *c,
     struct sb_reason *r;
 
     for (size_t j = 0; j < k->par_n; j++)
-      if (pp[j].product_id == x[i].product_id && pp[j].date == x[i].date)
+      if (pp[j].product_id == x[i].product_id && pp[j].date == x[i].date &&
+          pp[j].period_number == x[i].period_number)
         same = &pp[j];
     if (same && same->file_id == x[i].file_id)
       continue;
@@ -190,7 +191,9 @@ static enum bump diff_inputs(const struct sb_candidate *c,
     struct sb_reason *r;
 
     for (size_t i = 0; i < k->in_n; i++)
-      found |= pp[j].product_id == x[i].product_id && pp[j].date == x[i].date;
+      found |= pp[j].product_id == x[i].product_id &&
+               pp[j].date == x[i].date &&
+               pp[j].period_number == x[i].period_number;
     if (found)
       continue;
     r = input_reason(why, BUILD_REASON_INPUT_REMOVED,

@@ -61,8 +61,11 @@ reuse_rules_content_key(const struct reuse_content *c,
 	field_words(&sb, "arguments", c->arguments);
 	field_str(&sb, "extra_params", c->extra_params);
 	strbuf_addf(&sb, "output_interface %d\n", c->output_interface);
-	strbuf_addf(&sb, "period %s %ld\n", timebase_name(c->timebase),
+	strbuf_addf(&sb, "period %s %ld", timebase_name(c->timebase),
 		    (long)c->date);
+	if (timebase_numbered(c->timebase))
+		strbuf_addf(&sb, " %lld", (long long)c->period_number);
+	strbuf_addch(&sb, '\n');
 	strbuf_addf(&sb, "inputs %zu\n", c->n_inputs);
 	for (size_t i = 0; i < c->n_inputs; i++)
 		field_str(&sb, "input", c->inputs[i]);

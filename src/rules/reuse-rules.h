@@ -7,7 +7,8 @@
  * depends on nothing but what goes into the key: the code file's bytes
  * (its SHA-256), its arguments (as the words of the command line) and
  * the process's extra parameters, the output interface it writes, the
- * key's period (its timebase and first day: the date reaches the code
+ * key's period (its timebase and first day, and an HOURLY or ORBIT key's
+ * period number: the date reaches the code
  * through {DATE} and the inputs' times), and the bytes of the input
  * files, in the build's order.  What does not count: file names and
  * versions (a re-delivery of the same bytes under a new version has the
@@ -36,6 +37,7 @@ struct reuse_content {
 	int output_interface;     /* the code's output_interface_version */
 	enum timebase timebase;   /* the process's */
 	int32_t date;             /* the key's first day (FILE: the file's) */
+	int64_t period_number;    /* HOURLY, ORBIT: the key's hour, orbit */
 	/*
 	 * the input files' checksums in the build's order: "sha256:HEX",
 	 * or "sha1:HEX" for a file recorded with only dbprocessing's SHA-1;

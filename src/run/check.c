@@ -717,7 +717,8 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
 			if (in[x].file_id == par[j].file_id)
 				input = true;
 			else if (in[x].product_id == par[j].product_id &&
-				 in[x].date == par[j].date) {
+				 in[x].date == par[j].date &&
+				 in[x].period_number == par[j].period_number) {
 				same = &in[x];
 				qi = x;
 			}
@@ -747,7 +748,8 @@ stale_reasons(const struct plan_eval *ev, size_t i, const bool *queued,
 
 		for (size_t j = 0; j < k->par_n; j++)
 			known |= par[j].product_id == in[x].product_id &&
-				 par[j].date == in[x].date;
+				 par[j].date == in[x].date &&
+				 par[j].period_number == in[x].period_number;
 		if (known)
 			continue;
 		strbuf_reset(&sb);

@@ -33,9 +33,11 @@
 #include "identify.h"
 #include "ingest-rules.h"
 #include "log.h"
+#include "period.h"
 #include "place.h"
 #include "sha.h"
 #include "store.h"
+#include "store-orbit.h"
 #include "strvec.h"
 #include "timeutil.h"
 #include "xalloc.h"
@@ -72,6 +74,7 @@ struct item {
 	char sha256[SHA256_HEX_LEN];
 	int64_t size;
 	struct identify_result id;
+	int64_t period_number; /* its hour or orbit (file.period_number) */
 	bool to_identify;      /* read, waiting for identify_batch */
 	char *target;          /* archive or error-directory path */
 	const char *kind;      /* reject kind */
@@ -507,6 +510,62 @@ identified(struct ingest_state *s, struct item *it)
 }
 
 /*
+ * The period numbers of the files to archive (file.period_number): for
+ * a product of hours the hour holding its start, for one of orbits the
+ * orbit its name or inspector gave, else the stored orbit holding its
+ * start (one query for the batch).  A file of orbits in no orbit is
+ * rejected, saying which instant and what to load.
+ */
+static int
+period_numbers(struct ingest_state *s, struct item *items, size_t n)
+{
+	int64_t *t = xcalloc(n + 1, sizeof(*t)), *num = NULL;
+	size_t *at = xcalloc(n + 1, sizeof(*at)), nt = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		const struct product *p;
+		struct period_slot h;
+
+		it->period_number = 0;
+		if (it->action != ITEM_ARCHIVE)
+			continue;
+		p = &s->cat->products[it->id.product];
+		if (p->timebase == TIMEBASE_HOURLY) {
+			period_hour(it->id.start_usec, &h);
+			it->period_number = h.number;
+		} else if (p->timebase == TIMEBASE_ORBIT) {
+			t[nt] = it->id.start_usec;
+			at[nt++] = i;
+		}
+	}
+	if (nt) {
+		num = xcalloc(nt, sizeof(*num));
+		rc = store_orbits_at(s->db, t, nt, num);
+	}
+	for (size_t k = 0; !rc && k < nt; k++) {
+		struct item *it = &items[at[k]];
+		char ts[TIMESTAMP_STRLEN];
+
+		if (num[k] >= 0) {
+			it->period_number = num[k];
+			continue;
+		}
+		reject(it, "no-orbit",
+		       "product \"%s\" is keyed by orbit, and no orbit of "
+		       "the orbit table holds the file's start time %s (and "
+		       "its name gives no {ORBIT})",
+		       s->cat->products[it->id.product].name,
+		       timeutil_format_timestamp(it->id.start_usec, ts));
+	}
+	free(t);
+	free(at);
+	free(num);
+	return rc;
+}
+
+/*
  * Keep the file read under its lease, fd, open until the batch is done:
  * placing it then needs no second open, lease and comparison of what was
  * read (PLACE_HELD: the lease intact after the link says nobody opened
@@ -894,6 +953,8 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 			break;
 		}
 	}
+	if ((rc = period_numbers(s, items, n)))
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 
@@ -904,6 +965,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 			continue;
 		nf[nnf].product_id = s->cat->products[it->id.product].id;
 		nf[nnf].date = it->id.date;
+		nf[nnf].period_number = it->period_number;
 		nf[nnf].iv = it->id.version.interface;
 		nf[nnf].qv = it->id.version.quality;
 		nf[nnf].rv = it->id.version.revision;
@@ -919,9 +981,17 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 			char *o = escape_str(other[k]);
 
 			reject(it, "version-taken",
-			       "file \"%s\" already has product \"%s\", date "
+			       "file \"%s\" already has product \"%s\", date%s "
 			       "and version %d.%d.%d",
 			       o, s->cat->products[it->id.product].name,
+			       timebase_numbered(
+				       s->cat->products[it->id.product].timebase)
+				       ? s->cat->products[it->id.product]
+							 .timebase ==
+						 TIMEBASE_HOURLY
+						 ? ", hour"
+						 : ", orbit"
+				       : "",
 			       it->id.version.interface, it->id.version.quality,
 			       it->id.version.revision);
 			free(o);
@@ -932,7 +1002,9 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 
 			if (jt->action == ITEM_ARCHIVE &&
 			    nf[j].product_id == nf[k].product_id &&
-			    nf[j].date == nf[k].date && nf[j].iv == nf[k].iv &&
+			    nf[j].date == nf[k].date &&
+			    nf[j].period_number == nf[k].period_number &&
+			    nf[j].iv == nf[k].iv &&
 			    nf[j].qv == nf[k].qv && nf[j].rv == nf[k].rv) {
 				reject(it, "version-taken",
 				       "file \"%s\" has the same product, date "
@@ -1148,6 +1220,7 @@ new_file_of(const struct ingest_state *s, const struct item *it,
 	f->level = p->level;
 	f->filename = it->name;
 	f->date = it->id.date;
+	f->period_number = it->period_number;
 	f->start_usec = it->id.start_usec;
 	f->stop_usec = it->id.stop_usec;
 	f->iv = it->id.version.interface;

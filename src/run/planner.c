@@ -22,6 +22,7 @@
 #include "sha.h"
 #include "strbuf.h"
 #include "store-build.h"
+#include "store-orbit.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -35,6 +36,10 @@ struct planner {
 	size_t n_waiting;
 	long batches;     /* made in this run, for the progress line */
 	bool schedules_due; /* the round has not planned its schedules yet */
+	/* the orbit table, in number order, read each round when a process
+	 * is ORBIT (its keys are orbits) */
+	struct period_slot *orbits;
+	size_t n_orbits;
 };
 
 /*
@@ -79,9 +84,43 @@ planner_new(struct db *db, const struct catalog *cat, struct planner **out)
 void
 planner_free(struct planner *p)
 {
-	if (p)
+	if (p) {
 		free(p->waiting);
+		free(p->orbits);
+	}
 	free(p);
+}
+
+/*
+ * The orbit table as slots, when a process keys by orbit: read once a
+ * round, so that orbits loaded meanwhile count from the next round.
+ */
+static int
+load_orbits(struct planner *p)
+{
+	struct so_orbit *o = NULL;
+	size_t n = 0;
+	bool any = false;
+	int rc;
+
+	for (size_t i = 0; i < p->cat->n_processes; i++)
+		any |= p->cat->processes[i].timebase == TIMEBASE_ORBIT;
+	free(p->orbits);
+	p->orbits = NULL;
+	p->n_orbits = 0;
+	if (!any)
+		return 0;
+	if ((rc = store_orbits_list(p->db, INT64_MIN, INT64_MAX, &o, &n)))
+		return rc;
+	p->orbits = xcalloc(n + 1, sizeof(*p->orbits));
+	for (size_t i = 0; i < n; i++) {
+		p->orbits[i].number = o[i].number;
+		p->orbits[i].start = o[i].start;
+		p->orbits[i].stop = o[i].stop;
+	}
+	p->n_orbits = n;
+	store_orbits_free(o, n);
+	return 0;
 }
 
 int
@@ -96,6 +135,8 @@ planner_round(struct planner *p, const struct plan_options *opt)
 	p->waiting = NULL;
 	p->n_waiting = 0;
 	p->schedules_due = true;
+	if ((rc = load_orbits(p)))
+		return rc;
 	/*
 	 * -o and -s leave what they claim queued and walk past it by seq;
 	 * and what waits on a process they do not run would wait for good:
@@ -156,6 +197,8 @@ planner_key_end(const struct planner *p, struct sb_candidate *c)
 	const struct process *proc = planner_process(p, c->process_id);
 	int32_t s;
 
+	if (timebase_numbered(c->timebase))
+		return; /* its days are its period's */
 	c->key_end = c->key_start;
 	if (proc)
 		timebase_period(proc->timebase, c->key_start, &s, &c->key_end);
@@ -306,6 +349,11 @@ output_name(const struct planner *p, const struct sb_candidate *c,
 	const char **kws = xcalloc(k->in_n + 1, sizeof(*kws));
 	struct fnformat_values fv = {true, c->key_start, 0, &k->version, NULL,
 				     false, 0};
+
+	if (timebase_numbered(c->timebase))
+		/* {H}: its hour; an orbit's start */
+		fv.time_usec = c->period_start -
+			       (int64_t)c->key_start * USEC_PER_DAY;
 	struct strbuf name = STRBUF_INIT;
 	int rc = -1;
 
@@ -396,6 +444,7 @@ plan_candidates(struct planner *p, const struct sb_candidate *c, size_t n,
 			x->code_id = k->code->id;
 			x->output_key = strbuf_detach(&key, NULL);
 			x->date = c[i].key_start;
+			x->period_number = c[i].period_number;
 			x->n_inputs = k->in_n;
 			x->inputs = xcalloc(k->in_n + 1, sizeof(*x->inputs));
 			for (size_t j = 0; j < k->in_n; j++)
@@ -509,6 +558,44 @@ add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	}
 }
 
+/*
+ * The keys of an HOURLY or ORBIT process that trigger t feeds through
+ * its input ln: the hours, or the orbits of the table, whose window (the
+ * period widened by the input's yesterday and tomorrow periods) its span
+ * overlaps (period_hour_keys, period_slot_keys); a forced bump applies
+ * to those the claimed file is in itself.
+ */
+static void
+add_period_candidates(const struct planner *p, struct sb_candidate **c,
+		      size_t *n, size_t *alloc, const struct process *proc,
+		      const struct input *ln, const struct sb_trigger *t,
+		      const struct asker *by)
+{
+	struct period_slot_key *k = NULL;
+	size_t nk;
+
+	if (proc->timebase == TIMEBASE_HOURLY)
+		nk = period_hour_keys(&t->span, ln->yesterday, ln->tomorrow,
+				      &k);
+	else
+		nk = period_slot_keys(p->orbits, p->n_orbits, &t->span,
+				      ln->yesterday, ln->tomorrow, &k);
+	for (size_t j = 0; j < nk; j++) {
+		struct sb_candidate *x;
+		bool own = t->claimed && k[j].own;
+
+		add_candidate(c, n, alloc, proc,
+			      timeutil_date_of(k[j].slot.start),
+			      timeutil_date_of(k[j].slot.stop - 1), "",
+			      own ? t->version_bump : -1, own, by);
+		x = &(*c)[*n - 1];
+		x->period_number = k[j].slot.number;
+		x->period_start = k[j].slot.start;
+		x->period_stop = k[j].slot.stop;
+	}
+	free(k);
+}
+
 /* x takes y's asker (y keeps x's, to be freed with it) */
 static void
 take_asker(struct sb_candidate *x, struct sb_candidate *y)
@@ -529,6 +616,8 @@ cmp_candidate(const void *a, const void *b)
 		return x->process_id < y->process_id ? -1 : 1;
 	if (x->key_start != y->key_start)
 		return x->key_start < y->key_start ? -1 : 1;
+	if (x->period_number != y->period_number)
+		return x->period_number < y->period_number ? -1 : 1;
 	return strcmp(x->keywords, y->keywords);
 }
 
@@ -563,6 +652,12 @@ expand(const struct planner *p, const struct plan_options *opt,
 
 				if (ln->product_id != t[i].product_id)
 					continue;
+				if (timebase_numbered(proc->timebase)) {
+					add_period_candidates(p, &c, &n, &alloc,
+							      proc, ln, &t[i],
+							      &by);
+					continue;
+				}
 				if (!timebase_by_time(proc->timebase)) {
 					add_candidate(
 						&c, &n, &alloc, proc, t[i].date,

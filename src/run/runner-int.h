@@ -171,6 +171,12 @@ struct runner {
 };
 
 /* runner.c */
+/*
+ * runner_output_start: the first instant of build b's key: its hour or
+ * orbit, else the start of its date (the recorded start of an output no
+ * inspector describes, and what its archive path is formatted with)
+ */
+int64_t runner_output_start(const struct sr_build *b);
 int runner_file_path(const struct runner *r, int product_id, int32_t date,
 		     int64_t start_usec, const struct version *v,
 		     const char *kw, const char *name, struct strbuf *out)

@@ -491,8 +491,11 @@ out:
 static int64_t
 output_stop_usec(const struct runner *r, const struct sr_build *b, long pi)
 {
-	return period_stop_usec(b->timebase, b->date,
-				pi >= 0 && r->cat->products[pi].stop_time_exclusive);
+	bool exclusive = pi >= 0 && r->cat->products[pi].stop_time_exclusive;
+
+	if (timebase_numbered(b->timebase) && b->period_stop > b->period_start)
+		return b->period_stop - (exclusive ? 0 : 1);
+	return period_stop_usec(b->timebase, b->date, exclusive);
 }
 
 /*
@@ -630,7 +633,7 @@ pending_fill(struct runner *r, struct pending *p, const struct sr_build *b,
 	p->out.level = pi >= 0 ? r->cat->products[pi].level : 0;
 	p->out.filename = p->filename;
 	p->out.date = b->date;
-	p->out.start_usec = meta ? id.start_usec : b->date * USEC_PER_DAY;
+	p->out.start_usec = meta ? id.start_usec : runner_output_start(b);
 	p->out.stop_usec = meta ? id.stop_usec : output_stop_usec(r, b, pi);
 	p->out.version = b->out_version;
 	p->out.mtime_usec = (int64_t)st->st_mtim.tv_sec * USEC_PER_SEC +
@@ -671,7 +674,7 @@ runner_record_output(struct runner *r, const struct sr_build *b,
 		strbuf_addf(&dst, "%s/%s", r->opt.scratch_dir,
 			    b->output_filename);
 	else if (runner_file_path(r, b->output_product, b->date,
-				  b->date * USEC_PER_DAY, &b->out_version,
+				  runner_output_start(b), &b->out_version,
 				  keywords, b->output_filename, &dst)) {
 		rc = -1;
 		goto out;

@@ -96,6 +96,7 @@ content_key(struct runner *r, const struct sr_build *b,
 	c.output_interface = code->output_interface_version;
 	c.timebase = b->timebase;
 	c.date = b->date;
+	c.period_number = b->period_number;
 	c.inputs = in;
 	c.n_inputs = b->n_inputs;
 	if (!reuse_rules_content_key(&c, key))

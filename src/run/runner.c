@@ -270,6 +270,14 @@ pending(const struct runner *r)
 						  : 0);
 }
 
+int64_t
+runner_output_start(const struct sr_build *b)
+{
+	if (timebase_numbered(b->timebase) && b->period_stop > b->period_start)
+		return b->period_start;
+	return (int64_t)b->date * USEC_PER_DAY;
+}
+
 /* rootdir/<relative_path with date, time, version, keywords>/<name> */
 int
 runner_file_path(const struct runner *r, int product_id, int32_t date,
@@ -288,7 +296,10 @@ runner_file_path(const struct runner *r, int product_id, int32_t date,
 	return rc;
 }
 
-/* {DATE} {ROOTDIR} {CODEDIR} {CODEVERSION}, as dbprocessing substitutes */
+/*
+ * {DATE} {ROOTDIR} {CODEDIR} {CODEVERSION}, as dbprocessing substitutes;
+ * {HOUR} and {ORBIT}: an HOURLY key's hour (00-23), an ORBIT key's number
+ */
 static void
 subst(const struct runner *r, const char *in, const struct sr_build *b,
       const char *codedir, struct strbuf *out)
@@ -303,6 +314,18 @@ subst(const struct runner *r, const char *in, const struct sr_build *b,
 			timeutil_ymd_from_days(b->date, &y, &m, &d);
 			strbuf_addf(out, "%04d%02d%02d", y, m, d);
 			in += 6;
+		} else if (!strncmp(in, "{HOUR}", 6)) {
+			/* an HOURLY key's hour of its date, 00-23 */
+			strbuf_addf(out, "%02d",
+				    (int)((runner_output_start(b) -
+					   (int64_t)b->date * USEC_PER_DAY) /
+					  USEC_PER_HOUR));
+			in += 6;
+		} else if (!strncmp(in, "{ORBIT}", 7) &&
+			   b->timebase == TIMEBASE_ORBIT) {
+			/* an ORBIT key's orbit number */
+			strbuf_addf(out, "%lld", (long long)b->period_number);
+			in += 7;
 		} else if (!strncmp(in, "{ROOTDIR}", 9)) {
 			strbuf_addstr(out, r->m->rootdir);
 			in += 9;

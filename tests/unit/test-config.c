@@ -214,6 +214,33 @@ test_minimal_loads(void)
 	strbuf_release(&sb);
 }
 
+/*
+ * A product's timebase: its maker's when that is HOURLY or ORBIT, else
+ * DAILY; written back only when it is not DAILY.
+ */
+static void
+test_product_timebase(void)
+{
+	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
+	struct parts p = {NULL, NULL, NULL, NULL,
+			  "processes:\n  - name: p\n    output_product: mag_l1\n"
+			  "    output_timebase: HOURLY\n    inputs: [mag_l0]\n"
+			  "    codes:\n" CODE("1.0.0", "2020-01-01"),
+			  NULL};
+	struct config *cfg = NULL;
+
+	build(&sb, &p);
+	CU_ASSERT_EQUAL(load(sb.buf, sb.len, "/", &cfg, &msgs), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(config_find_product(cfg, "mag_l1")->timebase,
+			TIMEBASE_HOURLY);
+	CU_ASSERT_EQUAL(config_find_product(cfg, "mag_l0")->timebase,
+			TIMEBASE_DAILY);
+	config_free(cfg);
+	strbuf_release(&msgs);
+	strbuf_release(&sb);
+}
+
 struct bad_case {
 	const char *what;
 	struct parts p;
@@ -369,10 +396,33 @@ static const struct bad_case bad_cases[] = {
 	 "expected a duration"},
 	{"bad timebase",
 	 P("processes:\n  - name: p\n    output_product: mag_l1\n"
-	   "    output_timebase: ORBIT\n    codes:\n"
+	   "    output_timebase: MINUTELY\n    codes:\n"
 	   CODE("1.0.0", "2020-01-01")),
-	 "expected one of FILE, DAILY, WEEKLY, MONTHLY, YEARLY or RUN, got "
-	 "\"ORBIT\""},
+	 "expected one of FILE, HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY, "
+	 "ORBIT or RUN, got \"MINUTELY\""},
+	{"orbit product made by an hourly process",
+	 {NULL, NULL, NULL,
+	  PROD_WITH("    level: 0\n    timebase: ORBIT\n"
+		    "    format: \"a_{Y}{m}{d}T{H}_v{VERSION}\"\n"
+		    "    relative_path: a\n"),
+	  "processes:\n  - name: p\n    output_product: mag_l0\n"
+	  "    output_timebase: HOURLY\n    inputs: [mag_l1]\n"
+	  "    codes:\n" CODE("1.0.0", "2020-01-01"),
+	  NULL},
+	 "process \"p\": output_timebase HOURLY makes product \"mag_l0\", "
+	 "whose timebase is ORBIT (expected the same: an HOURLY process "
+	 "makes one file per hour)"},
+	{"product timebase of weeks",
+	 QW("    level: 0\n    timebase: WEEKLY\n"
+	    "    format: \"a_{Y}{m}{d}_v{VERSION}\"\n    relative_path: a\n"),
+	 "product \"mag_l0\": timebase must be DAILY, HOURLY or ORBIT, not "
+	 "WEEKLY"},
+	{"orbit process scheduled",
+	 P("processes:\n  - name: p\n    output_product: mag_l1\n"
+	   "    output_timebase: ORBIT\n"
+	   "    schedule: {every: ORBIT, start_date: 2024-01-01}\n"
+	   "    codes:\n" CODE("1.0.0", "2020-01-01")),
+	 "process \"p\": an ORBIT process cannot be scheduled"},
 	{"bad level", QW("    level: high\n    format: \"a_v{VERSION}\"\n"
 				"    relative_path: a\n"),
 	 "products[1].level: expected a number, got \"high\""},
@@ -1175,8 +1225,9 @@ test_durations(void)
 static void
 test_timebase(void)
 {
-	static const char *const names[] = {"FILE",    "DAILY",  "WEEKLY",
-					    "MONTHLY", "YEARLY", "RUN"};
+	static const char *const names[] = {"FILE",   "DAILY", "WEEKLY",
+					    "MONTHLY", "YEARLY", "RUN",
+					    "HOURLY", "ORBIT"};
 	enum timebase tb = TIMEBASE_RUN;
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -1188,7 +1239,7 @@ test_timebase(void)
 	}
 	CU_ASSERT_EQUAL(timebase_parse("dAiLy", &tb), 0);
 	CU_ASSERT_EQUAL(tb, TIMEBASE_DAILY);
-	CU_ASSERT_EQUAL(timebase_parse("ORBIT", &tb), -1);
+	CU_ASSERT_EQUAL(timebase_parse("MINUTELY", &tb), -1);
 	CU_ASSERT_EQUAL(timebase_parse("", &tb), -1);
 	CU_ASSERT_EQUAL(timebase_parse("DAILYX", &tb), -1);
 	CU_ASSERT_STRING_EQUAL(timebase_name((enum timebase)42),
@@ -2107,6 +2158,7 @@ suite_config(void)
 	CU_pSuite s = unit_add_suite("config");
 
 	ADD_TEST(s, test_minimal_loads);
+	ADD_TEST(s, test_product_timebase);
 	ADD_TEST(s, test_bad_cases);
 	ADD_TEST(s, test_all_errors_reported);
 	ADD_TEST(s, test_full_values);

@@ -41,7 +41,13 @@ test_timebase_parse(void)
 	CU_ASSERT(timebase_parse("RUN", &tb) == 0 && tb == TIMEBASE_RUN);
 	/* one parser for mission files and the database: any case */
 	CU_ASSERT(timebase_parse("weekly", &tb) == 0 && tb == TIMEBASE_WEEKLY);
-	CU_ASSERT(timebase_parse("ORBIT", &tb) == -1);
+	CU_ASSERT(timebase_parse("orbit", &tb) == 0 && tb == TIMEBASE_ORBIT);
+	CU_ASSERT(timebase_parse("MINUTELY", &tb) == -1);
+	CU_ASSERT(timebase_by_time(TIMEBASE_HOURLY));
+	CU_ASSERT(timebase_numbered(TIMEBASE_HOURLY));
+	CU_ASSERT(timebase_numbered(TIMEBASE_ORBIT));
+	CU_ASSERT(!timebase_numbered(TIMEBASE_DAILY));
+	CU_ASSERT(!timebase_numbered(TIMEBASE_FILE));
 	CU_ASSERT(timebase_parse(NULL, &tb) == -1);
 	CU_ASSERT(timebase_by_time(TIMEBASE_DAILY));
 	CU_ASSERT(timebase_by_time(TIMEBASE_YEARLY));

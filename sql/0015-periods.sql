@@ -1,0 +1,223 @@
+-- 0015-periods.sql: HOURLY and ORBIT keys (issue 16, item 3).
+--
+--   process.output_timebase
+--                         HOURLY and ORBIT too: a key is an hour, or an
+--                         orbit of the orbit table (0014)
+--   product.timebase      how a product's files are told apart within a
+--                         date: DAILY (one file per date and version, as
+--                         dbprocessing), HOURLY (one per hour), ORBIT
+--                         (one per orbit).  An HOURLY or ORBIT process
+--                         makes a product of its own timebase
+--   file.period_number    which period of its date a file is: for an
+--                         HOURLY product the hour since 1970 (floored:
+--                         negative before it), for an ORBIT product the
+--                         orbit number, 0 for DAILY products.  Part of
+--                         the file's identity: "Unique file tuple" and
+--                         every "newest version of a date" choice are per
+--                         (product, date, period_number)
+--   purged_file.period_number, build.period_number
+--                         the same for a purged file and for a build's
+--                         key (0 for keys of days)
+--   cascade_period_range(timebase, number)
+--                         the instants [start, stop) of an hour or of an
+--                         orbit (NULL for an orbit not in the table)
+--   cascade_key_inputs(pid, ks, ke, kw, pn)
+--                         0013's, with the key's period number: an
+--                         HOURLY key finds the inputs whose span overlaps
+--                         its hour widened by yesterday hours before and
+--                         tomorrow hours after, an ORBIT key the orbits
+--                         around it (the yesterday-th orbit before it in
+--                         the table, gaps included, as far as the table
+--                         goes); keys of days as before
+--   newest_file           newest version of every product, date and
+--                         period number
+--
+-- dbprocessing had no HOURLY timebase and never planned ORBIT: its files
+-- are all of period 0, and its readers ignore the new columns.
+
+ALTER TABLE process DROP CONSTRAINT IF EXISTS process_output_timebase_check;
+ALTER TABLE process ADD CONSTRAINT process_output_timebase_check
+    CHECK (output_timebase IN ('FILE', 'HOURLY', 'DAILY', 'WEEKLY',
+                               'MONTHLY', 'YEARLY', 'ORBIT', 'RUN'));
+
+ALTER TABLE product ADD COLUMN timebase varchar(10) NOT NULL DEFAULT 'DAILY'
+    CHECK (timebase IN ('DAILY', 'HOURLY', 'ORBIT'));
+ALTER TABLE file ADD COLUMN period_number bigint NOT NULL DEFAULT 0;
+ALTER TABLE purged_file ADD COLUMN period_number bigint NOT NULL DEFAULT 0;
+ALTER TABLE build ADD COLUMN period_number bigint NOT NULL DEFAULT 0;
+
+DROP INDEX "Unique file tuple";
+CREATE UNIQUE INDEX "Unique file tuple" ON file
+    (product_id, coalesce(utc_file_date, '-infinity'::date), period_number,
+     interface_version, quality_version, revision_version);
+DROP INDEX file_product_date_version;
+CREATE INDEX file_product_date_version ON file
+    (product_id, utc_file_date, period_number, interface_version DESC,
+     quality_version DESC, revision_version DESC);
+DROP INDEX purged_file_key;
+CREATE INDEX purged_file_key ON purged_file
+    (product_id, utc_file_date, period_number);
+
+CREATE OR REPLACE VIEW newest_file AS
+SELECT DISTINCT ON (product_id, utc_file_date, period_number) *
+  FROM file
+ ORDER BY product_id, utc_file_date, period_number, interface_version DESC,
+          quality_version DESC, revision_version DESC;
+
+-- The instants [start, stop) of hour or orbit number n.
+CREATE FUNCTION cascade_period_range(tb text, n bigint)
+RETURNS tsrange LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
+SELECT CASE tb
+  WHEN 'HOURLY' THEN tsrange('epoch'::timestamp + n * interval '1 hour',
+                             'epoch'::timestamp + (n + 1) * interval '1 hour',
+                             '[)')
+  WHEN 'ORBIT' THEN (SELECT tsrange(o.start_time, o.stop_time, '[)')
+                       FROM public.orbit o WHERE o.orbit_number = n)
+  END
+$fn$;
+
+DROP FUNCTION cascade_key_inputs(integer, date, date, text);
+
+-- The current inputs of output key [ks, ke] (keywords kw: FILE keys;
+-- period number pn: HOURLY and ORBIT keys, whose ks and ke are the days
+-- of its first and last instant) of process pid: for each of its input
+-- products, the newest version on disk of every date and period whose
+-- file is in the key's window.  The window (w) is the key's period
+-- widened by the input's yesterday and tomorrow periods: days for keys
+-- of days, hours for HOURLY, orbits of the table for ORBIT; "in it"
+-- means, for DAILY and longer, HOURLY and ORBIT, that the file's time
+-- span (cascade_file_span, under its product's stop-time rule) overlaps
+-- it, however long the file; for FILE and RUN that the file's date is
+-- in it (FILE: with the key's keywords).  own: the file is in the key's
+-- period itself, not only in the window.  The newest version of a date
+-- is chosen before the window is applied, so an older version is never
+-- taken for a newer one whose span moved; a pinned input's per interface
+-- version (0013).
+CREATE FUNCTION cascade_key_inputs(pid integer, ks date, ke date, kw text,
+                                   pn bigint DEFAULT 0)
+RETURNS TABLE (input_product_id integer, optional boolean, file_id bigint,
+               filename text, utc_file_date date,
+               interface_version smallint, quality_version smallint,
+               revision_version smallint, process_keywords text,
+               own boolean, period_number bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $fn$
+SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
+       x.file_id, x.filename,
+       x.utc_file_date, x.interface_version, x.quality_version,
+       x.revision_version, x.process_keywords, x.own, x.period_number
+  FROM public.process pr
+  JOIN public.productprocesslink l ON l.process_id = pr.process_id
+  JOIN public.product p ON p.product_id = l.input_product_id
+  CROSS JOIN LATERAL (
+    SELECT o.own, o.win,
+           lower(o.win)::date - 1 AS d0,
+           (upper(o.win) - interval '1 microsecond')::date + 1 AS d1
+      FROM (SELECT CASE pr.output_timebase
+              WHEN 'HOURLY' THEN public.cascade_period_range('HOURLY', pn)
+              WHEN 'ORBIT' THEN public.cascade_period_range('ORBIT', pn)
+              ELSE tsrange(ks::timestamp, (ke + 1)::timestamp, '[)')
+            END AS own,
+            CASE pr.output_timebase
+              WHEN 'HOURLY' THEN tsrange(
+                lower(public.cascade_period_range('HOURLY',
+                                                  pn - l.yesterday)),
+                upper(public.cascade_period_range('HOURLY',
+                                                  pn + l.tomorrow)), '[)')
+              WHEN 'ORBIT' THEN tsrange(
+                (SELECT min(b.start_time) FROM (SELECT o1.start_time
+                   FROM public.orbit o1 WHERE o1.orbit_number <= pn
+                   ORDER BY o1.orbit_number DESC
+                   LIMIT l.yesterday + 1) b),
+                (SELECT max(a.stop_time) FROM (SELECT o2.stop_time
+                   FROM public.orbit o2 WHERE o2.orbit_number >= pn
+                   ORDER BY o2.orbit_number LIMIT l.tomorrow + 1) a),
+                '[)')
+              ELSE tsrange((ks - l.yesterday)::timestamp,
+                           (ke + l.tomorrow + 1)::timestamp, '[)')
+            END AS win) o
+     WHERE NOT isempty(o.own) AND NOT isempty(o.win)
+  ) w
+  CROSS JOIN LATERAL (
+    -- FILE and RUN: by date
+    SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
+           n.quality_version, n.revision_version, n.process_keywords,
+           n.utc_file_date BETWEEN ks AND ke AS own, n.period_number
+      FROM (SELECT DISTINCT ON (f.utc_file_date, f.period_number,
+                                CASE WHEN l.interface_pin IS NULL THEN 0
+                                     ELSE f.interface_version END)
+                   f.file_id, f.filename,
+                   f.utc_file_date, f.interface_version, f.quality_version,
+                   f.revision_version, f.process_keywords, f.period_number
+              FROM public.file f
+             WHERE pr.output_timebase IN ('FILE', 'RUN')
+               AND f.product_id = l.input_product_id AND f.exists_on_disk
+               AND f.utc_file_date BETWEEN ks - l.yesterday
+                                       AND ke + l.tomorrow
+             ORDER BY f.utc_file_date, f.period_number,
+                      CASE WHEN l.interface_pin IS NULL THEN 0
+                           ELSE f.interface_version END,
+                      f.interface_version DESC,
+                      f.quality_version DESC, f.revision_version DESC) n
+     WHERE pr.output_timebase <> 'FILE'
+        OR coalesce(n.process_keywords, '') = coalesce(kw, '')
+    UNION ALL
+    -- by time: the dates a regular file of the window can have
+    SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
+           n.quality_version, n.revision_version, n.process_keywords,
+           cascade_file_span(n.utc_start_time, n.utc_stop_time,
+                             n.utc_file_date, p.stop_time_exclusive)
+             && w.own, n.period_number
+      FROM (SELECT DISTINCT ON (f.utc_file_date, f.period_number,
+                                CASE WHEN l.interface_pin IS NULL THEN 0
+                                     ELSE f.interface_version END)
+                   f.file_id, f.filename,
+                   f.utc_file_date, f.utc_start_time, f.utc_stop_time,
+                   f.interface_version, f.quality_version,
+                   f.revision_version, f.process_keywords, f.period_number
+              FROM public.file f
+             WHERE pr.output_timebase NOT IN ('FILE', 'RUN')
+               AND f.product_id = l.input_product_id AND f.exists_on_disk
+               AND f.utc_file_date BETWEEN w.d0 AND w.d1
+             ORDER BY f.utc_file_date, f.period_number,
+                      CASE WHEN l.interface_pin IS NULL THEN 0
+                           ELSE f.interface_version END,
+                      f.interface_version DESC,
+                      f.quality_version DESC, f.revision_version DESC) n
+     WHERE cascade_file_span(n.utc_start_time, n.utc_stop_time,
+                             n.utc_file_date, p.stop_time_exclusive)
+             && w.win
+    UNION ALL
+    -- by time: long files of other dates (file_span_long), when they
+    -- are the newest version on disk of their date and period (of their
+    -- interface, for a pinned input)
+    SELECT f.file_id, f.filename, f.utc_file_date, f.interface_version,
+           f.quality_version, f.revision_version, f.process_keywords,
+           cascade_file_span(f.utc_start_time, f.utc_stop_time,
+                             f.utc_file_date, p.stop_time_exclusive)
+             && w.own, f.period_number
+      FROM public.file f
+     WHERE pr.output_timebase NOT IN ('FILE', 'RUN')
+       AND NOT cascade_file_regular(f.utc_start_time, f.utc_stop_time,
+                                    f.utc_file_date)
+       AND int4range(f.product_id, f.product_id, '[]') @> l.input_product_id
+       AND cascade_file_span(f.utc_start_time, f.utc_stop_time,
+                             f.utc_file_date, false) && w.win
+       AND f.exists_on_disk
+       AND f.utc_file_date NOT BETWEEN w.d0 AND w.d1
+       AND cascade_file_span(f.utc_start_time, f.utc_stop_time,
+                             f.utc_file_date, p.stop_time_exclusive)
+             && w.win
+       AND NOT EXISTS (SELECT 1 FROM public.file g
+                        WHERE g.product_id = f.product_id
+                          AND g.utc_file_date = f.utc_file_date
+                          AND g.period_number = f.period_number
+                          AND g.exists_on_disk
+                          AND (l.interface_pin IS NULL
+                               OR g.interface_version = f.interface_version)
+                          AND (g.interface_version, g.quality_version,
+                               g.revision_version)
+                            > (f.interface_version, f.quality_version,
+                               f.revision_version))
+  ) x
+ WHERE pr.process_id = pid
+$fn$;
