@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "orbit.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -33,6 +34,14 @@
 #define TEMPLATE_MAX 4096
 /* Digits in one {VERSION} component (leading zeros allowed). */
 #define VERSION_DIGITS_MAX 5
+/* Digits in an {ORBIT} (leading zeros allowed) and those it is padded to. */
+#define ORBIT_DIGITS_MAX 12
+#define ORBIT_DIGITS_PAD 5
+
+/* the template language and the orbits file agree on what a number is */
+_Static_assert(FNFORMAT_ORBIT_MAX == ORBIT_MAX_NUMBER,
+	       "FNFORMAT_ORBIT_MAX differs from ORBIT_MAX_NUMBER");
+
 /*
  * Work allowed for one match, in steps (one per field tried), with bytes
  * scanned or compared costing one step per BYTES_PER_STEP; see
@@ -64,6 +73,7 @@ enum elem_kind {
 	EK_MILLI,
 	EK_MICRO,
 	EK_VERSION,
+	EK_ORBIT,
 	EK_NAME,   /* a name field unknown at compile time */
 	EK_ANY,    /* {??} {???} {????} */
 	EK_DIGITS, /* {nn} {nnn} {nnnn} */
@@ -75,7 +85,8 @@ enum elem_kind {
 /*
  * Slots hold what the fields of one match bound.  A field that repeats a
  * slot (two {m}, or {b} and {m}, or {Y} and {DATE}) must bind the same
- * value.  Numeric slots first, then the version, then the byte spans.
+ * value.  Numeric slots first, then the version and the orbit, then the
+ * byte spans.
  */
 enum slot {
 	SL_YEAR,
@@ -89,6 +100,7 @@ enum slot {
 	SL_MILLI,
 	SL_MICRO,
 	SL_VERSION,
+	SL_ORBIT,
 	SL_MISSION,
 	SL_SATELLITE,
 	SL_INSTRUMENT,
@@ -144,6 +156,7 @@ static const struct field_def field_defs[] = {
 	{"MICRO", EK_MICRO, SL_MICRO, 3, 3, NAME_NONE, false},
 	{"VERSION", EK_VERSION, SL_VERSION, 5, 3 * VERSION_DIGITS_MAX + 2,
 	 NAME_NONE, false},
+	{"ORBIT", EK_ORBIT, SL_ORBIT, 1, ORBIT_DIGITS_MAX, NAME_NONE, false},
 	{"MISSION", EK_NAME, SL_MISSION, 1, UNBOUNDED, NAME_MISSION, false},
 	{"SATELLITE", EK_NAME, SL_SATELLITE, 1, UNBOUNDED, NAME_SATELLITE,
 	 false},
@@ -192,6 +205,7 @@ struct fnformat {
 	bool has_date;    /* and together they give a full date */
 	bool has_time;
 	bool has_version;
+	bool has_orbit;
 	bool has_names;   /* a name field unknown at compile time */
 };
 
@@ -392,6 +406,9 @@ summarise(struct fnformat *f)
 		case EK_VERSION:
 			f->has_version = true;
 			break;
+		case EK_ORBIT:
+			f->has_orbit = true;
+			break;
 		case EK_NAME:
 			f->has_names = true;
 			break;
@@ -502,6 +519,12 @@ fnformat_has_date(const struct fnformat *f)
 }
 
 bool
+fnformat_has_orbit(const struct fnformat *f)
+{
+	return f->has_orbit;
+}
+
+bool
 fnformat_is_complete(const struct fnformat *f)
 {
 	return !f->has_names && (!f->uses_date || f->has_date);
@@ -511,7 +534,7 @@ void
 fnformat_match_release(struct fnformat_match *m)
 {
 	strbuf_release(&m->keywords);
-	m->has_date = m->has_time = m->has_version = false;
+	m->has_date = m->has_time = m->has_version = m->has_orbit = false;
 }
 
 /* ---- matching ---- */
@@ -531,6 +554,7 @@ struct mctx {
 	int32_t res_date;
 	int num[SL_NUM_COUNT];
 	struct version ver;
+	int64_t orbit;
 	size_t span_off[SL_SPAN_COUNT], span_len[SL_SPAN_COUNT];
 };
 
@@ -814,6 +838,40 @@ match_version(struct mctx *c, size_t i, size_t p, uint32_t mask, size_t lo,
 	return res;
 }
 
+/*
+ * {ORBIT}: every width of the run of digits at p, longest first.  A
+ * repeat must give the same number, whatever its width, so a failure here
+ * after a repeat depends on what was bound and is never memoised.
+ */
+static int
+match_orbit(struct mctx *c, size_t i, size_t p, uint32_t mask, size_t lo,
+	    size_t hi)
+{
+	size_t n = run_len(c, p, is_digit, hi);
+	int res = M_DEAD;
+
+	for (size_t w = n; w >= lo && w > 0; w--) {
+		uint32_t m2 = mask;
+		int64_t v = 0;
+		int rc;
+
+		for (size_t k = 0; k < w; k++)
+			v = v * 10 + (c->s[p + k] - '0');
+		if (m2 & SLOT_BIT(SL_ORBIT)) {
+			if (c->orbit != v) {
+				res = M_FAIL;
+				continue;
+			}
+		} else {
+			c->orbit = v;
+			m2 |= SLOT_BIT(SL_ORBIT);
+		}
+		rc = match_from(c, i + 1, p + w, m2);
+		FOLD(res, rc);
+	}
+	return res;
+}
+
 static int
 match_elem(struct mctx *c, size_t i, size_t p, uint32_t mask)
 {
@@ -897,6 +955,8 @@ match_elem(struct mctx *c, size_t i, size_t p, uint32_t mask)
 		return M_DEAD;
 	case EK_VERSION:
 		return match_version(c, i, p, mask, lo, hi);
+	case EK_ORBIT:
+		return match_orbit(c, i, p, mask, lo, hi);
 	case EK_APID:
 		return try_widths(c, i, p, mask, e->def->slot, is_hex, lo, hi);
 	case EK_MDAY:
@@ -976,9 +1036,10 @@ fnformat_match(const struct fnformat *f, const char *name, size_t len,
 	struct mctx c;
 	int rc;
 
-	m->has_date = m->has_time = m->has_version = false;
+	m->has_date = m->has_time = m->has_version = m->has_orbit = false;
 	m->date = 0;
 	m->time_usec = 0;
+	m->orbit = 0;
 	strbuf_reset(&m->keywords);
 
 	/* prefilter: length, literal prefix and suffix */
@@ -1034,6 +1095,9 @@ fnformat_match(const struct fnformat *f, const char *name, size_t len,
 	m->has_version = f->has_version;
 	if (f->has_version)
 		m->version = c.ver;
+	m->has_orbit = f->has_orbit;
+	if (f->has_orbit)
+		m->orbit = c.orbit;
 	add_keywords(&c, &m->keywords);
 	return 1;
 }
@@ -1165,6 +1229,15 @@ check_values(const struct fnformat *f, const struct fnformat_values *v,
 					      : "the template needs a version");
 		return -1;
 	}
+	if (f->has_orbit && !v->has_orbit) {
+		strbuf_addstr(err, "the template needs an orbit number");
+		return -1;
+	}
+	if (f->has_orbit && (v->orbit < 0 || v->orbit > FNFORMAT_ORBIT_MAX)) {
+		strbuf_addf(err, "orbit number %lld is out of range 0 to %lld",
+			    (long long)v->orbit, (long long)FNFORMAT_ORBIT_MAX);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1230,6 +1303,10 @@ fnformat_format(const struct fnformat *f, const struct fnformat_values *v,
 			break;
 		case EK_VERSION:
 			strbuf_addstr(out, version_format(v->version, vbuf));
+			break;
+		case EK_ORBIT:
+			strbuf_addf(out, "%0*lld", ORBIT_DIGITS_PAD,
+				    (long long)v->orbit);
 			break;
 		case EK_NAME:
 			strbuf_addf(err,

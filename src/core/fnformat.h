@@ -14,6 +14,8 @@
  *   {H} {M} {S} hour, minute, second  {MILLI} {MICRO} 3 digits each
  *   {DATE} and {datetime}: YYYYMMDD
  *   {VERSION}: interface.quality.revision
+ *   {ORBIT}: orbit number, 1-12 decimal digits (0-999999999999);
+ *   formatted zero-padded to at least 5 digits
  *   {SATELLITE} {SPACECRAFT} {PRODUCT} {INSTRUMENT} {MISSION}: names
  *   {??} {???} {????}: 2/3/4 arbitrary characters, {nn} {nnn} {nnnn}:
  *   2/3/4 digits, {APID}: hex digits, {QACODE}: ok|ignore|problem,
@@ -34,6 +36,9 @@
 #include "version.h"
 
 struct fnformat;
+
+/* The largest {ORBIT} value: 12 digits (orbit.h's ORBIT_MAX_NUMBER). */
+#define FNFORMAT_ORBIT_MAX INT64_C(999999999999)
 
 /* Literal values for the name fields; a NULL member matches any text. */
 struct fnformat_names {
@@ -62,12 +67,18 @@ void fnformat_free(struct fnformat *f);
  */
 bool fnformat_has_version(const struct fnformat *f);
 bool fnformat_has_date(const struct fnformat *f);
+/* fnformat_has_orbit: the template contains {ORBIT}. */
+bool fnformat_has_orbit(const struct fnformat *f);
 /*
  * fnformat_is_complete: every field of the template can be both matched
  * and formatted: no name field was unknown at compile time, and any date
  * fields determine a day.  For such a template, fnformat_format() of the
  * result of fnformat_match() gives back the name matched, except that
- * leading zeros in {VERSION} components are dropped.
+ * leading zeros in {VERSION} components are dropped and {ORBIT} comes
+ * back zero-padded to 5 digits (a name's "7" or "0000012" as "00007" or
+ * "00012"; "123456" as itself).  {ORBIT} does not make a template
+ * incomplete: like {VERSION}, it is formatted from a value the caller
+ * supplies.
  */
 bool fnformat_is_complete(const struct fnformat *f);
 
@@ -80,9 +91,12 @@ struct fnformat_match {
 	bool has_version;
 	struct version version;
 	struct strbuf keywords;
+	bool has_orbit;        /* the template has {ORBIT} */
+	int64_t orbit;         /* 0..FNFORMAT_ORBIT_MAX */
 };
 
-#define FNFORMAT_MATCH_INIT {false, 0, false, 0, false, {0, 0, 0}, STRBUF_INIT}
+#define FNFORMAT_MATCH_INIT                                                  \
+	{false, 0, false, 0, false, {0, 0, 0}, STRBUF_INIT, false, 0}
 void fnformat_match_release(struct fnformat_match *m);
 
 /*
@@ -95,17 +109,19 @@ void fnformat_match_release(struct fnformat_match *m);
  * strptime), unless {Y} or {DATE} also gives the year, which {y} must
  * then agree with.  Years are 0001-9999; {b} is case-sensitive.
  * {VERSION} components are 1-5 digits (leading zeros allowed), at most
- * 32767.  Free-text fields ({??} and names unknown at
+ * 32767.  {ORBIT} is 1-12 digits (leading zeros allowed), so 0 to
+ * FNFORMAT_ORBIT_MAX.  Free-text fields ({??} and names unknown at
  * compile time) match any bytes except '/' and NUL.  A field that appears
- * twice must match the same value both times.  Variable-width fields are
+ * twice must match the same value both times ({ORBIT}'s "7" and "007"
+ * agree, as {VERSION}'s "1.0.0" and "01.0.0" do).  Variable-width fields are
  * greedy (longest first) when a name can be split more than one way.
  * keywords holds one "key=value" per keyword field, at its first
  * appearance, in template order, the key being the field name without
  * braces ("nnn=001 APID=3f"); values are the text matched.  A search
  * needing more than about a million steps (only reachable with
  * pathological templates) is abandoned as a non-match.
- * On 0, m holds no date, time, version or keywords.  f is only read, so
- * any number of matches may use one f at once; no memory is allocated
+ * On 0, m holds no date, time, version, orbit or keywords.  f is only
+ * read, so any number of matches may use one f at once; no memory is allocated
  * except for m->keywords (and a scratch memo for very long templates and
  * names).
  */
@@ -119,11 +135,14 @@ struct fnformat_values {
 	int64_t time_usec;        /* time of day for H M S MILLI MICRO */
 	const struct version *version;
 	const char *keywords;     /* "k=v k2=v2" (process keywords) or NULL */
+	bool has_orbit;           /* orbit is set (for {ORBIT}) */
+	int64_t orbit;            /* 0..FNFORMAT_ORBIT_MAX */
 };
 
 /*
  * fnformat_format: append the formatted template to out.  Returns 0, or -1
- * with a message in err (a field the values do not supply, a name field
+ * with a message in err (a field the values do not supply, such as
+ * {ORBIT} without has_orbit, or a value out of range, a name field
  * that was unknown at compile time, or a keyword value that the field
  * would not match) and out unchanged.  Keyword values are looked up by
  * field name in v->keywords; a {??}-style value is taken as exactly 2-4

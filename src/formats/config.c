@@ -2163,7 +2163,7 @@ sample_name(const struct config *cfg, const struct product *p,
 		true, 0,
 		((INT64_C(4) * 60 + 5) * 60 + 6) * USEC_PER_SEC + 7008, &v,
 		"?\?=ab ?\?\?=abc ?\?\?\?=abcd nn=12 nnn=123 nnnn=1234 APID=3f "
-		"QACODE=ok mday=9"};
+		"QACODE=ok mday=9", true, 7};
 	struct strbuf err = STRBUF_INIT;
 	bool ok;
 

@@ -289,12 +289,18 @@ enum out_key {
 	OUT_START,
 	OUT_STOP,
 	OUT_KEYWORDS,
+	OUT_ORBIT,
 	OUT_NKEYS
 };
 static const char *const out_key_name[OUT_NKEYS] = {
 	"version", "utc_file_date", "utc_start_time", "utc_stop_time",
-	"process_keywords",
+	"process_keywords", "orbit",
 };
+
+/* Digits in orbit= (leading zeros allowed): 12 hold IDENTIFY_ORBIT_MAX. */
+#define ORBIT_DIGITS_MAX 12
+_Static_assert(IDENTIFY_ORBIT_MAX == FNFORMAT_ORBIT_MAX,
+	       "{ORBIT} and orbit= take the same numbers");
 
 /* One key=value line of the output: where its value is, which line. */
 struct out_line {
@@ -429,6 +435,23 @@ bad_value(struct strbuf *reason, const struct out_line *l, enum out_key k)
 	return -1;
 }
 
+/* orbit=: 1 to ORBIT_DIGITS_MAX decimal digits; 0 or -1 */
+static int
+parse_orbit(const char *s, size_t len, int64_t *out)
+{
+	int64_t v = 0;
+
+	if (len < 1 || len > ORBIT_DIGITS_MAX)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
 int
 identify_parse_output(const char *text, size_t len,
 		      struct identify_output *o, struct strbuf *reason)
@@ -438,6 +461,8 @@ identify_parse_output(const char *text, size_t len,
 
 	memset(l, 0, sizeof(l));
 	strbuf_reset(&o->keywords);
+	o->has_orbit = false;
+	o->orbit = 0;
 	if (split_output(text, len, l, reason))
 		return -1;
 	for (int k = OUT_VERSION; k <= OUT_DATE; k++) {
@@ -461,6 +486,18 @@ identify_parse_output(const char *text, size_t len,
 	    timeutil_parse_timestamp(l[OUT_STOP].value, l[OUT_STOP].vlen,
 				     &o->stop_usec))
 		return bad_value(reason, &l[OUT_STOP], OUT_STOP);
+	if (l[OUT_ORBIT].no) {
+		if (parse_orbit(l[OUT_ORBIT].value, l[OUT_ORBIT].vlen,
+				&o->orbit)) {
+			bad_value(reason, &l[OUT_ORBIT], OUT_ORBIT);
+			strbuf_addf(reason, ": expected 1 to %d decimal digits "
+					    "(0 to %lld)",
+				    ORBIT_DIGITS_MAX,
+				    (long long)IDENTIFY_ORBIT_MAX);
+			return -1;
+		}
+		o->has_orbit = true;
+	}
 	/* it is stored as text: PostgreSQL refuses what is not UTF-8 */
 	if (kw->no && !valid_utf8(kw->value, kw->vlen)) {
 		strbuf_addstr(reason, "inspector gave process_keywords that are "
@@ -485,6 +522,8 @@ struct candidate {
 	struct version version;
 	struct strbuf keywords;
 	bool versionless; /* a template without {VERSION} matched */
+	bool has_orbit;   /* {ORBIT} or orbit= gave orbit */
+	int64_t orbit;
 };
 
 static void
@@ -519,6 +558,8 @@ match_template(const struct identify_set *set, size_t i, const char *name,
 		if (c->stop < c->start)
 			c->stop = c->start;
 	}
+	c->has_orbit = m.has_orbit;
+	c->orbit = m.orbit;
 	strbuf_addstr(&c->keywords, m.keywords.buf);
 	fnformat_match_release(&m);
 	return 1;
@@ -585,6 +626,8 @@ run_inspector(const struct identify_set *set,
 	c->date = o.date;
 	c->start = o.start_usec;
 	c->stop = o.stop_usec;
+	c->has_orbit = o.has_orbit;
+	c->orbit = o.orbit;
 	strbuf_add(&c->keywords, o.keywords.buf, o.keywords.len);
 	rc = 1;
 out:
@@ -880,6 +923,8 @@ take_frame(struct identify_set *set, size_t i, const struct identify_frame *f,
 		a->c.date = o.date;
 		a->c.start = o.start_usec;
 		a->c.stop = o.stop_usec;
+		a->c.has_orbit = o.has_orbit;
+		a->c.orbit = o.orbit;
 		strbuf_add(&a->c.keywords, o.keywords.buf, o.keywords.len);
 		a->m = 1;
 		break;
@@ -1134,6 +1179,8 @@ tally_add(const struct identify_set *set, struct identify_result *r,
 		r->stop_usec = c->stop;
 		r->version = c->version;
 		r->versionless = c->versionless;
+		r->has_orbit = c->has_orbit;
+		r->orbit = c->orbit;
 		strbuf_addstr(&r->keywords, c->keywords.buf);
 	} else {
 		if (t->nmatch == 2)
@@ -1191,6 +1238,8 @@ identify_files(struct identify_set *set, const char *const *paths,
 		rs[k].kind = IDENTIFY_NONE;
 		rs[k].bad_field = NULL;
 		rs[k].versionless = false;
+		rs[k].has_orbit = false;
+		rs[k].orbit = 0;
 		strbuf_init(&t[k].failed, 0);
 	}
 	for (size_t i = 0; i < set->n; i++) {
@@ -1217,7 +1266,8 @@ identify_files(struct identify_set *set, const char *const *paths,
 			continue;
 		}
 		for (size_t k = 0; k < n; k++) {
-			struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT, false};
+			struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT,
+					      false, false, 0};
 			struct strbuf why = STRBUF_INIT;
 			int m = p->inspector.executable
 					? ask_inspector(set, i, paths[k], &c, &why)

@@ -56,6 +56,8 @@
  */
 #define IDENTIFY_YEAR_MIN 1000
 #define IDENTIFY_YEAR_MAX 8999
+/* The largest orbit number a claim may give ({ORBIT}, orbit=). */
+#define IDENTIFY_ORBIT_MAX INT64_C(999999999999)
 /* Consecutive failures after which an inspector is not run again. */
 #define IDENTIFY_DISABLE_AFTER 3
 
@@ -103,10 +105,16 @@ struct identify_result {
 	 * a build's output has the version its build gave it
 	 */
 	bool versionless;
+	/*
+	 * the claim gave an orbit number: the product's filename format
+	 * has {ORBIT}, or its inspector said orbit=; otherwise orbit is 0
+	 */
+	bool has_orbit;
+	int64_t orbit; /* 0..IDENTIFY_ORBIT_MAX */
 };
 #define IDENTIFY_RESULT_INIT                                                 \
 	{IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT, NULL, \
-	 false}
+	 false, false, 0}
 void identify_result_release(struct identify_result *r);
 
 /* The most an inspector may write; more is an inspector failure. */
@@ -119,8 +127,10 @@ struct identify_output {
 	int64_t start_usec;     /* utc_start_time=, default: start of date */
 	int64_t stop_usec;      /* utc_stop_time=, default: end of date */
 	struct strbuf keywords; /* process_keywords=, may be empty */
+	bool has_orbit;         /* orbit= was given */
+	int64_t orbit;          /* orbit=, 0..IDENTIFY_ORBIT_MAX; else 0 */
 };
-#define IDENTIFY_OUTPUT_INIT {{0, 0, 0}, 0, 0, 0, STRBUF_INIT}
+#define IDENTIFY_OUTPUT_INIT {{0, 0, 0}, 0, 0, 0, STRBUF_INIT, false, 0}
 void identify_output_release(struct identify_output *o);
 
 /*
@@ -133,7 +143,9 @@ void identify_output_release(struct identify_output *o);
  * version=I.Q.R and utc_file_date=YYYY-MM-DD (both required),
  * utc_start_time= and utc_stop_time= (timestamps as
  * timeutil_parse_timestamp() reads them; default the start and the end
- * of utc_file_date) and process_keywords= (any text).  The value is
+ * of utc_file_date), process_keywords= (any text) and orbit= (the
+ * file's orbit number: 1 to 12 decimal digits, leading zeros allowed, so
+ * 0 to IDENTIFY_ORBIT_MAX; no sign, no spaces).  The value is
  * everything after the first '=', spaces included.
  *
  * Rejected: a NUL byte anywhere ("inspector output contains a NUL byte
@@ -145,7 +157,8 @@ void identify_output_release(struct identify_output *o);
  * Returns 0 with *o filled, or -1 with the reason appended to reason (a
  * phrase for people, without the inspector's name: callers add it); *o
  * is then partly filled.  *o must have been initialised; its keywords
- * are replaced, and are the caller's to release either way.
+ * are replaced, and are the caller's to release either way; has_orbit
+ * and orbit are reset when orbit= is not given.
  */
 int identify_parse_output(const char *text, size_t len,
 			  struct identify_output *o, struct strbuf *reason)

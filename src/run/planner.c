@@ -347,7 +347,8 @@ output_name(const struct planner *p, const struct sb_candidate *c,
 {
 	long pi = catalog_product_index(p->cat, c->output_product);
 	const char **kws = xcalloc(k->in_n + 1, sizeof(*kws));
-	struct fnformat_values fv = {true, c->key_start, 0, &k->version, NULL};
+	struct fnformat_values fv = {true, c->key_start, 0, &k->version, NULL,
+				     false, 0};
 
 	if (timebase_numbered(c->timebase))
 		/* {H}: its hour; an orbit's start */

@@ -6,7 +6,13 @@
  * set of known names; the name is matched against both; matches are
  * formatted back; and a fixed set of values is formatted and matched.
  * Beyond "no crash, no leak, no undefined behaviour" it checks the round
- * trip invariants that fnformat.h promises.  It does not judge whether a
+ * trip invariants that fnformat.h promises.  A name whose {ORBIT} is not
+ * written as the formatter writes it (5 digits, or more without leading
+ * zeros) formats to another name; where {ORBIT} borders another field
+ * that takes digits, that name may split differently ("{APID}{ORBIT}":
+ * "a1" formats to "a00001", read back as APID "a0000"), as any ambiguous
+ * template may, so for such names only "the result matches again" is
+ * checked.  It does not judge whether a
  * given name ought to match a given template: the unit tests do that.
  */
 #include <stdint.h>
@@ -35,6 +41,7 @@ same_match(const struct fnformat_match *a, const struct fnformat_match *b)
 	       a->has_time == b->has_time && a->time_usec == b->time_usec &&
 	       a->has_version == b->has_version &&
 	       (!a->has_version || !version_cmp(&a->version, &b->version)) &&
+	       a->has_orbit == b->has_orbit && a->orbit == b->orbit &&
 	       a->keywords.len == b->keywords.len &&
 	       !memcmp(a->keywords.buf, b->keywords.buf, a->keywords.len);
 }
@@ -47,6 +54,8 @@ values_of(const struct fnformat_match *m, struct fnformat_values *v)
 	v->time_usec = m->time_usec;
 	v->version = m->has_version ? &m->version : NULL;
 	v->keywords = m->keywords.buf;
+	v->has_orbit = m->has_orbit;
+	v->orbit = m->orbit;
 }
 
 /*
@@ -64,6 +73,9 @@ check_roundtrip(const struct fnformat *f, const char *name, size_t len,
 
 	CHECK(m->has_date == fnformat_has_date(f));
 	CHECK(m->has_version == fnformat_has_version(f));
+	CHECK(m->has_orbit == fnformat_has_orbit(f));
+	CHECK(!m->has_orbit ||
+	      (m->orbit >= 0 && m->orbit <= FNFORMAT_ORBIT_MAX));
 	CHECK(!m->has_time || (m->time_usec >= 0 && m->time_usec < USEC_PER_DAY));
 	values_of(m, &v);
 	if (fnformat_format(f, &v, &out, &err)) {
@@ -73,10 +85,12 @@ check_roundtrip(const struct fnformat *f, const char *name, size_t len,
 		goto out;
 	}
 	CHECK(fnformat_is_complete(f));
+	CHECK(fnformat_match(f, out.buf, out.len, &m2) == 1);
+	if (m->has_orbit && (out.len != len || memcmp(out.buf, name, len)))
+		goto out; /* see the top */
 	/* only leading zeros of {VERSION} may be lost */
 	CHECK((out.len == len && !memcmp(out.buf, name, len)) ||
 	      (m->has_version && out.len < len));
-	CHECK(fnformat_match(f, out.buf, out.len, &m2) == 1);
 	CHECK(same_match(m, &m2));
 	values_of(&m2, &v);
 	CHECK(fnformat_format(f, &v, &out2, &err) == 0);
@@ -99,6 +113,8 @@ fixed_values(struct fnformat_values *v)
 	v->version = &ver;
 	v->keywords = "?\?=ab ??\?=a c ???\?=a c= nn=12 nnn=123 nnnn=1234 "
 		      "APID=3f QACODE=ignore mday=7";
+	v->has_orbit = true;
+	v->orbit = 4711;
 }
 
 /* Format fixed values; whatever comes out must match the template. */

@@ -4,8 +4,9 @@
  * The input is what an inspector wrote to stdout, given to
  * identify_parse_output().  Beyond "no crash, no leak, no undefined
  * behaviour" it checks the promises of identify.h: an accepted output
- * has a valid version and date, a start not after its stop and keywords
- * that are UTF-8 without NUL or line feed; a rejected one has a reason,
+ * has a valid version and date, a start not after its stop, keywords
+ * that are UTF-8 without NUL or line feed and an orbit number, if any,
+ * in range; a rejected one has a reason,
  * and that reason is valid UTF-8 (it goes into a text column whatever
  * the inspector wrote); and the same output with CRLF line ends gives
  * the same answer.  The unit tests say which outputs ought to pass.
@@ -64,6 +65,8 @@ parse(const char *text, size_t len, struct identify_output *o,
 	CHECK(strlen(o->keywords.buf) == o->keywords.len);
 	CHECK(!memchr(o->keywords.buf, '\n', o->keywords.len));
 	CHECK(valid_utf8(o->keywords.buf, o->keywords.len));
+	CHECK(o->has_orbit ? o->orbit >= 0 && o->orbit <= IDENTIFY_ORBIT_MAX
+			   : o->orbit == 0);
 	return 0;
 }
 
@@ -90,6 +93,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(o.date == o2.date && o.start_usec == o2.start_usec &&
 			      o.stop_usec == o2.stop_usec);
 			CHECK(!strcmp(o.keywords.buf, o2.keywords.buf));
+			CHECK(o.has_orbit == o2.has_orbit &&
+			      o.orbit == o2.orbit);
 		}
 	}
 	identify_output_release(&o);

@@ -3,6 +3,7 @@
  * compiled templates (identification and archive paths), and a template
  * that does not compile.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,61 @@ test_versionless(void)
 	catalog_release(&c);
 }
 
+/* a format with {ORBIT}: the number comes out; without it, none */
+static void
+test_orbit(void)
+{
+	static const char m[] =
+		"mission: {name: ob, rootdir: /data}\n"
+		"satellites: [{name: sat, instruments: [mag]}]\n"
+		"products:\n"
+		"  - {name: raw, instrument: mag, level: 0, format: \"ob_{Y}{m}{d}_o{ORBIT}_v{VERSION}.dat\", relative_path: r}\n"
+		"  - {name: l1, instrument: mag, level: 1, format: \"ob_l1_{Y}{m}{d}_v{VERSION}.dat\", relative_path: l}\n";
+	struct config *cfg = NULL;
+	struct catalog c;
+	struct identify_set *set;
+	struct identify_result r = IDENTIFY_RESULT_INIT;
+
+	CU_ASSERT_EQUAL_FATAL(config_load_string("ob", m, strlen(m), "/", &cfg),
+			      0);
+	cfg->products[0].id = 1;
+	cfg->products[1].id = 2;
+	CU_ASSERT_EQUAL_FATAL(catalog_from_config(cfg, &c), 0);
+	set = catalog_identify(&c);
+	CU_ASSERT_EQUAL(identify_file(set, "/in/ob_20240310_o01234_v1.0.0.dat",
+				      "ob_20240310_o01234_v1.0.0.dat", &r),
+			0);
+	CU_ASSERT_EQUAL(r.kind, IDENTIFY_ONE);
+	CU_ASSERT_EQUAL(r.product, 0);
+	CU_ASSERT(r.has_orbit);
+	CU_ASSERT_EQUAL(r.orbit, 1234);
+	CU_ASSERT_EQUAL(identify_file(set, "/in/ob_20240310_o999999999999_v1.0.0.dat",
+				      "ob_20240310_o999999999999_v1.0.0.dat",
+				      &r),
+			0);
+	CU_ASSERT_EQUAL(r.kind, IDENTIFY_ONE);
+	CU_ASSERT(r.has_orbit);
+	CU_ASSERT_EQUAL(r.orbit, INT64_C(999999999999));
+	/* the same result reused: no orbit left over */
+	CU_ASSERT_EQUAL(identify_file(set, "/in/ob_l1_20240310_v1.0.0.dat",
+				      "ob_l1_20240310_v1.0.0.dat", &r),
+			0);
+	CU_ASSERT_EQUAL(r.kind, IDENTIFY_ONE);
+	CU_ASSERT_EQUAL(r.product, 1);
+	CU_ASSERT(!r.has_orbit);
+	CU_ASSERT_EQUAL(r.orbit, 0);
+	/* 13 digits: not an orbit number, so not the product's */
+	CU_ASSERT_EQUAL(identify_file(set, "/in/ob_20240310_o1234567890123_v1.0.0.dat",
+				      "ob_20240310_o1234567890123_v1.0.0.dat",
+				      &r),
+			0);
+	CU_ASSERT_EQUAL(r.kind, IDENTIFY_NONE);
+	CU_ASSERT(!r.has_orbit);
+	identify_result_release(&r);
+	identify_set_free(set);
+	catalog_release(&c);
+}
+
 /* a template that does not compile: reported, nothing kept */
 static void
 test_bad_template(void)
@@ -306,5 +362,6 @@ suite_catalog(void)
 	ADD_TEST(s, test_templates);
 	ADD_TEST(s, test_feeds);
 	ADD_TEST(s, test_versionless);
+	ADD_TEST(s, test_orbit);
 	ADD_TEST(s, test_bad_template);
 }

@@ -90,7 +90,8 @@ check_match_case(const struct match_case *mc, const struct fnformat_names *n)
 	if (mc->roundtrip) {
 		struct fnformat_values v = {m.has_date, m.date, m.time_usec,
 					    m.has_version ? &m.version : NULL,
-					    m.keywords.buf};
+					    m.keywords.buf, m.has_orbit,
+					    m.orbit};
 
 		CU_ASSERT(fnformat_is_complete(f));
 		CU_ASSERT_EQUAL(fnformat_format(f, &v, &out, &err), 0);
@@ -347,6 +348,9 @@ test_repeats(void)
 		{"{APID}_{APID}", "3f_3f", NULL, NO_TIME, NULL, "APID=3f", 1},
 		{"{VERSION}_{VERSION}", "1.0.0_1.0.0", NULL, NO_TIME, "1.0.0",
 		 "", 1},
+		/* numbers repeat by value */
+		{"{VERSION}_{VERSION}", "1.0.0_01.0.0", NULL, NO_TIME, "1.0.0",
+		 "", 0},
 		{"{H}{M}_{H}", "0102_01", NULL, HMS(1, 2, 0), NULL, "", 1},
 		/* no year: any year that fits */
 		{"{m}{d}_{j}", "0229_060", NULL, NO_TIME, NULL, "", 0},
@@ -436,7 +440,7 @@ test_known_names(void)
 	struct fnformat *f;
 	struct fnformat_match m = FNFORMAT_MATCH_INIT;
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	struct fnformat_values v = {false, 0, 0, NULL, NULL};
+	struct fnformat_values v = {false, 0, 0, NULL, NULL, false, 0};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		check_match_case(&cases[i], &names);
@@ -641,7 +645,8 @@ test_format(void)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct fnformat *f = compile_ok(cases[i].tmpl, NULL);
 		struct fnformat_values v = {cases[i].has_date, 0, cases[i].t,
-					    cases[i].ver, cases[i].kw};
+					    cases[i].ver, cases[i].kw, false,
+					    0};
 		int rc;
 
 		if (!f)
@@ -678,7 +683,7 @@ test_format_date_range(void)
 {
 	struct fnformat *f = compile_ok("{DATE}", NULL);
 	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	struct fnformat_values v = {true, 0, 0, NULL, NULL};
+	struct fnformat_values v = {true, 0, 0, NULL, NULL, false, 0};
 
 	if (!f)
 		return;
@@ -714,7 +719,7 @@ test_date_roundtrip_all_days(void)
 	if (!f || !g)
 		goto out;
 	for (int32_t day = first; day <= last; day++) {
-		struct fnformat_values v = {true, day, 0, NULL, NULL};
+		struct fnformat_values v = {true, day, 0, NULL, NULL, false, 0};
 		int y, mo, d;
 
 		strbuf_reset(&out);
@@ -787,7 +792,8 @@ test_time_roundtrip(void)
 	if (!f)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(times); i++) {
-		struct fnformat_values v = {false, 0, times[i], NULL, NULL};
+		struct fnformat_values v = {false, 0, times[i], NULL, NULL,
+					    false, 0};
 
 		strbuf_reset(&out);
 		CU_ASSERT_EQUAL(fnformat_format(f, &v, &out, &err), 0);
@@ -798,6 +804,253 @@ test_time_roundtrip(void)
 	}
 	fnformat_match_release(&m);
 	strbuf_release(&out);
+	strbuf_release(&err);
+	fnformat_free(f);
+}
+
+/*
+ * {ORBIT}: names that match, the orbit number they give and what that
+ * match formats back to (the name itself unless its number was not
+ * written with 5 digits, or more without leading zeros).
+ */
+static void
+test_orbit_match(void)
+{
+	static const struct {
+		const char *tmpl, *name;
+		int64_t orbit;
+		const char *formatted;
+	} cases[] = {
+		{"orb_{ORBIT}.dat", "orb_00007.dat", 7, "orb_00007.dat"},
+		{"orb_{ORBIT}.dat", "orb_7.dat", 7, "orb_00007.dat"},
+		{"orb_{ORBIT}.dat", "orb_0000012.dat", 12, "orb_00012.dat"},
+		{"orb_{ORBIT}.dat", "orb_123456.dat", 123456, "orb_123456.dat"},
+		{"orb_{ORBIT}.dat", "orb_0.dat", 0, "orb_00000.dat"},
+		{"orb_{ORBIT}.dat", "orb_000000000000.dat", 0,
+		 "orb_00000.dat"},
+		{"orb_{ORBIT}.dat", "orb_999999999999.dat",
+		 INT64_C(999999999999), "orb_999999999999.dat"},
+		{"{ORBIT}", "99999", 99999, "99999"},
+		{"{ORBIT}", "100000", 100000, "100000"},
+		/* twice: the same number, whatever its width */
+		{"{ORBIT}/x_{ORBIT}", "00042/x_00042", 42, "00042/x_00042"},
+		{"{ORBIT}/x_{ORBIT}", "00042/x_42", 42, "00042/x_00042"},
+		/* greedy next to another digit field */
+		{"{ORBIT}{nn}", "1234567", 12345, "1234567"},
+		{"{nn}{ORBIT}", "1234567", 34567, "1234567"},
+		/* with the other fields */
+		{"mis_{Y}{m}{d}_o{ORBIT}_v{VERSION}.cdf",
+		 "mis_20240301_o01234_v1.2.3.cdf", 1234,
+		 "mis_20240301_o01234_v1.2.3.cdf"},
+		{"{ORBIT}{Y}{m}{d}", "1520240301", 15, "0001520240301"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fnformat *f = compile_ok(cases[i].tmpl, NULL);
+		struct fnformat_match m = FNFORMAT_MATCH_INIT;
+		struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+		int rc;
+
+		if (!f)
+			continue;
+		CU_ASSERT(fnformat_has_orbit(f));
+		CU_ASSERT(fnformat_is_complete(f));
+		rc = fnformat_match(f, cases[i].name, strlen(cases[i].name),
+				    &m);
+		CU_ASSERT_EQUAL(rc, 1);
+		CU_ASSERT(m.has_orbit);
+		CU_ASSERT_EQUAL(m.orbit, cases[i].orbit);
+		if (rc == 1) {
+			struct fnformat_values v = {
+				m.has_date, m.date, m.time_usec,
+				m.has_version ? &m.version : NULL,
+				m.keywords.buf, m.has_orbit, m.orbit};
+
+			CU_ASSERT_EQUAL(fnformat_format(f, &v, &out, &err), 0);
+			CU_ASSERT_STRING_EQUAL(out.buf, cases[i].formatted);
+		}
+		if (rc != 1 || m.orbit != cases[i].orbit ||
+		    strcmp(out.buf, cases[i].formatted))
+			fprintf(stderr, "\n\"%s\" on \"%s\": %d, %lld, \"%s\"\n",
+				cases[i].tmpl, cases[i].name, rc,
+				(long long)m.orbit, out.buf);
+		strbuf_release(&out);
+		strbuf_release(&err);
+		fnformat_match_release(&m);
+		fnformat_free(f);
+	}
+}
+
+/* {ORBIT}: names that must not match. */
+static void
+test_orbit_no_match(void)
+{
+	static const struct {
+		const char *tmpl, *name;
+	} cases[] = {
+		{"orb_{ORBIT}.dat", "orb_1234567890123.dat"}, /* 13 digits */
+		{"orb_{ORBIT}.dat", "orb_0000000000000.dat"},
+		{"orb_{ORBIT}.dat", "orb_.dat"},
+		{"orb_{ORBIT}.dat", "orb_abc.dat"},
+		{"orb_{ORBIT}.dat", "orb_12a.dat"},
+		{"orb_{ORBIT}.dat", "orb_0x1f.dat"},
+		{"orb_{ORBIT}.dat", "orb_-1.dat"},
+		{"orb_{ORBIT}.dat", "orb_+1.dat"},
+		{"orb_{ORBIT}.dat", "orb_ 1.dat"},
+		{"orb_{ORBIT}.dat", "orb_1 .dat"},
+		{"orb_{ORBIT}.dat", "orb_1\xd9\xa1.dat"}, /* Arabic-Indic one */
+		{"{ORBIT}", ""},
+		/* twice: different numbers */
+		{"{ORBIT}/x_{ORBIT}", "00042/x_00043"},
+		{"{ORBIT}/x_{ORBIT}", "1/x_10"},
+		{"{ORBIT}{ORBIT}", "12"},
+		{"{ORBIT}{ORBIT}", "1234567890123"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fnformat *f = compile_ok(cases[i].tmpl, NULL);
+		struct fnformat_match m = FNFORMAT_MATCH_INIT;
+		int rc;
+
+		if (!f)
+			continue;
+		rc = fnformat_match(f, cases[i].name, strlen(cases[i].name),
+				    &m);
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT_FALSE(m.has_orbit);
+		CU_ASSERT_EQUAL(m.orbit, 0);
+		if (rc)
+			fprintf(stderr, "\n\"%s\" matched \"%s\" (%lld)\n",
+				cases[i].name, cases[i].tmpl,
+				(long long)m.orbit);
+		fnformat_match_release(&m);
+		fnformat_free(f);
+	}
+}
+
+/* {ORBIT}: formatting, padding and the errors. */
+static void
+test_orbit_format(void)
+{
+	static const struct {
+		const char *tmpl;
+		bool has_orbit;
+		int64_t orbit;
+		const char *want; /* NULL: error containing msg */
+		const char *msg;
+	} cases[] = {
+		{"o{ORBIT}", true, 7, "o00007", NULL},
+		{"o{ORBIT}", true, 0, "o00000", NULL},
+		{"o{ORBIT}", true, 99999, "o99999", NULL},
+		{"o{ORBIT}", true, 123456, "o123456", NULL},
+		{"o{ORBIT}", true, INT64_C(999999999999), "o999999999999",
+		 NULL},
+		{"{ORBIT}_{ORBIT}", true, 42, "00042_00042", NULL},
+		/* a template without {ORBIT} ignores the orbit */
+		{"plain", false, -5, "plain", NULL},
+		{"plain", true, INT64_C(1000000000000), "plain", NULL},
+		/* errors */
+		{"o{ORBIT}", false, 7, NULL,
+		 "the template needs an orbit number"},
+		{"o{ORBIT}", true, -1, NULL,
+		 "orbit number -1 is out of range 0 to 999999999999"},
+		{"o{ORBIT}", true, INT64_C(1000000000000), NULL,
+		 "orbit number 1000000000000 is out of range"},
+		{"o{ORBIT}", true, INT64_MIN, NULL, "is out of range"},
+	};
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct fnformat *f = compile_ok(cases[i].tmpl, NULL);
+		struct fnformat_values v = {false, 0, 0, NULL, NULL,
+					    cases[i].has_orbit,
+					    cases[i].orbit};
+		int rc;
+
+		if (!f)
+			continue;
+		strbuf_reset(&out);
+		strbuf_reset(&err);
+		strbuf_addstr(&out, "prefix:");
+		rc = fnformat_format(f, &v, &out, &err);
+		if (cases[i].want) {
+			CU_ASSERT_EQUAL(rc, 0);
+			CU_ASSERT_STRING_EQUAL(out.buf + 7, cases[i].want);
+		} else {
+			CU_ASSERT_EQUAL(rc, -1);
+			CU_ASSERT_STRING_EQUAL(out.buf, "prefix:");
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.buf, cases[i].msg));
+		}
+		if (cases[i].want ? rc || strcmp(out.buf + 7, cases[i].want)
+				  : !strstr(err.buf, cases[i].msg))
+			fprintf(stderr, "\n\"%s\" %lld: \"%s\" (%s)\n",
+				cases[i].tmpl, (long long)cases[i].orbit,
+				out.buf, err.buf);
+		fnformat_free(f);
+	}
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+/* {ORBIT}: the predicates, and format then match gives the number back. */
+static void
+test_orbit_roundtrip(void)
+{
+	static const struct {
+		const char *tmpl;
+		bool has_orbit, complete;
+	} preds[] = {
+		{"{ORBIT}", true, true},
+		{"x_{ORBIT}_{ORBIT}", true, true},
+		{"{Y}{m}{d}_{ORBIT}", true, true},
+		{"{Y}{m}_{ORBIT}", true, false},
+		{"{PRODUCT}_{ORBIT}", true, false},
+		{"{Y}{m}{d}", false, true},
+		{"{{ORBIT}}", false, true},
+	};
+	static const int64_t values[] = {
+		0,	1,	   9,	     10,	99999,	     100000,
+		123456, 4294967296, INT64_C(999999999998),
+		INT64_C(999999999999),
+	};
+	struct fnformat *f = compile_ok("{ORBIT}_{Y}{m}{d}_{ORBIT}", NULL);
+	struct fnformat_match m = FNFORMAT_MATCH_INIT;
+	struct strbuf out = STRBUF_INIT, out2 = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(preds); i++) {
+		struct fnformat *g = compile_ok(preds[i].tmpl, NULL);
+
+		if (!g)
+			continue;
+		CU_ASSERT_EQUAL(fnformat_has_orbit(g), preds[i].has_orbit);
+		CU_ASSERT_EQUAL(fnformat_is_complete(g), preds[i].complete);
+		fnformat_free(g);
+	}
+	if (!f)
+		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+		struct fnformat_values v = {true, ymd(2024, 3, 1), 0, NULL,
+					    NULL, true, values[i]};
+		struct fnformat_values v2;
+
+		strbuf_reset(&out);
+		strbuf_reset(&out2);
+		CU_ASSERT_EQUAL(fnformat_format(f, &v, &out, &err), 0);
+		CU_ASSERT_EQUAL(fnformat_match(f, out.buf, out.len, &m), 1);
+		CU_ASSERT(m.has_orbit);
+		CU_ASSERT_EQUAL(m.orbit, values[i]);
+		CU_ASSERT(m.has_date);
+		CU_ASSERT_EQUAL(m.date, ymd(2024, 3, 1));
+		v2 = (struct fnformat_values){m.has_date, m.date, 0, NULL,
+					      NULL, m.has_orbit, m.orbit};
+		CU_ASSERT_EQUAL(fnformat_format(f, &v2, &out2, &err), 0);
+		CU_ASSERT_STRING_EQUAL(out2.buf, out.buf);
+	}
+out:
+	fnformat_match_release(&m);
+	strbuf_release(&out);
+	strbuf_release(&out2);
 	strbuf_release(&err);
 	fnformat_free(f);
 }
@@ -940,6 +1193,10 @@ suite_fnformat(void)
 	ADD_TEST(s, test_date_roundtrip_all_days);
 	ADD_TEST(s, test_leap_years);
 	ADD_TEST(s, test_time_roundtrip);
+	ADD_TEST(s, test_orbit_match);
+	ADD_TEST(s, test_orbit_no_match);
+	ADD_TEST(s, test_orbit_format);
+	ADD_TEST(s, test_orbit_roundtrip);
 	ADD_TEST(s, test_pathological);
 	ADD_TEST(s, test_prefilter_speed);
 }

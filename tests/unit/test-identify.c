@@ -8,6 +8,8 @@
  * batch protocol's frame parser, identify_parse_frame(), likewise
  * (tests/integration/107-batch-inspector.sh runs a batch inspector).
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -227,6 +229,90 @@ test_rejected(void)
 	}
 }
 
+/* orbit=: optional, 1 to 12 decimal digits, and what it gives. */
+static void
+test_orbit(void)
+{
+	static const struct {
+		const char *line; /* after version= and utc_file_date= */
+		int rc;
+		bool has_orbit;
+		int64_t orbit;
+		const char *reason; /* rc -1: a part of the reason */
+	} cases[] = {
+		{"", 0, false, 0, NULL},
+		{"orbit=0\n", 0, true, 0, NULL},
+		{"orbit=7\n", 0, true, 7, NULL},
+		{"orbit=00042\n", 0, true, 42, NULL},
+		{"orbit=123456\r\n", 0, true, 123456, NULL},
+		{"orbit=999999999999\n", 0, true, INT64_C(999999999999), NULL},
+		{"orbit=000000000001", 0, true, 1, NULL},
+		/* negative */
+		{"orbit=-1\n", -1, false, 0,
+		 "inspector gave an invalid orbit \"-1\" on line 3: expected "
+		 "1 to 12 decimal digits (0 to 999999999999)"},
+		{"orbit=+1\n", -1, false, 0, "invalid orbit \"+1\" on line 3"},
+		/* too large */
+		{"orbit=1000000000000\n", -1, false, 0,
+		 "invalid orbit \"1000000000000\" on line 3"},
+		{"orbit=0000000000001\n", -1, false, 0,
+		 "invalid orbit \"0000000000001\""},
+		{"orbit=99999999999999999999999\n", -1, false, 0,
+		 "invalid orbit \"99999999999999999999999\""},
+		/* not a number */
+		{"orbit=\n", -1, false, 0, "invalid orbit \"\" on line 3"},
+		{"orbit=abc\n", -1, false, 0, "invalid orbit \"abc\""},
+		{"orbit=12a\n", -1, false, 0, "invalid orbit \"12a\""},
+		{"orbit=0x1f\n", -1, false, 0, "invalid orbit \"0x1f\""},
+		{"orbit=1.5\n", -1, false, 0, "invalid orbit \"1.5\""},
+		{"orbit=1e3\n", -1, false, 0, "invalid orbit \"1e3\""},
+		{"orbit= 1\n", -1, false, 0, "invalid orbit \" 1\""},
+		{"orbit=1 \n", -1, false, 0, "invalid orbit \"1 \""},
+		{"orbit=\xd9\xa1\n", -1, false, 0, "invalid orbit \"\xd9\xa1\""},
+		{"Orbit=1\n", -1, false, 0,
+		 "inspector gave an unknown key \"Orbit\" on line 3"},
+		/* given twice, even the same */
+		{"orbit=1\n# again\norbit=2\n", -1, false, 0,
+		 "inspector gave the key \"orbit\" twice: line 3 \"orbit=1\" "
+		 "and line 5 \"orbit=2\""},
+		{"orbit=1\norbit=1\n", -1, false, 0,
+		 "the key \"orbit\" twice: line 3 \"orbit=1\" and line 4"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct identify_output o = IDENTIFY_OUTPUT_INIT;
+		struct strbuf text = STRBUF_INIT, reason = STRBUF_INIT;
+		int rc;
+
+		/* a stale orbit is not kept */
+		o.has_orbit = true;
+		o.orbit = 99;
+		strbuf_addstr(&text, "version=1.2.3\nutc_file_date=2024-02-03\n");
+		strbuf_addstr(&text, cases[i].line);
+		rc = identify_parse_output(text.buf, text.len, &o, &reason);
+		CU_ASSERT_EQUAL(rc, cases[i].rc);
+		if (!rc) {
+			CU_ASSERT_EQUAL(reason.len, 0);
+			CU_ASSERT_EQUAL(o.has_orbit, cases[i].has_orbit);
+			CU_ASSERT_EQUAL(o.orbit, cases[i].orbit);
+			CU_ASSERT_EQUAL(o.date,
+					timeutil_days_from_ymd(2024, 2, 3));
+		} else {
+			CU_ASSERT_FALSE(o.has_orbit);
+			CU_ASSERT_PTR_NOT_NULL(
+				strstr(reason.buf, cases[i].reason));
+		}
+		if (rc != cases[i].rc ||
+		    (rc && !strstr(reason.buf, cases[i].reason)) ||
+		    (!rc && o.orbit != cases[i].orbit))
+			fprintf(stderr, "\ncase %zu: %d %lld \"%s\"\n", i, rc,
+				(long long)o.orbit, reason.buf);
+		identify_output_release(&o);
+		strbuf_release(&text);
+		strbuf_release(&reason);
+	}
+}
+
 /* The reason is appended; keywords are replaced, not appended. */
 static void
 test_buffers(void)
@@ -346,6 +432,7 @@ suite_identify(void)
 
 	ADD_TEST(s, test_accepted);
 	ADD_TEST(s, test_rejected);
+	ADD_TEST(s, test_orbit);
 	ADD_TEST(s, test_buffers);
 	ADD_TEST(s, test_frames);
 }
