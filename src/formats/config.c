@@ -2120,6 +2120,13 @@ check_template(const struct config *cfg, const struct product *p,
 			       "{DATE} or {datetime} (or name an inspector "
 			       "executable)",
 			       nn(p->name), p->format);
+		else if (fnformat_has_orbit(f) &&
+			 p->timebase != TIMEBASE_ORBIT)
+			report(nerr, &p->mark,
+			       "product \"%s\": format \"%s\" has {ORBIT}, "
+			       "which only a product of orbits has (timebase: "
+			       "ORBIT, or made by an ORBIT process)",
+			       nn(p->name), p->format);
 		fnformat_free(f);
 		f = NULL;
 		strbuf_reset(&err);
@@ -2141,6 +2148,13 @@ check_template(const struct config *cfg, const struct product *p,
 			       "product \"%s\": invalid relative_path \"%s\": "
 			       "%s",
 			       nn(p->name), p->relative_path, err.buf);
+		else if (fnformat_has_orbit(f))
+			report(nerr, &p->mark,
+			       "product \"%s\": relative_path \"%s\" has "
+			       "{ORBIT}: directories are made of dates, "
+			       "versions and names (put {ORBIT} in the "
+			       "format)",
+			       nn(p->name), p->relative_path);
 		fnformat_free(f);
 	}
 	strbuf_release(&err);

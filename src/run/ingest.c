@@ -535,6 +535,10 @@ period_numbers(struct ingest_state *s, struct item *items, size_t n)
 		if (p->timebase == TIMEBASE_HOURLY) {
 			period_hour(it->id.start_usec, &h);
 			it->period_number = h.number;
+		} else if (p->timebase == TIMEBASE_ORBIT &&
+			   it->id.has_orbit) {
+			/* its name's {ORBIT}, or its inspector's orbit= */
+			it->period_number = it->id.orbit;
 		} else if (p->timebase == TIMEBASE_ORBIT) {
 			t[nt] = it->id.start_usec;
 			at[nt++] = i;
@@ -555,7 +559,9 @@ period_numbers(struct ingest_state *s, struct item *items, size_t n)
 		reject(it, "no-orbit",
 		       "product \"%s\" is keyed by orbit, and no orbit of "
 		       "the orbit table holds the file's start time %s (and "
-		       "its name gives no {ORBIT})",
+		       "neither its name nor its inspector gives its orbit): "
+		       "load the orbits that cover it (cascade orbits load), "
+		       "then deliver it again",
 		       s->cat->products[it->id.product].name,
 		       timeutil_format_timestamp(it->id.start_usec, ts));
 	}

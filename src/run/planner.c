@@ -348,14 +348,15 @@ output_name(const struct planner *p, const struct sb_candidate *c,
 	long pi = catalog_product_index(p->cat, c->output_product);
 	const char **kws = xcalloc(k->in_n + 1, sizeof(*kws));
 	struct fnformat_values fv = {true, c->key_start, 0, &k->version, NULL,
-				     false, 0};
-
-	if (timebase_numbered(c->timebase))
-		/* {H}: its hour; an orbit's start */
-		fv.time_usec = c->period_start -
-			       (int64_t)c->key_start * USEC_PER_DAY;
+				     c->timebase == TIMEBASE_ORBIT,
+				     c->period_number};
 	struct strbuf name = STRBUF_INIT;
 	int rc = -1;
+
+	if (timebase_numbered(c->timebase))
+		/* {H} {M}: its hour; an orbit's start */
+		fv.time_usec = c->period_start -
+			       (int64_t)c->key_start * USEC_PER_DAY;
 
 	for (size_t j = 0; j < k->in_n; j++)
 		kws[j] = ev->in[k->in_first + j].keywords;

@@ -13,7 +13,8 @@ plan_setup <<'EOF'
 products:
   - {name: raw, instrument: ins, level: 0, timebase: HOURLY, format: "pl_raw_{Y}{m}{d}T{H}{M}_v{VERSION}.dat", relative_path: raw, inspector: {executable: "@FIX@/inspectors/span.sh"}}
   - {name: rawo, instrument: ins, level: 0, timebase: ORBIT, format: "pl_rawo_{Y}{m}{d}T{H}{M}_v{VERSION}.dat", relative_path: rawo}
-  - {name: orb, instrument: ins, level: 1, format: "pl_orb_{Y}{m}{d}T{H}{M}_v{VERSION}.dat", relative_path: orb}
+  - {name: rawn, instrument: ins, level: 0, timebase: ORBIT, format: "pl_rawn_{ORBIT}_{Y}{m}{d}_v{VERSION}.dat", relative_path: rawn}
+  - {name: orb, instrument: ins, level: 1, format: "pl_orb_{ORBIT}_{Y}{m}{d}T{H}{M}_v{VERSION}.dat", relative_path: orb}
   - {name: orb3, instrument: ins, level: 2, format: "pl_orb3_{Y}{m}{d}T{H}{M}_v{VERSION}.dat", relative_path: orb3}
 processes:
   - {name: orb, output_product: orb, output_timebase: ORBIT, inputs: [raw], codes: [{filename: concat.sh, version: 1.0.0, output_interface_version: 1, start_date: 2000-01-01, arguments: "--date {ORBIT}"}]}
@@ -51,7 +52,7 @@ equals "orbits 1 and 2 both made from the file across their boundary" \
 	"pl_raw_20240301T0100_v1.0.0.dat / pl_raw_20240301T0100_v1.0.0.dat"
 equals "an output is named by its orbit's start and timed by its orbit" \
 	"$(sql "SELECT filename || '|' || utc_start_time || '|' || utc_stop_time || '|' || period_number FROM file WHERE filename = '$(newest orb 000002)'")" \
-	"pl_orb_20240301T0130_v1.0.0.dat|2024-03-01 01:30:00|2024-03-01 02:59:59.999999|2"
+	"pl_orb_00002_20240301T0130_v1.0.0.dat|2024-03-01 01:30:00|2024-03-01 02:59:59.999999|2"
 contains "the code was told its orbit ({ORBIT})" "$(cat "$ARC/orb/$(newest orb 000003)")" "date 3"
 equals "orbit 5's yesterday is orbit 3 (4 is not in the table)" \
 	"$(parents "$(newest orb3 000005)")" \
@@ -69,6 +70,12 @@ expect_rc 1 "three files of orbits, one in no orbit" "$CASCADE" process-queue -m
 equals "two archived, in their orbits, one version each of one date" \
 	"$(sql "SELECT string_agg(filename || '@' || period_number, ' ' ORDER BY filename) FROM file f JOIN product p USING (product_id) WHERE p.product_name = 'rawo'")" \
 	"pl_rawo_20240301T0200_v1.0.0.dat@2 pl_rawo_20240301T0400_v1.0.0.dat@3"
+deliver pl_rawn_00007_20240301_v1.0.0.dat n
+deliver pl_rawn_00008_20240301_v1.0.0.dat n
+expect_rc 0 "files naming their orbit: taken from the name, in the table or not" "$CASCADE" ingest -m "$DB"
+equals "numbered by their names" \
+	"$(sql "SELECT string_agg(filename || '@' || period_number, ' ' ORDER BY filename) FROM file f JOIN product p USING (product_id) WHERE p.product_name = 'rawn'")" \
+	"pl_rawn_00007_20240301_v1.0.0.dat@7 pl_rawn_00008_20240301_v1.0.0.dat@8"
 equals "the one in the gap refused, saying why" \
 	"$(sql "SELECT kind FROM failure WHERE filename = 'pl_rawo_20240301T0500_v1.0.0.dat'")" "no-orbit"
 contains "its reason names its start and the table" \

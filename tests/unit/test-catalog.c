@@ -287,7 +287,7 @@ test_orbit(void)
 		"mission: {name: ob, rootdir: /data}\n"
 		"satellites: [{name: sat, instruments: [mag]}]\n"
 		"products:\n"
-		"  - {name: raw, instrument: mag, level: 0, format: \"ob_{Y}{m}{d}_o{ORBIT}_v{VERSION}.dat\", relative_path: r}\n"
+		"  - {name: raw, instrument: mag, level: 0, timebase: ORBIT, format: \"ob_{Y}{m}{d}_o{ORBIT}_v{VERSION}.dat\", relative_path: r}\n"
 		"  - {name: l1, instrument: mag, level: 1, format: \"ob_l1_{Y}{m}{d}_v{VERSION}.dat\", relative_path: l}\n";
 	struct config *cfg = NULL;
 	struct catalog c;

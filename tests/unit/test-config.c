@@ -417,6 +417,17 @@ static const struct bad_case bad_cases[] = {
 	    "    format: \"a_{Y}{m}{d}_v{VERSION}\"\n    relative_path: a\n"),
 	 "product \"mag_l0\": timebase must be DAILY, HOURLY or ORBIT, not "
 	 "WEEKLY"},
+	{"{ORBIT} in a product of days",
+	 QW("    level: 0\n"
+	    "    format: \"a_{ORBIT}_{Y}{m}{d}_v{VERSION}\"\n"
+	    "    relative_path: a\n"),
+	 "product \"mag_l0\": format \"a_{ORBIT}_{Y}{m}{d}_v{VERSION}\" has "
+	 "{ORBIT}, which only a product of orbits has"},
+	{"{ORBIT} in a relative_path",
+	 QW("    level: 0\n    timebase: ORBIT\n"
+	    "    format: \"a_{ORBIT}_{Y}{m}{d}_v{VERSION}\"\n"
+	    "    relative_path: \"a/{ORBIT}\"\n"),
+	 "product \"mag_l0\": relative_path \"a/{ORBIT}\" has {ORBIT}"},
 	{"orbit process scheduled",
 	 P("processes:\n  - name: p\n    output_product: mag_l1\n"
 	   "    output_timebase: ORBIT\n"
