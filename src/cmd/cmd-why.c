@@ -1,5 +1,5 @@
 /*
- * cmd-why.c - "cascade why FILE" and "cascade why --not PROCESS DATE":
+ * cmd-why.c - "cascade why FILE" and "cascade why --not PROCESS KEY":
  * why a file is what it is (the builds that made it and its inputs,
  * back through the chain, with the reason each was planned), and why
  * nothing ran for a key.
@@ -28,21 +28,21 @@
 static const struct cmd_help help_why = {
 	"why", "say why a file was made, or why a key was not (re)built",
 	"[--depth=N] [--json] FILE\n"
-	"  cascade why --not [--json] PROCESS DATE [KEYWORDS]",
+	"  cascade why --not [--json] PROCESS KEY [KEYWORDS]",
 	"cascade-why", 1, 3,
 };
 
 static bool json, not;
 static int depth = 4;
-static const char *file, *process, *keywords;
-static int32_t date;
+static const char *file, *process, *key, *keywords;
 
 int
 cmd_why_parse(struct ctx *ctx, int argc, char **argv)
 {
 	static const struct opt opts[] = {
 		{OPT_BOOL, 0, "not", &not, NULL,
-		 "why nothing ran for PROCESS's key of DATE"},
+		 "why nothing ran for PROCESS's KEY: a date, an hour "
+		 "YYYY-MM-DDTHH (HOURLY), an orbit number (ORBIT)"},
 		{OPT_INT, 0, "depth", &depth, "N",
 		 "follow the chain N builds back (default 4)"},
 		{OPT_BOOL, 0, "json", &json, NULL, "write JSON"},
@@ -59,19 +59,16 @@ cmd_why_parse(struct ctx *ctx, int argc, char **argv)
 
 		if (nargs != 1)
 			usage_error(&help_why, "one FILE is expected (or "
-					       "--not PROCESS DATE)");
+					       "--not PROCESS KEY)");
 		/* a path names its file by its last component */
 		slash = strrchr(argv[i], '/');
 		file = slash && slash[1] ? slash + 1 : argv[i];
 		return EXIT_OK;
 	}
 	if (nargs < 2)
-		usage_error(&help_why, "--not takes PROCESS and DATE");
+		usage_error(&help_why, "--not takes PROCESS and KEY");
 	process = argv[i];
-	if (timeutil_parse_date(argv[i + 1], strlen(argv[i + 1]), &date))
-		usage_error(&help_why, "invalid date \"%s\": expected "
-				       "YYYY-MM-DD",
-			    argv[i + 1]);
+	key = argv[i + 1];
 	keywords = nargs > 2 ? argv[i + 2] : NULL;
 	ctx->needs = CTX_CATALOG | CTX_READONLY;
 	return EXIT_OK;
@@ -118,7 +115,13 @@ why_not_run(struct ctx *ctx)
 		log_error("no process named \"%s\"", process);
 		return EXIT_USAGE;
 	}
-	if (why_not(ctx->db, ctx->cat, proc->id, date, keywords, &wn)) {
+	switch (why_not(ctx->db, ctx->cat, proc->id, key, keywords, &wn)) {
+	case 0:
+		break;
+	case WHY_BAD_KEY:
+		why_not_release(&wn);
+		return EXIT_USAGE;
+	default:
 		why_not_release(&wn);
 		return EXIT_DB;
 	}

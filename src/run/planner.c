@@ -573,6 +573,22 @@ add_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
 	}
 }
 
+/* a candidate of an HOURLY or ORBIT process: its hour or orbit s */
+static void
+add_slot_candidate(struct sb_candidate **c, size_t *n, size_t *alloc,
+		   const struct process *proc, const struct period_slot *s,
+		   int bump, bool own, const struct asker *by)
+{
+	struct sb_candidate *x;
+
+	add_candidate(c, n, alloc, proc, timeutil_date_of(s->start),
+		      timeutil_date_of(s->stop - 1), "", bump, own, by);
+	x = &(*c)[*n - 1];
+	x->period_number = s->number;
+	x->period_start = s->start;
+	x->period_stop = s->stop;
+}
+
 /*
  * The keys of an HOURLY or ORBIT process that trigger t feeds through
  * its input ln: the hours, or the orbits of the table, whose window (the
@@ -596,17 +612,10 @@ add_period_candidates(const struct planner *p, struct sb_candidate **c,
 		nk = period_slot_keys(p->orbits, p->n_orbits, &t->span,
 				      ln->yesterday, ln->tomorrow, &k);
 	for (size_t j = 0; j < nk; j++) {
-		struct sb_candidate *x;
 		bool own = t->claimed && k[j].own;
 
-		add_candidate(c, n, alloc, proc,
-			      timeutil_date_of(k[j].slot.start),
-			      timeutil_date_of(k[j].slot.stop - 1), "",
-			      own ? t->version_bump : -1, own, by);
-		x = &(*c)[*n - 1];
-		x->period_number = k[j].slot.number;
-		x->period_start = k[j].slot.start;
-		x->period_stop = k[j].slot.stop;
+		add_slot_candidate(c, n, alloc, proc, &k[j].slot,
+				   own ? t->version_bump : -1, own, by);
 	}
 	free(k);
 }
@@ -898,7 +907,33 @@ planner_plan_range(struct planner *p, const struct plan_options *opt,
 		return error("no process with id %d", process_id);
 	if (to < from)
 		return 0;
-	for (int32_t d = from; d <= to;) {
+	if (timebase_numbered(proc->timebase)) {
+		/* the hours of the days, or the orbits starting on them */
+		struct asker by = {opt->run_id, "run-process"};
+		struct period_slot h;
+
+		if (proc->timebase == TIMEBASE_ORBIT && (rc = load_orbits(p)))
+			return rc;
+		for (int64_t n = (int64_t)from * 24;
+		     proc->timebase == TIMEBASE_HOURLY &&
+		     n < ((int64_t)to + 1) * 24;
+		     n++) {
+			period_hour(n * USEC_PER_HOUR, &h);
+			add_slot_candidate(&c, &nc, &alloc, proc, &h,
+					   version_bump, true, &by);
+		}
+		for (size_t i = 0; proc->timebase == TIMEBASE_ORBIT &&
+				   i < p->n_orbits;
+		     i++) {
+			int32_t d = timeutil_date_of(p->orbits[i].start);
+
+			if (d >= from && d <= to)
+				add_slot_candidate(&c, &nc, &alloc, proc,
+						   &p->orbits[i], version_bump,
+						   true, &by);
+		}
+	}
+	for (int32_t d = from; !timebase_numbered(proc->timebase) && d <= to;) {
 		struct asker by = {opt->run_id, "run-process"};
 		int32_t ks, ke;
 

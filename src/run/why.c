@@ -12,7 +12,10 @@
 #include "log.h"
 #include "planner.h"
 #include "prefer-rules.h"
+#include "orbit.h"
+#include "period.h"
 #include "store-build.h"
+#include "store-orbit.h"
 #include "timeutil.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -218,9 +221,84 @@ take_eval(const struct catalog *cat, struct plan_eval *ev, struct why_not *w)
 			    &w->reasons[i]);
 }
 
+/*
+ * The key text of process proc as a candidate's period: a day, an hour
+ * YYYY-MM-DDTHH, an orbit number of the table.  0, WHY_BAD_KEY
+ * (reported), or a db_status.
+ */
+static int
+parse_key(struct db *db, const struct process *proc, const char *text,
+	  struct sb_candidate *c)
+{
+	size_t len = strlen(text);
+	int32_t date;
+
+	if (proc->timebase == TIMEBASE_ORBIT) {
+		struct so_orbit *o = NULL;
+		size_t n = 0;
+		char *end;
+		long long num = strtoll(text, &end, 10);
+		int rc;
+
+		if (!*text || *end || num < 0 || num > ORBIT_MAX_NUMBER) {
+			log_error("invalid key \"%s\" of ORBIT process \"%s\": "
+				  "expected an orbit number (0 to %lld)",
+				  text, proc->name,
+				  (long long)ORBIT_MAX_NUMBER);
+			return WHY_BAD_KEY;
+		}
+		if ((rc = store_orbits_list(db, INT64_MIN, INT64_MAX, &o, &n)))
+			return rc;
+		for (size_t i = 0; i < n; i++)
+			if (o[i].number == num) {
+				c->period_number = num;
+				c->period_start = o[i].start;
+				c->period_stop = o[i].stop;
+			}
+		store_orbits_free(o, n);
+		if (c->period_stop <= c->period_start) {
+			log_error("orbit %lld is not in the orbit table",
+				  num);
+			log_hint("\"cascade orbits list\" shows the orbits.");
+			return WHY_BAD_KEY;
+		}
+	} else if (proc->timebase == TIMEBASE_HOURLY) {
+		struct period_slot h;
+		int hh;
+
+		if (len != 13 || text[10] != 'T' ||
+		    timeutil_parse_date(text, 10, &date) ||
+		    text[11] < '0' || text[11] > '2' || text[12] < '0' ||
+		    text[12] > '9' ||
+		    (hh = (text[11] - '0') * 10 + text[12] - '0') > 23) {
+			log_error("invalid key \"%s\" of HOURLY process "
+				  "\"%s\": expected an hour YYYY-MM-DDTHH",
+				  text, proc->name);
+			return WHY_BAD_KEY;
+		}
+		period_hour((int64_t)date * USEC_PER_DAY + hh * USEC_PER_HOUR,
+			    &h);
+		c->period_number = h.number;
+		c->period_start = h.start;
+		c->period_stop = h.stop;
+	} else {
+		if (timeutil_parse_date(text, len, &date)) {
+			log_error("invalid date \"%s\": expected YYYY-MM-DD",
+				  text);
+			return WHY_BAD_KEY;
+		}
+		timebase_period(proc->timebase, date, &c->key_start,
+				&c->key_end);
+		return 0;
+	}
+	c->key_start = timeutil_date_of(c->period_start);
+	c->key_end = timeutil_date_of(c->period_stop - 1);
+	return 0;
+}
+
 int
 why_not(struct db *db, const struct catalog *cat, int process_id,
-	int32_t date, const char *keywords, struct why_not *out)
+	const char *key_text, const char *keywords, struct why_not *out)
 {
 	const struct process *proc = catalog_process(cat, process_id);
 	struct sb_candidate c = {0};
@@ -235,7 +313,8 @@ why_not(struct db *db, const struct catalog *cat, int process_id,
 	c.process_id = proc->id;
 	c.timebase = proc->timebase;
 	c.output_product = proc->output_product_id;
-	timebase_period(proc->timebase, date, &c.key_start, &c.key_end);
+	if ((rc = parse_key(db, proc, key_text, &c)))
+		return rc;
 	c.keywords = (char *)(proc->timebase == TIMEBASE_FILE && keywords
 				      ? keywords
 				      : "");

@@ -57,13 +57,16 @@ struct why_not {
 	 .pinned_out = STRVEC_INIT}
 
 /*
- * why_not: *out for the key of process_id that holds day date (its
- * period's; keywords: a FILE key's, else "" or NULL), inside a read-only
- * transaction of its own.  Returns 0 or a negative db_status (reported).
- * Release with why_not_release.
+ * why_not: *out for the key of process_id named by key (keywords: a FILE
+ * key's, else "" or NULL), inside a read-only transaction of its own.
+ * key is a day YYYY-MM-DD (the key of its period), for an HOURLY process
+ * an hour YYYY-MM-DDTHH, for an ORBIT process an orbit number of the
+ * orbit table.  Returns 0, WHY_BAD_KEY (reported: what was expected),
+ * or a negative db_status (reported).  Release with why_not_release.
  */
+#define WHY_BAD_KEY 1
 int why_not(struct db *db, const struct catalog *cat, int process_id,
-	    int32_t date, const char *keywords, struct why_not *out)
+	    const char *key, const char *keywords, struct why_not *out)
 	CASCADE_MUSTCHECK;
 void why_not_release(struct why_not *w);
 

@@ -80,6 +80,15 @@ mv "$IN/pl_raw_20240301T06_v1.0.0.dat.dup" "$IN/pl_raw_20240301T06_v01.0.0.dat"
 expect_rc 1 "another file of hour 06, version 1.0.0" "$CASCADE" process-queue -m "$DB"
 equals "refused: version taken for that hour" "$(sql "SELECT kind FROM failure WHERE filename = 'pl_raw_20240301T06_v01.0.0.dat'")" "version-taken"
 
+# -- run-process: the hours of the days asked -------------------------------
+run cascade run-process hr --from 2024-03-01 --force 2 --dry-run
+contains "a dry run lists every hour with data, by hour" "$out" "2024-03-01T08"
+expect_rc 0 "run-process hr for 2024-03-01, forced" cascade run-process hr --from 2024-03-01 --force 2
+equals "each hour with data rebuilt, the others not built (no input)" \
+	"$(sql "SELECT string_agg(output_key || ':' || output_version, ' ' ORDER BY output_key) FROM build b JOIN process pr USING (process_id) WHERE pr.process_name = 'hr' AND b.build_id > (SELECT max(build_id) FROM build) - 4")" \
+	"2024-03-01T05:1.1.1 2024-03-01T06:1.0.1 2024-03-01T07:1.0.1 2024-03-01T08:1.0.1"
+expect_rc 0 "their consumers follow" "$CASCADE" process-queue -m "$DB"
+
 # -- check agrees, nothing stale; a second run does nothing ------------------
 run cascade check
 not_contains "no stale output" "$out" "stale:"
@@ -88,5 +97,5 @@ expect_rc 0 "a run with nothing new" "$CASCADE" process-queue -m "$DB"
 equals "it ran nothing" "$(sql "SELECT count(*) FROM build")" "$n0"
 equals "cascade_key_inputs in psql, with the hour" \
 	"$(sql "SELECT string_agg(f.filename || ':' || x.own, ' ' ORDER BY f.filename) FROM process pr, cascade_key_inputs(pr.process_id, '2024-03-01', '2024-03-01', '', 474798) x JOIN file f USING (file_id) WHERE pr.process_name = 'hr3'")" \
-	"pl_hr_20240301T05_v1.1.0.dat:false pl_hr_20240301T06_v1.0.0.dat:true pl_hr_20240301T07_v1.0.0.dat:false"
+	"pl_hr_20240301T05_v1.1.1.dat:false pl_hr_20240301T06_v1.0.1.dat:true pl_hr_20240301T07_v1.0.1.dat:false"
 t_end

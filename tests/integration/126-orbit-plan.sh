@@ -112,6 +112,20 @@ equals "rebuilt because its period moved, though its inputs did not" \
 run cascade why "$(newest orb 000003)"
 contains "why says what it was" "$out" "its period moved: it was 2024-03-01T03:00:00Z to 2024-03-01T04:30:00Z"
 
+# -- run-process: the orbits starting on the days asked -----------------------
+expect_rc 0 "run-process orb for 2024-03-01, forced" cascade run-process orb --from 2024-03-01 --force 2
+equals "the orbits with data rebuilt" \
+	"$(sql "SELECT string_agg(output_key, ' ' ORDER BY output_key) FROM build b WHERE b.status = 'succeeded' AND b.reason IS NULL AND b.build_id > (SELECT max(build_id) FROM build) - 5")" \
+	"000001 000002 000003 000004 000005"
+expect_rc 0 "their consumers follow" "$CASCADE" process-queue -m "$DB"
+
+# -- status and the report show keys of hours and orbits -----------------------
+expect_rc 0 "status" cascade status
+expect_rc 0 "report" cascade report --html "$T/report"
+contains "the report names an orbit's key" "$(cat "$T/report/index.html")" "000003"
+run cascade why --not orb 000004
+contains "why --not takes an orbit number" "$out" "000004"
+
 # -- check agrees; a second run does nothing ------------------------------------
 run cascade check
 not_contains "no stale output" "$out" "stale:"
