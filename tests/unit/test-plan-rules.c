@@ -31,11 +31,18 @@ file_of(const char *s, int *product, int32_t *date, int64_t *id,
   long long fid;
   int d;
 
-  if (sscanf(s, "%d:%d:%lld:%31s", product, &d, &fid, ver) != 4)
+  if (sscanf(s, "%d:%d:%lld:%31[0-9.]", product, &d, &fid, ver) != 4)
     CU_FAIL("bad file in a test table");
   *date = d;
   *id = fid;
   *v = V(ver);
+}
+
+/* "P:D:ID:VERSION@N": a file of period number N (an hour, an orbit) */
+static int64_t period_of(const char *s) {
+  const char *at = strchr(s, '@');
+
+  return at ? strtoll(at + 1, NULL, 10) : 0;
 }
 
 #define MAXF 4
@@ -61,7 +68,70 @@ static const struct vcase {
   const char *request;   /* who asked: the queue entry's reason */
   int64_t by_run;        /* and its run */
   bool scheduled;        /* a schedule's due key (request: which) */
+  const char *period_was; /* the period its output was built for, when
+                             that is not the key's now (an orbit moved) */
 } version_cases[] = {
+    {"an orbit moved, inputs and code the same: quality, period-changed",
+     -1,
+     "1.0.0",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:10:501:1.0.0@3"},
+     {"2:10:501:1.0.0@3"},
+     {NULL},
+     PLAN_BUILD,
+     "1.1.0",
+     "period-changed (2024-03-01T03:00:00Z to 2024-03-01T04:30:00Z)",
+     NULL,
+     0,
+     false,
+     "2024-03-01T03:00:00Z to 2024-03-01T04:30:00Z"},
+    {"its period unmoved, the same inputs: up to date",
+     -1,
+     "1.0.0",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:10:501:1.0.0@3"},
+     {"2:10:501:1.0.0@3"},
+     {NULL},
+     PLAN_UPTODATE,
+     NULL,
+     "",
+     NULL,
+     0,
+     false,
+     NULL},
+    {"hours of one date are other files: the next hour is added, not a "
+     "change of the first",
+     -1,
+     "1.0.0",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:10:501:1.0.0@240"},
+     {"2:10:501:1.0.0@240", "2:10:502:1.0.0@241"},
+     {NULL},
+     PLAN_BUILD,
+     "1.1.0",
+     "input-added 2:10 +502",
+     NULL,
+     0,
+     false,
+     NULL},
+    {"a new version of one hour: that hour's input changed",
+     -1,
+     "1.0.0",
+     {1, "1.0.0", 1},
+     {1, "1.0.0", 1},
+     {"2:10:501:1.0.0@240", "2:10:502:1.0.0@241"},
+     {"2:10:501:1.0.0@240", "2:10:503:1.0.1@241"},
+     {NULL},
+     PLAN_BUILD,
+     "1.0.1",
+     "input-changed 2:10 502>503",
+     NULL,
+     0,
+     false,
+     NULL},
     {"first output: interface of the code's output",
      -1,
      NULL,
@@ -700,16 +770,19 @@ static void test_version(void) {
     for (size_t j = 0; j < k.in_n; j++) {
       file_of(t->in[j], &in[j].product_id, &in[j].date, &in[j].file_id,
               &in[j].version);
+      in[j].period_number = period_of(t->in[j]);
       in[j].own = in[j].date == c.key_start; /* else in its window only */
     }
     for (size_t j = 0; j < k.par_n; j++) {
       file_of(t->par[j], &par[j].product_id, &par[j].date, &par[j].file_id,
               &par[j].version);
+      par[j].period_number = period_of(t->par[j]);
       par[j].result = st.out_id;
     }
     for (size_t j = 0; j < 3 && t->purged[j]; j++)
       purged[st.n_purged++] = V(t->purged[j]);
     st.purged = purged;
+    st.period_was = (char *)t->period_was;
     got = plan_rules_version(&c, &st, &k, par, in, &v, &why);
     why_text(why.v, why.n, got_why, sizeof(got_why));
     plan_reasons_release(&why);
