@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "db.h"
+#include "fault.h"
 #include "log.h"
 #include "orbit.h"
 #include "strbuf.h"
@@ -145,6 +146,8 @@ orbits_load(struct db *db, const char *path, bool dry_run, struct so_load *r)
 		st = ORBITS_LOADED;
 		goto rollback;
 	}
+	/* written, queued and renumbered, not committed: all or nothing */
+	fault_point("orbits-loaded");
 	st = db_commit(db) ? ORBITS_DB_ERR : ORBITS_LOADED;
 	goto out;
 rollback:

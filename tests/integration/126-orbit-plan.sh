@@ -87,6 +87,12 @@ span pl_raw_20240301T0440_v1.0.0.dat 2024-03-01 1.0.0 2024-03-01T04:40:00Z 2024-
 expect_rc 0 "a file in the gap: no orbit, no key" "$CASCADE" process-queue -m "$DB"
 equals "nothing built for it" "$(keys orb | wc -w)" 4
 printf '4,2024-03-01T04:30:00Z,2024-03-01T06:00:00Z\n' > "$T/four.csv"
+# killed after writing and queueing, before the commit: nothing happened
+q0=$(sql "SELECT count(*) FROM processqueue")
+(CASCADE_FAULT=orbits-loaded "$CASCADE" orbits load -m "$DB" "$T/four.csv") > /dev/null 2>&1
+equals "a load killed before its commit is killed (SIGKILL)" "$?" 137
+equals "... and leaves no orbit 4, no queue entry" \
+	"$(sql "SELECT count(*) FROM orbit WHERE orbit_number = 4") $(sql "SELECT count(*) FROM processqueue")" "0 $q0"
 expect_rc 0 "orbit 4 loaded" cascade orbits load "$T/four.csv"
 contains "the file of its interval queued" "$out" "1 file queued"
 expect_rc 0 "processed" "$CASCADE" process-queue -m "$DB"
