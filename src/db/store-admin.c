@@ -473,8 +473,8 @@ store_admin_prune_candidates(struct db *db, const char *cutoff,
 	rc = db_query_rows(
 		db,
 		"WITH RECURSIVE ranked AS (SELECT file_id, file_create_date, "
-		"row_number() OVER (PARTITION BY product_id, utc_file_date "
-		"ORDER BY interface_version DESC, quality_version DESC, "
+		"row_number() OVER (PARTITION BY product_id, utc_file_date, "
+		"period_number ORDER BY interface_version DESC, quality_version DESC, "
 		"revision_version DESC) AS rn FROM public.file), "
 		"c0 AS (SELECT r.file_id FROM ranked r WHERE r.rn > 1 "
 		"AND r.file_create_date < $1::date "
@@ -528,10 +528,10 @@ store_admin_delete_files(struct db *db, const int64_t *ids, size_t n,
 			"r AS (INSERT INTO public.purged_file (filename, "
 			"product_id, utc_file_date, interface_version, "
 			"quality_version, revision_version, process_keywords, "
-			"shasum, how, logging_id) SELECT filename, product_id, "
-			"utc_file_date, interface_version, quality_version, "
-			"revision_version, process_keywords, shasum, $2::text, "
-			"$3::bigint FROM d) "
+			"shasum, how, logging_id, period_number) SELECT "
+			"filename, product_id, utc_file_date, interface_version, "
+			"quality_version, revision_version, process_keywords, "
+			"shasum, $2::text, $3::bigint, period_number FROM d) "
 			"SELECT count(*) FROM d",
 			&q, 0, deleted);
 	db_params_release(&p);

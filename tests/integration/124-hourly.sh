@@ -95,6 +95,21 @@ not_contains "no stale output" "$out" "stale:"
 n0=$(sql "SELECT count(*) FROM build")
 expect_rc 0 "a run with nothing new" "$CASCADE" process-queue -m "$DB"
 equals "it ran nothing" "$(sql "SELECT count(*) FROM build")" "$n0"
+# -- reprocess and prune see hours -------------------------------------------
+expect_rc 0 "reprocess raw of 2024-03-01" cascade reprocess --product raw --from 2024-03-01 --to 2024-03-01
+equals "the newest file of every hour queued, not one of the date" \
+	"$(sql "SELECT string_agg(f.filename, ' ' ORDER BY f.filename) FROM processqueue q JOIN file f USING (file_id)")" \
+	"pl_raw_20240301T05_v1.1.0.dat pl_raw_20240301T06_v1.0.0.dat pl_raw_20240301T07_v1.0.0.dat"
+expect_rc 0 "processed: nothing to rebuild" "$CASCADE" process-queue -m "$DB"
+nb=$(sql "SELECT count(*) FROM newest_file")
+expect_rc 0 "prune superseded versions" cascade prune --cutoff "$(date -u -d tomorrow +%F)"
+equals "the newest of every hour is kept" "$(sql "SELECT count(*) FROM newest_file")" "$nb"
+equals "every hour of hr3 still has its output" \
+	"$(sql "SELECT string_agg(DISTINCT period_number::text, ' ') FROM file f JOIN product p USING (product_id) WHERE p.product_name = 'hr3'")" \
+	"474797 474798 474799 474800"
+contains "superseded versions pruned, with their hour" \
+	"$(sql "SELECT string_agg(filename || '@' || period_number, ' ' ORDER BY filename) FROM purged_file")" \
+	"pl_raw_20240301T05_v1.0.0.dat@474797"
 equals "cascade_key_inputs in psql, with the hour" \
 	"$(sql "SELECT string_agg(f.filename || ':' || x.own, ' ' ORDER BY f.filename) FROM process pr, cascade_key_inputs(pr.process_id, '2024-03-01', '2024-03-01', '', 474798) x JOIN file f USING (file_id) WHERE pr.process_name = 'hr3'")" \
 	"pl_hr_20240301T05_v1.1.1.dat:false pl_hr_20240301T06_v1.0.1.dat:true pl_hr_20240301T07_v1.0.1.dat:false"
