@@ -8,7 +8,8 @@
  * result for nothing).  The newest version of a product and date is the
  * highest (interface, quality, revision) among its files on disk, the
  * rule of the planner and of newest_file; FILE-timebase products have a
- * file per process_keywords, counted.  The builds of a day are counted
+ * file per process_keywords, products of hours and orbits one per
+ * period, counted.  The builds of a day are counted
  * by the day (UTC) they started, every day of the range present.
  */
 #include "store-report.h"
@@ -28,7 +29,8 @@ static const char days_sql[] =
 	"WITH f AS (SELECT f.product_id, f.utc_file_date AS d, "
 	"  max(ARRAY[f.interface_version, f.quality_version, "
 	"    f.revision_version]) AS v, "
-	"  count(DISTINCT coalesce(f.process_keywords, '')) AS n "
+	"  count(DISTINCT (coalesce(f.process_keywords, ''), "
+	"    f.period_number)) AS n "
 	"  FROM public.file f "
 	"  WHERE f.exists_on_disk AND f.utc_file_date IS NOT NULL "
 	"  GROUP BY f.product_id, f.utc_file_date), "

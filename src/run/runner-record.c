@@ -222,6 +222,13 @@ verify_output(struct runner *r, const struct sr_build *b, const char *path,
 			    "of product \"%s\": %s",
 			    b->output_filename, r->cat->products[want].name,
 			    id.reason.len ? id.reason.buf : "no product claims it");
+	else if (b->timebase == TIMEBASE_ORBIT && id.has_orbit &&
+		 id.orbit != b->period_number)
+		strbuf_addf(why,
+			    "its output \"%s\" is a file of orbit %lld; "
+			    "expected orbit %lld",
+			    b->output_filename, (long long)id.orbit,
+			    (long long)b->period_number);
 	else if ((long)id.product != want ||
 		 (!id.versionless &&
 		  version_cmp(&id.version, &b->out_version) != 0) ||

@@ -187,7 +187,9 @@ cov_grid_init(struct cov_grid *g, const struct config *cfg,
 		pr = maker_of(cfg, r->product);
 		r->delivered = !pr;
 		r->daily = !pr || pr->timebase == TIMEBASE_DAILY;
-		r->many = pr && pr->timebase == TIMEBASE_FILE;
+		/* several files a day: per keywords, hour or orbit */
+		r->many = (pr && pr->timebase == TIMEBASE_FILE) ||
+			  timebase_numbered(r->product->timebase);
 		r->first = r->last = COV_NO_DAY;
 	}
 	qsort(g->products, g->n_products, sizeof(*g->products), cmp_product);

@@ -83,7 +83,7 @@ const char *cov_state_color(enum cov_state s);
 /* One product of the grid (a row of the pictures). */
 struct cov_product {
 	const struct product *product; /* the config's: borrowed */
-	bool many;            /* made by a FILE-timebase process */
+	bool many;            /* several files a day: FILE, hours, orbits */
 	bool daily;           /* made by a DAILY process, or delivered */
 	bool delivered;       /* made by no process */
 	int32_t first, last;  /* its first and last file on disk (COV_NO_DAY) */
