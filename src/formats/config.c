@@ -2518,6 +2518,20 @@ check_product_timebase(const struct config *cfg, const struct process *p,
 		       const struct product *pr, int *nerr)
 {
 	(void)cfg;
+	/* its outputs of one day need names of their own */
+	if (p->timebase == pr->timebase && pr->format &&
+	    ((p->timebase == TIMEBASE_HOURLY && !strstr(pr->format, "{H}")) ||
+	     (p->timebase == TIMEBASE_ORBIT && !strstr(pr->format, "{ORBIT}") &&
+	      !strstr(pr->format, "{H}"))))
+		report(nerr, &pr->mark,
+		       "product \"%s\": format \"%s\" names every %s of a "
+		       "day alike: an %s process's outputs need %s in their "
+		       "names",
+		       nn(pr->name), pr->format,
+		       p->timebase == TIMEBASE_HOURLY ? "hour" : "orbit",
+		       timebase_name(p->timebase),
+		       p->timebase == TIMEBASE_HOURLY ? "{H}"
+						      : "{ORBIT} (or {H}{M})");
 	if (timebase_numbered(p->timebase) || timebase_numbered(pr->timebase)) {
 		if (p->timebase != pr->timebase)
 			report(nerr, &p->mark,

@@ -455,13 +455,30 @@ put_process(struct conv *c, const struct ini_section *s)
 	size_t mark = c->y->len;
 	bool refused = strcmp(tb, "FILE") && strcmp(tb, "DAILY") &&
 		       strcmp(tb, "WEEKLY") && strcmp(tb, "MONTHLY") &&
-		       strcmp(tb, "YEARLY") && strcmp(tb, "RUN");
+		       strcmp(tb, "YEARLY") && strcmp(tb, "RUN") &&
+		       strcmp(tb, "ORBIT");
+	bool orbit_named = false;
+
+	/* an ORBIT process's outputs of one day need names of their own */
+	if (!strcmp(tb, "ORBIT") && *out) {
+		const struct ini_section *ps = section(c->ini, out);
+		const char *f = ps ? val(ps, "format") : "";
+
+		orbit_named = strstr(f, "{ORBIT}") || strstr(f, "{H}");
+		refused = !orbit_named;
+	}
 
 	if (!strcmp(tb, "WEEKLY") || !strcmp(tb, "MONTHLY") ||
 	    !strcmp(tb, "YEARLY")) {
 		strbuf_addf(&sb, "timebase %s: dbprocessing never ran this "
 			    "process (NotImplementedError);\ncascade does", tb);
 		note(c, "  ", sb.buf);
+	} else if (orbit_named) {
+		note(c, "  ", "timebase ORBIT: dbprocessing never ran this "
+			      "process (NotImplementedError);\ncascade keys "
+			      "it by the orbits of its orbit table: load them "
+			      "(cascade orbits load);\nits inputs' yesterday "
+			      "and tomorrow count orbits");
 	}
 	strbuf_addstr(c->y, "  - name: ");
 	q(c->y, val(s, "process_name"));
@@ -503,11 +520,21 @@ put_process(struct conv *c, const struct ini_section *s)
 
 		strbuf_setlen(c->y, mark);
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "timebase %s: cascade has FILE, DAILY, WEEKLY, "
-			    "MONTHLY, YEARLY and RUN (and dbprocessing\nnever "
-			    "ran %s either): process \"%s\" left out, as "
-			    "written:", *tb ? tb : "(none)",
-			    *tb ? tb : "it", val(s, "process_name"));
+		if (!strcmp(tb, "ORBIT"))
+			strbuf_addf(&sb, "timebase ORBIT: dbprocessing never "
+				    "ran it; cascade does, but the format of "
+				    "its\noutput product names every orbit of "
+				    "a day alike (it needs {ORBIT}): process "
+				    "\"%s\"\nleft out, as written:",
+				    val(s, "process_name"));
+		else
+			strbuf_addf(&sb, "timebase %s: cascade has FILE, "
+				    "HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY, "
+				    "ORBIT and RUN (and dbprocessing\nnever "
+				    "ran %s either): process \"%s\" left "
+				    "out, as written:",
+				    *tb ? tb : "(none)", *tb ? tb : "it",
+				    val(s, "process_name"));
 		note(c, "  ", sb.buf);
 		while (*p) {
 			const char *nl = strchr(p, '\n');

@@ -42,13 +42,24 @@ equals "the adopted inspectors run dbprocessing's modules, their rows as dbproce
 run "$CASCADE" config apply --dry-run "$T/ini.yaml" -m "$DB"
 contains "the INI's own codes differ from the database's" "$out" "code fxi_merge 1.0.0: active false -> true"
 
-# ORBIT and other refused timebases: the process is left out, commented
-sed '/^process_name = fxi_quicklook/,/^output_timebase/ s/^output_timebase = FILE/output_timebase = ORBIT/' \
+# a timebase cascade does not have: the process is left out, commented
+sed '/^process_name = fxi_quicklook/,/^output_timebase/ s/^output_timebase = FILE/output_timebase = SECONDLY/' \
 	"$T/mission.conf" > "$T/orbit.conf"
-expect_rc 0 "import with an ORBIT process" "$CASCADE" config import "$T/orbit.conf" -o "$T/orbit.yaml"
-contains "it is left out with the reason" "$(cat "$T/orbit.yaml")" "# timebase ORBIT: cascade has FILE, DAILY, WEEKLY, MONTHLY, YEARLY and RUN"
+expect_rc 0 "import with a SECONDLY process" "$CASCADE" config import "$T/orbit.conf" -o "$T/orbit.yaml"
+contains "it is left out with the reason" "$(cat "$T/orbit.yaml")" "# timebase SECONDLY: cascade has FILE, HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY, ORBIT and RUN"
 contains "as written, commented" "$(cat "$T/orbit.yaml")" '  #  - name: "fxi_quicklook"'
 expect_rc 0 "the rest passes config check" "$CASCADE" config check "$T/orbit.yaml"
+# ORBIT, which dbprocessing never ran: left out while its output's
+# names cannot tell orbits apart, kept once they can
+sed '/^process_name = fxi_quicklook/,/^output_timebase/ s/^output_timebase = FILE/output_timebase = ORBIT/' \
+	"$T/mission.conf" > "$T/orbit2.conf"
+expect_rc 0 "import with an ORBIT process named by day" "$CASCADE" config import "$T/orbit2.conf" -o "$T/orbit2.yaml"
+contains "left out, saying why" "$(cat "$T/orbit2.yaml")" "# timebase ORBIT: dbprocessing never ran it; cascade does, but the format of its"
+sed 's/^format = fixt_ql_{Y}{m}{d}_v{VERSION}.csv/format = fixt_ql_{ORBIT}_{Y}{m}{d}_v{VERSION}.csv/' "$T/orbit2.conf" > "$T/orbit3.conf"
+expect_rc 0 "import with an ORBIT process named by orbit" "$CASCADE" config import "$T/orbit3.conf" -o "$T/orbit3.yaml"
+contains "kept, with a note" "$(cat "$T/orbit3.yaml")" "# timebase ORBIT: dbprocessing never ran this process"
+contains "its timebase as written" "$(cat "$T/orbit3.yaml")" "output_timebase: \"ORBIT\""
+expect_rc 0 "and passes config check" "$CASCADE" config check "$T/orbit3.yaml"
 
 # "1" is false in dbprocessing
 sed '0,/^code_active = True/ s/^code_active = True/code_active = 1/' "$T/mission.conf" > "$T/one.conf"

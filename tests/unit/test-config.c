@@ -222,7 +222,12 @@ static void
 test_product_timebase(void)
 {
 	struct strbuf sb = STRBUF_INIT, msgs = STRBUF_INIT;
-	struct parts p = {NULL, NULL, NULL, NULL,
+	struct parts p = {NULL, NULL, NULL,
+			  "products:\n" PRODUCT("mag_l0", "mag", "0")
+			  "  - name: mag_l1\n    instrument: mag\n"
+			  "    level: 1\n"
+			  "    format: \"mag_l1_{Y}{m}{d}T{H}_v{VERSION}.dat\"\n"
+			  "    relative_path: mag_l1\n",
 			  "processes:\n  - name: p\n    output_product: mag_l1\n"
 			  "    output_timebase: HOURLY\n    inputs: [mag_l0]\n"
 			  "    codes:\n" CODE("1.0.0", "2020-01-01"),
@@ -428,6 +433,13 @@ static const struct bad_case bad_cases[] = {
 	    "    format: \"a_{ORBIT}_{Y}{m}{d}_v{VERSION}\"\n"
 	    "    relative_path: \"a/{ORBIT}\"\n"),
 	 "product \"mag_l0\": relative_path \"a/{ORBIT}\" has {ORBIT}"},
+	{"hourly outputs named by day",
+	 P("processes:\n  - name: p\n    output_product: mag_l1\n"
+	   "    output_timebase: HOURLY\n    inputs: [mag_l0]\n"
+	   "    codes:\n" CODE("1.0.0", "2020-01-01")),
+	 "product \"mag_l1\": format \"mag_l1_{Y}{m}{d}_v{VERSION}.dat\" "
+	 "names every hour of a day alike: an HOURLY process's outputs need "
+	 "{H} in their names"},
 	{"orbit process scheduled",
 	 P("processes:\n  - name: p\n    output_product: mag_l1\n"
 	   "    output_timebase: ORBIT\n"

@@ -128,15 +128,21 @@ test_differences_commented(void)
 					     "read this as false"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(y.buf, "active: false"));
 	strbuf_reset(&y);
-	/* ORBIT: the process as a comment, the rest loads */
-	CU_ASSERT_EQUAL_FATAL(convert("ORBIT", "True", &y, &notes), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(y.buf, "# timebase ORBIT: cascade has"));
+	/* an unknown timebase: the process as a comment, the rest loads */
+	CU_ASSERT_EQUAL_FATAL(convert("SECONDLY", "True", &y, &notes), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(y.buf, "# timebase SECONDLY: cascade has"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(y.buf, "  #  - name: \"make_l1\""));
 	CU_ASSERT_EQUAL(config_load_string("t.yaml", y.buf, y.len, "/", &cfg),
 			0);
 	if (cfg)
 		CU_ASSERT_EQUAL(cfg->n_processes, 0);
 	config_free(cfg);
+	strbuf_reset(&y);
+	/* ORBIT with an output format of days: left out, saying why */
+	CU_ASSERT_EQUAL_FATAL(convert("ORBIT", "True", &y, &notes), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(y.buf, "# timebase ORBIT: dbprocessing "
+					     "never ran it; cascade does"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(y.buf, "  #  - name: \"make_l1\""));
 	strbuf_reset(&y);
 	/* MONTHLY: dbprocessing never ran it */
 	CU_ASSERT_EQUAL_FATAL(convert("MONTHLY", "True", &y, &notes), 0);
