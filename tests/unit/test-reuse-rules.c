@@ -80,6 +80,9 @@ static void iface(struct reuse_content *c) { c->output_interface = 2; }
 static void day(struct reuse_content *c) { c->date = 19801; }
 static void period(struct reuse_content *c) { c->timebase = TIMEBASE_FILE; }
 static void order(struct reuse_content *c) { c->inputs = swapped; }
+/* a key of days has no period number: the keys stored before it stay */
+static void days_number(struct reuse_content *c) { c->period_number = 7; }
+static void hourly(struct reuse_content *c) { c->timebase = TIMEBASE_HOURLY; }
 static void fewer(struct reuse_content *c)
 {
 	c->inputs = one;
@@ -128,6 +131,8 @@ static const struct reuse_case cases[] = {
 	{"another output interface", iface, 0},
 	{"another day", day, 0},
 	{"another timebase", period, 0},
+	{"a period number on a key of days (none: ignored)", days_number, 1},
+	{"an hour of the same day", hourly, 0},
 	{"inputs in another order", order, 0},
 	{"an input fewer", fewer, 0},
 	{"an input more", more, 0},
@@ -136,6 +141,28 @@ static const struct reuse_case cases[] = {
 	{"an input with an empty checksum", empty, -1},
 	{"two checksums passed off as one", join, 0},
 };
+
+/* two hours (or orbits) of one day are two contents */
+static void
+test_period_numbers(void)
+{
+	static const enum timebase tb[] = {TIMEBASE_HOURLY, TIMEBASE_ORBIT};
+
+	for (size_t t = 0; t < 2; t++) {
+		struct reuse_content a = base(), b = base();
+		char ka[SHA256_HEX_LEN], kb[SHA256_HEX_LEN];
+
+		a.timebase = b.timebase = tb[t];
+		a.period_number = 474797;
+		b.period_number = 474798;
+		CU_ASSERT_EQUAL_FATAL(reuse_rules_content_key(&a, ka), 0);
+		CU_ASSERT_EQUAL_FATAL(reuse_rules_content_key(&b, kb), 0);
+		CU_ASSERT(strcmp(ka, kb) != 0);
+		b.period_number = 474797;
+		CU_ASSERT_EQUAL_FATAL(reuse_rules_content_key(&b, kb), 0);
+		CU_ASSERT_STRING_EQUAL(ka, kb);
+	}
+}
 
 static void
 test_content_keys(void)
@@ -219,6 +246,7 @@ suite_reuse_rules(void)
 	CU_pSuite s = unit_add_suite("reuse-rules");
 
 	ADD_TEST(s, test_content_keys);
+	ADD_TEST(s, test_period_numbers);
 	ADD_TEST(s, test_empty_equals_none);
 	ADD_TEST(s, test_no_inputs);
 	ADD_TEST(s, test_checksums);
