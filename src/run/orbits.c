@@ -10,8 +10,10 @@
 
 #include "db.h"
 #include "fault.h"
+#include "lock.h"
 #include "log.h"
 #include "orbit.h"
+#include "store.h"
 #include "strbuf.h"
 #include "timeutil.h"
 #include "banned.h"
@@ -103,6 +105,18 @@ report_conflicts(const struct orbit_list *l, const char *path,
 	strbuf_release(&wb);
 }
 
+/* the notice that wakes a resident controller, in the load's transaction */
+static int
+announce(struct db *db)
+{
+	int id = 0;
+	bool found = false;
+
+	if (store_mission_id(db, &id, &found))
+		return -1;
+	return found ? lock_notify(db, id, "queued") : 0;
+}
+
 enum orbits_load_status
 orbits_load(struct db *db, const char *path, bool dry_run, struct so_load *r)
 {
@@ -144,6 +158,11 @@ orbits_load(struct db *db, const char *path, bool dry_run, struct so_load *r)
 	}
 	if (dry_run) {
 		st = ORBITS_LOADED;
+		goto rollback;
+	}
+	/* a resident controller plans what was queued at once */
+	if (r->queued && announce(db)) {
+		st = ORBITS_DB_ERR;
 		goto rollback;
 	}
 	/* written, queued and renumbered, not committed: all or nothing */
