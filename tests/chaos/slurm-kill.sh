@@ -2,8 +2,10 @@
 # slurm-kill.sh: kill chaos for the Slurm executor (bash; sourced lib.sh
 # conventions, under a PostgreSQL that the caller provides).
 #
-#   ROUNDS="POINT[@N][/RECOVERY-POINT] ..."  the rounds to run, or
+#   ROUNDS="POINT[@N][/RECOVERY-POINT] ..."  the rounds to run, and/or
 #   N=20 SEED=1                               N rounds drawn from SEED
+#                                             (after ROUNDS; the default
+#                                             when ROUNDS is not given)
 #
 # Each round processes the pipeline mission on a private Slurm cluster
 # (tests/slurm/cluster.sh, one for all rounds) in the same directories
@@ -53,7 +55,7 @@ setup "$T/L" "${DB}_l"
 want=$(q "${DB}_l" "$builds")
 wantf=$(q "${DB}_l" "$files")
 
-if [ -z "${ROUNDS:-}" ]; then
+if [ -z "${ROUNDS:-}" ] || [ -n "${N:-}" ]; then
 	points=(build-sent build-started slurm-submitted build-recording slurm-waiting)
 	RANDOM=${SEED:-1}
 	for i in $(seq 1 "${N:-20}"); do

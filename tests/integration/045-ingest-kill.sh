@@ -1,6 +1,7 @@
 # 045-ingest-kill: ingest of a few hundred files killed with SIGKILL at
 # many points, each followed by a normal run; then the archive, the file
 # table and the queue must agree exactly with what was delivered.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin ingest_kill
 

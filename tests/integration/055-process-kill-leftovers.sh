@@ -13,6 +13,7 @@
 # the week would be made from the first three days while the other four
 # were still being made: entries wait while a product upstream of theirs
 # has entries queued.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin process_kill_leftovers
 

@@ -3,6 +3,7 @@
 # by a normal run: the archive and the database must equal those of an
 # uninterrupted run, and no build may run twice to completion.  Also a
 # SIGTERM: running codes are stopped and their builds run again later.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin process_kill
 
@@ -56,10 +57,12 @@ signature > "$T/reference.sig"
 contains "the reference made 24 builds" "$(grep -c '^ok ' "$T/reference.sig")" 24
 equals "the reference ran every code once" "$(sort "$S/completions" | uniq -d | wc -l) $(wc -l < "$S/completions")" "0 24"
 
+# each processing fault point once, mid-run (earlier builds done, later
+# ones not); make check-chaos's fault-process family kills at every one
+# of them at drawn counts, the first included
 n=0
-for point in plan-committed@1 plan-committed@2 build-started@1 build-started@6 \
-	build-started@13 build-recording@1 build-recording@9 build-linked@1 \
-	build-linked@10 build-recorded@1 build-recorded@2; do
+for point in plan-committed@2 build-started@6 build-recording@9 \
+	build-linked@10 build-recorded@2; do
 	n=$((n + 1))
 	scenario "k$n"
 	CASCADE_FAULT=$point:kill "$CASCADE" process-queue -p -n 1 -m "$SDB" >/dev/null 2>&1

@@ -1,6 +1,7 @@
 # 060-status: "cascade status", the inspector view: an empty mission, a
 # populated one (golden text, JSON), the flag held by a live, a dead and a
 # remote controller, odd names, 80 columns.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin status
 . "$(dirname "$0")/lib-ops.sh"

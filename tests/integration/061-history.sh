@@ -1,5 +1,6 @@
 # 061-history: "cascade runs", "cascade builds" and "cascade show build":
 # every filter, text (golden) and JSON, and the errors.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin history
 . "$(dirname "$0")/lib-ops.sh"

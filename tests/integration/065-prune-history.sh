@@ -4,6 +4,7 @@
 # run afterwards plans and runs nothing anew (a RUN key still knows its
 # last build).  run.keep_history makes ProcessQueue do it at the end of
 # a run that went well, at most 10,000 rows of each kind a run.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin prune_history
 pipeline_setup

@@ -5,6 +5,7 @@
 # good one was archived and that every log entry is one line (lib-bad.sh).
 # Inspectors and files being written: 081; mission files: 082; what the
 # database refuses, a lost connection: 083.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin bad_input
 . "$(dirname "$0")/lib-bad.sh"

@@ -4,6 +4,7 @@
 # affects only its product); files still being written (taken only when
 # complete, copied when a writer could still hold them); unreadable files
 # (run as the user nobody: root reads everything).  See lib-bad.sh.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin bad_inspectors
 . "$(dirname "$0")/lib-bad.sh"

@@ -3,6 +3,7 @@
 # (tests/fixtures/dbprocessing): every row and id kept, the schema equal
 # to a fresh "cascade init", a kill at any step changes nothing, the
 # defects dbprocessing leaves reported and settled by their rules.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin 100_adopt
 . "$(dirname "$0")/lib-adopt.sh"

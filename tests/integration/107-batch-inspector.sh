@@ -6,6 +6,7 @@
 # by a new process; after three failures in a row it is not run again while
 # the template product's files still go through; a killed cascade leaves no
 # inspector process behind.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin batch_inspector
 

@@ -11,6 +11,7 @@
 # and with the group script's bash body where the node has no runner;
 # then 300 trivial builds each way, whose job output must stay empty.
 # Skipped, saying why, where Slurm is not installed.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin slurm_executor
 

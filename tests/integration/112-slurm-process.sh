@@ -7,6 +7,7 @@
 # their job id and node.  The jobs run their builds with the build
 # tree's group runner (CASCADE_GROUP_RUNNER).  Skipped, saying why, where
 # Slurm is missing.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin slurm_process
 

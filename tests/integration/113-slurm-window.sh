@@ -9,6 +9,7 @@
 # next run finds in Slurm's queue and takes over, not runs again, while
 # those never submitted are queued again; "cascade status" tells queued
 # (a held job) from running.  Skipped, saying why, where Slurm is missing.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin slurm_window
 

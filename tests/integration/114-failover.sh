@@ -12,6 +12,7 @@
 # times are printed, not asserted (bench/failover measures them).
 # Skipped, saying why, where namespaces or a private cluster cannot be
 # made.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-netns.sh"
 

@@ -7,6 +7,7 @@
 # node goes down while it runs is lost (its job ends NODE_FAIL) and runs
 # again; a build over its memory limit is killed by Slurm and fails with
 # kind "memory".  Skipped, saying why, where Slurm is missing.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin slurm_node_memory
 

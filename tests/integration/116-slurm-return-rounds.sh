@@ -9,6 +9,7 @@
 # round's end, and with glibc's MALLOC_PERTURB_ filling freed memory the
 # build was recorded from garbage (a crash, a wrong build).  Skipped,
 # saying why, where Slurm is missing.
+# integration: slow
 . "$(dirname "$0")/lib.sh"
 t_begin slurm_return_rounds
 

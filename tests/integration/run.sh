@@ -58,14 +58,21 @@ report() {
 }
 
 # A script that changes what the whole server holds (roles) says
-# "# integration: alone" and runs by itself, after the others.
+# "# integration: alone" and runs by itself, after the others.  One that
+# takes 10 s or more (on an idle 2-CPU machine) says "# integration: slow"
+# and starts before the others: longest first, so that the short ones
+# fill the slots at the end instead of a long one starting last.
 names=()
+slow=()
 alone=()
 for t in "$here"/[0-9][0-9][0-9]-*.sh; do
 	name=$(basename "$t" .sh)
 	case "$name" in *"$pattern"*) ;; *) continue ;; esac
-	if grep -q '^# integration: alone' "$t"; then alone+=("$name"); else names+=("$name"); fi
+	if grep -q '^# integration: alone' "$t"; then alone+=("$name")
+	elif grep -q '^# integration: slow' "$t"; then slow+=("$name")
+	else names+=("$name"); fi
 done
+names=("${slow[@]}" "${names[@]}")
 
 # The server's one role of its own (cascade_readonly) is made by the
 # first "cascade init"; made before scripts run side by side, no two of
