@@ -1,5 +1,5 @@
 # lib-netns.sh - two "hosts" on one machine, for the fail-over test
-# (114-failover.sh) and bench/failover (bash; sourced).
+# (118-failover.sh) and bench/failover (bash; sourced).
 #
 # Each host is a network namespace (ip netns) joined to this machine by a
 # veth pair, and its processes get a UTS namespace of their own, so that

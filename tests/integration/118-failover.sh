@@ -1,5 +1,5 @@
 #!/bin/bash
-# 114-failover: two resident controllers on two "hosts" (network
+# 118-failover: two resident controllers on two "hosts" (network
 # namespaces joined by veth pairs to a private PostgreSQL, each with its
 # own host name; lib-netns.sh), one archive.  Host A processes, its codes
 # blocked mid-run; host B stands by.  A is cut off from the database

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 113-watch: the resident controller (process-queue --watch).  A file
+# 117-watch: the resident controller (process-queue --watch).  A file
 # delivered into incoming is processed to its last child with no other
 # command; a file still held open by its writer waits for its close; a
 # second --watch stands by; "cascade reprocess" runs beside the resident
