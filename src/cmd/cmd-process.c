@@ -54,10 +54,19 @@ cmd_process_output(struct ctx *ctx, const struct cycle_options *o,
 		       o->sample ? o->scratch_dir : "");
 	}
 	if (o->dry_run) {
+		long reuse = r->would_reuse;
+		char reused[80] = "";
+
+		/* of the planned builds, those reused run no code */
+		if (reuse > 0)
+			snprintf(reused, sizeof(reused),
+				 ", %ld would reuse an earlier build's output",
+				 reuse);
 		fputs(r->ready.buf, stdout);
-		printf("dry run: %ld builds would run (%ld up to date, %ld "
+		printf("dry run: %ld builds would run%s (%ld up to date, %ld "
 		       "without inputs or code, %ld bad)\n",
-		       r->plan.planned, r->plan.uptodate, r->plan.unrunnable,
+		       r->plan.planned > reuse ? r->plan.planned - reuse : 0,
+		       reused, r->plan.uptodate, r->plan.unrunnable,
 		       r->plan.bad);
 	}
 	switch (r->outcome) {

@@ -85,7 +85,16 @@ param_positive(struct db_params *p, int64_t v)
 	"extract(epoch FROM coalesce(l.processing_end_time, "                \
 	"now() AT TIME ZONE 'UTC') - l.processing_start_time)::float8, "     \
 	"nullif(l.comment, ''), l.files_ingested, l.files_duplicate, "       \
-	"l.files_rejected, l.builds_ok, l.builds_failed, l.builds_skipped "
+	"l.files_rejected, l.builds_ok, l.builds_failed, l.builds_skipped, " \
+	"coalesce(ru.n, 0) AS builds_reused "
+/*
+ * the runs, with how many of their builds were reused: one pass over
+ * the reused builds (a partial index), not one per run
+ */
+#define RUN_FROM                                                             \
+	"FROM public.logging l LEFT JOIN (SELECT rb.logging_id, count(*) "   \
+	"AS n FROM public.build rb WHERE rb.reused_from_build_id IS NOT "    \
+	"NULL GROUP BY rb.logging_id) ru ON ru.logging_id = l.logging_id "
 #define RUN_WORKED                                                           \
 	"(l.files_ingested + l.files_duplicate + l.files_rejected + "        \
 	"l.builds_ok + l.builds_failed + l.builds_skipped > 0)"
@@ -110,6 +119,7 @@ static const struct db_col run_cols[] = {
 	I64(struct ss_run, builds_ok),
 	I64(struct ss_run, builds_failed),
 	I64(struct ss_run, builds_skipped),
+	I64(struct ss_run, builds_reused),
 };
 static const struct db_table run_table =
 	DB_TABLE("runs", run_cols, struct ss_run);
@@ -134,7 +144,7 @@ store_runs_list(struct db *db, const struct ss_run_filter *f,
 	db_params_bool(&p, f->worked);
 	param_positive(&p, f->limit);
 	rc = db_query_rows(db,
-			     "SELECT " RUN_COLS "FROM public.logging l "
+			     "SELECT " RUN_COLS RUN_FROM
 			     "WHERE ($1::timestamptz IS NULL OR "
 			     "l.processing_start_time >= ($1::timestamptz AT "
 			     "TIME ZONE 'UTC')) "
@@ -511,6 +521,8 @@ store_build_get(struct db *db, int64_t id, struct ss_build **out)
 #define BATCH_COLS                                                           \
 	"t.batch_id, t.logging_id, t.pid, t.kind, t.state, t.hostname, "     \
 	"t.size, t.done_count, t.succeeded_count, t.failed_count, "          \
+	"(SELECT count(*) FROM public.build rb WHERE rb.batch_id = "         \
+	"t.batch_id AND rb.reused_from_build_id IS NOT NULL), "              \
 	"t.attempts, t.first_key, t.last_key, t.summary, "                   \
 	"(SELECT pr.process_name FROM public.process pr WHERE "              \
 	"pr.process_id = t.process_id), "                                    \
@@ -528,6 +540,7 @@ static const struct db_col batch_cols[] = {
 	I64(struct ss_batch, done_count),
 	I64(struct ss_batch, succeeded),
 	I64(struct ss_batch, failed),
+	I64(struct ss_batch, reused),
 	I64(struct ss_batch, attempts),
 	TXT(struct ss_batch, first_key),
 	TXT(struct ss_batch, last_key),
@@ -858,10 +871,10 @@ read_recent(struct db *db, int recent, struct ss_status *s)
 
 	db_params_int64(&p, recent);
 	rc = db_query_rows(db,
-			   "SELECT * FROM (SELECT " RUN_COLS
-			   "FROM public.logging l WHERE l.status = 'running' "
-			   "UNION ALL (SELECT " RUN_COLS
-			   "FROM public.logging l WHERE l.status <> 'running' "
+			   "SELECT * FROM (SELECT " RUN_COLS RUN_FROM
+			   "WHERE l.status = 'running' "
+			   "UNION ALL (SELECT " RUN_COLS RUN_FROM
+			   "WHERE l.status <> 'running' "
 			   "ORDER BY l.logging_id DESC LIMIT $1::bigint)) r "
 			   "ORDER BY r.logging_id DESC",
 			   &p, 0, &run_table, &s->runs, &s->n_runs);
@@ -901,6 +914,12 @@ read_status(struct db *db, int recent, struct ss_status *s)
 			  "'timed_out', 'killed', 'bad', 'skipped', "
 			  "'cancelled']::text[], status::text), status",
 			  false, &s->build_states, &s->n_build_states);
+	if (!rc)
+		rc = db_query_int64(db,
+				    "SELECT count(*) FROM public.build WHERE "
+				    "reused_from_build_id IS NOT NULL AND "
+				    "status = 'succeeded'",
+				    NULL, 0, &s->builds_reused);
 	if (rc)
 		return rc;
 

@@ -46,6 +46,8 @@ struct ss_run {
 	char *comment;       /* NULL if none */
 	int64_t files_ingested, files_duplicate, files_rejected;
 	int64_t builds_ok, builds_failed, builds_skipped;
+	int64_t builds_reused; /* of its builds, those that took an earlier
+				  build's output instead of running */
 };
 void ss_runs_free(struct ss_run *r, size_t n);
 
@@ -162,6 +164,7 @@ struct ss_batch {
 	char *hostname;
 	int64_t size, done_count;  /* its builds, those ended for good */
 	int64_t succeeded, failed; /* of those ended */
+	int64_t reused;            /* of those, took an earlier build's output */
 	int64_t attempts;
 	char *first_key, *last_key;
 	char *summary;
@@ -254,6 +257,8 @@ struct ss_status {
 	char *oldest_filename, *oldest_product, *oldest_queued;
 	struct ss_count *build_states; /* by build.status, in lifecycle order */
 	size_t n_build_states;
+	int64_t builds_reused;      /* succeeded by taking an earlier
+				       build's output (no code ran) */
 	struct ss_build *running;   /* builds running or recording */
 	size_t n_running;
 	struct ss_run *runs;        /* running runs, then the recent ones */

@@ -280,7 +280,8 @@ rounds(struct rounds *s)
 		if ((out = plan(s)))
 			return out;
 		if (o->dry_run)
-			return runner_describe_ready(s->rn, &r->ready)
+			return runner_describe_ready(s->rn, &r->ready,
+						     &r->would_reuse)
 				       ? CYCLE_DB
 				       : CYCLE_OK;
 		if ((out = run(s)))

@@ -94,6 +94,8 @@ struct cycle_process {
 	struct plan_counts plan;
 	double seconds;
 	struct strbuf ready; /* dry run: the builds that would run */
+	long would_reuse;    /* dry run: of them, those that would take an
+				earlier build's output instead */
 	bool poison_error;   /* the poison check failed (database) */
 	long poison;         /* bad batches awaiting a person (warned) */
 };

@@ -233,6 +233,15 @@ int runner_reuse_find(struct runner *r, const struct sr_build *b, size_t n)
  */
 int runner_reuse_try(struct runner *r, struct sr_build *b,
 		     struct runner_counts *cnt) CASCADE_MUSTCHECK;
+/*
+ * runner_reuse_would: for dry runs, what runner_reuse_try would do with
+ * b, asked the same way (r->reuse, the earlier output still intact),
+ * said in sb (one line without its newline: "would reuse build N ...",
+ * or why a match would not be reused; nothing if b has none) without
+ * doing it.  1 it would be reused, 0 it would run, or <0.
+ */
+int runner_reuse_would(struct runner *r, const struct sr_build *b,
+		       struct strbuf *sb) CASCADE_MUSTCHECK;
 /* runner_reuse_release: forget r->reuse */
 void runner_reuse_release(struct runner *r);
 

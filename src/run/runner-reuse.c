@@ -17,6 +17,8 @@
  * output, runner-recover.c's record_left), and runner_record_output
  * archives it and queues it for runner_flush's one statement: file row,
  * links to its inputs and code, as a run's.  Nothing here in a sample.
+ * A dry run asks the same question (reusable(): the match and the
+ * intact check) through runner_reuse_would, and does nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -197,6 +199,52 @@ place_copy(const char *src, const char *dst, struct strbuf *why)
 	return -1;
 }
 
+/*
+ * the question a run and a dry run both ask of queued build b: r->reuse's
+ * match for it (*mp, NULL if none), and whether that earlier output is
+ * still in the archive (its path into src) with the bytes its row
+ * records (why not into why).  1 reusable, 0 not (or no match), -1
+ */
+static int
+reusable(struct runner *r, const struct sr_build *b,
+	 const struct su_match **mp, struct strbuf *src, struct strbuf *why)
+{
+	const struct su_match *m;
+
+	m = r->n_reuse ? bsearch(&b->id, r->reuse, r->n_reuse,
+				 sizeof(*r->reuse), cmp_id)
+		       : NULL;
+	*mp = NULL;
+	if (!m || b->status != BUILD_STATE_QUEUED)
+		return 0;
+	*mp = m;
+	if (runner_file_path(r, m->product_id, m->date, m->start_usec,
+			     &m->version, m->keywords, m->filename, src))
+		return -1;
+	return intact(src->buf, m, why) ? 1 : 0;
+}
+
+int
+runner_reuse_would(struct runner *r, const struct sr_build *b,
+		   struct strbuf *sb)
+{
+	struct strbuf src = STRBUF_INIT, why = STRBUF_INIT;
+	const struct su_match *m;
+	int rc = reusable(r, b, &m, &src, &why);
+
+	if (rc == 1)
+		strbuf_addf(sb, "would reuse build %lld (%s, the same content): "
+				"its code would not run",
+			    (long long)m->from_build, m->filename);
+	else if (!rc && m)
+		strbuf_addf(sb, "would run its code: build %lld (%s) has the "
+				"same content key but %s",
+			    (long long)m->from_build, m->filename, why.buf);
+	strbuf_release(&src);
+	strbuf_release(&why);
+	return rc;
+}
+
 int
 runner_reuse_try(struct runner *r, struct sr_build *b,
 		 struct runner_counts *cnt)
@@ -206,20 +254,13 @@ runner_reuse_try(struct runner *r, struct sr_build *b,
 	struct strvec argv = STRVEC_INIT;
 	const struct su_match *m;
 	char *dir = NULL, *kw = NULL;
-	int rc = 0;
+	int rc = reusable(r, b, &m, &src, &why);
 
-	m = r->n_reuse ? bsearch(&b->id, r->reuse, r->n_reuse,
-				 sizeof(*r->reuse), cmp_id)
-		       : NULL;
-	if (!m || b->status != BUILD_STATE_QUEUED)
-		return 0;
-	if (runner_file_path(r, m->product_id, m->date, m->start_usec,
-			     &m->version, m->keywords, m->filename, &src)) {
-		rc = -1;
+	if (rc < 0 || !m)
 		goto out;
-	}
-	if (!intact(src.buf, m, &why))
+	if (!rc)
 		goto run;
+	rc = 0;
 	if (!(dir = runner_take_dir(r))) {
 		rc = RUNNER_ENV;
 		goto out;

@@ -1447,30 +1447,48 @@ runner_run(struct runner *r, struct runner_counts *cnt)
 }
 
 int
-runner_describe_ready(struct runner *r, struct strbuf *sb)
+runner_describe_ready(struct runner *r, struct strbuf *sb, long *reused)
 {
 	struct sr_build *b = NULL;
 	size_t nb = 0;
 	int rc = store_builds_ready(r->db, 1000000, &b, &nb);
 
+	*reused = 0;
+	/* the content keys and matches a run would find (rolled back) */
 	if (!rc)
 		rc = runner_prefetch_inputs(r, b, nb);
+	if (!rc)
+		rc = runner_reuse_find(r, b, nb);
 	for (size_t i = 0; !rc && i < nb; i++) {
+		struct strbuf note = STRBUF_INIT;
 		struct strvec argv = STRVEC_INIT;
 		char *kw = NULL;
 		char v[VERSION_STRLEN];
 
-		rc = runner_build_argv(r, &b[i], "<workdir>", &argv, &kw);
-		strbuf_addf(sb, "%s %s -> %s (version %s)\n  ",
+		strbuf_addf(sb, "%s %s -> %s (version %s)\n",
 			    b[i].process_name, b[i].output_key,
 			    b[i].output_filename ? b[i].output_filename
 						 : "(RUN: no output)",
 			    version_format(&b[i].out_version, v));
+		rc = runner_reuse_would(r, &b[i], &note);
+		if (note.len)
+			strbuf_addf(sb, "  %s\n", note.buf);
+		strbuf_release(&note);
+		if (rc == 1) {
+			(*reused)++;
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		rc = runner_build_argv(r, &b[i], "<workdir>", &argv, &kw);
+		strbuf_addstr(sb, "  ");
 		runner_join_argv(&argv, sb);
 		strbuf_addch(sb, '\n');
 		strvec_clear(&argv);
 		free(kw);
 	}
+	runner_reuse_release(r);
 	store_sr_builds_free(b, nb);
 	return rc;
 }

@@ -118,10 +118,15 @@ int runner_run(struct runner *r, struct runner_counts *counts)
 	CASCADE_MUSTCHECK;
 
 /*
- * runner_describe_ready: append one line per ready build (process, key,
- * version, output, argv) to sb, for dry runs.  Returns 0 or -1.
+ * runner_describe_ready: append to sb, for dry runs, each ready build
+ * (process, key, output, version) and what the run would do with it:
+ * its command line, or, for a build that would take an earlier build's
+ * output (reuse by content, asked as runner_run asks it; *reused counts
+ * them), "would reuse build N".  Content keys are stored as a run
+ * stores them: call it inside a transaction that is rolled back.
+ * Returns 0 or <0.
  */
-int runner_describe_ready(struct runner *r, struct strbuf *sb)
+int runner_describe_ready(struct runner *r, struct strbuf *sb, long *reused)
 	CASCADE_MUSTCHECK;
 
 #endif

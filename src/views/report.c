@@ -501,7 +501,7 @@ status_runs(struct strbuf *sb, const struct ss_status *s)
 	static const char *const cols[] = {
 		"#Run", "Command", "Started (UTC)", "#Time", "Outcome",
 		"#Exit", "#Ingested", "#Dup.", "#Rejected", "#Built",
-		"#Failed", "#Skipped", "Host", "User", NULL};
+		"#Reused", "#Failed", "#Skipped", "Host", "User", NULL};
 
 	strbuf_addstr(sb, "<h3>Runs: running and recent</h3>\n");
 	if (s->n_runs == 0) {
@@ -524,6 +524,7 @@ status_runs(struct strbuf *sb, const struct ss_status *s)
 		td_num(sb, r->files_duplicate);
 		td_num(sb, r->files_rejected);
 		td_num(sb, r->builds_ok);
+		td_num(sb, r->builds_reused);
 		td_num(sb, r->builds_failed);
 		td_num(sb, r->builds_skipped);
 		td(sb, r->hostname);
@@ -538,7 +539,8 @@ status_batches(struct strbuf *sb, const struct ss_status *s)
 {
 	static const char *const cols[] = {
 		"#Batch", "Process", "Kind", "State", "Progress", "#Succeeded",
-		"#Failed", "#Attempts", "Keys", "Started (UTC)", NULL};
+		"#Failed", "#Reused", "#Attempts", "Keys", "Started (UTC)",
+		NULL};
 
 	strbuf_addstr(sb, "<h3>Batches: open and recent</h3>\n");
 	if (s->n_batches == 0) {
@@ -570,6 +572,7 @@ status_batches(struct strbuf *sb, const struct ss_status *s)
 				    b->failed);
 		else
 			td_num(sb, b->failed);
+		td_num(sb, b->reused); /* of the succeeded: no code ran */
 		td_num(sb, b->attempts);
 		strbuf_addstr(sb, "<td>");
 		text(sb, b->first_key);

@@ -445,11 +445,29 @@ run_row(struct strbuf *sb, const struct ss_run *r)
 	end_line(sb);
 }
 
+/* the legend, and which runs had builds reused (of their ok) */
 static void
-runs_legend(struct strbuf *sb)
+runs_legend(struct strbuf *sb, const struct ss_run *r, size_t n)
 {
+	struct wrap w = {0};
+	bool any = false;
+
 	strbuf_addstr(sb, "FILES: ingested/duplicates/rejected; "
 			  "BUILDS: ok/failed/skipped\n");
+	for (size_t i = 0; i < n; i++) {
+		char item[64];
+
+		if (r[i].builds_reused <= 0)
+			continue;
+		if (!any)
+			wrap_begin(&w, sb, "Reused (ok without running a code): ");
+		any = true;
+		snprintf(item, sizeof(item), "run %" PRId64 ": %" PRId64,
+			 r[i].id, r[i].builds_reused);
+		wrap_item(&w, item);
+	}
+	if (any)
+		wrap_end(&w);
 }
 
 static void
@@ -474,6 +492,7 @@ json_run(struct json_writer *w, const struct ss_run *r)
 	json_kv_int(w, "builds_ok", r->builds_ok);
 	json_kv_int(w, "builds_failed", r->builds_failed);
 	json_kv_int(w, "builds_skipped", r->builds_skipped);
+	json_kv_int(w, "builds_reused", r->builds_reused);
 	json_object_end(w);
 }
 
@@ -502,7 +521,7 @@ status_print_runs(const struct ss_run *r, size_t n, bool json)
 		runs_header(&sb);
 		for (size_t i = 0; i < n; i++)
 			run_row(&sb, &r[i]);
-		runs_legend(&sb);
+		runs_legend(&sb, r, n);
 	}
 	flush(&sb);
 }
@@ -1199,6 +1218,7 @@ json_batch(struct json_writer *w, const struct ss_batch *b)
 	json_kv_int(w, "done_count", b->done_count);
 	json_kv_int(w, "succeeded", b->succeeded);
 	json_kv_int(w, "failed", b->failed);
+	json_kv_int(w, "reused", b->reused);
 	json_kv_int(w, "attempts", b->attempts);
 	json_kv_string(w, "first_key", b->first_key);
 	json_kv_string(w, "last_key", b->last_key);
@@ -1308,6 +1328,7 @@ json_status(struct strbuf *sb, const char *mission, bool held,
 		json_kv_int(&w, s->build_states[i].name,
 			    s->build_states[i].count);
 	json_object_end(&w);
+	json_kv_int(&w, "reused", s->builds_reused);
 	json_key(&w, "running");
 	json_array_begin(&w);
 	for (size_t i = 0; i < s->n_running; i++) {
@@ -1541,6 +1562,13 @@ text_status(struct strbuf *sb, const char *mission, bool held,
 			snprintf(item, sizeof(item), "%" PRId64 " %s",
 				 s->build_states[i].count,
 				 s->build_states[i].name);
+			/* of those succeeded, how many ran no code */
+			if (s->builds_reused > 0 &&
+			    !strcmp(s->build_states[i].name, "succeeded"))
+				snprintf(item + strlen(item),
+					 sizeof(item) - strlen(item),
+					 " (%" PRId64 " reused)",
+					 s->builds_reused);
 			wrap_item(&w, item);
 		}
 		wrap_end(&w);
@@ -1559,7 +1587,7 @@ text_status(struct strbuf *sb, const char *mission, bool held,
 		runs_header(sb);
 		for (size_t i = 0; i < s->n_runs; i++)
 			run_row(sb, &s->runs[i]);
-		runs_legend(sb);
+		runs_legend(sb, s->runs, s->n_runs);
 	}
 
 	strbuf_addch(sb, '\n');
@@ -1716,7 +1744,7 @@ status_print_stats(const struct ss_stats *s, const char *from, const char *to,
 			run_row(&sb, &runs[i]);
 		if (more > 0)
 			strbuf_addf(&sb, "(%ld more; see --limit)\n", more);
-		runs_legend(&sb);
+		runs_legend(&sb, runs, nruns);
 	}
 	flush(&sb);
 }

@@ -6,7 +6,10 @@
 # a changed input runs the codes; an earlier output missing from the
 # archive or with other bytes than recorded runs the code (said at
 # INFO); a kill after a reused build's "recording" is recovered without
-# running anything; without "reuse: content" the codes run.
+# running anything; without "reuse: content" the codes run.  Dry runs
+# (process --dry-run, ProcessQueue --dryrun) say "would reuse build N",
+# or why a build with a match would run, as the run then does; status,
+# runs, status --json and the report count the reused builds.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-plan.sh"
 t_begin reuse
@@ -60,6 +63,18 @@ cp "$(file l3 2024-03-01)" "$T/l3-first"
 
 # -- the same bytes again under a quality bump: no code runs -------------------
 deliver r_raw_20240301_v1.1.0.dat "raw 1"
+# the dry runs ask the runner's question: l1 would reuse, nothing would run
+l1_first=$(sql "SELECT b.build_id FROM build b JOIN process p USING (process_id) WHERE p.process_name = 'l1' AND b.output_key = '2024-03-01'")
+expect_rc 0 "ingest the re-delivery" cascade ingest
+keys=$(sql "SELECT count(*) FROM build WHERE content_key IS NOT NULL")
+expect_rc 0 "process --dry-run" cascade process --dry-run
+contains "the dry run says l1 would reuse the first l1 build" "$out" "would reuse build $l1_first (r_l1_20240301_v1.0.0.dat, the same content)"
+not_contains "and shows no command line for it" "$out" "copy.sh"
+contains "its sum counts it apart from the builds that would run" "$out" "dry run: 0 builds would run, 1 would reuse an earlier build's output ("
+expect_rc 0 "ProcessQueue --dryrun" "$CASCADE" process-queue --dryrun -m "$DB"
+contains "ProcessQueue --dryrun says so too" "$out" "would reuse build $l1_first"
+equals "the dry runs changed nothing (content keys, builds)" \
+	"$(sql "SELECT count(*) FROM build WHERE content_key IS NOT NULL") $(sql "SELECT count(*) FROM build")" "$keys 6"
 expect_rc 0 "the re-delivery, same bytes" "$CASCADE" process-queue -v -m "$DB"
 equals "no code ran at any level" "$(ran)" 6
 equals "three builds reused an earlier output" "$(reused)" 3
@@ -82,6 +97,51 @@ equals "the reused builds succeeded, no code pid, no exit status" \
 	"succeeded:-:- succeeded:-:- succeeded:-:-"
 equals "their batches are done" \
 	"$(sql "SELECT count(*) FROM batch WHERE state <> 'done'")" 0
+# operators see it: status, runs, the report
+run_id=$(sql "SELECT max(logging_id) FROM logging WHERE command = 'process-queue'")
+expect_rc 0 "status" cascade status
+contains "status: of the builds that succeeded, how many were reused" "$out" "9 succeeded (3 reused)"
+contains "status: the run's reused builds" "$out" "Reused (ok without running a code): run $run_id: 3"
+expect_rc 0 "runs" cascade runs
+contains "runs: likewise" "$out" "run $run_id: 3"
+expect_rc 0 "status --json" cascade status --json
+equals "status --json: builds_reused of each run, reused of each batch" "$(printf '%s' "$out" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print([r["builds_reused"] for r in s["runs"] if r["logging_id"] == '"$run_id"'],
+      sum(b["reused"] for b in s["batches"]), s["builds"]["reused"])')" "[3] 3 3"
+expect_rc 0 "report" cascade report --html "$T/report"
+equals "report: a Reused column in the runs and batches tables" "$(python3 - "$T/report/index.html" "$run_id" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.t = {}; self.cur = None; self.row = None; self.cell = None
+    def handle_starttag(self, tag, a):
+        a = dict(a)
+        if tag == "table" and a.get("id") in ("runs", "batches"):
+            self.cur = a["id"]; self.t[self.cur] = []
+        elif self.cur and tag == "tr":
+            self.row = []
+        elif self.cur and self.row is not None and tag in ("td", "th"):
+            self.cell = ""
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.cur = None
+        elif self.cur and tag == "tr" and self.row is not None:
+            self.t[self.cur].append(self.row); self.row = None
+        elif self.cell is not None and tag in ("td", "th"):
+            self.row.append(self.cell.strip()); self.cell = None
+    def handle_data(self, d):
+        if self.cell is not None:
+            self.cell += d
+p = P(); p.feed(open(sys.argv[1]).read())
+runs, batches = p.t["runs"], p.t["batches"]
+ri, bi = runs[0].index("Reused"), batches[0].index("Reused")
+print([r[ri] for r in runs[1:] if r[0] == sys.argv[2]],
+      sum(int(b[bi]) for b in batches[1:]))
+PY
+)" "['3'] 3"
 equals "no work directory left" "$(find "$ARC/.cascade/work" -type f 2>/dev/null | wc -l | tr -d ' ')" 0
 l3_build=$(sql "SELECT b.build_id FROM build b JOIN file f ON f.file_id = b.output_file_id WHERE f.filename = 'r_l3_20240301_v1.1.0.dat'")
 l3_from=$(sql "SELECT reused_from_build_id FROM build WHERE build_id = $l3_build")
@@ -120,6 +180,11 @@ l2_now=$(file l2 2024-03-01)
 chmod u+w "$l2_now"
 printf 'tampered\n' >> "$l2_now"
 deliver r_raw_20240301_v1.2.0.dat "raw 1"
+expect_rc 0 "ingest it" cascade ingest
+expect_rc 0 "process --dry-run, the archive damaged" cascade process --dry-run
+contains "the dry run says why l1 would run all the same" "$out" "(r_l1_20240301_v1.1.0.dat) has the same content key but it is not in the archive"
+contains "and shows its command line" "$out" "copy.sh"
+contains "its sum: one build would run" "$out" "dry run: 1 builds would run (0 up to date"
 expect_rc 0 "the same bytes again, with the archive damaged" "$CASCADE" process-queue -v -m "$DB"
 equals "l1 and l2 ran, l3 reused" "$(ran) $(reused)" "11 4"
 contains "l1: said why it ran" "$err" "has the same content key but it is not in the archive"
