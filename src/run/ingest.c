@@ -908,6 +908,54 @@ adopt_orphan(struct ingest_state *s, struct item *it)
 	free(shown);
 }
 
+/*
+ * The files of the batch whose product, date, period number and version
+ * a stored file (other[k]: its name) or an earlier file of the batch has:
+ * rejected ("version-taken").
+ */
+static void
+reject_taken(struct ingest_state *s, struct item *items,
+	     const struct store_new_file *nf, const size_t *nf_item,
+	     size_t nnf, char *const *other)
+{
+	for (size_t k = 0; k < nnf; k++) {
+		struct item *it = &items[nf_item[k]];
+		enum timebase tb = s->cat->products[it->id.product].timebase;
+		const char *of = !timebase_numbered(tb)	  ? ""
+				 : tb == TIMEBASE_HOURLY ? ", hour"
+							 : ", orbit";
+
+		if (other[k]) {
+			char *o = escape_str(other[k]);
+
+			reject(it, "version-taken",
+			       "file \"%s\" already has product \"%s\", date%s "
+			       "and version %d.%d.%d",
+			       o, s->cat->products[it->id.product].name, of,
+			       it->id.version.interface, it->id.version.quality,
+			       it->id.version.revision);
+			free(o);
+		}
+		/* two names of this batch with one product, date, version */
+		for (size_t j = 0; !other[k] && j < k; j++) {
+			struct item *jt = &items[nf_item[j]];
+
+			if (jt->action == ITEM_ARCHIVE &&
+			    nf[j].product_id == nf[k].product_id &&
+			    nf[j].date == nf[k].date &&
+			    nf[j].period_number == nf[k].period_number &&
+			    nf[j].iv == nf[k].iv &&
+			    nf[j].qv == nf[k].qv && nf[j].rv == nf[k].rv) {
+				reject(it, "version-taken",
+				       "file \"%s\" has the same product, "
+				       "date%s and version",
+				       jt->shown, of);
+				break;
+			}
+		}
+	}
+}
+
 /* compare the batch with the database and the archive on disk */
 static int
 decide(struct ingest_state *s, struct item *items, size_t n)
@@ -980,46 +1028,7 @@ decide(struct ingest_state *s, struct item *items, size_t n)
 	if ((rc = store_files_tuple_taken(s->db, nf, nnf, other,
 					  DB_QUIET_DATA)))
 		goto out;
-	for (size_t k = 0; k < nnf; k++) {
-		struct item *it = &items[nf_item[k]];
-
-		if (other[k]) {
-			char *o = escape_str(other[k]);
-
-			reject(it, "version-taken",
-			       "file \"%s\" already has product \"%s\", date%s "
-			       "and version %d.%d.%d",
-			       o, s->cat->products[it->id.product].name,
-			       timebase_numbered(
-				       s->cat->products[it->id.product].timebase)
-				       ? s->cat->products[it->id.product]
-							 .timebase ==
-						 TIMEBASE_HOURLY
-						 ? ", hour"
-						 : ", orbit"
-				       : "",
-			       it->id.version.interface, it->id.version.quality,
-			       it->id.version.revision);
-			free(o);
-		}
-		/* two names of this batch with one product, date, version */
-		for (size_t j = 0; !other[k] && j < k; j++) {
-			struct item *jt = &items[nf_item[j]];
-
-			if (jt->action == ITEM_ARCHIVE &&
-			    nf[j].product_id == nf[k].product_id &&
-			    nf[j].date == nf[k].date &&
-			    nf[j].period_number == nf[k].period_number &&
-			    nf[j].iv == nf[k].iv &&
-			    nf[j].qv == nf[k].qv && nf[j].rv == nf[k].rv) {
-				reject(it, "version-taken",
-				       "file \"%s\" has the same product, date "
-				       "and version",
-				       jt->shown);
-				break;
-			}
-		}
-	}
+	reject_taken(s, items, nf, nf_item, nnf, other);
 	for (size_t i = 0; i < n; i++)
 		if (items[i].action == ITEM_REJECT)
 			error_target(s, &items[i]);
