@@ -166,7 +166,9 @@ equals "it compiled the catalog once" "$(grep -c 'catalog of mission "' "$T/err"
 # one slot, builds sent ahead to the supervisor: each starts when the
 # one before it ended, and its row says so (not when it was sent)
 for d in 13 14 15 16; do deliver "pl_raw_202401${d}_v1.0.0.dat" "raw $d"; done
+export CASCADE_TEST_CODE_S=0.2
 expect_rc 0 "ProcessQueue with one slot" "$CASCADE" process-queue -n 1 -m "$DB"
+unset CASCADE_TEST_CODE_S
 equals "one slot: the four days made" "$(sql "SELECT count(*) FROM file WHERE filename LIKE 'pl_l1_2024011%' AND utc_file_date >= '2024-01-13'")" 4
 # (the times are the server's clock less how long ago the supervisor saw
 # them, so a statement's latency blurs them by milliseconds; a start
