@@ -960,11 +960,22 @@ group_runner_line(const struct slurm_ex *s, const struct exec_build *b,
 	strbuf_addstr(sb, "# the group runner, where this node has it, runs the "
 			  "builds of the spec after \"exit\" below\nRUNNER=");
 	slurm_quote(sb, r);
+	/*
+	 * asked first whether it can run this spec: a runner of another
+	 * cascade version (or a broken one) leaves the job to bash, said in
+	 * the job's output, rather than fail its builds
+	 */
 	strbuf_addstr(sb, "\nif [ -f \"$RUNNER\" ] && [ -x \"$RUNNER\" ]; then\n"
-			  "\tshopt -s execfail\n"
-			  "\texec \"$RUNNER\" \"$0\" \"$CANCEL\" "
+			  "\tif \"$RUNNER\" --check \"$0\" >/dev/null 2>&1; then\n"
+			  "\t\tshopt -s execfail\n"
+			  "\t\texec \"$RUNNER\" \"$0\" \"$CANCEL\" "
 			  "\"${SLURM_JOB_ID:-$$}\"\n"
-			  "\tshopt -u execfail\n"
+			  "\t\tshopt -u execfail\n"
+			  "\telse\n"
+			  "\t\techo \"cascade: $RUNNER cannot run this job "
+			  "($(\"$RUNNER\" --check \"$0\" 2>&1 | head -n 1)): "
+			  "bash runs it\" >&2\n"
+			  "\tfi\n"
 			  "fi\n");
 }
 

@@ -404,6 +404,24 @@ main(int argc, char **argv)
 	int sfd, rc;
 
 	log_init("cascade-group-runner");
+	/*
+	 * --check SCRIPT: whether this runner can run the script's spec (0),
+	 * asked by the script before it hands over: a runner that cannot (an
+	 * older one, which does not know --check either) leaves the job to
+	 * the script's bash body instead of failing its builds
+	 */
+	if (argc == 3 && !strcmp(argv[1], "--check")) {
+		if (read_file(argv[2], &text))
+			return 1;
+		rc = group_spec_parse(text.buf, text.len, &R.spec, &why);
+		if (rc)
+			error("\"%s\" is not a group script this runner can "
+			      "run: %s",
+			      argv[2], why.buf);
+		strbuf_release(&text);
+		strbuf_release(&why);
+		return rc ? 1 : 0;
+	}
 	if (argc != 4) {
 		error("usage: cascade-group-runner SCRIPT CANCEL-FILE JOB");
 		return 2;

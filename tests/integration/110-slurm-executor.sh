@@ -94,6 +94,24 @@ EOF
 first_builds "$RUNNER" runner
 first_builds /nonexistent/cascade-group-runner bash
 
+# a runner of another cascade version (here one that knows neither
+# --check nor the spec, as an older one would): it is asked first, and
+# the job's bash body runs the builds, saying so in the job's output
+printf '#!/bin/sh\necho "cascade-group-runner: error: usage: cascade-group-runner SCRIPT CANCEL-FILE JOB" >&2\nexit 2\n' > "$W/bin/old-runner"
+chmod +x "$W/bin/old-runner"
+printf '20 30 1 - - %s\n21 30 1 - - %s\n' "$W/bin/ok" "$W/bin/ok" > "$T/spec-old"
+mkdir -p "$W/old"
+run timeout 300 "$DRIVER" -p 300 -r "$W/bin/old-runner" run "$W/old" "$T/spec-old"
+equals "old runner: the driver gets both builds back" "$rc" 0
+contains "old runner: build 20 ran and succeeded" "$(line 20)" "ran=1 exit=0 signal=0 timed_out=0 cancelled=0"
+contains "old runner: build 21 ran and succeeded" "$(line 21)" "ran=1 exit=0 signal=0 timed_out=0 cancelled=0"
+contains "old runner: the job says bash ran it, and why" "$(cat "$W/old/slurm/"*.out 2>/dev/null)" \
+	"cannot run this job (cascade-group-runner: error: usage: cascade-group-runner SCRIPT CANCEL-FILE JOB): bash runs it"
+# (this tree's runner passes its own --check: the runner rows above ran
+# without a word in their jobs' output); what is no spec it refuses
+contains "the runner's --check refuses what is not a group script" \
+	"$("$RUNNER" --check /dev/null 2>&1; echo "rc=$?")" "is not a group script this runner can run"
+
 # many builds ending together, each way: every record is published once
 # (an mv of several records said "cannot stat" of those the driver had
 # read and removed between its rename and its stat), and the jobs say
