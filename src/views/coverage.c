@@ -9,6 +9,7 @@
  */
 #include "coverage.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,20 +95,45 @@ cmp_product(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* the first of facts[lo..hi) whose product id is >= id */
+/* product ids are read as the 32-bit keys they are */
+_Static_assert(sizeof(int) == sizeof(int32_t), "product ids are 32 bits");
+
+/*
+ * The one lower bound of the grid's sorted arrays: the first of the
+ * elements base[lo..hi) (each size bytes, in order of the 32-bit key at
+ * offset off) whose key is at least key.
+ */
 static size_t
-product_facts_from(const struct sr_day *f, size_t lo, size_t hi, int id)
+first_at_least(const void *base, size_t size, size_t off, size_t lo,
+	       size_t hi, int32_t key)
 {
+	const char *b = base;
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		int32_t k;
 
-		if (f[mid].product_id < id)
+		memcpy(&k, b + mid * size + off, sizeof(k));
+		if (k < key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
 }
+
+/* the first of facts[lo..hi) whose product id is >= id */
+#define product_facts_from(f, lo, hi, id)                                    \
+	first_at_least(f, sizeof(struct sr_day),                             \
+		       offsetof(struct sr_day, product_id), lo, hi, id)
+/* the first of facts[lo..hi) (one product's) on or after day */
+#define fact_from(f, lo, hi, day)                                            \
+	first_at_least(f, sizeof(struct sr_day),                             \
+		       offsetof(struct sr_day, date), lo, hi, day)
+/* likewise of gaps[lo..hi) */
+#define gap_from(g, lo, hi, day)                                             \
+	first_at_least(g, sizeof(struct check_gap_day),                      \
+		       offsetof(struct check_gap_day, date), lo, hi, day)
 
 /* the maker of product p in cfg, or NULL (delivered) */
 static const struct process *
@@ -248,36 +274,6 @@ facts_of(const struct cov_product *r, const struct sr_day *d,
 	f->version = d->version;
 	f->failed = d->failed_build != 0;
 	f->building = d->open_build != 0;
-}
-
-/* the first of facts[lo..hi) (one product's) on or after day */
-static size_t
-fact_from(const struct sr_day *f, size_t lo, size_t hi, int32_t day)
-{
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f[mid].date < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* likewise of gaps[lo..hi) */
-static size_t
-gap_from(const struct check_gap_day *g, size_t lo, size_t hi, int32_t day)
-{
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (g[mid].date < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 const struct sr_day *
