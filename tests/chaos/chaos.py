@@ -4,9 +4,12 @@ compared with an uninterrupted run.
 
 Each trial builds one scenario (tests/chaos/mission.yaml: raw -> daily L1
 with a yesterday/tomorrow window -> L2 per file -> weekly, and a RUN
-process), delivers its files, then runs ProcessQueue with faults: SIGKILL
-of the controller at seeded random instants (kill chains: the next run is
-killed again, k times; independent kills; named fault points), a
+process; and raw -> an ORBIT process keyed by the orbits of the orbit
+table, reading its orbit and the previous one, the table loaded with
+`cascade orbits load` before the first run), delivers its files, then
+runs ProcessQueue with faults: SIGKILL of the controller at seeded random
+instants (kill chains: the next run is killed again, k times;
+independent kills; named fault points), a
 PostgreSQL restart, pg_terminate_backend of the controller's session,
 `cascade flag clear --force`, two controllers at once, a full archive disk,
 and a whole-machine crash (the controller's session and everything the
@@ -18,8 +21,9 @@ once, uninterrupted, into another database and archive.
 Tallies (per family, then in total):
   landed      reference items (file rows, RUN builds) found equal
   lost        reference items missing at the end
-  duplicated  an item twice (rows or archive files of one product/date,
-              a second version, a key built twice)
+  duplicated  an item twice (rows or archive files of one product, date
+              and period number, a second version, a key built twice;
+              two orbits of one date are two items)
   orphaned    archive files without rows, rows without files, leftover
               work directories and temporary files, processes left running
   rerun       keys whose code finished ("end" marker) more than once
@@ -71,11 +75,16 @@ DEFAULT_SEED = 20261123
 FIRST_DAY = datetime.date(2024, 3, 6)      # a Wednesday: weeks are cut
 RUN_GUARD_S = 600          # a run taking longer than this is hung
 
-# scenario shapes: days of raw data, ingest ballast, run.batch_size
+# scenario shapes: days of raw data, ingest ballast, run.batch_size, and
+# the days the orbit table covers (from the first day of data): in the
+# shapes of make check's short selection the template database's two days
+# (six orbits, so that the ORBIT process costs little time there), in
+# "big" all of its days (the trial loads the rest, appending)
+TEMPLATE_ORBIT_DAYS = 2
 SHAPES = {
-    "small": dict(days=16, aux=0, batch=500),
-    "ingest": dict(days=16, aux=400, batch=100),
-    "big": dict(days=90, aux=0, batch=500),
+    "small": dict(days=16, aux=0, batch=500, orbit_days=TEMPLATE_ORBIT_DAYS),
+    "ingest": dict(days=16, aux=400, batch=100, orbit_days=TEMPLATE_ORBIT_DAYS),
+    "big": dict(days=90, aux=0, batch=500, orbit_days=90),
 }
 # code durations in ms, "LO HI" (tests/chaos/codes/step.sh)
 SPEEDS = {"fast": "3 3", "slow": "50 500"}
@@ -254,10 +263,44 @@ class Cluster:
         return [line.split("\t") for line in r.stdout.splitlines() if line != ""]
 
 
+# ----------------------------------------------------------------- orbits
+
+ORBIT_HOURS = (8, 7, 9)    # unequal orbits: their boundaries drift over midnight
+FIRST_ORBIT = 101
+
+
+def orbit_table(days):
+    """The orbit table of a scenario (cascade orbits load's lines): orbits
+    of 8, 7 and 9 hours in turn from 4 hours before the first day of data
+    (so the first lies partly before it) to the end of its days-th day,
+    with one gap of 5 hours, the numbers jumping one there (the previous
+    orbit of the one after the gap is the one before it)."""
+    t = datetime.datetime.combine(FIRST_DAY, datetime.time()) - datetime.timedelta(hours=4)
+    end = datetime.datetime.combine(FIRST_DAY + datetime.timedelta(days=days), datetime.time())
+    lines, n, i = [], FIRST_ORBIT, 0
+    while t < end:
+        stop = t + datetime.timedelta(hours=ORBIT_HOURS[i % len(ORBIT_HOURS)])
+        lines.append(f"{n},{t:%Y-%m-%dT%H:%M:%S}Z,{stop:%Y-%m-%dT%H:%M:%S}Z")
+        t, n, i = stop, n + 1, i + 1
+        if i == 4:
+            t, n = t + datetime.timedelta(hours=5), n + 1
+    return lines
+
+
+def load_orbits(cascade, env, db, days, path):
+    """cascade orbits load of orbit_table(days), written to path, into db."""
+    with open(path, "w") as f:
+        f.write("number,start,stop\n" + "\n".join(orbit_table(days)) + "\n")
+    r = subprocess.run([cascade, "orbits", "load", path, "-m", db],
+                       capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(f"cascade orbits load {path} failed: {r.stderr}")
+
+
 # ------------------------------------------------------------------ state
 
 STATE_SQL = """
-SELECT 'F', f.filename, p.product_name, f.utc_file_date,
+SELECT 'F', f.filename, p.product_name, f.utc_file_date, f.period_number,
        f.interface_version || '.' || f.quality_version || '.' || f.revision_version,
        f.file_id IN (SELECT file_id FROM newest_file), f.exists_on_disk, f.shasum
   FROM file f JOIN product p USING (product_id);
@@ -267,7 +310,9 @@ SELECT 'C', f.filename, pr.process_name,
        c.interface_version || '.' || c.quality_version || '.' || c.revision_version
   FROM filecodelink l JOIN file f ON f.file_id = l.resulting_file
   JOIN code c ON c.code_id = l.source_code JOIN process pr ON pr.process_id = c.process_id;
-SELECT 'B', pr.process_name, coalesce(b.utc_file_date::text, b.output_key),
+SELECT 'B', pr.process_name,
+       CASE WHEN pr.output_timebase IN ('HOURLY', 'ORBIT') THEN b.output_key
+            ELSE coalesce(b.utc_file_date::text, b.output_key) END,
        coalesce(b.output_filename, '-'), b.status, pr.output_timebase
   FROM build b JOIN process pr USING (process_id);
 SELECT 'Q', count(*) FROM processqueue;
@@ -375,7 +420,11 @@ def compare(ref, st, markers, bad_markers, alive, final_rc, ref_rc):
     ref_paths = {}
     for rel in ref["files"]:
         ref_paths.setdefault(rel.rsplit("/", 1)[-1], []).append(rel)
-    ref_pd = {(r[0][0], r[0][1]) for r in ref["rows"].values()}
+    # a file's identity is (product, date, period number, version): the
+    # files of one product and date are told apart by their period (hour,
+    # orbit; 0 for products of days), so only another version of one
+    # product, date and period is a duplicate
+    ref_pdp = {r[0][:3] for r in ref["rows"].values()}
     src_of = {}
     for s, r in st["links"]:
         src_of.setdefault(r, set()).add(s)
@@ -418,9 +467,10 @@ def compare(ref, st, markers, bad_markers, alive, final_rc, ref_rc):
     for name, rows in sorted(st["rows"].items()):
         if name in ref["rows"]:
             continue
-        prod, day = rows[0][0], rows[0][1]
-        if (prod, day) in ref_pd:
-            add("duplicated", 1, f"{name}: another {prod} file for {day} (version {rows[0][2]})")
+        prod, day, period = rows[0][:3]
+        if (prod, day, period) in ref_pdp:
+            add("duplicated", 1, f"{name}: another {prod} file for {day}"
+                + (f" period {period}" if period != "0" else "") + f" (version {rows[0][3]})")
         else:
             add("differ", 1, f"{name}: a row the reference does not have {rows[0]}")
 
@@ -431,7 +481,7 @@ def compare(ref, st, markers, bad_markers, alive, final_rc, ref_rc):
         if name not in st["rows"]:
             add("orphaned", 1, f"{paths[0]}: an archive file without a row")
     for name, rows in sorted(st["rows"].items()):
-        if name not in ref["rows"] and rows[0][4] == "t" and name not in by_name_paths:
+        if name not in ref["rows"] and rows[0][5] == "t" and name not in by_name_paths:
             add("orphaned", 1, f"{name}: a row without its file")
     for rel, h in sorted(st["other"].items()):
         if rel not in ref["other"]:
@@ -499,16 +549,25 @@ def selftest(verbose=False):
     """The comparison itself, on a synthetic reference and one defect at a
     time: each must land in its tally (make check runs this)."""
     import copy
+    # two orbits of one date: two files of a product, date and version,
+    # told apart by their period number
     ref = dict(
-        rows={"a.dat": [("raw", "2024-01-01", "1.0.0", "t", "t", "1a")],
-              "b.dat": [("l1", "2024-01-01", "1.0.0", "t", "t", "1b")]},
-        links={("a.dat", "b.dat")}, codes={"b.dat": {("l1", "1.0.0")}},
+        rows={"a.dat": [("raw", "2024-01-01", "0", "1.0.0", "t", "t", "1a")],
+              "b.dat": [("l1", "2024-01-01", "0", "1.0.0", "t", "t", "1b")],
+              "o7.dat": [("orb", "2024-01-01", "7", "1.0.0", "t", "t", "17")],
+              "o8.dat": [("orb", "2024-01-01", "8", "1.0.0", "t", "t", "18")]},
+        links={("a.dat", "b.dat"), ("a.dat", "o7.dat"), ("a.dat", "o8.dat")},
+        codes={"b.dat": {("l1", "1.0.0")}, "o7.dat": {("orb", "1.0.0")},
+               "o8.dat": {("orb", "1.0.0")}},
         builds=[("l1", "2024-01-01", "b.dat", "succeeded", "DAILY"),
+                ("orb", "000007", "o7.dat", "succeeded", "ORBIT"),
+                ("orb", "000008", "o8.dat", "succeeded", "ORBIT"),
                 ("tally", "2024-01-01", "-", "succeeded", "RUN")],
         queue=0, flag=0, journal=0, batches={}, failures={},
-        files={"raw/a.dat": "1a", "l1/b.dat": "1b"},
+        files={"raw/a.dat": "1a", "l1/b.dat": "1b", "orb/o7.dat": "17", "orb/o8.dat": "18"},
         other={".cascade/": "dir", ".cascade/work/": "dir"})
-    good = {"l1:20240101": [1, 1], "tally:20240101": [1, 1]}
+    good = {"l1:20240101": [1, 1], "orb:7": [1, 1], "orb:8": [1, 1], "tally:20240101": [1, 1]}
+    items = len(ref["rows"]) + 1            # the file rows and the RUN build
 
     def case(what, want, mutate=None, markers=None, alive=(), final_rc=0):
         st = copy.deepcopy(ref)
@@ -516,7 +575,7 @@ def selftest(verbose=False):
             mutate(st)
         t, probs = compare(ref, st, markers or good, [], list(alive), final_rc, 0)
         got = {k for k in TALLY_KEYS if t[k] and k != "landed"}
-        ok = got == set(want) and (t["landed"] == 3 or bool(want))
+        ok = got == set(want) and (t["landed"] == items or bool(want))
         if not ok or verbose:
             log(f"{'ok' if ok else 'not ok'} - {what}: {sorted(got) or 'clean'}"
                 + ("" if ok else f" (want {sorted(want)}; {probs})"))
@@ -532,8 +591,22 @@ def selftest(verbose=False):
         st["files"]["l1/c.dat"] = "1c"
 
     def version(st):
-        st["rows"]["b1.dat"] = [("l1", "2024-01-01", "1.1.0", "t", "t", "1c")]
+        st["rows"]["b1.dat"] = [("l1", "2024-01-01", "0", "1.1.0", "t", "t", "1c")]
         st["files"]["l1/b1.dat"] = "1c"
+
+    def orbit_version(st):
+        st["rows"]["o7b.dat"] = [("orb", "2024-01-01", "7", "1.1.0", "t", "t", "17b")]
+        st["files"]["orb/o7b.dat"] = "17b"
+
+    def orbit_other(st):
+        st["rows"]["o9.dat"] = [("orb", "2024-01-01", "9", "1.0.0", "t", "t", "19")]
+        st["files"]["orb/o9.dat"] = "19"
+
+    def orbit_twice(st):
+        st["builds"].append(("orb", "000007", "o7.dat", "succeeded", "ORBIT"))
+
+    def orbit_renumbered(st):
+        st["rows"]["o8.dat"] = [("orb", "2024-01-01", "9", "1.0.0", "t", "t", "18")]
 
     def twice(st):
         st["files"]["l1/x/b.dat"] = "1b"
@@ -573,6 +646,10 @@ def selftest(verbose=False):
         case("an archive file without a row", ["orphaned"], stray),
         case("another version of an output", ["duplicated"], version),
         case("an output archived twice", ["duplicated"], twice),
+        case("another version of an orbit's output", ["duplicated"], orbit_version),
+        case("an output of another orbit of the date", ["differ"], orbit_other),
+        case("an orbit built twice", ["duplicated"], orbit_twice),
+        case("an output with another period number", ["differ"], orbit_renumbered),
         case("a RUN build missing", ["lost"], run_missing),
         case("a RUN build twice", ["duplicated"], run_twice),
         case("a work directory left", ["orphaned"], workdir),
@@ -648,6 +725,10 @@ class Suite:
                            capture_output=True, text=True, env=self.env)
         if r.returncode != 0:
             raise RuntimeError(f"cascade init failed: {r.stderr}")
+        # every trial's and reference's database is a copy of the template:
+        # the orbits loaded here are in each before its first run
+        load_orbits(self.cascade, self.env, "chaos_template", TEMPLATE_ORBIT_DAYS,
+                    os.path.join(self.base, "orbits.csv"))
 
     def finish(self):
         if self.current:
@@ -752,6 +833,11 @@ class Trial:
                            capture_output=True, text=True, env=self.suite.env)
         if r.returncode != 0:
             raise RuntimeError(f"config apply failed: {r.stderr}")
+        # the orbits the ORBIT process keys by, before the first run: the
+        # template's, and in a longer scenario the rest of its days
+        if shape["orbit_days"] > TEMPLATE_ORBIT_DAYS:
+            load_orbits(self.suite.cascade, self.suite.env, self.db, shape["orbit_days"],
+                        os.path.join(self.dir, "orbits.csv"))
         inc = os.path.join(self.root, "incoming")
         os.makedirs(inc)
         open(self.markers, "w").close()
