@@ -302,36 +302,53 @@ store_orbits_list(struct db *db, int64_t from, int64_t to,
 	return rc;
 }
 
+/* an orbit of a file, for store_orbits_at */
+struct orbit_at {
+	int64_t number, stop;
+};
+static const struct db_col orbit_at_cols[] = {
+	DB_COL(DB_INT64, struct orbit_at, number),
+	DB_COL(DB_INT64, struct orbit_at, stop),
+};
+
 int
-store_orbits_at(struct db *db, const int64_t *t, size_t n, int64_t *number)
+store_orbits_at(struct db *db, const int64_t *t, const int64_t *given,
+		size_t n, int64_t *number, int64_t *stop)
 {
-	/* the rows are the elements of the answer themselves */
-	static const struct db_col cols[] = {{DB_INT64, 0, 0, 0, NULL}};
-	static const struct db_table tab = {"orbits at instants", cols, 1,
-					    sizeof(int64_t)};
+	static const struct db_table tab =
+		DB_TABLE("orbits of files", orbit_at_cols, struct orbit_at);
 	struct db_params p = DB_PARAMS_INIT;
-	int64_t *got = NULL;
+	struct orbit_at *got = NULL;
 	size_t ngot = 0;
 	int rc;
 
 	if (n == 0)
 		return 0;
-	db_params_columns(&p, 1);
-	for (size_t i = 0; i < n; i++)
+	db_params_columns(&p, 2);
+	for (size_t i = 0; i < n; i++) {
 		db_col_timestamp(&p, t[i]);
+		db_col_int64(&p, given[i]);
+	}
 	rc = db_query_rows(db,
-			   "SELECT coalesce((SELECT o.orbit_number FROM "
-			   "public.orbit o WHERE o.start_time <= u.t AND "
-			   "o.stop_time > u.t), -1) FROM unnest($1::timestamp[]) "
-			   "WITH ORDINALITY AS u(t, k) ORDER BY u.k",
+			   "SELECT coalesce(o.orbit_number, "
+			   "nullif(u.g, -1), -1), coalesce(" USEC("o.stop_time")
+			   ", -9223372036854775808) FROM "
+			   "unnest($1::timestamp[], $2::int8[]) WITH "
+			   "ORDINALITY AS u(t, g, k) LEFT JOIN LATERAL (SELECT "
+			   "x.orbit_number, x.stop_time FROM public.orbit x "
+			   "WHERE (u.g <> -1 AND x.orbit_number = u.g) OR "
+			   "(u.g = -1 AND x.start_time <= u.t AND "
+			   "x.stop_time > u.t) LIMIT 1) o ON true ORDER BY u.k",
 			   &p, 0, &tab, &got, &ngot);
 	db_params_release(&p);
 	if (!rc && ngot != n)
-		rc = error("unexpected result shape for orbits at instants: "
+		rc = error("unexpected result shape for orbits of files: "
 			   "%zu rows, expected %zu",
 			   ngot, n);
-	if (!rc)
-		memcpy(number, got, n * sizeof(*number));
+	for (size_t i = 0; !rc && i < n; i++) {
+		number[i] = got[i].number;
+		stop[i] = got[i].stop;
+	}
 	free(got);
 	return rc;
 }

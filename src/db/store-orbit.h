@@ -74,11 +74,14 @@ int store_orbits_list(struct db *db, int64_t from, int64_t to,
 void store_orbits_free(struct so_orbit *o, size_t n);
 
 /*
- * store_orbits_at: for each of the n instants t[i], the number of the
- * stored orbit containing it (start <= t < stop) in number[i], or -1
- * when no orbit does.  One query.
+ * store_orbits_at: for each of n files, its orbit: given[i] when that is
+ * not -1 (the file said it), else the stored orbit containing the
+ * instant t[i] (start <= t < stop); into number[i] (-1: no orbit holds
+ * t[i]) and stop[i], that orbit's stop (INT64_MIN: not in the table).
+ * One query.
  */
-int store_orbits_at(struct db *db, const int64_t *t, size_t n,
-		    int64_t *number) CASCADE_MUSTCHECK;
+int store_orbits_at(struct db *db, const int64_t *t, const int64_t *given,
+		    size_t n, int64_t *number, int64_t *stop)
+	CASCADE_MUSTCHECK;
 
 #endif

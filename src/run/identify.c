@@ -463,6 +463,7 @@ identify_parse_output(const char *text, size_t len,
 	strbuf_reset(&o->keywords);
 	o->has_orbit = false;
 	o->orbit = 0;
+	o->stop_given = false;
 	if (split_output(text, len, l, reason))
 		return -1;
 	for (int k = OUT_VERSION; k <= OUT_DATE; k++) {
@@ -486,6 +487,7 @@ identify_parse_output(const char *text, size_t len,
 	    timeutil_parse_timestamp(l[OUT_STOP].value, l[OUT_STOP].vlen,
 				     &o->stop_usec))
 		return bad_value(reason, &l[OUT_STOP], OUT_STOP);
+	o->stop_given = l[OUT_STOP].no != 0;
 	if (l[OUT_ORBIT].no) {
 		if (parse_orbit(l[OUT_ORBIT].value, l[OUT_ORBIT].vlen,
 				&o->orbit)) {
@@ -524,6 +526,7 @@ struct candidate {
 	bool versionless; /* a template without {VERSION} matched */
 	bool has_orbit;   /* {ORBIT} or orbit= gave orbit */
 	int64_t orbit;
+	bool stop_given;  /* an inspector's utc_stop_time= */
 };
 
 static void
@@ -560,6 +563,7 @@ match_template(const struct identify_set *set, size_t i, const char *name,
 	}
 	c->has_orbit = m.has_orbit;
 	c->orbit = m.orbit;
+	c->stop_given = false;
 	strbuf_addstr(&c->keywords, m.keywords.buf);
 	fnformat_match_release(&m);
 	return 1;
@@ -628,6 +632,7 @@ run_inspector(const struct identify_set *set,
 	c->stop = o.stop_usec;
 	c->has_orbit = o.has_orbit;
 	c->orbit = o.orbit;
+	c->stop_given = o.stop_given;
 	strbuf_add(&c->keywords, o.keywords.buf, o.keywords.len);
 	rc = 1;
 out:
@@ -924,6 +929,7 @@ take_frame(struct identify_set *set, size_t i, const struct identify_frame *f,
 		a->c.start = o.start_usec;
 		a->c.stop = o.stop_usec;
 		a->c.has_orbit = o.has_orbit;
+		a->c.stop_given = o.stop_given;
 		a->c.orbit = o.orbit;
 		strbuf_add(&a->c.keywords, o.keywords.buf, o.keywords.len);
 		a->m = 1;
@@ -1180,6 +1186,7 @@ tally_add(const struct identify_set *set, struct identify_result *r,
 		r->version = c->version;
 		r->versionless = c->versionless;
 		r->has_orbit = c->has_orbit;
+		r->stop_given = c->stop_given;
 		r->orbit = c->orbit;
 		strbuf_addstr(&r->keywords, c->keywords.buf);
 	} else {
@@ -1240,6 +1247,7 @@ identify_files(struct identify_set *set, const char *const *paths,
 		rs[k].versionless = false;
 		rs[k].has_orbit = false;
 		rs[k].orbit = 0;
+		rs[k].stop_given = false;
 		strbuf_init(&t[k].failed, 0);
 	}
 	for (size_t i = 0; i < set->n; i++) {
@@ -1267,7 +1275,7 @@ identify_files(struct identify_set *set, const char *const *paths,
 		}
 		for (size_t k = 0; k < n; k++) {
 			struct candidate c = {0, 0, 0, {0, 0, 0}, STRBUF_INIT,
-					      false, false, 0};
+					      false, false, 0, false};
 			struct strbuf why = STRBUF_INIT;
 			int m = p->inspector.executable
 					? ask_inspector(set, i, paths[k], &c, &why)

@@ -111,10 +111,16 @@ struct identify_result {
 	 */
 	bool has_orbit;
 	int64_t orbit; /* 0..IDENTIFY_ORBIT_MAX */
+	/*
+	 * the claim gave the stop time (an inspector's utc_stop_time=);
+	 * otherwise stop_usec is the end of the date, which ingest narrows
+	 * to the file's hour or orbit for products of hours or orbits
+	 */
+	bool stop_given;
 };
 #define IDENTIFY_RESULT_INIT                                                 \
 	{IDENTIFY_NONE, 0, 0, 0, 0, {0, 0, 0}, STRBUF_INIT, STRBUF_INIT, NULL, \
-	 false, false, 0}
+	 false, false, 0, false}
 void identify_result_release(struct identify_result *r);
 
 /* The most an inspector may write; more is an inspector failure. */
@@ -129,8 +135,9 @@ struct identify_output {
 	struct strbuf keywords; /* process_keywords=, may be empty */
 	bool has_orbit;         /* orbit= was given */
 	int64_t orbit;          /* orbit=, 0..IDENTIFY_ORBIT_MAX; else 0 */
+	bool stop_given;        /* utc_stop_time= was given */
 };
-#define IDENTIFY_OUTPUT_INIT {{0, 0, 0}, 0, 0, 0, STRBUF_INIT, false, 0}
+#define IDENTIFY_OUTPUT_INIT {{0, 0, 0}, 0, 0, 0, STRBUF_INIT, false, 0, false}
 void identify_output_release(struct identify_output *o);
 
 /*

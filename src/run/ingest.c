@@ -514,15 +514,20 @@ identified(struct ingest_state *s, struct item *it)
  * a product of hours the hour holding its start, for one of orbits the
  * orbit its name or inspector gave, else the stored orbit holding its
  * start (one query for the batch).  A file of orbits in no orbit is
- * rejected, saying which instant and what to load.
+ * rejected, saying which instant and what to load.  A file whose
+ * identification gave no stop time (the built-in matcher; an inspector
+ * without utc_stop_time=) covers its hour, or its orbit when the table
+ * has it, not the rest of its date.
  */
 static int
 period_numbers(struct ingest_state *s, struct item *items, size_t n)
 {
-	int64_t *t = xcalloc(n + 1, sizeof(*t)), *num = NULL;
+	int64_t *t = xcalloc(n + 1, sizeof(*t)), *given = NULL;
+	int64_t *num = NULL, *stop = NULL;
 	size_t *at = xcalloc(n + 1, sizeof(*at)), nt = 0;
 	int rc = 0;
 
+	given = xcalloc(n + 1, sizeof(*given));
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		const struct product *p;
@@ -535,25 +540,32 @@ period_numbers(struct ingest_state *s, struct item *items, size_t n)
 		if (p->timebase == TIMEBASE_HOURLY) {
 			period_hour(it->id.start_usec, &h);
 			it->period_number = h.number;
-		} else if (p->timebase == TIMEBASE_ORBIT &&
-			   it->id.has_orbit) {
-			/* its name's {ORBIT}, or its inspector's orbit= */
-			it->period_number = it->id.orbit;
+			if (!it->id.stop_given)
+				it->id.stop_usec =
+					h.stop - (p->stop_time_exclusive ? 0 : 1);
 		} else if (p->timebase == TIMEBASE_ORBIT) {
+			/* its name's {ORBIT}, or its inspector's orbit= */
+			given[nt] = it->id.has_orbit ? it->id.orbit : -1;
 			t[nt] = it->id.start_usec;
 			at[nt++] = i;
 		}
 	}
 	if (nt) {
 		num = xcalloc(nt, sizeof(*num));
-		rc = store_orbits_at(s->db, t, nt, num);
+		stop = xcalloc(nt, sizeof(*stop));
+		rc = store_orbits_at(s->db, t, given, nt, num, stop);
 	}
 	for (size_t k = 0; !rc && k < nt; k++) {
 		struct item *it = &items[at[k]];
+		const struct product *p = &s->cat->products[it->id.product];
 		char ts[TIMESTAMP_STRLEN];
 
 		if (num[k] >= 0) {
 			it->period_number = num[k];
+			if (!it->id.stop_given && stop[k] != INT64_MIN &&
+			    stop[k] > it->id.start_usec)
+				it->id.stop_usec =
+					stop[k] - (p->stop_time_exclusive ? 0 : 1);
 			continue;
 		}
 		reject(it, "no-orbit",
@@ -562,12 +574,13 @@ period_numbers(struct ingest_state *s, struct item *items, size_t n)
 		       "neither its name nor its inspector gives its orbit): "
 		       "load the orbits that cover it (cascade orbits load), "
 		       "then deliver it again",
-		       s->cat->products[it->id.product].name,
-		       timeutil_format_timestamp(it->id.start_usec, ts));
+		       p->name, timeutil_format_timestamp(it->id.start_usec, ts));
 	}
 	free(t);
+	free(given);
 	free(at);
 	free(num);
+	free(stop);
 	return rc;
 }
 

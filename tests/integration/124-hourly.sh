@@ -10,6 +10,7 @@ t_begin plan_hourly
 plan_setup <<'EOF'
 products:
   - {name: raw, instrument: ins, level: 0, timebase: HOURLY, format: "pl_raw_{Y}{m}{d}T{H}_v{VERSION}.dat", relative_path: raw, inspector: {executable: "@FIX@/inspectors/span.sh"}}
+  - {name: rawb, instrument: ins, level: 0, timebase: HOURLY, format: "pl_rawb_{Y}{m}{d}T{H}_v{VERSION}.dat", relative_path: rawb}
   - {name: hr, instrument: ins, level: 1, format: "pl_hr_{Y}{m}{d}T{H}_v{VERSION}.dat", relative_path: "hr/{Y}"}
   - {name: hr3, instrument: ins, level: 2, format: "pl_hr3_{Y}{m}{d}T{H}_v{VERSION}.dat", relative_path: hr3}
   - {name: dy, instrument: ins, level: 1, format: "pl_dy_{Y}{m}{d}_v{VERSION}.dat", relative_path: dy}
@@ -53,6 +54,13 @@ equals "windows of hours: the neighbouring hours' keys are evaluated, own inputs
 	"$(hours hr3)" "2024-03-01T05:1.0.0 2024-03-01T06:1.0.0"
 equals "hour 05 of hr3 takes 05 and 06 (tomorrow)" "$(parents pl_hr3_20240301T05_v1.0.0.dat)" \
 	"pl_hr_20240301T05_v1.0.0.dat pl_hr_20240301T06_v1.0.0.dat"
+
+# -- named by its hour, without an inspector: it covers that hour -------------
+deliver pl_rawb_20240301T10_v1.0.0.dat b
+expect_rc 0 "a file of hours matched by its name" "$CASCADE" ingest -m "$DB"
+equals "its span is its hour, not the rest of its day" \
+	"$(sql "SELECT utc_start_time || '|' || utc_stop_time || '|' || period_number FROM file WHERE filename = 'pl_rawb_20240301T10_v1.0.0.dat'")" \
+	"2024-03-01 10:00:00|2024-03-01 10:59:59.999999|474802"
 
 # -- a file across an hour boundary feeds both hours --------------------------
 span pl_raw_20240301T07_v1.0.0.dat 2024-03-01 1.0.0 2024-03-01T07:30:00Z 2024-03-01T08:30:00Z

@@ -76,6 +76,9 @@ expect_rc 0 "files naming their orbit: taken from the name, in the table or not"
 equals "numbered by their names" \
 	"$(sql "SELECT string_agg(filename || '@' || period_number, ' ' ORDER BY filename) FROM file f JOIN product p USING (product_id) WHERE p.product_name = 'rawn'")" \
 	"pl_rawn_00007_20240301_v1.0.0.dat@7 pl_rawn_00008_20240301_v1.0.0.dat@8"
+equals "a file of orbits without a stop time covers its orbit" \
+	"$(sql "SELECT utc_start_time || '|' || utc_stop_time FROM file WHERE filename = 'pl_rawo_20240301T0200_v1.0.0.dat'")" \
+	"2024-03-01 02:00:00|2024-03-01 02:59:59.999999"
 equals "the one in the gap refused, saying why" \
 	"$(sql "SELECT kind FROM failure WHERE filename = 'pl_rawo_20240301T0500_v1.0.0.dat'")" "no-orbit"
 contains "its reason names its start and the table" \
