@@ -167,10 +167,14 @@ static const char requeue_sql[] =
 
 /*
  * After the load: files of ORBIT products numbered from the table (no
- * {ORBIT} in the format) whose start is in a changed interval, and
- * whose orbit now is another: renumbered, unless their new orbit holds
- * that version already (then kept, and counted).  $6: the intervals, as
- * requeue_sql's ch gave them before the load (a text array of ranges).
+ * {ORBIT} in the format, and no process makes them: an ORBIT process's
+ * outputs have their build's number) whose start is in a changed
+ * interval, and whose orbit now is another: renumbered, unless their
+ * new orbit holds that version already, or another file of this load
+ * goes there with that version first (the earliest start: one file a
+ * version of a period; the others kept, and counted).  $1: the
+ * intervals, as requeue_sql's ch gave them before the load (a text
+ * array of ranges).
  */
 static const char renumber_sql[] =
 	"WITH ch AS (SELECT r::tsrange AS r FROM unnest($1::text[]) AS u(r)), "
@@ -178,16 +182,25 @@ static const char renumber_sql[] =
 	"  f.period_number) AS num FROM ch JOIN public.file f ON "
 	"  ch.r @> f.utc_start_time JOIN public.product p ON p.product_id = "
 	"  f.product_id AND p.timebase = 'ORBIT' AND strpos(p.format, "
-	"  '{ORBIT}') = 0 LEFT JOIN public.orbit o ON o.start_time <= "
+	"  '{ORBIT}') = 0 AND NOT EXISTS (SELECT 1 FROM public.process mk "
+	"  WHERE mk.output_product = p.product_id) "
+	"  LEFT JOIN public.orbit o ON o.start_time <= "
 	"  f.utc_start_time AND o.stop_time > f.utc_start_time), "
-	"w AS (SELECT c.file_id, c.num FROM c JOIN public.file f USING "
+	"w AS (SELECT DISTINCT ON (f.product_id, coalesce(f.utc_file_date, "
+	"  '-infinity'::date), c.num, f.interface_version, "
+	"  f.quality_version, f.revision_version) c.file_id, c.num "
+	"  FROM c JOIN public.file f USING "
 	"  (file_id) WHERE c.num <> f.period_number AND NOT EXISTS (SELECT 1 "
 	"  FROM public.file g WHERE g.product_id = f.product_id AND "
 	"  coalesce(g.utc_file_date, '-infinity'::date) = "
 	"  coalesce(f.utc_file_date, '-infinity'::date) AND "
 	"  g.period_number = c.num AND (g.interface_version, "
 	"  g.quality_version, g.revision_version) = (f.interface_version, "
-	"  f.quality_version, f.revision_version))), "
+	"  f.quality_version, f.revision_version)) "
+	"  ORDER BY f.product_id, coalesce(f.utc_file_date, "
+	"  '-infinity'::date), c.num, f.interface_version, "
+	"  f.quality_version, f.revision_version, f.utc_start_time, "
+	"  f.file_id), "
 	"u AS (UPDATE public.file f SET period_number = w.num FROM w WHERE "
 	"  f.file_id = w.file_id RETURNING 1) "
 	"SELECT (SELECT count(*) FROM u), "

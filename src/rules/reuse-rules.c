@@ -65,6 +65,9 @@ reuse_rules_content_key(const struct reuse_content *c,
 		    (long)c->date);
 	if (timebase_numbered(c->timebase))
 		strbuf_addf(&sb, " %lld", (long long)c->period_number);
+	if (c->timebase == TIMEBASE_ORBIT)
+		strbuf_addf(&sb, " %lld %lld", (long long)c->period_start,
+			    (long long)c->period_stop);
 	strbuf_addch(&sb, '\n');
 	strbuf_addf(&sb, "inputs %zu\n", c->n_inputs);
 	for (size_t i = 0; i < c->n_inputs; i++)

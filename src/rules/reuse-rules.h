@@ -39,6 +39,12 @@ struct reuse_content {
 	int32_t date;             /* the key's first day (FILE: the file's) */
 	int64_t period_number;    /* HOURLY, ORBIT: the key's hour, orbit */
 	/*
+	 * ORBIT: the orbit's instants [period_start, period_stop) when the
+	 * build runs (an orbit loaded again with other times is another
+	 * content: its code cuts its data at them); ignored otherwise
+	 */
+	int64_t period_start, period_stop;
+	/*
 	 * the input files' checksums in the build's order: "sha256:HEX",
 	 * or "sha1:HEX" for a file recorded with only dbprocessing's SHA-1;
 	 * NULL: not known

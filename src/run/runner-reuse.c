@@ -99,6 +99,8 @@ content_key(struct runner *r, const struct sr_build *b,
 	c.timebase = b->timebase;
 	c.date = b->date;
 	c.period_number = b->period_number;
+	c.period_start = b->period_start;
+	c.period_stop = b->period_stop;
 	c.inputs = in;
 	c.n_inputs = b->n_inputs;
 	if (!reuse_rules_content_key(&c, key))

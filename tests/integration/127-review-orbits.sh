@@ -42,4 +42,8 @@ printf '1,2024-03-01T00:00:00Z,2024-03-01T00:05:00Z\n2,2024-03-01T00:05:00Z,2024
 run cascade orbits load "$T/o3.csv"
 not_contains "no constraint violation" "$out $err" "Unique file tuple"
 equals "the load succeeded (exit 0)" "$rc" 0
+contains "one file renumbered" "$out" "1 file of ORBIT products now in another orbit"
+contains "the other kept, said" "$err" "1 file of ORBIT products kept their orbit"
+equals "the earlier start took orbit 3, the other kept its orbit" \
+	"$(sql "SELECT string_agg(period_number::text, ' ' ORDER BY filename) FROM file f JOIN product p USING (product_id) WHERE p.product_name = 'rawo'")" "3 2"
 t_end

@@ -164,6 +164,28 @@ test_period_numbers(void)
 	}
 }
 
+/* an orbit loaded again with other times is another content */
+static void
+test_moved_orbit(void)
+{
+	struct reuse_content a = base(), b = base();
+	char ka[SHA256_HEX_LEN], kb[SHA256_HEX_LEN];
+
+	a.timebase = b.timebase = TIMEBASE_ORBIT;
+	a.period_number = b.period_number = 3;
+	a.period_start = b.period_start = 1000;
+	a.period_stop = 2000;
+	b.period_stop = 1500;
+	CU_ASSERT_EQUAL_FATAL(reuse_rules_content_key(&a, ka), 0);
+	CU_ASSERT_EQUAL_FATAL(reuse_rules_content_key(&b, kb), 0);
+	CU_ASSERT(strcmp(ka, kb) != 0);
+	/* an hour's instants are its number's: not in its key */
+	a.timebase = b.timebase = TIMEBASE_HOURLY;
+	CU_ASSERT_EQUAL_FATAL(reuse_rules_content_key(&a, ka), 0);
+	CU_ASSERT_EQUAL_FATAL(reuse_rules_content_key(&b, kb), 0);
+	CU_ASSERT_STRING_EQUAL(ka, kb);
+}
+
 static void
 test_content_keys(void)
 {
@@ -247,6 +269,7 @@ suite_reuse_rules(void)
 
 	ADD_TEST(s, test_content_keys);
 	ADD_TEST(s, test_period_numbers);
+	ADD_TEST(s, test_moved_orbit);
 	ADD_TEST(s, test_empty_equals_none);
 	ADD_TEST(s, test_no_inputs);
 	ADD_TEST(s, test_checksums);
