@@ -43,8 +43,9 @@ parse_timebase(const char *s, void *out)
 	"1000000)::int8, 0), coalesce((extract(epoch FROM upper(kr.r)) * "   \
 	"1000000)::int8, 0) "                                                \
 	"FROM public.build b JOIN public.process pr USING (process_id) "     \
-	"CROSS JOIN LATERAL (SELECT public.cascade_period_range("            \
-	"pr.output_timebase, b.period_number) AS r) kr "                     \
+	"CROSS JOIN LATERAL (SELECT coalesce(b.period_range, "              \
+	"public.cascade_period_range(pr.output_timebase, "                   \
+	"b.period_number)) AS r) kr "                                        \
 	"JOIN public.code c ON c.code_id = b.code_id "                       \
 	"LEFT JOIN public.product op ON op.product_id = "                    \
 	"pr.output_product "                                                 \
