@@ -33,7 +33,13 @@
 --                         around it (the yesterday-th orbit before it in
 --                         the table, gaps included, as far as the table
 --                         goes); keys of days as before
---   newest_file           newest version of every product, date and
+--   cascade_file_day(timebase, date)
+--                         the day within which a file's newest version is
+--                         chosen: its date, none for a product of orbits
+--                         (the orbit is the key: an orbit corrected to
+--                         start on another day gives its output another
+--                         date, and the new output supersedes the old)
+--   newest_file           newest version of every product, day and
 --                         period number
 --
 -- dbprocessing had no HOURLY timebase and never planned ORBIT: its files
@@ -71,11 +77,22 @@ DROP INDEX purged_file_key;
 CREATE INDEX purged_file_key ON purged_file
     (product_id, utc_file_date, period_number);
 
+-- The day a file's newest version is chosen within: its date, but for a
+-- product of orbits none: an orbit is the key, and an orbit corrected to
+-- start on another day gives its next output another date.
+CREATE FUNCTION cascade_file_day(timebase text, d date)
+RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+SELECT CASE WHEN timebase = 'ORBIT' THEN NULL ELSE d END
+$fn$;
+
 CREATE OR REPLACE VIEW newest_file AS
-SELECT DISTINCT ON (product_id, utc_file_date, period_number) *
-  FROM file
- ORDER BY product_id, utc_file_date, period_number, interface_version DESC,
-          quality_version DESC, revision_version DESC;
+SELECT DISTINCT ON (f.product_id,
+                    cascade_file_day(p.timebase, f.utc_file_date),
+                    f.period_number) f.*
+  FROM file f JOIN product p ON p.product_id = f.product_id
+ ORDER BY f.product_id, cascade_file_day(p.timebase, f.utc_file_date),
+          f.period_number, f.interface_version DESC,
+          f.quality_version DESC, f.revision_version DESC;
 
 -- The instants [start, stop) of hour or orbit number n.
 CREATE FUNCTION cascade_period_range(tb text, n bigint)
@@ -155,7 +172,9 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
     SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
            n.quality_version, n.revision_version, n.process_keywords,
            n.utc_file_date BETWEEN ks AND ke AS own, n.period_number
-      FROM (SELECT DISTINCT ON (f.utc_file_date, f.period_number,
+      FROM (SELECT DISTINCT ON (public.cascade_file_day(p.timebase,
+                                                        f.utc_file_date),
+                                f.period_number,
                                 CASE WHEN l.interface_pin IS NULL THEN 0
                                      ELSE f.interface_version END)
                    f.file_id, f.filename,
@@ -166,7 +185,8 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
                AND f.product_id = l.input_product_id AND f.exists_on_disk
                AND f.utc_file_date BETWEEN ks - l.yesterday
                                        AND ke + l.tomorrow
-             ORDER BY f.utc_file_date, f.period_number,
+             ORDER BY public.cascade_file_day(p.timebase, f.utc_file_date),
+                      f.period_number,
                       CASE WHEN l.interface_pin IS NULL THEN 0
                            ELSE f.interface_version END,
                       f.interface_version DESC,
@@ -180,7 +200,9 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
            cascade_file_span(n.utc_start_time, n.utc_stop_time,
                              n.utc_file_date, p.stop_time_exclusive)
              && w.own, n.period_number
-      FROM (SELECT DISTINCT ON (f.utc_file_date, f.period_number,
+      FROM (SELECT DISTINCT ON (public.cascade_file_day(p.timebase,
+                                                        f.utc_file_date),
+                                f.period_number,
                                 CASE WHEN l.interface_pin IS NULL THEN 0
                                      ELSE f.interface_version END)
                    f.file_id, f.filename,
@@ -191,7 +213,8 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
              WHERE pr.output_timebase NOT IN ('FILE', 'RUN')
                AND f.product_id = l.input_product_id AND f.exists_on_disk
                AND f.utc_file_date BETWEEN w.d0 AND w.d1
-             ORDER BY f.utc_file_date, f.period_number,
+             ORDER BY public.cascade_file_day(p.timebase, f.utc_file_date),
+                      f.period_number,
                       CASE WHEN l.interface_pin IS NULL THEN 0
                            ELSE f.interface_version END,
                       f.interface_version DESC,
@@ -222,7 +245,8 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
              && w.win
        AND NOT EXISTS (SELECT 1 FROM public.file g
                         WHERE g.product_id = f.product_id
-                          AND g.utc_file_date = f.utc_file_date
+                          AND (p.timebase = 'ORBIT'
+                               OR g.utc_file_date = f.utc_file_date)
                           AND g.period_number = f.period_number
                           AND g.exists_on_disk
                           AND (l.interface_pin IS NULL

@@ -472,10 +472,13 @@ store_admin_prune_candidates(struct db *db, const char *cutoff,
 	 */
 	rc = db_query_rows(
 		db,
-		"WITH RECURSIVE ranked AS (SELECT file_id, file_create_date, "
-		"row_number() OVER (PARTITION BY product_id, utc_file_date, "
-		"period_number ORDER BY interface_version DESC, quality_version DESC, "
-		"revision_version DESC) AS rn FROM public.file), "
+		"WITH RECURSIVE ranked AS (SELECT f.file_id, f.file_create_date, "
+		"row_number() OVER (PARTITION BY f.product_id, "
+		"public.cascade_file_day(p.timebase, f.utc_file_date), "
+		"f.period_number ORDER BY f.interface_version DESC, "
+		"f.quality_version DESC, f.revision_version DESC) AS rn FROM "
+		"public.file f JOIN public.product p ON p.product_id = "
+		"f.product_id), "
 		"c0 AS (SELECT r.file_id FROM ranked r WHERE r.rn > 1 "
 		"AND r.file_create_date < $1::date "
 		"AND NOT EXISTS (SELECT 1 FROM public.release rl "

@@ -116,7 +116,7 @@ static const char triggers_sql[] =
 	"JOIN public.file f ON f.file_id = c.id "
 	"JOIN public.product p ON p.product_id = f.product_id "
 	"JOIN public.file g ON g.product_id = f.product_id "
-	"  AND g.utc_file_date = f.utc_file_date "
+	"  AND (g.utc_file_date = f.utc_file_date OR p.timebase = 'ORBIT') "
 	"  AND g.period_number = f.period_number "
 	"CROSS JOIN LATERAL (SELECT public.cascade_file_span(g.utc_start_time, "
 	"  g.utc_stop_time, g.utc_file_date, false) AS span) s "
@@ -165,7 +165,7 @@ static const struct db_table claimed_table =
 static const char claim_sql[] =
 	"SELECT q.file_id, f.utc_file_date IS NOT NULL AND NOT EXISTS "
 	"(SELECT 1 FROM public.file g WHERE g.product_id = f.product_id AND "
-	"g.utc_file_date = f.utc_file_date AND "
+	"(g.utc_file_date = f.utc_file_date OR fp.timebase = 'ORBIT') AND "
 	"g.period_number = f.period_number AND g.exists_on_disk AND "
 	"(g.interface_version, g.quality_version, g.revision_version) > "
 	"(f.interface_version, f.quality_version, f.revision_version) AND "
@@ -176,6 +176,7 @@ static const char claim_sql[] =
 	"JOIN public.file x USING (file_id) WHERE e.seq > $2::bigint AND "
 	"x.product_id <> ALL ($3::bigint[]) ORDER BY e.seq LIMIT $1::int "
 	"FOR UPDATE OF e SKIP LOCKED) q JOIN public.file f USING (file_id) "
+	"JOIN public.product fp ON fp.product_id = f.product_id "
 	"ORDER BY q.seq";
 
 int
@@ -410,7 +411,8 @@ static const char state_sql[] =
 	"  AS c(pid, tb, op, ks, kw, okey, pn, idx) "
 	"LEFT JOIN LATERAL (SELECT f.file_id, f.filename, f.interface_version, "
 	"  f.quality_version, f.revision_version FROM public.file f WHERE "
-	"  c.op <> 0 AND f.product_id = c.op AND f.utc_file_date = c.ks AND "
+	"  c.op <> 0 AND f.product_id = c.op AND "
+	"  (f.utc_file_date = c.ks OR c.tb = 'ORBIT') AND "
 	"  f.period_number = c.pn AND "
 	"  (c.tb <> 'FILE' OR coalesce(f.process_keywords, '') = c.kw) "
 	"  ORDER BY f.interface_version DESC, f.quality_version DESC, "
@@ -424,7 +426,8 @@ static const char state_sql[] =
 	"LEFT JOIN LATERAL (SELECT string_agg(pf.interface_version || '.' || "
 	"  pf.quality_version || '.' || pf.revision_version, ' ') AS versions "
 	"  FROM public.purged_file pf WHERE c.op <> 0 AND pf.product_id = c.op "
-	"  AND pf.utc_file_date = c.ks AND pf.period_number = c.pn "
+	"  AND (pf.utc_file_date = c.ks OR c.tb = 'ORBIT') "
+	"  AND pf.period_number = c.pn "
 	"  AND (c.tb <> 'FILE' OR "
 	"  coalesce(pf.process_keywords, '') = c.kw)) pv ON true "
 	"LEFT JOIN LATERAL (SELECT b.period_range AS r FROM public.build b "
@@ -616,11 +619,13 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 	*n = 0;
 	db_params_int64(&p, process_id);
 	rc = db_query_rows(db,
-		      "SELECT DISTINCT ON (f.utc_file_date, f.period_number, "
+		      "SELECT DISTINCT ON (public.cascade_file_day("
+		      "pr.output_timebase, f.utc_file_date), f.period_number, "
 		      "CASE WHEN "
 		      "pr.output_timebase = 'FILE' THEN coalesce("
 		      "f.process_keywords, '') END) pr.output_timebase, "
-		      "pr.output_product, f.utc_file_date, CASE WHEN "
+		      "pr.output_product, coalesce(lower(kr.r)::date, "
+		      "f.utc_file_date), CASE WHEN "
 		      "pr.output_timebase = 'FILE' THEN coalesce("
 		      "f.process_keywords, '') ELSE '' END, f.file_id, "
 		      "f.period_number, "
@@ -635,7 +640,8 @@ store_output_keys(struct db *db, int process_id, struct sb_candidate **cands,
 		      "(SELECT public.cascade_period_range(pr.output_timebase, "
 		      "f.period_number) AS r) kr WHERE pr.process_id = "
 		      "$1::int AND f.utc_file_date IS NOT NULL ORDER BY "
-		      "f.utc_file_date, f.period_number, "
+		      "public.cascade_file_day(pr.output_timebase, "
+		      "f.utc_file_date), f.period_number, "
 		      "CASE WHEN pr.output_timebase = 'FILE' "
 		      "THEN coalesce(f.process_keywords, '') END, "
 		      "f.interface_version DESC, f.quality_version DESC, "

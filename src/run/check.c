@@ -886,7 +886,19 @@ stale_batch(struct state *s, struct planner *pl,
 		strbuf_reset(&action);
 		strbuf_reset(&why);
 		strvec_clear(&lines);
-		if (left_reason(s, pl, &ev, i, c[i].process_id, &why,
+		if (c[i].timebase == TIMEBASE_ORBIT &&
+		    c[i].period_stop <= c[i].period_start) {
+			/* its orbit was deleted (by hand: loads never do) */
+			outcome = CHECK_LEFT;
+			s->c->stale_left++;
+			strbuf_addf(&why, "its orbit %lld is not in the orbit "
+					  "table now",
+				    (long long)c[i].period_number);
+			strbuf_addstr(&action, "it is not rebuilt: load the "
+					       "orbit again (cascade orbits "
+					       "load), or purge it");
+			strvec_push(&lines, why.buf);
+		} else if (left_reason(s, pl, &ev, i, c[i].process_id, &why,
 				&action)) {
 			outcome = CHECK_LEFT;
 			s->c->stale_left++;

@@ -562,10 +562,17 @@ period_numbers(struct ingest_state *s, struct item *items, size_t n)
 
 		if (num[k] >= 0) {
 			it->period_number = num[k];
+			/*
+			 * no stop given: its orbit's, or, when its name
+			 * names an orbit the table lacks, its start alone
+			 * (the rest of its day would feed later orbits)
+			 */
 			if (!it->id.stop_given && stop[k] != INT64_MIN &&
 			    stop[k] > it->id.start_usec)
 				it->id.stop_usec =
 					stop[k] - (p->stop_time_exclusive ? 0 : 1);
+			else if (!it->id.stop_given)
+				it->id.stop_usec = it->id.start_usec;
 			continue;
 		}
 		reject(it, "no-orbit",

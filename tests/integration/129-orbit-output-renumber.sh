@@ -1,4 +1,4 @@
-# 129-review-orbit-output-renumber: review finding: orbits load's
+# 129-orbit-output-renumber: review finding: orbits load's
 # renumbering (files of ORBIT products with no {ORBIT} in their format)
 # also takes the outputs of ORBIT processes named by {H}{M}, which
 # config check accepts; their number is their build's key, not the

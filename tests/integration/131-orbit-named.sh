@@ -1,9 +1,8 @@
-# 131-review-orbit-named: review finding: a file of an ORBIT product
-# whose name gives its orbit ({ORBIT}) and no stop time, delivered
-# before its orbit is loaded, keeps the stop time the built-in matcher
-# gives (its date's end): once the orbits are loaded it feeds every
-# later orbit of its day, the defect d899e61 fixed for the files whose
-# orbit is in the table.
+# 131-orbit-named: a file of an ORBIT product whose name gives its
+# orbit ({ORBIT}) and no stop time, delivered before its orbit is
+# loaded: it covers its start instant (before, the built-in matcher's
+# stop at its date's end made it feed every later orbit of its day once
+# the orbits were loaded).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-plan.sh"
 t_begin review_named
@@ -19,9 +18,11 @@ expect_rc 0 "a file naming orbit 7, not loaded yet" "$CASCADE" process-queue -m 
 printf '7,2024-03-01T01:00:00Z,2024-03-01T02:30:00Z\n8,2024-03-01T02:30:00Z,2024-03-01T04:00:00Z\n' > "$T/o.csv"
 expect_rc 0 "orbits 7 and 8 loaded" cascade orbits load "$T/o.csv"
 expect_rc 0 "processed" "$CASCADE" process-queue -m "$DB"
-equals "the file of orbit 7 covers orbit 7" \
+# (its stop is not known: the orbit was not in the table when it came, so
+# it covers its start alone, not the rest of its day)
+equals "the file of orbit 7, given no stop, covers its start" \
 	"$(sql "SELECT utc_stop_time FROM file WHERE filename = 'ro_rawn_00007_20240301T0100_v1.0.0.dat'")" \
-	"2024-03-01 02:29:59.999999"
+	"2024-03-01 01:00:00"
 equals "only orbit 7 is built from it" \
 	"$(sql "SELECT string_agg(output_key, ' ' ORDER BY output_key) FROM build WHERE status = 'succeeded'")" "000007"
 t_end

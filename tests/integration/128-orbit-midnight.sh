@@ -1,4 +1,4 @@
-# 128-review-orbit-midnight: review finding: an orbit corrected so that
+# 128-orbit-midnight: review finding: an orbit corrected so that
 # its start moves to the next day.  Its key (the orbit number) is the
 # same; its output's date is the new start's, and the state looks the
 # output up by (date, period): the old output is not found, and the
@@ -26,19 +26,22 @@ expect_rc 0 "orbit 10 corrected: it starts on 2024-03-03" cascade orbits load "$
 expect_rc 0 "processed" "$CASCADE" process-queue -m "$DB"
 equals "one newest output of orbit 10 (the old one superseded)" \
 	"$(sql "SELECT count(*) FROM newest_file f JOIN product p USING (product_id) WHERE p.product_name = 'orb' AND f.period_number = 10 AND f.exists_on_disk")" 1
+# (the raw file of 03-02 no longer overlaps it: removed, a neighbour's day)
 equals "the rebuild's reason is period-changed" \
 	"$(sql "SELECT string_agg(r.kind, ' ' ORDER BY r.seq) FROM build b JOIN build_reason r USING (build_id) WHERE b.build_id = (SELECT max(build_id) FROM build)")" \
-	"requested period-changed"
+	"requested neighbour-changed period-changed"
 run cascade check
 not_contains "check finds no duplicate" "$out" "2 files"
 
 # an orbit deleted by hand: check, status and a run say something sane
 sql "DELETE FROM orbit WHERE orbit_number = 10" >/dev/null
 run cascade check
-echo "# check rc=$rc"; printf '%s\n' "$out" "$err" | sed 's/^/# check: /'
+contains "check: the deleted orbit's output is left, saying why" "$out" "its orbit 10 is not in the orbit table now"
 expect_rc 0 "a run after the delete" "$CASCADE" process-queue -m "$DB"
-run cascade run-process orb --from 2024-03-02 --to 2024-03-03 --force 2
-echo "# run-process rc=$rc"; printf '%s\n' "$out" "$err" | sed 's/^/# rp: /'
+nb=$(sql "SELECT count(*) FROM build")
+expect_rc 0 "run-process over its days: no orbit, no key" cascade run-process orb --from 2024-03-02 --to 2024-03-03 --force 2
+equals "nothing built" "$(sql "SELECT count(*) FROM build")" "$nb"
 run cascade why --not orb 10
-echo "# why rc=$rc"; printf '%s\n' "$out" "$err" | sed 's/^/# why: /' | head -5
+equals "why --not refuses the orbit, exit 2" "$rc" 2
+contains "saying it is not in the table" "$err" "orbit 10 is not in the orbit table"
 t_end

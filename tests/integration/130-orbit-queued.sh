@@ -1,4 +1,4 @@
-# 130-review-orbit-queued: review finding: a build of an orbit runs with
+# 130-orbit-queued: review finding: a build of an orbit runs with
 # the orbit's instants of the table when it runs, not those it was
 # planned for (build.period_range): an orbit deleted (psql) or moved
 # between the two makes an output timed by its whole date, or by an

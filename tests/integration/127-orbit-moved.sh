@@ -1,4 +1,4 @@
-# 127-review-orbits: review findings on ORBIT keys (review-fixes branch).
+# 127-orbit-moved: review findings on ORBIT keys (review-fixes branch).
 # (a) reuse: content and a moved orbit: the period-changed rebuild must
 #     run its code, not take the earlier build's output (the content key
 #     holds the orbit's number, not its interval).
