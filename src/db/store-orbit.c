@@ -273,6 +273,8 @@ store_orbits_load(struct db *db, const struct orbit_list *l,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	if (store_orbits_lock(db, false))
+		return -1;
 	orbit_params(&p, l, name);
 	rc = db_query_rows(db, conflicts_sql, &p, 0, &conflict_table,
 			   &r->conflicts, &r->n_conflicts);
@@ -315,6 +317,18 @@ store_orbits_list(struct db *db, int64_t from, int64_t to,
 			   &p, 0, &orbit_table, out, n);
 	db_params_release(&p);
 	return rc;
+}
+
+/* the advisory lock of the orbit table's users: "cascorbt" */
+#define ORBIT_LOCK_KEY "7161954591394374260"
+
+int
+store_orbits_lock(struct db *db, bool shared)
+{
+	return db_exec(db, shared ? "SELECT pg_advisory_xact_lock_shared("
+				    ORBIT_LOCK_KEY ")"
+				  : "SELECT pg_advisory_xact_lock("
+				    ORBIT_LOCK_KEY ")");
 }
 
 /* an orbit of a file, for store_orbits_at */

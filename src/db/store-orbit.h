@@ -5,6 +5,7 @@
 #ifndef CASCADE_STORE_ORBIT_H
 #define CASCADE_STORE_ORBIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +73,14 @@ int store_orbits_load(struct db *db, const struct orbit_list *l,
 int store_orbits_list(struct db *db, int64_t from, int64_t to,
 		      struct so_orbit **out, size_t *n) CASCADE_MUSTCHECK;
 void store_orbits_free(struct so_orbit *o, size_t n);
+
+/*
+ * store_orbits_lock: inside the caller's transaction, the lock that keeps
+ * an orbit load (exclusive) from committing between an ingest's reading
+ * of the orbits of its files and its insert of them (shared), so that no
+ * file is inserted with a number a load has since moved.
+ */
+int store_orbits_lock(struct db *db, bool shared) CASCADE_MUSTCHECK;
 
 /*
  * store_orbits_at: for each of n files, its orbit: given[i] when that is

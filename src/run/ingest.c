@@ -75,6 +75,7 @@ struct item {
 	int64_t size;
 	struct identify_result id;
 	int64_t period_number; /* its hour or orbit (file.period_number) */
+	bool orbit_of_table;   /* ... an orbit the table gave (by its start) */
 	bool to_identify;      /* read, waiting for identify_batch */
 	char *target;          /* archive or error-directory path */
 	const char *kind;      /* reject kind */
@@ -534,6 +535,7 @@ period_numbers(struct ingest_state *s, struct item *items, size_t n)
 		struct period_slot h;
 
 		it->period_number = 0;
+		it->orbit_of_table = false;
 		if (it->action != ITEM_ARCHIVE)
 			continue;
 		p = &s->cat->products[it->id.product];
@@ -562,6 +564,7 @@ period_numbers(struct ingest_state *s, struct item *items, size_t n)
 
 		if (num[k] >= 0) {
 			it->period_number = num[k];
+			it->orbit_of_table = given[k] < 0;
 			/*
 			 * no stop given: its orbit's, or, when its name
 			 * names an orbit the table lacks, its start alone
@@ -1290,6 +1293,55 @@ reject_of(const struct item *it, struct store_reject *rj,
 }
 
 /*
+ * Inside the batch's record transaction: the files numbered by the orbit
+ * table are numbered again under the orbit lock, so that an orbit load
+ * committed since decide() (which renumbered the stored files, not these)
+ * cannot leave them with a number it moved.  nf[] are the items to
+ * archive, in order.
+ */
+static int
+orbits_again(struct ingest_state *s, struct item *items, size_t n,
+	     struct store_new_file *nf)
+{
+	int64_t *t = NULL, *given = NULL, *num = NULL, *stop = NULL;
+	size_t *at = NULL, nt = 0, k = 0;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		nt += items[i].action == ITEM_ARCHIVE &&
+		      items[i].orbit_of_table;
+	if (nt == 0)
+		return 0;
+	if ((rc = store_orbits_lock(s->db, true)))
+		return rc;
+	t = xcalloc(nt, sizeof(*t));
+	given = xcalloc(nt, sizeof(*given));
+	num = xcalloc(nt, sizeof(*num));
+	stop = xcalloc(nt, sizeof(*stop));
+	at = xcalloc(nt, sizeof(*at));
+	for (size_t i = 0, j = 0; i < n; i++) {
+		if (items[i].action != ITEM_ARCHIVE)
+			continue;
+		if (items[i].orbit_of_table) {
+			t[k] = items[i].id.start_usec;
+			given[k] = -1;
+			at[k++] = j;
+		}
+		j++;
+	}
+	rc = store_orbits_at(s->db, t, given, nt, num, stop);
+	for (k = 0; !rc && k < nt; k++)
+		if (num[k] >= 0)
+			nf[at[k]].period_number = num[k];
+	free(t);
+	free(given);
+	free(num);
+	free(stop);
+	free(at);
+	return rc;
+}
+
+/*
  * The batch's record (place_batch_commit): the file, unixtime and queue
  * rows, the failure rows and the journal's deletion, in one synchronous
  * transaction left open for the commit.
@@ -1320,6 +1372,8 @@ record(void *arg)
 	rc = db_begin(s->db);
 	if (!rc)
 		rc = db_exec(s->db, "SET LOCAL synchronous_commit = on");
+	if (!rc)
+		rc = orbits_again(s, a->items, n, nf);
 	if (!rc)
 		rc = store_files_insert(s->db, s->opt->run_id, nf, nnf,
 					DB_QUIET_DATA);
