@@ -41,6 +41,7 @@
 --                         date, and the new output supersedes the old)
 --   newest_file           newest version of every product, day and
 --                         period number
+--   newest_file_view      0002's, with the period number
 --
 -- dbprocessing had no HOURLY timebase and never planned ORBIT: its files
 -- are all of period 0, and its readers ignore the new columns.
@@ -93,6 +94,27 @@ SELECT DISTINCT ON (f.product_id,
  ORDER BY f.product_id, cascade_file_day(p.timebase, f.utc_file_date),
           f.period_number, f.interface_version DESC,
           f.quality_version DESC, f.revision_version DESC;
+
+-- 0002's view, with the period number (several rows of one date of a
+-- product of hours or orbits).
+CREATE OR REPLACE VIEW newest_file_view AS
+SELECT f.file_id, p.product_name, p.level, f.filename, f.utc_file_date,
+       f.interface_version || '.' || f.quality_version || '.' ||
+           f.revision_version AS version,
+       cascade_format_path(p.relative_path, f.utc_file_date,
+                           f.utc_start_time, f.interface_version,
+                           f.quality_version, f.revision_version,
+                           m.mission_name, s.satellite_name,
+                           i.instrument_name, p.product_name,
+                           f.process_keywords) || '/' || f.filename
+           AS archive_path,
+       f.utc_start_time, f.utc_stop_time, f.exists_on_disk, f.size_bytes,
+       f.shasum, f.file_create_date, f.product_id, f.period_number
+  FROM newest_file f
+  JOIN product p USING (product_id)
+  JOIN instrument i USING (instrument_id)
+  JOIN satellite s USING (satellite_id)
+  JOIN mission m USING (mission_id);
 
 -- The instants [start, stop) of hour or orbit number n.
 CREATE FUNCTION cascade_period_range(tb text, n bigint)
