@@ -74,6 +74,10 @@ DROP INDEX file_product_date_version;
 CREATE INDEX file_product_date_version ON file
     (product_id, utc_file_date, period_number, interface_version DESC,
      quality_version DESC, revision_version DESC);
+-- the files of an orbit (of a product of orbits, or of hours), whatever
+-- their date: the newest version of an orbit is chosen by its number
+CREATE INDEX file_product_period ON file (product_id, period_number)
+    WHERE period_number <> 0;
 DROP INDEX purged_file_key;
 CREATE INDEX purged_file_key ON purged_file
     (product_id, utc_file_date, period_number);
@@ -186,17 +190,18 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
                 '[)')
               ELSE tsrange((ks - l.yesterday)::timestamp,
                            (ke + l.tomorrow + 1)::timestamp, '[)')
-            END AS win) o
+            END AS win OFFSET 0) o
      WHERE NOT isempty(o.own) AND NOT isempty(o.win)
+     -- (a fence: the window is computed once a link, not copied into
+     -- every test that uses it, which made planning 60% slower)
+     OFFSET 0
   ) w
   CROSS JOIN LATERAL (
     -- FILE and RUN: by date
     SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
            n.quality_version, n.revision_version, n.process_keywords,
            n.utc_file_date BETWEEN ks AND ke AS own, n.period_number
-      FROM (SELECT DISTINCT ON (public.cascade_file_day(p.timebase,
-                                                        f.utc_file_date),
-                                f.period_number,
+      FROM (SELECT DISTINCT ON (f.utc_file_date, f.period_number,
                                 CASE WHEN l.interface_pin IS NULL THEN 0
                                      ELSE f.interface_version END)
                    f.file_id, f.filename,
@@ -207,14 +212,21 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
                AND f.product_id = l.input_product_id AND f.exists_on_disk
                AND f.utc_file_date BETWEEN ks - l.yesterday
                                        AND ke + l.tomorrow
-             ORDER BY public.cascade_file_day(p.timebase, f.utc_file_date),
-                      f.period_number,
+             ORDER BY f.utc_file_date, f.period_number,
                       CASE WHEN l.interface_pin IS NULL THEN 0
                            ELSE f.interface_version END,
                       f.interface_version DESC,
                       f.quality_version DESC, f.revision_version DESC) n
-     WHERE pr.output_timebase <> 'FILE'
-        OR coalesce(n.process_keywords, '') = coalesce(kw, '')
+     WHERE (pr.output_timebase <> 'FILE'
+            OR coalesce(n.process_keywords, '') = coalesce(kw, ''))
+       AND NOT (p.timebase = 'ORBIT' AND EXISTS (
+             SELECT 1 FROM public.file g
+              WHERE g.product_id = l.input_product_id AND g.period_number = n.period_number
+                AND g.period_number <> 0 AND g.exists_on_disk
+                AND (l.interface_pin IS NULL
+                     OR g.interface_version = n.interface_version)
+                AND (g.interface_version, g.quality_version,
+                     g.revision_version) > (n.interface_version, n.quality_version, n.revision_version)))
     UNION ALL
     -- by time: the dates a regular file of the window can have
     SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
@@ -222,9 +234,7 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
            cascade_file_span(n.utc_start_time, n.utc_stop_time,
                              n.utc_file_date, p.stop_time_exclusive)
              && w.own, n.period_number
-      FROM (SELECT DISTINCT ON (public.cascade_file_day(p.timebase,
-                                                        f.utc_file_date),
-                                f.period_number,
+      FROM (SELECT DISTINCT ON (f.utc_file_date, f.period_number,
                                 CASE WHEN l.interface_pin IS NULL THEN 0
                                      ELSE f.interface_version END)
                    f.file_id, f.filename,
@@ -235,8 +245,7 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
              WHERE pr.output_timebase NOT IN ('FILE', 'RUN')
                AND f.product_id = l.input_product_id AND f.exists_on_disk
                AND f.utc_file_date BETWEEN w.d0 AND w.d1
-             ORDER BY public.cascade_file_day(p.timebase, f.utc_file_date),
-                      f.period_number,
+             ORDER BY f.utc_file_date, f.period_number,
                       CASE WHEN l.interface_pin IS NULL THEN 0
                            ELSE f.interface_version END,
                       f.interface_version DESC,
@@ -244,6 +253,14 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
      WHERE cascade_file_span(n.utc_start_time, n.utc_stop_time,
                              n.utc_file_date, p.stop_time_exclusive)
              && w.win
+       AND NOT (p.timebase = 'ORBIT' AND EXISTS (
+             SELECT 1 FROM public.file g
+              WHERE g.product_id = l.input_product_id AND g.period_number = n.period_number
+                AND g.period_number <> 0 AND g.exists_on_disk
+                AND (l.interface_pin IS NULL
+                     OR g.interface_version = n.interface_version)
+                AND (g.interface_version, g.quality_version,
+                     g.revision_version) > (n.interface_version, n.quality_version, n.revision_version)))
     UNION ALL
     -- by time: long files of other dates (file_span_long), when they
     -- are the newest version on disk of their date and period (of their
@@ -265,10 +282,12 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
        AND cascade_file_span(f.utc_start_time, f.utc_stop_time,
                              f.utc_file_date, p.stop_time_exclusive)
              && w.win
+       -- (two tests, each gated on the product's timebase, so that
+       -- each reads its index: by date, or for orbits by number)
        AND NOT EXISTS (SELECT 1 FROM public.file g
-                        WHERE g.product_id = f.product_id
-                          AND (p.timebase = 'ORBIT'
-                               OR g.utc_file_date = f.utc_file_date)
+                        WHERE p.timebase <> 'ORBIT'
+                          AND g.product_id = f.product_id
+                          AND g.utc_file_date = f.utc_file_date
                           AND g.period_number = f.period_number
                           AND g.exists_on_disk
                           AND (l.interface_pin IS NULL
@@ -277,6 +296,14 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
                                g.revision_version)
                             > (f.interface_version, f.quality_version,
                                f.revision_version))
+       AND NOT (p.timebase = 'ORBIT' AND EXISTS (
+             SELECT 1 FROM public.file g
+              WHERE g.product_id = f.product_id AND g.period_number = f.period_number
+                AND g.period_number <> 0 AND g.exists_on_disk
+                AND (l.interface_pin IS NULL
+                     OR g.interface_version = f.interface_version)
+                AND (g.interface_version, g.quality_version,
+                     g.revision_version) > (f.interface_version, f.quality_version, f.revision_version)))
   ) x
  WHERE pr.process_id = pid
 $fn$;

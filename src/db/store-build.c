@@ -16,6 +16,19 @@
 #include "banned.h"
 
 /*
+ * The dates among which a file's newest version is chosen, as a range
+ * the date index reads: its own date, or for a product of orbits (TB,
+ * its timebase, is ORBIT) any: the orbit is the key, and an orbit
+ * corrected to start on another day gives its next output another date
+ * (sql/0015-periods.sql: cascade_file_day, and the tests of orbits
+ * superseded in cascade_key_inputs).
+ */
+#define DAY_FROM(tb, d)                                                      \
+	"(CASE WHEN " tb " = 'ORBIT' THEN '-infinity'::date ELSE " d " END)"
+#define DAY_TO(tb, d)                                                        \
+	"(CASE WHEN " tb " = 'ORBIT' THEN 'infinity'::date ELSE " d " END)"
+
+/*
  * Rows are read through column tables (db.h); a version is its three
  * integer columns.  store_queue_claim still reads its rows by hand.
  */
@@ -104,24 +117,35 @@ store_triggers_free(struct sb_trigger *t, size_t n)
  * store-run.c; dbprocessing wrote none).
  */
 static const char triggers_sql[] =
-	"SELECT f.file_id, f.product_id, f.utc_file_date, "
-	"  g.process_keywords, coalesce(q.version_bump, -1), "
+	"WITH t AS (SELECT f.file_id, f.product_id, f.utc_file_date, "
+	"  f.period_number, p.timebase, p.stop_time_exclusive, "
+	"  q.version_bump, q.logging_id, q.reason "
+	"  FROM unnest($1::bigint[]) AS c(id) "
+	"  JOIN public.processqueue q ON q.file_id = c.id "
+	"  JOIN public.file f ON f.file_id = c.id "
+	"  JOIN public.product p ON p.product_id = f.product_id), "
+	/* its versions of its date; of a product of orbits, of any date */
+	"v AS (SELECT t.*, g.file_id AS gid, g.process_keywords AS gkw, "
+	"  g.utc_start_time AS gs, g.utc_stop_time AS ge, "
+	"  g.utc_file_date AS gd FROM t JOIN public.file g ON "
+	"  g.product_id = t.product_id AND g.utc_file_date = "
+	"  t.utc_file_date AND g.period_number = t.period_number "
+	"  UNION ALL SELECT t.*, g.file_id, g.process_keywords, "
+	"  g.utc_start_time, g.utc_stop_time, g.utc_file_date FROM t "
+	"  JOIN public.file g ON g.product_id = t.product_id AND "
+	"  g.period_number = t.period_number AND g.period_number <> 0 AND "
+	"  g.utc_file_date <> t.utc_file_date WHERE t.timebase = 'ORBIT') "
+	"SELECT v.file_id, v.product_id, v.utc_file_date, "
+	"  v.gkw, coalesce(v.version_bump, -1), "
 	"  (extract(epoch FROM lower(s.span)) * 1000000)::int8, "
 	"  (extract(epoch FROM upper(s.span)) * 1000000)::int8, "
-	"  p.stop_time_exclusive, g.file_id = f.file_id, "
-	"  coalesce(q.logging_id, 0), CASE WHEN q.reason = 'ingested' OR "
-	"  q.reason LIKE 'made by build %' THEN NULL ELSE q.reason END "
-	"FROM unnest($1::bigint[]) AS c(id) "
-	"JOIN public.processqueue q ON q.file_id = c.id "
-	"JOIN public.file f ON f.file_id = c.id "
-	"JOIN public.product p ON p.product_id = f.product_id "
-	"JOIN public.file g ON g.product_id = f.product_id "
-	"  AND (g.utc_file_date = f.utc_file_date OR p.timebase = 'ORBIT') "
-	"  AND g.period_number = f.period_number "
-	"CROSS JOIN LATERAL (SELECT public.cascade_file_span(g.utc_start_time, "
-	"  g.utc_stop_time, g.utc_file_date, false) AS span) s "
+	"  v.stop_time_exclusive, v.gid = v.file_id, "
+	"  coalesce(v.logging_id, 0), CASE WHEN v.reason = 'ingested' OR "
+	"  v.reason LIKE 'made by build %' THEN NULL ELSE v.reason END "
+	"FROM v CROSS JOIN LATERAL (SELECT public.cascade_file_span(v.gs, "
+	"  v.ge, v.gd, false) AS span) s "
 	"WHERE NOT isempty(s.span) "
-	"ORDER BY f.file_id, g.file_id";
+	"ORDER BY v.file_id, v.gid";
 
 int
 store_queue_products(struct db *db, int64_t after_seq, int64_t **ids,
@@ -165,13 +189,23 @@ static const struct db_table claimed_table =
 static const char claim_sql[] =
 	"SELECT q.file_id, f.utc_file_date IS NOT NULL AND NOT EXISTS "
 	"(SELECT 1 FROM public.file g WHERE g.product_id = f.product_id AND "
-	"(g.utc_file_date = f.utc_file_date OR fp.timebase = 'ORBIT') AND "
+	"g.utc_file_date = f.utc_file_date AND "
 	"g.period_number = f.period_number AND g.exists_on_disk AND "
 	"(g.interface_version, g.quality_version, g.revision_version) > "
 	"(f.interface_version, f.quality_version, f.revision_version) AND "
 	"(g.interface_version = f.interface_version OR NOT EXISTS (SELECT 1 "
 	"FROM public.productprocesslink l WHERE l.input_product_id = "
-	"f.product_id AND l.interface_pin IS NOT NULL))), "
+	"f.product_id AND l.interface_pin IS NOT NULL))) "
+	/* a product of orbits: a newer version of the orbit of any date */
+	"AND NOT (fp.timebase = 'ORBIT' AND EXISTS (SELECT 1 FROM "
+	"public.file g WHERE g.product_id = f.product_id AND "
+	"g.period_number = f.period_number AND g.period_number <> 0 AND "
+	"g.exists_on_disk AND "
+	"(g.interface_version, g.quality_version, g.revision_version) > "
+	"(f.interface_version, f.quality_version, f.revision_version) AND "
+	"(g.interface_version = f.interface_version OR NOT EXISTS (SELECT 1 "
+	"FROM public.productprocesslink l WHERE l.input_product_id = "
+	"f.product_id AND l.interface_pin IS NOT NULL)))), "
 	"q.seq FROM (SELECT e.file_id, e.seq FROM public.processqueue e "
 	"JOIN public.file x USING (file_id) WHERE e.seq > $2::bigint AND "
 	"x.product_id <> ALL ($3::bigint[]) ORDER BY e.seq LIMIT $1::int "
@@ -409,10 +443,11 @@ static const char state_sql[] =
 	"FROM unnest($1::int[], $2::text[], $3::int[], $4::date[], "
 	"  $5::text[], $6::text[], $7::int8[]) WITH ORDINALITY "
 	"  AS c(pid, tb, op, ks, kw, okey, pn, idx) "
+	/* (an ORBIT key's output by its orbit, whatever its date) */
 	"LEFT JOIN LATERAL (SELECT f.file_id, f.filename, f.interface_version, "
 	"  f.quality_version, f.revision_version FROM public.file f WHERE "
-	"  c.op <> 0 AND f.product_id = c.op AND "
-	"  (f.utc_file_date = c.ks OR c.tb = 'ORBIT') AND "
+	"  c.op <> 0 AND f.product_id = c.op AND f.utc_file_date BETWEEN "
+	DAY_FROM("c.tb", "c.ks") " AND " DAY_TO("c.tb", "c.ks") " AND "
 	"  f.period_number = c.pn AND "
 	"  (c.tb <> 'FILE' OR coalesce(f.process_keywords, '') = c.kw) "
 	"  ORDER BY f.interface_version DESC, f.quality_version DESC, "
@@ -426,7 +461,8 @@ static const char state_sql[] =
 	"LEFT JOIN LATERAL (SELECT string_agg(pf.interface_version || '.' || "
 	"  pf.quality_version || '.' || pf.revision_version, ' ') AS versions "
 	"  FROM public.purged_file pf WHERE c.op <> 0 AND pf.product_id = c.op "
-	"  AND (pf.utc_file_date = c.ks OR c.tb = 'ORBIT') "
+	"  AND pf.utc_file_date BETWEEN " DAY_FROM("c.tb", "c.ks") " AND "
+	DAY_TO("c.tb", "c.ks") " "
 	"  AND pf.period_number = c.pn "
 	"  AND (c.tb <> 'FILE' OR "
 	"  coalesce(pf.process_keywords, '') = c.kw)) pv ON true "
