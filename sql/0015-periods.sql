@@ -219,14 +219,6 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
                       f.quality_version DESC, f.revision_version DESC) n
      WHERE (pr.output_timebase <> 'FILE'
             OR coalesce(n.process_keywords, '') = coalesce(kw, ''))
-       AND NOT (p.timebase = 'ORBIT' AND EXISTS (
-             SELECT 1 FROM public.file g
-              WHERE g.product_id = l.input_product_id AND g.period_number = n.period_number
-                AND g.period_number <> 0 AND g.exists_on_disk
-                AND (l.interface_pin IS NULL
-                     OR g.interface_version = n.interface_version)
-                AND (g.interface_version, g.quality_version,
-                     g.revision_version) > (n.interface_version, n.quality_version, n.revision_version)))
     UNION ALL
     -- by time: the dates a regular file of the window can have
     SELECT n.file_id, n.filename, n.utc_file_date, n.interface_version,
@@ -253,14 +245,6 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
      WHERE cascade_file_span(n.utc_start_time, n.utc_stop_time,
                              n.utc_file_date, p.stop_time_exclusive)
              && w.win
-       AND NOT (p.timebase = 'ORBIT' AND EXISTS (
-             SELECT 1 FROM public.file g
-              WHERE g.product_id = l.input_product_id AND g.period_number = n.period_number
-                AND g.period_number <> 0 AND g.exists_on_disk
-                AND (l.interface_pin IS NULL
-                     OR g.interface_version = n.interface_version)
-                AND (g.interface_version, g.quality_version,
-                     g.revision_version) > (n.interface_version, n.quality_version, n.revision_version)))
     UNION ALL
     -- by time: long files of other dates (file_span_long), when they
     -- are the newest version on disk of their date and period (of their
@@ -282,11 +266,8 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
        AND cascade_file_span(f.utc_start_time, f.utc_stop_time,
                              f.utc_file_date, p.stop_time_exclusive)
              && w.win
-       -- (two tests, each gated on the product's timebase, so that
-       -- each reads its index: by date, or for orbits by number)
        AND NOT EXISTS (SELECT 1 FROM public.file g
-                        WHERE p.timebase <> 'ORBIT'
-                          AND g.product_id = f.product_id
+                        WHERE g.product_id = f.product_id
                           AND g.utc_file_date = f.utc_file_date
                           AND g.period_number = f.period_number
                           AND g.exists_on_disk
@@ -296,14 +277,21 @@ SELECT l.input_product_id, coalesce(l.group_optional, l.optional),
                                g.revision_version)
                             > (f.interface_version, f.quality_version,
                                f.revision_version))
-       AND NOT (p.timebase = 'ORBIT' AND EXISTS (
-             SELECT 1 FROM public.file g
-              WHERE g.product_id = f.product_id AND g.period_number = f.period_number
-                AND g.period_number <> 0 AND g.exists_on_disk
-                AND (l.interface_pin IS NULL
-                     OR g.interface_version = f.interface_version)
-                AND (g.interface_version, g.quality_version,
-                     g.revision_version) > (f.interface_version, f.quality_version, f.revision_version)))
   ) x
  WHERE pr.process_id = pid
+   -- a product of orbits: the newest of an orbit of any date (an orbit
+   -- corrected to start on another day gives its next output another
+   -- date); tested once here, gated on the timebase, by the index on
+   -- (product, period)
+   AND NOT (p.timebase = 'ORBIT' AND EXISTS (
+         SELECT 1 FROM public.file g
+          WHERE g.product_id = l.input_product_id
+            AND g.period_number = x.period_number
+            AND g.period_number <> 0 AND g.exists_on_disk
+            AND (l.interface_pin IS NULL
+                 OR g.interface_version = x.interface_version)
+            AND (g.interface_version, g.quality_version,
+                 g.revision_version)
+              > (x.interface_version, x.quality_version,
+                 x.revision_version)))
 $fn$;

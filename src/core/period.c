@@ -55,6 +55,12 @@ timebase_parse(const char *s, enum timebase *out)
 	return -1;
 }
 
+int
+timebase_parse_to(const char *s, void *out)
+{
+	return timebase_parse(s, out);
+}
+
 bool
 timebase_by_time(enum timebase tb)
 {

@@ -46,6 +46,9 @@ const char *timebase_name(enum timebase tb);
 /* timebase_parse: the name, case-insensitively (ASCII); -1 if unknown or
  * NULL, nothing reported. */
 int timebase_parse(const char *s, enum timebase *out) CASCADE_MUSTCHECK;
+/* timebase_parse_to: the same into out, an enum timebase (for the column
+ * readers that take a void *: db.h's DB_COL_PARSE). */
+int timebase_parse_to(const char *s, void *out) CASCADE_MUSTCHECK;
 
 /*
  * timebase_by_time: whether keys of this timebase find their inputs by

@@ -614,12 +614,6 @@ store_queue_files(struct db *db, const int64_t *ids, size_t n,
 	return rc;
 }
 
-static int
-parse_timebase(const char *s, void *out)
-{
-	return timebase_parse(s, out);
-}
-
 /* an output key as a candidate, with the newest file of its output */
 struct output_key {
 	struct sb_candidate c;
@@ -627,7 +621,7 @@ struct output_key {
 };
 
 static const struct db_col output_key_cols[] = {
-	DB_COL_PARSE(struct output_key, c.timebase, parse_timebase),
+	DB_COL_PARSE(struct output_key, c.timebase, timebase_parse_to),
 	DB_COL(DB_INT, struct output_key, c.output_product),
 	DB_COL(DB_DATE, struct output_key, c.key_start),
 	DB_COLF(DB_TEXT, struct output_key, c.keywords, DB_EMPTY),

@@ -193,13 +193,6 @@ load_satellites(struct db *db, struct config *cfg)
 			     &cfg->n_instruments);
 }
 
-/* product.timebase: DAILY, HOURLY or ORBIT */
-static int
-parse_product_timebase(const char *s, void *out)
-{
-	return timebase_parse(s, out);
-}
-
 #define PR(type, member) DB_COL(type, struct product, member)
 static const struct db_col product_cols[] = {
 	PR(DB_INT, id), PR(DB_TEXT, name), PR(DB_TEXT, satellite),
@@ -211,7 +204,7 @@ static const struct db_col product_cols[] = {
 	PR(DB_INT, inspector.output_interface_version),
 	PR(DB_INT, inspector.timeout_s), PR(DB_BOOL, inspector.active),
 	PR(DB_BOOL, stop_time_exclusive),
-	DB_COL_PARSE(struct product, timebase, parse_product_timebase),
+	DB_COL_PARSE(struct product, timebase, timebase_parse_to),
 };
 #undef PR
 static const struct db_table product_table =

@@ -20,12 +20,6 @@ parse_build_state(const char *s, void *out)
 	return build_state_parse(s, out);
 }
 
-static int
-parse_timebase(const char *s, void *out)
-{
-	return timebase_parse(s, out);
-}
-
 /* builds with their code and process: a constant's prefix, see below */
 #define BUILD_SELECT                                                         \
 	"SELECT b.build_id, coalesce(b.batch_id, 0), b.status, "             \
@@ -60,7 +54,7 @@ static const struct db_col build_cols[] = {
 	DB_COL(DB_INT, struct sr_build, quick_failures),
 	DB_COL(DB_INT, struct sr_build, process_id),
 	DB_COL(DB_TEXT, struct sr_build, process_name),
-	DB_COL_PARSE(struct sr_build, timebase, parse_timebase),
+	DB_COL_PARSE(struct sr_build, timebase, timebase_parse_to),
 	DB_COL(DB_TEXT, struct sr_build, extra_params),
 	DB_COL(DB_INT, struct sr_build, output_product),
 	DB_COL(DB_TEXT, struct sr_build, output_key),
