@@ -2501,6 +2501,16 @@ check_schedule(const struct process *p, int *nerr)
 		       sc->lag_days);
 }
 
+bool
+config_format_tells_periods(enum timebase tb, const char *format)
+{
+	if (tb == TIMEBASE_HOURLY)
+		return strstr(format, "{H}") != NULL;
+	if (tb == TIMEBASE_ORBIT)
+		return strstr(format, "{ORBIT}") || strstr(format, "{H}");
+	return true;
+}
+
 enum timebase
 config_schedule_every(const struct process *p)
 {
@@ -2520,9 +2530,7 @@ check_product_timebase(const struct config *cfg, const struct process *p,
 	(void)cfg;
 	/* its outputs of one day need names of their own */
 	if (p->timebase == pr->timebase && pr->format &&
-	    ((p->timebase == TIMEBASE_HOURLY && !strstr(pr->format, "{H}")) ||
-	     (p->timebase == TIMEBASE_ORBIT && !strstr(pr->format, "{ORBIT}") &&
-	      !strstr(pr->format, "{H}"))))
+	    !config_format_tells_periods(p->timebase, pr->format))
 		report(nerr, &pr->mark,
 		       "product \"%s\": format \"%s\" names every %s of a "
 		       "day alike: an %s process's outputs need %s in their "

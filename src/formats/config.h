@@ -60,6 +60,13 @@ void config_process_executor(const struct config *cfg,
  */
 enum timebase config_schedule_every(const struct process *p);
 
+/*
+ * config_format_tells_periods: whether the outputs of a process of
+ * timebase tb named by format have names of their own within a day:
+ * {H} for HOURLY, {ORBIT} (or {H}) for ORBIT; true for other timebases.
+ */
+bool config_format_tells_periods(enum timebase tb, const char *format);
+
 /* config_run_defaults: fill *run with the defaults listed above. */
 void config_run_defaults(struct run_settings *run);
 

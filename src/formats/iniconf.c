@@ -464,7 +464,7 @@ put_process(struct conv *c, const struct ini_section *s)
 		const struct ini_section *ps = section(c->ini, out);
 		const char *f = ps ? val(ps, "format") : "";
 
-		orbit_named = strstr(f, "{ORBIT}") || strstr(f, "{H}");
+		orbit_named = config_format_tells_periods(TIMEBASE_ORBIT, f);
 		refused = !orbit_named;
 	}
 
